@@ -1,0 +1,185 @@
+//! Typed errors of the library: every variant carries what a user needs to find the
+//! problem (file, line, column, the value found and what was expected). The CLI prints
+//! them as one line; the library never prints or exits.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input a problem was found. Lines and columns are 1-based; a column is
+/// named by its header when the input has one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The file, or `-` for standard input.
+    pub path: PathBuf,
+    /// 1-based line number, when known.
+    pub line: Option<u64>,
+    /// Column: a CSV header name or a 1-based position, when known.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location that names only the file.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The same file at a given line.
+    pub fn at_line(&self, line: u64) -> Self {
+        Location {
+            path: self.path.clone(),
+            line: Some(line),
+            column: None,
+        }
+    }
+
+    /// The same file and line at a given column.
+    pub fn with_column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column '{column}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in stancekit.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}", path = .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The CSV reader failed (bad quoting, ragged row, ...).
+    #[error("{location}: malformed CSV: {message}")]
+    Csv {
+        /// Where.
+        location: Location,
+        /// What the CSV parser said.
+        message: String,
+    },
+    /// A JSON Lines record could not be parsed.
+    #[error("{location}: malformed JSON: {message}")]
+    Json {
+        /// Where.
+        location: Location,
+        /// What the JSON parser said.
+        message: String,
+    },
+    /// A required column is not in the header.
+    #[error("{path}: no column '{column}' (columns found: {found}; choose one with --{flag})", path = .path.display(), found = .found.join(", "))]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+        /// The columns the header has.
+        found: Vec<String>,
+        /// The flag that names this column.
+        flag: String,
+    },
+    /// A header names the same column twice, so a lookup by name would be ambiguous.
+    #[error("{path}: column '{column}' appears twice in the header (rename one)", path = .path.display())]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The repeated name.
+        column: String,
+    },
+    /// A text cell is empty or only whitespace.
+    #[error("{location}: empty text")]
+    EmptyText {
+        /// Where.
+        location: Location,
+    },
+    /// Bytes that are not UTF-8.
+    #[error("{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)")]
+    InvalidUtf8 {
+        /// Where.
+        location: Location,
+        /// Byte offset of the first bad byte, from the start of the file.
+        offset: u64,
+    },
+    /// A label that the model or task does not know.
+    #[error("{location}: unknown label '{label}' (expected one of: {expected})", expected = .expected.join(", "))]
+    UnknownLabel {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+        /// The labels allowed.
+        expected: Vec<String>,
+    },
+    /// A model file of another format version.
+    #[error("{path}: model format version {found} is not supported (this build reads version {supported}; retrain the model or upgrade stancekit)", path = .path.display())]
+    ModelVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The version this build writes and reads.
+        supported: u32,
+    },
+    /// A model file that cannot be read as a model.
+    #[error("{path}: not a valid stancekit model: {reason}", path = .path.display())]
+    CorruptModel {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A lexicon file with a malformed line.
+    #[error("{location}: malformed lexicon line: {reason}")]
+    Lexicon {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Hyperparameters or options out of range.
+    #[error("invalid {name}: {reason}")]
+    InvalidParams {
+        /// The parameter.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// Training data that cannot train a model (one class, no rows, ...).
+    #[error("{path}: {reason}", path = .path.display())]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// linfa reported an error.
+    #[error("{0}")]
+    Linfa(String),
+}
+
+impl From<linfa::error::Error> for Error {
+    fn from(error: linfa::error::Error) -> Self {
+        Error::Linfa(error.to_string())
+    }
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;

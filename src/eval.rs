@@ -1,0 +1,231 @@
+//! Measuring a classifier. Input: true and predicted class indices. Output: a
+//! [`ConfusionMatrix`] with accuracy, per-class precision / recall / F1 and macro-F1;
+//! and seeded, stratified k-fold splits for cross-validation.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Counts of (true class, predicted class) pairs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfusionMatrix {
+    /// Class names, in index order.
+    pub labels: Vec<String>,
+    /// `counts[true][predicted]`.
+    pub counts: Vec<Vec<usize>>,
+}
+
+/// Precision, recall, F1 and support of one class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassMetrics {
+    /// The class.
+    pub label: String,
+    /// Of rows predicted this class, the share that are.
+    pub precision: f64,
+    /// Of rows of this class, the share predicted so.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall (0 when both are 0).
+    pub f1: f64,
+    /// Rows of this class.
+    pub support: usize,
+}
+
+impl ConfusionMatrix {
+    /// Tallies pairs of (true, predicted) class indices.
+    pub fn new(labels: Vec<String>, truth: &[usize], predicted: &[usize]) -> ConfusionMatrix {
+        let k = labels.len();
+        let mut counts = vec![vec![0usize; k]; k];
+        for (&t, &p) in truth.iter().zip(predicted) {
+            if t < k && p < k {
+                counts[t][p] += 1;
+            }
+        }
+        ConfusionMatrix { labels, counts }
+    }
+
+    /// Adds another matrix over the same labels (pooling folds).
+    pub fn add(&mut self, other: &ConfusionMatrix) {
+        for (row, other_row) in self.counts.iter_mut().zip(&other.counts) {
+            for (a, b) in row.iter_mut().zip(other_row) {
+                *a += b;
+            }
+        }
+    }
+
+    /// Total rows.
+    pub fn total(&self) -> usize {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// Share of rows on the diagonal.
+    pub fn accuracy(&self) -> f64 {
+        let correct: usize = (0..self.labels.len()).map(|i| self.counts[i][i]).sum();
+        ratio(correct, self.total())
+    }
+
+    /// Per-class metrics, in label order.
+    pub fn per_class(&self) -> Vec<ClassMetrics> {
+        let k = self.labels.len();
+        (0..k)
+            .map(|c| {
+                let tp = self.counts[c][c];
+                let predicted: usize = (0..k).map(|t| self.counts[t][c]).sum();
+                let support: usize = self.counts[c].iter().sum();
+                let precision = ratio(tp, predicted);
+                let recall = ratio(tp, support);
+                let f1 = if precision + recall > 0.0 {
+                    2.0 * precision * recall / (precision + recall)
+                } else {
+                    0.0
+                };
+                ClassMetrics {
+                    label: self.labels[c].clone(),
+                    precision,
+                    recall,
+                    f1,
+                    support,
+                }
+            })
+            .collect()
+    }
+
+    /// Unweighted mean of per-class F1 over classes with support or predictions.
+    pub fn macro_f1(&self) -> f64 {
+        let k = self.labels.len();
+        let present: Vec<ClassMetrics> = self
+            .per_class()
+            .into_iter()
+            .enumerate()
+            .filter(|(c, m)| m.support > 0 || (0..k).any(|t| self.counts[t][*c] > 0))
+            .map(|(_, m)| m)
+            .collect();
+        if present.is_empty() {
+            return 0.0;
+        }
+        present.iter().map(|m| m.f1).sum::<f64>() / present.len() as f64
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Mean and (population) standard deviation.
+pub fn mean_std(values: &[f64]) -> (f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64;
+    (mean, var.sqrt())
+}
+
+/// SplitMix64 (Steele et al. 2014): a tiny, stable generator, so the same seed gives
+/// the same folds on every platform and every release of every dependency.
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// Next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// Assigns each row a fold in `0..k` so every fold holds each class in proportion:
+/// rows of each class are shuffled with `seed`, then dealt round-robin, continuing
+/// the deal across classes so fold sizes differ by at most one.
+///
+/// # Errors
+/// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
+pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
+    if k < 2 {
+        return Err(Error::InvalidParams {
+            name: "--folds".into(),
+            reason: format!("{k} must be at least 2"),
+        });
+    }
+    if k > classes.len() {
+        return Err(Error::InvalidParams {
+            name: "--folds".into(),
+            reason: format!("{k} folds but only {} rows", classes.len()),
+        });
+    }
+    let n_classes = classes.iter().copied().max().map_or(0, |m| m + 1);
+    let mut rng = SplitMix64::new(seed);
+    let mut folds = vec![0usize; classes.len()];
+    let mut next = 0usize;
+    for c in 0..n_classes {
+        let mut rows: Vec<usize> = (0..classes.len()).filter(|&i| classes[i] == c).collect();
+        rng.shuffle(&mut rows);
+        for r in rows {
+            folds[r] = next % k;
+            next += 1;
+        }
+    }
+    Ok(folds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_match_hand_computation() {
+        // truth a a a b b c ; predicted a a b b c c
+        // a: tp 2, predicted 2, support 3 -> P 1, R 2/3, F1 0.8
+        // b: tp 1, predicted 2, support 2 -> P .5, R .5, F1 .5
+        // c: tp 1, predicted 2, support 1 -> P .5, R 1, F1 2/3
+        let m = ConfusionMatrix::new(
+            vec!["a".into(), "b".into(), "c".into()],
+            &[0, 0, 0, 1, 1, 2],
+            &[0, 0, 1, 1, 2, 2],
+        );
+        assert!((m.accuracy() - 4.0 / 6.0).abs() < 1e-12);
+        let pc = m.per_class();
+        assert!((pc[0].f1 - 0.8).abs() < 1e-12);
+        assert!((pc[1].f1 - 0.5).abs() < 1e-12);
+        assert!((pc[2].f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.macro_f1() - (0.8 + 0.5 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn folds_are_stratified_and_seeded() {
+        let classes: Vec<usize> = (0..100).map(|i| usize::from(i % 4 == 0)).collect();
+        let folds = stratified_folds(&classes, 5, 7).unwrap();
+        for f in 0..5 {
+            let in_fold: Vec<usize> = (0..100).filter(|&i| folds[i] == f).collect();
+            assert_eq!(in_fold.len(), 20);
+            assert_eq!(in_fold.iter().filter(|&&i| classes[i] == 1).count(), 5);
+        }
+        assert_eq!(folds, stratified_folds(&classes, 5, 7).unwrap());
+        assert_ne!(folds, stratified_folds(&classes, 5, 8).unwrap());
+        assert!(stratified_folds(&classes, 1, 7).is_err());
+    }
+
+    #[test]
+    fn mean_std_by_hand() {
+        let (m, s) = mean_std(&[1.0, 3.0]);
+        assert_eq!((m, s), (2.0, 1.0));
+    }
+}

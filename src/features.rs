@@ -1,0 +1,564 @@
+//! Sentences to sparse feature rows. Input: texts. Output: CSR rows of bag-of-words
+//! n-grams (tf-idf or binary) followed by cue-word columns from a [`Lexicon`].
+//!
+//! `FeatureParams` (unchecked builder) -> `check` -> `fit` on training texts ->
+//! [`Featurizer`] (vocabulary, idf, lexicon), which `transform`s any text the same way
+//! and is stored whole in the model file.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use sprs::CsMat;
+
+use crate::error::{Error, Result};
+use crate::lexicon::{default_negation_matcher, opposite, CueMatcher, Lexicon};
+use crate::text::{tokenize, TokenKind};
+
+/// Prefix of a word inside a negation scope ("not_good"). Tokens never hold `_`, so it
+/// cannot collide with a real word.
+pub const NEGATED_PREFIX: &str = "not_";
+
+/// How n-gram counts become values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Weighting {
+    /// Term frequency times smoothed inverse document frequency, row l2-normalised.
+    Tfidf,
+    /// 1 when present, 0 otherwise, not normalised (as in NBSVM).
+    Binary,
+}
+
+/// Feature settings: stored in the model file so prediction repeats them exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureParams {
+    /// Smallest n-gram length. Default 1.
+    pub ngram_min: usize,
+    /// Largest n-gram length. Default 2 (scikit-learn's common choice for sentences).
+    pub ngram_max: usize,
+    /// Keep n-grams seen in at least this many training texts. Default 1.
+    pub min_df: usize,
+    /// Keep at most this many n-grams (the most frequent). Default: all.
+    pub max_features: Option<usize>,
+    /// tf-idf or binary. Default tf-idf.
+    pub weighting: Weighting,
+    /// Use 1 + ln(tf) instead of tf. Default true.
+    pub sublinear_tf: bool,
+    /// Mark words after a negator, up to the next punctuation, as negated. Default true.
+    pub negation: bool,
+    /// Multiplier of the cue-word columns. Default 1.
+    pub cue_scale: f32,
+}
+
+impl Default for FeatureParams {
+    fn default() -> Self {
+        FeatureParams {
+            ngram_min: 1,
+            ngram_max: 2,
+            min_df: 1,
+            max_features: None,
+            weighting: Weighting::Tfidf,
+            sublinear_tf: true,
+            negation: true,
+            cue_scale: 1.0,
+        }
+    }
+}
+
+impl FeatureParams {
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] for an empty or inverted n-gram range, n-grams above 4,
+    /// `min_df` 0, `max_features` 0 or a non-finite or negative cue scale.
+    pub fn check(&self) -> Result<()> {
+        let bad = |name: &str, reason: String| {
+            Err(Error::InvalidParams {
+                name: name.into(),
+                reason,
+            })
+        };
+        if self.ngram_min == 0 || self.ngram_min > self.ngram_max {
+            return bad(
+                "n-gram range",
+                format!(
+                    "{}..{} is empty (use e.g. --ngram-min 1 --ngram-max 2)",
+                    self.ngram_min, self.ngram_max
+                ),
+            );
+        }
+        if self.ngram_max > 4 {
+            return bad(
+                "n-gram range",
+                format!("--ngram-max {} is above 4", self.ngram_max),
+            );
+        }
+        if self.min_df == 0 {
+            return bad("--min-df", "must be at least 1".into());
+        }
+        if self.max_features == Some(0) {
+            return bad("--max-features", "must be at least 1".into());
+        }
+        if !(self.cue_scale.is_finite() && self.cue_scale >= 0.0) {
+            return bad(
+                "--cue-scale",
+                format!("{} must be a finite number >= 0", self.cue_scale),
+            );
+        }
+        Ok(())
+    }
+
+    /// Learns the vocabulary and idf from `texts` and binds the lexicon.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] as in [`FeatureParams::check`].
+    pub fn fit<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        lexicon: Option<Lexicon>,
+    ) -> Result<Featurizer> {
+        self.check()?;
+        let mut featurizer = Featurizer::empty(self.clone(), lexicon);
+        let grams: Vec<Vec<String>> = texts
+            .par_iter()
+            .map(|t| featurizer.ngrams(t.as_ref()))
+            .collect();
+        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
+        for doc in &grams {
+            let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();
+            unique.sort_unstable();
+            unique.dedup();
+            for g in unique {
+                *df.entry(g).or_insert(0) += 1;
+            }
+        }
+        let mut kept: Vec<(&str, u32)> = df
+            .into_iter()
+            .filter(|(_, n)| *n as usize >= self.min_df)
+            .collect();
+        if let Some(max) = self.max_features {
+            // Most frequent first; ties broken by the n-gram so the choice is stable.
+            kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            kept.truncate(max);
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let n_docs = texts.len() as f64;
+        featurizer.idf = kept
+            .iter()
+            .map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0)
+            .collect();
+        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
+        featurizer.rebuild_index();
+        Ok(featurizer)
+    }
+}
+
+/// A fitted featurizer: everything needed to turn any text into the model's columns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Featurizer {
+    /// The settings it was fitted with.
+    pub params: FeatureParams,
+    /// N-grams, one per column, sorted; words joined by a space.
+    pub vocabulary: Vec<String>,
+    /// Smoothed idf of each n-gram: ln((1 + n) / (1 + df)) + 1, as scikit-learn.
+    pub idf: Vec<f32>,
+    /// The cue lexicon, whole, if one was used.
+    pub lexicon: Option<Lexicon>,
+    /// Cue categories, one pair of columns each (plain, negated), sorted.
+    pub categories: Vec<String>,
+    #[serde(skip)]
+    index: FxHashMap<String, u32>,
+    #[serde(skip)]
+    matcher: CueMatcher,
+}
+
+/// What a text yields before weighting: its n-grams and its cue-category sums.
+struct Analysis {
+    grams: Vec<String>,
+    cue_plain: Vec<f32>,
+    cue_negated: Vec<f32>,
+}
+
+impl Featurizer {
+    fn empty(params: FeatureParams, lexicon: Option<Lexicon>) -> Featurizer {
+        let categories = lexicon
+            .as_ref()
+            .map(Lexicon::categories)
+            .unwrap_or_default();
+        let matcher = lexicon
+            .as_ref()
+            .map(Lexicon::matcher)
+            .unwrap_or_else(default_negation_matcher);
+        Featurizer {
+            params,
+            vocabulary: Vec::new(),
+            idf: Vec::new(),
+            lexicon,
+            categories,
+            index: FxHashMap::default(),
+            matcher,
+        }
+    }
+
+    /// Rebuilds the lookup tables after deserialising.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] when the stored parts disagree (vocabulary vs idf).
+    pub fn restore(&mut self) -> Result<()> {
+        self.params.check()?;
+        if self.vocabulary.len() != self.idf.len() {
+            return Err(Error::InvalidParams {
+                name: "featurizer".into(),
+                reason: format!(
+                    "{} n-grams but {} idf values",
+                    self.vocabulary.len(),
+                    self.idf.len()
+                ),
+            });
+        }
+        self.categories = self
+            .lexicon
+            .as_ref()
+            .map(Lexicon::categories)
+            .unwrap_or_default();
+        self.matcher = self
+            .lexicon
+            .as_ref()
+            .map(Lexicon::matcher)
+            .unwrap_or_else(default_negation_matcher);
+        self.rebuild_index();
+        Ok(())
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index = self
+            .vocabulary
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.clone(), i as u32))
+            .collect();
+    }
+
+    /// Number of n-gram columns.
+    pub fn n_ngrams(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// Total number of columns: n-grams, then two per cue category.
+    pub fn n_features(&self) -> usize {
+        self.vocabulary.len() + 2 * self.categories.len()
+    }
+
+    /// A readable name for column `index` ("not_good", "cue:denial", "cue:denial:negated").
+    pub fn feature_name(&self, index: usize) -> String {
+        if let Some(g) = self.vocabulary.get(index) {
+            return g.clone();
+        }
+        let rest = index - self.vocabulary.len();
+        match self.categories.get(rest / 2) {
+            Some(c) if rest % 2 == 0 => format!("cue:{c}"),
+            Some(c) => format!("cue:{c}:negated"),
+            None => format!("#{index}"),
+        }
+    }
+
+    fn ngrams(&self, text: &str) -> Vec<String> {
+        self.analyze(text, false).grams
+    }
+
+    fn analyze(&self, text: &str, with_cues: bool) -> Analysis {
+        let tokens = tokenize(text);
+        let mut words: Vec<&str> = Vec::with_capacity(tokens.len());
+        let mut boundary_after: Vec<bool> = Vec::with_capacity(tokens.len());
+        for t in &tokens {
+            match t.kind {
+                TokenKind::Word => {
+                    words.push(&t.text);
+                    boundary_after.push(false);
+                }
+                TokenKind::Boundary => {
+                    if let Some(last) = boundary_after.last_mut() {
+                        *last = true;
+                    }
+                }
+            }
+        }
+        let negated = self.matcher.negation_scope(&words, &boundary_after);
+        let marked: Vec<String> = words
+            .iter()
+            .zip(&negated)
+            .map(|(w, &n)| {
+                if n && self.params.negation {
+                    format!("{NEGATED_PREFIX}{w}")
+                } else {
+                    (*w).to_string()
+                }
+            })
+            .collect();
+        let mut grams =
+            Vec::with_capacity(marked.len() * (self.params.ngram_max - self.params.ngram_min + 1));
+        for n in self.params.ngram_min..=self.params.ngram_max {
+            for window in marked.windows(n) {
+                grams.push(window.join(" "));
+            }
+        }
+        let mut cue_plain = vec![0.0f32; self.categories.len()];
+        let mut cue_negated = vec![0.0f32; self.categories.len()];
+        if with_cues {
+            if let Some(lexicon) = &self.lexicon {
+                let category_index: HashMap<&str, usize> = self
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.as_str(), i))
+                    .collect();
+                for m in self.matcher.find(lexicon, &words, &negated) {
+                    let Some(cue) = lexicon.cues.get(m.cue) else {
+                        continue;
+                    };
+                    let Some(&ci) = category_index.get(cue.category.as_str()) else {
+                        continue;
+                    };
+                    if m.negated {
+                        cue_negated[ci] += m.weight;
+                        // "not good" also counts as negative, "no longer cooperating" as adversarial.
+                        if let Some(&oi) =
+                            opposite(&cue.category).and_then(|o| category_index.get(o))
+                        {
+                            cue_plain[oi] += m.weight;
+                        }
+                    } else {
+                        cue_plain[ci] += m.weight;
+                    }
+                }
+            }
+        }
+        Analysis {
+            grams,
+            cue_plain,
+            cue_negated,
+        }
+    }
+
+    /// The sparse row of one text: sorted column indices and their values.
+    pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
+        let analysis = self.analyze(text, true);
+        let mut counts: Vec<u32> = analysis
+            .grams
+            .iter()
+            .filter_map(|g| self.index.get(g.as_str()).copied())
+            .collect();
+        counts.sort_unstable();
+        let mut indices = Vec::with_capacity(counts.len() + 2 * self.categories.len());
+        let mut values = Vec::with_capacity(indices.capacity());
+        let mut i = 0;
+        while i < counts.len() {
+            let col = counts[i];
+            let mut tf = 0u32;
+            while i < counts.len() && counts[i] == col {
+                tf += 1;
+                i += 1;
+            }
+            let value = match self.params.weighting {
+                Weighting::Binary => 1.0,
+                Weighting::Tfidf => {
+                    let tf = if self.params.sublinear_tf {
+                        1.0 + (tf as f32).ln()
+                    } else {
+                        tf as f32
+                    };
+                    tf * self.idf.get(col as usize).copied().unwrap_or(1.0)
+                }
+            };
+            indices.push(col);
+            values.push(value);
+        }
+        if self.params.weighting == Weighting::Tfidf {
+            let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                values.iter_mut().for_each(|v| *v /= norm);
+            }
+        }
+        let base = self.vocabulary.len() as u32;
+        for (ci, (&plain, &negated)) in analysis
+            .cue_plain
+            .iter()
+            .zip(&analysis.cue_negated)
+            .enumerate()
+        {
+            for (offset, value) in [(0u32, plain), (1u32, negated)] {
+                if value > 0.0 {
+                    indices.push(base + 2 * ci as u32 + offset);
+                    values.push(self.params.cue_scale * value.ln_1p());
+                }
+            }
+        }
+        (indices, values)
+    }
+
+    /// Rows for many texts, in parallel, as one CSR matrix.
+    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseRows {
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = texts
+            .par_iter()
+            .map(|t| self.transform_one(t.as_ref()))
+            .collect();
+        SparseRows::from_rows(rows, self.n_features())
+    }
+}
+
+/// Sparse feature rows (CSR, `f32`), the records type the trainer fits on.
+#[derive(Debug, Clone)]
+pub struct SparseRows(pub CsMat<f32>);
+
+impl SparseRows {
+    /// Builds a CSR matrix from per-row sorted (indices, values).
+    pub fn from_rows(rows: Vec<(Vec<u32>, Vec<f32>)>, n_cols: usize) -> SparseRows {
+        let nnz: usize = rows.iter().map(|r| r.0.len()).sum();
+        let mut indptr = Vec::with_capacity(rows.len() + 1);
+        let mut indices = Vec::with_capacity(nnz);
+        let mut data = Vec::with_capacity(nnz);
+        indptr.push(0usize);
+        for (idx, val) in &rows {
+            indices.extend(idx.iter().map(|&i| i as usize));
+            data.extend_from_slice(val);
+            indptr.push(indices.len());
+        }
+        SparseRows(CsMat::new((rows.len(), n_cols), indptr, indices, data))
+    }
+
+    /// The rows at `picks`, in that order.
+    pub fn select(&self, picks: &[usize]) -> SparseRows {
+        let rows = picks
+            .iter()
+            .map(|&r| {
+                let row = self.0.outer_view(r);
+                match row {
+                    Some(v) => (
+                        v.indices().iter().map(|&i| i as u32).collect(),
+                        v.data().to_vec(),
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                }
+            })
+            .collect();
+        SparseRows::from_rows(rows, self.0.cols())
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.0.rows()
+    }
+
+    /// Number of columns.
+    pub fn n_cols(&self) -> usize {
+        self.0.cols()
+    }
+}
+
+impl linfa::dataset::Records for SparseRows {
+    type Elem = f32;
+
+    fn nsamples(&self) -> usize {
+        self.0.rows()
+    }
+
+    fn nfeatures(&self) -> usize {
+        self.0.cols()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tfidf_matches_scikit_learn_by_hand() {
+        // Two docs: "a b" and "a c", unigrams. idf(a) = ln(3/3)+1 = 1, idf(b) = idf(c) = ln(3/2)+1.
+        // Row 0 = [1, 1.405465] / norm -> a = 1/sqrt(1 + 1.405465^2) = 0.579739.
+        let params = FeatureParams {
+            ngram_max: 1,
+            negation: false,
+            ..FeatureParams::default()
+        };
+        let f = params.fit(&["a b", "a c"], None).unwrap();
+        assert_eq!(f.vocabulary, ["a", "b", "c"]);
+        let (idx, val) = f.transform_one("a b");
+        assert_eq!(idx, [0, 1]);
+        assert!((val[0] - 0.579739).abs() < 1e-5, "{val:?}");
+        assert!((val[1] - 0.814802).abs() < 1e-5, "{val:?}");
+    }
+
+    #[test]
+    fn negation_marks_words_until_punctuation() {
+        let params = FeatureParams {
+            ngram_max: 1,
+            weighting: Weighting::Binary,
+            ..FeatureParams::default()
+        };
+        let f = params.fit(&["it is not good, fine"], None).unwrap();
+        assert_eq!(f.vocabulary, ["fine", "is", "it", "not", "not_good"]);
+    }
+
+    #[test]
+    fn min_df_and_max_features_prune() {
+        let params = FeatureParams {
+            ngram_max: 1,
+            min_df: 2,
+            ..FeatureParams::default()
+        };
+        let f = params.fit(&["a b c", "a b", "a"], None).unwrap();
+        assert_eq!(f.vocabulary, ["a", "b"]);
+        let params = FeatureParams {
+            ngram_max: 1,
+            max_features: Some(1),
+            ..FeatureParams::default()
+        };
+        let f = params.fit(&["a b c", "a b", "a"], None).unwrap();
+        assert_eq!(f.vocabulary, ["a"]);
+    }
+
+    #[test]
+    fn negated_cue_flips_to_opposite() {
+        let lexicon = Lexicon {
+            cues: vec![
+                crate::lexicon::Cue {
+                    term: "good".into(),
+                    category: "positive".into(),
+                    weight: 1.0,
+                },
+                crate::lexicon::Cue {
+                    term: "bad".into(),
+                    category: "negative".into(),
+                    weight: 1.0,
+                },
+            ],
+            negators: vec!["not".into()],
+            ..Lexicon::default()
+        };
+        let params = FeatureParams {
+            ngram_max: 1,
+            ..FeatureParams::default()
+        };
+        let f = params.fit(&["x"], Some(lexicon)).unwrap();
+        assert_eq!(f.categories, ["negative", "positive"]);
+        // "not good": negative gets ln(2), positive:negated gets ln(2); no plain positive.
+        let (idx, val) = f.transform_one("not good");
+        let base = f.n_ngrams() as u32;
+        assert_eq!(idx, [base, base + 3]);
+        assert!((val[0] - 2f32.ln()).abs() < 1e-6);
+        assert_eq!(f.feature_name(base as usize + 3), "cue:positive:negated");
+    }
+
+    #[test]
+    fn rejects_inverted_ngram_range() {
+        let params = FeatureParams {
+            ngram_min: 3,
+            ngram_max: 1,
+            ..FeatureParams::default()
+        };
+        assert!(params.check().unwrap_err().to_string().contains("3..1"));
+    }
+}

@@ -1,0 +1,710 @@
+//! Reading inputs. Input: labelled CSV files for training and evaluation; text files,
+//! CSV, JSON Lines or standard input for prediction. Output: [`LabelledData`] and a
+//! stream of [`Document`]s, each with the location it came from so errors can name it.
+//!
+//! Only this module and `model.rs` open files.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Location, Result};
+
+/// Rows of a labelled CSV: texts, their labels and where each came from.
+#[derive(Debug, Clone, Default)]
+pub struct LabelledData {
+    /// The file read.
+    pub path: PathBuf,
+    /// One text per row.
+    pub texts: Vec<String>,
+    /// One label per row, as written (trimmed labels are an error, not a guess).
+    pub labels: Vec<String>,
+    /// The 1-based line of each row.
+    pub lines: Vec<u64>,
+    /// sha256 of the file's bytes, for provenance.
+    pub sha256: String,
+}
+
+impl LabelledData {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// The distinct labels, sorted.
+    pub fn label_set(&self) -> Vec<String> {
+        let mut labels = self.labels.clone();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
+    /// Counts how many rows repeat an earlier (text, label) pair.
+    pub fn n_duplicates(&self) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.texts
+            .iter()
+            .zip(&self.labels)
+            .filter(|pair| !seen.insert(*pair))
+            .count()
+    }
+}
+
+fn open(path: &Path) -> Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    File::open(path)
+        .map(|f| Box::new(f) as Box<dyn Read>)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn read_all(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open(path)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// Finds a column by name in a CSV header.
+///
+/// # Errors
+/// [`Error::MissingColumn`] listing the columns found, [`Error::DuplicateColumn`] when
+/// the name appears twice.
+pub fn find_column(
+    path: &Path,
+    header: &csv::StringRecord,
+    column: &str,
+    flag: &str,
+) -> Result<usize> {
+    let matches: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| *h == column)
+        .map(|(i, _)| i)
+        .collect();
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            found: header.iter().map(|h| format!("'{h}'")).collect(),
+            flag: flag.to_string(),
+        }),
+        _ => Err(Error::DuplicateColumn {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+        }),
+    }
+}
+
+fn csv_error(path: &Path, error: &csv::Error, line_fix: u64) -> Error {
+    let line = error.position().map(|p| p.line() + line_fix);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("row has {len} fields but the header has {expected_len}")
+        }
+        _ => error.to_string(),
+    };
+    Error::Csv {
+        location: Location {
+            path: path.to_path_buf(),
+            line,
+            column: None,
+        },
+        message,
+    }
+}
+
+/// The csv crate numbers the lines of CRLF files one short (it counts the `\n` of a
+/// `\r\n` as part of the next record); this is the fix to add, from the header's end.
+fn crlf_line_fix(head: &[u8]) -> u64 {
+    match head.iter().position(|&b| b == b'\n') {
+        Some(i) if i > 0 && head[i - 1] == b'\r' => 1,
+        _ => 0,
+    }
+}
+
+fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    // Strip a UTF-8 byte order mark so the first column name matches.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes)
+}
+
+fn field_text(
+    path: &Path,
+    record: &csv::ByteRecord,
+    index: usize,
+    column: &str,
+    lossy: bool,
+    line: u64,
+) -> Result<String> {
+    let bytes = record.get(index).unwrap_or(b"");
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        Err(e) => {
+            let record_start = record.position().map(|p| p.byte()).unwrap_or(0);
+            let field_start = record.range(index).map(|r| r.start as u64).unwrap_or(0);
+            Err(Error::InvalidUtf8 {
+                location: Location::file(path).at_line(line).with_column(column),
+                offset: record_start + field_start + e.valid_up_to() as u64,
+            })
+        }
+    }
+}
+
+/// Reads a labelled CSV (with a header) for training or evaluation.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting), [`Error::MissingColumn`],
+/// [`Error::DuplicateColumn`], [`Error::EmptyText`], [`Error::InvalidUtf8`], and
+/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces.
+pub fn read_labelled_csv(
+    path: &Path,
+    text_column: &str,
+    label_column: &str,
+) -> Result<LabelledData> {
+    let bytes = read_all(path)?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let line_fix = crlf_line_fix(&bytes);
+    let mut reader = csv_reader(&bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| csv_error(path, &e, 0))?
+        .clone();
+    let text_index = find_column(path, &header, text_column, "text-column")?;
+    let label_index = find_column(path, &header, label_column, "label-column")?;
+    let mut data = LabelledData {
+        path: path.to_path_buf(),
+        sha256,
+        ..LabelledData::default()
+    };
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, &e, line_fix)),
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0) + line_fix;
+        let text = field_text(path, &record, text_index, text_column, false, line)?;
+        if text.trim().is_empty() {
+            return Err(Error::EmptyText {
+                location: Location::file(path).at_line(line).with_column(text_column),
+            });
+        }
+        let label = field_text(path, &record, label_index, label_column, false, line)?;
+        if label.trim().is_empty() || label.trim() != label {
+            return Err(Error::UnknownLabel {
+                location: Location::file(path).at_line(line).with_column(label_column),
+                label,
+                expected: vec!["a non-empty label without surrounding spaces".into()],
+            });
+        }
+        data.texts.push(text);
+        data.labels.push(label);
+        data.lines.push(line);
+    }
+    check_label_case(&data)?;
+    Ok(data)
+}
+
+/// Labels that differ only by case ("Positive" and "positive") are almost always a
+/// typo; training on them as two classes would be a silent guess.
+fn check_label_case(data: &LabelledData) -> Result<()> {
+    let set = data.label_set();
+    for (i, a) in set.iter().enumerate() {
+        if let Some(b) = set[i + 1..]
+            .iter()
+            .find(|b| b.to_lowercase() == a.to_lowercase())
+        {
+            let row = data.labels.iter().position(|l| l == b).unwrap_or(0);
+            return Err(Error::UnknownLabel {
+                location: Location::file(&data.path)
+                    .at_line(data.lines.get(row).copied().unwrap_or(0)),
+                label: b.clone(),
+                expected: vec![format!(
+                    "'{a}' (labels differ only by case; make them agree)"
+                )],
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How a prediction input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text.
+    Auto,
+    /// A plain-text article: split into sentences.
+    Text,
+    /// One record per line: a JSON object with a text field, or plain text.
+    Lines,
+    /// CSV with a header and a text column.
+    Csv,
+    /// JSON Lines, one object per line with a text field.
+    Jsonl,
+}
+
+impl InputFormat {
+    /// The concrete format of `path` under `Auto`.
+    pub fn resolve(self, path: &Path) -> InputFormat {
+        if self != InputFormat::Auto {
+            return self;
+        }
+        if path.as_os_str() == "-" {
+            return InputFormat::Lines;
+        }
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            Some("csv") => InputFormat::Csv,
+            Some("jsonl") | Some("ndjson") => InputFormat::Jsonl,
+            _ => InputFormat::Text,
+        }
+    }
+}
+
+/// One unit of prediction input: an article (to be split) or a row (labelled whole).
+#[derive(Debug)]
+pub struct Document {
+    /// The file it came from (`-` for stdin).
+    pub source: PathBuf,
+    /// The row's id column, or the 1-based row number.
+    pub id: String,
+    /// 1-based line where it starts, when known.
+    pub line: Option<u64>,
+    /// Its text, or why it could not be read.
+    pub text: Result<String>,
+    /// Whether the text is an article to split into sentences.
+    pub is_article: bool,
+}
+
+/// Options for reading prediction inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Layout of the inputs.
+    pub format: InputFormat,
+    /// The text column or JSON key. Default `text`.
+    pub text_column: String,
+    /// The id column or JSON key, used when present. Default `id`.
+    pub id_column: String,
+    /// Replace invalid UTF-8 with U+FFFD instead of failing the record.
+    pub lossy: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            format: InputFormat::Auto,
+            text_column: "text".into(),
+            id_column: "id".into(),
+            lossy: false,
+        }
+    }
+}
+
+/// Streams the documents of one input. A record that cannot be read becomes a
+/// [`Document`] whose `text` is the error, so every input row yields one output row.
+///
+/// # Errors
+/// Only for failures that prevent reading any record: the file cannot be opened, or a
+/// CSV header lacks the text column.
+pub fn read_documents(
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Box<dyn Iterator<Item = Document>>> {
+    let format = options.format.resolve(path);
+    let source = path.to_path_buf();
+    match format {
+        InputFormat::Text | InputFormat::Auto => {
+            let bytes = read_all(path)?;
+            let text = decode(&bytes, &Location::file(path), options.lossy);
+            let id = path.display().to_string();
+            Ok(Box::new(std::iter::once(Document {
+                source,
+                id,
+                line: Some(1),
+                text,
+                is_article: true,
+            })))
+        }
+        InputFormat::Csv => {
+            let mut input = SkipBom::new(open(path)?);
+            let line_fix = input.peek_line_fix().map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(input);
+            csv_documents(source, reader, options, line_fix)
+        }
+        InputFormat::Jsonl | InputFormat::Lines => {
+            let reader = BufReader::new(open(path)?);
+            Ok(Box::new(LineDocuments {
+                source,
+                reader,
+                line: 0,
+                options: options.clone(),
+                json_only: format == InputFormat::Jsonl,
+            }))
+        }
+    }
+}
+
+fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        Err(e) => Err(Error::InvalidUtf8 {
+            location: location.clone(),
+            offset: e.valid_up_to() as u64,
+        }),
+    }
+}
+
+/// A reader that drops a leading UTF-8 byte order mark.
+struct SkipBom<R> {
+    inner: R,
+    checked: bool,
+    pending: Vec<u8>,
+}
+
+impl<R: Read> SkipBom<R> {
+    fn new(inner: R) -> Self {
+        SkipBom {
+            inner,
+            checked: false,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Reads ahead to the end of the first line to see whether it ends in CRLF.
+    fn peek_line_fix(&mut self) -> std::io::Result<u64> {
+        let mut first = [0u8; 1];
+        let n = self.read(&mut first)?;
+        let mut head = first[..n].to_vec();
+        head.append(&mut self.pending);
+        let mut chunk = [0u8; 8192];
+        while !head.contains(&b'\n') && head.len() < 1 << 20 {
+            let got = self.inner.read(&mut chunk)?;
+            if got == 0 {
+                break;
+            }
+            head.extend_from_slice(&chunk[..got]);
+        }
+        let fix = crlf_line_fix(&head);
+        self.pending = head;
+        Ok(fix)
+    }
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let got = self.inner.read(&mut head[n..])?;
+                if got == 0 {
+                    break;
+                }
+                n += got;
+            }
+            if head[..n] != *b"\xEF\xBB\xBF" {
+                self.pending.extend_from_slice(&head[..n]);
+            }
+        }
+        if !self.pending.is_empty() {
+            let n = self.pending.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+fn csv_documents<R: Read + 'static>(
+    source: PathBuf,
+    mut reader: csv::Reader<R>,
+    options: &ReadOptions,
+    line_fix: u64,
+) -> Result<Box<dyn Iterator<Item = Document>>> {
+    let header = reader
+        .headers()
+        .map_err(|e| csv_error(&source, &e, 0))?
+        .clone();
+    let text_index = find_column(&source, &header, &options.text_column, "text-column")?;
+    let id_index = header.iter().position(|h| h == options.id_column);
+    let n_fields = header.len();
+    let text_column = options.text_column.clone();
+    let lossy = options.lossy;
+    let mut row = 0usize;
+    let iter = reader.into_byte_records().map(move |record| {
+        row += 1;
+        match record {
+            Err(e) => {
+                let line = e.position().map(|p| p.line() + line_fix);
+                Document {
+                    source: source.clone(),
+                    id: row.to_string(),
+                    line,
+                    text: Err(csv_error(&source, &e, line_fix)),
+                    is_article: false,
+                }
+            }
+            Ok(record) => {
+                let line = record.position().map(|p| p.line() + line_fix);
+                let id = id_index
+                    .and_then(|i| record.get(i))
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| row.to_string());
+                let text = if record.len() != n_fields {
+                    Err(Error::Csv {
+                        location: Location {
+                            path: source.clone(),
+                            line,
+                            column: None,
+                        },
+                        message: format!(
+                            "row has {} fields but the header has {n_fields}",
+                            record.len()
+                        ),
+                    })
+                } else {
+                    field_text(
+                        &source,
+                        &record,
+                        text_index,
+                        &text_column,
+                        lossy,
+                        line.unwrap_or(0),
+                    )
+                };
+                Document {
+                    source: source.clone(),
+                    id,
+                    line,
+                    text,
+                    is_article: false,
+                }
+            }
+        }
+    });
+    Ok(Box::new(iter))
+}
+
+/// JSON Lines or plain lines, one record per line, read as bytes so a bad line is one
+/// bad record, not a failed stream.
+struct LineDocuments {
+    source: PathBuf,
+    reader: BufReader<Box<dyn Read>>,
+    line: u64,
+    options: ReadOptions,
+    json_only: bool,
+}
+
+impl Iterator for LineDocuments {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        let mut buf = Vec::new();
+        match self.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(source) => {
+                self.line += 1;
+                let error = Error::Io {
+                    path: self.source.clone(),
+                    source,
+                };
+                return Some(Document {
+                    source: self.source.clone(),
+                    id: self.line.to_string(),
+                    line: Some(self.line),
+                    text: Err(error),
+                    is_article: false,
+                });
+            }
+        }
+        self.line += 1;
+        if self.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            buf.pop();
+        }
+        let location = Location::file(&self.source).at_line(self.line);
+        let line_text = decode(&buf, &location, self.options.lossy);
+        let (id, text) = match line_text {
+            Err(e) => (self.line.to_string(), Err(e)),
+            Ok(s) if self.json_only || s.trim_start().starts_with('{') => {
+                parse_json_record(&s, &location, &self.options, self.line)
+            }
+            Ok(s) => (self.line.to_string(), Ok(s)),
+        };
+        Some(Document {
+            source: self.source.clone(),
+            id,
+            line: Some(self.line),
+            text,
+            is_article: false,
+        })
+    }
+}
+
+fn parse_json_record(
+    line: &str,
+    location: &Location,
+    options: &ReadOptions,
+    n: u64,
+) -> (String, Result<String>) {
+    let value: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            let location = location.clone().with_column(e.column().to_string());
+            return (
+                n.to_string(),
+                Err(Error::Json {
+                    location,
+                    message: e.to_string(),
+                }),
+            );
+        }
+    };
+    let id = match value.get(&options.id_column) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(x)) => x.to_string(),
+        _ => n.to_string(),
+    };
+    let text = match value.get(&options.text_column) {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        _ => Err(Error::Json {
+            location: location.clone(),
+            message: format!(
+                "no string field '{}' (set it with --text-column)",
+                options.text_column
+            ),
+        }),
+    };
+    (id, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn temp_csv(content: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        f.write_all(content).unwrap();
+        f
+    }
+
+    #[test]
+    fn reads_bom_crlf_and_embedded_newlines() {
+        let f = temp_csv(b"\xEF\xBB\xBFtext,label\r\n\"line one\nline two\",a\r\nplain,b\r\n");
+        let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+        assert_eq!(data.texts, ["line one\nline two", "plain"]);
+        assert_eq!(data.labels, ["a", "b"]);
+        assert_eq!(data.lines, [2, 4]);
+    }
+
+    #[test]
+    fn missing_column_lists_found_columns() {
+        let f = temp_csv(b"sentence,label\nx,a\n");
+        let err = read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("no column 'text' (columns found: 'sentence', 'label'; choose one with --text-column)"), "{err}");
+    }
+
+    #[test]
+    fn ragged_row_names_its_line() {
+        let f = temp_csv(b"text,label\nx,a\ny,b,extra\n");
+        let err = read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(":3: malformed CSV: row has 3 fields but the header has 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_empty_text_and_spaced_labels() {
+        let f = temp_csv(b"text,label\n  ,a\n");
+        assert!(read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string()
+            .contains(":2: column 'text': empty text"));
+        let f = temp_csv(b"text,label\nx, a\n");
+        assert!(read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown label ' a'"));
+        let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
+        assert!(read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string()
+            .contains("differ only by case"));
+    }
+
+    #[test]
+    fn invalid_utf8_reports_byte_offset() {
+        let f = temp_csv(b"text,label\nab\xFFc,a\n");
+        let err = read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string();
+        // Header is 11 bytes; "ab" puts the bad byte at offset 13.
+        assert!(
+            err.contains(":2: column 'text': invalid UTF-8 at byte offset 13"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn csv_documents_keep_one_row_per_record() {
+        let f = temp_csv(b"id,text\n7,hello\n8,a,b\n9,\xFF\n");
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default())
+            .unwrap()
+            .collect();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].id, "7");
+        assert!(docs[1].text.is_err() && docs[2].text.is_err());
+    }
+}

@@ -1,0 +1,386 @@
+//! Cue-word lexicons: plain data files a user can edit, never code. Input: a directory
+//! (or one `cues.tsv`) of term lists. Output: a [`Lexicon`] that finds cues in a token
+//! sequence, with negation scope and intensifiers applied.
+//!
+//! Files in a lexicon directory (all optional but `cues.tsv`; `#` starts a comment):
+//! - `cues.tsv`: header `term<TAB>category<TAB>weight`, one cue per line; the term is
+//!   tokenized like any text and matched as an exact token sequence.
+//! - `negators.txt`, `intensifiers.txt`, `reporting_verbs.txt`: one term per line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::text::{tokenize, TokenKind};
+
+/// Negators used when a lexicon brings none: the common English ones.
+pub const DEFAULT_NEGATORS: &[&str] = &[
+    "not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "without",
+    "cannot",
+];
+
+/// How much an intensifier right before a cue multiplies its weight. VADER uses an
+/// additive 0.293 on a 4-point scale for booster words; 1.5x on a unit weight is our
+/// own rounder equivalent, not tuned.
+pub const INTENSIFIER_FACTOR: f32 = 1.5;
+
+/// One cue: a token sequence, the category it signals, and how strongly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cue {
+    /// The term as written in the file.
+    pub term: String,
+    /// Category name (`cooperative`, `adversarial`, `accusation`, `denial`, ...).
+    pub category: String,
+    /// Weight in (0, 2].
+    pub weight: f32,
+}
+
+/// A full lexicon, as stored inside a model file so prediction needs nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    /// All cues.
+    pub cues: Vec<Cue>,
+    /// Terms that open a negation scope.
+    pub negators: Vec<String>,
+    /// Terms that strengthen the cue right after them.
+    pub intensifiers: Vec<String>,
+    /// Verbs of saying ("said", "according to"), kept for reporting-verb features.
+    pub reporting_verbs: Vec<String>,
+}
+
+/// A cue found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CueMatch {
+    /// Index into [`Lexicon::cues`].
+    pub cue: usize,
+    /// First word index (into the word-only token list) of the match.
+    pub first_word: usize,
+    /// Number of words matched.
+    pub n_words: usize,
+    /// Whether the match lies inside a negation scope.
+    pub negated: bool,
+    /// Weight after intensifiers.
+    pub weight: f32,
+}
+
+/// A lexicon ready for matching: term token sequences indexed by their first token.
+#[derive(Debug, Clone, Default)]
+pub struct CueMatcher {
+    by_first: HashMap<String, Vec<(usize, Vec<String>)>>,
+    negators: Vec<Vec<String>>,
+    intensifiers: HashMap<String, ()>,
+}
+
+fn term_tokens(term: &str) -> Vec<String> {
+    tokenize(term)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text)
+        .collect()
+}
+
+impl Lexicon {
+    /// Reads a lexicon from a directory holding `cues.tsv` (and optionally the lists), or
+    /// from a single cues file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a file cannot be read, [`Error::Lexicon`] naming the line of a
+    /// malformed entry.
+    pub fn load(path: &Path) -> Result<Lexicon> {
+        let read = |p: &Path| {
+            std::fs::read_to_string(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
+        if path.is_dir() {
+            let cues_path = path.join("cues.tsv");
+            let mut lexicon = Lexicon {
+                cues: parse_cues(&read(&cues_path)?, &cues_path)?,
+                ..Lexicon::default()
+            };
+            let list = |name: &str| -> Result<Vec<String>> {
+                let p = path.join(name);
+                if p.exists() {
+                    Ok(parse_list(&read(&p)?))
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            lexicon.negators = list("negators.txt")?;
+            lexicon.intensifiers = list("intensifiers.txt")?;
+            lexicon.reporting_verbs = list("reporting_verbs.txt")?;
+            if lexicon.negators.is_empty() {
+                lexicon.negators = DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect();
+            }
+            Ok(lexicon)
+        } else {
+            let cues = parse_cues(&read(path)?, path)?;
+            Ok(Lexicon {
+                cues,
+                negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
+                ..Lexicon::default()
+            })
+        }
+    }
+
+    /// The categories present, sorted, so feature columns have a stable order.
+    pub fn categories(&self) -> Vec<String> {
+        let mut categories: Vec<String> = self.cues.iter().map(|c| c.category.clone()).collect();
+        categories.sort();
+        categories.dedup();
+        categories
+    }
+
+    /// Builds the matcher used at feature time.
+    pub fn matcher(&self) -> CueMatcher {
+        let mut by_first: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        for (i, cue) in self.cues.iter().enumerate() {
+            let tokens = term_tokens(&cue.term);
+            if let Some(first) = tokens.first() {
+                by_first.entry(first.clone()).or_default().push((i, tokens));
+            }
+        }
+        // Longest terms first, so "held responsible" wins over "held".
+        for list in by_first.values_mut() {
+            list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        }
+        let mut negators: Vec<Vec<String>> = self
+            .negators
+            .iter()
+            .map(|n| term_tokens(n))
+            .filter(|t| !t.is_empty())
+            .collect();
+        negators.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let intensifiers = self
+            .intensifiers
+            .iter()
+            .flat_map(|t| term_tokens(t))
+            .map(|t| (t, ()))
+            .collect();
+        CueMatcher {
+            by_first,
+            negators,
+            intensifiers,
+        }
+    }
+}
+
+/// A matcher with no cues and the default negators: negation marking without a lexicon.
+pub fn default_negation_matcher() -> CueMatcher {
+    Lexicon {
+        negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
+        ..Lexicon::default()
+    }
+    .matcher()
+}
+
+impl CueMatcher {
+    /// Marks which words lie in a negation scope: from a negator to the next clause
+    /// boundary. `words` are the word tokens, `boundary_after[i]` says whether a clause
+    /// boundary follows word `i`. The negator itself is not negated.
+    pub fn negation_scope(&self, words: &[&str], boundary_after: &[bool]) -> Vec<bool> {
+        let mut negated = vec![false; words.len()];
+        let mut in_scope = false;
+        let mut i = 0;
+        while i < words.len() {
+            let negator_len = self
+                .negators
+                .iter()
+                .find(|n| starts_with(&words[i..], n))
+                .map(|n| n.len());
+            if let Some(len) = negator_len {
+                in_scope = true;
+                let last = i + len - 1;
+                i += len;
+                if boundary_after.get(last).copied().unwrap_or(false) {
+                    in_scope = false;
+                }
+                continue;
+            }
+            negated[i] = in_scope;
+            if boundary_after.get(i).copied().unwrap_or(false) {
+                in_scope = false;
+            }
+            i += 1;
+        }
+        negated
+    }
+
+    /// Finds every cue in `words` (longest match first, no overlaps).
+    pub fn find(&self, lexicon: &Lexicon, words: &[&str], negated: &[bool]) -> Vec<CueMatch> {
+        let mut matches = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut matched = 0;
+            if let Some(candidates) = self.by_first.get(words[i]) {
+                for (cue, tokens) in candidates {
+                    if matched > 0 && tokens.len() < matched {
+                        break;
+                    }
+                    if starts_with(&words[i..], tokens) {
+                        matched = tokens.len();
+                        let boost = if i > 0 && self.intensifiers.contains_key(words[i - 1]) {
+                            INTENSIFIER_FACTOR
+                        } else {
+                            1.0
+                        };
+                        let weight =
+                            lexicon.cues.get(*cue).map(|c| c.weight).unwrap_or(0.0) * boost;
+                        matches.push(CueMatch {
+                            cue: *cue,
+                            first_word: i,
+                            n_words: tokens.len(),
+                            negated: negated.get(i).copied().unwrap_or(false),
+                            weight,
+                        });
+                    }
+                }
+            }
+            i += matched.max(1);
+        }
+        matches
+    }
+}
+
+fn starts_with(words: &[&str], term: &[String]) -> bool {
+    term.len() <= words.len() && term.iter().zip(words).all(|(a, b)| a == b)
+}
+
+fn parse_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.to_lowercase())
+        .collect()
+}
+
+fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
+    let mut cues = Vec::new();
+    let mut seen_header = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let location = Location::file(path).at_line(n as u64 + 1);
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if !seen_header {
+            seen_header = true;
+            if fields.first().map(|f| f.trim()) == Some("term") {
+                continue;
+            }
+        }
+        if fields.len() != 3 {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!(
+                    "expected 3 tab-separated fields (term, category, weight), found {}",
+                    fields.len()
+                ),
+            });
+        }
+        let term = fields[0].trim();
+        let category = fields[1].trim();
+        if term_tokens(term).is_empty() {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!("term '{term}' has no words"),
+            });
+        }
+        if category.is_empty() || !category.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!("category '{category}' must be lower-case letters or '_'"),
+            });
+        }
+        let weight: f32 = fields[2].trim().parse().map_err(|_| Error::Lexicon {
+            location: location.clone(),
+            reason: format!("weight '{}' is not a number", fields[2].trim()),
+        })?;
+        if !(weight > 0.0 && weight <= 2.0) {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!("weight {weight} is outside (0, 2]"),
+            });
+        }
+        cues.push(Cue {
+            term: term.to_string(),
+            category: category.to_string(),
+            weight,
+        });
+    }
+    Ok(cues)
+}
+
+/// The category whose cues a negation turns into this one's ("not good" counts as
+/// negative), for the pairs where that reading holds.
+pub fn opposite(category: &str) -> Option<&'static str> {
+    match category {
+        "positive" => Some("negative"),
+        "negative" => Some("positive"),
+        "cooperative" => Some("adversarial"),
+        "adversarial" => Some("cooperative"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let text = "term\tcategory\tweight\n# comment\naccuse\taccusation\t1\nheld responsible\taccusation\t1.5\nheld\tneutral_x\t0.5\ngood\tpositive\t1\n";
+        Lexicon {
+            cues: parse_cues(text, Path::new("cues.tsv")).unwrap(),
+            negators: vec!["not".into(), "no longer".into()],
+            intensifiers: vec!["very".into()],
+            reporting_verbs: vec![],
+        }
+    }
+
+    #[test]
+    fn longest_cue_wins() {
+        let lex = lexicon();
+        let words = ["they", "held", "responsible", "him"];
+        let found = lex.matcher().find(&lex, &words, &[false; 4]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(lex.cues[found[0].cue].term, "held responsible");
+        assert_eq!(found[0].weight, 1.5);
+    }
+
+    #[test]
+    fn negation_scope_stops_at_boundary() {
+        let lex = lexicon();
+        let m = lex.matcher();
+        let words = ["not", "very", "good", "but", "fine", "no", "longer", "good"];
+        let boundary = [false, false, true, false, false, false, false, false];
+        assert_eq!(
+            m.negation_scope(&words, &boundary),
+            [false, true, true, false, false, false, false, true]
+        );
+    }
+
+    #[test]
+    fn intensifier_boosts_weight() {
+        let lex = lexicon();
+        let found = lex.matcher().find(&lex, &["very", "good"], &[false, false]);
+        assert_eq!(found[0].weight, 1.5);
+    }
+
+    #[test]
+    fn malformed_line_is_named() {
+        let err = parse_cues(
+            "term\tcategory\tweight\naccuse\taccusation\n",
+            Path::new("x.tsv"),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "x.tsv:2: malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 2");
+        let err = parse_cues("a\tpositive\t3\n", Path::new("x.tsv")).unwrap_err();
+        assert!(err.to_string().contains("x.tsv:1:"), "{err}");
+    }
+}

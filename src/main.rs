@@ -1,0 +1,527 @@
+//! The `stancekit` command line: train, eval, predict and inspect. Parses flags
+//! (clap), calls the library, prints results to stdout and one-line errors to stderr.
+//! Exit status: 0 ok; 1 a requested check failed (`eval --min-accuracy`); 2 an error,
+//! or `predict` rows that could not be read.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use stancekit::eval::{mean_std, ConfusionMatrix};
+use stancekit::features::{FeatureParams, Weighting};
+use stancekit::input::{read_documents, read_labelled_csv, InputFormat, LabelledData, ReadOptions};
+use stancekit::lexicon::Lexicon;
+use stancekit::model::{ModelFile, Provenance};
+use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
+use stancekit::predict::Predictor;
+use stancekit::report::{self, Format, RowOrigin};
+use stancekit::train::{ClassWeight, LogisticParams};
+
+/// The tasks whose models ship in `models/`, used when `predict` gets no `--model`.
+const BUILTIN_TASKS: &[&str] = &["cooperation", "accusation", "sentiment"];
+
+#[derive(Parser)]
+#[command(
+    name = "stancekit",
+    version,
+    about = "Label news sentences: cooperation, accusation, sentiment",
+    max_term_width = 100
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a model on a labelled CSV and write it to a file.
+    Train(TrainCommand),
+    /// Measure a model on a labelled CSV, or cross-validate training options.
+    Eval(EvalCommand),
+    /// Label articles, CSV or JSON Lines rows, or standard input.
+    Predict(PredictCommand),
+    /// Show what a model was trained on and its strongest features.
+    Inspect(InspectCommand),
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Labelled CSV file(s) with a header; several are concatenated.
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Column holding the text.
+    #[arg(long, default_value = "text")]
+    text_column: String,
+    /// Column holding the label.
+    #[arg(long, default_value = "label")]
+    label_column: String,
+}
+
+#[derive(Args, Clone)]
+struct TrainArgs {
+    /// Smallest n-gram length.
+    #[arg(long, default_value_t = 1)]
+    ngram_min: usize,
+    /// Largest n-gram length.
+    #[arg(long, default_value_t = 2)]
+    ngram_max: usize,
+    /// Drop n-grams found in fewer training texts than this.
+    #[arg(long, default_value_t = 1)]
+    min_df: usize,
+    /// Keep only the most frequent n-grams (default: all).
+    #[arg(long)]
+    max_features: Option<usize>,
+    /// How n-gram counts become values.
+    #[arg(long, value_enum, default_value_t = Weighting::Tfidf)]
+    weighting: Weighting,
+    /// Use raw term frequency instead of 1 + ln(tf).
+    #[arg(long)]
+    no_sublinear_tf: bool,
+    /// Do not mark words after a negator as negated.
+    #[arg(long)]
+    no_negation: bool,
+    /// Cue lexicon: a directory with cues.tsv (and negators.txt, ...) or one cues file.
+    #[arg(long)]
+    lexicon: Option<PathBuf>,
+    /// Multiplier of the cue-word columns.
+    #[arg(long, default_value_t = 1.0)]
+    cue_scale: f32,
+    /// Inverse regularisation strength (larger fits the training data more closely).
+    #[arg(long, default_value_t = 4.0, allow_negative_numbers = true)]
+    c: f64,
+    /// Weight rows so every class counts equally in the loss.
+    #[arg(long, value_enum, default_value_t = ClassWeight::None)]
+    class_weight: ClassWeight,
+    /// Solver iterations at most.
+    #[arg(long, default_value_t = 300)]
+    max_iterations: usize,
+    /// Choose C by 5-fold cross-validation on the training data (overrides --c).
+    #[arg(long)]
+    tune: bool,
+    /// Seed for fold assignment; training is otherwise deterministic.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Args)]
+struct TrainCommand {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Where to write the model (written atomically).
+    #[arg(long)]
+    out: PathBuf,
+    /// Task name recorded in the model (default: the label column's name).
+    #[arg(long)]
+    task: Option<String>,
+    #[command(flatten)]
+    train: TrainArgs,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct EvalCommand {
+    /// A trained model to test (omit it to cross-validate with --folds).
+    #[arg(long, conflicts_with = "folds")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Cross-validate: stratified k-fold with --seed.
+    #[arg(long)]
+    folds: Option<usize>,
+    #[command(flatten)]
+    train: TrainArgs,
+    /// Exit with status 1 when accuracy is below this.
+    #[arg(long)]
+    min_accuracy: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct PredictCommand {
+    /// Model file(s); default: the shipped cooperation, accusation and sentiment models.
+    #[arg(long)]
+    model: Vec<PathBuf>,
+    /// Inputs: text articles, .csv, .jsonl, or - for standard input (one record a line).
+    #[arg(default_value = "-")]
+    inputs: Vec<PathBuf>,
+    /// How to read the inputs.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Column (CSV) or key (JSON) holding the text.
+    #[arg(long, default_value = "text")]
+    text_column: String,
+    /// Column or key holding a row id (row numbers when absent).
+    #[arg(long, default_value = "id")]
+    id_column: String,
+    /// Read invalid UTF-8 with replacement characters instead of failing the row.
+    #[arg(long)]
+    lossy: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct InspectCommand {
+    /// The model file.
+    #[arg(long)]
+    model: PathBuf,
+    /// How many top features to list per class.
+    #[arg(long, default_value_t = 15)]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// How a command ended when it did not fail outright.
+enum Outcome {
+    Ok,
+    CheckFailed,
+    RowsFailed,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(c) => run_train(c),
+        Command::Eval(c) => run_eval(c),
+        Command::Predict(c) => run_predict(c),
+        Command::Inspect(c) => run_inspect(c),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::CheckFailed) => ExitCode::from(1),
+        Ok(Outcome::RowsFailed) => ExitCode::from(2),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("stancekit: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message.to_string());
+    bar
+}
+
+fn read_data(args: &DataArgs) -> Result<LabelledData> {
+    let mut all = LabelledData::default();
+    for path in &args.data {
+        let data = read_labelled_csv(path, &args.text_column, &args.label_column)?;
+        if all.texts.is_empty() {
+            all.path = data.path.clone();
+        }
+        all.texts.extend(data.texts);
+        all.labels.extend(data.labels);
+        all.lines.extend(data.lines);
+        all.sha256 = if all.sha256.is_empty() {
+            data.sha256
+        } else {
+            format!("{},{}", all.sha256, data.sha256)
+        };
+    }
+    Ok(all)
+}
+
+fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
+    let lexicon = match &args.lexicon {
+        Some(path) => Some(
+            Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let features = FeatureParams {
+        ngram_min: args.ngram_min,
+        ngram_max: args.ngram_max,
+        min_df: args.min_df,
+        max_features: args.max_features,
+        weighting: args.weighting,
+        sublinear_tf: !args.no_sublinear_tf,
+        negation: !args.no_negation,
+        cue_scale: args.cue_scale,
+    };
+    features.check()?;
+    let trainer = LogisticParams::new()
+        .c(args.c)
+        .class_weight(args.class_weight)
+        .max_iterations(args.max_iterations);
+    linfa::ParamGuard::check_ref(&trainer)?;
+    Ok(TrainOptions {
+        features,
+        trainer,
+        lexicon,
+        tune: args.tune,
+        seed: args.seed,
+    })
+}
+
+fn run_train(command: TrainCommand) -> Result<Outcome> {
+    let options = train_options(&command.train)?;
+    let data = read_data(&command.data)?;
+    let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
+    let n_duplicates = data.n_duplicates();
+    if n_duplicates > 0 && !command.quiet {
+        eprintln!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
+    }
+    let task = command
+        .task
+        .clone()
+        .unwrap_or_else(|| command.data.label_column.clone());
+    let provenance = Provenance {
+        data: command
+            .data
+            .data
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        data_sha256: data.sha256.split(',').map(str::to_string).collect(),
+        n_duplicates,
+        crate_version: env!("CARGO_PKG_VERSION").into(),
+        command: std::env::args().skip(1).collect(),
+        ..Provenance::default()
+    };
+    let bar = progress(1, command.quiet, "training");
+    let model = train_model(&examples, &options, &task, provenance)?;
+    bar.finish_and_clear();
+    model
+        .save(&command.out)
+        .with_context(|| format!("writing model {}", command.out.display()))?;
+    if !command.quiet {
+        eprintln!(
+            "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
+            examples.texts.len(),
+            model.labels.len(),
+            model.featurizer.n_features(),
+            model.metrics.train_accuracy,
+            command.out.display()
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+fn run_eval(command: EvalCommand) -> Result<Outcome> {
+    let data = read_data(&command.data)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let (matrix, folds, summary) = if let Some(path) = &command.model {
+        let model = ModelFile::load(path)?;
+        let mut classes = Vec::with_capacity(data.len());
+        for (label, line) in data.labels.iter().zip(&data.lines) {
+            match model.labels.iter().position(|l| l == label) {
+                Some(c) => classes.push(c),
+                None => {
+                    return Err(stancekit::error::Error::UnknownLabel {
+                        location: stancekit::error::Location::file(&data.path)
+                            .at_line(*line)
+                            .with_column(command.data.label_column.clone()),
+                        label: label.clone(),
+                        expected: model.labels.clone(),
+                    }
+                    .into())
+                }
+            }
+        }
+        let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+        let predicted = predict_classes(&model, &texts);
+        (
+            ConfusionMatrix::new(model.labels.clone(), &classes, &predicted),
+            Vec::new(),
+            None,
+        )
+    } else {
+        let folds = command.folds.unwrap_or(10);
+        let options = train_options(&command.train)?;
+        let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
+        let bar = progress(folds as u64, command.quiet, "folds");
+        let matrices = cross_validate(&examples, &options, folds, &mut |_| bar.inc(1))?;
+        bar.finish_and_clear();
+        let mut pooled = ConfusionMatrix::new(examples.labels.clone(), &[], &[]);
+        matrices.iter().for_each(|m| pooled.add(m));
+        let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
+        let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
+        let summary = report::FoldSummary {
+            folds,
+            accuracy: mean_std(&accuracies),
+            macro_f1: mean_std(&f1s),
+        };
+        (pooled, matrices, Some(summary))
+    };
+    report::write_metrics(&mut out, command.format, &matrix, &folds, summary)?;
+    out.flush()?;
+    let accuracy = summary.map_or(matrix.accuracy(), |s| s.accuracy.0);
+    if let Some(min) = command.min_accuracy {
+        if accuracy < min {
+            eprintln!("stancekit: accuracy {accuracy:.4} is below --min-accuracy {min}");
+            return Ok(Outcome::CheckFailed);
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Where the shipped models are looked for: `$STANCEKIT_MODELS`, `./models`, then the
+/// `models/` of the source tree this binary was built from.
+fn builtin_model_paths() -> Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = std::env::var_os("STANCEKIT_MODELS") {
+        dirs.push(PathBuf::from(dir));
+    }
+    dirs.push(PathBuf::from("models"));
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+    for dir in &dirs {
+        let paths: Vec<PathBuf> = BUILTIN_TASKS
+            .iter()
+            .map(|t| dir.join(format!("{t}.json")))
+            .collect();
+        if paths.iter().all(|p| p.is_file()) {
+            return Ok(paths);
+        }
+    }
+    anyhow::bail!(
+        "no --model given and the shipped models were not found in {} (build them with `scripts/build-models.sh`)",
+        dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn run_predict(command: PredictCommand) -> Result<Outcome> {
+    let paths = if command.model.is_empty() {
+        builtin_model_paths()?
+    } else {
+        command.model.clone()
+    };
+    let mut models = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let mut model = ModelFile::load(path)?;
+        if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
+            model.task = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+        }
+        models.push(model);
+    }
+    let predictor = Predictor::new(models);
+    let tasks: Vec<String> = predictor.models.iter().map(|m| m.task.clone()).collect();
+    let options = ReadOptions {
+        format: command.input_format,
+        text_column: command.text_column,
+        id_column: command.id_column,
+        lossy: command.lossy,
+    };
+    let stdout = io::stdout();
+    let interactive = stdout.is_terminal();
+    let mut out: Box<dyn Write> = if interactive {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(BufWriter::new(stdout.lock()))
+    };
+    if command.format == Format::Text {
+        report::write_prediction_header(&mut out, &tasks)?;
+    }
+    let mut n_failed = 0usize;
+    let mut n_rows = 0usize;
+    for input in &command.inputs {
+        let source = input.display().to_string();
+        let documents = read_documents(input, &options)?;
+        // Lines from a pipe are answered as they come, so a pipe stage (Spark's
+        // RDD.pipe) never waits on a buffer.
+        let flush_each = input.as_os_str() == "-";
+        for document in documents {
+            n_rows += 1;
+            let origin = RowOrigin {
+                source: &source,
+                id: &document.id,
+                line: document.line,
+            };
+            match &document.text {
+                Err(error) => {
+                    n_failed += 1;
+                    report::write_prediction_error(
+                        &mut out,
+                        command.format,
+                        origin,
+                        &error.to_string(),
+                        tasks.len(),
+                    )?;
+                }
+                Ok(text) if text.trim().is_empty() => {
+                    n_failed += 1;
+                    let location = stancekit::error::Location {
+                        path: document.source.clone(),
+                        line: document.line,
+                        column: None,
+                    };
+                    let error = stancekit::error::Error::EmptyText { location };
+                    report::write_prediction_error(
+                        &mut out,
+                        command.format,
+                        origin,
+                        &error.to_string(),
+                        tasks.len(),
+                    )?;
+                }
+                Ok(text) if document.is_article => {
+                    for sentence in predictor.predict_article(text) {
+                        report::write_prediction(&mut out, command.format, origin, &sentence)?;
+                    }
+                }
+                Ok(text) => {
+                    report::write_prediction(
+                        &mut out,
+                        command.format,
+                        origin,
+                        &predictor.predict_row(text),
+                    )?;
+                }
+            }
+            if flush_each {
+                out.flush()?;
+            }
+        }
+    }
+    out.flush()?;
+    if n_failed > 0 {
+        eprintln!("stancekit: {n_failed} of {n_rows} input rows could not be read (see their 'error' field)");
+        return Ok(Outcome::RowsFailed);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn run_inspect(command: InspectCommand) -> Result<Outcome> {
+    let model = ModelFile::load(&command.model)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    report::write_inspection(
+        &mut out,
+        command.format,
+        &command.model.display().to_string(),
+        &model,
+        command.top,
+    )?;
+    out.flush()?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,241 @@
+//! Model files: one self-contained, versioned JSON file per model. Input: a fitted
+//! featurizer and classifier with their labels and provenance. Output: a file written
+//! atomically (temporary file + rename) and read back with every part checked.
+//!
+//! Load checks, in order: the file is non-empty JSON, `format` is ours, `version` is
+//! one this build reads, the checksum matches (a flipped byte is caught even where it
+//! still parses), and the parts agree in shape.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::features::Featurizer;
+use crate::input::hex;
+use crate::train::Classifier;
+
+/// The `format` tag of every stancekit model file.
+pub const FORMAT: &str = "stancekit-model";
+/// The model file version this build writes and reads. Bump when a field changes meaning.
+pub const VERSION: u32 = 1;
+/// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
+const CHECKSUM_PLACEHOLDER: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Where a model came from: enough to rebuild it and to know what it has seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The training data file(s) as given.
+    pub data: Vec<String>,
+    /// sha256 of each data file's bytes.
+    pub data_sha256: Vec<String>,
+    /// Rows trained on.
+    pub n_rows: usize,
+    /// Rows per label, in label order.
+    pub label_counts: Vec<usize>,
+    /// Duplicate (text, label) rows found in the data.
+    pub n_duplicates: usize,
+    /// The seed given.
+    pub seed: u64,
+    /// stancekit version that trained it.
+    pub crate_version: String,
+    /// The training command's arguments.
+    pub command: Vec<String>,
+}
+
+/// Settings of the trainer, as recorded.
+pub use crate::train::LogisticValidParams as TrainerSettings;
+
+/// Figures measured at training time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingMetrics {
+    /// Accuracy on the training rows themselves (an upper bound, not an estimate).
+    pub train_accuracy: f64,
+    /// Macro-F1 on the training rows.
+    pub train_macro_f1: f64,
+    /// Cross-validated accuracy, when `--tune` or folds were run.
+    pub cv_accuracy: Option<f64>,
+    /// The regularisation strengths tried by `--tune`, with their cv accuracy.
+    pub tuning: Vec<(f64, f64)>,
+}
+
+/// A whole model: everything prediction needs, and where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`VERSION`] when written by this build.
+    pub version: u32,
+    /// sha256 of the file with this field set to 64 zeros.
+    pub checksum: String,
+    /// The task name (`cooperation`, `accusation`, `sentiment`, or the label column).
+    pub task: String,
+    /// Class labels, in the classifier's row order.
+    pub labels: Vec<String>,
+    /// Tokenizer, n-gram, weighting, vocabulary, idf and lexicon.
+    pub featurizer: Featurizer,
+    /// Trainer settings used.
+    pub trainer: TrainerSettings,
+    /// Weights and intercepts.
+    pub classifier: Classifier,
+    /// Data and command it was trained from.
+    pub provenance: Provenance,
+    /// Training-time measurements.
+    pub metrics: TrainingMetrics,
+}
+
+impl ModelFile {
+    /// Writes the model to `path` atomically: a temporary file in the same directory,
+    /// flushed and then renamed over the target, so a crash leaves the old file whole.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the directory is not writable or the disk is full.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let bytes = self.to_bytes();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+        std::io::Write::write_all(&mut file, &bytes).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+
+    /// The file's bytes, checksum filled in. Same model, same bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut model = self.clone();
+        model.format = FORMAT.into();
+        model.version = VERSION;
+        model.checksum = CHECKSUM_PLACEHOLDER.into();
+        // Serialising our own types cannot fail (no maps with non-string keys).
+        let body = serde_json::to_string(&model).unwrap_or_default();
+        let digest = hex(&Sha256::digest(body.as_bytes()));
+        body.replacen(
+            &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""),
+            &format!("\"checksum\":\"{digest}\""),
+            1,
+        )
+        .into_bytes()
+    }
+
+    /// Reads and checks a model file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if it cannot be read, [`Error::ModelVersion`] for another format
+    /// version, [`Error::CorruptModel`] for anything else that is wrong.
+    pub fn load(path: &Path) -> Result<ModelFile> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_bytes(&bytes, path)
+    }
+
+    /// Parses and checks model bytes; `path` is only used in messages.
+    ///
+    /// # Errors
+    /// As [`ModelFile::load`].
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
+        let corrupt = |reason: String| Error::CorruptModel {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(corrupt("the file is empty".into()));
+        }
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            corrupt(format!(
+                "not JSON at line {} column {}: {e} (truncated or damaged?)",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        match value.get("format").and_then(|v| v.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'")))
+            }
+            None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
+        }
+        let version = value
+            .get("version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| corrupt("no 'version' number".into()))?;
+        if version != VERSION as u64 {
+            return Err(Error::ModelVersion {
+                path: path.to_path_buf(),
+                found: version.min(u32::MAX as u64) as u32,
+                supported: VERSION,
+            });
+        }
+        let stored = value
+            .get("checksum")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let needle = format!("\"checksum\":\"{stored}\"");
+        let blanked = text.replacen(
+            &needle,
+            &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""),
+            1,
+        );
+        let digest = hex(&Sha256::digest(blanked.as_bytes()));
+        if stored.len() != 64 || digest != stored || !text.contains(&needle) {
+            return Err(corrupt(
+                "checksum mismatch: the file was changed or damaged after it was written".into(),
+            ));
+        }
+        let mut model: ModelFile =
+            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        model
+            .featurizer
+            .restore()
+            .map_err(|e| corrupt(e.to_string()))?;
+        model.check_shapes().map_err(corrupt)?;
+        Ok(model)
+    }
+
+    fn check_shapes(&self) -> std::result::Result<(), String> {
+        let k = self.labels.len();
+        let d = self.featurizer.n_features();
+        if k < 2 {
+            return Err(format!("{k} labels; at least 2 are needed"));
+        }
+        if self.classifier.weights.len() != k || self.classifier.intercepts.len() != k {
+            return Err(format!(
+                "{k} labels but {} weight rows",
+                self.classifier.weights.len()
+            ));
+        }
+        if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
+            return Err(format!(
+                "a weight row has {} values for {d} features",
+                row.len()
+            ));
+        }
+        if self
+            .classifier
+            .weights
+            .iter()
+            .flatten()
+            .chain(&self.classifier.intercepts)
+            .any(|w| !w.is_finite())
+        {
+            return Err("non-finite weights".into());
+        }
+        Ok(())
+    }
+}

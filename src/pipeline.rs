@@ -1,0 +1,378 @@
+//! Training and cross-validation end to end. Input: labelled texts and options.
+//! Output: a [`ModelFile`] ready to save, or per-fold and pooled metrics.
+//!
+//! This is the one place where featurizer and trainer meet, so the CLI, the Python
+//! binding and the tests all train the same way.
+
+use ndarray::Array1;
+
+use crate::error::{Error, Result};
+use crate::eval::{stratified_folds, ConfusionMatrix};
+use crate::features::FeatureParams;
+use crate::lexicon::Lexicon;
+use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
+use crate::train::{argmax, fit, LogisticParams};
+use linfa::ParamGuard;
+
+/// Regularisation strengths `--tune` tries: a factor-of-two grid around scikit-learn's
+/// default C = 1, wide enough for short sentences (small C) and long texts (large C).
+pub const TUNE_GRID: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
+/// Inner folds `--tune` uses to score each C.
+pub const TUNE_FOLDS: usize = 5;
+
+/// Everything that decides how a model is trained.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Feature settings.
+    pub features: FeatureParams,
+    /// Trainer settings.
+    pub trainer: LogisticParams,
+    /// Cue lexicon, if any.
+    pub lexicon: Option<Lexicon>,
+    /// Choose C by inner cross-validation over [`TUNE_GRID`].
+    pub tune: bool,
+    /// Seed for fold assignment (training itself is deterministic).
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            features: FeatureParams::default(),
+            trainer: LogisticParams::default(),
+            lexicon: None,
+            tune: false,
+            seed: 42,
+        }
+    }
+}
+
+/// Labelled rows ready for training: texts and class indices into `labels`.
+#[derive(Debug, Clone)]
+pub struct Examples<'a> {
+    /// The texts.
+    pub texts: Vec<&'a str>,
+    /// Class index of each text.
+    pub classes: Vec<usize>,
+    /// Class names, in index order.
+    pub labels: Vec<String>,
+}
+
+impl<'a> Examples<'a> {
+    /// Indexes string labels: classes are the sorted distinct labels.
+    ///
+    /// # Errors
+    /// [`Error::Data`] when fewer than two classes are present.
+    pub fn new(
+        texts: &'a [String],
+        labels: &[String],
+        source: &std::path::Path,
+    ) -> Result<Examples<'a>> {
+        let mut set: Vec<String> = labels.to_vec();
+        set.sort();
+        set.dedup();
+        if texts.is_empty() {
+            return Err(Error::Data {
+                path: source.to_path_buf(),
+                reason: "no rows to train on".into(),
+            });
+        }
+        if set.len() < 2 {
+            return Err(Error::Data {
+                path: source.to_path_buf(),
+                reason: format!(
+                    "only one class ('{}') in the labels; at least 2 are needed",
+                    set.first().cloned().unwrap_or_default()
+                ),
+            });
+        }
+        let classes = labels
+            .iter()
+            .map(|l| set.binary_search(l).unwrap_or(0))
+            .collect();
+        Ok(Examples {
+            texts: texts.iter().map(String::as_str).collect(),
+            classes,
+            labels: set,
+        })
+    }
+
+    fn subset(&self, rows: &[usize]) -> Examples<'a> {
+        Examples {
+            texts: rows.iter().map(|&r| self.texts[r]).collect(),
+            classes: rows.iter().map(|&r| self.classes[r]).collect(),
+            labels: self.labels.clone(),
+        }
+    }
+}
+
+/// A fitted featurizer + classifier pair before it is wrapped as a file.
+struct Fitted {
+    model: ModelFile,
+}
+
+fn fit_once(
+    examples: &Examples<'_>,
+    options: &TrainOptions,
+    trainer: &LogisticParams,
+) -> Result<Fitted> {
+    let featurizer = options
+        .features
+        .fit(&examples.texts, options.lexicon.clone())?;
+    let x = featurizer.transform(&examples.texts);
+    let trainer = trainer.clone().n_classes(examples.labels.len());
+    let settings = trainer.clone().check()?;
+    let classifier = fit(&trainer, x, Array1::from(examples.classes.clone()))?;
+    let model = ModelFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        checksum: String::new(),
+        task: String::new(),
+        labels: examples.labels.clone(),
+        featurizer,
+        trainer: settings,
+        classifier,
+        provenance: Provenance::default(),
+        metrics: TrainingMetrics::default(),
+    };
+    Ok(Fitted { model })
+}
+
+/// Predicted class index of each text under `model`.
+pub fn predict_classes(model: &ModelFile, texts: &[&str]) -> Vec<usize> {
+    let x = model.featurizer.transform(texts);
+    model
+        .classifier
+        .predict_probabilities(&x)
+        .outer_iter()
+        .map(|row| argmax(row.iter().copied()))
+        .collect()
+}
+
+/// Cross-validates: for each fold, trains on the rest and tests on it.
+/// Returns one confusion matrix per fold.
+///
+/// # Errors
+/// [`Error::InvalidParams`] for bad folds; [`Error::Data`] when a class has fewer rows
+/// than folds (some test folds would lack it, and stratification cannot hold).
+pub fn cross_validate(
+    examples: &Examples<'_>,
+    options: &TrainOptions,
+    folds: usize,
+    on_fold: &mut dyn FnMut(usize),
+) -> Result<Vec<ConfusionMatrix>> {
+    let assignment = stratified_folds(&examples.classes, folds, options.seed)?;
+    let mut matrices = Vec::with_capacity(folds);
+    for fold in 0..folds {
+        let train_rows: Vec<usize> = (0..assignment.len())
+            .filter(|&i| assignment[i] != fold)
+            .collect();
+        let test_rows: Vec<usize> = (0..assignment.len())
+            .filter(|&i| assignment[i] == fold)
+            .collect();
+        let train = examples.subset(&train_rows);
+        let test = examples.subset(&test_rows);
+        let model = train_model_inner(&train, options)?;
+        let predicted = predict_classes(&model, &test.texts);
+        matrices.push(ConfusionMatrix::new(
+            examples.labels.clone(),
+            &test.classes,
+            &predicted,
+        ));
+        on_fold(fold);
+    }
+    Ok(matrices)
+}
+
+fn pooled_accuracy(matrices: &[ConfusionMatrix]) -> f64 {
+    let mut iter = matrices.iter();
+    let Some(first) = iter.next() else { return 0.0 };
+    let mut pooled = first.clone();
+    iter.for_each(|m| pooled.add(m));
+    pooled.accuracy()
+}
+
+fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<ModelFile> {
+    let mut trainer = options.trainer.clone();
+    let mut tuning = Vec::new();
+    if options.tune {
+        let inner = TrainOptions {
+            tune: false,
+            ..options.clone()
+        };
+        let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
+        let mut best = (f64::NEG_INFINITY, 1.0);
+        for &c in TUNE_GRID {
+            let candidate = TrainOptions {
+                trainer: inner.trainer.clone().c(c),
+                ..inner.clone()
+            };
+            let accuracy =
+                pooled_accuracy(&cross_validate(examples, &candidate, folds, &mut |_| {})?);
+            tuning.push((c, accuracy));
+            // Ties go to the smaller C (the simpler model).
+            if accuracy > best.0 + 1e-12 {
+                best = (accuracy, c);
+            }
+        }
+        trainer = trainer.c(best.1);
+    }
+    let mut fitted = fit_once(examples, options, &trainer)?.model;
+    fitted.metrics.tuning = tuning.clone();
+    fitted.metrics.cv_accuracy = tuning
+        .iter()
+        .map(|t| t.1)
+        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
+    Ok(fitted)
+}
+
+fn min_class_count(examples: &Examples<'_>) -> usize {
+    let mut counts = vec![0usize; examples.labels.len()];
+    examples.classes.iter().for_each(|&c| counts[c] += 1);
+    counts.into_iter().filter(|&n| n > 0).min().unwrap_or(0)
+}
+
+/// Trains a model on all `examples` and records its training metrics and provenance.
+///
+/// # Errors
+/// [`Error::InvalidParams`] for bad settings, [`Error::Data`] for unusable data.
+pub fn train_model(
+    examples: &Examples<'_>,
+    options: &TrainOptions,
+    task: &str,
+    provenance: Provenance,
+) -> Result<ModelFile> {
+    let mut model = train_model_inner(examples, options)?;
+    let predicted = predict_classes(&model, &examples.texts);
+    let matrix = ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted);
+    model.metrics.train_accuracy = matrix.accuracy();
+    model.metrics.train_macro_f1 = matrix.macro_f1();
+    model.task = task.to_string();
+    let mut counts = vec![0usize; examples.labels.len()];
+    examples.classes.iter().for_each(|&c| counts[c] += 1);
+    model.provenance = Provenance {
+        label_counts: counts,
+        n_rows: examples.texts.len(),
+        seed: options.seed,
+        ..provenance
+    };
+    Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> (Vec<String>, Vec<String>) {
+        let pos = [
+            "a fine good film",
+            "good and fun",
+            "truly good acting",
+            "fun fine story",
+            "good good good",
+            "a fun ride",
+        ];
+        let neg = [
+            "a bad dull film",
+            "bad and boring",
+            "truly bad acting",
+            "dull boring story",
+            "bad bad bad",
+            "a dull ride",
+        ];
+        let texts = pos.iter().chain(&neg).map(|s| s.to_string()).collect();
+        let labels = pos
+            .iter()
+            .map(|_| "pos".to_string())
+            .chain(neg.iter().map(|_| "neg".to_string()))
+            .collect();
+        (texts, labels)
+    }
+
+    #[test]
+    fn trains_and_separates_a_toy_set() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let model = train_model(
+            &examples,
+            &TrainOptions::default(),
+            "toy",
+            Provenance::default(),
+        )
+        .unwrap();
+        assert_eq!(model.labels, ["neg", "pos"]);
+        assert_eq!(predict_classes(&model, &["good fun", "bad dull"]), [1, 0]);
+    }
+
+    #[test]
+    fn one_class_is_an_error() {
+        let texts = vec!["a".to_string(), "b".to_string()];
+        let labels = vec!["x".to_string(), "x".to_string()];
+        let err = Examples::new(&texts, &labels, std::path::Path::new("d.csv"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "d.csv: only one class ('x') in the labels; at least 2 are needed"
+        );
+    }
+
+    #[test]
+    fn same_data_same_bytes() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let a = train_model(
+            &examples,
+            &TrainOptions::default(),
+            "toy",
+            Provenance::default(),
+        )
+        .unwrap();
+        let b = train_model(
+            &examples,
+            &TrainOptions::default(),
+            "toy",
+            Provenance::default(),
+        )
+        .unwrap();
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        let reloaded =
+            ModelFile::from_bytes(&a.to_bytes(), std::path::Path::new("m.json")).unwrap();
+        assert_eq!(
+            predict_classes(&reloaded, &["good fun", "bad"]),
+            predict_classes(&a, &["good fun", "bad"])
+        );
+    }
+
+    #[test]
+    fn model_load_rejects_damage() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let bytes = train_model(
+            &examples,
+            &TrainOptions::default(),
+            "toy",
+            Provenance::default(),
+        )
+        .unwrap()
+        .to_bytes();
+        let path = std::path::Path::new("m.json");
+        let err = |b: &[u8]| ModelFile::from_bytes(b, path).unwrap_err().to_string();
+        assert!(err(b"").contains("the file is empty"));
+        assert!(err(&bytes[..bytes.len() / 2]).contains("not JSON"));
+        assert!(err(b"{\"hello\": 1}").contains("no 'format' field"));
+        // A digit flipped inside a weight still parses as JSON: only the checksum sees it.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let start = text.find("\"intercepts\":[").unwrap();
+        let at = start + text[start..].find('.').unwrap() + 1;
+        let mut flipped = bytes.clone();
+        flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
+        assert!(
+            err(&flipped).contains("checksum mismatch"),
+            "{}",
+            err(&flipped)
+        );
+        let newer = text.replacen("\"version\":1", "\"version\":99", 1);
+        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads version 1; retrain the model or upgrade stancekit)");
+    }
+}

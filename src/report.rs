@@ -1,0 +1,397 @@
+//! Writing results. Input: predictions, metrics and model summaries. Output: text
+//! tables for people or JSON Lines for programs, on any `Write`.
+//!
+//! # JSON Lines schema (version [`SCHEMA`])
+//! Every line is one object with a `"type"`:
+//! - `sentence`: `schema`, `source` (file or `-`), `id` (row id, or the file for an
+//!   article), `line`, `sentence` (0-based index in the document), `start`, `end` (byte
+//!   offsets in the document's text), `text`, and `predictions`: `{task: {"label": L,
+//!   "probabilities": {label: p}}}`; or, when the row could not be read, `error`
+//!   (a message) and no `predictions`.
+//! - `metrics`: `accuracy`, `macro_f1`, `n`, `classes`: `[{label, precision, recall,
+//!   f1, support}]`; with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
+//!   `macro_f1_mean`, `macro_f1_std`.
+//! - `confusion`: `labels` and `counts[true][predicted]`.
+//! - `fold`: `fold`, `accuracy`, `macro_f1`, `n`.
+//! - `model`: what `inspect` prints: header, provenance, metrics, `top_features`.
+//!
+//! Adding fields keeps the schema number; renaming or removing one bumps it.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+
+use crate::eval::ConfusionMatrix;
+use crate::model::ModelFile;
+use crate::predict::SentencePrediction;
+
+/// Version of the JSON Lines schema above.
+pub const SCHEMA: u32 = 1;
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned, tab-separated text for people.
+    Text,
+    /// JSON Lines for programs.
+    Json,
+}
+
+/// Where a prediction row came from.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOrigin<'a> {
+    /// The input file (`-` for stdin).
+    pub source: &'a str,
+    /// The row's id or the article's file name.
+    pub id: &'a str,
+    /// 1-based line where the row starts, when known.
+    pub line: Option<u64>,
+}
+
+fn sentence_json(origin: RowOrigin<'_>, prediction: &SentencePrediction) -> Value {
+    let mut predictions = Map::new();
+    for p in &prediction.predictions {
+        let probabilities: Map<String, Value> = p
+            .probabilities
+            .iter()
+            .map(|(l, v)| (l.clone(), json!(round6(*v))))
+            .collect();
+        predictions.insert(
+            p.task.clone(),
+            json!({"label": p.label, "probabilities": probabilities}),
+        );
+    }
+    json!({
+        "type": "sentence", "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line,
+        "sentence": prediction.index, "start": prediction.start, "end": prediction.end,
+        "text": prediction.text, "predictions": predictions,
+    })
+}
+
+/// Probabilities rounded to 6 decimals: enough to rank and to sum to 1 within 1e-5,
+/// and stable across platforms.
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Writes the header of a text prediction table.
+///
+/// # Errors
+/// Any write error (a closed pipe included).
+pub fn write_prediction_header(out: &mut dyn Write, tasks: &[String]) -> io::Result<()> {
+    let mut header = String::from("id\tsentence");
+    for task in tasks {
+        header.push_str(&format!("\t{task}\tp"));
+    }
+    header.push_str("\ttext");
+    writeln!(out, "{header}")
+}
+
+/// Writes one prediction row.
+///
+/// # Errors
+/// Any write error.
+pub fn write_prediction(
+    out: &mut dyn Write,
+    format: Format,
+    origin: RowOrigin<'_>,
+    prediction: &SentencePrediction,
+) -> io::Result<()> {
+    match format {
+        Format::Json => writeln!(out, "{}", sentence_json(origin, prediction)),
+        Format::Text => {
+            let mut line = format!("{}\t{}", origin.id, prediction.index);
+            for p in &prediction.predictions {
+                let best = p
+                    .probabilities
+                    .iter()
+                    .find(|(l, _)| *l == p.label)
+                    .map_or(0.0, |x| x.1);
+                line.push_str(&format!("\t{}\t{:.3}", p.label, best));
+            }
+            line.push('\t');
+            line.push_str(&one_line(&prediction.text));
+            writeln!(out, "{line}")
+        }
+    }
+}
+
+/// Writes the row of an input record that could not be read.
+///
+/// # Errors
+/// Any write error.
+pub fn write_prediction_error(
+    out: &mut dyn Write,
+    format: Format,
+    origin: RowOrigin<'_>,
+    error: &str,
+    n_tasks: usize,
+) -> io::Result<()> {
+    match format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json!({"type": "sentence", "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line, "error": error})
+        ),
+        Format::Text => {
+            let blanks = "\t-\t-".repeat(n_tasks);
+            writeln!(out, "{}\t-{blanks}\terror: {}", origin.id, one_line(error))
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn classes_json(matrix: &ConfusionMatrix) -> Value {
+    Value::Array(
+        matrix
+            .per_class()
+            .iter()
+            .map(|m| json!({"label": m.label, "precision": m.precision, "recall": m.recall, "f1": m.f1, "support": m.support}))
+            .collect(),
+    )
+}
+
+/// Per-fold figures of a cross-validation.
+#[derive(Debug, Clone, Copy)]
+pub struct FoldSummary {
+    /// Number of folds.
+    pub folds: usize,
+    /// Mean and standard deviation of fold accuracies.
+    pub accuracy: (f64, f64),
+    /// Mean and standard deviation of fold macro-F1.
+    pub macro_f1: (f64, f64),
+}
+
+/// Writes evaluation metrics: the (pooled) matrix's figures, the per-fold ones if any,
+/// and the confusion matrix.
+///
+/// # Errors
+/// Any write error.
+pub fn write_metrics(
+    out: &mut dyn Write,
+    format: Format,
+    matrix: &ConfusionMatrix,
+    folds: &[ConfusionMatrix],
+    summary: Option<FoldSummary>,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            for (i, m) in folds.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"type": "fold", "fold": i, "accuracy": m.accuracy(), "macro_f1": m.macro_f1(), "n": m.total()})
+                )?;
+            }
+            let mut metrics = json!({
+                "type": "metrics", "accuracy": matrix.accuracy(), "macro_f1": matrix.macro_f1(), "n": matrix.total(),
+                "classes": classes_json(matrix),
+            });
+            if let (Some(s), Some(obj)) = (summary, metrics.as_object_mut()) {
+                obj.insert("folds".into(), json!(s.folds));
+                obj.insert("accuracy_mean".into(), json!(s.accuracy.0));
+                obj.insert("accuracy_std".into(), json!(s.accuracy.1));
+                obj.insert("macro_f1_mean".into(), json!(s.macro_f1.0));
+                obj.insert("macro_f1_std".into(), json!(s.macro_f1.1));
+            }
+            writeln!(out, "{metrics}")?;
+            writeln!(
+                out,
+                "{}",
+                json!({"type": "confusion", "labels": matrix.labels, "counts": matrix.counts})
+            )
+        }
+        Format::Text => {
+            for (i, m) in folds.iter().enumerate() {
+                writeln!(
+                    out,
+                    "fold {:>2}: accuracy {:.4}  macro-F1 {:.4}  (n = {})",
+                    i + 1,
+                    m.accuracy(),
+                    m.macro_f1(),
+                    m.total()
+                )?;
+            }
+            if let Some(s) = summary {
+                writeln!(
+                    out,
+                    "{} folds: accuracy {:.4} ± {:.4}  macro-F1 {:.4} ± {:.4}",
+                    s.folds, s.accuracy.0, s.accuracy.1, s.macro_f1.0, s.macro_f1.1
+                )?;
+                writeln!(out, "pooled over folds:")?;
+            }
+            writeln!(
+                out,
+                "accuracy  {:.4}\nmacro-F1  {:.4}\nrows      {}\n",
+                matrix.accuracy(),
+                matrix.macro_f1(),
+                matrix.total()
+            )?;
+            let width = matrix
+                .labels
+                .iter()
+                .map(String::len)
+                .max()
+                .unwrap_or(5)
+                .max(5);
+            writeln!(
+                out,
+                "{:<width$}  precision  recall      f1  support",
+                "class"
+            )?;
+            for m in matrix.per_class() {
+                writeln!(
+                    out,
+                    "{:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}",
+                    m.label, m.precision, m.recall, m.f1, m.support
+                )?;
+            }
+            writeln!(out, "\nconfusion matrix (rows: true, columns: predicted)")?;
+            let cell = width.max(7);
+            write!(out, "{:<width$}", "")?;
+            for l in &matrix.labels {
+                write!(out, "  {l:>cell$}")?;
+            }
+            writeln!(out)?;
+            for (l, row) in matrix.labels.iter().zip(&matrix.counts) {
+                write!(out, "{l:<width$}")?;
+                for c in row {
+                    write!(out, "  {c:>cell$}")?;
+                }
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The `top` largest weights of each class, as (feature name, weight).
+pub fn top_features(model: &ModelFile, top: usize) -> Vec<(String, Vec<(String, f32)>)> {
+    model
+        .labels
+        .iter()
+        .zip(&model.classifier.weights)
+        .map(|(label, row)| {
+            let mut order: Vec<usize> = (0..row.len()).collect();
+            order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
+            let best = order
+                .into_iter()
+                .take(top)
+                .map(|j| (model.featurizer.feature_name(j), row[j]))
+                .collect();
+            (label.clone(), best)
+        })
+        .collect()
+}
+
+/// Writes what `inspect` shows: header, provenance, settings, metrics, top features.
+///
+/// # Errors
+/// Any write error.
+pub fn write_inspection(
+    out: &mut dyn Write,
+    format: Format,
+    path: &str,
+    model: &ModelFile,
+    top: usize,
+) -> io::Result<()> {
+    let features = top_features(model, top);
+    let p = &model.provenance;
+    let f = &model.featurizer;
+    match format {
+        Format::Json => {
+            let top_json: Map<String, Value> = features
+                .iter()
+                .map(|(l, list)| {
+                    (
+                        l.clone(),
+                        Value::Array(
+                            list.iter()
+                                .map(|(n, w)| json!({"feature": n, "weight": w}))
+                                .collect(),
+                        ),
+                    )
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "type": "model", "path": path, "format": model.format, "version": model.version, "task": model.task,
+                    "labels": model.labels, "provenance": p, "features": f.params, "trainer": model.trainer,
+                    "n_ngrams": f.n_ngrams(), "n_features": f.n_features(), "cue_categories": f.categories,
+                    "n_cues": f.lexicon.as_ref().map_or(0, |l| l.cues.len()),
+                    "metrics": model.metrics, "iterations": model.classifier.iterations, "converged": model.classifier.converged,
+                    "top_features": top_json,
+                })
+            )
+        }
+        Format::Text => {
+            writeln!(
+                out,
+                "model      {path}\nformat     {} version {}\ntask       {}",
+                model.format, model.version, model.task
+            )?;
+            let counts: Vec<String> = model
+                .labels
+                .iter()
+                .zip(&p.label_counts)
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
+            writeln!(out, "labels     {}", counts.join(", "))?;
+            writeln!(
+                out,
+                "trained on {} rows from {}",
+                p.n_rows,
+                p.data.join(", ")
+            )?;
+            for (d, h) in p.data.iter().zip(&p.data_sha256) {
+                writeln!(out, "           {d} sha256 {h}")?;
+            }
+            writeln!(
+                out,
+                "duplicates {} (text, label) rows repeated",
+                p.n_duplicates
+            )?;
+            writeln!(out, "seed       {}   stancekit {}", p.seed, p.crate_version)?;
+            writeln!(out, "command    {}", p.command.join(" "))?;
+            writeln!(
+                out,
+                "features   {}..{}-grams, min_df {}, {:?}{}, negation {}, {} n-grams + {} cue columns ({} cues)",
+                f.params.ngram_min, f.params.ngram_max, f.params.min_df, f.params.weighting,
+                if f.params.sublinear_tf { " sublinear" } else { "" }, f.params.negation, f.n_ngrams(),
+                2 * f.categories.len(), f.lexicon.as_ref().map_or(0, |l| l.cues.len())
+            )?;
+            writeln!(
+                out,
+                "trainer    logistic regression, C {}, class weight {:?}, {} iterations{}",
+                model.trainer.c,
+                model.trainer.class_weight,
+                model.classifier.iterations,
+                if model.classifier.converged {
+                    ""
+                } else {
+                    " (not converged)"
+                }
+            )?;
+            writeln!(
+                out,
+                "training   accuracy {:.4}, macro-F1 {:.4} (on its own rows)",
+                model.metrics.train_accuracy, model.metrics.train_macro_f1
+            )?;
+            for (c, acc) in &model.metrics.tuning {
+                writeln!(out, "tuning     C {c}: cv accuracy {acc:.4}")?;
+            }
+            for (label, list) in features {
+                writeln!(out, "\ntop features of '{label}':")?;
+                for (name, w) in list {
+                    writeln!(out, "  {w:>8.4}  {name}")?;
+                }
+            }
+            Ok(())
+        }
+    }
+}

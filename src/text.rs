@@ -1,0 +1,576 @@
+//! Text to sentences to tokens. Input: a `&str`. Output: sentence spans and tokens, both
+//! with byte offsets into the input, so every label can be traced back to its text.
+//!
+//! Tokens are lower-cased words; contractions are expanded so that negation stays
+//! visible ("don't" -> `do` `not`), numbers become `<num>`, and punctuation that ends a
+//! clause is kept as a boundary token so negation scope can stop there.
+
+/// The placeholder every number is normalised to ("400,000", "1.5", "2014").
+pub const NUMBER_TOKEN: &str = "<num>";
+
+/// A sentence: byte offsets `[start, end)` into the text it was split from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceSpan {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+}
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word or number: feature material.
+    Word,
+    /// Punctuation that ends a clause (`. , ; : ! ?` and brackets): ends negation scope.
+    Boundary,
+}
+
+/// A token with its normalised form and its byte span in the source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Normalised form: lower-cased, contraction expanded, numbers as `<num>`.
+    pub text: String,
+    /// Byte offset of the first character of the surface form.
+    pub start: usize,
+    /// Byte offset one past the surface form.
+    pub end: usize,
+    /// Word or clause boundary.
+    pub kind: TokenKind,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn is_clause_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2026}'
+    )
+}
+
+/// Splits `text` into tokens. Never fails; any input gives some (possibly empty) list.
+///
+/// A word is a run of letters and digits, joined across single internal apostrophes,
+/// hyphens, and the dots of dotted abbreviations ("u.s"). Contractions split off:
+/// `n't` -> `not`, `'s` stays `'s`, `'re` -> `are`, `'ll` -> `will`, `'ve` -> `have`,
+/// `'m` -> `am`, `'d` -> `would`; `can't` -> `can not`, `won't` -> `will not`.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let bytes_len = text.len();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            let mut end = start + c.len_utf8();
+            // Extend over letters/digits and single joiners followed by a letter/digit.
+            loop {
+                let rest = &text[end..];
+                let mut it = rest.chars();
+                match it.next() {
+                    Some(n) if n.is_alphanumeric() => {
+                        end += n.len_utf8();
+                    }
+                    Some(n) if is_apostrophe(n) || is_hyphen(n) || n == '.' || n == ',' => {
+                        match it.next() {
+                            Some(m) if m.is_alphanumeric() => {
+                                // A dot joins only single letters ("U.S."), or digits
+                                // ("1.5"); a comma only digits ("400,000").
+                                let prev = text[..end].chars().next_back().unwrap_or(' ');
+                                let ok = if n == '.' {
+                                    (prev.is_ascii_digit() && m.is_ascii_digit())
+                                        || (prev.is_alphabetic()
+                                            && m.is_alphabetic()
+                                            && single_letter_before(text, start, end))
+                                } else if n == ',' {
+                                    prev.is_ascii_digit() && m.is_ascii_digit()
+                                } else {
+                                    true
+                                };
+                                if !ok {
+                                    break;
+                                }
+                                end += n.len_utf8() + m.len_utf8();
+                            }
+                            _ => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            // Advance the outer iterator past the consumed word.
+            while let Some(&(i, _)) = chars.peek() {
+                if i < end {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            // A trailing dot of a dotted abbreviation ("U.S.") belongs to the word.
+            let surface = &text[start..end];
+            let mut surface_end = end;
+            if surface.contains('.')
+                && text[end..].starts_with('.')
+                && !surface.chars().any(|c| c.is_ascii_digit())
+            {
+                surface_end = end + 1;
+                while let Some(&(i, _)) = chars.peek() {
+                    if i < surface_end {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            push_word(&mut tokens, surface, start, surface_end);
+        } else if is_apostrophe(c) {
+            // A detached contraction as in pre-tokenised text: "does n't", "it 's".
+            let rest = &text[start + c.len_utf8()..];
+            let word: String = rest.chars().take_while(|ch| ch.is_alphabetic()).collect();
+            let lower = word.to_lowercase();
+            if matches!(lower.as_str(), "s" | "re" | "ll" | "ve" | "m" | "d" | "t")
+                && !word.is_empty()
+            {
+                let end = start + c.len_utf8() + word.len();
+                tokens.push(Token {
+                    text: expand_suffix(&lower).to_string(),
+                    start,
+                    end,
+                    kind: TokenKind::Word,
+                });
+                while let Some(&(i, _)) = chars.peek() {
+                    if i < end {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+        } else if is_clause_boundary(c) {
+            tokens.push(Token {
+                text: c.to_string(),
+                start,
+                end: start + c.len_utf8(),
+                kind: TokenKind::Boundary,
+            });
+        }
+    }
+    debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
+    tokens
+}
+
+/// True when the word being built so far is made of single letters joined by dots
+/// ("u", "u.s", "u.s.a"), the only words a dot may join.
+fn single_letter_before(text: &str, start: usize, end: usize) -> bool {
+    text[start..end]
+        .split('.')
+        .all(|part| part.chars().count() == 1)
+}
+
+fn expand_suffix(suffix: &str) -> &'static str {
+    match suffix {
+        "s" => "'s",
+        "re" => "are",
+        "ll" => "will",
+        "ve" => "have",
+        "m" => "am",
+        "d" => "would",
+        _ => "not",
+    }
+}
+
+fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
+    let lower = surface
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
+    if lower
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        tokens.push(Token {
+            text: NUMBER_TOKEN.to_string(),
+            start,
+            end,
+            kind: TokenKind::Word,
+        });
+        return;
+    }
+    // n't contractions: "don't" -> do not, "can't" -> can not, "won't" -> will not.
+    if let Some(stem) = lower.strip_suffix("n't") {
+        let stem_len = surface.len() - "n't".len();
+        let stem = match stem {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            other => other,
+        };
+        if !stem.is_empty() {
+            tokens.push(Token {
+                text: stem.to_string(),
+                start,
+                end: start + stem_len,
+                kind: TokenKind::Word,
+            });
+        }
+        tokens.push(Token {
+            text: "not".to_string(),
+            start: start + stem_len,
+            end,
+            kind: TokenKind::Word,
+        });
+        return;
+    }
+    if let Some(pos) = lower.rfind('\'') {
+        let suffix = &lower[pos + 1..];
+        if matches!(suffix, "s" | "re" | "ll" | "ve" | "m" | "d") && pos > 0 {
+            // Byte offsets of the surface form: the apostrophe may be multi-byte.
+            let surface_pos = surface
+                .char_indices()
+                .filter(|(_, c)| is_apostrophe(*c))
+                .map(|(i, _)| i)
+                .last()
+                .unwrap_or(pos);
+            tokens.push(Token {
+                text: lower[..pos].to_string(),
+                start,
+                end: start + surface_pos,
+                kind: TokenKind::Word,
+            });
+            tokens.push(Token {
+                text: expand_suffix(suffix).to_string(),
+                start: start + surface_pos,
+                end,
+                kind: TokenKind::Word,
+            });
+            return;
+        }
+    }
+    tokens.push(Token {
+        text: lower,
+        start,
+        end,
+        kind: TokenKind::Word,
+    });
+}
+
+/// Abbreviations after which a period does not end a sentence (titles, months,
+/// "No. 10", corporate suffixes mid-sentence). Lower-case, without the dot.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj",
+    "gov", "sen", "rep", "rev", "st", "jr", "sr", "hon", "pres", "amb", "supt", "insp", "det",
+    "cpl", "pvt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "no", "nos", "vs", "v", "etc", "approx", "est", "dept", "univ", "fig", "vol", "op",
+    "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al",
+];
+
+/// Words that start a new sentence even right after a dotted abbreviation such as
+/// "U.S." ("... talks with the U.S. The Russians ...").
+const SENTENCE_STARTERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "but",
+    "and",
+    "in",
+    "on",
+    "this",
+    "that",
+    "there",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "however",
+    "meanwhile",
+    "officials",
+    "after",
+    "before",
+    "when",
+];
+
+/// Splits `text` into sentences. Spans are in order, never overlap, never start or end
+/// with whitespace, and together cover every non-whitespace character of `text`.
+///
+/// A sentence ends at `.`, `!` or `?` (with any closing quotes or brackets) followed by
+/// whitespace and an upper-case letter, digit or opening quote, except after a known
+/// abbreviation, an initial ("J. Smith") or a dotted abbreviation ("U.S.") unless a
+/// common sentence opener follows. A blank line always ends a sentence, and so does a
+/// line break after a short line without final punctuation (a headline or dateline).
+pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
+    let mut spans = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut line_start = 0usize;
+    let mut i = 0usize;
+    let close = |spans: &mut Vec<SentenceSpan>, start: &mut Option<usize>, end: usize| {
+        if let Some(s) = start.take() {
+            let trimmed_end = s + text[s..end].trim_end().len();
+            if trimmed_end > s {
+                spans.push(SentenceSpan {
+                    start: s,
+                    end: trimmed_end,
+                });
+            }
+        }
+    };
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if c == '\n' {
+            // Blank line, or a short unterminated line (headline): hard boundary.
+            let line = text[line_start..pos].trim();
+            let next_blank = text[pos + 1..]
+                .split('\n')
+                .next()
+                .map(|l| l.trim().is_empty())
+                .unwrap_or(true);
+            let unterminated_short = !line.is_empty()
+                && line.chars().count() < 100
+                && !line.ends_with(|ch: char| {
+                    matches!(
+                        ch,
+                        '.' | '!' | '?' | ',' | ';' | ':' | '"' | '\u{201D}' | '\''
+                    )
+                });
+            if next_blank || line.is_empty() || unterminated_short {
+                close(&mut spans, &mut start, pos);
+            }
+            line_start = pos + 1;
+            i += 1;
+            continue;
+        }
+        if start.is_none() && !c.is_whitespace() {
+            start = Some(pos);
+        }
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            // Consume the run of terminators and closing quotes/brackets.
+            let mut j = i + 1;
+            while j < chars.len()
+                && matches!(
+                    chars[j].1,
+                    '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}'
+                )
+            {
+                j += 1;
+            }
+            let end = if j < chars.len() {
+                chars[j].0
+            } else {
+                text.len()
+            };
+            // Must be followed by whitespace, then a sentence opener.
+            let mut k = j;
+            let mut saw_space = false;
+            while k < chars.len() && chars[k].1.is_whitespace() && chars[k].1 != '\n' {
+                saw_space = true;
+                k += 1;
+            }
+            let at_end = k >= chars.len();
+            let followed_by_newline = k < chars.len() && chars[k].1 == '\n';
+            let opener = k < chars.len()
+                && (chars[k].1.is_uppercase()
+                    || chars[k].1.is_ascii_digit()
+                    || matches!(chars[k].1, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '['));
+            if c == '.'
+                && j == i + 1
+                && !at_end
+                && !followed_by_newline
+                && is_abbreviation_before(text, pos)
+            {
+                let next_word: String = chars[k..]
+                    .iter()
+                    .map(|(_, ch)| *ch)
+                    .take_while(|ch| ch.is_alphabetic())
+                    .collect();
+                let dotted = text[..pos]
+                    .rsplit(|ch: char| ch.is_whitespace())
+                    .next()
+                    .unwrap_or("")
+                    .contains('.');
+                let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
+                if !(dotted && starter && saw_space) {
+                    i = j;
+                    continue;
+                }
+            }
+            if at_end || followed_by_newline || (saw_space && opener) {
+                close(&mut spans, &mut start, end);
+                i = j;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    close(&mut spans, &mut start, text.len());
+    spans
+}
+
+/// True when the word just before the period at `dot` is an abbreviation, an initial
+/// or a dotted abbreviation, so the period need not end the sentence.
+fn is_abbreviation_before(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if word.is_empty() {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // An initial ("J. Smith") or dotted abbreviation ("U.S.", "U.N.").
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    lower.contains('.') && lower.split('.').all(|p| p.chars().count() <= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split_sentences(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn contractions_keep_negation() {
+        assert_eq!(words("Don't go"), ["do", "not", "go"]);
+        assert_eq!(
+            words("They can't, won't"),
+            ["they", "can", "not", "will", "not"]
+        );
+        assert_eq!(
+            words("it 's bad and does n't work"),
+            ["it", "'s", "bad", "and", "does", "not", "work"]
+        );
+        assert_eq!(
+            words("Russia\u{2019}s top diplomat"),
+            ["russia", "'s", "top", "diplomat"]
+        );
+        assert_eq!(words("we're here"), ["we", "are", "here"]);
+    }
+
+    #[test]
+    fn numbers_are_normalised() {
+        assert_eq!(
+            words("400,000 lives in 2011 and 1.5%"),
+            ["<num>", "lives", "in", "<num>", "and", "<num>"]
+        );
+    }
+
+    #[test]
+    fn dotted_abbreviations_and_hyphens_stay_whole() {
+        assert_eq!(words("The U.S. cease-fire"), ["the", "u.s", "cease-fire"]);
+    }
+
+    #[test]
+    fn offsets_slice_back_to_token() {
+        let text = "Kerry’s “progress” isn't U.S. policy; 20 dead.";
+        for token in tokenize(text) {
+            let surface = &text[token.start..token.end];
+            assert!(!surface.is_empty(), "{token:?}");
+        }
+        let t = tokenize(text);
+        assert_eq!(&text[t[0].start..t[0].end], "Kerry");
+        assert_eq!(&text[t[1].start..t[1].end], "’s");
+    }
+
+    #[test]
+    fn splitter_respects_abbreviations() {
+        let text = "Mr. Smith met Gen. Lee on Jan. 5 at No. 10 Downing Street. Growth was 2.5 percent. J. R. Smith agreed.";
+        assert_eq!(
+            sentences(text),
+            [
+                "Mr. Smith met Gen. Lee on Jan. 5 at No. 10 Downing Street.",
+                "Growth was 2.5 percent.",
+                "J. R. Smith agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn splitter_handles_us_and_quotes() {
+        let text = "The U.S. accuses Russia of bombing it. The Russians deny it. \u{201C}We made progress.\u{201D} Kerry said so.";
+        assert_eq!(
+            sentences(text),
+            [
+                "The U.S. accuses Russia of bombing it.",
+                "The Russians deny it.",
+                "\u{201C}We made progress.\u{201D}",
+                "Kerry said so."
+            ]
+        );
+        assert_eq!(
+            sentences("Talks with the U.S. The envoy left."),
+            ["Talks with the U.S.", "The envoy left."]
+        );
+    }
+
+    #[test]
+    fn splitter_breaks_at_headlines_and_blank_lines() {
+        let text = "Talks stall in Geneva\nThe envoys met on Friday. They left\n\nA new paragraph";
+        assert_eq!(
+            sentences(text),
+            [
+                "Talks stall in Geneva",
+                "The envoys met on Friday.",
+                "They left",
+                "A new paragraph"
+            ]
+        );
+    }
+
+    #[test]
+    fn splitter_keeps_lowercase_continuations() {
+        assert_eq!(
+            sentences("He said no. then left"),
+            ["He said no. then left"]
+        );
+        assert_eq!(sentences("   "), Vec::<&str>::new());
+        assert_eq!(
+            sentences("no punctuation at all"),
+            ["no punctuation at all"]
+        );
+    }
+}
