@@ -38,7 +38,8 @@ pub struct FeatureParams {
     pub ngram_min: usize,
     /// Largest n-gram length. Default 2 (scikit-learn's common choice for sentences).
     pub ngram_max: usize,
-    /// Keep n-grams seen in at least this many training texts. Default 1.
+    /// Keep n-grams seen in at least this many training texts. Default 2: an n-gram
+    /// seen once cannot generalise (on mr, +0.009 accuracy and a 3x faster fit than 1).
     pub min_df: usize,
     /// Keep at most this many n-grams (the most frequent). Default: all.
     pub max_features: Option<usize>,
@@ -57,7 +58,7 @@ impl Default for FeatureParams {
         FeatureParams {
             ngram_min: 1,
             ngram_max: 2,
-            min_df: 1,
+            min_df: 2,
             max_features: None,
             weighting: Weighting::Tfidf,
             sublinear_tf: true,
@@ -259,7 +260,7 @@ impl Featurizer {
         }
         let rest = index - self.vocabulary.len();
         match self.categories.get(rest / 2) {
-            Some(c) if rest % 2 == 0 => format!("cue:{c}"),
+            Some(c) if rest.is_multiple_of(2) => format!("cue:{c}"),
             Some(c) => format!("cue:{c}:negated"),
             None => format!("#{index}"),
         }
@@ -479,6 +480,7 @@ mod tests {
         // Two docs: "a b" and "a c", unigrams. idf(a) = ln(3/3)+1 = 1, idf(b) = idf(c) = ln(3/2)+1.
         // Row 0 = [1, 1.405465] / norm -> a = 1/sqrt(1 + 1.405465^2) = 0.579739.
         let params = FeatureParams {
+            min_df: 1,
             ngram_max: 1,
             negation: false,
             ..FeatureParams::default()
@@ -494,6 +496,7 @@ mod tests {
     #[test]
     fn negation_marks_words_until_punctuation() {
         let params = FeatureParams {
+            min_df: 1,
             ngram_max: 1,
             weighting: Weighting::Binary,
             ..FeatureParams::default()

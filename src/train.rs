@@ -267,6 +267,7 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
         };
         let problem = Problem {
             x,
+            columns: x.0.to_csc(),
             y: y.as_slice().unwrap_or(&[]),
             class_weights,
             k,
@@ -279,7 +280,7 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
             self.max_iterations,
             self.tolerance,
         );
-        Ok(problem.into_classifier(&solution, iterations, converged))
+        Ok(problem.to_classifier(&solution, iterations, converged))
     }
 }
 
@@ -288,6 +289,8 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
 /// intercepts: `w[j * m + c]` for feature j and output c, `m` outputs.
 struct Problem<'a> {
     x: &'a SparseRows,
+    /// The same matrix by columns, for the gradient pass.
+    columns: sprs::CsMat<f32>,
     y: &'a [usize],
     class_weights: Vec<f64>,
     k: usize,
@@ -307,89 +310,85 @@ impl Problem<'_> {
         (self.x.n_cols() + 1) * self.outputs()
     }
 
-    /// Loss and gradient at `w`.
+    /// Loss and gradient at `w`: one pass over rows (CSR) for scores and residuals,
+    /// one over columns (CSC) for the gradient, both parallel and free of reductions.
     fn evaluate(&self, w: &[f64]) -> (f64, Vec<f64>) {
         let m = self.outputs();
         let d = self.x.n_cols();
-        let n = self.x.n_rows();
         let intercepts = &w[d * m..];
-        let chunk = (n / (4 * rayon::current_num_threads().max(1))).max(256);
-        let starts: Vec<usize> = (0..n).step_by(chunk).collect();
-        let partial: Vec<(f64, Vec<f64>)> = starts
-            .par_iter()
-            .map(|&start| {
-                let end = (start + chunk).min(n);
-                let mut grad = vec![0.0f64; w.len()];
-                let mut loss = 0.0f64;
-                let mut z = vec![0.0f64; m];
-                for r in start..end {
-                    let Some(row) = self.x.0.outer_view(r) else {
-                        continue;
-                    };
-                    z.copy_from_slice(intercepts);
-                    for (&j, &v) in row.indices().iter().zip(row.data()) {
-                        let base = j * m;
-                        for c in 0..m {
-                            z[c] += w[base + c] * v as f64;
-                        }
-                    }
-                    let target = self.y[r];
-                    let cw = self.class_weights[target];
-                    if cw == 0.0 {
-                        continue;
-                    }
-                    if m == 1 {
-                        let yv = if target == 1 { 1.0 } else { 0.0 };
-                        // log(1 + e^z) - y z, computed stably.
-                        let zz = z[0];
-                        let log1pexp = if zz > 0.0 {
-                            zz + (-zz).exp().ln_1p()
-                        } else {
-                            zz.exp().ln_1p()
-                        };
-                        loss += cw * (log1pexp - yv * zz);
-                        z[0] = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
-                    } else {
-                        let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                        let sum: f64 = z.iter().map(|s| (s - max).exp()).sum();
-                        let log_sum = max + sum.ln();
-                        loss += cw * (log_sum - z[target]);
-                        for (c, zc) in z.iter_mut().enumerate() {
-                            let p = (*zc - log_sum).exp();
-                            *zc = cw * (p - if c == target { 1.0 } else { 0.0 });
-                        }
-                    }
-                    for (&j, &v) in row.indices().iter().zip(row.data()) {
-                        let base = j * m;
-                        for c in 0..m {
-                            grad[base + c] += z[c] * v as f64;
-                        }
-                    }
-                    for c in 0..m {
-                        grad[d * m + c] += z[c];
+        let x = &self.x.0;
+        let indptr = x.indptr();
+        let indptr = indptr.raw_storage();
+        let (indices, data) = (x.indices(), x.data());
+        // Residuals r[i * m + c] = weight * (p_ic - y_ic), and each row's loss.
+        let mut residuals = vec![0.0f64; x.rows() * m];
+        let loss: f64 = residuals
+            .par_chunks_mut(m)
+            .with_min_len(512)
+            .enumerate()
+            .map(|(r, z)| {
+                z.copy_from_slice(intercepts);
+                for k in indptr[r]..indptr[r + 1] {
+                    let (j, v) = (indices[k], data[k] as f64);
+                    for (c, zc) in z.iter_mut().enumerate() {
+                        *zc += w[j * m + c] * v;
                     }
                 }
-                (loss, grad)
+                let target = self.y[r];
+                let cw = self.class_weights[target];
+                if m == 1 {
+                    let yv = if target == 1 { 1.0 } else { 0.0 };
+                    let zz = z[0];
+                    // log(1 + e^z) - y z, computed stably.
+                    let log1pexp = if zz > 0.0 {
+                        zz + (-zz).exp().ln_1p()
+                    } else {
+                        zz.exp().ln_1p()
+                    };
+                    z[0] = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
+                    cw * (log1pexp - yv * zz)
+                } else {
+                    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let log_sum = max + z.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
+                    let loss = cw * (log_sum - z[target]);
+                    for (c, zc) in z.iter_mut().enumerate() {
+                        *zc = cw * ((*zc - log_sum).exp() - if c == target { 1.0 } else { 0.0 });
+                    }
+                    loss
+                }
             })
-            .collect();
-        let mut loss = 0.0;
+            .sum();
+        let columns = &self.columns;
+        let col_ptr = columns.indptr();
+        let col_ptr = col_ptr.raw_storage();
+        let (col_rows, col_data) = (columns.indices(), columns.data());
         let mut grad = vec![0.0f64; w.len()];
-        for (l, g) in partial {
-            loss += l;
-            grad.par_iter_mut()
-                .zip(g.par_iter())
-                .for_each(|(a, b)| *a += b);
+        grad[..d * m]
+            .par_chunks_mut(m)
+            .with_min_len(256)
+            .enumerate()
+            .for_each(|(j, g)| {
+                for k in col_ptr[j]..col_ptr[j + 1] {
+                    let (r, v) = (col_rows[k], col_data[k] as f64);
+                    for (c, gc) in g.iter_mut().enumerate() {
+                        *gc += residuals[r * m + c] * v;
+                    }
+                }
+                for (c, gc) in g.iter_mut().enumerate() {
+                    *gc += self.alpha * w[j * m + c];
+                }
+            });
+        for z in residuals.chunks(m) {
+            for c in 0..m {
+                grad[d * m + c] += z[c];
+            }
         }
         // L2 on weights only, not intercepts.
-        let mut penalty = 0.0;
-        for (g, wv) in grad[..d * m].iter_mut().zip(&w[..d * m]) {
-            penalty += wv * wv;
-            *g += self.alpha * wv;
-        }
+        let penalty: f64 = w[..d * m].iter().map(|v| v * v).sum();
         (loss + 0.5 * self.alpha * penalty, grad)
     }
 
-    fn into_classifier(&self, w: &[f64], iterations: usize, converged: bool) -> Classifier {
+    fn to_classifier(&self, w: &[f64], iterations: usize, converged: bool) -> Classifier {
         let m = self.outputs();
         let d = self.x.n_cols();
         let (weights, intercepts) = if m == 1 {
@@ -649,15 +648,10 @@ mod tests {
     #[test]
     fn balanced_weights_lift_the_minority_class() {
         // 8 rows of class 0 and 2 of class 1 sharing a weak feature.
-        let x = Array2::from_shape_fn((10, 2), |(i, j)| {
-            if j == 0 {
-                1.0
-            } else if i >= 8 || i == 0 {
-                1.0
-            } else {
-                0.0
-            }
-        });
+        let x = Array2::from_shape_fn(
+            (10, 2),
+            |(i, j)| if j == 0 || i >= 8 || i == 0 { 1.0 } else { 0.0 },
+        );
         let y = Array1::from(vec![0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
         let plain = fit(&LogisticParams::new(), dense_to_sparse(&x), y.clone()).unwrap();
         let balanced = fit(
