@@ -186,6 +186,39 @@ pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<us
     Ok(folds)
 }
 
+/// Assigns folds so that rows sharing a group (sentences of one article) always land
+/// in the same fold: otherwise a test sentence's neighbours, with their names and topic,
+/// sit in the training side and the estimate flatters the model. Groups are shuffled
+/// with `seed`, then each goes, largest first, to the fold with fewest rows so far.
+///
+/// # Errors
+/// [`Error::InvalidParams`] when `k < 2` or there are fewer groups than folds.
+pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>> {
+    let mut names: Vec<&str> = groups.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    if k < 2 {
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
+    }
+    if k > names.len() {
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} folds but only {} groups", names.len()) });
+    }
+    let mut rng = SplitMix64::new(seed);
+    rng.shuffle(&mut names);
+    let size = |g: &str| groups.iter().filter(|x| x.as_str() == g).count();
+    let mut sized: Vec<(usize, &str)> = names.iter().map(|g| (size(g), *g)).collect();
+    // Stable sort keeps the shuffled order among groups of equal size.
+    sized.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut fold_sizes = vec![0usize; k];
+    let mut fold_of = std::collections::HashMap::new();
+    for (n, g) in sized {
+        let fold = (0..k).min_by_key(|&f| (fold_sizes[f], f)).unwrap_or(0);
+        fold_sizes[fold] += n;
+        fold_of.insert(g, fold);
+    }
+    Ok(groups.iter().map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +254,19 @@ mod tests {
         assert_eq!(folds, stratified_folds(&classes, 5, 7).unwrap());
         assert_ne!(folds, stratified_folds(&classes, 5, 8).unwrap());
         assert!(stratified_folds(&classes, 1, 7).is_err());
+    }
+
+    #[test]
+    fn groups_stay_together() {
+        let groups: Vec<String> = ["a", "a", "b", "c", "c", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let folds = group_folds(&groups, 2, 1).unwrap();
+        assert_eq!(folds[0], folds[1]);
+        assert_eq!(folds[3], folds[4]);
+        assert_eq!(folds[4], folds[5]);
+        // Sizes 3 (c), 2 (a), 1, 1: largest-first to the emptier fold gives 4 and 3 rows.
+        let in_first = folds.iter().filter(|&&f| f == 0).count();
+        assert!(in_first == 3 || in_first == 4, "{folds:?}");
+        assert!(group_folds(&groups, 5, 1).is_err());
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct LabelledData {
     pub lines: Vec<u64>,
     /// sha256 of the file's bytes, for provenance.
     pub sha256: String,
+    /// Each row's group (e.g. its article), when a group column was read.
+    pub groups: Vec<String>,
 }
 
 impl LabelledData {
@@ -184,6 +186,20 @@ pub fn read_labelled_csv(
     text_column: &str,
     label_column: &str,
 ) -> Result<LabelledData> {
+    read_labelled_csv_grouped(path, text_column, label_column, None)
+}
+
+/// As [`read_labelled_csv`], also reading a group column (e.g. the article id) into
+/// [`LabelledData::groups`].
+///
+/// # Errors
+/// As [`read_labelled_csv`], and [`Error::MissingColumn`] for the group column.
+pub fn read_labelled_csv_grouped(
+    path: &Path,
+    text_column: &str,
+    label_column: &str,
+    group_column: Option<&str>,
+) -> Result<LabelledData> {
     let bytes = read_all(path)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let line_fix = crlf_line_fix(&bytes);
@@ -194,6 +210,10 @@ pub fn read_labelled_csv(
         .clone();
     let text_index = find_column(path, &header, text_column, "text-column")?;
     let label_index = find_column(path, &header, label_column, "label-column")?;
+    let group_index = match group_column {
+        Some(column) => Some(find_column(path, &header, column, "group-column")?),
+        None => None,
+    };
     let mut data = LabelledData {
         path: path.to_path_buf(),
         sha256,
@@ -220,6 +240,9 @@ pub fn read_labelled_csv(
                 label,
                 expected: vec!["a non-empty label without surrounding spaces".into()],
             });
+        }
+        if let Some(index) = group_index {
+            data.groups.push(field_text(path, &record, index, group_column.unwrap_or(""), true, line)?);
         }
         data.texts.push(text);
         data.labels.push(label);
@@ -707,4 +730,98 @@ mod tests {
         assert_eq!(docs[0].id, "7");
         assert!(docs[1].text.is_err() && docs[2].text.is_err());
     }
+}
+
+/// A labelled span of a real news document, its text rebuilt from `../shared`.
+#[derive(Debug, Clone)]
+pub struct SpanRow {
+    /// `bbc_news` or `fnc1`.
+    pub dataset: String,
+    /// The document id within the dataset.
+    pub doc_id: String,
+    /// Byte offsets into the document's text.
+    pub start: usize,
+    /// One past the end.
+    pub end: usize,
+    /// `train` or `dev`.
+    pub split: String,
+    /// The sentence, sliced from the document.
+    pub text: String,
+    /// (column, label) pairs for every task column of the file.
+    pub labels: Vec<(String, String)>,
+}
+
+/// The datasets whose documents span files may point into: (name, file under the
+/// datasets directory, id column, text column).
+pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
+    &[("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"), ("fnc1", "fnc1/bodies.csv", "body_id", "body")];
+
+/// Columns of a span file that are not task labels.
+const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
+
+/// Reads span label files (offsets and labels, never text) and rebuilds each
+/// sentence from the documents in `datasets_dir` (`../shared/datasets`), checking
+/// that it still hashes to the stored sha256 prefix.
+///
+/// # Errors
+/// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
+/// file and line of a span that is out of range, unknown, or whose hash differs.
+pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
+    let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+        std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for span_file in span_files {
+        let bytes = read_all(span_file)?;
+        let mut reader = csv_reader(&bytes);
+        let header = reader.headers().map_err(|e| csv_error(span_file, &e, 0))?.clone();
+        let column = |name: &str| find_column(span_file, &header, name, "spans");
+        let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) =
+            (column("dataset")?, column("doc_id")?, column("start")?, column("end")?, column("sha256")?, column("split")?);
+        let tasks: Vec<(usize, String)> =
+            header.iter().enumerate().filter(|(_, h)| !SPAN_META.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
+        for (n, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| csv_error(span_file, &e, 0))?;
+            let line = n as u64 + 2;
+            let bad = |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
+            let field = |i: usize| record.get(i).unwrap_or("").to_string();
+            let dataset = field(c_dataset);
+            if !documents.contains_key(&dataset) {
+                let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
+                    return Err(bad(format!("unknown dataset '{dataset}'")));
+                };
+                let source = datasets_dir.join(file);
+                let source_bytes = read_all(&source)?;
+                let mut source_reader = csv_reader(&source_bytes);
+                let source_header = source_reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
+                let id_index = find_column(&source, &source_header, id_col, "spans")?;
+                let text_index = find_column(&source, &source_header, text_col, "spans")?;
+                let mut docs = std::collections::HashMap::new();
+                for doc in source_reader.records() {
+                    let doc = doc.map_err(|e| csv_error(&source, &e, 0))?;
+                    docs.insert(doc.get(id_index).unwrap_or("").to_string(), doc.get(text_index).unwrap_or("").to_string());
+                }
+                documents.insert(dataset.clone(), docs);
+            }
+            let doc_id = field(c_doc);
+            let document = documents.get(&dataset).and_then(|d| d.get(&doc_id)).ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
+            let start: usize = field(c_start).parse().map_err(|_| bad("start is not a number".into()))?;
+            let end: usize = field(c_end).parse().map_err(|_| bad("end is not a number".into()))?;
+            let text = document.get(start..end).ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
+            let digest = hex(&Sha256::digest(text.as_bytes()));
+            let stored = field(c_hash);
+            if stored.is_empty() || !digest.starts_with(&stored) {
+                return Err(bad(format!("span {start}..{end} of {dataset} {doc_id} hashes to {}, stored {stored}: the source text changed", &digest[..16])));
+            }
+            rows.push(SpanRow {
+                dataset,
+                doc_id,
+                start,
+                end,
+                split: field(c_split),
+                text: text.to_string(),
+                labels: tasks.iter().map(|(i, name)| (name.clone(), field(*i))).collect(),
+            });
+        }
+    }
+    Ok(rows)
 }

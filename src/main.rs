@@ -46,6 +46,25 @@ enum Command {
     Predict(PredictCommand),
     /// Show what a model was trained on and its strongest features.
     Inspect(InspectCommand),
+    /// Rebuild labelled news sentences from span files (offsets + labels) and
+    /// ../shared, checking every span's hash, and write them as a training CSV.
+    Corpus(CorpusCommand),
+}
+
+#[derive(Args)]
+struct CorpusCommand {
+    /// Span label files (dataset, doc_id, start, end, sha256, labels..., split).
+    #[arg(long, required = true, num_args = 1..)]
+    spans: Vec<PathBuf>,
+    /// The shared datasets directory the spans point into.
+    #[arg(long, default_value = "../shared/datasets")]
+    datasets: PathBuf,
+    /// Keep only rows of this split (train or dev); default: all.
+    #[arg(long)]
+    split: Option<String>,
+    /// Output CSV (columns: id, text, then each label column).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -106,6 +125,9 @@ struct TrainArgs {
     /// Choose C by 5-fold cross-validation on the training data (overrides --c).
     #[arg(long)]
     tune: bool,
+    /// Weight of each --data file's rows in the loss, one value per file (default 1).
+    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    data_weight: Vec<f64>,
     /// Seed for fold assignment; training is otherwise deterministic.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -138,6 +160,17 @@ struct EvalCommand {
     /// Cross-validate: stratified k-fold with --seed.
     #[arg(long)]
     folds: Option<usize>,
+    /// With --folds: labelled CSV file(s) added to every training fold, never tested
+    /// (e.g. written sentences when the question is accuracy on real news).
+    #[arg(long, num_args = 1.., requires = "folds")]
+    extra_data: Vec<PathBuf>,
+    /// With --folds: keep rows that share this column's value (e.g. the article) in
+    /// one fold, so no test sentence has its neighbours in training.
+    #[arg(long, requires = "folds")]
+    group_column: Option<String>,
+    /// Weight of the --extra-data rows in the loss.
+    #[arg(long, default_value_t = 1.0, requires = "extra_data")]
+    extra_weight: f64,
     #[command(flatten)]
     train: TrainArgs,
     /// Exit with status 1 when accuracy is below this.
@@ -203,6 +236,7 @@ fn main() -> ExitCode {
         Command::Eval(c) => run_eval(c),
         Command::Predict(c) => run_predict(c),
         Command::Inspect(c) => run_inspect(c),
+        Command::Corpus(c) => run_corpus(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -235,23 +269,42 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
     bar
 }
 
-fn read_data(args: &DataArgs) -> Result<LabelledData> {
+/// Reads every `--data` file; also returns how many rows each file gave.
+fn read_data(args: &DataArgs) -> Result<(LabelledData, Vec<usize>)> {
+    read_files(&args.data, &args.text_column, &args.label_column)
+}
+
+fn read_files(files: &[PathBuf], text_column: &str, label_column: &str) -> Result<(LabelledData, Vec<usize>)> {
     let mut all = LabelledData::default();
-    for path in &args.data {
-        let data = read_labelled_csv(path, &args.text_column, &args.label_column)?;
+    let mut per_file = Vec::with_capacity(files.len());
+    let mut hashes = Vec::with_capacity(files.len());
+    for path in files {
+        let data = read_labelled_csv(path, text_column, label_column)?;
         if all.texts.is_empty() {
             all.path = data.path.clone();
         }
+        per_file.push(data.len());
+        hashes.push(data.sha256.clone());
         all.texts.extend(data.texts);
         all.labels.extend(data.labels);
         all.lines.extend(data.lines);
-        all.sha256 = if all.sha256.is_empty() {
-            data.sha256
-        } else {
-            format!("{},{}", all.sha256, data.sha256)
-        };
     }
-    Ok(all)
+    all.sha256 = hashes.join(",");
+    Ok((all, per_file))
+}
+
+/// One weight per row from one weight per file.
+fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
+    if file_weights.is_empty() {
+        return Ok(vec![1.0; per_file.iter().sum()]);
+    }
+    if file_weights.len() != per_file.len() {
+        anyhow::bail!("--data-weight has {} values for {} --data files", file_weights.len(), per_file.len());
+    }
+    if let Some(w) = file_weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+        anyhow::bail!("--data-weight {w} must be a finite number >= 0");
+    }
+    Ok(per_file.iter().zip(file_weights).flat_map(|(&n, &w)| std::iter::repeat_n(w, n)).collect())
 }
 
 fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
@@ -289,8 +342,9 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
 
 fn run_train(command: TrainCommand) -> Result<Outcome> {
     let options = train_options(&command.train)?;
-    let data = read_data(&command.data)?;
-    let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
+    let (data, per_file) = read_data(&command.data)?;
+    let weights = row_weights(&per_file, &command.train.data_weight)?;
+    let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     let n_duplicates = data.n_duplicates();
     if n_duplicates > 0 && !command.quiet {
         eprintln!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
@@ -332,7 +386,25 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 }
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
-    let data = read_data(&command.data)?;
+    let (mut data, per_file) = match &command.group_column {
+        None => read_data(&command.data)?,
+        Some(group) => {
+            let mut all = LabelledData::default();
+            let mut per_file = Vec::new();
+            for path in &command.data.data {
+                let d = stancekit::input::read_labelled_csv_grouped(path, &command.data.text_column, &command.data.label_column, Some(group))?;
+                if all.texts.is_empty() {
+                    all.path = d.path.clone();
+                }
+                per_file.push(d.len());
+                all.texts.extend(d.texts);
+                all.labels.extend(d.labels);
+                all.lines.extend(d.lines);
+                all.groups.extend(d.groups);
+            }
+            (all, per_file)
+        }
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     let (matrix, folds, summary) = if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
@@ -362,7 +434,24 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     } else {
         let folds = command.folds.unwrap_or(10);
         let options = train_options(&command.train)?;
-        let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
+        let mut weights = row_weights(&per_file, &command.train.data_weight)?;
+        let n_tested = data.len();
+        if !command.extra_data.is_empty() {
+            let (extra, _) = read_files(&command.extra_data, &command.data.text_column, &command.data.label_column)?;
+            weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
+            data.texts.extend(extra.texts);
+            data.labels.extend(extra.labels);
+        }
+        let train_only = (0..data.len()).map(|i| i >= n_tested).collect();
+        let mut groups = data.groups.clone();
+        if !groups.is_empty() {
+            // Extra rows are never tested; each is its own group.
+            groups.extend((n_tested..data.len()).map(|i| format!("extra:{i}")));
+        }
+        let examples = Examples::new(&data.texts, &data.labels, &data.path)?
+            .with_weights(weights)
+            .with_train_only(train_only)
+            .with_groups(groups);
         let bar = progress(folds as u64, command.quiet, "folds");
         let matrices = cross_validate(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
@@ -528,5 +617,16 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
         command.top,
     )?;
     out.flush()?;
+    Ok(Outcome::Ok)
+}
+
+fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
+    let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
+    let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
+    let mut out = tempfile::NamedTempFile::new_in(command.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+        .with_context(|| format!("writing {}", command.out.display()))?;
+    report::write_span_csv(&mut out, &kept).with_context(|| format!("writing {}", command.out.display()))?;
+    out.persist(&command.out).with_context(|| format!("writing {}", command.out.display()))?;
+    eprintln!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
     Ok(Outcome::Ok)
 }

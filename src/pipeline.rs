@@ -7,11 +7,11 @@
 use ndarray::Array1;
 
 use crate::error::{Error, Result};
-use crate::eval::{stratified_folds, ConfusionMatrix};
+use crate::eval::{group_folds, stratified_folds, ConfusionMatrix};
 use crate::features::FeatureParams;
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
-use crate::train::{argmax, fit, LogisticParams};
+use crate::train::{argmax, fit_weighted, LogisticParams};
 use linfa::ParamGuard;
 
 /// Regularisation strengths `--tune` tries: a factor-of-two grid around scikit-learn's
@@ -56,6 +56,14 @@ pub struct Examples<'a> {
     pub classes: Vec<usize>,
     /// Class names, in index order.
     pub labels: Vec<String>,
+    /// Weight of each row in the loss (1 by default).
+    pub weights: Vec<f64>,
+    /// Rows that are always trained on and never tested in cross-validation
+    /// (extra data, such as written sentences when evaluating on real news).
+    pub train_only: Vec<bool>,
+    /// A group per row (the article a sentence came from): cross-validation keeps each
+    /// group within one fold. Empty: rows are independent.
+    pub groups: Vec<String>,
 }
 
 impl<'a> Examples<'a> {
@@ -94,7 +102,28 @@ impl<'a> Examples<'a> {
             texts: texts.iter().map(String::as_str).collect(),
             classes,
             labels: set,
+            weights: vec![1.0; texts.len()],
+            train_only: vec![false; texts.len()],
+            groups: Vec::new(),
         })
+    }
+
+    /// Sets the group of every row (for grouped cross-validation).
+    pub fn with_groups(mut self, groups: Vec<String>) -> Examples<'a> {
+        self.groups = groups;
+        self
+    }
+
+    /// Sets one weight for every row.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Examples<'a> {
+        self.weights = weights;
+        self
+    }
+
+    /// Marks rows as train-only in cross-validation.
+    pub fn with_train_only(mut self, train_only: Vec<bool>) -> Examples<'a> {
+        self.train_only = train_only;
+        self
     }
 
     fn subset(&self, rows: &[usize]) -> Examples<'a> {
@@ -102,6 +131,9 @@ impl<'a> Examples<'a> {
             texts: rows.iter().map(|&r| self.texts[r]).collect(),
             classes: rows.iter().map(|&r| self.classes[r]).collect(),
             labels: self.labels.clone(),
+            weights: rows.iter().map(|&r| self.weights[r]).collect(),
+            train_only: rows.iter().map(|&r| self.train_only[r]).collect(),
+            groups: if self.groups.is_empty() { Vec::new() } else { rows.iter().map(|&r| self.groups[r].clone()).collect() },
         }
     }
 }
@@ -122,7 +154,7 @@ fn fit_once(
     let x = featurizer.transform(&examples.texts);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;
-    let classifier = fit(&trainer, x, Array1::from(examples.classes.clone()))?;
+    let classifier = fit_weighted(&trainer, x, Array1::from(examples.classes.clone()), &examples.weights)?;
     let model = ModelFile {
         format: FORMAT.into(),
         version: VERSION,
@@ -161,7 +193,21 @@ pub fn cross_validate(
     folds: usize,
     on_fold: &mut dyn FnMut(usize),
 ) -> Result<Vec<ConfusionMatrix>> {
-    let assignment = stratified_folds(&examples.classes, folds, options.seed)?;
+    // Folds are dealt over the testable rows; train-only rows join every training side.
+    let testable: Vec<usize> = (0..examples.texts.len())
+        .filter(|&i| !examples.train_only[i])
+        .collect();
+    let dealt = if examples.groups.is_empty() {
+        let classes: Vec<usize> = testable.iter().map(|&i| examples.classes[i]).collect();
+        stratified_folds(&classes, folds, options.seed)?
+    } else {
+        let groups: Vec<String> = testable.iter().map(|&i| examples.groups[i].clone()).collect();
+        group_folds(&groups, folds, options.seed)?
+    };
+    let mut assignment = vec![usize::MAX; examples.texts.len()];
+    for (&row, &fold) in testable.iter().zip(&dealt) {
+        assignment[row] = fold;
+    }
     let mut matrices = Vec::with_capacity(folds);
     for fold in 0..folds {
         let train_rows: Vec<usize> = (0..assignment.len())

@@ -395,3 +395,27 @@ pub fn write_inspection(
         }
     }
 }
+
+/// Writes rebuilt span rows as a training CSV: `id` (dataset:doc_id:start), `doc`
+/// (dataset:doc_id, for grouped cross-validation), `text`, then one column per task.
+///
+/// # Errors
+/// Any write error.
+pub fn write_span_csv(out: &mut dyn Write, rows: &[&crate::input::SpanRow]) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header = vec!["id".to_string(), "doc".to_string(), "text".to_string()];
+    if let Some(first) = rows.first() {
+        header.extend(first.labels.iter().map(|(task, _)| task.clone()));
+    }
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record = vec![
+            format!("{}:{}:{}", row.dataset, row.doc_id, row.start),
+            format!("{}:{}", row.dataset, row.doc_id),
+            row.text.clone(),
+        ];
+        record.extend(row.labels.iter().map(|(_, label)| label.clone()));
+        writer.write_record(&record)?;
+    }
+    writer.flush()
+}

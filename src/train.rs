@@ -265,11 +265,15 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
                 })
                 .collect(),
         };
+        // Row weights (linfa's dataset weights, e.g. real vs written sentences) times
+        // class weights.
+        let row_weights: Vec<f64> =
+            y.iter().enumerate().map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64).collect();
         let problem = Problem {
             x,
             columns: x.0.to_csc(),
             y: y.as_slice().unwrap_or(&[]),
-            class_weights,
+            row_weights,
             k,
             alpha: 1.0 / self.c,
         };
@@ -292,7 +296,8 @@ struct Problem<'a> {
     /// The same matrix by columns, for the gradient pass.
     columns: sprs::CsMat<f32>,
     y: &'a [usize],
-    class_weights: Vec<f64>,
+    /// Weight of each row in the loss: class weight times row weight.
+    row_weights: Vec<f64>,
     k: usize,
     alpha: f64,
 }
@@ -335,7 +340,7 @@ impl Problem<'_> {
                     }
                 }
                 let target = self.y[r];
-                let cw = self.class_weights[target];
+                let cw = self.row_weights[r];
                 if m == 1 {
                     let yv = if target == 1 { 1.0 } else { 0.0 };
                     let zz = z[0];
@@ -503,6 +508,18 @@ fn lbfgs(
 /// [`Error::InvalidParams`] for bad settings or targets.
 pub fn fit(params: &LogisticParams, x: SparseRows, y: Array1<usize>) -> Result<Classifier> {
     let dataset = DatasetBase::new(x, y);
+    params.fit(&dataset)
+}
+
+/// As [`fit`], with a weight per row (1 = an ordinary row).
+///
+/// # Errors
+/// [`Error::InvalidParams`] for bad settings, targets or weights.
+pub fn fit_weighted(params: &LogisticParams, x: SparseRows, y: Array1<usize>, weights: &[f64]) -> Result<Classifier> {
+    if weights.len() != y.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+        return Err(Error::InvalidParams { name: "row weights".into(), reason: "one finite, non-negative weight per row is needed".into() });
+    }
+    let dataset = DatasetBase::new(x, y).with_weights(Array1::from(weights.iter().map(|&w| w as f32).collect::<Vec<_>>()));
     params.fit(&dataset)
 }
 
