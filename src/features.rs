@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 use crate::error::{Error, Result};
-use crate::lexicon::{default_negation_matcher, opposite, CueMatcher, Lexicon};
+use crate::lexicon::{default_negation_matcher, opposite, CueMatch, CueMatcher, Lexicon};
 use crate::text::{tokenize, TokenKind};
 
 /// Prefix of a word inside a negation scope ("not_good"). Tokens never hold `_`, so it
@@ -51,6 +51,12 @@ pub struct FeatureParams {
     pub negation: bool,
     /// Multiplier of the cue-word columns. Default 1.
     pub cue_scale: f32,
+    /// Add class-based n-grams for each cue found: its category tag (`#accusation`,
+    /// `#not_cooperative` when negated), the tag with the word before and after it
+    /// ("the #accusation", "#accusation of"), and where it stands (`#denial@clause1` in
+    /// the first clause, `#denial@reported` right after a reporting verb). These let
+    /// what is learnt for one cue carry to its synonyms. Default true; needs a lexicon.
+    pub cue_ngrams: bool,
 }
 
 impl Default for FeatureParams {
@@ -64,6 +70,7 @@ impl Default for FeatureParams {
             sublinear_tf: true,
             negation: true,
             cue_scale: 1.0,
+            cue_ngrams: true,
         }
     }
 }
@@ -308,15 +315,25 @@ impl Featurizer {
         }
         let mut cue_plain = vec![0.0f32; self.categories.len()];
         let mut cue_negated = vec![0.0f32; self.categories.len()];
-        if with_cues {
-            if let Some(lexicon) = &self.lexicon {
+        if let Some(lexicon) = &self.lexicon {
+            let matches = self.matcher.find(lexicon, &words, &negated);
+            if self.params.cue_ngrams {
+                let first_boundary = boundary_after.iter().position(|&b| b).unwrap_or(words.len());
+                for m in &matches {
+                    let Some(cue) = lexicon.cues.get(m.cue) else {
+                        continue;
+                    };
+                    push_cue_grams(&mut grams, &marked, m, &cue.category, first_boundary, &self.matcher);
+                }
+            }
+            if with_cues {
                 let category_index: HashMap<&str, usize> = self
                     .categories
                     .iter()
                     .enumerate()
                     .map(|(i, c)| (c.as_str(), i))
                     .collect();
-                for m in self.matcher.find(lexicon, &words, &negated) {
+                for m in matches {
                     let Some(cue) = lexicon.cues.get(m.cue) else {
                         continue;
                     };
@@ -408,6 +425,29 @@ impl Featurizer {
             .collect();
         SparseRows::from_rows(rows, self.n_features())
     }
+}
+
+/// Words a reporting verb may sit back from a cue and still introduce it
+/// ("said on Tuesday it denied"): a short window, our choice, not tuned.
+const REPORTING_WINDOW: usize = 4;
+
+/// The class-based n-grams of one cue match (see [`FeatureParams::cue_ngrams`]).
+fn push_cue_grams(grams: &mut Vec<String>, marked: &[String], m: &CueMatch, category: &str, first_boundary: usize, matcher: &CueMatcher) {
+    let tag = if m.negated { format!("#not_{category}") } else { format!("#{category}") };
+    if m.first_word > 0 {
+        grams.push(format!("{} {tag}", marked[m.first_word - 1]));
+    }
+    if let Some(next) = marked.get(m.first_word + m.n_words) {
+        grams.push(format!("{tag} {next}"));
+    }
+    if m.first_word <= first_boundary {
+        grams.push(format!("{tag}@clause1"));
+    }
+    let from = m.first_word.saturating_sub(REPORTING_WINDOW);
+    if marked[from..m.first_word].iter().any(|w| matcher.is_reporting_verb(w)) {
+        grams.push(format!("{tag}@reported"));
+    }
+    grams.push(tag);
 }
 
 /// Sparse feature rows (CSR, `f32`), the records type the trainer fits on.

@@ -73,6 +73,7 @@ pub struct CueMatcher {
     by_first: HashMap<String, Vec<(usize, Vec<String>)>>,
     negators: Vec<Vec<String>>,
     intensifiers: HashMap<String, ()>,
+    reporting: HashMap<String, ()>,
 }
 
 fn term_tokens(term: &str) -> Vec<String> {
@@ -162,11 +163,14 @@ impl Lexicon {
             .flat_map(|t| term_tokens(t))
             .map(|t| (t, ()))
             .collect();
-        CueMatcher {
-            by_first,
-            negators,
-            intensifiers,
-        }
+        // Single-word reporting verbs; of multi-word ones ("according to") the first word.
+        let reporting = self
+            .reporting_verbs
+            .iter()
+            .filter_map(|t| term_tokens(t).into_iter().next())
+            .map(|t| (t, ()))
+            .collect();
+        CueMatcher { by_first, negators, intensifiers, reporting }
     }
 }
 
@@ -180,6 +184,11 @@ pub fn default_negation_matcher() -> CueMatcher {
 }
 
 impl CueMatcher {
+    /// Whether `word` is (the first word of) a reporting verb of the lexicon.
+    pub fn is_reporting_verb(&self, word: &str) -> bool {
+        self.reporting.contains_key(word)
+    }
+
     /// Marks which words lie in a negation scope: from a negator to the next clause
     /// boundary. `words` are the word tokens, `boundary_after[i]` says whether a clause
     /// boundary follows word `i`. The negator itself is not negated.

@@ -107,6 +107,10 @@ struct TrainArgs {
     /// Cue lexicon: a directory with cues.tsv (and negators.txt, ...) or one cues file.
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Do not add class-based n-grams of the cues (their category tag with the words
+    /// around them).
+    #[arg(long)]
+    no_cue_ngrams: bool,
     /// Multiplier of the cue-word columns.
     #[arg(long, default_value_t = 1.0)]
     cue_scale: f32,
@@ -323,6 +327,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         sublinear_tf: !args.no_sublinear_tf,
         negation: !args.no_negation,
         cue_scale: args.cue_scale,
+        cue_ngrams: !args.no_cue_ngrams,
     };
     features.check()?;
     let trainer = LogisticParams::new()
