@@ -361,6 +361,12 @@ impl Featurizer {
         }
     }
 
+    /// Per-category cue sums of one text (negated cues counted for the opposite
+    /// category), in [`Featurizer::categories`] order.
+    pub fn cue_sums(&self, text: &str) -> Vec<f32> {
+        self.analyze(text, true).cue_plain
+    }
+
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
         let analysis = self.analyze(text, true);

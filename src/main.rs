@@ -177,6 +177,10 @@ struct EvalCommand {
     extra_weight: f64,
     #[command(flatten)]
     train: TrainArgs,
+    /// Score the lexicon's keyword rule instead of a model (needs --lexicon): each row
+    /// gets the label whose cue category sums highest, or the label without a category.
+    #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
+    keyword_rule: bool,
     /// Exit with status 1 when accuracy is below this.
     #[arg(long)]
     min_accuracy: Option<f64>,
@@ -411,7 +415,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         }
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let (matrix, folds, summary) = if let Some(path) = &command.model {
+    let (matrix, folds, summary) = if command.keyword_rule {
+        let options = train_options(&command.train)?;
+        let lexicon = options.lexicon.unwrap_or_default();
+        let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
+        let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
+        let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
+        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
+    } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
         let mut classes = Vec::with_capacity(data.len());
         for (label, line) in data.labels.iter().zip(&data.lines) {

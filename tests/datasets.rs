@@ -1,0 +1,134 @@
+//! The project's own data: every stored span still matches its source text, no reserved
+//! document is used, the written sentences are not templated, and the lexicons parse.
+
+mod util;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use stancekit::input::read_span_rows;
+use stancekit::lexicon::Lexicon;
+use util::shared;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn span_files() -> Vec<PathBuf> {
+    vec![repo("datasets/news/bbc_labels.csv"), repo("datasets/news/fnc1_labels.csv")]
+}
+
+#[test]
+fn every_span_matches_its_hash_and_labels_are_valid() {
+    let rows = read_span_rows(&span_files(), &shared().join("datasets")).expect("all spans rebuild and hash-check");
+    assert!(rows.len() >= 2000, "{} real news sentences labelled", rows.len());
+    let allowed: HashMap<&str, [&str; 3]> = HashMap::from([
+        ("cooperation", ["cooperative", "adversarial", "neutral"]),
+        ("accusation", ["accusation", "denial", "none"]),
+        ("sentiment", ["positive", "negative", "neutral"]),
+    ]);
+    for row in &rows {
+        assert!(row.split == "train" || row.split == "dev");
+        assert_eq!(row.text.trim(), row.text, "{}:{} {}", row.dataset, row.doc_id, row.start);
+        for (task, label) in &row.labels {
+            assert!(allowed[task.as_str()].contains(&label.as_str()), "{task}={label}");
+        }
+    }
+}
+
+#[test]
+fn no_reserved_document_is_labelled_and_splits_follow_documents() {
+    let reserved: HashSet<(String, String)> = csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    assert_eq!(reserved.len(), 700);
+    let mut split_of: HashMap<(String, String), String> = HashMap::new();
+    for file in span_files() {
+        for r in csv::Reader::from_path(&file).unwrap().records() {
+            let r = r.unwrap();
+            let key = (r[0].to_string(), r[1].to_string());
+            assert!(!reserved.contains(&key), "reserved document {key:?} in {}", file.display());
+            let split = r[8].to_string();
+            if let Some(previous) = split_of.insert(key.clone(), split.clone()) {
+                assert_eq!(previous, split, "document {key:?} on both sides");
+            }
+        }
+    }
+}
+
+fn written_sentences() -> Vec<String> {
+    let mut texts = Vec::new();
+    for name in ["diplomacy", "business", "domestic"] {
+        let mut reader = csv::Reader::from_path(repo(&format!("datasets/written/{name}.csv"))).unwrap();
+        texts.extend(reader.records().map(|r| r.unwrap()[1].to_string()));
+    }
+    texts
+}
+
+fn four_grams(text: &str) -> HashSet<String> {
+    let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
+    words.windows(4).map(|w| w.join(" ")).collect()
+}
+
+#[test]
+fn written_sentences_are_not_templated() {
+    let texts = written_sentences();
+    assert!(texts.len() >= 3000, "{} written sentences", texts.len());
+    let grams: Vec<HashSet<String>> = texts.iter().map(|t| four_grams(t)).collect();
+    // Index by 4-gram so only pairs that share one are compared.
+    let mut by_gram: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, g) in grams.iter().enumerate() {
+        for gram in g {
+            by_gram.entry(gram).or_default().push(i);
+        }
+    }
+    let mut worst = 0.0f64;
+    let mut near = 0usize;
+    let mut seen = HashSet::new();
+    for ids in by_gram.values() {
+        for (a, &i) in ids.iter().enumerate() {
+            for &j in &ids[a + 1..] {
+                if !seen.insert((i, j)) {
+                    continue;
+                }
+                let inter = grams[i].intersection(&grams[j]).count() as f64;
+                let union = grams[i].union(&grams[j]).count() as f64;
+                let jaccard = inter / union;
+                worst = worst.max(jaccard);
+                if jaccard > 0.3 {
+                    near += 1;
+                }
+            }
+        }
+    }
+    // Bound: no pair shares more than half its 4-grams, and almost none more than 0.3.
+    assert!(worst <= 0.5, "most similar pair has 4-gram Jaccard {worst}");
+    assert!(near <= texts.len() / 200, "{near} pairs above 0.3");
+    // Lengths as specified: 15 to 45 words.
+    for t in &texts {
+        let n = t.split_whitespace().count();
+        assert!((15..=45).contains(&n), "{n} words: {t}");
+    }
+}
+
+#[test]
+fn written_sentences_avoid_the_seed_article() {
+    let seed = std::fs::read_to_string(shared().join("seed/article.txt")).unwrap();
+    let seed_grams: HashSet<String> = seed.lines().flat_map(four_grams).collect();
+    for t in written_sentences() {
+        let g = four_grams(&t);
+        let shared_grams = g.intersection(&seed_grams).count();
+        assert!(shared_grams <= 2, "shares {shared_grams} 4-grams with the seed article: {t}");
+    }
+}
+
+#[test]
+fn shipped_lexicon_parses_with_all_categories() {
+    let lexicon = Lexicon::load(&repo("datasets/lexicons")).expect("lexicon parses");
+    assert_eq!(lexicon.categories(), ["accusation", "adversarial", "cooperative", "denial", "negative", "positive"]);
+    assert!(lexicon.negators.iter().any(|n| n == "not"));
+    assert!(!lexicon.reporting_verbs.is_empty() && !lexicon.intensifiers.is_empty());
+}
