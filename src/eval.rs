@@ -198,10 +198,16 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     names.sort_unstable();
     names.dedup();
     if k < 2 {
-        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
+        return Err(Error::InvalidParams {
+            name: "--folds".into(),
+            reason: format!("{k} must be at least 2"),
+        });
     }
     if k > names.len() {
-        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} folds but only {} groups", names.len()) });
+        return Err(Error::InvalidParams {
+            name: "--folds".into(),
+            reason: format!("{k} folds but only {} groups", names.len()),
+        });
     }
     let mut rng = SplitMix64::new(seed);
     rng.shuffle(&mut names);
@@ -216,7 +222,10 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
         fold_sizes[fold] += n;
         fold_of.insert(g, fold);
     }
-    Ok(groups.iter().map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0)).collect())
+    Ok(groups
+        .iter()
+        .map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0))
+        .collect())
 }
 
 #[cfg(test)]
@@ -258,7 +267,10 @@ mod tests {
 
     #[test]
     fn groups_stay_together() {
-        let groups: Vec<String> = ["a", "a", "b", "c", "c", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> = ["a", "a", "b", "c", "c", "c", "d"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let folds = group_folds(&groups, 2, 1).unwrap();
         assert_eq!(folds[0], folds[1]);
         assert_eq!(folds[3], folds[4]);

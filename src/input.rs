@@ -186,20 +186,38 @@ pub fn read_labelled_csv(
     text_column: &str,
     label_column: &str,
 ) -> Result<LabelledData> {
-    read_labelled_csv_grouped(path, text_column, label_column, None)
+    let columns = Columns {
+        text: text_column.into(),
+        label: label_column.into(),
+        ..Columns::default()
+    };
+    read_labelled(path, &columns)
 }
 
-/// As [`read_labelled_csv`], also reading a group column (e.g. the article id) into
-/// [`LabelledData::groups`].
+/// Which columns of a labelled CSV to read, and which rows to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// The text column.
+    pub text: String,
+    /// The label column.
+    pub label: String,
+    /// A group column (e.g. the article id), read into [`LabelledData::groups`].
+    pub group: Option<String>,
+    /// Keep only rows whose column equals the value (all must hold).
+    pub filters: Vec<(String, String)>,
+}
+
+/// Reads a labelled CSV as [`read_labelled_csv`] does, with a group column and row
+/// filters.
 ///
 /// # Errors
-/// As [`read_labelled_csv`], and [`Error::MissingColumn`] for the group column.
-pub fn read_labelled_csv_grouped(
-    path: &Path,
-    text_column: &str,
-    label_column: &str,
-    group_column: Option<&str>,
-) -> Result<LabelledData> {
+/// As [`read_labelled_csv`], and [`Error::MissingColumn`] for a group or filter column.
+pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
+    let (text_column, label_column, group_column) = (
+        columns.text.as_str(),
+        columns.label.as_str(),
+        columns.group.as_deref(),
+    );
     let bytes = read_all(path)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let line_fix = crlf_line_fix(&bytes);
@@ -214,6 +232,13 @@ pub fn read_labelled_csv_grouped(
         Some(column) => Some(find_column(path, &header, column, "group-column")?),
         None => None,
     };
+    let filters: Vec<(usize, &str)> = columns
+        .filters
+        .iter()
+        .map(|(column, value)| {
+            find_column(path, &header, column, "filter").map(|i| (i, value.as_str()))
+        })
+        .collect::<Result<_>>()?;
     let mut data = LabelledData {
         path: path.to_path_buf(),
         sha256,
@@ -227,6 +252,12 @@ pub fn read_labelled_csv_grouped(
             Err(e) => return Err(csv_error(path, &e, line_fix)),
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0) + line_fix;
+        if !filters
+            .iter()
+            .all(|(i, value)| record.get(*i) == Some(value.as_bytes()))
+        {
+            continue;
+        }
         let text = field_text(path, &record, text_index, text_column, false, line)?;
         if text.trim().is_empty() {
             return Err(Error::EmptyText {
@@ -242,7 +273,14 @@ pub fn read_labelled_csv_grouped(
             });
         }
         if let Some(index) = group_index {
-            data.groups.push(field_text(path, &record, index, group_column.unwrap_or(""), true, line)?);
+            data.groups.push(field_text(
+                path,
+                &record,
+                index,
+                group_column.unwrap_or(""),
+                true,
+                line,
+            )?);
         }
         data.texts.push(text);
         data.labels.push(label);
@@ -753,8 +791,10 @@ pub struct SpanRow {
 
 /// The datasets whose documents span files may point into: (name, file under the
 /// datasets directory, id column, text column).
-pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
-    &[("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"), ("fnc1", "fnc1/bodies.csv", "body_id", "body")];
+pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] = &[
+    ("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"),
+    ("fnc1", "fnc1/bodies.csv", "body_id", "body"),
+];
 
 /// Columns of a span file that are not task labels.
 const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
@@ -767,46 +807,83 @@ const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "spl
 /// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
 /// file and line of a span that is out of range, unknown, or whose hash differs.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
-    let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
-        std::collections::HashMap::new();
+    let mut documents: std::collections::HashMap<
+        String,
+        std::collections::HashMap<String, String>,
+    > = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for span_file in span_files {
         let bytes = read_all(span_file)?;
         let mut reader = csv_reader(&bytes);
-        let header = reader.headers().map_err(|e| csv_error(span_file, &e, 0))?.clone();
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(span_file, &e, 0))?
+            .clone();
         let column = |name: &str| find_column(span_file, &header, name, "spans");
-        let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) =
-            (column("dataset")?, column("doc_id")?, column("start")?, column("end")?, column("sha256")?, column("split")?);
-        let tasks: Vec<(usize, String)> =
-            header.iter().enumerate().filter(|(_, h)| !SPAN_META.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
+        let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) = (
+            column("dataset")?,
+            column("doc_id")?,
+            column("start")?,
+            column("end")?,
+            column("sha256")?,
+            column("split")?,
+        );
+        let tasks: Vec<(usize, String)> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !SPAN_META.contains(h))
+            .map(|(i, h)| (i, h.to_string()))
+            .collect();
         for (n, record) in reader.records().enumerate() {
             let record = record.map_err(|e| csv_error(span_file, &e, 0))?;
             let line = n as u64 + 2;
-            let bad = |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
+            let bad = |reason: String| Error::Data {
+                path: span_file.clone(),
+                reason: format!("line {line}: {reason}"),
+            };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
             let dataset = field(c_dataset);
             if !documents.contains_key(&dataset) {
-                let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
+                let Some((_, file, id_col, text_col)) =
+                    SPAN_SOURCES.iter().find(|s| s.0 == dataset)
+                else {
                     return Err(bad(format!("unknown dataset '{dataset}'")));
                 };
                 let source = datasets_dir.join(file);
                 let source_bytes = read_all(&source)?;
                 let mut source_reader = csv_reader(&source_bytes);
-                let source_header = source_reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
+                let source_header = source_reader
+                    .headers()
+                    .map_err(|e| csv_error(&source, &e, 0))?
+                    .clone();
                 let id_index = find_column(&source, &source_header, id_col, "spans")?;
                 let text_index = find_column(&source, &source_header, text_col, "spans")?;
                 let mut docs = std::collections::HashMap::new();
                 for doc in source_reader.records() {
                     let doc = doc.map_err(|e| csv_error(&source, &e, 0))?;
-                    docs.insert(doc.get(id_index).unwrap_or("").to_string(), doc.get(text_index).unwrap_or("").to_string());
+                    docs.insert(
+                        doc.get(id_index).unwrap_or("").to_string(),
+                        doc.get(text_index).unwrap_or("").to_string(),
+                    );
                 }
                 documents.insert(dataset.clone(), docs);
             }
             let doc_id = field(c_doc);
-            let document = documents.get(&dataset).and_then(|d| d.get(&doc_id)).ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
-            let start: usize = field(c_start).parse().map_err(|_| bad("start is not a number".into()))?;
-            let end: usize = field(c_end).parse().map_err(|_| bad("end is not a number".into()))?;
-            let text = document.get(start..end).ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
+            let document = documents
+                .get(&dataset)
+                .and_then(|d| d.get(&doc_id))
+                .ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
+            let start: usize = field(c_start)
+                .parse()
+                .map_err(|_| bad("start is not a number".into()))?;
+            let end: usize = field(c_end)
+                .parse()
+                .map_err(|_| bad("end is not a number".into()))?;
+            let text = document.get(start..end).ok_or_else(|| {
+                bad(format!(
+                    "span {start}..{end} is outside the document or splits a character"
+                ))
+            })?;
             let digest = hex(&Sha256::digest(text.as_bytes()));
             let stored = field(c_hash);
             if stored.is_empty() || !digest.starts_with(&stored) {
@@ -819,7 +896,10 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 end,
                 split: field(c_split),
                 text: text.to_string(),
-                labels: tasks.iter().map(|(i, name)| (name.clone(), field(*i))).collect(),
+                labels: tasks
+                    .iter()
+                    .map(|(i, name)| (name.clone(), field(*i)))
+                    .collect(),
             });
         }
     }

@@ -170,7 +170,12 @@ impl Lexicon {
             .filter_map(|t| term_tokens(t).into_iter().next())
             .map(|t| (t, ()))
             .collect();
-        CueMatcher { by_first, negators, intensifiers, reporting }
+        CueMatcher {
+            by_first,
+            negators,
+            intensifiers,
+            reporting,
+        }
     }
 }
 

@@ -13,7 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use stancekit::eval::{mean_std, ConfusionMatrix};
 use stancekit::features::{FeatureParams, Weighting};
-use stancekit::input::{read_documents, read_labelled_csv, InputFormat, LabelledData, ReadOptions};
+use stancekit::input::{
+    read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions,
+};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
@@ -78,6 +80,15 @@ struct DataArgs {
     /// Column holding the label.
     #[arg(long, default_value = "label")]
     label_column: String,
+    /// Keep only rows where COLUMN equals VALUE (repeatable; all must hold).
+    #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
+    filter: Vec<(String, String)>,
+}
+
+fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(c, v)| (c.to_string(), v.to_string()))
+        .ok_or_else(|| format!("'{text}' is not COLUMN=VALUE"))
 }
 
 #[derive(Args, Clone)]
@@ -107,10 +118,10 @@ struct TrainArgs {
     /// Cue lexicon: a directory with cues.tsv (and negators.txt, ...) or one cues file.
     #[arg(long)]
     lexicon: Option<PathBuf>,
-    /// Do not add class-based n-grams of the cues (their category tag with the words
-    /// around them).
+    /// Add class-based n-grams of the cues (their category tag with the words around
+    /// them). Off by default: on our news train split it did not pay (models/README.md).
     #[arg(long)]
-    no_cue_ngrams: bool,
+    cue_ngrams: bool,
     /// Multiplier of the cue-word columns.
     #[arg(long, default_value_t = 1.0)]
     cue_scale: f32,
@@ -278,16 +289,22 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
 }
 
 /// Reads every `--data` file; also returns how many rows each file gave.
-fn read_data(args: &DataArgs) -> Result<(LabelledData, Vec<usize>)> {
-    read_files(&args.data, &args.text_column, &args.label_column)
+fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, Vec<usize>)> {
+    let columns = Columns {
+        text: args.text_column.clone(),
+        label: args.label_column.clone(),
+        group: group.map(str::to_string),
+        filters: args.filter.clone(),
+    };
+    read_files(&args.data, &columns)
 }
 
-fn read_files(files: &[PathBuf], text_column: &str, label_column: &str) -> Result<(LabelledData, Vec<usize>)> {
+fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
     let mut all = LabelledData::default();
     let mut per_file = Vec::with_capacity(files.len());
     let mut hashes = Vec::with_capacity(files.len());
     for path in files {
-        let data = read_labelled_csv(path, text_column, label_column)?;
+        let data = read_labelled(path, columns)?;
         if all.texts.is_empty() {
             all.path = data.path.clone();
         }
@@ -296,6 +313,7 @@ fn read_files(files: &[PathBuf], text_column: &str, label_column: &str) -> Resul
         all.texts.extend(data.texts);
         all.labels.extend(data.labels);
         all.lines.extend(data.lines);
+        all.groups.extend(data.groups);
     }
     all.sha256 = hashes.join(",");
     Ok((all, per_file))
@@ -307,12 +325,20 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
         return Ok(vec![1.0; per_file.iter().sum()]);
     }
     if file_weights.len() != per_file.len() {
-        anyhow::bail!("--data-weight has {} values for {} --data files", file_weights.len(), per_file.len());
+        anyhow::bail!(
+            "--data-weight has {} values for {} --data files",
+            file_weights.len(),
+            per_file.len()
+        );
     }
     if let Some(w) = file_weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
         anyhow::bail!("--data-weight {w} must be a finite number >= 0");
     }
-    Ok(per_file.iter().zip(file_weights).flat_map(|(&n, &w)| std::iter::repeat_n(w, n)).collect())
+    Ok(per_file
+        .iter()
+        .zip(file_weights)
+        .flat_map(|(&n, &w)| std::iter::repeat_n(w, n))
+        .collect())
 }
 
 fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
@@ -331,7 +357,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         sublinear_tf: !args.no_sublinear_tf,
         negation: !args.no_negation,
         cue_scale: args.cue_scale,
-        cue_ngrams: !args.no_cue_ngrams,
+        cue_ngrams: args.cue_ngrams,
     };
     features.check()?;
     let trainer = LogisticParams::new()
@@ -351,7 +377,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
 
 fn run_train(command: TrainCommand) -> Result<Outcome> {
     let options = train_options(&command.train)?;
-    let (data, per_file) = read_data(&command.data)?;
+    let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     let n_duplicates = data.n_duplicates();
@@ -395,25 +421,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 }
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
-    let (mut data, per_file) = match &command.group_column {
-        None => read_data(&command.data)?,
-        Some(group) => {
-            let mut all = LabelledData::default();
-            let mut per_file = Vec::new();
-            for path in &command.data.data {
-                let d = stancekit::input::read_labelled_csv_grouped(path, &command.data.text_column, &command.data.label_column, Some(group))?;
-                if all.texts.is_empty() {
-                    all.path = d.path.clone();
-                }
-                per_file.push(d.len());
-                all.texts.extend(d.texts);
-                all.labels.extend(d.labels);
-                all.lines.extend(d.lines);
-                all.groups.extend(d.groups);
-            }
-            (all, per_file)
-        }
-    };
+    let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
     let mut out = BufWriter::new(io::stdout().lock());
     let (matrix, folds, summary) = if command.keyword_rule {
         let options = train_options(&command.train)?;
@@ -421,7 +429,11 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
         let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
-        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
+        (
+            ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted),
+            Vec::new(),
+            None,
+        )
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
         let mut classes = Vec::with_capacity(data.len());
@@ -453,7 +465,12 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();
         if !command.extra_data.is_empty() {
-            let (extra, _) = read_files(&command.extra_data, &command.data.text_column, &command.data.label_column)?;
+            let columns = Columns {
+                text: command.data.text_column.clone(),
+                label: command.data.label_column.clone(),
+                ..Columns::default()
+            };
+            let (extra, _) = read_files(&command.extra_data, &columns)?;
             weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
             data.texts.extend(extra.texts);
             data.labels.extend(extra.labels);
@@ -638,11 +655,27 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
-    let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
-    let mut out = tempfile::NamedTempFile::new_in(command.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+    let kept: Vec<_> = rows
+        .iter()
+        .filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s))
+        .collect();
+    let mut out = tempfile::NamedTempFile::new_in(
+        command
+            .out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )
+    .with_context(|| format!("writing {}", command.out.display()))?;
+    report::write_span_csv(&mut out, &kept)
         .with_context(|| format!("writing {}", command.out.display()))?;
-    report::write_span_csv(&mut out, &kept).with_context(|| format!("writing {}", command.out.display()))?;
-    out.persist(&command.out).with_context(|| format!("writing {}", command.out.display()))?;
-    eprintln!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
+    out.persist(&command.out)
+        .with_context(|| format!("writing {}", command.out.display()))?;
+    eprintln!(
+        "stancekit: {} of {} spans rebuilt and verified -> {}",
+        kept.len(),
+        rows.len(),
+        command.out.display()
+    );
     Ok(Outcome::Ok)
 }

@@ -133,7 +133,11 @@ impl<'a> Examples<'a> {
             labels: self.labels.clone(),
             weights: rows.iter().map(|&r| self.weights[r]).collect(),
             train_only: rows.iter().map(|&r| self.train_only[r]).collect(),
-            groups: if self.groups.is_empty() { Vec::new() } else { rows.iter().map(|&r| self.groups[r].clone()).collect() },
+            groups: if self.groups.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&r| self.groups[r].clone()).collect()
+            },
         }
     }
 }
@@ -154,7 +158,12 @@ fn fit_once(
     let x = featurizer.transform(&examples.texts);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;
-    let classifier = fit_weighted(&trainer, x, Array1::from(examples.classes.clone()), &examples.weights)?;
+    let classifier = fit_weighted(
+        &trainer,
+        x,
+        Array1::from(examples.classes.clone()),
+        &examples.weights,
+    )?;
     let model = ModelFile {
         format: FORMAT.into(),
         version: VERSION,
@@ -201,7 +210,10 @@ pub fn cross_validate(
         let classes: Vec<usize> = testable.iter().map(|&i| examples.classes[i]).collect();
         stratified_folds(&classes, folds, options.seed)?
     } else {
-        let groups: Vec<String> = testable.iter().map(|&i| examples.groups[i].clone()).collect();
+        let groups: Vec<String> = testable
+            .iter()
+            .map(|&i| examples.groups[i].clone())
+            .collect();
         group_folds(&groups, folds, options.seed)?
     };
     let mut assignment = vec![usize::MAX; examples.texts.len()];

@@ -267,8 +267,11 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
         };
         // Row weights (linfa's dataset weights, e.g. real vs written sentences) times
         // class weights.
-        let row_weights: Vec<f64> =
-            y.iter().enumerate().map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64).collect();
+        let row_weights: Vec<f64> = y
+            .iter()
+            .enumerate()
+            .map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64)
+            .collect();
         let problem = Problem {
             x,
             columns: x.0.to_csc(),
@@ -327,7 +330,10 @@ impl Problem<'_> {
         let (indices, data) = (x.indices(), x.data());
         // Residuals r[i * m + c] = weight * (p_ic - y_ic), and each row's loss.
         let mut residuals = vec![0.0f64; x.rows() * m];
-        let loss: f64 = residuals
+        // Row losses are collected, then summed in row order: a parallel sum would add
+        // in an order that depends on scheduling, and the same data could then give
+        // different bits, steps and models.
+        let row_losses: Vec<f64> = residuals
             .par_chunks_mut(m)
             .with_min_len(512)
             .enumerate()
@@ -362,7 +368,8 @@ impl Problem<'_> {
                     loss
                 }
             })
-            .sum();
+            .collect();
+        let loss: f64 = row_losses.iter().sum();
         let columns = &self.columns;
         let col_ptr = columns.indptr();
         let col_ptr = col_ptr.raw_storage();
@@ -515,11 +522,21 @@ pub fn fit(params: &LogisticParams, x: SparseRows, y: Array1<usize>) -> Result<C
 ///
 /// # Errors
 /// [`Error::InvalidParams`] for bad settings, targets or weights.
-pub fn fit_weighted(params: &LogisticParams, x: SparseRows, y: Array1<usize>, weights: &[f64]) -> Result<Classifier> {
+pub fn fit_weighted(
+    params: &LogisticParams,
+    x: SparseRows,
+    y: Array1<usize>,
+    weights: &[f64],
+) -> Result<Classifier> {
     if weights.len() != y.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-        return Err(Error::InvalidParams { name: "row weights".into(), reason: "one finite, non-negative weight per row is needed".into() });
+        return Err(Error::InvalidParams {
+            name: "row weights".into(),
+            reason: "one finite, non-negative weight per row is needed".into(),
+        });
     }
-    let dataset = DatasetBase::new(x, y).with_weights(Array1::from(weights.iter().map(|&w| w as f32).collect::<Vec<_>>()));
+    let dataset = DatasetBase::new(x, y).with_weights(Array1::from(
+        weights.iter().map(|&w| w as f32).collect::<Vec<_>>(),
+    ));
     params.fit(&dataset)
 }
 
