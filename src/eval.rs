@@ -214,7 +214,7 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     let size = |g: &str| groups.iter().filter(|x| x.as_str() == g).count();
     let mut sized: Vec<(usize, &str)> = names.iter().map(|g| (size(g), *g)).collect();
     // Stable sort keeps the shuffled order among groups of equal size.
-    sized.sort_by(|a, b| b.0.cmp(&a.0));
+    sized.sort_by_key(|g| std::cmp::Reverse(g.0));
     let mut fold_sizes = vec![0usize; k];
     let mut fold_of = std::collections::HashMap::new();
     for (n, g) in sized {
