@@ -1,4 +1,5 @@
 //! stancekit: sentence-level cooperation, accusation and sentiment labels for news.
+pub mod actors;
 pub mod baseline;
 pub mod error;
 pub mod eval;

@@ -48,9 +48,28 @@ enum Command {
     Predict(PredictCommand),
     /// Show what a model was trained on and its strongest features.
     Inspect(InspectCommand),
+    /// Score the who-accuses-whom extractor on a CSV of sentences with gold
+    /// `accusation`, `source` and `target` columns.
+    Actors(ActorsCommand),
     /// Rebuild labelled news sentences from span files (offsets + labels) and
     /// ../shared, checking every span's hash, and write them as a training CSV.
     Corpus(CorpusCommand),
+}
+
+#[derive(Args)]
+struct ActorsCommand {
+    /// CSV with columns text, accusation (accusation/denial/none), source, target.
+    #[arg(long)]
+    data: PathBuf,
+    /// Lexicon directory (cues and reporting verbs).
+    #[arg(long, default_value = "datasets/lexicons")]
+    lexicon: PathBuf,
+    /// Also print each sentence where a span is wrong.
+    #[arg(long)]
+    show_errors: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -256,6 +275,7 @@ fn main() -> ExitCode {
         Command::Predict(c) => run_predict(c),
         Command::Inspect(c) => run_inspect(c),
         Command::Corpus(c) => run_corpus(c),
+        Command::Actors(c) => run_actors(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -677,5 +697,50 @@ fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
         rows.len(),
         command.out.display()
     );
+    Ok(Outcome::Ok)
+}
+
+fn run_actors(command: ActorsCommand) -> Result<Outcome> {
+    use stancekit::actors::{extract_with, Claim, SpanScore};
+    let lexicon = Lexicon::load(&command.lexicon)
+        .with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
+    let matcher = lexicon.matcher();
+    let mut reader = csv::Reader::from_path(&command.data)
+        .with_context(|| format!("reading {}", command.data.display()))?;
+    let header = reader.headers()?.clone();
+    let column = |name: &str| stancekit::input::find_column(&command.data, &header, name, "data");
+    let (c_text, c_label, c_source, c_target) = (
+        column("text")?,
+        column("accusation")?,
+        column("source")?,
+        column("target")?,
+    );
+    let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
+    let mut out = BufWriter::new(io::stdout().lock());
+    for record in reader.records() {
+        let record = record?;
+        let claim = match &record[c_label] {
+            "accusation" => Claim::Accusation,
+            "denial" => Claim::Denial,
+            _ => continue,
+        };
+        let actors = extract_with(&record[c_text], claim, &lexicon, &matcher);
+        let source = actors.source.map(|s| s.text).unwrap_or_default();
+        let target = actors.target.map(|s| s.text).unwrap_or_default();
+        source_score.add(&record[c_source], &source);
+        target_score.add(&record[c_target], &target);
+        if command.show_errors && (source != record[c_source] || target != record[c_target]) {
+            eprintln!(
+                "{}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
+                &record[c_text], &record[c_source], &record[c_target]
+            );
+        }
+    }
+    report::write_span_scores(
+        &mut out,
+        command.format,
+        &[("source", source_score), ("target", target_score)],
+    )?;
+    out.flush()?;
     Ok(Outcome::Ok)
 }

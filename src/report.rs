@@ -419,3 +419,35 @@ pub fn write_span_csv(out: &mut dyn Write, rows: &[&crate::input::SpanRow]) -> i
     }
     writer.flush()
 }
+
+/// Writes precision and recall of extracted actor spans.
+///
+/// # Errors
+/// Any write error.
+pub fn write_span_scores(
+    out: &mut dyn Write,
+    format: Format,
+    scores: &[(&str, crate::actors::SpanScore)],
+) -> io::Result<()> {
+    for (role, s) in scores {
+        match format {
+            Format::Json => writeln!(
+                out,
+                "{}",
+                json!({"type": "actors", "role": role, "precision": s.precision(), "recall": s.recall(),
+                       "n_gold": s.n_gold, "n_predicted": s.n_predicted, "n_correct": s.n_correct})
+            )?,
+            Format::Text => writeln!(
+                out,
+                "{role:<7} precision {:.4} ({}/{})  recall {:.4} ({}/{})",
+                s.precision(),
+                s.n_correct,
+                s.n_predicted,
+                s.recall(),
+                s.n_correct,
+                s.n_gold
+            )?,
+        }
+    }
+    Ok(())
+}

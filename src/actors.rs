@@ -1,0 +1,886 @@
+//! Who accuses whom, and who denies. Input: one sentence already labelled `accusation`
+//! or `denial`, and the lexicon (cues, reporting verbs). Output: the `source` (accuser,
+//! or the one denying) and the `target` (the accused; empty for denials) as exact spans
+//! of the sentence, or empty when the sentence does not say (see
+//! `../shared/guides/actors.md`).
+//!
+//! No parser: a few patterns of news grammar, tried in order, over the tokens and the
+//! punctuation between them:
+//! 1. `"...," X said` / `"...," said X`: X is the source.
+//! 2. `according to X`: X is the source.
+//! 3. `Y was accused (by X) of`: passive; Y is the target, X the source. With a verb of
+//!    wrongdoing rather than of accusing (`robbed by X`) the agent X is the target.
+//! 4. `X accused Y of`: active; X is the subject, Y the object up to `of/for/with/...`.
+//! 5. `X said (that) Y ...cue`: X is the source, Y the subject of the reported clause.
+//! Noun phrases are cut the way the guide asks: determiners, titles and possessives
+//! kept, appositions between commas and trailing adverbs ("on Tuesday") dropped.
+
+use crate::lexicon::{CueMatcher, Lexicon};
+use crate::text::{tokenize, TokenKind};
+
+/// A span of the sentence: byte offsets and the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset in the sentence.
+    pub start: usize,
+    /// One past the end.
+    pub end: usize,
+    /// The sentence's text between them.
+    pub text: String,
+}
+
+/// The actors of an accusation or a denial.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Actors {
+    /// The accuser, or the one who denies.
+    pub source: Option<Span>,
+    /// The accused (accusations only).
+    pub target: Option<Span>,
+}
+
+/// Which kind of sentence the actors are sought in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Someone accuses or blames an actor.
+    Accusation,
+    /// Someone rejects a claim.
+    Denial,
+}
+
+/// Verbs that report speech, used when the lexicon brings none.
+const DEFAULT_REPORTING: &[&str] = &[
+    "said", "says", "say", "told", "added", "claimed", "insisted", "wrote", "stated",
+];
+/// Extra verbs of saying that introduce fronted quotes ("...," she shouted).
+const QUOTE_VERBS: &[&str] = &[
+    "shouted", "wrote", "tweeted", "declared", "argued", "replied", "told", "warned", "insisted",
+    "added",
+];
+/// Words that end a subject phrase when read backwards from a verb: auxiliaries and
+/// adverbs that sit between a subject and its verb ("Police on Tuesday formally
+/// charged").
+const TRAILING_NOISE: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "did",
+    "does",
+    "do",
+    "also",
+    "again",
+    "formally",
+    "strongly",
+    "repeatedly",
+    "publicly",
+    "previously",
+    "later",
+    "earlier",
+    "yesterday",
+    "today",
+    "now",
+    "already",
+    "still",
+    "flatly",
+    "categorically",
+    "firmly",
+    "vehemently",
+    "swiftly",
+    "quickly",
+    "then",
+    "has been",
+    "not",
+    "never",
+    "always",
+    "openly",
+    "explicitly",
+    "effectively",
+    "reportedly",
+    "allegedly",
+    "officially",
+    "once",
+];
+/// Day and time words after `on` that close a temporal phrase to drop ("on Tuesday").
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "weekend",
+    "morning",
+    "evening",
+    "night",
+    "afternoon",
+];
+/// Words that open a subordinate or coordinate clause: a subject starts after them.
+const CLAUSE_OPENERS: &[&str] = &[
+    "that", "as", "and", "but", "after", "when", "while", "because", "since", "although", "though",
+    "whereas", "if", "so", "yet", "where", "before", "until", "once",
+];
+/// Words that end an object phrase after an accusing verb ("accused Y of ...").
+const OBJECT_STOPS: &[&str] = &[
+    "of",
+    "for",
+    "with",
+    "over",
+    "on",
+    "in",
+    "after",
+    "to",
+    "that",
+    "as",
+    "at",
+    "by",
+    "during",
+    "because",
+    "since",
+    "from",
+    "about",
+    "when",
+    "while",
+    "and",
+    "but",
+    "before",
+    "under",
+    "amid",
+    "following",
+];
+/// Determiners: a word right after one is a noun ("the claims"), not a verb.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "these", "those", "his", "her", "its", "their", "our", "such", "any", "all",
+];
+/// Common irregular past tenses that end a subject phrase ("saboteurs blew up").
+const IRREGULAR_PAST: &[&str] = &[
+    "blew", "stole", "took", "made", "set", "shot", "hit", "broke", "fled", "led", "ran", "sent",
+    "began", "gave", "paid", "sold", "told", "kept", "left", "met", "fought", "bought", "brought",
+    "caught", "threw", "wrote", "drove", "struck", "spent", "lost", "won", "beat", "hid", "lied",
+    "knew", "saw", "did", "got", "sought", "spread", "stood", "put", "cut", "let", "bit",
+];
+/// Auxiliaries that mark a passive before a past participle.
+const PASSIVE_AUX: &[&str] = &[
+    "was", "were", "been", "is", "are", "be", "being", "got", "get", "gets",
+];
+/// Word stems of verbs of accusing: in a passive, their `by` agent is the accuser.
+/// With any other verb ("robbed by the judges") the agent is the wrongdoer.
+const ACCUSING_STEMS: &[&str] = &[
+    "accus",
+    "blam",
+    "charg",
+    "alleg",
+    "sued",
+    "sue",
+    "condemn",
+    "critici",
+    "indict",
+    "prosecut",
+    "fault",
+    "denounc",
+    "implicat",
+    "suspect",
+    "investigat",
+    "arrest",
+    "convict",
+    "fined",
+    "sanction",
+];
+/// Verb-like words that end a reported clause's subject ("said Y was behind ...").
+const CLAUSE_VERBS: &[&str] = &[
+    "was", "were", "is", "are", "had", "has", "have", "would", "will", "could", "did", "may",
+    "might", "must", "should", "can",
+];
+
+/// A word of the sentence with its byte span and its lower-case form.
+struct Word {
+    lower: String,
+    start: usize,
+    end: usize,
+}
+
+/// Finds the source and target of `sentence`, read as `claim`.
+pub fn extract(sentence: &str, claim: Claim, lexicon: &Lexicon) -> Actors {
+    let matcher = lexicon.matcher();
+    extract_with(sentence, claim, lexicon, &matcher)
+}
+
+/// As [`extract`], with a matcher built once for many sentences.
+pub fn extract_with(
+    sentence: &str,
+    claim: Claim,
+    lexicon: &Lexicon,
+    matcher: &CueMatcher,
+) -> Actors {
+    let words: Vec<Word> = tokenize(sentence)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| Word {
+            lower: t.text,
+            start: t.start,
+            end: t.end,
+        })
+        .collect();
+    if words.is_empty() {
+        return Actors::default();
+    }
+    let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+    let reporting: Vec<String> = if lexicon.reporting_verbs.is_empty() {
+        DEFAULT_REPORTING.iter().map(|s| s.to_string()).collect()
+    } else {
+        lexicon
+            .reporting_verbs
+            .iter()
+            .filter(|v| !v.contains(' '))
+            .cloned()
+            .collect()
+    };
+    let is_reporting_word = |w: &str| reporting.iter().any(|r| r == w) || QUOTE_VERBS.contains(&w);
+    // "claims" after "the" is a noun, not a verb of saying.
+    let is_reporting_at =
+        |i: usize| is_reporting_word(lower[i]) && !(i > 0 && DETERMINERS.contains(&lower[i - 1]));
+    let is_reporting = |w: &str| is_reporting_word(w);
+    let category = match claim {
+        Claim::Accusation => "accusation",
+        Claim::Denial => "denial",
+    };
+    let negated = vec![false; words.len()];
+    let cue = matcher
+        .find(lexicon, &lower, &negated)
+        .into_iter()
+        .find(|m| {
+            lexicon
+                .cues
+                .get(m.cue)
+                .is_some_and(|c| c.category == category)
+        })
+        .map(|m| (m.first_word, m.n_words));
+    let ctx = Context {
+        sentence,
+        words: &words,
+        lower: &lower,
+    };
+
+    let mut actors = Actors::default();
+    // 1. Fronted quote: the speaker after the closing quote is the source.
+    if let Some(speaker) = ctx.fronted_quote_speaker(&is_reporting) {
+        actors.source = Some(speaker);
+        if let (Claim::Accusation, Some((c, n))) = (claim, cue) {
+            actors.target = if ctx.is_accusing(c) {
+                ctx.cue_target(c, n, true)
+            } else if ctx.passive_aux(c).is_some() {
+                // "We were robbed by the judges": the agent did the wrong.
+                ctx.by_agent(c + n)
+            } else {
+                // "This government stole the election": the doer is accused.
+                ctx.quote_subject(c)
+            };
+        }
+        return actors;
+    }
+    // 2. "according to X".
+    let according = (0..words.len().saturating_sub(1))
+        .find(|&i| lower[i] == "according" && lower[i + 1] == "to");
+    if let Some(i) = according {
+        actors.source = ctx.phrase_after(i + 2);
+    }
+    let Some((cue_at, cue_len)) = cue else {
+        // No cue of this claim: fall back on "X said Y ..." for the source.
+        if actors.source.is_none() {
+            if let Some(r) = (0..words.len()).find(|&i| is_reporting_at(i)) {
+                actors.source = ctx.subject_before(r);
+                if claim == Claim::Accusation {
+                    actors.target = ctx.reported_subject(r + 1, words.len());
+                }
+            } else {
+                // The main clause's subject is the actor who rejects or blames.
+                let end = ctx.leading_noun_phrase_end(0, words.len() - 1);
+                if end + 1 < words.len() {
+                    actors.source = ctx.span(0, end);
+                }
+            }
+        } else if claim == Claim::Accusation {
+            actors.target = ctx.after_according_clause(according.unwrap_or(0));
+        }
+        return actors;
+    };
+    // "..., the safety board said." at the end: the reporter closes the sentence.
+    if let Some((speaker, r)) = ctx.trailing_reporter(&is_reporting_at, cue_at) {
+        actors.source = Some(speaker);
+        if claim == Claim::Accusation {
+            actors.target = match ctx.passive_aux(cue_at) {
+                Some(aux) => ctx.subject_before(aux),
+                None => ctx.cue_target(cue_at, cue_len, false),
+            };
+        }
+        let _ = r;
+        return actors;
+    }
+    if let (Some(i), Claim::Accusation) = (according, claim) {
+        if ctx.break_after_phrase(i + 2) {
+            actors.target = ctx.after_according_clause(i);
+            return actors;
+        }
+    }
+    // "It is alleged that Y ...": the expletive is nobody; Y is the accused.
+    if claim == Claim::Accusation
+        && lower[0] == "it"
+        && (1..cue_at + cue_len + 1).any(|i| lower.get(i) == Some(&"that"))
+    {
+        let that = (1..words.len()).find(|&i| lower[i] == "that").unwrap_or(0);
+        actors.target = ctx.reported_subject(that + 1, words.len());
+        return actors;
+    }
+    // 5. "X said (that) Y ... cue": a reporting verb before the cue.
+    let reporting_before = (0..cue_at).find(|&i| is_reporting_at(i) && lower[i] != "alleged");
+    if let Some(r) = reporting_before {
+        if actors.source.is_none() {
+            actors.source = ctx.subject_before(r);
+        }
+        if claim == Claim::Accusation {
+            // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
+            let clause = (r + 1..cue_at)
+                .find(|&i| lower[i] == "that")
+                .map_or(r + 1, |t| t + 1);
+            actors.target = if ctx.is_accusing(cue_at) {
+                ctx.cue_target(cue_at, cue_len, false)
+            } else {
+                ctx.reported_subject(clause, cue_at)
+            };
+        }
+        return actors;
+    }
+    // 3. Passive.
+    let aux = if lower[cue_at].ends_with("ing") {
+        None
+    } else {
+        ctx.passive_aux(cue_at)
+    };
+    if let Some(aux_at) = aux {
+        let subject = ctx.subject_before(aux_at);
+        let agent = ctx.by_agent(cue_at + cue_len);
+        let accusing = ctx.is_accusing(cue_at);
+        match claim {
+            Claim::Accusation if accusing => {
+                actors.target = subject;
+                if actors.source.is_none() {
+                    actors.source = agent;
+                }
+            }
+            Claim::Accusation => {
+                actors.target = agent.or(subject);
+            }
+            Claim::Denial => {
+                if actors.source.is_none() {
+                    actors.source = agent.or(subject);
+                }
+            }
+        }
+        return actors;
+    }
+    // 4. Active: subject before the cue, object after it.
+    if actors.source.is_none() {
+        actors.source = ctx.subject_before(cue_at);
+    }
+    if claim == Claim::Accusation {
+        actors.target = ctx.cue_target(cue_at, cue_len, false);
+    }
+    actors
+}
+
+struct Context<'a> {
+    sentence: &'a str,
+    words: &'a [Word],
+    lower: &'a [&'a str],
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{2018}' | '\'')
+}
+
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201D}' | '\u{2019}' | '\'')
+}
+
+impl Context<'_> {
+    fn span(&self, first: usize, last: usize) -> Option<Span> {
+        if first > last || last >= self.words.len() {
+            return None;
+        }
+        let start = self.words[first].start;
+        let end = self.words[last].end;
+        Some(Span {
+            start,
+            end,
+            text: self.sentence[start..end].to_string(),
+        })
+    }
+
+    /// The text between words `a` and `b` (exclusive), e.g. ", " or " ".
+    fn gap(&self, a: usize, b: usize) -> &str {
+        let from = self.words.get(a).map_or(0, |w| w.end);
+        let to = self.words.get(b).map_or(self.sentence.len(), |w| w.start);
+        self.sentence.get(from..to).unwrap_or("")
+    }
+
+    /// Whether punctuation that ends a phrase (a comma, a quote, a dash) stands
+    /// between word `i` and word `i + 1`.
+    fn break_after(&self, i: usize) -> bool {
+        self.gap(i, i + 1).chars().any(|c| {
+            matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}')
+                || is_close_quote(c)
+                || is_open_quote(c)
+        })
+    }
+
+    /// The subject phrase that ends right before word `verb`: from the clause start,
+    /// dropping appositions, introductory phrases and trailing adverbs.
+    fn subject_before(&self, verb: usize) -> Option<Span> {
+        if verb == 0 {
+            return None;
+        }
+        let mut last = verb - 1;
+        // Drop auxiliaries and adverbs between subject and verb, and "on Tuesday".
+        loop {
+            if TRAILING_NOISE.contains(&self.lower[last]) {
+                if last == 0 {
+                    return None;
+                }
+                last -= 1;
+                continue;
+            }
+            if TIME_WORDS.contains(&self.lower[last]) && last >= 1 && self.lower[last - 1] == "on" {
+                if last < 2 {
+                    return None;
+                }
+                last -= 2;
+                continue;
+            }
+            break;
+        }
+        // Apposition: "X, the minister, accused": a comma right before the verb.
+        if self.break_after(last) && self.gap(last, last + 1).contains(',') {
+            // The apposition runs back to the previous comma; the subject is before it.
+            let mut j = last;
+            while j > 0 && !self.gap(j - 1, j).contains(',') {
+                j -= 1;
+            }
+            if j > 0 {
+                last = j - 1;
+            }
+        }
+        // Clause start: after a comma, quote, or clause opener.
+        let mut first = last;
+        while first > 0 {
+            let prev = first - 1;
+            if self.break_after(prev) || CLAUSE_OPENERS.contains(&self.lower[prev]) {
+                break;
+            }
+            first -= 1;
+        }
+        // A subject does not start with a verb of the clause before ("saying X").
+        while first < last
+            && self.lower[first].ends_with("ing")
+            && is_lower(self.sentence, &self.words[first])
+        {
+            first += 1;
+        }
+        // A whole clause before a participle ("X walked out, accusing"): keep its
+        // leading noun phrase.
+        last = self.leading_noun_phrase_end(first, last);
+        self.span(first, last)
+    }
+
+    /// The end of the noun phrase that starts at `first`: it stops before the first
+    /// word that looks like a verb (lower-case and ending in -ed, or an auxiliary).
+    fn leading_noun_phrase_end(&self, first: usize, last: usize) -> usize {
+        let mut end = first;
+        for i in first..=last {
+            let verbish = i > first && self.is_verbish(i);
+            if verbish {
+                break;
+            }
+            end = i;
+        }
+        end
+    }
+
+    /// Whether the cue at word `i` is a verb of accusing (its object is the accused)
+    /// rather than of wrongdoing (its subject is).
+    fn is_accusing(&self, i: usize) -> bool {
+        ACCUSING_STEMS.iter().any(|s| self.lower[i].starts_with(s))
+    }
+
+    /// Whether word `i` looks like a verb: an auxiliary, a lower-case word ending in
+    /// -ed or -ing, or a common irregular past tense.
+    fn is_verbish(&self, i: usize) -> bool {
+        let w = self.lower[i];
+        CLAUSE_VERBS.contains(&w)
+            || TRAILING_NOISE.contains(&w)
+            || (is_lower(self.sentence, &self.words[i])
+                && (w.ends_with("ed") || w.ends_with("ing") || IRREGULAR_PAST.contains(&w)))
+    }
+
+    /// Whether the phrase starting at word `i` ends at a comma (as in "according to
+    /// police, the suspect ...").
+    fn break_after_phrase(&self, i: usize) -> bool {
+        let mut j = i;
+        while j + 1 < self.words.len() && !self.break_after(j) {
+            j += 1;
+        }
+        j + 1 < self.words.len() && self.gap(j, j + 1).contains(',')
+    }
+
+    /// After "according to X," the subject of the clause that follows is the accused.
+    fn after_according_clause(&self, according: usize) -> Option<Span> {
+        let mut j = according + 2;
+        while j + 1 < self.words.len() && !self.break_after(j) {
+            j += 1;
+        }
+        if j + 1 >= self.words.len() {
+            return None;
+        }
+        self.reported_subject(j + 1, self.words.len())
+    }
+
+    /// A sentence that ends "..., the safety board said.": the speaker and the verb.
+    fn trailing_reporter(
+        &self,
+        is_reporting_at: &dyn Fn(usize) -> bool,
+        after: usize,
+    ) -> Option<(Span, usize)> {
+        let n = self.words.len();
+        let r = (after + 1..n).rev().find(|&i| is_reporting_at(i))?;
+        // The words after the verb must be few (a time or place), none a new clause.
+        if n - r > 6 {
+            return None;
+        }
+        // Walk back from the verb to the comma that opens the reporting clause.
+        let mut j = r;
+        while j > 0 && !self.gap(j - 1, j).contains(',') {
+            j -= 1;
+            if r - j > 6 {
+                return None;
+            }
+        }
+        if j == 0 || j == r {
+            return None;
+        }
+        let mut last = r - 1;
+        while last > j && TRAILING_NOISE.contains(&self.lower[last]) {
+            last -= 1;
+        }
+        Some((self.span(j, last)?, r))
+    }
+
+    /// The phrase right after word `i`, up to punctuation or the sentence end.
+    fn phrase_after(&self, i: usize) -> Option<Span> {
+        if i >= self.words.len() {
+            return None;
+        }
+        let mut last = i;
+        while last + 1 < self.words.len()
+            && !self.break_after(last)
+            && !OBJECT_STOPS.contains(&self.lower[last + 1])
+        {
+            last += 1;
+        }
+        self.span(i, last)
+    }
+
+    /// The object of the cue: the words after it up to a preposition or punctuation.
+    /// With `that` right after the cue, the subject of the that-clause.
+    fn cue_target(&self, cue: usize, len: usize, in_quote: bool) -> Option<Span> {
+        let first = cue + len;
+        if first >= self.words.len() || (cue + len > 0 && self.break_after(first - 1)) {
+            return if in_quote {
+                self.quote_subject(cue)
+            } else {
+                None
+            };
+        }
+        if self.lower[first] == "that" {
+            return self.reported_subject(first + 1, self.words.len());
+        }
+        if OBJECT_STOPS.contains(&self.lower[first]) {
+            return if in_quote {
+                self.quote_subject(cue)
+            } else {
+                None
+            };
+        }
+        let mut last = first;
+        while last + 1 < self.words.len()
+            && !self.break_after(last)
+            && !OBJECT_STOPS.contains(&self.lower[last + 1])
+            && last - first < 6
+        {
+            last += 1;
+        }
+        self.span(first, last)
+    }
+
+    /// Inside a fronted quote, the subject of the quoted clause ("This government stole").
+    fn quote_subject(&self, cue: usize) -> Option<Span> {
+        let end = self.leading_noun_phrase_end(0, cue.saturating_sub(1));
+        if end < cue {
+            self.span(0, end)
+        } else {
+            None
+        }
+    }
+
+    /// The subject of a reported clause that starts at word `from` ("said [Y] was behind").
+    fn reported_subject(&self, from: usize, until: usize) -> Option<Span> {
+        let mut first = from;
+        if first < until && self.lower[first] == "that" {
+            first += 1;
+        }
+        if first >= until {
+            return None;
+        }
+        let mut last = first;
+        while last + 1 < until
+            && !self.break_after(last)
+            && !CLAUSE_VERBS.contains(&self.lower[last + 1])
+            && last - first < 5
+        {
+            if self.is_verbish(last + 1) {
+                break;
+            }
+            last += 1;
+        }
+        self.span(first, last)
+    }
+
+    /// The auxiliary of a passive ending at the cue, if any ("was accused", "has been
+    /// charged", "were denied by").
+    fn passive_aux(&self, cue: usize) -> Option<usize> {
+        let mut i = cue;
+        let mut skipped = 0;
+        while i > 0 && skipped < 3 {
+            i -= 1;
+            let w = self.lower[i];
+            if PASSIVE_AUX.contains(&w) {
+                return Some(i);
+            }
+            if !(TRAILING_NOISE.contains(&w) || w.ends_with("ly")) {
+                return None;
+            }
+            skipped += 1;
+        }
+        None
+    }
+
+    /// "by X" after position `from`, before the clause ends.
+    fn by_agent(&self, from: usize) -> Option<Span> {
+        let mut i = from;
+        while i < self.words.len() {
+            if self.lower[i] == "by" {
+                return self.phrase_after(i + 1);
+            }
+            if i > from && self.break_after(i - 1) {
+                return None;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `"...," X said` or `"...," said X` at the start of the sentence.
+    fn fronted_quote_speaker(&self, is_reporting: &dyn Fn(&str) -> bool) -> Option<Span> {
+        let opens = self
+            .sentence
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(is_open_quote);
+        if !opens {
+            return None;
+        }
+        // The first word after a closing quote that follows a comma or terminator.
+        let close = (0..self.words.len().saturating_sub(1)).find(|&i| {
+            let gap = self.gap(i, i + 1);
+            gap.chars().any(is_close_quote)
+                && gap.chars().any(|c| matches!(c, ',' | '?' | '!' | '.'))
+        })?;
+        let after = close + 1;
+        if after >= self.words.len() {
+            return None;
+        }
+        if is_reporting(self.lower[after]) {
+            return self.phrase_after(after + 1);
+        }
+        let verb = (after..self.words.len()).find(|&i| is_reporting(self.lower[i]))?;
+        if verb == after {
+            return None;
+        }
+        self.span(after, verb - 1)
+    }
+}
+
+fn is_lower(sentence: &str, word: &Word) -> bool {
+    sentence[word.start..word.end]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Cue;
+
+    fn lexicon() -> Lexicon {
+        let cue = |t: &str, c: &str| Cue {
+            term: t.into(),
+            category: c.into(),
+            weight: 1.0,
+        };
+        Lexicon {
+            cues: vec![
+                cue("accuses", "accusation"),
+                cue("accused", "accusation"),
+                cue("blamed", "accusation"),
+                cue("charged", "accusation"),
+                cue("deny", "denial"),
+                cue("denied", "denial"),
+                cue("rejected", "denial"),
+            ],
+            negators: vec!["not".into()],
+            intensifiers: vec![],
+            reporting_verbs: vec!["said".into(), "says".into()],
+        }
+    }
+
+    fn pair(sentence: &str, claim: Claim) -> (String, String) {
+        let a = extract(sentence, claim, &lexicon());
+        (
+            a.source.map(|s| s.text).unwrap_or_default(),
+            a.target.map(|s| s.text).unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn active_accusation() {
+        assert_eq!(
+            pair(
+                "The U.S. accuses Russia of bombing the convoy.",
+                Claim::Accusation
+            ),
+            ("The U.S.".into(), "Russia".into())
+        );
+        assert_eq!(
+            pair(
+                "Beijing on Thursday accused Washington of meddling.",
+                Claim::Accusation
+            ),
+            ("Beijing".into(), "Washington".into())
+        );
+    }
+
+    #[test]
+    fn denial_subject() {
+        assert_eq!(
+            pair("The Russians deny any involvement.", Claim::Denial),
+            ("The Russians".into(), String::new())
+        );
+        assert_eq!(
+            pair(
+                "Ms Chen, the company's founder, denied that she lied.",
+                Claim::Denial
+            ),
+            ("Ms Chen".into(), String::new())
+        );
+    }
+
+    #[test]
+    fn passive_with_and_without_agent() {
+        assert_eq!(
+            pair("He was charged with fraud.", Claim::Accusation),
+            (String::new(), "He".into())
+        );
+        assert_eq!(
+            pair(
+                "The senator was accused of harassment by three aides.",
+                Claim::Accusation
+            ),
+            ("three aides".into(), "The senator".into())
+        );
+        assert_eq!(
+            pair(
+                "The senator was accused by three aides of harassment.",
+                Claim::Accusation
+            ),
+            ("three aides".into(), "The senator".into())
+        );
+    }
+
+    #[test]
+    fn fronted_quote_speaker() {
+        assert_eq!(
+            pair(
+                "\u{201C}It is false,\u{201D} the spokesman said.",
+                Claim::Denial
+            )
+            .0,
+            "the spokesman"
+        );
+        assert_eq!(
+            pair("\"It is false,\" said Mr Novak.", Claim::Denial).0,
+            "Mr Novak"
+        );
+    }
+
+    #[test]
+    fn spans_are_exact_substrings() {
+        let s = "Opposition lawmakers walked out, accusing the speaker of silencing dissent.";
+        let a = extract(s, Claim::Accusation, &lexicon());
+        for span in [a.source, a.target].into_iter().flatten() {
+            assert_eq!(&s[span.start..span.end], span.text);
+        }
+    }
+}
+
+/// Precision and recall of extracted spans against gold spans (exact text match).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SpanScore {
+    /// Gold spans that are non-empty.
+    pub n_gold: usize,
+    /// Predicted spans that are non-empty.
+    pub n_predicted: usize,
+    /// Predicted spans equal to a non-empty gold span.
+    pub n_correct: usize,
+}
+
+impl SpanScore {
+    /// Adds one (gold, predicted) pair; empty strings mean "no span".
+    pub fn add(&mut self, gold: &str, predicted: &str) {
+        self.n_gold += usize::from(!gold.is_empty());
+        self.n_predicted += usize::from(!predicted.is_empty());
+        self.n_correct += usize::from(!gold.is_empty() && gold == predicted);
+    }
+
+    /// Share of predicted spans that are right.
+    pub fn precision(&self) -> f64 {
+        if self.n_predicted == 0 {
+            0.0
+        } else {
+            self.n_correct as f64 / self.n_predicted as f64
+        }
+    }
+
+    /// Share of gold spans found.
+    pub fn recall(&self) -> f64 {
+        if self.n_gold == 0 {
+            0.0
+        } else {
+            self.n_correct as f64 / self.n_gold as f64
+        }
+    }
+}
