@@ -81,7 +81,8 @@ def tokens(text):
 
 class Sklearn:
     """tf-idf + LR (liblinear / saga), counts + MultinomialNB, NB-weighted binary
-    counts + LR (NBSVM-style). Library defaults except the n-gram range."""
+    counts + LR (NBSVM-style). Library defaults (C = 1, alpha = 1, min_df = 1, the
+    default analyzer) except the n-gram range and liblinear's dual formulation."""
 
     def __init__(self, name, epochs=None):
         self.name = name
@@ -103,7 +104,16 @@ class Sklearn:
             self.vec = TfidfVectorizer(ngram_range=(1, 2))
             X = self.vec.fit_transform(texts)
             solver = self.name.rsplit("-", 1)[1]
-            self.clfs = [LogisticRegression(solver=solver, random_state=SEED).fit(X, y)]
+            # liblinear: dual=True solves the same L2 problem, ~8x faster here, where
+            # n-grams far outnumber rows (as scikit-learn's documentation advises)
+            kw = {"dual": True} if solver == "liblinear" else {}
+            clf = LogisticRegression(solver=solver, random_state=SEED, **kw)
+            if solver == "liblinear" and len(self.classes) > 2:
+                # liblinear is binary only; one-vs-rest is what it always did for k > 2
+                from sklearn.multiclass import OneVsRestClassifier
+
+                clf = OneVsRestClassifier(clf)
+            self.clfs = [clf.fit(X, y)]
         elif self.name == "sk-mnb":
             self.vec = CountVectorizer(ngram_range=(1, 2))
             X = self.vec.fit_transform(texts)
@@ -122,7 +132,7 @@ class Sklearn:
                 q = 1.0 + np.asarray(X[~pos].sum(axis=0)).ravel()
                 r = np.log((p / p.sum()) / (q / q.sum()))
                 self.rs.append(r)
-                clf = LogisticRegression(solver="liblinear", random_state=SEED)
+                clf = LogisticRegression(solver="liblinear", dual=True, random_state=SEED)
                 self.clfs.append(clf.fit(X.multiply(r).tocsr(), pos.astype(int)))
         else:
             raise SystemExit(f"unknown system {self.name}")

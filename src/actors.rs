@@ -48,14 +48,10 @@ pub enum Claim {
 }
 
 /// Verbs that report speech, used when the lexicon brings none.
-const DEFAULT_REPORTING: &[&str] = &[
-    "said", "says", "say", "told", "added", "claimed", "insisted", "wrote", "stated",
-];
+const DEFAULT_REPORTING: &[&str] = &["said", "says", "say", "told", "added", "claimed", "insisted", "wrote", "stated"];
 /// Extra verbs of saying that introduce fronted quotes ("...," she shouted).
-const QUOTE_VERBS: &[&str] = &[
-    "shouted", "wrote", "tweeted", "declared", "argued", "replied", "told", "warned", "insisted",
-    "added",
-];
+const QUOTE_VERBS: &[&str] =
+    &["shouted", "wrote", "tweeted", "declared", "argued", "replied", "told", "warned", "insisted", "added"];
 /// Words that end a subject phrase when read backwards from a verb: auxiliaries and
 /// adverbs that sit between a subject and its verb ("Police on Tuesday formally
 /// charged").
@@ -122,8 +118,8 @@ const TIME_WORDS: &[&str] = &[
 ];
 /// Words that open a subordinate or coordinate clause: a subject starts after them.
 const CLAUSE_OPENERS: &[&str] = &[
-    "that", "as", "and", "but", "after", "when", "while", "because", "since", "although", "though",
-    "whereas", "if", "so", "yet", "where", "before", "until", "once",
+    "that", "as", "and", "but", "after", "when", "while", "because", "since", "although", "though", "whereas", "if",
+    "so", "yet", "where", "before", "until", "once",
 ];
 /// Words that end an object phrase after an accusing verb ("accused Y of ...").
 const OBJECT_STOPS: &[&str] = &[
@@ -154,20 +150,17 @@ const OBJECT_STOPS: &[&str] = &[
     "following",
 ];
 /// Determiners: a word right after one is a noun ("the claims"), not a verb.
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "these", "those", "his", "her", "its", "their", "our", "such", "any", "all",
-];
+const DETERMINERS: &[&str] =
+    &["the", "a", "an", "these", "those", "his", "her", "its", "their", "our", "such", "any", "all"];
 /// Common irregular past tenses that end a subject phrase ("saboteurs blew up").
 const IRREGULAR_PAST: &[&str] = &[
-    "blew", "stole", "took", "made", "set", "shot", "hit", "broke", "fled", "led", "ran", "sent",
-    "began", "gave", "paid", "sold", "told", "kept", "left", "met", "fought", "bought", "brought",
-    "caught", "threw", "wrote", "drove", "struck", "spent", "lost", "won", "beat", "hid", "lied",
-    "knew", "saw", "did", "got", "sought", "spread", "stood", "put", "cut", "let", "bit",
+    "blew", "stole", "took", "made", "set", "shot", "hit", "broke", "fled", "led", "ran", "sent", "began", "gave",
+    "paid", "sold", "told", "kept", "left", "met", "fought", "bought", "brought", "caught", "threw", "wrote", "drove",
+    "struck", "spent", "lost", "won", "beat", "hid", "lied", "knew", "saw", "did", "got", "sought", "spread", "stood",
+    "put", "cut", "let", "bit",
 ];
 /// Auxiliaries that mark a passive before a past participle.
-const PASSIVE_AUX: &[&str] = &[
-    "was", "were", "been", "is", "are", "be", "being", "got", "get", "gets",
-];
+const PASSIVE_AUX: &[&str] = &["was", "were", "been", "is", "are", "be", "being", "got", "get", "gets"];
 /// Word stems of verbs of accusing: in a passive, their `by` agent is the accuser.
 /// With any other verb ("robbed by the judges") the agent is the wrongdoer.
 const ACCUSING_STEMS: &[&str] = &[
@@ -193,8 +186,8 @@ const ACCUSING_STEMS: &[&str] = &[
 ];
 /// Verb-like words that end a reported clause's subject ("said Y was behind ...").
 const CLAUSE_VERBS: &[&str] = &[
-    "was", "were", "is", "are", "had", "has", "have", "would", "will", "could", "did", "may",
-    "might", "must", "should", "can",
+    "was", "were", "is", "are", "had", "has", "have", "would", "will", "could", "did", "may", "might", "must",
+    "should", "can",
 ];
 
 /// A word of the sentence with its byte span and its lower-case form.
@@ -211,20 +204,11 @@ pub fn extract(sentence: &str, claim: Claim, lexicon: &Lexicon) -> Actors {
 }
 
 /// As [`extract`], with a matcher built once for many sentences.
-pub fn extract_with(
-    sentence: &str,
-    claim: Claim,
-    lexicon: &Lexicon,
-    matcher: &CueMatcher,
-) -> Actors {
+pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMatcher) -> Actors {
     let words: Vec<Word> = tokenize(sentence)
         .into_iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| Word {
-            lower: t.text,
-            start: t.start,
-            end: t.end,
-        })
+        .map(|t| Word { lower: t.text, start: t.start, end: t.end })
         .collect();
     if words.is_empty() {
         return Actors::default();
@@ -233,17 +217,11 @@ pub fn extract_with(
     let reporting: Vec<String> = if lexicon.reporting_verbs.is_empty() {
         DEFAULT_REPORTING.iter().map(|s| s.to_string()).collect()
     } else {
-        lexicon
-            .reporting_verbs
-            .iter()
-            .filter(|v| !v.contains(' '))
-            .cloned()
-            .collect()
+        lexicon.reporting_verbs.iter().filter(|v| !v.contains(' ')).cloned().collect()
     };
     let is_reporting_word = |w: &str| reporting.iter().any(|r| r == w) || QUOTE_VERBS.contains(&w);
     // "claims" after "the" is a noun, not a verb of saying.
-    let is_reporting_at =
-        |i: usize| is_reporting_word(lower[i]) && !(i > 0 && DETERMINERS.contains(&lower[i - 1]));
+    let is_reporting_at = |i: usize| is_reporting_word(lower[i]) && !(i > 0 && DETERMINERS.contains(&lower[i - 1]));
     let is_reporting = |w: &str| is_reporting_word(w);
     let category = match claim {
         Claim::Accusation => "accusation",
@@ -253,18 +231,9 @@ pub fn extract_with(
     let cue = matcher
         .find(lexicon, &lower, &negated)
         .into_iter()
-        .find(|m| {
-            lexicon
-                .cues
-                .get(m.cue)
-                .is_some_and(|c| c.category == category)
-        })
+        .find(|m| lexicon.cues.get(m.cue).is_some_and(|c| c.category == category))
         .map(|m| (m.first_word, m.n_words));
-    let ctx = Context {
-        sentence,
-        words: &words,
-        lower: &lower,
-    };
+    let ctx = Context { sentence, words: &words, lower: &lower };
 
     let mut actors = Actors::default();
     // 1. Fronted quote: the speaker after the closing quote is the source.
@@ -284,8 +253,7 @@ pub fn extract_with(
         return actors;
     }
     // 2. "according to X".
-    let according = (0..words.len().saturating_sub(1))
-        .find(|&i| lower[i] == "according" && lower[i + 1] == "to");
+    let according = (0..words.len().saturating_sub(1)).find(|&i| lower[i] == "according" && lower[i + 1] == "to");
     if let Some(i) = according {
         actors.source = ctx.phrase_after(i + 2);
     }
@@ -344,9 +312,7 @@ pub fn extract_with(
         }
         if claim == Claim::Accusation {
             // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
-            let clause = (r + 1..cue_at)
-                .find(|&i| lower[i] == "that")
-                .map_or(r + 1, |t| t + 1);
+            let clause = (r + 1..cue_at).find(|&i| lower[i] == "that").map_or(r + 1, |t| t + 1);
             actors.target = if ctx.is_accusing(cue_at) {
                 ctx.cue_target(cue_at, cue_len, false)
             } else {
@@ -356,11 +322,7 @@ pub fn extract_with(
         return actors;
     }
     // 3. Passive.
-    let aux = if lower[cue_at].ends_with("ing") {
-        None
-    } else {
-        ctx.passive_aux(cue_at)
-    };
+    let aux = if lower[cue_at].ends_with("ing") { None } else { ctx.passive_aux(cue_at) };
     if let Some(aux_at) = aux {
         let subject = ctx.subject_before(aux_at);
         let agent = ctx.by_agent(cue_at + cue_len);
@@ -414,11 +376,7 @@ impl Context<'_> {
         }
         let start = self.words[first].start;
         let end = self.words[last].end;
-        Some(Span {
-            start,
-            end,
-            text: self.sentence[start..end].to_string(),
-        })
+        Some(Span { start, end, text: self.sentence[start..end].to_string() })
     }
 
     /// The text between words `a` and `b` (exclusive), e.g. ", " or " ".
@@ -432,9 +390,7 @@ impl Context<'_> {
     /// between word `i` and word `i + 1`.
     fn break_after(&self, i: usize) -> bool {
         self.gap(i, i + 1).chars().any(|c| {
-            matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}')
-                || is_close_quote(c)
-                || is_open_quote(c)
+            matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}') || is_close_quote(c) || is_open_quote(c)
         })
     }
 
@@ -484,10 +440,7 @@ impl Context<'_> {
             first -= 1;
         }
         // A subject does not start with a verb of the clause before ("saying X").
-        while first < last
-            && self.lower[first].ends_with("ing")
-            && is_lower(self.sentence, &self.words[first])
-        {
+        while first < last && self.lower[first].ends_with("ing") && is_lower(self.sentence, &self.words[first]) {
             first += 1;
         }
         // A whole clause before a participle ("X walked out, accusing"): keep its
@@ -549,11 +502,7 @@ impl Context<'_> {
     }
 
     /// A sentence that ends "..., the safety board said.": the speaker and the verb.
-    fn trailing_reporter(
-        &self,
-        is_reporting_at: &dyn Fn(usize) -> bool,
-        after: usize,
-    ) -> Option<(Span, usize)> {
+    fn trailing_reporter(&self, is_reporting_at: &dyn Fn(usize) -> bool, after: usize) -> Option<(Span, usize)> {
         let n = self.words.len();
         let r = (after + 1..n).rev().find(|&i| is_reporting_at(i))?;
         // The words after the verb must be few (a time or place), none a new clause.
@@ -584,10 +533,7 @@ impl Context<'_> {
             return None;
         }
         let mut last = i;
-        while last + 1 < self.words.len()
-            && !self.break_after(last)
-            && !OBJECT_STOPS.contains(&self.lower[last + 1])
-        {
+        while last + 1 < self.words.len() && !self.break_after(last) && !OBJECT_STOPS.contains(&self.lower[last + 1]) {
             last += 1;
         }
         self.span(i, last)
@@ -598,21 +544,13 @@ impl Context<'_> {
     fn cue_target(&self, cue: usize, len: usize, in_quote: bool) -> Option<Span> {
         let first = cue + len;
         if first >= self.words.len() || (cue + len > 0 && self.break_after(first - 1)) {
-            return if in_quote {
-                self.quote_subject(cue)
-            } else {
-                None
-            };
+            return if in_quote { self.quote_subject(cue) } else { None };
         }
         if self.lower[first] == "that" {
             return self.reported_subject(first + 1, self.words.len());
         }
         if OBJECT_STOPS.contains(&self.lower[first]) {
-            return if in_quote {
-                self.quote_subject(cue)
-            } else {
-                None
-            };
+            return if in_quote { self.quote_subject(cue) } else { None };
         }
         let mut last = first;
         while last + 1 < self.words.len()
@@ -694,20 +632,14 @@ impl Context<'_> {
 
     /// `"...," X said` or `"...," said X` at the start of the sentence.
     fn fronted_quote_speaker(&self, is_reporting: &dyn Fn(&str) -> bool) -> Option<Span> {
-        let opens = self
-            .sentence
-            .trim_start()
-            .chars()
-            .next()
-            .is_some_and(is_open_quote);
+        let opens = self.sentence.trim_start().chars().next().is_some_and(is_open_quote);
         if !opens {
             return None;
         }
         // The first word after a closing quote that follows a comma or terminator.
         let close = (0..self.words.len().saturating_sub(1)).find(|&i| {
             let gap = self.gap(i, i + 1);
-            gap.chars().any(is_close_quote)
-                && gap.chars().any(|c| matches!(c, ',' | '?' | '!' | '.'))
+            gap.chars().any(is_close_quote) && gap.chars().any(|c| matches!(c, ',' | '?' | '!' | '.'))
         })?;
         let after = close + 1;
         if after >= self.words.len() {
@@ -725,10 +657,7 @@ impl Context<'_> {
 }
 
 fn is_lower(sentence: &str, word: &Word) -> bool {
-    sentence[word.start..word.end]
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_lowercase())
+    sentence[word.start..word.end].chars().next().is_some_and(|c| c.is_lowercase())
 }
 
 #[cfg(test)]
@@ -737,11 +666,7 @@ mod tests {
     use crate::lexicon::Cue;
 
     fn lexicon() -> Lexicon {
-        let cue = |t: &str, c: &str| Cue {
-            term: t.into(),
-            category: c.into(),
-            weight: 1.0,
-        };
+        let cue = |t: &str, c: &str| Cue { term: t.into(), category: c.into(), weight: 1.0 };
         Lexicon {
             cues: vec![
                 cue("accuses", "accusation"),
@@ -760,81 +685,47 @@ mod tests {
 
     fn pair(sentence: &str, claim: Claim) -> (String, String) {
         let a = extract(sentence, claim, &lexicon());
-        (
-            a.source.map(|s| s.text).unwrap_or_default(),
-            a.target.map(|s| s.text).unwrap_or_default(),
-        )
+        (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
     }
 
     #[test]
     fn active_accusation() {
         assert_eq!(
-            pair(
-                "The U.S. accuses Russia of bombing the convoy.",
-                Claim::Accusation
-            ),
+            pair("The U.S. accuses Russia of bombing the convoy.", Claim::Accusation),
             ("The U.S.".into(), "Russia".into())
         );
         assert_eq!(
-            pair(
-                "Beijing on Thursday accused Washington of meddling.",
-                Claim::Accusation
-            ),
+            pair("Beijing on Thursday accused Washington of meddling.", Claim::Accusation),
             ("Beijing".into(), "Washington".into())
         );
     }
 
     #[test]
     fn denial_subject() {
+        assert_eq!(pair("The Russians deny any involvement.", Claim::Denial), ("The Russians".into(), String::new()));
         assert_eq!(
-            pair("The Russians deny any involvement.", Claim::Denial),
-            ("The Russians".into(), String::new())
-        );
-        assert_eq!(
-            pair(
-                "Ms Chen, the company's founder, denied that she lied.",
-                Claim::Denial
-            ),
+            pair("Ms Chen, the company's founder, denied that she lied.", Claim::Denial),
             ("Ms Chen".into(), String::new())
         );
     }
 
     #[test]
     fn passive_with_and_without_agent() {
+        assert_eq!(pair("He was charged with fraud.", Claim::Accusation), (String::new(), "He".into()));
         assert_eq!(
-            pair("He was charged with fraud.", Claim::Accusation),
-            (String::new(), "He".into())
-        );
-        assert_eq!(
-            pair(
-                "The senator was accused of harassment by three aides.",
-                Claim::Accusation
-            ),
+            pair("The senator was accused of harassment by three aides.", Claim::Accusation),
             ("three aides".into(), "The senator".into())
         );
         assert_eq!(
-            pair(
-                "The senator was accused by three aides of harassment.",
-                Claim::Accusation
-            ),
+            pair("The senator was accused by three aides of harassment.", Claim::Accusation),
             ("three aides".into(), "The senator".into())
         );
     }
 
     #[test]
     fn fronted_quote_speaker() {
-        assert_eq!(
-            pair(
-                "\u{201C}It is false,\u{201D} the spokesman said.",
-                Claim::Denial
-            )
-            .0,
-            "the spokesman"
-        );
-        assert_eq!(
-            pair("\"It is false,\" said Mr Novak.", Claim::Denial).0,
-            "Mr Novak"
-        );
+        assert_eq!(pair("\u{201C}It is false,\u{201D} the spokesman said.", Claim::Denial).0, "the spokesman");
+        assert_eq!(pair("\"It is false,\" said Mr Novak.", Claim::Denial).0, "Mr Novak");
     }
 
     #[test]

@@ -22,25 +22,14 @@ impl KeywordRule {
     /// # Errors
     /// None in practice: the fixed unigram settings always pass their check.
     pub fn new(lexicon: Lexicon, labels: &[String]) -> Result<KeywordRule> {
-        let params = FeatureParams {
-            ngram_min: 1,
-            ngram_max: 1,
-            min_df: 1,
-            cue_ngrams: false,
-            ..FeatureParams::default()
-        };
+        let params =
+            FeatureParams { ngram_min: 1, ngram_max: 1, min_df: 1, cue_ngrams: false, ..FeatureParams::default() };
         let empty: [&str; 0] = [];
         let featurizer = params.fit(&empty, Some(lexicon))?;
-        let label_category: Vec<Option<usize>> = labels
-            .iter()
-            .map(|l| featurizer.categories.iter().position(|c| c == l))
-            .collect();
+        let label_category: Vec<Option<usize>> =
+            labels.iter().map(|l| featurizer.categories.iter().position(|c| c == l)).collect();
         let fallback = label_category.iter().position(Option::is_none).unwrap_or(0);
-        Ok(KeywordRule {
-            featurizer,
-            label_category,
-            fallback,
-        })
+        Ok(KeywordRule { featurizer, label_category, fallback })
     }
 
     /// The class index the rule gives `text`.
@@ -67,24 +56,13 @@ mod tests {
     fn picks_strongest_category_or_fallback() {
         let lexicon = Lexicon {
             cues: vec![
-                Cue {
-                    term: "accused".into(),
-                    category: "accusation".into(),
-                    weight: 1.0,
-                },
-                Cue {
-                    term: "denied".into(),
-                    category: "denial".into(),
-                    weight: 1.5,
-                },
+                Cue { term: "accused".into(), category: "accusation".into(), weight: 1.0 },
+                Cue { term: "denied".into(), category: "denial".into(), weight: 1.5 },
             ],
             negators: vec!["not".into()],
             ..Lexicon::default()
         };
-        let labels: Vec<String> = ["accusation", "denial", "none"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let labels: Vec<String> = ["accusation", "denial", "none"].iter().map(|s| s.to_string()).collect();
         let rule = KeywordRule::new(lexicon, &labels).unwrap();
         assert_eq!(rule.predict("They accused him"), 0);
         assert_eq!(rule.predict("He denied that he was accused"), 1);

@@ -20,20 +20,12 @@ pub struct Location {
 impl Location {
     /// A location that names only the file.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Location {
-            path: path.into(),
-            line: None,
-            column: None,
-        }
+        Location { path: path.into(), line: None, column: None }
     }
 
     /// The same file at a given line.
     pub fn at_line(&self, line: u64) -> Self {
-        Location {
-            path: self.path.clone(),
-            line: Some(line),
-            column: None,
-        }
+        Location { path: self.path.clone(), line: Some(line), column: None }
     }
 
     /// The same file and line at a given column.

@@ -73,18 +73,8 @@ impl ConfusionMatrix {
                 let support: usize = self.counts[c].iter().sum();
                 let precision = ratio(tp, predicted);
                 let recall = ratio(tp, support);
-                let f1 = if precision + recall > 0.0 {
-                    2.0 * precision * recall / (precision + recall)
-                } else {
-                    0.0
-                };
-                ClassMetrics {
-                    label: self.labels[c].clone(),
-                    precision,
-                    recall,
-                    f1,
-                    support,
-                }
+                let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+                ClassMetrics { label: self.labels[c].clone(), precision, recall, f1, support }
             })
             .collect()
     }
@@ -160,10 +150,7 @@ impl SplitMix64 {
 /// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
 pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
     if k < 2 {
-        return Err(Error::InvalidParams {
-            name: "--folds".into(),
-            reason: format!("{k} must be at least 2"),
-        });
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
     }
     if k > classes.len() {
         return Err(Error::InvalidParams {
@@ -198,10 +185,7 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     names.sort_unstable();
     names.dedup();
     if k < 2 {
-        return Err(Error::InvalidParams {
-            name: "--folds".into(),
-            reason: format!("{k} must be at least 2"),
-        });
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
     }
     if k > names.len() {
         return Err(Error::InvalidParams {
@@ -222,10 +206,7 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
         fold_sizes[fold] += n;
         fold_of.insert(g, fold);
     }
-    Ok(groups
-        .iter()
-        .map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0))
-        .collect())
+    Ok(groups.iter().map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0)).collect())
 }
 
 #[cfg(test)]
@@ -238,11 +219,8 @@ mod tests {
         // a: tp 2, predicted 2, support 3 -> P 1, R 2/3, F1 0.8
         // b: tp 1, predicted 2, support 2 -> P .5, R .5, F1 .5
         // c: tp 1, predicted 2, support 1 -> P .5, R 1, F1 2/3
-        let m = ConfusionMatrix::new(
-            vec!["a".into(), "b".into(), "c".into()],
-            &[0, 0, 0, 1, 1, 2],
-            &[0, 0, 1, 1, 2, 2],
-        );
+        let m =
+            ConfusionMatrix::new(vec!["a".into(), "b".into(), "c".into()], &[0, 0, 0, 1, 1, 2], &[0, 0, 1, 1, 2, 2]);
         assert!((m.accuracy() - 4.0 / 6.0).abs() < 1e-12);
         let pc = m.per_class();
         assert!((pc[0].f1 - 0.8).abs() < 1e-12);
@@ -267,10 +245,7 @@ mod tests {
 
     #[test]
     fn groups_stay_together() {
-        let groups: Vec<String> = ["a", "a", "b", "c", "c", "c", "d"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let groups: Vec<String> = ["a", "a", "b", "c", "c", "c", "d"].iter().map(|s| s.to_string()).collect();
         let folds = group_folds(&groups, 2, 1).unwrap();
         assert_eq!(folds[0], folds[1]);
         assert_eq!(folds[3], folds[4]);

@@ -84,26 +84,15 @@ impl FeatureParams {
     /// [`Error::InvalidParams`] for an empty or inverted n-gram range, n-grams above 4,
     /// `min_df` 0, `max_features` 0 or a non-finite or negative cue scale.
     pub fn check(&self) -> Result<()> {
-        let bad = |name: &str, reason: String| {
-            Err(Error::InvalidParams {
-                name: name.into(),
-                reason,
-            })
-        };
+        let bad = |name: &str, reason: String| Err(Error::InvalidParams { name: name.into(), reason });
         if self.ngram_min == 0 || self.ngram_min > self.ngram_max {
             return bad(
                 "n-gram range",
-                format!(
-                    "{}..{} is empty (use e.g. --ngram-min 1 --ngram-max 2)",
-                    self.ngram_min, self.ngram_max
-                ),
+                format!("{}..{} is empty (use e.g. --ngram-min 1 --ngram-max 2)", self.ngram_min, self.ngram_max),
             );
         }
         if self.ngram_max > 4 {
-            return bad(
-                "n-gram range",
-                format!("--ngram-max {} is above 4", self.ngram_max),
-            );
+            return bad("n-gram range", format!("--ngram-max {} is above 4", self.ngram_max));
         }
         if self.min_df == 0 {
             return bad("--min-df", "must be at least 1".into());
@@ -112,10 +101,7 @@ impl FeatureParams {
             return bad("--max-features", "must be at least 1".into());
         }
         if !(self.cue_scale.is_finite() && self.cue_scale >= 0.0) {
-            return bad(
-                "--cue-scale",
-                format!("{} must be a finite number >= 0", self.cue_scale),
-            );
+            return bad("--cue-scale", format!("{} must be a finite number >= 0", self.cue_scale));
         }
         Ok(())
     }
@@ -124,17 +110,10 @@ impl FeatureParams {
     ///
     /// # Errors
     /// [`Error::InvalidParams`] as in [`FeatureParams::check`].
-    pub fn fit<S: AsRef<str> + Sync>(
-        &self,
-        texts: &[S],
-        lexicon: Option<Lexicon>,
-    ) -> Result<Featurizer> {
+    pub fn fit<S: AsRef<str> + Sync>(&self, texts: &[S], lexicon: Option<Lexicon>) -> Result<Featurizer> {
         self.check()?;
         let mut featurizer = Featurizer::empty(self.clone(), lexicon);
-        let grams: Vec<Vec<String>> = texts
-            .par_iter()
-            .map(|t| featurizer.ngrams(t.as_ref()))
-            .collect();
+        let grams: Vec<Vec<String>> = texts.par_iter().map(|t| featurizer.ngrams(t.as_ref())).collect();
         let mut df: FxHashMap<&str, u32> = FxHashMap::default();
         for doc in &grams {
             let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();
@@ -144,10 +123,7 @@ impl FeatureParams {
                 *df.entry(g).or_insert(0) += 1;
             }
         }
-        let mut kept: Vec<(&str, u32)> = df
-            .into_iter()
-            .filter(|(_, n)| *n as usize >= self.min_df)
-            .collect();
+        let mut kept: Vec<(&str, u32)> = df.into_iter().filter(|(_, n)| *n as usize >= self.min_df).collect();
         if let Some(max) = self.max_features {
             // Most frequent first; ties broken by the n-gram so the choice is stable.
             kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -155,10 +131,7 @@ impl FeatureParams {
         }
         kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let n_docs = texts.len() as f64;
-        featurizer.idf = kept
-            .iter()
-            .map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0)
-            .collect();
+        featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
         featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
         featurizer.rebuild_index();
         Ok(featurizer)
@@ -194,14 +167,8 @@ struct Analysis {
 
 impl Featurizer {
     fn empty(params: FeatureParams, lexicon: Option<Lexicon>) -> Featurizer {
-        let categories = lexicon
-            .as_ref()
-            .map(Lexicon::categories)
-            .unwrap_or_default();
-        let matcher = lexicon
-            .as_ref()
-            .map(Lexicon::matcher)
-            .unwrap_or_else(default_negation_matcher);
+        let categories = lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
+        let matcher = lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
         Featurizer {
             params,
             vocabulary: Vec::new(),
@@ -222,34 +189,17 @@ impl Featurizer {
         if self.vocabulary.len() != self.idf.len() {
             return Err(Error::InvalidParams {
                 name: "featurizer".into(),
-                reason: format!(
-                    "{} n-grams but {} idf values",
-                    self.vocabulary.len(),
-                    self.idf.len()
-                ),
+                reason: format!("{} n-grams but {} idf values", self.vocabulary.len(), self.idf.len()),
             });
         }
-        self.categories = self
-            .lexicon
-            .as_ref()
-            .map(Lexicon::categories)
-            .unwrap_or_default();
-        self.matcher = self
-            .lexicon
-            .as_ref()
-            .map(Lexicon::matcher)
-            .unwrap_or_else(default_negation_matcher);
+        self.categories = self.lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
+        self.matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
         self.rebuild_index();
         Ok(())
     }
 
     fn rebuild_index(&mut self) {
-        self.index = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.clone(), i as u32))
-            .collect();
+        self.index = self.vocabulary.iter().enumerate().map(|(i, g)| (g.clone(), i as u32)).collect();
     }
 
     /// Number of n-gram columns.
@@ -300,16 +250,9 @@ impl Featurizer {
         let marked: Vec<String> = words
             .iter()
             .zip(&negated)
-            .map(|(w, &n)| {
-                if n && self.params.negation {
-                    format!("{NEGATED_PREFIX}{w}")
-                } else {
-                    (*w).to_string()
-                }
-            })
+            .map(|(w, &n)| if n && self.params.negation { format!("{NEGATED_PREFIX}{w}") } else { (*w).to_string() })
             .collect();
-        let mut grams =
-            Vec::with_capacity(marked.len() * (self.params.ngram_max - self.params.ngram_min + 1));
+        let mut grams = Vec::with_capacity(marked.len() * (self.params.ngram_max - self.params.ngram_min + 1));
         for n in self.params.ngram_min..=self.params.ngram_max {
             for window in marked.windows(n) {
                 grams.push(window.join(" "));
@@ -320,31 +263,17 @@ impl Featurizer {
         if let Some(lexicon) = &self.lexicon {
             let matches = self.matcher.find(lexicon, &words, &negated);
             if self.params.cue_ngrams {
-                let first_boundary = boundary_after
-                    .iter()
-                    .position(|&b| b)
-                    .unwrap_or(words.len());
+                let first_boundary = boundary_after.iter().position(|&b| b).unwrap_or(words.len());
                 for m in &matches {
                     let Some(cue) = lexicon.cues.get(m.cue) else {
                         continue;
                     };
-                    push_cue_grams(
-                        &mut grams,
-                        &marked,
-                        m,
-                        &cue.category,
-                        first_boundary,
-                        &self.matcher,
-                    );
+                    push_cue_grams(&mut grams, &marked, m, &cue.category, first_boundary, &self.matcher);
                 }
             }
             if with_cues {
-                let category_index: HashMap<&str, usize> = self
-                    .categories
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.as_str(), i))
-                    .collect();
+                let category_index: HashMap<&str, usize> =
+                    self.categories.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
                 for m in matches {
                     let Some(cue) = lexicon.cues.get(m.cue) else {
                         continue;
@@ -355,9 +284,7 @@ impl Featurizer {
                     if m.negated {
                         cue_negated[ci] += m.weight;
                         // "not good" also counts as negative, "no longer cooperating" as adversarial.
-                        if let Some(&oi) =
-                            opposite(&cue.category).and_then(|o| category_index.get(o))
-                        {
+                        if let Some(&oi) = opposite(&cue.category).and_then(|o| category_index.get(o)) {
                             cue_plain[oi] += m.weight;
                         }
                     } else {
@@ -366,11 +293,7 @@ impl Featurizer {
                 }
             }
         }
-        Analysis {
-            grams,
-            cue_plain,
-            cue_negated,
-        }
+        Analysis { grams, cue_plain, cue_negated }
     }
 
     /// Per-category cue sums of one text (negated cues counted for the opposite
@@ -382,11 +305,7 @@ impl Featurizer {
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
         let analysis = self.analyze(text, true);
-        let mut counts: Vec<u32> = analysis
-            .grams
-            .iter()
-            .filter_map(|g| self.index.get(g.as_str()).copied())
-            .collect();
+        let mut counts: Vec<u32> = analysis.grams.iter().filter_map(|g| self.index.get(g.as_str()).copied()).collect();
         counts.sort_unstable();
         let mut indices = Vec::with_capacity(counts.len() + 2 * self.categories.len());
         let mut values = Vec::with_capacity(indices.capacity());
@@ -401,11 +320,7 @@ impl Featurizer {
             let value = match self.params.weighting {
                 Weighting::Binary => 1.0,
                 Weighting::Tfidf => {
-                    let tf = if self.params.sublinear_tf {
-                        1.0 + (tf as f32).ln()
-                    } else {
-                        tf as f32
-                    };
+                    let tf = if self.params.sublinear_tf { 1.0 + (tf as f32).ln() } else { tf as f32 };
                     tf * self.idf.get(col as usize).copied().unwrap_or(1.0)
                 }
             };
@@ -419,12 +334,7 @@ impl Featurizer {
             }
         }
         let base = self.vocabulary.len() as u32;
-        for (ci, (&plain, &negated)) in analysis
-            .cue_plain
-            .iter()
-            .zip(&analysis.cue_negated)
-            .enumerate()
-        {
+        for (ci, (&plain, &negated)) in analysis.cue_plain.iter().zip(&analysis.cue_negated).enumerate() {
             for (offset, value) in [(0u32, plain), (1u32, negated)] {
                 if value > 0.0 {
                     indices.push(base + 2 * ci as u32 + offset);
@@ -437,10 +347,7 @@ impl Featurizer {
 
     /// Rows for many texts, in parallel, as one CSR matrix.
     pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseRows {
-        let rows: Vec<(Vec<u32>, Vec<f32>)> = texts
-            .par_iter()
-            .map(|t| self.transform_one(t.as_ref()))
-            .collect();
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = texts.par_iter().map(|t| self.transform_one(t.as_ref())).collect();
         SparseRows::from_rows(rows, self.n_features())
     }
 }
@@ -458,11 +365,7 @@ fn push_cue_grams(
     first_boundary: usize,
     matcher: &CueMatcher,
 ) {
-    let tag = if m.negated {
-        format!("#not_{category}")
-    } else {
-        format!("#{category}")
-    };
+    let tag = if m.negated { format!("#not_{category}") } else { format!("#{category}") };
     if m.first_word > 0 {
         grams.push(format!("{} {tag}", marked[m.first_word - 1]));
     }
@@ -473,10 +376,7 @@ fn push_cue_grams(
         grams.push(format!("{tag}@clause1"));
     }
     let from = m.first_word.saturating_sub(REPORTING_WINDOW);
-    if marked[from..m.first_word]
-        .iter()
-        .any(|w| matcher.is_reporting_verb(w))
-    {
+    if marked[from..m.first_word].iter().any(|w| matcher.is_reporting_verb(w)) {
         grams.push(format!("{tag}@reported"));
     }
     grams.push(tag);
@@ -509,10 +409,7 @@ impl SparseRows {
             .map(|&r| {
                 let row = self.0.outer_view(r);
                 match row {
-                    Some(v) => (
-                        v.indices().iter().map(|&i| i as u32).collect(),
-                        v.data().to_vec(),
-                    ),
+                    Some(v) => (v.indices().iter().map(|&i| i as u32).collect(), v.data().to_vec()),
                     None => (Vec::new(), Vec::new()),
                 }
             })
@@ -551,12 +448,7 @@ mod tests {
     fn tfidf_matches_scikit_learn_by_hand() {
         // Two docs: "a b" and "a c", unigrams. idf(a) = ln(3/3)+1 = 1, idf(b) = idf(c) = ln(3/2)+1.
         // Row 0 = [1, 1.405465] / norm -> a = 1/sqrt(1 + 1.405465^2) = 0.579739.
-        let params = FeatureParams {
-            min_df: 1,
-            ngram_max: 1,
-            negation: false,
-            ..FeatureParams::default()
-        };
+        let params = FeatureParams { min_df: 1, ngram_max: 1, negation: false, ..FeatureParams::default() };
         let f = params.fit(&["a b", "a c"], None).unwrap();
         assert_eq!(f.vocabulary, ["a", "b", "c"]);
         let (idx, val) = f.transform_one("a b");
@@ -567,30 +459,18 @@ mod tests {
 
     #[test]
     fn negation_marks_words_until_punctuation() {
-        let params = FeatureParams {
-            min_df: 1,
-            ngram_max: 1,
-            weighting: Weighting::Binary,
-            ..FeatureParams::default()
-        };
+        let params =
+            FeatureParams { min_df: 1, ngram_max: 1, weighting: Weighting::Binary, ..FeatureParams::default() };
         let f = params.fit(&["it is not good, fine"], None).unwrap();
         assert_eq!(f.vocabulary, ["fine", "is", "it", "not", "not_good"]);
     }
 
     #[test]
     fn min_df_and_max_features_prune() {
-        let params = FeatureParams {
-            ngram_max: 1,
-            min_df: 2,
-            ..FeatureParams::default()
-        };
+        let params = FeatureParams { ngram_max: 1, min_df: 2, ..FeatureParams::default() };
         let f = params.fit(&["a b c", "a b", "a"], None).unwrap();
         assert_eq!(f.vocabulary, ["a", "b"]);
-        let params = FeatureParams {
-            ngram_max: 1,
-            max_features: Some(1),
-            ..FeatureParams::default()
-        };
+        let params = FeatureParams { ngram_max: 1, max_features: Some(1), ..FeatureParams::default() };
         let f = params.fit(&["a b c", "a b", "a"], None).unwrap();
         assert_eq!(f.vocabulary, ["a"]);
     }
@@ -599,24 +479,13 @@ mod tests {
     fn negated_cue_flips_to_opposite() {
         let lexicon = Lexicon {
             cues: vec![
-                crate::lexicon::Cue {
-                    term: "good".into(),
-                    category: "positive".into(),
-                    weight: 1.0,
-                },
-                crate::lexicon::Cue {
-                    term: "bad".into(),
-                    category: "negative".into(),
-                    weight: 1.0,
-                },
+                crate::lexicon::Cue { term: "good".into(), category: "positive".into(), weight: 1.0 },
+                crate::lexicon::Cue { term: "bad".into(), category: "negative".into(), weight: 1.0 },
             ],
             negators: vec!["not".into()],
             ..Lexicon::default()
         };
-        let params = FeatureParams {
-            ngram_max: 1,
-            ..FeatureParams::default()
-        };
+        let params = FeatureParams { ngram_max: 1, ..FeatureParams::default() };
         let f = params.fit(&["x"], Some(lexicon)).unwrap();
         assert_eq!(f.categories, ["negative", "positive"]);
         // "not good": negative gets ln(2), positive:negated gets ln(2); no plain positive.
@@ -629,11 +498,7 @@ mod tests {
 
     #[test]
     fn rejects_inverted_ngram_range() {
-        let params = FeatureParams {
-            ngram_min: 3,
-            ngram_max: 1,
-            ..FeatureParams::default()
-        };
+        let params = FeatureParams { ngram_min: 3, ngram_max: 1, ..FeatureParams::default() };
         assert!(params.check().unwrap_err().to_string().contains("3..1"));
     }
 }

@@ -51,11 +51,7 @@ impl LabelledData {
     /// Counts how many rows repeat an earlier (text, label) pair.
     pub fn n_duplicates(&self) -> usize {
         let mut seen = std::collections::HashSet::new();
-        self.texts
-            .iter()
-            .zip(&self.labels)
-            .filter(|pair| !seen.insert(*pair))
-            .count()
+        self.texts.iter().zip(&self.labels).filter(|pair| !seen.insert(*pair)).count()
     }
 }
 
@@ -65,20 +61,12 @@ fn open(path: &Path) -> Result<Box<dyn Read>> {
     }
     File::open(path)
         .map(|f| Box::new(f) as Box<dyn Read>)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(|source| Error::Io { path: path.to_path_buf(), source })
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    open(path)?.read_to_end(&mut bytes).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     Ok(bytes)
 }
 
@@ -87,18 +75,8 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::MissingColumn`] listing the columns found, [`Error::DuplicateColumn`] when
 /// the name appears twice.
-pub fn find_column(
-    path: &Path,
-    header: &csv::StringRecord,
-    column: &str,
-    flag: &str,
-) -> Result<usize> {
-    let matches: Vec<usize> = header
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| *h == column)
-        .map(|(i, _)| i)
-        .collect();
+pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &str) -> Result<usize> {
+    let matches: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == column).map(|(i, _)| i).collect();
     match matches.as_slice() {
         [i] => Ok(*i),
         [] => Err(Error::MissingColumn {
@@ -107,31 +85,19 @@ pub fn find_column(
             found: header.iter().map(|h| format!("'{h}'")).collect(),
             flag: flag.to_string(),
         }),
-        _ => Err(Error::DuplicateColumn {
-            path: path.to_path_buf(),
-            column: column.to_string(),
-        }),
+        _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
     }
 }
 
 fn csv_error(path: &Path, error: &csv::Error, line_fix: u64) -> Error {
     let line = error.position().map(|p| p.line() + line_fix);
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("row has {len} fields but the header has {expected_len}")
         }
         _ => error.to_string(),
     };
-    Error::Csv {
-        location: Location {
-            path: path.to_path_buf(),
-            line,
-            column: None,
-        },
-        message,
-    }
+    Error::Csv { location: Location { path: path.to_path_buf(), line, column: None }, message }
 }
 
 /// The csv crate numbers the lines of CRLF files one short (it counts the `\n` of a
@@ -146,10 +112,7 @@ fn crlf_line_fix(head: &[u8]) -> u64 {
 fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     // Strip a UTF-8 byte order mark so the first column name matches.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes)
+    csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes)
 }
 
 fn field_text(
@@ -181,16 +144,8 @@ fn field_text(
 /// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting), [`Error::MissingColumn`],
 /// [`Error::DuplicateColumn`], [`Error::EmptyText`], [`Error::InvalidUtf8`], and
 /// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces.
-pub fn read_labelled_csv(
-    path: &Path,
-    text_column: &str,
-    label_column: &str,
-) -> Result<LabelledData> {
-    let columns = Columns {
-        text: text_column.into(),
-        label: label_column.into(),
-        ..Columns::default()
-    };
+pub fn read_labelled_csv(path: &Path, text_column: &str, label_column: &str) -> Result<LabelledData> {
+    let columns = Columns { text: text_column.into(), label: label_column.into(), ..Columns::default() };
     read_labelled(path, &columns)
 }
 
@@ -213,19 +168,13 @@ pub struct Columns {
 /// # Errors
 /// As [`read_labelled_csv`], and [`Error::MissingColumn`] for a group or filter column.
 pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
-    let (text_column, label_column, group_column) = (
-        columns.text.as_str(),
-        columns.label.as_str(),
-        columns.group.as_deref(),
-    );
+    let (text_column, label_column, group_column) =
+        (columns.text.as_str(), columns.label.as_str(), columns.group.as_deref());
     let bytes = read_all(path)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let line_fix = crlf_line_fix(&bytes);
     let mut reader = csv_reader(&bytes);
-    let header = reader
-        .headers()
-        .map_err(|e| csv_error(path, &e, 0))?
-        .clone();
+    let header = reader.headers().map_err(|e| csv_error(path, &e, 0))?.clone();
     let text_index = find_column(path, &header, text_column, "text-column")?;
     let label_index = find_column(path, &header, label_column, "label-column")?;
     let group_index = match group_column {
@@ -235,15 +184,9 @@ pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
     let filters: Vec<(usize, &str)> = columns
         .filters
         .iter()
-        .map(|(column, value)| {
-            find_column(path, &header, column, "filter").map(|i| (i, value.as_str()))
-        })
+        .map(|(column, value)| find_column(path, &header, column, "filter").map(|i| (i, value.as_str())))
         .collect::<Result<_>>()?;
-    let mut data = LabelledData {
-        path: path.to_path_buf(),
-        sha256,
-        ..LabelledData::default()
-    };
+    let mut data = LabelledData { path: path.to_path_buf(), sha256, ..LabelledData::default() };
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -252,17 +195,12 @@ pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
             Err(e) => return Err(csv_error(path, &e, line_fix)),
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0) + line_fix;
-        if !filters
-            .iter()
-            .all(|(i, value)| record.get(*i) == Some(value.as_bytes()))
-        {
+        if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
             continue;
         }
         let text = field_text(path, &record, text_index, text_column, false, line)?;
         if text.trim().is_empty() {
-            return Err(Error::EmptyText {
-                location: Location::file(path).at_line(line).with_column(text_column),
-            });
+            return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
         }
         let label = field_text(path, &record, label_index, label_column, false, line)?;
         if label.trim().is_empty() || label.trim() != label {
@@ -273,14 +211,7 @@ pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
             });
         }
         if let Some(index) = group_index {
-            data.groups.push(field_text(
-                path,
-                &record,
-                index,
-                group_column.unwrap_or(""),
-                true,
-                line,
-            )?);
+            data.groups.push(field_text(path, &record, index, group_column.unwrap_or(""), true, line)?);
         }
         data.texts.push(text);
         data.labels.push(label);
@@ -295,18 +226,12 @@ pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
 fn check_label_case(data: &LabelledData) -> Result<()> {
     let set = data.label_set();
     for (i, a) in set.iter().enumerate() {
-        if let Some(b) = set[i + 1..]
-            .iter()
-            .find(|b| b.to_lowercase() == a.to_lowercase())
-        {
+        if let Some(b) = set[i + 1..].iter().find(|b| b.to_lowercase() == a.to_lowercase()) {
             let row = data.labels.iter().position(|l| l == b).unwrap_or(0);
             return Err(Error::UnknownLabel {
-                location: Location::file(&data.path)
-                    .at_line(data.lines.get(row).copied().unwrap_or(0)),
+                location: Location::file(&data.path).at_line(data.lines.get(row).copied().unwrap_or(0)),
                 label: b.clone(),
-                expected: vec![format!(
-                    "'{a}' (labels differ only by case; make them agree)"
-                )],
+                expected: vec![format!("'{a}' (labels differ only by case; make them agree)")],
             });
         }
     }
@@ -342,12 +267,7 @@ impl InputFormat {
         if path.as_os_str() == "-" {
             return InputFormat::Lines;
         }
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_lowercase)
-            .as_deref()
-        {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
             Some("csv") => InputFormat::Csv,
             Some("jsonl") | Some("ndjson") => InputFormat::Jsonl,
             _ => InputFormat::Text,
@@ -381,6 +301,8 @@ pub struct ReadOptions {
     pub id_column: String,
     /// Replace invalid UTF-8 with U+FFFD instead of failing the record.
     pub lossy: bool,
+    /// Rows of CSV / JSON Lines / stdin are articles, to be split into sentences.
+    pub articles: bool,
 }
 
 impl Default for ReadOptions {
@@ -390,6 +312,7 @@ impl Default for ReadOptions {
             text_column: "text".into(),
             id_column: "id".into(),
             lossy: false,
+            articles: false,
         }
     }
 }
@@ -400,10 +323,7 @@ impl Default for ReadOptions {
 /// # Errors
 /// Only for failures that prevent reading any record: the file cannot be opened, or a
 /// CSV header lacks the text column.
-pub fn read_documents(
-    path: &Path,
-    options: &ReadOptions,
-) -> Result<Box<dyn Iterator<Item = Document>>> {
+pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document>>> {
     let format = options.format.resolve(path);
     let source = path.to_path_buf();
     match format {
@@ -411,24 +331,12 @@ pub fn read_documents(
             let bytes = read_all(path)?;
             let text = decode(&bytes, &Location::file(path), options.lossy);
             let id = path.display().to_string();
-            Ok(Box::new(std::iter::once(Document {
-                source,
-                id,
-                line: Some(1),
-                text,
-                is_article: true,
-            })))
+            Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
         InputFormat::Csv => {
             let mut input = SkipBom::new(open(path)?);
-            let line_fix = input.peek_line_fix().map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let reader = csv::ReaderBuilder::new()
-                .has_headers(true)
-                .flexible(true)
-                .from_reader(input);
+            let line_fix = input.peek_line_fix().map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            let reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
             csv_documents(source, reader, options, line_fix)
         }
         InputFormat::Jsonl | InputFormat::Lines => {
@@ -448,10 +356,7 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
-        Err(e) => Err(Error::InvalidUtf8 {
-            location: location.clone(),
-            offset: e.valid_up_to() as u64,
-        }),
+        Err(e) => Err(Error::InvalidUtf8 { location: location.clone(), offset: e.valid_up_to() as u64 }),
     }
 }
 
@@ -464,11 +369,7 @@ struct SkipBom<R> {
 
 impl<R: Read> SkipBom<R> {
     fn new(inner: R) -> Self {
-        SkipBom {
-            inner,
-            checked: false,
-            pending: Vec::new(),
-        }
+        SkipBom { inner, checked: false, pending: Vec::new() }
     }
 
     /// Reads ahead to the end of the first line to see whether it ends in CRLF.
@@ -524,15 +425,13 @@ fn csv_documents<R: Read + 'static>(
     options: &ReadOptions,
     line_fix: u64,
 ) -> Result<Box<dyn Iterator<Item = Document>>> {
-    let header = reader
-        .headers()
-        .map_err(|e| csv_error(&source, &e, 0))?
-        .clone();
+    let header = reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
     let text_index = find_column(&source, &header, &options.text_column, "text-column")?;
     let id_index = header.iter().position(|h| h == options.id_column);
     let n_fields = header.len();
     let text_column = options.text_column.clone();
     let lossy = options.lossy;
+    let articles = options.articles;
     let mut row = 0usize;
     let iter = reader.into_byte_records().map(move |record| {
         row += 1;
@@ -544,7 +443,7 @@ fn csv_documents<R: Read + 'static>(
                     id: row.to_string(),
                     line,
                     text: Err(csv_error(&source, &e, line_fix)),
-                    is_article: false,
+                    is_article: articles,
                 }
             }
             Ok(record) => {
@@ -556,33 +455,13 @@ fn csv_documents<R: Read + 'static>(
                     .unwrap_or_else(|| row.to_string());
                 let text = if record.len() != n_fields {
                     Err(Error::Csv {
-                        location: Location {
-                            path: source.clone(),
-                            line,
-                            column: None,
-                        },
-                        message: format!(
-                            "row has {} fields but the header has {n_fields}",
-                            record.len()
-                        ),
+                        location: Location { path: source.clone(), line, column: None },
+                        message: format!("row has {} fields but the header has {n_fields}", record.len()),
                     })
                 } else {
-                    field_text(
-                        &source,
-                        &record,
-                        text_index,
-                        &text_column,
-                        lossy,
-                        line.unwrap_or(0),
-                    )
+                    field_text(&source, &record, text_index, &text_column, lossy, line.unwrap_or(0))
                 };
-                Document {
-                    source: source.clone(),
-                    id,
-                    line,
-                    text,
-                    is_article: false,
-                }
+                Document { source: source.clone(), id, line, text, is_article: articles }
             }
         }
     });
@@ -609,16 +488,13 @@ impl Iterator for LineDocuments {
             Ok(_) => {}
             Err(source) => {
                 self.line += 1;
-                let error = Error::Io {
-                    path: self.source.clone(),
-                    source,
-                };
+                let error = Error::Io { path: self.source.clone(), source };
                 return Some(Document {
                     source: self.source.clone(),
                     id: self.line.to_string(),
                     line: Some(self.line),
                     text: Err(error),
-                    is_article: false,
+                    is_article: self.options.articles,
                 });
             }
         }
@@ -643,28 +519,17 @@ impl Iterator for LineDocuments {
             id,
             line: Some(self.line),
             text,
-            is_article: false,
+            is_article: self.options.articles,
         })
     }
 }
 
-fn parse_json_record(
-    line: &str,
-    location: &Location,
-    options: &ReadOptions,
-    n: u64,
-) -> (String, Result<String>) {
+fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: u64) -> (String, Result<String>) {
     let value: serde_json::Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {
             let location = location.clone().with_column(e.column().to_string());
-            return (
-                n.to_string(),
-                Err(Error::Json {
-                    location,
-                    message: e.to_string(),
-                }),
-            );
+            return (n.to_string(), Err(Error::Json { location, message: e.to_string() }));
         }
     };
     let id = match value.get(&options.id_column) {
@@ -676,10 +541,7 @@ fn parse_json_record(
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
         _ => Err(Error::Json {
             location: location.clone(),
-            message: format!(
-                "no string field '{}' (set it with --text-column)",
-                options.text_column
-            ),
+            message: format!("no string field '{}' (set it with --text-column)", options.text_column),
         }),
     };
     (id, text)
@@ -708,22 +570,18 @@ mod tests {
     #[test]
     fn missing_column_lists_found_columns() {
         let f = temp_csv(b"sentence,label\nx,a\n");
-        let err = read_labelled_csv(f.path(), "text", "label")
-            .unwrap_err()
-            .to_string();
-        assert!(err.ends_with("no column 'text' (columns found: 'sentence', 'label'; choose one with --text-column)"), "{err}");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(
+            err.ends_with("no column 'text' (columns found: 'sentence', 'label'; choose one with --text-column)"),
+            "{err}"
+        );
     }
 
     #[test]
     fn ragged_row_names_its_line() {
         let f = temp_csv(b"text,label\nx,a\ny,b,extra\n");
-        let err = read_labelled_csv(f.path(), "text", "label")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains(":3: malformed CSV: row has 3 fields but the header has 2"),
-            "{err}"
-        );
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(err.contains(":3: malformed CSV: row has 3 fields but the header has 2"), "{err}");
     }
 
     #[test]
@@ -734,36 +592,23 @@ mod tests {
             .to_string()
             .contains(":2: column 'text': empty text"));
         let f = temp_csv(b"text,label\nx, a\n");
-        assert!(read_labelled_csv(f.path(), "text", "label")
-            .unwrap_err()
-            .to_string()
-            .contains("unknown label ' a'"));
+        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("unknown label ' a'"));
         let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
-        assert!(read_labelled_csv(f.path(), "text", "label")
-            .unwrap_err()
-            .to_string()
-            .contains("differ only by case"));
+        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("differ only by case"));
     }
 
     #[test]
     fn invalid_utf8_reports_byte_offset() {
         let f = temp_csv(b"text,label\nab\xFFc,a\n");
-        let err = read_labelled_csv(f.path(), "text", "label")
-            .unwrap_err()
-            .to_string();
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
         // Header is 11 bytes; "ab" puts the bad byte at offset 13.
-        assert!(
-            err.contains(":2: column 'text': invalid UTF-8 at byte offset 13"),
-            "{err}"
-        );
+        assert!(err.contains(":2: column 'text': invalid UTF-8 at byte offset 13"), "{err}");
     }
 
     #[test]
     fn csv_documents_keep_one_row_per_record() {
         let f = temp_csv(b"id,text\n7,hello\n8,a,b\n9,\xFF\n");
-        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default())
-            .unwrap()
-            .collect();
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0].id, "7");
         assert!(docs[1].text.is_err() && docs[2].text.is_err());
@@ -791,10 +636,8 @@ pub struct SpanRow {
 
 /// The datasets whose documents span files may point into: (name, file under the
 /// datasets directory, id column, text column).
-pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] = &[
-    ("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"),
-    ("fnc1", "fnc1/bodies.csv", "body_id", "body"),
-];
+pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
+    &[("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"), ("fnc1", "fnc1/bodies.csv", "body_id", "body")];
 
 /// Columns of a span file that are not task labels.
 const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
@@ -807,18 +650,13 @@ const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "spl
 /// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
 /// file and line of a span that is out of range, unknown, or whose hash differs.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
-    let mut documents: std::collections::HashMap<
-        String,
-        std::collections::HashMap<String, String>,
-    > = std::collections::HashMap::new();
+    let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+        std::collections::HashMap::new();
     let mut rows = Vec::new();
     for span_file in span_files {
         let bytes = read_all(span_file)?;
         let mut reader = csv_reader(&bytes);
-        let header = reader
-            .headers()
-            .map_err(|e| csv_error(span_file, &e, 0))?
-            .clone();
+        let header = reader.headers().map_err(|e| csv_error(span_file, &e, 0))?.clone();
         let column = |name: &str| find_column(span_file, &header, name, "spans");
         let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) = (
             column("dataset")?,
@@ -837,25 +675,18 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
         for (n, record) in reader.records().enumerate() {
             let record = record.map_err(|e| csv_error(span_file, &e, 0))?;
             let line = n as u64 + 2;
-            let bad = |reason: String| Error::Data {
-                path: span_file.clone(),
-                reason: format!("line {line}: {reason}"),
-            };
+            let bad =
+                |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
             let dataset = field(c_dataset);
             if !documents.contains_key(&dataset) {
-                let Some((_, file, id_col, text_col)) =
-                    SPAN_SOURCES.iter().find(|s| s.0 == dataset)
-                else {
+                let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
                     return Err(bad(format!("unknown dataset '{dataset}'")));
                 };
                 let source = datasets_dir.join(file);
                 let source_bytes = read_all(&source)?;
                 let mut source_reader = csv_reader(&source_bytes);
-                let source_header = source_reader
-                    .headers()
-                    .map_err(|e| csv_error(&source, &e, 0))?
-                    .clone();
+                let source_header = source_reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
                 let id_index = find_column(&source, &source_header, id_col, "spans")?;
                 let text_index = find_column(&source, &source_header, text_col, "spans")?;
                 let mut docs = std::collections::HashMap::new();
@@ -873,21 +704,18 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 .get(&dataset)
                 .and_then(|d| d.get(&doc_id))
                 .ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
-            let start: usize = field(c_start)
-                .parse()
-                .map_err(|_| bad("start is not a number".into()))?;
-            let end: usize = field(c_end)
-                .parse()
-                .map_err(|_| bad("end is not a number".into()))?;
-            let text = document.get(start..end).ok_or_else(|| {
-                bad(format!(
-                    "span {start}..{end} is outside the document or splits a character"
-                ))
-            })?;
+            let start: usize = field(c_start).parse().map_err(|_| bad("start is not a number".into()))?;
+            let end: usize = field(c_end).parse().map_err(|_| bad("end is not a number".into()))?;
+            let text = document
+                .get(start..end)
+                .ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
             let digest = hex(&Sha256::digest(text.as_bytes()));
             let stored = field(c_hash);
             if stored.is_empty() || !digest.starts_with(&stored) {
-                return Err(bad(format!("span {start}..{end} of {dataset} {doc_id} hashes to {}, stored {stored}: the source text changed", &digest[..16])));
+                return Err(bad(format!(
+                    "span {start}..{end} of {dataset} {doc_id} hashes to {}, stored {stored}: the source text changed",
+                    &digest[..16]
+                )));
             }
             rows.push(SpanRow {
                 dataset,
@@ -896,12 +724,42 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 end,
                 split: field(c_split),
                 text: text.to_string(),
-                labels: tasks
-                    .iter()
-                    .map(|(i, name)| (name.clone(), field(*i)))
-                    .collect(),
+                labels: tasks.iter().map(|(i, name)| (name.clone(), field(*i))).collect(),
             });
         }
     }
     Ok(rows)
+}
+
+/// Expands the prediction inputs: a directory becomes every `.txt` file below it
+/// (recursively, in sorted order); files and `-` pass through.
+///
+/// # Errors
+/// [`Error::Io`] when a directory cannot be listed.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            collect_text_files(input, &mut found)?;
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn collect_text_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            collect_text_files(&path, found)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            found.push(path);
+        }
+    }
+    Ok(())
 }

@@ -16,10 +16,8 @@ use crate::error::{Error, Location, Result};
 use crate::text::{tokenize, TokenKind};
 
 /// Negators used when a lexicon brings none: the common English ones.
-pub const DEFAULT_NEGATORS: &[&str] = &[
-    "not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "without",
-    "cannot",
-];
+pub const DEFAULT_NEGATORS: &[&str] =
+    &["not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "without", "cannot"];
 
 /// How much an intensifier right before a cue multiplies its weight. VADER uses an
 /// additive 0.293 on a 4-point scale for booster words; 1.5x on a unit weight is our
@@ -77,11 +75,7 @@ pub struct CueMatcher {
 }
 
 fn term_tokens(term: &str) -> Vec<String> {
-    tokenize(term)
-        .into_iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text)
-        .collect()
+    tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text).collect()
 }
 
 impl Lexicon {
@@ -92,18 +86,10 @@ impl Lexicon {
     /// [`Error::Io`] when a file cannot be read, [`Error::Lexicon`] naming the line of a
     /// malformed entry.
     pub fn load(path: &Path) -> Result<Lexicon> {
-        let read = |p: &Path| {
-            std::fs::read_to_string(p).map_err(|source| Error::Io {
-                path: p.to_path_buf(),
-                source,
-            })
-        };
+        let read = |p: &Path| std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.to_path_buf(), source });
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
-            let mut lexicon = Lexicon {
-                cues: parse_cues(&read(&cues_path)?, &cues_path)?,
-                ..Lexicon::default()
-            };
+            let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
             let list = |name: &str| -> Result<Vec<String>> {
                 let p = path.join(name);
                 if p.exists() {
@@ -150,42 +136,20 @@ impl Lexicon {
         for list in by_first.values_mut() {
             list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
         }
-        let mut negators: Vec<Vec<String>> = self
-            .negators
-            .iter()
-            .map(|n| term_tokens(n))
-            .filter(|t| !t.is_empty())
-            .collect();
+        let mut negators: Vec<Vec<String>> =
+            self.negators.iter().map(|n| term_tokens(n)).filter(|t| !t.is_empty()).collect();
         negators.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        let intensifiers = self
-            .intensifiers
-            .iter()
-            .flat_map(|t| term_tokens(t))
-            .map(|t| (t, ()))
-            .collect();
+        let intensifiers = self.intensifiers.iter().flat_map(|t| term_tokens(t)).map(|t| (t, ())).collect();
         // Single-word reporting verbs; of multi-word ones ("according to") the first word.
-        let reporting = self
-            .reporting_verbs
-            .iter()
-            .filter_map(|t| term_tokens(t).into_iter().next())
-            .map(|t| (t, ()))
-            .collect();
-        CueMatcher {
-            by_first,
-            negators,
-            intensifiers,
-            reporting,
-        }
+        let reporting =
+            self.reporting_verbs.iter().filter_map(|t| term_tokens(t).into_iter().next()).map(|t| (t, ())).collect();
+        CueMatcher { by_first, negators, intensifiers, reporting }
     }
 }
 
 /// A matcher with no cues and the default negators: negation marking without a lexicon.
 pub fn default_negation_matcher() -> CueMatcher {
-    Lexicon {
-        negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
-        ..Lexicon::default()
-    }
-    .matcher()
+    Lexicon { negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(), ..Lexicon::default() }.matcher()
 }
 
 impl CueMatcher {
@@ -202,11 +166,7 @@ impl CueMatcher {
         let mut in_scope = false;
         let mut i = 0;
         while i < words.len() {
-            let negator_len = self
-                .negators
-                .iter()
-                .find(|n| starts_with(&words[i..], n))
-                .map(|n| n.len());
+            let negator_len = self.negators.iter().find(|n| starts_with(&words[i..], n)).map(|n| n.len());
             if let Some(len) = negator_len {
                 in_scope = true;
                 let last = i + len - 1;
@@ -243,8 +203,7 @@ impl CueMatcher {
                         } else {
                             1.0
                         };
-                        let weight =
-                            lexicon.cues.get(*cue).map(|c| c.weight).unwrap_or(0.0) * boost;
+                        let weight = lexicon.cues.get(*cue).map(|c| c.weight).unwrap_or(0.0) * boost;
                         matches.push(CueMatch {
                             cue: *cue,
                             first_word: i,
@@ -266,11 +225,7 @@ fn starts_with(words: &[&str], term: &[String]) -> bool {
 }
 
 fn parse_list(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.to_lowercase())
-        .collect()
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_lowercase()).collect()
 }
 
 fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
@@ -292,19 +247,13 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         if fields.len() != 3 {
             return Err(Error::Lexicon {
                 location,
-                reason: format!(
-                    "expected 3 tab-separated fields (term, category, weight), found {}",
-                    fields.len()
-                ),
+                reason: format!("expected 3 tab-separated fields (term, category, weight), found {}", fields.len()),
             });
         }
         let term = fields[0].trim();
         let category = fields[1].trim();
         if term_tokens(term).is_empty() {
-            return Err(Error::Lexicon {
-                location,
-                reason: format!("term '{term}' has no words"),
-            });
+            return Err(Error::Lexicon { location, reason: format!("term '{term}' has no words") });
         }
         if category.is_empty() || !category.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(Error::Lexicon {
@@ -317,16 +266,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             reason: format!("weight '{}' is not a number", fields[2].trim()),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
-            return Err(Error::Lexicon {
-                location,
-                reason: format!("weight {weight} is outside (0, 2]"),
-            });
+            return Err(Error::Lexicon { location, reason: format!("weight {weight} is outside (0, 2]") });
         }
-        cues.push(Cue {
-            term: term.to_string(),
-            category: category.to_string(),
-            weight,
-        });
+        cues.push(Cue { term: term.to_string(), category: category.to_string(), weight });
     }
     Ok(cues)
 }
@@ -373,10 +315,7 @@ mod tests {
         let m = lex.matcher();
         let words = ["not", "very", "good", "but", "fine", "no", "longer", "good"];
         let boundary = [false, false, true, false, false, false, false, false];
-        assert_eq!(
-            m.negation_scope(&words, &boundary),
-            [false, true, true, false, false, false, false, true]
-        );
+        assert_eq!(m.negation_scope(&words, &boundary), [false, true, true, false, false, false, false, true]);
     }
 
     #[test]
@@ -388,12 +327,11 @@ mod tests {
 
     #[test]
     fn malformed_line_is_named() {
-        let err = parse_cues(
-            "term\tcategory\tweight\naccuse\taccusation\n",
-            Path::new("x.tsv"),
-        )
-        .unwrap_err();
-        assert_eq!(err.to_string(), "x.tsv:2: malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 2");
+        let err = parse_cues("term\tcategory\tweight\naccuse\taccusation\n", Path::new("x.tsv")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.tsv:2: malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 2"
+        );
         let err = parse_cues("a\tpositive\t3\n", Path::new("x.tsv")).unwrap_err();
         assert!(err.to_string().contains("x.tsv:1:"), "{err}");
     }

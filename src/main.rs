@@ -13,13 +13,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use stancekit::eval::{mean_std, ConfusionMatrix};
 use stancekit::features::{FeatureParams, Weighting};
-use stancekit::input::{
-    read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions,
-};
+use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
-use stancekit::predict::Predictor;
+use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
 
@@ -242,6 +240,16 @@ struct PredictCommand {
     /// Read invalid UTF-8 with replacement characters instead of failing the row.
     #[arg(long)]
     lossy: bool,
+    /// Treat each CSV / JSON Lines / stdin row as an article: split it into sentences
+    /// and add an article summary row.
+    #[arg(long)]
+    articles: bool,
+    /// Print only the article summary rows, not the sentences.
+    #[arg(long)]
+    summary_only: bool,
+    /// For each sentence and task, list the N features that pushed the label most.
+    #[arg(long, value_name = "N", default_value_t = 0, num_args = 0..=1, default_missing_value = "5")]
+    explain: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -290,10 +298,7 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| {
-        e.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
+    error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }
 
 fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
@@ -345,27 +350,17 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
         return Ok(vec![1.0; per_file.iter().sum()]);
     }
     if file_weights.len() != per_file.len() {
-        anyhow::bail!(
-            "--data-weight has {} values for {} --data files",
-            file_weights.len(),
-            per_file.len()
-        );
+        anyhow::bail!("--data-weight has {} values for {} --data files", file_weights.len(), per_file.len());
     }
     if let Some(w) = file_weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
         anyhow::bail!("--data-weight {w} must be a finite number >= 0");
     }
-    Ok(per_file
-        .iter()
-        .zip(file_weights)
-        .flat_map(|(&n, &w)| std::iter::repeat_n(w, n))
-        .collect())
+    Ok(per_file.iter().zip(file_weights).flat_map(|(&n, &w)| std::iter::repeat_n(w, n)).collect())
 }
 
 fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
     let lexicon = match &args.lexicon {
-        Some(path) => Some(
-            Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?,
-        ),
+        Some(path) => Some(Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?),
         None => None,
     };
     let features = FeatureParams {
@@ -386,13 +381,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         .max_iterations(args.max_iterations)
         .tolerance(args.tolerance);
     linfa::ParamGuard::check_ref(&trainer)?;
-    Ok(TrainOptions {
-        features,
-        trainer,
-        lexicon,
-        tune: args.tune,
-        seed: args.seed,
-    })
+    Ok(TrainOptions { features, trainer, lexicon, tune: args.tune, seed: args.seed })
 }
 
 fn run_train(command: TrainCommand) -> Result<Outcome> {
@@ -404,17 +393,9 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     if n_duplicates > 0 && !command.quiet {
         eprintln!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
     }
-    let task = command
-        .task
-        .clone()
-        .unwrap_or_else(|| command.data.label_column.clone());
+    let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
     let provenance = Provenance {
-        data: command
-            .data
-            .data
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect(),
+        data: command.data.data.iter().map(|p| p.display().to_string()).collect(),
         data_sha256: data.sha256.split(',').map(str::to_string).collect(),
         n_duplicates,
         crate_version: env!("CARGO_PKG_VERSION").into(),
@@ -424,9 +405,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let bar = progress(1, command.quiet, "training");
     let model = train_model(&examples, &options, &task, provenance)?;
     bar.finish_and_clear();
-    model
-        .save(&command.out)
-        .with_context(|| format!("writing model {}", command.out.display()))?;
+    model.save(&command.out).with_context(|| format!("writing model {}", command.out.display()))?;
     if !command.quiet {
         eprintln!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
@@ -449,11 +428,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
         let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
-        (
-            ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted),
-            Vec::new(),
-            None,
-        )
+        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
         let mut classes = Vec::with_capacity(data.len());
@@ -474,11 +449,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         }
         let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
         let predicted = predict_classes(&model, &texts);
-        (
-            ConfusionMatrix::new(model.labels.clone(), &classes, &predicted),
-            Vec::new(),
-            None,
-        )
+        (ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), Vec::new(), None)
     } else {
         let folds = command.folds.unwrap_or(10);
         let options = train_options(&command.train)?;
@@ -512,11 +483,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         matrices.iter().for_each(|m| pooled.add(m));
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
-        let summary = report::FoldSummary {
-            folds,
-            accuracy: mean_std(&accuracies),
-            macro_f1: mean_std(&f1s),
-        };
+        let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };
         (pooled, matrices, Some(summary))
     };
     report::write_metrics(&mut out, command.format, &matrix, &folds, summary)?;
@@ -541,10 +508,7 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
     dirs.push(PathBuf::from("models"));
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
     for dir in &dirs {
-        let paths: Vec<PathBuf> = BUILTIN_TASKS
-            .iter()
-            .map(|t| dir.join(format!("{t}.json")))
-            .collect();
+        let paths: Vec<PathBuf> = BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect();
         if paths.iter().all(|p| p.is_file()) {
             return Ok(paths);
         }
@@ -555,95 +519,76 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
     )
 }
 
-fn run_predict(command: PredictCommand) -> Result<Outcome> {
-    let paths = if command.model.is_empty() {
-        builtin_model_paths()?
-    } else {
-        command.model.clone()
-    };
+/// Loads the models given, or the shipped ones; each model's task names its output.
+fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
+    let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
     let mut models = Vec::with_capacity(paths.len());
     for path in &paths {
         let mut model = ModelFile::load(path)?;
         if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
-            model.task = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            model.task = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         }
         models.push(model);
     }
-    let predictor = Predictor::new(models);
-    let tasks: Vec<String> = predictor.models.iter().map(|m| m.task.clone()).collect();
+    Ok(Predictor::new(models))
+}
+
+fn run_predict(command: PredictCommand) -> Result<Outcome> {
+    let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
+    let tasks: Vec<(String, Vec<String>)> =
+        predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+    let task_names: Vec<String> = tasks.iter().map(|t| t.0.clone()).collect();
     let options = ReadOptions {
         format: command.input_format,
         text_column: command.text_column,
         id_column: command.id_column,
         lossy: command.lossy,
+        articles: command.articles,
     };
     let stdout = io::stdout();
     let interactive = stdout.is_terminal();
-    let mut out: Box<dyn Write> = if interactive {
-        Box::new(stdout.lock())
-    } else {
-        Box::new(BufWriter::new(stdout.lock()))
-    };
-    if command.format == Format::Text {
-        report::write_prediction_header(&mut out, &tasks)?;
+    let mut out: Box<dyn Write> =
+        if interactive { Box::new(stdout.lock()) } else { Box::new(BufWriter::new(stdout.lock())) };
+    if command.format == Format::Text && !command.summary_only {
+        report::write_prediction_header(&mut out, &task_names)?;
     }
     let mut n_failed = 0usize;
     let mut n_rows = 0usize;
-    for input in &command.inputs {
+    for input in expand_inputs(&command.inputs)? {
         let source = input.display().to_string();
-        let documents = read_documents(input, &options)?;
+        let documents = read_documents(&input, &options)?;
         // Lines from a pipe are answered as they come, so a pipe stage (Spark's
         // RDD.pipe) never waits on a buffer.
         let flush_each = input.as_os_str() == "-";
         for document in documents {
             n_rows += 1;
-            let origin = RowOrigin {
-                source: &source,
-                id: &document.id,
-                line: document.line,
-            };
-            match &document.text {
-                Err(error) => {
-                    n_failed += 1;
-                    report::write_prediction_error(
-                        &mut out,
-                        command.format,
-                        origin,
-                        &error.to_string(),
-                        tasks.len(),
-                    )?;
-                }
+            let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
+            let text = match &document.text {
                 Ok(text) if text.trim().is_empty() => {
+                    let location =
+                        stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+                    Err(stancekit::error::Error::EmptyText { location }.to_string())
+                }
+                Ok(text) => Ok(text),
+                Err(error) => Err(error.to_string()),
+            };
+            match text {
+                Err(message) => {
                     n_failed += 1;
-                    let location = stancekit::error::Location {
-                        path: document.source.clone(),
-                        line: document.line,
-                        column: None,
-                    };
-                    let error = stancekit::error::Error::EmptyText { location };
-                    report::write_prediction_error(
-                        &mut out,
-                        command.format,
-                        origin,
-                        &error.to_string(),
-                        tasks.len(),
-                    )?;
+                    report::write_prediction_error(&mut out, command.format, origin, &message, task_names.len())?;
                 }
                 Ok(text) if document.is_article => {
-                    for sentence in predictor.predict_article(text) {
-                        report::write_prediction(&mut out, command.format, origin, &sentence)?;
+                    let sentences = predictor.predict_article(text);
+                    if !command.summary_only {
+                        for sentence in &sentences {
+                            report::write_prediction(&mut out, command.format, origin, sentence)?;
+                        }
                     }
+                    let summary = summarize(&sentences, &tasks);
+                    report::write_article(&mut out, command.format, origin, &summary, &sentences)?;
                 }
                 Ok(text) => {
-                    report::write_prediction(
-                        &mut out,
-                        command.format,
-                        origin,
-                        &predictor.predict_row(text),
-                    )?;
+                    report::write_prediction(&mut out, command.format, origin, &predictor.predict_row(text))?;
                 }
             }
             if flush_each {
@@ -662,59 +607,35 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
 fn run_inspect(command: InspectCommand) -> Result<Outcome> {
     let model = ModelFile::load(&command.model)?;
     let mut out = BufWriter::new(io::stdout().lock());
-    report::write_inspection(
-        &mut out,
-        command.format,
-        &command.model.display().to_string(),
-        &model,
-        command.top,
-    )?;
+    report::write_inspection(&mut out, command.format, &command.model.display().to_string(), &model, command.top)?;
     out.flush()?;
     Ok(Outcome::Ok)
 }
 
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
-    let kept: Vec<_> = rows
-        .iter()
-        .filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s))
-        .collect();
+    let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
     let mut out = tempfile::NamedTempFile::new_in(
-        command
-            .out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new(".")),
+        command.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
     )
     .with_context(|| format!("writing {}", command.out.display()))?;
-    report::write_span_csv(&mut out, &kept)
-        .with_context(|| format!("writing {}", command.out.display()))?;
-    out.persist(&command.out)
-        .with_context(|| format!("writing {}", command.out.display()))?;
-    eprintln!(
-        "stancekit: {} of {} spans rebuilt and verified -> {}",
-        kept.len(),
-        rows.len(),
-        command.out.display()
-    );
+    report::write_span_csv(&mut out, &kept).with_context(|| format!("writing {}", command.out.display()))?;
+    out.persist(&command.out).with_context(|| format!("writing {}", command.out.display()))?;
+    eprintln!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
     Ok(Outcome::Ok)
 }
 
 fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     use stancekit::actors::{extract_with, Claim, SpanScore};
-    let lexicon = Lexicon::load(&command.lexicon)
-        .with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
+    let lexicon =
+        Lexicon::load(&command.lexicon).with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
     let matcher = lexicon.matcher();
-    let mut reader = csv::Reader::from_path(&command.data)
-        .with_context(|| format!("reading {}", command.data.display()))?;
+    let mut reader =
+        csv::Reader::from_path(&command.data).with_context(|| format!("reading {}", command.data.display()))?;
     let header = reader.headers()?.clone();
     let column = |name: &str| stancekit::input::find_column(&command.data, &header, name, "data");
-    let (c_text, c_label, c_source, c_target) = (
-        column("text")?,
-        column("accusation")?,
-        column("source")?,
-        column("target")?,
-    );
+    let (c_text, c_label, c_source, c_target) =
+        (column("text")?, column("accusation")?, column("source")?, column("target")?);
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut out = BufWriter::new(io::stdout().lock());
     for record in reader.records() {
@@ -736,11 +657,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
             );
         }
     }
-    report::write_span_scores(
-        &mut out,
-        command.format,
-        &[("source", source_score), ("target", target_score)],
-    )?;
+    report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
     Ok(Outcome::Ok)
 }

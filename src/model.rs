@@ -21,8 +21,7 @@ pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes and reads. Bump when a field changes meaning.
 pub const VERSION: u32 = 1;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
-const CHECKSUM_PLACEHOLDER: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Where a model came from: enough to rebuild it and to know what it has seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -96,10 +95,7 @@ impl ModelFile {
     /// # Errors
     /// [`Error::Io`] when the directory is not writable or the disk is full.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
         let bytes = self.to_bytes();
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -121,12 +117,8 @@ impl ModelFile {
         // Serialising our own types cannot fail (no maps with non-string keys).
         let body = serde_json::to_string(&model).unwrap_or_default();
         let digest = hex(&Sha256::digest(body.as_bytes()));
-        body.replacen(
-            &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""),
-            &format!("\"checksum\":\"{digest}\""),
-            1,
-        )
-        .into_bytes()
+        body.replacen(&format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""), &format!("\"checksum\":\"{digest}\""), 1)
+            .into_bytes()
     }
 
     /// Reads and checks a model file.
@@ -135,10 +127,7 @@ impl ModelFile {
     /// [`Error::Io`] if it cannot be read, [`Error::ModelVersion`] for another format
     /// version, [`Error::CorruptModel`] for anything else that is wrong.
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         Self::from_bytes(&bytes, path)
     }
 
@@ -147,33 +136,22 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
-        let corrupt = |reason: String| Error::CorruptModel {
-            path: path.to_path_buf(),
-            reason,
-        };
+        let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(corrupt("the file is empty".into()));
         }
         let text = std::str::from_utf8(bytes)
             .map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            corrupt(format!(
-                "not JSON at line {} column {}: {e} (truncated or damaged?)",
-                e.line(),
-                e.column()
-            ))
+            corrupt(format!("not JSON at line {} column {}: {e} (truncated or damaged?)", e.line(), e.column()))
         })?;
         match value.get("format").and_then(|v| v.as_str()) {
             Some(FORMAT) => {}
-            Some(other) => {
-                return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'")))
-            }
+            Some(other) => return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'"))),
             None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
         }
-        let version = value
-            .get("version")
-            .and_then(|v| v.as_u64())
-            .ok_or_else(|| corrupt("no 'version' number".into()))?;
+        let version =
+            value.get("version").and_then(|v| v.as_u64()).ok_or_else(|| corrupt("no 'version' number".into()))?;
         if version != VERSION as u64 {
             return Err(Error::ModelVersion {
                 path: path.to_path_buf(),
@@ -181,29 +159,15 @@ impl ModelFile {
                 supported: VERSION,
             });
         }
-        let stored = value
-            .get("checksum")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
+        let stored = value.get("checksum").and_then(|v| v.as_str()).unwrap_or("").to_string();
         let needle = format!("\"checksum\":\"{stored}\"");
-        let blanked = text.replacen(
-            &needle,
-            &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""),
-            1,
-        );
+        let blanked = text.replacen(&needle, &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""), 1);
         let digest = hex(&Sha256::digest(blanked.as_bytes()));
         if stored.len() != 64 || digest != stored || !text.contains(&needle) {
-            return Err(corrupt(
-                "checksum mismatch: the file was changed or damaged after it was written".into(),
-            ));
+            return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
         }
-        let mut model: ModelFile =
-            serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
-        model
-            .featurizer
-            .restore()
-            .map_err(|e| corrupt(e.to_string()))?;
+        let mut model: ModelFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        model.featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
         model.check_shapes().map_err(corrupt)?;
         Ok(model)
     }
@@ -215,25 +179,12 @@ impl ModelFile {
             return Err(format!("{k} labels; at least 2 are needed"));
         }
         if self.classifier.weights.len() != k || self.classifier.intercepts.len() != k {
-            return Err(format!(
-                "{k} labels but {} weight rows",
-                self.classifier.weights.len()
-            ));
+            return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
-            return Err(format!(
-                "a weight row has {} values for {d} features",
-                row.len()
-            ));
+            return Err(format!("a weight row has {} values for {d} features", row.len()));
         }
-        if self
-            .classifier
-            .weights
-            .iter()
-            .flatten()
-            .chain(&self.classifier.intercepts)
-            .any(|w| !w.is_finite())
-        {
+        if self.classifier.weights.iter().flatten().chain(&self.classifier.intercepts).any(|w| !w.is_finite()) {
             return Err("non-finite weights".into());
         }
         Ok(())

@@ -71,19 +71,12 @@ impl<'a> Examples<'a> {
     ///
     /// # Errors
     /// [`Error::Data`] when fewer than two classes are present.
-    pub fn new(
-        texts: &'a [String],
-        labels: &[String],
-        source: &std::path::Path,
-    ) -> Result<Examples<'a>> {
+    pub fn new(texts: &'a [String], labels: &[String], source: &std::path::Path) -> Result<Examples<'a>> {
         let mut set: Vec<String> = labels.to_vec();
         set.sort();
         set.dedup();
         if texts.is_empty() {
-            return Err(Error::Data {
-                path: source.to_path_buf(),
-                reason: "no rows to train on".into(),
-            });
+            return Err(Error::Data { path: source.to_path_buf(), reason: "no rows to train on".into() });
         }
         if set.len() < 2 {
             return Err(Error::Data {
@@ -94,10 +87,7 @@ impl<'a> Examples<'a> {
                 ),
             });
         }
-        let classes = labels
-            .iter()
-            .map(|l| set.binary_search(l).unwrap_or(0))
-            .collect();
+        let classes = labels.iter().map(|l| set.binary_search(l).unwrap_or(0)).collect();
         Ok(Examples {
             texts: texts.iter().map(String::as_str).collect(),
             classes,
@@ -147,23 +137,12 @@ struct Fitted {
     model: ModelFile,
 }
 
-fn fit_once(
-    examples: &Examples<'_>,
-    options: &TrainOptions,
-    trainer: &LogisticParams,
-) -> Result<Fitted> {
-    let featurizer = options
-        .features
-        .fit(&examples.texts, options.lexicon.clone())?;
+fn fit_once(examples: &Examples<'_>, options: &TrainOptions, trainer: &LogisticParams) -> Result<Fitted> {
+    let featurizer = options.features.fit(&examples.texts, options.lexicon.clone())?;
     let x = featurizer.transform(&examples.texts);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;
-    let classifier = fit_weighted(
-        &trainer,
-        x,
-        Array1::from(examples.classes.clone()),
-        &examples.weights,
-    )?;
+    let classifier = fit_weighted(&trainer, x, Array1::from(examples.classes.clone()), &examples.weights)?;
     let model = ModelFile {
         format: FORMAT.into(),
         version: VERSION,
@@ -182,12 +161,7 @@ fn fit_once(
 /// Predicted class index of each text under `model`.
 pub fn predict_classes(model: &ModelFile, texts: &[&str]) -> Vec<usize> {
     let x = model.featurizer.transform(texts);
-    model
-        .classifier
-        .predict_probabilities(&x)
-        .outer_iter()
-        .map(|row| argmax(row.iter().copied()))
-        .collect()
+    model.classifier.predict_probabilities(&x).outer_iter().map(|row| argmax(row.iter().copied())).collect()
 }
 
 /// Cross-validates: for each fold, trains on the rest and tests on it.
@@ -203,17 +177,12 @@ pub fn cross_validate(
     on_fold: &mut dyn FnMut(usize),
 ) -> Result<Vec<ConfusionMatrix>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
-    let testable: Vec<usize> = (0..examples.texts.len())
-        .filter(|&i| !examples.train_only[i])
-        .collect();
+    let testable: Vec<usize> = (0..examples.texts.len()).filter(|&i| !examples.train_only[i]).collect();
     let dealt = if examples.groups.is_empty() {
         let classes: Vec<usize> = testable.iter().map(|&i| examples.classes[i]).collect();
         stratified_folds(&classes, folds, options.seed)?
     } else {
-        let groups: Vec<String> = testable
-            .iter()
-            .map(|&i| examples.groups[i].clone())
-            .collect();
+        let groups: Vec<String> = testable.iter().map(|&i| examples.groups[i].clone()).collect();
         group_folds(&groups, folds, options.seed)?
     };
     let mut assignment = vec![usize::MAX; examples.texts.len()];
@@ -222,21 +191,13 @@ pub fn cross_validate(
     }
     let mut matrices = Vec::with_capacity(folds);
     for fold in 0..folds {
-        let train_rows: Vec<usize> = (0..assignment.len())
-            .filter(|&i| assignment[i] != fold)
-            .collect();
-        let test_rows: Vec<usize> = (0..assignment.len())
-            .filter(|&i| assignment[i] == fold)
-            .collect();
+        let train_rows: Vec<usize> = (0..assignment.len()).filter(|&i| assignment[i] != fold).collect();
+        let test_rows: Vec<usize> = (0..assignment.len()).filter(|&i| assignment[i] == fold).collect();
         let train = examples.subset(&train_rows);
         let test = examples.subset(&test_rows);
         let model = train_model_inner(&train, options)?;
         let predicted = predict_classes(&model, &test.texts);
-        matrices.push(ConfusionMatrix::new(
-            examples.labels.clone(),
-            &test.classes,
-            &predicted,
-        ));
+        matrices.push(ConfusionMatrix::new(examples.labels.clone(), &test.classes, &predicted));
         on_fold(fold);
     }
     Ok(matrices)
@@ -254,19 +215,12 @@ fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<
     let mut trainer = options.trainer.clone();
     let mut tuning = Vec::new();
     if options.tune {
-        let inner = TrainOptions {
-            tune: false,
-            ..options.clone()
-        };
+        let inner = TrainOptions { tune: false, ..options.clone() };
         let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
         let mut best = (f64::NEG_INFINITY, 1.0);
         for &c in TUNE_GRID {
-            let candidate = TrainOptions {
-                trainer: inner.trainer.clone().c(c),
-                ..inner.clone()
-            };
-            let accuracy =
-                pooled_accuracy(&cross_validate(examples, &candidate, folds, &mut |_| {})?);
+            let candidate = TrainOptions { trainer: inner.trainer.clone().c(c), ..inner.clone() };
+            let accuracy = pooled_accuracy(&cross_validate(examples, &candidate, folds, &mut |_| {})?);
             tuning.push((c, accuracy));
             // Ties go to the smaller C (the simpler model).
             if accuracy > best.0 + 1e-12 {
@@ -277,10 +231,8 @@ fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<
     }
     let mut fitted = fit_once(examples, options, &trainer)?.model;
     fitted.metrics.tuning = tuning.clone();
-    fitted.metrics.cv_accuracy = tuning
-        .iter()
-        .map(|t| t.1)
-        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
+    fitted.metrics.cv_accuracy =
+        tuning.iter().map(|t| t.1).fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
     Ok(fitted)
 }
 
@@ -308,12 +260,8 @@ pub fn train_model(
     model.task = task.to_string();
     let mut counts = vec![0usize; examples.labels.len()];
     examples.classes.iter().for_each(|&c| counts[c] += 1);
-    model.provenance = Provenance {
-        label_counts: counts,
-        n_rows: examples.texts.len(),
-        seed: options.seed,
-        ..provenance
-    };
+    model.provenance =
+        Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };
     Ok(model)
 }
 
@@ -322,14 +270,8 @@ mod tests {
     use super::*;
 
     fn toy() -> (Vec<String>, Vec<String>) {
-        let pos = [
-            "a fine good film",
-            "good and fun",
-            "truly good acting",
-            "fun fine story",
-            "good good good",
-            "a fun ride",
-        ];
+        let pos =
+            ["a fine good film", "good and fun", "truly good acting", "fun fine story", "good good good", "a fun ride"];
         let neg = [
             "a bad dull film",
             "bad and boring",
@@ -339,11 +281,7 @@ mod tests {
             "a dull ride",
         ];
         let texts = pos.iter().chain(&neg).map(|s| s.to_string()).collect();
-        let labels = pos
-            .iter()
-            .map(|_| "pos".to_string())
-            .chain(neg.iter().map(|_| "neg".to_string()))
-            .collect();
+        let labels = pos.iter().map(|_| "pos".to_string()).chain(neg.iter().map(|_| "neg".to_string())).collect();
         (texts, labels)
     }
 
@@ -351,13 +289,7 @@ mod tests {
     fn trains_and_separates_a_toy_set() {
         let (texts, labels) = toy();
         let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
-        let model = train_model(
-            &examples,
-            &TrainOptions::default(),
-            "toy",
-            Provenance::default(),
-        )
-        .unwrap();
+        let model = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap();
         assert_eq!(model.labels, ["neg", "pos"]);
         assert_eq!(predict_classes(&model, &["good fun", "bad dull"]), [1, 0]);
     }
@@ -366,54 +298,26 @@ mod tests {
     fn one_class_is_an_error() {
         let texts = vec!["a".to_string(), "b".to_string()];
         let labels = vec!["x".to_string(), "x".to_string()];
-        let err = Examples::new(&texts, &labels, std::path::Path::new("d.csv"))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "d.csv: only one class ('x') in the labels; at least 2 are needed"
-        );
+        let err = Examples::new(&texts, &labels, std::path::Path::new("d.csv")).unwrap_err().to_string();
+        assert_eq!(err, "d.csv: only one class ('x') in the labels; at least 2 are needed");
     }
 
     #[test]
     fn same_data_same_bytes() {
         let (texts, labels) = toy();
         let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
-        let a = train_model(
-            &examples,
-            &TrainOptions::default(),
-            "toy",
-            Provenance::default(),
-        )
-        .unwrap();
-        let b = train_model(
-            &examples,
-            &TrainOptions::default(),
-            "toy",
-            Provenance::default(),
-        )
-        .unwrap();
+        let a = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap();
+        let b = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap();
         assert_eq!(a.to_bytes(), b.to_bytes());
-        let reloaded =
-            ModelFile::from_bytes(&a.to_bytes(), std::path::Path::new("m.json")).unwrap();
-        assert_eq!(
-            predict_classes(&reloaded, &["good fun", "bad"]),
-            predict_classes(&a, &["good fun", "bad"])
-        );
+        let reloaded = ModelFile::from_bytes(&a.to_bytes(), std::path::Path::new("m.json")).unwrap();
+        assert_eq!(predict_classes(&reloaded, &["good fun", "bad"]), predict_classes(&a, &["good fun", "bad"]));
     }
 
     #[test]
     fn model_load_rejects_damage() {
         let (texts, labels) = toy();
         let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
-        let bytes = train_model(
-            &examples,
-            &TrainOptions::default(),
-            "toy",
-            Provenance::default(),
-        )
-        .unwrap()
-        .to_bytes();
+        let bytes = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap().to_bytes();
         let path = std::path::Path::new("m.json");
         let err = |b: &[u8]| ModelFile::from_bytes(b, path).unwrap_err().to_string();
         assert!(err(b"").contains("the file is empty"));
@@ -425,11 +329,7 @@ mod tests {
         let at = start + text[start..].find('.').unwrap() + 1;
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
-        assert!(
-            err(&flipped).contains("checksum mismatch"),
-            "{}",
-            err(&flipped)
-        );
+        assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
         let newer = text.replacen("\"version\":1", "\"version\":99", 1);
         assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads version 1; retrain the model or upgrade stancekit)");
     }

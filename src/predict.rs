@@ -1,10 +1,24 @@
 //! Labelling text with one or more models. Input: an article or a row of text.
 //! Output: one [`SentencePrediction`] per sentence (or per row), each with every
-//! model's label and class probabilities.
+//! model's label and class probabilities, optionally the features that decided it and,
+//! for accusations and denials, who accuses whom; and an [`ArticleSummary`] per article.
 
+use crate::actors::{extract_with, Actors, Claim};
+use crate::lexicon::CueMatcher;
 use crate::model::ModelFile;
 use crate::text::split_sentences;
 use crate::train::argmax;
+
+/// One feature's share of a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// The feature's readable name ("accuses russia", "cue:denial").
+    pub feature: String,
+    /// Its signed contribution to the predicted label's score, relative to the mean
+    /// score of all labels: value * (weight of the label - mean weight). Positive
+    /// pushes toward the label.
+    pub value: f64,
+}
 
 /// One model's answer for one piece of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +29,16 @@ pub struct TaskPrediction {
     pub label: String,
     /// Every label with its probability, in the model's label order; they sum to 1.
     pub probabilities: Vec<(String, f64)>,
+    /// The features that pushed hardest toward or away from the label (empty unless
+    /// explanations were asked for), largest magnitude first.
+    pub explanation: Vec<Contribution>,
+}
+
+impl TaskPrediction {
+    /// The probability of `label` (0 when the model has no such label).
+    pub fn probability(&self, label: &str) -> f64 {
+        self.probabilities.iter().find(|(l, _)| l == label).map_or(0.0, |x| x.1)
+    }
 }
 
 /// Predictions for one sentence (or one row) of an input.
@@ -30,6 +54,16 @@ pub struct SentencePrediction {
     pub text: String,
     /// One entry per model, in the order the models were given.
     pub predictions: Vec<TaskPrediction>,
+    /// Who accuses whom (or who denies), when an `accusation` model labels the
+    /// sentence `accusation` or `denial`. Offsets are relative to the sentence.
+    pub actors: Option<Actors>,
+}
+
+impl SentencePrediction {
+    /// The prediction of the model for `task`, if one was run.
+    pub fn task(&self, task: &str) -> Option<&TaskPrediction> {
+        self.predictions.iter().find(|p| p.task == task)
+    }
 }
 
 /// Several models applied together.
@@ -37,12 +71,41 @@ pub struct SentencePrediction {
 pub struct Predictor {
     /// The models, in output order.
     pub models: Vec<ModelFile>,
+    /// How many features to report per decision; 0 for none.
+    pub explain: usize,
+    /// Index of the `accusation` model and its lexicon's matcher, for actor spans.
+    accusation: Option<(usize, CueMatcher)>,
 }
+
+/// The task whose labels trigger actor extraction.
+pub const ACCUSATION_TASK: &str = "accusation";
 
 impl Predictor {
     /// A predictor over `models`.
     pub fn new(models: Vec<ModelFile>) -> Predictor {
-        Predictor { models }
+        let accusation = models
+            .iter()
+            .position(|m| m.task == ACCUSATION_TASK)
+            .and_then(|i| models[i].featurizer.lexicon.as_ref().map(|l| (i, l.matcher())));
+        Predictor { models, explain: 0, accusation }
+    }
+
+    /// The same predictor, reporting the `top` strongest features of each decision.
+    pub fn with_explanations(mut self, top: usize) -> Predictor {
+        self.explain = top;
+        self
+    }
+
+    /// Who accuses whom in `sentence`, given the predictions made for it.
+    fn actors(&self, sentence: &str, predictions: &[TaskPrediction]) -> Option<Actors> {
+        let (i, matcher) = self.accusation.as_ref()?;
+        let lexicon = self.models.get(*i)?.featurizer.lexicon.as_ref()?;
+        let claim = match predictions.get(*i)?.label.as_str() {
+            "accusation" => Claim::Accusation,
+            "denial" => Claim::Denial,
+            _ => return None,
+        };
+        Some(extract_with(sentence, claim, lexicon, matcher))
     }
 
     /// Every model's prediction for one text.
@@ -53,10 +116,13 @@ impl Predictor {
                 let (indices, values) = model.featurizer.transform_one(text);
                 let probabilities = model.classifier.probabilities(&indices, &values);
                 let best = argmax(probabilities.iter().copied());
+                let explanation =
+                    if self.explain > 0 { explain(model, &indices, &values, best, self.explain) } else { Vec::new() };
                 TaskPrediction {
                     task: model.task.clone(),
                     label: model.labels.get(best).cloned().unwrap_or_default(),
                     probabilities: model.labels.iter().cloned().zip(probabilities).collect(),
+                    explanation,
                 }
             })
             .collect()
@@ -69,12 +135,15 @@ impl Predictor {
             .enumerate()
             .map(|(index, span)| {
                 let sentence = &text[span.start..span.end];
+                let predictions = self.predict_text(sentence);
+                let actors = self.actors(sentence, &predictions);
                 SentencePrediction {
                     index,
                     start: span.start,
                     end: span.end,
                     text: sentence.to_string(),
-                    predictions: self.predict_text(sentence),
+                    predictions,
+                    actors,
                 }
             })
             .collect()
@@ -82,12 +151,102 @@ impl Predictor {
 
     /// Labels a row of text whole, as one unit.
     pub fn predict_row(&self, text: &str) -> SentencePrediction {
-        SentencePrediction {
-            index: 0,
-            start: 0,
-            end: text.len(),
-            text: text.to_string(),
-            predictions: self.predict_text(text),
-        }
+        let predictions = self.predict_text(text);
+        let actors = self.actors(text, &predictions);
+        SentencePrediction { index: 0, start: 0, end: text.len(), text: text.to_string(), predictions, actors }
+    }
+}
+
+/// The `top` features with the largest contribution to class `label`'s score,
+/// relative to the mean over classes (so the shares add up to the label's margin
+/// over the average label, intercepts aside).
+pub fn explain(model: &ModelFile, indices: &[u32], values: &[f32], label: usize, top: usize) -> Vec<Contribution> {
+    let k = model.classifier.weights.len().max(1) as f64;
+    let mut contributions: Vec<Contribution> = indices
+        .iter()
+        .zip(values)
+        .filter_map(|(&j, &v)| {
+            let j = j as usize;
+            let mean =
+                model.classifier.weights.iter().map(|row| row.get(j).copied().unwrap_or(0.0) as f64).sum::<f64>() / k;
+            let own = model.classifier.weights.get(label)?.get(j).copied()? as f64;
+            Some(Contribution { feature: model.featurizer.feature_name(j), value: v as f64 * (own - mean) })
+        })
+        .collect();
+    contributions.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()).then_with(|| a.feature.cmp(&b.feature)));
+    contributions.truncate(top);
+    contributions
+}
+
+/// What an article says as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSummary {
+    /// Sentences labelled.
+    pub n_sentences: usize,
+    /// For each task: (label, number of sentences with that label), in label order.
+    pub counts: Vec<(String, Vec<(String, usize)>)>,
+    /// Share of sentences labelled cooperative (when a cooperation model ran).
+    pub cooperative_share: Option<f64>,
+    /// Share of sentences labelled adversarial.
+    pub adversarial_share: Option<f64>,
+    /// Net tone in [-1, 1]: the mean over sentences of p(cooperative) - p(adversarial).
+    /// +1 when every sentence is surely cooperative, -1 when surely adversarial, 0
+    /// when balanced or neutral. Probabilities, not labels, so confident sentences
+    /// weigh more than doubtful ones.
+    pub tone: Option<f64>,
+    /// The accusation sentence with the highest p(accusation), if any.
+    pub top_accusation: Option<usize>,
+    /// The denial sentence with the highest p(denial), if any.
+    pub top_denial: Option<usize>,
+}
+
+/// The task of the cooperation model, whose labels define the tone.
+pub const COOPERATION_TASK: &str = "cooperation";
+
+/// Summarises an article's sentence predictions.
+pub fn summarize(sentences: &[SentencePrediction], tasks: &[(String, Vec<String>)]) -> ArticleSummary {
+    let n = sentences.len();
+    let counts = tasks
+        .iter()
+        .map(|(task, labels)| {
+            let per_label = labels
+                .iter()
+                .map(|l| (l.clone(), sentences.iter().filter(|s| s.task(task).is_some_and(|p| &p.label == l)).count()))
+                .collect();
+            (task.clone(), per_label)
+        })
+        .collect();
+    let has_cooperation = tasks.iter().any(|(t, _)| t == COOPERATION_TASK);
+    let share = |label: &str| {
+        (has_cooperation && n > 0).then(|| {
+            sentences.iter().filter(|s| s.task(COOPERATION_TASK).is_some_and(|p| p.label == label)).count() as f64
+                / n as f64
+        })
+    };
+    let tone = (has_cooperation && n > 0).then(|| {
+        sentences
+            .iter()
+            .filter_map(|s| s.task(COOPERATION_TASK))
+            .map(|p| p.probability("cooperative") - p.probability("adversarial"))
+            .sum::<f64>()
+            / n as f64
+    });
+    let most_confident = |label: &str| {
+        sentences
+            .iter()
+            .filter_map(|s| {
+                s.task(ACCUSATION_TASK).filter(|p| p.label == label).map(|p| (s.index, p.probability(label)))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|x| x.0)
+    };
+    ArticleSummary {
+        n_sentences: n,
+        counts,
+        cooperative_share: share("cooperative"),
+        adversarial_share: share("adversarial"),
+        tone,
+        top_accusation: most_confident("accusation"),
+        top_denial: most_confident("denial"),
     }
 }

@@ -51,21 +51,107 @@ pub struct RowOrigin<'a> {
 fn sentence_json(origin: RowOrigin<'_>, prediction: &SentencePrediction) -> Value {
     let mut predictions = Map::new();
     for p in &prediction.predictions {
-        let probabilities: Map<String, Value> = p
-            .probabilities
-            .iter()
-            .map(|(l, v)| (l.clone(), json!(round6(*v))))
-            .collect();
-        predictions.insert(
-            p.task.clone(),
-            json!({"label": p.label, "probabilities": probabilities}),
-        );
+        let probabilities: Map<String, Value> =
+            p.probabilities.iter().map(|(l, v)| (l.clone(), json!(round6(*v)))).collect();
+        let mut task = json!({"label": p.label, "probabilities": probabilities});
+        if !p.explanation.is_empty() {
+            let explanation: Vec<Value> =
+                p.explanation.iter().map(|c| json!({"feature": c.feature, "contribution": round6(c.value)})).collect();
+            task["explanation"] = Value::Array(explanation);
+        }
+        predictions.insert(p.task.clone(), task);
     }
-    json!({
+    let mut row = json!({
         "type": "sentence", "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line,
         "sentence": prediction.index, "start": prediction.start, "end": prediction.end,
         "text": prediction.text, "predictions": predictions,
-    })
+    });
+    if let Some(actors) = &prediction.actors {
+        row["actors"] = actors_json(actors, prediction.start);
+    }
+    row
+}
+
+/// Actor spans as JSON, with offsets into the document (`base` = the sentence's start).
+fn actors_json(actors: &crate::actors::Actors, base: usize) -> Value {
+    let span = |s: &Option<crate::actors::Span>| match s {
+        Some(s) => json!({"text": s.text, "start": base + s.start, "end": base + s.end}),
+        None => Value::Null,
+    };
+    json!({"source": span(&actors.source), "target": span(&actors.target)})
+}
+
+/// Writes an article's summary row.
+///
+/// # Errors
+/// Any write error.
+pub fn write_article(
+    out: &mut dyn Write,
+    format: Format,
+    origin: RowOrigin<'_>,
+    summary: &crate::predict::ArticleSummary,
+    sentences: &[SentencePrediction],
+) -> io::Result<()> {
+    let highlight = |index: Option<usize>, label: &str| -> Value {
+        let Some(s) = index.and_then(|i| sentences.get(i)) else { return Value::Null };
+        let p = s.task(crate::predict::ACCUSATION_TASK).map_or(0.0, |p| p.probability(label));
+        let mut v = json!({"sentence": s.index, "text": s.text, "probability": round6(p)});
+        if let Some(actors) = &s.actors {
+            v["actors"] = actors_json(actors, s.start);
+        }
+        v
+    };
+    match format {
+        Format::Json => {
+            let counts: Map<String, Value> = summary
+                .counts
+                .iter()
+                .map(|(task, per)| {
+                    (task.clone(), Value::Object(per.iter().map(|(l, n)| (l.clone(), json!(n))).collect()))
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "type": "article", "schema": SCHEMA, "source": origin.source, "id": origin.id,
+                    "n_sentences": summary.n_sentences, "counts": counts,
+                    "cooperative_share": summary.cooperative_share.map(round6),
+                    "adversarial_share": summary.adversarial_share.map(round6),
+                    "tone": summary.tone.map(round6),
+                    "top_accusation": highlight(summary.top_accusation, "accusation"),
+                    "top_denial": highlight(summary.top_denial, "denial"),
+                })
+            )
+        }
+        Format::Text => {
+            writeln!(out, "# article {} ({} sentences)", origin.id, summary.n_sentences)?;
+            for (task, per) in &summary.counts {
+                let parts: Vec<String> = per.iter().map(|(l, n)| format!("{l} {n}")).collect();
+                writeln!(out, "#   {task}: {}", parts.join(", "))?;
+            }
+            if let (Some(tone), Some(c), Some(a)) = (summary.tone, summary.cooperative_share, summary.adversarial_share)
+            {
+                writeln!(out, "#   tone {tone:+.3} (cooperative {:.0}%, adversarial {:.0}%)", 100.0 * c, 100.0 * a)?;
+            }
+            for (name, index) in [("accusation", summary.top_accusation), ("denial", summary.top_denial)] {
+                if let Some(s) = index.and_then(|i| sentences.get(i)) {
+                    writeln!(out, "#   top {name}: {}{}", one_line(&s.text), actors_text(s.actors.as_ref()))?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// " [source -> target]" for text output, or "" without actors.
+fn actors_text(actors: Option<&crate::actors::Actors>) -> String {
+    let Some(a) = actors else { return String::new() };
+    let source = a.source.as_ref().map_or("(unsaid)", |x| x.text.as_str());
+    match &a.target {
+        Some(t) => format!(" [{source} -> {}]", t.text),
+        None => format!(" [{source}]"),
+    }
 }
 
 /// Probabilities rounded to 6 decimals: enough to rank and to sum to 1 within 1e-5,
@@ -102,16 +188,20 @@ pub fn write_prediction(
         Format::Text => {
             let mut line = format!("{}\t{}", origin.id, prediction.index);
             for p in &prediction.predictions {
-                let best = p
-                    .probabilities
-                    .iter()
-                    .find(|(l, _)| *l == p.label)
-                    .map_or(0.0, |x| x.1);
+                let best = p.probabilities.iter().find(|(l, _)| *l == p.label).map_or(0.0, |x| x.1);
                 line.push_str(&format!("\t{}\t{:.3}", p.label, best));
             }
             line.push('\t');
             line.push_str(&one_line(&prediction.text));
-            writeln!(out, "{line}")
+            // Actors stay on the row, so text output keeps one line per input row.
+            line.push_str(&actors_text(prediction.actors.as_ref()));
+            writeln!(out, "{line}")?;
+            for p in prediction.predictions.iter().filter(|p| !p.explanation.is_empty()) {
+                let parts: Vec<String> =
+                    p.explanation.iter().map(|c| format!("{} {:+.3}", c.feature, c.value)).collect();
+                writeln!(out, "\t\twhy {}={}: {}", p.task, p.label, parts.join(", "))?;
+            }
+            Ok(())
         }
     }
 }
@@ -198,11 +288,7 @@ pub fn write_metrics(
                 obj.insert("macro_f1_std".into(), json!(s.macro_f1.1));
             }
             writeln!(out, "{metrics}")?;
-            writeln!(
-                out,
-                "{}",
-                json!({"type": "confusion", "labels": matrix.labels, "counts": matrix.counts})
-            )
+            writeln!(out, "{}", json!({"type": "confusion", "labels": matrix.labels, "counts": matrix.counts}))
         }
         Format::Text => {
             for (i, m) in folds.iter().enumerate() {
@@ -230,18 +316,8 @@ pub fn write_metrics(
                 matrix.macro_f1(),
                 matrix.total()
             )?;
-            let width = matrix
-                .labels
-                .iter()
-                .map(String::len)
-                .max()
-                .unwrap_or(5)
-                .max(5);
-            writeln!(
-                out,
-                "{:<width$}  precision  recall      f1  support",
-                "class"
-            )?;
+            let width = matrix.labels.iter().map(String::len).max().unwrap_or(5).max(5);
+            writeln!(out, "{:<width$}  precision  recall      f1  support", "class")?;
             for m in matrix.per_class() {
                 writeln!(
                     out,
@@ -277,11 +353,7 @@ pub fn top_features(model: &ModelFile, top: usize) -> Vec<(String, Vec<(String, 
         .map(|(label, row)| {
             let mut order: Vec<usize> = (0..row.len()).collect();
             order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
-            let best = order
-                .into_iter()
-                .take(top)
-                .map(|j| (model.featurizer.feature_name(j), row[j]))
-                .collect();
+            let best = order.into_iter().take(top).map(|j| (model.featurizer.feature_name(j), row[j])).collect();
             (label.clone(), best)
         })
         .collect()
@@ -306,14 +378,7 @@ pub fn write_inspection(
             let top_json: Map<String, Value> = features
                 .iter()
                 .map(|(l, list)| {
-                    (
-                        l.clone(),
-                        Value::Array(
-                            list.iter()
-                                .map(|(n, w)| json!({"feature": n, "weight": w}))
-                                .collect(),
-                        ),
-                    )
+                    (l.clone(), Value::Array(list.iter().map(|(n, w)| json!({"feature": n, "weight": w})).collect()))
                 })
                 .collect();
             writeln!(
@@ -335,35 +400,28 @@ pub fn write_inspection(
                 "model      {path}\nformat     {} version {}\ntask       {}",
                 model.format, model.version, model.task
             )?;
-            let counts: Vec<String> = model
-                .labels
-                .iter()
-                .zip(&p.label_counts)
-                .map(|(l, n)| format!("{l} {n}"))
-                .collect();
+            let counts: Vec<String> =
+                model.labels.iter().zip(&p.label_counts).map(|(l, n)| format!("{l} {n}")).collect();
             writeln!(out, "labels     {}", counts.join(", "))?;
-            writeln!(
-                out,
-                "trained on {} rows from {}",
-                p.n_rows,
-                p.data.join(", ")
-            )?;
+            writeln!(out, "trained on {} rows from {}", p.n_rows, p.data.join(", "))?;
             for (d, h) in p.data.iter().zip(&p.data_sha256) {
                 writeln!(out, "           {d} sha256 {h}")?;
             }
-            writeln!(
-                out,
-                "duplicates {} (text, label) rows repeated",
-                p.n_duplicates
-            )?;
+            writeln!(out, "duplicates {} (text, label) rows repeated", p.n_duplicates)?;
             writeln!(out, "seed       {}   stancekit {}", p.seed, p.crate_version)?;
             writeln!(out, "command    {}", p.command.join(" "))?;
             writeln!(
                 out,
                 "features   {}..{}-grams, min_df {}, {:?}{}, negation {}, {} n-grams + {} cue columns ({} cues)",
-                f.params.ngram_min, f.params.ngram_max, f.params.min_df, f.params.weighting,
-                if f.params.sublinear_tf { " sublinear" } else { "" }, f.params.negation, f.n_ngrams(),
-                2 * f.categories.len(), f.lexicon.as_ref().map_or(0, |l| l.cues.len())
+                f.params.ngram_min,
+                f.params.ngram_max,
+                f.params.min_df,
+                f.params.weighting,
+                if f.params.sublinear_tf { " sublinear" } else { "" },
+                f.params.negation,
+                f.n_ngrams(),
+                2 * f.categories.len(),
+                f.lexicon.as_ref().map_or(0, |l| l.cues.len())
             )?;
             writeln!(
                 out,
@@ -371,11 +429,7 @@ pub fn write_inspection(
                 model.trainer.c,
                 model.trainer.class_weight,
                 model.classifier.iterations,
-                if model.classifier.converged {
-                    ""
-                } else {
-                    " (not converged)"
-                }
+                if model.classifier.converged { "" } else { " (not converged)" }
             )?;
             writeln!(
                 out,

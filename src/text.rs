@@ -48,21 +48,7 @@ fn is_hyphen(c: char) -> bool {
 }
 
 fn is_clause_boundary(c: char) -> bool {
-    matches!(
-        c,
-        '.' | ','
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2026}'
-    )
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '\u{2013}' | '\u{2014}' | '\u{2026}')
 }
 
 /// Splits `text` into tokens. Never fails; any input gives some (possibly empty) list.
@@ -124,10 +110,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // A trailing dot of a dotted abbreviation ("U.S.") belongs to the word.
             let surface = &text[start..end];
             let mut surface_end = end;
-            if surface.contains('.')
-                && text[end..].starts_with('.')
-                && !surface.chars().any(|c| c.is_ascii_digit())
-            {
+            if surface.contains('.') && text[end..].starts_with('.') && !surface.chars().any(|c| c.is_ascii_digit()) {
                 surface_end = end + 1;
                 while let Some(&(i, _)) = chars.peek() {
                     if i < surface_end {
@@ -143,16 +126,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let rest = &text[start + c.len_utf8()..];
             let word: String = rest.chars().take_while(|ch| ch.is_alphabetic()).collect();
             let lower = word.to_lowercase();
-            if matches!(lower.as_str(), "s" | "re" | "ll" | "ve" | "m" | "d" | "t")
-                && !word.is_empty()
-            {
+            if matches!(lower.as_str(), "s" | "re" | "ll" | "ve" | "m" | "d" | "t") && !word.is_empty() {
                 let end = start + c.len_utf8() + word.len();
-                tokens.push(Token {
-                    text: expand_suffix(&lower).to_string(),
-                    start,
-                    end,
-                    kind: TokenKind::Word,
-                });
+                tokens.push(Token { text: expand_suffix(&lower).to_string(), start, end, kind: TokenKind::Word });
                 while let Some(&(i, _)) = chars.peek() {
                     if i < end {
                         chars.next();
@@ -162,12 +138,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
         } else if is_clause_boundary(c) {
-            tokens.push(Token {
-                text: c.to_string(),
-                start,
-                end: start + c.len_utf8(),
-                kind: TokenKind::Boundary,
-            });
+            tokens.push(Token { text: c.to_string(), start, end: start + c.len_utf8(), kind: TokenKind::Boundary });
         }
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
@@ -177,9 +148,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// True when the word being built so far is made of single letters joined by dots
 /// ("u", "u.s", "u.s.a"), the only words a dot may join.
 fn single_letter_before(text: &str, start: usize, end: usize) -> bool {
-    text[start..end]
-        .split('.')
-        .all(|part| part.chars().count() == 1)
+    text[start..end].split('.').all(|part| part.chars().count() == 1)
 }
 
 fn expand_suffix(suffix: &str) -> &'static str {
@@ -195,19 +164,9 @@ fn expand_suffix(suffix: &str) -> &'static str {
 }
 
 fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
-    let lower = surface
-        .to_lowercase()
-        .replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
-    if lower
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-    {
-        tokens.push(Token {
-            text: NUMBER_TOKEN.to_string(),
-            start,
-            end,
-            kind: TokenKind::Word,
-        });
+    let lower = surface.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
+    if lower.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        tokens.push(Token { text: NUMBER_TOKEN.to_string(), start, end, kind: TokenKind::Word });
         return;
     }
     // n't contractions: "don't" -> do not, "can't" -> can not, "won't" -> will not.
@@ -220,30 +179,16 @@ fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
             other => other,
         };
         if !stem.is_empty() {
-            tokens.push(Token {
-                text: stem.to_string(),
-                start,
-                end: start + stem_len,
-                kind: TokenKind::Word,
-            });
+            tokens.push(Token { text: stem.to_string(), start, end: start + stem_len, kind: TokenKind::Word });
         }
-        tokens.push(Token {
-            text: "not".to_string(),
-            start: start + stem_len,
-            end,
-            kind: TokenKind::Word,
-        });
+        tokens.push(Token { text: "not".to_string(), start: start + stem_len, end, kind: TokenKind::Word });
         return;
     }
     if let Some(pos) = lower.rfind('\'') {
         let suffix = &lower[pos + 1..];
         if matches!(suffix, "s" | "re" | "ll" | "ve" | "m" | "d") && pos > 0 {
             // Byte offsets of the surface form: the apostrophe may be multi-byte.
-            let surface_pos = surface
-                .char_indices()
-                .rev()
-                .find(|(_, c)| is_apostrophe(*c))
-                .map_or(pos, |(i, _)| i);
+            let surface_pos = surface.char_indices().rev().find(|(_, c)| is_apostrophe(*c)).map_or(pos, |(i, _)| i);
             tokens.push(Token {
                 text: lower[..pos].to_string(),
                 start,
@@ -259,22 +204,16 @@ fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
             return;
         }
     }
-    tokens.push(Token {
-        text: lower,
-        start,
-        end,
-        kind: TokenKind::Word,
-    });
+    tokens.push(Token { text: lower, start, end, kind: TokenKind::Word });
 }
 
 /// Abbreviations after which a period does not end a sentence (titles, months,
 /// "No. 10", corporate suffixes mid-sentence). Lower-case, without the dot.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj",
-    "gov", "sen", "rep", "rev", "st", "jr", "sr", "hon", "pres", "amb", "supt", "insp", "det",
-    "cpl", "pvt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "no", "nos", "vs", "v", "etc", "approx", "est", "dept", "univ", "fig", "vol", "op",
-    "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "gov", "sen", "rep",
+    "rev", "st", "jr", "sr", "hon", "pres", "amb", "supt", "insp", "det", "cpl", "pvt", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "etc", "approx", "est", "dept",
+    "univ", "fig", "vol", "op", "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al",
 ];
 
 /// Words that start a new sentence even right after a dotted abbreviation such as
@@ -327,10 +266,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if let Some(s) = start.take() {
             let trimmed_end = s + text[s..end].trim_end().len();
             if trimmed_end > s {
-                spans.push(SentenceSpan {
-                    start: s,
-                    end: trimmed_end,
-                });
+                spans.push(SentenceSpan { start: s, end: trimmed_end });
             }
         }
     };
@@ -339,19 +275,11 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if c == '\n' {
             // Blank line, or a short unterminated line (headline): hard boundary.
             let line = text[line_start..pos].trim();
-            let next_blank = text[pos + 1..]
-                .split('\n')
-                .next()
-                .map(|l| l.trim().is_empty())
-                .unwrap_or(true);
+            let next_blank = text[pos + 1..].split('\n').next().map(|l| l.trim().is_empty()).unwrap_or(true);
             let unterminated_short = !line.is_empty()
                 && line.chars().count() < 100
-                && !line.ends_with(|ch: char| {
-                    matches!(
-                        ch,
-                        '.' | '!' | '?' | ',' | ';' | ':' | '"' | '\u{201D}' | '\''
-                    )
-                });
+                && !line
+                    .ends_with(|ch: char| matches!(ch, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '\u{201D}' | '\''));
             if next_blank || line.is_empty() || unterminated_short {
                 close(&mut spans, &mut start, pos);
             }
@@ -366,18 +294,11 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             // Consume the run of terminators and closing quotes/brackets.
             let mut j = i + 1;
             while j < chars.len()
-                && matches!(
-                    chars[j].1,
-                    '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}'
-                )
+                && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}')
             {
                 j += 1;
             }
-            let end = if j < chars.len() {
-                chars[j].0
-            } else {
-                text.len()
-            };
+            let end = if j < chars.len() { chars[j].0 } else { text.len() };
             // Must be followed by whitespace, then a sentence opener.
             let mut k = j;
             let mut saw_space = false;
@@ -391,22 +312,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                 && (chars[k].1.is_uppercase()
                     || chars[k].1.is_ascii_digit()
                     || matches!(chars[k].1, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '['));
-            if c == '.'
-                && j == i + 1
-                && !at_end
-                && !followed_by_newline
-                && is_abbreviation_before(text, pos)
-            {
-                let next_word: String = chars[k..]
-                    .iter()
-                    .map(|(_, ch)| *ch)
-                    .take_while(|ch| ch.is_alphabetic())
-                    .collect();
-                let dotted = text[..pos]
-                    .rsplit(|ch: char| ch.is_whitespace())
-                    .next()
-                    .unwrap_or("")
-                    .contains('.');
+            if c == '.' && j == i + 1 && !at_end && !followed_by_newline && is_abbreviation_before(text, pos) {
+                let next_word: String =
+                    chars[k..].iter().map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
+                let dotted = text[..pos].rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("").contains('.');
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
                 if !(dotted && starter && saw_space) {
                     i = j;
@@ -458,44 +367,25 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text)
-            .into_iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.text)
-            .collect()
+        tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text).collect()
     }
 
     fn sentences(text: &str) -> Vec<&str> {
-        split_sentences(text)
-            .iter()
-            .map(|s| &text[s.start..s.end])
-            .collect()
+        split_sentences(text).iter().map(|s| &text[s.start..s.end]).collect()
     }
 
     #[test]
     fn contractions_keep_negation() {
         assert_eq!(words("Don't go"), ["do", "not", "go"]);
-        assert_eq!(
-            words("They can't, won't"),
-            ["they", "can", "not", "will", "not"]
-        );
-        assert_eq!(
-            words("it 's bad and does n't work"),
-            ["it", "'s", "bad", "and", "does", "not", "work"]
-        );
-        assert_eq!(
-            words("Russia\u{2019}s top diplomat"),
-            ["russia", "'s", "top", "diplomat"]
-        );
+        assert_eq!(words("They can't, won't"), ["they", "can", "not", "will", "not"]);
+        assert_eq!(words("it 's bad and does n't work"), ["it", "'s", "bad", "and", "does", "not", "work"]);
+        assert_eq!(words("Russia\u{2019}s top diplomat"), ["russia", "'s", "top", "diplomat"]);
         assert_eq!(words("we're here"), ["we", "are", "here"]);
     }
 
     #[test]
     fn numbers_are_normalised() {
-        assert_eq!(
-            words("400,000 lives in 2011 and 1.5%"),
-            ["<num>", "lives", "in", "<num>", "and", "<num>"]
-        );
+        assert_eq!(words("400,000 lives in 2011 and 1.5%"), ["<num>", "lives", "in", "<num>", "and", "<num>"]);
     }
 
     #[test]
@@ -517,7 +407,8 @@ mod tests {
 
     #[test]
     fn splitter_respects_abbreviations() {
-        let text = "Mr. Smith met Gen. Lee on Jan. 5 at No. 10 Downing Street. Growth was 2.5 percent. J. R. Smith agreed.";
+        let text =
+            "Mr. Smith met Gen. Lee on Jan. 5 at No. 10 Downing Street. Growth was 2.5 percent. J. R. Smith agreed.";
         assert_eq!(
             sentences(text),
             [
@@ -540,10 +431,7 @@ mod tests {
                 "Kerry said so."
             ]
         );
-        assert_eq!(
-            sentences("Talks with the U.S. The envoy left."),
-            ["Talks with the U.S.", "The envoy left."]
-        );
+        assert_eq!(sentences("Talks with the U.S. The envoy left."), ["Talks with the U.S.", "The envoy left."]);
     }
 
     #[test]
@@ -551,25 +439,14 @@ mod tests {
         let text = "Talks stall in Geneva\nThe envoys met on Friday. They left\n\nA new paragraph";
         assert_eq!(
             sentences(text),
-            [
-                "Talks stall in Geneva",
-                "The envoys met on Friday.",
-                "They left",
-                "A new paragraph"
-            ]
+            ["Talks stall in Geneva", "The envoys met on Friday.", "They left", "A new paragraph"]
         );
     }
 
     #[test]
     fn splitter_keeps_lowercase_continuations() {
-        assert_eq!(
-            sentences("He said no. then left"),
-            ["He said no. then left"]
-        );
+        assert_eq!(sentences("He said no. then left"), ["He said no. then left"]);
         assert_eq!(sentences("   "), Vec::<&str>::new());
-        assert_eq!(
-            sentences("no punctuation at all"),
-            ["no punctuation at all"]
-        );
+        assert_eq!(sentences("no punctuation at all"), ["no punctuation at all"]);
     }
 }

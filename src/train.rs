@@ -97,20 +97,12 @@ impl ParamGuard for LogisticParams {
 
     fn check_ref(&self) -> Result<&LogisticValidParams> {
         let p = &self.0;
-        let bad = |name: &str, reason: String| {
-            Err(Error::InvalidParams {
-                name: name.into(),
-                reason,
-            })
-        };
+        let bad = |name: &str, reason: String| Err(Error::InvalidParams { name: name.into(), reason });
         if !(p.c.is_finite() && p.c > 0.0) {
             return bad("--c", format!("{} must be a positive number", p.c));
         }
         if !(p.tolerance.is_finite() && p.tolerance > 0.0) {
-            return bad(
-                "tolerance",
-                format!("{} must be a positive number", p.tolerance),
-            );
+            return bad("tolerance", format!("{} must be a positive number", p.tolerance));
         }
         if p.max_iterations == 0 {
             return bad("--max-iterations", "must be at least 1".into());
@@ -164,13 +156,7 @@ impl Classifier {
 
     /// Class probabilities of one sparse row; they sum to 1.
     pub fn probabilities(&self, indices: &[u32], values: &[f32]) -> Vec<f64> {
-        softmax(
-            &self
-                .scores(indices, values)
-                .iter()
-                .map(|&s| s as f64)
-                .collect::<Vec<_>>(),
-        )
+        softmax(&self.scores(indices, values).iter().map(|&s| s as f64).collect::<Vec<_>>())
     }
 
     /// Probabilities of every row (n x k).
@@ -235,9 +221,7 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
                 reason: format!("{} rows but {} targets", x.n_rows(), y.len()),
             });
         }
-        let k = self
-            .n_classes
-            .unwrap_or_else(|| y.iter().copied().max().map_or(0, |m| m + 1));
+        let k = self.n_classes.unwrap_or_else(|| y.iter().copied().max().map_or(0, |m| m + 1));
         if k < 2 {
             return Err(Error::InvalidParams {
                 name: "classes".into(),
@@ -254,39 +238,19 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
         y.iter().for_each(|&t| counts[t] += 1);
         let class_weights: Vec<f64> = match self.class_weight {
             ClassWeight::None => vec![1.0; k],
-            ClassWeight::Balanced => counts
-                .iter()
-                .map(|&n| {
-                    if n == 0 {
-                        0.0
-                    } else {
-                        y.len() as f64 / (k as f64 * n as f64)
-                    }
-                })
-                .collect(),
+            ClassWeight::Balanced => {
+                counts.iter().map(|&n| if n == 0 { 0.0 } else { y.len() as f64 / (k as f64 * n as f64) }).collect()
+            }
         };
         // Row weights (linfa's dataset weights, e.g. real vs written sentences) times
         // class weights.
-        let row_weights: Vec<f64> = y
-            .iter()
-            .enumerate()
-            .map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64)
-            .collect();
-        let problem = Problem {
-            x,
-            columns: x.0.to_csc(),
-            y: y.as_slice().unwrap_or(&[]),
-            row_weights,
-            k,
-            alpha: 1.0 / self.c,
-        };
+        let row_weights: Vec<f64> =
+            y.iter().enumerate().map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64).collect();
+        let problem =
+            Problem { x, columns: x.0.to_csc(), y: y.as_slice().unwrap_or(&[]), row_weights, k, alpha: 1.0 / self.c };
         let n_params = problem.n_params();
-        let (solution, iterations, converged) = lbfgs(
-            &problem,
-            vec![0.0; n_params],
-            self.max_iterations,
-            self.tolerance,
-        );
+        let (solution, iterations, converged) =
+            lbfgs(&problem, vec![0.0; n_params], self.max_iterations, self.tolerance);
         Ok(problem.to_classifier(&solution, iterations, converged))
     }
 }
@@ -351,11 +315,7 @@ impl Problem<'_> {
                     let yv = if target == 1 { 1.0 } else { 0.0 };
                     let zz = z[0];
                     // log(1 + e^z) - y z, computed stably.
-                    let log1pexp = if zz > 0.0 {
-                        zz + (-zz).exp().ln_1p()
-                    } else {
-                        zz.exp().ln_1p()
-                    };
+                    let log1pexp = if zz > 0.0 { zz + (-zz).exp().ln_1p() } else { zz.exp().ln_1p() };
                     z[0] = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
                     cw * (log1pexp - yv * zz)
                 } else {
@@ -375,21 +335,17 @@ impl Problem<'_> {
         let col_ptr = col_ptr.raw_storage();
         let (col_rows, col_data) = (columns.indices(), columns.data());
         let mut grad = vec![0.0f64; w.len()];
-        grad[..d * m]
-            .par_chunks_mut(m)
-            .with_min_len(256)
-            .enumerate()
-            .for_each(|(j, g)| {
-                for k in col_ptr[j]..col_ptr[j + 1] {
-                    let (r, v) = (col_rows[k], col_data[k] as f64);
-                    for (c, gc) in g.iter_mut().enumerate() {
-                        *gc += residuals[r * m + c] * v;
-                    }
-                }
+        grad[..d * m].par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
+            for k in col_ptr[j]..col_ptr[j + 1] {
+                let (r, v) = (col_rows[k], col_data[k] as f64);
                 for (c, gc) in g.iter_mut().enumerate() {
-                    *gc += self.alpha * w[j * m + c];
+                    *gc += residuals[r * m + c] * v;
                 }
-            });
+            }
+            for (c, gc) in g.iter_mut().enumerate() {
+                *gc += self.alpha * w[j * m + c];
+            }
+        });
         for z in residuals.chunks(m) {
             for c in 0..m {
                 grad[d * m + c] += z[c];
@@ -409,18 +365,11 @@ impl Problem<'_> {
             let b = (w[d] / 2.0) as f32;
             (vec![half.iter().map(|v| -v).collect(), half], vec![-b, b])
         } else {
-            let weights = (0..m)
-                .map(|c| (0..d).map(|j| w[j * m + c] as f32).collect())
-                .collect();
+            let weights = (0..m).map(|c| (0..d).map(|j| w[j * m + c] as f32).collect()).collect();
             let intercepts = (0..m).map(|c| w[d * m + c] as f32).collect();
             (weights, intercepts)
         };
-        Classifier {
-            weights,
-            intercepts,
-            iterations,
-            converged,
-        }
+        Classifier { weights, intercepts, iterations, converged }
     }
 }
 
@@ -430,20 +379,14 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4, memory 10) with Armijo
 /// backtracking. Returns the solution, the iterations run and whether it converged.
-fn lbfgs(
-    problem: &Problem<'_>,
-    mut w: Vec<f64>,
-    max_iterations: usize,
-    tolerance: f64,
-) -> (Vec<f64>, usize, bool) {
+fn lbfgs(problem: &Problem<'_>, mut w: Vec<f64>, max_iterations: usize, tolerance: f64) -> (Vec<f64>, usize, bool) {
     const MEMORY: usize = 10;
     let (mut loss, mut grad) = problem.evaluate(&w);
     let g0 = dot(&grad, &grad).sqrt();
     if g0 == 0.0 {
         return (w, 0, true);
     }
-    let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> =
-        std::collections::VecDeque::new();
+    let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> = std::collections::VecDeque::new();
     for iteration in 1..=max_iterations {
         // Two-loop recursion: direction = -H grad.
         let mut q = grad.clone();
@@ -453,10 +396,7 @@ fn lbfgs(
             q.iter_mut().zip(yv).for_each(|(qi, yi)| *qi -= a * yi);
             alphas.push(a);
         }
-        let gamma = history
-            .back()
-            .map(|(s, yv, _)| dot(s, yv) / dot(yv, yv))
-            .unwrap_or(1.0 / g0);
+        let gamma = history.back().map(|(s, yv, _)| dot(s, yv) / dot(yv, yv)).unwrap_or(1.0 / g0);
         q.iter_mut().for_each(|v| *v *= gamma);
         for ((s, yv, rho), a) in history.iter().zip(alphas.iter().rev()) {
             let b = rho * dot(yv, &q);
@@ -473,11 +413,7 @@ fn lbfgs(
         let mut step = 1.0;
         let mut accepted = None;
         for _ in 0..40 {
-            let candidate: Vec<f64> = w
-                .iter()
-                .zip(&direction)
-                .map(|(wi, di)| wi + step * di)
-                .collect();
+            let candidate: Vec<f64> = w.iter().zip(&direction).map(|(wi, di)| wi + step * di).collect();
             let (new_loss, new_grad) = problem.evaluate(&candidate);
             if new_loss.is_finite() && new_loss <= loss + 1e-4 * step * slope {
                 accepted = Some((candidate, new_loss, new_grad));
@@ -522,21 +458,15 @@ pub fn fit(params: &LogisticParams, x: SparseRows, y: Array1<usize>) -> Result<C
 ///
 /// # Errors
 /// [`Error::InvalidParams`] for bad settings, targets or weights.
-pub fn fit_weighted(
-    params: &LogisticParams,
-    x: SparseRows,
-    y: Array1<usize>,
-    weights: &[f64],
-) -> Result<Classifier> {
+pub fn fit_weighted(params: &LogisticParams, x: SparseRows, y: Array1<usize>, weights: &[f64]) -> Result<Classifier> {
     if weights.len() != y.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
         return Err(Error::InvalidParams {
             name: "row weights".into(),
             reason: "one finite, non-negative weight per row is needed".into(),
         });
     }
-    let dataset = DatasetBase::new(x, y).with_weights(Array1::from(
-        weights.iter().map(|&w| w as f32).collect::<Vec<_>>(),
-    ));
+    let dataset =
+        DatasetBase::new(x, y).with_weights(Array1::from(weights.iter().map(|&w| w as f32).collect::<Vec<_>>()));
     params.fit(&dataset)
 }
 
@@ -550,9 +480,7 @@ mod tests {
         let rows = x
             .outer_iter()
             .map(|r| {
-                let idx: Vec<u32> = (0..r.len() as u32)
-                    .filter(|&j| r[j as usize] != 0.0)
-                    .collect();
+                let idx: Vec<u32> = (0..r.len() as u32).filter(|&j| r[j as usize] != 0.0).collect();
                 let val = idx.iter().map(|&j| r[j as usize] as f32).collect();
                 (idx, val)
             })
@@ -581,19 +509,12 @@ mod tests {
         let (x, y3) = toy();
         let y: Vec<usize> = y3.iter().map(|&c| usize::from(c == 1)).collect();
         let ours = fit(
-            &LogisticParams::new()
-                .c(1.0)
-                .tolerance(1e-10)
-                .max_iterations(2000),
+            &LogisticParams::new().c(1.0).tolerance(1e-10).max_iterations(2000),
             dense_to_sparse(&x),
             Array1::from(y.clone()),
         )
         .unwrap();
-        let targets = Array1::from(
-            y.iter()
-                .map(|&c| if c == 1 { "b" } else { "a" })
-                .collect::<Vec<_>>(),
-        );
+        let targets = Array1::from(y.iter().map(|&c| if c == 1 { "b" } else { "a" }).collect::<Vec<_>>());
         let reference = LogisticRegression::default()
             .alpha(1.0)
             .gradient_tolerance(1e-10)
@@ -601,19 +522,12 @@ mod tests {
             .fit(&DatasetBase::new(x.clone(), targets))
             .unwrap();
         // linfa's params score its `pos` class; ours store w/2 in the row of class "b".
-        let sign = if reference.labels().pos.class == "b" {
-            1.0
-        } else {
-            -1.0
-        };
+        let sign = if reference.labels().pos.class == "b" { 1.0 } else { -1.0 };
         assert!((reference.intercept() * sign - 2.0 * ours.intercepts[1] as f64).abs() < 1e-3);
         for j in 0..3 {
             let theirs = sign * reference.params()[j];
             let mine = 2.0 * ours.weights[1][j] as f64;
-            assert!(
-                (theirs - mine).abs() < 1e-3,
-                "feature {j}: linfa {theirs} vs ours {mine}"
-            );
+            assert!((theirs - mine).abs() < 1e-3, "feature {j}: linfa {theirs} vs ours {mine}");
         }
     }
 
@@ -621,10 +535,7 @@ mod tests {
     fn multinomial_agrees_with_linfa_logistic() {
         let (x, y) = toy();
         let ours = fit(
-            &LogisticParams::new()
-                .c(1.0)
-                .tolerance(1e-10)
-                .max_iterations(2000),
+            &LogisticParams::new().c(1.0).tolerance(1e-10).max_iterations(2000),
             dense_to_sparse(&x),
             Array1::from(y.clone()),
         )
@@ -641,11 +552,7 @@ mod tests {
         for j in 0..3 {
             for c in 0..3 {
                 let mine = ours.weights[c][j] as f64;
-                assert!(
-                    (theirs[[j, c]] - mine).abs() < 1e-3,
-                    "w[{j},{c}]: linfa {} vs ours {mine}",
-                    theirs[[j, c]]
-                );
+                assert!((theirs[[j, c]] - mine).abs() < 1e-3, "w[{j},{c}]: linfa {} vs ours {mine}", theirs[[j, c]]);
             }
         }
         let p_ref = reference.predict_probabilities(&x);
@@ -670,34 +577,18 @@ mod tests {
 
     #[test]
     fn rejects_nonpositive_c() {
-        assert!(LogisticParams::new()
-            .c(-1.0)
-            .check()
-            .unwrap_err()
-            .to_string()
-            .contains("--c"));
+        assert!(LogisticParams::new().c(-1.0).check().unwrap_err().to_string().contains("--c"));
         assert!(LogisticParams::new().c(0.0).check().is_err());
     }
 
     #[test]
     fn balanced_weights_lift_the_minority_class() {
         // 8 rows of class 0 and 2 of class 1 sharing a weak feature.
-        let x = Array2::from_shape_fn(
-            (10, 2),
-            |(i, j)| if j == 0 || i >= 8 || i == 0 { 1.0 } else { 0.0 },
-        );
+        let x = Array2::from_shape_fn((10, 2), |(i, j)| if j == 0 || i >= 8 || i == 0 { 1.0 } else { 0.0 });
         let y = Array1::from(vec![0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
         let plain = fit(&LogisticParams::new(), dense_to_sparse(&x), y.clone()).unwrap();
-        let balanced = fit(
-            &LogisticParams::new().class_weight(ClassWeight::Balanced),
-            dense_to_sparse(&x),
-            y,
-        )
-        .unwrap();
+        let balanced = fit(&LogisticParams::new().class_weight(ClassWeight::Balanced), dense_to_sparse(&x), y).unwrap();
         let row = dense_to_sparse(&x).select(&[9]);
-        assert!(
-            balanced.predict_probabilities(&row)[[0, 1]]
-                > plain.predict_probabilities(&row)[[0, 1]]
-        );
+        assert!(balanced.predict_probabilities(&row)[[0, 1]] > plain.predict_probabilities(&row)[[0, 1]]);
     }
 }

@@ -26,22 +26,17 @@ fn span_files() -> Vec<PathBuf> {
 
 /// The texts of the reserved documents (bbc_news by doc_id, fnc1 by body_id).
 fn reserved_texts() -> Vec<String> {
-    let reserved: HashSet<(String, String)> =
-        csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
-            .unwrap()
-            .records()
-            .map(|r| r.unwrap())
-            .map(|r| (r[0].to_string(), r[1].to_string()))
-            .collect();
+    let reserved: HashSet<(String, String)> = csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
     let mut texts = Vec::new();
-    for (dataset, file, id_col, text_col) in [
-        ("bbc_news", "bbc_news/bbc_news.csv", 3, 0),
-        ("fnc1", "fnc1/bodies.csv", 0, 1),
-    ] {
-        for r in csv::Reader::from_path(shared().join("datasets").join(file))
-            .unwrap()
-            .records()
-        {
+    for (dataset, file, id_col, text_col) in
+        [("bbc_news", "bbc_news/bbc_news.csv", 3, 0), ("fnc1", "fnc1/bodies.csv", 0, 1)]
+    {
+        for r in csv::Reader::from_path(shared().join("datasets").join(file)).unwrap().records() {
             let r = r.unwrap();
             if reserved.contains(&(dataset.to_string(), r[id_col].to_string())) {
                 texts.push(r[text_col].to_string());
@@ -63,22 +58,13 @@ fn no_labelled_sentence_appears_in_a_reserved_document() {
         .filter(|row| reserved.iter().any(|t| t.contains(&row.text)))
         .map(|row| format!("{} {} {}", row.dataset, row.doc_id, row.start))
         .collect();
-    assert!(
-        leaked.is_empty(),
-        "{} labelled sentences occur in reserved documents: {leaked:?}",
-        leaked.len()
-    );
+    assert!(leaked.is_empty(), "{} labelled sentences occur in reserved documents: {leaked:?}", leaked.len());
 }
 
 #[test]
 fn every_span_matches_its_hash_and_labels_are_valid() {
-    let rows = read_span_rows(&span_files(), &shared().join("datasets"))
-        .expect("all spans rebuild and hash-check");
-    assert!(
-        rows.len() >= 2000,
-        "{} real news sentences labelled",
-        rows.len()
-    );
+    let rows = read_span_rows(&span_files(), &shared().join("datasets")).expect("all spans rebuild and hash-check");
+    assert!(rows.len() >= 2000, "{} real news sentences labelled", rows.len());
     let allowed: HashMap<&str, [&str; 3]> = HashMap::from([
         ("cooperation", ["cooperative", "adversarial", "neutral"]),
         ("accusation", ["accusation", "denial", "none"]),
@@ -86,43 +72,28 @@ fn every_span_matches_its_hash_and_labels_are_valid() {
     ]);
     for row in &rows {
         assert!(row.split == "train" || row.split == "dev");
-        assert_eq!(
-            row.text.trim(),
-            row.text,
-            "{}:{} {}",
-            row.dataset,
-            row.doc_id,
-            row.start
-        );
+        assert_eq!(row.text.trim(), row.text, "{}:{} {}", row.dataset, row.doc_id, row.start);
         for (task, label) in &row.labels {
-            assert!(
-                allowed[task.as_str()].contains(&label.as_str()),
-                "{task}={label}"
-            );
+            assert!(allowed[task.as_str()].contains(&label.as_str()), "{task}={label}");
         }
     }
 }
 
 #[test]
 fn no_reserved_document_is_labelled_and_splits_follow_documents() {
-    let reserved: HashSet<(String, String)> =
-        csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
-            .unwrap()
-            .records()
-            .map(|r| r.unwrap())
-            .map(|r| (r[0].to_string(), r[1].to_string()))
-            .collect();
+    let reserved: HashSet<(String, String)> = csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
     assert_eq!(reserved.len(), 700);
     let mut split_of: HashMap<(String, String), String> = HashMap::new();
     for file in span_files() {
         for r in csv::Reader::from_path(&file).unwrap().records() {
             let r = r.unwrap();
             let key = (r[0].to_string(), r[1].to_string());
-            assert!(
-                !reserved.contains(&key),
-                "reserved document {key:?} in {}",
-                file.display()
-            );
+            assert!(!reserved.contains(&key), "reserved document {key:?} in {}", file.display());
             let split = r[r.len() - 1].to_string();
             if let Some(previous) = split_of.insert(key.clone(), split.clone()) {
                 assert_eq!(previous, split, "document {key:?} on both sides");
@@ -134,8 +105,7 @@ fn no_reserved_document_is_labelled_and_splits_follow_documents() {
 fn written_sentences() -> Vec<String> {
     let mut texts = Vec::new();
     for name in ["diplomacy", "business", "domestic"] {
-        let mut reader =
-            csv::Reader::from_path(repo(&format!("datasets/written/{name}.csv"))).unwrap();
+        let mut reader = csv::Reader::from_path(repo(&format!("datasets/written/{name}.csv"))).unwrap();
         texts.extend(reader.records().map(|r| r.unwrap()[1].to_string()));
     }
     texts
@@ -194,27 +164,14 @@ fn written_sentences_avoid_the_seed_article() {
     for t in written_sentences() {
         let g = four_grams(&t);
         let shared_grams = g.intersection(&seed_grams).count();
-        assert!(
-            shared_grams <= 2,
-            "shares {shared_grams} 4-grams with the seed article: {t}"
-        );
+        assert!(shared_grams <= 2, "shares {shared_grams} 4-grams with the seed article: {t}");
     }
 }
 
 #[test]
 fn shipped_lexicon_parses_with_all_categories() {
     let lexicon = Lexicon::load(&repo("datasets/lexicons")).expect("lexicon parses");
-    assert_eq!(
-        lexicon.categories(),
-        [
-            "accusation",
-            "adversarial",
-            "cooperative",
-            "denial",
-            "negative",
-            "positive"
-        ]
-    );
+    assert_eq!(lexicon.categories(), ["accusation", "adversarial", "cooperative", "denial", "negative", "positive"]);
     assert!(lexicon.negators.iter().any(|n| n == "not"));
     assert!(!lexicon.reporting_verbs.is_empty() && !lexicon.intensifiers.is_empty());
 }

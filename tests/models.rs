@@ -22,77 +22,37 @@ fn shipped() -> Predictor {
 /// (substring of the sentence, task, expected label): issue 9's list, checked by hand
 /// against the label guide.
 const SEED_CASES: &[(&str, &str, &str)] = &[
-    (
-        "we had a little bit of progress",
-        "cooperation",
-        "cooperative",
-    ),
-    (
-        "the atmosphere between the two great powers has grown frosty",
-        "cooperation",
-        "adversarial",
-    ),
-    (
-        "The U.S. accuses Russia of bombing the convoy",
-        "accusation",
-        "accusation",
-    ),
+    ("we had a little bit of progress", "cooperation", "cooperative"),
+    ("the atmosphere between the two great powers has grown frosty", "cooperation", "adversarial"),
+    ("The U.S. accuses Russia of bombing the convoy", "accusation", "accusation"),
     ("The Russians deny any involvement", "accusation", "denial"),
-    (
-        "Russia will not accede to Kerry",
-        "cooperation",
-        "adversarial",
-    ),
-    (
-        "the cease-fire was supposed to lead to cooperation",
-        "cooperation",
-        "cooperative",
-    ),
+    ("Russia will not accede to Kerry", "cooperation", "adversarial"),
+    ("the cease-fire was supposed to lead to cooperation", "cooperation", "cooperative"),
 ];
 
 #[test]
 fn seed_article_key_sentences() {
-    let text = std::fs::read_to_string(shared().join("seed/article.txt"))
-        .expect("seed article in ../shared");
+    let text = std::fs::read_to_string(shared().join("seed/article.txt")).expect("seed article in ../shared");
     let predictor = shipped();
     let sentences = predictor.predict_article(&text);
     for (needle, task, expected) in SEED_CASES {
-        let sentence = sentences
-            .iter()
-            .find(|s| s.text.contains(needle))
-            .unwrap_or_else(|| panic!("no sentence with {needle:?}"));
-        let got = sentence
-            .predictions
-            .iter()
-            .find(|p| p.task == *task)
-            .expect("task present");
-        assert_eq!(
-            &got.label, expected,
-            "{task} of {:?}: {:?}",
-            sentence.text, got.probabilities
-        );
+        let sentence =
+            sentences.iter().find(|s| s.text.contains(needle)).unwrap_or_else(|| panic!("no sentence with {needle:?}"));
+        let got = sentence.predictions.iter().find(|p| p.task == *task).expect("task present");
+        assert_eq!(&got.label, expected, "{task} of {:?}: {:?}", sentence.text, got.probabilities);
     }
 }
 
 fn corpus(split: &str) -> std::path::PathBuf {
-    let out =
-        std::env::temp_dir().join(format!("stancekit-news-{split}-{}.csv", std::process::id()));
+    let out = std::env::temp_dir().join(format!("stancekit-news-{split}-{}.csv", std::process::id()));
     // Sorted as the shell glob in scripts/build-models.sh sorts them: row order matters.
-    let mut spans: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/news"))
-            .unwrap()
-            .map(|e| e.unwrap().path().display().to_string())
-            .filter(|p| p.ends_with(".csv"))
-            .collect();
+    let mut spans: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/news"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".csv"))
+        .collect();
     spans.sort();
-    let mut args = vec![
-        "corpus",
-        "--split",
-        split,
-        "--out",
-        out.to_str().unwrap(),
-        "--spans",
-    ];
+    let mut args = vec!["corpus", "--split", split, "--out", out.to_str().unwrap(), "--spans"];
     args.extend(spans.iter().map(String::as_str));
     let r = run(&args);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -102,19 +62,14 @@ fn corpus(split: &str) -> std::path::PathBuf {
 fn macro_f1(args: &[&str]) -> f64 {
     let r = run(args);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let metrics: serde_json::Value =
-        serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     metrics["macro_f1"].as_f64().unwrap()
 }
 
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-const DEV_FLOORS: &[(&str, f64)] = &[
-    ("cooperation", 0.64),
-    ("accusation", 0.65),
-    ("sentiment", 0.59),
-];
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.64), ("accusation", 0.65), ("sentiment", 0.59)];
 
 #[test]
 fn dev_macro_f1_floors() {
@@ -132,10 +87,7 @@ fn dev_macro_f1_floors() {
             "--format",
             "json",
         ]);
-        assert!(
-            f1 >= *floor,
-            "{task} dev macro-F1 {f1:.4} below floor {floor}"
-        );
+        assert!(f1 >= *floor, "{task} dev macro-F1 {f1:.4} below floor {floor}");
     }
     let _ = std::fs::remove_file(dev);
 }
@@ -160,12 +112,7 @@ fn financial_phrasebank_sentiment_floor() {
 
 #[test]
 fn predict_without_model_uses_all_three_shipped_models() {
-    let r = run(&[
-        "predict",
-        "--format",
-        "json",
-        "datasets/samples/article.txt",
-    ]);
+    let r = run(&["predict", "--format", "json", "datasets/samples/article.txt"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     let tasks: Vec<&String> = first["predictions"].as_object().unwrap().keys().collect();
@@ -178,24 +125,13 @@ fn shipped_models_rebuild_identically() {
     // Retrain one task exactly as scripts/build-models.sh does and compare everything
     // but the output path recorded in the command.
     let train = corpus("train");
-    let shipped = ModelFile::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("models/accusation.json")
-            .as_path(),
-    )
-    .unwrap();
+    let shipped =
+        ModelFile::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/accusation.json").as_path()).unwrap();
     let mut args: Vec<String> = shipped.provenance.command.clone();
     let out = std::env::temp_dir().join(format!("stancekit-rebuilt-{}.json", std::process::id()));
-    let data_at = args
-        .iter()
-        .position(|a| a == "target/data/news_train.csv")
-        .expect("built from the news corpus");
+    let data_at = args.iter().position(|a| a == "target/data/news_train.csv").expect("built from the news corpus");
     args[data_at] = train.display().to_string();
-    let out_at = args
-        .iter()
-        .position(|a| a == "--out")
-        .expect("--out recorded")
-        + 1;
+    let out_at = args.iter().position(|a| a == "--out").expect("--out recorded") + 1;
     args[out_at] = out.display().to_string();
     let r = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -205,14 +141,8 @@ fn shipped_models_rebuild_identically() {
         rebuilt.featurizer.vocabulary == shipped.featurizer.vocabulary,
         "vocabularies differ: rebuild with scripts/build-models.sh"
     );
-    assert!(
-        rebuilt.classifier == shipped.classifier,
-        "weights differ: rebuild with scripts/build-models.sh"
-    );
-    assert_eq!(
-        rebuilt.provenance.data_sha256,
-        shipped.provenance.data_sha256
-    );
+    assert!(rebuilt.classifier == shipped.classifier, "weights differ: rebuild with scripts/build-models.sh");
+    assert_eq!(rebuilt.provenance.data_sha256, shipped.provenance.data_sha256);
     let _ = std::fs::remove_file(out);
     let _ = std::fs::remove_file(train);
 }

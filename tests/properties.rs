@@ -73,45 +73,25 @@ proptest! {
 
 #[test]
 fn model_round_trip_gives_identical_predictions() {
-    let texts: Vec<String> = [
-        "good fun film",
-        "a great cast",
-        "bad dull film",
-        "a boring plot",
-        "fun and great",
-        "dull and bad",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let labels: Vec<String> = ["pos", "pos", "neg", "neg", "pos", "neg"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let texts: Vec<String> =
+        ["good fun film", "a great cast", "bad dull film", "a boring plot", "fun and great", "dull and bad"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let labels: Vec<String> = ["pos", "pos", "neg", "neg", "pos", "neg"].iter().map(|s| s.to_string()).collect();
     let examples = Examples::new(&texts, &labels, std::path::Path::new("t")).unwrap();
-    let options = TrainOptions {
-        features: FeatureParams {
-            min_df: 1,
-            ..FeatureParams::default()
-        },
-        ..TrainOptions::default()
-    };
+    let options =
+        TrainOptions { features: FeatureParams { min_df: 1, ..FeatureParams::default() }, ..TrainOptions::default() };
     let model = train_model(&examples, &options, "t", Provenance::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.json");
     model.save(&path).unwrap();
     let loaded = ModelFile::load(&path).unwrap();
     let probe = ["good film", "bad plot", "unknown words only", ""];
-    assert_eq!(
-        predict_classes(&model, &probe),
-        predict_classes(&loaded, &probe)
-    );
+    assert_eq!(predict_classes(&model, &probe), predict_classes(&loaded, &probe));
     for text in probe {
         let (i, v) = model.featurizer.transform_one(text);
         let (j, w) = loaded.featurizer.transform_one(text);
-        assert_eq!(
-            (model.classifier.probabilities(&i, &v)),
-            loaded.classifier.probabilities(&j, &w)
-        );
+        assert_eq!((model.classifier.probabilities(&i, &v)), loaded.classifier.probabilities(&j, &w));
     }
 }

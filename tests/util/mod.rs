@@ -65,20 +65,14 @@ pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
 
 /// `../shared` beside the repository: real datasets, read at run time, never copied.
 pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
 }
 
 /// A small two-class CSV of movie-review sentences drawn from mr (first and last rows).
 pub fn mr_sample(dir: &Path, n_per_class: usize) -> PathBuf {
-    let mut reader = csv::Reader::from_path(shared().join("datasets/mr/mr.csv"))
-        .expect("mr.csv present in ../shared");
-    let rows: Vec<(String, String)> = reader
-        .records()
-        .map(|r| r.expect("row"))
-        .map(|r| (r[0].to_string(), r[1].to_string()))
-        .collect();
+    let mut reader = csv::Reader::from_path(shared().join("datasets/mr/mr.csv")).expect("mr.csv present in ../shared");
+    let rows: Vec<(String, String)> =
+        reader.records().map(|r| r.expect("row")).map(|r| (r[0].to_string(), r[1].to_string())).collect();
     let mut writer = csv::Writer::from_path(dir.join("mr_sample.csv")).expect("write");
     writer.write_record(["text", "label"]).expect("write");
     let neg = rows.iter().filter(|r| r.1 == "negative").take(n_per_class);

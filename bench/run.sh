@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# stancekit against scikit-learn, fastText and Vowpal Wabbit (issue 5): the one command.
+#   bench/run.sh            full run (6 datasets, 3 repetitions; about 25 minutes on 2 cores)
+#   bench/run.sh --quick    mr only, 1 repetition, 20 MB slice (a few minutes)
+# Other flags go to bench.py (bench/run.sh --help). STANCEKIT=/path/to/stancekit skips
+# the build and measures that binary instead of target/release/stancekit.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+VENV="$HERE/.venv"
+PYTHON="${PYTHON:-python3}"
+
+if ! "$VENV/bin/python" -c 'import sklearn, fasttext, vowpalwabbit, numpy, scipy' 2>/dev/null; then
+    echo "setting up $VENV" >&2
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet -r "$HERE/requirements.txt"
+fi
+
+if [ -z "${STANCEKIT:-}" ]; then
+    (cd "$ROOT" && cargo build --release --quiet)
+    STANCEKIT="$ROOT/target/release/stancekit"
+fi
+
+exec "$VENV/bin/python" "$HERE/bench.py" --stancekit "$STANCEKIT" "$@"
