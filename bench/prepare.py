@@ -95,6 +95,7 @@ def write_corpus(datasets, dst, slice_dst, corpus_mb, slice_mb):
         with open(meta_path) as f:
             meta = json.load(f)
         if meta.get("want") == want:
+            meta["corpus"]["path"], meta["slice"]["path"] = dst, slice_dst
             return meta
     sents = news_sentences(datasets)
     block = ("\n".join(sents) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@
 //!    wrongdoing rather than of accusing (`robbed by X`) the agent X is the target.
 //! 4. `X accused Y of`: active; X is the subject, Y the object up to `of/for/with/...`.
 //! 5. `X said (that) Y ...cue`: X is the source, Y the subject of the reported clause.
+//!
 //! Noun phrases are cut the way the guide asks: determiners, titles and possessives
 //! kept, appositions between commas and trailing adverbs ("on Tuesday") dropped.
 

@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod html;
 pub mod input;
 pub mod lexicon;
 pub mod model;

@@ -46,12 +46,29 @@ enum Command {
     Predict(PredictCommand),
     /// Show what a model was trained on and its strongest features.
     Inspect(InspectCommand),
+    /// Write a self-contained HTML reading view of an article.
+    Report(ReportCommand),
     /// Score the who-accuses-whom extractor on a CSV of sentences with gold
     /// `accusation`, `source` and `target` columns.
     Actors(ActorsCommand),
     /// Rebuild labelled news sentences from span files (offsets + labels) and
     /// ../shared, checking every span's hash, and write them as a training CSV.
     Corpus(CorpusCommand),
+}
+
+#[derive(Args)]
+struct ReportCommand {
+    /// The article (plain text).
+    article: PathBuf,
+    /// Where to write the HTML page.
+    #[arg(long)]
+    html: PathBuf,
+    /// Model file(s); default: the shipped models.
+    #[arg(long)]
+    model: Vec<PathBuf>,
+    /// Read invalid UTF-8 with replacement characters.
+    #[arg(long)]
+    lossy: bool,
 }
 
 #[derive(Args)]
@@ -284,6 +301,7 @@ fn main() -> ExitCode {
         Command::Inspect(c) => run_inspect(c),
         Command::Corpus(c) => run_corpus(c),
         Command::Actors(c) => run_actors(c),
+        Command::Report(c) => run_report(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -659,5 +677,27 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     }
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
+    Ok(Outcome::Ok)
+}
+
+fn run_report(command: ReportCommand) -> Result<Outcome> {
+    let predictor = load_predictor(&command.model)?;
+    let tasks: Vec<(String, Vec<String>)> =
+        predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+    let options = ReadOptions { format: InputFormat::Text, lossy: command.lossy, ..ReadOptions::default() };
+    let document = read_documents(&command.article, &options)?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
+    let text = document.text?;
+    let sentences = predictor.predict_article(&text);
+    let summary = summarize(&sentences, &tasks);
+    let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());
+    let page = stancekit::html::article_page(&title, &sentences, &summary);
+    let dir = command.html.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("writing {}", command.html.display()))?;
+    file.write_all(page.as_bytes()).with_context(|| format!("writing {}", command.html.display()))?;
+    file.persist(&command.html).with_context(|| format!("writing {}", command.html.display()))?;
+    eprintln!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
     Ok(Outcome::Ok)
 }

@@ -278,8 +278,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let next_blank = text[pos + 1..].split('\n').next().map(|l| l.trim().is_empty()).unwrap_or(true);
             let unterminated_short = !line.is_empty()
                 && line.chars().count() < 100
-                && !line
-                    .ends_with(|ch: char| matches!(ch, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '\u{201D}' | '\''));
+                && !line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', '\'']);
             if next_blank || line.is_empty() || unterminated_short {
                 close(&mut spans, &mut start, pos);
             }

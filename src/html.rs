@@ -1,0 +1,132 @@
+//! The reading view: one self-contained HTML page for an article. Input: the
+//! article's sentence predictions and summary. Output: HTML with inline CSS and no
+//! scripts or network requests; each sentence coloured by its cooperation label, its
+//! probabilities in a hover title, accusations and denials marked with who and whom,
+//! and the summary at the top.
+
+use std::fmt::Write as _;
+
+use crate::predict::{ArticleSummary, SentencePrediction, ACCUSATION_TASK, COOPERATION_TASK};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:16px/1.6 Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}\
+h1{font:600 1.3em system-ui,sans-serif}\
+.summary{font:14px/1.5 system-ui,sans-serif;background:#f6f6f4;border:1px solid #ddd;padding:.8em 1em;margin-bottom:1.5em}\
+.summary table{border-collapse:collapse}.summary td{padding:0 .8em 0 0}\
+.s{padding:.1em .15em;border-radius:3px}\
+.cooperative{background:#d8f0d8}.adversarial{background:#f6d5d2}.neutral{background:#eeeeee}\
+.accusation{border-bottom:3px solid #b3261e}.denial{border-bottom:3px dashed #1f4e9e}\
+.tag{font:600 11px system-ui,sans-serif;vertical-align:super;margin-left:.2em;color:#555}\
+.legend span{margin-right:1em}";
+
+/// The page for one article.
+pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &ArticleSummary) -> String {
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        escape(title)
+    );
+    let _ = write!(html, "<h1>{}</h1>\n<div class=\"summary\" id=\"summary\">\n", escape(title));
+    let _ = write!(html, "<p><b>{}</b> sentences", summary.n_sentences);
+    if let Some(tone) = summary.tone {
+        let _ = write!(
+            html,
+            " &middot; net tone <b id=\"tone\">{tone:+.2}</b> (mean p(cooperative) &minus; p(adversarial), from &minus;1 to +1)"
+        );
+    }
+    html.push_str("</p>\n<table>");
+    for (task, counts) in &summary.counts {
+        let parts: Vec<String> = counts.iter().map(|(l, n)| format!("{} {n}", escape(l))).collect();
+        let _ = write!(html, "<tr><td>{}</td><td>{}</td></tr>", escape(task), parts.join(", "));
+    }
+    html.push_str("</table>\n");
+    for (name, index) in [("Top accusation", summary.top_accusation), ("Top denial", summary.top_denial)] {
+        if let Some(s) = index.and_then(|i| sentences.get(i)) {
+            let _ = writeln!(html, "<p>{name}: &ldquo;{}&rdquo;{}</p>", escape(&s.text), actors_note(s));
+        }
+    }
+    html.push_str(
+        "<p class=\"legend\"><span class=\"s cooperative\">cooperative</span><span class=\"s adversarial\">adversarial</span>\
+<span class=\"s neutral\">neutral</span><span class=\"accusation\">accusation</span><span class=\"denial\">denial</span>\
+Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>",
+    );
+    for s in sentences {
+        let cooperation = s.task(COOPERATION_TASK).map_or("neutral", |p| p.label.as_str());
+        let accusation =
+            s.task(ACCUSATION_TASK).map(|p| p.label.as_str()).filter(|l| *l == "accusation" || *l == "denial");
+        let hover: Vec<String> = s
+            .predictions
+            .iter()
+            .map(|p| {
+                let probs: Vec<String> = p.probabilities.iter().map(|(l, v)| format!("{l} {v:.2}")).collect();
+                format!("{}: {}", p.task, probs.join(", "))
+            })
+            .collect();
+        let mut classes = format!("s {}", class_name(cooperation));
+        if let Some(a) = accusation {
+            classes.push(' ');
+            classes.push_str(a);
+        }
+        let _ = write!(
+            html,
+            "<span class=\"{classes}\" id=\"s{}\" data-sentence=\"{}\" title=\"{}\">{}</span>",
+            s.index,
+            s.index,
+            escape(&hover.join(" | ")),
+            escape(&s.text)
+        );
+        if let Some(a) = accusation {
+            let _ = write!(html, "<span class=\"tag\">{}{}</span>", a, actors_note(s));
+        }
+        html.push(' ');
+    }
+    html.push_str("</p>\n</article>\n</body></html>\n");
+    html
+}
+
+/// CSS class of a cooperation label; unknown labels render as neutral.
+fn class_name(label: &str) -> &'static str {
+    match label {
+        "cooperative" => "cooperative",
+        "adversarial" => "adversarial",
+        _ => "neutral",
+    }
+}
+
+fn actors_note(s: &SentencePrediction) -> String {
+    let Some(a) = &s.actors else { return String::new() };
+    let source = a.source.as_ref().map(|x| escape(&x.text));
+    let target = a.target.as_ref().map(|x| escape(&x.text));
+    match (source, target) {
+        (Some(src), Some(tgt)) => format!(" ({src} &rarr; {tgt})"),
+        (Some(src), None) => format!(" ({src})"),
+        (None, Some(tgt)) => format!(" (&rarr; {tgt})"),
+        (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("<b> & \"q\" 'x'"), "&lt;b&gt; &amp; &quot;q&quot; &#39;x&#39;");
+    }
+}
