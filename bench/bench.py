@@ -2,8 +2,8 @@
 
 Run through bench/run.sh, which sets up the virtual environment and builds stancekit.
 Every timed measurement is one whole process (start-up, imports, file loading, work,
-output), timed by wall clock from here; its peak RSS comes from os.wait4's rusage of
-that child. Timed runs are repeated (--reps, default 3) and medians are quoted; the
+output), timed by wall clock from here; its peak RSS comes from GNU time (%M) wrapped
+around that child. Timed runs are repeated (--reps, default 3) and medians are quoted; the
 repetitions are interleaved (all runs once, then all again) so a burst of load from
 elsewhere on the shared machine does not fall on one system only. Accuracy and macro-F1
 come from the first repetition.
@@ -29,6 +29,7 @@ CACHE = os.path.join(HERE, ".cache")
 DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "datasets"))
 PY = sys.executable
 PEERS = os.path.join(HERE, "peers.py")
+TIME = "/usr/bin/time"  # GNU time
 
 # (key, label in the table, kind, options)
 SYSTEMS = [
@@ -50,19 +51,21 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def run(cmd, stdout=None, cwd=None, shell=False):
-    """Run one process; wall seconds, peak RSS (MB) of it and its waited-for children,
-    exit code, stdout (when stdout is None) and stderr."""
+def run(cmd, stdout=None, cwd=None):
+    """Run one process under /usr/bin/time; wall seconds (measured here), peak RSS in MB
+    (GNU time's %M: the child's maxrss, which also covers the children it waited for),
+    stdout (when stdout is None) and stderr. GNU time is used rather than this process's
+    own wait4: a child forked from a large Python process inherits the parent's RSS in
+    its maxrss figure, while time's own footprint is about 2 MB."""
     env = dict(os.environ, BENCH_TMP=os.path.join(CACHE, "tmp"))
-    with tempfile.TemporaryFile() as out_tmp, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out_tmp, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         out = out_tmp if stdout is None else open(stdout, "wb")
         try:
             t0 = time.perf_counter()
-            p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                 cwd=cwd, env=env, shell=shell)
-            _, status, ru = os.wait4(p.pid, 0)
+            p = subprocess.run([TIME, "-f", "%M", "-o", tf.name, *cmd], stdout=out, stderr=err,
+                               stdin=subprocess.DEVNULL, cwd=cwd, env=env)
             wall = time.perf_counter() - t0
-            p.returncode = os.waitstatus_to_exitcode(status)
         finally:
             if stdout is not None:
                 out.close()
@@ -72,9 +75,11 @@ def run(cmd, stdout=None, cwd=None, shell=False):
             text = out_tmp.read().decode("utf-8", "replace")
         err.seek(0)
         errtext = err.read().decode("utf-8", "replace")
+        tf.seek(0)
+        timed = tf.read().split()
     if p.returncode != 0:
-        raise RuntimeError(f"{cmd if shell else ' '.join(cmd)} exited {p.returncode}:\n{errtext[-2000:]}")
-    return {"wall": wall, "rss_mb": ru.ru_maxrss / 1024, "stdout": text, "stderr": errtext}
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}:\n{errtext[-2000:]}")
+    return {"wall": wall, "rss_mb": int(timed[-1]) / 1024, "stdout": text, "stderr": errtext}
 
 
 def stancekit_metrics(stdout, folds):
@@ -248,7 +253,9 @@ def main():
         return [[PY, PEERS, "split", key, "--train", d["train"], "--test", d["test"], *ep]]
 
     results = {}  # (dataset, key) -> dict
+    loads = []
     for rep in range(a.reps):
+        loads.append({"rep": rep + 1, "phase": "train", "loadavg": loadavg()})
         for name, d in data.items():
             for key, label, kind, opts in SYSTEMS:
                 wall, rss, stdout = 0.0, 0.0, ""
@@ -293,6 +300,7 @@ def main():
         inputs.append(("corpus", corpus["corpus"]))
     tput = {}
     for rep in range(a.reps):
+        loads.append({"rep": rep + 1, "phase": "predict", "loadavg": loadavg()})
         for which, inp in inputs:
             for key, label, kind, opts in SYSTEMS:
                 if which == "corpus" and key != "stancekit":
@@ -407,6 +415,7 @@ def main():
     info.update({
         "elapsed_s": time.time() - started,
         "loadavg_end": loadavg(),
+        "loadavg_per_rep": loads,
         "datasets": {k: {kk: vv for kk, vv in v.items() if kk not in ("path", "train", "test")}
                      for k, v in data.items()},
         "corpus": {k: v for k, v in corpus.items() if k != "want"},

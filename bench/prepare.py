@@ -68,7 +68,7 @@ def write_emergent(src, train_dst, test_dst):
             w.writerow(["text", "label"])
             for r in part:
                 w.writerow([r["text"], r["label"]])
-        out[split] = len(part)
+        out[f"{split}_rows"] = len(part)
     return out
 
 

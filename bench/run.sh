@@ -10,6 +10,11 @@ ROOT="$(dirname "$HERE")"
 VENV="$HERE/.venv"
 PYTHON="${PYTHON:-python3}"
 
+if [ ! -x /usr/bin/time ]; then
+    echo "bench needs GNU time at /usr/bin/time (Debian: apt-get install time)" >&2
+    exit 2
+fi
+
 if ! "$VENV/bin/python" -c 'import sklearn, fasttext, vowpalwabbit, numpy, scipy' 2>/dev/null; then
     echo "setting up $VENV" >&2
     "$PYTHON" -m venv "$VENV"

@@ -58,6 +58,7 @@ pub struct FeatureParams {
     /// what is learnt for one cue carry to its synonyms. Default false: on our news
     /// train split (grouped 5-fold CV) it changed macro-F1 by -0.01 to +0.01, within
     /// noise. Needs a lexicon.
+    #[serde(default)]
     pub cue_ngrams: bool,
 }
 

@@ -1,0 +1,691 @@
+//! The Python binding of stancekit: a thin shell over the Rust library. Input: Python
+//! objects (lists of str, paths, keyword options). Output: `Model` objects, lists,
+//! NumPy arrays and plain dicts. It converts types, releases the GIL around batch work
+//! (which the library runs in parallel with rayon) and maps library errors to Python
+//! exceptions; every decision about text, features, training and output fields is the
+//! library's.
+//!
+//! Error mapping: model-file problems ([`Error::ModelVersion`], [`Error::CorruptModel`],
+//! and I/O on a model file) raise `stancekit.ModelError`; other I/O raises `OSError`;
+//! everything else about the input raises `ValueError`. Messages are the library's
+//! `Display`, which is what the CLI prints after `stancekit: error: `.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ndarray::Array2;
+use numpy::{IntoPyArray, PyArray2};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use stancekit::error::{Error, Location};
+use stancekit::features::{FeatureParams, Weighting};
+use stancekit::lexicon::Lexicon;
+use stancekit::model::{ModelFile, Provenance};
+use stancekit::pipeline::{train_model, Examples, TrainOptions};
+use stancekit::predict::{summarize, Predictor, SentencePrediction};
+use stancekit::report::{self, Format, RowOrigin};
+use stancekit::train::{argmax, ClassWeight, LogisticParams};
+
+create_exception!(
+    stancekit,
+    ModelError,
+    PyException,
+    "A model file that cannot be used: missing or unreadable, damaged (bad JSON or checksum), or of another format version. The message is the one the CLI prints."
+);
+
+/// The `source` field of rows made from Python objects rather than files.
+const PYTHON_SOURCE: &str = "<python>";
+
+/// Maps a library error met while reading or writing a model file.
+fn model_error(error: Error) -> PyErr {
+    match error {
+        Error::ModelVersion { .. } | Error::CorruptModel { .. } | Error::Io { .. } => {
+            ModelError::new_err(error.to_string())
+        }
+        other => input_error(other),
+    }
+}
+
+/// Maps a library error met on input: I/O to `OSError`, the rest to `ValueError`.
+fn input_error(error: Error) -> PyErr {
+    match &error {
+        Error::ModelVersion { .. } | Error::CorruptModel { .. } => ModelError::new_err(error.to_string()),
+        Error::Io { source, .. } => {
+            PyErr::from(std::io::Error::new(source.kind(), error.to_string()))
+        }
+        _ => PyValueError::new_err(error.to_string()),
+    }
+}
+
+/// Where a text of a Python sequence sits, for messages: `texts[3]`.
+fn item_location(name: &str, index: usize) -> Location {
+    Location::file(format!("{name}[{index}]"))
+}
+
+/// Reads an iterable of str (list, tuple, pandas Series, NumPy array, generator).
+/// A single str is refused: iterating it would label its characters.
+fn iter_strings(obj: &Bound<'_, PyAny>, name: &str, mut each: impl FnMut(usize, Option<String>) -> PyResult<()>) -> PyResult<()> {
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an iterable of str, not a single {} (wrap it in a list: [text])",
+            obj.get_type().name()?
+        )));
+    }
+    for (index, item) in obj.try_iter()?.enumerate() {
+        let item = item?;
+        if item.is_none() {
+            each(index, None)?;
+            continue;
+        }
+        let text: String = item.extract().map_err(|_| {
+            let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            PyTypeError::new_err(format!("{name}[{index}] is a {type_name}, not a str"))
+        })?;
+        each(index, Some(text))?;
+    }
+    Ok(())
+}
+
+/// Whether a text can be labelled: the CLI refuses empty and blank rows the same way.
+fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
+/// with the CLI's message, located as `texts[i]`.
+fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
+    let mut texts = Vec::with_capacity(obj.len().unwrap_or(0));
+    iter_strings(obj, name, |index, text| match text {
+        Some(text) if !is_blank(&text) => {
+            texts.push(text);
+            Ok(())
+        }
+        _ => Err(input_error(Error::EmptyText { location: item_location(name, index) })),
+    })?;
+    Ok(texts)
+}
+
+/// Texts of a batch in which bad rows are reported, not raised (as the CLI's `predict`
+/// does): `None` for a row that cannot be labelled.
+fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<String>>> {
+    let mut rows = Vec::with_capacity(obj.len().unwrap_or(0));
+    iter_strings(obj, name, |_, text| {
+        rows.push(text.filter(|t| !is_blank(t)));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// The message of a row that could not be labelled (the CLI's, without a location).
+const EMPTY_TEXT: &str = "empty text";
+
+/// A trained stancekit model: one task, its labels, featurizer and classifier.
+///
+/// Get one with `stancekit.load(path)`, `stancekit.builtin(task)` or
+/// `stancekit.train(texts, labels)`. Models are immutable and safe to share between
+/// threads; batch methods release the GIL and run in parallel. Models pickle (as the
+/// bytes of their model file), so they travel to worker processes.
+#[pyclass(module = "stancekit", name = "Model", frozen)]
+struct Model {
+    inner: Arc<ModelFile>,
+    /// Where it came from, for `repr` and messages.
+    origin: String,
+}
+
+impl Model {
+    fn new(model: ModelFile, origin: String) -> Model {
+        Model { inner: Arc::new(model), origin }
+    }
+}
+
+#[pymethods]
+impl Model {
+    /// The task name: the key of this model's predictions in `classify_article`.
+    #[getter]
+    fn task(&self) -> &str {
+        &self.inner.task
+    }
+
+    /// Class labels, in the order of `predict_proba`'s columns.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.labels.clone()
+    }
+
+    /// Class labels (scikit-learn's name for `labels`).
+    #[getter]
+    fn classes_(&self) -> Vec<String> {
+        self.inner.labels.clone()
+    }
+
+    /// Number of feature columns (n-grams and cue columns).
+    #[getter]
+    fn n_features(&self) -> usize {
+        self.inner.featurizer.n_features()
+    }
+
+    /// Where the model was loaded from (a path, `<bytes>`, `<train>` or `builtin:TASK`).
+    #[getter]
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The most probable label of each text.
+    ///
+    /// texts: an iterable of str (list, tuple, pandas Series, ...).
+    /// Returns a list of str, one per text.
+    /// Raises ValueError for an empty or blank text, TypeError for a non-str item.
+    fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        let texts = extract_texts(texts, "texts")?;
+        let model = self.inner.clone();
+        let probabilities = py.detach(move || probabilities(&model, &texts));
+        Ok(labels_of(&self.inner, &probabilities))
+    }
+
+    /// Class probabilities of each text: a float64 array of shape (n_texts, n_labels),
+    /// columns in the order of `labels`, rows summing to 1.
+    ///
+    /// Raises ValueError for an empty or blank text, TypeError for a non-str item.
+    fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let texts = extract_texts(texts, "texts")?;
+        let model = self.inner.clone();
+        let probabilities = py.detach(move || probabilities(&model, &texts));
+        Ok(probabilities.into_pyarray(py))
+    }
+
+    /// Why the model labels `text` as it does: a dict with `label`, `probabilities`
+    /// ({label: p}) and `explanation`, the `top` features that pushed hardest toward or
+    /// away from the label, largest first, as [{"feature": str, "contribution": float}]
+    /// (as `stancekit predict --explain N --format json` prints them).
+    ///
+    /// Raises ValueError for an empty text.
+    #[pyo3(signature = (text, top = 10))]
+    fn explain<'py>(&self, py: Python<'py>, text: String, top: usize) -> PyResult<Bound<'py, PyAny>> {
+        if is_blank(&text) {
+            return Err(input_error(Error::EmptyText { location: Location::file("text") }));
+        }
+        let model = self.inner.clone();
+        let row = py.detach(move || {
+            let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
+            let prediction = predictor.predict_row(&text);
+            sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })
+        })?;
+        let task = row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
+        to_python(py, &task)
+    }
+
+    /// Writes the model file to `path` atomically (a temporary file, then a rename), in
+    /// the format `stancekit predict --model` reads.
+    ///
+    /// Raises ModelError when the file cannot be written.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let model = self.inner.clone();
+        py.detach(move || model.save(&path)).map_err(model_error)
+    }
+
+    /// The model file's bytes (what `save` writes).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    /// A model from the bytes of a model file, checked as `load` checks a file.
+    ///
+    /// Raises ModelError when the bytes are not a valid model of this version.
+    #[staticmethod]
+    #[pyo3(signature = (data, name = "<bytes>"))]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>, name: &str) -> PyResult<Model> {
+        let origin = name.to_string();
+        let model = py.detach(move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
+        Ok(Model::new(model, name.to_string()))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let model = slf.get();
+        let rebuild = py.get_type::<Model>().getattr("from_bytes")?;
+        let bytes = PyBytes::new(py, &model.inner.to_bytes());
+        let args = PyTuple::new(py, [bytes.into_any(), PyString::new(py, &model.origin).into_any()])?;
+        Ok((rebuild, args))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Model(task={:?}, labels={:?}, n_features={}, origin={:?})",
+            self.inner.task,
+            self.inner.labels,
+            self.inner.featurizer.n_features(),
+            self.origin
+        )
+    }
+}
+
+/// Probabilities of many texts under one model (n x k), computed in parallel.
+fn probabilities<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> Array2<f64> {
+    let x = model.featurizer.transform(texts);
+    model.classifier.predict_probabilities(&x)
+}
+
+/// The label of each row of `probabilities`, by the library's argmax (ties as the CLI).
+fn labels_of(model: &ModelFile, probabilities: &Array2<f64>) -> Vec<String> {
+    probabilities
+        .outer_iter()
+        .map(|row| model.labels.get(argmax(row.iter().copied())).cloned().unwrap_or_default())
+        .collect()
+}
+
+/// Loads a model file.
+///
+/// path: str or os.PathLike.
+/// Raises ModelError when the file is missing, unreadable, damaged or of another
+/// format version, with the CLI's message.
+#[pyfunction]
+fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
+    let origin = path.display().to_string();
+    let model = py.detach(move || ModelFile::load(&path)).map_err(model_error)?;
+    Ok(Model::new(model, origin))
+}
+
+/// One JSON Lines row of the CLI for a sentence, parsed back.
+fn sentence_value(prediction: &SentencePrediction, origin: RowOrigin<'_>) -> PyResult<Value> {
+    let mut line = Vec::new();
+    report::write_prediction(&mut line, Format::Json, origin, prediction)
+        .map_err(|e| PyOSError::new_err(e.to_string()))?;
+    serde_json::from_slice(&line).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// A JSON value as plain Python objects (dict, list, str, int, float, bool, None).
+fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(key, to_python(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// The models of a call, as shared handles; two models may not share a task, since the
+/// task keys each model's predictions.
+fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
+    let mut handles: Vec<Arc<ModelFile>> = Vec::new();
+    let mut push = |item: &Bound<'_, PyAny>| -> PyResult<()> {
+        let model = item
+            .cast::<Model>()
+            .map_err(|_| PyTypeError::new_err("models must be Model objects (from stancekit.load, builtin or train)"))?;
+        let inner = model.get().inner.clone();
+        if handles.iter().any(|m| m.task == inner.task) {
+            return Err(PyValueError::new_err(format!(
+                "two models have the task '{}' (each model's task keys its predictions; train one with another task)",
+                inner.task
+            )));
+        }
+        handles.push(inner);
+        Ok(())
+    };
+    if models.cast::<Model>().is_ok() {
+        push(models)?;
+    } else {
+        for item in models.try_iter()? {
+            push(&item?)?;
+        }
+    }
+    if handles.is_empty() {
+        return Err(PyValueError::new_err("no models given"));
+    }
+    Ok(handles)
+}
+
+/// The last predictor built, kept so repeated calls with the same models do not copy
+/// them again (a `Predictor` owns its models).
+struct CachedPredictor {
+    models: Vec<Arc<ModelFile>>,
+    explain: usize,
+    predictor: Arc<Predictor>,
+}
+
+static PREDICTOR: Mutex<Option<CachedPredictor>> = Mutex::new(None);
+
+fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> Arc<Predictor> {
+    let mut cache = PREDICTOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(cached) = cache.as_ref() {
+        if cached.explain == explain
+            && cached.models.len() == models.len()
+            && cached.models.iter().zip(models).all(|(a, b)| Arc::ptr_eq(a, b))
+        {
+            return cached.predictor.clone();
+        }
+    }
+    let predictor =
+        Arc::new(Predictor::new(models.iter().map(|m| (**m).clone()).collect()).with_explanations(explain));
+    *cache = Some(CachedPredictor { models: models.to_vec(), explain, predictor: predictor.clone() });
+    predictor
+}
+
+/// Splits an article into sentences and labels each with every model. Returns a dict:
+/// `sentences`, a list with one dict per sentence holding the fields of the CLI's JSON
+/// Lines `sentence` rows, and `summary`, the CLI's `article` row.
+#[pyfunction]
+#[pyo3(signature = (text, models, id = "article", explain = 0))]
+fn classify_article<'py>(
+    py: Python<'py>,
+    text: String,
+    models: &Bound<'py, PyAny>,
+    id: &str,
+    explain: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let handles = model_handles(models)?;
+    if is_blank(&text) {
+        return Err(input_error(Error::EmptyText { location: Location::file(id) }));
+    }
+    let id_owned = id.to_string();
+    let (sentences, summary) = py.detach(move || -> PyResult<(Vec<Value>, Value)> {
+        let predictor = predictor_for(&handles, explain);
+        let tasks: Vec<(String, Vec<String>)> =
+            predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+        let origin = RowOrigin { source: PYTHON_SOURCE, id: &id_owned, line: None };
+        let predictions = predictor.predict_article(&text);
+        let rows = predictions.iter().map(|p| sentence_value(p, origin)).collect::<PyResult<Vec<_>>>()?;
+        let mut line = Vec::new();
+        report::write_article(&mut line, Format::Json, origin, &summarize(&predictions, &tasks), &predictions)
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        let summary = serde_json::from_slice(&line).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok((rows, summary))
+    })?;
+    let result = PyDict::new(py);
+    let list = PyList::empty(py);
+    for row in &sentences {
+        list.append(to_python(py, row)?)?;
+    }
+    result.set_item("sentences", list)?;
+    result.set_item("summary", to_python(py, &summary)?)?;
+    Ok(result)
+}
+
+/// Labels a batch of rows with several models without raising on bad rows, for
+/// `stancekit.spark`. Returns `(errors, [(labels, probabilities), ...])`: `errors[i]` is
+/// None or why row i has no prediction; `labels[i]` is None for such rows and their
+/// probability row is NaN.
+#[pyfunction]
+fn _label_rows<'py>(
+    py: Python<'py>,
+    models: &Bound<'py, PyAny>,
+    texts: &Bound<'py, PyAny>,
+) -> PyResult<(Vec<Option<&'static str>>, Vec<(Vec<Option<String>>, Bound<'py, PyArray2<f64>>)>)> {
+    let handles = model_handles(models)?;
+    let rows = extract_rows(texts, "texts")?;
+    let errors: Vec<Option<&'static str>> = rows.iter().map(|r| r.is_none().then_some(EMPTY_TEXT)).collect();
+    let results = py.detach(move || {
+        let good: Vec<&str> = rows.iter().flatten().map(String::as_str).collect();
+        handles
+            .iter()
+            .map(|model| {
+                let computed = probabilities(model, &good);
+                let labels = labels_of(model, &computed);
+                let k = model.labels.len();
+                let mut full = Array2::from_elem((rows.len(), k), f64::NAN);
+                let mut full_labels = vec![None; rows.len()];
+                let mut next = 0;
+                for (i, row) in rows.iter().enumerate() {
+                    if row.is_some() {
+                        full.row_mut(i).assign(&computed.row(next));
+                        full_labels[i] = Some(labels[next].clone());
+                        next += 1;
+                    }
+                }
+                (full_labels, full)
+            })
+            .collect::<Vec<_>>()
+    });
+    let results = results.into_iter().map(|(labels, p)| (labels, p.into_pyarray(py))).collect();
+    Ok((errors, results))
+}
+
+/// Splits a batch of articles into sentences and labels each, without raising on bad
+/// rows, for `stancekit.spark`. Returns a dict of columns, one entry per sentence:
+/// `row` (index of its article in `texts`), `sentence`, `start`, `end`, `text`,
+/// `error`, and per model `(labels, probabilities)` under `predictions`. An article that
+/// cannot be labelled gives one entry with its `error` and no sentence.
+#[pyfunction]
+fn _label_articles<'py>(
+    py: Python<'py>,
+    models: &Bound<'py, PyAny>,
+    texts: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let handles = model_handles(models)?;
+    let rows = extract_rows(texts, "texts")?;
+    let predictor = predictor_for(&handles, 0);
+    let per_article: Vec<Option<Vec<SentencePrediction>>> =
+        py.detach(|| rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect());
+    let n: usize = per_article.iter().map(|a| a.as_ref().map_or(1, Vec::len)).sum();
+    let (mut row, mut sentence, mut start, mut end) = (Vec::with_capacity(n), Vec::new(), Vec::new(), Vec::new());
+    let (mut text, mut error) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut labels: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); handles.len()];
+    let mut probabilities: Vec<Array2<f64>> =
+        handles.iter().map(|m| Array2::from_elem((n, m.labels.len()), f64::NAN)).collect();
+    let mut at = 0;
+    for (i, article) in per_article.iter().enumerate() {
+        let Some(sentences) = article else {
+            row.push(i);
+            sentence.push(None);
+            start.push(None);
+            end.push(None);
+            text.push(None);
+            error.push(Some(EMPTY_TEXT));
+            labels.iter_mut().for_each(|l| l.push(None));
+            at += 1;
+            continue;
+        };
+        for s in sentences {
+            row.push(i);
+            sentence.push(Some(s.index));
+            start.push(Some(s.start));
+            end.push(Some(s.end));
+            text.push(Some(s.text.as_str()));
+            error.push(None);
+            for (m, p) in s.predictions.iter().enumerate() {
+                labels[m].push(Some(p.label.clone()));
+                for (j, (_, value)) in p.probabilities.iter().enumerate() {
+                    probabilities[m][[at, j]] = *value;
+                }
+            }
+            at += 1;
+        }
+    }
+    let columns = PyDict::new(py);
+    columns.set_item("row", row)?;
+    columns.set_item("sentence", sentence)?;
+    columns.set_item("start", start)?;
+    columns.set_item("end", end)?;
+    columns.set_item("text", text)?;
+    columns.set_item("error", error)?;
+    let predictions = PyList::empty(py);
+    for (l, p) in labels.into_iter().zip(probabilities) {
+        predictions.append((l, p.into_pyarray(py)))?;
+    }
+    columns.set_item("predictions", predictions)?;
+    Ok(columns)
+}
+
+/// Parses an option given as a string by the library's own (lowercase serde) names.
+fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expected: &str) -> PyResult<T> {
+    serde_json::from_value(Value::String(value.to_string()))
+        .map_err(|_| PyValueError::new_err(format!("invalid {name}: '{value}' (expected one of: {expected})")))
+}
+
+/// Trains a model, as `stancekit train` does, with the same options and defaults.
+///
+/// texts, labels: iterables of str of the same length; the classes are the sorted
+/// distinct labels. Options (CLI flag in brackets) are keyword-only; see the stub or
+/// `help(stancekit.train)` for their defaults.
+///
+/// Raises ValueError for bad data or options (empty text, one class, n-gram range,
+/// C <= 0, ...) with the CLI's message.
+#[pyfunction]
+#[pyo3(signature = (
+    texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
+    weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false,
+    cue_scale = 1.0, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
+    tune = false, seed = 42, sample_weight = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn train(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    labels: &Bound<'_, PyAny>,
+    task: &str,
+    ngram_min: usize,
+    ngram_max: usize,
+    min_df: usize,
+    max_features: Option<usize>,
+    weighting: &str,
+    sublinear_tf: bool,
+    negation: bool,
+    lexicon: Option<PathBuf>,
+    cue_ngrams: bool,
+    cue_scale: f32,
+    c: f64,
+    class_weight: &str,
+    max_iterations: usize,
+    tolerance: f64,
+    tune: bool,
+    seed: u64,
+    sample_weight: Option<Vec<f64>>,
+) -> PyResult<Model> {
+    let texts = extract_texts(texts, "texts")?;
+    let mut label_values = Vec::with_capacity(texts.len());
+    iter_strings(labels, "labels", |index, label| {
+        // The CLI's rule for a label cell (input::read_labelled).
+        match label {
+            Some(label) if !label.trim().is_empty() && label.trim() == label => {
+                label_values.push(label);
+                Ok(())
+            }
+            label => Err(input_error(Error::UnknownLabel {
+                location: item_location("labels", index),
+                label: label.unwrap_or_default(),
+                expected: vec!["a non-empty label without surrounding spaces".into()],
+            })),
+        }
+    })?;
+    if texts.len() != label_values.len() {
+        return Err(PyValueError::new_err(format!(
+            "texts has {} items but labels has {} (one label per text)",
+            texts.len(),
+            label_values.len()
+        )));
+    }
+    let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
+    let class_weight: ClassWeight = parse_choice("class_weight", class_weight, "none, balanced")?;
+    let features =
+        FeatureParams { ngram_min, ngram_max, min_df, max_features, weighting, sublinear_tf, negation, cue_scale, cue_ngrams };
+    features.check().map_err(input_error)?;
+    let trainer =
+        LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
+    linfa::ParamGuard::check_ref(&trainer).map_err(input_error)?;
+    let lexicon = match &lexicon {
+        Some(path) => Some(Lexicon::load(path).map_err(|e| {
+            let message = format!("reading lexicon {}: {e}", path.display());
+            match e {
+                Error::Io { source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
+                _ => PyValueError::new_err(message),
+            }
+        })?),
+        None => None,
+    };
+    let weights = match sample_weight {
+        None => vec![1.0; texts.len()],
+        Some(w) if w.len() != texts.len() => {
+            return Err(PyValueError::new_err(format!(
+                "sample_weight has {} values for {} texts",
+                w.len(),
+                texts.len()
+            )))
+        }
+        Some(w) => {
+            if let Some(bad) = w.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+                return Err(PyValueError::new_err(format!("sample_weight {bad} must be a finite number >= 0")));
+            }
+            w
+        }
+    };
+    let options = TrainOptions { features, trainer, lexicon, tune, seed };
+    let command = vec![
+        "stancekit.train".to_string(),
+        format!("task={task}"),
+        format!("ngram_min={ngram_min}"),
+        format!("ngram_max={ngram_max}"),
+        format!("min_df={min_df}"),
+        format!("max_features={max_features:?}"),
+        format!("weighting={weighting:?}"),
+        format!("sublinear_tf={sublinear_tf}"),
+        format!("negation={negation}"),
+        format!("cue_ngrams={cue_ngrams}"),
+        format!("cue_scale={cue_scale}"),
+        format!("c={c}"),
+        format!("class_weight={class_weight:?}"),
+        format!("max_iterations={max_iterations}"),
+        format!("tolerance={tolerance}"),
+        format!("tune={tune}"),
+        format!("seed={seed}"),
+    ];
+    let task = task.to_string();
+    let model = py
+        .detach(move || {
+            let examples =
+                Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
+            let provenance = Provenance {
+                data: vec![PYTHON_SOURCE.to_string()],
+                crate_version: stancekit_version(),
+                command,
+                ..Provenance::default()
+            };
+            train_model(&examples, &options, &task, provenance)
+        })
+        .map_err(input_error)?;
+    Ok(Model::new(model, "<train>".to_string()))
+}
+
+/// The version of the stancekit library this binding was built with.
+fn stancekit_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The compiled half of the `stancekit` package; import `stancekit` instead.
+#[pymodule]
+fn _stancekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Model>()?;
+    m.add("ModelError", m.py().get_type::<ModelError>())?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_article, m)?)?;
+    m.add_function(wrap_pyfunction!(_label_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(_label_articles, m)?)?;
+    m.add("__version__", stancekit_version())?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+"""stancekit: label news sentences for cooperation, accusation and sentiment.
+
+The Rust library behind the ``stancekit`` command line, as a Python package. Every
+computation happens in Rust (``stancekit._stancekit``); this module adds only the
+shipped models' location and the default model set.
+
+>>> import stancekit
+>>> model = stancekit.builtin("sentiment")
+>>> model.labels
+['negative', 'neutral', 'positive']
+>>> model.predict(["The talks ended in a bitter row."])       # doctest: +SKIP
+['negative']
+>>> model.predict_proba(["The talks ended in a bitter row."])  # doctest: +SKIP
+array([[0.71, 0.2 , 0.09]])
+
+Entry points:
+
+- ``load(path)`` / ``builtin(task)`` -> ``Model`` (``.labels``, ``.predict``,
+  ``.predict_proba``, ``.explain``, ``.save``; picklable);
+- ``classify_article(text, models=None)`` -> sentences with spans, labels and
+  probabilities, and the article summary, as the CLI's JSON Lines rows;
+- ``train(texts, labels, **options)`` -> ``Model``, with the CLI's options and defaults;
+- ``stancekit.spark`` labels Spark DataFrames (``mapInPandas``).
+
+Errors: ``ValueError`` for bad input, ``stancekit.ModelError`` for model files, with the
+CLI's messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Iterable
+
+from ._stancekit import Model, ModelError, __version__, load, train
+from ._stancekit import classify_article as _classify_article
+
+__all__ = [
+    "BUILTIN_TASKS",
+    "Model",
+    "ModelError",
+    "__version__",
+    "builtin",
+    "builtin_path",
+    "classify_article",
+    "load",
+    "train",
+]
+
+#: The shipped models, in the order the CLI applies them when given no ``--model``.
+BUILTIN_TASKS: tuple[str, ...] = ("cooperation", "accusation", "sentiment")
+
+_PACKAGE_MODELS = Path(__file__).resolve().parent / "models"
+
+
+def builtin_path(task: str) -> Path:
+    """The file of the shipped model for ``task``.
+
+    Looked for, as the CLI does, first in ``$STANCEKIT_MODELS`` (when set), then in the
+    models installed with this package.
+
+    Raises ValueError for a task that has no shipped model, ModelError when the file
+    is missing.
+    """
+    if task not in BUILTIN_TASKS:
+        raise ValueError(f"no built-in model for task '{task}' (expected one of: {', '.join(BUILTIN_TASKS)})")
+    directories = []
+    if os.environ.get("STANCEKIT_MODELS"):
+        directories.append(Path(os.environ["STANCEKIT_MODELS"]))
+    directories.append(_PACKAGE_MODELS)
+    for directory in directories:
+        path = directory / f"{task}.json"
+        if path.is_file():
+            return path
+    searched = ", ".join(str(d) for d in directories)
+    raise ModelError(f"the shipped model '{task}.json' was not found in {searched} (reinstall stancekit)")
+
+
+@functools.lru_cache(maxsize=None)
+def _builtin(path: str) -> Model:
+    model = load(path)
+    return model
+
+
+def builtin(task: str) -> Model:
+    """The shipped model for ``task``: ``"cooperation"``, ``"accusation"`` or ``"sentiment"``.
+
+    Loaded once per process and shared (models are immutable).
+
+    Raises ValueError for an unknown task, ModelError when the file is missing or damaged.
+    """
+    return _builtin(str(builtin_path(task)))
+
+
+def classify_article(
+    text: str,
+    models: Model | Iterable[Model] | None = None,
+    *,
+    id: str = "article",
+    explain: int = 0,
+) -> dict:
+    """Split an article into sentences and label each with every model.
+
+    models: a Model or several (their tasks must differ); None for the three shipped
+    models, as ``stancekit predict`` without ``--model``.
+    id: the ``id`` field of the rows. explain: the number of features to list per
+    sentence and task (``--explain N``), 0 for none.
+
+    Returns ``{"sentences": [...], "summary": {...}}``: one dict per sentence with the
+    fields of the CLI's JSON Lines ``sentence`` rows (``sentence`` index, ``start`` /
+    ``end`` byte offsets into the UTF-8 text, ``text``, ``predictions`` as
+    ``{task: {"label": L, "probabilities": {label: p}}}``, ``actors`` for accusations and
+    denials), and the ``article`` row (``n_sentences``, ``counts``, ``tone``, shares,
+    ``top_accusation``, ``top_denial``). Probabilities are rounded to 6 decimals, as in
+    the CLI's output; ``Model.predict_proba`` gives them unrounded.
+
+    Raises ValueError for an empty text or two models with the same task.
+    """
+    if models is None:
+        models = [builtin(task) for task in BUILTIN_TASKS]
+    return _classify_article(text, models, id=id, explain=explain)

@@ -1,0 +1,277 @@
+"""Label Spark DataFrames with stancekit models.
+
+Input: a DataFrame with a string column of sentences (``label_sentences``) or of
+articles (``label_articles``), and models given as shipped task names, model file
+paths, or ``Model`` objects. Output: a DataFrame with, for each model, a label column
+``<task>`` and one probability column ``<task>_p_<label>`` per class, plus an error
+column (null unless the row's text was empty or null; such rows keep null labels and
+probabilities, as the CLI gives them an ``error`` field and goes on).
+
+How the models reach the executors: a model file is shipped once with
+``SparkContext.addFile`` (or read from a path every node sees, ``shared_path=True``); a
+shipped task name is read from the stancekit package installed on each node. Each
+executor Python process loads each model the first time a batch needs it and keeps it
+in a module-level cache, so a model is loaded once per process, never per row or per
+batch. The work runs in ``mapInPandas``: Arrow batches (``spark.sql.execution.arrow.
+maxRecordsPerBatch`` rows, 10,000 by default) go to Rust in one call each, which
+featurizes and scores the batch in parallel with the GIL released.
+
+Every node needs the same stancekit wheel installed (``pip install``, or a packed
+virtual environment in ``spark.archives``); see python/README.md, "On a Spark cluster".
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Sequence, Union
+
+from . import BUILTIN_TASKS, Model, ModelError, _stancekit, builtin, builtin_path, load
+
+if TYPE_CHECKING:  # pyspark and pandas are needed only where this module is used
+    import pandas as pd
+    from pyspark.sql import DataFrame
+
+__all__ = ["label_sentences", "label_articles", "ModelSpec"]
+
+#: What names a model: a shipped task name, a model file path, or a Model.
+ModelSpec = Union[str, "os.PathLike[str]", Model]
+
+#: Executor-side cache: one Model per model reference, per Python process.
+_MODELS: dict[tuple[str, str], Model] = {}
+#: How many times this process loaded each model reference (tests check it stays 1).
+_LOADS: dict[tuple[str, str], int] = {}
+
+
+def _load_on_executor(ref: tuple[str, str]) -> Model:
+    """The model for a reference, loaded on first use in this process."""
+    model = _MODELS.get(ref)
+    if model is None:
+        kind, value = ref
+        if kind == "builtin":
+            model = builtin(value)
+        elif kind == "file":
+            from pyspark import SparkFiles
+
+            model = load(SparkFiles.get(value))
+        else:
+            model = load(value)
+        _MODELS[ref] = model
+        _LOADS[ref] = _LOADS.get(ref, 0) + 1
+    return model
+
+
+def _ship(spark_context, models: ModelSpec | Sequence[ModelSpec], shared_path: bool) -> list[tuple[tuple[str, str], Model]]:
+    """Resolves model specs on the driver: loads each once (for its task and labels)
+    and decides how executors will find it, shipping files with ``addFile``."""
+    if isinstance(models, (str, os.PathLike, Model)):
+        models = [models]
+    resolved = []
+    for spec in models:
+        if isinstance(spec, Model):
+            builtin_task = _builtin_task_of(spec)
+            if builtin_task is not None:
+                resolved.append((("builtin", builtin_task), spec))
+                continue
+            # A model made in this session: write its file once, named by its content,
+            # and ship that.
+            data = spec.to_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            directory = Path(tempfile.gettempdir()) / "stancekit-spark"
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"{spec.task or 'model'}-{digest}.json"
+            if not path.exists():
+                spec.save(path)
+            spark_context.addFile(str(path))
+            resolved.append((("file", path.name), spec))
+        elif isinstance(spec, str) and spec in BUILTIN_TASKS and not Path(spec).exists():
+            resolved.append((("builtin", spec), builtin(spec)))
+        else:
+            path = Path(spec).resolve()
+            model = load(path)
+            if shared_path:
+                resolved.append((("path", str(path)), model))
+            else:
+                spark_context.addFile(str(path))
+                resolved.append((("file", path.name), model))
+    tasks = [m.task for _, m in resolved]
+    duplicates = sorted({t for t in tasks if tasks.count(t) > 1})
+    if duplicates:
+        raise ValueError(f"two models have the task '{duplicates[0]}' (each task names its output columns)")
+    files = [ref[1] for ref, _ in resolved if ref[0] == "file"]
+    if len(set(files)) != len(files):
+        raise ValueError("two model files have the same name (addFile ships files by name; rename one)")
+    if not resolved:
+        raise ValueError("no models given")
+    return resolved
+
+
+def _builtin_task_of(model: Model) -> str | None:
+    """The task of a shipped model object (so executors read their own copy)."""
+    if model.task not in BUILTIN_TASKS:
+        return None
+    try:
+        same = Path(model.origin).resolve() == builtin_path(model.task).resolve()
+    except (OSError, ValueError, ModelError):
+        return None
+    return model.task if same else None
+
+
+def _label_columns(model: Model, prefix: str) -> list[tuple[str, str]]:
+    """(column name, Spark type) of one model's output columns."""
+    task = f"{prefix}{model.task}"
+    return [(task, "string")] + [(f"{task}_p_{label}", "double") for label in model.labels]
+
+
+def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, str]]):
+    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
+
+    types = {"string": StringType(), "double": DoubleType(), "long": LongType()}
+    kept = [f for f in df.schema.fields if f.name not in drop]
+    names = {f.name for f in kept}
+    for name, _ in added:
+        if name in names:
+            raise ValueError(f"column '{name}' is already in the DataFrame (choose another prefix)")
+        names.add(name)
+    return StructType(kept + [StructField(name, types[kind], True) for name, kind in added])
+
+
+def _check_text_column(df: "DataFrame", text_col: str) -> None:
+    from pyspark.sql.types import StringType
+
+    if text_col not in df.columns:
+        raise ValueError(f"no column '{text_col}' (columns found: {', '.join(df.columns)}; choose one with text_col)")
+    if not isinstance(df.schema[text_col].dataType, StringType):
+        raise TypeError(f"column '{text_col}' is {df.schema[text_col].dataType.simpleString()}, not string")
+
+
+def _texts(column: "pd.Series") -> list[str | None]:
+    # Nulls arrive as None or NaN depending on the pandas string dtype.
+    return [t if isinstance(t, str) else None for t in column.tolist()]
+
+
+def _sentence_batches(
+    batches: Iterator["pd.DataFrame"],
+    refs: list[tuple[str, str]],
+    text_col: str,
+    prefix: str,
+    error_col: str,
+    columns: list[str],
+) -> Iterator["pd.DataFrame"]:
+    models = [_load_on_executor(ref) for ref in refs]
+    for batch in batches:
+        errors, results = _stancekit._label_rows(models, _texts(batch[text_col]))
+        out = batch.copy()
+        for model, (labels, probabilities) in zip(models, results):
+            task = f"{prefix}{model.task}"
+            out[task] = labels
+            for j, label in enumerate(model.labels):
+                out[f"{task}_p_{label}"] = probabilities[:, j]
+        out[error_col] = errors
+        yield out[columns]
+
+
+def label_sentences(
+    df: "DataFrame",
+    models: ModelSpec | Sequence[ModelSpec],
+    text_col: str = "text",
+    *,
+    prefix: str = "",
+    error_col: str = "stancekit_error",
+    shared_path: bool = False,
+) -> "DataFrame":
+    """Label each row's text as one unit (a sentence, a headline, a review).
+
+    models: one or several of: a shipped task name (``"cooperation"``), a model file
+    path, or a Model (from ``stancekit.load``, ``builtin`` or ``train``). Files are
+    shipped with ``SparkContext.addFile`` unless ``shared_path=True`` says every node
+    reads the same path (HDFS-mounted, NFS, ...).
+
+    Returns ``df`` with, per model, ``<prefix><task>`` (the label) and
+    ``<prefix><task>_p_<label>`` (each class's probability, as ``Model.predict_proba``),
+    and ``error_col`` (null, or why the row has no labels). Labels and probabilities are
+    those of ``stancekit predict --input-format lines`` on the same texts.
+    """
+    _check_text_column(df, text_col)
+    resolved = _ship(df.sparkSession.sparkContext, models, shared_path)
+    added = [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
+    schema = _output_schema(df, [], added)
+    run = functools.partial(
+        _sentence_batches,
+        refs=[ref for ref, _ in resolved],
+        text_col=text_col,
+        prefix=prefix,
+        error_col=error_col,
+        columns=schema.fieldNames(),
+    )
+    return df.mapInPandas(run, schema)
+
+
+def _article_batches(
+    batches: Iterator["pd.DataFrame"],
+    refs: list[tuple[str, str]],
+    text_col: str,
+    prefix: str,
+    error_col: str,
+    columns: list[str],
+) -> Iterator["pd.DataFrame"]:
+    import pandas as pd
+
+    models = [_load_on_executor(ref) for ref in refs]
+    for batch in batches:
+        result = _stancekit._label_articles(models, _texts(batch[text_col]))
+        out = batch.drop(columns=[text_col]).iloc[result["row"]].reset_index(drop=True)
+        out[f"{prefix}sentence"] = pd.array(result["sentence"], dtype="Int64")
+        out[f"{prefix}start"] = pd.array(result["start"], dtype="Int64")
+        out[f"{prefix}end"] = pd.array(result["end"], dtype="Int64")
+        out[text_col] = result["text"]
+        for model, (labels, probabilities) in zip(models, result["predictions"]):
+            task = f"{prefix}{model.task}"
+            out[task] = labels
+            for j, label in enumerate(model.labels):
+                out[f"{task}_p_{label}"] = probabilities[:, j]
+        out[error_col] = result["error"]
+        yield out[columns]
+
+
+def label_articles(
+    df: "DataFrame",
+    models: ModelSpec | Sequence[ModelSpec],
+    text_col: str = "text",
+    *,
+    prefix: str = "",
+    error_col: str = "stancekit_error",
+    shared_path: bool = False,
+) -> "DataFrame":
+    """Split each row's text (an article) into sentences and label each sentence.
+
+    Returns one row per sentence: the article's other columns (an id, a date, ...),
+    ``<prefix>sentence`` (0-based index in the article), ``<prefix>start`` and
+    ``<prefix>end`` (UTF-8 byte offsets into the article, as the CLI's JSON Lines),
+    ``text_col`` now holding the sentence, and the label, probability and error columns
+    of ``label_sentences``. An empty or null article gives one row with its error.
+    Models and shipping as in ``label_sentences``.
+    """
+    _check_text_column(df, text_col)
+    resolved = _ship(df.sparkSession.sparkContext, models, shared_path)
+    added = [(f"{prefix}sentence", "long"), (f"{prefix}start", "long"), (f"{prefix}end", "long"), (text_col, "string")]
+    added += [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
+    schema = _output_schema(df, [text_col], added)
+    run = functools.partial(
+        _article_batches,
+        refs=[ref for ref, _ in resolved],
+        text_col=text_col,
+        prefix=prefix,
+        error_col=error_col,
+        columns=schema.fieldNames(),
+    )
+    return df.mapInPandas(run, schema)
+
+
+def loads_in_this_process() -> dict[tuple[str, str], int]:
+    """How many times this Python process loaded each model reference (for tests and
+    for checking a deployment: every count should be 1)."""
+    return dict(_LOADS)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Measures what each lever adds on the dev split of our real news labels: macro-F1 per
+# task for the keyword rule and for models trained with one lever changed at a time.
+# Prints a Markdown table (models/README.md quotes it). Usage: scripts/measure-levers.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+stancekit=target/release/stancekit
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$stancekit" corpus --spans datasets/news/*.csv --split train --out "$tmp/train.csv" 2>/dev/null
+"$stancekit" corpus --spans datasets/news/*.csv --split dev --out "$tmp/dev.csv" 2>/dev/null
+written=(datasets/written/diplomacy.csv datasets/written/business.csv datasets/written/domestic.csv)
+f1() { "$stancekit" eval --format json "$@" | head -1 | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["macro_f1"])'; }
+row() {
+  local name=$1; shift
+  local line="| $name |"
+  for task in cooperation accusation sentiment; do
+    "$stancekit" train --quiet --task "$task" --label-column "$task" --out "$tmp/m.json" "$@"
+    line="$line $(f1 --model "$tmp/m.json" --data "$tmp/dev.csv" --label-column "$task") |"
+  done
+  echo "$line"
+}
+echo "| setting (dev macro-F1) | cooperation | accusation | sentiment |"
+echo "| --- | --- | --- | --- |"
+line="| keyword rule (lexicon only, no training) |"
+for task in cooperation accusation sentiment; do
+  line="$line $(f1 --keyword-rule --lexicon datasets/lexicons --data "$tmp/dev.csv" --label-column "$task") |"
+done
+echo "$line"
+shipped=(--lexicon datasets/lexicons --class-weight balanced --c 8)
+row "written sentences only, n-grams only" --data "${written[@]}" --class-weight balanced --c 8
+row "written sentences only, + lexicon cues" --data "${written[@]}" "${shipped[@]}"
+row "real news train only, n-grams only" --data "$tmp/train.csv" --class-weight balanced --c 8
+row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${shipped[@]}"
+row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" --class-weight balanced --c 8
+row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8
+row "real + written, + cues + cue n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}" --cue-ngrams
+row "**shipped**: real + written, + cues, balanced, C 8" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"
