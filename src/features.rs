@@ -161,7 +161,6 @@ pub struct Featurizer {
 
 /// What a text yields before weighting: its n-grams and its cue-category sums.
 struct Analysis {
-    grams: Vec<String>,
     cue_plain: Vec<f32>,
     cue_negated: Vec<f32>,
 }
@@ -227,10 +226,14 @@ impl Featurizer {
     }
 
     fn ngrams(&self, text: &str) -> Vec<String> {
-        self.analyze(text, false).grams
+        let mut grams = Vec::new();
+        self.analyze(text, false, &mut |g| grams.push(g.to_string()));
+        grams
     }
 
-    fn analyze(&self, text: &str, with_cues: bool) -> Analysis {
+    /// Tokenizes `text`, hands every n-gram (as a borrowed string, built in one reused
+    /// buffer) to `on_gram`, and returns the cue sums when `with_cues`.
+    fn analyze(&self, text: &str, with_cues: bool, on_gram: &mut dyn FnMut(&str)) -> Analysis {
         let tokens = tokenize(text);
         let mut words: Vec<&str> = Vec::with_capacity(tokens.len());
         let mut boundary_after: Vec<bool> = Vec::with_capacity(tokens.len());
@@ -248,15 +251,32 @@ impl Featurizer {
             }
         }
         let negated = self.matcher.negation_scope(&words, &boundary_after);
-        let marked: Vec<String> = words
-            .iter()
-            .zip(&negated)
-            .map(|(w, &n)| if n && self.params.negation { format!("{NEGATED_PREFIX}{w}") } else { (*w).to_string() })
-            .collect();
-        let mut grams = Vec::with_capacity(marked.len() * (self.params.ngram_max - self.params.ngram_min + 1));
+        // Negated words get their prefix in one arena string; others are borrowed.
+        let mut arena = String::new();
+        let mut spans: Vec<(bool, usize, usize)> = Vec::with_capacity(words.len());
+        for (w, &n) in words.iter().zip(&negated) {
+            if n && self.params.negation {
+                let start = arena.len();
+                arena.push_str(NEGATED_PREFIX);
+                arena.push_str(w);
+                spans.push((true, start, arena.len()));
+            } else {
+                spans.push((false, 0, 0));
+            }
+        }
+        let marked: Vec<&str> =
+            words.iter().zip(&spans).map(|(w, &(own, a, b))| if own { &arena[a..b] } else { *w }).collect();
+        let mut buffer = String::with_capacity(64);
         for n in self.params.ngram_min..=self.params.ngram_max {
             for window in marked.windows(n) {
-                grams.push(window.join(" "));
+                buffer.clear();
+                for (k, w) in window.iter().enumerate() {
+                    if k > 0 {
+                        buffer.push(' ');
+                    }
+                    buffer.push_str(w);
+                }
+                on_gram(&buffer);
             }
         }
         let mut cue_plain = vec![0.0f32; self.categories.len()];
@@ -265,12 +285,14 @@ impl Featurizer {
             let matches = self.matcher.find(lexicon, &words, &negated);
             if self.params.cue_ngrams {
                 let first_boundary = boundary_after.iter().position(|&b| b).unwrap_or(words.len());
+                let mut grams = Vec::new();
                 for m in &matches {
                     let Some(cue) = lexicon.cues.get(m.cue) else {
                         continue;
                     };
                     push_cue_grams(&mut grams, &marked, m, &cue.category, first_boundary, &self.matcher);
                 }
+                grams.iter().for_each(|g| on_gram(g));
             }
             if with_cues {
                 let category_index: HashMap<&str, usize> =
@@ -294,19 +316,23 @@ impl Featurizer {
                 }
             }
         }
-        Analysis { grams, cue_plain, cue_negated }
+        Analysis { cue_plain, cue_negated }
     }
 
     /// Per-category cue sums of one text (negated cues counted for the opposite
     /// category), in [`Featurizer::categories`] order.
     pub fn cue_sums(&self, text: &str) -> Vec<f32> {
-        self.analyze(text, true).cue_plain
+        self.analyze(text, true, &mut |_| {}).cue_plain
     }
 
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
-        let analysis = self.analyze(text, true);
-        let mut counts: Vec<u32> = analysis.grams.iter().filter_map(|g| self.index.get(g.as_str()).copied()).collect();
+        let mut counts: Vec<u32> = Vec::with_capacity(text.len() / 3);
+        let analysis = self.analyze(text, true, &mut |g| {
+            if let Some(&col) = self.index.get(g) {
+                counts.push(col);
+            }
+        });
         counts.sort_unstable();
         let mut indices = Vec::with_capacity(counts.len() + 2 * self.categories.len());
         let mut values = Vec::with_capacity(indices.capacity());
@@ -360,7 +386,7 @@ const REPORTING_WINDOW: usize = 4;
 /// The class-based n-grams of one cue match (see [`FeatureParams::cue_ngrams`]).
 fn push_cue_grams(
     grams: &mut Vec<String>,
-    marked: &[String],
+    marked: &[&str],
     m: &CueMatch,
     category: &str,
     first_boundary: usize,

@@ -261,6 +261,10 @@ struct PredictCommand {
     /// and add an article summary row.
     #[arg(long)]
     articles: bool,
+    /// Documents labelled together in parallel (default: 4096 for files; 1 for
+    /// standard input, so each line is answered before the next is read).
+    #[arg(long)]
+    batch_size: Option<usize>,
     /// Print only the article summary rows, not the sentences.
     #[arg(long)]
     summary_only: bool,
@@ -551,6 +555,44 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     Ok(Predictor::new(models))
 }
 
+/// Writes the output rows of one input document; returns whether it failed to read.
+fn render_document(
+    out: &mut Vec<u8>,
+    predictor: &Predictor,
+    tasks: &[(String, Vec<String>)],
+    command: &PredictCommand,
+    source: &str,
+    document: &stancekit::input::Document,
+) -> io::Result<bool> {
+    let origin = RowOrigin { source, id: &document.id, line: document.line };
+    let text = match &document.text {
+        Ok(text) if text.trim().is_empty() => {
+            let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+            Err(stancekit::error::Error::EmptyText { location }.to_string())
+        }
+        Ok(text) => Ok(text),
+        Err(error) => Err(error.to_string()),
+    };
+    match text {
+        Err(message) => {
+            report::write_prediction_error(out, command.format, origin, &message, tasks.len())?;
+            return Ok(true);
+        }
+        Ok(text) if document.is_article => {
+            let sentences = predictor.predict_article(text);
+            if !command.summary_only {
+                for sentence in &sentences {
+                    report::write_prediction(out, command.format, origin, sentence)?;
+                }
+            }
+            let summary = summarize(&sentences, tasks);
+            report::write_article(out, command.format, origin, &summary, &sentences)?;
+        }
+        Ok(text) => report::write_prediction(out, command.format, origin, &predictor.predict_row(text))?,
+    }
+    Ok(false)
+}
+
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
     let tasks: Vec<(String, Vec<String>)> =
@@ -558,8 +600,8 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let task_names: Vec<String> = tasks.iter().map(|t| t.0.clone()).collect();
     let options = ReadOptions {
         format: command.input_format,
-        text_column: command.text_column,
-        id_column: command.id_column,
+        text_column: command.text_column.clone(),
+        id_column: command.id_column.clone(),
         lossy: command.lossy,
         articles: command.articles,
     };
@@ -572,44 +614,34 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     }
     let mut n_failed = 0usize;
     let mut n_rows = 0usize;
+    let render = |source: &str, document: &stancekit::input::Document| -> (Vec<u8>, bool) {
+        let mut buffer = Vec::with_capacity(256);
+        let failed = render_document(&mut buffer, &predictor, &tasks, &command, source, document).unwrap_or(true);
+        (buffer, failed)
+    };
     for input in expand_inputs(&command.inputs)? {
         let source = input.display().to_string();
-        let documents = read_documents(&input, &options)?;
-        // Lines from a pipe are answered as they come, so a pipe stage (Spark's
-        // RDD.pipe) never waits on a buffer.
-        let flush_each = input.as_os_str() == "-";
-        for document in documents {
-            n_rows += 1;
-            let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
-            let text = match &document.text {
-                Ok(text) if text.trim().is_empty() => {
-                    let location =
-                        stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
-                    Err(stancekit::error::Error::EmptyText { location }.to_string())
-                }
-                Ok(text) => Ok(text),
-                Err(error) => Err(error.to_string()),
-            };
-            match text {
-                Err(message) => {
-                    n_failed += 1;
-                    report::write_prediction_error(&mut out, command.format, origin, &message, task_names.len())?;
-                }
-                Ok(text) if document.is_article => {
-                    let sentences = predictor.predict_article(text);
-                    if !command.summary_only {
-                        for sentence in &sentences {
-                            report::write_prediction(&mut out, command.format, origin, sentence)?;
-                        }
-                    }
-                    let summary = summarize(&sentences, &tasks);
-                    report::write_article(&mut out, command.format, origin, &summary, &sentences)?;
-                }
-                Ok(text) => {
-                    report::write_prediction(&mut out, command.format, origin, &predictor.predict_row(text))?;
-                }
+        let mut documents = read_documents(&input, &options)?;
+        // Standard input is answered line by line, so an interactive pipe stage never
+        // waits on a batch; files are labelled in parallel batches, written in order.
+        let batch_size = if input.as_os_str() == "-" { command.batch_size.unwrap_or(1) } else { command.batch_size.unwrap_or(4096) }.max(1);
+        loop {
+            let batch: Vec<stancekit::input::Document> = documents.by_ref().take(batch_size).collect();
+            if batch.is_empty() {
+                break;
             }
-            if flush_each {
+            n_rows += batch.len();
+            let rendered: Vec<(Vec<u8>, bool)> = if batch.len() == 1 {
+                batch.iter().map(|d| render(&source, d)).collect()
+            } else {
+                use rayon::prelude::*;
+                batch.par_iter().map(|d| render(&source, d)).collect()
+            };
+            for (bytes, failed) in rendered {
+                n_failed += usize::from(failed);
+                out.write_all(&bytes)?;
+            }
+            if batch_size == 1 {
                 out.flush()?;
             }
         }

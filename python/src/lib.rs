@@ -408,7 +408,8 @@ fn classify_article<'py>(
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =
             predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
-        let origin = RowOrigin { source: PYTHON_SOURCE, id: &id_owned, line: None };
+        // An article starts on line 1, as a text file given to the CLI does.
+        let origin = RowOrigin { source: PYTHON_SOURCE, id: &id_owned, line: Some(1) };
         let predictions = predictor.predict_article(&text);
         let rows = predictions.iter().map(|p| sentence_value(p, origin)).collect::<PyResult<Vec<_>>>()?;
         let mut line = Vec::new();

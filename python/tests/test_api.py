@@ -1,0 +1,309 @@
+"""The Python API against the CLI on the same inputs: identical labels, probabilities
+within 1e-6, the same article rows and summary, the same error messages."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import MODELS, REPO, assert_same_predictions, cli_error, cli_predictions, run_cli, write_jsonl
+
+import stancekit
+
+ARTICLE = REPO / "datasets" / "samples" / "article.txt"
+N_SENTENCES = 2000
+
+
+@pytest.fixture(scope="module")
+def sentences(mr_rows) -> list[str]:
+    return [r["text"] for r in mr_rows[:N_SENTENCES]]
+
+
+@pytest.mark.parametrize("task", stancekit.BUILTIN_TASKS)
+def test_builtin_models_predict_as_the_cli(cli, tmp_path, sentences, task):
+    model = stancekit.builtin(task)
+    assert model.task == task
+    rows = cli_predictions(cli, [MODELS / f"{task}.json"], write_jsonl(tmp_path / "in.jsonl", sentences))
+    proba = model.predict_proba(sentences)
+    assert proba.shape == (len(sentences), len(model.labels))
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    assert_same_predictions(rows, task, model.labels, model.predict(sentences), proba)
+
+
+def test_builtin_loads_once_and_is_the_shipped_file():
+    assert stancekit.builtin("cooperation") is stancekit.builtin("cooperation")
+    shipped = (MODELS / "sentiment.json").read_bytes()
+    assert stancekit.builtin_path("sentiment").read_bytes() == shipped
+    assert stancekit.load(MODELS / "sentiment.json").labels == stancekit.builtin("sentiment").labels
+
+
+def test_predict_accepts_any_iterable_of_str(sentences):
+    import pandas as pd
+
+    model = stancekit.builtin("sentiment")
+    expected = model.predict(sentences[:50])
+    assert model.predict(tuple(sentences[:50])) == expected
+    assert model.predict(pd.Series(sentences[:50])) == expected
+    assert model.predict(np.array(sentences[:50], dtype=object)) == expected
+    assert model.predict(t for t in sentences[:50]) == expected
+    assert model.predict([]) == []
+    assert model.predict_proba([]).shape == (0, 3)
+
+
+def test_classify_article_gives_the_cli_rows(cli):
+    rows = cli_predictions(cli, [], ARTICLE)
+    cli_sentences = [r for r in rows if r["type"] == "sentence"]
+    (cli_summary,) = [r for r in rows if r["type"] == "article"]
+    result = stancekit.classify_article(ARTICLE.read_text(encoding="utf-8"))
+    assert len(result["sentences"]) == len(cli_sentences) > 3
+
+    def without_origin(row):
+        return {k: v for k, v in row.items() if k not in ("source", "id")}
+
+    for ours, theirs in zip(result["sentences"], cli_sentences):
+        assert without_origin(ours) == without_origin(theirs)
+    assert without_origin(result["summary"]) == without_origin(cli_summary)
+    assert result["summary"]["n_sentences"] == len(cli_sentences)
+
+
+def test_classify_article_with_chosen_models_and_explanations(cli):
+    model = stancekit.builtin("accusation")
+    rows = cli_predictions(cli, [MODELS / "accusation.json"], ARTICLE, "--explain", "3")
+    result = stancekit.classify_article(ARTICLE.read_text(encoding="utf-8"), [model], explain=3)
+    for ours, theirs in zip(result["sentences"], [r for r in rows if r["type"] == "sentence"]):
+        assert ours["predictions"] == theirs["predictions"]
+        assert len(ours["predictions"]["accusation"]["explanation"]) <= 3
+
+
+def test_explain_matches_the_cli(cli, tmp_path, sentences):
+    model = stancekit.builtin("cooperation")
+    texts = sentences[:20]
+    rows = cli_predictions(cli, [MODELS / "cooperation.json"], write_jsonl(tmp_path / "in.jsonl", texts), "--explain", "4")
+    for text, row in zip(texts, rows):
+        assert model.explain(text, top=4) == row["predictions"]["cooperation"]
+
+
+def test_concurrent_threads_give_the_same_results(sentences):
+    model = stancekit.builtin("sentiment")
+    expected = model.predict_proba(sentences)
+    results: list = [None] * 4
+
+    def work(i):
+        results[i] = model.predict_proba(sentences)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(r, expected)
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def test_empty_text_is_a_value_error():
+    model = stancekit.builtin("sentiment")
+    with pytest.raises(ValueError, match=r"^texts\[1\]: empty text$"):
+        model.predict(["fine", "  "])
+    with pytest.raises(ValueError, match=r"^texts\[0\]: empty text$"):
+        model.predict_proba([None])
+    with pytest.raises(ValueError, match="empty text"):
+        model.explain("")
+    with pytest.raises(ValueError, match="empty text"):
+        stancekit.classify_article("\n\n")
+
+
+def test_wrong_types_are_type_errors():
+    model = stancekit.builtin("sentiment")
+    with pytest.raises(TypeError, match="not a single str"):
+        model.predict("a whole sentence")
+    with pytest.raises(TypeError, match=r"texts\[1\] is a int, not a str"):
+        model.predict(["fine", 3])
+    with pytest.raises(TypeError):
+        stancekit.classify_article("Some text.", ["not a model"])
+
+
+def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
+    missing = tmp_path / "missing.json"
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(missing)
+    assert str(error.value) == f"{missing}: No such file or directory (os error 2)"
+    # The CLI prints this message, then (anyhow's `{:#}` walking the error's source)
+    # the OS error a second time.
+    assert cli_error(cli, "predict", "--model", missing, ARTICLE).startswith(str(error.value))
+
+    damaged = tmp_path / "damaged.json"
+    data = (MODELS / "sentiment.json").read_bytes()
+    damaged.write_bytes(data[: len(data) // 2])
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(damaged)
+    assert "not JSON" in str(error.value)
+    assert str(error.value) == cli_error(cli, "predict", "--model", damaged, ARTICLE)
+
+    newer = tmp_path / "newer.json"
+    newer.write_bytes(data.replace(b'"version":1', b'"version":99', 1))
+    with pytest.raises(stancekit.ModelError, match="model format version 99 is not supported") as error:
+        stancekit.load(newer)
+    assert str(error.value) == cli_error(cli, "predict", "--model", newer, ARTICLE)
+
+    with pytest.raises(stancekit.ModelError, match="checksum mismatch"):
+        stancekit.Model.from_bytes(data.replace(b'"task":"sentiment"', b'"task":"sentimenx"', 1))
+
+
+def test_builtin_unknown_task_is_a_value_error():
+    with pytest.raises(ValueError, match="no built-in model for task 'nope'"):
+        stancekit.builtin("nope")
+
+
+def test_two_models_with_one_task_are_refused():
+    model = stancekit.builtin("sentiment")
+    with pytest.raises(ValueError, match="two models have the task 'sentiment'"):
+        stancekit.classify_article("A sentence.", [model, model])
+
+
+@pytest.mark.parametrize(
+    "options, flags",
+    [
+        ({"ngram_min": 3, "ngram_max": 2}, ["--ngram-min", "3", "--ngram-max", "2"]),
+        ({"ngram_max": 5}, ["--ngram-max", "5"]),
+        ({"min_df": 0}, ["--min-df", "0"]),
+        ({"c": 0.0}, ["--c", "0"]),
+        ({"max_iterations": 0}, ["--max-iterations", "0"]),
+        ({"cue_scale": -1.0}, ["--cue-scale=-1"]),
+    ],
+)
+def test_bad_training_options_have_the_cli_messages(cli, mr_csv, tmp_path, options, flags):
+    with pytest.raises(ValueError) as error:
+        stancekit.train(["good film", "bad film"], ["pos", "neg"], **options)
+    assert str(error.value) == cli_error(cli, "train", "--data", mr_csv, "--out", tmp_path / "m.json", *flags)
+
+
+def test_bad_training_data_is_a_value_error():
+    with pytest.raises(ValueError, match=r"only one class \('x'\) in the labels; at least 2 are needed"):
+        stancekit.train(["a", "b"], ["x", "x"])
+    with pytest.raises(ValueError, match="no rows to train on"):
+        stancekit.train([], [])
+    with pytest.raises(ValueError, match="texts has 2 items but labels has 1"):
+        stancekit.train(["a", "b"], ["x"])
+    with pytest.raises(ValueError, match=r"^texts\[1\]: empty text$"):
+        stancekit.train(["a", ""], ["x", "y"])
+    with pytest.raises(ValueError, match=r"labels\[0\]: unknown label ' x'"):
+        stancekit.train(["a", "b"], [" x", "y"])
+    with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
+        stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
+    with pytest.raises(ValueError, match="sample_weight has 1 values for 2 texts"):
+        stancekit.train(["a", "b"], ["x", "y"], sample_weight=[1.0])
+    with pytest.raises(FileNotFoundError, match="reading lexicon"):
+        stancekit.train(["a", "b"], ["x", "y"], lexicon="/nonexistent/lexicon")
+
+
+# --- pickling and worker processes ----------------------------------------------------
+
+
+def test_pickle_round_trip_predicts_the_same(sentences):
+    model = stancekit.builtin("accusation")
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.task == model.task and copy.labels == model.labels
+    np.testing.assert_array_equal(copy.predict_proba(sentences), model.predict_proba(sentences))
+    assert copy.to_bytes() == model.to_bytes()
+
+
+def _predict_in_worker(args):
+    model, texts = args
+    return model.predict(texts), model.predict_proba(texts)
+
+
+def _load_and_predict_in_worker(args):
+    path, texts = args
+    model = stancekit.load(path)
+    return model.predict(texts), model.predict_proba(texts)
+
+
+def test_models_travel_to_worker_processes(sentences, tmp_path):
+    import multiprocessing
+
+    model = stancekit.builtin("cooperation")
+    trained = stancekit.train(sentences[:400], ["a" if i % 2 else "b" for i in range(400)], task="toy")
+    trained.save(tmp_path / "toy.json")
+    chunks = [sentences[i : i + 250] for i in range(0, 1000, 250)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        pickled = pool.map(_predict_in_worker, [(model, c) for c in chunks] + [(trained, c) for c in chunks])
+        reloaded = pool.map(_load_and_predict_in_worker, [(tmp_path / "toy.json", c) for c in chunks])
+    for (labels, proba), chunk in zip(pickled[:4], chunks):
+        assert labels == model.predict(chunk)
+        np.testing.assert_array_equal(proba, model.predict_proba(chunk))
+    for (labels, proba), (labels2, proba2), chunk in zip(pickled[4:], reloaded, chunks):
+        assert labels == labels2 == trained.predict(chunk)
+        np.testing.assert_array_equal(proba, trained.predict_proba(chunk))
+        np.testing.assert_array_equal(proba2, proba)
+
+
+# --- training: Python and CLI make the same model -----------------------------------
+
+
+def _fitted_parts(path: Path) -> dict:
+    """What decides predictions: everything but provenance, metrics and checksum."""
+    model = json.loads(path.read_text())
+    return {k: model[k] for k in ("format", "version", "task", "labels", "featurizer", "trainer", "classifier")}
+
+
+@pytest.mark.parametrize(
+    "options, flags",
+    [
+        ({}, []),
+        (
+            {"ngram_max": 3, "min_df": 1, "c": 1.5, "class_weight": "balanced", "sublinear_tf": False, "max_iterations": 50},
+            ["--ngram-max", "3", "--min-df", "1", "--c", "1.5", "--class-weight", "balanced", "--no-sublinear-tf", "--max-iterations", "50"],
+        ),
+        (
+            {"weighting": "binary", "negation": False, "max_features": 5000, "lexicon": str(REPO / "datasets" / "lexicons"), "cue_ngrams": True, "cue_scale": 2.0, "tolerance": 1e-4},
+            ["--weighting", "binary", "--no-negation", "--max-features", "5000", "--lexicon", str(REPO / "datasets" / "lexicons"), "--cue-ngrams", "--cue-scale", "2", "--tolerance", "1e-4"],
+        ),
+    ],
+    ids=["defaults", "trainer-options", "feature-options"],
+)
+def test_python_and_cli_train_the_same_model(cli, mr_csv, mr_rows, tmp_path, options, flags):
+    texts = [r["text"] for r in mr_rows]
+    labels = [r["label"] for r in mr_rows]
+    model = stancekit.train(texts, labels, **options)
+    assert model.task == "label" and model.labels == ["negative", "positive"]
+    ours = tmp_path / "python.json"
+    model.save(ours)
+    theirs = tmp_path / "cli.json"
+    run_cli(cli, "train", "--data", mr_csv, "--out", theirs, "--quiet", *flags)
+    assert _fitted_parts(ours) == _fitted_parts(theirs)
+
+    # From Python to the CLI and back: the same labels and probabilities either way.
+    sample = texts[::10]
+    inputs = write_jsonl(tmp_path / "in.jsonl", sample)
+    from_cli = stancekit.load(theirs)
+    proba = model.predict_proba(sample)
+    np.testing.assert_array_equal(from_cli.predict_proba(sample), proba)
+    assert_same_predictions(cli_predictions(cli, [ours], inputs), "label", model.labels, model.predict(sample), proba)
+
+
+def test_save_writes_the_model_bytes(tmp_path):
+    model = stancekit.train(["good fun", "fun good", "bad dull", "dull bad"], ["pos", "pos", "neg", "neg"], min_df=1, task="toy")
+    path = tmp_path / "toy.json"
+    model.save(path)
+    assert path.read_bytes() == model.to_bytes()
+    again = stancekit.load(path)
+    assert again.to_bytes() == model.to_bytes()
+    assert again.predict(["good", "dull"]) == ["pos", "neg"]
+    with pytest.raises(stancekit.ModelError):
+        model.save(tmp_path / "no" / "such" / "dir" / "toy.json")
+
+
+def test_docstrings_reach_help():
+    assert "probabilities" in stancekit.Model.predict_proba.__doc__
+    assert "ModelError" in stancekit.load.__doc__
+    assert "the same options and defaults" in stancekit.train.__doc__
+    assert "sentences" in stancekit.classify_article.__doc__
