@@ -1,0 +1,173 @@
+"""stancekit.spark on pyspark local[2]: labels and probabilities equal the CLI's on the
+same input, row for row; each executor process loads a model once; the CLI works as
+an RDD.pipe stage."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import MODELS, SHARED, cli_predictions, write_jsonl
+
+import stancekit
+import stancekit.spark as sks
+
+N_SENTENCES = 4000
+N_ARTICLES = 40
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by python/ci.sh")
+    from pyspark.sql import SparkSession
+
+    # Executors run this interpreter (the one with stancekit installed).
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("stancekit-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "500")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    assert pyspark.__version__
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def sentences(mr_rows) -> list[str]:
+    return [r["text"] for r in mr_rows[:N_SENTENCES]]
+
+
+def _frame(spark, texts: list[str], partitions: int):
+    import pandas as pd
+
+    pdf = pd.DataFrame({"id": np.arange(len(texts), dtype=np.int64), "text": texts})
+    return spark.createDataFrame(pdf).repartition(partitions)
+
+
+def test_label_sentences_equals_the_cli_row_for_row(spark, cli, tmp_path, sentences, mr_rows):
+    # Three ways to name a model: a shipped task, a file shipped with addFile, and a
+    # model trained in this process.
+    trained = stancekit.train([r["text"] for r in mr_rows[N_SENTENCES:]], [r["label"] for r in mr_rows[N_SENTENCES:]], task="mr")
+    trained_path = tmp_path / "mr.json"
+    trained.save(trained_path)
+    models = ["sentiment", str(MODELS / "cooperation.json"), trained]
+    out = sks.label_sentences(_frame(spark, sentences, 8), models).orderBy("id").toPandas()
+    assert list(out["id"]) == list(range(len(sentences)))
+    assert list(out["text"]) == sentences
+    assert out["stancekit_error"].isna().all()
+
+    rows = cli_predictions(
+        cli,
+        [MODELS / "sentiment.json", MODELS / "cooperation.json", trained_path],
+        write_jsonl(tmp_path / "in.jsonl", sentences),
+    )
+    assert [r["id"] for r in rows] == [str(i) for i in range(len(sentences))]
+    for model in [stancekit.builtin("sentiment"), stancekit.builtin("cooperation"), trained]:
+        task = model.task
+        assert list(out[task]) == [r["predictions"][task]["label"] for r in rows]
+        for label in model.labels:
+            theirs = np.array([r["predictions"][task]["probabilities"][label] for r in rows])
+            assert np.abs(out[f"{task}_p_{label}"].to_numpy() - theirs).max() <= 1e-6
+        # And exactly the in-process Python numbers.
+        np.testing.assert_array_equal(
+            out[[f"{task}_p_{label}" for label in model.labels]].to_numpy(), model.predict_proba(sentences)
+        )
+
+
+def test_each_executor_process_loads_a_model_once(spark, sentences):
+    """Many partitions over two Python workers: each worker process loads the model the
+    first time and reuses it for every later batch and partition."""
+    resolved = sks._ship(spark.sparkContext, [str(MODELS / "accusation.json")], shared_path=False)
+    refs = [ref for ref, _ in resolved]
+    frame = _frame(spark, sentences, 16)
+    columns = sks.label_sentences(frame, [str(MODELS / "accusation.json")]).columns
+
+    def run(batches):
+        for out in sks._sentence_batches(
+            batches, refs=refs, text_col="text", prefix="", error_col="stancekit_error", columns=columns
+        ):
+            out["pid"] = os.getpid()
+            out["loads"] = json.dumps(list(sks.loads_in_this_process().values()))
+            yield out[["id", "text", "pid", "loads"]]
+
+    schema = "id long, text string, pid long, loads string"
+    seen = frame.mapInPandas(run, schema).select("pid", "loads").distinct().collect()
+    assert 1 <= len({r.pid for r in seen}) <= 2  # local[2]: at most two worker processes
+    assert {r.loads for r in seen} == {"[1]"}
+
+
+def test_empty_and_null_rows_get_an_error_not_a_failure(spark):
+    import pandas as pd
+
+    pdf = pd.DataFrame({"id": [0, 1, 2, 3], "text": ["A fine day.", "   ", None, "Talks failed."]})
+    out = sks.label_sentences(spark.createDataFrame(pdf), "sentiment").orderBy("id").toPandas()
+    assert list(out["stancekit_error"].fillna("")) == ["", "empty text", "empty text", ""]
+    assert out["sentiment"].isna().tolist() == [False, True, True, False]
+    assert out["sentiment_p_positive"].isna().tolist() == [False, True, True, False]
+
+
+def test_bad_arguments_are_refused_on_the_driver(spark):
+    import pandas as pd
+
+    frame = spark.createDataFrame(pd.DataFrame({"id": [0], "body": ["Some text."]}))
+    with pytest.raises(ValueError, match="no column 'text'"):
+        sks.label_sentences(frame, "sentiment")
+    with pytest.raises(TypeError, match="column 'id' is bigint, not string"):
+        sks.label_sentences(frame, "sentiment", text_col="id")
+    with pytest.raises(ValueError, match="column 'sentiment' is already in the DataFrame"):
+        sks.label_sentences(frame.withColumnRenamed("id", "sentiment"), "sentiment", text_col="body")
+    with pytest.raises(stancekit.ModelError):
+        sks.label_sentences(frame, "/nonexistent/model.json", text_col="body")
+
+
+def test_label_articles_equals_the_cli_row_for_row(spark, cli, tmp_path):
+    import pandas as pd
+
+    path = SHARED / "datasets" / "bbc_news" / "bbc_news.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        articles = [r["text"] for _, r in zip(range(N_ARTICLES), csv.DictReader(f))]
+    pdf = pd.DataFrame({"doc": [f"d{i}" for i in range(len(articles))], "text": articles})
+    out = (
+        sks.label_articles(spark.createDataFrame(pdf).repartition(3), ["cooperation", "accusation"])
+        .orderBy("doc", "sentence")
+        .toPandas()
+    )
+    rows = cli_predictions(
+        cli,
+        [MODELS / "cooperation.json", MODELS / "accusation.json"],
+        write_jsonl(tmp_path / "articles.jsonl", articles),
+        "--articles",
+    )
+    rows = [r for r in rows if r["type"] == "sentence"]
+    rows.sort(key=lambda r: (f"d{r['id']}", r["sentence"]))
+    assert len(out) == len(rows) > N_ARTICLES
+    assert list(out["doc"]) == [f"d{r['id']}" for r in rows]
+    for column, key in [("sentence", "sentence"), ("start", "start"), ("end", "end"), ("text", "text")]:
+        assert list(out[column]) == [r[key] for r in rows]
+    for task in ["cooperation", "accusation"]:
+        assert list(out[task]) == [r["predictions"][task]["label"] for r in rows]
+        for label in stancekit.builtin(task).labels:
+            theirs = np.array([r["predictions"][task]["probabilities"][label] for r in rows])
+            assert np.abs(out[f"{task}_p_{label}"].to_numpy() - theirs).max() <= 1e-6
+
+
+def test_the_cli_is_an_rdd_pipe_stage(spark, cli, sentences):
+    """`stancekit predict --format json -` answers one line per input line, in order."""
+    texts = sentences[:1000]
+    command = f"{cli} predict --model {MODELS / 'sentiment.json'} --format json -"
+    lines = spark.sparkContext.parallelize(texts, 4).pipe(command).collect()
+    assert len(lines) == len(texts)
+    rows = [json.loads(line) for line in lines]
+    assert [r["text"] for r in rows] == texts
+    assert [r["predictions"]["sentiment"]["label"] for r in rows] == stancekit.builtin("sentiment").predict(texts)
