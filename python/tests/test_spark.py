@@ -98,13 +98,16 @@ def test_each_executor_process_loads_a_model_once(spark, sentences):
             batches, refs=refs, text_col="text", prefix="", error_col="stancekit_error", columns=columns
         ):
             out["pid"] = os.getpid()
-            out["loads"] = json.dumps(list(sks.loads_in_this_process().values()))
+            out["loads"] = json.dumps({"/".join(ref): n for ref, n in sks.loads_in_this_process().items()})
             yield out[["id", "text", "pid", "loads"]]
 
     schema = "id long, text string, pid long, loads string"
     seen = frame.mapInPandas(run, schema).select("pid", "loads").distinct().collect()
     assert 1 <= len({r.pid for r in seen}) <= 2  # local[2]: at most two worker processes
-    assert {r.loads for r in seen} == {"[1]"}
+    for row in seen:
+        loads = json.loads(row.loads)
+        assert loads["/".join(refs[0])] == 1
+        assert set(loads.values()) == {1}  # and so every model this process used before
 
 
 def test_empty_and_null_rows_get_an_error_not_a_failure(spark):
