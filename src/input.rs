@@ -4,6 +4,9 @@
 //!
 //! Only this module and `model.rs` open files.
 
+// This module parses untrusted files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -104,7 +107,7 @@ fn csv_error(path: &Path, error: &csv::Error, line_fix: u64) -> Error {
 /// `\r\n` as part of the next record); this is the fix to add, from the header's end.
 fn crlf_line_fix(head: &[u8]) -> u64 {
     match head.iter().position(|&b| b == b'\n') {
-        Some(i) if i > 0 && head[i - 1] == b'\r' => 1,
+        Some(i) if i > 0 && head.get(i - 1) == Some(&b'\r') => 1,
         _ => 0,
     }
 }
@@ -226,7 +229,7 @@ pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
 fn check_label_case(data: &LabelledData) -> Result<()> {
     let set = data.label_set();
     for (i, a) in set.iter().enumerate() {
-        if let Some(b) = set[i + 1..].iter().find(|b| b.to_lowercase() == a.to_lowercase()) {
+        if let Some(b) = set.iter().skip(i + 1).find(|b| b.to_lowercase() == a.to_lowercase()) {
             let row = data.labels.iter().position(|l| l == b).unwrap_or(0);
             return Err(Error::UnknownLabel {
                 location: Location::file(&data.path).at_line(data.lines.get(row).copied().unwrap_or(0)),
@@ -376,7 +379,7 @@ impl<R: Read> SkipBom<R> {
     fn peek_line_fix(&mut self) -> std::io::Result<u64> {
         let mut first = [0u8; 1];
         let n = self.read(&mut first)?;
-        let mut head = first[..n].to_vec();
+        let mut head = first.get(..n).unwrap_or_default().to_vec();
         head.append(&mut self.pending);
         let mut chunk = [0u8; 8192];
         while !head.contains(&b'\n') && head.len() < 1 << 20 {
@@ -384,7 +387,7 @@ impl<R: Read> SkipBom<R> {
             if got == 0 {
                 break;
             }
-            head.extend_from_slice(&chunk[..got]);
+            head.extend_from_slice(chunk.get(..got).unwrap_or_default());
         }
         let fix = crlf_line_fix(&head);
         self.pending = head;
@@ -399,19 +402,22 @@ impl<R: Read> Read for SkipBom<R> {
             let mut head = [0u8; 3];
             let mut n = 0;
             while n < 3 {
-                let got = self.inner.read(&mut head[n..])?;
+                let got = self.inner.read(head.get_mut(n..).unwrap_or_default())?;
                 if got == 0 {
                     break;
                 }
                 n += got;
             }
-            if head[..n] != *b"\xEF\xBB\xBF" {
-                self.pending.extend_from_slice(&head[..n]);
+            let read = head.get(..n).unwrap_or_default();
+            if read != b"\xEF\xBB\xBF" {
+                self.pending.extend_from_slice(read);
             }
         }
         if !self.pending.is_empty() {
             let n = self.pending.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.pending[..n]);
+            for (slot, byte) in buf.iter_mut().zip(self.pending.iter()).take(n) {
+                *slot = *byte;
+            }
             self.pending.drain(..n);
             return Ok(n);
         }

@@ -7,6 +7,9 @@
 //!   tokenized like any text and matched as an exact token sequence.
 //! - `negators.txt`, `intensifiers.txt`, `reporting_verbs.txt`: one term per line.
 
+// This module parses untrusted files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -166,7 +169,8 @@ impl CueMatcher {
         let mut in_scope = false;
         let mut i = 0;
         while i < words.len() {
-            let negator_len = self.negators.iter().find(|n| starts_with(&words[i..], n)).map(|n| n.len());
+            let rest = words.get(i..).unwrap_or_default();
+            let negator_len = self.negators.iter().find(|n| starts_with(rest, n)).map(|n| n.len());
             if let Some(len) = negator_len {
                 in_scope = true;
                 let last = i + len - 1;
@@ -176,7 +180,9 @@ impl CueMatcher {
                 }
                 continue;
             }
-            negated[i] = in_scope;
+            if let Some(slot) = negated.get_mut(i) {
+                *slot = in_scope;
+            }
             if boundary_after.get(i).copied().unwrap_or(false) {
                 in_scope = false;
             }
@@ -191,14 +197,14 @@ impl CueMatcher {
         let mut i = 0;
         while i < words.len() {
             let mut matched = 0;
-            if let Some(candidates) = self.by_first.get(words[i]) {
+            if let Some(candidates) = words.get(i).and_then(|w| self.by_first.get(*w)) {
                 for (cue, tokens) in candidates {
                     if matched > 0 && tokens.len() < matched {
                         break;
                     }
-                    if starts_with(&words[i..], tokens) {
+                    if starts_with(words.get(i..).unwrap_or_default(), tokens) {
                         matched = tokens.len();
-                        let boost = if i > 0 && self.intensifiers.contains_key(words[i - 1]) {
+                        let boost = if i > 0 && words.get(i - 1).is_some_and(|w| self.intensifiers.contains_key(*w)) {
                             INTENSIFIER_FACTOR
                         } else {
                             1.0
@@ -244,14 +250,13 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
                 continue;
             }
         }
-        if fields.len() != 3 {
+        let [term, category, weight_text] = fields.as_slice() else {
             return Err(Error::Lexicon {
                 location,
                 reason: format!("expected 3 tab-separated fields (term, category, weight), found {}", fields.len()),
             });
-        }
-        let term = fields[0].trim();
-        let category = fields[1].trim();
+        };
+        let (term, category, weight_text) = (term.trim(), category.trim(), weight_text.trim());
         if term_tokens(term).is_empty() {
             return Err(Error::Lexicon { location, reason: format!("term '{term}' has no words") });
         }
@@ -261,9 +266,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
                 reason: format!("category '{category}' must be lower-case letters or '_'"),
             });
         }
-        let weight: f32 = fields[2].trim().parse().map_err(|_| Error::Lexicon {
+        let weight: f32 = weight_text.parse().map_err(|_| Error::Lexicon {
             location: location.clone(),
-            reason: format!("weight '{}' is not a number", fields[2].trim()),
+            reason: format!("weight '{weight_text}' is not a number"),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
             return Err(Error::Lexicon { location, reason: format!("weight {weight} is outside (0, 2]") });

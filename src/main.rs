@@ -567,7 +567,8 @@ fn render_document(
     let origin = RowOrigin { source, id: &document.id, line: document.line };
     let text = match &document.text {
         Ok(text) if text.trim().is_empty() => {
-            let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+            let location =
+                stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
             Err(stancekit::error::Error::EmptyText { location }.to_string())
         }
         Ok(text) => Ok(text),
@@ -624,7 +625,9 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         let mut documents = read_documents(&input, &options)?;
         // Standard input is answered line by line, so an interactive pipe stage never
         // waits on a batch; files are labelled in parallel batches, written in order.
-        let batch_size = if input.as_os_str() == "-" { command.batch_size.unwrap_or(1) } else { command.batch_size.unwrap_or(4096) }.max(1);
+        let batch_size =
+            if input.as_os_str() == "-" { command.batch_size.unwrap_or(1) } else { command.batch_size.unwrap_or(4096) }
+                .max(1);
         loop {
             let batch: Vec<stancekit::input::Document> = documents.by_ref().take(batch_size).collect();
             if batch.is_empty() {
