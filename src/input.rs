@@ -171,12 +171,20 @@ pub struct Columns {
 /// # Errors
 /// As [`read_labelled_csv`], and [`Error::MissingColumn`] for a group or filter column.
 pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
+    let bytes = read_all(path)?;
+    parse_labelled(&bytes, path, columns)
+}
+
+/// Parses the bytes of a labelled CSV; `path` names it in messages.
+///
+/// # Errors
+/// As [`read_labelled`], without the I/O ones.
+pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<LabelledData> {
     let (text_column, label_column, group_column) =
         (columns.text.as_str(), columns.label.as_str(), columns.group.as_deref());
-    let bytes = read_all(path)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let line_fix = crlf_line_fix(&bytes);
-    let mut reader = csv_reader(&bytes);
+    let sha256 = hex(&Sha256::digest(bytes));
+    let line_fix = crlf_line_fix(bytes);
+    let mut reader = csv_reader(bytes);
     let header = reader.headers().map_err(|e| csv_error(path, &e, 0))?.clone();
     let text_index = find_column(path, &header, text_column, "text-column")?;
     let label_index = find_column(path, &header, label_column, "label-column")?;

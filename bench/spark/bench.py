@@ -1,0 +1,196 @@
+"""Sentences per second: Spark local[2] with stancekit.spark next to the CLI, on the same
+1M sentences (issue 8). Input: the datasets in ../shared (read at run time). Output: a
+table on stdout and bench/spark/results.json.
+
+What is measured, on one input file of N sentences (one per line):
+- cli: `stancekit predict --model M --format json --input-format lines FILE > /dev/null`,
+  one process (the CLI labels rows one after another, on one core);
+- cli x2: two CLI processes at once, each on half of the lines (both cores);
+- python: `Model.predict_proba` on all N texts in one call, in-process (rayon threads);
+- spark: `spark.read.text(FILE)` -> `stancekit.spark.label_sentences` -> the `noop`
+  sink (every row computed, nothing collected), on local[2]; the session is started
+  and the model shipped beforehand, and their times are reported apart.
+Also the model file's size and its load time (`stancekit.load`), which enter the
+scale-out arithmetic in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SHARED = ROOT.parent / "shared" / "datasets"
+
+#: Sentence sources: news sentences (bbc_news articles split by stancekit) and the
+#: sentence-level datasets. Together ~80k distinct sentences, cycled up to N.
+SENTENCE_CSVS = ["mr/mr.csv", "subj/subj.csv", "cr/cr.csv", "financial_phrasebank/financial_phrasebank.csv"]
+
+
+def sentence_pool() -> list[str]:
+    import stancekit
+
+    pool: list[str] = []
+    with open(SHARED / "bbc_news" / "bbc_news.csv", newline="", encoding="utf-8") as f:
+        splitter = stancekit.builtin("sentiment")
+        for row in csv.DictReader(f):
+            result = stancekit.classify_article(row["text"], [splitter])
+            pool.extend(s["text"] for s in result["sentences"])
+    for name in SENTENCE_CSVS:
+        with open(SHARED / name, newline="", encoding="utf-8") as f:
+            pool.extend(row["text"] for row in csv.DictReader(f))
+    # One sentence per line: no line breaks inside, none blank, none read as JSON.
+    clean = [" ".join(s.split()) for s in pool]
+    return [s for s in clean if s and not s.startswith("{")]
+
+
+def write_input(path: Path, n: int) -> int:
+    pool = sentence_pool()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(pool[i % len(pool)] + "\n")
+    return len(pool)
+
+
+def timed(command: list[str] | list[list[str]], stdout=subprocess.DEVNULL) -> float:
+    """Wall seconds of one command, or of several started together."""
+    commands = command if isinstance(command[0], list) else [command]
+    start = time.perf_counter()
+    processes = [subprocess.Popen(c, stdout=stdout) for c in commands]
+    for p in processes:
+        if p.wait() != 0:
+            raise SystemExit(f"{' '.join(map(str, p.args))} exited {p.returncode}")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sentences", type=int, default=1_000_000)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "cooperation.json")
+    parser.add_argument("--stancekit", type=Path, default=ROOT / "target" / "release" / "stancekit")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+
+    import stancekit
+
+    data = HERE / "data" / f"sentences-{args.sentences}.txt"
+    if not data.exists():
+        pool = write_input(data, args.sentences)
+        print(f"wrote {data} ({args.sentences:,} lines from {pool:,} distinct sentences)", file=sys.stderr)
+    lines = data.read_text(encoding="utf-8").splitlines()
+    n = len(lines)
+    results: dict = {
+        "sentences": n,
+        "model": str(args.model.relative_to(ROOT)) if args.model.is_relative_to(ROOT) else str(args.model),
+        "model_bytes": args.model.stat().st_size,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    }
+
+    # Model load time: best of 5 (what each executor Python process pays once).
+    loads = []
+    for _ in range(5):
+        start = time.perf_counter()
+        model = stancekit.load(args.model)
+        loads.append(time.perf_counter() - start)
+    results["model_load_seconds"] = min(loads)
+
+    # The CLI, one process and two processes on halves.
+    cli = [str(args.stancekit), "predict", "--model", str(args.model), "--format", "json", "--input-format", "lines"]
+    seconds = timed(cli + [str(data)])
+    results["cli"] = {"seconds": seconds, "per_second": n / seconds, "cores": 1}
+    halves = [HERE / "data" / f"half-{i}.txt" for i in range(2)]
+    for i, path in enumerate(halves):
+        path.write_text("\n".join(lines[i::2]) + "\n", encoding="utf-8")
+    seconds = timed([cli + [str(p)] for p in halves])
+    results["cli_x2"] = {"seconds": seconds, "per_second": n / seconds, "cores": 2}
+    for path in halves:
+        path.unlink()
+
+    # In-process Python, one batch call.
+    start = time.perf_counter()
+    model.predict_proba(lines)
+    seconds = time.perf_counter() - start
+    results["python"] = {"seconds": seconds, "per_second": n / seconds, "cores": os.cpu_count()}
+
+    # Spark local[2]. The file is cut into 16 splits (spark.sql.files.maxPartitionBytes),
+    # so both cores stay busy to the end; by default a file this size would make 2.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    import stancekit.spark as sks
+
+    start = time.perf_counter()
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("stancekit-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .config("spark.sql.files.maxPartitionBytes", str(data.stat().st_size // 16 + 1))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    results["spark_session_seconds"] = time.perf_counter() - start
+    frame = spark.read.text(str(data)).withColumnRenamed("value", "text")
+    partitions = frame.rdd.getNumPartitions()
+    # Each of the 2 Python workers runs the Rust code with a rayon pool; by default a
+    # pool has one thread per core of the machine, so 2 workers x 2 threads share 2
+    # cores. RAYON_NUM_THREADS=1 (set through the executor environment) gives one
+    # thread per task, as Spark's own task slots assume.
+    for key, threads in [("spark", None), ("spark_rayon1", "1")]:
+        if threads is None:
+            spark.sparkContext.environment.pop("RAYON_NUM_THREADS", None)
+        else:
+            spark.sparkContext.environment["RAYON_NUM_THREADS"] = threads
+        start = time.perf_counter()
+        labelled = sks.label_sentences(frame, str(args.model))
+        ship = time.perf_counter() - start
+        runs = []
+        for _ in range(2):  # the first run also starts the Python workers and loads the model
+            start = time.perf_counter()
+            labelled.write.format("noop").mode("overwrite").save()
+            runs.append(time.perf_counter() - start)
+        results[key] = {
+            "rayon_threads": threads or "default (one per core)",
+            "ship_seconds": ship,
+            "seconds_first": runs[0],
+            "seconds": min(runs),
+            "per_second": n / min(runs),
+            "cores": 2,
+            "partitions": partitions,
+            "per_core_per_second": n / min(runs) / 2,
+        }
+    spark.stop()
+    results["versions"] = {"stancekit": stancekit.__version__, "pyspark": __import__("pyspark").__version__}
+
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"{n:,} sentences, model {results['model']} ({results['model_bytes'] / 1e6:.1f} MB, load {results['model_load_seconds'] * 1000:.0f} ms)")
+    print(f"{'run':<28} {'seconds':>8} {'sentences/s':>12}")
+    rows = [
+        ("cli", "CLI, 1 process"),
+        ("cli_x2", "CLI, 2 processes"),
+        ("python", "Python predict_proba"),
+        ("spark", "Spark local[2]"),
+        ("spark_rayon1", "Spark, RAYON_NUM_THREADS=1"),
+    ]
+    for key, name in rows:
+        r = results[key]
+        print(f"{name:<28} {r['seconds']:>8.1f} {r['per_second']:>12,.0f}")
+    print(
+        f"spark: session start {results['spark_session_seconds']:.1f} s, first runs "
+        f"{results['spark']['seconds_first']:.1f} / {results['spark_rayon1']['seconds_first']:.1f} s, {partitions} partitions"
+    )
+    print(f"-> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

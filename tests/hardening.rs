@@ -1,0 +1,232 @@
+//! Bad input of every kind (issue 6): each case asserts the message and the exit
+//! status, and that nothing is lost (one output row per input row).
+
+mod util;
+
+use std::path::Path;
+
+use util::{mr_sample, run_in, run_with_stdin, write};
+
+/// Trains a small real model once per test that needs one.
+fn model(dir: &Path) -> String {
+    let data = mr_sample(dir, 150);
+    let r = run_in(dir, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    dir.join("m.json").display().to_string()
+}
+
+fn train_error(dir: &Path, name: &str, content: &[u8], extra: &[&str]) -> String {
+    let path = write(dir, name, content);
+    let mut args = vec!["train", "--data", path.to_str().unwrap(), "--out", "out.json"];
+    args.extend_from_slice(extra);
+    let r = run_in(dir, &args);
+    assert_eq!(r.status, 2, "{name}: expected failure, got {}: {}", r.status, r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{name}: one line: {}", r.stderr);
+    assert!(!dir.join("out.json").exists(), "{name}: no model written");
+    r.stderr
+}
+
+#[test]
+fn malformed_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("quote.csv", b"text,label\n\"unbalanced quote,a\nx,b\n", "quote.csv"),
+        ("header_only.csv", b"text,label\n", "no rows to train on"),
+        (
+            "no_header.csv",
+            b"a fine film,positive\na bad film,negative\n",
+            "no column 'text' (columns found: 'a fine film', 'positive'",
+        ),
+        ("dup.csv", b"text,text,label\nx,y,a\n", "column 'text' appears twice in the header"),
+        (
+            "spaces.csv",
+            b"text,label\nx,positive\ny,positive \n",
+            "unknown label 'positive ' (expected one of: a non-empty label without surrounding spaces)",
+        ),
+        ("case.csv", b"text,label\nx,Positive\ny,positive\nz,negative\n", "labels differ only by case"),
+        ("empty.csv", b"text,label\nx,a\n\"   \",b\n", "empty.csv:3: column 'text': empty text"),
+        (
+            "misspelt.csv",
+            b"txt,label\nx,a\n",
+            "no column 'text' (columns found: 'txt', 'label'; choose one with --text-column)",
+        ),
+        ("allempty.csv", b"text,label\n\"\",a\n\"\",b\n", "empty.csv:2: column 'text': empty text"),
+    ];
+    for (name, content, expected) in cases {
+        let err = train_error(d, name, content, &[]);
+        let expected = if *name == "allempty.csv" { "allempty.csv:2: column 'text': empty text" } else { expected };
+        assert!(err.contains(expected), "{name}: expected {expected:?} in {err}");
+    }
+}
+
+#[test]
+fn line_endings_bom_and_embedded_newlines_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // BOM + CRLF, lone CR, and a quoted newline: all train (one-class error proves the rows parsed).
+    for (name, content) in [
+        ("crlf.csv", &b"\xEF\xBB\xBFtext,label\r\nx,a\r\n\"multi\r\nline\",a\r\n"[..]),
+        ("cr.csv", &b"text,label\rx,a\ry,a\r"[..]),
+    ] {
+        let err = train_error(d, name, content, &[]);
+        assert!(err.contains("only one class ('a')"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn training_data_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A class with a single example still trains (it is data, not an error).
+    let single = write(d, "single.csv", b"text,label\ngood film,pos\nfine film,pos\nbad film,neg\n");
+    let r = run_in(d, &["train", "--data", single.to_str().unwrap(), "--out", "single.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // More folds than rows.
+    let r = run_in(d, &["eval", "--data", single.to_str().unwrap(), "--folds", "5"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("invalid --folds: 5 folds but only 3 rows"), "{}", r.stderr);
+    // Duplicate rows are counted and reported.
+    let dup =
+        write(d, "dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\nbad film,neg\nbad film,neg\n");
+    let r = run_in(d, &["train", "--data", dup.to_str().unwrap(), "--out", "dup.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning: 3 rows repeat an earlier (text, label) pair"), "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "dup.json", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["provenance"]["n_duplicates"], 3);
+}
+
+#[test]
+fn model_file_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = std::fs::read(model(d)).unwrap();
+    let truncated = &good[..good.len() * 2 / 3];
+    let text = String::from_utf8(good.clone()).unwrap();
+    // Flip one digit inside the weights: still JSON, caught by the checksum.
+    let at = text.find("\"weights\":[[").unwrap() + 12;
+    let at = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let mut flipped = good.clone();
+    flipped[at] = if flipped[at] == b'7' { b'8' } else { b'7' };
+    let newer = text.replacen("\"version\":1", "\"version\":2", 1);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("missing.json", Vec::new(), "missing.json: No such file or directory"),
+        ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
+        ("truncated.json", truncated.to_vec(), "truncated.json: not a valid stancekit model: not JSON at line 1"),
+        ("flipped.json", flipped, "flipped.json: not a valid stancekit model: checksum mismatch"),
+        (
+            "newer.json",
+            newer.into_bytes(),
+            "newer.json: model format version 2 is not supported (this build reads version 1",
+        ),
+        ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
+    ];
+    for (name, bytes, expected) in cases {
+        if name != "missing.json" {
+            write(d, name, &bytes);
+        }
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!(r.status, 2, "{name}");
+        assert!(r.stderr.contains(expected), "{name}: expected {expected:?} in {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{name}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn malformed_lexicon_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\nbad\tnegative\n");
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("lex/cues.tsv:3: malformed lexicon line: expected 3 tab-separated fields"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn difficult_text_gets_an_answer_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    // NUL bytes, emoji, right-to-left script, no punctuation, only whitespace, a long line.
+    let long = "word ".repeat(200_000);
+    let input = format!(
+        "nul\u{0}inside a line\nemoji 😀🎉 are fine\nמשפט בעברית ללא סימני פיסוק\nno punctuation at all here\n   \n{long}\n"
+    );
+    let r = run_with_stdin(&["predict", "--model", &m, "--format", "json", "-"], input.as_bytes());
+    assert_eq!(r.status, 2, "the whitespace-only row fails: {}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 6, "one row per input line");
+    assert!(rows[4]["error"].as_str().unwrap().contains("-:5: empty text"));
+    assert!(rows.iter().enumerate().filter(|(i, _)| *i != 4).all(|(_, v)| v["predictions"].is_object()));
+    assert!(r.stderr.contains("1 of 6 input rows could not be read"));
+}
+
+#[test]
+fn invalid_utf8_is_named_or_read_lossily() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let article = write(d, "bad.txt", b"A fine film.\nThen a bad byte \xFF here.\n");
+    let r = run_in(d, &["predict", "--model", &m, article.to_str().unwrap()]);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.contains("bad.txt: invalid UTF-8 at byte offset 29"), "{}", r.stdout);
+    let r = run_in(d, &["predict", "--model", &m, "--lossy", "--format", "json", article.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Then a bad byte \u{FFFD} here."));
+}
+
+#[test]
+fn contradictory_and_out_of_range_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    let data = data.to_str().unwrap();
+    for (args, expected) in [
+        (vec!["eval", "--data", data, "--model", "m.json", "--folds", "3"], "cannot be used with"),
+        (vec!["eval", "--data", data, "--folds", "0"], "invalid --folds: 0 must be at least 2"),
+        (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
+        (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
+        (vec!["train", "--data", data, "--out", "x.json", "--min-df", "0"], "invalid --min-df: must be at least 1"),
+        (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{args:?}: expected {expected:?} in {}", r.stderr);
+    }
+}
+
+#[test]
+fn killed_training_leaves_the_old_model_whole() {
+    // Kill `train` at several moments while it works on mr; the model file written
+    // before must stay byte-identical and loadable every time.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let before = std::fs::read(&path).unwrap();
+    let mr = util::shared().join("datasets/mr/mr.csv");
+    for delay_ms in [5u64, 50, 150, 400] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+            .args(["train", "-q", "--data", mr.to_str().unwrap(), "--out", &path])
+            .current_dir(d)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let after = std::fs::read(&path).unwrap();
+        // Either the old model, byte for byte, or (if the kill came after the rename)
+        // the whole new one: never a mix.
+        let whole_new = stancekit::model::ModelFile::from_bytes(&after, Path::new("m.json")).is_ok();
+        assert!(after == before || whole_new, "killed after {delay_ms} ms ({status}): half-written model");
+        if !status.success() && after != before {
+            assert!(whole_new);
+        }
+    }
+}
