@@ -142,6 +142,17 @@ impl SplitMix64 {
     }
 }
 
+/// Checks a fold count against the number of units (rows or groups) to deal.
+fn check_folds(k: usize, n: usize, units: &str) -> Result<()> {
+    if k < 2 {
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
+    }
+    if k > n {
+        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} folds but only {n} {units}") });
+    }
+    Ok(())
+}
+
 /// Assigns each row a fold in `0..k` so every fold holds each class in proportion:
 /// rows of each class are shuffled with `seed`, then dealt round-robin, continuing
 /// the deal across classes so fold sizes differ by at most one.
@@ -149,15 +160,7 @@ impl SplitMix64 {
 /// # Errors
 /// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
 pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
-    if k < 2 {
-        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
-    }
-    if k > classes.len() {
-        return Err(Error::InvalidParams {
-            name: "--folds".into(),
-            reason: format!("{k} folds but only {} rows", classes.len()),
-        });
-    }
+    check_folds(k, classes.len(), "rows")?;
     let n_classes = classes.iter().copied().max().map_or(0, |m| m + 1);
     let mut rng = SplitMix64::new(seed);
     let mut folds = vec![0usize; classes.len()];
@@ -184,15 +187,7 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     let mut names: Vec<&str> = groups.iter().map(String::as_str).collect();
     names.sort_unstable();
     names.dedup();
-    if k < 2 {
-        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
-    }
-    if k > names.len() {
-        return Err(Error::InvalidParams {
-            name: "--folds".into(),
-            reason: format!("{k} folds but only {} groups", names.len()),
-        });
-    }
+    check_folds(k, names.len(), "groups")?;
     let mut rng = SplitMix64::new(seed);
     rng.shuffle(&mut names);
     let size = |g: &str| groups.iter().filter(|x| x.as_str() == g).count();

@@ -24,14 +24,19 @@ fn span_files() -> Vec<PathBuf> {
     files
 }
 
-/// The texts of the reserved documents (bbc_news by doc_id, fnc1 by body_id).
-fn reserved_texts() -> Vec<String> {
-    let reserved: HashSet<(String, String)> = csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
+/// (dataset, doc_id) of every reserved document.
+fn reserved_ids() -> HashSet<(String, String)> {
+    csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
         .unwrap()
         .records()
         .map(|r| r.unwrap())
         .map(|r| (r[0].to_string(), r[1].to_string()))
-        .collect();
+        .collect()
+}
+
+/// The texts of the reserved documents (bbc_news by doc_id, fnc1 by body_id).
+fn reserved_texts() -> Vec<String> {
+    let reserved = reserved_ids();
     let mut texts = Vec::new();
     for (dataset, file, id_col, text_col) in
         [("bbc_news", "bbc_news/bbc_news.csv", 3, 0), ("fnc1", "fnc1/bodies.csv", 0, 1)]
@@ -81,12 +86,7 @@ fn every_span_matches_its_hash_and_labels_are_valid() {
 
 #[test]
 fn no_reserved_document_is_labelled_and_splits_follow_documents() {
-    let reserved: HashSet<(String, String)> = csv::Reader::from_path(shared().join("datasets/reserved_documents.csv"))
-        .unwrap()
-        .records()
-        .map(|r| r.unwrap())
-        .map(|r| (r[0].to_string(), r[1].to_string()))
-        .collect();
+    let reserved = reserved_ids();
     assert_eq!(reserved.len(), 700);
     let mut split_of: HashMap<(String, String), String> = HashMap::new();
     for file in span_files() {
