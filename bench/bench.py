@@ -25,7 +25,8 @@ import time
 import prepare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CACHE = os.path.join(HERE, ".cache")
+# scratch: bench/.cache unless BENCH_CACHE says otherwise (it is rebuilt when missing)
+CACHE = os.environ.get("BENCH_CACHE") or os.path.join(HERE, ".cache")
 DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "datasets"))
 PY = sys.executable
 PEERS = os.path.join(HERE, "peers.py")
@@ -184,6 +185,9 @@ def main():
                          "to compare its peak RSS with the 200 MB run (~4 min more)")
     ap.add_argument("--systems", help="comma-separated subset of: " + ", ".join(k for k, *_ in SYSTEMS)
                     + " (stancekit is always run; for checks, not for the published table)")
+    ap.add_argument("--resume", action="store_true",
+                    help="reuse the measurements of an interrupted run with the same stancekit binary "
+                         "and options (kept in the cache as measurements.jsonl)")
     ap.add_argument("--out", help="JSON output (default results/latest.json, or results/quick.json)")
     a = ap.parse_args()
     if a.quick:
@@ -208,6 +212,32 @@ def main():
         "quick": a.quick,
         "loadavg_start": load_start,
     }
+    # every finished measurement is appended to a checkpoint, so --resume can go on
+    # after an interruption without measuring again what was measured
+    ckpt_path = os.path.join(CACHE, "measurements.jsonl")
+    run_id = {"stancekit": info["stancekit"]["sha256"], "peers": sha256(PEERS), "reps": a.reps,
+              "quick": a.quick, "corpus_mb": a.corpus_mb, "slice_mb": a.slice_mb,
+              "systems": [k for k, *_ in SYSTEMS]}
+    done = {}
+    if a.resume and os.path.exists(ckpt_path):
+        with open(ckpt_path) as f:
+            for line in f:
+                rec = json.loads(line)
+                if rec.get("run") == run_id:
+                    done[tuple(rec["key"])] = rec["value"]
+        log(f"resuming: {len(done)} measurements reused from {ckpt_path}")
+    elif os.path.exists(ckpt_path):
+        os.unlink(ckpt_path)
+
+    def measured(key, fn):
+        key = tuple(str(k) for k in key)
+        if key in done:
+            return done[key]
+        value = fn()
+        with open(ckpt_path, "a") as f:
+            f.write(json.dumps({"run": run_id, "key": key, "value": value}) + "\n")
+        return value
+
     log(f"machine: {info['machine']['nproc']} cores, {info['machine']['cpu']}, "
         f"{info['machine']['memory_gib']} GiB; load average {load_start}")
 
@@ -233,7 +263,7 @@ def main():
     epochs = {}
     for name, d in data.items():
         arg = ["--data", d["path"]] if d["kind"] == "cv" else ["--train", d["train"]]
-        r = json.loads(run([PY, PEERS, "tune-fasttext", *arg])["stdout"])
+        r = measured(("tune", name), lambda: json.loads(run([PY, PEERS, "tune-fasttext", *arg])["stdout"]))
         epochs[name] = r
         log(f"fastText epochs on {name}: {r['epochs']} (validation accuracy {r['validation_accuracy']})")
 
@@ -258,22 +288,27 @@ def main():
         loads.append({"rep": rep + 1, "phase": "train", "loadavg": loadavg()})
         for name, d in data.items():
             for key, label, kind, opts in SYSTEMS:
-                wall, rss, stdout = 0.0, 0.0, ""
-                for c in cmds(key, kind, opts, name, d):
-                    r = run(c)
-                    wall += r["wall"]
-                    rss = max(rss, r["rss_mb"])
-                    stdout = r["stdout"]
-                res = results.setdefault((name, key), {"walls": [], "rss": []})
-                res["walls"].append(wall)
-                res["rss"].append(rss)
-                if rep == 0:
+                def one_run():
+                    wall, rss, stdout = 0.0, 0.0, ""
+                    for c in cmds(key, kind, opts, name, d):
+                        r = run(c)
+                        wall += r["wall"]
+                        rss = max(rss, r["rss_mb"])
+                        stdout = r["stdout"]
                     if kind == "stancekit":
                         acc, f1 = stancekit_metrics(stdout, d["kind"] == "cv")
                     else:
                         m = json.loads(stdout)
                         acc, f1 = m["accuracy_mean"], m["macro_f1_mean"]
-                    res["accuracy"], res["macro_f1"] = acc, f1
+                    return {"wall": wall, "rss": rss, "accuracy": acc, "macro_f1": f1}
+
+                m = measured(("train", rep, name, key), one_run)
+                wall, rss = m["wall"], m["rss"]
+                res = results.setdefault((name, key), {"walls": [], "rss": []})
+                res["walls"].append(wall)
+                res["rss"].append(rss)
+                if rep == 0:
+                    res["accuracy"], res["macro_f1"] = m["accuracy"], m["macro_f1"]
                 log(f"[{time.time() - started:6.0f}s] rep {rep + 1}/{a.reps} {name:20s} {key:16s} "
                     f"{wall:7.2f}s {rss:6.0f} MB acc {res['accuracy']:.4f}")
 
@@ -305,12 +340,16 @@ def main():
             for key, label, kind, opts in SYSTEMS:
                 if which == "corpus" and key != "stancekit":
                     continue  # peers: the slice only (time budget)
-                outp = os.path.join(CACHE, "out", f"{key}-{which}.out")
-                r = run(predict_cmd(key, kind, inp["path"]), stdout=outp)
-                lines = count_lines(outp)
-                os.unlink(outp)
-                if lines != inp["sentences"]:
-                    raise RuntimeError(f"{key} wrote {lines} lines for {inp['sentences']} sentences")
+                def one_predict():
+                    outp = os.path.join(CACHE, "out", f"{key}-{which}.out")
+                    r = run(predict_cmd(key, kind, inp["path"]), stdout=outp)
+                    lines = count_lines(outp)
+                    os.unlink(outp)
+                    if lines != inp["sentences"]:
+                        raise RuntimeError(f"{key} wrote {lines} lines for {inp['sentences']} sentences")
+                    return {"wall": r["wall"], "rss_mb": r["rss_mb"]}
+
+                r = measured(("predict", rep, which, key), one_predict)
                 t = tput.setdefault((which, key), {"walls": [], "rss": [], "sentences": inp["sentences"],
                                                    "bytes": inp["bytes"]})
                 t["walls"].append(r["wall"])
@@ -400,9 +439,10 @@ def main():
     if full:
         targets.append({"target": "predict >= 1,000,000 sentences/s (200 MB corpus)",
                         "measured": full["predict_sps"], "goal": 1e6, "met": full["predict_sps"] >= 1e6})
-    ft = next(x for x in rows if x.get("bytes") == corpus["slice"]["bytes"] and x["system"] == "fasttext")
-    targets.append({"target": "predict >= 5x fastText's throughput (same slice)",
-                    "measured": ft["predict_ratio"], "goal": 5, "met": ft["predict_ratio"] >= 5})
+    ft = next((x for x in rows if x.get("bytes") == corpus["slice"]["bytes"] and x["system"] == "fasttext"), None)
+    if ft:
+        targets.append({"target": "predict >= 5x fastText's throughput (same slice)",
+                        "measured": ft["predict_ratio"], "goal": 5, "met": ft["predict_ratio"] >= 5})
     if memory:
         small, big = list(memory.values())
         targets.append({"target": "predict peak RSS does not grow with input (200 MB vs 1 GB)",

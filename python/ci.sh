@@ -4,7 +4,8 @@
 #      (requirements-ci.txt);
 #   2. Java 17 for Spark when no Java 17+ is found (Debian's openjdk-17-jre-headless);
 #   3. the stancekit CLI (cargo build --release at the root: the tests compare with it);
-#   4. `pip install ./python`: maturin builds the extension and installs the wheel;
+#   4. `cargo fmt --check` of the binding, then `pip install ./python`: maturin builds
+#      the extension and installs the wheel;
 #   5. pytest python/tests (the API against the CLI, and the Spark test on local[2]).
 # Exits non-zero when any step fails, and when pytest collects no test (its exit 5).
 #
@@ -71,6 +72,10 @@ step_done
 step "stancekit CLI (cargo build --release)"
 (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release --quiet --bin stancekit)
 export STANCEKIT_CLI="$ROOT/target/release/stancekit"
+step_done
+
+step "cargo fmt --check (the binding is its own workspace, outside the root's checks)"
+cargo fmt --check --manifest-path "$PY_DIR/Cargo.toml"
 step_done
 
 step "pip install ./python (cargo target $CARGO_TARGET_DIR)"

@@ -8,8 +8,13 @@ What is measured, on one input file of N sentences (one per line):
 - cli x2: two CLI processes at once, each on half of the lines (both cores);
 - python: `Model.predict_proba` on all N texts in one call, in-process (rayon threads);
 - spark: `spark.read.text(FILE)` -> `stancekit.spark.label_sentences` -> the `noop`
-  sink (every row computed, nothing collected), on local[2]; the session is started
-  and the model shipped beforehand, and their times are reported apart.
+  sink (every row computed, nothing collected), on local[2], 16 input splits; the
+  session is started and the model shipped beforehand, and their times are reported
+  apart; the best of two runs (the first also starts the Python workers). Once with
+  stancekit.spark's one Rust thread per task, once with RAYON_NUM_THREADS=2.
+Each run is timed in wall seconds and in CPU seconds (user + system of every process
+doing the work: the CLI, or the Spark JVM and its Python workers), so sentences per
+CPU-second, the per-core rate, holds even when other work shares the machine.
 Also the model file's size and its load time (`stancekit.load`), which enter the
 scale-out arithmetic in README.md.
 """
@@ -21,6 +26,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -61,15 +67,66 @@ def write_input(path: Path, n: int) -> int:
     return len(pool)
 
 
-def timed(command: list[str] | list[list[str]], stdout=subprocess.DEVNULL) -> float:
-    """Wall seconds of one command, or of several started together."""
+def timed(command: list[str] | list[list[str]], stdout=subprocess.DEVNULL) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one command, or of several started together."""
     commands = command if isinstance(command[0], list) else [command]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     processes = [subprocess.Popen(c, stdout=stdout) for c in commands]
     for p in processes:
         if p.wait() != 0:
             raise SystemExit(f"{' '.join(map(str, p.args))} exited {p.returncode}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) so far of each live process below this one: the
+    Spark JVM, the Python daemon and its workers."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state ppid ... utime (12th) stime (13th)
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    below, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - below
+        below |= frontier
+    return {pid: times[pid] for pid in below}
+
+
+def tree_cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds spent since `before` by the processes below this one. Spark keeps its
+    Python workers for the whole job, so every process doing the work is alive at the
+    end; one that exited meanwhile (an idle worker from an earlier job) is left out."""
+    return sum(t - before.get(pid, 0.0) for pid, t in tree_cpu().items())
+
+
+def figures(n: int, wall: float, cpu: float, cores: int, **extra) -> dict:
+    """Rates from wall time (what the machine gave) and from CPU time (what the work
+    costs per core, whatever else ran on the machine)."""
+    return {
+        "seconds": wall,
+        "per_second": n / wall,
+        "cpu_seconds": cpu,
+        "per_cpu_second": n / cpu,
+        "cores": cores,
+        **extra,
+    }
 
 
 def main() -> None:
@@ -93,6 +150,8 @@ def main() -> None:
         "model": str(args.model.relative_to(ROOT)) if args.model.is_relative_to(ROOT) else str(args.model),
         "model_bytes": args.model.stat().st_size,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        # Other work on the machine skews every figure: recorded at start and end.
+        "load_average_start": os.getloadavg()[0],
     }
 
     # Model load time: best of 5 (what each executor Python process pays once).
@@ -105,21 +164,19 @@ def main() -> None:
 
     # The CLI, one process and two processes on halves.
     cli = [str(args.stancekit), "predict", "--model", str(args.model), "--format", "json", "--input-format", "lines"]
-    seconds = timed(cli + [str(data)])
-    results["cli"] = {"seconds": seconds, "per_second": n / seconds, "cores": 1}
+    results["cli"] = figures(n, *timed(cli + [str(data)]), cores=1)
     halves = [HERE / "data" / f"half-{i}.txt" for i in range(2)]
     for i, path in enumerate(halves):
         path.write_text("\n".join(lines[i::2]) + "\n", encoding="utf-8")
-    seconds = timed([cli + [str(p)] for p in halves])
-    results["cli_x2"] = {"seconds": seconds, "per_second": n / seconds, "cores": 2}
+    results["cli_x2"] = figures(n, *timed([cli + [str(p)] for p in halves]), cores=2)
     for path in halves:
         path.unlink()
 
     # In-process Python, one batch call.
+    cpu = self_cpu()
     start = time.perf_counter()
     model.predict_proba(lines)
-    seconds = time.perf_counter() - start
-    results["python"] = {"seconds": seconds, "per_second": n / seconds, "cores": os.cpu_count()}
+    results["python"] = figures(n, time.perf_counter() - start, self_cpu() - cpu, cores=os.cpu_count())
 
     # Spark local[2]. The file is cut into 16 splits (spark.sql.files.maxPartitionBytes),
     # so both cores stay busy to the end; by default a file this size would make 2.
@@ -134,6 +191,7 @@ def main() -> None:
         SparkSession.builder.master("local[2]")
         .appName("stancekit-bench")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "4g")
         .config("spark.sql.files.maxPartitionBytes", str(data.stat().st_size // 16 + 1))
         .getOrCreate()
@@ -142,11 +200,10 @@ def main() -> None:
     results["spark_session_seconds"] = time.perf_counter() - start
     frame = spark.read.text(str(data)).withColumnRenamed("value", "text")
     partitions = frame.rdd.getNumPartitions()
-    # Each of the 2 Python workers runs the Rust code with a rayon pool; by default a
-    # pool has one thread per core of the machine, so 2 workers x 2 threads share 2
-    # cores. RAYON_NUM_THREADS=1 (set through the executor environment) gives one
-    # thread per task, as Spark's own task slots assume.
-    for key, threads in [("spark", None), ("spark_rayon1", "1")]:
+    # Each Python worker runs the Rust code on a rayon pool. stancekit.spark sizes it
+    # to the task's CPUs (1); the second variant gives each worker a thread per core of
+    # the machine (rayon's own default), so 2 workers x 2 threads share the 2 cores.
+    for key, threads in [("spark", None), ("spark_rayon_all_cores", str(os.cpu_count()))]:
         if threads is None:
             spark.sparkContext.environment.pop("RAYON_NUM_THREADS", None)
         else:
@@ -156,39 +213,43 @@ def main() -> None:
         ship = time.perf_counter() - start
         runs = []
         for _ in range(2):  # the first run also starts the Python workers and loads the model
+            before, cpu = tree_cpu(), self_cpu()
             start = time.perf_counter()
             labelled.write.format("noop").mode("overwrite").save()
-            runs.append(time.perf_counter() - start)
-        results[key] = {
-            "rayon_threads": threads or "default (one per core)",
-            "ship_seconds": ship,
-            "seconds_first": runs[0],
-            "seconds": min(runs),
-            "per_second": n / min(runs),
-            "cores": 2,
-            "partitions": partitions,
-            "per_core_per_second": n / min(runs) / 2,
-        }
+            runs.append((time.perf_counter() - start, tree_cpu_since(before) + self_cpu() - cpu))
+        wall, cpu = min(runs)
+        results[key] = figures(
+            n,
+            wall,
+            cpu,
+            cores=2,
+            rayon_threads=threads or "1 per task (stancekit.spark's default)",
+            ship_seconds=ship,
+            seconds_first=runs[0][0],
+            partitions=partitions,
+        )
     spark.stop()
+    results["load_average_end"] = os.getloadavg()[0]
     results["versions"] = {"stancekit": stancekit.__version__, "pyspark": __import__("pyspark").__version__}
 
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{n:,} sentences, model {results['model']} ({results['model_bytes'] / 1e6:.1f} MB, load {results['model_load_seconds'] * 1000:.0f} ms)")
-    print(f"{'run':<28} {'seconds':>8} {'sentences/s':>12}")
+    print(f"{'run':<28} {'seconds':>8} {'sentences/s':>12} {'CPU s':>8} {'per CPU s':>10}")
     rows = [
         ("cli", "CLI, 1 process"),
         ("cli_x2", "CLI, 2 processes"),
         ("python", "Python predict_proba"),
         ("spark", "Spark local[2]"),
-        ("spark_rayon1", "Spark, RAYON_NUM_THREADS=1"),
+        ("spark_rayon_all_cores", "Spark, RAYON_NUM_THREADS=2"),
     ]
     for key, name in rows:
         r = results[key]
-        print(f"{name:<28} {r['seconds']:>8.1f} {r['per_second']:>12,.0f}")
+        print(f"{name:<28} {r['seconds']:>8.1f} {r['per_second']:>12,.0f} {r['cpu_seconds']:>8.1f} {r['per_cpu_second']:>10,.0f}")
     print(
         f"spark: session start {results['spark_session_seconds']:.1f} s, first runs "
-        f"{results['spark']['seconds_first']:.1f} / {results['spark_rayon1']['seconds_first']:.1f} s, {partitions} partitions"
+        f"{results['spark']['seconds_first']:.1f} / {results['spark_rayon_all_cores']['seconds_first']:.1f} s, {partitions} partitions"
     )
+    print(f"load average (1 min) {results['load_average_start']:.1f} at start, {results['load_average_end']:.1f} at end")
     print(f"-> {args.out}")
 
 

@@ -55,9 +55,7 @@ fn model_error(error: Error) -> PyErr {
 fn input_error(error: Error) -> PyErr {
     match &error {
         Error::ModelVersion { .. } | Error::CorruptModel { .. } => ModelError::new_err(error.to_string()),
-        Error::Io { source, .. } => {
-            PyErr::from(std::io::Error::new(source.kind(), error.to_string()))
-        }
+        Error::Io { source, .. } => PyErr::from(std::io::Error::new(source.kind(), error.to_string())),
         _ => PyValueError::new_err(error.to_string()),
     }
 }
@@ -69,7 +67,11 @@ fn item_location(name: &str, index: usize) -> Location {
 
 /// Reads an iterable of str (list, tuple, pandas Series, NumPy array, generator).
 /// A single str is refused: iterating it would label its characters.
-fn iter_strings(obj: &Bound<'_, PyAny>, name: &str, mut each: impl FnMut(usize, Option<String>) -> PyResult<()>) -> PyResult<()> {
+fn iter_strings(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    mut each: impl FnMut(usize, Option<String>) -> PyResult<()>,
+) -> PyResult<()> {
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err(format!(
             "{name} must be an iterable of str, not a single {} (wrap it in a list: [text])",
@@ -169,7 +171,7 @@ impl Model {
         self.inner.featurizer.n_features()
     }
 
-    /// Where the model was loaded from (a path, `<bytes>`, `<train>` or `builtin:TASK`).
+    /// Where the model came from: the path it was loaded from, `<bytes>` or `<train>`.
     #[getter]
     fn origin(&self) -> &str {
         &self.origin
@@ -335,9 +337,9 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
 fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     let mut handles: Vec<Arc<ModelFile>> = Vec::new();
     let mut push = |item: &Bound<'_, PyAny>| -> PyResult<()> {
-        let model = item
-            .cast::<Model>()
-            .map_err(|_| PyTypeError::new_err("models must be Model objects (from stancekit.load, builtin or train)"))?;
+        let model = item.cast::<Model>().map_err(|_| {
+            PyTypeError::new_err("models must be Model objects (from stancekit.load, builtin or train)")
+        })?;
         let inner = model.get().inner.clone();
         if handles.iter().any(|m| m.task == inner.task) {
             return Err(PyValueError::new_err(format!(
@@ -381,8 +383,7 @@ fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> Arc<Predictor> {
             return cached.predictor.clone();
         }
     }
-    let predictor =
-        Arc::new(Predictor::new(models.iter().map(|m| (**m).clone()).collect()).with_explanations(explain));
+    let predictor = Arc::new(Predictor::new(models.iter().map(|m| (**m).clone()).collect()).with_explanations(explain));
     *cache = Some(CachedPredictor { models: models.to_vec(), explain, predictor: predictor.clone() });
     predictor
 }
@@ -428,6 +429,9 @@ fn classify_article<'py>(
     Ok(result)
 }
 
+/// One model's labels (None for rows without a prediction) and probabilities (n x k).
+type TaskColumns<'py> = (Vec<Option<String>>, Bound<'py, PyArray2<f64>>);
+
 /// Labels a batch of rows with several models without raising on bad rows, for
 /// `stancekit.spark`. Returns `(errors, [(labels, probabilities), ...])`: `errors[i]` is
 /// None or why row i has no prediction; `labels[i]` is None for such rows and their
@@ -437,7 +441,7 @@ fn _label_rows<'py>(
     py: Python<'py>,
     models: &Bound<'py, PyAny>,
     texts: &Bound<'py, PyAny>,
-) -> PyResult<(Vec<Option<&'static str>>, Vec<(Vec<Option<String>>, Bound<'py, PyArray2<f64>>)>)> {
+) -> PyResult<(Vec<Option<&'static str>>, Vec<TaskColumns<'py>>)> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
     let errors: Vec<Option<&'static str>> = rows.iter().map(|r| r.is_none().then_some(EMPTY_TEXT)).collect();
@@ -603,8 +607,17 @@ fn train(
     }
     let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
     let class_weight: ClassWeight = parse_choice("class_weight", class_weight, "none, balanced")?;
-    let features =
-        FeatureParams { ngram_min, ngram_max, min_df, max_features, weighting, sublinear_tf, negation, cue_scale, cue_ngrams };
+    let features = FeatureParams {
+        ngram_min,
+        ngram_max,
+        min_df,
+        max_features,
+        weighting,
+        sublinear_tf,
+        negation,
+        cue_scale,
+        cue_ngrams,
+    };
     features.check().map_err(input_error)?;
     let trainer =
         LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
@@ -658,8 +671,7 @@ fn train(
     let task = task.to_string();
     let model = py
         .detach(move || {
-            let examples =
-                Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
+            let examples = Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
             let provenance = Provenance {
                 data: vec![PYTHON_SOURCE.to_string()],
                 crate_version: stancekit_version(),

@@ -3,6 +3,7 @@ within 1e-6, the same article rows and summary, the same error messages."""
 
 from __future__ import annotations
 
+import csv
 import json
 import pickle
 import threading
@@ -271,6 +272,13 @@ def _fitted_parts(path: Path) -> dict:
     ids=["defaults", "trainer-options", "feature-options"],
 )
 def test_python_and_cli_train_the_same_model(cli, mr_csv, mr_rows, tmp_path, options, flags):
+    if options:  # other options on a 4,000-row slice, to keep the test short
+        mr_rows = mr_rows[:2000] + mr_rows[-2000:]
+        mr_csv = tmp_path / "slice.csv"
+        with open(mr_csv, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=["text", "label"])
+            writer.writeheader()
+            writer.writerows({"text": r["text"], "label": r["label"]} for r in mr_rows)
     texts = [r["text"] for r in mr_rows]
     labels = [r["label"] for r in mr_rows]
     model = stancekit.train(texts, labels, **options)

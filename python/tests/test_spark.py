@@ -36,6 +36,7 @@ def spark():
         SparkSession.builder.master("local[2]")
         .appName("stancekit-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "500")
         .getOrCreate()
