@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # stancekit against scikit-learn, fastText and Vowpal Wabbit (issue 5): the one command.
-#   bench/run.sh            full run (6 datasets, 3 repetitions; about 25 minutes on 2 cores)
+#   bench/run.sh            full run (6 datasets, 3 repetitions; 25-40 minutes on 2 cores, by load)
 #   bench/run.sh --quick    mr only, 1 repetition, 20 MB slice (a few minutes)
 # Other flags go to bench.py (bench/run.sh --help). STANCEKIT=/path/to/stancekit skips
 # the build and measures that binary instead of target/release/stancekit.

@@ -10,7 +10,7 @@ What is measured, on one input file of N sentences (one per line):
 - spark: `spark.read.text(FILE)` -> `stancekit.spark.label_sentences` -> the `noop`
   sink (every row computed, nothing collected), on local[2], 16 input splits; the
   session is started and the model shipped beforehand, and their times are reported
-  apart; the best of two runs (the first also starts the Python workers). Once with
+  apart; the best of 3 runs after a first one that starts the Python workers. Once with
   stancekit.spark's one Rust thread per task, once with RAYON_NUM_THREADS=2.
 Each run is timed in wall seconds and in CPU seconds (user + system of every process
 doing the work: the CLI, or the Spark JVM and its Python workers), so sentences per
@@ -116,10 +116,13 @@ def tree_cpu_since(before: dict[int, float]) -> float:
     return sum(t - before.get(pid, 0.0) for pid, t in tree_cpu().items())
 
 
-def figures(n: int, wall: float, cpu: float, cores: int, **extra) -> dict:
-    """Rates from wall time (what the machine gave) and from CPU time (what the work
-    costs per core, whatever else ran on the machine)."""
+def best(n: int, runs: list[tuple[float, float]], cores: int, **extra) -> dict:
+    """Rates from the best wall time (what the machine gave) and the best CPU time (what
+    the work costs per core) of several runs."""
+    wall = min(r[0] for r in runs)
+    cpu = min(r[1] for r in runs)
     return {
+        "runs": [{"seconds": w, "cpu_seconds": c} for w, c in runs],
         "seconds": wall,
         "per_second": n / wall,
         "cpu_seconds": cpu,
@@ -135,6 +138,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "cooperation.json")
     parser.add_argument("--stancekit", type=Path, default=ROOT / "target" / "release" / "stancekit")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each variant (the best counts)")
     args = parser.parse_args()
 
     import stancekit
@@ -162,21 +166,25 @@ def main() -> None:
         loads.append(time.perf_counter() - start)
     results["model_load_seconds"] = min(loads)
 
-    # The CLI, one process and two processes on halves.
+    # The CLI (one process, and two at once on halves) and in-process Python, in rounds,
+    # so that other work on the machine hits each about alike; each figure is the best
+    # of the rounds (wall and CPU seconds apart).
     cli = [str(args.stancekit), "predict", "--model", str(args.model), "--format", "json", "--input-format", "lines"]
-    results["cli"] = figures(n, *timed(cli + [str(data)]), cores=1)
     halves = [HERE / "data" / f"half-{i}.txt" for i in range(2)]
     for i, path in enumerate(halves):
         path.write_text("\n".join(lines[i::2]) + "\n", encoding="utf-8")
-    results["cli_x2"] = figures(n, *timed([cli + [str(p)] for p in halves]), cores=2)
+    runs: dict[str, list[tuple[float, float]]] = {"cli": [], "cli_x2": [], "python": []}
+    for _ in range(args.repeat):
+        runs["cli"].append(timed(cli + [str(data)]))
+        runs["cli_x2"].append(timed([cli + [str(p)] for p in halves]))
+        cpu = self_cpu()
+        start = time.perf_counter()
+        model.predict_proba(lines)
+        runs["python"].append((time.perf_counter() - start, self_cpu() - cpu))
     for path in halves:
         path.unlink()
-
-    # In-process Python, one batch call.
-    cpu = self_cpu()
-    start = time.perf_counter()
-    model.predict_proba(lines)
-    results["python"] = figures(n, time.perf_counter() - start, self_cpu() - cpu, cores=os.cpu_count())
+    for key, cores in [("cli", 1), ("cli_x2", 2), ("python", os.cpu_count())]:
+        results[key] = best(n, runs[key], cores=cores)
 
     # Spark local[2]. The file is cut into 16 splits (spark.sql.files.maxPartitionBytes),
     # so both cores stay busy to the end; by default a file this size would make 2.
@@ -203,6 +211,8 @@ def main() -> None:
     # Each Python worker runs the Rust code on a rayon pool. stancekit.spark sizes it
     # to the task's CPUs (1); the second variant gives each worker a thread per core of
     # the machine (rayon's own default), so 2 workers x 2 threads share the 2 cores.
+    # Each variant's runs follow each other, so its Python workers stay up (Spark stops
+    # idle ones after a minute); the first run, which starts them, is reported apart.
     for key, threads in [("spark", None), ("spark_rayon_all_cores", str(os.cpu_count()))]:
         if threads is None:
             spark.sparkContext.environment.pop("RAYON_NUM_THREADS", None)
@@ -211,21 +221,19 @@ def main() -> None:
         start = time.perf_counter()
         labelled = sks.label_sentences(frame, str(args.model))
         ship = time.perf_counter() - start
-        runs = []
-        for _ in range(2):  # the first run also starts the Python workers and loads the model
+        spark_runs = []
+        for _ in range(args.repeat + 1):
             before, cpu = tree_cpu(), self_cpu()
             start = time.perf_counter()
             labelled.write.format("noop").mode("overwrite").save()
-            runs.append((time.perf_counter() - start, tree_cpu_since(before) + self_cpu() - cpu))
-        wall, cpu = min(runs)
-        results[key] = figures(
+            spark_runs.append((time.perf_counter() - start, tree_cpu_since(before) + self_cpu() - cpu))
+        results[key] = best(
             n,
-            wall,
-            cpu,
+            spark_runs[1:],
             cores=2,
             rayon_threads=threads or "1 per task (stancekit.spark's default)",
             ship_seconds=ship,
-            seconds_first=runs[0][0],
+            seconds_first=spark_runs[0][0],
             partitions=partitions,
         )
     spark.stop()
