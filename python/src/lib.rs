@@ -86,7 +86,7 @@ fn iter_strings(
         }
         let text: String = item.extract().map_err(|_| {
             let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-            PyTypeError::new_err(format!("{name}[{index}] is a {type_name}, not a str"))
+            PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
         })?;
         each(index, Some(text))?;
     }
@@ -206,7 +206,7 @@ impl Model {
     /// (as `stancekit predict --explain N --format json` prints them).
     ///
     /// Raises ValueError for an empty text.
-    #[pyo3(signature = (text, top = 10))]
+    #[pyo3(signature = (text, top = 5))]
     fn explain<'py>(&self, py: Python<'py>, text: String, top: usize) -> PyResult<Bound<'py, PyAny>> {
         if is_blank(&text) {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
@@ -546,8 +546,11 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 /// Trains a model, as `stancekit train` does, with the same options and defaults.
 ///
 /// texts, labels: iterables of str of the same length; the classes are the sorted
-/// distinct labels. Options (CLI flag in brackets) are keyword-only; see the stub or
-/// `help(stancekit.train)` for their defaults.
+/// distinct labels. Each keyword option is the `stancekit train` flag of the same name
+/// (`ngram_max` is `--ngram-max`; `sublinear_tf=False` is `--no-sublinear-tf`,
+/// `negation=False` is `--no-negation`), with the CLI's default, shown in the
+/// signature; `sample_weight` weighs each row, as `--data-weight` weighs each file.
+/// Returns a Model whose task is `task` (the CLI's default: the label column, `label`).
 ///
 /// Raises ValueError for bad data or options (empty text, one class, n-gram range,
 /// C <= 0, ...) with the CLI's message.

@@ -43,7 +43,7 @@ class Model:
         rows summing to 1.
 
         Raises ValueError for an empty or blank text, TypeError for a non-str item."""
-    def explain(self, text: str, top: int = 10) -> dict[str, Any]:
+    def explain(self, text: str, top: int = 5) -> dict[str, Any]:
         """``{"label": str, "probabilities": {label: float}, "explanation":
         [{"feature": str, "contribution": float}, ...]}``: the ``top`` features that
         pushed hardest toward or away from the label, largest first (as

@@ -14,9 +14,8 @@ executor Python process loads each model the first time a batch needs it and kee
 in a module-level cache, so a model is loaded once per process, never per row or per
 batch. The work runs in ``mapInPandas``: Arrow batches (``spark.sql.execution.arrow.
 maxRecordsPerBatch`` rows, 10,000 by default) go to Rust in one call each, which
-featurizes and scores the batch with the GIL released, on as many threads as the task
-has CPUs (``spark.task.cpus``, 1 by default; ``RAYON_NUM_THREADS`` in the executor
-environment overrides it).
+featurizes and scores the batch in parallel (rayon, one thread per core unless
+``RAYON_NUM_THREADS`` is set in the executor environment) with the GIL released.
 
 Every node needs the same stancekit wheel installed (``pip install``, or a packed
 virtual environment in ``spark.archives``); see python/README.md, "On a Spark cluster".
@@ -46,23 +45,6 @@ ModelSpec = Union[str, "os.PathLike[str]", Model]
 _MODELS: dict[tuple[str, str], Model] = {}
 #: How many times this process loaded each model reference (tests check it stays 1).
 _LOADS: dict[tuple[str, str], int] = {}
-
-
-def _one_thread_per_task_cpu() -> None:
-    """Sizes the Rust thread pool of this worker process to its task's CPUs (1 unless
-    ``spark.task.cpus`` says more), unless ``RAYON_NUM_THREADS`` is already set. Spark
-    runs one task per core, each in its own Python worker; a pool of one thread per
-    machine core in every worker would oversubscribe the cores (measured on 1M
-    sentences, local[2]: 33,450 sentences per CPU-second with one thread per task,
-    29,880 with one per core; bench/spark/README.md). Must run before the first batch:
-    the pool is built on first use and keeps its size."""
-    if "RAYON_NUM_THREADS" in os.environ:
-        return
-    from pyspark import TaskContext
-
-    context = TaskContext.get()
-    cpus = context.cpus() if context is not None else 1
-    os.environ["RAYON_NUM_THREADS"] = str(max(1, cpus))
 
 
 def _load_on_executor(ref: tuple[str, str]) -> Model:
@@ -180,7 +162,6 @@ def _sentence_batches(
     error_col: str,
     columns: list[str],
 ) -> Iterator["pd.DataFrame"]:
-    _one_thread_per_task_cpu()
     models = [_load_on_executor(ref) for ref in refs]
     for batch in batches:
         errors, results = _stancekit._label_rows(models, _texts(batch[text_col]))
@@ -240,7 +221,6 @@ def _article_batches(
 ) -> Iterator["pd.DataFrame"]:
     import pandas as pd
 
-    _one_thread_per_task_cpu()
     models = [_load_on_executor(ref) for ref in refs]
     for batch in batches:
         result = _stancekit._label_articles(models, _texts(batch[text_col]))

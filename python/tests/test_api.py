@@ -125,7 +125,7 @@ def test_wrong_types_are_type_errors():
     model = stancekit.builtin("sentiment")
     with pytest.raises(TypeError, match="not a single str"):
         model.predict("a whole sentence")
-    with pytest.raises(TypeError, match=r"texts\[1\] is a int, not a str"):
+    with pytest.raises(TypeError, match=r"texts\[1\] has type int, not str"):
         model.predict(["fine", 3])
     with pytest.raises(TypeError):
         stancekit.classify_article("Some text.", ["not a model"])
