@@ -160,16 +160,16 @@ struct TrainArgs {
     #[arg(long, default_value_t = 1.0)]
     cue_scale: f32,
     /// Inverse regularisation strength (larger fits the training data more closely).
-    #[arg(long, default_value_t = 4.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_C, allow_negative_numbers = true)]
     c: f64,
     /// Weight rows so every class counts equally in the loss.
     #[arg(long, value_enum, default_value_t = ClassWeight::None)]
     class_weight: ClassWeight,
     /// Solver iterations at most.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS)]
     max_iterations: usize,
     /// Stop when the gradient norm is below this fraction of its starting value.
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_TOLERANCE)]
     tolerance: f64,
     /// Choose C by 5-fold cross-validation on the training data (overrides --c).
     #[arg(long)]
