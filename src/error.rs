@@ -53,12 +53,14 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}", path = .path.display())]
+    // The field is not named `source`: thiserror would make it the error's source,
+    // and the CLI's `{:#}` would then print the OS message a second time.
+    #[error("{path}: {error}", path = .path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The CSV reader failed (bad quoting, ragged row, ...).
     #[error("{location}: malformed CSV: {message}")]

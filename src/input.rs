@@ -64,12 +64,12 @@ fn open(path: &Path) -> Result<Box<dyn Read>> {
     }
     File::open(path)
         .map(|f| Box::new(f) as Box<dyn Read>)
-        .map_err(|source| Error::Io { path: path.to_path_buf(), source })
+        .map_err(|error| Error::Io { path: path.to_path_buf(), error })
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?.read_to_end(&mut bytes).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    open(path)?.read_to_end(&mut bytes).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
     Ok(bytes)
 }
 
@@ -346,7 +346,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
         }
         InputFormat::Csv => {
             let mut input = SkipBom::new(open(path)?);
-            let line_fix = input.peek_line_fix().map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            let line_fix = input.peek_line_fix().map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
             let reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
             csv_documents(source, reader, options, line_fix)
         }
@@ -502,7 +502,7 @@ impl Iterator for LineDocuments {
             Ok(_) => {}
             Err(source) => {
                 self.line += 1;
-                let error = Error::Io { path: self.source.clone(), source };
+                let error = Error::Io { path: self.source.clone(), error: source };
                 return Some(Document {
                     source: self.source.clone(),
                     id: self.line.to_string(),
@@ -766,7 +766,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn collect_text_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    let io = |error| Error::Io { path: dir.to_path_buf(), error };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {

@@ -89,7 +89,7 @@ impl Lexicon {
     /// [`Error::Io`] when a file cannot be read, [`Error::Lexicon`] naming the line of a
     /// malformed entry.
     pub fn load(path: &Path) -> Result<Lexicon> {
-        let read = |p: &Path| std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.to_path_buf(), source });
+        let read = |p: &Path| std::fs::read_to_string(p).map_err(|error| Error::Io { path: p.to_path_buf(), error });
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };

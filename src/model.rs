@@ -95,7 +95,7 @@ impl ModelFile {
     /// # Errors
     /// [`Error::Io`] when the directory is not writable or the disk is full.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let io = |error| Error::Io { path: path.to_path_buf(), error };
         let bytes = self.to_bytes();
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -127,7 +127,7 @@ impl ModelFile {
     /// [`Error::Io`] if it cannot be read, [`Error::ModelVersion`] for another format
     /// version, [`Error::CorruptModel`] for anything else that is wrong.
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
         Self::from_bytes(&bytes, path)
     }
 

@@ -55,7 +55,7 @@ fn model_error(error: Error) -> PyErr {
 fn input_error(error: Error) -> PyErr {
     match &error {
         Error::ModelVersion { .. } | Error::CorruptModel { .. } => ModelError::new_err(error.to_string()),
-        Error::Io { source, .. } => PyErr::from(std::io::Error::new(source.kind(), error.to_string())),
+        Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), error.to_string())),
         _ => PyValueError::new_err(error.to_string()),
     }
 }
@@ -629,7 +629,7 @@ fn train(
         Some(path) => Some(Lexicon::load(path).map_err(|e| {
             let message = format!("reading lexicon {}: {e}", path.display());
             match e {
-                Error::Io { source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
+                Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
                 _ => PyValueError::new_err(message),
             }
         })?),
