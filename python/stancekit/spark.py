@@ -154,6 +154,15 @@ def _texts(column: "pd.Series") -> list[str | None]:
     return [t if isinstance(t, str) else None for t in column.tolist()]
 
 
+def _add_label_columns(out: "pd.DataFrame", models, results, prefix: str) -> None:
+    """Adds each model's label column and one probability column per class."""
+    for model, (labels, probabilities) in zip(models, results):
+        task = f"{prefix}{model.task}"
+        out[task] = labels
+        for j, label in enumerate(model.labels):
+            out[f"{task}_p_{label}"] = probabilities[:, j]
+
+
 def _sentence_batches(
     batches: Iterator["pd.DataFrame"],
     refs: list[tuple[str, str]],
@@ -166,11 +175,7 @@ def _sentence_batches(
     for batch in batches:
         errors, results = _stancekit._label_rows(models, _texts(batch[text_col]))
         out = batch.copy()
-        for model, (labels, probabilities) in zip(models, results):
-            task = f"{prefix}{model.task}"
-            out[task] = labels
-            for j, label in enumerate(model.labels):
-                out[f"{task}_p_{label}"] = probabilities[:, j]
+        _add_label_columns(out, models, results, prefix)
         out[error_col] = errors
         yield out[columns]
 
@@ -229,11 +234,7 @@ def _article_batches(
         out[f"{prefix}start"] = pd.array(result["start"], dtype="Int64")
         out[f"{prefix}end"] = pd.array(result["end"], dtype="Int64")
         out[text_col] = result["text"]
-        for model, (labels, probabilities) in zip(models, result["predictions"]):
-            task = f"{prefix}{model.task}"
-            out[task] = labels
-            for j, label in enumerate(model.labels):
-                out[f"{task}_p_{label}"] = probabilities[:, j]
+        _add_label_columns(out, models, result["predictions"], prefix)
         out[error_col] = result["error"]
         yield out[columns]
 
