@@ -209,7 +209,7 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
     let words: Vec<Word> = tokenize(sentence)
         .into_iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| Word { lower: t.text, start: t.start, end: t.end })
+        .map(|t| Word { lower: t.text.into_owned(), start: t.start, end: t.end })
         .collect();
     if words.is_empty() {
         return Actors::default();

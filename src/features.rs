@@ -5,8 +5,6 @@
 //! [`Featurizer`] (vocabulary, idf, lexicon), which `transform`s any text the same way
 //! and is stored whole in the model file.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -134,7 +132,7 @@ impl FeatureParams {
         let n_docs = texts.len() as f64;
         featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
         featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
-        featurizer.rebuild_index();
+        featurizer.rebuild_index()?;
         Ok(featurizer)
     }
 }
@@ -153,10 +151,24 @@ pub struct Featurizer {
     pub lexicon: Option<Lexicon>,
     /// Cue categories, one pair of columns each (plain, negated), sorted.
     pub categories: Vec<String>,
+    /// Column of each n-gram, keyed by [`gram_key`]: a lookup touches one table slot
+    /// and compares one integer instead of chasing and comparing a stored string.
     #[serde(skip)]
-    index: FxHashMap<String, u32>,
+    index: FxHashMap<u64, u32>,
+    /// For each cue of the lexicon: its category's position and the opposite
+    /// category's, so counting a match needs no string lookup.
+    #[serde(skip)]
+    cue_slots: Vec<(Option<usize>, Option<usize>)>,
     #[serde(skip)]
     matcher: CueMatcher,
+}
+
+/// The 64-bit key of an n-gram string (XXH3). Two vocabulary entries with the same
+/// key are refused when the index is built; an unseen n-gram takes a vocabulary
+/// entry's column only on a 64-bit collision (about 1 in 10^13 per lookup for a
+/// million-entry vocabulary).
+fn gram_key(gram: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(gram.as_bytes())
 }
 
 /// What a text yields before weighting: its n-grams and its cue-category sums.
@@ -167,17 +179,31 @@ struct Analysis {
 
 impl Featurizer {
     fn empty(params: FeatureParams, lexicon: Option<Lexicon>) -> Featurizer {
-        let categories = lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
-        let matcher = lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
-        Featurizer {
+        let mut featurizer = Featurizer {
             params,
             vocabulary: Vec::new(),
             idf: Vec::new(),
             lexicon,
-            categories,
+            categories: Vec::new(),
             index: FxHashMap::default(),
-            matcher,
-        }
+            cue_slots: Vec::new(),
+            matcher: CueMatcher::default(),
+        };
+        featurizer.bind_lexicon();
+        featurizer
+    }
+
+    /// Derives the categories, the per-cue slots and the matcher from the lexicon.
+    fn bind_lexicon(&mut self) {
+        self.categories = self.lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
+        self.matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
+        let position = |category: &str| self.categories.iter().position(|c| c == category);
+        self.cue_slots = self
+            .lexicon
+            .iter()
+            .flat_map(|l| &l.cues)
+            .map(|cue| (position(&cue.category), opposite(&cue.category).and_then(position)))
+            .collect();
     }
 
     /// Rebuilds the lookup tables after deserialising.
@@ -192,14 +218,23 @@ impl Featurizer {
                 reason: format!("{} n-grams but {} idf values", self.vocabulary.len(), self.idf.len()),
             });
         }
-        self.categories = self.lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
-        self.matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
-        self.rebuild_index();
-        Ok(())
+        self.bind_lexicon();
+        self.rebuild_index()
     }
 
-    fn rebuild_index(&mut self) {
-        self.index = self.vocabulary.iter().enumerate().map(|(i, g)| (g.clone(), i as u32)).collect();
+    fn rebuild_index(&mut self) -> Result<()> {
+        self.index = FxHashMap::default();
+        self.index.reserve(self.vocabulary.len());
+        for (column, gram) in self.vocabulary.iter().enumerate() {
+            if let Some(other) = self.index.insert(gram_key(gram), column as u32) {
+                let other = self.vocabulary.get(other as usize).map_or("", String::as_str);
+                return Err(Error::InvalidParams {
+                    name: "featurizer".into(),
+                    reason: format!("n-grams {other:?} and {gram:?} share a 64-bit hash (or repeat); drop one"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Number of n-gram columns.
@@ -295,23 +330,21 @@ impl Featurizer {
                 grams.iter().for_each(|g| on_gram(g));
             }
             if with_cues {
-                let category_index: HashMap<&str, usize> =
-                    self.categories.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
                 for m in matches {
-                    let Some(cue) = lexicon.cues.get(m.cue) else {
+                    let Some(&(Some(ci), opposite_slot)) = self.cue_slots.get(m.cue) else {
                         continue;
                     };
-                    let Some(&ci) = category_index.get(cue.category.as_str()) else {
+                    let (Some(plain), Some(negated)) = (cue_plain.get_mut(ci), cue_negated.get_mut(ci)) else {
                         continue;
                     };
                     if m.negated {
-                        cue_negated[ci] += m.weight;
+                        *negated += m.weight;
                         // "not good" also counts as negative, "no longer cooperating" as adversarial.
-                        if let Some(&oi) = opposite(&cue.category).and_then(|o| category_index.get(o)) {
-                            cue_plain[oi] += m.weight;
+                        if let Some(o) = opposite_slot.and_then(|oi| cue_plain.get_mut(oi)) {
+                            *o += m.weight;
                         }
                     } else {
-                        cue_plain[ci] += m.weight;
+                        *plain += m.weight;
                     }
                 }
             }
@@ -329,7 +362,7 @@ impl Featurizer {
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
         let mut counts: Vec<u32> = Vec::with_capacity(text.len() / 3);
         let analysis = self.analyze(text, true, &mut |g| {
-            if let Some(&col) = self.index.get(g) {
+            if let Some(&col) = self.index.get(&gram_key(g)) {
                 counts.push(col);
             }
         });

@@ -58,12 +58,12 @@ impl LabelledData {
     }
 }
 
-fn open(path: &Path) -> Result<Box<dyn Read>> {
+fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdin()));
     }
     File::open(path)
-        .map(|f| Box::new(f) as Box<dyn Read>)
+        .map(|f| Box::new(f) as Box<dyn Read + Send>)
         .map_err(|error| Error::Io { path: path.to_path_buf(), error })
 }
 
@@ -334,7 +334,7 @@ impl Default for ReadOptions {
 /// # Errors
 /// Only for failures that prevent reading any record: the file cannot be opened, or a
 /// CSV header lacks the text column.
-pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document>>> {
+pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
     let format = options.format.resolve(path);
     let source = path.to_path_buf();
     match format {
@@ -433,12 +433,12 @@ impl<R: Read> Read for SkipBom<R> {
     }
 }
 
-fn csv_documents<R: Read + 'static>(
+fn csv_documents<R: Read + Send + 'static>(
     source: PathBuf,
     mut reader: csv::Reader<R>,
     options: &ReadOptions,
     line_fix: u64,
-) -> Result<Box<dyn Iterator<Item = Document>>> {
+) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
     let header = reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
     let text_index = find_column(&source, &header, &options.text_column, "text-column")?;
     let id_index = header.iter().position(|h| h == options.id_column);
@@ -486,7 +486,7 @@ fn csv_documents<R: Read + 'static>(
 /// bad record, not a failed stream.
 struct LineDocuments {
     source: PathBuf,
-    reader: BufReader<Box<dyn Read>>,
+    reader: BufReader<Box<dyn Read + Send>>,
     line: u64,
     options: ReadOptions,
     json_only: bool,

@@ -10,7 +10,7 @@
 // This module parses untrusted files: no indexing that could panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -73,12 +73,15 @@ pub struct CueMatch {
 pub struct CueMatcher {
     by_first: HashMap<String, Vec<(usize, Vec<String>)>>,
     negators: Vec<Vec<String>>,
+    /// First words of the negators: most words are not one, and are passed over with a
+    /// single lookup.
+    negator_starts: HashSet<String>,
     intensifiers: HashMap<String, ()>,
     reporting: HashMap<String, ()>,
 }
 
 fn term_tokens(term: &str) -> Vec<String> {
-    tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text).collect()
+    tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
 }
 
 impl Lexicon {
@@ -128,7 +131,7 @@ impl Lexicon {
 
     /// Builds the matcher used at feature time.
     pub fn matcher(&self) -> CueMatcher {
-        let mut by_first: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::default();
         for (i, cue) in self.cues.iter().enumerate() {
             let tokens = term_tokens(&cue.term);
             if let Some(first) = tokens.first() {
@@ -146,7 +149,8 @@ impl Lexicon {
         // Single-word reporting verbs; of multi-word ones ("according to") the first word.
         let reporting =
             self.reporting_verbs.iter().filter_map(|t| term_tokens(t).into_iter().next()).map(|t| (t, ())).collect();
-        CueMatcher { by_first, negators, intensifiers, reporting }
+        let negator_starts = negators.iter().filter_map(|n| n.first().cloned()).collect();
+        CueMatcher { by_first, negators, negator_starts, intensifiers, reporting }
     }
 }
 
@@ -170,7 +174,11 @@ impl CueMatcher {
         let mut i = 0;
         while i < words.len() {
             let rest = words.get(i..).unwrap_or_default();
-            let negator_len = self.negators.iter().find(|n| starts_with(rest, n)).map(|n| n.len());
+            let negator_len = if rest.first().is_some_and(|w| self.negator_starts.contains(*w)) {
+                self.negators.iter().find(|n| starts_with(rest, n)).map(|n| n.len())
+            } else {
+                None
+            };
             if let Some(len) = negator_len {
                 in_scope = true;
                 let last = i + len - 1;

@@ -34,6 +34,7 @@ pub mod html;
 pub mod input;
 pub mod lexicon;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod predict;
 pub mod report;

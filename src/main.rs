@@ -544,9 +544,14 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
 /// Loads the models given, or the shipped ones; each model's task names its output.
 fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
+    // Parsing is most of a short run's time: the files are read in parallel.
+    let loaded: Vec<stancekit::error::Result<ModelFile>> = {
+        use rayon::prelude::*;
+        paths.par_iter().map(|path| ModelFile::load(path)).collect()
+    };
     let mut models = Vec::with_capacity(paths.len());
-    for path in &paths {
-        let mut model = ModelFile::load(path)?;
+    for (path, model) in paths.iter().zip(loaded) {
+        let mut model = model?;
         if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
             model.task = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         }
@@ -594,6 +599,57 @@ fn render_document(
     Ok(false)
 }
 
+/// Reads batches of documents on one thread, labels each batch with `label` on this
+/// one (in parallel inside), and writes the rendered rows in input order on a third, so
+/// reading, labelling and writing overlap. Flushes after every batch of one row (pipe
+/// stages answer line by line). Returns the rows seen and the rows that failed.
+fn label_in_pipeline(
+    documents: Box<dyn Iterator<Item = stancekit::input::Document> + Send>,
+    batch_size: usize,
+    out: &mut (dyn Write + Send),
+    label: impl Fn(&[stancekit::input::Document]) -> Vec<(Vec<u8>, bool)>,
+) -> Result<(usize, usize)> {
+    use std::sync::mpsc::sync_channel;
+    let (batch_sender, batches) = sync_channel::<Vec<stancekit::input::Document>>(2);
+    let (rendered_sender, rendered) = sync_channel::<Vec<(Vec<u8>, bool)>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut documents = documents;
+            loop {
+                let batch: Vec<_> = documents.by_ref().take(batch_size).collect();
+                // Stops when the input ends or the labeller has gone (a write failed).
+                if batch.is_empty() || batch_sender.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let writer = scope.spawn(move || -> io::Result<(usize, usize)> {
+            let (mut n_rows, mut n_failed) = (0, 0);
+            for batch in rendered {
+                for (bytes, failed) in &batch {
+                    n_rows += 1;
+                    n_failed += usize::from(*failed);
+                    out.write_all(bytes)?;
+                }
+                if batch_size == 1 {
+                    out.flush()?;
+                }
+            }
+            Ok((n_rows, n_failed))
+        });
+        for batch in batches {
+            if rendered_sender.send(label(&batch)).is_err() {
+                break;
+            }
+        }
+        drop(rendered_sender);
+        match writer.join() {
+            Ok(result) => result.map_err(anyhow::Error::from),
+            Err(_) => Err(anyhow::anyhow!("the output thread stopped unexpectedly")),
+        }
+    })
+}
+
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
     let tasks: Vec<(String, Vec<String>)> =
@@ -608,46 +664,36 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     };
     let stdout = io::stdout();
     let interactive = stdout.is_terminal();
-    let mut out: Box<dyn Write> =
-        if interactive { Box::new(stdout.lock()) } else { Box::new(BufWriter::new(stdout.lock())) };
+    // Unlocked handles: the rows are written from the pipeline's output thread.
+    let mut out: Box<dyn Write + Send> =
+        if interactive { Box::new(stdout) } else { Box::new(BufWriter::with_capacity(1 << 16, stdout)) };
     if command.format == Format::Text && !command.summary_only {
         report::write_prediction_header(&mut out, &task_names)?;
     }
-    let mut n_failed = 0usize;
-    let mut n_rows = 0usize;
     let render = |source: &str, document: &stancekit::input::Document| -> (Vec<u8>, bool) {
         let mut buffer = Vec::with_capacity(256);
         let failed = render_document(&mut buffer, &predictor, &tasks, &command, source, document).unwrap_or(true);
         (buffer, failed)
     };
+    let (mut n_rows, mut n_failed) = (0usize, 0usize);
     for input in expand_inputs(&command.inputs)? {
         let source = input.display().to_string();
-        let mut documents = read_documents(&input, &options)?;
+        let documents = read_documents(&input, &options)?;
         // Standard input is answered line by line, so an interactive pipe stage never
         // waits on a batch; files are labelled in parallel batches, written in order.
         let batch_size =
             if input.as_os_str() == "-" { command.batch_size.unwrap_or(1) } else { command.batch_size.unwrap_or(4096) }
                 .max(1);
-        loop {
-            let batch: Vec<stancekit::input::Document> = documents.by_ref().take(batch_size).collect();
-            if batch.is_empty() {
-                break;
-            }
-            n_rows += batch.len();
-            let rendered: Vec<(Vec<u8>, bool)> = if batch.len() == 1 {
+        let (rows, failed) = label_in_pipeline(documents, batch_size, &mut out, |batch| {
+            if batch.len() == 1 {
                 batch.iter().map(|d| render(&source, d)).collect()
             } else {
                 use rayon::prelude::*;
                 batch.par_iter().map(|d| render(&source, d)).collect()
-            };
-            for (bytes, failed) in rendered {
-                n_failed += usize::from(failed);
-                out.write_all(&bytes)?;
             }
-            if batch_size == 1 {
-                out.flush()?;
-            }
-        }
+        })?;
+        n_rows += rows;
+        n_failed += failed;
     }
     out.flush()?;
     if n_failed > 0 {
@@ -668,12 +714,8 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
-    let mut out = tempfile::NamedTempFile::new_in(
-        command.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
-    )
-    .with_context(|| format!("writing {}", command.out.display()))?;
-    report::write_span_csv(&mut out, &kept).with_context(|| format!("writing {}", command.out.display()))?;
-    out.persist(&command.out).with_context(|| format!("writing {}", command.out.display()))?;
+    stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &kept))
+        .with_context(|| format!("writing {}", command.out.display()))?;
     eprintln!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
     Ok(Outcome::Ok)
 }
@@ -728,11 +770,8 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let summary = summarize(&sentences, &tasks);
     let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());
     let page = stancekit::html::article_page(&title, &sentences, &summary);
-    let dir = command.html.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("writing {}", command.html.display()))?;
-    file.write_all(page.as_bytes()).with_context(|| format!("writing {}", command.html.display()))?;
-    file.persist(&command.html).with_context(|| format!("writing {}", command.html.display()))?;
+    stancekit::output::write_atomically(&command.html, |out| out.write_all(page.as_bytes()))
+        .with_context(|| format!("writing {}", command.html.display()))?;
     eprintln!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
     Ok(Outcome::Ok)
 }

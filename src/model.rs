@@ -6,9 +6,10 @@
 //! one this build reads, the checksum matches (a flipped byte is caught even where it
 //! still parses), and the parts agree in shape.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -62,6 +63,18 @@ pub struct TrainingMetrics {
     pub tuning: Vec<(f64, f64)>,
 }
 
+/// The fields of a model file read before its body is trusted, as loose JSON values so
+/// that a wrong type gets the same message as a missing field.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    format: serde_json::Value,
+    #[serde(default)]
+    version: serde_json::Value,
+    #[serde(default)]
+    checksum: serde_json::Value,
+}
+
 /// A whole model: everything prediction needs, and where it came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,17 +108,9 @@ impl ModelFile {
     /// # Errors
     /// [`Error::Io`] when the directory is not writable or the disk is full.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let io = |error| Error::Io { path: path.to_path_buf(), error };
         let bytes = self.to_bytes();
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-        std::io::Write::write_all(&mut file, &bytes).map_err(io)?;
-        file.as_file().sync_all().map_err(io)?;
-        file.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        crate::output::write_atomically(path, |out| out.write_all(&bytes))
+            .map_err(|error| Error::Io { path: path.to_path_buf(), error })
     }
 
     /// The file's bytes, checksum filled in. Same model, same bytes.
@@ -142,31 +147,21 @@ impl ModelFile {
         }
         let text = std::str::from_utf8(bytes)
             .map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            corrupt(format!("not JSON at line {} column {}: {e} (truncated or damaged?)", e.line(), e.column()))
-        })?;
-        match value.get("format").and_then(|v| v.as_str()) {
-            Some(FORMAT) => {}
-            Some(other) => return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'"))),
-            None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
+        // The body is parsed straight into its types; only when that fails is the file
+        // read again loosely, to say why (another version, not a model, not JSON).
+        let mut model: ModelFile = match serde_json::from_str(text) {
+            Ok(model) => model,
+            Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
+        };
+        if model.format != FORMAT {
+            return Err(corrupt(format!("format is '{}', expected '{FORMAT}'", model.format)));
         }
-        let version =
-            value.get("version").and_then(|v| v.as_u64()).ok_or_else(|| corrupt("no 'version' number".into()))?;
-        if version != VERSION as u64 {
-            return Err(Error::ModelVersion {
-                path: path.to_path_buf(),
-                found: version.min(u32::MAX as u64) as u32,
-                supported: VERSION,
-            });
+        if model.version != VERSION {
+            return Err(Error::ModelVersion { path: path.to_path_buf(), found: model.version, supported: VERSION });
         }
-        let stored = value.get("checksum").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let needle = format!("\"checksum\":\"{stored}\"");
-        let blanked = text.replacen(&needle, &format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""), 1);
-        let digest = hex(&Sha256::digest(blanked.as_bytes()));
-        if stored.len() != 64 || digest != stored || !text.contains(&needle) {
+        if !checksum_matches(text, &model.checksum) {
             return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
         }
-        let mut model: ModelFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
         model.featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
         model.check_shapes().map_err(corrupt)?;
         Ok(model)
@@ -188,5 +183,48 @@ impl ModelFile {
             return Err("non-finite weights".into());
         }
         Ok(())
+    }
+}
+
+/// Whether `stored` is the sha256 of `text` with the stored checksum blanked, hashed in
+/// place (no copy of the file).
+fn checksum_matches(text: &str, stored: &str) -> bool {
+    let needle = format!("\"checksum\":\"{stored}\"");
+    stored.len() == 64
+        && text.find(&needle).is_some_and(|at| {
+            let mut hasher = Sha256::new();
+            hasher.update(text.get(..at).unwrap_or_default());
+            hasher.update(format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"").as_bytes());
+            hasher.update(text.get(at + needle.len()..).unwrap_or_default());
+            hex(&hasher.finalize()) == stored
+        })
+}
+
+/// Why a file that did not parse as a model is not one: not JSON at all, another
+/// format, another version, or (the format and version being right) damaged fields.
+fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) -> Error {
+    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
+    let envelope: Envelope = match serde_json::from_str(text) {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            return corrupt(format!("not JSON at line {} column {}: {e} (truncated or damaged?)", e.line(), e.column()))
+        }
+    };
+    match envelope.format.as_str() {
+        Some(FORMAT) => {}
+        Some(other) => return corrupt(format!("format is '{other}', expected '{FORMAT}'")),
+        None => return corrupt(format!("no 'format' field; expected '{FORMAT}'")),
+    }
+    match envelope.version.as_u64() {
+        None => corrupt("no 'version' number".into()),
+        Some(found) if found != VERSION as u64 => Error::ModelVersion {
+            path: path.to_path_buf(),
+            found: found.min(u32::MAX as u64) as u32,
+            supported: VERSION,
+        },
+        Some(_) if !checksum_matches(text, envelope.checksum.as_str().unwrap_or_default()) => {
+            corrupt("checksum mismatch: the file was changed or damaged after it was written".into())
+        }
+        Some(_) => corrupt(typed_error.to_string()),
     }
 }

@@ -19,11 +19,13 @@
 
 use std::io::{self, Write};
 
+use serde::ser::SerializeMap;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::eval::ConfusionMatrix;
 use crate::model::ModelFile;
-use crate::predict::SentencePrediction;
+use crate::predict::{SentencePrediction, TaskPrediction};
 
 /// Version of the JSON Lines schema above.
 pub const SCHEMA: u32 = 1;
@@ -48,37 +50,125 @@ pub struct RowOrigin<'a> {
     pub line: Option<u64>,
 }
 
-fn sentence_json(origin: RowOrigin<'_>, prediction: &SentencePrediction) -> Value {
-    let mut predictions = Map::new();
-    for p in &prediction.predictions {
-        let probabilities: Map<String, Value> =
-            p.probabilities.iter().map(|(l, v)| (l.clone(), json!(round6(*v)))).collect();
-        let mut task = json!({"label": p.label, "probabilities": probabilities});
-        if !p.explanation.is_empty() {
-            let explanation: Vec<Value> =
-                p.explanation.iter().map(|c| json!({"feature": c.feature, "contribution": round6(c.value)})).collect();
-            task["explanation"] = Value::Array(explanation);
+/// A sentence row of the JSON Lines output, serialised straight from borrowed data
+/// (no intermediate `Value`: this is the hot path of `predict`). Fields are declared
+/// in alphabetical order, the order every other row of the schema uses.
+#[derive(Serialize)]
+struct SentenceRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actors: Option<ActorsRow<'a>>,
+    end: usize,
+    id: &'a str,
+    line: Option<u64>,
+    predictions: TaskRows<'a>,
+    schema: u32,
+    sentence: usize,
+    source: &'a str,
+    start: usize,
+    text: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// Every model's answer, keyed by task, tasks in alphabetical order.
+struct TaskRows<'a>(&'a [TaskPrediction]);
+
+impl Serialize for TaskRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<&TaskPrediction> = self.0.iter().collect();
+        sorted.sort_by(|a, b| a.task.cmp(&b.task));
+        let mut map = serializer.serialize_map(Some(sorted.len()))?;
+        for p in sorted {
+            map.serialize_entry(&p.task, &TaskRow(p))?;
         }
-        predictions.insert(p.task.clone(), task);
+        map.end()
     }
-    let mut row = json!({
-        "type": "sentence", "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line,
-        "sentence": prediction.index, "start": prediction.start, "end": prediction.end,
-        "text": prediction.text, "predictions": predictions,
-    });
-    if let Some(actors) = &prediction.actors {
-        row["actors"] = actors_json(actors, prediction.start);
+}
+
+/// `{"explanation": [...], "label": ..., "probabilities": {label: p}}`, labels sorted,
+/// probabilities rounded by [`round6`].
+struct TaskRow<'a>(&'a TaskPrediction);
+
+impl Serialize for TaskRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        if !p.explanation.is_empty() {
+            let explanation: Vec<ContributionRow<'_>> = p
+                .explanation
+                .iter()
+                .map(|c| ContributionRow { contribution: round6(c.value), feature: &c.feature })
+                .collect();
+            map.serialize_entry("explanation", &explanation)?;
+        }
+        map.serialize_entry("label", &p.label)?;
+        let mut probabilities: Vec<(&str, f64)> =
+            p.probabilities.iter().map(|(l, v)| (l.as_str(), round6(*v))).collect();
+        probabilities.sort_by(|a, b| a.0.cmp(b.0));
+        map.serialize_entry("probabilities", &ProbabilityRow(&probabilities))?;
+        map.end()
     }
-    row
+}
+
+struct ProbabilityRow<'a>(&'a [(&'a str, f64)]);
+
+impl Serialize for ProbabilityRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(l, v)| (l, v)))
+    }
+}
+
+#[derive(Serialize)]
+struct ContributionRow<'a> {
+    contribution: f64,
+    feature: &'a str,
+}
+
+/// Actor spans with offsets into the document.
+#[derive(Serialize)]
+struct ActorsRow<'a> {
+    source: Option<SpanRow<'a>>,
+    target: Option<SpanRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct SpanRow<'a> {
+    end: usize,
+    start: usize,
+    text: &'a str,
+}
+
+impl<'a> ActorsRow<'a> {
+    /// `base` is the sentence's offset in the document.
+    fn new(actors: &'a crate::actors::Actors, base: usize) -> ActorsRow<'a> {
+        let span = |s: &'a Option<crate::actors::Span>| {
+            s.as_ref().map(|s| SpanRow { end: base + s.end, start: base + s.start, text: &s.text })
+        };
+        ActorsRow { source: span(&actors.source), target: span(&actors.target) }
+    }
+}
+
+fn write_sentence_json(out: &mut dyn Write, origin: RowOrigin<'_>, prediction: &SentencePrediction) -> io::Result<()> {
+    let row = SentenceRow {
+        actors: prediction.actors.as_ref().map(|a| ActorsRow::new(a, prediction.start)),
+        end: prediction.end,
+        id: origin.id,
+        line: origin.line,
+        predictions: TaskRows(&prediction.predictions),
+        schema: SCHEMA,
+        sentence: prediction.index,
+        source: origin.source,
+        start: prediction.start,
+        text: &prediction.text,
+        kind: "sentence",
+    };
+    serde_json::to_writer(&mut *out, &row).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// Actor spans as JSON, with offsets into the document (`base` = the sentence's start).
 fn actors_json(actors: &crate::actors::Actors, base: usize) -> Value {
-    let span = |s: &Option<crate::actors::Span>| match s {
-        Some(s) => json!({"text": s.text, "start": base + s.start, "end": base + s.end}),
-        None => Value::Null,
-    };
-    json!({"source": span(&actors.source), "target": span(&actors.target)})
+    serde_json::to_value(ActorsRow::new(actors, base)).unwrap_or(Value::Null)
 }
 
 /// Writes an article's summary row.
@@ -184,7 +274,7 @@ pub fn write_prediction(
     prediction: &SentencePrediction,
 ) -> io::Result<()> {
     match format {
-        Format::Json => writeln!(out, "{}", sentence_json(origin, prediction)),
+        Format::Json => write_sentence_json(out, origin, prediction),
         Format::Text => {
             let mut line = format!("{}\t{}", origin.id, prediction.index);
             for p in &prediction.predictions {

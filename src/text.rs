@@ -8,6 +8,8 @@
 /// The placeholder every number is normalised to ("400,000", "1.5", "2014").
 pub const NUMBER_TOKEN: &str = "<num>";
 
+use std::borrow::Cow;
+
 /// A sentence: byte offsets `[start, end)` into the text it was split from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
@@ -28,9 +30,11 @@ pub enum TokenKind {
 
 /// A token with its normalised form and its byte span in the source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    /// Normalised form: lower-cased, contraction expanded, numbers as `<num>`.
-    pub text: String,
+pub struct Token<'a> {
+    /// Normalised form: lower-cased, contraction expanded, numbers as `<num>`. Borrowed
+    /// from the text when it needs no change (most words of news text), so
+    /// tokenizing allocates only for capitalised and non-ASCII words.
+    pub text: Cow<'a, str>,
     /// Byte offset of the first character of the surface form.
     pub start: usize,
     /// Byte offset one past the surface form.
@@ -57,7 +61,7 @@ fn is_clause_boundary(c: char) -> bool {
 /// hyphens, and the dots of dotted abbreviations ("u.s"). Contractions split off:
 /// `n't` -> `not`, `'s` stays `'s`, `'re` -> `are`, `'ll` -> `will`, `'ve` -> `have`,
 /// `'m` -> `am`, `'d` -> `would`; `can't` -> `can not`, `won't` -> `will not`.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let bytes_len = text.len();
     let mut chars = text.char_indices().peekable();
@@ -128,7 +132,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let lower = word.to_lowercase();
             if matches!(lower.as_str(), "s" | "re" | "ll" | "ve" | "m" | "d" | "t") && !word.is_empty() {
                 let end = start + c.len_utf8() + word.len();
-                tokens.push(Token { text: expand_suffix(&lower).to_string(), start, end, kind: TokenKind::Word });
+                tokens.push(Token { text: Cow::Borrowed(expand_suffix(&lower)), start, end, kind: TokenKind::Word });
                 while let Some(&(i, _)) = chars.peek() {
                     if i < end {
                         chars.next();
@@ -138,7 +142,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
         } else if is_clause_boundary(c) {
-            tokens.push(Token { text: c.to_string(), start, end: start + c.len_utf8(), kind: TokenKind::Boundary });
+            let end = start + c.len_utf8();
+            tokens.push(Token { text: Cow::Borrowed(&text[start..end]), start, end, kind: TokenKind::Boundary });
         }
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
@@ -163,48 +168,64 @@ fn expand_suffix(suffix: &str) -> &'static str {
     }
 }
 
-fn push_word(tokens: &mut Vec<Token>, surface: &str, start: usize, end: usize) {
-    let lower = surface.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
+/// The lower-cased form of a word with curly apostrophes made straight; borrowed when
+/// the word is already lower-case ASCII.
+fn normalise_word(surface: &str) -> Cow<'_, str> {
+    if surface.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(surface)
+    } else if surface.is_ascii() {
+        Cow::Owned(surface.to_ascii_lowercase())
+    } else {
+        Cow::Owned(surface.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'"))
+    }
+}
+
+/// `word[from..to]`, borrowed when `word` is.
+fn slice_of<'a>(word: &Cow<'a, str>, from: usize, to: usize) -> Cow<'a, str> {
+    match word {
+        Cow::Borrowed(s) => Cow::Borrowed(s.get(from..to).unwrap_or_default()),
+        Cow::Owned(s) => Cow::Owned(s.get(from..to).unwrap_or_default().to_string()),
+    }
+}
+
+fn push_word<'a>(tokens: &mut Vec<Token<'a>>, surface: &'a str, start: usize, end: usize) {
+    let word = |text: Cow<'a, str>, start: usize, end: usize| Token { text, start, end, kind: TokenKind::Word };
+    let lower = normalise_word(surface);
     if lower.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
-        tokens.push(Token { text: NUMBER_TOKEN.to_string(), start, end, kind: TokenKind::Word });
+        tokens.push(word(Cow::Borrowed(NUMBER_TOKEN), start, end));
         return;
     }
+    // Byte offset of the last apostrophe in the surface form (it may be multi-byte, and
+    // lower-casing may change lengths, so offsets come from the surface).
+    let Some(apostrophe) = surface.char_indices().rev().find(|(_, c)| is_apostrophe(*c)).map(|(i, _)| i) else {
+        tokens.push(word(lower, start, end));
+        return;
+    };
     // n't contractions: "don't" -> do not, "can't" -> can not, "won't" -> will not.
     if let Some(stem) = lower.strip_suffix("n't") {
-        let stem_len = surface.len() - "n't".len();
+        let stem_len = apostrophe.saturating_sub(1); // the surface before its "n"
         let stem = match stem {
-            "ca" => "can",
-            "wo" => "will",
-            "sha" => "shall",
-            other => other,
+            "ca" => Cow::Borrowed("can"),
+            "wo" => Cow::Borrowed("will"),
+            "sha" => Cow::Borrowed("shall"),
+            other => slice_of(&lower, 0, other.len()),
         };
         if !stem.is_empty() {
-            tokens.push(Token { text: stem.to_string(), start, end: start + stem_len, kind: TokenKind::Word });
+            tokens.push(word(stem, start, start + stem_len));
         }
-        tokens.push(Token { text: "not".to_string(), start: start + stem_len, end, kind: TokenKind::Word });
+        tokens.push(word(Cow::Borrowed("not"), start + stem_len, end));
         return;
     }
     if let Some(pos) = lower.rfind('\'') {
-        let suffix = &lower[pos + 1..];
+        let suffix = lower.get(pos + 1..).unwrap_or_default();
         if matches!(suffix, "s" | "re" | "ll" | "ve" | "m" | "d") && pos > 0 {
-            // Byte offsets of the surface form: the apostrophe may be multi-byte.
-            let surface_pos = surface.char_indices().rev().find(|(_, c)| is_apostrophe(*c)).map_or(pos, |(i, _)| i);
-            tokens.push(Token {
-                text: lower[..pos].to_string(),
-                start,
-                end: start + surface_pos,
-                kind: TokenKind::Word,
-            });
-            tokens.push(Token {
-                text: expand_suffix(suffix).to_string(),
-                start: start + surface_pos,
-                end,
-                kind: TokenKind::Word,
-            });
+            let expanded = expand_suffix(suffix);
+            tokens.push(word(slice_of(&lower, 0, pos), start, start + apostrophe));
+            tokens.push(word(Cow::Borrowed(expanded), start + apostrophe, end));
             return;
         }
     }
-    tokens.push(Token { text: lower, start, end, kind: TokenKind::Word });
+    tokens.push(word(lower, start, end));
 }
 
 /// Abbreviations after which a period does not end a sentence (titles, months,
@@ -366,7 +387,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text).collect()
+        tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
     }
 
     fn sentences(text: &str) -> Vec<&str> {
