@@ -36,8 +36,8 @@ impl ConfusionMatrix {
         let k = labels.len();
         let mut counts = vec![vec![0usize; k]; k];
         for (&t, &p) in truth.iter().zip(predicted) {
-            if t < k && p < k {
-                counts[t][p] += 1;
+            if let Some(cell) = counts.get_mut(t).and_then(|row| row.get_mut(p)) {
+                *cell += 1;
             }
         }
         ConfusionMatrix { labels, counts }
@@ -57,24 +57,31 @@ impl ConfusionMatrix {
         self.counts.iter().flatten().sum()
     }
 
+    /// Rows of true class `t` predicted as `p` (0 outside the matrix).
+    fn count(&self, t: usize, p: usize) -> usize {
+        self.counts.get(t).and_then(|row| row.get(p)).copied().unwrap_or(0)
+    }
+
     /// Share of rows on the diagonal.
     pub fn accuracy(&self) -> f64 {
-        let correct: usize = (0..self.labels.len()).map(|i| self.counts[i][i]).sum();
+        let correct: usize = (0..self.labels.len()).map(|i| self.count(i, i)).sum();
         ratio(correct, self.total())
     }
 
     /// Per-class metrics, in label order.
     pub fn per_class(&self) -> Vec<ClassMetrics> {
         let k = self.labels.len();
-        (0..k)
-            .map(|c| {
-                let tp = self.counts[c][c];
-                let predicted: usize = (0..k).map(|t| self.counts[t][c]).sum();
-                let support: usize = self.counts[c].iter().sum();
+        self.labels
+            .iter()
+            .enumerate()
+            .map(|(c, label)| {
+                let tp = self.count(c, c);
+                let predicted: usize = (0..k).map(|t| self.count(t, c)).sum();
+                let support: usize = (0..k).map(|p| self.count(c, p)).sum();
                 let precision = ratio(tp, predicted);
                 let recall = ratio(tp, support);
                 let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-                ClassMetrics { label: self.labels[c].clone(), precision, recall, f1, support }
+                ClassMetrics { label: label.clone(), precision, recall, f1, support }
             })
             .collect()
     }
@@ -86,7 +93,7 @@ impl ConfusionMatrix {
             .per_class()
             .into_iter()
             .enumerate()
-            .filter(|(c, m)| m.support > 0 || (0..k).any(|t| self.counts[t][*c] > 0))
+            .filter(|(c, m)| m.support > 0 || (0..k).any(|t| self.count(t, *c) > 0))
             .map(|(_, m)| m)
             .collect();
         if present.is_empty() {

@@ -86,7 +86,7 @@ impl Predictor {
         let accusation = models
             .iter()
             .position(|m| m.task == ACCUSATION_TASK)
-            .and_then(|i| models[i].featurizer.lexicon.as_ref().map(|l| (i, l.matcher())));
+            .and_then(|i| models.get(i)?.featurizer.lexicon.as_ref().map(|l| (i, l.matcher())));
         Predictor { models, explain: 0, accusation }
     }
 

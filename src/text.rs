@@ -70,7 +70,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             let mut end = start + c.len_utf8();
             // Extend over letters/digits and single joiners followed by a letter/digit.
             loop {
-                let rest = &text[end..];
+                let rest = text.get(end..).unwrap_or_default();
                 let mut it = rest.chars();
                 match it.next() {
                     Some(n) if n.is_alphanumeric() => {
@@ -81,7 +81,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                             Some(m) if m.is_alphanumeric() => {
                                 // A dot joins only single letters ("U.S."), or digits
                                 // ("1.5"); a comma only digits ("400,000").
-                                let prev = text[..end].chars().next_back().unwrap_or(' ');
+                                let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
                                 let ok = if n == '.' {
                                     (prev.is_ascii_digit() && m.is_ascii_digit())
                                         || (prev.is_alphabetic()

@@ -229,3 +229,34 @@ fn killed_training_leaves_the_old_model_whole() {
         }
     }
 }
+
+#[test]
+fn a_100_mb_line_without_punctuation_is_one_sentence_and_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 100 MB of words with no sentence punctuation and no newline: one sentence.
+    let words = ["officials", "said", "talks", "would", "resume", "after", "the", "border", "dispute"];
+    let mut text = String::with_capacity(100_000_000 + 16);
+    for word in words.iter().cycle() {
+        if text.len() + word.len() + 1 > 100_000_000 {
+            break;
+        }
+        text.push_str(word);
+        text.push(' ');
+    }
+    // End on a letter: a trailing space would not belong to the sentence.
+    text.pop();
+    while text.len() < 100_000_000 {
+        text.push('x');
+    }
+    let path = write(d, "long.txt", text.as_bytes());
+    drop(text);
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "one sentence row and the article row");
+    assert_eq!((rows[0]["start"].as_u64(), rows[0]["end"].as_u64()), (Some(0), Some(100_000_000)));
+    assert!(rows[0]["predictions"]["cooperation"]["label"].is_string());
+    assert_eq!(rows[1]["n_sentences"], 1);
+}
