@@ -215,6 +215,7 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         return Actors::default();
     }
     let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+    let ctx = Context { sentence, words: &words, lower: &lower };
     let reporting: Vec<String> = if lexicon.reporting_verbs.is_empty() {
         DEFAULT_REPORTING.iter().map(|s| s.to_string()).collect()
     } else {
@@ -222,7 +223,8 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
     };
     let is_reporting_word = |w: &str| reporting.iter().any(|r| r == w) || QUOTE_VERBS.contains(&w);
     // "claims" after "the" is a noun, not a verb of saying.
-    let is_reporting_at = |i: usize| is_reporting_word(lower[i]) && !(i > 0 && DETERMINERS.contains(&lower[i - 1]));
+    let is_reporting_at =
+        |i: usize| is_reporting_word(ctx.word(i)) && !(i > 0 && DETERMINERS.contains(&ctx.word(i - 1)));
     let is_reporting = |w: &str| is_reporting_word(w);
     let category = match claim {
         Claim::Accusation => "accusation",
@@ -234,7 +236,6 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         .into_iter()
         .find(|m| lexicon.cues.get(m.cue).is_some_and(|c| c.category == category))
         .map(|m| (m.first_word, m.n_words));
-    let ctx = Context { sentence, words: &words, lower: &lower };
 
     let mut actors = Actors::default();
     // 1. Fronted quote: the speaker after the closing quote is the source.
@@ -254,7 +255,7 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         return actors;
     }
     // 2. "according to X".
-    let according = (0..words.len().saturating_sub(1)).find(|&i| lower[i] == "according" && lower[i + 1] == "to");
+    let according = lower.windows(2).position(|pair| pair == ["according", "to"]);
     if let Some(i) = according {
         actors.source = ctx.phrase_after(i + 2);
     }
@@ -298,22 +299,22 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
     }
     // "It is alleged that Y ...": the expletive is nobody; Y is the accused.
     if claim == Claim::Accusation
-        && lower[0] == "it"
+        && lower.first() == Some(&"it")
         && (1..cue_at + cue_len + 1).any(|i| lower.get(i) == Some(&"that"))
     {
-        let that = (1..words.len()).find(|&i| lower[i] == "that").unwrap_or(0);
+        let that = (1..words.len()).find(|&i| ctx.word(i) == "that").unwrap_or(0);
         actors.target = ctx.reported_subject(that + 1, words.len());
         return actors;
     }
     // 5. "X said (that) Y ... cue": a reporting verb before the cue.
-    let reporting_before = (0..cue_at).find(|&i| is_reporting_at(i) && lower[i] != "alleged");
+    let reporting_before = (0..cue_at).find(|&i| is_reporting_at(i) && ctx.word(i) != "alleged");
     if let Some(r) = reporting_before {
         if actors.source.is_none() {
             actors.source = ctx.subject_before(r);
         }
         if claim == Claim::Accusation {
             // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
-            let clause = (r + 1..cue_at).find(|&i| lower[i] == "that").map_or(r + 1, |t| t + 1);
+            let clause = (r + 1..cue_at).find(|&i| ctx.word(i) == "that").map_or(r + 1, |t| t + 1);
             actors.target = if ctx.is_accusing(cue_at) {
                 ctx.cue_target(cue_at, cue_len, false)
             } else {
@@ -323,7 +324,7 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         return actors;
     }
     // 3. Passive.
-    let aux = if lower[cue_at].ends_with("ing") { None } else { ctx.passive_aux(cue_at) };
+    let aux = if ctx.word(cue_at).ends_with("ing") { None } else { ctx.passive_aux(cue_at) };
     if let Some(aux_at) = aux {
         let subject = ctx.subject_before(aux_at);
         let agent = ctx.by_agent(cue_at + cue_len);
@@ -370,14 +371,24 @@ fn is_close_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201D}' | '\u{2019}' | '\'')
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The lower-case word `i`, or "" past the end.
+    fn word(&self, i: usize) -> &'a str {
+        self.lower.get(i).copied().unwrap_or("")
+    }
+
+    /// Whether word `i` starts with a lower-case letter.
+    fn is_lower_at(&self, i: usize) -> bool {
+        self.words.get(i).is_some_and(|w| is_lower(self.sentence, w))
+    }
+
     fn span(&self, first: usize, last: usize) -> Option<Span> {
-        if first > last || last >= self.words.len() {
+        if first > last {
             return None;
         }
-        let start = self.words[first].start;
-        let end = self.words[last].end;
-        Some(Span { start, end, text: self.sentence[start..end].to_string() })
+        let start = self.words.get(first)?.start;
+        let end = self.words.get(last)?.end;
+        Some(Span { start, end, text: self.sentence.get(start..end)?.to_string() })
     }
 
     /// The text between words `a` and `b` (exclusive), e.g. ", " or " ".
@@ -404,14 +415,14 @@ impl Context<'_> {
         let mut last = verb - 1;
         // Drop auxiliaries and adverbs between subject and verb, and "on Tuesday".
         loop {
-            if TRAILING_NOISE.contains(&self.lower[last]) {
+            if TRAILING_NOISE.contains(&self.word(last)) {
                 if last == 0 {
                     return None;
                 }
                 last -= 1;
                 continue;
             }
-            if TIME_WORDS.contains(&self.lower[last]) && last >= 1 && self.lower[last - 1] == "on" {
+            if TIME_WORDS.contains(&self.word(last)) && last >= 1 && self.word(last - 1) == "on" {
                 if last < 2 {
                     return None;
                 }
@@ -435,13 +446,13 @@ impl Context<'_> {
         let mut first = last;
         while first > 0 {
             let prev = first - 1;
-            if self.break_after(prev) || CLAUSE_OPENERS.contains(&self.lower[prev]) {
+            if self.break_after(prev) || CLAUSE_OPENERS.contains(&self.word(prev)) {
                 break;
             }
             first -= 1;
         }
         // A subject does not start with a verb of the clause before ("saying X").
-        while first < last && self.lower[first].ends_with("ing") && is_lower(self.sentence, &self.words[first]) {
+        while first < last && self.word(first).ends_with("ing") && self.is_lower_at(first) {
             first += 1;
         }
         // A whole clause before a participle ("X walked out, accusing"): keep its
@@ -467,17 +478,16 @@ impl Context<'_> {
     /// Whether the cue at word `i` is a verb of accusing (its object is the accused)
     /// rather than of wrongdoing (its subject is).
     fn is_accusing(&self, i: usize) -> bool {
-        ACCUSING_STEMS.iter().any(|s| self.lower[i].starts_with(s))
+        ACCUSING_STEMS.iter().any(|s| self.word(i).starts_with(s))
     }
 
     /// Whether word `i` looks like a verb: an auxiliary, a lower-case word ending in
     /// -ed or -ing, or a common irregular past tense.
     fn is_verbish(&self, i: usize) -> bool {
-        let w = self.lower[i];
+        let w = self.word(i);
         CLAUSE_VERBS.contains(&w)
             || TRAILING_NOISE.contains(&w)
-            || (is_lower(self.sentence, &self.words[i])
-                && (w.ends_with("ed") || w.ends_with("ing") || IRREGULAR_PAST.contains(&w)))
+            || (self.is_lower_at(i) && (w.ends_with("ed") || w.ends_with("ing") || IRREGULAR_PAST.contains(&w)))
     }
 
     /// Whether the phrase starting at word `i` ends at a comma (as in "according to
@@ -522,7 +532,7 @@ impl Context<'_> {
             return None;
         }
         let mut last = r - 1;
-        while last > j && TRAILING_NOISE.contains(&self.lower[last]) {
+        while last > j && TRAILING_NOISE.contains(&self.word(last)) {
             last -= 1;
         }
         Some((self.span(j, last)?, r))
@@ -534,7 +544,7 @@ impl Context<'_> {
             return None;
         }
         let mut last = i;
-        while last + 1 < self.words.len() && !self.break_after(last) && !OBJECT_STOPS.contains(&self.lower[last + 1]) {
+        while last + 1 < self.words.len() && !self.break_after(last) && !OBJECT_STOPS.contains(&self.word(last + 1)) {
             last += 1;
         }
         self.span(i, last)
@@ -547,16 +557,16 @@ impl Context<'_> {
         if first >= self.words.len() || (cue + len > 0 && self.break_after(first - 1)) {
             return if in_quote { self.quote_subject(cue) } else { None };
         }
-        if self.lower[first] == "that" {
+        if self.word(first) == "that" {
             return self.reported_subject(first + 1, self.words.len());
         }
-        if OBJECT_STOPS.contains(&self.lower[first]) {
+        if OBJECT_STOPS.contains(&self.word(first)) {
             return if in_quote { self.quote_subject(cue) } else { None };
         }
         let mut last = first;
         while last + 1 < self.words.len()
             && !self.break_after(last)
-            && !OBJECT_STOPS.contains(&self.lower[last + 1])
+            && !OBJECT_STOPS.contains(&self.word(last + 1))
             && last - first < 6
         {
             last += 1;
@@ -577,7 +587,7 @@ impl Context<'_> {
     /// The subject of a reported clause that starts at word `from` ("said [Y] was behind").
     fn reported_subject(&self, from: usize, until: usize) -> Option<Span> {
         let mut first = from;
-        if first < until && self.lower[first] == "that" {
+        if first < until && self.word(first) == "that" {
             first += 1;
         }
         if first >= until {
@@ -586,7 +596,7 @@ impl Context<'_> {
         let mut last = first;
         while last + 1 < until
             && !self.break_after(last)
-            && !CLAUSE_VERBS.contains(&self.lower[last + 1])
+            && !CLAUSE_VERBS.contains(&self.word(last + 1))
             && last - first < 5
         {
             if self.is_verbish(last + 1) {
@@ -604,7 +614,7 @@ impl Context<'_> {
         let mut skipped = 0;
         while i > 0 && skipped < 3 {
             i -= 1;
-            let w = self.lower[i];
+            let w = self.word(i);
             if PASSIVE_AUX.contains(&w) {
                 return Some(i);
             }
@@ -620,7 +630,7 @@ impl Context<'_> {
     fn by_agent(&self, from: usize) -> Option<Span> {
         let mut i = from;
         while i < self.words.len() {
-            if self.lower[i] == "by" {
+            if self.word(i) == "by" {
                 return self.phrase_after(i + 1);
             }
             if i > from && self.break_after(i - 1) {
@@ -646,10 +656,10 @@ impl Context<'_> {
         if after >= self.words.len() {
             return None;
         }
-        if is_reporting(self.lower[after]) {
+        if is_reporting(self.word(after)) {
             return self.phrase_after(after + 1);
         }
-        let verb = (after..self.words.len()).find(|&i| is_reporting(self.lower[i]))?;
+        let verb = (after..self.words.len()).find(|&i| is_reporting(self.word(i)))?;
         if verb == after {
             return None;
         }
@@ -658,7 +668,7 @@ impl Context<'_> {
 }
 
 fn is_lower(sentence: &str, word: &Word) -> bool {
-    sentence[word.start..word.end].chars().next().is_some_and(|c| c.is_lowercase())
+    sentence.get(word.start..word.end).and_then(|w| w.chars().next()).is_some_and(|c| c.is_lowercase())
 }
 
 #[cfg(test)]

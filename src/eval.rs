@@ -173,10 +173,13 @@ pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<us
     let mut folds = vec![0usize; classes.len()];
     let mut next = 0usize;
     for c in 0..n_classes {
-        let mut rows: Vec<usize> = (0..classes.len()).filter(|&i| classes[i] == c).collect();
+        let mut rows: Vec<usize> =
+            classes.iter().enumerate().filter(|&(_, &class)| class == c).map(|(i, _)| i).collect();
         rng.shuffle(&mut rows);
         for r in rows {
-            folds[r] = next % k;
+            if let Some(fold) = folds.get_mut(r) {
+                *fold = next % k;
+            }
             next += 1;
         }
     }
@@ -204,8 +207,11 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     let mut fold_sizes = vec![0usize; k];
     let mut fold_of = std::collections::HashMap::new();
     for (n, g) in sized {
-        let fold = (0..k).min_by_key(|&f| (fold_sizes[f], f)).unwrap_or(0);
-        fold_sizes[fold] += n;
+        // The emptiest fold, the first on ties (k >= 2, so there is one).
+        let Some((fold, size)) = fold_sizes.iter_mut().enumerate().min_by_key(|(f, size)| (**size, *f)) else {
+            continue;
+        };
+        *size += n;
         fold_of.insert(g, fold);
     }
     Ok(groups.iter().map(|g| fold_of.get(g.as_str()).copied().unwrap_or(0)).collect())

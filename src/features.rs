@@ -369,14 +369,10 @@ impl Featurizer {
         counts.sort_unstable();
         let mut indices = Vec::with_capacity(counts.len() + 2 * self.categories.len());
         let mut values = Vec::with_capacity(indices.capacity());
-        let mut i = 0;
-        while i < counts.len() {
-            let col = counts[i];
-            let mut tf = 0u32;
-            while i < counts.len() && counts[i] == col {
-                tf += 1;
-                i += 1;
-            }
+        // Runs of one column in the sorted list: its term frequency.
+        for run in counts.chunk_by(|a, b| a == b) {
+            let Some(&col) = run.first() else { continue };
+            let tf = run.len() as u32;
             let value = match self.params.weighting {
                 Weighting::Binary => 1.0,
                 Weighting::Tfidf => {
@@ -426,8 +422,8 @@ fn push_cue_grams(
     matcher: &CueMatcher,
 ) {
     let tag = if m.negated { format!("#not_{category}") } else { format!("#{category}") };
-    if m.first_word > 0 {
-        grams.push(format!("{} {tag}", marked[m.first_word - 1]));
+    if let Some(prev) = m.first_word.checked_sub(1).and_then(|i| marked.get(i)) {
+        grams.push(format!("{prev} {tag}"));
     }
     if let Some(next) = marked.get(m.first_word + m.n_words) {
         grams.push(format!("{tag} {next}"));
@@ -436,7 +432,7 @@ fn push_cue_grams(
         grams.push(format!("{tag}@clause1"));
     }
     let from = m.first_word.saturating_sub(REPORTING_WINDOW);
-    if marked[from..m.first_word].iter().any(|w| matcher.is_reporting_verb(w)) {
+    if marked.get(from..m.first_word).is_some_and(|before| before.iter().any(|w| matcher.is_reporting_verb(w))) {
         grams.push(format!("{tag}@reported"));
     }
     grams.push(tag);

@@ -23,8 +23,8 @@
 //! assert_eq!(model.labels[predicted[0]], "coop");
 //! ```
 #![warn(missing_docs)]
-// Input must never panic the library: no unwrap, expect or panic outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+// Input must never panic the library: no unwrap, expect, panic or indexing outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 pub mod actors;
 pub mod baseline;
 pub mod error;

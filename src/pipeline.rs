@@ -118,18 +118,20 @@ impl<'a> Examples<'a> {
 
     fn subset(&self, rows: &[usize]) -> Examples<'a> {
         Examples {
-            texts: rows.iter().map(|&r| self.texts[r]).collect(),
-            classes: rows.iter().map(|&r| self.classes[r]).collect(),
+            texts: pick(&self.texts, rows, ""),
+            classes: pick(&self.classes, rows, 0),
             labels: self.labels.clone(),
-            weights: rows.iter().map(|&r| self.weights[r]).collect(),
-            train_only: rows.iter().map(|&r| self.train_only[r]).collect(),
-            groups: if self.groups.is_empty() {
-                Vec::new()
-            } else {
-                rows.iter().map(|&r| self.groups[r].clone()).collect()
-            },
+            weights: pick(&self.weights, rows, 1.0),
+            train_only: pick(&self.train_only, rows, false),
+            groups: if self.groups.is_empty() { Vec::new() } else { pick(&self.groups, rows, String::new()) },
         }
     }
+}
+
+/// `values` at each of `rows`, `missing` past the end (the fields are public, so
+/// their lengths may differ).
+fn pick<T: Clone>(values: &[T], rows: &[usize], missing: T) -> Vec<T> {
+    rows.iter().map(|&r| values.get(r).unwrap_or(&missing).clone()).collect()
 }
 
 /// A fitted featurizer + classifier pair before it is wrapped as a file.
@@ -177,22 +179,23 @@ pub fn cross_validate(
     on_fold: &mut dyn FnMut(usize),
 ) -> Result<Vec<ConfusionMatrix>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
-    let testable: Vec<usize> = (0..examples.texts.len()).filter(|&i| !examples.train_only[i]).collect();
+    let testable: Vec<usize> =
+        (0..examples.texts.len()).filter(|&i| examples.train_only.get(i) != Some(&true)).collect();
     let dealt = if examples.groups.is_empty() {
-        let classes: Vec<usize> = testable.iter().map(|&i| examples.classes[i]).collect();
-        stratified_folds(&classes, folds, options.seed)?
+        stratified_folds(&pick(&examples.classes, &testable, 0), folds, options.seed)?
     } else {
-        let groups: Vec<String> = testable.iter().map(|&i| examples.groups[i].clone()).collect();
-        group_folds(&groups, folds, options.seed)?
+        group_folds(&pick(&examples.groups, &testable, String::new()), folds, options.seed)?
     };
     let mut assignment = vec![usize::MAX; examples.texts.len()];
     for (&row, &fold) in testable.iter().zip(&dealt) {
-        assignment[row] = fold;
+        if let Some(slot) = assignment.get_mut(row) {
+            *slot = fold;
+        }
     }
     let mut matrices = Vec::with_capacity(folds);
     for fold in 0..folds {
-        let train_rows: Vec<usize> = (0..assignment.len()).filter(|&i| assignment[i] != fold).collect();
-        let test_rows: Vec<usize> = (0..assignment.len()).filter(|&i| assignment[i] == fold).collect();
+        let (test_rows, train_rows): (Vec<usize>, Vec<usize>) =
+            (0..assignment.len()).partition(|&i| assignment.get(i) == Some(&fold));
         let train = examples.subset(&train_rows);
         let test = examples.subset(&test_rows);
         let model = train_model_inner(&train, options)?;
@@ -236,10 +239,19 @@ fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<
     Ok(fitted)
 }
 
-fn min_class_count(examples: &Examples<'_>) -> usize {
+/// Rows of each class, in label order (class indices past the labels are not counted).
+fn class_counts(examples: &Examples<'_>) -> Vec<usize> {
     let mut counts = vec![0usize; examples.labels.len()];
-    examples.classes.iter().for_each(|&c| counts[c] += 1);
-    counts.into_iter().filter(|&n| n > 0).min().unwrap_or(0)
+    for &c in &examples.classes {
+        if let Some(n) = counts.get_mut(c) {
+            *n += 1;
+        }
+    }
+    counts
+}
+
+fn min_class_count(examples: &Examples<'_>) -> usize {
+    class_counts(examples).into_iter().filter(|&n| n > 0).min().unwrap_or(0)
 }
 
 /// Trains a model on all `examples` and records its training metrics and provenance.
@@ -258,8 +270,7 @@ pub fn train_model(
     model.metrics.train_accuracy = matrix.accuracy();
     model.metrics.train_macro_f1 = matrix.macro_f1();
     model.task = task.to_string();
-    let mut counts = vec![0usize; examples.labels.len()];
-    examples.classes.iter().for_each(|&c| counts[c] += 1);
+    let counts = class_counts(examples);
     model.provenance =
         Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };
     Ok(model)

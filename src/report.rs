@@ -186,8 +186,8 @@ pub fn write_article(
         let Some(s) = index.and_then(|i| sentences.get(i)) else { return Value::Null };
         let p = s.task(crate::predict::ACCUSATION_TASK).map_or(0.0, |p| p.probability(label));
         let mut v = json!({"sentence": s.index, "text": s.text, "probability": round6(p)});
-        if let Some(actors) = &s.actors {
-            v["actors"] = actors_json(actors, s.start);
+        if let (Some(actors), Some(fields)) = (&s.actors, v.as_object_mut()) {
+            fields.insert("actors".into(), actors_json(actors, s.start));
         }
         v
     };
@@ -441,9 +441,9 @@ pub fn top_features(model: &ModelFile, top: usize) -> Vec<(String, Vec<(String, 
         .iter()
         .zip(&model.classifier.weights)
         .map(|(label, row)| {
-            let mut order: Vec<usize> = (0..row.len()).collect();
-            order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
-            let best = order.into_iter().take(top).map(|j| (model.featurizer.feature_name(j), row[j])).collect();
+            let mut order: Vec<(usize, f32)> = row.iter().copied().enumerate().collect();
+            order.sort_by(|(a, wa), (b, wb)| wb.total_cmp(wa).then(a.cmp(b)));
+            let best = order.into_iter().take(top).map(|(j, w)| (model.featurizer.feature_name(j), w)).collect();
             (label.clone(), best)
         })
         .collect()

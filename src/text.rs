@@ -291,8 +291,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             }
         }
     };
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    while let Some(&(pos, c)) = chars.get(i) {
         if c == '\n' {
             // Blank line, or a short unterminated line (headline): hard boundary.
             let line = text[line_start..pos].trim();
@@ -313,28 +312,30 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if matches!(c, '.' | '!' | '?' | '\u{2026}') {
             // Consume the run of terminators and closing quotes/brackets.
             let mut j = i + 1;
-            while j < chars.len()
-                && matches!(chars[j].1, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}')
-            {
+            while chars.get(j).is_some_and(|&(_, ch)| {
+                matches!(ch, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}')
+            }) {
                 j += 1;
             }
-            let end = if j < chars.len() { chars[j].0 } else { text.len() };
+            let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
             // Must be followed by whitespace, then a sentence opener.
             let mut k = j;
             let mut saw_space = false;
-            while k < chars.len() && chars[k].1.is_whitespace() && chars[k].1 != '\n' {
+            while chars.get(k).is_some_and(|&(_, ch)| ch.is_whitespace() && ch != '\n') {
                 saw_space = true;
                 k += 1;
             }
-            let at_end = k >= chars.len();
-            let followed_by_newline = k < chars.len() && chars[k].1 == '\n';
-            let opener = k < chars.len()
-                && (chars[k].1.is_uppercase()
-                    || chars[k].1.is_ascii_digit()
-                    || matches!(chars[k].1, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '['));
+            let after = chars.get(k).map(|&(_, ch)| ch);
+            let at_end = after.is_none();
+            let followed_by_newline = after == Some('\n');
+            let opener = after.is_some_and(|ch| {
+                ch.is_uppercase()
+                    || ch.is_ascii_digit()
+                    || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
+            });
             if c == '.' && j == i + 1 && !at_end && !followed_by_newline && is_abbreviation_before(text, pos) {
                 let next_word: String =
-                    chars[k..].iter().map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
+                    chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
                 let dotted = text[..pos].rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("").contains('.');
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
                 if !(dotted && starter && saw_space) {

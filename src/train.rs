@@ -182,7 +182,7 @@ impl Classifier {
                 None => vec![1.0 / k as f64; k],
             })
             .collect();
-        Array2::from_shape_fn((rows.len(), k), |(i, j)| rows[i][j])
+        Array2::from_shape_fn((rows.len(), k), |(i, j)| rows.get(i).and_then(|row| row.get(j)).copied().unwrap_or(0.0))
     }
 }
 
@@ -245,7 +245,11 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
             });
         }
         let mut counts = vec![0usize; k];
-        y.iter().for_each(|&t| counts[t] += 1);
+        for &t in y {
+            if let Some(n) = counts.get_mut(t) {
+                *n += 1;
+            }
+        }
         let class_weights: Vec<f64> = match self.class_weight {
             ClassWeight::None => vec![1.0; k],
             ClassWeight::Balanced => {
@@ -254,8 +258,11 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
         };
         // Row weights (linfa's dataset weights, e.g. real vs written sentences) times
         // class weights.
-        let row_weights: Vec<f64> =
-            y.iter().enumerate().map(|(r, &t)| class_weights[t] * dataset.weight_for(r) as f64).collect();
+        let row_weights: Vec<f64> = y
+            .iter()
+            .enumerate()
+            .map(|(r, &t)| class_weights.get(t).unwrap_or(&0.0) * dataset.weight_for(r) as f64)
+            .collect();
         let problem =
             Problem { x, columns: x.0.to_csc(), y: y.as_slice().unwrap_or(&[]), row_weights, k, alpha: 1.0 / self.c };
         let n_params = problem.n_params();
@@ -297,7 +304,8 @@ impl Problem<'_> {
     fn evaluate(&self, w: &[f64]) -> (f64, Vec<f64>) {
         let m = self.outputs();
         let d = self.x.n_cols();
-        let intercepts = &w[d * m..];
+        // `w` holds n_params() = (d + 1) * m values: d chunks of m coefficients, then intercepts.
+        let (coefs, intercepts) = w.split_at((d * m).min(w.len()));
         let x = &self.x.0;
         let indptr = x.indptr();
         let indptr = indptr.raw_storage();
@@ -313,29 +321,36 @@ impl Problem<'_> {
             .enumerate()
             .map(|(r, z)| {
                 z.copy_from_slice(intercepts);
-                for k in indptr[r]..indptr[r + 1] {
-                    let (j, v) = (indices[k], data[k] as f64);
+                for (&j, &v) in nonzeros(indptr, indices, data, r) {
+                    let v = v as f64;
                     for (c, zc) in z.iter_mut().enumerate() {
-                        *zc += w[j * m + c] * v;
+                        if let Some(wc) = coefs.get(j * m + c) {
+                            *zc += wc * v;
+                        }
                     }
                 }
-                let target = self.y[r];
-                let cw = self.row_weights[r];
-                if m == 1 {
-                    let yv = if target == 1 { 1.0 } else { 0.0 };
-                    let zz = z[0];
-                    // log(1 + e^z) - y z, computed stably.
-                    let log1pexp = if zz > 0.0 { zz + (-zz).exp().ln_1p() } else { zz.exp().ln_1p() };
-                    z[0] = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
-                    cw * (log1pexp - yv * zz)
-                } else {
-                    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    let log_sum = max + z.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
-                    let loss = cw * (log_sum - z[target]);
-                    for (c, zc) in z.iter_mut().enumerate() {
-                        *zc = cw * ((*zc - log_sum).exp() - if c == target { 1.0 } else { 0.0 });
+                let target = self.y.get(r).copied().unwrap_or(0);
+                let cw = self.row_weights.get(r).copied().unwrap_or(0.0);
+                match z {
+                    // Binary: one sigmoid output.
+                    [z0] => {
+                        let yv = if target == 1 { 1.0 } else { 0.0 };
+                        let zz = *z0;
+                        // log(1 + e^z) - y z, computed stably.
+                        let log1pexp = if zz > 0.0 { zz + (-zz).exp().ln_1p() } else { zz.exp().ln_1p() };
+                        *z0 = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
+                        cw * (log1pexp - yv * zz)
                     }
-                    loss
+                    _ => {
+                        let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let log_sum = max + z.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
+                        // `fit` checked every target is below k.
+                        let loss = cw * (log_sum - z.get(target).copied().unwrap_or(0.0));
+                        for (c, zc) in z.iter_mut().enumerate() {
+                            *zc = cw * ((*zc - log_sum).exp() - if c == target { 1.0 } else { 0.0 });
+                        }
+                        loss
+                    }
                 }
             })
             .collect();
@@ -345,42 +360,58 @@ impl Problem<'_> {
         let col_ptr = col_ptr.raw_storage();
         let (col_rows, col_data) = (columns.indices(), columns.data());
         let mut grad = vec![0.0f64; w.len()];
-        grad[..d * m].par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
-            for k in col_ptr[j]..col_ptr[j + 1] {
-                let (r, v) = (col_rows[k], col_data[k] as f64);
+        let (grad_coefs, grad_intercepts) = grad.split_at_mut(coefs.len());
+        grad_coefs.par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
+            for (&r, &v) in nonzeros(col_ptr, col_rows, col_data, j) {
+                let v = v as f64;
                 for (c, gc) in g.iter_mut().enumerate() {
-                    *gc += residuals[r * m + c] * v;
+                    if let Some(rc) = residuals.get(r * m + c) {
+                        *gc += rc * v;
+                    }
                 }
             }
             for (c, gc) in g.iter_mut().enumerate() {
-                *gc += self.alpha * w[j * m + c];
+                *gc += self.alpha * coefs.get(j * m + c).copied().unwrap_or(0.0);
             }
         });
         for z in residuals.chunks(m) {
-            for c in 0..m {
-                grad[d * m + c] += z[c];
+            for (gc, zc) in grad_intercepts.iter_mut().zip(z) {
+                *gc += zc;
             }
         }
         // L2 on weights only, not intercepts.
-        let penalty: f64 = w[..d * m].iter().map(|v| v * v).sum();
+        let penalty: f64 = coefs.iter().map(|v| v * v).sum();
         (loss + 0.5 * self.alpha * penalty, grad)
     }
 
     fn to_classifier(&self, w: &[f64], iterations: usize, converged: bool) -> Classifier {
         let m = self.outputs();
         let d = self.x.n_cols();
+        let (coefs, intercepts) = w.split_at((d * m).min(w.len()));
         let (weights, intercepts) = if m == 1 {
             // Binary: softmax over [-z/2, z/2] equals sigmoid(z) for the second class.
-            let half: Vec<f32> = (0..d).map(|j| (w[j] / 2.0) as f32).collect();
-            let b = (w[d] / 2.0) as f32;
+            let half: Vec<f32> = coefs.iter().map(|v| (v / 2.0) as f32).collect();
+            let b = (intercepts.first().copied().unwrap_or(0.0) / 2.0) as f32;
             (vec![half.iter().map(|v| -v).collect(), half], vec![-b, b])
         } else {
-            let weights = (0..m).map(|c| (0..d).map(|j| w[j * m + c] as f32).collect()).collect();
-            let intercepts = (0..m).map(|c| w[d * m + c] as f32).collect();
-            (weights, intercepts)
+            // Class c's weights are every m-th coefficient from c (feature-major layout).
+            let weights = (0..m).map(|c| coefs.iter().skip(c).step_by(m).map(|&v| v as f32).collect()).collect();
+            (weights, intercepts.iter().map(|&v| v as f32).collect())
         };
         Classifier { weights, intercepts, iterations, converged }
     }
+}
+
+/// The stored (index, value) pairs of outer slot `i` (a row of a CSR matrix, a column
+/// of a CSC one), from the matrix's raw `indptr`, `indices` and `data`.
+fn nonzeros<'a>(
+    indptr: &[usize],
+    indices: &'a [usize],
+    data: &'a [f32],
+    i: usize,
+) -> impl Iterator<Item = (&'a usize, &'a f32)> {
+    let span = indptr.get(i).copied().unwrap_or(0)..indptr.get(i + 1).copied().unwrap_or(0);
+    indices.get(span.clone()).unwrap_or_default().iter().zip(data.get(span).unwrap_or_default())
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
