@@ -28,12 +28,14 @@ for task in cooperation accusation sentiment; do
   line="$line $(f1 --keyword-rule --lexicon datasets/lexicons --data "$tmp/dev.csv" --label-column "$task") |"
 done
 echo "$line"
-shipped=(--lexicon datasets/lexicons --class-weight balanced --c 8)
-row "written sentences only, n-grams only" --data "${written[@]}" --class-weight balanced --c 8
+ngrams=(--class-weight balanced --c 8 --no-nb-scale)
+shipped=(--lexicon datasets/lexicons "${ngrams[@]}")
+row "written sentences only, n-grams only" --data "${written[@]}" "${ngrams[@]}"
 row "written sentences only, + lexicon cues" --data "${written[@]}" "${shipped[@]}"
-row "real news train only, n-grams only" --data "$tmp/train.csv" --class-weight balanced --c 8
+row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
 row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${shipped[@]}"
-row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" --class-weight balanced --c 8
-row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8
+row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ngrams[@]}"
+row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale
 row "real + written, + cues + cue n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}" --cue-ngrams
+row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8
 row "**shipped**: real + written, + cues, balanced, C 8" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"

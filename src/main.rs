@@ -156,6 +156,10 @@ struct TrainArgs {
     /// them). Off by default: on our news train split it did not pay (models/README.md).
     #[arg(long)]
     cue_ngrams: bool,
+    /// Do not scale n-grams by how well they separate the classes in the training rows
+    /// (the naive-Bayes log-count ratio of NBSVM, on by default).
+    #[arg(long)]
+    no_nb_scale: bool,
     /// Multiplier of the cue-word columns.
     #[arg(long, default_value_t = 1.0)]
     cue_scale: f32,
@@ -395,6 +399,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         negation: !args.no_negation,
         cue_scale: args.cue_scale,
         cue_ngrams: args.cue_ngrams,
+        nb_scale: !args.no_nb_scale,
     };
     features.check()?;
     let trainer = LogisticParams::new()

@@ -140,7 +140,7 @@ struct Fitted {
 }
 
 fn fit_once(examples: &Examples<'_>, options: &TrainOptions, trainer: &LogisticParams) -> Result<Fitted> {
-    let featurizer = options.features.fit(&examples.texts, options.lexicon.clone())?;
+    let featurizer = options.features.fit_labelled(&examples.texts, &examples.classes, options.lexicon.clone())?;
     let x = featurizer.transform(&examples.texts);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;

@@ -80,6 +80,7 @@ def train(
     lexicon: str | os.PathLike[str] | None = None,
     cue_ngrams: bool = False,
     cue_scale: float = 1.0,
+    nb_scale: bool = True,
     c: float = 4.0,
     class_weight: Literal["none", "balanced"] = "none",
     max_iterations: int = 300,
@@ -90,7 +91,8 @@ def train(
 ) -> Model:
     """Trains a model as ``stancekit train`` does, with the same options and defaults
     (each option is the CLI flag of the same name; ``sublinear_tf=False`` is
-    ``--no-sublinear-tf``, ``negation=False`` is ``--no-negation``; ``sample_weight``
+    ``--no-sublinear-tf``, ``negation=False`` is ``--no-negation``, ``nb_scale=False`` is
+    ``--no-nb-scale``; ``sample_weight``
     weighs each row, as ``--data-weight`` weighs each file). Classes are the sorted
     distinct labels.
 

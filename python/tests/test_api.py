@@ -261,8 +261,8 @@ def _fitted_parts(path: Path) -> dict:
     [
         ({}, []),
         (
-            {"ngram_max": 3, "min_df": 1, "c": 1.5, "class_weight": "balanced", "sublinear_tf": False, "max_iterations": 50},
-            ["--ngram-max", "3", "--min-df", "1", "--c", "1.5", "--class-weight", "balanced", "--no-sublinear-tf", "--max-iterations", "50"],
+            {"ngram_max": 3, "min_df": 1, "c": 1.5, "class_weight": "balanced", "sublinear_tf": False, "max_iterations": 50, "nb_scale": False},
+            ["--ngram-max", "3", "--min-df", "1", "--c", "1.5", "--class-weight", "balanced", "--no-sublinear-tf", "--max-iterations", "50", "--no-nb-scale"],
         ),
         (
             {"weighting": "binary", "negation": False, "max_features": 5000, "lexicon": str(REPO / "datasets" / "lexicons"), "cue_ngrams": True, "cue_scale": 2.0, "tolerance": 1e-4},
