@@ -330,8 +330,8 @@ fn closed_pipe_exits_quietly() {
 
 #[test]
 fn mr_ten_fold_accuracy_floor() {
-    // Issue 2's floor: 10-fold CV accuracy >= 0.77 on mr with default options.
-    // Measured 0.7834 (see README); scikit-learn tf-idf + LR scores 0.772 on these folds.
+    // Issue 2 asked for >= 0.77; with NB scaling on by default we measured 0.7913.
+    // scikit-learn tf-idf + LR scores 0.772 on these folds.
     let r = run(&["eval", "--data", "../shared/datasets/mr/mr.csv", "--folds", "10", "--format", "json", "--quiet"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let metrics: serde_json::Value = r
@@ -341,7 +341,7 @@ fn mr_ten_fold_accuracy_floor() {
         .find(|v| v["type"] == "metrics")
         .unwrap();
     let accuracy = metrics["accuracy_mean"].as_f64().unwrap();
-    assert!(accuracy >= 0.77, "mr 10-fold accuracy {accuracy}");
+    assert!(accuracy >= 0.785, "mr 10-fold accuracy {accuracy}");
 }
 
 /// The seed article's accusation and denial, end to end through the shipped models:
