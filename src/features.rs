@@ -478,10 +478,7 @@ fn nb_ratios(featurizer: &Featurizer, grams: &[Vec<String>], classes: &[usize]) 
         let rest_row: Vec<f64> = totals.iter().zip(row).map(|(t, n)| t - n).collect();
         let norm_class: f64 = row.iter().map(|n| n + SMOOTHING).sum();
         let norm_rest: f64 = rest_row.iter().map(|n| n + SMOOTHING).sum();
-        // Two classes give the same |r| twice; one class alone gives nothing to compare.
-        if norm_class <= 0.0 || norm_rest <= 0.0 {
-            continue;
-        }
+        // With two classes both rows give the same |r|; the max keeps it once.
         for ((w, n), rest) in weights.iter_mut().zip(row).zip(&rest_row) {
             let r = ((n + SMOOTHING) / norm_class).ln() - ((rest + SMOOTHING) / norm_rest).ln();
             *w = w.max(r.abs() as f32);

@@ -4,9 +4,6 @@
 //!
 //! Only this module and `model.rs` open files.
 
-// This module parses untrusted files: no indexing that could panic.
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
-
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

@@ -7,9 +7,6 @@
 //!   tokenized like any text and matched as an exact token sequence.
 //! - `negators.txt`, `intensifiers.txt`, `reporting_verbs.txt`: one term per line.
 
-// This module parses untrusted files: no indexing that could panic.
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 

@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -153,15 +152,7 @@ impl ModelFile {
             Ok(model) => model,
             Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
         };
-        if model.format != FORMAT {
-            return Err(corrupt(format!("format is '{}', expected '{FORMAT}'", model.format)));
-        }
-        if model.version != VERSION {
-            return Err(Error::ModelVersion { path: path.to_path_buf(), found: model.version, supported: VERSION });
-        }
-        if !checksum_matches(text, &model.checksum) {
-            return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
-        }
+        check_envelope(text, path, Some(model.format.as_str()), Some(model.version.into()), &model.checksum)?;
         model.featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
         model.check_shapes().map_err(corrupt)?;
         Ok(model)
@@ -200,8 +191,34 @@ fn checksum_matches(text: &str, stored: &str) -> bool {
         })
 }
 
-/// Why a file that did not parse as a model is not one: not JSON at all, another
-/// format, another version, or (the format and version being right) damaged fields.
+/// Checks the format name, then the version, then the checksum, in that order, so a
+/// file of another version is named as such before its checksum is judged.
+fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option<u64>, checksum: &str) -> Result<()> {
+    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
+    match format {
+        Some(FORMAT) => {}
+        Some(other) => return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'"))),
+        None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
+    }
+    match version {
+        None => return Err(corrupt("no 'version' number".into())),
+        Some(found) if found != VERSION as u64 => {
+            return Err(Error::ModelVersion {
+                path: path.to_path_buf(),
+                found: found.min(u32::MAX as u64) as u32,
+                supported: VERSION,
+            })
+        }
+        Some(_) => {}
+    }
+    if !checksum_matches(text, checksum) {
+        return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
+    }
+    Ok(())
+}
+
+/// Why a file that did not parse as a model is not one: not JSON at all, a wrong
+/// envelope (format, version, checksum), or, the envelope being right, damaged fields.
 fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) -> Error {
     let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
     let envelope: Envelope = match serde_json::from_str(text) {
@@ -210,21 +227,9 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
             return corrupt(format!("not JSON at line {} column {}: {e} (truncated or damaged?)", e.line(), e.column()))
         }
     };
-    match envelope.format.as_str() {
-        Some(FORMAT) => {}
-        Some(other) => return corrupt(format!("format is '{other}', expected '{FORMAT}'")),
-        None => return corrupt(format!("no 'format' field; expected '{FORMAT}'")),
-    }
-    match envelope.version.as_u64() {
-        None => corrupt("no 'version' number".into()),
-        Some(found) if found != VERSION as u64 => Error::ModelVersion {
-            path: path.to_path_buf(),
-            found: found.min(u32::MAX as u64) as u32,
-            supported: VERSION,
-        },
-        Some(_) if !checksum_matches(text, envelope.checksum.as_str().unwrap_or_default()) => {
-            corrupt("checksum mismatch: the file was changed or damaged after it was written".into())
-        }
-        Some(_) => corrupt(typed_error.to_string()),
+    let checksum = envelope.checksum.as_str().unwrap_or_default();
+    match check_envelope(text, path, envelope.format.as_str(), envelope.version.as_u64(), checksum) {
+        Err(error) => error,
+        Ok(()) => corrupt(typed_error.to_string()),
     }
 }

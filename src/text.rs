@@ -5,10 +5,10 @@
 //! visible ("don't" -> `do` `not`), numbers become `<num>`, and punctuation that ends a
 //! clause is kept as a boundary token so negation scope can stop there.
 
+use std::borrow::Cow;
+
 /// The placeholder every number is normalised to ("400,000", "1.5", "2014").
 pub const NUMBER_TOKEN: &str = "<num>";
-
-use std::borrow::Cow;
 
 /// A sentence: byte offsets `[start, end)` into the text it was split from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
