@@ -123,13 +123,13 @@ pub enum Error {
         expected: Vec<String>,
     },
     /// A model file of another format version.
-    #[error("{path}: model format version {found} is not supported (this build reads version {supported}; retrain the model or upgrade stancekit)", path = .path.display())]
+    #[error("{path}: model format version {found} is not supported (this build reads versions 1 to {supported}; retrain the model or upgrade stancekit)", path = .path.display())]
     ModelVersion {
         /// The file.
         path: PathBuf,
         /// The version in the file.
         found: u32,
-        /// The version this build writes and reads.
+        /// The version this build writes, the newest it reads.
         supported: u32,
     },
     /// A model file that cannot be read as a model.

@@ -176,13 +176,14 @@ pub struct Featurizer {
     /// N-grams, one per column, sorted; words joined by a space.
     pub vocabulary: Vec<String>,
     /// Smoothed idf of each n-gram: ln((1 + n) / (1 + df)) + 1, as scikit-learn.
+    #[serde(with = "crate::packed")]
     pub idf: Vec<f32>,
     /// The cue lexicon, whole, if one was used.
     pub lexicon: Option<Lexicon>,
     /// Cue categories, one pair of columns each (plain, negated), sorted.
     pub categories: Vec<String>,
     /// Per n-gram column scale from [`FeatureParams::nb_scale`]; empty when off.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::packed")]
     pub nb_weights: Vec<f32>,
     /// Column of each n-gram, keyed by [`gram_key`]: a lookup touches one table slot
     /// and compares one integer instead of chasing and comparing a stored string.

@@ -35,6 +35,7 @@ pub mod input;
 pub mod lexicon;
 pub mod model;
 pub mod output;
+pub mod packed;
 pub mod pipeline;
 pub mod predict;
 pub mod report;

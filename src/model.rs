@@ -18,8 +18,10 @@ use crate::train::Classifier;
 
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
-/// The model file version this build writes and reads. Bump when a field changes meaning.
-pub const VERSION: u32 = 1;
+/// The model file version this build writes; it reads this and every older one.
+/// Bump when a field changes meaning or form. Version 2 packs the number arrays
+/// ([`crate::packed`]); version 1 had them as decimals.
+pub const VERSION: u32 = 2;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -202,7 +204,7 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
     }
     match version {
         None => return Err(corrupt("no 'version' number".into())),
-        Some(found) if found != VERSION as u64 => {
+        Some(found) if !(1..=VERSION as u64).contains(&found) => {
             return Err(Error::ModelVersion {
                 path: path.to_path_buf(),
                 found: found.min(u32::MAX as u64) as u32,

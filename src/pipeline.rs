@@ -324,6 +324,42 @@ mod tests {
         assert_eq!(predict_classes(&reloaded, &["good fun", "bad"]), predict_classes(&a, &["good fun", "bad"]));
     }
 
+    /// A model file as format version 1 wrote it: decimal arrays, version 1, its own checksum.
+    fn as_version_1(bytes: &[u8]) -> Vec<u8> {
+        use base64::Engine;
+        use sha2::Digest;
+        let unpack = |v: &serde_json::Value| -> serde_json::Value {
+            let raw = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap();
+            raw.chunks(4).map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap()))).collect()
+        };
+        let mut model: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        model["version"] = 1.into();
+        model["featurizer"]["idf"] = unpack(&model["featurizer"]["idf"]);
+        let rows: Vec<serde_json::Value> =
+            model["classifier"]["weights"].as_array().unwrap().iter().map(unpack).collect();
+        model["classifier"]["weights"] = rows.into();
+        model["checksum"] = "0".repeat(64).into();
+        let blank = serde_json::to_string(&model).unwrap();
+        let digest = crate::input::hex(&sha2::Sha256::digest(blank.as_bytes()));
+        blank.replacen(&"0".repeat(64), &digest, 1).into_bytes()
+    }
+
+    #[test]
+    fn model_files_of_format_version_1_still_load_and_predict_alike() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let model = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap();
+        let old = as_version_1(&model.to_bytes());
+        let old_json: serde_json::Value = serde_json::from_slice(&old).unwrap();
+        assert!(old_json["classifier"]["weights"][0][0].is_number(), "decimal weights, as version 1 wrote them");
+        let reloaded = ModelFile::from_bytes(&old, std::path::Path::new("old.json")).unwrap();
+        assert_eq!(reloaded.version, 1);
+        assert_eq!(reloaded.classifier.weights, model.classifier.weights);
+        assert_eq!(reloaded.featurizer.idf, model.featurizer.idf);
+        let sentences = ["good fun", "bad", "an unseen sentence"];
+        assert_eq!(predict_classes(&reloaded, &sentences), predict_classes(&model, &sentences));
+    }
+
     #[test]
     fn model_load_rejects_damage() {
         let (texts, labels) = toy();
@@ -341,7 +377,7 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
         assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
-        let newer = text.replacen("\"version\":1", "\"version\":99", 1);
-        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads version 1; retrain the model or upgrade stancekit)");
+        let newer = text.replacen("\"version\":2", "\"version\":99", 1);
+        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 2; retrain the model or upgrade stancekit)");
     }
 }

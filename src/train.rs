@@ -134,6 +134,7 @@ impl ParamGuard for LogisticParams {
 #[serde(deny_unknown_fields)]
 pub struct Classifier {
     /// One weight row per class, one column per feature.
+    #[serde(with = "crate::packed::rows")]
     pub weights: Vec<Vec<f32>>,
     /// One intercept per class.
     pub intercepts: Vec<f32>,

@@ -103,12 +103,11 @@ fn model_file_damage() {
     let good = std::fs::read(model(d)).unwrap();
     let truncated = &good[..good.len() * 2 / 3];
     let text = String::from_utf8(good.clone()).unwrap();
-    // Flip one digit inside the weights: still JSON, caught by the checksum.
-    let at = text.find("\"weights\":[[").unwrap() + 12;
-    let at = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
+    // Change one character of the packed weights: still JSON and base64, caught by the checksum.
+    let at = text.find("\"weights\":[\"").unwrap() + 12;
     let mut flipped = good.clone();
-    flipped[at] = if flipped[at] == b'7' { b'8' } else { b'7' };
-    let newer = text.replacen("\"version\":1", "\"version\":2", 1);
+    flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
+    let newer = text.replacen("\"version\":2", "\"version\":3", 1);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("missing.json", Vec::new(), "missing.json: No such file or directory"),
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
@@ -117,7 +116,7 @@ fn model_file_damage() {
         (
             "newer.json",
             newer.into_bytes(),
-            "newer.json: model format version 2 is not supported (this build reads version 1",
+            "newer.json: model format version 3 is not supported (this build reads versions 1 to 2",
         ),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
     ];
