@@ -137,33 +137,23 @@ impl FeatureParams {
         classes: &[usize],
         lexicon: Option<Lexicon>,
     ) -> Result<Featurizer> {
+        let analyzer = self.analyzer(lexicon)?;
+        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+        let analyzed = analyzer.analyze_all(&texts);
+        let analyzed: Vec<&Analysis> = analyzed.iter().collect();
+        analyzer.fit_analyzed(&texts, &analyzed, classes)
+    }
+
+    /// A featurizer with these settings and lexicon but no vocabulary yet: it analyses
+    /// texts ([`Featurizer::analyze_all`]) and fits from the analyses
+    /// ([`Featurizer::fit_analyzed`]), so cross-validation reads each text once for all
+    /// its folds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] as in [`FeatureParams::check`].
+    pub fn analyzer(&self, lexicon: Option<Lexicon>) -> Result<Featurizer> {
         self.check()?;
-        let mut featurizer = Featurizer::empty(self.clone(), lexicon);
-        let grams: Vec<Vec<String>> = texts.par_iter().map(|t| featurizer.ngrams(t.as_ref())).collect();
-        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-        for doc in &grams {
-            let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();
-            unique.sort_unstable();
-            unique.dedup();
-            for g in unique {
-                *df.entry(g).or_insert(0) += 1;
-            }
-        }
-        let mut kept: Vec<(&str, u32)> = df.into_iter().filter(|(_, n)| *n as usize >= self.min_df).collect();
-        if let Some(max) = self.max_features {
-            // Most frequent first; ties broken by the n-gram so the choice is stable.
-            kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            kept.truncate(max);
-        }
-        kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let n_docs = texts.len() as f64;
-        featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
-        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
-        featurizer.rebuild_index()?;
-        if self.nb_scale && classes.len() == texts.len() {
-            featurizer.nb_weights = nb_ratios(&featurizer, &grams, classes);
-        }
-        Ok(featurizer)
+        Ok(Featurizer::empty(self.clone(), lexicon))
     }
 }
 
@@ -197,16 +187,40 @@ pub struct Featurizer {
     matcher: CueMatcher,
 }
 
-/// The 64-bit key of an n-gram string (XXH3). Two vocabulary entries with the same
-/// key are refused when the index is built; an unseen n-gram takes a vocabulary
-/// entry's column only on a 64-bit collision (about 1 in 10^13 per lookup for a
-/// million-entry vocabulary).
-fn gram_key(gram: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(gram.as_bytes())
+/// The 64-bit key of one word (XXH3).
+fn word_key(word: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
 }
 
-/// What a text yields before weighting: its n-grams and its cue-category sums.
-struct Analysis {
+/// The key of an n-gram extended by one more word: the two keys mixed by a multiply
+/// and xor, then MurmurHash3's 64-bit finaliser, so every bit of both reaches every
+/// bit of the result. N-gram keys are built from word keys this way, without ever
+/// writing the n-gram out as a string.
+fn extend_key(prefix: u64, word: u64) -> u64 {
+    let mut x = prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    x ^ (x >> 33)
+}
+
+/// The 64-bit key of an n-gram string (words joined by single spaces): the key the
+/// analysis computes from its words. Two vocabulary entries with the same key are
+/// refused when the index is built; an unseen n-gram takes a vocabulary entry's
+/// column only on a 64-bit collision (about 1 in 10^13 per lookup for a
+/// million-entry vocabulary).
+fn gram_key(gram: &str) -> u64 {
+    let mut words = gram.split(' ');
+    let first = words.next().map_or(0, word_key);
+    words.fold(first, |key, word| extend_key(key, word_key(word)))
+}
+
+/// What a text yields before weighting: the key of every n-gram occurrence (filled
+/// only by [`Featurizer::analyze_all`]) and its cue-category sums.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    keys: Vec<u64>,
     cue_plain: Vec<f32>,
     cue_negated: Vec<f32>,
 }
@@ -301,15 +315,9 @@ impl Featurizer {
         }
     }
 
-    fn ngrams(&self, text: &str) -> Vec<String> {
-        let mut grams = Vec::new();
-        self.analyze(text, false, &mut |g| grams.push(g.to_string()));
-        grams
-    }
-
-    /// Tokenizes `text`, hands every n-gram (as a borrowed string, built in one reused
-    /// buffer) to `on_gram`, and returns the cue sums when `with_cues`.
-    fn analyze(&self, text: &str, with_cues: bool, on_gram: &mut dyn FnMut(&str)) -> Analysis {
+    /// Tokenizes `text`, hands every n-gram to `on_gram` as its key and its words (a
+    /// cue n-gram as one part), and returns the cue sums when `with_cues`.
+    fn analyze(&self, text: &str, with_cues: bool, on_gram: &mut dyn FnMut(u64, &[&str])) -> Analysis {
         let tokens = tokenize(text);
         let mut words: Vec<&str> = Vec::with_capacity(tokens.len());
         let mut boundary_after: Vec<bool> = Vec::with_capacity(tokens.len());
@@ -342,17 +350,12 @@ impl Featurizer {
         }
         let marked: Vec<&str> =
             words.iter().zip(&spans).map(|(w, &(own, a, b))| if own { &arena[a..b] } else { *w }).collect();
-        let mut buffer = String::with_capacity(64);
+        let word_keys: Vec<u64> = marked.iter().map(|w| word_key(w)).collect();
         for n in self.params.ngram_min..=self.params.ngram_max {
-            for window in marked.windows(n) {
-                buffer.clear();
-                for (k, w) in window.iter().enumerate() {
-                    if k > 0 {
-                        buffer.push(' ');
-                    }
-                    buffer.push_str(w);
+            for (window, keys) in marked.windows(n).zip(word_keys.windows(n)) {
+                if let Some((&first, rest)) = keys.split_first() {
+                    on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
                 }
-                on_gram(&buffer);
             }
         }
         let mut cue_plain = vec![0.0f32; self.categories.len()];
@@ -368,7 +371,7 @@ impl Featurizer {
                     };
                     push_cue_grams(&mut grams, &marked, m, &cue.category, first_boundary, &self.matcher);
                 }
-                grams.iter().for_each(|g| on_gram(g));
+                grams.iter().for_each(|g| on_gram(gram_key(g), &[g.as_str()]));
             }
             if with_cues {
                 for m in matches {
@@ -390,28 +393,66 @@ impl Featurizer {
                 }
             }
         }
-        Analysis { cue_plain, cue_negated }
+        Analysis { keys: Vec::new(), cue_plain, cue_negated }
     }
 
     /// Per-category cue sums of one text (negated cues counted for the opposite
     /// category), in [`Featurizer::categories`] order.
     pub fn cue_sums(&self, text: &str) -> Vec<f32> {
-        self.analyze(text, true, &mut |_| {}).cue_plain
+        self.analyze(text, true, &mut |_, _| {}).cue_plain
     }
 
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
-        let mut counts: Vec<u32> = Vec::with_capacity(text.len() / 3);
-        let analysis = self.analyze(text, true, &mut |g| {
-            if let Some(&col) = self.index.get(&gram_key(g)) {
-                counts.push(col);
+        let mut columns: Vec<u32> = Vec::with_capacity(text.len() / 3);
+        let analysis = self.analyze(text, true, &mut |key, _| {
+            if let Some(&column) = self.index.get(&key) {
+                columns.push(column);
             }
         });
-        counts.sort_unstable();
-        let mut indices = Vec::with_capacity(counts.len() + 2 * self.categories.len());
+        self.weigh(columns, &analysis)
+    }
+
+    /// Rows for many texts, in parallel, as one CSR matrix.
+    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseRows {
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = texts.par_iter().map(|t| self.transform_one(t.as_ref())).collect();
+        SparseRows::from_rows(rows, self.n_features())
+    }
+
+    /// Analyses texts for [`Featurizer::fit_analyzed`] and
+    /// [`Featurizer::transform_analyzed`], in parallel. Any featurizer with the same
+    /// settings and lexicon gives the same analyses.
+    pub fn analyze_all(&self, texts: &[&str]) -> Vec<Analysis> {
+        texts
+            .par_iter()
+            .map(|text| {
+                let mut keys = Vec::with_capacity(text.len() / 3);
+                let analysis = self.analyze(text, true, &mut |key, _| keys.push(key));
+                Analysis { keys, ..analysis }
+            })
+            .collect()
+    }
+
+    /// Rows of analysed texts: the same rows [`Featurizer::transform`] gives for the texts.
+    pub fn transform_analyzed(&self, analyzed: &[&Analysis]) -> SparseRows {
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = analyzed
+            .par_iter()
+            .map(|analysis| {
+                let columns = analysis.keys.iter().filter_map(|key| self.index.get(key).copied()).collect();
+                self.weigh(columns, analysis)
+            })
+            .collect();
+        SparseRows::from_rows(rows, self.n_features())
+    }
+
+    /// One row from the columns of a text's n-gram occurrences (in any order, a column
+    /// once per occurrence) and its cue sums.
+    fn weigh(&self, mut columns: Vec<u32>, analysis: &Analysis) -> (Vec<u32>, Vec<f32>) {
+        columns.sort_unstable();
+        let mut indices = Vec::with_capacity(columns.len() + 2 * self.categories.len());
         let mut values = Vec::with_capacity(indices.capacity());
         // Runs of one column in the sorted list: its term frequency.
-        for run in counts.chunk_by(|a, b| a == b) {
+        for run in columns.chunk_by(|a, b| a == b) {
             let Some(&col) = run.first() else { continue };
             let tf = run.len() as u32;
             let value = match self.params.weighting {
@@ -443,25 +484,85 @@ impl Featurizer {
         (indices, values)
     }
 
-    /// Rows for many texts, in parallel, as one CSR matrix.
-    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseRows {
-        let rows: Vec<(Vec<u32>, Vec<f32>)> = texts.par_iter().map(|t| self.transform_one(t.as_ref())).collect();
-        SparseRows::from_rows(rows, self.n_features())
+    /// Fits the vocabulary, idf and NB scales from texts this unfitted featurizer (see
+    /// [`FeatureParams::analyzer`]) has analysed, `analyzed[i]` being `texts[i]`'s.
+    /// Document frequencies are counted by key; only the n-grams kept are written out
+    /// as strings, each from the first text holding it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] when two kept n-grams share a 64-bit key.
+    pub fn fit_analyzed(&self, texts: &[&str], analyzed: &[&Analysis], classes: &[usize]) -> Result<Featurizer> {
+        let params = &self.params;
+        let mut featurizer = Featurizer::empty(params.clone(), self.lexicon.clone());
+        // Document frequency and first document of each key.
+        let mut df: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut unique: Vec<u64> = Vec::new();
+        for (doc, analysis) in analyzed.iter().enumerate() {
+            unique.clear();
+            unique.extend_from_slice(&analysis.keys);
+            unique.sort_unstable();
+            unique.dedup();
+            for &key in &unique {
+                df.entry(key).or_insert((0, doc as u32)).0 += 1;
+            }
+        }
+        let kept: Vec<(u64, u32, u32)> =
+            df.into_iter().filter(|(_, (n, _))| *n as usize >= params.min_df).map(|(k, (n, d))| (k, n, d)).collect();
+        let names = self.name_grams(texts, &kept);
+        let mut kept: Vec<(&str, u32)> =
+            kept.iter().filter_map(|(key, n, _)| names.get(key).map(|name| (name.as_str(), *n))).collect();
+        if let Some(max) = params.max_features {
+            // Most frequent first; ties broken by the n-gram so the choice is stable.
+            kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            kept.truncate(max);
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let n_docs = texts.len() as f64;
+        featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
+        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
+        featurizer.rebuild_index()?;
+        if params.nb_scale && classes.len() == texts.len() {
+            featurizer.nb_weights = nb_ratios(&featurizer, analyzed, classes);
+        }
+        Ok(featurizer)
+    }
+
+    /// The n-gram string of each `(key, df, first document)`, read back from its first
+    /// document (the documents in parallel).
+    fn name_grams(&self, texts: &[&str], kept: &[(u64, u32, u32)]) -> FxHashMap<u64, String> {
+        let mut wanted: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
+        for &(key, _, doc) in kept {
+            wanted.entry(doc).or_default().push(key);
+        }
+        let mut docs: Vec<(u32, Vec<u64>)> = wanted.into_iter().collect();
+        docs.iter_mut().for_each(|(_, keys)| keys.sort_unstable());
+        docs.par_iter()
+            .flat_map_iter(|(doc, keys)| {
+                let mut named: Vec<(u64, String)> = Vec::with_capacity(keys.len());
+                let text = texts.get(*doc as usize).copied().unwrap_or_default();
+                self.analyze(text, false, &mut |key, words| {
+                    if keys.binary_search(&key).is_ok() && !named.iter().any(|(k, _)| *k == key) {
+                        named.push((key, words.join(" ")));
+                    }
+                });
+                named
+            })
+            .collect()
     }
 }
 
 /// For each vocabulary column, the largest |log-count ratio| of a class against the
 /// rest: ln((a + n_c) / |a + n_c|_1) - ln((a + n_rest) / |a + n_rest|_1) with a = 1,
 /// where n counts the training texts holding the n-gram.
-fn nb_ratios(featurizer: &Featurizer, grams: &[Vec<String>], classes: &[usize]) -> Vec<f32> {
+fn nb_ratios(featurizer: &Featurizer, analyzed: &[&Analysis], classes: &[usize]) -> Vec<f32> {
     const SMOOTHING: f64 = 1.0;
     let n_cols = featurizer.vocabulary.len();
     let n_classes = classes.iter().max().map_or(0, |m| m + 1);
     let mut counts = vec![vec![0.0f64; n_cols]; n_classes];
     let mut columns: Vec<u32> = Vec::new();
-    for (doc, &class) in grams.iter().zip(classes) {
+    for (doc, &class) in analyzed.iter().zip(classes) {
         columns.clear();
-        columns.extend(doc.iter().filter_map(|g| featurizer.index.get(&gram_key(g)).copied()));
+        columns.extend(doc.keys.iter().filter_map(|key| featurizer.index.get(key).copied()));
         columns.sort_unstable();
         columns.dedup();
         if let Some(row) = counts.get_mut(class) {
@@ -649,6 +750,54 @@ mod tests {
         assert!(params.fit(&texts, None).unwrap().nb_weights.is_empty());
         let off = FeatureParams { nb_scale: false, ..params };
         assert!(off.fit_labelled(&texts, &[0, 0, 1], None).unwrap().nb_weights.is_empty());
+    }
+
+    #[test]
+    fn ngram_keys_from_words_are_the_keys_of_the_ngram_strings() {
+        // Marked words, by hand: the talks did not not_fail officials said (the comma ends
+        // the negation scope): 7 unigrams, 6 bigrams, 5 trigrams.
+        let text = "The talks did not fail, officials said.";
+        let params = FeatureParams { min_df: 1, ngram_max: 3, ..FeatureParams::default() };
+        let fitted = params.fit(&[text], None).unwrap();
+        assert_eq!(fitted.vocabulary.len(), 18, "{:?}", fitted.vocabulary);
+        for gram in ["not_fail", "not not_fail", "not_fail officials said", "the talks did"] {
+            assert!(fitted.vocabulary.iter().any(|g| g == gram), "{gram} missing from {:?}", fitted.vocabulary);
+        }
+        // The analysis hashes word by word; the index hashes the strings: same keys.
+        let analysis = params.analyzer(None).unwrap().analyze_all(&[text]).remove(0);
+        let mut from_words = analysis.keys.clone();
+        from_words.sort_unstable();
+        let mut from_strings: Vec<u64> = fitted.vocabulary.iter().map(|g| gram_key(g)).collect();
+        from_strings.sort_unstable();
+        assert_eq!(from_words, from_strings);
+        assert_eq!(fitted.transform_one(text).0.len(), 18, "every n-gram finds its column");
+        // Order and length matter.
+        let keys = ["a b", "b a", "a", "b", "a b a", "ab"].map(gram_key);
+        let mut distinct = keys.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), keys.len());
+    }
+
+    #[test]
+    fn fitting_from_shared_analyses_equals_fitting_from_texts() {
+        let texts = ["good film", "good plot", "bad film", "not good at all", "a bad, bad plot"];
+        let classes = [0, 0, 1, 1, 1];
+        let params = FeatureParams { min_df: 1, ..FeatureParams::default() };
+        let analyzer = params.analyzer(None).unwrap();
+        let analyzed = analyzer.analyze_all(&texts);
+        // A subset, as a cross-validation fold takes it.
+        let rows = [0, 2, 3, 4];
+        let subset: Vec<&str> = rows.iter().map(|&r| texts[r]).collect();
+        let subset_analyzed: Vec<&Analysis> = rows.iter().map(|&r| &analyzed[r]).collect();
+        let subset_classes: Vec<usize> = rows.iter().map(|&r| classes[r]).collect();
+        let shared = analyzer.fit_analyzed(&subset, &subset_analyzed, &subset_classes).unwrap();
+        let direct = params.fit_labelled(&subset, &subset_classes, None).unwrap();
+        assert_eq!(shared.vocabulary, direct.vocabulary);
+        assert_eq!(shared.idf, direct.idf);
+        assert_eq!(shared.nb_weights, direct.nb_weights);
+        let all: Vec<&Analysis> = analyzed.iter().collect();
+        assert_eq!(shared.transform_analyzed(&all).0, direct.transform(&texts).0);
     }
 
     #[test]

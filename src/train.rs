@@ -300,9 +300,11 @@ impl Problem<'_> {
         (self.x.n_cols() + 1) * self.outputs()
     }
 
-    /// Loss and gradient at `w`: one pass over rows (CSR) for scores and residuals,
-    /// one over columns (CSC) for the gradient, both parallel and free of reductions.
-    fn evaluate(&self, w: &[f64]) -> (f64, Vec<f64>) {
+    /// Loss at `w`, its gradient written into `grad`: one pass over rows (CSR) for
+    /// scores and residuals, one over columns (CSC) for the gradient, both parallel and
+    /// free of reductions. `scratch` holds the residuals and row losses between calls,
+    /// so an iteration allocates nothing (fresh megabyte buffers cost page faults).
+    fn evaluate(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
         let m = self.outputs();
         let d = self.x.n_cols();
         // `w` holds n_params() = (d + 1) * m values: d chunks of m coefficients, then intercepts.
@@ -312,27 +314,28 @@ impl Problem<'_> {
         let indptr = indptr.raw_storage();
         let (indices, data) = (x.indices(), x.data());
         // Residuals r[i * m + c] = weight * (p_ic - y_ic), and each row's loss.
-        let mut residuals = vec![0.0f64; x.rows() * m];
-        // Row losses are collected, then summed in row order: a parallel sum would add
+        let residuals = &mut scratch.residuals;
+        residuals.clear();
+        residuals.resize(x.rows() * m, 0.0);
+        let row_losses = &mut scratch.row_losses;
+        row_losses.clear();
+        row_losses.resize(x.rows(), 0.0);
+        // Row losses are kept per row, then summed in row order: a parallel sum would add
         // in an order that depends on scheduling, and the same data could then give
         // different bits, steps and models.
-        let row_losses: Vec<f64> = residuals
-            .par_chunks_mut(m)
-            .with_min_len(512)
-            .enumerate()
-            .map(|(r, z)| {
+        residuals.par_chunks_mut(m).zip(row_losses.par_iter_mut()).with_min_len(512).enumerate().for_each(
+            |(r, (z, row_loss))| {
                 z.copy_from_slice(intercepts);
                 for (&j, &v) in nonzeros(indptr, indices, data, r) {
                     let v = v as f64;
-                    for (c, zc) in z.iter_mut().enumerate() {
-                        if let Some(wc) = coefs.get(j * m + c) {
-                            *zc += wc * v;
-                        }
+                    let row = coefs.get(j * m..j * m + m).unwrap_or_default();
+                    for (zc, wc) in z.iter_mut().zip(row) {
+                        *zc += wc * v;
                     }
                 }
                 let target = self.y.get(r).copied().unwrap_or(0);
                 let cw = self.row_weights.get(r).copied().unwrap_or(0.0);
-                match z {
+                *row_loss = match z {
                     // Binary: one sigmoid output.
                     [z0] => {
                         let yv = if target == 1 { 1.0 } else { 0.0 };
@@ -352,37 +355,39 @@ impl Problem<'_> {
                         }
                         loss
                     }
-                }
-            })
-            .collect();
+                };
+            },
+        );
         let loss: f64 = row_losses.iter().sum();
         let columns = &self.columns;
         let col_ptr = columns.indptr();
         let col_ptr = col_ptr.raw_storage();
         let (col_rows, col_data) = (columns.indices(), columns.data());
-        let mut grad = vec![0.0f64; w.len()];
-        let (grad_coefs, grad_intercepts) = grad.split_at_mut(coefs.len());
+        let residuals = &scratch.residuals;
+        let (grad_coefs, grad_intercepts) = grad.split_at_mut(coefs.len().min(grad.len()));
         grad_coefs.par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
+            g.iter_mut().for_each(|gc| *gc = 0.0);
             for (&r, &v) in nonzeros(col_ptr, col_rows, col_data, j) {
                 let v = v as f64;
-                for (c, gc) in g.iter_mut().enumerate() {
-                    if let Some(rc) = residuals.get(r * m + c) {
-                        *gc += rc * v;
-                    }
+                let residual = residuals.get(r * m..r * m + m).unwrap_or_default();
+                for (gc, rc) in g.iter_mut().zip(residual) {
+                    *gc += rc * v;
                 }
             }
-            for (c, gc) in g.iter_mut().enumerate() {
-                *gc += self.alpha * coefs.get(j * m + c).copied().unwrap_or(0.0);
+            // L2 on weights only, not intercepts.
+            let row = coefs.get(j * m..j * m + m).unwrap_or_default();
+            for (gc, wc) in g.iter_mut().zip(row) {
+                *gc += self.alpha * wc;
             }
         });
+        grad_intercepts.iter_mut().for_each(|g| *g = 0.0);
         for z in residuals.chunks(m) {
             for (gc, zc) in grad_intercepts.iter_mut().zip(z) {
                 *gc += zc;
             }
         }
-        // L2 on weights only, not intercepts.
         let penalty: f64 = coefs.iter().map(|v| v * v).sum();
-        (loss + 0.5 * self.alpha * penalty, grad)
+        loss + 0.5 * self.alpha * penalty
     }
 
     fn to_classifier(&self, w: &[f64], iterations: usize, converged: bool) -> Classifier {
@@ -415,70 +420,101 @@ fn nonzeros<'a>(
     indices.get(span.clone()).unwrap_or_default().iter().zip(data.get(span).unwrap_or_default())
 }
 
+/// Dot product with eight running sums, added in a fixed order at the end: the
+/// compiler can then use vector instructions (a single running sum forbids it), and
+/// the result stays the same bits on every run.
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    const LANES: usize = 8;
+    let mut sums = [0.0f64; LANES];
+    let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f64 = a_chunks.remainder().iter().zip(b_chunks.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in a_chunks.zip(b_chunks) {
+        for ((sum, xi), yi) in sums.iter_mut().zip(x).zip(y) {
+            *sum += xi * yi;
+        }
+    }
+    sums.iter().sum::<f64>() + tail
+}
+
+/// Buffers [`Problem::evaluate`] reuses from call to call.
+#[derive(Default)]
+struct Scratch {
+    residuals: Vec<f64>,
+    row_losses: Vec<f64>,
 }
 
 /// Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4, memory 10) with Armijo
 /// backtracking. Returns the solution, the iterations run and whether it converged.
+/// Every vector is allocated once: the oldest correction pair's buffers are reused
+/// for the newest, so an iteration does not fault in fresh pages.
 fn lbfgs(problem: &Problem<'_>, mut w: Vec<f64>, max_iterations: usize, tolerance: f64) -> (Vec<f64>, usize, bool) {
     const MEMORY: usize = 10;
-    let (mut loss, mut grad) = problem.evaluate(&w);
+    let n = w.len();
+    let mut scratch = Scratch::default();
+    let mut grad = vec![0.0; n];
+    let mut loss = problem.evaluate(&w, &mut grad, &mut scratch);
     let g0 = dot(&grad, &grad).sqrt();
     if g0 == 0.0 {
         return (w, 0, true);
     }
     let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> = std::collections::VecDeque::new();
+    let (mut direction, mut candidate, mut new_grad) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let (mut s_new, mut y_new) = (vec![0.0; n], vec![0.0; n]);
+    let mut alphas = Vec::with_capacity(MEMORY);
     for iteration in 1..=max_iterations {
         // Two-loop recursion: direction = -H grad.
-        let mut q = grad.clone();
-        let mut alphas = Vec::with_capacity(history.len());
+        direction.copy_from_slice(&grad);
+        alphas.clear();
         for (s, yv, rho) in history.iter().rev() {
-            let a = rho * dot(s, &q);
-            q.iter_mut().zip(yv).for_each(|(qi, yi)| *qi -= a * yi);
+            let a = rho * dot(s, &direction);
+            direction.iter_mut().zip(yv).for_each(|(qi, yi)| *qi -= a * yi);
             alphas.push(a);
         }
         let gamma = history.back().map(|(s, yv, _)| dot(s, yv) / dot(yv, yv)).unwrap_or(1.0 / g0);
-        q.iter_mut().for_each(|v| *v *= gamma);
+        direction.iter_mut().for_each(|v| *v *= gamma);
         for ((s, yv, rho), a) in history.iter().zip(alphas.iter().rev()) {
-            let b = rho * dot(yv, &q);
-            q.iter_mut().zip(s).for_each(|(qi, si)| *qi += (a - b) * si);
+            let b = rho * dot(yv, &direction);
+            direction.iter_mut().zip(s).for_each(|(qi, si)| *qi += (a - b) * si);
         }
-        let mut direction: Vec<f64> = q.iter().map(|v| -v).collect();
+        direction.iter_mut().for_each(|v| *v = -*v);
         let mut slope = dot(&grad, &direction);
         if slope >= 0.0 {
             // Not a descent direction (numerical trouble): restart from steepest descent.
             history.clear();
-            direction = grad.iter().map(|g| -g / g0).collect();
+            direction.iter_mut().zip(&grad).for_each(|(d, g)| *d = -g / g0);
             slope = dot(&grad, &direction);
         }
         let mut step = 1.0;
-        let mut accepted = None;
+        let mut new_loss = None;
         for _ in 0..40 {
-            let candidate: Vec<f64> = w.iter().zip(&direction).map(|(wi, di)| wi + step * di).collect();
-            let (new_loss, new_grad) = problem.evaluate(&candidate);
-            if new_loss.is_finite() && new_loss <= loss + 1e-4 * step * slope {
-                accepted = Some((candidate, new_loss, new_grad));
+            candidate.iter_mut().zip(w.iter().zip(&direction)).for_each(|(c, (wi, di))| *c = wi + step * di);
+            let trial = problem.evaluate(&candidate, &mut new_grad, &mut scratch);
+            if trial.is_finite() && trial <= loss + 1e-4 * step * slope {
+                new_loss = Some(trial);
                 break;
             }
             step *= 0.5;
         }
-        let Some((candidate, new_loss, new_grad)) = accepted else {
+        let Some(new_loss) = new_loss else {
             return (w, iteration, false);
         };
-        let s: Vec<f64> = candidate.iter().zip(&w).map(|(a, b)| a - b).collect();
-        let yv: Vec<f64> = new_grad.iter().zip(&grad).map(|(a, b)| a - b).collect();
-        let sy = dot(&s, &yv);
+        s_new.iter_mut().zip(candidate.iter().zip(&w)).for_each(|(si, (a, b))| *si = a - b);
+        y_new.iter_mut().zip(new_grad.iter().zip(&grad)).for_each(|(yi, (a, b))| *yi = a - b);
+        let sy = dot(&s_new, &y_new);
         if sy > 1e-12 {
-            if history.len() == MEMORY {
-                history.pop_front();
-            }
-            history.push_back((s, yv, 1.0 / sy));
+            // The oldest pair's buffers, when memory is full, take the next pair.
+            let (s_free, y_free) = match history.len() {
+                MEMORY => history.pop_front().map(|(s, y, _)| (s, y)).unwrap_or_default(),
+                _ => (vec![0.0; n], vec![0.0; n]),
+            };
+            let s = std::mem::replace(&mut s_new, s_free);
+            let y = std::mem::replace(&mut y_new, y_free);
+            history.push_back((s, y, 1.0 / sy));
         }
         let decrease = loss - new_loss;
-        w = candidate;
+        std::mem::swap(&mut w, &mut candidate);
+        std::mem::swap(&mut grad, &mut new_grad);
         loss = new_loss;
-        grad = new_grad;
         let gnorm = dot(&grad, &grad).sqrt();
         if gnorm <= tolerance * g0 || decrease.abs() <= 1e-12 * loss.abs().max(1.0) {
             return (w, iteration, true);
