@@ -8,7 +8,7 @@ use ndarray::Array1;
 
 use crate::error::{Error, Result};
 use crate::eval::{group_folds, stratified_folds, ConfusionMatrix};
-use crate::features::FeatureParams;
+use crate::features::{Analysis, FeatureParams, Featurizer};
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
 use crate::train::{argmax, fit_weighted, LogisticParams};
@@ -140,9 +140,24 @@ struct Fitted {
     model: ModelFile,
 }
 
-fn fit_once(examples: &Examples<'_>, options: &TrainOptions, trainer: &LogisticParams) -> Result<Fitted> {
-    let featurizer = options.features.fit_labelled(&examples.texts, &examples.classes, options.lexicon.clone())?;
-    let x = featurizer.transform(&examples.texts);
+/// Texts analysed once ([`Featurizer::analyze_all`]) and shared by every model fitted
+/// on them: the final one and each fold's and each `--tune` candidate's.
+struct Analysed<'a> {
+    /// The unfitted featurizer that analysed them (settings and lexicon).
+    analyzer: &'a Featurizer,
+    /// One analysis per row of the examples they go with.
+    rows: Vec<&'a Analysis>,
+}
+
+impl<'a> Analysed<'a> {
+    fn subset(&self, rows: &[usize]) -> Analysed<'a> {
+        Analysed { analyzer: self.analyzer, rows: rows.iter().filter_map(|&r| self.rows.get(r).copied()).collect() }
+    }
+}
+
+fn fit_once(examples: &Examples<'_>, analysed: &Analysed<'_>, trainer: &LogisticParams) -> Result<Fitted> {
+    let featurizer = analysed.analyzer.fit_analyzed(&examples.texts, &analysed.rows, &examples.classes)?;
+    let x = featurizer.transform_analyzed(&analysed.rows);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;
     let classifier = fit_weighted(&trainer, x, Array1::from(examples.classes.clone()), &examples.weights)?;
@@ -163,8 +178,16 @@ fn fit_once(examples: &Examples<'_>, options: &TrainOptions, trainer: &LogisticP
 
 /// Predicted class index of each text under `model`.
 pub fn predict_classes(model: &ModelFile, texts: &[&str]) -> Vec<usize> {
-    let x = model.featurizer.transform(texts);
-    model.classifier.predict_probabilities(&x).outer_iter().map(|row| argmax(row.iter().copied())).collect()
+    classes_of(model, &model.featurizer.transform(texts))
+}
+
+/// Predicted class index of each analysed text: as [`predict_classes`] on the texts.
+fn predict_analysed(model: &ModelFile, analysed: &Analysed<'_>) -> Vec<usize> {
+    classes_of(model, &model.featurizer.transform_analyzed(&analysed.rows))
+}
+
+fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> {
+    model.classifier.predict_probabilities(x).outer_iter().map(|row| argmax(row.iter().copied())).collect()
 }
 
 /// Cross-validates: for each fold, trains on the rest and tests on it.
@@ -175,6 +198,20 @@ pub fn predict_classes(model: &ModelFile, texts: &[&str]) -> Vec<usize> {
 /// than folds (some test folds would lack it, and stratification cannot hold).
 pub fn cross_validate(
     examples: &Examples<'_>,
+    options: &TrainOptions,
+    folds: usize,
+    on_fold: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<ConfusionMatrix>> {
+    let analyzer = options.features.analyzer(options.lexicon.clone())?;
+    let analyzed = analyzer.analyze_all(&examples.texts);
+    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect() };
+    cross_validate_analysed(examples, &analysed, options, folds, on_fold)
+}
+
+/// [`cross_validate`] on texts analysed once for all folds.
+fn cross_validate_analysed(
+    examples: &Examples<'_>,
+    analysed: &Analysed<'_>,
     options: &TrainOptions,
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
@@ -204,8 +241,8 @@ pub fn cross_validate(
                 (0..assignment.len()).partition(|&i| assignment.get(i) == Some(&fold));
             let train = examples.subset(&train_rows);
             let test = examples.subset(&test_rows);
-            let model = train_model_inner(&train, options)?;
-            let predicted = predict_classes(&model, &test.texts);
+            let model = train_model_inner(&train, &analysed.subset(&train_rows), options)?;
+            let predicted = predict_analysed(&model, &analysed.subset(&test_rows));
             if let Ok(mut on_fold) = on_fold.lock() {
                 on_fold(fold);
             }
@@ -222,7 +259,7 @@ fn pooled_accuracy(matrices: &[ConfusionMatrix]) -> f64 {
     pooled.accuracy()
 }
 
-fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<ModelFile> {
+fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOptions) -> Result<ModelFile> {
     let mut trainer = options.trainer.clone();
     let mut tuning = Vec::new();
     if options.tune {
@@ -231,7 +268,8 @@ fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<
         let mut best = (f64::NEG_INFINITY, 1.0);
         for &c in TUNE_GRID {
             let candidate = TrainOptions { trainer: inner.trainer.clone().c(c), ..inner.clone() };
-            let accuracy = pooled_accuracy(&cross_validate(examples, &candidate, folds, &mut |_| {})?);
+            let accuracy =
+                pooled_accuracy(&cross_validate_analysed(examples, analysed, &candidate, folds, &mut |_| {})?);
             tuning.push((c, accuracy));
             // Ties go to the smaller C (the simpler model).
             if accuracy > best.0 + 1e-12 {
@@ -240,7 +278,7 @@ fn train_model_inner(examples: &Examples<'_>, options: &TrainOptions) -> Result<
         }
         trainer = trainer.c(best.1);
     }
-    let mut fitted = fit_once(examples, options, &trainer)?.model;
+    let mut fitted = fit_once(examples, analysed, &trainer)?.model;
     fitted.metrics.tuning = tuning.clone();
     fitted.metrics.cv_accuracy =
         tuning.iter().map(|t| t.1).fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
@@ -272,8 +310,11 @@ pub fn train_model(
     task: &str,
     provenance: Provenance,
 ) -> Result<ModelFile> {
-    let mut model = train_model_inner(examples, options)?;
-    let predicted = predict_classes(&model, &examples.texts);
+    let analyzer = options.features.analyzer(options.lexicon.clone())?;
+    let analyzed = analyzer.analyze_all(&examples.texts);
+    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect() };
+    let mut model = train_model_inner(examples, &analysed, options)?;
+    let predicted = predict_analysed(&model, &analysed);
     let matrix = ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted);
     model.metrics.train_accuracy = matrix.accuracy();
     model.metrics.train_macro_f1 = matrix.macro_f1();

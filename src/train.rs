@@ -264,8 +264,21 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
             .enumerate()
             .map(|(r, &t)| class_weights.get(t).unwrap_or(&0.0) * dataset.weight_for(r) as f64)
             .collect();
-        let problem =
-            Problem { x, columns: x.0.to_csc(), y: y.as_slice().unwrap_or(&[]), row_weights, k, alpha: 1.0 / self.c };
+        if x.0.nnz() > u32::MAX as usize {
+            return Err(Error::InvalidParams {
+                name: "data".into(),
+                reason: format!("{} non-zero features: more than one fit can index (2^32)", x.0.nnz()),
+            });
+        }
+        let problem = Problem {
+            rows: Compressed::rows_of(x),
+            columns: Compressed::columns_of(x),
+            n_cols: x.n_cols(),
+            y: y.as_slice().unwrap_or(&[]),
+            row_weights,
+            k,
+            alpha: 1.0 / self.c,
+        };
         let n_params = problem.n_params();
         let (solution, iterations, converged) =
             lbfgs(&problem, vec![0.0; n_params], self.max_iterations, self.tolerance);
@@ -277,9 +290,11 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
 /// vector; multiclass ones one softmax row per class. Layout: feature-major, then
 /// intercepts: `w[j * m + c]` for feature j and output c, `m` outputs.
 struct Problem<'a> {
-    x: &'a SparseRows,
+    /// The data by rows, for the scores.
+    rows: Compressed,
     /// The same matrix by columns, for the gradient pass.
-    columns: sprs::CsMat<f32>,
+    columns: Compressed,
+    n_cols: usize,
     y: &'a [usize],
     /// Weight of each row in the loss: class weight times row weight.
     row_weights: Vec<f64>,
@@ -297,7 +312,7 @@ impl Problem<'_> {
     }
 
     fn n_params(&self) -> usize {
-        (self.x.n_cols() + 1) * self.outputs()
+        (self.n_cols + 1) * self.outputs()
     }
 
     /// Loss at `w`, its gradient written into `grad`: one pass over rows (CSR) for
@@ -306,52 +321,57 @@ impl Problem<'_> {
     /// so an iteration allocates nothing (fresh megabyte buffers cost page faults).
     fn evaluate(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
         let m = self.outputs();
-        let d = self.x.n_cols();
+        let d = self.n_cols;
         // `w` holds n_params() = (d + 1) * m values: d chunks of m coefficients, then intercepts.
         let (coefs, intercepts) = w.split_at((d * m).min(w.len()));
-        let x = &self.x.0;
-        let indptr = x.indptr();
-        let indptr = indptr.raw_storage();
-        let (indices, data) = (x.indices(), x.data());
+        let n_rows = self.rows.len();
         // Residuals r[i * m + c] = weight * (p_ic - y_ic), and each row's loss.
         let residuals = &mut scratch.residuals;
         residuals.clear();
-        residuals.resize(x.rows() * m, 0.0);
+        residuals.resize(n_rows * m, 0.0);
         let row_losses = &mut scratch.row_losses;
         row_losses.clear();
-        row_losses.resize(x.rows(), 0.0);
+        row_losses.resize(n_rows, 0.0);
         // Row losses are kept per row, then summed in row order: a parallel sum would add
         // in an order that depends on scheduling, and the same data could then give
         // different bits, steps and models.
         residuals.par_chunks_mut(m).zip(row_losses.par_iter_mut()).with_min_len(512).enumerate().for_each(
             |(r, (z, row_loss))| {
-                z.copy_from_slice(intercepts);
-                for (&j, &v) in nonzeros(indptr, indices, data, r) {
-                    let v = v as f64;
-                    let row = coefs.get(j * m..j * m + m).unwrap_or_default();
-                    for (zc, wc) in z.iter_mut().zip(row) {
-                        *zc += wc * v;
-                    }
-                }
                 let target = self.y.get(r).copied().unwrap_or(0);
                 let cw = self.row_weights.get(r).copied().unwrap_or(0.0);
+                let (cols, values) = self.rows.get(r);
                 *row_loss = match z {
                     // Binary: one sigmoid output.
                     [z0] => {
+                        let mut zz = intercepts.first().copied().unwrap_or(0.0);
+                        for (&j, &v) in cols.iter().zip(values) {
+                            zz += coefs.get(j as usize).copied().unwrap_or(0.0) * v as f64;
+                        }
                         let yv = if target == 1 { 1.0 } else { 0.0 };
-                        let zz = *z0;
-                        // log(1 + e^z) - y z, computed stably.
-                        let log1pexp = if zz > 0.0 { zz + (-zz).exp().ln_1p() } else { zz.exp().ln_1p() };
-                        *z0 = cw * (1.0 / (1.0 + (-zz).exp()) - yv);
+                        // log(1 + e^z) and the sigmoid from one exponential, stably.
+                        let e = (-zz.abs()).exp();
+                        let log1pexp = zz.max(0.0) + e.ln_1p();
+                        let sigmoid = if zz >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+                        *z0 = cw * (sigmoid - yv);
                         cw * (log1pexp - yv * zz)
                     }
                     _ => {
+                        z.copy_from_slice(intercepts);
+                        match m {
+                            3 => add_rows::<3>(z, coefs, cols, values),
+                            4 => add_rows::<4>(z, coefs, cols, values),
+                            5 => add_rows::<5>(z, coefs, cols, values),
+                            _ => add_rows_any(z, coefs, cols, values),
+                        }
                         let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                        let log_sum = max + z.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
                         // `fit` checked every target is below k.
-                        let loss = cw * (log_sum - z.get(target).copied().unwrap_or(0.0));
+                        let target_score = z.get(target).copied().unwrap_or(0.0);
+                        // Each class's exponential once: for the sum, then for its probability.
+                        z.iter_mut().for_each(|zc| *zc = (*zc - max).exp());
+                        let sum: f64 = z.iter().sum();
+                        let loss = cw * (max + sum.ln() - target_score);
                         for (c, zc) in z.iter_mut().enumerate() {
-                            *zc = cw * ((*zc - log_sum).exp() - if c == target { 1.0 } else { 0.0 });
+                            *zc = cw * (*zc / sum - if c == target { 1.0 } else { 0.0 });
                         }
                         loss
                     }
@@ -359,22 +379,26 @@ impl Problem<'_> {
             },
         );
         let loss: f64 = row_losses.iter().sum();
-        let columns = &self.columns;
-        let col_ptr = columns.indptr();
-        let col_ptr = col_ptr.raw_storage();
-        let (col_rows, col_data) = (columns.indices(), columns.data());
         let residuals = &scratch.residuals;
         let (grad_coefs, grad_intercepts) = grad.split_at_mut(coefs.len().min(grad.len()));
         grad_coefs.par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
-            g.iter_mut().for_each(|gc| *gc = 0.0);
-            for (&r, &v) in nonzeros(col_ptr, col_rows, col_data, j) {
-                let v = v as f64;
-                let residual = residuals.get(r * m..r * m + m).unwrap_or_default();
-                for (gc, rc) in g.iter_mut().zip(residual) {
-                    *gc += rc * v;
+            let (rows, values) = self.columns.get(j);
+            if let [g0] = g {
+                let mut sum = 0.0;
+                for (&r, &v) in rows.iter().zip(values) {
+                    sum += residuals.get(r as usize).copied().unwrap_or(0.0) * v as f64;
                 }
+                // L2 on weights only, not intercepts.
+                *g0 = sum + self.alpha * coefs.get(j).copied().unwrap_or(0.0);
+                return;
             }
-            // L2 on weights only, not intercepts.
+            g.iter_mut().for_each(|gc| *gc = 0.0);
+            match m {
+                3 => add_rows::<3>(g, residuals, rows, values),
+                4 => add_rows::<4>(g, residuals, rows, values),
+                5 => add_rows::<5>(g, residuals, rows, values),
+                _ => add_rows_any(g, residuals, rows, values),
+            }
             let row = coefs.get(j * m..j * m + m).unwrap_or_default();
             for (gc, wc) in g.iter_mut().zip(row) {
                 *gc += self.alpha * wc;
@@ -386,13 +410,13 @@ impl Problem<'_> {
                 *gc += zc;
             }
         }
-        let penalty: f64 = coefs.iter().map(|v| v * v).sum();
+        let penalty: f64 = dot(coefs, coefs);
         loss + 0.5 * self.alpha * penalty
     }
 
     fn to_classifier(&self, w: &[f64], iterations: usize, converged: bool) -> Classifier {
         let m = self.outputs();
-        let d = self.x.n_cols();
+        let d = self.n_cols;
         let (coefs, intercepts) = w.split_at((d * m).min(w.len()));
         let (weights, intercepts) = if m == 1 {
             // Binary: softmax over [-z/2, z/2] equals sigmoid(z) for the second class.
@@ -408,16 +432,70 @@ impl Problem<'_> {
     }
 }
 
-/// The stored (index, value) pairs of outer slot `i` (a row of a CSR matrix, a column
-/// of a CSC one), from the matrix's raw `indptr`, `indices` and `data`.
-fn nonzeros<'a>(
-    indptr: &[usize],
-    indices: &'a [usize],
-    data: &'a [f32],
-    i: usize,
-) -> impl Iterator<Item = (&'a usize, &'a f32)> {
-    let span = indptr.get(i).copied().unwrap_or(0)..indptr.get(i + 1).copied().unwrap_or(0);
-    indices.get(span.clone()).unwrap_or_default().iter().zip(data.get(span).unwrap_or_default())
+/// `sum += v * table[i * M..(i + 1) * M]` over the sparse pairs `(i, v)`: a row's
+/// class scores (table = weights) or a column's gradient (table = residuals). `M`,
+/// the number of classes, is a constant here, so the inner loop unrolls.
+fn add_rows<const M: usize>(sum: &mut [f64], table: &[f64], indices: &[u32], values: &[f32]) {
+    if sum.len() != M {
+        return add_rows_any(sum, table, indices, values);
+    }
+    let Ok(sum) = <&mut [f64; M]>::try_from(sum) else { return };
+    for (&i, &v) in indices.iter().zip(values) {
+        let start = i as usize * M;
+        if let Some(Ok(row)) = table.get(start..start + M).map(<&[f64; M]>::try_from) {
+            for (s, t) in sum.iter_mut().zip(row) {
+                *s += t * v as f64;
+            }
+        }
+    }
+}
+
+/// [`add_rows`] for any number of classes.
+fn add_rows_any(sum: &mut [f64], table: &[f64], indices: &[u32], values: &[f32]) {
+    let m = sum.len();
+    for (&i, &v) in indices.iter().zip(values) {
+        let start = i as usize * m;
+        for (s, t) in sum.iter_mut().zip(table.get(start..start + m).unwrap_or_default()) {
+            *s += t * v as f64;
+        }
+    }
+}
+
+/// A sparse matrix by rows or by columns with 32-bit indices: half the bytes of
+/// sprs's `usize` indices to stream on every solver pass.
+struct Compressed {
+    starts: Vec<u32>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl Compressed {
+    fn rows_of(x: &SparseRows) -> Compressed {
+        Compressed::of(&x.0)
+    }
+
+    fn columns_of(x: &SparseRows) -> Compressed {
+        Compressed::of(&x.0.to_csc())
+    }
+
+    fn of(matrix: &sprs::CsMat<f32>) -> Compressed {
+        Compressed {
+            starts: matrix.indptr().raw_storage().iter().map(|&p| p as u32).collect(),
+            indices: matrix.indices().iter().map(|&i| i as u32).collect(),
+            values: matrix.data().to_vec(),
+        }
+    }
+
+    /// Number of outer slots (rows, or columns).
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// The indices and values stored in outer slot `i`.
+    fn get(&self, i: usize) -> (&[u32], &[f32]) {
+        let span = self.starts.get(i).map_or(0, |&p| p as usize)..self.starts.get(i + 1).map_or(0, |&p| p as usize);
+        (self.indices.get(span.clone()).unwrap_or_default(), self.values.get(span).unwrap_or_default())
+    }
 }
 
 /// Dot product with eight running sums, added in a fixed order at the end: the
