@@ -52,6 +52,17 @@ fn hot_paths(c: &mut Criterion) {
     let mut group = c.benchmark_group("models");
     group.sample_size(20);
     group.bench_function("load cooperation model", |b| b.iter(|| ModelFile::load(&shipped("cooperation"))));
+    // As `predict` loads them: the three files in parallel.
+    group.bench_function("load the three shipped models in parallel", |b| {
+        b.iter(|| {
+            use rayon::prelude::*;
+            let loaded: Vec<_> = ["cooperation", "accusation", "sentiment"]
+                .par_iter()
+                .map(|task| ModelFile::load(&shipped(task)))
+                .collect();
+            loaded.len()
+        })
+    });
     group.finish();
 }
 

@@ -211,9 +211,9 @@ fn extend_key(prefix: u64, word: u64) -> u64 {
 /// column only on a 64-bit collision (about 1 in 10^13 per lookup for a
 /// million-entry vocabulary).
 fn gram_key(gram: &str) -> u64 {
-    let mut words = gram.split(' ');
-    let first = words.next().map_or(0, word_key);
-    words.fold(first, |key, word| extend_key(key, word_key(word)))
+    let mut words = gram.as_bytes().split(|&b| b == b' ');
+    let first = words.next().map_or(0, xxhash_rust::xxh3::xxh3_64);
+    words.fold(first, |key, word| extend_key(key, xxhash_rust::xxh3::xxh3_64(word)))
 }
 
 /// What a text yields before weighting: the key of every n-gram occurrence (filled

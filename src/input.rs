@@ -493,7 +493,8 @@ impl Iterator for LineDocuments {
     type Item = Document;
 
     fn next(&mut self) -> Option<Document> {
-        let mut buf = Vec::new();
+        // Room for a typical sentence, so the line does not grow the buffer step by step.
+        let mut buf = Vec::with_capacity(256);
         match self.reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
             Ok(_) => {}

@@ -627,7 +627,8 @@ fn label_in_pipeline(
         scope.spawn(move || {
             let mut documents = documents;
             loop {
-                let batch: Vec<_> = documents.by_ref().take(batch_size).collect();
+                let mut batch = Vec::with_capacity(batch_size);
+                batch.extend(documents.by_ref().take(batch_size));
                 // Stops when the input ends or the labeller has gone (a write failed).
                 if batch.is_empty() || batch_sender.send(batch).is_err() {
                     break;

@@ -148,7 +148,11 @@ impl<'a> ActorsRow<'a> {
     }
 }
 
-fn write_sentence_json(out: &mut dyn Write, origin: RowOrigin<'_>, prediction: &SentencePrediction) -> io::Result<()> {
+fn write_sentence_json<W: Write + ?Sized>(
+    out: &mut W,
+    origin: RowOrigin<'_>,
+    prediction: &SentencePrediction,
+) -> io::Result<()> {
     let row = SentenceRow {
         actors: prediction.actors.as_ref().map(|a| ActorsRow::new(a, prediction.start)),
         end: prediction.end,
@@ -267,8 +271,11 @@ pub fn write_prediction_header(out: &mut dyn Write, tasks: &[String]) -> io::Res
 ///
 /// # Errors
 /// Any write error.
-pub fn write_prediction(
-    out: &mut dyn Write,
+///
+/// Generic over the writer so that rows rendered into a `Vec<u8>` (the CLI's and the
+/// Python binding's case) serialise without a dynamic call per JSON token.
+pub fn write_prediction<W: Write + ?Sized>(
+    out: &mut W,
     format: Format,
     origin: RowOrigin<'_>,
     prediction: &SentencePrediction,
