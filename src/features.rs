@@ -216,6 +216,11 @@ fn gram_key(gram: &str) -> u64 {
     words.fold(first, |key, word| extend_key(key, xxhash_rust::xxh3::xxh3_64(word)))
 }
 
+/// N-gram strings by key, written once for many fits on subsets of the same texts
+/// ([`Featurizer::name_all`]).
+#[derive(Debug, Clone, Default)]
+pub struct GramNames(FxHashMap<u64, String>);
+
 /// What a text yields before weighting: the key of every n-gram occurrence (filled
 /// only by [`Featurizer::analyze_all`]) and its cue-category sums.
 #[derive(Debug, Clone, Default)]
@@ -492,25 +497,38 @@ impl Featurizer {
     /// # Errors
     /// [`Error::InvalidParams`] when two kept n-grams share a 64-bit key.
     pub fn fit_analyzed(&self, texts: &[&str], analyzed: &[&Analysis], classes: &[usize]) -> Result<Featurizer> {
+        self.fit_analyzed_named(texts, analyzed, classes, None)
+    }
+
+    /// Names of every n-gram in at least `min_df` of `texts` (analysed as `analyzed`):
+    /// a superset of what any subset of them keeps, so the folds of a
+    /// cross-validation can share one set of names instead of each writing its own.
+    pub fn name_all(&self, texts: &[&str], analyzed: &[&Analysis]) -> GramNames {
+        GramNames(self.name_grams(texts, &self.frequent_keys(analyzed)))
+    }
+
+    /// As [`Featurizer::fit_analyzed`], taking n-gram names from `names` (see
+    /// [`Featurizer::name_all`]) where it has them.
+    ///
+    /// # Errors
+    /// As [`Featurizer::fit_analyzed`].
+    pub fn fit_analyzed_named(
+        &self,
+        texts: &[&str],
+        analyzed: &[&Analysis],
+        classes: &[usize],
+        names: Option<&GramNames>,
+    ) -> Result<Featurizer> {
         let params = &self.params;
         let mut featurizer = Featurizer::empty(params.clone(), self.lexicon.clone());
-        // Document frequency and first document of each key.
-        let mut df: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
-        let mut unique: Vec<u64> = Vec::new();
-        for (doc, analysis) in analyzed.iter().enumerate() {
-            unique.clear();
-            unique.extend_from_slice(&analysis.keys);
-            unique.sort_unstable();
-            unique.dedup();
-            for &key in &unique {
-                df.entry(key).or_insert((0, doc as u32)).0 += 1;
-            }
-        }
-        let kept: Vec<(u64, u32, u32)> =
-            df.into_iter().filter(|(_, (n, _))| *n as usize >= params.min_df).map(|(k, (n, d))| (k, n, d)).collect();
-        let names = self.name_grams(texts, &kept);
+        let kept = self.frequent_keys(analyzed);
+        let shared = names.map(|n| &n.0);
+        let missing: Vec<(u64, u32, u32)> =
+            kept.iter().filter(|(key, _, _)| !shared.is_some_and(|n| n.contains_key(key))).copied().collect();
+        let own = self.name_grams(texts, &missing);
+        let name = |key: &u64| shared.and_then(|n| n.get(key)).or_else(|| own.get(key));
         let mut kept: Vec<(&str, u32)> =
-            kept.iter().filter_map(|(key, n, _)| names.get(key).map(|name| (name.as_str(), *n))).collect();
+            kept.iter().filter_map(|(key, n, _)| name(key).map(|name| (name.as_str(), *n))).collect();
         if let Some(max) = params.max_features {
             // Most frequent first; ties broken by the n-gram so the choice is stable.
             kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -525,6 +543,23 @@ impl Featurizer {
             featurizer.nb_weights = nb_ratios(&featurizer, analyzed, classes);
         }
         Ok(featurizer)
+    }
+
+    /// `(key, document frequency, first document)` of every n-gram in at least
+    /// `min_df` of the analysed texts.
+    fn frequent_keys(&self, analyzed: &[&Analysis]) -> Vec<(u64, u32, u32)> {
+        let mut df: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut unique: Vec<u64> = Vec::new();
+        for (doc, analysis) in analyzed.iter().enumerate() {
+            unique.clear();
+            unique.extend_from_slice(&analysis.keys);
+            unique.sort_unstable();
+            unique.dedup();
+            for &key in &unique {
+                df.entry(key).or_insert((0, doc as u32)).0 += 1;
+            }
+        }
+        df.into_iter().filter(|(_, (n, _))| *n as usize >= self.params.min_df).map(|(k, (n, d))| (k, n, d)).collect()
     }
 
     /// The n-gram string of each `(key, df, first document)`, read back from its first
@@ -798,6 +833,11 @@ mod tests {
         assert_eq!(shared.nb_weights, direct.nb_weights);
         let all: Vec<&Analysis> = analyzed.iter().collect();
         assert_eq!(shared.transform_analyzed(&all).0, direct.transform(&texts).0);
+        // Names written once for all the texts serve the subset's fit.
+        let names = analyzer.name_all(&texts, &all);
+        let named = analyzer.fit_analyzed_named(&subset, &subset_analyzed, &subset_classes, Some(&names)).unwrap();
+        assert_eq!(named.vocabulary, direct.vocabulary);
+        assert_eq!(named.idf, direct.idf);
     }
 
     #[test]

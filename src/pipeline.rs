@@ -8,7 +8,7 @@ use ndarray::Array1;
 
 use crate::error::{Error, Result};
 use crate::eval::{group_folds, stratified_folds, ConfusionMatrix};
-use crate::features::{Analysis, FeatureParams, Featurizer};
+use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
 use crate::train::{argmax, fit_weighted, LogisticParams};
@@ -147,16 +147,23 @@ struct Analysed<'a> {
     analyzer: &'a Featurizer,
     /// One analysis per row of the examples they go with.
     rows: Vec<&'a Analysis>,
+    /// N-gram names shared by the fits on subsets of these rows (cross-validation).
+    names: Option<&'a GramNames>,
 }
 
 impl<'a> Analysed<'a> {
     fn subset(&self, rows: &[usize]) -> Analysed<'a> {
-        Analysed { analyzer: self.analyzer, rows: rows.iter().filter_map(|&r| self.rows.get(r).copied()).collect() }
+        Analysed {
+            analyzer: self.analyzer,
+            rows: rows.iter().filter_map(|&r| self.rows.get(r).copied()).collect(),
+            names: self.names,
+        }
     }
 }
 
 fn fit_once(examples: &Examples<'_>, analysed: &Analysed<'_>, trainer: &LogisticParams) -> Result<Fitted> {
-    let featurizer = analysed.analyzer.fit_analyzed(&examples.texts, &analysed.rows, &examples.classes)?;
+    let featurizer =
+        analysed.analyzer.fit_analyzed_named(&examples.texts, &analysed.rows, &examples.classes, analysed.names)?;
     let x = featurizer.transform_analyzed(&analysed.rows);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;
@@ -204,7 +211,9 @@ pub fn cross_validate(
 ) -> Result<Vec<ConfusionMatrix>> {
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let analyzed = analyzer.analyze_all(&examples.texts);
-    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect() };
+    let rows: Vec<&Analysis> = analyzed.iter().collect();
+    let names = analyzer.name_all(&examples.texts, &rows);
+    let analysed = Analysed { analyzer: &analyzer, rows, names: Some(&names) };
     cross_validate_analysed(examples, &analysed, options, folds, on_fold)
 }
 
@@ -263,6 +272,16 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     let mut trainer = options.trainer.clone();
     let mut tuning = Vec::new();
     if options.tune {
+        // The candidates' folds share one set of n-gram names.
+        let names = match analysed.names {
+            Some(_) => None,
+            None => Some(analysed.analyzer.name_all(&examples.texts, &analysed.rows)),
+        };
+        let analysed = &Analysed {
+            analyzer: analysed.analyzer,
+            rows: analysed.rows.clone(),
+            names: analysed.names.or(names.as_ref()),
+        };
         let inner = TrainOptions { tune: false, ..options.clone() };
         let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
         let mut best = (f64::NEG_INFINITY, 1.0);
@@ -312,7 +331,7 @@ pub fn train_model(
 ) -> Result<ModelFile> {
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let analyzed = analyzer.analyze_all(&examples.texts);
-    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect() };
+    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: None };
     let mut model = train_model_inner(examples, &analysed, options)?;
     let predicted = predict_analysed(&model, &analysed);
     let matrix = ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted);
