@@ -491,8 +491,9 @@ impl Featurizer {
 
     /// Fits the vocabulary, idf and NB scales from texts this unfitted featurizer (see
     /// [`FeatureParams::analyzer`]) has analysed, `analyzed[i]` being `texts[i]`'s.
-    /// Document frequencies are counted by key; only the n-grams kept are written out
-    /// as strings, each from the first text holding it.
+    /// Document frequencies are counted by key (two n-grams sharing a 64-bit key, odds
+    /// of about 1 in 10^7 for a million distinct n-grams, would count as one); only the
+    /// n-grams kept are written out as strings, each from the first text holding it.
     ///
     /// # Errors
     /// [`Error::InvalidParams`] when two kept n-grams share a 64-bit key.
