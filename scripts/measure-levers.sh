@@ -29,13 +29,14 @@ for task in cooperation accusation sentiment; do
 done
 echo "$line"
 ngrams=(--class-weight balanced --c 8 --no-nb-scale)
-shipped=(--lexicon datasets/lexicons "${ngrams[@]}")
+cues=(--lexicon datasets/lexicons "${ngrams[@]}")
+shipped=("${cues[@]}" --cue-ngrams)
 row "written sentences only, n-grams only" --data "${written[@]}" "${ngrams[@]}"
-row "written sentences only, + lexicon cues" --data "${written[@]}" "${shipped[@]}"
+row "written sentences only, + lexicon cues" --data "${written[@]}" "${cues[@]}"
 row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
-row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${shipped[@]}"
+row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${cues[@]}"
 row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ngrams[@]}"
 row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale
-row "real + written, + cues + cue n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}" --cue-ngrams
+row "real + written, + cues, balanced, C 8 (shipped before 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${cues[@]}"
 row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8
-row "**shipped**: real + written, + cues, balanced, C 8" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"
+row "**shipped**: real + written, + cues + cue n-grams, balanced, C 8" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"

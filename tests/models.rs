@@ -69,7 +69,8 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.66), ("accusation", 0.67), ("sentiment", 0.62)];
+/// Measured 2026-11-26: 0.687 / 0.706 / 0.636.
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.67), ("accusation", 0.69), ("sentiment", 0.62)];
 
 #[test]
 fn dev_macro_f1_floors() {
@@ -94,7 +95,7 @@ fn dev_macro_f1_floors() {
 
 #[test]
 fn financial_phrasebank_sentiment_floor() {
-    // Never trained on; agreement == 100 rows only. Measured 0.633 (models/README.md).
+    // Never trained on; agreement == 100 rows only. Measured 0.650 (models/README.md).
     let data = shared().join("datasets/financial_phrasebank/financial_phrasebank.csv");
     let f1 = macro_f1(&[
         "eval",
@@ -107,7 +108,7 @@ fn financial_phrasebank_sentiment_floor() {
         "--format",
         "json",
     ]);
-    assert!(f1 >= 0.60, "financial phrasebank macro-F1 {f1:.4}");
+    assert!(f1 >= 0.62, "financial phrasebank macro-F1 {f1:.4}");
 }
 
 #[test]
