@@ -187,9 +187,9 @@ pub struct Featurizer {
     matcher: CueMatcher,
 }
 
-/// The 64-bit key of one word (XXH3).
-fn word_key(word: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
+/// The 64-bit key of one word (XXH3 of its bytes).
+fn word_key(word: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(word)
 }
 
 /// The key of an n-gram extended by one more word: the two keys mixed by a multiply
@@ -212,8 +212,8 @@ fn extend_key(prefix: u64, word: u64) -> u64 {
 /// million-entry vocabulary).
 fn gram_key(gram: &str) -> u64 {
     let mut words = gram.as_bytes().split(|&b| b == b' ');
-    let first = words.next().map_or(0, xxhash_rust::xxh3::xxh3_64);
-    words.fold(first, |key, word| extend_key(key, xxhash_rust::xxh3::xxh3_64(word)))
+    let first = words.next().map_or(0, word_key);
+    words.fold(first, |key, word| extend_key(key, word_key(word)))
 }
 
 /// N-gram strings by key, written once for many fits on subsets of the same texts
@@ -355,7 +355,7 @@ impl Featurizer {
         }
         let marked: Vec<&str> =
             words.iter().zip(&spans).map(|(w, &(own, a, b))| if own { &arena[a..b] } else { *w }).collect();
-        let word_keys: Vec<u64> = marked.iter().map(|w| word_key(w)).collect();
+        let word_keys: Vec<u64> = marked.iter().map(|w| word_key(w.as_bytes())).collect();
         for n in self.params.ngram_min..=self.params.ngram_max {
             for (window, keys) in marked.windows(n).zip(word_keys.windows(n)) {
                 if let Some((&first, rest)) = keys.split_first() {
@@ -522,14 +522,18 @@ impl Featurizer {
     ) -> Result<Featurizer> {
         let params = &self.params;
         let mut featurizer = Featurizer::empty(params.clone(), self.lexicon.clone());
+        // With shared names only named n-grams are counted, so every kept one has a name.
         let kept = self.frequent_keys(analyzed, names);
-        let shared = names.map(|n| &n.0);
-        let missing: Vec<(u64, u32, u32)> =
-            kept.iter().filter(|(key, _, _)| !shared.is_some_and(|n| n.contains_key(key))).copied().collect();
-        let own = self.name_grams(texts, &missing);
-        let name = |key: &u64| shared.and_then(|n| n.get(key)).or_else(|| own.get(key));
+        let own;
+        let names = match names {
+            Some(shared) => &shared.0,
+            None => {
+                own = self.name_grams(texts, &kept);
+                &own
+            }
+        };
         let mut kept: Vec<(&str, u32)> =
-            kept.iter().filter_map(|(key, n, _)| name(key).map(|name| (name.as_str(), *n))).collect();
+            kept.iter().filter_map(|(key, n, _)| names.get(key).map(|name| (name.as_str(), *n))).collect();
         if let Some(max) = params.max_features {
             // Most frequent first; ties broken by the n-gram so the choice is stable.
             kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

@@ -273,15 +273,15 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     let mut tuning = Vec::new();
     if options.tune {
         // The candidates' folds share one set of n-gram names.
+        let own;
         let names = match analysed.names {
-            Some(_) => None,
-            None => Some(analysed.analyzer.name_all(&examples.texts, &analysed.rows)),
+            Some(shared) => shared,
+            None => {
+                own = analysed.analyzer.name_all(&examples.texts, &analysed.rows);
+                &own
+            }
         };
-        let analysed = &Analysed {
-            analyzer: analysed.analyzer,
-            rows: analysed.rows.clone(),
-            names: analysed.names.or(names.as_ref()),
-        };
+        let analysed = &Analysed { analyzer: analysed.analyzer, rows: analysed.rows.clone(), names: Some(names) };
         let inner = TrainOptions { tune: false, ..options.clone() };
         let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
         let mut best = (f64::NEG_INFINITY, 1.0);

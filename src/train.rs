@@ -340,13 +340,12 @@ impl Problem<'_> {
                 let target = self.y.get(r).copied().unwrap_or(0);
                 let cw = self.row_weights.get(r).copied().unwrap_or(0.0);
                 let (cols, values) = self.rows.get(r);
+                z.copy_from_slice(intercepts);
+                add_scaled_rows(z, coefs, cols, values);
                 *row_loss = match z {
                     // Binary: one sigmoid output.
                     [z0] => {
-                        let mut zz = intercepts.first().copied().unwrap_or(0.0);
-                        for (&j, &v) in cols.iter().zip(values) {
-                            zz += coefs.get(j as usize).copied().unwrap_or(0.0) * v as f64;
-                        }
+                        let zz = *z0;
                         let yv = if target == 1 { 1.0 } else { 0.0 };
                         // log(1 + e^z) and the sigmoid from one exponential, stably.
                         let e = (-zz.abs()).exp();
@@ -356,13 +355,6 @@ impl Problem<'_> {
                         cw * (log1pexp - yv * zz)
                     }
                     _ => {
-                        z.copy_from_slice(intercepts);
-                        match m {
-                            3 => add_rows::<3>(z, coefs, cols, values),
-                            4 => add_rows::<4>(z, coefs, cols, values),
-                            5 => add_rows::<5>(z, coefs, cols, values),
-                            _ => add_rows_any(z, coefs, cols, values),
-                        }
                         let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                         // `fit` checked every target is below k.
                         let target_score = z.get(target).copied().unwrap_or(0.0);
@@ -383,22 +375,9 @@ impl Problem<'_> {
         let (grad_coefs, grad_intercepts) = grad.split_at_mut(coefs.len().min(grad.len()));
         grad_coefs.par_chunks_mut(m).with_min_len(256).enumerate().for_each(|(j, g)| {
             let (rows, values) = self.columns.get(j);
-            if let [g0] = g {
-                let mut sum = 0.0;
-                for (&r, &v) in rows.iter().zip(values) {
-                    sum += residuals.get(r as usize).copied().unwrap_or(0.0) * v as f64;
-                }
-                // L2 on weights only, not intercepts.
-                *g0 = sum + self.alpha * coefs.get(j).copied().unwrap_or(0.0);
-                return;
-            }
             g.iter_mut().for_each(|gc| *gc = 0.0);
-            match m {
-                3 => add_rows::<3>(g, residuals, rows, values),
-                4 => add_rows::<4>(g, residuals, rows, values),
-                5 => add_rows::<5>(g, residuals, rows, values),
-                _ => add_rows_any(g, residuals, rows, values),
-            }
+            add_scaled_rows(g, residuals, rows, values);
+            // L2 on weights only, not intercepts.
             let row = coefs.get(j * m..j * m + m).unwrap_or_default();
             for (gc, wc) in g.iter_mut().zip(row) {
                 *gc += self.alpha * wc;
@@ -432,9 +411,21 @@ impl Problem<'_> {
     }
 }
 
-/// `sum += v * table[i * M..(i + 1) * M]` over the sparse pairs `(i, v)`: a row's
-/// class scores (table = weights) or a column's gradient (table = residuals). `M`,
-/// the number of classes, is a constant here, so the inner loop unrolls.
+/// `sum += v * table[i * m..(i + 1) * m]` over the sparse pairs `(i, v)`, with `m` =
+/// `sum.len()` the number of outputs: a row's class scores (table = weights) or a
+/// column's gradient (table = residuals).
+fn add_scaled_rows(sum: &mut [f64], table: &[f64], indices: &[u32], values: &[f32]) {
+    match sum.len() {
+        1 => add_rows::<1>(sum, table, indices, values),
+        3 => add_rows::<3>(sum, table, indices, values),
+        4 => add_rows::<4>(sum, table, indices, values),
+        5 => add_rows::<5>(sum, table, indices, values),
+        _ => add_rows_any(sum, table, indices, values),
+    }
+}
+
+/// [`add_scaled_rows`] with the number of outputs `M` a constant, so the inner loop
+/// unrolls.
 fn add_rows<const M: usize>(sum: &mut [f64], table: &[f64], indices: &[u32], values: &[f32]) {
     if sum.len() != M {
         return add_rows_any(sum, table, indices, values);
@@ -450,7 +441,7 @@ fn add_rows<const M: usize>(sum: &mut [f64], table: &[f64], indices: &[u32], val
     }
 }
 
-/// [`add_rows`] for any number of classes.
+/// [`add_scaled_rows`] for any number of outputs.
 fn add_rows_any(sum: &mut [f64], table: &[f64], indices: &[u32], values: &[f32]) {
     let m = sum.len();
     for (&i, &v) in indices.iter().zip(values) {
