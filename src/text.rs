@@ -92,30 +92,13 @@ fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
                 if !(matches!(n, b'\'' | b'-' | b'.' | b',') && m.is_ascii_alphanumeric()) {
                     break;
                 }
-                let prev = at(end - 1);
-                let ok = match n {
-                    b'.' => {
-                        (prev.is_ascii_digit() && m.is_ascii_digit())
-                            || (prev.is_ascii_alphabetic()
-                                && m.is_ascii_alphabetic()
-                                && single_letter_before(text, start, end))
-                    }
-                    b',' => prev.is_ascii_digit() && m.is_ascii_digit(),
-                    _ => true,
-                };
-                if !ok {
+                if !joins(text, start, end, at(end - 1) as char, n as char, m as char) {
                     break;
                 }
                 end += 2;
             }
             let surface = text.get(start..end).unwrap_or_default();
-            // A trailing dot of a dotted abbreviation ("U.S.") belongs to the word.
-            let surface_end =
-                if surface.contains('.') && at(end) == b'.' && !surface.bytes().any(|b| b.is_ascii_digit()) {
-                    end + 1
-                } else {
-                    end
-                };
+            let surface_end = if takes_trailing_dot(surface, at(end) == b'.') { end + 1 } else { end };
             push_word(&mut tokens, surface, start, surface_end);
             i = surface_end;
         } else if c == b'\'' {
@@ -156,30 +139,16 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                     Some(n) if n.is_alphanumeric() => {
                         end += n.len_utf8();
                     }
-                    Some(n) if is_apostrophe(n) || is_hyphen(n) || n == '.' || n == ',' => {
-                        match it.next() {
-                            Some(m) if m.is_alphanumeric() => {
-                                // A dot joins only single letters ("U.S."), or digits
-                                // ("1.5"); a comma only digits ("400,000").
-                                let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
-                                let ok = if n == '.' {
-                                    (prev.is_ascii_digit() && m.is_ascii_digit())
-                                        || (prev.is_alphabetic()
-                                            && m.is_alphabetic()
-                                            && single_letter_before(text, start, end))
-                                } else if n == ',' {
-                                    prev.is_ascii_digit() && m.is_ascii_digit()
-                                } else {
-                                    true
-                                };
-                                if !ok {
-                                    break;
-                                }
-                                end += n.len_utf8() + m.len_utf8();
+                    Some(n) if is_apostrophe(n) || is_hyphen(n) || n == '.' || n == ',' => match it.next() {
+                        Some(m) if m.is_alphanumeric() => {
+                            let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
+                            if !joins(text, start, end, prev, n, m) {
+                                break;
                             }
-                            _ => break,
+                            end += n.len_utf8() + m.len_utf8();
                         }
-                    }
+                        _ => break,
+                    },
                     _ => break,
                 }
             }
@@ -191,10 +160,9 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                     break;
                 }
             }
-            // A trailing dot of a dotted abbreviation ("U.S.") belongs to the word.
             let surface = &text[start..end];
             let mut surface_end = end;
-            if surface.contains('.') && text[end..].starts_with('.') && !surface.chars().any(|c| c.is_ascii_digit()) {
+            if takes_trailing_dot(surface, text[end..].starts_with('.')) {
                 surface_end = end + 1;
                 while let Some(&(i, _)) = chars.peek() {
                     if i < surface_end {
@@ -228,6 +196,26 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
     tokens
+}
+
+/// Whether `joiner` (an apostrophe, hyphen, dot or comma) between `prev` and `next`,
+/// both letters or digits, joins them into one word `text[start..]`: a dot joins only
+/// single letters ("U.S.") or digits ("1.5"); a comma only digits ("400,000").
+fn joins(text: &str, start: usize, end: usize, prev: char, joiner: char, next: char) -> bool {
+    match joiner {
+        '.' => {
+            (prev.is_ascii_digit() && next.is_ascii_digit())
+                || (prev.is_alphabetic() && next.is_alphabetic() && single_letter_before(text, start, end))
+        }
+        ',' => prev.is_ascii_digit() && next.is_ascii_digit(),
+        _ => true,
+    }
+}
+
+/// Whether the dot right after a word belongs to it: the trailing dot of a dotted
+/// abbreviation ("U.S."), not of a number.
+fn takes_trailing_dot(surface: &str, dot_follows: bool) -> bool {
+    dot_follows && surface.contains('.') && !surface.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// True when the word being built so far is made of single letters joined by dots
