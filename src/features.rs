@@ -13,6 +13,7 @@ use sprs::CsMat;
 use crate::error::{Error, Result};
 use crate::lexicon::{default_negation_matcher, opposite, CueMatch, CueMatcher, Lexicon};
 use crate::text::{tokenize, TokenKind};
+use crate::vocabulary::Vocabulary;
 
 /// Prefix of a word inside a negation scope ("not_good"). Tokens never hold `_`, so it
 /// cannot collide with a real word.
@@ -164,7 +165,7 @@ pub struct Featurizer {
     /// The settings it was fitted with.
     pub params: FeatureParams,
     /// N-grams, one per column, sorted; words joined by a space.
-    pub vocabulary: Vec<String>,
+    pub vocabulary: Vocabulary,
     /// Smoothed idf of each n-gram: ln((1 + n) / (1 + df)) + 1, as scikit-learn.
     #[serde(with = "crate::packed")]
     pub idf: Vec<f32>,
@@ -234,7 +235,7 @@ impl Featurizer {
     fn empty(params: FeatureParams, lexicon: Option<Lexicon>) -> Featurizer {
         let mut featurizer = Featurizer {
             params,
-            vocabulary: Vec::new(),
+            vocabulary: Vocabulary::default(),
             idf: Vec::new(),
             lexicon,
             categories: Vec::new(),
@@ -287,7 +288,7 @@ impl Featurizer {
         self.index.reserve(self.vocabulary.len());
         for (column, gram) in self.vocabulary.iter().enumerate() {
             if let Some(other) = self.index.insert(gram_key(gram), column as u32) {
-                let other = self.vocabulary.get(other as usize).map_or("", String::as_str);
+                let other = self.vocabulary.get(other as usize).unwrap_or_default();
                 return Err(Error::InvalidParams {
                     name: "featurizer".into(),
                     reason: format!("n-grams {other:?} and {gram:?} share a 64-bit hash (or repeat); drop one"),
@@ -310,7 +311,7 @@ impl Featurizer {
     /// A readable name for column `index` ("not_good", "cue:denial", "cue:denial:negated").
     pub fn feature_name(&self, index: usize) -> String {
         if let Some(g) = self.vocabulary.get(index) {
-            return g.clone();
+            return g.to_string();
         }
         let rest = index - self.vocabulary.len();
         match self.categories.get(rest / 2) {
@@ -542,7 +543,7 @@ impl Featurizer {
         kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let n_docs = texts.len() as f64;
         featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
-        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g.to_string()).collect();
+        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g).collect();
         featurizer.rebuild_index()?;
         if params.nb_scale && classes.len() == texts.len() {
             featurizer.nb_weights = nb_ratios(&featurizer, analyzed, classes);
@@ -816,7 +817,7 @@ mod tests {
         let analysis = params.analyzer(None).unwrap().analyze_all(&[text]).remove(0);
         let mut from_words = analysis.keys.clone();
         from_words.sort_unstable();
-        let mut from_strings: Vec<u64> = fitted.vocabulary.iter().map(|g| gram_key(g)).collect();
+        let mut from_strings: Vec<u64> = fitted.vocabulary.iter().map(gram_key).collect();
         from_strings.sort_unstable();
         assert_eq!(from_words, from_strings);
         assert_eq!(fitted.transform_one(text).0.len(), 18, "every n-gram finds its column");

@@ -41,3 +41,4 @@ pub mod predict;
 pub mod report;
 pub mod text;
 pub mod train;
+pub mod vocabulary;

@@ -1,0 +1,160 @@
+//! The n-gram vocabulary of a fitted featurizer: every n-gram, in column order, kept
+//! back to back in one string. A model holds tens of thousands of n-grams; as one
+//! `String` each they were as many allocations to make on every load (a third of a
+//! model's parse time) and to free again. In the model file it stays a JSON array of
+//! strings, read straight into the one buffer.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// N-grams by column.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    /// The n-grams back to back.
+    text: String,
+    /// Where each n-gram ends in `text`; n-gram `i` starts where `i - 1` ends.
+    ends: Vec<usize>,
+}
+
+impl Vocabulary {
+    /// Number of n-grams.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The n-gram of `column`.
+    pub fn get(&self, column: usize) -> Option<&str> {
+        let end = *self.ends.get(column)?;
+        let start = column.checked_sub(1).and_then(|previous| self.ends.get(previous)).copied().unwrap_or(0);
+        self.text.get(start..end)
+    }
+
+    /// The n-grams in column order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let gram = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            gram
+        })
+    }
+
+    /// Appends one n-gram as the next column.
+    pub fn push(&mut self, gram: &str) {
+        self.text.push_str(gram);
+        self.ends.push(self.text.len());
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Vocabulary {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(grams: I) -> Vocabulary {
+        let mut vocabulary = Vocabulary::default();
+        for gram in grams {
+            vocabulary.push(gram);
+        }
+        vocabulary
+    }
+}
+
+impl fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Vocabulary {
+    fn eq(&self, grams: &[&str; N]) -> bool {
+        self.len() == N && self.iter().eq(grams.iter().copied())
+    }
+}
+
+impl Serialize for Vocabulary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for gram in self.iter() {
+            seq.serialize_element(gram)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Vocabulary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Vocabulary, D::Error> {
+        deserializer.deserialize_seq(VocabularyVisitor)
+    }
+}
+
+struct VocabularyVisitor;
+
+impl<'de> Visitor<'de> for VocabularyVisitor {
+    type Value = Vocabulary;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of n-gram strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vocabulary, A::Error> {
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.ends.reserve(seq.size_hint().unwrap_or(0));
+        while seq.next_element_seed(AppendGram(&mut vocabulary))?.is_some() {}
+        Ok(vocabulary)
+    }
+}
+
+/// Reads one string of the array into the vocabulary's buffer, without a `String` of its own.
+struct AppendGram<'v>(&'v mut Vocabulary);
+
+impl<'de> DeserializeSeed<'de> for AppendGram<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AppendGram<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an n-gram string")
+    }
+
+    fn visit_str<E: de::Error>(self, gram: &str) -> Result<(), E> {
+        self.0.push(gram);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_keep_their_n_grams_through_a_json_round_trip() {
+        let vocabulary: Vocabulary = ["a", "not_good", "\"quoted\" \u{e9}t\u{e9}", ""].into_iter().collect();
+        assert_eq!(vocabulary.len(), 4);
+        assert_eq!(vocabulary.get(1), Some("not_good"));
+        assert_eq!(vocabulary.get(3), Some(""));
+        assert_eq!(vocabulary.get(4), None);
+        let json = serde_json::to_string(&vocabulary).unwrap();
+        assert_eq!(json, r#"["a","not_good","\"quoted\" été",""]"#);
+        let back: Vocabulary = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, vocabulary);
+        assert_eq!(back, ["a", "not_good", "\"quoted\" été", ""]);
+    }
+
+    #[test]
+    fn anything_but_an_array_of_strings_is_refused() {
+        assert!(serde_json::from_str::<Vocabulary>(r#"["a", 1]"#).is_err());
+        assert!(serde_json::from_str::<Vocabulary>(r#""a b""#).is_err());
+        assert!(serde_json::from_str::<Vocabulary>(r#"["a", null]"#).is_err());
+    }
+}
