@@ -298,6 +298,22 @@ impl Featurizer {
         Ok(())
     }
 
+    /// Whether `other` turns every text into the same columns: same settings,
+    /// vocabulary, idf, lexicon and scales (the lookup tables follow from these).
+    pub fn same_as(&self, other: &Featurizer) -> bool {
+        self.params == other.params
+            && self.vocabulary == other.vocabulary
+            && self.idf == other.idf
+            && self.lexicon == other.lexicon
+            && self.categories == other.categories
+            && self.nb_weights == other.nb_weights
+    }
+
+    /// The matcher of the lexicon's cues and negators, built once per featurizer.
+    pub fn cue_matcher(&self) -> &CueMatcher {
+        &self.matcher
+    }
+
     /// Number of n-gram columns.
     pub fn n_ngrams(&self) -> usize {
         self.vocabulary.len()

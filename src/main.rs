@@ -13,9 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use stancekit::eval::{mean_std, ConfusionMatrix};
 
-/// mimalloc instead of the system allocator: a model load makes ~100,000 small
-/// allocations (vocabulary strings, lexicon entries) and glibc's malloc and free were a
-/// third of a one-sentence run.
+/// mimalloc instead of the system allocator: loading and labelling make many small
+/// allocations (lexicon entries, token and feature vectors), and glibc's malloc and
+/// free were a third of a one-sentence run.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use stancekit::features::{FeatureParams, Weighting};
@@ -555,14 +555,11 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
 /// Loads the models given, or the shipped ones; each model's task names its output.
 fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
-    // Parsing is most of a short run's time: the files are read in parallel.
-    let loaded: Vec<stancekit::error::Result<ModelFile>> = {
-        use rayon::prelude::*;
-        paths.par_iter().map(|path| ModelFile::load(path)).collect()
-    };
+    // Parsing is most of a short run's time: the files are parsed in parallel, and a
+    // featurizer the models share (the shipped ones do) only once.
+    let loaded = ModelFile::load_all(&paths)?;
     let mut models = Vec::with_capacity(paths.len());
-    for (path, model) in paths.iter().zip(loaded) {
-        let mut model = model?;
+    for (path, mut model) in paths.iter().zip(loaded) {
         if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
             model.task = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         }

@@ -5,10 +5,18 @@
 //! Load checks, in order: the file is non-empty JSON, `format` is ours, `version` is
 //! one this build reads, the checksum matches (a flipped byte is caught even where it
 //! still parses), and the parts agree in shape.
+//!
+//! Models trained on the same texts with the same settings (the three shipped ones)
+//! hold the same featurizer. [`ModelFile::load_all`] reads such a featurizer once and
+//! shares it, and a [`crate::predict::Predictor`] then featurizes each text once for
+//! all of them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -76,10 +84,12 @@ struct Envelope {
     checksum: serde_json::Value,
 }
 
-/// A whole model: everything prediction needs, and where it came from.
+/// A whole model: everything prediction needs, and where it came from. `F` is the
+/// featurizer: parsed and shared (the default), or its JSON text while a file is
+/// being read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ModelFile {
+pub struct ModelFile<F = Arc<Featurizer>> {
     /// Always [`FORMAT`].
     pub format: String,
     /// Always [`VERSION`] when written by this build.
@@ -91,7 +101,7 @@ pub struct ModelFile {
     /// Class labels, in the classifier's row order.
     pub labels: Vec<String>,
     /// Tokenizer, n-gram, weighting, vocabulary, idf and lexicon.
-    pub featurizer: Featurizer,
+    pub featurizer: F,
     /// Trainer settings used.
     pub trainer: TrainerSettings,
     /// Weights and intercepts.
@@ -133,8 +143,64 @@ impl ModelFile {
     /// [`Error::Io`] if it cannot be read, [`Error::ModelVersion`] for another format
     /// version, [`Error::CorruptModel`] for anything else that is wrong.
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+        let bytes = read(path)?;
         Self::from_bytes(&bytes, path)
+    }
+
+    /// Reads and checks several model files, parsing them in parallel, in the order
+    /// given. Models whose featurizers are the same, byte for byte, share one parsed
+    /// featurizer.
+    ///
+    /// # Errors
+    /// As [`ModelFile::load`]: the first file (in order) that cannot be read, else the
+    /// first that is not a sound model.
+    pub fn load_all(paths: &[PathBuf]) -> Result<Vec<ModelFile>> {
+        let files: Vec<Vec<u8>> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
+        let inputs: Vec<(&[u8], &Path)> =
+            files.iter().map(Vec::as_slice).zip(paths.iter().map(PathBuf::as_path)).collect();
+        let Some((&(first_bytes, first_path), others)) = inputs.split_first() else {
+            return Ok(Vec::new());
+        };
+        // The first file's featurizer is parsed while the other files' bodies are: with
+        // one featurizer for all (the shipped models) that keeps two cores busy.
+        let (first, others) = rayon::join(
+            || {
+                let body = parse_body(first_bytes, first_path)?;
+                let featurizer = parse_featurizer(body.featurizer.get(), first_path)?;
+                Ok::<_, Error>((body, featurizer))
+            },
+            || others.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect::<Vec<_>>(),
+        );
+        let (first_body, first_featurizer) = first?;
+        let others: Vec<ModelFile<&RawValue>> = others.into_iter().collect::<Result<_>>()?;
+        let bodies: Vec<ModelFile<&RawValue>> = std::iter::once(first_body).chain(others).collect();
+        // Each distinct featurizer text, parsed once; those beyond the first in parallel.
+        let mut parsed: Vec<(&str, Arc<Featurizer>)> = Vec::new();
+        parsed.extend(bodies.first().map(|body| (body.featurizer.get(), first_featurizer)));
+        let mut unseen: Vec<(&str, &Path)> = Vec::new();
+        for (body, path) in bodies.iter().zip(paths) {
+            let text = body.featurizer.get();
+            if !parsed.iter().any(|(seen, _)| *seen == text) && !unseen.iter().any(|(seen, _)| *seen == text) {
+                unseen.push((text, path));
+            }
+        }
+        let more: Vec<Result<Arc<Featurizer>>> =
+            unseen.par_iter().map(|&(text, path)| parse_featurizer(text, path)).collect();
+        for ((text, _), featurizer) in unseen.iter().zip(more) {
+            parsed.push((text, featurizer?));
+        }
+        bodies
+            .into_iter()
+            .zip(paths)
+            .map(|(body, path)| {
+                let text = body.featurizer.get();
+                let featurizer = match parsed.iter().find(|(seen, _)| *seen == text) {
+                    Some((_, shared)) => Arc::clone(shared),
+                    None => parse_featurizer(text, path)?,
+                };
+                assemble(body, featurizer, path)
+            })
+            .collect()
     }
 
     /// Parses and checks model bytes; `path` is only used in messages.
@@ -142,22 +208,9 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
-        let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(corrupt("the file is empty".into()));
-        }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
-        // The body is parsed straight into its types; only when that fails is the file
-        // read again loosely, to say why (another version, not a model, not JSON).
-        let mut model: ModelFile = match serde_json::from_str(text) {
-            Ok(model) => model,
-            Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
-        };
-        check_envelope(text, path, Some(model.format.as_str()), Some(model.version.into()), &model.checksum)?;
-        model.featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
-        model.check_shapes().map_err(corrupt)?;
-        Ok(model)
+        let body = parse_body(bytes, path)?;
+        let featurizer = parse_featurizer(body.featurizer.get(), path)?;
+        assemble(body, featurizer, path)
     }
 
     fn check_shapes(&self) -> std::result::Result<(), String> {
@@ -177,6 +230,57 @@ impl ModelFile {
         }
         Ok(())
     }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })
+}
+
+/// Checks a model file's bytes and parses everything but the featurizer, which is left
+/// as its JSON text (read only for its extent).
+fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<ModelFile<&'a RawValue>> {
+    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(corrupt("the file is empty".into()));
+    }
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
+    // The body is parsed straight into its types; only when that fails is the file
+    // read again loosely, to say why (another version, not a model, not JSON).
+    let body: ModelFile<&RawValue> = match serde_json::from_str(text) {
+        Ok(body) => body,
+        Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
+    };
+    check_envelope(text, path, Some(body.format.as_str()), Some(body.version.into()), &body.checksum)?;
+    Ok(body)
+}
+
+/// Parses a featurizer's JSON text (from a file whose envelope was checked) and
+/// rebuilds its lookup tables.
+fn parse_featurizer(text: &str, path: &Path) -> Result<Arc<Featurizer>> {
+    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
+    let mut featurizer: Featurizer =
+        serde_json::from_str(text).map_err(|e| corrupt(format!("in the featurizer: {e}")))?;
+    featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
+    Ok(Arc::new(featurizer))
+}
+
+/// A model from its checked body and parsed featurizer, once their shapes agree.
+fn assemble(body: ModelFile<&RawValue>, featurizer: Arc<Featurizer>, path: &Path) -> Result<ModelFile> {
+    let model = ModelFile {
+        format: body.format,
+        version: body.version,
+        checksum: body.checksum,
+        task: body.task,
+        labels: body.labels,
+        featurizer,
+        trainer: body.trainer,
+        classifier: body.classifier,
+        provenance: body.provenance,
+        metrics: body.metrics,
+    };
+    model.check_shapes().map_err(|reason| Error::CorruptModel { path: path.to_path_buf(), reason })?;
+    Ok(model)
 }
 
 /// Whether `stored` is the sha256 of `text` with the stored checksum blanked, hashed in

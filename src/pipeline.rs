@@ -4,6 +4,8 @@
 //! This is the one place where featurizer and trainer meet, so the CLI, the Python
 //! binding and the tests all train the same way.
 
+use std::sync::Arc;
+
 use ndarray::Array1;
 
 use crate::error::{Error, Result};
@@ -174,7 +176,7 @@ fn fit_once(examples: &Examples<'_>, analysed: &Analysed<'_>, trainer: &Logistic
         checksum: String::new(),
         task: String::new(),
         labels: examples.labels.clone(),
-        featurizer,
+        featurizer: Arc::new(featurizer),
         trainer: settings,
         classifier,
         provenance: Provenance::default(),
@@ -390,6 +392,45 @@ mod tests {
         assert_eq!(a.to_bytes(), b.to_bytes());
         let reloaded = ModelFile::from_bytes(&a.to_bytes(), std::path::Path::new("m.json")).unwrap();
         assert_eq!(predict_classes(&reloaded, &["good fun", "bad"]), predict_classes(&a, &["good fun", "bad"]));
+    }
+
+    #[test]
+    fn models_loaded_together_share_a_featurizer_only_when_it_is_the_same() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let features = FeatureParams { min_df: 1, ngram_max: 1, ..FeatureParams::default() };
+        let unigrams = TrainOptions { features: features.clone(), ..TrainOptions::default() };
+        let bigrams = TrainOptions { features: FeatureParams { ngram_max: 2, ..features }, ..TrainOptions::default() };
+        let strong = TrainOptions { trainer: LogisticParams::default().c(100.0), ..unigrams.clone() };
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        let mut alone = Vec::new();
+        for (name, options) in [("a", &unigrams), ("b", &bigrams), ("c", &strong)] {
+            let model = train_model(&examples, options, name, Provenance::default()).unwrap();
+            let path = dir.path().join(format!("{name}.json"));
+            model.save(&path).unwrap();
+            alone.push(ModelFile::load(&path).unwrap());
+            paths.push(path);
+        }
+        let together = ModelFile::load_all(&paths).unwrap();
+        let [a, b, c] = &together[..] else { panic!("three models") };
+        // a and c: same texts and feature settings, another C; b counts bigrams too.
+        assert!(Arc::ptr_eq(&a.featurizer, &c.featurizer));
+        assert!(!Arc::ptr_eq(&a.featurizer, &b.featurizer));
+        assert!(b.featurizer.n_ngrams() > a.featurizer.n_ngrams());
+        let probe = ["good fun", "a dull bad ride", "fine acting"];
+        for (shared, own) in together.iter().zip(&alone) {
+            for text in probe {
+                assert_eq!(shared.featurizer.transform_one(text), own.featurizer.transform_one(text));
+            }
+            assert_eq!(predict_classes(shared, &probe), predict_classes(own, &probe));
+        }
+        // A damaged file among them is named, whatever its place.
+        let mut damaged = std::fs::read(&paths[1]).unwrap();
+        damaged.truncate(damaged.len() / 2);
+        std::fs::write(&paths[1], damaged).unwrap();
+        let err = ModelFile::load_all(&paths).unwrap_err().to_string();
+        assert!(err.contains("b.json") && err.contains("not JSON"), "{err}");
     }
 
     /// A model file as format version 1 wrote it: decimal arrays, version 1, its own checksum.

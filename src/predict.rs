@@ -3,8 +3,10 @@
 //! model's label and class probabilities, optionally the features that decided it and,
 //! for accusations and denials, who accuses whom; and an [`ArticleSummary`] per article.
 
+use std::sync::Arc;
+
 use crate::actors::{extract_with, Actors, Claim};
-use crate::lexicon::CueMatcher;
+use crate::features::Featurizer;
 use crate::model::ModelFile;
 use crate::text::split_sentences;
 use crate::train::argmax;
@@ -73,8 +75,13 @@ pub struct Predictor {
     pub models: Vec<ModelFile>,
     /// How many features to report per decision; 0 for none.
     pub explain: usize,
-    /// Index of the `accusation` model and its lexicon's matcher, for actor spans.
-    accusation: Option<(usize, CueMatcher)>,
+    /// The models' distinct featurizers: a text is featurized once for all the models
+    /// that have the same one (the shipped models do; see [`ModelFile::load_all`]).
+    featurizers: Vec<Arc<Featurizer>>,
+    /// Each model's featurizer, as a position in `featurizers`.
+    featurizer_of: Vec<usize>,
+    /// Index of the `accusation` model, for actor spans.
+    accusation: Option<usize>,
 }
 
 /// The task whose labels trigger actor extraction.
@@ -83,11 +90,19 @@ pub const ACCUSATION_TASK: &str = "accusation";
 impl Predictor {
     /// A predictor over `models`.
     pub fn new(models: Vec<ModelFile>) -> Predictor {
-        let accusation = models
+        let accusation = models.iter().position(|m| m.task == ACCUSATION_TASK);
+        let mut featurizers: Vec<Arc<Featurizer>> = Vec::new();
+        let featurizer_of = models
             .iter()
-            .position(|m| m.task == ACCUSATION_TASK)
-            .and_then(|i| models.get(i)?.featurizer.lexicon.as_ref().map(|l| (i, l.matcher())));
-        Predictor { models, explain: 0, accusation }
+            .map(|model| {
+                let same = |f: &Arc<Featurizer>| Arc::ptr_eq(f, &model.featurizer) || f.same_as(&model.featurizer);
+                featurizers.iter().position(same).unwrap_or_else(|| {
+                    featurizers.push(Arc::clone(&model.featurizer));
+                    featurizers.len() - 1
+                })
+            })
+            .collect();
+        Predictor { models, explain: 0, featurizers, featurizer_of, accusation }
     }
 
     /// The same predictor, reporting the `top` strongest features of each decision.
@@ -98,26 +113,29 @@ impl Predictor {
 
     /// Who accuses whom in `sentence`, given the predictions made for it.
     fn actors(&self, sentence: &str, predictions: &[TaskPrediction]) -> Option<Actors> {
-        let (i, matcher) = self.accusation.as_ref()?;
-        let lexicon = self.models.get(*i)?.featurizer.lexicon.as_ref()?;
-        let claim = match predictions.get(*i)?.label.as_str() {
+        let i = self.accusation?;
+        let featurizer = &self.models.get(i)?.featurizer;
+        let lexicon = featurizer.lexicon.as_ref()?;
+        let claim = match predictions.get(i)?.label.as_str() {
             "accusation" => Claim::Accusation,
             "denial" => Claim::Denial,
             _ => return None,
         };
-        Some(extract_with(sentence, claim, lexicon, matcher))
+        Some(extract_with(sentence, claim, lexicon, featurizer.cue_matcher()))
     }
 
     /// Every model's prediction for one text.
     pub fn predict_text(&self, text: &str) -> Vec<TaskPrediction> {
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = self.featurizers.iter().map(|f| f.transform_one(text)).collect();
         self.models
             .iter()
-            .map(|model| {
-                let (indices, values) = model.featurizer.transform_one(text);
-                let probabilities = model.classifier.probabilities(&indices, &values);
+            .zip(&self.featurizer_of)
+            .map(|(model, &i)| {
+                let (indices, values) = rows.get(i).map_or((&[][..], &[][..]), |(i, v)| (&i[..], &v[..]));
+                let probabilities = model.classifier.probabilities(indices, values);
                 let best = argmax(probabilities.iter().copied());
                 let explanation =
-                    if self.explain > 0 { explain(model, &indices, &values, best, self.explain) } else { Vec::new() };
+                    if self.explain > 0 { explain(model, indices, values, best, self.explain) } else { Vec::new() };
                 TaskPrediction {
                     task: model.task.clone(),
                     label: model.labels.get(best).cloned().unwrap_or_default(),

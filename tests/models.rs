@@ -4,19 +4,33 @@
 
 mod util;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use stancekit::model::ModelFile;
 use stancekit::predict::Predictor;
 use util::{run, shared};
 
-fn shipped() -> Predictor {
+fn shipped_paths() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let models = ["cooperation", "accusation", "sentiment"]
-        .iter()
-        .map(|t| ModelFile::load(&dir.join(format!("{t}.json"))).expect("shipped model loads"))
-        .collect();
-    Predictor::new(models)
+    ["cooperation", "accusation", "sentiment"].iter().map(|t| dir.join(format!("{t}.json"))).collect()
+}
+
+fn shipped() -> Predictor {
+    Predictor::new(ModelFile::load_all(&shipped_paths()).expect("shipped models load"))
+}
+
+/// The three are trained on the same texts with the same feature settings, so they
+/// load with one featurizer between them (a third of the loading and featurizing),
+/// and answer exactly as when each is loaded on its own.
+#[test]
+fn shipped_models_share_one_featurizer() {
+    let together = ModelFile::load_all(&shipped_paths()).unwrap();
+    assert!(together.iter().all(|m| Arc::ptr_eq(&m.featurizer, &together[0].featurizer)));
+    let apart: Vec<ModelFile> = shipped_paths().iter().map(|p| ModelFile::load(p).unwrap()).collect();
+    let article =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/samples/article.txt")).unwrap();
+    assert_eq!(Predictor::new(together).predict_article(&article), Predictor::new(apart).predict_article(&article));
 }
 
 /// (substring of the sentence, task, expected label): issue 9's list, checked by hand
