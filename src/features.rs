@@ -5,7 +5,10 @@
 //! [`Featurizer`] (vocabulary, idf, lexicon), which `transform`s any text the same way
 //! and is stored whole in the model file.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
@@ -18,6 +21,11 @@ use crate::vocabulary::Vocabulary;
 /// Prefix of a word inside a negation scope ("not_good"). Tokens never hold `_`, so it
 /// cannot collide with a real word.
 pub const NEGATED_PREFIX: &str = "not_";
+/// What a character n-gram's name starts with; no word can (words are letters, digits
+/// and joiners), so the two never share a column.
+pub const CHAR_PREFIX: &str = "~";
+/// The longest character n-gram allowed.
+const MAX_CHAR_NGRAM: usize = 8;
 
 /// How n-gram counts become values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -67,6 +75,19 @@ pub struct FeatureParams {
     /// emergent's test split, +0.000 on mpqa. Model files from before it read as false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nb_scale: bool,
+    /// Reduce each word to its Snowball English (Porter 2) stem before n-grams are
+    /// formed ("accuses", "accused", "accusing" -> "accus"), so what is learnt for one
+    /// form of a word carries to the others. Cues are still matched on the words as
+    /// written. Default false. Model files from before it read as false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stem: bool,
+    /// Add the character n-grams of each word, `[shortest, longest]` characters, the
+    /// word padded with `<` and `>` (scikit-learn's `char_wb`): "accusing" gives
+    /// `~<ac`, `~acc`, ..., `~ing>`, so spelling variants and unseen forms share
+    /// columns. Their block of columns is L2-normalised apart from the word n-grams.
+    /// Default off. Model files from before it read as off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub char_ngrams: Option<[usize; 2]>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -86,6 +107,8 @@ impl Default for FeatureParams {
             cue_scale: 1.0,
             cue_ngrams: false,
             nb_scale: true,
+            stem: false,
+            char_ngrams: None,
         }
     }
 }
@@ -115,6 +138,14 @@ impl FeatureParams {
         }
         if !(self.cue_scale.is_finite() && self.cue_scale >= 0.0) {
             return bad("--cue-scale", format!("{} must be a finite number >= 0", self.cue_scale));
+        }
+        if let Some([shortest, longest]) = self.char_ngrams {
+            if shortest == 0 || shortest > longest || longest > MAX_CHAR_NGRAM {
+                return bad(
+                    "--char-ngrams",
+                    format!("{shortest}-{longest} is not a range within 1-{MAX_CHAR_NGRAM} (use e.g. 3-5)"),
+                );
+            }
         }
         Ok(())
     }
@@ -180,6 +211,10 @@ pub struct Featurizer {
     /// and compares one integer instead of chasing and comparing a stored string.
     #[serde(skip)]
     index: FxHashMap<u64, u32>,
+    /// The first character n-gram column: they come after the word n-grams, so that
+    /// each block is normalised on its own.
+    #[serde(skip)]
+    char_start: u32,
     /// For each cue of the lexicon: its category's position and the opposite
     /// category's, so counting a match needs no string lookup.
     #[serde(skip)]
@@ -217,6 +252,31 @@ fn gram_key(gram: &str) -> u64 {
     words.fold(first, |key, word| extend_key(key, word_key(word)))
 }
 
+/// Hands `on_gram` the character n-grams of each word (see
+/// [`FeatureParams::char_ngrams`]), each named and keyed as one word.
+fn char_grams(words: &[&str], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
+    let mut padded = String::new();
+    let mut bounds: Vec<usize> = Vec::new();
+    let mut name = String::new();
+    for word in words {
+        padded.clear();
+        padded.push('<');
+        padded.push_str(word);
+        padded.push('>');
+        bounds.clear();
+        bounds.extend(padded.char_indices().map(|(i, _)| i));
+        bounds.push(padded.len());
+        for n in shortest..=longest {
+            for (&start, &end) in bounds.iter().zip(bounds.iter().skip(n)) {
+                name.clear();
+                name.push_str(CHAR_PREFIX);
+                name.push_str(padded.get(start..end).unwrap_or_default());
+                on_gram(word_key(name.as_bytes()), &[name.as_str()]);
+            }
+        }
+    }
+}
+
 /// N-gram strings by key, written once for many fits on subsets of the same texts
 /// ([`Featurizer::name_all`]).
 #[derive(Debug, Clone, Default)]
@@ -241,6 +301,7 @@ impl Featurizer {
             categories: Vec::new(),
             nb_weights: Vec::new(),
             index: FxHashMap::default(),
+            char_start: 0,
             cue_slots: Vec::new(),
             matcher: CueMatcher::default(),
         };
@@ -295,6 +356,15 @@ impl Featurizer {
                 });
             }
         }
+        let is_char = |gram: &str| gram.starts_with(CHAR_PREFIX);
+        let char_start = self.vocabulary.iter().position(is_char).unwrap_or(self.vocabulary.len());
+        if !self.vocabulary.iter().skip(char_start).all(is_char) {
+            return Err(Error::InvalidParams {
+                name: "featurizer".into(),
+                reason: "a word n-gram follows the character n-grams in the vocabulary".into(),
+            });
+        }
+        self.char_start = char_start as u32;
         Ok(())
     }
 
@@ -357,14 +427,22 @@ impl Featurizer {
             }
         }
         let negated = self.matcher.negation_scope(&words, &boundary_after);
-        // Negated words get their prefix in one arena string; others are borrowed.
+        // Stemmed and negated words are written into one arena string; others are borrowed.
+        let stemmer = self.params.stem.then(|| Stemmer::create(Algorithm::English));
         let mut arena = String::new();
         let mut spans: Vec<(bool, usize, usize)> = Vec::with_capacity(words.len());
         for (w, &n) in words.iter().zip(&negated) {
-            if n && self.params.negation {
+            let stem = match &stemmer {
+                Some(stemmer) => stemmer.stem(w),
+                None => Cow::Borrowed(*w),
+            };
+            let negate = n && self.params.negation;
+            if negate || matches!(stem, Cow::Owned(_)) {
                 let start = arena.len();
-                arena.push_str(NEGATED_PREFIX);
-                arena.push_str(w);
+                if negate {
+                    arena.push_str(NEGATED_PREFIX);
+                }
+                arena.push_str(&stem);
                 spans.push((true, start, arena.len()));
             } else {
                 spans.push((false, 0, 0));
@@ -379,6 +457,9 @@ impl Featurizer {
                     on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
                 }
             }
+        }
+        if let Some(lengths) = self.params.char_ngrams {
+            char_grams(&words, lengths, on_gram);
         }
         let mut cue_plain = vec![0.0f32; self.categories.len()];
         let mut cue_negated = vec![0.0f32; self.categories.len()];
@@ -489,9 +570,13 @@ impl Featurizer {
             values.push(value);
         }
         if self.params.weighting == Weighting::Tfidf {
-            let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                values.iter_mut().for_each(|v| *v /= norm);
+            let words = indices.partition_point(|&column| column < self.char_start);
+            let (word_values, char_values) = values.split_at_mut(words);
+            for block in [word_values, char_values] {
+                let norm = block.iter().map(|v| v * v).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    block.iter_mut().for_each(|v| *v /= norm);
+                }
             }
         }
         let base = self.vocabulary.len() as u32;
@@ -556,7 +641,8 @@ impl Featurizer {
             kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             kept.truncate(max);
         }
-        kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // Word n-grams, then character n-grams, each sorted.
+        kept.sort_unstable_by_key(|(gram, _)| (gram.starts_with(CHAR_PREFIX), *gram));
         let n_docs = texts.len() as f64;
         featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
         featurizer.vocabulary = kept.into_iter().map(|(g, _)| g).collect();
@@ -797,6 +883,52 @@ mod tests {
         assert_eq!(idx, [base, base + 3]);
         assert!((val[0] - 2f32.ln()).abs() < 1e-6);
         assert_eq!(f.feature_name(base as usize + 3), "cue:positive:negated");
+    }
+
+    #[test]
+    fn stemming_joins_forms_of_a_word_and_leaves_cues_as_written() {
+        let lexicon = Lexicon {
+            cues: vec![crate::lexicon::Cue { term: "accused".into(), category: "accusation".into(), weight: 1.0 }],
+            negators: vec!["not".into()],
+            ..Lexicon::default()
+        };
+        let params = FeatureParams { min_df: 1, ngram_max: 1, stem: true, ..FeatureParams::default() };
+        let f = params.fit(&["police accused him", "she accuses them, not accusing"], Some(lexicon)).unwrap();
+        // Snowball English stems, checked by hand: accused, accuses, accusing -> accus;
+        // police -> polic; negation marks the stem.
+        assert_eq!(f.vocabulary, ["accus", "him", "not", "not_accus", "polic", "she", "them"]);
+        // The cue matches "accused" as written, not its stem's other forms.
+        let cue = f.n_ngrams() as u32;
+        assert!(f.transform_one("they accused her").0.contains(&cue));
+        assert!(!f.transform_one("they accuse her").0.contains(&cue));
+        // Off, the forms stay apart.
+        let plain = FeatureParams { stem: false, ..params };
+        let g = plain.fit(&["accused accuses"], None).unwrap();
+        assert_eq!(g.vocabulary, ["accused", "accuses"]);
+    }
+
+    #[test]
+    fn character_n_grams_follow_the_words_and_are_normalised_apart() {
+        let params = FeatureParams { min_df: 1, ngram_max: 1, char_ngrams: Some([3, 5]), ..FeatureParams::default() };
+        let f = params.fit(&["acc"], None).unwrap();
+        // "<acc>" by hand: 3-grams <ac acc cc>, 4-grams <acc acc>, 5-gram <acc>; bytewise order.
+        assert_eq!(f.vocabulary, ["acc", "~<ac", "~<acc", "~<acc>", "~acc", "~acc>", "~cc>"]);
+        // One text: every idf is 1; the word block (one column) and the character block
+        // (six columns) each have unit length.
+        let (idx, val) = f.transform_one("acc");
+        assert_eq!(idx, [0, 1, 2, 3, 4, 5, 6]);
+        assert!((val[0] - 1.0).abs() < 1e-6, "{val:?}");
+        assert!(val[1..].iter().all(|v| (v - 1.0 / 6f32.sqrt()).abs() < 1e-6), "{val:?}");
+        // A multi-byte word is cut at characters: "<é>" has the one 3-gram.
+        let g = FeatureParams { char_ngrams: Some([3, 3]), ..params.clone() }.fit(&["é"], None).unwrap();
+        assert_eq!(g.vocabulary, ["é", "~<é>"]);
+        // A vocabulary with a word after the character n-grams is refused on load.
+        let mut json: serde_json::Value = serde_json::to_value(&f).unwrap();
+        json["vocabulary"] = serde_json::json!(["~<ac", "acc", "~<acc", "~<acc>", "~acc", "~acc>", "~cc>"]);
+        let mut bad: Featurizer = serde_json::from_value(json).unwrap();
+        assert!(bad.restore().unwrap_err().to_string().contains("follows the character n-grams"));
+        let out_of_range = FeatureParams { char_ngrams: Some([4, 3]), ..params };
+        assert!(out_of_range.check().unwrap_err().to_string().contains("--char-ngrams"));
     }
 
     #[test]

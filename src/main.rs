@@ -166,6 +166,13 @@ struct TrainArgs {
     /// (the naive-Bayes log-count ratio of NBSVM, on by default).
     #[arg(long)]
     no_nb_scale: bool,
+    /// Reduce words to their English stems before forming n-grams ("accused",
+    /// "accusing" -> "accus"); cues are still matched as written.
+    #[arg(long)]
+    stem: bool,
+    /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
+    char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
     #[arg(long, default_value_t = 1.0)]
     cue_scale: f32,
@@ -406,6 +413,8 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         cue_scale: args.cue_scale,
         cue_ngrams: args.cue_ngrams,
         nb_scale: !args.no_nb_scale,
+        stem: args.stem,
+        char_ngrams: args.char_ngrams,
     };
     features.check()?;
     let trainer = LogisticParams::new()
@@ -550,6 +559,13 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
         "no --model given and the shipped models were not found in {} (build them with `scripts/build-models.sh`)",
         dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
     )
+}
+
+/// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).
+fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
+    let (shortest, longest) = value.split_once('-').unwrap_or((value, value));
+    let number = |s: &str| s.trim().parse::<usize>().map_err(|_| format!("'{value}' is not a range like 3-5"));
+    Ok([number(shortest)?, number(longest)?])
 }
 
 /// Loads the models given, or the shipped ones; each model's task names its output.
