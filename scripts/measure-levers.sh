@@ -30,7 +30,8 @@ done
 echo "$line"
 ngrams=(--class-weight balanced --c 8 --no-nb-scale)
 cues=(--lexicon datasets/lexicons "${ngrams[@]}")
-shipped=("${cues[@]}" --cue-ngrams)
+cue_ngrams=("${cues[@]}" --cue-ngrams)
+shipped=("${cue_ngrams[@]}" --stem --no-negation)
 row "written sentences only, n-grams only" --data "${written[@]}" "${ngrams[@]}"
 row "written sentences only, + lexicon cues" --data "${written[@]}" "${cues[@]}"
 row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
@@ -39,4 +40,7 @@ row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ng
 row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale
 row "real + written, + cues, balanced, C 8 (shipped before 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${cues[@]}"
 row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8
-row "**shipped**: real + written, + cues + cue n-grams, balanced, C 8" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"
+row "real + written, + cues + cue n-grams, balanced, C 8 (shipped before 2026-11-26 12:30)" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}"
+row "... + stems" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}" --stem
+row "... + stems + character 3-5-grams" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}" --stem --char-ngrams 3-5
+row "**shipped**: ... + stems, no negation marking of n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"

@@ -6,6 +6,7 @@
 //! and is stored whole in the model file.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -252,6 +253,70 @@ fn gram_key(gram: &str) -> u64 {
     words.fold(first, |key, word| extend_key(key, word_key(word)))
 }
 
+/// The column of each n-gram key, and the first character n-gram column. The keys are
+/// hashed in parallel, then inserted in column order.
+///
+/// # Errors
+/// [`Error::InvalidParams`] when two n-grams share a key, or a word n-gram follows the
+/// character n-grams.
+fn column_index(vocabulary: &Vocabulary) -> Result<(FxHashMap<u64, u32>, u32)> {
+    let keys: Vec<u64> =
+        (0..vocabulary.len()).into_par_iter().map(|i| gram_key(vocabulary.get(i).unwrap_or_default())).collect();
+    let mut index = FxHashMap::default();
+    index.reserve(keys.len());
+    for (column, &key) in keys.iter().enumerate() {
+        if let Some(other) = index.insert(key, column as u32) {
+            let gram = vocabulary.get(column).unwrap_or_default();
+            let other = vocabulary.get(other as usize).unwrap_or_default();
+            return Err(Error::InvalidParams {
+                name: "featurizer".into(),
+                reason: format!("n-grams {other:?} and {gram:?} share a 64-bit hash (or repeat); drop one"),
+            });
+        }
+    }
+    let is_char = |gram: &str| gram.starts_with(CHAR_PREFIX);
+    let char_start = vocabulary.iter().position(is_char).unwrap_or(vocabulary.len());
+    if !vocabulary.iter().skip(char_start).all(is_char) {
+        return Err(Error::InvalidParams {
+            name: "featurizer".into(),
+            reason: "a word n-gram follows the character n-grams in the vocabulary".into(),
+        });
+    }
+    Ok((index, char_start as u32))
+}
+
+thread_local! {
+    /// Stems already computed on this thread (`None`: the word is its own stem).
+    /// Stemming is ~0.3 µs a word, a cache lookup a tenth of that, and news repeats its
+    /// words.
+    static STEMS: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> = RefCell::new(FxHashMap::default());
+}
+
+/// Words a thread's stem cache holds before it starts afresh (a few MB at most).
+const STEM_CACHE_WORDS: usize = 1 << 16;
+
+/// Appends `word`'s Snowball English stem to `out` when it differs from the word;
+/// returns whether it did.
+fn push_stem(word: &str, out: &mut String) -> bool {
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let stem = match cache.get(word) {
+            Some(stem) => stem.as_deref(),
+            None => {
+                let stem = match Stemmer::create(Algorithm::English).stem(word) {
+                    Cow::Owned(stem) if stem != word => Some(stem.into_boxed_str()),
+                    _ => None,
+                };
+                if cache.len() >= STEM_CACHE_WORDS {
+                    cache.clear();
+                }
+                cache.entry(word.into()).or_insert(stem).as_deref()
+            }
+        };
+        stem.map(|stem| out.push_str(stem)).is_some()
+    })
+}
+
 /// Hands `on_gram` the character n-grams of each word (see
 /// [`FeatureParams::char_ngrams`]), each named and keyed as one word.
 fn char_grams(words: &[&str], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
@@ -311,8 +376,14 @@ impl Featurizer {
 
     /// Derives the categories, the per-cue slots and the matcher from the lexicon.
     fn bind_lexicon(&mut self) {
+        let matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
+        self.bind_lexicon_with(matcher);
+    }
+
+    /// As [`Featurizer::bind_lexicon`], the matcher built already.
+    fn bind_lexicon_with(&mut self, matcher: CueMatcher) {
         self.categories = self.lexicon.as_ref().map(Lexicon::categories).unwrap_or_default();
-        self.matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
+        self.matcher = matcher;
         let position = |category: &str| self.categories.iter().position(|c| c == category);
         self.cue_slots = self
             .lexicon
@@ -340,31 +411,18 @@ impl Featurizer {
                 reason: format!("{} n-grams but {} idf values", self.vocabulary.len(), self.idf.len()),
             });
         }
-        self.bind_lexicon();
-        self.rebuild_index()
+        // The two tables are independent, and building them is most of a load after parsing.
+        let (matcher, index) = rayon::join(
+            || self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher),
+            || column_index(&self.vocabulary),
+        );
+        self.bind_lexicon_with(matcher);
+        (self.index, self.char_start) = index?;
+        Ok(())
     }
 
     fn rebuild_index(&mut self) -> Result<()> {
-        self.index = FxHashMap::default();
-        self.index.reserve(self.vocabulary.len());
-        for (column, gram) in self.vocabulary.iter().enumerate() {
-            if let Some(other) = self.index.insert(gram_key(gram), column as u32) {
-                let other = self.vocabulary.get(other as usize).unwrap_or_default();
-                return Err(Error::InvalidParams {
-                    name: "featurizer".into(),
-                    reason: format!("n-grams {other:?} and {gram:?} share a 64-bit hash (or repeat); drop one"),
-                });
-            }
-        }
-        let is_char = |gram: &str| gram.starts_with(CHAR_PREFIX);
-        let char_start = self.vocabulary.iter().position(is_char).unwrap_or(self.vocabulary.len());
-        if !self.vocabulary.iter().skip(char_start).all(is_char) {
-            return Err(Error::InvalidParams {
-                name: "featurizer".into(),
-                reason: "a word n-gram follows the character n-grams in the vocabulary".into(),
-            });
-        }
-        self.char_start = char_start as u32;
+        (self.index, self.char_start) = column_index(&self.vocabulary)?;
         Ok(())
     }
 
@@ -428,25 +486,19 @@ impl Featurizer {
         }
         let negated = self.matcher.negation_scope(&words, &boundary_after);
         // Stemmed and negated words are written into one arena string; others are borrowed.
-        let stemmer = self.params.stem.then(|| Stemmer::create(Algorithm::English));
         let mut arena = String::new();
         let mut spans: Vec<(bool, usize, usize)> = Vec::with_capacity(words.len());
         for (w, &n) in words.iter().zip(&negated) {
-            let stem = match &stemmer {
-                Some(stemmer) => stemmer.stem(w),
-                None => Cow::Borrowed(*w),
-            };
             let negate = n && self.params.negation;
-            if negate || matches!(stem, Cow::Owned(_)) {
-                let start = arena.len();
-                if negate {
-                    arena.push_str(NEGATED_PREFIX);
-                }
-                arena.push_str(&stem);
-                spans.push((true, start, arena.len()));
-            } else {
-                spans.push((false, 0, 0));
+            let start = arena.len();
+            if negate {
+                arena.push_str(NEGATED_PREFIX);
             }
+            let stemmed = self.params.stem && push_stem(w, &mut arena);
+            if negate && !stemmed {
+                arena.push_str(w);
+            }
+            spans.push(if negate || stemmed { (true, start, arena.len()) } else { (false, 0, 0) });
         }
         let marked: Vec<&str> =
             words.iter().zip(&spans).map(|(w, &(own, a, b))| if own { &arena[a..b] } else { *w }).collect();
