@@ -28,10 +28,12 @@ for task in cooperation accusation sentiment; do
   line="$line $(f1 --keyword-rule --lexicon datasets/lexicons --data "$tmp/dev.csv" --label-column "$task") |"
 done
 echo "$line"
-ngrams=(--class-weight balanced --c 8 --no-nb-scale)
+# Words as written (--no-stem) in every row before the stem rows.
+ngrams=(--class-weight balanced --c 8 --no-nb-scale --no-stem)
 cues=(--lexicon datasets/lexicons "${ngrams[@]}")
 cue_ngrams=("${cues[@]}" --cue-ngrams)
-shipped=("${cue_ngrams[@]}" --stem --no-negation)
+stemmed=(--lexicon datasets/lexicons --class-weight balanced --c 8 --no-nb-scale --cue-ngrams)
+shipped=("${stemmed[@]}" --no-negation)
 row "written sentences only, n-grams only" --data "${written[@]}" "${ngrams[@]}"
 row "written sentences only, + lexicon cues" --data "${written[@]}" "${cues[@]}"
 row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
@@ -39,8 +41,8 @@ row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${cues[@]}"
 row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ngrams[@]}"
 row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale
 row "real + written, + cues, balanced, C 8 (shipped before 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${cues[@]}"
-row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8
+row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8 --no-stem
 row "real + written, + cues + cue n-grams, balanced, C 8 (shipped before 2026-11-26 12:30)" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}"
-row "... + stems" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}" --stem
-row "... + stems + character 3-5-grams" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}" --stem --char-ngrams 3-5
+row "... + stems (train's default since 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${stemmed[@]}"
+row "... + stems + character 3-5-grams" --data "$tmp/train.csv" "${written[@]}" "${stemmed[@]}" --char-ngrams 3-5
 row "**shipped**: ... + stems, no negation marking of n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"

@@ -79,7 +79,10 @@ pub struct FeatureParams {
     /// Reduce each word to its Snowball English (Porter 2) stem before n-grams are
     /// formed ("accuses", "accused", "accusing" -> "accus"), so what is learnt for one
     /// form of a word carries to the others. Cues are still matched on the words as
-    /// written. Default false. Model files from before it read as false.
+    /// written. Default true: 10-fold CV accuracy +0.013 on mpqa, +0.005 on cr, +0.004
+    /// on financial_phrasebank, +0.001 on mr, -0.001 on subj, and +0.008 on emergent's
+    /// test split; it costs about a quarter more prediction time. Model files from
+    /// before it read as false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub stem: bool,
     /// Add the character n-grams of each word, `[shortest, longest]` characters, the
@@ -108,7 +111,7 @@ impl Default for FeatureParams {
             cue_scale: 1.0,
             cue_ngrams: false,
             nb_scale: true,
-            stem: false,
+            stem: true,
             char_ngrams: None,
         }
     }
@@ -1007,7 +1010,7 @@ mod tests {
         // Marked words, by hand: the talks did not not_fail officials said (the comma ends
         // the negation scope): 7 unigrams, 6 bigrams, 5 trigrams.
         let text = "The talks did not fail, officials said.";
-        let params = FeatureParams { min_df: 1, ngram_max: 3, ..FeatureParams::default() };
+        let params = FeatureParams { min_df: 1, ngram_max: 3, stem: false, ..FeatureParams::default() };
         let fitted = params.fit(&[text], None).unwrap();
         assert_eq!(fitted.vocabulary.len(), 18, "{:?}", fitted.vocabulary);
         for gram in ["not_fail", "not not_fail", "not_fail officials said", "the talks did"] {

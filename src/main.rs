@@ -166,10 +166,10 @@ struct TrainArgs {
     /// (the naive-Bayes log-count ratio of NBSVM, on by default).
     #[arg(long)]
     no_nb_scale: bool,
-    /// Reduce words to their English stems before forming n-grams ("accused",
-    /// "accusing" -> "accus"); cues are still matched as written.
+    /// Keep words as written instead of reducing them to their English stems before
+    /// forming n-grams ("accused", "accusing" -> "accus"; stemming is on by default).
     #[arg(long)]
-    stem: bool,
+    no_stem: bool,
     /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
     char_ngrams: Option<[usize; 2]>,
@@ -413,7 +413,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         cue_scale: args.cue_scale,
         cue_ngrams: args.cue_ngrams,
         nb_scale: !args.no_nb_scale,
-        stem: args.stem,
+        stem: !args.no_stem,
         char_ngrams: args.char_ngrams,
     };
     features.check()?;

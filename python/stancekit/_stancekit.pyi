@@ -81,7 +81,7 @@ def train(
     cue_ngrams: bool = False,
     cue_scale: float = 1.0,
     nb_scale: bool = True,
-    stem: bool = False,
+    stem: bool = True,
     char_ngrams: tuple[int, int] | None = None,
     c: float = 4.0,
     class_weight: Literal["none", "balanced"] = "none",
@@ -94,7 +94,7 @@ def train(
     """Trains a model as ``stancekit train`` does, with the same options and defaults
     (each option is the CLI flag of the same name; ``sublinear_tf=False`` is
     ``--no-sublinear-tf``, ``negation=False`` is ``--no-negation``, ``nb_scale=False`` is
-    ``--no-nb-scale``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``; ``sample_weight``
+    ``--no-nb-scale``, ``stem=False`` is ``--no-stem``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``; ``sample_weight``
     weighs each row, as ``--data-weight`` weighs each file). Classes are the sorted
     distinct labels.
 
