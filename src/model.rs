@@ -166,7 +166,7 @@ impl ModelFile {
         let (first, others) = rayon::join(
             || {
                 let body = parse_body(first_bytes, first_path)?;
-                let featurizer = parse_featurizer(body.featurizer.get(), first_path)?;
+                let featurizer = parse_featurizer(body.featurizer.get(), first_bytes, first_path)?;
                 Ok::<_, Error>((body, featurizer))
             },
             || others.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect::<Vec<_>>(),
@@ -177,26 +177,26 @@ impl ModelFile {
         // Each distinct featurizer text, parsed once; those beyond the first in parallel.
         let mut parsed: Vec<(&str, Arc<Featurizer>)> = Vec::new();
         parsed.extend(bodies.first().map(|body| (body.featurizer.get(), first_featurizer)));
-        let mut unseen: Vec<(&str, &Path)> = Vec::new();
-        for (body, path) in bodies.iter().zip(paths) {
+        let mut unseen: Vec<(&str, &[u8], &Path)> = Vec::new();
+        for (body, &(bytes, path)) in bodies.iter().zip(&inputs) {
             let text = body.featurizer.get();
-            if !parsed.iter().any(|(seen, _)| *seen == text) && !unseen.iter().any(|(seen, _)| *seen == text) {
-                unseen.push((text, path));
+            if !parsed.iter().any(|(seen, _)| *seen == text) && !unseen.iter().any(|(seen, _, _)| *seen == text) {
+                unseen.push((text, bytes, path));
             }
         }
         let more: Vec<Result<Arc<Featurizer>>> =
-            unseen.par_iter().map(|&(text, path)| parse_featurizer(text, path)).collect();
-        for ((text, _), featurizer) in unseen.iter().zip(more) {
+            unseen.par_iter().map(|&(text, bytes, path)| parse_featurizer(text, bytes, path)).collect();
+        for ((text, _, _), featurizer) in unseen.iter().zip(more) {
             parsed.push((text, featurizer?));
         }
         bodies
             .into_iter()
-            .zip(paths)
-            .map(|(body, path)| {
+            .zip(&inputs)
+            .map(|(body, &(bytes, path))| {
                 let text = body.featurizer.get();
                 let featurizer = match parsed.iter().find(|(seen, _)| *seen == text) {
                     Some((_, shared)) => Arc::clone(shared),
-                    None => parse_featurizer(text, path)?,
+                    None => parse_featurizer(text, bytes, path)?,
                 };
                 assemble(body, featurizer, path)
             })
@@ -209,7 +209,7 @@ impl ModelFile {
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
         let body = parse_body(bytes, path)?;
-        let featurizer = parse_featurizer(body.featurizer.get(), path)?;
+        let featurizer = parse_featurizer(body.featurizer.get(), bytes, path)?;
         assemble(body, featurizer, path)
     }
 
@@ -255,12 +255,23 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<ModelFile<&'a RawValue
     Ok(body)
 }
 
-/// Parses a featurizer's JSON text (from a file whose envelope was checked) and
+/// Parses a featurizer's JSON text, a part of `file` whose envelope was checked, and
 /// rebuilds its lookup tables.
-fn parse_featurizer(text: &str, path: &Path) -> Result<Arc<Featurizer>> {
+fn parse_featurizer(text: &str, file: &[u8], path: &Path) -> Result<Arc<Featurizer>> {
     let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
-    let mut featurizer: Featurizer =
-        serde_json::from_str(text).map_err(|e| corrupt(format!("in the featurizer: {e}")))?;
+    let mut featurizer: Featurizer = serde_json::from_str(text).map_err(|e| {
+        // serde counts lines and columns from the featurizer's start; the message counts
+        // them in the file.
+        let start = (text.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
+        let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
+        let at = start + line_start + e.column().saturating_sub(1);
+        let before = file.get(..at).unwrap_or(file);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+        let message = e.to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
+        corrupt(format!("in the featurizer at line {line} column {column}: {message}"))
+    })?;
     featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
     Ok(Arc::new(featurizer))
 }

@@ -108,6 +108,13 @@ fn model_file_damage() {
     let mut flipped = good.clone();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
     let newer = text.replacen("\"version\":2", "\"version\":3", 1);
+    // A featurizer damaged by hand, the checksum recomputed so that only the parse can tell.
+    let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    edited["featurizer"]["vocabulary"][0] = 5.into();
+    edited["checksum"] = "0".repeat(64).into();
+    let blank = serde_json::to_string(&edited).unwrap();
+    let digest = stancekit::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(blank.as_bytes()));
+    let edited = blank.replacen(&"0".repeat(64), &digest, 1);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("missing.json", Vec::new(), "missing.json: No such file or directory"),
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
@@ -119,6 +126,11 @@ fn model_file_damage() {
             "newer.json: model format version 3 is not supported (this build reads versions 1 to 2",
         ),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
+        (
+            "edited.json",
+            edited.into_bytes(),
+            "edited.json: not a valid stancekit model: in the featurizer at line 1 column ",
+        ),
     ];
     for (name, bytes, expected) in cases {
         if name != "missing.json" {
