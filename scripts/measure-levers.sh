@@ -39,7 +39,7 @@ row "written sentences only, + lexicon cues" --data "${written[@]}" "${cues[@]}"
 row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
 row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${cues[@]}"
 row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ngrams[@]}"
-row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale
+row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale --no-stem
 row "real + written, + cues, balanced, C 8 (shipped before 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${cues[@]}"
 row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8 --no-stem
 row "real + written, + cues + cue n-grams, balanced, C 8 (shipped before 2026-11-26 12:30)" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}"
