@@ -963,6 +963,27 @@ mod tests {
     }
 
     #[test]
+    fn cached_stems_are_the_stemmer_s_across_a_cache_reset() {
+        // More distinct words than the cache holds, each asked for twice: every answer
+        // must be the stemmer's own, whether it came from the cache or not.
+        let stemmer = Stemmer::create(Algorithm::English);
+        let suffixes = ["", "s", "ed", "ing", "ation", "ly"];
+        let words: Vec<String> = (0..STEM_CACHE_WORDS / suffixes.len() + 1000)
+            .flat_map(|i| suffixes.iter().map(move |suffix| format!("w{i}ord{suffix}")))
+            .collect();
+        assert!(words.len() > STEM_CACHE_WORDS);
+        for round in 0..2 {
+            for word in &words {
+                let mut out = String::new();
+                let changed = push_stem(word, &mut out);
+                let expected = stemmer.stem(word);
+                assert_eq!(changed, expected != word.as_str(), "{word} (round {round})");
+                assert_eq!(if changed { out.as_str() } else { word.as_str() }, expected, "{word} (round {round})");
+            }
+        }
+    }
+
+    #[test]
     fn character_n_grams_follow_the_words_and_are_normalised_apart() {
         let params = FeatureParams { min_df: 1, ngram_max: 1, char_ngrams: Some([3, 5]), ..FeatureParams::default() };
         let f = params.fit(&["acc"], None).unwrap();
