@@ -277,15 +277,24 @@ fn column_index(vocabulary: &Vocabulary) -> Result<(FxHashMap<u64, u32>, u32)> {
             });
         }
     }
-    let is_char = |gram: &str| gram.starts_with(CHAR_PREFIX);
-    let char_start = vocabulary.iter().position(is_char).unwrap_or(vocabulary.len());
-    if !vocabulary.iter().skip(char_start).all(is_char) {
+    let char_start = vocabulary.iter().position(is_char_gram).unwrap_or(vocabulary.len());
+    if !vocabulary.iter().skip(char_start).all(is_char_gram) {
         return Err(Error::InvalidParams {
             name: "featurizer".into(),
             reason: "a word n-gram follows the character n-grams in the vocabulary".into(),
         });
     }
     Ok((index, char_start as u32))
+}
+
+/// Whether a vocabulary entry is a character n-gram (see [`CHAR_PREFIX`]).
+fn is_char_gram(gram: &str) -> bool {
+    gram.starts_with(CHAR_PREFIX)
+}
+
+/// The matcher of a lexicon's cues and negators; without a lexicon, of the default negators.
+fn matcher_of(lexicon: Option<&Lexicon>) -> CueMatcher {
+    lexicon.map(Lexicon::matcher).unwrap_or_else(default_negation_matcher)
 }
 
 thread_local! {
@@ -379,8 +388,7 @@ impl Featurizer {
 
     /// Derives the categories, the per-cue slots and the matcher from the lexicon.
     fn bind_lexicon(&mut self) {
-        let matcher = self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher);
-        self.bind_lexicon_with(matcher);
+        self.bind_lexicon_with(matcher_of(self.lexicon.as_ref()));
     }
 
     /// As [`Featurizer::bind_lexicon`], the matcher built already.
@@ -415,10 +423,7 @@ impl Featurizer {
             });
         }
         // The two tables are independent, and building them is most of a load after parsing.
-        let (matcher, index) = rayon::join(
-            || self.lexicon.as_ref().map(Lexicon::matcher).unwrap_or_else(default_negation_matcher),
-            || column_index(&self.vocabulary),
-        );
+        let (matcher, index) = rayon::join(|| matcher_of(self.lexicon.as_ref()), || column_index(&self.vocabulary));
         self.bind_lexicon_with(matcher);
         (self.index, self.char_start) = index?;
         Ok(())
@@ -430,13 +435,13 @@ impl Featurizer {
     }
 
     /// Whether `other` turns every text into the same columns: same settings,
-    /// vocabulary, idf, lexicon and scales (the lookup tables follow from these).
+    /// vocabulary, idf, lexicon and scales (the categories and lookup tables follow
+    /// from these).
     pub fn same_as(&self, other: &Featurizer) -> bool {
         self.params == other.params
             && self.vocabulary == other.vocabulary
             && self.idf == other.idf
             && self.lexicon == other.lexicon
-            && self.categories == other.categories
             && self.nb_weights == other.nb_weights
     }
 
@@ -697,7 +702,7 @@ impl Featurizer {
             kept.truncate(max);
         }
         // Word n-grams, then character n-grams, each sorted.
-        kept.sort_unstable_by_key(|(gram, _)| (gram.starts_with(CHAR_PREFIX), *gram));
+        kept.sort_unstable_by_key(|(gram, _)| (is_char_gram(gram), *gram));
         let n_docs = texts.len() as f64;
         featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
         featurizer.vocabulary = kept.into_iter().map(|(g, _)| g).collect();
