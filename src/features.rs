@@ -5,17 +5,14 @@
 //! [`Featurizer`] (vocabulary, idf, lexicon), which `transform`s any text the same way
 //! and is stored whole in the model file.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-
 use rayon::prelude::*;
-use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 use crate::error::{Error, Result};
 use crate::lexicon::{default_negation_matcher, opposite, CueMatch, CueMatcher, Lexicon};
+use crate::stems::{self, Stem};
 use crate::text::{tokenize, TokenKind};
 use crate::vocabulary::Vocabulary;
 
@@ -297,36 +294,15 @@ fn matcher_of(lexicon: Option<&Lexicon>) -> CueMatcher {
     lexicon.map(Lexicon::matcher).unwrap_or_else(default_negation_matcher)
 }
 
-thread_local! {
-    /// Stems already computed on this thread (`None`: the word is its own stem).
-    /// Stemming is ~0.3 µs a word, a cache lookup a tenth of that, and news repeats its
-    /// words.
-    static STEMS: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> = RefCell::new(FxHashMap::default());
-}
-
-/// Words a thread's stem cache holds before it starts afresh (a few MB at most).
-const STEM_CACHE_WORDS: usize = 1 << 16;
-
-/// Appends `word`'s Snowball English stem to `out` when it differs from the word;
-/// returns whether it did.
-fn push_stem(word: &str, out: &mut String) -> bool {
-    STEMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let stem = match cache.get(word) {
-            Some(stem) => stem.as_deref(),
-            None => {
-                let stem = match Stemmer::create(Algorithm::English).stem(word) {
-                    Cow::Owned(stem) if stem != word => Some(stem.into_boxed_str()),
-                    _ => None,
-                };
-                if cache.len() >= STEM_CACHE_WORDS {
-                    cache.clear();
-                }
-                cache.entry(word.into()).or_insert(stem).as_deref()
-            }
-        };
-        stem.map(|stem| out.push_str(stem)).is_some()
-    })
+/// Where a word as the n-grams see it is written.
+#[derive(Clone, Copy)]
+enum WordPlace {
+    /// In the text, as tokenized.
+    Surface,
+    /// In the analysis's own scratch string (a negated word).
+    Arena(usize, usize),
+    /// In the stem cache.
+    Cache((u32, u32)),
 }
 
 /// Hands `on_gram` the character n-grams of each word (see
@@ -493,38 +469,69 @@ impl Featurizer {
             }
         }
         let negated = self.matcher.negation_scope(&words, &boundary_after);
-        // Stemmed and negated words are written into one arena string; others are borrowed.
-        let mut arena = String::new();
-        let mut spans: Vec<(bool, usize, usize)> = Vec::with_capacity(words.len());
-        for (w, &n) in words.iter().zip(&negated) {
-            let negate = n && self.params.negation;
-            let start = arena.len();
-            if negate {
-                arena.push_str(NEGATED_PREFIX);
-            }
-            let stemmed = self.params.stem && push_stem(w, &mut arena);
-            if negate && !stemmed {
-                arena.push_str(w);
-            }
-            spans.push(if negate || stemmed { (true, start, arena.len()) } else { (false, 0, 0) });
-        }
-        let marked: Vec<&str> =
-            words.iter().zip(&spans).map(|(w, &(own, a, b))| if own { &arena[a..b] } else { *w }).collect();
-        let word_keys: Vec<u64> = marked.iter().map(|w| word_key(w.as_bytes())).collect();
-        for n in self.params.ngram_min..=self.params.ngram_max {
-            for (window, keys) in marked.windows(n).zip(word_keys.windows(n)) {
-                if let Some((&first, rest)) = keys.split_first() {
-                    on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
+        stems::with_cache(|cache| {
+            cache.make_room();
+            // Each word as the n-grams see it, and its key. A negated word is written
+            // into `arena`, a stem lives in the cache, others are borrowed.
+            let mut arena = String::new();
+            let mut places: Vec<WordPlace> = Vec::with_capacity(words.len());
+            let mut word_keys: Vec<u64> = Vec::with_capacity(words.len());
+            for (w, &n) in words.iter().zip(&negated) {
+                let key = word_key(w.as_bytes());
+                let stem = if self.params.stem {
+                    cache.stem(w, key, |stem| word_key(stem.as_bytes()))
+                } else {
+                    Stem { key, range: None }
+                };
+                if n && self.params.negation {
+                    let start = arena.len();
+                    arena.push_str(NEGATED_PREFIX);
+                    arena.push_str(stem.range.map_or(w, |range| cache.text(range)));
+                    word_keys.push(word_key(arena.get(start..).unwrap_or_default().as_bytes()));
+                    places.push(WordPlace::Arena(start, arena.len()));
+                } else {
+                    word_keys.push(stem.key);
+                    places.push(stem.range.map_or(WordPlace::Surface, WordPlace::Cache));
                 }
             }
-        }
+            let marked: Vec<&str> = words
+                .iter()
+                .zip(&places)
+                .map(|(w, place)| match *place {
+                    WordPlace::Surface => *w,
+                    WordPlace::Arena(a, b) => arena.get(a..b).unwrap_or_default(),
+                    WordPlace::Cache(range) => cache.text(range),
+                })
+                .collect();
+            for n in self.params.ngram_min..=self.params.ngram_max {
+                for (window, keys) in marked.windows(n).zip(word_keys.windows(n)) {
+                    if let Some((&first, rest)) = keys.split_first() {
+                        on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
+                    }
+                }
+            }
+            self.cues(&words, &marked, &negated, &boundary_after, with_cues, on_gram)
+        })
+    }
+
+    /// The char n-grams and cue n-grams of a text's words (`marked`: as the n-grams see
+    /// them) handed to `on_gram`, and its cue sums when `with_cues`.
+    fn cues(
+        &self,
+        words: &[&str],
+        marked: &[&str],
+        negated: &[bool],
+        boundary_after: &[bool],
+        with_cues: bool,
+        on_gram: &mut dyn FnMut(u64, &[&str]),
+    ) -> Analysis {
         if let Some(lengths) = self.params.char_ngrams {
-            char_grams(&words, lengths, on_gram);
+            char_grams(words, lengths, on_gram);
         }
         let mut cue_plain = vec![0.0f32; self.categories.len()];
         let mut cue_negated = vec![0.0f32; self.categories.len()];
         if let Some(lexicon) = &self.lexicon {
-            let matches = self.matcher.find(lexicon, &words, &negated);
+            let matches = self.matcher.find(lexicon, words, negated);
             if self.params.cue_ngrams {
                 let first_boundary = boundary_after.iter().position(|&b| b).unwrap_or(words.len());
                 let mut grams = Vec::new();
@@ -532,7 +539,7 @@ impl Featurizer {
                     let Some(cue) = lexicon.cues.get(m.cue) else {
                         continue;
                     };
-                    push_cue_grams(&mut grams, &marked, m, &cue.category, first_boundary, &self.matcher);
+                    push_cue_grams(&mut grams, marked, m, &cue.category, first_boundary, &self.matcher);
                 }
                 grams.iter().for_each(|g| on_gram(gram_key(g), &[g.as_str()]));
             }
@@ -965,27 +972,6 @@ mod tests {
         let plain = FeatureParams { stem: false, ..params };
         let g = plain.fit(&["accused accuses"], None).unwrap();
         assert_eq!(g.vocabulary, ["accused", "accuses"]);
-    }
-
-    #[test]
-    fn cached_stems_are_the_stemmer_s_across_a_cache_reset() {
-        // More distinct words than the cache holds, each asked for twice: every answer
-        // must be the stemmer's own, whether it came from the cache or not.
-        let stemmer = Stemmer::create(Algorithm::English);
-        let suffixes = ["", "s", "ed", "ing", "ation", "ly"];
-        let words: Vec<String> = (0..STEM_CACHE_WORDS / suffixes.len() + 1000)
-            .flat_map(|i| suffixes.iter().map(move |suffix| format!("w{i}ord{suffix}")))
-            .collect();
-        assert!(words.len() > STEM_CACHE_WORDS);
-        for round in 0..2 {
-            for word in &words {
-                let mut out = String::new();
-                let changed = push_stem(word, &mut out);
-                let expected = stemmer.stem(word);
-                assert_eq!(changed, expected != word.as_str(), "{word} (round {round})");
-                assert_eq!(if changed { out.as_str() } else { word.as_str() }, expected, "{word} (round {round})");
-            }
-        }
     }
 
     #[test]

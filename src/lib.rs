@@ -39,6 +39,7 @@ pub mod packed;
 pub mod pipeline;
 pub mod predict;
 pub mod report;
+mod stems;
 pub mod text;
 pub mod train;
 pub mod vocabulary;
