@@ -269,14 +269,14 @@ def main():
 
     # ---- training / accuracy runs
     def cmds(key, kind, opts, name, d):
-        """The commands of one system's whole run on one dataset (one or two processes)."""
+        """The commands of one system's whole run on one dataset (one process)."""
         if kind == "stancekit":
             if d["kind"] == "cv":
                 return [[sk, "eval", "--data", d["path"], "--folds", "10", "--group-column", "fold",
                          "--format", "json", "--quiet", *opts]]
-            model = os.path.join(CACHE, "models", f"{key}-{name}.json")
-            return [[sk, "train", "--data", d["train"], "--out", model, "--quiet", *opts],
-                    [sk, "eval", "--model", model, "--data", d["test"], "--format", "json", "--quiet"]]
+            # train on the official train split and test on its test split, in one process
+            return [[sk, "eval", "--data", d["train"], "--test-data", d["test"], "--format", "json", "--quiet",
+                     *opts]]
         ep = ["--epochs", str(epochs[name]["epochs"])] if key == "fasttext" else []
         if d["kind"] == "cv":
             return [[PY, PEERS, "cv", key, "--data", d["path"], *ep]]

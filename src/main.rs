@@ -223,6 +223,10 @@ struct EvalCommand {
     model: Option<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
+    /// Held-out labelled CSV file(s): train on --data with the training options, then
+    /// test on these, in one run and without a model file (an official train/test split).
+    #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule"])]
+    test_data: Vec<PathBuf>,
     /// Cross-validate: stratified k-fold with --seed.
     #[arg(long)]
     folds: Option<usize>,
@@ -461,6 +465,31 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The confusion matrix of `model` on labelled `data`, read from `args.data` (with
+/// `per_file` rows from each file).
+///
+/// # Errors
+/// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
+/// naming the file, line and column.
+fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: &DataArgs) -> Result<ConfusionMatrix> {
+    let mut classes = Vec::with_capacity(data.len());
+    let files = args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n));
+    for ((label, line), path) in data.labels.iter().zip(&data.lines).zip(files) {
+        let Some(class) = model.labels.iter().position(|l| l == label) else {
+            return Err(stancekit::error::Error::UnknownLabel {
+                location: stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone()),
+                label: label.clone(),
+                expected: model.labels.clone(),
+            }
+            .into());
+        };
+        classes.push(class);
+    }
+    let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+    let predicted = predict_classes(model, &texts);
+    Ok(ConfusionMatrix::new(model.labels.clone(), &classes, &predicted))
+}
+
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
     let mut out = BufWriter::new(io::stdout().lock());
@@ -473,25 +502,17 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
-        let mut classes = Vec::with_capacity(data.len());
-        for (label, line) in data.labels.iter().zip(&data.lines) {
-            match model.labels.iter().position(|l| l == label) {
-                Some(c) => classes.push(c),
-                None => {
-                    return Err(stancekit::error::Error::UnknownLabel {
-                        location: stancekit::error::Location::file(&data.path)
-                            .at_line(*line)
-                            .with_column(command.data.label_column.clone()),
-                        label: label.clone(),
-                        expected: model.labels.clone(),
-                    }
-                    .into())
-                }
-            }
-        }
-        let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
-        let predicted = predict_classes(&model, &texts);
-        (ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), Vec::new(), None)
+        (test_model(&model, &data, &per_file, &command.data)?, Vec::new(), None)
+    } else if !command.test_data.is_empty() {
+        let options = train_options(&command.train)?;
+        let weights = row_weights(&per_file, &command.train.data_weight)?;
+        let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
+        let bar = progress(1, command.quiet, "training");
+        let model = train_model(&examples, &options, &command.data.label_column, Provenance::default())?;
+        bar.finish_and_clear();
+        let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
+        let (test, per_test_file) = read_data(&test_args, None)?;
+        (test_model(&model, &test, &per_test_file, &test_args)?, Vec::new(), None)
     } else {
         let folds = command.folds.unwrap_or(10);
         let options = train_options(&command.train)?;

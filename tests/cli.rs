@@ -149,6 +149,32 @@ fn eval_with_model_reports_metrics_and_rejects_unknown_labels() {
 }
 
 #[test]
+fn eval_with_test_data_equals_train_then_eval_and_names_the_bad_test_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = trained_model(dir.path());
+    let data = dir.path().join("mr_sample.csv");
+    let test = write(
+        dir.path(),
+        "test.csv",
+        b"text,label\na dull mess,negative\na lovely film,positive\nwarm and funny,positive\nit drags on,negative\n",
+    );
+    let (model, data, test) = (model.to_str().unwrap(), data.to_str().unwrap(), test.to_str().unwrap());
+    let two_steps = run(&["eval", "--model", model, "--data", test, "--format", "json"]);
+    let one_step = run(&["eval", "--data", data, "--test-data", test, "--format", "json", "--quiet"]);
+    assert_eq!(one_step.status, 0, "{}", one_step.stderr);
+    assert_eq!(one_step.stdout, two_steps.stdout, "the same model, so the same confusion matrix");
+    let metrics: serde_json::Value = serde_json::from_str(one_step.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(metrics["n"], 4);
+    // Several test files: an unknown label is reported in the file it is in.
+    let bad = write(dir.path(), "bad.csv", b"text,label\nx,negative\ny,neutral\n");
+    let r = run(&["eval", "--data", data, "--test-data", test, bad.to_str().unwrap(), "--quiet"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("bad.csv:3: column 'label': unknown label 'neutral'"), "{}", r.stderr);
+    let r = run(&["eval", "--data", data, "--test-data", test, "--folds", "3"]);
+    assert_eq!(r.status, 2, "--test-data and --folds are two different evaluations");
+}
+
+#[test]
 fn eval_min_accuracy_exits_1_when_missed() {
     let dir = tempfile::tempdir().unwrap();
     let data = mr_sample(dir.path(), 100);
