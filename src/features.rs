@@ -222,6 +222,19 @@ pub struct Featurizer {
     cue_slots: Vec<(Option<usize>, Option<usize>)>,
     #[serde(skip)]
     matcher: CueMatcher,
+    /// The column of each n-gram number, when fitted from numbered analyses (a
+    /// cross-validation fold): their columns are then read from an array.
+    #[serde(skip)]
+    numbering: Option<Numbering>,
+}
+
+/// Columns by n-gram number (see [`GramNames::number`]).
+#[derive(Debug, Clone)]
+struct Numbering {
+    /// The tag of the names that gave the numbers.
+    tag: u64,
+    /// The column of each number; `u32::MAX` when the n-gram has none.
+    columns: Vec<u32>,
 }
 
 /// The 64-bit key of one word (XXH3 of its bytes).
@@ -331,9 +344,48 @@ fn char_grams(words: &[&str], [shortest, longest]: [usize; 2], on_gram: &mut dyn
 }
 
 /// N-gram strings by key, written once for many fits on subsets of the same texts
-/// ([`Featurizer::name_all`]).
+/// ([`Featurizer::name_all`]). Each named n-gram also has a number, its position in
+/// vocabulary order, so that fits on subsets of texts [`GramNames::number`]ed with
+/// these names count and look up n-grams in arrays instead of hash tables.
 #[derive(Debug, Clone, Default)]
-pub struct GramNames(FxHashMap<u64, String>);
+pub struct GramNames {
+    names: FxHashMap<u64, String>,
+    /// The named keys in vocabulary order (word n-grams, then character n-grams, each
+    /// sorted by name); an n-gram's number is its position here.
+    keys: Vec<u64>,
+    /// Tells these names from any others, so numbers are read only with the names
+    /// that gave them.
+    tag: u64,
+}
+
+/// The tag of the next [`GramNames`] (0 is no names).
+static NEXT_NAMES_TAG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl GramNames {
+    fn new(names: FxHashMap<u64, String>) -> GramNames {
+        let mut keys: Vec<(&str, u64)> = names.iter().map(|(&key, name)| (name.as_str(), key)).collect();
+        keys.sort_unstable_by_key(|&(name, _)| (is_char_gram(name), name));
+        let keys = keys.into_iter().map(|(_, key)| key).collect();
+        let tag = NEXT_NAMES_TAG.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        GramNames { names, keys, tag }
+    }
+
+    /// Gives each analysis the numbers of its named n-gram occurrences (sorted, with
+    /// repeats), in parallel.
+    pub fn number(&self, analyzed: &mut [Analysis]) {
+        let numbers: FxHashMap<u64, u32> = self.keys.iter().enumerate().map(|(i, &key)| (key, i as u32)).collect();
+        analyzed.par_iter_mut().for_each(|analysis| {
+            analysis.numbers = analysis.keys.iter().filter_map(|key| numbers.get(key).copied()).collect();
+            analysis.numbers.sort_unstable();
+            analysis.numbered_by = self.tag;
+        });
+    }
+
+    /// Whether every analysis was numbered with these names.
+    fn numbered(&self, analyzed: &[&Analysis]) -> bool {
+        analyzed.iter().all(|analysis| analysis.numbered_by == self.tag)
+    }
+}
 
 /// What a text yields before weighting: the key of every n-gram occurrence (filled
 /// only by [`Featurizer::analyze_all`]) and its cue-category sums.
@@ -342,6 +394,10 @@ pub struct Analysis {
     keys: Vec<u64>,
     cue_plain: Vec<f32>,
     cue_negated: Vec<f32>,
+    /// The numbers of its named n-gram occurrences, sorted (see [`GramNames::number`]).
+    numbers: Vec<u32>,
+    /// The tag of the names that numbered it; 0 when not numbered.
+    numbered_by: u64,
 }
 
 impl Featurizer {
@@ -357,6 +413,7 @@ impl Featurizer {
             char_start: 0,
             cue_slots: Vec::new(),
             matcher: CueMatcher::default(),
+            numbering: None,
         };
         featurizer.bind_lexicon();
         featurizer
@@ -563,7 +620,7 @@ impl Featurizer {
                 }
             }
         }
-        Analysis { keys: Vec::new(), cue_plain, cue_negated }
+        Analysis { keys: Vec::new(), cue_plain, cue_negated, numbers: Vec::new(), numbered_by: 0 }
     }
 
     /// Per-category cue sums of one text (negated cues counted for the opposite
@@ -603,12 +660,27 @@ impl Featurizer {
             .collect()
     }
 
+    /// Appends the column of each n-gram occurrence of an analysed text that has one.
+    fn columns_of(&self, analysis: &Analysis, columns: &mut Vec<u32>) {
+        match &self.numbering {
+            Some(numbering) if numbering.tag == analysis.numbered_by => columns.extend(
+                analysis
+                    .numbers
+                    .iter()
+                    .filter_map(|&number| numbering.columns.get(number as usize).copied())
+                    .filter(|&column| column != u32::MAX),
+            ),
+            _ => columns.extend(analysis.keys.iter().filter_map(|key| self.index.get(key).copied())),
+        }
+    }
+
     /// Rows of analysed texts: the same rows [`Featurizer::transform`] gives for the texts.
     pub fn transform_analyzed(&self, analyzed: &[&Analysis]) -> SparseRows {
         let rows: Vec<(Vec<u32>, Vec<f32>)> = analyzed
             .par_iter()
             .map(|analysis| {
-                let columns = analysis.keys.iter().filter_map(|key| self.index.get(key).copied()).collect();
+                let mut columns = Vec::with_capacity(analysis.keys.len());
+                self.columns_of(analysis, &mut columns);
                 self.weigh(columns, analysis)
             })
             .collect();
@@ -674,7 +746,7 @@ impl Featurizer {
     /// a superset of what any subset of them keeps, so the folds of a
     /// cross-validation can share one set of names instead of each writing its own.
     pub fn name_all(&self, texts: &[&str], analyzed: &[&Analysis]) -> GramNames {
-        GramNames(self.name_grams(texts, &self.frequent_keys(analyzed, None)))
+        GramNames::new(self.name_grams(texts, &self.frequent_keys(analyzed, None)))
     }
 
     /// As [`Featurizer::fit_analyzed`], taking n-gram names from `names` (see
@@ -691,28 +763,49 @@ impl Featurizer {
     ) -> Result<Featurizer> {
         let params = &self.params;
         let mut featurizer = Featurizer::empty(params.clone(), self.lexicon.clone());
-        // With shared names only named n-grams are counted, so every kept one has a name.
-        let kept = self.frequent_keys(analyzed, names);
+        let numbered = names.filter(|names| names.numbered(analyzed));
         let own;
-        let names = match names {
-            Some(shared) => &shared.0,
-            None => {
-                own = self.name_grams(texts, &kept);
-                &own
+        // (n-gram, document frequency, its number when numbered).
+        let mut kept: Vec<(&str, u32, Option<u32>)> = match (numbered, names) {
+            (Some(names), _) => frequent_numbers(analyzed, names.keys.len(), params.min_df)
+                .into_iter()
+                .filter_map(|(number, n)| {
+                    let name = names.keys.get(number as usize).and_then(|key| names.names.get(key))?;
+                    Some((name.as_str(), n, Some(number)))
+                })
+                .collect(),
+            (None, names) => {
+                // With shared names only named n-grams are counted, so every kept one has a name.
+                let frequent = self.frequent_keys(analyzed, names);
+                let names = match names {
+                    Some(shared) => &shared.names,
+                    None => {
+                        own = self.name_grams(texts, &frequent);
+                        &own
+                    }
+                };
+                frequent.iter().filter_map(|(key, n, _)| names.get(key).map(|name| (name.as_str(), *n, None))).collect()
             }
         };
-        let mut kept: Vec<(&str, u32)> =
-            kept.iter().filter_map(|(key, n, _)| names.get(key).map(|name| (name.as_str(), *n))).collect();
         if let Some(max) = params.max_features {
             // Most frequent first; ties broken by the n-gram so the choice is stable.
             kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             kept.truncate(max);
         }
         // Word n-grams, then character n-grams, each sorted.
-        kept.sort_unstable_by_key(|(gram, _)| (is_char_gram(gram), *gram));
+        kept.sort_unstable_by_key(|(gram, _, _)| (is_char_gram(gram), *gram));
+        if let Some(names) = numbered {
+            let mut columns = vec![u32::MAX; names.keys.len()];
+            for (column, (_, _, number)) in kept.iter().enumerate() {
+                if let Some(slot) = number.and_then(|number| columns.get_mut(number as usize)) {
+                    *slot = column as u32;
+                }
+            }
+            featurizer.numbering = Some(Numbering { tag: names.tag, columns });
+        }
         let n_docs = texts.len() as f64;
-        featurizer.idf = kept.iter().map(|(_, n)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
-        featurizer.vocabulary = kept.into_iter().map(|(g, _)| g).collect();
+        featurizer.idf = kept.iter().map(|(_, n, _)| ((1.0 + n_docs) / (1.0 + *n as f64)).ln() as f32 + 1.0).collect();
+        featurizer.vocabulary = kept.into_iter().map(|(g, _, _)| g).collect();
         featurizer.rebuild_index()?;
         if params.nb_scale && classes.len() == texts.len() {
             featurizer.nb_weights = nb_ratios(&featurizer, analyzed, classes);
@@ -728,13 +821,13 @@ impl Featurizer {
     fn frequent_keys(&self, analyzed: &[&Analysis], among: Option<&GramNames>) -> Vec<(u64, u32, u32)> {
         let mut df: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
         if let Some(names) = among {
-            df.reserve(names.0.len());
+            df.reserve(names.names.len());
         }
         let mut unique: Vec<u64> = Vec::new();
         for (doc, analysis) in analyzed.iter().enumerate() {
             unique.clear();
             match among {
-                Some(names) => unique.extend(analysis.keys.iter().filter(|key| names.0.contains_key(key))),
+                Some(names) => unique.extend(analysis.keys.iter().filter(|key| names.names.contains_key(key))),
                 None => unique.extend_from_slice(&analysis.keys),
             }
             unique.sort_unstable();
@@ -770,6 +863,22 @@ impl Featurizer {
     }
 }
 
+/// `(number, document frequency)` of every numbered n-gram (of `n_numbers`) in at
+/// least `min_df` of the analysed texts, in number order: [`Featurizer::frequent_keys`]
+/// with an array for the hash table.
+fn frequent_numbers(analyzed: &[&Analysis], n_numbers: usize, min_df: usize) -> Vec<(u32, u32)> {
+    let mut df = vec![0u32; n_numbers];
+    for analysis in analyzed {
+        // Numbers are sorted, so each distinct one starts a run.
+        for run in analysis.numbers.chunk_by(|a, b| a == b) {
+            if let Some(n) = run.first().and_then(|&number| df.get_mut(number as usize)) {
+                *n += 1;
+            }
+        }
+    }
+    df.into_iter().enumerate().filter(|&(_, n)| n as usize >= min_df).map(|(number, n)| (number as u32, n)).collect()
+}
+
 /// For each vocabulary column, the largest |log-count ratio| of a class against the
 /// rest: ln((a + n_c) / |a + n_c|_1) - ln((a + n_rest) / |a + n_rest|_1) with a = 1,
 /// where n counts the training texts holding the n-gram.
@@ -781,7 +890,7 @@ fn nb_ratios(featurizer: &Featurizer, analyzed: &[&Analysis], classes: &[usize])
     let mut columns: Vec<u32> = Vec::new();
     for (doc, &class) in analyzed.iter().zip(classes) {
         columns.clear();
-        columns.extend(doc.keys.iter().filter_map(|key| featurizer.index.get(key).copied()));
+        featurizer.columns_of(doc, &mut columns);
         columns.sort_unstable();
         columns.dedup();
         if let Some(row) = counts.get_mut(class) {
@@ -1068,6 +1177,49 @@ mod tests {
         let named = analyzer.fit_analyzed_named(&subset, &subset_analyzed, &subset_classes, Some(&names)).unwrap();
         assert_eq!(named.vocabulary, direct.vocabulary);
         assert_eq!(named.idf, direct.idf);
+    }
+
+    #[test]
+    fn fitting_from_numbered_analyses_equals_fitting_from_texts() {
+        let texts = [
+            "talks made good progress",
+            "the talks made progress, not threats",
+            "they traded threats over the talks",
+            "good progress at the talks",
+            "threats again",
+            "the deal was good",
+        ];
+        let classes = [0, 0, 1, 0, 1, 0];
+        for params in [
+            FeatureParams { min_df: 2, ..FeatureParams::default() },
+            FeatureParams { min_df: 1, char_ngrams: Some([2, 3]), ..FeatureParams::default() },
+            FeatureParams { min_df: 1, max_features: Some(7), ..FeatureParams::default() },
+        ] {
+            let analyzer = params.analyzer(None).unwrap();
+            let mut analyzed = analyzer.analyze_all(&texts);
+            let names = analyzer.name_all(&texts, &analyzed.iter().collect::<Vec<_>>());
+            names.number(&mut analyzed);
+            let rows = [0, 1, 2, 4, 5];
+            let subset: Vec<&str> = rows.iter().map(|&r| texts[r]).collect();
+            let subset_analyzed: Vec<&Analysis> = rows.iter().map(|&r| &analyzed[r]).collect();
+            let subset_classes: Vec<usize> = rows.iter().map(|&r| classes[r]).collect();
+            let numbered =
+                analyzer.fit_analyzed_named(&subset, &subset_analyzed, &subset_classes, Some(&names)).unwrap();
+            assert!(numbered.numbering.is_some(), "{params:?}");
+            let direct = params.fit_labelled(&subset, &subset_classes, None).unwrap();
+            assert!(direct.vocabulary.len() >= 7, "{params:?}: a vocabulary worth comparing");
+            assert_eq!(numbered.vocabulary, direct.vocabulary, "{params:?}");
+            assert_eq!(numbered.idf, direct.idf, "{params:?}");
+            assert_eq!(numbered.nb_weights, direct.nb_weights, "{params:?}");
+            let all: Vec<&Analysis> = analyzed.iter().collect();
+            let (by_number, by_text) = (numbered.transform_analyzed(&all).0, direct.transform(&texts).0);
+            assert_eq!(by_number, by_text, "{params:?}");
+            // Analyses numbered by other names are looked up by key, with the same rows.
+            let mut other = analyzer.analyze_all(&texts);
+            analyzer.name_all(&texts, &other.iter().collect::<Vec<_>>()).number(&mut other);
+            let other: Vec<&Analysis> = other.iter().collect();
+            assert_eq!(numbered.transform_analyzed(&other).0, by_text, "{params:?}");
+        }
     }
 
     #[test]

@@ -212,10 +212,11 @@ pub fn cross_validate(
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
-    let analyzed = analyzer.analyze_all(&examples.texts);
-    let rows: Vec<&Analysis> = analyzed.iter().collect();
-    let names = analyzer.name_all(&examples.texts, &rows);
-    let analysed = Analysed { analyzer: &analyzer, rows, names: Some(&names) };
+    let mut analyzed = analyzer.analyze_all(&examples.texts);
+    let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
+    // Numbered, the folds count and look up n-grams in arrays.
+    names.number(&mut analyzed);
+    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: Some(&names) };
     cross_validate_analysed(examples, &analysed, options, folds, on_fold)
 }
 
@@ -332,8 +333,14 @@ pub fn train_model(
     provenance: Provenance,
 ) -> Result<ModelFile> {
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
-    let analyzed = analyzer.analyze_all(&examples.texts);
-    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: None };
+    let mut analyzed = analyzer.analyze_all(&examples.texts);
+    // Tuning cross-validates: its folds share numbered names, as in `cross_validate`.
+    let names = options.tune.then(|| {
+        let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
+        names.number(&mut analyzed);
+        names
+    });
+    let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: names.as_ref() };
     let mut model = train_model_inner(examples, &analysed, options)?;
     let predicted = predict_analysed(&model, &analysed);
     let matrix = ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted);
