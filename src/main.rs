@@ -170,6 +170,10 @@ struct TrainArgs {
     /// forming n-grams ("accused", "accusing" -> "accus"; stemming is on by default).
     #[arg(long)]
     no_stem: bool,
+    /// Leave question, exclamation and quotation marks out of the n-grams (they count
+    /// as words of the n-grams by default).
+    #[arg(long)]
+    no_punctuation: bool,
     /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
     char_ngrams: Option<[usize; 2]>,
@@ -419,6 +423,7 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         nb_scale: !args.no_nb_scale,
         stem: !args.no_stem,
         char_ngrams: args.char_ngrams,
+        punctuation: !args.no_punctuation,
     };
     features.check()?;
     let trainer = LogisticParams::new()

@@ -2,8 +2,9 @@
 //! with byte offsets into the input, so every label can be traced back to its text.
 //!
 //! Tokens are lower-cased words; contractions are expanded so that negation stays
-//! visible ("don't" -> `do` `not`), numbers become `<num>`, and punctuation that ends a
-//! clause is kept as a boundary token so negation scope can stop there.
+//! visible ("don't" -> `do` `not`), numbers become `<num>`, punctuation that ends a
+//! clause is kept as a boundary token so negation scope can stop there, and quotation
+//! marks are kept as quote tokens.
 
 use std::borrow::Cow;
 
@@ -26,7 +27,13 @@ pub enum TokenKind {
     Word,
     /// Punctuation that ends a clause (`. , ; : ! ?` and brackets): ends negation scope.
     Boundary,
+    /// A quotation mark (`"`, `“`, `”`, `«`, `»`), its text always `"`: reported
+    /// speech. Neither a word nor a boundary.
+    Quote,
 }
+
+/// The text of every [`TokenKind::Quote`].
+pub const QUOTE_TOKEN: &str = "\"";
 
 /// A token with its normalised form and its byte span in the source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +56,10 @@ fn is_apostrophe(c: char) -> bool {
 
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }
 
 fn is_clause_boundary(c: char) -> bool {
@@ -113,7 +124,9 @@ fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
                 i += 1;
             }
         } else {
-            if is_clause_boundary(c as char) {
+            if c == b'"' {
+                tokens.push(Token { text: Cow::Borrowed(QUOTE_TOKEN), start: i, end: i + 1, kind: TokenKind::Quote });
+            } else if is_clause_boundary(c as char) {
                 let boundary = text.get(i..i + 1).unwrap_or_default();
                 tokens.push(Token { text: Cow::Borrowed(boundary), start: i, end: i + 1, kind: TokenKind::Boundary });
             }
@@ -189,6 +202,9 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                     }
                 }
             }
+        } else if is_quote(c) {
+            let end = start + c.len_utf8();
+            tokens.push(Token { text: Cow::Borrowed(QUOTE_TOKEN), start, end, kind: TokenKind::Quote });
         } else if is_clause_boundary(c) {
             let end = start + c.len_utf8();
             tokens.push(Token { text: Cow::Borrowed(&text[start..end]), start, end, kind: TokenKind::Boundary });
@@ -471,10 +487,23 @@ mod tests {
             "The U.S. said it won't, and can't; Russia's talks (at 1.5%) fell 400,000 - 'tis so.",
             "e.g. a.b.c. U.S.A. 3.14.15 ,5 5, 'S 'T don' t rock'n'roll co-op -x x- .a a.",
             "'' ' 'll 'VE n't N'T",
+            "He said \"no\" again?! \"\"",
             "",
         ] {
             assert_eq!(tokenize_ascii(text), tokenize_any(text), "{text}");
         }
+    }
+
+    #[test]
+    fn quotation_marks_are_quote_tokens_of_one_text() {
+        let text = "She called it \u{201C}fake\u{201D} and \"biased\", \u{00AB}no\u{00BB}.";
+        let quotes: Vec<Token> = tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Quote).collect();
+        assert_eq!(quotes.len(), 6);
+        assert!(quotes.iter().all(|t| t.text == QUOTE_TOKEN));
+        // Offsets cover the mark as written: curly and guillemet marks are several bytes.
+        let surfaces: Vec<&str> = quotes.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(surfaces, ["\u{201C}", "\u{201D}", "\"", "\"", "\u{00AB}", "\u{00BB}"]);
+        assert_eq!(words(text), ["she", "called", "it", "fake", "and", "biased", "no"]);
     }
 
     fn words(text: &str) -> Vec<String> {

@@ -549,7 +549,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 /// distinct labels. Each keyword option is the `stancekit train` flag of the same name
 /// (`ngram_max` is `--ngram-max`; `sublinear_tf=False` is `--no-sublinear-tf`,
 /// `negation=False` is `--no-negation`, `nb_scale=False` is `--no-nb-scale`, `stem=False` is `--no-stem`,
-/// `char_ngrams=(3, 5)` is `--char-ngrams 3-5`), with the
+/// `char_ngrams=(3, 5)` is `--char-ngrams 3-5`, `punctuation=False` is `--no-punctuation`), with the
 /// CLI's default, shown in the signature; `sample_weight` weighs each row, as `--data-weight` weighs each file.
 /// Returns a Model whose task is `task` (the CLI's default: the label column, `label`).
 ///
@@ -559,7 +559,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 #[pyo3(signature = (
     texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
     weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false,
-    cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
+    cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
     tune = false, seed = 42, sample_weight = None
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -581,6 +581,7 @@ fn train(
     nb_scale: bool,
     stem: bool,
     char_ngrams: Option<(usize, usize)>,
+    punctuation: bool,
     c: f64,
     class_weight: &str,
     max_iterations: usize,
@@ -627,6 +628,7 @@ fn train(
         nb_scale,
         stem,
         char_ngrams: char_ngrams.map(|(shortest, longest)| [shortest, longest]),
+        punctuation,
     };
     features.check().map_err(input_error)?;
     let trainer =
@@ -674,6 +676,7 @@ fn train(
         format!("nb_scale={nb_scale}"),
         format!("stem={stem}"),
         format!("char_ngrams={char_ngrams:?}"),
+        format!("punctuation={punctuation}"),
         format!("c={c}"),
         format!("class_weight={class_weight:?}"),
         format!("max_iterations={max_iterations}"),

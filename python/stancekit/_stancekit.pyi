@@ -83,6 +83,7 @@ def train(
     nb_scale: bool = True,
     stem: bool = True,
     char_ngrams: tuple[int, int] | None = None,
+    punctuation: bool = True,
     c: float = 4.0,
     class_weight: Literal["none", "balanced"] = "none",
     max_iterations: int = 300,
@@ -94,7 +95,8 @@ def train(
     """Trains a model as ``stancekit train`` does, with the same options and defaults
     (each option is the CLI flag of the same name; ``sublinear_tf=False`` is
     ``--no-sublinear-tf``, ``negation=False`` is ``--no-negation``, ``nb_scale=False`` is
-    ``--no-nb-scale``, ``stem=False`` is ``--no-stem``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``; ``sample_weight``
+    ``--no-nb-scale``, ``stem=False`` is ``--no-stem``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``,
+    ``punctuation=False`` is ``--no-punctuation``; ``sample_weight``
     weighs each row, as ``--data-weight`` weighs each file). Classes are the sorted
     distinct labels.
 

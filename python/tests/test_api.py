@@ -265,8 +265,8 @@ def _fitted_parts(path: Path) -> dict:
             ["--ngram-max", "3", "--min-df", "1", "--c", "1.5", "--class-weight", "balanced", "--no-sublinear-tf", "--max-iterations", "50", "--no-nb-scale"],
         ),
         (
-            {"weighting": "binary", "negation": False, "max_features": 5000, "lexicon": str(REPO / "datasets" / "lexicons"), "cue_ngrams": True, "cue_scale": 2.0, "tolerance": 1e-4},
-            ["--weighting", "binary", "--no-negation", "--max-features", "5000", "--lexicon", str(REPO / "datasets" / "lexicons"), "--cue-ngrams", "--cue-scale", "2", "--tolerance", "1e-4"],
+            {"weighting": "binary", "negation": False, "max_features": 5000, "lexicon": str(REPO / "datasets" / "lexicons"), "cue_ngrams": True, "cue_scale": 2.0, "tolerance": 1e-4, "stem": False, "punctuation": False},
+            ["--weighting", "binary", "--no-negation", "--max-features", "5000", "--lexicon", str(REPO / "datasets" / "lexicons"), "--cue-ngrams", "--cue-scale", "2", "--tolerance", "1e-4", "--no-stem", "--no-punctuation"],
         ),
     ],
     ids=["defaults", "trainer-options", "feature-options"],
