@@ -28,21 +28,23 @@ for task in cooperation accusation sentiment; do
   line="$line $(f1 --keyword-rule --lexicon datasets/lexicons --data "$tmp/dev.csv" --label-column "$task") |"
 done
 echo "$line"
-# Words as written (--no-stem) in every row before the stem rows.
-ngrams=(--class-weight balanced --c 8 --no-nb-scale --no-stem)
+# Words as written (--no-stem) in every row before the stem rows, and no punctuation
+# marks as words (--no-punctuation) in every row before the last.
+ngrams=(--class-weight balanced --c 8 --no-nb-scale --no-stem --no-punctuation)
 cues=(--lexicon datasets/lexicons "${ngrams[@]}")
 cue_ngrams=("${cues[@]}" --cue-ngrams)
-stemmed=(--lexicon datasets/lexicons --class-weight balanced --c 8 --no-nb-scale --cue-ngrams)
-shipped=("${stemmed[@]}" --no-negation)
+stemmed=(--lexicon datasets/lexicons --class-weight balanced --c 8 --no-nb-scale --cue-ngrams --no-punctuation)
+shipped=(--lexicon datasets/lexicons --class-weight balanced --c 8 --no-nb-scale --cue-ngrams --no-negation)
 row "written sentences only, n-grams only" --data "${written[@]}" "${ngrams[@]}"
 row "written sentences only, + lexicon cues" --data "${written[@]}" "${cues[@]}"
 row "real news train only, n-grams only" --data "$tmp/train.csv" "${ngrams[@]}"
 row "real news train only, + lexicon cues" --data "$tmp/train.csv" "${cues[@]}"
 row "real + written, n-grams only" --data "$tmp/train.csv" "${written[@]}" "${ngrams[@]}"
-row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale --no-stem
+row "real + written, + cues, no class weights" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --c 8 --no-nb-scale --no-stem --no-punctuation
 row "real + written, + cues, balanced, C 8 (shipped before 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${cues[@]}"
-row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8 --no-stem
+row "real + written, + cues, n-grams NB-scaled (train's default)" --data "$tmp/train.csv" "${written[@]}" --lexicon datasets/lexicons --class-weight balanced --c 8 --no-stem --no-punctuation
 row "real + written, + cues + cue n-grams, balanced, C 8 (shipped before 2026-11-26 12:30)" --data "$tmp/train.csv" "${written[@]}" "${cue_ngrams[@]}"
 row "... + stems (train's default since 2026-11-26)" --data "$tmp/train.csv" "${written[@]}" "${stemmed[@]}"
 row "... + stems + character 3-5-grams" --data "$tmp/train.csv" "${written[@]}" "${stemmed[@]}" --char-ngrams 3-5
-row "**shipped**: ... + stems, no negation marking of n-grams" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"
+row "... + stems, no negation marking of n-grams (shipped before 2026-11-26 15:00)" --data "$tmp/train.csv" "${written[@]}" "${stemmed[@]}" --no-negation
+row "**shipped**: ... + question, exclamation and quotation marks as n-gram words (train's default since 2026-11-26 15:00)" --data "$tmp/train.csv" "${written[@]}" "${shipped[@]}"
