@@ -19,11 +19,20 @@ use stancekit::eval::{mean_std, ConfusionMatrix};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use stancekit::features::{FeatureParams, Weighting};
+use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
+use stancekit::lexicon::Lexicon;
+use stancekit::model::{ModelFile, Provenance};
+use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
+use stancekit::predict::{summarize, Predictor};
+use stancekit::report::{self, Format, RowOrigin};
+use stancekit::train::{ClassWeight, LogisticParams};
+
 /// Turns transparent huge pages off for this process, as mimalloc's own `allow_thp=0`
 /// option does. mimalloc asks for them for its arenas, and each first touch of one then
 /// zeroes 2 MB: in our short processes that was a quarter of emergent's train-and-test
-/// run and doubled peak RSS (46 -> 16 MB for a one-sentence predict, 135 -> 93 MB for a
-/// 10-fold eval on mr), with no speed gain measured on the long runs.
+/// run and more than doubled peak RSS (one-sentence predict 46 -> 19 MB, emergent's
+/// train-and-test 42 -> 18 MB), with no speed gain measured on the long runs.
 #[cfg(target_os = "linux")]
 fn no_transparent_huge_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours;
@@ -35,14 +44,6 @@ fn no_transparent_huge_pages() {
 
 #[cfg(not(target_os = "linux"))]
 fn no_transparent_huge_pages() {}
-use stancekit::features::{FeatureParams, Weighting};
-use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
-use stancekit::lexicon::Lexicon;
-use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
-use stancekit::predict::{summarize, Predictor};
-use stancekit::report::{self, Format, RowOrigin};
-use stancekit::train::{ClassWeight, LogisticParams};
 
 /// The tasks whose models ship in `models/`, used when `predict` gets no `--model`.
 const BUILTIN_TASKS: &[&str] = &["cooperation", "accusation", "sentiment"];

@@ -9,7 +9,9 @@
 //! Solver: L-BFGS with an Armijo backtracking line search; deterministic, no sampling.
 //! Its initial inverse Hessian is the inverse of the Hessian's diagonal at the start,
 //! scaled by the latest curvature pair: tf-idf columns differ in scale by orders of
-//! magnitude, and this diagonal scaling halved the iterations on the benchmark sets.
+//! magnitude, and this diagonal scaling cut the iterations of a fit on the whole set
+//! from 58 to 22 on subj, 56 to 13 on mpqa, 59 to 34 on financial_phrasebank and 30 to
+//! 16 on cr (mr: 23 either way).
 
 use linfa::dataset::DatasetBase;
 use linfa::prelude::*;
