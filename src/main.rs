@@ -496,6 +496,19 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
 /// naming the file, line and column.
 fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: &DataArgs) -> Result<ConfusionMatrix> {
+    if data.is_empty() {
+        // Scores of no rows would read as a model that got everything wrong.
+        let reason = match args.data.as_slice() {
+            [_] => "no labelled rows to test".to_string(),
+            files => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                format!("no labelled rows to test in any of {}", files.join(", "))
+            }
+        };
+        return Err(
+            stancekit::error::Error::Data { path: args.data.first().cloned().unwrap_or_default(), reason }.into()
+        );
+    }
     let mut classes = Vec::with_capacity(data.len());
     let files = args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n));
     for ((label, line), path) in data.labels.iter().zip(&data.lines).zip(files) {

@@ -172,6 +172,17 @@ fn eval_with_test_data_equals_train_then_eval_and_names_the_bad_test_file() {
     assert!(r.stderr.contains("bad.csv:3: column 'label': unknown label 'neutral'"), "{}", r.stderr);
     let r = run(&["eval", "--data", data, "--test-data", test, "--folds", "3"]);
     assert_eq!(r.status, 2, "--test-data and --folds are two different evaluations");
+    // A test file with a header and no rows is an error, not accuracy 0.
+    let empty = write(dir.path(), "empty.csv", b"text,label\n");
+    let empty = empty.to_str().unwrap();
+    for r in [
+        run(&["eval", "--model", model, "--data", empty]),
+        run(&["eval", "--data", data, "--test-data", empty, "--quiet"]),
+    ] {
+        assert_eq!(r.status, 2, "{}", r.stdout);
+        assert!(r.stderr.contains("empty.csv: no labelled rows to test"), "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "no metrics printed: {}", r.stdout);
+    }
 }
 
 #[test]
