@@ -507,15 +507,26 @@ pub fn write_inspection(
             writeln!(out, "duplicates {} (text, label) rows repeated", p.n_duplicates)?;
             writeln!(out, "seed       {}   stancekit {}", p.seed, p.crate_version)?;
             writeln!(out, "command    {}", p.command.join(" "))?;
+            let p = &f.params;
+            let mut settings = vec![format!(
+                "{}..{}-grams of {}{}",
+                p.ngram_min,
+                p.ngram_max,
+                if p.stem { "stems" } else { "words" },
+                if p.punctuation { " and punctuation marks" } else { "" }
+            )];
+            if let Some([shortest, longest]) = p.char_ngrams {
+                settings.push(format!("character {shortest}..{longest}-grams"));
+            }
+            settings.push(format!("min_df {}", p.min_df));
+            settings.push(format!("{:?}{}", p.weighting, if p.sublinear_tf { " sublinear" } else { "" }));
+            settings.push(format!("negation {}", p.negation));
+            settings.push(format!("NB scaling {}", p.nb_scale));
+            settings.push(format!("cue n-grams {}", p.cue_ngrams));
             writeln!(
                 out,
-                "features   {}..{}-grams, min_df {}, {:?}{}, negation {}, {} n-grams + {} cue columns ({} cues)",
-                f.params.ngram_min,
-                f.params.ngram_max,
-                f.params.min_df,
-                f.params.weighting,
-                if f.params.sublinear_tf { " sublinear" } else { "" },
-                f.params.negation,
+                "features   {}, {} n-grams + {} cue columns ({} cues)",
+                settings.join(", "),
                 f.n_ngrams(),
                 2 * f.categories.len(),
                 f.lexicon.as_ref().map_or(0, |l| l.cues.len())

@@ -205,6 +205,11 @@ fn inspect_shows_provenance_and_top_features() {
     assert_eq!(v["provenance"]["label_counts"], serde_json::json!([400, 400]));
     assert_eq!(v["top_features"]["negative"].as_array().unwrap().len(), 3);
     assert_eq!(v["provenance"]["data_sha256"][0].as_str().unwrap().len(), 64);
+    // The text view names the feature settings, defaults included.
+    let r = run(&["inspect", "--model", model.to_str().unwrap()]);
+    let features = r.stdout.lines().find(|l| l.starts_with("features")).unwrap();
+    assert!(features.contains("1..2-grams of stems and punctuation marks, min_df 2"), "{features}");
+    assert!(features.contains("negation true, NB scaling true, cue n-grams false"), "{features}");
 }
 
 #[test]
