@@ -1098,13 +1098,18 @@ mod tests {
         assert_eq!(f.feature_name(base as usize + 3), "cue:positive:negated");
     }
 
-    #[test]
-    fn stemming_joins_forms_of_a_word_and_leaves_cues_as_written() {
-        let lexicon = Lexicon {
-            cues: vec![crate::lexicon::Cue { term: "accused".into(), category: "accusation".into(), weight: 1.0 }],
+    /// A lexicon of one cue, with "not" as its negator.
+    fn one_cue_lexicon(term: &str, category: &str) -> Lexicon {
+        Lexicon {
+            cues: vec![crate::lexicon::Cue { term: term.into(), category: category.into(), weight: 1.0 }],
             negators: vec!["not".into()],
             ..Lexicon::default()
-        };
+        }
+    }
+
+    #[test]
+    fn stemming_joins_forms_of_a_word_and_leaves_cues_as_written() {
+        let lexicon = one_cue_lexicon("accused", "accusation");
         let params = FeatureParams { min_df: 1, ngram_max: 1, stem: true, ..FeatureParams::default() };
         let f = params.fit(&["police accused him", "she accuses them, not accusing"], Some(lexicon)).unwrap();
         // Snowball English stems, checked by hand: accused, accuses, accusing -> accus;
@@ -1122,11 +1127,7 @@ mod tests {
 
     #[test]
     fn question_exclamation_and_quotation_marks_are_n_gram_words_where_they_stand() {
-        let lexicon = Lexicon {
-            cues: vec![crate::lexicon::Cue { term: "fake news".into(), category: "denial".into(), weight: 1.0 }],
-            negators: vec!["not".into()],
-            ..Lexicon::default()
-        };
+        let lexicon = one_cue_lexicon("fake news", "denial");
         let params = FeatureParams { min_df: 1, stem: false, ..FeatureParams::default() };
         let f =
             params.fit(&["did he lie? not true!", "he called it \u{201C}fake news\u{201D}"], Some(lexicon)).unwrap();

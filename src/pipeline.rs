@@ -275,16 +275,8 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     let mut trainer = options.trainer.clone();
     let mut tuning = Vec::new();
     if options.tune {
-        // The candidates' folds share one set of n-gram names.
-        let own;
-        let names = match analysed.names {
-            Some(shared) => shared,
-            None => {
-                own = analysed.analyzer.name_all(&examples.texts, &analysed.rows);
-                &own
-            }
-        };
-        let analysed = &Analysed { analyzer: analysed.analyzer, rows: analysed.rows.clone(), names: Some(names) };
+        // The candidates' folds share the callers' numbered n-gram names (`train_model`
+        // and `cross_validate` both pass them when tuning).
         let inner = TrainOptions { tune: false, ..options.clone() };
         let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
         let mut best = (f64::NEG_INFINITY, 1.0);
