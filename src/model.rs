@@ -29,7 +29,7 @@ pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes; it reads this and every older one.
 /// Bump when a field changes meaning or form. Version 2 packs the number arrays
 /// ([`crate::packed`]); version 1 had them as decimals.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

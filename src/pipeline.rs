@@ -432,7 +432,8 @@ mod tests {
         assert!(err.contains("b.json") && err.contains("not JSON"), "{err}");
     }
 
-    /// A model file as format version 1 wrote it: decimal arrays, version 1, its own checksum.
+    /// A model file as format version 1 wrote it: decimal arrays, the vocabulary as an
+    /// array of strings, version 1, its own checksum.
     fn as_version_1(bytes: &[u8]) -> Vec<u8> {
         use base64::Engine;
         use sha2::Digest;
@@ -443,6 +444,8 @@ mod tests {
         let mut model: serde_json::Value = serde_json::from_slice(bytes).unwrap();
         model["version"] = 1.into();
         model["featurizer"]["idf"] = unpack(&model["featurizer"]["idf"]);
+        let grams: Vec<&str> = model["featurizer"]["vocabulary"].as_str().unwrap().split('|').collect();
+        model["featurizer"]["vocabulary"] = grams.into();
         let rows: Vec<serde_json::Value> =
             model["classifier"]["weights"].as_array().unwrap().iter().map(unpack).collect();
         model["classifier"]["weights"] = rows.into();
@@ -460,6 +463,7 @@ mod tests {
         let old = as_version_1(&model.to_bytes());
         let old_json: serde_json::Value = serde_json::from_slice(&old).unwrap();
         assert!(old_json["classifier"]["weights"][0][0].is_number(), "decimal weights, as version 1 wrote them");
+        assert!(old_json["featurizer"]["vocabulary"].is_array(), "an array of n-grams, as version 1 wrote it");
         let reloaded = ModelFile::from_bytes(&old, std::path::Path::new("old.json")).unwrap();
         assert_eq!(reloaded.version, 1);
         assert_eq!(reloaded.classifier.weights, model.classifier.weights);
@@ -485,7 +489,7 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
         assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
-        let newer = text.replacen("\"version\":2", "\"version\":99", 1);
-        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 2; retrain the model or upgrade stancekit)");
+        let newer = text.replacen("\"version\":3", "\"version\":99", 1);
+        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 3; retrain the model or upgrade stancekit)");
     }
 }

@@ -1,8 +1,12 @@
 //! The n-gram vocabulary of a fitted featurizer: every n-gram, in column order, kept
 //! back to back in one string. A model holds tens of thousands of n-grams; as one
 //! `String` each they were as many allocations to make on every load (a third of a
-//! model's parse time) and to free again. In the model file it stays a JSON array of
-//! strings, read straight into the one buffer.
+//! model's parse time) and to free again. In the model file (version 3) it is one JSON
+//! string, the n-grams joined by `|`: one string is scanned in a single pass, where an
+//! array of strings cost a parser call per n-gram (the separator is a character JSON
+//! leaves unescaped, which the tokenizer never puts in a word). Files of versions 1 and 2
+//! hold an array of strings, which still reads; so does a vocabulary whose n-grams
+//! cannot be joined unambiguously (one holding a `|`, or a lone empty n-gram).
 
 use std::fmt;
 
@@ -76,8 +80,51 @@ impl<const N: usize> PartialEq<[&str; N]> for Vocabulary {
     }
 }
 
+/// What joins the n-grams in the file's one string.
+const SEPARATOR: char = '|';
+
+impl Vocabulary {
+    /// The n-grams joined by [`SEPARATOR`], when that string reads back as the same
+    /// n-grams: none holds the separator, and it is not empty (read back as one empty
+    /// n-gram) or a single empty n-gram (which joins to that same empty string).
+    fn joined(&self) -> Option<String> {
+        if self.text.contains(SEPARATOR) || self.text.is_empty() {
+            return None;
+        }
+        let mut joined = String::with_capacity(self.text.len() + self.len());
+        for (i, gram) in self.iter().enumerate() {
+            if i > 0 {
+                joined.push(SEPARATOR);
+            }
+            joined.push_str(gram);
+        }
+        Some(joined)
+    }
+
+    /// The n-grams of a joined string (see [`Vocabulary::joined`]), in one pass over
+    /// its bytes: a search per separator cost as much again as parsing the string.
+    fn split(joined: &str) -> Vocabulary {
+        let mut text = Vec::with_capacity(joined.len());
+        let mut ends = Vec::new();
+        for &byte in joined.as_bytes() {
+            if byte == SEPARATOR as u8 {
+                ends.push(text.len());
+            } else {
+                text.push(byte);
+            }
+        }
+        ends.push(text.len());
+        // Taking out an ASCII byte leaves UTF-8 whole, and keeps every n-gram's ends on
+        // character boundaries.
+        Vocabulary { text: String::from_utf8(text).unwrap_or_default(), ends }
+    }
+}
+
 impl Serialize for Vocabulary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(joined) = self.joined() {
+            return serializer.serialize_str(&joined);
+        }
         let mut seq = serializer.serialize_seq(Some(self.len()))?;
         for gram in self.iter() {
             seq.serialize_element(gram)?;
@@ -88,7 +135,7 @@ impl Serialize for Vocabulary {
 
 impl<'de> Deserialize<'de> for Vocabulary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Vocabulary, D::Error> {
-        deserializer.deserialize_seq(VocabularyVisitor)
+        deserializer.deserialize_any(VocabularyVisitor)
     }
 }
 
@@ -98,7 +145,11 @@ impl<'de> Visitor<'de> for VocabularyVisitor {
     type Value = Vocabulary;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of n-gram strings")
+        f.write_str("the n-grams, joined by '|' or as an array of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, joined: &str) -> Result<Vocabulary, E> {
+        Ok(Vocabulary::split(joined))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vocabulary, A::Error> {
@@ -145,16 +196,34 @@ mod tests {
         assert_eq!(vocabulary.get(3), Some(""));
         assert_eq!(vocabulary.get(4), None);
         let json = serde_json::to_string(&vocabulary).unwrap();
-        assert_eq!(json, r#"["a","not_good","\"quoted\" été",""]"#);
+        assert_eq!(json, r#""a|not_good|\"quoted\" été|""#);
         let back: Vocabulary = serde_json::from_str(&json).unwrap();
         assert_eq!(back, vocabulary);
         assert_eq!(back, ["a", "not_good", "\"quoted\" été", ""]);
     }
 
     #[test]
-    fn anything_but_an_array_of_strings_is_refused() {
+    fn version_2_arrays_still_read() {
+        let back: Vocabulary = serde_json::from_str(r#"["a","not_good",""]"#).unwrap();
+        assert_eq!(back, ["a", "not_good", ""]);
+    }
+
+    #[test]
+    fn n_grams_that_cannot_be_joined_are_written_as_an_array() {
+        for grams in [vec!["a", "pipe|d"], vec![""], vec![]] {
+            let vocabulary: Vocabulary = grams.iter().copied().collect();
+            let json = serde_json::to_string(&vocabulary).unwrap();
+            assert!(json.starts_with('['), "{json}");
+            let back: Vocabulary = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.iter().collect::<Vec<_>>(), grams);
+        }
+    }
+
+    #[test]
+    fn anything_but_a_string_or_an_array_of_strings_is_refused() {
         assert!(serde_json::from_str::<Vocabulary>(r#"["a", 1]"#).is_err());
-        assert!(serde_json::from_str::<Vocabulary>(r#""a b""#).is_err());
+        assert!(serde_json::from_str::<Vocabulary>("7").is_err());
+        assert!(serde_json::from_str::<Vocabulary>(r#"{"a": 1}"#).is_err());
         assert!(serde_json::from_str::<Vocabulary>(r#"["a", null]"#).is_err());
     }
 }

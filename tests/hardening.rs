@@ -107,10 +107,10 @@ fn model_file_damage() {
     let at = text.find("\"weights\":[\"").unwrap() + 12;
     let mut flipped = good.clone();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
-    let newer = text.replacen("\"version\":2", "\"version\":3", 1);
+    let newer = text.replacen("\"version\":3", "\"version\":4", 1);
     // A featurizer damaged by hand, the checksum recomputed so that only the parse can tell.
     let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
-    edited["featurizer"]["vocabulary"][0] = 5.into();
+    edited["featurizer"]["vocabulary"] = 5.into();
     edited["checksum"] = "0".repeat(64).into();
     let blank = serde_json::to_string(&edited).unwrap();
     let digest = stancekit::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(blank.as_bytes()));
@@ -123,7 +123,7 @@ fn model_file_damage() {
         (
             "newer.json",
             newer.into_bytes(),
-            "newer.json: model format version 3 is not supported (this build reads versions 1 to 2",
+            "newer.json: model format version 4 is not supported (this build reads versions 1 to 3",
         ),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
         (
