@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Candidate sentences for a labelling round: whole unlabelled documents, split by stancekit.
 
-Picks documents of ../shared/datasets (fnc1 bodies and bbc_news business / politics articles)
-that no span file touches and that are not reserved, splits them into sentences with
+Picks documents of ../shared/datasets (by default fnc1 bodies and bbc_news business / politics
+articles; `--sources`) that no span file touches (with `--partial`, also the unlabelled sentences
+of documents labelled in part) and that are not reserved, splits them into sentences with
 `stancekit predict --articles` (its byte offsets are what the span files store), drops
 sentences whose text occurs in a reserved document or was labelled before, and writes
 batches of whole documents for labellers: `key,dataset,doc_id,start,end,sha256,split,text`.
-The labeller writes `labels_K.csv` (`key,cooperation,accusation,sentiment`) beside each
-`batch_K.csv`; `--merge` joins them into one span file (offsets and labels, no text).
+The labeller writes `P_K.labels.csv` (`key,cooperation,accusation,sentiment`) beside each batch
+`P_K.csv` (round 5: `labels_K.csv` beside `batch_K.csv`); `--merge` joins them into one span file
+(offsets and labels, no text).
 
 Usage:
-  scripts/label-candidates.py --out DIR --batches 4 --sentences 600 [--seed 5]
-  scripts/label-candidates.py --merge DIR/labels_*.csv --to datasets/news/news_labels_5.csv
+  scripts/label-candidates.py --out DIR --batches 5 --sentences 500 [--seed 5]   (round 5)
+  scripts/label-candidates.py --out DIR --batches 3 --sentences 450 --seed 6 --partial \
+      --sources bbc_news/politics bbc_news/business --prefix bbc                      (round 6)
+  scripts/label-candidates.py --merge DIR/*.labels.csv --to SPANS.csv
 """
 import argparse
 import csv
@@ -47,6 +51,12 @@ def documents():
     return docs
 
 
+def source_of(doc):
+    """`fnc1`, or `bbc_news/<category>`."""
+    dataset, doc_id = doc
+    return dataset if dataset == "fnc1" else f"{dataset}/{doc_id.split('/')[0]}"
+
+
 def split_of(dataset, doc_id):
     digest = hashlib.sha256(f"{dataset}:{doc_id}".encode()).hexdigest()
     return "dev" if int(digest[:8], 16) % 5 == 0 else "train"
@@ -76,9 +86,9 @@ def candidates(args):
         d
         for d, text in docs.items()
         if d not in reserved
-        and d not in touched
+        and (args.partial or d not in touched)
         and text not in reserved_set
-        and (d[0] == "fnc1" or d[1].split("/")[0] in ("business", "politics"))
+        and source_of(d) in args.sources
     ]
     free.sort()
     random.Random(args.seed).shuffle(free)
@@ -129,18 +139,22 @@ def candidates(args):
         fill = (fill + 1) % args.batches
     os.makedirs(args.out, exist_ok=True)
     for i, rows in enumerate(batches, 1):
-        with open(os.path.join(args.out, f"batch_{i}.csv"), "w", newline="", encoding="utf-8") as f:
+        with open(os.path.join(args.out, f"{args.prefix}_{i}.csv"), "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(["key", "dataset", "doc_id", "start", "end", "sha256", "split", "text"])
             writer.writerows(rows)
-        print(f"batch_{i}.csv: {len(rows)} sentences, {len({r[2] for r in rows})} documents", file=sys.stderr)
+        print(f"{args.prefix}_{i}.csv: {len(rows)} sentences, {len({r[2] for r in rows})} documents", file=sys.stderr)
 
 
 def merge(args):
     """Joins each labelled `labels_K.csv` with its `batch_K.csv` into one span file."""
     out_rows = []
     for path in args.merge:
-        batch = os.path.join(os.path.dirname(path), os.path.basename(path).replace("labels_", "batch_"))
+        name = os.path.basename(path)
+        if name.endswith(".labels.csv"):
+            batch = path[: -len(".labels.csv")] + ".csv"
+        else:  # round 5 named them labels_K.csv beside batch_K.csv
+            batch = os.path.join(os.path.dirname(path), name.replace("labels_", "batch_"))
         with open(batch, newline="", encoding="utf-8") as f:
             spans = list(csv.DictReader(f))
         with open(path, newline="", encoding="utf-8") as f:
@@ -167,6 +181,11 @@ def main():
     parser.add_argument("--batches", type=int, default=4)
     parser.add_argument("--sentences", type=int, default=600)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--sources", nargs="+", default=["fnc1", "bbc_news/business", "bbc_news/politics"],
+                        help="fnc1 and bbc_news/<category> (business, politics, sport, tech, entertainment)")
+    parser.add_argument("--partial", action="store_true",
+                        help="also documents labelled in part before (their sentences not yet labelled)")
+    parser.add_argument("--prefix", default="batch", help="batch file name prefix")
     parser.add_argument("--merge", nargs="+")
     parser.add_argument("--to")
     args = parser.parse_args()
