@@ -4,7 +4,7 @@
 //! model's parse time) and to free again. In the model file (version 3) it is one JSON
 //! string, the n-grams joined by `|`: one string is scanned in a single pass, where an
 //! array of strings cost a parser call per n-gram (the separator is a character JSON
-//! leaves unescaped, which the tokenizer never puts in a word). Files of versions 1 and 2
+//! leaves unescaped, and words are letters and digits). Files of versions 1 and 2
 //! hold an array of strings, which still reads; so does a vocabulary whose n-grams
 //! cannot be joined unambiguously (one holding a `|`, or a lone empty n-gram).
 
@@ -85,8 +85,8 @@ const SEPARATOR: char = '|';
 
 impl Vocabulary {
     /// The n-grams joined by [`SEPARATOR`], when that string reads back as the same
-    /// n-grams: none holds the separator, and it is not empty (read back as one empty
-    /// n-gram) or a single empty n-gram (which joins to that same empty string).
+    /// n-grams: none holds the separator, and not all are empty (no n-grams and a lone
+    /// empty n-gram would both join to "").
     fn joined(&self) -> Option<String> {
         if self.text.contains(SEPARATOR) || self.text.is_empty() {
             return None;
