@@ -83,8 +83,8 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-/// Measured 2026-11-26 16:54 (after labelling round 6, 2,923 dev sentences): 0.704 / 0.696 / 0.653.
-const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.69), ("accusation", 0.685), ("sentiment", 0.64)];
+/// Measured 2026-11-26 16:57 (after labelling round 7, 3,295 dev sentences): 0.706 / 0.689 / 0.658.
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.695), ("accusation", 0.68), ("sentiment", 0.645)];
 
 #[test]
 fn dev_macro_f1_floors() {
@@ -109,7 +109,7 @@ fn dev_macro_f1_floors() {
 
 #[test]
 fn financial_phrasebank_sentiment_floor() {
-    // Never trained on; agreement == 100 rows only. Measured 0.681 (models/README.md).
+    // Never trained on; agreement == 100 rows only. Measured 0.679 (models/README.md).
     let data = shared().join("datasets/financial_phrasebank/financial_phrasebank.csv");
     let f1 = macro_f1(&[
         "eval",
