@@ -77,6 +77,11 @@ def candidates(args):
     spans = labelled_spans()
     touched = {(s["dataset"], s["doc_id"]) for s in spans}
     seen_text = set()
+    # Byte ranges labelled before, by document: a sentence overlapping one is left out (an
+    # earlier round may have cut the same text into sentences differently).
+    labelled_ranges = {}
+    for s in spans:
+        labelled_ranges.setdefault((s["dataset"], s["doc_id"]), []).append((int(s["start"]), int(s["end"])))
     for s in spans:
         body = docs[(s["dataset"], s["doc_id"])].encode()
         seen_text.add(body[int(s["start"]) : int(s["end"])].decode())
@@ -123,7 +128,10 @@ def candidates(args):
         rows = [
             (s, e, t)
             for s, e, t in by_doc.get(doc, [])
-            if t not in seen_text and len(t.split()) >= 4 and not any(t in body for body in reserved_bodies)
+            if t not in seen_text
+            and len(t.split()) >= 4
+            and not any(s < end and start < e for start, end in labelled_ranges.get(doc, []))
+            and not any(t in body for body in reserved_bodies)
         ]
         if not rows:
             continue

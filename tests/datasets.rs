@@ -102,6 +102,34 @@ fn no_reserved_document_is_labelled_and_splits_follow_documents() {
     }
 }
 
+#[test]
+fn no_two_spans_of_a_document_overlap() {
+    // Labelling rounds cut documents into sentences with the splitter of their day; a
+    // sentence of a later round that overlaps an earlier span would label the same text twice.
+    let mut ranges: HashMap<(String, String), Vec<(usize, usize, String)>> = HashMap::new();
+    for file in span_files() {
+        for (i, r) in csv::Reader::from_path(&file).unwrap().records().enumerate() {
+            let r = r.unwrap();
+            let at = format!("{}:{}", file.file_name().unwrap().to_string_lossy(), i + 2);
+            ranges.entry((r[0].to_string(), r[1].to_string())).or_default().push((
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+                at,
+            ));
+        }
+    }
+    let mut overlaps = Vec::new();
+    for spans in ranges.values_mut() {
+        spans.sort();
+        for pair in spans.windows(2) {
+            if pair[1].0 < pair[0].1 {
+                overlaps.push(format!("{} and {}", pair[0].2, pair[1].2));
+            }
+        }
+    }
+    assert!(overlaps.is_empty(), "{} overlapping spans: {overlaps:?}", overlaps.len());
+}
+
 fn written_sentences() -> Vec<String> {
     let mut texts = Vec::new();
     for name in ["diplomacy", "business", "domestic"] {
