@@ -213,16 +213,18 @@ fn second_labels_are_of_dev_spans_with_valid_labels() {
         .filter(|row| row.split == "dev")
         .map(|row| format!("{}:{}:{}", row.dataset, row.doc_id, row.start))
         .collect();
-    let mut reader = csv::Reader::from_path(repo("datasets/agreement/dev_second_labels.csv")).unwrap();
-    assert_eq!(reader.headers().unwrap(), vec!["id", "cooperation", "accusation", "sentiment"]);
-    let mut seen = HashSet::new();
-    for record in reader.records() {
-        let r = record.unwrap();
-        assert!(dev.contains(&r[0]), "{} is not a dev span", &r[0]);
-        assert!(seen.insert(r[0].to_string()), "{} twice", &r[0]);
-        assert!(["cooperative", "adversarial", "neutral"].contains(&&r[1]), "{}", &r[1]);
-        assert!(["accusation", "denial", "none"].contains(&&r[2]), "{}", &r[2]);
-        assert!(["positive", "negative", "neutral"].contains(&&r[3]), "{}", &r[3]);
+    for file in ["dev_second_labels.csv", "rounds_5_to_7_second_labels.csv"] {
+        let mut reader = csv::Reader::from_path(repo("datasets/agreement").join(file)).unwrap();
+        assert_eq!(reader.headers().unwrap(), vec!["id", "cooperation", "accusation", "sentiment"]);
+        let mut seen = HashSet::new();
+        for record in reader.records() {
+            let r = record.unwrap();
+            assert!(dev.contains(&r[0]), "{file}: {} is not a dev span", &r[0]);
+            assert!(seen.insert(r[0].to_string()), "{file}: {} twice", &r[0]);
+            assert!(["cooperative", "adversarial", "neutral"].contains(&&r[1]), "{}", &r[1]);
+            assert!(["accusation", "denial", "none"].contains(&&r[2]), "{}", &r[2]);
+            assert!(["positive", "negative", "neutral"].contains(&&r[3]), "{}", &r[3]);
+        }
+        assert_eq!(seen.len(), 300, "{file}");
     }
-    assert_eq!(seen.len(), 300);
 }
