@@ -691,13 +691,29 @@ impl Iterator for LineDocuments {
     }
 }
 
+/// serde_json numbers lines and columns within the one line it was given (always
+/// "line 1", columns in bytes); the message names the file's line instead, and the
+/// character column in it.
+fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Error {
+    let message = error.to_string();
+    let what =
+        message.strip_suffix(&format!(" at line {} column {}", error.line(), error.column())).unwrap_or(&message);
+    let message = if line.trim().is_empty() {
+        "empty line (JSON Lines has one object per line)".to_string()
+    } else {
+        // serde_json's column is the 1-based byte of the error; name its character.
+        let column = line.get(..error.column()).map_or(error.column(), |before| before.chars().count());
+        // Its input was the line, so its "EOF" is the end of the line, not of the file.
+        let what = what.replacen("EOF while", "the line ends while", 1);
+        format!("{what} at column {column}")
+    };
+    Error::Json { location: location.clone(), message }
+}
+
 fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: u64) -> (String, Result<String>) {
     let value: serde_json::Value = match serde_json::from_str(line) {
         Ok(v) => v,
-        Err(e) => {
-            let location = location.clone().with_column(e.column().to_string());
-            return (n.to_string(), Err(Error::Json { location, message: e.to_string() }));
-        }
+        Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
     };
     let id = match value.get(&options.id_column) {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -879,6 +895,24 @@ mod tests {
                 ("2", Some(3), format!("{path}:3: column 'text': {AFTER_QUOTE}")),
                 ("3", Some(4), "good".to_string()),
                 ("4", Some(5), format!("{path}:5: column 'text': {UNCLOSED}")),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_file_line_and_character_column() {
+        let mut f = tempfile::Builder::new().suffix(".jsonl").tempfile().unwrap();
+        f.write_all("{\"text\": \"ok\"}\n\n{\"text\": \"w\u{f6}rd\" x}\n{\"text\": \n".as_bytes()).unwrap();
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        let path = f.path().display().to_string();
+        let errors: Vec<String> = docs.iter().skip(1).map(|d| d.text.as_ref().unwrap_err().to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                format!("{path}:2: malformed JSON: empty line (JSON Lines has one object per line)"),
+                // `x` is the 17th character (the 18th byte: `\u{f6}` takes two).
+                format!("{path}:3: malformed JSON: expected `,` or `}}` at column 17"),
+                format!("{path}:4: malformed JSON: the line ends while parsing a value at column 9"),
             ]
         );
     }
