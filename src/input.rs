@@ -621,13 +621,17 @@ impl<R: Read> Iterator for CsvDocuments<R> {
     fn next(&mut self) -> Option<Document> {
         let (line, checked) = self.rows.next_record(&mut self.record)?;
         self.n_rows += 1;
+        let options = &self.options;
+        // An id field with broken quoting may hold the rest of the file: the row number stands in.
+        let id_is_broken = matches!(&checked, Err(Error::Csv { location, .. })
+            if location.column.as_deref() == Some(options.id_column.as_str()));
         let id = self
             .id_index
+            .filter(|_| !id_is_broken)
             .and_then(|i| self.record.get(i))
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| self.n_rows.to_string());
-        let options = &self.options;
         let text = checked
             .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line));
         Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })
@@ -897,6 +901,10 @@ mod tests {
                 ("4", Some(5), format!("{path}:5: column 'text': {UNCLOSED}")),
             ]
         );
+        // A broken id is not used as the row's id: the row number is.
+        let f = temp_csv(b"id,text\n1,fine\n\"2,open\n3,swallowed\n");
+        let ids: Vec<String> = read_documents(f.path(), &ReadOptions::default()).unwrap().map(|d| d.id).collect();
+        assert_eq!(ids, ["1", "2"]);
     }
 
     #[test]
