@@ -89,53 +89,289 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
     }
 }
 
-fn csv_error(path: &Path, error: &csv::Error, line_fix: u64) -> Error {
-    let line = error.position().map(|p| p.line() + line_fix);
-    let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("row has {len} fields but the header has {expected_len}")
-        }
-        _ => error.to_string(),
-    };
-    Error::Csv { location: Location { path: path.to_path_buf(), line, column: None }, message }
+fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
+    Error::Csv { location: Location::file(path).at_line(line), message: error.to_string() }
 }
 
-/// The csv crate numbers the lines of CRLF files one short (it counts the `\n` of a
-/// `\r\n` as part of the next record); this is the fix to add, from the header's end.
-fn crlf_line_fix(head: &[u8]) -> u64 {
-    match head.iter().position(|&b| b == b'\n') {
-        Some(i) if i > 0 && head.get(i - 1) == Some(&b'\r') => 1,
-        _ => 0,
-    }
+/// Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each end a line.
+fn count_line_breaks(bytes: &[u8]) -> u64 {
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let crlf = bytes.windows(2).filter(|pair| *pair == b"\r\n").count();
+    (lf + cr - crlf) as u64
 }
 
-fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    // Strip a UTF-8 byte order mark so the first column name matches.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes)
-}
-
-fn field_text(
-    path: &Path,
-    record: &csv::ByteRecord,
-    index: usize,
-    column: &str,
-    lossy: bool,
+/// The bytes under a csv reader, kept from the start of the record being read so that
+/// its line can be counted exactly and its raw bytes compared with what the csv crate
+/// made of them. Drops a leading UTF-8 byte order mark; offsets count from after it.
+struct Tape<R> {
+    inner: R,
+    /// Bytes from offset `base` to the end of what has been read from `inner`.
+    kept: Vec<u8>,
+    base: u64,
+    /// How far the csv reader has been given bytes.
+    given: u64,
+    /// Lines are counted up to here: `line` is the line of the byte at `counted`.
+    counted: u64,
     line: u64,
-) -> Result<String> {
-    let bytes = record.get(index).unwrap_or(b"");
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
-        Err(e) => {
-            let record_start = record.position().map(|p| p.byte()).unwrap_or(0);
-            let field_start = record.range(index).map(|r| r.start as u64).unwrap_or(0);
-            Err(Error::InvalidUtf8 {
-                location: Location::file(path).at_line(line).with_column(column),
-                offset: record_start + field_start + e.valid_up_to() as u64,
-            })
+    /// Length of the byte order mark dropped: 0 or 3.
+    bom: u64,
+    started: bool,
+}
+
+impl<R: Read> Tape<R> {
+    fn new(inner: R) -> Self {
+        Tape { inner, kept: Vec::new(), base: 0, given: 0, counted: 0, line: 1, bom: 0, started: false }
+    }
+
+    fn slice(&self, start: u64, end: u64) -> &[u8] {
+        let from = start.saturating_sub(self.base) as usize;
+        let to = (end.saturating_sub(self.base) as usize).max(from);
+        self.kept.get(from..to.min(self.kept.len())).unwrap_or_default()
+    }
+
+    /// The first offset at or after `at` that is not a line break: where the csv reader,
+    /// which skips blank lines, really starts the record it reads from `at`.
+    fn skip_breaks(&self, at: u64) -> u64 {
+        let rest = self.slice(at, self.base + self.kept.len() as u64);
+        at + rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count() as u64
+    }
+
+    /// The 1-based line of the byte at `at` (not before the last `release`).
+    fn line_of(&self, at: u64) -> u64 {
+        self.line + count_line_breaks(self.slice(self.counted, at))
+    }
+
+    /// Counts the lines before `at` and forgets those bytes. `at` is a record's first
+    /// byte, so it never splits a `\r\n`.
+    fn release(&mut self, at: u64) {
+        self.line = self.line_of(at);
+        self.counted = self.counted.max(at);
+        let dead = (self.counted.saturating_sub(self.base) as usize).min(self.kept.len());
+        // Drained only once the dead bytes are most of the buffer: O(1) per byte.
+        if dead > 1 << 16 && dead > self.kept.len() / 2 {
+            self.kept.drain(..dead);
+            self.base += dead as u64;
         }
     }
+}
+
+impl<R: Read> Read for Tape<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let got = self.inner.read(head.get_mut(n..).unwrap_or_default())?;
+                if got == 0 {
+                    break;
+                }
+                n += got;
+            }
+            let head = head.get(..n).unwrap_or_default();
+            if head == b"\xEF\xBB\xBF" {
+                self.bom = 3;
+            } else {
+                self.kept.extend_from_slice(head);
+            }
+        }
+        let pending = self.slice(self.given, self.base + self.kept.len() as u64);
+        if !pending.is_empty() {
+            let n = pending.len().min(buf.len());
+            for (slot, byte) in buf.iter_mut().zip(pending) {
+                *slot = *byte;
+            }
+            self.given += n as u64;
+            return Ok(n);
+        }
+        let n = self.inner.read(buf)?;
+        self.kept.extend_from_slice(buf.get(..n).unwrap_or_default());
+        self.given += n as u64;
+        Ok(n)
+    }
+}
+
+/// What is wrong with the quoting of a field that the csv crate read anyway.
+enum QuoteProblem {
+    /// The opening quote is never closed: the field runs to the end of the input.
+    Unclosed,
+    /// Bytes follow the closing quote before the delimiter (`"a"b`).
+    AfterClosingQuote,
+}
+
+/// Checks that `raw`, the bytes from a quoted field's opening quote to the end of its
+/// record, is that field as CSV writes it: `"`, the text with each quote doubled, `"`,
+/// then a delimiter or the end of the record. The csv crate reads anything else
+/// without a word (an unclosed quote as the rest of the file, `"a"b"c` as `ab"c`).
+/// Returns the length of the quoted field in `raw`.
+fn check_quoted(raw: &[u8], field: &[u8]) -> std::result::Result<usize, QuoteProblem> {
+    let escaped = field.iter().flat_map(|b| if *b == b'"' { &b"\"\""[..] } else { std::slice::from_ref(b) });
+    let body = 1 + field.len() + field.iter().filter(|&&b| b == b'"').count();
+    if raw.get(..body).is_some_and(|written| written.iter().eq(std::iter::once(&b'"').chain(escaped))) {
+        match (raw.get(body), raw.get(body + 1)) {
+            // The text is all the rest of the input: the closing quote never came.
+            (None, _) => return Err(QuoteProblem::Unclosed),
+            (Some(b'"'), None | Some(b',' | b'\r' | b'\n')) => return Ok(body + 1),
+            _ => {}
+        }
+    }
+    Err(QuoteProblem::AfterClosingQuote)
+}
+
+/// Where a field starts in the file, to turn an offset in its text into a file offset.
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldStart {
+    /// Byte offset of the field's first byte (its opening quote, if quoted).
+    offset: u64,
+    quoted: bool,
+}
+
+impl FieldStart {
+    /// The file offset of byte `at` of the field's text.
+    fn offset_of(&self, text: &[u8], at: usize) -> u64 {
+        if !self.quoted {
+            return self.offset + at as u64;
+        }
+        let quotes = text.get(..at).unwrap_or_default().iter().filter(|&&b| b == b'"').count();
+        self.offset + 1 + (at + quotes) as u64
+    }
+}
+
+/// A CSV file with a header, read by the csv crate and checked where the crate is
+/// lenient: a quoted field that is never closed, or has bytes after its closing quote,
+/// is an error naming the line where the field opens. Lines are counted exactly (LF,
+/// CRLF, lone CR, mixed, blank lines), not as the crate does (`\n` only, from before
+/// the line break that ends the previous record).
+struct CsvRows<R> {
+    path: PathBuf,
+    reader: csv::Reader<Tape<R>>,
+    /// The header's column names, to name a column in messages.
+    names: Vec<String>,
+    /// Where each field of the last record starts.
+    starts: Vec<FieldStart>,
+}
+
+impl<R: Read> CsvRows<R> {
+    fn new(path: &Path, input: R) -> Self {
+        // Flexible: row lengths are checked here, after the quoting (a stray quote is
+        // what usually makes a row ragged).
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tape::new(input));
+        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new() }
+    }
+
+    /// Reads the header; an empty input has an empty one.
+    fn header(&mut self) -> Result<csv::StringRecord> {
+        let mut record = csv::ByteRecord::new();
+        let line = match self.next_record(&mut record) {
+            None => return Ok(csv::StringRecord::new()),
+            Some((line, checked)) => checked.map(|()| line)?,
+        };
+        let header = csv::StringRecord::from_byte_record(record).map_err(|e| {
+            let (index, valid_up_to) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
+            let record = e.into_byte_record();
+            let start = self.starts.get(index).copied().unwrap_or_default();
+            Error::InvalidUtf8 {
+                location: Location::file(&self.path).at_line(line),
+                offset: start.offset_of(record.get(index).unwrap_or_default(), valid_up_to),
+            }
+        })?;
+        self.names = header.iter().map(str::to_string).collect();
+        Ok(header)
+    }
+
+    /// Reads the next record into `record`: its line, and whether it is well formed
+    /// (quoting, and as many fields as the header). `None` at the end of the input.
+    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Option<(u64, Result<()>)> {
+        let start = self.reader.position().byte();
+        let read = self.reader.read_byte_record(record);
+        let end = self.reader.position().byte();
+        let first = self.reader.get_ref().skip_breaks(start);
+        let line = self.reader.get_ref().line_of(first);
+        let checked = match read {
+            Ok(false) => return None,
+            Ok(true) => self.check(record, first, end),
+            Err(e) => Err(csv_error(&self.path, &e, line)),
+        };
+        self.reader.get_mut().release(first);
+        Some((line, checked))
+    }
+
+    fn check(&mut self, record: &csv::ByteRecord, first: u64, end: u64) -> Result<()> {
+        let tape = self.reader.get_ref();
+        let raw = tape.slice(first, end);
+        self.starts.clear();
+        let mut at = 0;
+        for (index, field) in record.iter().enumerate() {
+            let rest = raw.get(at..).unwrap_or_default();
+            let quoted = rest.first() == Some(&b'"');
+            self.starts.push(FieldStart { offset: tape.bom + first + at as u64, quoted });
+            let len = if quoted {
+                check_quoted(rest, field).map_err(|problem| {
+                    let message = match problem {
+                        QuoteProblem::Unclosed => {
+                            "the quote that opens this field is never closed (the rest of the file would be one field)"
+                        }
+                        QuoteProblem::AfterClosingQuote => {
+                            "text after the closing quote of this field (inside quotes, write a quote as \"\")"
+                        }
+                    };
+                    let mut location = Location::file(&self.path).at_line(tape.line_of(first + at as u64));
+                    location.column = self.names.get(index).cloned();
+                    Error::Csv { location, message: message.to_string() }
+                })?
+            } else {
+                field.len()
+            };
+            // The field, then its delimiter.
+            at += len + 1;
+        }
+        if !self.names.is_empty() && record.len() != self.names.len() {
+            return Err(Error::Csv {
+                location: Location::file(&self.path).at_line(tape.line_of(first)),
+                message: format!("row has {} fields but the header has {}", record.len(), self.names.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The name of column `index`, from the header.
+    fn column(&self, index: usize) -> &str {
+        self.names.get(index).map_or("", String::as_str)
+    }
+
+    /// Field `index` of the last record read as text.
+    fn text(&self, record: &csv::ByteRecord, index: usize, column: &str, lossy: bool, line: u64) -> Result<String> {
+        let bytes = record.get(index).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            Err(e) => Err(Error::InvalidUtf8 {
+                location: Location::file(&self.path).at_line(line).with_column(column),
+                offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
+            }),
+        }
+    }
+}
+
+/// Reads a whole CSV with a header as text, checked and numbered as the labelled
+/// readers do: the header and each row with its 1-based line.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting) and [`Error::InvalidUtf8`],
+/// each naming the file and line.
+pub fn read_table(path: &Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    let bytes = read_all(path)?;
+    let mut rows = CsvRows::new(path, bytes.as_slice());
+    let header = rows.header()?;
+    let mut record = csv::ByteRecord::new();
+    let mut table = Vec::new();
+    while let Some((line, checked)) = rows.next_record(&mut record) {
+        checked?;
+        let fields = (0..record.len()).map(|i| rows.text(&record, i, rows.column(i), false, line));
+        table.push((line, fields.collect::<Result<csv::StringRecord>>()?));
+    }
+    Ok((header, table))
 }
 
 /// Reads a labelled CSV (with a header) for training or evaluation.
@@ -180,9 +416,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
     let (text_column, label_column, group_column) =
         (columns.text.as_str(), columns.label.as_str(), columns.group.as_deref());
     let sha256 = hex(&Sha256::digest(bytes));
-    let line_fix = crlf_line_fix(bytes);
-    let mut reader = csv_reader(bytes);
-    let header = reader.headers().map_err(|e| csv_error(path, &e, 0))?.clone();
+    let mut rows = CsvRows::new(path, bytes);
+    let header = rows.header()?;
     let text_index = find_column(path, &header, text_column, "text-column")?;
     let label_index = find_column(path, &header, label_column, "label-column")?;
     let group_index = match group_column {
@@ -196,21 +431,16 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
         .collect::<Result<_>>()?;
     let mut data = LabelledData { path: path.to_path_buf(), sha256, ..LabelledData::default() };
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(path, &e, line_fix)),
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(0) + line_fix;
+    while let Some((line, checked)) = rows.next_record(&mut record) {
+        checked?;
         if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
             continue;
         }
-        let text = field_text(path, &record, text_index, text_column, false, line)?;
+        let text = rows.text(&record, text_index, text_column, false, line)?;
         if text.trim().is_empty() {
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
         }
-        let label = field_text(path, &record, label_index, label_column, false, line)?;
+        let label = rows.text(&record, label_index, label_column, false, line)?;
         if label.trim().is_empty() || label.trim() != label {
             return Err(Error::UnknownLabel {
                 location: Location::file(path).at_line(line).with_column(label_column),
@@ -219,7 +449,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             });
         }
         if let Some(index) = group_index {
-            data.groups.push(field_text(path, &record, index, group_column.unwrap_or(""), true, line)?);
+            data.groups.push(rows.text(&record, index, group_column.unwrap_or(""), true, line)?);
         }
         data.texts.push(text);
         data.labels.push(label);
@@ -330,7 +560,7 @@ impl Default for ReadOptions {
 ///
 /// # Errors
 /// Only for failures that prevent reading any record: the file cannot be opened, or a
-/// CSV header lacks the text column.
+/// CSV header is malformed or lacks the text column.
 pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
     let format = options.format.resolve(path);
     let source = path.to_path_buf();
@@ -342,10 +572,16 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
         InputFormat::Csv => {
-            let mut input = SkipBom::new(open(path)?);
-            let line_fix = input.peek_line_fix().map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
-            let reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
-            csv_documents(source, reader, options, line_fix)
+            let mut rows = CsvRows::new(path, open(path)?);
+            let header = rows.header()?;
+            Ok(Box::new(CsvDocuments {
+                text_index: find_column(path, &header, &options.text_column, "text-column")?,
+                id_index: header.iter().position(|h| h == options.id_column),
+                rows,
+                record: csv::ByteRecord::new(),
+                n_rows: 0,
+                options: options.clone(),
+            }))
         }
         InputFormat::Jsonl | InputFormat::Lines => {
             let reader = BufReader::new(open(path)?);
@@ -368,115 +604,38 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     }
 }
 
-/// A reader that drops a leading UTF-8 byte order mark.
-struct SkipBom<R> {
-    inner: R,
-    checked: bool,
-    pending: Vec<u8>,
+/// The rows of a CSV input, one document each; a row that cannot be read is a
+/// document whose text is the error.
+struct CsvDocuments<R> {
+    rows: CsvRows<R>,
+    record: csv::ByteRecord,
+    text_index: usize,
+    id_index: Option<usize>,
+    n_rows: usize,
+    options: ReadOptions,
 }
 
-impl<R: Read> SkipBom<R> {
-    fn new(inner: R) -> Self {
-        SkipBom { inner, checked: false, pending: Vec::new() }
-    }
+impl<R: Read> Iterator for CsvDocuments<R> {
+    type Item = Document;
 
-    /// Reads ahead to the end of the first line to see whether it ends in CRLF.
-    fn peek_line_fix(&mut self) -> std::io::Result<u64> {
-        let mut first = [0u8; 1];
-        let n = self.read(&mut first)?;
-        let mut head = first.get(..n).unwrap_or_default().to_vec();
-        head.append(&mut self.pending);
-        let mut chunk = [0u8; 8192];
-        while !head.contains(&b'\n') && head.len() < 1 << 20 {
-            let got = self.inner.read(&mut chunk)?;
-            if got == 0 {
-                break;
-            }
-            head.extend_from_slice(chunk.get(..got).unwrap_or_default());
-        }
-        let fix = crlf_line_fix(&head);
-        self.pending = head;
-        Ok(fix)
+    fn next(&mut self) -> Option<Document> {
+        let (line, checked) = self.rows.next_record(&mut self.record)?;
+        self.n_rows += 1;
+        let options = &self.options;
+        // An id field with broken quoting may hold the rest of the file: the row number stands in.
+        let id_is_broken = matches!(&checked, Err(Error::Csv { location, .. })
+            if location.column.as_deref() == Some(options.id_column.as_str()));
+        let id = self
+            .id_index
+            .filter(|_| !id_is_broken)
+            .and_then(|i| self.record.get(i))
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| self.n_rows.to_string());
+        let text = checked
+            .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line));
+        Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })
     }
-}
-
-impl<R: Read> Read for SkipBom<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.checked {
-            self.checked = true;
-            let mut head = [0u8; 3];
-            let mut n = 0;
-            while n < 3 {
-                let got = self.inner.read(head.get_mut(n..).unwrap_or_default())?;
-                if got == 0 {
-                    break;
-                }
-                n += got;
-            }
-            let read = head.get(..n).unwrap_or_default();
-            if read != b"\xEF\xBB\xBF" {
-                self.pending.extend_from_slice(read);
-            }
-        }
-        if !self.pending.is_empty() {
-            let n = self.pending.len().min(buf.len());
-            for (slot, byte) in buf.iter_mut().zip(self.pending.iter()).take(n) {
-                *slot = *byte;
-            }
-            self.pending.drain(..n);
-            return Ok(n);
-        }
-        self.inner.read(buf)
-    }
-}
-
-fn csv_documents<R: Read + Send + 'static>(
-    source: PathBuf,
-    mut reader: csv::Reader<R>,
-    options: &ReadOptions,
-    line_fix: u64,
-) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
-    let header = reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
-    let text_index = find_column(&source, &header, &options.text_column, "text-column")?;
-    let id_index = header.iter().position(|h| h == options.id_column);
-    let n_fields = header.len();
-    let text_column = options.text_column.clone();
-    let lossy = options.lossy;
-    let articles = options.articles;
-    let mut row = 0usize;
-    let iter = reader.into_byte_records().map(move |record| {
-        row += 1;
-        match record {
-            Err(e) => {
-                let line = e.position().map(|p| p.line() + line_fix);
-                Document {
-                    source: source.clone(),
-                    id: row.to_string(),
-                    line,
-                    text: Err(csv_error(&source, &e, line_fix)),
-                    is_article: articles,
-                }
-            }
-            Ok(record) => {
-                let line = record.position().map(|p| p.line() + line_fix);
-                let id = id_index
-                    .and_then(|i| record.get(i))
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| row.to_string());
-                let text = if record.len() != n_fields {
-                    Err(Error::Csv {
-                        location: Location { path: source.clone(), line, column: None },
-                        message: format!("row has {} fields but the header has {n_fields}", record.len()),
-                    })
-                } else {
-                    field_text(&source, &record, text_index, &text_column, lossy, line.unwrap_or(0))
-                };
-                Document { source: source.clone(), id, line, text, is_article: articles }
-            }
-        }
-    });
-    Ok(Box::new(iter))
 }
 
 /// JSON Lines or plain lines, one record per line, read as bytes so a bad line is one
@@ -536,13 +695,29 @@ impl Iterator for LineDocuments {
     }
 }
 
+/// serde_json numbers lines and columns within the one line it was given (always
+/// "line 1", columns in bytes); the message names the file's line instead, and the
+/// character column in it.
+fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Error {
+    let message = error.to_string();
+    let what =
+        message.strip_suffix(&format!(" at line {} column {}", error.line(), error.column())).unwrap_or(&message);
+    let message = if line.trim().is_empty() {
+        "empty line (JSON Lines has one object per line)".to_string()
+    } else {
+        // serde_json's column is the 1-based byte of the error; name its character.
+        let column = line.get(..error.column()).map_or(error.column(), |before| before.chars().count());
+        // Its input was the line, so its "EOF" is the end of the line, not of the file.
+        let what = what.replacen("EOF while", "the line ends while", 1);
+        format!("{what} at column {column}")
+    };
+    Error::Json { location: location.clone(), message }
+}
+
 fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: u64) -> (String, Result<String>) {
     let value: serde_json::Value = match serde_json::from_str(line) {
         Ok(v) => v,
-        Err(e) => {
-            let location = location.clone().with_column(e.column().to_string());
-            return (n.to_string(), Err(Error::Json { location, message: e.to_string() }));
-        }
+        Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
     };
     let id = match value.get(&options.id_column) {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -562,6 +737,7 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::io::Write;
 
     fn temp_csv(content: &[u8]) -> tempfile::NamedTempFile {
@@ -625,6 +801,191 @@ mod tests {
         assert_eq!(docs[0].id, "7");
         assert!(docs[1].text.is_err() && docs[2].text.is_err());
     }
+
+    /// The error for a labelled CSV, without the temporary file's path.
+    fn labelled_error(content: &[u8]) -> String {
+        let f = temp_csv(content);
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        err.strip_prefix(&f.path().display().to_string()).unwrap_or(&err).to_string()
+    }
+
+    const UNCLOSED: &str =
+        "malformed CSV: the quote that opens this field is never closed (the rest of the file would be one field)";
+    const AFTER_QUOTE: &str =
+        "malformed CSV: text after the closing quote of this field (inside quotes, write a quote as \"\")";
+
+    #[test]
+    fn unclosed_quote_names_the_line_where_it_opens() {
+        // The csv crate read this as three rows, the last holding lines 4 to 7.
+        let content = b"label,text\na,good deal\nb,war threat\na,\"peace talks\nb,attack\na,good talks\nb,raid\n";
+        assert_eq!(labelled_error(content), format!(":4: column 'text': {UNCLOSED}"));
+        // A field that opens on a later line of its row (the row starts on line 2).
+        let content = b"text,label\n\"two\r\nlines\",\"a\r\nx,b\r\n";
+        assert_eq!(labelled_error(content), format!(":3: column 'label': {UNCLOSED}"));
+        // An escaped quote just before the end of the file does not close the field.
+        assert_eq!(labelled_error(b"text,label\nx,\"a\"\""), format!(":2: column 'label': {UNCLOSED}"));
+        // In the header.
+        assert_eq!(labelled_error(b"\"text,label\nx,a\n"), format!(":1: {UNCLOSED}"));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused() {
+        // The csv crate reads `"a"b"c` as `ab"c`, and `"x" ` as `x `.
+        assert_eq!(labelled_error(b"text,label\n\"a\"b\"c,x\n"), format!(":2: column 'text': {AFTER_QUOTE}"));
+        assert_eq!(labelled_error(b"text,label\ny,a\n\"x\" ,b\n"), format!(":3: column 'text': {AFTER_QUOTE}"));
+        // A quote that closes lines later, with text after it, is named where it opens.
+        let content = b"text,label\nz,a\n\"open\nthen \"closed\" here,b\n";
+        assert_eq!(labelled_error(content), format!(":3: column 'text': {AFTER_QUOTE}"));
+    }
+
+    #[test]
+    fn well_formed_quoting_reads_as_written() {
+        // Doubled quotes, a quoted delimiter and newline, a quoted last field at the end
+        // of the file, and a quote inside an unquoted field (kept as written).
+        let f = temp_csv(b"text,label\n\"say \"\"hi\"\", ok\",a\n\"x,\r\ny\",b\n5\" screen,\"c\"\"\"");
+        let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+        assert_eq!(data.texts, ["say \"hi\", ok", "x,\r\ny", "5\" screen"]);
+        assert_eq!(data.labels, ["a", "b", "c\""]);
+        assert_eq!(data.lines, [2, 3, 5]);
+    }
+
+    #[test]
+    fn line_numbers_are_exact_for_every_line_ending() {
+        // Each file's rows start on lines 2, 4 and 5 (line 3 blank, or inside a quoted field).
+        let cases: [(&str, &[u8]); 6] = [
+            ("lf", b"text,label\nx,a\n\ny,b\nz,c\n"),
+            ("crlf", b"text,label\r\nx,a\r\n\r\ny,b\r\nz,c\r\n"),
+            ("lone cr", b"text,label\rx,a\r\ry,b\rz,c\r"),
+            ("lf header, crlf rows", b"text,label\nx,a\r\n\r\ny,b\r\nz,c\r\n"),
+            ("mixed", b"text,label\rx,a\n\r\ny,b\rz,c"),
+            ("quoted newline", b"\xEF\xBB\xBFtext,label\r\n\"x\r\nx\",a\r\ny,b\nz,c\n"),
+        ];
+        for (name, content) in cases {
+            let f = temp_csv(content);
+            let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+            assert_eq!(data.lines, [2, 4, 5], "{name}");
+            assert_eq!(data.labels, ["a", "b", "c"], "{name}");
+        }
+        // Errors name the same lines: the empty label of the third row is on line 5.
+        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r").starts_with(":5: column 'label': unknown label ''"));
+        assert!(labelled_error(b"text,label\nx,a\r\n\r\ny,b\r\nz,\r\n").starts_with(":5: column 'label'"));
+        assert!(labelled_error(b"text,label\r\nx,a\r\n\r\ny,b,c\r\n").starts_with(":4: malformed CSV: row has 3"));
+    }
+
+    #[test]
+    fn invalid_utf8_offset_counts_from_the_start_of_the_file() {
+        // BOM (3) + "text,label\r\n" (12) + "x,a\r\n" (5) = 20; the field's opening quote
+        // is at 20, `a""` takes 3 bytes of the file for 2 of the text: the bad byte is at 24.
+        let err = labelled_error(b"\xEF\xBB\xBFtext,label\r\nx,a\r\n\"a\"\"\xFF\",b\r\n");
+        assert_eq!(
+            err,
+            ":3: column 'text': invalid UTF-8 at byte offset 24 (re-encode the file as UTF-8, or pass --lossy)"
+        );
+    }
+
+    #[test]
+    fn csv_documents_flag_a_bad_quote_and_keep_the_rows_before_it() {
+        let f = temp_csv(b"id,text\r\n1,fine\r\n2,\"a\"b\r\n3,good\r\n4,\"open\r\n5,swallowed\r\n");
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        let path = f.path().display().to_string();
+        let rows: Vec<(&str, Option<u64>, String)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.line, d.text.as_ref().map_or_else(|e| e.to_string(), |t| t.clone())))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("1", Some(2), "fine".to_string()),
+                ("2", Some(3), format!("{path}:3: column 'text': {AFTER_QUOTE}")),
+                ("3", Some(4), "good".to_string()),
+                ("4", Some(5), format!("{path}:5: column 'text': {UNCLOSED}")),
+            ]
+        );
+        // A broken id is not used as the row's id: the row number is.
+        let f = temp_csv(b"id,text\n1,fine\n\"2,open\n3,swallowed\n");
+        let ids: Vec<String> = read_documents(f.path(), &ReadOptions::default()).unwrap().map(|d| d.id).collect();
+        assert_eq!(ids, ["1", "2"]);
+    }
+
+    #[test]
+    fn json_errors_name_the_file_line_and_character_column() {
+        let mut f = tempfile::Builder::new().suffix(".jsonl").tempfile().unwrap();
+        f.write_all("{\"text\": \"ok\"}\n\n{\"text\": \"w\u{f6}rd\" x}\n{\"text\": \n".as_bytes()).unwrap();
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        let path = f.path().display().to_string();
+        let errors: Vec<String> = docs.iter().skip(1).map(|d| d.text.as_ref().unwrap_err().to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                format!("{path}:2: malformed JSON: empty line (JSON Lines has one object per line)"),
+                // `x` is the 17th character (the 18th byte: `\u{f6}` takes two).
+                format!("{path}:3: malformed JSON: expected `,` or `}}` at column 17"),
+                format!("{path}:4: malformed JSON: the line ends while parsing a value at column 9"),
+            ]
+        );
+    }
+
+    fn csv_field() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof!["[a-z ]{1,3}", Just("\"".into()), Just(",".into()), "[\r\n]{1,2}", "\\PC"],
+            0..4,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_csv_writes_reads_back_with_exact_lines(
+            rows in prop::collection::vec((prop::collection::vec(csv_field(), 2), 0..3usize), 0..6),
+            terminator in prop_oneof![Just(b"\n".to_vec()), Just(b"\r\n".to_vec()), Just(b"\r".to_vec())],
+            always_quote in proptest::bool::ANY,
+        ) {
+            let write = |fields: &[String]| {
+                let mut writer = csv::WriterBuilder::new()
+                    .terminator(if terminator == b"\r\n" { csv::Terminator::CRLF } else { csv::Terminator::Any(terminator[0]) })
+                    .quote_style(if always_quote { csv::QuoteStyle::Always } else { csv::QuoteStyle::Necessary })
+                    .from_writer(Vec::new());
+                writer.write_record(fields).unwrap();
+                writer.into_inner().unwrap()
+            };
+            // Lines counted apart from the reader: every line break made a `\n`.
+            let n_lines = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n").matches('\n').count() as u64;
+            let mut file = write(&["a".to_string(), "b".to_string()]);
+            let mut expected_lines = Vec::new();
+            for (fields, blank_lines) in &rows {
+                for _ in 0..*blank_lines {
+                    file.extend_from_slice(&terminator);
+                }
+                expected_lines.push(1 + n_lines(&file));
+                file.extend(write(fields));
+            }
+            let mut reader = CsvRows::new(Path::new("p.csv"), file.as_slice());
+            reader.header().unwrap();
+            let mut record = csv::ByteRecord::new();
+            let mut read = Vec::new();
+            while let Some((line, checked)) = reader.next_record(&mut record) {
+                checked.unwrap();
+                let fields: Vec<String> = record.iter().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect();
+                read.push((fields, line));
+            }
+            let written: Vec<(Vec<String>, u64)> = rows.iter().map(|r| r.0.clone()).zip(expected_lines).collect();
+            prop_assert_eq!(read, written);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_and_lines_never_go_back(bytes in prop::collection::vec(
+            prop::sample::select(b"\",\r\na \xFF".to_vec()), 0..80))
+        {
+            let mut reader = CsvRows::new(Path::new("p.csv"), bytes.as_slice());
+            let _ = reader.header();
+            let mut record = csv::ByteRecord::new();
+            let mut previous = 0;
+            while let Some((line, _)) = reader.next_record(&mut record) {
+                prop_assert!(line >= previous);
+                previous = line;
+            }
+        }
+    }
 }
 
 /// A labelled span of a real news document, its text rebuilt from `../shared`.
@@ -666,9 +1027,7 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
         std::collections::HashMap::new();
     let mut rows = Vec::new();
     for span_file in span_files {
-        let bytes = read_all(span_file)?;
-        let mut reader = csv_reader(&bytes);
-        let header = reader.headers().map_err(|e| csv_error(span_file, &e, 0))?.clone();
+        let (header, records) = read_table(span_file)?;
         let column = |name: &str| find_column(span_file, &header, name, "spans");
         let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) = (
             column("dataset")?,
@@ -684,9 +1043,7 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             .filter(|(_, h)| !SPAN_META.contains(h))
             .map(|(i, h)| (i, h.to_string()))
             .collect();
-        for (n, record) in reader.records().enumerate() {
-            let record = record.map_err(|e| csv_error(span_file, &e, 0))?;
-            let line = n as u64 + 2;
+        for (line, record) in records {
             let bad =
                 |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
@@ -696,14 +1053,11 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                     return Err(bad(format!("unknown dataset '{dataset}'")));
                 };
                 let source = datasets_dir.join(file);
-                let source_bytes = read_all(&source)?;
-                let mut source_reader = csv_reader(&source_bytes);
-                let source_header = source_reader.headers().map_err(|e| csv_error(&source, &e, 0))?.clone();
+                let (source_header, source_records) = read_table(&source)?;
                 let id_index = find_column(&source, &source_header, id_col, "spans")?;
                 let text_index = find_column(&source, &source_header, text_col, "spans")?;
                 let mut docs = std::collections::HashMap::new();
-                for doc in source_reader.records() {
-                    let doc = doc.map_err(|e| csv_error(&source, &e, 0))?;
+                for (_, doc) in source_records {
                     docs.insert(
                         doc.get(id_index).unwrap_or("").to_string(),
                         doc.get(text_index).unwrap_or("").to_string(),

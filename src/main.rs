@@ -811,16 +811,13 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     let lexicon =
         Lexicon::load(&command.lexicon).with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
     let matcher = lexicon.matcher();
-    let mut reader =
-        csv::Reader::from_path(&command.data).with_context(|| format!("reading {}", command.data.display()))?;
-    let header = reader.headers()?.clone();
+    let (header, records) = stancekit::input::read_table(&command.data)?;
     let column = |name: &str| stancekit::input::find_column(&command.data, &header, name, "data");
     let (c_text, c_label, c_source, c_target) =
         (column("text")?, column("accusation")?, column("source")?, column("target")?);
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut out = BufWriter::new(io::stdout().lock());
-    for record in reader.records() {
-        let record = record?;
+    for (_, record) in &records {
         let claim = match &record[c_label] {
             "accusation" => Claim::Accusation,
             "denial" => Claim::Denial,

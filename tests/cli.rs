@@ -123,7 +123,11 @@ fn stdin_lines_give_one_line_each_in_order() {
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[1].id, "x");
     assert_eq!(rows[2].line, Some(3));
-    assert!(rows[2].error.as_deref().unwrap().starts_with("-:3: column '2': malformed JSON"), "{:?}", rows[2].error);
+    assert!(
+        rows[2].error.as_deref().unwrap().starts_with("-:3: malformed JSON: key must be a string at column 2"),
+        "{:?}",
+        rows[2].error
+    );
     assert_eq!(rows[3].text.as_deref(), Some("plain again"));
     assert_eq!(r.status, 2);
 }

@@ -26,12 +26,15 @@ fn train_error(dir: &Path, name: &str, content: &[u8], extra: &[&str]) -> String
     r.stderr
 }
 
+const UNCLOSED: &str =
+    "malformed CSV: the quote that opens this field is never closed (the rest of the file would be one field)";
+
 #[test]
 fn malformed_csv_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let cases: &[(&str, &[u8], &str)] = &[
-        ("quote.csv", b"text,label\n\"unbalanced quote,a\nx,b\n", "quote.csv"),
+        ("quote.csv", b"text,label\n\"unbalanced quote,a\nx,b\n", &format!("quote.csv:2: column 'text': {UNCLOSED}")),
         ("header_only.csv", b"text,label\n", "no rows to train on"),
         (
             "no_header.csv",
@@ -71,6 +74,57 @@ fn line_endings_bom_and_embedded_newlines_are_read() {
         let err = train_error(d, name, content, &[]);
         assert!(err.contains("only one class ('a')"), "{name}: {err}");
     }
+    // Line numbers are exact whatever ends the lines: the empty label is on line 4.
+    for (name, content) in [
+        ("lone_cr.csv", &b"text,label\ra,x\rb,y\rc,\r"[..]),
+        ("lf_then_crlf.csv", &b"text,label\na,x\r\nb,y\r\nc,\r\n"[..]),
+        ("blank_lines.csv", &b"text,label\na,x\n\nc,\n"[..]),
+    ] {
+        let err = train_error(d, name, content, &[]);
+        assert!(err.contains(&format!("{name}:4: column 'label': unknown label ''")), "{err}");
+    }
+}
+
+#[test]
+fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The csv crate alone reads 3 rows here, the third holding lines 4 to 7.
+    let content =
+        b"label,text\na,good deal signed\nb,war threat\na,\"peace talks agreed\nb,attack on border\na,good talks\nb,bombing raid\n";
+    let expected = format!("sw.csv:4: column 'text': {UNCLOSED}");
+    let err = train_error(d, "sw.csv", content, &["--min-df", "1"]);
+    assert!(err.contains(&expected), "{err}");
+    let r = run_in(d, &["eval", "--data", "sw.csv", "--min-df", "1"]);
+    assert_eq!((r.status, r.stderr.lines().count()), (2, 1), "{}", r.stderr);
+    assert!(r.stderr.contains(&expected), "{}", r.stderr);
+    // So does actors, which reads its own columns.
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    write(
+        d,
+        "actors.csv",
+        b"text,accusation,source,target\nRussia accused the U.S.,accusation,Russia,\"the U.S.\nx,none,,\n",
+    );
+    let r = run_in(d, &["actors", "--data", "actors.csv", "--lexicon", lexicon.to_str().unwrap()]);
+    assert_eq!((r.status, r.stderr.lines().count()), (2, 1), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("actors.csv:2: column 'target': {UNCLOSED}")), "{}", r.stderr);
+
+    // predict labels the rows before it and flags the broken one; the rows it swallowed
+    // cannot be told apart, so they get no row of their own.
+    let model = model(d);
+    write(d, "in.csv", b"id,text\n1,a fine film\n2,\"a\"b\"c\n3,\"hello there\n4,world is good\n5,foo bar\n");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "in.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    assert!(rows[0]["error"].is_null() && rows[0]["predictions"]["label"]["label"].is_string());
+    assert_eq!(
+        rows[1]["error"],
+        "in.csv:3: column 'text': malformed CSV: text after the closing quote of this field (inside quotes, write a quote as \"\")"
+    );
+    assert_eq!(rows[2]["error"], format!("in.csv:4: column 'text': {UNCLOSED}"));
+    assert!(r.stderr.contains("2 of 3 input rows could not be read"), "{}", r.stderr);
 }
 
 #[test]
