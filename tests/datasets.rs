@@ -102,11 +102,14 @@ fn no_reserved_document_is_labelled_and_splits_follow_documents() {
     }
 }
 
+/// (dataset, doc_id).
+type DocumentKey = (String, String);
+
 #[test]
 fn no_two_spans_of_a_document_overlap() {
     // Labelling rounds cut documents into sentences with the splitter of their day; a
     // sentence of a later round that overlaps an earlier span would label the same text twice.
-    let mut ranges: HashMap<(String, String), Vec<(usize, usize, String)>> = HashMap::new();
+    let mut ranges: HashMap<DocumentKey, Vec<(usize, usize, String)>> = HashMap::new();
     for file in span_files() {
         for (i, r) in csv::Reader::from_path(&file).unwrap().records().enumerate() {
             let r = r.unwrap();
