@@ -59,15 +59,34 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdin()));
     }
-    File::open(path)
-        .map(|f| Box::new(f) as Box<dyn Read + Send>)
-        .map_err(|error| Error::Io { path: path.to_path_buf(), error })
+    File::open(path).map(|f| Box::new(f) as Box<dyn Read + Send>).map_err(|error| io_error(path, error))
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?.read_to_end(&mut bytes).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    open(path)?.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
     Ok(bytes)
+}
+
+/// [`Error::Io`] for `path`; `-` alone would not say that standard input failed (it
+/// can be a directory: `stancekit predict < /tmp`).
+fn io_error(path: &Path, error: std::io::Error) -> Error {
+    let error = if path.as_os_str() == "-" {
+        std::io::Error::new(error.kind(), format!("cannot read standard input: {error}"))
+    } else {
+        error
+    };
+    Error::Io { path: path.to_path_buf(), error }
+}
+
+/// A read error part way through an input. It ends the input's documents: a reader
+/// that failed once usually fails again (reading on gave `predict < /tmp` error rows
+/// without end), and the rows after it cannot be counted.
+fn read_stopped(path: &Path, line: Option<u64>, error: &std::io::Error) -> Error {
+    let input = if path.as_os_str() == "-" { "standard input" } else { "the file" };
+    let at = line.map(|line| format!(" at line {line}")).unwrap_or_default();
+    let message = format!("reading {input} failed{at}, the rest of it is not labelled: {error}");
+    Error::Io { path: path.to_path_buf(), error: std::io::Error::new(error.kind(), message) }
 }
 
 /// Finds a column by name in a CSV header.
@@ -559,8 +578,8 @@ impl Default for ReadOptions {
 /// [`Document`] whose `text` is the error, so every input row yields one output row.
 ///
 /// # Errors
-/// Only for failures that prevent reading any record: the file cannot be opened, or a
-/// CSV header is malformed or lacks the text column.
+/// Only for failures that prevent reading any record: the file cannot be opened or
+/// read at all, or a CSV header is malformed or lacks the text column.
 pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
     let format = options.format.resolve(path);
     let source = path.to_path_buf();
@@ -583,17 +602,35 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                 options: options.clone(),
             }))
         }
-        InputFormat::Jsonl | InputFormat::Lines => {
-            let reader = BufReader::new(open(path)?);
-            Ok(Box::new(LineDocuments {
-                source,
-                reader,
-                line: 0,
-                options: options.clone(),
-                json_only: format == InputFormat::Jsonl,
-            }))
+        InputFormat::Jsonl | InputFormat::Lines => line_input(path, open(path)?, format == InputFormat::Jsonl, options),
+    }
+}
+
+/// The documents of a JSON Lines or plain-lines input read from `input`.
+fn line_input(
+    path: &Path,
+    input: Box<dyn Read + Send>,
+    json_only: bool,
+    options: &ReadOptions,
+) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
+    let mut reader = BufReader::new(input);
+    // An input that cannot be read at all (a directory on standard input) is an error
+    // of the input, as a file that cannot be opened is, not of a row.
+    loop {
+        match reader.fill_buf() {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(io_error(path, error)),
+            Ok(_) => break,
         }
     }
+    Ok(Box::new(LineDocuments {
+        source: path.to_path_buf(),
+        reader,
+        line: 0,
+        options: options.clone(),
+        json_only,
+        stopped: false,
+    }))
 }
 
 fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
@@ -639,19 +676,23 @@ impl<R: Read> Iterator for CsvDocuments<R> {
 }
 
 /// JSON Lines or plain lines, one record per line, read as bytes so a bad line is one
-/// bad record, not a failed stream.
+/// bad record, not a failed stream. A read error is one last record ([`read_stopped`]).
 struct LineDocuments {
     source: PathBuf,
     reader: BufReader<Box<dyn Read + Send>>,
     line: u64,
     options: ReadOptions,
     json_only: bool,
+    stopped: bool,
 }
 
 impl Iterator for LineDocuments {
     type Item = Document;
 
     fn next(&mut self) -> Option<Document> {
+        if self.stopped {
+            return None;
+        }
         // Room for a typical sentence, so the line does not grow the buffer step by step.
         let mut buf = Vec::with_capacity(256);
         match self.reader.read_until(b'\n', &mut buf) {
@@ -659,7 +700,8 @@ impl Iterator for LineDocuments {
             Ok(_) => {}
             Err(source) => {
                 self.line += 1;
-                let error = Error::Io { path: self.source.clone(), error: source };
+                self.stopped = true;
+                let error = read_stopped(&self.source, Some(self.line), &source);
                 return Some(Document {
                     source: self.source.clone(),
                     id: self.line.to_string(),
@@ -1012,6 +1054,10 @@ pub struct SpanRow {
 pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
     &[("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"), ("fnc1", "fnc1/bodies.csv", "body_id", "body")];
 
+/// Hex digits of a span's sha256 that span files store: 64 bits, so a changed source
+/// text passes unnoticed once in 2^64.
+const SPAN_HASH_DIGITS: usize = 16;
+
 /// Columns of a span file that are not task labels.
 const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
 
@@ -1076,11 +1122,19 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 .get(start..end)
                 .ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
             let digest = hex(&Sha256::digest(text.as_bytes()));
+            let digest = digest.get(..SPAN_HASH_DIGITS).unwrap_or_default();
             let stored = field(c_hash);
-            if stored.is_empty() || !digest.starts_with(&stored) {
+            // A shorter prefix would check little (one digit passes one span in 16).
+            if stored.len() != SPAN_HASH_DIGITS
+                || !stored.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
                 return Err(bad(format!(
-                    "span {start}..{end} of {dataset} {doc_id} hashes to {}, stored {stored}: the source text changed",
-                    &digest[..16]
+                    "sha256 '{stored}' is missing or malformed (expected the first {SPAN_HASH_DIGITS} lower-case hex digits of the span's sha256)"
+                )));
+            }
+            if digest != stored {
+                return Err(bad(format!(
+                    "span {start}..{end} of {dataset} {doc_id} hashes to {digest}, stored {stored}: the source text changed"
                 )));
             }
             rows.push(SpanRow {
@@ -1097,35 +1151,259 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
     Ok(rows)
 }
 
-/// Expands the prediction inputs: a directory becomes every `.txt` file below it
-/// (recursively, in sorted order); files and `-` pass through.
-///
-/// # Errors
-/// [`Error::Io`] when a directory cannot be listed.
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found = Vec::new();
-            collect_text_files(input, &mut found)?;
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(input.clone());
-        }
-    }
-    Ok(out)
+/// The labels of an actors file's `accusation` column.
+pub const ACTOR_CLAIMS: &[&str] = &["accusation", "denial", "none"];
+
+/// A sentence of an actors file: its gold claim and actor spans.
+#[derive(Debug, Clone)]
+pub struct ActorRow {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// The sentence.
+    pub text: String,
+    /// One of [`ACTOR_CLAIMS`].
+    pub claim: String,
+    /// The gold source, as written in the sentence (empty when unsaid).
+    pub source: String,
+    /// The gold target (empty when unsaid).
+    pub target: String,
 }
 
-fn collect_text_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |error| Error::Io { path: dir.to_path_buf(), error };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            collect_text_files(&path, found)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            found.push(path);
+/// Reads an actors file: a CSV with columns `text`, `accusation`, `source`, `target`.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`], [`Error::MissingColumn`], [`Error::InvalidUtf8`], and
+/// [`Error::UnknownLabel`] for an `accusation` value not in [`ACTOR_CLAIMS`] (a typo
+/// there would silently drop the row from the scores).
+pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
+    let (header, records) = read_table(path)?;
+    let column = |name: &str| find_column(path, &header, name, "data");
+    let (text, claim, source, target) = (column("text")?, column("accusation")?, column("source")?, column("target")?);
+    let mut rows = Vec::new();
+    for (line, record) in records {
+        let field = |index: usize| record.get(index).unwrap_or_default().to_string();
+        let claim = field(claim);
+        if !ACTOR_CLAIMS.contains(&claim.as_str()) {
+            return Err(Error::UnknownLabel {
+                location: Location::file(path).at_line(line).with_column("accusation"),
+                label: claim,
+                expected: ACTOR_CLAIMS.iter().map(|c| c.to_string()).collect(),
+            });
+        }
+        rows.push(ActorRow { line, text: field(text), claim, source: field(source), target: field(target) });
+    }
+    Ok(rows)
+}
+
+/// The prediction inputs, directories expanded.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Each file to read (or `-`), in order, with the error that keeps it from being
+    /// read, if any: a directory that could not be listed. Each is one input.
+    pub files: Vec<(PathBuf, Option<Error>)>,
+    /// What was skipped without losing a file: a directory reached again through a
+    /// symlink, a directory without `.txt` files.
+    pub warnings: Vec<String>,
+}
+
+/// Expands the prediction inputs: a directory becomes every `.txt` file below it
+/// (recursively, following symlinks, in sorted order); files and `-` pass through. A
+/// directory is read once per input, however many links lead to it, so a symlink loop
+/// ends and no file is labelled twice. Never fails: a directory that cannot be listed
+/// is an entry with its error, so the other inputs are still read.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
+    let mut expanded = Inputs::default();
+    for input in inputs {
+        if !input.is_dir() {
+            expanded.files.push((input.clone(), None));
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings);
+        if found.is_empty() {
+            expanded.warnings.push(format!("{}: no .txt files found", input.display()));
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        expanded.files.extend(found);
+    }
+    expanded
+}
+
+/// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read to
+/// the path it was first read by.
+fn collect_text_files(
+    dir: &Path,
+    seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
+    found: &mut Vec<(PathBuf, Option<Error>)>,
+    warnings: &mut Vec<String>,
+) {
+    let canonical = match std::fs::canonicalize(dir) {
+        Ok(canonical) => canonical,
+        Err(error) => return found.push((dir.to_path_buf(), Some(io_error(dir, error)))),
+    };
+    if let Some(first) = seen.get(&canonical) {
+        let why = if dir.starts_with(first) { "a symlink loop back to" } else { "the same directory as" };
+        warnings.push(format!("{}: skipped, {why} {}", dir.display(), first.display()));
+        return;
+    }
+    seen.insert(canonical, dir.to_path_buf());
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => return found.push((dir.to_path_buf(), Some(io_error(dir, error)))),
+    };
+    // Sorted, so which of two links to one directory is read (and which skipped) does
+    // not depend on the order the file system lists them in.
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => paths.push(entry.path()),
+            Err(error) => {
+                found.push((dir.to_path_buf(), Some(io_error(dir, error))));
+                break;
+            }
         }
     }
-    Ok(())
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_text_files(&path, seen, found, warnings);
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            found.push((path, None));
+        }
+    }
+}
+
+/// Read errors part way through an input, the directory walk, span hashes and actors
+/// files (apart from the reading tests above, which others extend).
+#[cfg(test)]
+mod stream_and_walk_tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// Gives `data`, then fails on every read, as a directory on standard input does.
+    struct FailAfter(Cursor<Vec<u8>>);
+
+    impl Read for FailAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("device gone")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    fn failing(data: &[u8]) -> Box<dyn Read + Send> {
+        Box::new(FailAfter(Cursor::new(data.to_vec())))
+    }
+
+    #[test]
+    fn read_error_ends_line_input_with_one_error_row() {
+        let options = ReadOptions::default();
+        // `take` bounds the test if the input never ends.
+        let docs: Vec<Document> =
+            line_input(Path::new("in.txt"), failing(b"one\ntwo\n"), false, &options).unwrap().take(10).collect();
+        assert_eq!(docs.len(), 3, "two rows, then one error row");
+        assert_eq!(docs[1].text.as_deref().unwrap(), "two");
+        assert_eq!(docs[2].line, Some(3));
+        assert_eq!(
+            docs[2].text.as_ref().unwrap_err().to_string(),
+            "in.txt: reading the file failed at line 3, the rest of it is not labelled: device gone"
+        );
+    }
+
+    #[test]
+    fn unreadable_standard_input_is_an_error_of_the_input() {
+        let Err(error) = line_input(Path::new("-"), failing(b""), false, &ReadOptions::default()) else {
+            panic!("an input that cannot be read at all is an error")
+        };
+        assert_eq!(error.to_string(), "-: cannot read standard input: device gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn directory_walk_reads_each_directory_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join("a/sub")).unwrap();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::write(root.join("a/one.txt"), "One.").unwrap();
+        std::os::unix::fs::symlink("..", root.join("a/sub/loop")).unwrap();
+        std::os::unix::fs::symlink("a", root.join("b")).unwrap();
+        std::os::unix::fs::symlink("nowhere.txt", root.join("broken.txt")).unwrap();
+        let inputs = expand_inputs(&[root.clone(), root.join("empty"), PathBuf::from("-")]);
+        let files: Vec<(&Path, bool)> = inputs.files.iter().map(|(p, e)| (p.as_path(), e.is_some())).collect();
+        // The broken link stays an input: opening it is its error row.
+        assert_eq!(
+            files,
+            [
+                (root.join("a/one.txt").as_path(), false),
+                (root.join("broken.txt").as_path(), false),
+                (Path::new("-"), false)
+            ]
+        );
+        let (r, a) = (root.display(), root.join("a").display().to_string());
+        assert_eq!(
+            inputs.warnings,
+            [
+                format!("{r}/a/sub/loop: skipped, a symlink loop back to {a}"),
+                format!("{r}/b: skipped, the same directory as {a}"),
+                format!("{r}/empty: no .txt files found"),
+            ]
+        );
+    }
+
+    /// A datasets directory with one bbc_news document, "Hello world.".
+    fn one_document() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("bbc_news")).unwrap();
+        std::fs::write(dir.path().join("bbc_news/bbc_news.csv"), "doc_id,text\nd1,Hello world.\n").unwrap();
+        dir
+    }
+
+    fn span_error(datasets: &Path, stored: &str) -> String {
+        let spans = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let row = format!("dataset,doc_id,start,end,sha256,label,split\nbbc_news,d1,0,5,{stored},a,train\n");
+        std::fs::write(spans.path(), row).unwrap();
+        match read_span_rows(&[spans.path().to_path_buf()], datasets) {
+            Ok(rows) => format!("ok: {}", rows[0].text),
+            Err(e) => e.to_string().split_once(": ").unwrap().1.to_string(),
+        }
+    }
+
+    #[test]
+    fn span_hash_must_be_the_full_stored_prefix() {
+        let datasets = one_document();
+        let d = datasets.path();
+        let full = &hex(&Sha256::digest(b"Hello"))[..16];
+        assert_eq!(span_error(d, full), "ok: Hello");
+        let malformed =
+            "sha256 '{}' is missing or malformed (expected the first 16 lower-case hex digits of the span's sha256)";
+        for stored in ["", &full[..1], &full[..15], &full.to_uppercase(), "zzzzzzzzzzzzzzzz"] {
+            assert_eq!(span_error(d, stored), format!("line 2: {}", malformed.replace("{}", stored)), "{stored:?}");
+        }
+        let other = if full.starts_with('0') { "1" } else { "0" };
+        assert!(span_error(d, &format!("{other}{}", &full[1..])).ends_with("the source text changed"));
+    }
+
+    #[test]
+    fn actors_file_names_its_unknown_labels_and_bad_rows() {
+        let f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let path = f.path().display().to_string();
+        std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,accusation,He,\nx,accusaton,a,b\n").unwrap();
+        assert_eq!(
+            read_actor_rows(f.path()).unwrap_err().to_string(),
+            format!(
+                "{path}:3: column 'accusation': unknown label 'accusaton' (expected one of: accusation, denial, none)"
+            )
+        );
+        std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,accusation,He\n").unwrap();
+        assert_eq!(
+            read_actor_rows(f.path()).unwrap_err().to_string(),
+            format!("{path}:2: malformed CSV: row has 3 fields but the header has 4")
+        );
+        std::fs::write(f.path(), "text,accusation,source,target\r\nHe lied.,accusation,He,\r\n").unwrap();
+        let rows = read_actor_rows(f.path()).unwrap();
+        assert_eq!((rows[0].line, rows[0].source.as_str(), rows[0].target.as_str()), (2, "He", ""));
+    }
 }

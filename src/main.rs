@@ -119,8 +119,8 @@ struct CorpusCommand {
     /// The shared datasets directory the spans point into.
     #[arg(long, default_value = "../shared/datasets")]
     datasets: PathBuf,
-    /// Keep only rows of this split (train or dev); default: all.
-    #[arg(long)]
+    /// Keep only rows of this split; default: all.
+    #[arg(long, value_parser = ["train", "dev"])]
     split: Option<String>,
     /// Output CSV (columns: id, text, then each label column).
     #[arg(long)]
@@ -141,6 +141,42 @@ struct DataArgs {
     /// Keep only rows where COLUMN equals VALUE (repeatable; all must hold).
     #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     filter: Vec<(String, String)>,
+}
+
+/// `--batch-size` of files (README).
+const DEFAULT_BATCH_SIZE: usize = 4096;
+
+/// Largest `--batch-size`: a batch's documents are all held in memory at once, and
+/// the default 4096 already keeps both cores busy.
+const MAX_BATCH_SIZE: usize = 1_000_000;
+
+fn parse_batch_size(text: &str) -> std::result::Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_BATCH_SIZE).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_BATCH_SIZE}")),
+    }
+}
+
+fn parse_min_accuracy(text: &str) -> std::result::Result<f64, String> {
+    // NaN would compare false with every accuracy, so the check could never fail.
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err("must be a number from 0 to 1".into()),
+    }
+}
+
+/// The range of positive row weights. Trained on `datasets/written/diplomacy.csv`
+/// (accusation) with one `--data-weight` from 1e-30 to 1e30, models were sound (the
+/// class priors at the low end, training accuracy 1.0 at the high end); at 1e-100 and
+/// 1e100 the model gave one third to every class, with exit 0. 1e-6 to 1e6 stays well
+/// inside.
+const WEIGHT_RANGE: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
+
+fn parse_weight(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(w) if w == 0.0 || WEIGHT_RANGE.contains(&w) => Ok(w),
+        _ => Err(format!("must be 0 or a number from {:e} to {:e}", WEIGHT_RANGE.start(), WEIGHT_RANGE.end())),
+    }
 }
 
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
@@ -213,8 +249,9 @@ struct TrainArgs {
     /// Choose C by 5-fold cross-validation on the training data (overrides --c).
     #[arg(long)]
     tune: bool,
-    /// Weight of each --data file's rows in the loss, one value per file (default 1).
-    #[arg(long, num_args = 1.., value_delimiter = ',')]
+    /// Weight of each --data file's rows in the loss, one value per file (default 1):
+    /// 0, or from 1e-6 to 1e6.
+    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight)]
     data_weight: Vec<f64>,
     /// Seed for fold assignment; training is otherwise deterministic.
     #[arg(long, default_value_t = 42)]
@@ -260,8 +297,8 @@ struct EvalCommand {
     /// one fold, so no test sentence has its neighbours in training.
     #[arg(long, requires = "folds")]
     group_column: Option<String>,
-    /// Weight of the --extra-data rows in the loss.
-    #[arg(long, default_value_t = 1.0, requires = "extra_data")]
+    /// Weight of the --extra-data rows in the loss: 0, or from 1e-6 to 1e6.
+    #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight)]
     extra_weight: f64,
     #[command(flatten)]
     train: TrainArgs,
@@ -269,8 +306,8 @@ struct EvalCommand {
     /// gets the label whose cue category sums highest, or the label without a category.
     #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
     keyword_rule: bool,
-    /// Exit with status 1 when accuracy is below this.
-    #[arg(long)]
+    /// Exit with status 1 when accuracy is below this (a number from 0 to 1).
+    #[arg(long, value_parser = parse_min_accuracy)]
     min_accuracy: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -304,9 +341,9 @@ struct PredictCommand {
     /// and add an article summary row.
     #[arg(long)]
     articles: bool,
-    /// Documents labelled together in parallel (default: 4096 for files; 1 for
-    /// standard input, so each line is answered before the next is read).
-    #[arg(long)]
+    /// Documents labelled together in parallel, 1 to 1000000 (default: 4096 for files;
+    /// 1 for standard input, so each line is answered before the next is read).
+    #[arg(long, value_parser = parse_batch_size)]
     batch_size: Option<usize>,
     /// Print only the article summary rows, not the sentences.
     #[arg(long)]
@@ -420,6 +457,9 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
     }
     if let Some(w) = file_weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
         anyhow::bail!("--data-weight {w} must be a finite number >= 0");
+    }
+    if per_file.iter().zip(file_weights).all(|(&n, &w)| n == 0 || w == 0.0) {
+        anyhow::bail!("--data-weight gives every row weight 0: no row is left to train on");
     }
     Ok(per_file.iter().zip(file_weights).flat_map(|(&n, &w)| std::iter::repeat_n(w, n)).collect())
 }
@@ -661,24 +701,47 @@ fn render_document(
         Ok(text) => Ok(text),
         Err(error) => Err(error.to_string()),
     };
-    match text {
+    let text = match text {
         Err(message) => {
-            report::write_prediction_error(out, command.format, origin, &message, tasks.len())?;
+            report::write_prediction_error(out, command.format, origin, document.is_article, &message, tasks.len())?;
             return Ok(true);
         }
-        Ok(text) if document.is_article => {
-            let sentences = predictor.predict_article(text);
-            if !command.summary_only {
-                for sentence in &sentences {
-                    report::write_prediction(out, command.format, origin, sentence)?;
-                }
-            }
-            let summary = summarize(&sentences, tasks);
-            report::write_article(out, command.format, origin, &summary, &sentences)?;
+        Ok(text) => text,
+    };
+    let sentences =
+        if document.is_article { predictor.predict_article(text) } else { vec![predictor.predict_row(text)] };
+    if let Some(message) = non_finite_scores(document, &sentences) {
+        report::write_prediction_error(out, command.format, origin, document.is_article, &message, tasks.len())?;
+        return Ok(true);
+    }
+    if !(document.is_article && command.summary_only) {
+        for sentence in &sentences {
+            report::write_prediction(out, command.format, origin, sentence)?;
         }
-        Ok(text) => report::write_prediction(out, command.format, origin, &predictor.predict_row(text))?,
+    }
+    if document.is_article {
+        let summary = summarize(&sentences, tasks);
+        report::write_article(out, command.format, origin, &summary, &sentences)?;
     }
     Ok(false)
+}
+
+/// Why a document's probabilities cannot be trusted, if one is not a number: a model
+/// whose numbers overflow (a hand-edited file) gives infinite scores, and softmax
+/// turns those into NaN. Said as an error row rather than printed as `null`.
+fn non_finite_scores(
+    document: &stancekit::input::Document,
+    sentences: &[stancekit::predict::SentencePrediction],
+) -> Option<String> {
+    let (sentence, task) = sentences.iter().find_map(|s| {
+        s.predictions.iter().find(|p| p.probabilities.iter().any(|(_, v)| !v.is_finite())).map(|p| (s, p))
+    })?;
+    let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+    let which = if document.is_article { format!("sentence {}", sentence.index) } else { "the text".into() };
+    Some(format!(
+        "{location}: model '{}' gave an infinite or undefined score for {which}, so no probabilities (its numbers overflow; retrain it)",
+        task.task
+    ))
 }
 
 /// Reads batches of documents on one thread, labels each batch with `label` on this
@@ -698,7 +761,9 @@ fn label_in_pipeline(
         scope.spawn(move || {
             let mut documents = documents;
             loop {
-                let mut batch = Vec::with_capacity(batch_size);
+                // Reserved for the default batch at most: a large --batch-size over a short
+                // input should not claim its whole size up front.
+                let mut batch = Vec::with_capacity(batch_size.min(DEFAULT_BATCH_SIZE));
                 batch.extend(documents.by_ref().take(batch_size));
                 // Stops when the input ends or the labeller has gone (a write failed).
                 if batch.is_empty() || batch_sender.send(batch).is_err() {
@@ -745,6 +810,13 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         lossy: command.lossy,
         articles: command.articles,
     };
+    let inputs = expand_inputs(&command.inputs);
+    if inputs.files.is_empty() {
+        anyhow::bail!("nothing to read: {}", inputs.warnings.join("; "));
+    }
+    for warning in &inputs.warnings {
+        eprintln!("stancekit: warning: {warning}");
+    }
     let stdout = io::stdout();
     let interactive = stdout.is_terminal();
     // Unlocked handles: the rows are written from the pipeline's output thread.
@@ -756,17 +828,38 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let render = |source: &str, document: &stancekit::input::Document| -> (Vec<u8>, bool) {
         let mut buffer = Vec::with_capacity(256);
         let failed = render_document(&mut buffer, &predictor, &tasks, &command, source, document).unwrap_or(true);
+        // A read error ends its input (the rows after it are not labelled), so it is
+        // said on stderr too, not only in its row.
+        if let Err(error @ stancekit::error::Error::Io { .. }) = &document.text {
+            eprintln!("stancekit: error: {error}");
+        }
         (buffer, failed)
     };
     let (mut n_rows, mut n_failed) = (0usize, 0usize);
-    for input in expand_inputs(&command.inputs)? {
+    for (input, listing_error) in inputs.files {
         let source = input.display().to_string();
-        let documents = read_documents(&input, &options)?;
+        // An input that cannot be read at all is one error row, and the run goes on to
+        // the next input, as with a row that cannot be read.
+        let documents = match listing_error.map_or_else(|| read_documents(&input, &options), Err) {
+            Ok(documents) => documents,
+            Err(error) => {
+                let message = error.to_string();
+                eprintln!("stancekit: error: {message}");
+                let origin = RowOrigin { source: &source, id: &source, line: None };
+                let is_article = options.articles || options.format.resolve(&input) == InputFormat::Text;
+                report::write_prediction_error(&mut out, command.format, origin, is_article, &message, tasks.len())?;
+                n_rows += 1;
+                n_failed += 1;
+                continue;
+            }
+        };
         // Standard input is answered line by line, so an interactive pipe stage never
         // waits on a batch; files are labelled in parallel batches, written in order.
-        let batch_size =
-            if input.as_os_str() == "-" { command.batch_size.unwrap_or(1) } else { command.batch_size.unwrap_or(4096) }
-                .max(1);
+        let batch_size = if input.as_os_str() == "-" {
+            command.batch_size.unwrap_or(1)
+        } else {
+            command.batch_size.unwrap_or(DEFAULT_BATCH_SIZE)
+        };
         let (rows, failed) = label_in_pipeline(documents, batch_size, &mut out, |batch| {
             if batch.len() == 1 {
                 batch.iter().map(|d| render(&source, d)).collect()
@@ -811,30 +904,34 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     let lexicon =
         Lexicon::load(&command.lexicon).with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
     let matcher = lexicon.matcher();
-    let (header, records) = stancekit::input::read_table(&command.data)?;
-    let column = |name: &str| stancekit::input::find_column(&command.data, &header, name, "data");
-    let (c_text, c_label, c_source, c_target) =
-        (column("text")?, column("accusation")?, column("source")?, column("target")?);
+    let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
-    let mut out = BufWriter::new(io::stdout().lock());
-    for (_, record) in &records {
-        let claim = match &record[c_label] {
+    let mut n_scored = 0;
+    for row in &rows {
+        let claim = match row.claim.as_str() {
             "accusation" => Claim::Accusation,
             "denial" => Claim::Denial,
             _ => continue,
         };
-        let actors = extract_with(&record[c_text], claim, &lexicon, &matcher);
+        n_scored += 1;
+        let actors = extract_with(&row.text, claim, &lexicon, &matcher);
         let source = actors.source.map(|s| s.text).unwrap_or_default();
         let target = actors.target.map(|s| s.text).unwrap_or_default();
-        source_score.add(&record[c_source], &source);
-        target_score.add(&record[c_target], &target);
-        if command.show_errors && (source != record[c_source] || target != record[c_target]) {
+        source_score.add(&row.source, &source);
+        target_score.add(&row.target, &target);
+        if command.show_errors && (source != row.source || target != row.target) {
             eprintln!(
                 "{}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
-                &record[c_text], &record[c_source], &record[c_target]
+                row.text, row.source, row.target
             );
         }
     }
+    if n_scored == 0 {
+        // Precision and recall of nothing would print as 0/0 and look like a result.
+        let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
+        return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
     Ok(Outcome::Ok)

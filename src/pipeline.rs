@@ -166,6 +166,17 @@ impl<'a> Analysed<'a> {
 fn fit_once(examples: &Examples<'_>, analysed: &Analysed<'_>, trainer: &LogisticParams) -> Result<Fitted> {
     let featurizer =
         analysed.analyzer.fit_analyzed_named(&examples.texts, &analysed.rows, &examples.classes, analysed.names)?;
+    if featurizer.n_ngrams() == 0 {
+        // Trained on no n-gram, a model labels every text by the class priors (and cues).
+        return Err(Error::InvalidParams {
+            name: "--min-df".into(),
+            reason: format!(
+                "no n-gram is in {} or more of the {} training texts, so no n-gram column is left (lower --min-df)",
+                featurizer.params.min_df,
+                analysed.rows.len()
+            ),
+        });
+    }
     let x = featurizer.transform_analyzed(&analysed.rows);
     let trainer = trainer.clone().n_classes(examples.labels.len());
     let settings = trainer.clone().check()?;

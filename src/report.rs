@@ -8,6 +8,12 @@
 //!   offsets in the document's text), `text`, and `predictions`: `{task: {"label": L,
 //!   "probabilities": {label: p}}}`; or, when the row could not be read, `error`
 //!   (a message) and no `predictions`.
+//! - `article` (with `--articles`, and for text files): `schema`, `source`, `id`,
+//!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone`,
+//!   `top_accusation`, `top_denial`; or, when the article could not be read, `line`
+//!   and `error` and none of the figures. An input that could not be read at all (a
+//!   missing file, a CSV without the text column) is one such error row, `sentence`
+//!   or `article` as its rows would have been, its `id` the file.
 //! - `metrics`: `accuracy`, `macro_f1`, `n`, `classes`: `[{label, precision, recall,
 //!   f1, support}]`; with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
 //!   `macro_f1_mean`, `macro_f1_std`.
@@ -219,7 +225,7 @@ pub fn write_article(
             )
         }
         Format::Text => {
-            writeln!(out, "# article {} ({} sentences)", origin.id, summary.n_sentences)?;
+            writeln!(out, "# article {} ({} sentences)", one_line(origin.id), summary.n_sentences)?;
             for (task, per) in &summary.counts {
                 let parts: Vec<String> = per.iter().map(|(l, n)| format!("{l} {n}")).collect();
                 writeln!(out, "#   {task}: {}", parts.join(", "))?;
@@ -241,9 +247,9 @@ pub fn write_article(
 /// " [source -> target]" for text output, or "" without actors.
 fn actors_text(actors: Option<&crate::actors::Actors>) -> String {
     let Some(a) = actors else { return String::new() };
-    let source = a.source.as_ref().map_or("(unsaid)", |x| x.text.as_str());
+    let source = a.source.as_ref().map_or_else(|| "(unsaid)".to_string(), |x| one_line(&x.text));
     match &a.target {
-        Some(t) => format!(" [{source} -> {}]", t.text),
+        Some(t) => format!(" [{source} -> {}]", one_line(&t.text)),
         None => format!(" [{source}]"),
     }
 }
@@ -283,7 +289,7 @@ pub fn write_prediction<W: Write + ?Sized>(
     match format {
         Format::Json => write_sentence_json(out, origin, prediction),
         Format::Text => {
-            let mut line = format!("{}\t{}", origin.id, prediction.index);
+            let mut line = format!("{}\t{}", one_line(origin.id), prediction.index);
             for p in &prediction.predictions {
                 let best = p.probabilities.iter().find(|(l, _)| *l == p.label).map_or(0.0, |x| x.1);
                 line.push_str(&format!("\t{}\t{:.3}", p.label, best));
@@ -295,7 +301,7 @@ pub fn write_prediction<W: Write + ?Sized>(
             writeln!(out, "{line}")?;
             for p in prediction.predictions.iter().filter(|p| !p.explanation.is_empty()) {
                 let parts: Vec<String> =
-                    p.explanation.iter().map(|c| format!("{} {:+.3}", c.feature, c.value)).collect();
+                    p.explanation.iter().map(|c| format!("{} {:+.3}", one_line(&c.feature), c.value)).collect();
                 writeln!(out, "\t\twhy {}={}: {}", p.task, p.label, parts.join(", "))?;
             }
             Ok(())
@@ -303,7 +309,9 @@ pub fn write_prediction<W: Write + ?Sized>(
     }
 }
 
-/// Writes the row of an input record that could not be read.
+/// Writes the row of an input record that could not be read: typed `article` when
+/// it was to be read as an article (so a filter on article rows keeps it), else
+/// `sentence`.
 ///
 /// # Errors
 /// Any write error.
@@ -311,24 +319,42 @@ pub fn write_prediction_error(
     out: &mut dyn Write,
     format: Format,
     origin: RowOrigin<'_>,
+    is_article: bool,
     error: &str,
     n_tasks: usize,
 ) -> io::Result<()> {
+    let kind = if is_article { "article" } else { "sentence" };
     match format {
         Format::Json => writeln!(
             out,
             "{}",
-            json!({"type": "sentence", "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line, "error": error})
+            json!({"type": kind, "schema": SCHEMA, "source": origin.source, "id": origin.id, "line": origin.line, "error": error})
         ),
         Format::Text => {
             let blanks = "\t-\t-".repeat(n_tasks);
-            writeln!(out, "{}\t-{blanks}\terror: {}", origin.id, one_line(error))
+            writeln!(out, "{}\t-{blanks}\terror: {}", one_line(origin.id), one_line(error))
         }
     }
 }
 
+/// `text` as one field of a tab-separated line: runs of whitespace (tabs and line
+/// breaks included) become one space, and other control characters are escaped as
+/// `\u{1b}`, so no id or text can split a row or send a terminal escape sequence.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut line = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_control() {
+                line.extend(c.escape_unicode());
+            } else {
+                line.push(c);
+            }
+        }
+    }
+    line
 }
 
 fn classes_json(matrix: &ConfusionMatrix) -> Value {

@@ -259,10 +259,259 @@ fn contradictory_and_out_of_range_flags() {
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
         (vec!["train", "--data", data, "--out", "x.json", "--min-df", "0"], "invalid --min-df: must be at least 1"),
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "2e38"],
+            "invalid --cue-scale: 2e38 must be a number from 0 to 1000",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--min-df", "41"],
+            "invalid --min-df: no n-gram is in 41 or more of the 40 training texts, so no n-gram column is left (lower --min-df)",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--data-weight", "1e100"],
+            "invalid value '1e100' for '--data-weight <DATA_WEIGHT>...': must be 0 or a number from 1e-6 to 1e6",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--data-weight", "0"],
+            "--data-weight gives every row weight 0: no row is left to train on",
+        ),
+        (
+            vec!["eval", "--data", data, "--folds", "2", "--extra-data", data, "--extra-weight", "1e-100"],
+            "invalid value '1e-100' for '--extra-weight <EXTRA_WEIGHT>': must be 0 or a number from 1e-6 to 1e6",
+        ),
+        (
+            vec!["eval", "--data", data, "--folds", "2", "--min-accuracy", "nan"],
+            "invalid value 'nan' for '--min-accuracy <MIN_ACCURACY>': must be a number from 0 to 1",
+        ),
+        (
+            vec!["predict", "--batch-size", "100000000000000000", "x.txt"],
+            "invalid value '100000000000000000' for '--batch-size <BATCH_SIZE>': must be a whole number from 1 to 1000000",
+        ),
+        (
+            vec!["predict", "--batch-size", "0", "x.txt"],
+            "invalid value '0' for '--batch-size <BATCH_SIZE>': must be a whole number from 1 to 1000000",
+        ),
+        (vec!["corpus", "--spans", data, "--split", "foo", "--out", "o.csv"], "invalid value 'foo' for '--split <SPLIT>'"),
     ] {
         let r = run_in(d, &args);
         assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(expected), "{args:?}: expected {expected:?} in {}", r.stderr);
+    }
+}
+
+/// `predict` with `stdin` as standard input: the run must end (within 60 s).
+fn predict_with_stdin_from(dir: &Path, args: &[&str], stdin: std::fs::File) -> util::Run {
+    let out = std::fs::File::create(dir.join("stdout")).unwrap();
+    let err = std::fs::File::create(dir.join("stderr")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(stdin)
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("predict did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    util::Run {
+        status: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(dir.join("stdout")).unwrap(),
+        stderr: std::fs::read_to_string(dir.join("stderr")).unwrap(),
+    }
+}
+
+#[test]
+fn a_directory_on_standard_input_is_one_error_not_endless_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let r = predict_with_stdin_from(d, &["predict", "--model", &m], std::fs::File::open(d).unwrap());
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let error = "-: cannot read standard input: Is a directory (os error 21)";
+    assert_eq!(r.stdout, format!("id\tsentence\tlabel\tp\ttext\n-\t-\t-\t-\terror: {error}\n"));
+    assert_eq!(
+        r.stderr,
+        format!(
+            "stancekit: error: {error}\nstancekit: 1 of 1 input rows could not be read (see their 'error' field)\n"
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_symlink_loop_labels_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir_all(d.join("corpus/sub")).unwrap();
+    write(&d.join("corpus"), "a.txt", b"A fine film.");
+    std::os::unix::fs::symlink("..", d.join("corpus/sub/loop")).unwrap();
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "corpus"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sources: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sources, ["corpus/a.txt", "corpus/a.txt"], "its sentence row and its article row, once");
+    assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "good.csv", b"id,text\n1,a fine film\n2,a dull film\n");
+    write(d, "nocolumn.csv", b"id,txt\n1,a fine film\n");
+    std::fs::create_dir(d.join("articles")).unwrap();
+    std::os::unix::fs::symlink("gone.txt", d.join("articles/a.txt")).unwrap();
+    write(&d.join("articles"), "b.txt", b"A fine film.");
+    let args = ["predict", "--model", &m, "--format", "json", "good.csv", "missing.csv", "nocolumn.csv", "articles"];
+    let r = run_in(d, &args);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary: Vec<(&str, &str, bool)> = rows
+        .iter()
+        .map(|v| (v["source"].as_str().unwrap(), v["type"].as_str().unwrap(), v["error"].is_string()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("good.csv", "sentence", false),
+            ("good.csv", "sentence", false),
+            ("missing.csv", "sentence", true),
+            ("nocolumn.csv", "sentence", true),
+            ("articles/a.txt", "article", true),
+            ("articles/b.txt", "sentence", false),
+            ("articles/b.txt", "article", false),
+        ]
+    );
+    let errors = [
+        "missing.csv: No such file or directory (os error 2)",
+        "nocolumn.csv: no column 'text' (columns found: 'id', 'txt'; choose one with --text-column)",
+        "articles/a.txt: No such file or directory (os error 2)",
+    ];
+    for (row, error) in [&rows[2], &rows[3], &rows[4]].iter().zip(errors) {
+        assert_eq!(row["error"], error);
+        assert_eq!(row["id"], row["source"], "an input's error row is named by the input");
+    }
+    let expected: Vec<String> = errors.iter().map(|e| format!("stancekit: error: {e}")).collect();
+    assert_eq!(
+        r.stderr.lines().collect::<Vec<_>>(),
+        [&expected[..], &["stancekit: 3 of 6 input rows could not be read (see their 'error' field)".to_string()]]
+            .concat()
+    );
+}
+
+#[test]
+fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir(d.join("empty")).unwrap();
+    write(d, "rows.csv", b"id,text\n1,a fine film\n");
+    let r = run_in(d, &["predict", "--model", &m, "empty", "rows.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "header and the CSV's row: {}", r.stdout);
+    assert_eq!(r.stderr, "stancekit: warning: empty: no .txt files found\n");
+    let r = run_in(d, &["predict", "--model", &m, "empty"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "", "no header for nothing");
+    assert_eq!(r.stderr, "stancekit: error: nothing to read: empty: no .txt files found\n");
+}
+
+#[test]
+fn failed_articles_are_article_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "articles.csv", b"id,text\nok,A fine film. A dull one.\nbad,\n");
+    let r = run_in(d, &["predict", "--model", &m, "--articles", "--summary-only", "--format", "json", "articles.csv"]);
+    assert_eq!(r.status, 2);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|v| v["type"] == "article"), "{}", r.stdout);
+    assert_eq!(rows[1]["error"], "articles.csv:3: empty text");
+}
+
+#[test]
+fn ids_and_control_characters_stay_on_one_text_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "ids.csv", b"id,text\n\"1\n2\t3\",a fine film\n\"a\x1b[31m\",red \x07 film\n\"x\ny\",\n");
+    let r = run_in(d, &["predict", "--model", &m, "ids.csv"]);
+    assert_eq!(r.status, 2, "the third row is empty: {}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "header and one line per row: {}", r.stdout);
+    let fields: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').collect()).collect();
+    assert!(fields.iter().all(|f| f.len() == 5), "{fields:?}");
+    assert_eq!((fields[1][0], fields[2][0], fields[3][0]), ("1 2 3", "a\\u{1b}[31m", "x y"));
+    assert_eq!(fields[2][4], "red \\u{7} film");
+    assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\x07'));
+}
+
+#[test]
+fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = std::fs::read(model(d)).unwrap();
+    // Every weight near f32's largest value: the scores overflow to infinity. The
+    // checksum is recomputed so that the file loads.
+    let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    let n_features = {
+        let m = stancekit::model::ModelFile::from_bytes(&good, Path::new("m.json")).unwrap();
+        m.featurizer.n_features()
+    };
+    edited["classifier"]["weights"] = serde_json::json!([vec![3e38f32; n_features], vec![3e38f32; n_features]]);
+    edited["checksum"] = "0".repeat(64).into();
+    let blank = serde_json::to_string(&edited).unwrap();
+    let digest = stancekit::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(blank.as_bytes()));
+    write(d, "huge.json", blank.replacen(&"0".repeat(64), &digest, 1).as_bytes());
+    let input = b"a fine and moving film\n";
+    let r = run_with_stdin(&["predict", "--model", d.join("huge.json").to_str().unwrap(), "--format", "json"], input);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(!r.stdout.contains("null"), "{}", r.stdout);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(
+        row["error"],
+        "-:1: model 'label' gave an infinite or undefined score for the text, so no probabilities (its numbers overflow; retrain it)"
+    );
+}
+
+#[test]
+fn actors_refuses_unknown_labels_and_files_with_nothing_to_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    for (content, expected) in [
+        (
+            &b"text,accusation,source,target\n"[..],
+            "actors.csv: no row labelled accusation or denial to score (0 rows read)",
+        ),
+        (
+            b"text,accusation,source,target\nHe lied.,accusation,He,\nShe lied.,acusation,She,\n",
+            "actors.csv:3: column 'accusation': unknown label 'acusation' (expected one of: accusation, denial, none)",
+        ),
+        (b"text,accusation,source,target\nHe lied.,accusation\n", "actors.csv:2: malformed CSV: row has 2 fields"),
+    ] {
+        write(d, "actors.csv", content);
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "actors.csv"]);
+        assert_eq!(r.status, 2, "{expected}: {}", r.stdout);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.starts_with(&format!("stancekit: error: {expected}")), "{expected}: {}", r.stderr);
     }
 }
 
