@@ -45,6 +45,70 @@ fn no_transparent_huge_pages() {
 #[cfg(not(target_os = "linux"))]
 fn no_transparent_huge_pages() {}
 
+/// Prints one diagnostic line to stderr. A failed write is ignored: stderr is where its
+/// error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
+macro_rules! diagnostic {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
+
+/// Whether stdout could not be written when the process started: closed (`>&-`) or
+/// open read-only. Rust's runtime reopens a closed stdout on /dev/null before `main`,
+/// and its stdout ignores EBADF, so results would vanish with exit status 0; this is
+/// recorded before that, by [`record_stdout`] in `.init_array`.
+static STDOUT_UNWRITABLE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs before Rust's runtime (the C library calls `.init_array` entries before
+/// `main`, as glibc and musl both do).
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static RECORD_STDOUT: extern "C" fn() = record_stdout;
+
+#[cfg(target_os = "linux")]
+extern "C" fn record_stdout() {
+    // SAFETY: F_GETFL reads the descriptor's flags and touches no memory of ours.
+    let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
+    let unwritable = flags == -1 || flags & libc::O_ACCMODE == libc::O_RDONLY;
+    STDOUT_UNWRITABLE.store(unwritable, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Standard output for results. A failed write names stdout and keeps its error's
+/// kind, so a closed pipe (`| head`) still ends quietly.
+struct ResultsOut<W>(W);
+
+impl<W: Write> Write for ResultsOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !buf.is_empty() {
+            stdout_writable()?;
+        }
+        self.0.write(buf).map_err(stdout_error)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(stdout_error)
+    }
+}
+
+/// `EBADF`, "Bad file descriptor": what writing to a closed stdout gives in C.
+#[cfg(target_os = "linux")]
+const EBADF: i32 = libc::EBADF;
+#[cfg(not(target_os = "linux"))]
+const EBADF: i32 = 9;
+
+/// Fails with EBADF, naming stdout, when stdout was closed or read-only at start.
+fn stdout_writable() -> io::Result<()> {
+    if STDOUT_UNWRITABLE.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(stdout_error(io::Error::from_raw_os_error(EBADF)));
+    }
+    Ok(())
+}
+
+fn stdout_error(error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("writing to standard output: {error}"))
+}
+
 /// The tasks whose models ship in `models/`, used when `predict` gets no `--model`.
 const BUILTIN_TASKS: &[&str] = &["cooperation", "accusation", "sentiment"];
 
@@ -378,7 +442,10 @@ enum Outcome {
 
 fn main() -> ExitCode {
     no_transparent_huge_pages();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
     let result = match cli.command {
         Command::Train(c) => run_train(c),
         Command::Eval(c) => run_eval(c),
@@ -394,9 +461,27 @@ fn main() -> ExitCode {
         Ok(Outcome::RowsFailed) => ExitCode::from(2),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("stancekit: error: {error:#}");
+            diagnostic!("stancekit: error: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints clap's help, version or usage error and exits as `Cli::parse` would, except
+/// that help or version text that cannot be written is an error (clap ignores it).
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    let printed = error.print().and_then(|()| io::stdout().flush());
+    let code = ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+    if error.use_stderr() {
+        // Nowhere to report a failed write to stderr.
+        return code;
+    }
+    match stdout_writable().and(printed.map_err(stdout_error)) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            diagnostic!("stancekit: error: {e}");
+            ExitCode::from(2)
+        }
+        _ => code,
     }
 }
 
@@ -494,14 +579,38 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
     Ok(TrainOptions { features, trainer, lexicon, tune: args.tune, seed: args.seed })
 }
 
+/// Refuses, before any work, an output path that cannot be written (a directory, a
+/// missing directory) or that is one of the inputs: `--out data.csv` would replace
+/// the data with the model. `inputs` pairs each input file with how the user named it.
+fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
+    if let Some((name, input)) = inputs.iter().find(|(_, input)| stancekit::output::same_file(out, input)) {
+        anyhow::bail!(
+            "{flag} {} is the same file as {name} {} (choose another output path)",
+            out.display(),
+            input.display()
+        );
+    }
+    stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
+}
+
+/// `writing model: m/x.json: No such file or directory (os error 2)`: what was being
+/// written, the path once, the reason.
+fn writing(what: &str, path: &Path, error: io::Error) -> anyhow::Error {
+    anyhow::Error::new(stancekit::error::Error::Io { path: path.to_path_buf(), error })
+        .context(format!("writing {what}"))
+}
+
 fn run_train(command: TrainCommand) -> Result<Outcome> {
+    let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
+    inputs.extend(command.train.lexicon.as_deref().map(|p| ("--lexicon", p)));
+    check_output("--out", "model", &command.out, &inputs)?;
     let options = train_options(&command.train)?;
     let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     let n_duplicates = data.n_duplicates();
     if n_duplicates > 0 && !command.quiet {
-        eprintln!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
+        diagnostic!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
     }
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
     let provenance = Provenance {
@@ -515,9 +624,10 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let bar = progress(1, command.quiet, "training");
     let model = train_model(&examples, &options, &task, provenance)?;
     bar.finish_and_clear();
-    model.save(&command.out).with_context(|| format!("writing model {}", command.out.display()))?;
+    // The library's error names the file.
+    model.save(&command.out).context("writing model")?;
     if !command.quiet {
-        eprintln!(
+        diagnostic!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
             examples.texts.len(),
             model.labels.len(),
@@ -569,7 +679,7 @@ fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: 
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     let (matrix, folds, summary) = if command.keyword_rule {
         let options = train_options(&command.train)?;
         let lexicon = options.lexicon.unwrap_or_default();
@@ -631,7 +741,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     let accuracy = summary.map_or(matrix.accuracy(), |s| s.accuracy.0);
     if let Some(min) = command.min_accuracy {
         if accuracy < min {
-            eprintln!("stancekit: accuracy {accuracy:.4} is below --min-accuracy {min}");
+            diagnostic!("stancekit: accuracy {accuracy:.4} is below --min-accuracy {min}");
             return Ok(Outcome::CheckFailed);
         }
     }
@@ -815,10 +925,10 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         anyhow::bail!("nothing to read: {}", inputs.warnings.join("; "));
     }
     for warning in &inputs.warnings {
-        eprintln!("stancekit: warning: {warning}");
+        diagnostic!("stancekit: warning: {warning}");
     }
-    let stdout = io::stdout();
-    let interactive = stdout.is_terminal();
+    let stdout = ResultsOut(io::stdout());
+    let interactive = stdout.0.is_terminal();
     // Unlocked handles: the rows are written from the pipeline's output thread.
     let mut out: Box<dyn Write + Send> =
         if interactive { Box::new(stdout) } else { Box::new(BufWriter::with_capacity(1 << 16, stdout)) };
@@ -831,7 +941,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         // A read error ends its input (the rows after it are not labelled), so it is
         // said on stderr too, not only in its row.
         if let Err(error @ stancekit::error::Error::Io { .. }) = &document.text {
-            eprintln!("stancekit: error: {error}");
+            diagnostic!("stancekit: error: {error}");
         }
         (buffer, failed)
     };
@@ -844,7 +954,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
             Ok(documents) => documents,
             Err(error) => {
                 let message = error.to_string();
-                eprintln!("stancekit: error: {message}");
+                diagnostic!("stancekit: error: {message}");
                 let origin = RowOrigin { source: &source, id: &source, line: None };
                 let is_article = options.articles || options.format.resolve(&input) == InputFormat::Text;
                 report::write_prediction_error(&mut out, command.format, origin, is_article, &message, tasks.len())?;
@@ -876,7 +986,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // allocations are not freed one by one (a few ms of every short run).
     std::mem::forget(predictor);
     if n_failed > 0 {
-        eprintln!("stancekit: {n_failed} of {n_rows} input rows could not be read (see their 'error' field)");
+        diagnostic!("stancekit: {n_failed} of {n_rows} input rows could not be read (see their 'error' field)");
         return Ok(Outcome::RowsFailed);
     }
     Ok(Outcome::Ok)
@@ -884,18 +994,20 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
 
 fn run_inspect(command: InspectCommand) -> Result<Outcome> {
     let model = ModelFile::load(&command.model)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     report::write_inspection(&mut out, command.format, &command.model.display().to_string(), &model, command.top)?;
     out.flush()?;
     Ok(Outcome::Ok)
 }
 
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
+    let inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
+    check_output("--out", "CSV", &command.out, &inputs)?;
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
     stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &kept))
-        .with_context(|| format!("writing {}", command.out.display()))?;
-    eprintln!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
+        .map_err(|error| writing("CSV", &command.out, error))?;
+    diagnostic!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
     Ok(Outcome::Ok)
 }
 
@@ -920,9 +1032,11 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         source_score.add(&row.source, &source);
         target_score.add(&row.target, &target);
         if command.show_errors && (source != row.source || target != row.target) {
-            eprintln!(
+            diagnostic!(
                 "{}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
-                row.text, row.source, row.target
+                row.text,
+                row.source,
+                row.target
             );
         }
     }
@@ -931,13 +1045,16 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
         return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
     }
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
     Ok(Outcome::Ok)
 }
 
 fn run_report(command: ReportCommand) -> Result<Outcome> {
+    let mut inputs: Vec<(&str, &Path)> = vec![("the article", command.article.as_path())];
+    inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
+    check_output("--html", "HTML", &command.html, &inputs)?;
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
@@ -951,7 +1068,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());
     let page = stancekit::html::article_page(&title, &sentences, &summary);
     stancekit::output::write_atomically(&command.html, |out| out.write_all(page.as_bytes()))
-        .with_context(|| format!("writing {}", command.html.display()))?;
-    eprintln!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
+        .map_err(|error| writing("HTML", &command.html, error))?;
+    diagnostic!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
     Ok(Outcome::Ok)
 }

@@ -114,7 +114,8 @@ pub struct ModelFile<F = Arc<Featurizer>> {
 
 impl ModelFile {
     /// Writes the model to `path` atomically: a temporary file in the same directory,
-    /// flushed and then renamed over the target, so a crash leaves the old file whole.
+    /// flushed and then renamed over the target, so a crash leaves the old file whole
+    /// (links, devices and pipes: [`crate::output::write_atomically`]).
     ///
     /// # Errors
     /// [`Error::Io`] when the directory is not writable or the disk is full.

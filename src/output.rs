@@ -1,20 +1,143 @@
 //! Files written whole or not at all: a temporary file beside the target, filled,
 //! synced to disk and renamed over it, so a crash or a kill at any moment leaves
 //! either the old file or the new one, never half of one.
+//!
+//! What the rename would replace is looked at first: a symbolic link is followed (the
+//! file it points to is replaced and the link stays), a character device or a pipe
+//! (`/dev/null`, `/dev/stdout`, a FIFO) is written to directly, as a shell's `>` would,
+//! since renaming over it would put a regular file in its place; a directory, a block
+//! device or a socket is refused.
 
-use std::fs::File;
+use std::fs::{self, File, Metadata};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// How many symbolic links a dangling chain may have: Linux's own limit (`ELOOP`
+/// after 40 links, path_resolution(7)).
+const MAX_LINKS: usize = 40;
+
+/// What writing to a path will do.
+enum Target {
+    /// Write a temporary file beside this path and rename it over this path.
+    Replace(PathBuf),
+    /// Open the path and write to it in place: a character device or a pipe.
+    Stream,
+}
 
 /// Writes `path` atomically with what `fill` writes. The new file gets the usual
 /// permissions of a created file (0666 less the umask on Unix), not a temporary file's
 /// private 0600, so models and reports stay readable by the people they are for.
+/// A symbolic link is followed: the file it points to is replaced, the link kept. A
+/// character device or a FIFO is written to directly, without a temporary file (a
+/// FIFO waits for a reader, as with a shell's `>`).
 ///
 /// # Errors
-/// Any I/O error: the directory is missing or not writable, the disk is full, or
-/// `fill` failed. The target is then untouched.
+/// Any I/O error: the directory is missing or not writable, the path is a directory, a
+/// block device or a socket, the disk is full, or `fill` failed. The target is then
+/// untouched. Messages name no temporary file: only the target is the user's.
 pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match target(path)? {
+        Target::Stream => write_in_place(path, fill),
+        Target::Replace(path) => replace(&path, fill).map_err(without_temporary_path),
+    }
+}
+
+/// Checks, without writing anything, that [`write_atomically`] can put a file at
+/// `path`: its directory exists, and the path is not a directory, a block device or a
+/// socket. Lets a long run (training) fail at its start rather than at its end.
+///
+/// # Errors
+/// The reason `write_atomically` would fail, as an I/O error.
+pub fn check_target(path: &Path) -> io::Result<()> {
+    let Target::Replace(path) = target(path)? else { return Ok(()) };
+    let dir = directory_of(&path);
+    let metadata = fs::metadata(dir)?;
+    if !metadata.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::NotADirectory, format!("{} is not a directory", dir.display())));
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` are the same regular file, whatever the names (symbolic or hard
+/// links, `..`). Devices and pipes are not files that writing one would destroy, so
+/// they never count (`--data /dev/stdin --out /dev/stdout` on one terminal is fine).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) if x.is_file() && y.is_file() => same_inode(&x, &y, a, b),
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn same_inode(x: &Metadata, y: &Metadata, _: &Path, _: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (x.dev(), x.ino()) == (y.dev(), y.ino())
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Metadata, _: &Metadata, a: &Path, b: &Path) -> bool {
+    matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Decides how `path` is written, following symbolic links.
+fn target(path: &Path) -> io::Result<Target> {
+    match fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => {
+            let is_link = fs::symlink_metadata(path)?.file_type().is_symlink();
+            Ok(Target::Replace(if is_link { fs::canonicalize(path)? } else { path.to_path_buf() }))
+        }
+        Ok(metadata) if metadata.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),
+        Ok(metadata) => match special_kind(&metadata) {
+            None => Ok(Target::Stream),
+            Some(kind) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("is a {kind} (stancekit writes only files, character devices and pipes)"),
+            )),
+        },
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Target::Replace(dangling_link_target(path))),
+        Err(error) => Err(error),
+    }
+}
+
+/// `None` for a character device or a FIFO (written in place), else what the file is.
+fn special_kind(metadata: &Metadata) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_char_device() || kind.is_fifo() {
+            return None;
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+        if kind.is_socket() {
+            return Some("socket");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = metadata;
+    Some("special file")
+}
+
+/// The path a missing `path` would be created at: itself, or where its chain of
+/// (dangling) symbolic links ends, so that the link survives the rename.
+fn dangling_link_target(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let Ok(link) = fs::read_link(&path) else { break };
+        // A relative link is relative to the directory holding it.
+        path = path.parent().map_or_else(|| link.clone(), |dir| dir.join(&link));
+    }
+    path
+}
+
+/// The directory a temporary file for `path` goes in (`.` for a bare file name).
+fn directory_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".stancekit-").suffix(".tmp");
     #[cfg(unix)]
@@ -22,13 +145,30 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Re
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let file = builder.tempfile_in(dir)?;
+    let file = builder.tempfile_in(directory_of(path))?;
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
     let file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
     File::sync_all(file.as_file())?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Writes a character device or a pipe in place (no sync: they take none).
+fn write_in_place(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut writer = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+    fill(&mut writer)?;
+    writer.flush()
+}
+
+/// tempfile ends its messages with ` at path "dir/.stancekit-Ab12Cd.tmp"`: a name the
+/// user never chose and that no longer exists; the caller names the target instead.
+fn without_temporary_path(error: io::Error) -> io::Error {
+    let message = error.to_string();
+    match message.split_once(" at path \"") {
+        Some((reason, _)) => io::Error::new(error.kind(), reason.to_string()),
+        None => error,
+    }
 }
 
 #[cfg(test)]
@@ -61,5 +201,76 @@ mod tests {
         // Not a temporary file's 0600: the group/other read bits survive a usual umask.
         assert_ne!(mode, 0o600, "mode {mode:o}");
         assert_eq!(mode & 0o600, 0o600, "mode {mode:o}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symbolic_links_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("models")).unwrap();
+        std::fs::write(d.join("models/v1.json"), b"old").unwrap();
+        std::os::unix::fs::symlink("models/v1.json", d.join("current.json")).unwrap();
+        write_atomically(&d.join("current.json"), |w| w.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(d.join("current.json")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(d.join("models/v1.json")).unwrap(), b"new");
+        // A dangling link (to a link) creates the file at the end of the chain.
+        std::os::unix::fs::symlink("v2.json", d.join("models/next.json")).unwrap();
+        std::os::unix::fs::symlink("models/next.json", d.join("next.json")).unwrap();
+        write_atomically(&d.join("next.json"), |w| w.write_all(b"v2")).unwrap();
+        assert!(std::fs::symlink_metadata(d.join("next.json")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(d.join("models/v2.json")).unwrap(), b"v2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_a_fifo_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        // Opened read-write, the FIFO opens without a reader and keeps the reader waiting
+        // only until this handle is dropped, even if nothing is written through it.
+        let keep_open = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+        let mut pipe = File::open(&fifo).unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut pipe, &mut bytes).unwrap();
+            bytes
+        });
+        write_atomically(&fifo, |w| w.write_all(b"through the pipe")).unwrap();
+        drop(keep_open);
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still a FIFO");
+    }
+
+    #[test]
+    fn refuses_a_directory_and_names_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = write_atomically(dir.path(), |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(error.to_string(), "is a directory");
+        assert_eq!(check_target(dir.path()).unwrap_err().to_string(), "is a directory");
+        let missing = dir.path().join("no/such/dir/out.json");
+        let error = write_atomically(&missing, |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        assert!(!error.to_string().contains(".tmp"), "{error}");
+        assert_eq!(check_target(&missing).unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert!(check_target(&dir.path().join("new.json")).is_ok());
+    }
+
+    #[test]
+    fn same_file_sees_through_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("data.csv"), b"text,label\n").unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        assert!(same_file(&d.join("data.csv"), &d.join("sub/../data.csv")));
+        std::fs::hard_link(d.join("data.csv"), d.join("hard.csv")).unwrap();
+        assert!(same_file(&d.join("data.csv"), &d.join("hard.csv")));
+        std::fs::write(d.join("other.csv"), b"text,label\n").unwrap();
+        assert!(!same_file(&d.join("data.csv"), &d.join("other.csv")), "same bytes, another file");
+        assert!(!same_file(&d.join("data.csv"), &d.join("missing.csv")));
+        assert!(!same_file(d, d), "a directory is not a file");
     }
 }

@@ -574,3 +574,191 @@ fn a_100_mb_line_without_punctuation_is_one_sentence_and_one_row() {
     assert!(rows[0]["predictions"]["cooperation"]["label"].is_string());
     assert_eq!(rows[1]["n_sentences"], 1);
 }
+
+/// A character device made for the test (`mknod` needs root; `None` without it), so a
+/// test never points `--out` or a redirection at the machine's own /dev/null or /dev/full.
+fn device(dir: &Path, name: &str, minor: u32) -> Option<std::path::PathBuf> {
+    let path = dir.join(name);
+    let made = std::process::Command::new("mknod").arg(&path).args(["c", "1", &minor.to_string()]).status();
+    matches!(made, Ok(s) if s.success()).then_some(path)
+}
+
+fn is_model(bytes: &[u8]) -> bool {
+    stancekit::model::ModelFile::from_bytes(bytes, Path::new("m.json")).is_ok()
+}
+
+/// Runs `script` in bash in `dir` with `$SK` set to the binary; returns (status, stderr).
+fn bash_in(dir: &Path, script: &str) -> (i32, String) {
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("SK", env!("CARGO_BIN_EXE_stancekit"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn output_to_a_fifo_or_device_writes_through_it_and_keeps_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(d.join("ff")).status().unwrap().success());
+    // A read-write handle opens without waiting and keeps the FIFO open for the reader,
+    // which then ends when that handle is dropped, whether or not train wrote to it.
+    let keep_open = std::fs::OpenOptions::new().read(true).write(true).open(d.join("ff")).unwrap();
+    let mut pipe = std::fs::File::open(d.join("ff")).unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut pipe, &mut bytes).unwrap();
+        bytes
+    });
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "ff"]);
+    drop(keep_open);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(is_model(&reader.join().unwrap()), "the reader got the whole model");
+    assert!(std::fs::symlink_metadata(d.join("ff")).unwrap().file_type().is_fifo(), "still a FIFO");
+    if let Some(null) = device(d, "null", 3) {
+        let r = run_in(d, &["train", "-q", "--data", data, "--out", null.to_str().unwrap()]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_char_device(), "still a device");
+        write(d, "a.txt", b"Talks made progress.\n");
+        let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json"]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let r = run_in(d, &["report", "a.txt", "--model", "m.json", "--html", null.to_str().unwrap()]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_char_device(), "still a device");
+    }
+}
+
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("models")).unwrap();
+    write(&d.join("models"), "v1.json", b"old");
+    std::os::unix::fs::symlink("models/v1.json", d.join("current.json")).unwrap();
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "current.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(d.join("current.json")).unwrap().file_type().is_symlink());
+    assert!(is_model(&std::fs::read(d.join("models/v1.json")).unwrap()));
+    let names: Vec<_> = std::fs::read_dir(d.join("models")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["v1.json"], "no temporary file left");
+}
+
+#[test]
+fn output_that_is_an_input_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let before = std::fs::read(&data).unwrap();
+    std::os::unix::fs::symlink("mr_sample.csv", d.join("link.csv")).unwrap();
+    std::fs::hard_link(&data, d.join("hard.csv")).unwrap();
+    write(d, "other.csv", b"text,label\n");
+    for out in ["mr_sample.csv", "link.csv", "hard.csv", "./sub/../mr_sample.csv"] {
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        let r = run_in(d, &["train", "--data", "other.csv", "mr_sample.csv", "--out", out]);
+        assert_eq!(r.status, 2, "{out}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "stancekit: error: --out {out} is the same file as --data mr_sample.csv (choose another output path)\n"
+            ),
+            "{out}: refused before other.csv (no rows) is read"
+        );
+        assert_eq!(std::fs::read(&data).unwrap(), before, "{out}: the data is untouched");
+    }
+    let article = write(d, "a.txt", b"Talks made progress.\n");
+    let r = run_in(d, &["report", "a.txt", "--html", "a.txt"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: --html a.txt is the same file as the article a.txt (choose another output path)\n"
+    );
+    assert_eq!(std::fs::read(article).unwrap(), b"Talks made progress.\n");
+    write(d, "spans.csv", b"dataset,doc_id,start,end,sha256,label,split\n");
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--out", "spans.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: --out spans.csv is the same file as --spans spans.csv (choose another output path)\n"
+    );
+}
+
+#[test]
+fn output_directory_problems_are_one_clean_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The data file has no rows: an error found only after the output checks.
+    write(d, "empty.csv", b"text,label\n");
+    for (out, expected) in [
+        (".", "stancekit: error: writing model: .: is a directory\n"),
+        ("no/such/m.json", "stancekit: error: writing model: no/such/m.json: No such file or directory (os error 2)\n"),
+        ("empty.csv/m.json", "stancekit: error: writing model: empty.csv/m.json: Not a directory (os error 20)\n"),
+    ] {
+        let r = run_in(d, &["train", "--data", "empty.csv", "--out", out]);
+        assert_eq!(r.status, 2, "{out}");
+        assert_eq!(r.stderr, expected, "{out}");
+    }
+    let r = run_in(d, &["report", "empty.csv", "--html", "no/r.html"]);
+    assert_eq!(r.stderr, "stancekit: error: writing HTML: no/r.html: No such file or directory (os error 2)\n");
+}
+
+#[test]
+fn failing_stderr_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    // stderr is a pipe nobody reads: every diagnostic gets EPIPE.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["train", "--data", data.to_str().unwrap(), "--out", "m.json"])
+        .current_dir(d)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "trained, and the summary line's failure ignored");
+    assert!(is_model(&std::fs::read(d.join("m.json")).unwrap()));
+    if device(d, "full", 7).is_some() {
+        let (status, _) = bash_in(d, &format!("\"$SK\" train --data {} --out m2.json 2>full", data.display()));
+        assert_eq!(status, 0);
+        let (status, _) = bash_in(d, "\"$SK\" train --data missing.csv --out m2.json 2>full");
+        assert_eq!(status, 2, "the error's exit status survives a failed error line");
+    }
+}
+
+#[test]
+fn failing_stdout_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let closed = "stancekit: error: writing to standard output: Bad file descriptor (os error 9)\n";
+    for command in [
+        format!("echo 'talks made progress' | \"$SK\" predict --model {m} >&-"),
+        format!("\"$SK\" inspect --model {m} >&-"),
+        format!("\"$SK\" inspect --model {m} 1<{m}"),
+        "\"$SK\" --help >&-".to_string(),
+    ] {
+        let (status, stderr) = bash_in(d, &command);
+        assert_eq!((status, stderr.as_str()), (2, closed), "{command}");
+    }
+    if device(d, "full", 7).is_some() {
+        let full = "stancekit: error: writing to standard output: No space left on device (os error 28)\n";
+        for command in [
+            format!("echo 'talks made progress' | \"$SK\" predict --model {m} >full"),
+            format!("\"$SK\" inspect --model {m} >full"),
+            "\"$SK\" --help >full".to_string(),
+        ] {
+            let (status, stderr) = bash_in(d, &command);
+            assert_eq!((status, stderr.as_str()), (2, full), "{command}");
+        }
+    }
+    // A closed pipe stays a quiet success (`| head`).
+    let (status, stderr) = bash_in(d, &format!("\"$SK\" inspect --model {m} | head -c 0; exit ${{PIPESTATUS[0]}}"));
+    assert_eq!((status, stderr.as_str()), (0, ""));
+}
