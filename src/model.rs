@@ -27,8 +27,9 @@ use crate::train::Classifier;
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes; it reads this and every older one.
-/// Bump when a field changes meaning or form. Version 2 packs the number arrays
-/// ([`crate::packed`]); version 1 had them as decimals.
+/// Bump when a field changes meaning or form. Version 3 joins the vocabulary into one
+/// string ([`crate::vocabulary`]) and checksums with xxh3-128; version 2 packs the
+/// number arrays ([`crate::packed`]); version 1 had them as decimals.
 pub const VERSION: u32 = 3;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -94,7 +95,8 @@ pub struct ModelFile<F = Arc<Featurizer>> {
     pub format: String,
     /// Always [`VERSION`] when written by this build.
     pub version: u32,
-    /// sha256 of the file with this field set to 64 zeros.
+    /// Checksum of the file with this field set to 64 zeros: xxh3-128 (32 hex digits)
+    /// from version 3 on, sha256 (64) before.
     pub checksum: String,
     /// The task name (`cooperation`, `accusation`, `sentiment`, or the label column).
     pub task: String,
@@ -133,9 +135,7 @@ impl ModelFile {
         model.checksum = CHECKSUM_PLACEHOLDER.into();
         // Serialising our own types cannot fail (no maps with non-string keys).
         let body = serde_json::to_string(&model).unwrap_or_default();
-        let digest = hex(&Sha256::digest(body.as_bytes()));
-        body.replacen(&format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\""), &format!("\"checksum\":\"{digest}\""), 1)
-            .into_bytes()
+        with_checksum(&body).into_bytes()
     }
 
     /// Reads and checks a model file.
@@ -295,17 +295,42 @@ fn assemble(body: ModelFile<&RawValue>, featurizer: Arc<Featurizer>, path: &Path
     Ok(model)
 }
 
-/// Whether `stored` is the sha256 of `text` with the stored checksum blanked, hashed in
-/// place (no copy of the file).
-fn checksum_matches(text: &str, stored: &str) -> bool {
+/// A model file's text with its checksum filled in: `body` is the file of this build's
+/// version with the checksum field holding 64 zeros. For tools and tests that edit a
+/// model file by hand and must seal it again.
+pub fn with_checksum(body: &str) -> String {
+    let blank = format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"");
+    let digest = digest(VERSION.into(), &[body.as_bytes()]);
+    body.replacen(&blank, &format!("\"checksum\":\"{digest}\""), 1)
+}
+
+/// The checksum of a file of format `version` whose text, checksum blanked, is `parts`
+/// in order. Version 3 uses xxh3-128: it guards against damage as sha256 did (neither
+/// is a signature), and hashing the three shipped models with sha256 was a quarter of
+/// loading them.
+fn digest(version: u64, parts: &[&[u8]]) -> String {
+    if version >= 3 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        parts.iter().for_each(|part| hasher.update(part));
+        format!("{:032x}", hasher.digest128())
+    } else {
+        let mut hasher = Sha256::new();
+        parts.iter().for_each(|part| hasher.update(part));
+        hex(&hasher.finalize())
+    }
+}
+
+/// Whether `stored` is the checksum of `text` (a file of format `version`) with the
+/// stored checksum blanked, hashed in place (no copy of the file).
+fn checksum_matches(text: &str, stored: &str, version: u64) -> bool {
     let needle = format!("\"checksum\":\"{stored}\"");
-    stored.len() == 64
+    let expected_len = if version >= 3 { 32 } else { 64 };
+    stored.len() == expected_len
         && text.find(&needle).is_some_and(|at| {
-            let mut hasher = Sha256::new();
-            hasher.update(text.get(..at).unwrap_or_default());
-            hasher.update(format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"").as_bytes());
-            hasher.update(text.get(at + needle.len()..).unwrap_or_default());
-            hex(&hasher.finalize()) == stored
+            let before = text.get(..at).unwrap_or_default().as_bytes();
+            let blank = format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"");
+            let after = text.get(at + needle.len()..).unwrap_or_default().as_bytes();
+            digest(version, &[before, blank.as_bytes(), after]) == stored
         })
 }
 
@@ -318,7 +343,7 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
         Some(other) => return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'"))),
         None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
     }
-    match version {
+    let version = match version {
         None => return Err(corrupt("no 'version' number".into())),
         Some(found) if !(1..=VERSION as u64).contains(&found) => {
             return Err(Error::ModelVersion {
@@ -327,9 +352,9 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
                 supported: VERSION,
             })
         }
-        Some(_) => {}
-    }
-    if !checksum_matches(text, checksum) {
+        Some(found) => found,
+    };
+    if !checksum_matches(text, checksum, version) {
         return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
     }
     Ok(())
@@ -349,5 +374,32 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
     match check_envelope(text, path, envelope.format.as_str(), envelope.version.as_u64(), checksum) {
         Err(error) => error,
         Ok(()) => corrupt(typed_error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_follow_the_reference_vectors_of_each_version() {
+        // xxHash's own test vector for XXH3_128bits of no bytes (high, then low 64 bits),
+        // and the sha256 of "abc" from FIPS 180-2.
+        assert_eq!(digest(3, &[b""]), "99aa06d3014798d86001c324468d497f");
+        assert_eq!(digest(2, &[b"abc"]), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        // Hashed in parts, as a file is around its checksum field, or whole: the same.
+        assert_eq!(digest(3, &[b"ab", b"", b"c"]), digest(3, &[b"abc"]));
+        assert_eq!(digest(1, &[b"ab", b"c"]), digest(1, &[b"abc"]));
+    }
+
+    #[test]
+    fn a_checksum_of_the_wrong_kind_for_the_version_does_not_match() {
+        let body = format!("{{\"version\":3,\"checksum\":\"{CHECKSUM_PLACEHOLDER}\",\"x\":1}}");
+        let sealed = with_checksum(&body);
+        let stored = sealed.split('"').nth(5).unwrap().to_string();
+        assert_eq!(stored.len(), 32);
+        assert!(checksum_matches(&sealed, &stored, 3));
+        // The same text judged as version 2 wants a sha256.
+        assert!(!checksum_matches(&sealed, &stored, 2));
     }
 }

@@ -166,9 +166,7 @@ fn model_file_damage() {
     let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
     edited["featurizer"]["vocabulary"] = 5.into();
     edited["checksum"] = "0".repeat(64).into();
-    let blank = serde_json::to_string(&edited).unwrap();
-    let digest = stancekit::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(blank.as_bytes()));
-    let edited = blank.replacen(&"0".repeat(64), &digest, 1);
+    let edited = stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("missing.json", Vec::new(), "missing.json: No such file or directory"),
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
@@ -476,9 +474,7 @@ fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
     };
     edited["classifier"]["weights"] = serde_json::json!([vec![3e38f32; n_features], vec![3e38f32; n_features]]);
     edited["checksum"] = "0".repeat(64).into();
-    let blank = serde_json::to_string(&edited).unwrap();
-    let digest = stancekit::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(blank.as_bytes()));
-    write(d, "huge.json", blank.replacen(&"0".repeat(64), &digest, 1).as_bytes());
+    write(d, "huge.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
     let input = b"a fine and moving film\n";
     let r = run_with_stdin(&["predict", "--model", d.join("huge.json").to_str().unwrap(), "--format", "json"], input);
     assert_eq!(r.status, 2, "{}", r.stderr);
