@@ -1,5 +1,5 @@
 //! The n-gram vocabulary of a fitted featurizer: every n-gram, in column order, kept
-//! back to back in one string. A model holds tens of thousands of n-grams; as one
+//! in one string. A model holds tens of thousands of n-grams; as one
 //! `String` each they were as many allocations to make on every load (a third of a
 //! model's parse time) and to free again. In the model file (version 3) it is one JSON
 //! string, the n-grams joined by `|`: one string is scanned in a single pass, where an
@@ -17,9 +17,11 @@ use serde::{Deserialize, Serialize};
 /// N-grams by column.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Vocabulary {
-    /// The n-grams back to back.
+    /// The n-grams in column order, each after a [`SEPARATOR`] but the first: the
+    /// file's string as it is, so reading and writing it copies one buffer.
     text: String,
-    /// Where each n-gram ends in `text`; n-gram `i` starts where `i - 1` ends.
+    /// Where each n-gram ends in `text`; n-gram `i` starts one byte (the separator)
+    /// after `i - 1` ends.
     ends: Vec<usize>,
 }
 
@@ -37,7 +39,7 @@ impl Vocabulary {
     /// The n-gram of `column`.
     pub fn get(&self, column: usize) -> Option<&str> {
         let end = *self.ends.get(column)?;
-        let start = column.checked_sub(1).and_then(|previous| self.ends.get(previous)).copied().unwrap_or(0);
+        let start = column.checked_sub(1).and_then(|previous| self.ends.get(previous)).map_or(0, |&end| end + 1);
         self.text.get(start..end)
     }
 
@@ -46,13 +48,16 @@ impl Vocabulary {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
             let gram = self.text.get(start..end).unwrap_or_default();
-            start = end;
+            start = end + 1;
             gram
         })
     }
 
     /// Appends one n-gram as the next column.
     pub fn push(&mut self, gram: &str) {
+        if !self.ends.is_empty() {
+            self.text.push(SEPARATOR);
+        }
         self.text.push_str(gram);
         self.ends.push(self.text.len());
     }
@@ -85,45 +90,27 @@ const SEPARATOR: char = '|';
 
 impl Vocabulary {
     /// The n-grams joined by [`SEPARATOR`], when that string reads back as the same
-    /// n-grams: none holds the separator, and not all are empty (no n-grams and a lone
-    /// empty n-gram would both join to "").
-    fn joined(&self) -> Option<String> {
-        if self.text.contains(SEPARATOR) || self.text.is_empty() {
-            return None;
-        }
-        let mut joined = String::with_capacity(self.text.len() + self.len());
-        for (i, gram) in self.iter().enumerate() {
-            if i > 0 {
-                joined.push(SEPARATOR);
-            }
-            joined.push_str(gram);
-        }
-        Some(joined)
+    /// n-grams: none holds the separator, and they are not none or a lone empty one
+    /// (both would be "").
+    fn joined(&self) -> Option<&str> {
+        let separators = memchr::memchr_iter(SEPARATOR as u8, self.text.as_bytes()).count();
+        let unambiguous = !self.text.is_empty() || self.len() > 1;
+        (unambiguous && separators + 1 == self.len()).then_some(self.text.as_str())
     }
 
-    /// The n-grams of a joined string (see [`Vocabulary::joined`]), in one pass over
-    /// its bytes: a search per separator cost as much again as parsing the string.
+    /// The n-grams of a joined string (see [`Vocabulary::joined`]): the string kept as
+    /// it is, its separators found by a vectorised search.
     fn split(joined: &str) -> Vocabulary {
-        let mut text = Vec::with_capacity(joined.len());
-        let mut ends = Vec::new();
-        for &byte in joined.as_bytes() {
-            if byte == SEPARATOR as u8 {
-                ends.push(text.len());
-            } else {
-                text.push(byte);
-            }
-        }
-        ends.push(text.len());
-        // Taking out an ASCII byte leaves UTF-8 whole, and keeps every n-gram's ends on
-        // character boundaries.
-        Vocabulary { text: String::from_utf8(text).unwrap_or_default(), ends }
+        let mut ends: Vec<usize> = memchr::memchr_iter(SEPARATOR as u8, joined.as_bytes()).collect();
+        ends.push(joined.len());
+        Vocabulary { text: joined.to_owned(), ends }
     }
 }
 
 impl Serialize for Vocabulary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if let Some(joined) = self.joined() {
-            return serializer.serialize_str(&joined);
+            return serializer.serialize_str(joined);
         }
         let mut seq = serializer.serialize_seq(Some(self.len()))?;
         for gram in self.iter() {
