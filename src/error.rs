@@ -122,6 +122,17 @@ pub enum Error {
         /// The labels allowed.
         expected: Vec<String>,
     },
+    /// Two labels that differ only by case: most likely one class spelt two ways.
+    #[error("{location}: label '{label}' differs from {other} only by case; make them agree")]
+    LabelCase {
+        /// Where the odd-one-out spelling first appears.
+        location: Location,
+        /// The odd-one-out spelling.
+        label: String,
+        /// The usual spelling and where it first appears: `'positive' (line 3)`, or
+        /// `'positive' (tr.csv:2)` in another file (one field keeps `Error` small).
+        other: String,
+    },
     /// A model file of another format version.
     #[error("{path}: model format version {found} is not supported (this build reads versions 1 to {supported}; retrain the model or upgrade stancekit)", path = .path.display())]
     ModelVersion {

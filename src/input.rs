@@ -27,6 +27,10 @@ pub struct LabelledData {
     pub sha256: String,
     /// Each row's group (e.g. its article), when a group column was read.
     pub groups: Vec<String>,
+    /// Each file read and its number of rows, in row order (several after [`LabelledData::append`]).
+    pub files: Vec<(PathBuf, usize)>,
+    /// The label column's header, for messages.
+    pub label_column: String,
 }
 
 impl LabelledData {
@@ -46,6 +50,37 @@ impl LabelledData {
         labels.sort();
         labels.dedup();
         labels
+    }
+
+    /// Adds the rows of `other` (read from another file) after these.
+    ///
+    /// # Errors
+    /// [`Error::LabelCase`] when a label of one file differs from a label of another only
+    /// by case: a class split in two by a typo is refused, never guessed.
+    pub fn append(&mut self, other: LabelledData) -> Result<()> {
+        if self.texts.is_empty() {
+            self.path = other.path.clone();
+        }
+        if self.files.is_empty() {
+            self.label_column = other.label_column.clone();
+        }
+        self.texts.extend(other.texts);
+        self.labels.extend(other.labels);
+        self.lines.extend(other.lines);
+        self.groups.extend(other.groups);
+        self.files.extend(other.files);
+        check_label_case(self)
+    }
+
+    /// Where row `row` was read: its file, line and the label column.
+    pub fn location(&self, row: usize) -> Location {
+        let mut first = 0;
+        let path = self.files.iter().find_map(|(path, n)| {
+            first += n;
+            (row < first).then_some(path.as_path())
+        });
+        let line = self.lines.get(row).copied().unwrap_or(0);
+        Location::file(path.unwrap_or(&self.path)).at_line(line).with_column(self.label_column.clone())
     }
 
     /// Counts how many rows repeat an earlier (text, label) pair.
@@ -474,6 +509,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
         data.labels.push(label);
         data.lines.push(line);
     }
+    data.files = vec![(path.to_path_buf(), data.len())];
+    data.label_column = label_column.to_string();
     check_label_case(&data)?;
     Ok(data)
 }
@@ -481,18 +518,49 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// Labels that differ only by case ("Positive" and "positive") are almost always a
 /// typo; training on them as two classes would be a silent guess.
 fn check_label_case(data: &LabelledData) -> Result<()> {
-    let set = data.label_set();
-    for (i, a) in set.iter().enumerate() {
-        if let Some(b) = set.iter().skip(i + 1).find(|b| b.to_lowercase() == a.to_lowercase()) {
-            let row = data.labels.iter().position(|l| l == b).unwrap_or(0);
-            return Err(Error::UnknownLabel {
-                location: Location::file(&data.path).at_line(data.lines.get(row).copied().unwrap_or(0)),
-                label: b.clone(),
-                expected: vec![format!("'{a}' (labels differ only by case; make them agree)")],
-            });
+    let Some((odd, usual)) = case_conflict(&data.labels) else { return Ok(()) };
+    let (odd_at, usual_at) = (data.location(odd), data.location(usual));
+    let usual_at = match (odd_at.path == usual_at.path, usual_at.line) {
+        (true, Some(line)) => format!("line {line}"),
+        _ => Location { column: None, ..usual_at }.to_string(),
+    };
+    Err(Error::LabelCase {
+        location: odd_at,
+        label: data.labels.get(odd).cloned().unwrap_or_default(),
+        other: format!("'{}' ({usual_at})", data.labels.get(usual).map_or("", String::as_str)),
+    })
+}
+
+/// Two spellings of one label that differ only by case, as the first row of the odd one
+/// out (the rarer spelling; of equally common ones, the later) and the first row of the
+/// most common spelling. `None` when every label has one spelling.
+pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
+    // Per spelling: its lower case, its number of rows, its first row, in first-seen order.
+    let mut spellings: Vec<(String, usize, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (row, label) in labels.iter().enumerate() {
+        let at = *index.entry(label.as_str()).or_insert_with(|| {
+            spellings.push((label.to_lowercase(), 0, row));
+            spellings.len() - 1
+        });
+        if let Some(spelling) = spellings.get_mut(at) {
+            spelling.1 += 1;
         }
     }
-    Ok(())
+    let mut by_lower: std::collections::HashMap<&str, Vec<&(String, usize, usize)>> = Default::default();
+    spellings.iter().for_each(|s| by_lower.entry(s.0.as_str()).or_default().push(s));
+    let mut conflicts: Vec<(usize, usize)> = by_lower
+        .values()
+        .filter(|group| group.len() > 1)
+        .filter_map(|group| {
+            // Rarest, and of those the latest seen; most common, and of those the first seen.
+            let odd = group.iter().min_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
+            let usual = group.iter().max_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
+            Some((odd.2, usual.2))
+        })
+        .collect();
+    conflicts.sort_unstable();
+    conflicts.first().copied()
 }
 
 /// Lower-case hex of bytes.
@@ -824,7 +892,39 @@ mod tests {
         let f = temp_csv(b"text,label\nx, a\n");
         assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("unknown label ' a'"));
         let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
-        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("differ only by case"));
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(
+            err.ends_with(":3: column 'label': label 'pos' differs from 'Pos' (line 2) only by case; make them agree"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn label_case_names_the_rarer_spelling() {
+        // 'b' (3 rows) against 'B' (1 row, the 4th): B is the odd one out however ordered.
+        let labels: Vec<String> = ["b", "a", "b", "B", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((3, 0)));
+        let labels: Vec<String> = ["B", "b", "b", "a"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((0, 1)));
+        let labels: Vec<String> = ["a", "b", "A"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((2, 0)));
+        let labels: Vec<String> = ["a", "b", "ab"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), None);
+    }
+
+    #[test]
+    fn label_case_is_checked_across_files() {
+        let first = temp_csv(b"text,label\nx,pos\ny,neg\nz,pos\n");
+        let second = temp_csv(b"text,label\nw,Pos\n");
+        let mut all = LabelledData::default();
+        all.append(read_labelled_csv(first.path(), "text", "label").unwrap()).unwrap();
+        let err = all.append(read_labelled_csv(second.path(), "text", "label").unwrap()).unwrap_err().to_string();
+        let expected = format!(
+            "{}:2: column 'label': label 'Pos' differs from 'pos' ({}:2) only by case; make them agree",
+            second.path().display(),
+            first.path().display()
+        );
+        assert_eq!(err, expected);
     }
 
     #[test]

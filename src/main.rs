@@ -518,15 +518,9 @@ fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec
     let mut hashes = Vec::with_capacity(files.len());
     for path in files {
         let data = read_labelled(path, columns)?;
-        if all.texts.is_empty() {
-            all.path = data.path.clone();
-        }
         per_file.push(data.len());
         hashes.push(data.sha256.clone());
-        all.texts.extend(data.texts);
-        all.labels.extend(data.labels);
-        all.lines.extend(data.lines);
-        all.groups.extend(data.groups);
+        all.append(data)?;
     }
     all.sha256 = hashes.join(",");
     Ok((all, per_file))
@@ -713,8 +707,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             };
             let (extra, _) = read_files(&command.extra_data, &columns)?;
             weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
-            data.texts.extend(extra.texts);
-            data.labels.extend(extra.labels);
+            data.append(extra)?;
         }
         let train_only = (0..data.len()).map(|i| i >= n_tested).collect();
         let mut groups = data.groups.clone();

@@ -47,7 +47,11 @@ fn malformed_csv_files() {
             b"text,label\nx,positive\ny,positive \n",
             "unknown label 'positive ' (expected one of: a non-empty label without surrounding spaces)",
         ),
-        ("case.csv", b"text,label\nx,Positive\ny,positive\nz,negative\n", "labels differ only by case"),
+        (
+            "case.csv",
+            b"text,label\nx,Positive\ny,positive\nz,negative\n",
+            "case.csv:3: column 'label': label 'positive' differs from 'Positive' (line 2) only by case; make them agree",
+        ),
         ("empty.csv", b"text,label\nx,a\n\"   \",b\n", "empty.csv:3: column 'text': empty text"),
         (
             "misspelt.csv",
@@ -60,6 +64,39 @@ fn malformed_csv_files() {
         let err = train_error(d, name, content, &[]);
         assert!(err.contains(expected), "{name}: expected {expected:?} in {err}");
     }
+}
+
+#[test]
+fn labels_differing_only_by_case_are_refused_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 30 rows spell it 'positive', one (line 62) 'Positive': that one is named.
+    let mut rows = String::from("text,label\n");
+    for i in 0..30 {
+        rows.push_str(&format!("good {i},positive\nbad {i},negative\n"));
+    }
+    rows.push_str("great,Positive\n");
+    let err = train_error(d, "tr_case.csv", rows.as_bytes(), &["--min-df", "1"]);
+    let expected = format!(
+        "stancekit: error: {}:62: column 'label': label 'Positive' differs from 'positive' (line 2) only by case; \
+         make them agree\n",
+        d.join("tr_case.csv").display()
+    );
+    assert_eq!(err, expected);
+    write(d, "tr.csv", b"text,label\ngood,positive\nbad,negative\nfine,positive\nugly,negative\n");
+    write(d, "up.csv", b"text,label\ngreat,Positive\nawful,negative\n");
+    let expected = "stancekit: error: up.csv:2: column 'label': label 'Positive' differs from 'positive' (tr.csv:2) \
+                    only by case; make them agree\n";
+    let runs = [
+        vec!["train", "--data", "tr.csv", "up.csv", "--out", "x.json", "--min-df", "1"],
+        vec!["eval", "--data", "tr.csv", "up.csv", "--folds", "2", "--min-df", "1"],
+        vec!["eval", "--data", "tr.csv", "--extra-data", "up.csv", "--folds", "2", "--min-df", "1"],
+    ];
+    for args in runs {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    assert!(!d.join("x.json").exists());
 }
 
 #[test]

@@ -613,6 +613,14 @@ fn train(
             label_values.len()
         )));
     }
+    if let Some((odd, usual)) = stancekit::input::case_conflict(&label_values) {
+        let label = |row: usize| label_values.get(row).cloned().unwrap_or_default();
+        return Err(input_error(Error::LabelCase {
+            location: item_location("labels", odd),
+            label: label(odd),
+            other: format!("'{}' (labels[{usual}])", label(usual)),
+        }));
+    }
     let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
     let class_weight: ClassWeight = parse_choice("class_weight", class_weight, "none, balanced")?;
     let features = FeatureParams {

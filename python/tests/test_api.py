@@ -205,6 +205,14 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], ["x", "y"], lexicon="/nonexistent/lexicon")
 
 
+def test_labels_differing_only_by_case_are_refused():
+    labels = ["positive", "negative", "Positive", "positive", "negative"]
+    expected = "labels[2]: label 'Positive' differs from 'positive' (labels[0]) only by case; make them agree"
+    with pytest.raises(ValueError) as error:
+        stancekit.train(["good", "bad", "great", "fine", "awful"], labels, min_df=1)
+    assert str(error.value) == expected
+
+
 # --- pickling and worker processes ----------------------------------------------------
 
 
