@@ -490,6 +490,17 @@ impl Featurizer {
                 reason: format!("{} n-grams but {} idf values", self.vocabulary.len(), self.idf.len()),
             });
         }
+        // Smoothed idf is at least 1 and an NB scale is an absolute log ratio: a value that
+        // is negative or not finite can only come from an edited file, and would turn every
+        // score into NaN or flip a column's sign.
+        for (name, values) in [("idf value", &self.idf), ("NB scale", &self.nb_weights)] {
+            if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+                return Err(Error::InvalidParams {
+                    name: "featurizer".into(),
+                    reason: format!("{name} {v} of n-gram {} must be a finite number >= 0", i + 1),
+                });
+            }
+        }
         // The two tables are independent, and building them is most of a load after parsing.
         let (matcher, index) = rayon::join(|| matcher_of(self.lexicon.as_ref()), || column_index(&self.vocabulary));
         self.bind_lexicon_with(matcher);

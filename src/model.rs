@@ -220,8 +220,20 @@ impl ModelFile {
         if k < 2 {
             return Err(format!("{k} labels; at least 2 are needed"));
         }
-        if self.classifier.weights.len() != k || self.classifier.intercepts.len() != k {
+        // Labels are the keys of JSON probabilities and the names of classes: an empty or
+        // repeated one would give an unnamed or duplicate key.
+        if self.labels.iter().any(String::is_empty) {
+            return Err("an empty label (every class needs a name)".into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(label) = self.labels.iter().find(|l| !seen.insert(l.as_str())) {
+            return Err(format!("label '{label}' appears twice"));
+        }
+        if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
+        }
+        if self.classifier.intercepts.len() != k {
+            return Err(format!("{k} labels but {} intercepts", self.classifier.intercepts.len()));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
             return Err(format!("a weight row has {} values for {d} features", row.len()));

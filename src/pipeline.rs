@@ -503,4 +503,42 @@ mod tests {
         let newer = text.replacen("\"version\":3", "\"version\":99", 1);
         assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 3; retrain the model or upgrade stancekit)");
     }
+
+    #[test]
+    fn model_load_rejects_numbers_and_labels_no_training_writes() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let options = TrainOptions {
+            features: crate::features::FeatureParams { nb_scale: true, ..Default::default() },
+            ..TrainOptions::default()
+        };
+        let good = train_model(&examples, &options, "toy", Provenance::default()).unwrap();
+        assert!(!good.featurizer.nb_weights.is_empty());
+        // Each edit is sealed with a valid checksum by to_bytes: only the value checks see it.
+        let refused = |edit: &dyn Fn(&mut ModelFile)| {
+            let mut model = good.clone();
+            edit(&mut model);
+            let err = ModelFile::from_bytes(&model.to_bytes(), std::path::Path::new("m.json")).unwrap_err();
+            assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
+            err.to_string().replace("m.json: not a valid stancekit model: ", "")
+        };
+        let featurizer = |edit: fn(&mut crate::features::Featurizer)| {
+            move |m: &mut ModelFile| edit(std::sync::Arc::make_mut(&mut m.featurizer))
+        };
+        let bad_idf = "invalid featurizer: idf value";
+        let idf_nan = featurizer(|f| f.idf[1] = f32::NAN);
+        assert_eq!(refused(&idf_nan), format!("{bad_idf} NaN of n-gram 2 must be a finite number >= 0"));
+        let idf_inf = featurizer(|f| f.idf[0] = f32::INFINITY);
+        assert_eq!(refused(&idf_inf), format!("{bad_idf} inf of n-gram 1 must be a finite number >= 0"));
+        let idf_negative = featurizer(|f| f.idf[0] = -1.0);
+        assert_eq!(refused(&idf_negative), format!("{bad_idf} -1 of n-gram 1 must be a finite number >= 0"));
+        let nb_nan = featurizer(|f| f.nb_weights[0] = f32::NAN);
+        assert_eq!(refused(&nb_nan), "invalid featurizer: NB scale NaN of n-gram 1 must be a finite number >= 0");
+        let nb_inf = featurizer(|f| f.nb_weights[0] = f32::NEG_INFINITY);
+        assert_eq!(refused(&nb_inf), "invalid featurizer: NB scale -inf of n-gram 1 must be a finite number >= 0");
+        assert_eq!(refused(&|m| m.labels = vec!["a".into(), "a".into()]), "label 'a' appears twice");
+        assert_eq!(refused(&|m| m.labels[0] = String::new()), "an empty label (every class needs a name)");
+        assert_eq!(refused(&|m| m.classifier.intercepts.push(0.0)), "2 labels but 3 intercepts");
+        assert_eq!(refused(&|m| m.classifier.weights.pop().map_or((), drop)), "2 labels but 1 weight rows");
+    }
 }

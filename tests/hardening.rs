@@ -233,6 +233,35 @@ fn model_file_damage() {
 }
 
 #[test]
+fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
+    let n_ngrams = good["featurizer"]["vocabulary"].as_str().unwrap().split('|').count();
+    let cases: [(&str, &str, serde_json::Value, &str); 4] = [
+        ("labels", "dup.json", serde_json::json!(["a", "a"]), "label 'a' appears twice"),
+        ("labels", "empty.json", serde_json::json!(["a", ""]), "an empty label (every class needs a name)"),
+        ("intercepts", "three.json", serde_json::json!([0.0, 0.0, 0.0]), "2 labels but 3 intercepts"),
+        // Decimal arrays are read too (format version 1); 1e39 is beyond f32: infinite.
+        ("idf", "idf.json", serde_json::json!(vec![1e39; n_ngrams]), "invalid featurizer: idf value inf of n-gram 1"),
+    ];
+    for (field, name, value, expected) in cases {
+        let mut edited = good.clone();
+        match field {
+            "idf" => edited["featurizer"]["idf"] = value,
+            "intercepts" => edited["classifier"]["intercepts"] = value,
+            _ => edited[field] = value,
+        }
+        edited["checksum"] = "0".repeat(64).into();
+        write(d, name, stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}");
+        let expected = format!("{name}: not a valid stancekit model: {expected}");
+        assert!(r.stderr.contains(&expected), "{name}: expected {expected:?} in {}", r.stderr);
+    }
+}
+
+#[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
