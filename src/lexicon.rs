@@ -89,7 +89,7 @@ impl Lexicon {
     /// [`Error::Io`] when a file cannot be read, [`Error::Lexicon`] naming the line of a
     /// malformed entry.
     pub fn load(path: &Path) -> Result<Lexicon> {
-        let read = |p: &Path| std::fs::read_to_string(p).map_err(|error| Error::Io { path: p.to_path_buf(), error });
+        let read = read_text;
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
@@ -239,8 +239,29 @@ fn parse_list(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_lowercase()).collect()
 }
 
+/// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
+///
+/// # Errors
+/// [`Error::Io`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..offset).unwrap_or_default();
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count() as u64;
+        Error::Lexicon {
+            location: Location::file(path).at_line(line),
+            reason: format!("invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8)"),
+        }
+    })?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
 fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut cues = Vec::new();
+    // The line of each (term tokens, category): a repeated cue would count twice.
+    let mut lines: HashMap<(Vec<String>, String), usize> = HashMap::default();
     let mut seen_header = false;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
@@ -278,7 +299,19 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         if !(weight > 0.0 && weight <= 2.0) {
             return Err(Error::Lexicon { location, reason: format!("weight {weight} is outside (0, 2]") });
         }
+        if let Some(first) = lines.insert((term_tokens(term), category.to_string()), n + 1) {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!("cue '{term}' ({category}) repeats line {first} (remove one, or merge their weights)"),
+            });
+        }
         cues.push(Cue { term: term.to_string(), category: category.to_string(), weight });
+    }
+    if cues.is_empty() {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: "a lexicon with no cues (add lines of term, category and weight, separated by tabs)".into(),
+        });
     }
     Ok(cues)
 }
@@ -344,5 +377,29 @@ mod tests {
         );
         let err = parse_cues("a\tpositive\t3\n", Path::new("x.tsv")).unwrap_err();
         assert!(err.to_string().contains("x.tsv:1:"), "{err}");
+    }
+
+    #[test]
+    fn empty_repeated_bom_and_invalid_utf8_cue_files() {
+        let err = |text: &str| parse_cues(text, Path::new("x.tsv")).unwrap_err().to_string();
+        let none = "x.tsv: a lexicon with no cues (add lines of term, category and weight, separated by tabs)";
+        assert_eq!(err(""), none);
+        assert_eq!(err("term\tcategory\tweight\n# only a comment\n"), none);
+        // "Good" and "good" tokenize alike: the same cue; in another category it is not.
+        assert_eq!(
+            err("term\tcategory\tweight\ngood\tpositive\t1\ngood\tnegative\t1\nGood\tpositive\t0.5\n"),
+            "x.tsv:4: malformed lexicon line: cue 'Good' (positive) repeats line 2 (remove one, or merge their weights)"
+        );
+        let cues = parse_cues("\u{feff}term\tcategory\tweight\ngood\tpositive\t1\n", Path::new("x.tsv")).unwrap();
+        assert_eq!(cues.len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cues.tsv"), b"\xEF\xBB\xBFterm\tcategory\tweight\ngood\tpositive\t1\n")
+            .unwrap();
+        assert_eq!(Lexicon::load(dir.path()).unwrap().cues.len(), 1);
+        std::fs::write(dir.path().join("negators.txt"), b"not\nn\xFFver\n").unwrap();
+        let err = Lexicon::load(dir.path()).unwrap_err().to_string();
+        let expected =
+            "negators.txt:2: malformed lexicon line: invalid UTF-8 at byte offset 5 (re-encode the file as UTF-8)";
+        assert!(err.ends_with(expected), "{err}");
     }
 }
