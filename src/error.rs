@@ -133,6 +133,17 @@ pub enum Error {
         /// `'positive' (tr.csv:2)` in another file (one field keeps `Error` small).
         other: String,
     },
+    /// A model whose scores overflow (a hand-edited file): softmax would turn them into
+    /// NaN probabilities, which are never returned.
+    #[error("{location}: model '{task}' gave an infinite or undefined score for {which}, so no probabilities (its numbers overflow; retrain it)")]
+    NonFiniteScore {
+        /// The text or article.
+        location: Location,
+        /// The model's task.
+        task: String,
+        /// `the text`, or `sentence N` of an article.
+        which: String,
+    },
     /// A model file of another format version.
     #[error("{path}: model format version {found} is not supported (this build reads versions 1 to {supported}; retrain the model or upgrade stancekit)", path = .path.display())]
     ModelVersion {

@@ -229,18 +229,9 @@ fn parse_min_accuracy(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// The range of positive row weights. Trained on `datasets/written/diplomacy.csv`
-/// (accusation) with one `--data-weight` from 1e-30 to 1e30, models were sound (the
-/// class priors at the low end, training accuracy 1.0 at the high end); at 1e-100 and
-/// 1e100 the model gave one third to every class, with exit 0. 1e-6 to 1e6 stays well
-/// inside.
-const WEIGHT_RANGE: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
-
 fn parse_weight(text: &str) -> std::result::Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(w) if w == 0.0 || WEIGHT_RANGE.contains(&w) => Ok(w),
-        _ => Err(format!("must be 0 or a number from {:e} to {:e}", WEIGHT_RANGE.start(), WEIGHT_RANGE.end())),
-    }
+    let w = text.parse::<f64>().map_err(|_| stancekit::pipeline::WEIGHT_RULE.to_string())?;
+    stancekit::pipeline::check_weight(w).map(|()| w)
 }
 
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
@@ -829,22 +820,14 @@ fn render_document(
     Ok(false)
 }
 
-/// Why a document's probabilities cannot be trusted, if one is not a number: a model
-/// whose numbers overflow (a hand-edited file) gives infinite scores, and softmax
-/// turns those into NaN. Said as an error row rather than printed as `null`.
+/// Why a document's probabilities cannot be trusted, if one is not a number
+/// ([`stancekit::predict::check_finite`]): said as an error row rather than printed as `null`.
 fn non_finite_scores(
     document: &stancekit::input::Document,
     sentences: &[stancekit::predict::SentencePrediction],
 ) -> Option<String> {
-    let (sentence, task) = sentences.iter().find_map(|s| {
-        s.predictions.iter().find(|p| p.probabilities.iter().any(|(_, v)| !v.is_finite())).map(|p| (s, p))
-    })?;
     let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
-    let which = if document.is_article { format!("sentence {}", sentence.index) } else { "the text".into() };
-    Some(format!(
-        "{location}: model '{}' gave an infinite or undefined score for {which}, so no probabilities (its numbers overflow; retrain it)",
-        task.task
-    ))
+    stancekit::predict::check_finite(sentences, &location, document.is_article).err().map(|e| e.to_string())
 }
 
 /// Reads batches of documents on one thread, labels each batch with `label` on this

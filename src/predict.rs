@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::actors::{extract_with, Actors, Claim};
+use crate::error::{Error, Location, Result};
 use crate::features::Featurizer;
 use crate::model::ModelFile;
 use crate::text::split_sentences;
@@ -175,6 +176,40 @@ impl Predictor {
     }
 }
 
+/// Refuses predictions whose probabilities are not all finite: a model whose numbers
+/// overflow (a hand-edited file) gives infinite scores, and softmax turns those into
+/// NaN. Every caller (CLI rows, Python) says so as an error instead of returning NaN.
+///
+/// # Errors
+/// [`Error::NonFiniteScore`] for the first such sentence, at `location`; `is_article`
+/// names the sentence by its index, otherwise the text is one row.
+pub fn check_finite(sentences: &[SentencePrediction], location: &Location, is_article: bool) -> Result<()> {
+    let found = sentences.iter().find_map(|s| {
+        s.predictions.iter().find(|p| p.probabilities.iter().any(|(_, v)| !v.is_finite())).map(|p| (s, p))
+    });
+    let Some((sentence, task)) = found else { return Ok(()) };
+    let which = if is_article { format!("sentence {}", sentence.index) } else { "the text".into() };
+    Err(Error::NonFiniteScore { location: location.clone(), task: task.task.clone(), which })
+}
+
+/// [`check_finite`] for a matrix of probabilities from [`crate::train::Classifier::predict_probabilities`],
+/// one row per text; `location` names row `i`.
+///
+/// # Errors
+/// [`Error::NonFiniteScore`] for the first row with a value that is not finite.
+pub fn check_finite_rows(
+    model: &ModelFile,
+    probabilities: &ndarray::Array2<f64>,
+    location: impl Fn(usize) -> Location,
+) -> Result<()> {
+    match probabilities.outer_iter().position(|row| row.iter().any(|v| !v.is_finite())) {
+        None => Ok(()),
+        Some(i) => {
+            Err(Error::NonFiniteScore { location: location(i), task: model.task.clone(), which: "the text".into() })
+        }
+    }
+}
+
 /// The `top` features with the largest contribution to class `label`'s score,
 /// relative to the mean over classes (so the shares add up to the label's margin
 /// over the average label, intercepts aside).
@@ -266,5 +301,26 @@ pub fn summarize(sentences: &[SentencePrediction], tasks: &[(String, Vec<String>
         tone,
         top_accusation: most_confident("accusation"),
         top_denial: most_confident("denial"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(index: usize, p: f64) -> SentencePrediction {
+        let probabilities = vec![("a".to_string(), p), ("b".to_string(), 1.0 - p)];
+        let prediction = TaskPrediction { task: "t".into(), label: "a".into(), probabilities, explanation: Vec::new() };
+        SentencePrediction { index, start: 0, end: 1, text: "x".into(), predictions: vec![prediction], actors: None }
+    }
+
+    #[test]
+    fn non_finite_probabilities_are_an_error_naming_the_sentence() {
+        let at = Location::file("a.txt").at_line(1);
+        assert!(check_finite(&[sentence(0, 0.5), sentence(1, 1.0)], &at, true).is_ok());
+        let err = check_finite(&[sentence(0, 0.5), sentence(1, f64::NAN)], &at, true).unwrap_err().to_string();
+        assert_eq!(err, "a.txt:1: model 't' gave an infinite or undefined score for sentence 1, so no probabilities (its numbers overflow; retrain it)");
+        let err = check_finite(&[sentence(0, f64::INFINITY)], &at, false).unwrap_err().to_string();
+        assert!(err.contains("for the text, so no probabilities"), "{err}");
     }
 }

@@ -27,7 +27,7 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{train_model, Examples, TrainOptions};
-use stancekit::predict::{summarize, Predictor, SentencePrediction};
+use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{argmax, ClassWeight, LogisticParams};
 
@@ -185,7 +185,7 @@ impl Model {
     fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let probabilities = py.detach(move || probabilities(&model, &texts));
+        let probabilities = py.detach(move || checked_probabilities(&model, &texts)).map_err(input_error)?;
         Ok(labels_of(&self.inner, &probabilities))
     }
 
@@ -196,7 +196,7 @@ impl Model {
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let probabilities = py.detach(move || probabilities(&model, &texts));
+        let probabilities = py.detach(move || checked_probabilities(&model, &texts)).map_err(input_error)?;
         Ok(probabilities.into_pyarray(py))
     }
 
@@ -215,6 +215,7 @@ impl Model {
         let row = py.detach(move || {
             let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
             let prediction = predictor.predict_row(&text);
+            check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
             sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })
         })?;
         let task = row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
@@ -270,6 +271,14 @@ impl Model {
 fn probabilities<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> Array2<f64> {
     let x = model.featurizer.transform(texts);
     model.classifier.predict_probabilities(&x)
+}
+
+/// [`probabilities`], refusing a model whose scores overflow (as the CLI's error rows do)
+/// rather than returning NaN.
+fn checked_probabilities(model: &ModelFile, texts: &[String]) -> Result<Array2<f64>, Error> {
+    let probabilities = probabilities(model, texts);
+    stancekit::predict::check_finite_rows(model, &probabilities, |i| item_location("texts", i))?;
+    Ok(probabilities)
 }
 
 /// The label of each row of `probabilities`, by the library's argmax (ties as the CLI).
@@ -412,6 +421,7 @@ fn classify_article<'py>(
         // An article starts on line 1, as a text file given to the CLI does.
         let origin = RowOrigin { source: PYTHON_SOURCE, id: &id_owned, line: Some(1) };
         let predictions = predictor.predict_article(&text);
+        check_finite(&predictions, &Location::file(&id_owned).at_line(1), true).map_err(input_error)?;
         let rows = predictions.iter().map(|p| sentence_value(p, origin)).collect::<PyResult<Vec<_>>>()?;
         let mut line = Vec::new();
         report::write_article(&mut line, Format::Json, origin, &summarize(&predictions, &tasks), &predictions)
@@ -662,9 +672,7 @@ fn train(
             )))
         }
         Some(w) => {
-            if let Some(bad) = w.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
-                return Err(PyValueError::new_err(format!("sample_weight {bad} must be a finite number >= 0")));
-            }
+            stancekit::pipeline::check_weights("sample_weight", &w).map_err(input_error)?;
             w
         }
     };

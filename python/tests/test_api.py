@@ -4,6 +4,7 @@ within 1e-6, the same article rows and summary, the same error messages."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import pickle
 import threading
@@ -203,6 +204,47 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], ["x", "y"], sample_weight=[1.0])
     with pytest.raises(FileNotFoundError, match="reading lexicon"):
         stancekit.train(["a", "b"], ["x", "y"], lexicon="/nonexistent/lexicon")
+
+
+@pytest.mark.parametrize(
+    "weights, expected",
+    [
+        ([1e300] * 10, "invalid sample_weight[0]: 1e300 must be 0 or a number from 1e-6 to 1e6"),
+        ([1.0] * 9 + [1e-300], "invalid sample_weight[9]: 1e-300 must be 0 or a number from 1e-6 to 1e6"),
+        ([1.0, -1.0] * 5, "invalid sample_weight[1]: -1 must be 0 or a number from 1e-6 to 1e6"),
+        ([0.0] * 10, "invalid sample_weight: every weight is 0: no row is left to train on"),
+    ],
+)
+def test_sample_weights_follow_the_cli_range(weights, expected):
+    with pytest.raises(ValueError) as error:
+        stancekit.train(["good one", "bad one"] * 5, ["p", "n"] * 5, min_df=1, sample_weight=weights)
+    assert str(error.value) == expected
+
+
+def _sealed_version_1(data: dict) -> bytes:
+    """A model file edited by hand, sealed again: version 1 files carry a sha256."""
+    data = dict(data, version=1, checksum="0" * 64)
+    blank = json.dumps(data, separators=(",", ":"))
+    return blank.replace("0" * 64, hashlib.sha256(blank.encode()).hexdigest(), 1).encode()
+
+
+def test_a_model_whose_scores_overflow_raises_instead_of_nan():
+    model = stancekit.train(["good film", "bad film"] * 3, ["pos", "neg"] * 3, min_df=1)
+    data = json.loads(model.to_bytes())
+    data["featurizer"]["vocabulary"] = data["featurizer"]["vocabulary"].split("|")
+    data["classifier"]["weights"] = [[3e38] * model.n_features] * 2
+    huge = stancekit.Model.from_bytes(_sealed_version_1(data))
+    overflow = "gave an infinite or undefined score for {}, so no probabilities (its numbers overflow; retrain it)"
+    with pytest.raises(ValueError) as error:
+        huge.predict_proba(["good film"])
+    assert str(error.value) == "texts[0]: model 'label' " + overflow.format("the text")
+    with pytest.raises(ValueError, match=r"^texts\[0\]: model 'label' gave an infinite"):
+        huge.predict(["good film"])
+    with pytest.raises(ValueError, match=r"^text: model 'label' gave an infinite"):
+        huge.explain("good film")
+    with pytest.raises(ValueError) as error:
+        stancekit.classify_article("Good film.", huge)
+    assert str(error.value) == "article:1: model 'label' " + overflow.format("sentence 0")
 
 
 def test_labels_differing_only_by_case_are_refused():
