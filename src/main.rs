@@ -779,17 +779,57 @@ fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
 /// Loads the models given, or the shipped ones; each model's task names its output.
 fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
+    // Its results would be printed twice under two names.
+    if let Some(path) = paths.iter().enumerate().find_map(|(i, p)| paths.iter().take(i).any(|q| q == p).then_some(p)) {
+        anyhow::bail!("--model {} is given twice (give each model once)", path.display());
+    }
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;
     let mut models = Vec::with_capacity(paths.len());
     for (path, mut model) in paths.iter().zip(loaded) {
-        if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
-            model.task = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let (task, taken_by) = output_name(&model.task, path, &paths, &models)?;
+        if let Some(other) = taken_by {
+            diagnostic!(
+                "stancekit: warning: --model {} has task '{}' as --model {} does: its results are named '{task}'",
+                path.display(),
+                model.task,
+                other.display()
+            );
         }
+        model.task = task;
         models.push(model);
     }
     Ok(Predictor::new(models))
+}
+
+/// The name of a model's results in `predict` and `report` output, unique among the
+/// models before it (`earlier`, loaded from the first `paths`): its task, else its file
+/// stem, else its path as given, so two versions of one model can be compared
+/// (`sentiment` and `v2/sentiment.json`). Also returns the earlier model's path when
+/// the task was taken.
+///
+/// # Errors
+/// When its task, stem and path are all taken, so its results could not be told apart.
+fn output_name<'a>(
+    task: &str,
+    path: &Path,
+    paths: &'a [PathBuf],
+    earlier: &[ModelFile],
+) -> Result<(String, Option<&'a PathBuf>)> {
+    let owner = |name: &str| earlier.iter().zip(paths).find(|(m, _)| m.task == name).map(|(_, p)| p);
+    let taken_by = if task.is_empty() { None } else { owner(task) };
+    if !task.is_empty() && taken_by.is_none() {
+        return Ok((task.to_string(), None));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    for name in [stem, path.display().to_string()] {
+        if !name.is_empty() && owner(&name).is_none() {
+            return Ok((name, taken_by));
+        }
+    }
+    let other = owner(&path.display().to_string()).or(taken_by).map_or_else(String::new, |p| p.display().to_string());
+    anyhow::bail!("--model {} and --model {other} cannot be told apart in the output (rename one file)", path.display())
 }
 
 /// Writes the output rows of one input document; returns whether it failed to read.

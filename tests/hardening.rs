@@ -486,6 +486,38 @@ fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
     );
 }
 
+/// Two versions of one model (same task name) both keep their results: the later one is
+/// named by its file stem, or its path when the stems are equal too; the same file twice
+/// is refused.
+#[test]
+fn models_with_one_task_name_get_distinct_output_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("v2")).unwrap();
+    std::fs::create_dir(d.join("v3")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("v2/m.json")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("v3/m.json")).unwrap();
+    write(d, "p.csv", b"id,text\n1,Great film.\n");
+    let r = run_in(
+        d,
+        &["predict", "--model", "m.json", "--model", "v2/m.json", "--model", "v3/m.json", "p.csv", "--format", "json"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let names: Vec<&String> = row["predictions"].as_object().unwrap().keys().collect();
+    // serde_json keeps one of two equal keys, so three names prove three distinct keys.
+    assert_eq!(names, ["label", "m", "v3/m.json"], "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --model v2/m.json has task 'label' as --model m.json does: its results are named 'm'\n\
+         stancekit: warning: --model v3/m.json has task 'label' as --model m.json does: its results are named 'v3/m.json'\n"
+    );
+    let r = run_in(d, &["predict", "--model", "m.json", "--model", "m.json", "p.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    assert_eq!(r.stderr, "stancekit: error: --model m.json is given twice (give each model once)\n");
+}
+
 #[test]
 fn actors_refuses_unknown_labels_and_files_with_nothing_to_score() {
     let dir = tempfile::tempdir().unwrap();
