@@ -1202,12 +1202,13 @@ pub struct Inputs {
     /// read, if any: a directory that could not be listed. Each is one input.
     pub files: Vec<(PathBuf, Option<Error>)>,
     /// What was skipped without losing a file: a directory reached again through a
-    /// symlink, a directory without `.txt` files.
+    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file.
     pub warnings: Vec<String>,
 }
 
-/// Expands the prediction inputs: a directory becomes every `.txt` file below it
-/// (recursively, following symlinks, in sorted order); files and `-` pass through. A
+/// Expands the prediction inputs: a directory becomes every regular `.txt` file below
+/// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
+/// skipped with a warning); files and `-` pass through. A
 /// directory is read once per input, however many links lead to it, so a symlink loop
 /// ends and no file is labelled twice. Never fails: a directory that cannot be listed
 /// is an entry with its error, so the other inputs are still read.
@@ -1269,7 +1270,13 @@ fn collect_text_files(
         if path.is_dir() {
             collect_text_files(&path, seen, found, warnings);
         } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            found.push((path, None));
+            // A FIFO would block the run until something writes to it, a device might
+            // never end. A broken link stays in, to be its input's error row.
+            match std::fs::metadata(&path) {
+                Ok(metadata) if !metadata.is_file() => warnings
+                    .push(format!("{}: skipped, not a regular file (name it on its own to read it)", path.display())),
+                _ => found.push((path, None)),
+            }
         }
     }
 }

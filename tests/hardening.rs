@@ -364,6 +364,31 @@ fn a_directory_symlink_loop_labels_each_file_once() {
     assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
 }
 
+/// A FIFO found in a directory would block the run forever: it is skipped with a
+/// warning, and the files around it are labelled.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir(d.join("fd")).unwrap();
+    write(&d.join("fd"), "a.txt", b"Great film.");
+    assert!(std::process::Command::new("mkfifo").arg(d.join("fd/b.txt")).status().unwrap().success());
+    write(&d.join("fd"), "c.txt", b"Awful.");
+    let stdin = std::fs::File::open("/dev/null").unwrap();
+    let args = ["predict", "--model", &m, "--summary-only", "--format", "json", "fd"];
+    let r = predict_with_stdin_from(d, &args, stdin);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sources: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sources, ["fd/a.txt", "fd/c.txt"], "{}", r.stdout);
+    assert_eq!(r.stderr, "stancekit: warning: fd/b.txt: skipped, not a regular file (name it on its own to read it)\n");
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
