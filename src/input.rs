@@ -556,6 +556,10 @@ pub struct ReadOptions {
     pub text_column: String,
     /// The id column or JSON key, used when present. Default `id`.
     pub id_column: String,
+    /// Whether `id_column` was asked for (`--id-column`), so that its absence is an
+    /// error, not row numbers: a CSV without it is the input's error, a JSON record
+    /// without it an error record. Default false.
+    pub require_id_column: bool,
     /// Replace invalid UTF-8 with U+FFFD instead of failing the record.
     pub lossy: bool,
     /// Rows of CSV / JSON Lines / stdin are articles, to be split into sentences.
@@ -568,6 +572,7 @@ impl Default for ReadOptions {
             format: InputFormat::Auto,
             text_column: "text".into(),
             id_column: "id".into(),
+            require_id_column: false,
             lossy: false,
             articles: false,
         }
@@ -595,7 +600,11 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             let header = rows.header()?;
             Ok(Box::new(CsvDocuments {
                 text_index: find_column(path, &header, &options.text_column, "text-column")?,
-                id_index: header.iter().position(|h| h == options.id_column),
+                id_index: if options.require_id_column {
+                    Some(find_column(path, &header, &options.id_column, "id-column")?)
+                } else {
+                    header.iter().position(|h| h == options.id_column)
+                },
                 rows,
                 record: csv::ByteRecord::new(),
                 n_rows: 0,
@@ -761,19 +770,44 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
         Ok(v) => v,
         Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
     };
-    let id = match value.get(&options.id_column) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(x)) => x.to_string(),
-        _ => n.to_string(),
+    // An id that is not a string or a number has no faithful one-field form, and a
+    // row number in its place would pass for the record's own id: the record is an
+    // error. A missing (or null) id is the line number, unless --id-column asked for it.
+    let id_error = |message: String| Err(Error::Json { location: location.clone(), message });
+    let (id, id_checked) = match value.get(&options.id_column) {
+        Some(serde_json::Value::String(s)) => (s.clone(), Ok(())),
+        Some(serde_json::Value::Number(x)) => (x.to_string(), Ok(())),
+        None | Some(serde_json::Value::Null) if !options.require_id_column => (n.to_string(), Ok(())),
+        None => (n.to_string(), id_error(format!("no field '{}' (set it with --id-column)", options.id_column))),
+        Some(other) => (
+            n.to_string(),
+            id_error(format!(
+                "field '{}' is {}, not a string or number (write the id as a string)",
+                options.id_column,
+                json_kind(other)
+            )),
+        ),
     };
-    let text = match value.get(&options.text_column) {
+    let text = id_checked.and_then(|()| match value.get(&options.text_column) {
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
         _ => Err(Error::Json {
             location: location.clone(),
             message: format!("no string field '{}' (set it with --text-column)", options.text_column),
         }),
-    };
+    });
     (id, text)
+}
+
+/// `a bool`, `an array`, ...: a JSON value's type, for messages.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a bool",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]

@@ -395,9 +395,10 @@ struct PredictCommand {
     /// Column (CSV) or key (JSON) holding the text.
     #[arg(long, default_value = "text")]
     text_column: String,
-    /// Column or key holding a row id (row numbers when absent).
-    #[arg(long, default_value = "id")]
-    id_column: String,
+    /// Column or key holding a row id [default: id, and row numbers when it is absent;
+    /// a column named with this flag must exist].
+    #[arg(long)]
+    id_column: Option<String>,
     /// Read invalid UTF-8 with replacement characters instead of failing the row.
     #[arg(long)]
     lossy: bool,
@@ -956,7 +957,8 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let options = ReadOptions {
         format: command.input_format,
         text_column: command.text_column.clone(),
-        id_column: command.id_column.clone(),
+        id_column: command.id_column.clone().unwrap_or_else(|| ReadOptions::default().id_column),
+        require_id_column: command.id_column.is_some(),
         lossy: command.lossy,
         articles: command.articles,
     };

@@ -485,6 +485,57 @@ fn ids_and_control_characters_stay_on_one_text_line() {
     assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\x07'));
 }
 
+/// An `--id-column` given by the user must exist (a CSV without it is the input's error
+/// row); without the flag a missing `id` means row numbers. A JSON id that is not a
+/// string or number makes its record an error row instead of passing its line number
+/// off as the id.
+#[test]
+fn an_id_column_that_is_asked_for_must_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "p.csv", b"key,text\nk1,Great film.\n");
+    let r = run_in(d, &["predict", "--model", &m, "p.csv", "--id-column", "nope"]);
+    assert_eq!(r.status, 2);
+    let error = "p.csv: no column 'nope' (columns found: 'key', 'text'; choose one with --id-column)";
+    assert_eq!(r.stdout, format!("id\tsentence\tlabel\tp\ttext\np.csv\t-\t-\t-\terror: {error}\n"));
+    assert!(r.stderr.starts_with(&format!("stancekit: error: {error}\n")), "{}", r.stderr);
+    let ids = |r: &util::Run| -> Vec<String> {
+        r.stdout.lines().skip(1).map(|l| l.split('\t').next().unwrap().into()).collect()
+    };
+    let r = run_in(d, &["predict", "--model", &m, "p.csv", "--id-column", "key"]);
+    assert_eq!((r.status, ids(&r)), (0, vec!["k1".to_string()]), "{}", r.stderr);
+    let r = run_in(d, &["predict", "--model", &m, "p.csv"]);
+    assert_eq!((r.status, ids(&r)), (0, vec!["1".to_string()]), "no id column, no flag: row numbers");
+
+    write(
+        d,
+        "q.jsonl",
+        b"{\"id\":true,\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"id\":null,\"text\":\"c\"}\n{\"id\":7,\"text\":\"d\"}\n",
+    );
+    let errors = |r: &util::Run| -> Vec<String> {
+        r.stdout.lines().skip(1).map(|l| l.rsplit('\t').next().unwrap().to_string()).collect()
+    };
+    let not_an_id = |line: u32, kind: &str| {
+        format!("error: q.jsonl:{line}: malformed JSON: field 'id' is {kind}, not a string or number (write the id as a string)")
+    };
+    let r = run_in(d, &["predict", "--model", &m, "q.jsonl"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(ids(&r), ["1", "2", "3", "7"]);
+    assert_eq!(errors(&r), [not_an_id(1, "a bool"), "b".into(), "c".into(), "d".into()]);
+    let r = run_in(d, &["predict", "--model", &m, "q.jsonl", "--id-column", "id"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        errors(&r),
+        [
+            not_an_id(1, "a bool"),
+            "error: q.jsonl:2: malformed JSON: no field 'id' (set it with --id-column)".into(),
+            not_an_id(3, "null"),
+            "d".into()
+        ]
+    );
+}
+
 #[test]
 fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
     let dir = tempfile::tempdir().unwrap();
