@@ -339,10 +339,42 @@ struct TrainCommand {
     quiet: bool,
 }
 
+/// What `eval --model` refuses: every option that shapes training (all of
+/// [`TrainArgs`], whose fields' ids these are), which it would silently ignore. Listed
+/// one by one, as a conflict with the `TrainArgs` group would name its first member,
+/// not the flag given.
+const MODEL_CONFLICTS: [&str; 25] = [
+    "folds",
+    "extra_data",
+    "group_column",
+    "extra_weight",
+    "ngram_min",
+    "ngram_max",
+    "min_df",
+    "max_features",
+    "weighting",
+    "no_sublinear_tf",
+    "no_negation",
+    "lexicon",
+    "cue_ngrams",
+    "no_nb_scale",
+    "no_stem",
+    "no_punctuation",
+    "char_ngrams",
+    "cue_scale",
+    "c",
+    "class_weight",
+    "max_iterations",
+    "tolerance",
+    "tune",
+    "data_weight",
+    "seed",
+];
+
 #[derive(Args)]
 struct EvalCommand {
     /// A trained model to test (omit it to cross-validate with --folds).
-    #[arg(long, conflicts_with = "folds")]
+    #[arg(long, conflicts_with_all = MODEL_CONFLICTS)]
     model: Option<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
@@ -1113,4 +1145,18 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .map_err(|error| writing("HTML", &command.html, error))?;
     diagnostic!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
     Ok(Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A training option added to `TrainArgs` later is refused by `eval --model` too.
+    #[test]
+    fn eval_model_conflicts_cover_every_training_option() {
+        let args = TrainArgs::augment_args(clap::Command::new("eval"));
+        let missing: Vec<&str> =
+            args.get_arguments().map(|a| a.get_id().as_str()).filter(|id| !MODEL_CONFLICTS.contains(id)).collect();
+        assert!(missing.is_empty(), "not in MODEL_CONFLICTS: {missing:?}");
+    }
 }

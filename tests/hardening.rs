@@ -252,6 +252,17 @@ fn contradictory_and_out_of_range_flags() {
     let data = data.to_str().unwrap();
     for (args, expected) in [
         (vec!["eval", "--data", data, "--model", "m.json", "--folds", "3"], "cannot be used with"),
+        // Training options mean nothing to a trained model: refused, not ignored.
+        (vec!["eval", "--data", data, "--model", "m.json", "--c", "2"], "'--model <MODEL>' cannot be used with '--c <C>'"),
+        (vec!["eval", "--data", data, "--model", "m.json", "--no-stem"], "'--model <MODEL>' cannot be used with '--no-stem'"),
+        (
+            vec!["eval", "--data", data, "--model", "m.json", "--lexicon", "datasets/lexicons"],
+            "'--model <MODEL>' cannot be used with '--lexicon <LEXICON>'",
+        ),
+        (
+            vec!["eval", "--data", data, "--model", "m.json", "--group-column", "g"],
+            "'--model <MODEL>' cannot be used with '--group-column <GROUP_COLUMN>'",
+        ),
         (vec!["eval", "--data", data, "--folds", "0"], "invalid --folds: 0 must be at least 2"),
         (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
