@@ -1137,6 +1137,11 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
+    if text.trim().is_empty() {
+        // As `predict` says of it: a page of no sentences would look like a result.
+        let location = stancekit::error::Location { path: document.source, line: document.line, column: None };
+        return Err(stancekit::error::Error::EmptyText { location }.into());
+    }
     let sentences = predictor.predict_article(&text);
     let summary = summarize(&sentences, &tasks);
     let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());

@@ -479,6 +479,26 @@ fn failed_articles_are_article_rows() {
     assert_eq!(rows[1]["error"], "articles.csv:3: empty text");
 }
 
+/// `report` on an article with no text fails as `predict` does on it, and writes no
+/// page of 0 sentences (an existing page is kept).
+#[test]
+fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "empty.txt", b"");
+    write(d, "blank.txt", b"  \n\t\r\n");
+    write(d, "old.html", b"old page");
+    for name in ["empty.txt", "blank.txt"] {
+        let r = run_in(d, &["report", name, "--html", "new.html", "--model", &m]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {name}:1: empty text\n")));
+        assert!(!d.join("new.html").exists(), "{name}: no page written");
+        let r = run_in(d, &["report", name, "--html", "old.html", "--model", &m]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert_eq!(std::fs::read(d.join("old.html")).unwrap(), b"old page");
+    }
+}
+
 #[test]
 fn ids_and_control_characters_stay_on_one_text_line() {
     let dir = tempfile::tempdir().unwrap();
