@@ -202,7 +202,7 @@ struct DataArgs {
     /// Column holding the label.
     #[arg(long, default_value = "label")]
     label_column: String,
-    /// Keep only rows where COLUMN equals VALUE (repeatable; all must hold).
+    /// Keep only rows where COLUMN equals VALUE (repeatable, one per column; all must hold).
     #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     filter: Vec<(String, String)>,
 }
@@ -535,14 +535,41 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
 }
 
 /// Reads every `--data` file; also returns how many rows each file gave.
+///
+/// # Errors
+/// Two `--filter`s on one column with different values (no row could pass both), or
+/// filters that leave no row: said with the filters, not as an empty file.
 fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, Vec<usize>)> {
+    for (i, (column, value)) in args.filter.iter().enumerate() {
+        if let Some((_, other)) = args.filter.iter().take(i).find(|(c, v)| c == column && v != value) {
+            anyhow::bail!(
+                "--filter {column}={other} and --filter {column}={value} cannot both hold (a row has one value in \
+                 column '{column}'; give one --filter per column)"
+            );
+        }
+    }
     let columns = Columns {
         text: args.text_column.clone(),
         label: args.label_column.clone(),
         group: group.map(str::to_string),
         filters: args.filter.clone(),
     };
-    read_files(&args.data, &columns)
+    let (data, per_file) = read_files(&args.data, &columns)?;
+    if data.is_empty() && !args.filter.is_empty() {
+        let filters: Vec<String> = args.filter.iter().map(|(c, v)| format!("--filter {c}={v}")).collect();
+        let rows = match args.data.as_slice() {
+            [_] => "no rows".to_string(),
+            files => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                format!("no rows in any of {}", files.join(", "))
+            }
+        };
+        let reason = format!("{rows} match {}", filters.join(" "));
+        return Err(
+            stancekit::error::Error::Data { path: args.data.first().cloned().unwrap_or_default(), reason }.into()
+        );
+    }
+    Ok((data, per_file))
 }
 
 fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {

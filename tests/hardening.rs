@@ -127,6 +127,38 @@ fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
     assert!(r.stderr.contains("2 of 3 input rows could not be read"), "{}", r.stderr);
 }
 
+/// Filters that leave no row are named in the error; two filters on one column could
+/// never both hold, so they are refused before reading.
+#[test]
+fn filters_that_match_nothing_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label,grp\ngood film,pos,a\nbad film,neg,b\n");
+    write(d, "tr2.csv", b"text,label,grp\ngood film,pos,a\n");
+    for (extra, expected) in [
+        (&["--filter", "grp=zzz"][..], "tr.csv: no rows match --filter grp=zzz"),
+        (
+            &["--filter", "grp=a", "--filter", "label=neg"][..],
+            "tr.csv: no rows match --filter grp=a --filter label=neg",
+        ),
+        (
+            &["--filter", "grp=a", "--filter", "grp=b"][..],
+            "--filter grp=a and --filter grp=b cannot both hold (a row has one value in column 'grp'; give one \
+             --filter per column)",
+        ),
+    ] {
+        for command in
+            [&["train", "--data", "tr.csv", "--out", "x.json"][..], &["eval", "--data", "tr.csv", "--folds", "2"]]
+        {
+            let r = run_in(d, &[command, extra].concat());
+            assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {expected}\n")), "{command:?} {extra:?}");
+        }
+    }
+    let r = run_in(d, &["train", "--data", "tr.csv", "tr2.csv", "--out", "x.json", "--filter", "grp=zzz"]);
+    assert_eq!(r.stderr, "stancekit: error: tr.csv: no rows in any of tr.csv, tr2.csv match --filter grp=zzz\n");
+    assert!(!d.join("x.json").exists());
+}
+
 #[test]
 fn training_data_problems() {
     let dir = tempfile::tempdir().unwrap();
