@@ -745,6 +745,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let lexicon = options.lexicon.unwrap_or_default();
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
         let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
+        let unreachable = rule.unreachable_labels(&examples.labels);
+        if !unreachable.is_empty() && !command.quiet {
+            diagnostic!(
+                "stancekit: warning: --keyword-rule never gives {}: only one label without a lexicon category can be \
+                 its answer when no cue is found",
+                unreachable.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+            );
+        }
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
         (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
     } else if let Some(path) = &command.model {

@@ -159,6 +159,34 @@ fn filters_that_match_nothing_are_named() {
     assert!(!d.join("x.json").exists());
 }
 
+/// The keyword rule maps labels to lexicon categories by name: labels that name none
+/// would all get the first label, so they are refused; a second label without a
+/// category, which the rule can never give, is warned about.
+#[test]
+fn keyword_rule_needs_labels_named_as_lexicon_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    write(d, "yn.csv", b"text,label\nThey accused him,yes\nA fine day,no\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "yn.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    assert!(
+        r.stderr
+            .starts_with("stancekit: error: invalid --keyword-rule: no label (no, yes) is a category of the lexicon ("),
+        "{}",
+        r.stderr
+    );
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nA fine day,none\nok then,other\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --keyword-rule never gives 'other': only one label without a lexicon category can be its \
+         answer when no cue is found\n"
+    );
+}
+
 #[test]
 fn training_data_problems() {
     let dir = tempfile::tempdir().unwrap();
