@@ -98,14 +98,25 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
     let matches: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == column).map(|(i, _)| i).collect();
     match matches.as_slice() {
         [i] => Ok(*i),
+        // "columns found: ;" would say nothing.
+        [] if header.is_empty() => Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
+        }),
+        // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
-            column: column.to_string(),
-            found: header.iter().map(|h| format!("'{h}'")).collect(),
+            column: escape_controls(column),
+            found: header.iter().map(|h| format!("'{}'", escape_controls(h))).collect(),
             flag: flag.to_string(),
         }),
         _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
     }
+}
+
+/// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
+fn escape_controls(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
@@ -1211,7 +1222,19 @@ pub struct ActorRow {
 /// there would silently drop the row from the scores).
 pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
     let (header, records) = read_table(path)?;
-    let column = |name: &str| find_column(path, &header, name, "data");
+    // Its columns are fixed: no flag chooses them, so the message lists them instead.
+    let column = |name: &str| {
+        find_column(path, &header, name, "data").map_err(|error| match error {
+            Error::MissingColumn { path, column, found, .. } => Error::Data {
+                path,
+                reason: format!(
+                    "no column '{column}' (columns found: {}; an actors file has columns text, accusation, source, target)",
+                    found.join(", ")
+                ),
+            },
+            other => other,
+        })
+    };
     let (text, claim, source, target) = (column("text")?, column("accusation")?, column("source")?, column("target")?);
     let mut rows = Vec::new();
     for (line, record) in records {

@@ -243,6 +243,16 @@ fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
+/// `--cue-scale`: checked as typed, since a value beyond f32's range (`1e300`) would
+/// become `inf` and be reported as such.
+fn parse_cue_scale(text: &str) -> std::result::Result<f32, String> {
+    let max = stancekit::features::MAX_CUE_SCALE;
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=f64::from(max)).contains(&x) => Ok(x as f32),
+        _ => Err(format!("must be a number from 0 to {max}")),
+    }
+}
+
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
     text.split_once('=')
         .map(|(c, v)| (c.to_string(), v.to_string()))
@@ -296,7 +306,7 @@ struct TrainArgs {
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
     char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale)]
     cue_scale: f32,
     /// Inverse regularisation strength (larger fits the training data more closely).
     #[arg(long, default_value_t = stancekit::train::DEFAULT_C, allow_negative_numbers = true)]

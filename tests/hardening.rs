@@ -62,6 +62,31 @@ fn malformed_csv_files() {
     }
 }
 
+/// Column errors say something useful in the odd cases: an empty file, a column name
+/// with a line break (still one line), an actors file (whose columns no flag chooses).
+#[test]
+fn missing_column_messages_fit_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "nothing.csv", b"", &[]);
+    let expected = "/nothing.csv: the file is empty: no header line naming its columns (column 'text' is needed)\n";
+    assert!(err.ends_with(expected), "{err}");
+    let err = train_error(d, "tr.csv", b"text,label\nx,a\n", &["--text-column", "it's\nb"]);
+    let expected = "/tr.csv: no column 'it's\\nb' (columns found: 'text', 'label'; choose one with --text-column)\n";
+    assert!(err.ends_with(expected), "{err}");
+    write(d, "a.csv", b"text,accusation,source\nx,none,y\n");
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(d, &["actors", "--data", "a.csv", "--lexicon", lexicon.to_str().unwrap()]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: a.csv: no column 'target' (columns found: 'text', 'accusation', 'source'; an actors file \
+             has columns text, accusation, source, target)\n"
+        )
+    );
+}
+
 #[test]
 fn line_endings_bom_and_embedded_newlines_are_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -330,7 +355,11 @@ fn contradictory_and_out_of_range_flags() {
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
         (
             vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "2e38"],
-            "invalid --cue-scale: 2e38 must be a number from 0 to 1000",
+            "invalid value '2e38' for '--cue-scale <CUE_SCALE>': must be a number from 0 to 1000",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "1e300"],
+            "invalid value '1e300' for '--cue-scale <CUE_SCALE>': must be a number from 0 to 1000",
         ),
         (
             vec!["train", "--data", data, "--out", "x.json", "--min-df", "41"],
