@@ -133,14 +133,25 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
     let matches: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == column).map(|(i, _)| i).collect();
     match matches.as_slice() {
         [i] => Ok(*i),
+        // "columns found: ;" would say nothing.
+        [] if header.is_empty() => Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
+        }),
+        // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
-            column: column.to_string(),
-            found: header.iter().map(|h| format!("'{h}'")).collect(),
+            column: escape_controls(column),
+            found: header.iter().map(|h| format!("'{}'", escape_controls(h))).collect(),
             flag: flag.to_string(),
         }),
         _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
     }
+}
+
+/// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
+fn escape_controls(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
@@ -624,6 +635,10 @@ pub struct ReadOptions {
     pub text_column: String,
     /// The id column or JSON key, used when present. Default `id`.
     pub id_column: String,
+    /// Whether `id_column` was asked for (`--id-column`), so that its absence is an
+    /// error, not row numbers: a CSV without it is the input's error, a JSON record
+    /// without it an error record. Default false.
+    pub require_id_column: bool,
     /// Replace invalid UTF-8 with U+FFFD instead of failing the record.
     pub lossy: bool,
     /// Rows of CSV / JSON Lines / stdin are articles, to be split into sentences.
@@ -636,6 +651,7 @@ impl Default for ReadOptions {
             format: InputFormat::Auto,
             text_column: "text".into(),
             id_column: "id".into(),
+            require_id_column: false,
             lossy: false,
             articles: false,
         }
@@ -663,7 +679,11 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             let header = rows.header()?;
             Ok(Box::new(CsvDocuments {
                 text_index: find_column(path, &header, &options.text_column, "text-column")?,
-                id_index: header.iter().position(|h| h == options.id_column),
+                id_index: if options.require_id_column {
+                    Some(find_column(path, &header, &options.id_column, "id-column")?)
+                } else {
+                    header.iter().position(|h| h == options.id_column)
+                },
                 rows,
                 record: csv::ByteRecord::new(),
                 n_rows: 0,
@@ -829,19 +849,44 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
         Ok(v) => v,
         Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
     };
-    let id = match value.get(&options.id_column) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(x)) => x.to_string(),
-        _ => n.to_string(),
+    // An id that is not a string or a number has no faithful one-field form, and a
+    // row number in its place would pass for the record's own id: the record is an
+    // error. A missing (or null) id is the line number, unless --id-column asked for it.
+    let id_error = |message: String| Err(Error::Json { location: location.clone(), message });
+    let (id, id_checked) = match value.get(&options.id_column) {
+        Some(serde_json::Value::String(s)) => (s.clone(), Ok(())),
+        Some(serde_json::Value::Number(x)) => (x.to_string(), Ok(())),
+        None | Some(serde_json::Value::Null) if !options.require_id_column => (n.to_string(), Ok(())),
+        None => (n.to_string(), id_error(format!("no field '{}' (set it with --id-column)", options.id_column))),
+        Some(other) => (
+            n.to_string(),
+            id_error(format!(
+                "field '{}' is {}, not a string or number (write the id as a string)",
+                options.id_column,
+                json_kind(other)
+            )),
+        ),
     };
-    let text = match value.get(&options.text_column) {
+    let text = id_checked.and_then(|()| match value.get(&options.text_column) {
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
         _ => Err(Error::Json {
             location: location.clone(),
             message: format!("no string field '{}' (set it with --text-column)", options.text_column),
         }),
-    };
+    });
     (id, text)
+}
+
+/// `a bool`, `an array`, ...: a JSON value's type, for messages.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a bool",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]
@@ -1277,7 +1322,19 @@ pub struct ActorRow {
 /// there would silently drop the row from the scores).
 pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
     let (header, records) = read_table(path)?;
-    let column = |name: &str| find_column(path, &header, name, "data");
+    // Its columns are fixed: no flag chooses them, so the message lists them instead.
+    let column = |name: &str| {
+        find_column(path, &header, name, "data").map_err(|error| match error {
+            Error::MissingColumn { path, column, found, .. } => Error::Data {
+                path,
+                reason: format!(
+                    "no column '{column}' (columns found: {}; an actors file has columns text, accusation, source, target)",
+                    found.join(", ")
+                ),
+            },
+            other => other,
+        })
+    };
     let (text, claim, source, target) = (column("text")?, column("accusation")?, column("source")?, column("target")?);
     let mut rows = Vec::new();
     for (line, record) in records {
@@ -1302,12 +1359,13 @@ pub struct Inputs {
     /// read, if any: a directory that could not be listed. Each is one input.
     pub files: Vec<(PathBuf, Option<Error>)>,
     /// What was skipped without losing a file: a directory reached again through a
-    /// symlink, a directory without `.txt` files.
+    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file.
     pub warnings: Vec<String>,
 }
 
-/// Expands the prediction inputs: a directory becomes every `.txt` file below it
-/// (recursively, following symlinks, in sorted order); files and `-` pass through. A
+/// Expands the prediction inputs: a directory becomes every regular `.txt` file below
+/// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
+/// skipped with a warning); files and `-` pass through. A
 /// directory is read once per input, however many links lead to it, so a symlink loop
 /// ends and no file is labelled twice. Never fails: a directory that cannot be listed
 /// is an entry with its error, so the other inputs are still read.
@@ -1369,7 +1427,13 @@ fn collect_text_files(
         if path.is_dir() {
             collect_text_files(&path, seen, found, warnings);
         } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            found.push((path, None));
+            // A FIFO would block the run until something writes to it, a device might
+            // never end. A broken link stays in, to be its input's error row.
+            match std::fs::metadata(&path) {
+                Ok(metadata) if !metadata.is_file() => warnings
+                    .push(format!("{}: skipped, not a regular file (name it on its own to read it)", path.display())),
+                _ => found.push((path, None)),
+            }
         }
     }
 }

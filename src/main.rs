@@ -202,7 +202,7 @@ struct DataArgs {
     /// Column holding the label.
     #[arg(long, default_value = "label")]
     label_column: String,
-    /// Keep only rows where COLUMN equals VALUE (repeatable; all must hold).
+    /// Keep only rows where COLUMN equals VALUE (repeatable, one per column; all must hold).
     #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     filter: Vec<(String, String)>,
 }
@@ -232,6 +232,16 @@ fn parse_min_accuracy(text: &str) -> std::result::Result<f64, String> {
 fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     let w = text.parse::<f64>().map_err(|_| stancekit::pipeline::WEIGHT_RULE.to_string())?;
     stancekit::pipeline::check_weight(w).map(|()| w)
+}
+
+/// `--cue-scale`: checked as typed, since a value beyond f32's range (`1e300`) would
+/// become `inf` and be reported as such.
+fn parse_cue_scale(text: &str) -> std::result::Result<f32, String> {
+    let max = stancekit::features::MAX_CUE_SCALE;
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=f64::from(max)).contains(&x) => Ok(x as f32),
+        _ => Err(format!("must be a number from 0 to {max}")),
+    }
 }
 
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
@@ -287,7 +297,7 @@ struct TrainArgs {
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
     char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale)]
     cue_scale: f32,
     /// Inverse regularisation strength (larger fits the training data more closely).
     #[arg(long, default_value_t = stancekit::train::DEFAULT_C, allow_negative_numbers = true)]
@@ -330,10 +340,42 @@ struct TrainCommand {
     quiet: bool,
 }
 
+/// What `eval --model` refuses: every option that shapes training (all of
+/// [`TrainArgs`], whose fields' ids these are), which it would silently ignore. Listed
+/// one by one, as a conflict with the `TrainArgs` group would name its first member,
+/// not the flag given.
+const MODEL_CONFLICTS: [&str; 25] = [
+    "folds",
+    "extra_data",
+    "group_column",
+    "extra_weight",
+    "ngram_min",
+    "ngram_max",
+    "min_df",
+    "max_features",
+    "weighting",
+    "no_sublinear_tf",
+    "no_negation",
+    "lexicon",
+    "cue_ngrams",
+    "no_nb_scale",
+    "no_stem",
+    "no_punctuation",
+    "char_ngrams",
+    "cue_scale",
+    "c",
+    "class_weight",
+    "max_iterations",
+    "tolerance",
+    "tune",
+    "data_weight",
+    "seed",
+];
+
 #[derive(Args)]
 struct EvalCommand {
     /// A trained model to test (omit it to cross-validate with --folds).
-    #[arg(long, conflicts_with = "folds")]
+    #[arg(long, conflicts_with_all = MODEL_CONFLICTS)]
     model: Option<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
@@ -386,9 +428,10 @@ struct PredictCommand {
     /// Column (CSV) or key (JSON) holding the text.
     #[arg(long, default_value = "text")]
     text_column: String,
-    /// Column or key holding a row id (row numbers when absent).
-    #[arg(long, default_value = "id")]
-    id_column: String,
+    /// Column or key holding a row id [default: id, and row numbers when it is absent;
+    /// a column named with this flag must exist].
+    #[arg(long)]
+    id_column: Option<String>,
     /// Read invalid UTF-8 with replacement characters instead of failing the row.
     #[arg(long)]
     lossy: bool,
@@ -493,14 +536,41 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
 }
 
 /// Reads every `--data` file; also returns how many rows each file gave.
+///
+/// # Errors
+/// Two `--filter`s on one column with different values (no row could pass both), or
+/// filters that leave no row: said with the filters, not as an empty file.
 fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, Vec<usize>)> {
+    for (i, (column, value)) in args.filter.iter().enumerate() {
+        if let Some((_, other)) = args.filter.iter().take(i).find(|(c, v)| c == column && v != value) {
+            anyhow::bail!(
+                "--filter {column}={other} and --filter {column}={value} cannot both hold (a row has one value in \
+                 column '{column}'; give one --filter per column)"
+            );
+        }
+    }
     let columns = Columns {
         text: args.text_column.clone(),
         label: args.label_column.clone(),
         group: group.map(str::to_string),
         filters: args.filter.clone(),
     };
-    read_files(&args.data, &columns)
+    let (data, per_file) = read_files(&args.data, &columns)?;
+    if data.is_empty() && !args.filter.is_empty() {
+        let filters: Vec<String> = args.filter.iter().map(|(c, v)| format!("--filter {c}={v}")).collect();
+        let rows = match args.data.as_slice() {
+            [_] => "no rows".to_string(),
+            files => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                format!("no rows in any of {}", files.join(", "))
+            }
+        };
+        let reason = format!("{rows} match {}", filters.join(" "));
+        return Err(
+            stancekit::error::Error::Data { path: args.data.first().cloned().unwrap_or_default(), reason }.into()
+        );
+    }
+    Ok((data, per_file))
 }
 
 fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
@@ -670,6 +740,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let lexicon = options.lexicon.unwrap_or_default();
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
         let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
+        let unreachable = rule.unreachable_labels(&examples.labels);
+        if !unreachable.is_empty() && !command.quiet {
+            diagnostic!(
+                "stancekit: warning: --keyword-rule never gives {}: only one label without a lexicon category can be \
+                 its answer when no cue is found",
+                unreachable.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+            );
+        }
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
         (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
     } else if let Some(path) = &command.model {
@@ -763,17 +841,57 @@ fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
 /// Loads the models given, or the shipped ones; each model's task names its output.
 fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
+    // Its results would be printed twice under two names.
+    if let Some(path) = paths.iter().enumerate().find_map(|(i, p)| paths.iter().take(i).any(|q| q == p).then_some(p)) {
+        anyhow::bail!("--model {} is given twice (give each model once)", path.display());
+    }
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;
     let mut models = Vec::with_capacity(paths.len());
     for (path, mut model) in paths.iter().zip(loaded) {
-        if model.task.is_empty() || models.iter().any(|m: &ModelFile| m.task == model.task) {
-            model.task = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let (task, taken_by) = output_name(&model.task, path, &paths, &models)?;
+        if let Some(other) = taken_by {
+            diagnostic!(
+                "stancekit: warning: --model {} has task '{}' as --model {} does: its results are named '{task}'",
+                path.display(),
+                model.task,
+                other.display()
+            );
         }
+        model.task = task;
         models.push(model);
     }
     Ok(Predictor::new(models))
+}
+
+/// The name of a model's results in `predict` and `report` output, unique among the
+/// models before it (`earlier`, loaded from the first `paths`): its task, else its file
+/// stem, else its path as given, so two versions of one model can be compared
+/// (`sentiment` and `v2/sentiment.json`). Also returns the earlier model's path when
+/// the task was taken.
+///
+/// # Errors
+/// When its task, stem and path are all taken, so its results could not be told apart.
+fn output_name<'a>(
+    task: &str,
+    path: &Path,
+    paths: &'a [PathBuf],
+    earlier: &[ModelFile],
+) -> Result<(String, Option<&'a PathBuf>)> {
+    let owner = |name: &str| earlier.iter().zip(paths).find(|(m, _)| m.task == name).map(|(_, p)| p);
+    let taken_by = if task.is_empty() { None } else { owner(task) };
+    if !task.is_empty() && taken_by.is_none() {
+        return Ok((task.to_string(), None));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    for name in [stem, path.display().to_string()] {
+        if !name.is_empty() && owner(&name).is_none() {
+            return Ok((name, taken_by));
+        }
+    }
+    let other = owner(&path.display().to_string()).or(taken_by).map_or_else(String::new, |p| p.display().to_string());
+    anyhow::bail!("--model {} and --model {other} cannot be told apart in the output (rename one file)", path.display())
 }
 
 /// Writes the output rows of one input document; returns whether it failed to read.
@@ -892,7 +1010,8 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let options = ReadOptions {
         format: command.input_format,
         text_column: command.text_column.clone(),
-        id_column: command.id_column.clone(),
+        id_column: command.id_column.clone().unwrap_or_else(|| ReadOptions::default().id_column),
+        require_id_column: command.id_column.is_some(),
         lossy: command.lossy,
         articles: command.articles,
     };
@@ -1039,6 +1158,11 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
+    if text.trim().is_empty() {
+        // As `predict` says of it: a page of no sentences would look like a result.
+        let location = stancekit::error::Location { path: document.source, line: document.line, column: None };
+        return Err(stancekit::error::Error::EmptyText { location }.into());
+    }
     let sentences = predictor.predict_article(&text);
     let summary = summarize(&sentences, &tasks);
     let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());
@@ -1047,4 +1171,18 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .map_err(|error| writing("HTML", &command.html, error))?;
     diagnostic!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
     Ok(Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A training option added to `TrainArgs` later is refused by `eval --model` too.
+    #[test]
+    fn eval_model_conflicts_cover_every_training_option() {
+        let args = TrainArgs::augment_args(clap::Command::new("eval"));
+        let missing: Vec<&str> =
+            args.get_arguments().map(|a| a.get_id().as_str()).filter(|id| !MODEL_CONFLICTS.contains(id)).collect();
+        assert!(missing.is_empty(), "not in MODEL_CONFLICTS: {missing:?}");
+    }
 }

@@ -66,6 +66,31 @@ fn malformed_csv_files() {
     }
 }
 
+/// Column errors say something useful in the odd cases: an empty file, a column name
+/// with a line break (still one line), an actors file (whose columns no flag chooses).
+#[test]
+fn missing_column_messages_fit_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "nothing.csv", b"", &[]);
+    let expected = "/nothing.csv: the file is empty: no header line naming its columns (column 'text' is needed)\n";
+    assert!(err.ends_with(expected), "{err}");
+    let err = train_error(d, "tr.csv", b"text,label\nx,a\n", &["--text-column", "it's\nb"]);
+    let expected = "/tr.csv: no column 'it's\\nb' (columns found: 'text', 'label'; choose one with --text-column)\n";
+    assert!(err.ends_with(expected), "{err}");
+    write(d, "a.csv", b"text,accusation,source\nx,none,y\n");
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(d, &["actors", "--data", "a.csv", "--lexicon", lexicon.to_str().unwrap()]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: a.csv: no column 'target' (columns found: 'text', 'accusation', 'source'; an actors file \
+             has columns text, accusation, source, target)\n"
+        )
+    );
+}
+
 #[test]
 fn labels_differing_only_by_case_are_refused_across_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -162,6 +187,66 @@ fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
     );
     assert_eq!(rows[2]["error"], format!("in.csv:4: column 'text': {UNCLOSED}"));
     assert!(r.stderr.contains("2 of 3 input rows could not be read"), "{}", r.stderr);
+}
+
+/// Filters that leave no row are named in the error; two filters on one column could
+/// never both hold, so they are refused before reading.
+#[test]
+fn filters_that_match_nothing_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label,grp\ngood film,pos,a\nbad film,neg,b\n");
+    write(d, "tr2.csv", b"text,label,grp\ngood film,pos,a\n");
+    for (extra, expected) in [
+        (&["--filter", "grp=zzz"][..], "tr.csv: no rows match --filter grp=zzz"),
+        (
+            &["--filter", "grp=a", "--filter", "label=neg"][..],
+            "tr.csv: no rows match --filter grp=a --filter label=neg",
+        ),
+        (
+            &["--filter", "grp=a", "--filter", "grp=b"][..],
+            "--filter grp=a and --filter grp=b cannot both hold (a row has one value in column 'grp'; give one \
+             --filter per column)",
+        ),
+    ] {
+        for command in
+            [&["train", "--data", "tr.csv", "--out", "x.json"][..], &["eval", "--data", "tr.csv", "--folds", "2"]]
+        {
+            let r = run_in(d, &[command, extra].concat());
+            assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {expected}\n")), "{command:?} {extra:?}");
+        }
+    }
+    let r = run_in(d, &["train", "--data", "tr.csv", "tr2.csv", "--out", "x.json", "--filter", "grp=zzz"]);
+    assert_eq!(r.stderr, "stancekit: error: tr.csv: no rows in any of tr.csv, tr2.csv match --filter grp=zzz\n");
+    assert!(!d.join("x.json").exists());
+}
+
+/// The keyword rule maps labels to lexicon categories by name: labels that name none
+/// would all get the first label, so they are refused; a second label without a
+/// category, which the rule can never give, is warned about.
+#[test]
+fn keyword_rule_needs_labels_named_as_lexicon_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    write(d, "yn.csv", b"text,label\nThey accused him,yes\nA fine day,no\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "yn.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    assert!(
+        r.stderr
+            .starts_with("stancekit: error: invalid --keyword-rule: no label (no, yes) is a category of the lexicon ("),
+        "{}",
+        r.stderr
+    );
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nA fine day,none\nok then,other\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --keyword-rule never gives 'other': only one label without a lexicon category can be its \
+         answer when no cue is found\n"
+    );
 }
 
 #[test]
@@ -318,6 +403,17 @@ fn contradictory_and_out_of_range_flags() {
     let data = data.to_str().unwrap();
     for (args, expected) in [
         (vec!["eval", "--data", data, "--model", "m.json", "--folds", "3"], "cannot be used with"),
+        // Training options mean nothing to a trained model: refused, not ignored.
+        (vec!["eval", "--data", data, "--model", "m.json", "--c", "2"], "'--model <MODEL>' cannot be used with '--c <C>'"),
+        (vec!["eval", "--data", data, "--model", "m.json", "--no-stem"], "'--model <MODEL>' cannot be used with '--no-stem'"),
+        (
+            vec!["eval", "--data", data, "--model", "m.json", "--lexicon", "datasets/lexicons"],
+            "'--model <MODEL>' cannot be used with '--lexicon <LEXICON>'",
+        ),
+        (
+            vec!["eval", "--data", data, "--model", "m.json", "--group-column", "g"],
+            "'--model <MODEL>' cannot be used with '--group-column <GROUP_COLUMN>'",
+        ),
         (vec!["eval", "--data", data, "--folds", "0"], "invalid --folds: 0 must be at least 2"),
         (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
@@ -325,7 +421,11 @@ fn contradictory_and_out_of_range_flags() {
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
         (
             vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "2e38"],
-            "invalid --cue-scale: 2e38 must be a number from 0 to 1000",
+            "invalid value '2e38' for '--cue-scale <CUE_SCALE>': must be a number from 0 to 1000",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "1e300"],
+            "invalid value '1e300' for '--cue-scale <CUE_SCALE>': must be a number from 0 to 1000",
         ),
         (
             vec!["train", "--data", data, "--out", "x.json", "--min-df", "41"],
@@ -430,6 +530,31 @@ fn a_directory_symlink_loop_labels_each_file_once() {
     assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
 }
 
+/// A FIFO found in a directory would block the run forever: it is skipped with a
+/// warning, and the files around it are labelled.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir(d.join("fd")).unwrap();
+    write(&d.join("fd"), "a.txt", b"Great film.");
+    assert!(std::process::Command::new("mkfifo").arg(d.join("fd/b.txt")).status().unwrap().success());
+    write(&d.join("fd"), "c.txt", b"Awful.");
+    let stdin = std::fs::File::open("/dev/null").unwrap();
+    let args = ["predict", "--model", &m, "--summary-only", "--format", "json", "fd"];
+    let r = predict_with_stdin_from(d, &args, stdin);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sources: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sources, ["fd/a.txt", "fd/c.txt"], "{}", r.stdout);
+    assert_eq!(r.stderr, "stancekit: warning: fd/b.txt: skipped, not a regular file (name it on its own to read it)\n");
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
@@ -509,6 +634,26 @@ fn failed_articles_are_article_rows() {
     assert_eq!(rows[1]["error"], "articles.csv:3: empty text");
 }
 
+/// `report` on an article with no text fails as `predict` does on it, and writes no
+/// page of 0 sentences (an existing page is kept).
+#[test]
+fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "empty.txt", b"");
+    write(d, "blank.txt", b"  \n\t\r\n");
+    write(d, "old.html", b"old page");
+    for name in ["empty.txt", "blank.txt"] {
+        let r = run_in(d, &["report", name, "--html", "new.html", "--model", &m]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {name}:1: empty text\n")));
+        assert!(!d.join("new.html").exists(), "{name}: no page written");
+        let r = run_in(d, &["report", name, "--html", "old.html", "--model", &m]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert_eq!(std::fs::read(d.join("old.html")).unwrap(), b"old page");
+    }
+}
+
 #[test]
 fn ids_and_control_characters_stay_on_one_text_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -524,6 +669,57 @@ fn ids_and_control_characters_stay_on_one_text_line() {
     assert_eq!((fields[1][0], fields[2][0], fields[3][0]), ("1 2 3", "a\\u{1b}[31m", "x y"));
     assert_eq!(fields[2][4], "red \\u{7} film");
     assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\x07'));
+}
+
+/// An `--id-column` given by the user must exist (a CSV without it is the input's error
+/// row); without the flag a missing `id` means row numbers. A JSON id that is not a
+/// string or number makes its record an error row instead of passing its line number
+/// off as the id.
+#[test]
+fn an_id_column_that_is_asked_for_must_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "p.csv", b"key,text\nk1,Great film.\n");
+    let r = run_in(d, &["predict", "--model", &m, "p.csv", "--id-column", "nope"]);
+    assert_eq!(r.status, 2);
+    let error = "p.csv: no column 'nope' (columns found: 'key', 'text'; choose one with --id-column)";
+    assert_eq!(r.stdout, format!("id\tsentence\tlabel\tp\ttext\np.csv\t-\t-\t-\terror: {error}\n"));
+    assert!(r.stderr.starts_with(&format!("stancekit: error: {error}\n")), "{}", r.stderr);
+    let ids = |r: &util::Run| -> Vec<String> {
+        r.stdout.lines().skip(1).map(|l| l.split('\t').next().unwrap().into()).collect()
+    };
+    let r = run_in(d, &["predict", "--model", &m, "p.csv", "--id-column", "key"]);
+    assert_eq!((r.status, ids(&r)), (0, vec!["k1".to_string()]), "{}", r.stderr);
+    let r = run_in(d, &["predict", "--model", &m, "p.csv"]);
+    assert_eq!((r.status, ids(&r)), (0, vec!["1".to_string()]), "no id column, no flag: row numbers");
+
+    write(
+        d,
+        "q.jsonl",
+        b"{\"id\":true,\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"id\":null,\"text\":\"c\"}\n{\"id\":7,\"text\":\"d\"}\n",
+    );
+    let errors = |r: &util::Run| -> Vec<String> {
+        r.stdout.lines().skip(1).map(|l| l.rsplit('\t').next().unwrap().to_string()).collect()
+    };
+    let not_an_id = |line: u32, kind: &str| {
+        format!("error: q.jsonl:{line}: malformed JSON: field 'id' is {kind}, not a string or number (write the id as a string)")
+    };
+    let r = run_in(d, &["predict", "--model", &m, "q.jsonl"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(ids(&r), ["1", "2", "3", "7"]);
+    assert_eq!(errors(&r), [not_an_id(1, "a bool"), "b".into(), "c".into(), "d".into()]);
+    let r = run_in(d, &["predict", "--model", &m, "q.jsonl", "--id-column", "id"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        errors(&r),
+        [
+            not_an_id(1, "a bool"),
+            "error: q.jsonl:2: malformed JSON: no field 'id' (set it with --id-column)".into(),
+            not_an_id(3, "null"),
+            "d".into()
+        ]
+    );
 }
 
 #[test]
@@ -550,6 +746,38 @@ fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
         row["error"],
         "-:1: model 'label' gave an infinite or undefined score for the text, so no probabilities (its numbers overflow; retrain it)"
     );
+}
+
+/// Two versions of one model (same task name) both keep their results: the later one is
+/// named by its file stem, or its path when the stems are equal too; the same file twice
+/// is refused.
+#[test]
+fn models_with_one_task_name_get_distinct_output_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("v2")).unwrap();
+    std::fs::create_dir(d.join("v3")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("v2/m.json")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("v3/m.json")).unwrap();
+    write(d, "p.csv", b"id,text\n1,Great film.\n");
+    let r = run_in(
+        d,
+        &["predict", "--model", "m.json", "--model", "v2/m.json", "--model", "v3/m.json", "p.csv", "--format", "json"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let names: Vec<&String> = row["predictions"].as_object().unwrap().keys().collect();
+    // serde_json keeps one of two equal keys, so three names prove three distinct keys.
+    assert_eq!(names, ["label", "m", "v3/m.json"], "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --model v2/m.json has task 'label' as --model m.json does: its results are named 'm'\n\
+         stancekit: warning: --model v3/m.json has task 'label' as --model m.json does: its results are named 'v3/m.json'\n"
+    );
+    let r = run_in(d, &["predict", "--model", "m.json", "--model", "m.json", "p.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    assert_eq!(r.stderr, "stancekit: error: --model m.json is given twice (give each model once)\n");
 }
 
 #[test]
