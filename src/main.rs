@@ -234,12 +234,13 @@ fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     stancekit::pipeline::check_weight(w).map(|()| w)
 }
 
-/// `--cue-scale`: checked as typed, since a value beyond f32's range (`1e300`) would
-/// become `inf` and be reported as such.
+/// `--cue-scale`: a value beyond f32's range (`1e300`) is refused as typed, since it
+/// would become `inf` and be reported as such; the range itself is the library's check
+/// (`FeatureParams::check`), so the CLI and the Python binding say the same.
 fn parse_cue_scale(text: &str) -> std::result::Result<f32, String> {
     let max = stancekit::features::MAX_CUE_SCALE;
     match text.parse::<f64>() {
-        Ok(x) if (0.0..=f64::from(max)).contains(&x) => Ok(x as f32),
+        Ok(x) if x.is_nan() || x.abs() <= f64::from(f32::MAX) => Ok(x as f32),
         _ => Err(format!("must be a number from 0 to {max}")),
     }
 }

@@ -421,7 +421,7 @@ fn contradictory_and_out_of_range_flags() {
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
         (
             vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "2e38"],
-            "invalid value '2e38' for '--cue-scale <CUE_SCALE>': must be a number from 0 to 1000",
+            "invalid --cue-scale: 2e38 must be a number from 0 to 1000",
         ),
         (
             vec!["train", "--data", data, "--out", "x.json", "--cue-scale", "1e300"],
