@@ -521,13 +521,17 @@ fn a_directory_symlink_loop_labels_each_file_once() {
     std::os::unix::fs::symlink("..", d.join("corpus/sub/loop")).unwrap();
     let r = run_in(d, &["predict", "--model", &m, "--format", "json", "corpus"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let sources: Vec<String> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
-        .collect();
+    let sources = sources_of(&r.stdout);
     assert_eq!(sources, ["corpus/a.txt", "corpus/a.txt"], "its sentence row and its article row, once");
     assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
+}
+
+/// The `source` of each JSON Lines row, in order.
+fn sources_of(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// A FIFO found in a directory would block the run forever: it is skipped with a
@@ -546,11 +550,7 @@ fn a_fifo_in_a_directory_is_skipped_not_waited_on() {
     let args = ["predict", "--model", &m, "--summary-only", "--format", "json", "fd"];
     let r = predict_with_stdin_from(d, &args, stdin);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let sources: Vec<String> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].as_str().unwrap().to_string())
-        .collect();
+    let sources = sources_of(&r.stdout);
     assert_eq!(sources, ["fd/a.txt", "fd/c.txt"], "{}", r.stdout);
     assert_eq!(r.stderr, "stancekit: warning: fd/b.txt: skipped, not a regular file (name it on its own to read it)\n");
 }
