@@ -104,6 +104,12 @@ pub enum Error {
         /// Where.
         location: Location,
     },
+    /// A `--group-column` cell is empty or only whitespace.
+    #[error("{location}: empty group (give every row a group, or leave out --group-column)")]
+    EmptyGroup {
+        /// Where.
+        location: Location,
+    },
     /// Bytes that are not UTF-8.
     #[error("{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)")]
     InvalidUtf8 {

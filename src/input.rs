@@ -467,7 +467,8 @@ pub struct Columns {
 /// filters.
 ///
 /// # Errors
-/// As [`read_labelled_csv`], and [`Error::MissingColumn`] for a group or filter column.
+/// As [`read_labelled_csv`], [`Error::MissingColumn`] for a group or filter column, and
+/// [`Error::EmptyGroup`] for an empty group cell.
 pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
     let bytes = read_all(path)?;
     parse_labelled(&bytes, path, columns)
@@ -514,7 +515,13 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             });
         }
         if let Some(index) = group_index {
-            data.groups.push(rows.text(&record, index, group_column.unwrap_or(""), true, line)?);
+            let column = group_column.unwrap_or("");
+            let group = rows.text(&record, index, column, true, line)?;
+            // Empty cells would all fall into one silent group of unrelated rows.
+            if group.trim().is_empty() {
+                return Err(Error::EmptyGroup { location: Location::file(path).at_line(line).with_column(column) });
+            }
+            data.groups.push(group);
         }
         data.texts.push(text);
         data.labels.push(label);
@@ -1203,6 +1210,14 @@ pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
 /// text passes unnoticed once in 2^64.
 const SPAN_HASH_DIGITS: usize = 16;
 
+/// The labels allowed in each task column of a span file (the three shipped tasks);
+/// a column not named here is read as written.
+pub const SPAN_LABELS: &[(&str, &[&str])] = &[
+    ("cooperation", &["cooperative", "adversarial", "neutral"]),
+    ("accusation", &["accusation", "denial", "none"]),
+    ("sentiment", &["positive", "negative", "neutral"]),
+];
+
 /// Columns of a span file that are not task labels.
 const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
 
@@ -1212,7 +1227,8 @@ const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "spl
 ///
 /// # Errors
 /// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
-/// file and line of a span that is out of range, unknown, or whose hash differs.
+/// file and line of a span that is out of range, unknown, or whose hash differs;
+/// [`Error::UnknownLabel`] for a task label outside [`SPAN_LABELS`].
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
     let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
         std::collections::HashMap::new();
@@ -1281,6 +1297,19 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 return Err(bad(format!(
                     "span {start}..{end} of {dataset} {doc_id} hashes to {digest}, stored {stored}: the source text changed"
                 )));
+            }
+            // A typo ("cooperatve") would otherwise train a class of its own.
+            for (i, name) in &tasks {
+                let label = field(*i);
+                if let Some((_, allowed)) = SPAN_LABELS.iter().find(|(task, _)| task == name) {
+                    if !allowed.contains(&label.as_str()) {
+                        return Err(Error::UnknownLabel {
+                            location: Location::file(span_file).at_line(line).with_column(name.as_str()),
+                            label,
+                            expected: allowed.iter().map(|l| l.to_string()).collect(),
+                        });
+                    }
+                }
             }
             rows.push(SpanRow {
                 dataset,
@@ -1533,6 +1562,21 @@ mod stream_and_walk_tests {
             Ok(rows) => format!("ok: {}", rows[0].text),
             Err(e) => e.to_string().split_once(": ").unwrap().1.to_string(),
         }
+    }
+
+    #[test]
+    fn rejects_unknown_span_label() {
+        let datasets = one_document();
+        let spans = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let full = "185f8db32271fe25"; // sha256("Hello"), as in the test below
+        let rows = format!("dataset,doc_id,start,end,sha256,cooperation,sentiment,split\nbbc_news,d1,0,5,{full},neutral,positive,train\nbbc_news,d1,0,5,{full},bogus,positive,train\n");
+        std::fs::write(spans.path(), rows).unwrap();
+        let err = read_span_rows(&[spans.path().to_path_buf()], datasets.path()).unwrap_err().to_string();
+        let expected = format!(
+            "{}:3: column 'cooperation': unknown label 'bogus' (expected one of: cooperative, adversarial, neutral)",
+            spans.path().display()
+        );
+        assert_eq!(err, expected);
     }
 
     #[test]

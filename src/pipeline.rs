@@ -256,8 +256,9 @@ fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> 
 /// Returns one confusion matrix per fold.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad folds; [`Error::Data`] when a class has fewer rows
-/// than folds (some test folds would lack it, and stratification cannot hold).
+/// [`Error::InvalidParams`] for bad folds, or grouped folds where a training side
+/// lacks a class; [`Error::Data`] when a class has fewer rows than folds (some test
+/// folds would lack it, and stratification cannot hold).
 pub fn cross_validate(
     examples: &Examples<'_>,
     options: &TrainOptions,
@@ -270,15 +271,18 @@ pub fn cross_validate(
     // Numbered, the folds count and look up n-grams in arrays.
     names.number(&mut analyzed);
     let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: Some(&names) };
-    cross_validate_analysed(examples, &analysed, options, folds, on_fold)
+    cross_validate_analysed(examples, &analysed, options, folds, true, on_fold)
 }
 
-/// [`cross_validate`] on texts analysed once for all folds.
+/// [`cross_validate`] on texts analysed once for all folds. `every_class`: refuse
+/// grouped folds whose training side lacks a class (the user's folds); `--tune`'s inner
+/// folds only rank values of C, and their count is not the user's to change.
 fn cross_validate_analysed(
     examples: &Examples<'_>,
     analysed: &Analysed<'_>,
     options: &TrainOptions,
     folds: usize,
+    every_class: bool,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
@@ -294,6 +298,9 @@ fn cross_validate_analysed(
         if let Some(slot) = assignment.get_mut(row) {
             *slot = fold;
         }
+    }
+    if every_class && !examples.groups.is_empty() {
+        check_grouped_training_sides(examples, &assignment, folds)?;
     }
     // Folds are trained in parallel: the solver's vector steps run on one core, so one
     // fold at a time would leave the other cores idle half the time. Each fold's model
@@ -316,6 +323,32 @@ fn cross_validate_analysed(
         .collect()
 }
 
+/// Refuses grouped folds where a fold's training side lacks a class: its groups hold
+/// every row of it, so that fold's model could never predict it (and `train` refuses
+/// a class-less fit). Stratified folds cannot hit this once each class has `folds` rows.
+fn check_grouped_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: usize) -> Result<()> {
+    for fold in 0..folds {
+        let mut trained = vec![false; examples.labels.len()];
+        for (&class, _) in examples.classes.iter().zip(assignment).filter(|(_, &f)| f != fold) {
+            if let Some(seen) = trained.get_mut(class) {
+                *seen = true;
+            }
+        }
+        let present = |c: usize| examples.classes.contains(&c);
+        if let Some(missing) = (0..trained.len()).find(|&c| present(c) && trained.get(c) == Some(&false)) {
+            let label = examples.labels.get(missing).map_or("", String::as_str);
+            return Err(Error::InvalidParams {
+                name: "--folds".into(),
+                reason: format!(
+                    "fold {} of {folds} trains on no '{label}' row: its groups hold all of them; use fewer folds or other groups",
+                    fold + 1
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn pooled_accuracy(matrices: &[ConfusionMatrix]) -> f64 {
     let mut iter = matrices.iter();
     let Some(first) = iter.next() else { return 0.0 };
@@ -336,7 +369,7 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
         for &c in TUNE_GRID {
             let candidate = TrainOptions { trainer: inner.trainer.clone().c(c), ..inner.clone() };
             let accuracy =
-                pooled_accuracy(&cross_validate_analysed(examples, analysed, &candidate, folds, &mut |_| {})?);
+                pooled_accuracy(&cross_validate_analysed(examples, analysed, &candidate, folds, false, &mut |_| {})?);
             tuning.push((c, accuracy));
             // Ties go to the smaller C (the simpler model).
             if accuracy > best.0 + 1e-12 {

@@ -70,11 +70,7 @@ fn no_labelled_sentence_appears_in_a_reserved_document() {
 fn every_span_matches_its_hash_and_labels_are_valid() {
     let rows = read_span_rows(&span_files(), &shared().join("datasets")).expect("all spans rebuild and hash-check");
     assert!(rows.len() >= 2000, "{} real news sentences labelled", rows.len());
-    let allowed: HashMap<&str, [&str; 3]> = HashMap::from([
-        ("cooperation", ["cooperative", "adversarial", "neutral"]),
-        ("accusation", ["accusation", "denial", "none"]),
-        ("sentiment", ["positive", "negative", "neutral"]),
-    ]);
+    let allowed: HashMap<&str, &[&str]> = stancekit::input::SPAN_LABELS.iter().copied().collect();
     for row in &rows {
         assert!(row.split == "train" || row.split == "dev");
         assert_eq!(row.text.trim(), row.text, "{}:{} {}", row.dataset, row.doc_id, row.start);

@@ -1052,3 +1052,64 @@ fn failing_stdout_is_an_error_naming_it() {
     let (status, stderr) = bash_in(d, &format!("\"$SK\" inspect --model {m} | head -c 0; exit ${{PIPESTATUS[0]}}"));
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn corpus_refuses_a_span_label_outside_its_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", b"doc_id,text\nd1,Hello world.\n");
+    // 185f8db32271fe25: the first 16 hex digits of sha256("Hello") (`printf Hello | sha256sum`).
+    write(
+        d,
+        "spans.csv",
+        b"dataset,doc_id,start,end,sha256,cooperation,split\nbbc_news,d1,0,5,185f8db32271fe25,bogus,train\n",
+    );
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: spans.csv:2: column 'cooperation': unknown label 'bogus' \
+         (expected one of: cooperative, adversarial, neutral)\n"
+    );
+    assert!(!d.join("out.csv").exists(), "nothing written");
+}
+
+#[test]
+fn grouped_folds_refuse_a_training_side_without_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Every negative row is in group n: the fold that tests n trains on positives only.
+    let mut csv = String::from("text,label,grp\n");
+    for i in 0..4 {
+        csv.push_str(&format!("good fine film {i},positive,p{i}\nbad dull film {i},negative,n\n"));
+    }
+    write(d, "onegrp.csv", csv.as_bytes());
+    let r = run_in(d, &["eval", "--data", "onegrp.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"]);
+    assert_eq!(r.status, 2, "{}", r.stdout);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    // Group n (4 rows) is dealt first, largest first, to fold 1.
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: invalid --folds: fold 1 of 2 trains on no 'negative' row: its groups hold all of them; \
+         use fewer folds or other groups\n"
+    );
+}
+
+#[test]
+fn an_empty_group_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("text,label,grp\n");
+    for i in 0..4 {
+        csv.push_str(&format!("good fine film {i},positive,a{i}\nbad dull film {i},negative,b{i}\n"));
+    }
+    csv.push_str("bad film again,negative, \n");
+    write(d, "g.csv", csv.as_bytes());
+    let r = run_in(d, &["eval", "--data", "g.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: g.csv:10: column 'grp': empty group (give every row a group, or leave out --group-column)\n"
+    );
+}
