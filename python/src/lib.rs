@@ -126,6 +126,11 @@ fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<Strin
 /// The message of a row that could not be labelled (the CLI's, without a location).
 const EMPTY_TEXT: &str = "empty text";
 
+/// The message of a row whose scores overflow (a hand-edited model): its probabilities
+/// would be NaN, so it gets this error and no prediction, as in the CLI.
+const NON_FINITE: &str =
+    "a model gave an infinite or undefined score, so no probabilities (its numbers overflow; retrain it)";
+
 /// A trained stancekit model: one task, its labels, featurizer and classifier.
 ///
 /// Get one with `stancekit.load(path)`, `stancekit.builtin(task)` or
@@ -477,7 +482,25 @@ fn _label_rows<'py>(
             })
             .collect::<Vec<_>>()
     });
-    let results = results.into_iter().map(|(labels, p)| (labels, p.into_pyarray(py))).collect();
+    // A row any model gave a non-finite probability is an error row for every model.
+    let mut errors = errors;
+    for (i, error) in errors.iter_mut().enumerate() {
+        if error.is_none() && results.iter().any(|(_, p)| p.row(i).iter().any(|v| !v.is_finite())) {
+            *error = Some(NON_FINITE);
+        }
+    }
+    let results = results
+        .into_iter()
+        .map(|(mut labels, mut p)| {
+            for (i, error) in errors.iter().enumerate() {
+                if error.is_some() {
+                    labels[i] = None;
+                    p.row_mut(i).fill(f64::NAN);
+                }
+            }
+            (labels, p.into_pyarray(py))
+        })
+        .collect();
     Ok((errors, results))
 }
 
@@ -522,11 +545,14 @@ fn _label_articles<'py>(
             start.push(Some(s.start));
             end.push(Some(s.end));
             text.push(Some(s.text.as_str()));
-            error.push(None);
+            let finite = s.predictions.iter().all(|p| p.probabilities.iter().all(|(_, v)| v.is_finite()));
+            error.push((!finite).then_some(NON_FINITE));
             for (m, p) in s.predictions.iter().enumerate() {
-                labels[m].push(Some(p.label.clone()));
-                for (j, (_, value)) in p.probabilities.iter().enumerate() {
-                    probabilities[m][[at, j]] = *value;
+                labels[m].push(finite.then(|| p.label.clone()));
+                if finite {
+                    for (j, (_, value)) in p.probabilities.iter().enumerate() {
+                        probabilities[m][[at, j]] = *value;
+                    }
                 }
             }
             at += 1;

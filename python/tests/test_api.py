@@ -245,6 +245,17 @@ def test_a_model_whose_scores_overflow_raises_instead_of_nan():
     with pytest.raises(ValueError) as error:
         stancekit.classify_article("Good film.", huge)
     assert str(error.value) == "article:1: model 'label' " + overflow.format("sentence 0")
+    # The Spark helpers do not raise: such a row is an error row, with no label and no
+    # probabilities; a sound model still labels the same text.
+    row_error = "a model gave an infinite or undefined score, so no probabilities (its numbers overflow; retrain it)"
+    errors, [(labels, probabilities)] = stancekit._stancekit._label_rows([huge], ["good film", ""])
+    assert errors == [row_error, "empty text"]
+    assert labels == [None, None] and np.isnan(probabilities).all()
+    errors, [(labels, _)] = stancekit._stancekit._label_rows([model], ["good film"])
+    assert errors == [None] and labels == ["pos"]
+    columns = stancekit._stancekit._label_articles([huge], ["Good film."])
+    assert columns["error"] == [row_error]
+    assert columns["predictions"][0][0] == [None] and np.isnan(columns["predictions"][0][1]).all()
 
 
 def test_labels_differing_only_by_case_are_refused():
