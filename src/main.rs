@@ -559,19 +559,29 @@ fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, Vec<
     let (data, per_file) = read_files(&args.data, &columns)?;
     if data.is_empty() && !args.filter.is_empty() {
         let filters: Vec<String> = args.filter.iter().map(|(c, v)| format!("--filter {c}={v}")).collect();
-        let rows = match args.data.as_slice() {
-            [_] => "no rows".to_string(),
-            files => {
-                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-                format!("no rows in any of {}", files.join(", "))
-            }
-        };
-        let reason = format!("{rows} match {}", filters.join(" "));
-        return Err(
-            stancekit::error::Error::Data { path: args.data.first().cloned().unwrap_or_default(), reason }.into()
-        );
+        return Err(nothing_in(
+            &args.data,
+            &format!("{} match {}", in_files("no rows", &args.data), filters.join(" ")),
+        ));
     }
     Ok((data, per_file))
+}
+
+/// `what`, and with several files "`what` in any of a.csv, b.csv".
+fn in_files(what: &str, files: &[PathBuf]) -> String {
+    match files {
+        [_] => what.to_string(),
+        files => {
+            let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+            format!("{what} in any of {}", files.join(", "))
+        }
+    }
+}
+
+/// The error of data files that give nothing to work on, named by the first of them.
+fn nothing_in(files: &[PathBuf], reason: &str) -> anyhow::Error {
+    let path = files.first().cloned().unwrap_or_default();
+    stancekit::error::Error::Data { path, reason: reason.to_string() }.into()
 }
 
 fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
@@ -704,16 +714,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: &DataArgs) -> Result<ConfusionMatrix> {
     if data.is_empty() {
         // Scores of no rows would read as a model that got everything wrong.
-        let reason = match args.data.as_slice() {
-            [_] => "no labelled rows to test".to_string(),
-            files => {
-                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-                format!("no labelled rows to test in any of {}", files.join(", "))
-            }
-        };
-        return Err(
-            stancekit::error::Error::Data { path: args.data.first().cloned().unwrap_or_default(), reason }.into()
-        );
+        return Err(nothing_in(&args.data, &in_files("no labelled rows to test", &args.data)));
     }
     let mut classes = Vec::with_capacity(data.len());
     let files = args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n));
