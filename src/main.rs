@@ -606,9 +606,8 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
     if file_weights.len() != per_file.len() {
         anyhow::bail!("--data-weight has {} values for {} --data files", file_weights.len(), per_file.len());
     }
-    if let Some(w) = file_weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
-        anyhow::bail!("--data-weight {w} must be a finite number >= 0");
-    }
+    // Each value passed `parse_weight` (0, or 1e-6 to 1e6); what is left to refuse is
+    // weights that leave no row.
     if per_file.iter().zip(file_weights).all(|(&n, &w)| n == 0 || w == 0.0) {
         anyhow::bail!("--data-weight gives every row weight 0: no row is left to train on");
     }
