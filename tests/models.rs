@@ -83,8 +83,9 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-/// Measured 2026-11-26 17:05 (after labelling round 7, 3,286 dev sentences): 0.708 / 0.689 / 0.659.
-const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.695), ("accusation", 0.68), ("sentiment", 0.645)];
+/// Measured 2026-11-26 17:05 (after labelling round 7, 3,286 dev sentences): 0.708 / 0.689 / 0.659;
+/// accusation 0.703 after the relabelling of narrated acts (19:10).
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.695), ("accusation", 0.69), ("sentiment", 0.645)];
 
 #[test]
 fn dev_macro_f1_floors() {
