@@ -84,7 +84,7 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
 /// Measured 2026-11-26 17:05 (after labelling round 7, 3,286 dev sentences): 0.708 / 0.689 / 0.659;
-/// accusation 0.703 after the relabelling of narrated acts (19:10).
+/// accusation 0.703 and sentiment 0.661 after the relabellings of 19:10 and 19:18.
 const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.695), ("accusation", 0.69), ("sentiment", 0.645)];
 
 #[test]
@@ -110,7 +110,7 @@ fn dev_macro_f1_floors() {
 
 #[test]
 fn financial_phrasebank_sentiment_floor() {
-    // Never trained on; agreement == 100 rows only. Measured 0.679 (models/README.md).
+    // Never trained on; agreement == 100 rows only. Measured 0.688 (models/README.md).
     let data = shared().join("datasets/financial_phrasebank/financial_phrasebank.csv");
     let f1 = macro_f1(&[
         "eval",
@@ -123,7 +123,7 @@ fn financial_phrasebank_sentiment_floor() {
         "--format",
         "json",
     ]);
-    assert!(f1 >= 0.66, "financial phrasebank macro-F1 {f1:.4}");
+    assert!(f1 >= 0.67, "financial phrasebank macro-F1 {f1:.4}");
 }
 
 #[test]
