@@ -494,7 +494,7 @@ impl Featurizer {
         // is negative or not finite can only come from an edited file, and would turn every
         // score into NaN or flip a column's sign.
         for (name, values) in [("idf value", &self.idf), ("NB scale", &self.nb_weights)] {
-            if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            if let Some((i, v)) = crate::packed::first_negative_or_not_finite(values) {
                 return Err(Error::InvalidParams {
                     name: "featurizer".into(),
                     reason: format!("{name} {v} of n-gram {} must be a finite number >= 0", i + 1),

@@ -156,9 +156,9 @@ impl ModelFile {
     /// As [`ModelFile::load`]: the first file (in order) that cannot be read, else the
     /// first that is not a sound model.
     pub fn load_all(paths: &[PathBuf]) -> Result<Vec<ModelFile>> {
-        let files: Vec<Vec<u8>> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
+        let files: Vec<FileBytes> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
         let inputs: Vec<(&[u8], &Path)> =
-            files.iter().map(Vec::as_slice).zip(paths.iter().map(PathBuf::as_path)).collect();
+            files.iter().map(|bytes| &**bytes).zip(paths.iter().map(PathBuf::as_path)).collect();
         let Some((&(first_bytes, first_path), others)) = inputs.split_first() else {
             return Ok(Vec::new());
         };
@@ -175,29 +175,38 @@ impl ModelFile {
         let (first_body, first_featurizer) = first?;
         let others: Vec<ModelFile<&RawValue>> = others.into_iter().collect::<Result<_>>()?;
         let bodies: Vec<ModelFile<&RawValue>> = std::iter::once(first_body).chain(others).collect();
-        // Each distinct featurizer text, parsed once; those beyond the first in parallel.
-        let mut parsed: Vec<(&str, Arc<Featurizer>)> = Vec::new();
-        parsed.extend(bodies.first().map(|body| (body.featurizer.get(), first_featurizer)));
-        let mut unseen: Vec<(&str, &[u8], &Path)> = Vec::new();
-        for (body, &(bytes, path)) in bodies.iter().zip(&inputs) {
-            let text = body.featurizer.get();
-            if !parsed.iter().any(|(seen, _)| *seen == text) && !unseen.iter().any(|(seen, _, _)| *seen == text) {
-                unseen.push((text, bytes, path));
-            }
+        // The first model with the same featurizer text as each model (itself if none):
+        // each distinct text is compared once and parsed once, those beyond the first in
+        // parallel.
+        let texts: Vec<&str> = bodies.iter().map(|body| body.featurizer.get()).collect();
+        let owners: Vec<usize> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| texts.iter().take(i).position(|earlier| earlier == text).unwrap_or(i))
+            .collect();
+        let unseen: Vec<usize> =
+            owners.iter().enumerate().skip(1).filter(|&(i, &owner)| i == owner).map(|(i, _)| i).collect();
+        let more: Vec<(usize, Result<Arc<Featurizer>>)> = unseen
+            .par_iter()
+            .filter_map(|&i| Some((i, parse_featurizer(texts.get(i)?, inputs.get(i)?.0, inputs.get(i)?.1))))
+            .collect();
+        let mut featurizers: Vec<Option<Arc<Featurizer>>> = vec![None; bodies.len()];
+        if let Some(slot) = featurizers.first_mut() {
+            *slot = Some(first_featurizer);
         }
-        let more: Vec<Result<Arc<Featurizer>>> =
-            unseen.par_iter().map(|&(text, bytes, path)| parse_featurizer(text, bytes, path)).collect();
-        for ((text, _, _), featurizer) in unseen.iter().zip(more) {
-            parsed.push((text, featurizer?));
+        for (i, featurizer) in more {
+            if let Some(slot) = featurizers.get_mut(i) {
+                *slot = Some(featurizer?);
+            }
         }
         bodies
             .into_iter()
             .zip(&inputs)
-            .map(|(body, &(bytes, path))| {
-                let text = body.featurizer.get();
-                let featurizer = match parsed.iter().find(|(seen, _)| *seen == text) {
-                    Some((_, shared)) => Arc::clone(shared),
-                    None => parse_featurizer(text, bytes, path)?,
+            .zip(owners)
+            .map(|((body, &(bytes, path)), owner)| {
+                let featurizer = match featurizers.get(owner).and_then(Option::as_ref) {
+                    Some(shared) => Arc::clone(shared),
+                    None => parse_featurizer(body.featurizer.get(), bytes, path)?,
                 };
                 assemble(body, featurizer, path)
             })
@@ -238,15 +247,52 @@ impl ModelFile {
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
             return Err(format!("a weight row has {} values for {d} features", row.len()));
         }
-        if self.classifier.weights.iter().flatten().chain(&self.classifier.intercepts).any(|w| !w.is_finite()) {
+        let finite = |values: &[f32]| crate::packed::all_finite(values);
+        if !(self.classifier.weights.iter().all(|row| finite(row)) && finite(&self.classifier.intercepts)) {
             return Err("non-finite weights".into());
         }
         Ok(())
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })
+/// A model file's bytes: mapped from the page cache when it is a non-empty regular file,
+/// read into memory otherwise (pipes, devices, or where mapping fails).
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+/// Reading copied the shipped models' 5.5 MB into fresh memory, whose page faults were
+/// half of a one-sentence `predict`'s load; a map reads the page cache in place. The
+/// bytes are only parsed (every value is copied out), then unmapped.
+fn read(path: &Path) -> Result<FileBytes> {
+    let io = |error| Error::Io { path: path.to_path_buf(), error };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if metadata.is_file() && metadata.len() > 0 {
+        // SAFETY: a mapped file changed by another process while it is read could change
+        // bytes under the parser, or fault if it were truncated. stancekit never writes a
+        // model in place: `ModelFile::save` writes a new file and renames it over the old
+        // one, which leaves the mapped file as it was. The checksum is verified on the
+        // mapped bytes before anything of them is trusted.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(FileBytes::Mapped(map));
+        }
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    Ok(FileBytes::Read(bytes))
 }
 
 /// Checks a model file's bytes and parses everything but the featurizer, which is left
