@@ -86,11 +86,11 @@ struct Envelope {
 }
 
 /// A whole model: everything prediction needs, and where it came from. `F` is the
-/// featurizer: parsed and shared (the default), or its JSON text while a file is
-/// being read.
+/// featurizer, parsed and shared (the default), and `C` the classifier; while a file is
+/// being read, both are its JSON text, to be parsed in parallel.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ModelFile<F = Arc<Featurizer>> {
+pub struct ModelFile<F = Arc<Featurizer>, C = Classifier> {
     /// Always [`FORMAT`].
     pub format: String,
     /// Always [`VERSION`] when written by this build.
@@ -107,7 +107,7 @@ pub struct ModelFile<F = Arc<Featurizer>> {
     /// Trainer settings used.
     pub trainer: TrainerSettings,
     /// Weights and intercepts.
-    pub classifier: Classifier,
+    pub classifier: C,
     /// Data and command it was trained from.
     pub provenance: Provenance,
     /// Training-time measurements.
@@ -159,58 +159,73 @@ impl ModelFile {
         let files: Vec<FileBytes> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
         let inputs: Vec<(&[u8], &Path)> =
             files.iter().map(|bytes| &**bytes).zip(paths.iter().map(PathBuf::as_path)).collect();
-        let Some((&(first_bytes, first_path), others)) = inputs.split_first() else {
-            return Ok(Vec::new());
-        };
-        // The first file's featurizer is parsed while the other files' bodies are: with
-        // one featurizer for all (the shipped models) that keeps two cores busy.
-        let (first, others) = rayon::join(
-            || {
-                let body = parse_body(first_bytes, first_path)?;
-                let featurizer = parse_featurizer(body.featurizer.get(), first_bytes, first_path)?;
-                Ok::<_, Error>((body, featurizer))
-            },
-            || others.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect::<Vec<_>>(),
-        );
-        let (first_body, first_featurizer) = first?;
-        let others: Vec<ModelFile<&RawValue>> = others.into_iter().collect::<Result<_>>()?;
-        let bodies: Vec<ModelFile<&RawValue>> = std::iter::once(first_body).chain(others).collect();
+        // Each file's envelope and small fields, in parallel; its featurizer and
+        // classifier stay text.
+        let bodies: Vec<Result<Body>> = inputs.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect();
+        if let Some(first_bad) = bodies.iter().position(Result::is_err) {
+            // A file before it may be unsound beyond its body: that one is named first.
+            for &(bytes, path) in inputs.iter().take(first_bad) {
+                Self::from_bytes(bytes, path)?;
+            }
+        }
+        let bodies: Vec<Body> = bodies.into_iter().collect::<Result<_>>()?;
         // The first model with the same featurizer text as each model (itself if none):
-        // each distinct text is compared once and parsed once, those beyond the first in
-        // parallel.
+        // each distinct text is compared once and parsed once.
         let texts: Vec<&str> = bodies.iter().map(|body| body.featurizer.get()).collect();
         let owners: Vec<usize> = texts
             .iter()
             .enumerate()
             .map(|(i, text)| texts.iter().take(i).position(|earlier| earlier == text).unwrap_or(i))
             .collect();
-        let unseen: Vec<usize> =
-            owners.iter().enumerate().skip(1).filter(|&(i, &owner)| i == owner).map(|(i, _)| i).collect();
-        let more: Vec<(usize, Result<Arc<Featurizer>>)> = unseen
-            .par_iter()
-            .filter_map(|&i| Some((i, parse_featurizer(texts.get(i)?, inputs.get(i)?.0, inputs.get(i)?.1))))
+        let distinct: Vec<(usize, &str, &[u8], &Path)> = owners
+            .iter()
+            .zip(&texts)
+            .zip(&inputs)
+            .enumerate()
+            .filter(|&(i, ((&owner, _), _))| i == owner)
+            .map(|(i, ((_, &text), &(bytes, path)))| (i, text, bytes, path))
             .collect();
-        let mut featurizers: Vec<Option<Arc<Featurizer>>> = vec![None; bodies.len()];
-        if let Some(slot) = featurizers.first_mut() {
-            *slot = Some(first_featurizer);
-        }
-        for (i, featurizer) in more {
-            if let Some(slot) = featurizers.get_mut(i) {
-                *slot = Some(featurizer?);
+        // The distinct featurizers and every classifier, all in parallel: with one
+        // featurizer for all (the shipped models), its parse runs beside the weights' decoding.
+        let (featurizers, classifiers) = rayon::join(
+            || {
+                distinct
+                    .par_iter()
+                    .map(|&(i, text, bytes, path)| (i, parse_featurizer(text, bytes, path)))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                bodies
+                    .par_iter()
+                    .zip(&inputs)
+                    .map(|(body, &(bytes, path))| {
+                        parse_part::<Classifier>(body.classifier.get(), bytes, path, "classifier")
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        let mut parsed: Vec<Option<Result<Arc<Featurizer>>>> = (0..bodies.len()).map(|_| None).collect();
+        for (i, featurizer) in featurizers {
+            if let Some(slot) = parsed.get_mut(i) {
+                *slot = Some(featurizer);
             }
         }
-        bodies
-            .into_iter()
-            .zip(&inputs)
-            .zip(owners)
-            .map(|((body, &(bytes, path)), owner)| {
-                let featurizer = match featurizers.get(owner).and_then(Option::as_ref) {
-                    Some(shared) => Arc::clone(shared),
+        // In file order, so the first unsound file is the one named; a model's featurizer
+        // is that of its owner, which comes first and was checked before it.
+        let mut models: Vec<ModelFile> = Vec::with_capacity(bodies.len());
+        for (((body, classifier), &owner), &(bytes, path)) in
+            bodies.into_iter().zip(classifiers).zip(&owners).zip(&inputs)
+        {
+            let featurizer = match parsed.get_mut(owner).and_then(Option::take) {
+                Some(featurizer) => featurizer?,
+                None => match models.iter().zip(&owners).find(|(_, &o)| o == owner) {
+                    Some((earlier, _)) => Arc::clone(&earlier.featurizer),
                     None => parse_featurizer(body.featurizer.get(), bytes, path)?,
-                };
-                assemble(body, featurizer, path)
-            })
-            .collect()
+                },
+            };
+            models.push(assemble(body, featurizer, classifier?, path)?);
+        }
+        Ok(models)
     }
 
     /// Parses and checks model bytes; `path` is only used in messages.
@@ -220,7 +235,8 @@ impl ModelFile {
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
         let body = parse_body(bytes, path)?;
         let featurizer = parse_featurizer(body.featurizer.get(), bytes, path)?;
-        assemble(body, featurizer, path)
+        let classifier = parse_part(body.classifier.get(), bytes, path, "classifier")?;
+        assemble(body, featurizer, classifier, path)
     }
 
     fn check_shapes(&self) -> std::result::Result<(), String> {
@@ -295,9 +311,12 @@ fn read(path: &Path) -> Result<FileBytes> {
     Ok(FileBytes::Read(bytes))
 }
 
-/// Checks a model file's bytes and parses everything but the featurizer, which is left
-/// as its JSON text (read only for its extent).
-fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<ModelFile<&'a RawValue>> {
+/// A model file checked and parsed but for its two large parts, left as their JSON text
+/// (read only for their extent): the featurizer, which models may share, and the classifier.
+type Body<'a> = ModelFile<&'a RawValue, &'a RawValue>;
+
+/// Checks a model file's bytes and parses all but its featurizer and classifier.
+fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
     let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(corrupt("the file is empty".into()));
@@ -306,7 +325,7 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<ModelFile<&'a RawValue
         std::str::from_utf8(bytes).map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;
     // The body is parsed straight into its types; only when that fails is the file
     // read again loosely, to say why (another version, not a model, not JSON).
-    let body: ModelFile<&RawValue> = match serde_json::from_str(text) {
+    let body: Body = match serde_json::from_str(text) {
         Ok(body) => body,
         Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
     };
@@ -314,13 +333,12 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<ModelFile<&'a RawValue
     Ok(body)
 }
 
-/// Parses a featurizer's JSON text, a part of `file` whose envelope was checked, and
-/// rebuilds its lookup tables.
-fn parse_featurizer(text: &str, file: &[u8], path: &Path) -> Result<Arc<Featurizer>> {
-    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
-    let mut featurizer: Featurizer = serde_json::from_str(text).map_err(|e| {
-        // serde counts lines and columns from the featurizer's start; the message counts
-        // them in the file.
+/// Parses one part of a model file (`what`: its field name), given as its JSON text
+/// within `file`, whose envelope was checked. A message names the line and column in the file.
+fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Path, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        // serde counts lines and columns from the part's start; the message counts them
+        // in the file.
         let start = (text.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
         let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
         let at = start + line_start + e.column().saturating_sub(1);
@@ -329,14 +347,22 @@ fn parse_featurizer(text: &str, file: &[u8], path: &Path) -> Result<Arc<Featuriz
         let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
         let message = e.to_string();
         let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
-        corrupt(format!("in the featurizer at line {line} column {column}: {message}"))
-    })?;
-    featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
+        Error::CorruptModel {
+            path: path.to_path_buf(),
+            reason: format!("in the {what} at line {line} column {column}: {message}"),
+        }
+    })
+}
+
+/// Parses a featurizer's JSON text (see [`parse_part`]) and rebuilds its lookup tables.
+fn parse_featurizer(text: &str, file: &[u8], path: &Path) -> Result<Arc<Featurizer>> {
+    let mut featurizer: Featurizer = parse_part(text, file, path, "featurizer")?;
+    featurizer.restore().map_err(|e| Error::CorruptModel { path: path.to_path_buf(), reason: e.to_string() })?;
     Ok(Arc::new(featurizer))
 }
 
-/// A model from its checked body and parsed featurizer, once their shapes agree.
-fn assemble(body: ModelFile<&RawValue>, featurizer: Arc<Featurizer>, path: &Path) -> Result<ModelFile> {
+/// A model from its checked body and parsed parts, once their shapes agree.
+fn assemble(body: Body, featurizer: Arc<Featurizer>, classifier: Classifier, path: &Path) -> Result<ModelFile> {
     let model = ModelFile {
         format: body.format,
         version: body.version,
@@ -345,7 +371,7 @@ fn assemble(body: ModelFile<&RawValue>, featurizer: Arc<Featurizer>, path: &Path
         labels: body.labels,
         featurizer,
         trainer: body.trainer,
-        classifier: body.classifier,
+        classifier,
         provenance: body.provenance,
         metrics: body.metrics,
     };

@@ -516,6 +516,14 @@ mod tests {
         std::fs::write(&paths[1], damaged).unwrap();
         let err = ModelFile::load_all(&paths).unwrap_err().to_string();
         assert!(err.contains("b.json") && err.contains("not JSON"), "{err}");
+        // An earlier file unsound beyond its envelope (weights that are not whole floats,
+        // sealed again) is named before a later file that is not even JSON.
+        let mut a_file: serde_json::Value = serde_json::from_slice(&std::fs::read(&paths[0]).unwrap()).unwrap();
+        a_file["classifier"]["intercepts"] = "AACA".into();
+        a_file["checksum"] = "0".repeat(64).into();
+        std::fs::write(&paths[0], crate::model::with_checksum(&a_file.to_string())).unwrap();
+        let err = ModelFile::load_all(&paths).unwrap_err().to_string();
+        assert!(err.contains("a.json") && err.contains("in the classifier"), "{err}");
     }
 
     /// A model file as format version 1 wrote it: decimal arrays, the vocabulary as an

@@ -289,6 +289,11 @@ fn model_file_damage() {
     edited["featurizer"]["vocabulary"] = 5.into();
     edited["checksum"] = "0".repeat(64).into();
     let edited = stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap());
+    // The same for the classifier: its packed weights are not whole floats.
+    let mut bad_weights: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    bad_weights["classifier"]["weights"][0] = "AACA".into();
+    bad_weights["checksum"] = "0".repeat(64).into();
+    let bad_weights = stancekit::model::with_checksum(&serde_json::to_string(&bad_weights).unwrap());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("missing.json", Vec::new(), "missing.json: No such file or directory"),
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
@@ -304,6 +309,11 @@ fn model_file_damage() {
             "edited.json",
             edited.into_bytes(),
             "edited.json: not a valid stancekit model: in the featurizer at line 1 column ",
+        ),
+        (
+            "weights.json",
+            bad_weights.into_bytes(),
+            "weights.json: not a valid stancekit model: in the classifier at line 1 column ",
         ),
     ];
     for (name, bytes, expected) in cases {
