@@ -1,0 +1,90 @@
+//! Actors files: sentences with their gold accusation claim, source and target, the
+//! reference `crate::actors` is scored against. Input: a CSV with fixed columns.
+//! Output: [`ActorRow`]s, each with its line.
+
+use std::path::Path;
+
+use super::csv_rows::{find_column, read_table};
+use crate::error::{Error, Location, Result};
+
+/// The labels of an actors file's `accusation` column.
+pub const ACTOR_CLAIMS: &[&str] = &["accusation", "denial", "none"];
+
+/// A sentence of an actors file: its gold claim and actor spans.
+#[derive(Debug, Clone)]
+pub struct ActorRow {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// The sentence.
+    pub text: String,
+    /// One of [`ACTOR_CLAIMS`].
+    pub claim: String,
+    /// The gold source, as written in the sentence (empty when unsaid).
+    pub source: String,
+    /// The gold target (empty when unsaid).
+    pub target: String,
+}
+
+/// Reads an actors file: a CSV with columns `text`, `accusation`, `source`, `target`.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`], [`Error::MissingColumn`], [`Error::InvalidUtf8`], and
+/// [`Error::UnknownLabel`] for an `accusation` value not in [`ACTOR_CLAIMS`] (a typo
+/// there would silently drop the row from the scores).
+pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
+    let (header, records) = read_table(path)?;
+    // Its columns are fixed: no flag chooses them, so the message lists them instead.
+    let column = |name: &str| {
+        find_column(path, &header, name, "data").map_err(|error| match error {
+            Error::MissingColumn { path, column, found, .. } => Error::Data {
+                path,
+                reason: format!(
+                    "no column '{column}' (columns found: {}; an actors file has columns text, accusation, source, target)",
+                    found.join(", ")
+                ),
+            },
+            other => other,
+        })
+    };
+    let (text, claim, source, target) = (column("text")?, column("accusation")?, column("source")?, column("target")?);
+    let mut rows = Vec::new();
+    for (line, record) in records {
+        let field = |index: usize| record.get(index).unwrap_or_default().to_string();
+        let claim = field(claim);
+        if !ACTOR_CLAIMS.contains(&claim.as_str()) {
+            return Err(Error::UnknownLabel {
+                location: Location::file(path).at_line(line).with_column("accusation"),
+                label: claim,
+                expected: ACTOR_CLAIMS.iter().map(|c| c.to_string()).collect(),
+            });
+        }
+        rows.push(ActorRow { line, text: field(text), claim, source: field(source), target: field(target) });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_file_names_its_unknown_labels_and_bad_rows() {
+        let f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let path = f.path().display().to_string();
+        std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,accusation,He,\nx,accusaton,a,b\n").unwrap();
+        assert_eq!(
+            read_actor_rows(f.path()).unwrap_err().to_string(),
+            format!(
+                "{path}:3: column 'accusation': unknown label 'accusaton' (expected one of: accusation, denial, none)"
+            )
+        );
+        std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,accusation,He\n").unwrap();
+        assert_eq!(
+            read_actor_rows(f.path()).unwrap_err().to_string(),
+            format!("{path}:2: malformed CSV: row has 3 fields but the header has 4")
+        );
+        std::fs::write(f.path(), "text,accusation,source,target\r\nHe lied.,accusation,He,\r\n").unwrap();
+        let rows = read_actor_rows(f.path()).unwrap();
+        assert_eq!((rows[0].line, rows[0].source.as_str(), rows[0].target.as_str()), (2, "He", ""));
+    }
+}

@@ -1,0 +1,515 @@
+//! The CSV reader under every CSV input: a header, then rows each with the exact
+//! 1-based line it starts on. Input: bytes. Output: checked records ([`CsvRows`]), a
+//! whole table as text ([`read_table`]), a column found by name ([`find_column`]).
+//!
+//! The csv crate counts lines from `\n` alone and reads bad quoting without a word;
+//! this reader counts every line ending and refuses what CSV would not have written.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::read_all;
+use crate::error::{Error, Location, Result};
+
+/// Finds a column by name in a CSV header.
+///
+/// # Errors
+/// [`Error::MissingColumn`] listing the columns found, [`Error::DuplicateColumn`] when
+/// the name appears twice.
+pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &str) -> Result<usize> {
+    let matches: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == column).map(|(i, _)| i).collect();
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        // "columns found: ;" would say nothing.
+        [] if header.is_empty() => Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
+        }),
+        // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
+        [] => Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: escape_controls(column),
+            found: header.iter().map(|h| format!("'{}'", escape_controls(h))).collect(),
+            flag: flag.to_string(),
+        }),
+        _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
+    }
+}
+
+/// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
+fn escape_controls(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
+fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
+    Error::Csv { location: Location::file(path).at_line(line), message: error.to_string() }
+}
+
+/// Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each end a line.
+fn count_line_breaks(bytes: &[u8]) -> u64 {
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let crlf = bytes.windows(2).filter(|pair| *pair == b"\r\n").count();
+    (lf + cr - crlf) as u64
+}
+
+/// The bytes under a csv reader, kept from the start of the record being read so that
+/// its line can be counted exactly and its raw bytes compared with what the csv crate
+/// made of them. Drops a leading UTF-8 byte order mark; offsets count from after it.
+struct Tape<R> {
+    inner: R,
+    /// Bytes from offset `base` to the end of what has been read from `inner`.
+    kept: Vec<u8>,
+    base: u64,
+    /// How far the csv reader has been given bytes.
+    given: u64,
+    /// Lines are counted up to here: `line` is the line of the byte at `counted`.
+    counted: u64,
+    line: u64,
+    /// Length of the byte order mark dropped: 0 or 3.
+    bom: u64,
+    started: bool,
+}
+
+impl<R: Read> Tape<R> {
+    fn new(inner: R) -> Self {
+        Tape { inner, kept: Vec::new(), base: 0, given: 0, counted: 0, line: 1, bom: 0, started: false }
+    }
+
+    fn slice(&self, start: u64, end: u64) -> &[u8] {
+        let from = start.saturating_sub(self.base) as usize;
+        let to = (end.saturating_sub(self.base) as usize).max(from);
+        self.kept.get(from..to.min(self.kept.len())).unwrap_or_default()
+    }
+
+    /// The first offset at or after `at` that is not a line break: where the csv reader,
+    /// which skips blank lines, really starts the record it reads from `at`.
+    fn skip_breaks(&self, at: u64) -> u64 {
+        let rest = self.slice(at, self.base + self.kept.len() as u64);
+        at + rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count() as u64
+    }
+
+    /// The 1-based line of the byte at `at` (not before the last `release`).
+    fn line_of(&self, at: u64) -> u64 {
+        self.line + count_line_breaks(self.slice(self.counted, at))
+    }
+
+    /// Counts the lines before `at` and forgets those bytes. `at` is a record's first
+    /// byte, so it never splits a `\r\n`.
+    fn release(&mut self, at: u64) {
+        self.line = self.line_of(at);
+        self.counted = self.counted.max(at);
+        let dead = (self.counted.saturating_sub(self.base) as usize).min(self.kept.len());
+        // Drained only once the dead bytes are most of the buffer: O(1) per byte.
+        if dead > 1 << 16 && dead > self.kept.len() / 2 {
+            self.kept.drain(..dead);
+            self.base += dead as u64;
+        }
+    }
+}
+
+impl<R: Read> Read for Tape<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let got = self.inner.read(head.get_mut(n..).unwrap_or_default())?;
+                if got == 0 {
+                    break;
+                }
+                n += got;
+            }
+            let head = head.get(..n).unwrap_or_default();
+            if head == b"\xEF\xBB\xBF" {
+                self.bom = 3;
+            } else {
+                self.kept.extend_from_slice(head);
+            }
+        }
+        let pending = self.slice(self.given, self.base + self.kept.len() as u64);
+        if !pending.is_empty() {
+            let n = pending.len().min(buf.len());
+            for (slot, byte) in buf.iter_mut().zip(pending) {
+                *slot = *byte;
+            }
+            self.given += n as u64;
+            return Ok(n);
+        }
+        let n = self.inner.read(buf)?;
+        self.kept.extend_from_slice(buf.get(..n).unwrap_or_default());
+        self.given += n as u64;
+        Ok(n)
+    }
+}
+
+/// What is wrong with the quoting of a field that the csv crate read anyway.
+enum QuoteProblem {
+    /// The opening quote is never closed: the field runs to the end of the input.
+    Unclosed,
+    /// Bytes follow the closing quote before the delimiter (`"a"b`).
+    AfterClosingQuote,
+}
+
+/// Checks that `raw`, the bytes from a quoted field's opening quote to the end of its
+/// record, is that field as CSV writes it: `"`, the text with each quote doubled, `"`,
+/// then a delimiter or the end of the record. The csv crate reads anything else
+/// without a word (an unclosed quote as the rest of the file, `"a"b"c` as `ab"c`).
+/// Returns the length of the quoted field in `raw`.
+fn check_quoted(raw: &[u8], field: &[u8]) -> std::result::Result<usize, QuoteProblem> {
+    let escaped = field.iter().flat_map(|b| if *b == b'"' { &b"\"\""[..] } else { std::slice::from_ref(b) });
+    let body = 1 + field.len() + field.iter().filter(|&&b| b == b'"').count();
+    if raw.get(..body).is_some_and(|written| written.iter().eq(std::iter::once(&b'"').chain(escaped))) {
+        match (raw.get(body), raw.get(body + 1)) {
+            // The text is all the rest of the input: the closing quote never came.
+            (None, _) => return Err(QuoteProblem::Unclosed),
+            (Some(b'"'), None | Some(b',' | b'\r' | b'\n')) => return Ok(body + 1),
+            _ => {}
+        }
+    }
+    Err(QuoteProblem::AfterClosingQuote)
+}
+
+/// Where a field starts in the file, to turn an offset in its text into a file offset.
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldStart {
+    /// Byte offset of the field's first byte (its opening quote, if quoted).
+    offset: u64,
+    quoted: bool,
+}
+
+impl FieldStart {
+    /// The file offset of byte `at` of the field's text.
+    fn offset_of(&self, text: &[u8], at: usize) -> u64 {
+        if !self.quoted {
+            return self.offset + at as u64;
+        }
+        let quotes = text.get(..at).unwrap_or_default().iter().filter(|&&b| b == b'"').count();
+        self.offset + 1 + (at + quotes) as u64
+    }
+}
+
+/// A CSV file with a header, read by the csv crate and checked where the crate is
+/// lenient: a quoted field that is never closed, or has bytes after its closing quote,
+/// is an error naming the line where the field opens. Lines are counted exactly (LF,
+/// CRLF, lone CR, mixed, blank lines), not as the crate does (`\n` only, from before
+/// the line break that ends the previous record).
+pub(super) struct CsvRows<R> {
+    /// The file read, to name it in messages.
+    pub(super) path: PathBuf,
+    reader: csv::Reader<Tape<R>>,
+    /// The header's column names, to name a column in messages.
+    names: Vec<String>,
+    /// Where each field of the last record starts.
+    starts: Vec<FieldStart>,
+}
+
+impl<R: Read> CsvRows<R> {
+    pub(super) fn new(path: &Path, input: R) -> Self {
+        // Flexible: row lengths are checked here, after the quoting (a stray quote is
+        // what usually makes a row ragged).
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tape::new(input));
+        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new() }
+    }
+
+    /// Reads the header; an empty input has an empty one.
+    pub(super) fn header(&mut self) -> Result<csv::StringRecord> {
+        let mut record = csv::ByteRecord::new();
+        let line = match self.next_record(&mut record) {
+            None => return Ok(csv::StringRecord::new()),
+            Some((line, checked)) => checked.map(|()| line)?,
+        };
+        let header = csv::StringRecord::from_byte_record(record).map_err(|e| {
+            let (index, valid_up_to) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
+            let record = e.into_byte_record();
+            let start = self.starts.get(index).copied().unwrap_or_default();
+            Error::InvalidUtf8 {
+                location: Location::file(&self.path).at_line(line),
+                offset: start.offset_of(record.get(index).unwrap_or_default(), valid_up_to),
+            }
+        })?;
+        self.names = header.iter().map(str::to_string).collect();
+        Ok(header)
+    }
+
+    /// Reads the next record into `record`: its line, and whether it is well formed
+    /// (quoting, and as many fields as the header). `None` at the end of the input.
+    pub(super) fn next_record(&mut self, record: &mut csv::ByteRecord) -> Option<(u64, Result<()>)> {
+        let start = self.reader.position().byte();
+        let read = self.reader.read_byte_record(record);
+        let end = self.reader.position().byte();
+        let first = self.reader.get_ref().skip_breaks(start);
+        let line = self.reader.get_ref().line_of(first);
+        let checked = match read {
+            Ok(false) => return None,
+            Ok(true) => self.check(record, first, end),
+            Err(e) => Err(csv_error(&self.path, &e, line)),
+        };
+        self.reader.get_mut().release(first);
+        Some((line, checked))
+    }
+
+    fn check(&mut self, record: &csv::ByteRecord, first: u64, end: u64) -> Result<()> {
+        let tape = self.reader.get_ref();
+        let raw = tape.slice(first, end);
+        self.starts.clear();
+        let mut at = 0;
+        for (index, field) in record.iter().enumerate() {
+            let rest = raw.get(at..).unwrap_or_default();
+            let quoted = rest.first() == Some(&b'"');
+            self.starts.push(FieldStart { offset: tape.bom + first + at as u64, quoted });
+            let len = if quoted {
+                check_quoted(rest, field).map_err(|problem| {
+                    let message = match problem {
+                        QuoteProblem::Unclosed => {
+                            "the quote that opens this field is never closed (the rest of the file would be one field)"
+                        }
+                        QuoteProblem::AfterClosingQuote => {
+                            "text after the closing quote of this field (inside quotes, write a quote as \"\")"
+                        }
+                    };
+                    let mut location = Location::file(&self.path).at_line(tape.line_of(first + at as u64));
+                    location.column = self.names.get(index).cloned();
+                    Error::Csv { location, message: message.to_string() }
+                })?
+            } else {
+                field.len()
+            };
+            // The field, then its delimiter.
+            at += len + 1;
+        }
+        if !self.names.is_empty() && record.len() != self.names.len() {
+            return Err(Error::Csv {
+                location: Location::file(&self.path).at_line(tape.line_of(first)),
+                message: format!("row has {} fields but the header has {}", record.len(), self.names.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The name of column `index`, from the header.
+    fn column(&self, index: usize) -> &str {
+        self.names.get(index).map_or("", String::as_str)
+    }
+
+    /// Field `index` of the last record read as text.
+    pub(super) fn text(
+        &self,
+        record: &csv::ByteRecord,
+        index: usize,
+        column: &str,
+        lossy: bool,
+        line: u64,
+    ) -> Result<String> {
+        let bytes = record.get(index).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            Err(e) => Err(Error::InvalidUtf8 {
+                location: Location::file(&self.path).at_line(line).with_column(column),
+                offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
+            }),
+        }
+    }
+}
+
+/// Reads a whole CSV with a header as text, checked and numbered as the labelled
+/// readers do: the header and each row with its 1-based line.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting) and [`Error::InvalidUtf8`],
+/// each naming the file and line.
+pub fn read_table(path: &Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    let bytes = read_all(path)?;
+    let mut rows = CsvRows::new(path, bytes.as_slice());
+    let header = rows.header()?;
+    let mut record = csv::ByteRecord::new();
+    let mut table = Vec::new();
+    while let Some((line, checked)) = rows.next_record(&mut record) {
+        checked?;
+        let fields = (0..record.len()).map(|i| rows.text(&record, i, rows.column(i), false, line));
+        table.push((line, fields.collect::<Result<csv::StringRecord>>()?));
+    }
+    Ok((header, table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::read_labelled_csv;
+    use crate::input::testing::{temp_csv, AFTER_QUOTE, UNCLOSED};
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_bom_crlf_and_embedded_newlines() {
+        let f = temp_csv(b"\xEF\xBB\xBFtext,label\r\n\"line one\nline two\",a\r\nplain,b\r\n");
+        let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+        assert_eq!(data.texts, ["line one\nline two", "plain"]);
+        assert_eq!(data.labels, ["a", "b"]);
+        assert_eq!(data.lines, [2, 4]);
+    }
+
+    #[test]
+    fn missing_column_lists_found_columns() {
+        let f = temp_csv(b"sentence,label\nx,a\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(
+            err.ends_with("no column 'text' (columns found: 'sentence', 'label'; choose one with --text-column)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn ragged_row_names_its_line() {
+        let f = temp_csv(b"text,label\nx,a\ny,b,extra\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(err.contains(":3: malformed CSV: row has 3 fields but the header has 2"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_byte_offset() {
+        let f = temp_csv(b"text,label\nab\xFFc,a\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        // Header is 11 bytes; "ab" puts the bad byte at offset 13.
+        assert!(err.contains(":2: column 'text': invalid UTF-8 at byte offset 13"), "{err}");
+    }
+
+    /// The error for a labelled CSV, without the temporary file's path.
+    fn labelled_error(content: &[u8]) -> String {
+        let f = temp_csv(content);
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        err.strip_prefix(&f.path().display().to_string()).unwrap_or(&err).to_string()
+    }
+
+    #[test]
+    fn unclosed_quote_names_the_line_where_it_opens() {
+        // The csv crate read this as three rows, the last holding lines 4 to 7.
+        let content = b"label,text\na,good deal\nb,war threat\na,\"peace talks\nb,attack\na,good talks\nb,raid\n";
+        assert_eq!(labelled_error(content), format!(":4: column 'text': {UNCLOSED}"));
+        // A field that opens on a later line of its row (the row starts on line 2).
+        let content = b"text,label\n\"two\r\nlines\",\"a\r\nx,b\r\n";
+        assert_eq!(labelled_error(content), format!(":3: column 'label': {UNCLOSED}"));
+        // An escaped quote just before the end of the file does not close the field.
+        assert_eq!(labelled_error(b"text,label\nx,\"a\"\""), format!(":2: column 'label': {UNCLOSED}"));
+        // In the header.
+        assert_eq!(labelled_error(b"\"text,label\nx,a\n"), format!(":1: {UNCLOSED}"));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused() {
+        // The csv crate reads `"a"b"c` as `ab"c`, and `"x" ` as `x `.
+        assert_eq!(labelled_error(b"text,label\n\"a\"b\"c,x\n"), format!(":2: column 'text': {AFTER_QUOTE}"));
+        assert_eq!(labelled_error(b"text,label\ny,a\n\"x\" ,b\n"), format!(":3: column 'text': {AFTER_QUOTE}"));
+        // A quote that closes lines later, with text after it, is named where it opens.
+        let content = b"text,label\nz,a\n\"open\nthen \"closed\" here,b\n";
+        assert_eq!(labelled_error(content), format!(":3: column 'text': {AFTER_QUOTE}"));
+    }
+
+    #[test]
+    fn well_formed_quoting_reads_as_written() {
+        // Doubled quotes, a quoted delimiter and newline, a quoted last field at the end
+        // of the file, and a quote inside an unquoted field (kept as written).
+        let f = temp_csv(b"text,label\n\"say \"\"hi\"\", ok\",a\n\"x,\r\ny\",b\n5\" screen,\"c\"\"\"");
+        let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+        assert_eq!(data.texts, ["say \"hi\", ok", "x,\r\ny", "5\" screen"]);
+        assert_eq!(data.labels, ["a", "b", "c\""]);
+        assert_eq!(data.lines, [2, 3, 5]);
+    }
+
+    #[test]
+    fn line_numbers_are_exact_for_every_line_ending() {
+        // Each file's rows start on lines 2, 4 and 5 (line 3 blank, or inside a quoted field).
+        let cases: [(&str, &[u8]); 6] = [
+            ("lf", b"text,label\nx,a\n\ny,b\nz,c\n"),
+            ("crlf", b"text,label\r\nx,a\r\n\r\ny,b\r\nz,c\r\n"),
+            ("lone cr", b"text,label\rx,a\r\ry,b\rz,c\r"),
+            ("lf header, crlf rows", b"text,label\nx,a\r\n\r\ny,b\r\nz,c\r\n"),
+            ("mixed", b"text,label\rx,a\n\r\ny,b\rz,c"),
+            ("quoted newline", b"\xEF\xBB\xBFtext,label\r\n\"x\r\nx\",a\r\ny,b\nz,c\n"),
+        ];
+        for (name, content) in cases {
+            let f = temp_csv(content);
+            let data = read_labelled_csv(f.path(), "text", "label").unwrap();
+            assert_eq!(data.lines, [2, 4, 5], "{name}");
+            assert_eq!(data.labels, ["a", "b", "c"], "{name}");
+        }
+        // Errors name the same lines: the empty label of the third row is on line 5.
+        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r").starts_with(":5: column 'label': unknown label ''"));
+        assert!(labelled_error(b"text,label\nx,a\r\n\r\ny,b\r\nz,\r\n").starts_with(":5: column 'label'"));
+        assert!(labelled_error(b"text,label\r\nx,a\r\n\r\ny,b,c\r\n").starts_with(":4: malformed CSV: row has 3"));
+    }
+
+    #[test]
+    fn invalid_utf8_offset_counts_from_the_start_of_the_file() {
+        // BOM (3) + "text,label\r\n" (12) + "x,a\r\n" (5) = 20; the field's opening quote
+        // is at 20, `a""` takes 3 bytes of the file for 2 of the text: the bad byte is at 24.
+        let err = labelled_error(b"\xEF\xBB\xBFtext,label\r\nx,a\r\n\"a\"\"\xFF\",b\r\n");
+        assert_eq!(
+            err,
+            ":3: column 'text': invalid UTF-8 at byte offset 24 (re-encode the file as UTF-8, or pass --lossy)"
+        );
+    }
+
+    fn csv_field() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof!["[a-z ]{1,3}", Just("\"".into()), Just(",".into()), "[\r\n]{1,2}", "\\PC"],
+            0..4,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_csv_writes_reads_back_with_exact_lines(
+            rows in prop::collection::vec((prop::collection::vec(csv_field(), 2), 0..3usize), 0..6),
+            terminator in prop_oneof![Just(b"\n".to_vec()), Just(b"\r\n".to_vec()), Just(b"\r".to_vec())],
+            always_quote in proptest::bool::ANY,
+        ) {
+            let write = |fields: &[String]| {
+                let mut writer = csv::WriterBuilder::new()
+                    .terminator(if terminator == b"\r\n" { csv::Terminator::CRLF } else { csv::Terminator::Any(terminator[0]) })
+                    .quote_style(if always_quote { csv::QuoteStyle::Always } else { csv::QuoteStyle::Necessary })
+                    .from_writer(Vec::new());
+                writer.write_record(fields).unwrap();
+                writer.into_inner().unwrap()
+            };
+            // Lines counted apart from the reader: every line break made a `\n`.
+            let n_lines = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n").matches('\n').count() as u64;
+            let mut file = write(&["a".to_string(), "b".to_string()]);
+            let mut expected_lines = Vec::new();
+            for (fields, blank_lines) in &rows {
+                for _ in 0..*blank_lines {
+                    file.extend_from_slice(&terminator);
+                }
+                expected_lines.push(1 + n_lines(&file));
+                file.extend(write(fields));
+            }
+            let mut reader = CsvRows::new(Path::new("p.csv"), file.as_slice());
+            reader.header().unwrap();
+            let mut record = csv::ByteRecord::new();
+            let mut read = Vec::new();
+            while let Some((line, checked)) = reader.next_record(&mut record) {
+                checked.unwrap();
+                let fields: Vec<String> = record.iter().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect();
+                read.push((fields, line));
+            }
+            let written: Vec<(Vec<String>, u64)> = rows.iter().map(|r| r.0.clone()).zip(expected_lines).collect();
+            prop_assert_eq!(read, written);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_and_lines_never_go_back(bytes in prop::collection::vec(
+            prop::sample::select(b"\",\r\na \xFF".to_vec()), 0..80))
+        {
+            let mut reader = CsvRows::new(Path::new("p.csv"), bytes.as_slice());
+            let _ = reader.header();
+            let mut record = csv::ByteRecord::new();
+            let mut previous = 0;
+            while let Some((line, _)) = reader.next_record(&mut record) {
+                prop_assert!(line >= previous);
+                previous = line;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Prediction inputs, one [`Document`] stream per input. Input: a text file (one
+//! article), a CSV with a text column, or JSON Lines / plain lines ([`super::lines`]),
+//! chosen by [`InputFormat`]. Output: documents that carry their errors, so a bad row
+//! still gets its output row.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::csv_rows::{find_column, CsvRows};
+use super::lines::line_input;
+use super::{decode, open, read_all, Document, InputFormat, ReadOptions};
+use crate::error::{Error, Location, Result};
+
+/// Streams the documents of one input. A record that cannot be read becomes a
+/// [`Document`] whose `text` is the error, so every input row yields one output row.
+///
+/// # Errors
+/// Only for failures that prevent reading any record: the file cannot be opened or
+/// read at all, or a CSV header is malformed or lacks the text column.
+pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
+    let format = options.format.resolve(path);
+    let source = path.to_path_buf();
+    match format {
+        InputFormat::Text | InputFormat::Auto => {
+            let bytes = read_all(path)?;
+            let text = decode(&bytes, &Location::file(path), options.lossy);
+            let id = path.display().to_string();
+            Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
+        }
+        InputFormat::Csv => {
+            let mut rows = CsvRows::new(path, open(path)?);
+            let header = rows.header()?;
+            Ok(Box::new(CsvDocuments {
+                text_index: find_column(path, &header, &options.text_column, "text-column")?,
+                id_index: if options.require_id_column {
+                    Some(find_column(path, &header, &options.id_column, "id-column")?)
+                } else {
+                    header.iter().position(|h| h == options.id_column)
+                },
+                rows,
+                record: csv::ByteRecord::new(),
+                n_rows: 0,
+                options: options.clone(),
+            }))
+        }
+        InputFormat::Jsonl | InputFormat::Lines => line_input(path, open(path)?, format == InputFormat::Jsonl, options),
+    }
+}
+
+/// The rows of a CSV input, one document each; a row that cannot be read is a
+/// document whose text is the error.
+struct CsvDocuments<R> {
+    rows: CsvRows<R>,
+    record: csv::ByteRecord,
+    text_index: usize,
+    id_index: Option<usize>,
+    n_rows: usize,
+    options: ReadOptions,
+}
+
+impl<R: Read> Iterator for CsvDocuments<R> {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        let (line, checked) = self.rows.next_record(&mut self.record)?;
+        self.n_rows += 1;
+        let options = &self.options;
+        // An id field with broken quoting may hold the rest of the file: the row number stands in.
+        let id_is_broken = matches!(&checked, Err(Error::Csv { location, .. })
+            if location.column.as_deref() == Some(options.id_column.as_str()));
+        let id = self
+            .id_index
+            .filter(|_| !id_is_broken)
+            .and_then(|i| self.record.get(i))
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| self.n_rows.to_string());
+        let text = checked
+            .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line));
+        Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::testing::{temp_csv, AFTER_QUOTE, UNCLOSED};
+    use crate::input::{read_documents, Document, ReadOptions};
+
+    #[test]
+    fn csv_documents_keep_one_row_per_record() {
+        let f = temp_csv(b"id,text\n7,hello\n8,a,b\n9,\xFF\n");
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].id, "7");
+        assert!(docs[1].text.is_err() && docs[2].text.is_err());
+    }
+
+    #[test]
+    fn csv_documents_flag_a_bad_quote_and_keep_the_rows_before_it() {
+        let f = temp_csv(b"id,text\r\n1,fine\r\n2,\"a\"b\r\n3,good\r\n4,\"open\r\n5,swallowed\r\n");
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        let path = f.path().display().to_string();
+        let rows: Vec<(&str, Option<u64>, String)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.line, d.text.as_ref().map_or_else(|e| e.to_string(), |t| t.clone())))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("1", Some(2), "fine".to_string()),
+                ("2", Some(3), format!("{path}:3: column 'text': {AFTER_QUOTE}")),
+                ("3", Some(4), "good".to_string()),
+                ("4", Some(5), format!("{path}:5: column 'text': {UNCLOSED}")),
+            ]
+        );
+        // A broken id is not used as the row's id: the row number is.
+        let f = temp_csv(b"id,text\n1,fine\n\"2,open\n3,swallowed\n");
+        let ids: Vec<String> = read_documents(f.path(), &ReadOptions::default()).unwrap().map(|d| d.id).collect();
+        assert_eq!(ids, ["1", "2"]);
+    }
+}

@@ -1,0 +1,282 @@
+//! Labelled CSV files for training and evaluation. Input: a CSV with a text and a
+//! label column (optionally a group column and row filters). Output: [`LabelledData`],
+//! each row with its line, so a bad label or text names where it was read.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::csv_rows::{find_column, CsvRows};
+use super::{hex, read_all};
+use crate::error::{Error, Location, Result};
+
+/// Rows of a labelled CSV: texts, their labels and where each came from.
+#[derive(Debug, Clone, Default)]
+pub struct LabelledData {
+    /// The file read.
+    pub path: PathBuf,
+    /// One text per row.
+    pub texts: Vec<String>,
+    /// One label per row, as written (trimmed labels are an error, not a guess).
+    pub labels: Vec<String>,
+    /// The 1-based line of each row.
+    pub lines: Vec<u64>,
+    /// sha256 of the file's bytes, for provenance.
+    pub sha256: String,
+    /// Each row's group (e.g. its article), when a group column was read.
+    pub groups: Vec<String>,
+    /// Each file read and its number of rows, in row order (several after [`LabelledData::append`]).
+    pub files: Vec<(PathBuf, usize)>,
+    /// The label column's header, for messages.
+    pub label_column: String,
+}
+
+impl LabelledData {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// The distinct labels, sorted.
+    pub fn label_set(&self) -> Vec<String> {
+        let mut labels = self.labels.clone();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
+    /// Adds the rows of `other` (read from another file) after these.
+    ///
+    /// # Errors
+    /// [`Error::LabelCase`] when a label of one file differs from a label of another only
+    /// by case: a class split in two by a typo is refused, never guessed.
+    pub fn append(&mut self, other: LabelledData) -> Result<()> {
+        if self.texts.is_empty() {
+            self.path = other.path.clone();
+        }
+        if self.files.is_empty() {
+            self.label_column = other.label_column.clone();
+        }
+        self.texts.extend(other.texts);
+        self.labels.extend(other.labels);
+        self.lines.extend(other.lines);
+        self.groups.extend(other.groups);
+        self.files.extend(other.files);
+        check_label_case(self)
+    }
+
+    /// Where row `row` was read: its file, line and the label column.
+    pub fn location(&self, row: usize) -> Location {
+        let mut first = 0;
+        let path = self.files.iter().find_map(|(path, n)| {
+            first += n;
+            (row < first).then_some(path.as_path())
+        });
+        let line = self.lines.get(row).copied().unwrap_or(0);
+        Location::file(path.unwrap_or(&self.path)).at_line(line).with_column(self.label_column.clone())
+    }
+
+    /// Counts how many rows repeat an earlier (text, label) pair.
+    pub fn n_duplicates(&self) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.texts.iter().zip(&self.labels).filter(|pair| !seen.insert(*pair)).count()
+    }
+}
+
+/// Reads a labelled CSV (with a header) for training or evaluation.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting), [`Error::MissingColumn`],
+/// [`Error::DuplicateColumn`], [`Error::EmptyText`], [`Error::InvalidUtf8`], and
+/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces.
+pub fn read_labelled_csv(path: &Path, text_column: &str, label_column: &str) -> Result<LabelledData> {
+    let columns = Columns { text: text_column.into(), label: label_column.into(), ..Columns::default() };
+    read_labelled(path, &columns)
+}
+
+/// Which columns of a labelled CSV to read, and which rows to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// The text column.
+    pub text: String,
+    /// The label column.
+    pub label: String,
+    /// A group column (e.g. the article id), read into [`LabelledData::groups`].
+    pub group: Option<String>,
+    /// Keep only rows whose column equals the value (all must hold).
+    pub filters: Vec<(String, String)>,
+}
+
+/// Reads a labelled CSV as [`read_labelled_csv`] does, with a group column and row
+/// filters.
+///
+/// # Errors
+/// As [`read_labelled_csv`], [`Error::MissingColumn`] for a group or filter column, and
+/// [`Error::EmptyGroup`] for an empty group cell.
+pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
+    let bytes = read_all(path)?;
+    parse_labelled(&bytes, path, columns)
+}
+
+/// Parses the bytes of a labelled CSV; `path` names it in messages.
+///
+/// # Errors
+/// As [`read_labelled`], without the I/O ones.
+pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<LabelledData> {
+    let (text_column, label_column, group_column) =
+        (columns.text.as_str(), columns.label.as_str(), columns.group.as_deref());
+    let sha256 = hex(&Sha256::digest(bytes));
+    let mut rows = CsvRows::new(path, bytes);
+    let header = rows.header()?;
+    let text_index = find_column(path, &header, text_column, "text-column")?;
+    let label_index = find_column(path, &header, label_column, "label-column")?;
+    let group_index = match group_column {
+        Some(column) => Some(find_column(path, &header, column, "group-column")?),
+        None => None,
+    };
+    let filters: Vec<(usize, &str)> = columns
+        .filters
+        .iter()
+        .map(|(column, value)| find_column(path, &header, column, "filter").map(|i| (i, value.as_str())))
+        .collect::<Result<_>>()?;
+    let mut data = LabelledData { path: path.to_path_buf(), sha256, ..LabelledData::default() };
+    let mut record = csv::ByteRecord::new();
+    while let Some((line, checked)) = rows.next_record(&mut record) {
+        checked?;
+        if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
+            continue;
+        }
+        let text = rows.text(&record, text_index, text_column, false, line)?;
+        if text.trim().is_empty() {
+            return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
+        }
+        let label = rows.text(&record, label_index, label_column, false, line)?;
+        if label.trim().is_empty() || label.trim() != label {
+            return Err(Error::UnknownLabel {
+                location: Location::file(path).at_line(line).with_column(label_column),
+                label,
+                expected: vec!["a non-empty label without surrounding spaces".into()],
+            });
+        }
+        if let Some(index) = group_index {
+            let column = group_column.unwrap_or("");
+            let group = rows.text(&record, index, column, true, line)?;
+            // Empty cells would all fall into one silent group of unrelated rows.
+            if group.trim().is_empty() {
+                return Err(Error::EmptyGroup { location: Location::file(path).at_line(line).with_column(column) });
+            }
+            data.groups.push(group);
+        }
+        data.texts.push(text);
+        data.labels.push(label);
+        data.lines.push(line);
+    }
+    data.files = vec![(path.to_path_buf(), data.len())];
+    data.label_column = label_column.to_string();
+    check_label_case(&data)?;
+    Ok(data)
+}
+
+/// Labels that differ only by case ("Positive" and "positive") are almost always a
+/// typo; training on them as two classes would be a silent guess.
+fn check_label_case(data: &LabelledData) -> Result<()> {
+    let Some((odd, usual)) = case_conflict(&data.labels) else { return Ok(()) };
+    let (odd_at, usual_at) = (data.location(odd), data.location(usual));
+    let usual_at = match (odd_at.path == usual_at.path, usual_at.line) {
+        (true, Some(line)) => format!("line {line}"),
+        _ => Location { column: None, ..usual_at }.to_string(),
+    };
+    Err(Error::LabelCase {
+        location: odd_at,
+        label: data.labels.get(odd).cloned().unwrap_or_default(),
+        other: format!("'{}' ({usual_at})", data.labels.get(usual).map_or("", String::as_str)),
+    })
+}
+
+/// Two spellings of one label that differ only by case, as the first row of the odd one
+/// out (the rarer spelling; of equally common ones, the later) and the first row of the
+/// most common spelling. `None` when every label has one spelling.
+pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
+    // Per spelling: its lower case, its number of rows, its first row, in first-seen order.
+    let mut spellings: Vec<(String, usize, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (row, label) in labels.iter().enumerate() {
+        let at = *index.entry(label.as_str()).or_insert_with(|| {
+            spellings.push((label.to_lowercase(), 0, row));
+            spellings.len() - 1
+        });
+        if let Some(spelling) = spellings.get_mut(at) {
+            spelling.1 += 1;
+        }
+    }
+    let mut by_lower: std::collections::HashMap<&str, Vec<&(String, usize, usize)>> = Default::default();
+    spellings.iter().for_each(|s| by_lower.entry(s.0.as_str()).or_default().push(s));
+    let mut conflicts: Vec<(usize, usize)> = by_lower
+        .values()
+        .filter(|group| group.len() > 1)
+        .filter_map(|group| {
+            // Rarest, and of those the latest seen; most common, and of those the first seen.
+            let odd = group.iter().min_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
+            let usual = group.iter().max_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
+            Some((odd.2, usual.2))
+        })
+        .collect();
+    conflicts.sort_unstable();
+    conflicts.first().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::testing::temp_csv;
+
+    #[test]
+    fn rejects_empty_text_and_spaced_labels() {
+        let f = temp_csv(b"text,label\n  ,a\n");
+        assert!(read_labelled_csv(f.path(), "text", "label")
+            .unwrap_err()
+            .to_string()
+            .contains(":2: column 'text': empty text"));
+        let f = temp_csv(b"text,label\nx, a\n");
+        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("unknown label ' a'"));
+        let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(
+            err.ends_with(":3: column 'label': label 'pos' differs from 'Pos' (line 2) only by case; make them agree"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn label_case_names_the_rarer_spelling() {
+        // 'b' (3 rows) against 'B' (1 row, the 4th): B is the odd one out however ordered.
+        let labels: Vec<String> = ["b", "a", "b", "B", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((3, 0)));
+        let labels: Vec<String> = ["B", "b", "b", "a"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((0, 1)));
+        let labels: Vec<String> = ["a", "b", "A"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((2, 0)));
+        let labels: Vec<String> = ["a", "b", "ab"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), None);
+    }
+
+    #[test]
+    fn label_case_is_checked_across_files() {
+        let first = temp_csv(b"text,label\nx,pos\ny,neg\nz,pos\n");
+        let second = temp_csv(b"text,label\nw,Pos\n");
+        let mut all = LabelledData::default();
+        all.append(read_labelled_csv(first.path(), "text", "label").unwrap()).unwrap();
+        let err = all.append(read_labelled_csv(second.path(), "text", "label").unwrap()).unwrap_err().to_string();
+        let expected = format!(
+            "{}:2: column 'label': label 'Pos' differs from 'pos' ({}:2) only by case; make them agree",
+            second.path().display(),
+            first.path().display()
+        );
+        assert_eq!(err, expected);
+    }
+}

@@ -1,0 +1,208 @@
+//! Span label files: offsets and labels into real news documents, never their text.
+//! Input: span CSVs and the datasets they point into (`../shared/datasets`). Output:
+//! [`SpanRow`]s with each sentence rebuilt and checked against its stored hash, so the
+//! labels can be shared without redistributing the articles.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::csv_rows::{find_column, read_table};
+use super::hex;
+use crate::error::{Error, Location, Result};
+
+/// A labelled span of a real news document, its text rebuilt from `../shared`.
+#[derive(Debug, Clone)]
+pub struct SpanRow {
+    /// `bbc_news` or `fnc1`.
+    pub dataset: String,
+    /// The document id within the dataset.
+    pub doc_id: String,
+    /// Byte offsets into the document's text.
+    pub start: usize,
+    /// One past the end.
+    pub end: usize,
+    /// `train` or `dev`.
+    pub split: String,
+    /// The sentence, sliced from the document.
+    pub text: String,
+    /// (column, label) pairs for every task column of the file.
+    pub labels: Vec<(String, String)>,
+}
+
+/// The datasets whose documents span files may point into: (name, file under the
+/// datasets directory, id column, text column).
+pub const SPAN_SOURCES: &[(&str, &str, &str, &str)] =
+    &[("bbc_news", "bbc_news/bbc_news.csv", "doc_id", "text"), ("fnc1", "fnc1/bodies.csv", "body_id", "body")];
+
+/// Hex digits of a span's sha256 that span files store: 64 bits, so a changed source
+/// text passes unnoticed once in 2^64.
+const SPAN_HASH_DIGITS: usize = 16;
+
+/// The labels allowed in each task column of a span file (the three shipped tasks);
+/// a column not named here is read as written.
+pub const SPAN_LABELS: &[(&str, &[&str])] = &[
+    ("cooperation", &["cooperative", "adversarial", "neutral"]),
+    ("accusation", &["accusation", "denial", "none"]),
+    ("sentiment", &["positive", "negative", "neutral"]),
+];
+
+/// Columns of a span file that are not task labels.
+const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
+
+/// Reads span label files (offsets and labels, never text) and rebuilds each
+/// sentence from the documents in `datasets_dir` (`../shared/datasets`), checking
+/// that it still hashes to the stored sha256 prefix.
+///
+/// # Errors
+/// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
+/// file and line of a span that is out of range, unknown, or whose hash differs;
+/// [`Error::UnknownLabel`] for a task label outside [`SPAN_LABELS`].
+pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
+    let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+        std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for span_file in span_files {
+        let (header, records) = read_table(span_file)?;
+        let column = |name: &str| find_column(span_file, &header, name, "spans");
+        let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) = (
+            column("dataset")?,
+            column("doc_id")?,
+            column("start")?,
+            column("end")?,
+            column("sha256")?,
+            column("split")?,
+        );
+        let tasks: Vec<(usize, String)> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !SPAN_META.contains(h))
+            .map(|(i, h)| (i, h.to_string()))
+            .collect();
+        for (line, record) in records {
+            let bad =
+                |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
+            let field = |i: usize| record.get(i).unwrap_or("").to_string();
+            let dataset = field(c_dataset);
+            if !documents.contains_key(&dataset) {
+                let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
+                    return Err(bad(format!("unknown dataset '{dataset}'")));
+                };
+                let source = datasets_dir.join(file);
+                let (source_header, source_records) = read_table(&source)?;
+                let id_index = find_column(&source, &source_header, id_col, "spans")?;
+                let text_index = find_column(&source, &source_header, text_col, "spans")?;
+                let mut docs = std::collections::HashMap::new();
+                for (_, doc) in source_records {
+                    docs.insert(
+                        doc.get(id_index).unwrap_or("").to_string(),
+                        doc.get(text_index).unwrap_or("").to_string(),
+                    );
+                }
+                documents.insert(dataset.clone(), docs);
+            }
+            let doc_id = field(c_doc);
+            let document = documents
+                .get(&dataset)
+                .and_then(|d| d.get(&doc_id))
+                .ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
+            let start: usize = field(c_start).parse().map_err(|_| bad("start is not a number".into()))?;
+            let end: usize = field(c_end).parse().map_err(|_| bad("end is not a number".into()))?;
+            let text = document
+                .get(start..end)
+                .ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
+            let digest = hex(&Sha256::digest(text.as_bytes()));
+            let digest = digest.get(..SPAN_HASH_DIGITS).unwrap_or_default();
+            let stored = field(c_hash);
+            // A shorter prefix would check little (one digit passes one span in 16).
+            if stored.len() != SPAN_HASH_DIGITS
+                || !stored.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Err(bad(format!(
+                    "sha256 '{stored}' is missing or malformed (expected the first {SPAN_HASH_DIGITS} lower-case hex digits of the span's sha256)"
+                )));
+            }
+            if digest != stored {
+                return Err(bad(format!(
+                    "span {start}..{end} of {dataset} {doc_id} hashes to {digest}, stored {stored}: the source text changed"
+                )));
+            }
+            // A typo ("cooperatve") would otherwise train a class of its own.
+            for (i, name) in &tasks {
+                let label = field(*i);
+                if let Some((_, allowed)) = SPAN_LABELS.iter().find(|(task, _)| task == name) {
+                    if !allowed.contains(&label.as_str()) {
+                        return Err(Error::UnknownLabel {
+                            location: Location::file(span_file).at_line(line).with_column(name.as_str()),
+                            label,
+                            expected: allowed.iter().map(|l| l.to_string()).collect(),
+                        });
+                    }
+                }
+            }
+            rows.push(SpanRow {
+                dataset,
+                doc_id,
+                start,
+                end,
+                split: field(c_split),
+                text: text.to_string(),
+                labels: tasks.iter().map(|(i, name)| (name.clone(), field(*i))).collect(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A datasets directory with one bbc_news document, "Hello world.".
+    fn one_document() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("bbc_news")).unwrap();
+        std::fs::write(dir.path().join("bbc_news/bbc_news.csv"), "doc_id,text\nd1,Hello world.\n").unwrap();
+        dir
+    }
+
+    fn span_error(datasets: &Path, stored: &str) -> String {
+        let spans = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let row = format!("dataset,doc_id,start,end,sha256,label,split\nbbc_news,d1,0,5,{stored},a,train\n");
+        std::fs::write(spans.path(), row).unwrap();
+        match read_span_rows(&[spans.path().to_path_buf()], datasets) {
+            Ok(rows) => format!("ok: {}", rows[0].text),
+            Err(e) => e.to_string().split_once(": ").unwrap().1.to_string(),
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_span_label() {
+        let datasets = one_document();
+        let spans = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let full = "185f8db32271fe25"; // sha256("Hello"), as in the test below
+        let rows = format!("dataset,doc_id,start,end,sha256,cooperation,sentiment,split\nbbc_news,d1,0,5,{full},neutral,positive,train\nbbc_news,d1,0,5,{full},bogus,positive,train\n");
+        std::fs::write(spans.path(), rows).unwrap();
+        let err = read_span_rows(&[spans.path().to_path_buf()], datasets.path()).unwrap_err().to_string();
+        let expected = format!(
+            "{}:3: column 'cooperation': unknown label 'bogus' (expected one of: cooperative, adversarial, neutral)",
+            spans.path().display()
+        );
+        assert_eq!(err, expected);
+    }
+
+    #[test]
+    fn span_hash_must_be_the_full_stored_prefix() {
+        let datasets = one_document();
+        let d = datasets.path();
+        let full = &hex(&Sha256::digest(b"Hello"))[..16];
+        assert_eq!(span_error(d, full), "ok: Hello");
+        let malformed =
+            "sha256 '{}' is missing or malformed (expected the first 16 lower-case hex digits of the span's sha256)";
+        for stored in ["", &full[..1], &full[..15], &full.to_uppercase(), "zzzzzzzzzzzzzzzz"] {
+            assert_eq!(span_error(d, stored), format!("line 2: {}", malformed.replace("{}", stored)), "{stored:?}");
+        }
+        let other = if full.starts_with('0') { "1" } else { "0" };
+        assert!(span_error(d, &format!("{other}{}", &full[1..])).ends_with("the source text changed"));
+    }
+}

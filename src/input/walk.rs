@@ -1,0 +1,132 @@
+//! The directory walk of `predict`. Input: the paths named on the command line.
+//! Output: [`Inputs`], each directory replaced by the regular `.txt` files below it,
+//! with warnings for what was skipped.
+
+use std::path::{Path, PathBuf};
+
+use super::io_error;
+use crate::error::Error;
+
+/// The prediction inputs, directories expanded.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Each file to read (or `-`), in order, with the error that keeps it from being
+    /// read, if any: a directory that could not be listed. Each is one input.
+    pub files: Vec<(PathBuf, Option<Error>)>,
+    /// What was skipped without losing a file: a directory reached again through a
+    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file.
+    pub warnings: Vec<String>,
+}
+
+/// Expands the prediction inputs: a directory becomes every regular `.txt` file below
+/// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
+/// skipped with a warning); files and `-` pass through. A
+/// directory is read once per input, however many links lead to it, so a symlink loop
+/// ends and no file is labelled twice. Never fails: a directory that cannot be listed
+/// is an entry with its error, so the other inputs are still read.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
+    let mut expanded = Inputs::default();
+    for input in inputs {
+        if !input.is_dir() {
+            expanded.files.push((input.clone(), None));
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings);
+        if found.is_empty() {
+            expanded.warnings.push(format!("{}: no .txt files found", input.display()));
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        expanded.files.extend(found);
+    }
+    expanded
+}
+
+/// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read to
+/// the path it was first read by.
+fn collect_text_files(
+    dir: &Path,
+    seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
+    found: &mut Vec<(PathBuf, Option<Error>)>,
+    warnings: &mut Vec<String>,
+) {
+    let canonical = match std::fs::canonicalize(dir) {
+        Ok(canonical) => canonical,
+        Err(error) => return found.push((dir.to_path_buf(), Some(io_error(dir, error)))),
+    };
+    if let Some(first) = seen.get(&canonical) {
+        let why = if dir.starts_with(first) { "a symlink loop back to" } else { "the same directory as" };
+        warnings.push(format!("{}: skipped, {why} {}", dir.display(), first.display()));
+        return;
+    }
+    seen.insert(canonical, dir.to_path_buf());
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => return found.push((dir.to_path_buf(), Some(io_error(dir, error)))),
+    };
+    // Sorted, so which of two links to one directory is read (and which skipped) does
+    // not depend on the order the file system lists them in.
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => paths.push(entry.path()),
+            Err(error) => {
+                found.push((dir.to_path_buf(), Some(io_error(dir, error))));
+                break;
+            }
+        }
+    }
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_text_files(&path, seen, found, warnings);
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            // A FIFO would block the run until something writes to it, a device might
+            // never end. A broken link stays in, to be its input's error row.
+            match std::fs::metadata(&path) {
+                Ok(metadata) if !metadata.is_file() => warnings
+                    .push(format!("{}: skipped, not a regular file (name it on its own to read it)", path.display())),
+                _ => found.push((path, None)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn directory_walk_reads_each_directory_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join("a/sub")).unwrap();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::write(root.join("a/one.txt"), "One.").unwrap();
+        std::os::unix::fs::symlink("..", root.join("a/sub/loop")).unwrap();
+        std::os::unix::fs::symlink("a", root.join("b")).unwrap();
+        std::os::unix::fs::symlink("nowhere.txt", root.join("broken.txt")).unwrap();
+        let inputs = expand_inputs(&[root.clone(), root.join("empty"), PathBuf::from("-")]);
+        let files: Vec<(&Path, bool)> = inputs.files.iter().map(|(p, e)| (p.as_path(), e.is_some())).collect();
+        // The broken link stays an input: opening it is its error row.
+        assert_eq!(
+            files,
+            [
+                (root.join("a/one.txt").as_path(), false),
+                (root.join("broken.txt").as_path(), false),
+                (Path::new("-"), false)
+            ]
+        );
+        let (r, a) = (root.display(), root.join("a").display().to_string());
+        assert_eq!(
+            inputs.warnings,
+            [
+                format!("{r}/a/sub/loop: skipped, a symlink loop back to {a}"),
+                format!("{r}/b: skipped, the same directory as {a}"),
+                format!("{r}/empty: no .txt files found"),
+            ]
+        );
+    }
+}
