@@ -158,7 +158,7 @@ impl ModelFile {
     pub fn load_all(paths: &[PathBuf]) -> Result<Vec<ModelFile>> {
         let files: Vec<FileBytes> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
         let inputs: Vec<(&[u8], &Path)> =
-            files.iter().map(|bytes| &**bytes).zip(paths.iter().map(PathBuf::as_path)).collect();
+            files.iter().map(|bytes| without_bom(bytes)).zip(paths.iter().map(PathBuf::as_path)).collect();
         // Each file's envelope and small fields, in parallel; its featurizer and
         // classifier stay text.
         let bodies: Vec<Result<Body>> = inputs.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect();
@@ -233,6 +233,7 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
+        let bytes = without_bom(bytes);
         let body = parse_body(bytes, path)?;
         let featurizer = parse_featurizer(body.featurizer.get(), bytes, path)?;
         let classifier = parse_part(body.classifier.get(), bytes, path, "classifier")?;
@@ -309,6 +310,13 @@ fn read(path: &Path) -> Result<FileBytes> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
     Ok(FileBytes::Read(bytes))
+}
+
+/// The bytes after a UTF-8 byte-order mark, if the file starts with one. Some editors
+/// add it on saving; it is not part of the JSON (nor of what the checksum covers), so a
+/// model saved that way still loads.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// A model file checked and parsed but for its two large parts, left as their JSON text

@@ -1123,3 +1123,19 @@ fn an_empty_group_is_refused() {
         "stancekit: error: g.csv:10: column 'grp': empty group (give every row a group, or leave out --group-column)\n"
     );
 }
+
+#[test]
+fn a_model_saved_with_a_byte_order_mark_still_loads() {
+    // Editors on some systems add U+FEFF when saving; it is not part of the JSON the
+    // checksum covers, so the model is the same model.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(&std::fs::read(&path).unwrap());
+    write(d, "bom.json", &bom);
+    let plain = run_with_stdin(&["predict", "--model", &path, "-"], b"some text\n");
+    let marked = run_with_stdin(&["predict", "--model", d.join("bom.json").to_str().unwrap(), "-"], b"some text\n");
+    assert_eq!(marked.status, 0, "{}", marked.stderr);
+    assert_eq!(marked.stdout, plain.stdout);
+}
