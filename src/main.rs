@@ -1101,7 +1101,10 @@ fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     check_output("--out", "CSV", &command.out, &inputs)?;
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
-    stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &kept))
+    // Every row has the same label columns, in the same order.
+    let tasks: Vec<String> =
+        rows.first().map(|r| r.labels.iter().map(|(task, _)| task.clone()).collect()).unwrap_or_default();
+    stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &tasks, &kept))
         .map_err(|error| writing("CSV", &command.out, error))?;
     diagnostic!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
     Ok(Outcome::Ok)

@@ -585,16 +585,16 @@ pub fn write_inspection(
 }
 
 /// Writes rebuilt span rows as a training CSV: `id` (dataset:doc_id:start), `doc`
-/// (dataset:doc_id, for grouped cross-validation), `text`, then one column per task.
+/// (dataset:doc_id, for grouped cross-validation), `text`, then one column per task,
+/// named by `tasks` (given, so that a split with no rows still names them). Each row's
+/// labels are in the order of `tasks`, as [`crate::input::read_span_rows`] gives them.
 ///
 /// # Errors
 /// Any write error.
-pub fn write_span_csv(out: &mut dyn Write, rows: &[&crate::input::SpanRow]) -> io::Result<()> {
+pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::input::SpanRow]) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["id".to_string(), "doc".to_string(), "text".to_string()];
-    if let Some(first) = rows.first() {
-        header.extend(first.labels.iter().map(|(task, _)| task.clone()));
-    }
+    header.extend(tasks.iter().cloned());
     writer.write_record(&header)?;
     for row in rows {
         let mut record = vec![

@@ -1139,3 +1139,121 @@ fn a_model_saved_with_a_byte_order_mark_still_loads() {
     assert_eq!(marked.status, 0, "{}", marked.stderr);
     assert_eq!(marked.stdout, plain.stdout);
 }
+
+/// Makes `d` a datasets directory with one bbc_news document, "Hello world.".
+fn span_datasets(d: &Path) {
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", b"doc_id,text\nd1,Hello world.\n");
+}
+
+/// Span rows of "Hello" (0..5) and "world" (6..11): the first 16 hex digits of their
+/// sha256 (`printf Hello | sha256sum`, `printf world | sha256sum`).
+const HELLO: &str = "bbc_news,d1,0,5,185f8db32271fe25";
+const WORLD: &str = "bbc_news,d1,6,11,486ea46224d1bb4f";
+
+#[test]
+fn corpus_matches_label_columns_by_name_across_span_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let meta = "dataset,doc_id,start,end,sha256";
+    write(
+        d,
+        "a.csv",
+        format!("{meta},cooperation,accusation,sentiment,split\n{HELLO},adversarial,accusation,neutral,train\n")
+            .as_bytes(),
+    );
+    // The same three columns in another order, and the split before them.
+    write(
+        d,
+        "b.csv",
+        format!("{meta},split,sentiment,cooperation,accusation\n{WORLD},train,positive,cooperative,denial\n")
+            .as_bytes(),
+    );
+    let r = run_in(d, &["corpus", "--spans", "a.csv", "b.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.join("out.csv")).unwrap(),
+        "id,doc,text,cooperation,accusation,sentiment\n\
+         bbc_news:d1:0,bbc_news:d1,Hello,adversarial,accusation,neutral\n\
+         bbc_news:d1:6,bbc_news:d1,world,cooperative,denial,positive\n"
+    );
+    // A split that keeps no row still names the label columns, for `train --label-column`.
+    let r =
+        run_in(d, &["corpus", "--spans", "a.csv", "b.csv", "--datasets", ".", "--split", "dev", "--out", "dev.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(d.join("dev.csv")).unwrap(), "id,doc,text,cooperation,accusation,sentiment\n");
+}
+
+#[test]
+fn corpus_refuses_span_files_whose_label_columns_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let meta = "dataset,doc_id,start,end,sha256";
+    // a.csv's span has a wrong hash: the columns are compared before any span is read.
+    write(d, "a.csv", format!("{meta},cooperation,accusation,sentiment,split\nbbc_news,d1,0,5,0000000000000000,neutral,none,neutral,train\n").as_bytes());
+    write(d, "short.csv", format!("{meta},cooperation,accusation,split\n{WORLD},neutral,none,train\n").as_bytes());
+    write(
+        d,
+        "other.csv",
+        format!("{meta},topic,cooperation,sentiment,split\n{WORLD},x,neutral,neutral,train\n").as_bytes(),
+    );
+    write(d, "twice.csv", format!("{meta},cooperation,accusation,sentiment,split,accusation\n").as_bytes());
+    let what_to_do = "(give every span file the same label columns, in any order)";
+    for (spans, expected) in [
+        (["a.csv", "short.csv"], format!("short.csv: its label columns differ from those of a.csv: 'sentiment' missing {what_to_do}")),
+        (["short.csv", "a.csv"], format!("a.csv: its label columns differ from those of short.csv: 'sentiment' extra {what_to_do}")),
+        (
+            ["a.csv", "other.csv"],
+            format!("other.csv: its label columns differ from those of a.csv: 'accusation' missing, 'topic' extra {what_to_do}"),
+        ),
+        (["a.csv", "twice.csv"], "twice.csv: column 'accusation' appears twice in the header (rename one)".to_string()),
+    ] {
+        let r = run_in(d, &["corpus", "--spans", spans[0], spans[1], "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {expected}\n")), "{spans:?}");
+        assert!(!d.join("out.csv").exists(), "{spans:?}: nothing written");
+    }
+}
+
+#[test]
+fn corpus_refuses_a_split_other_than_train_or_dev() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    for split in ["Train", "test", ""] {
+        let spans = format!(
+            "dataset,doc_id,start,end,sha256,sentiment,split\n{HELLO},neutral,train\n{WORLD},neutral,{split}\n"
+        );
+        write(d, "spans.csv", spans.as_bytes());
+        let r =
+            run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--split", "train", "--out", "out.csv"]);
+        assert_eq!(r.status, 2, "{split:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!("stancekit: error: spans.csv:3: column 'split': unknown label '{split}' (expected one of: train, dev)\n")
+        );
+        assert!(!d.join("out.csv").exists(), "{split:?}: nothing written");
+    }
+}
+
+#[test]
+fn corpus_refuses_a_label_column_named_like_one_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    for column in ["id", "doc", "text"] {
+        let spans = format!("dataset,doc_id,start,end,sha256,sentiment,{column},split\n{HELLO},neutral,x,train\n");
+        write(d, "spans.csv", spans.as_bytes());
+        let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!(r.status, 2, "{column}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "stancekit: error: spans.csv: column '{column}' has the name of a column corpus writes itself \
+                 (rename it; id, doc and text are taken)\n"
+            )
+        );
+        assert!(!d.join("out.csv").exists(), "{column}: nothing written");
+    }
+}

@@ -26,7 +26,7 @@ pub struct SpanRow {
     pub split: String,
     /// The sentence, sliced from the document.
     pub text: String,
-    /// (column, label) pairs for every task column of the file.
+    /// (column, label) pairs for every task column, in the first file's column order.
     pub labels: Vec<(String, String)>,
 }
 
@@ -50,39 +50,120 @@ pub const SPAN_LABELS: &[(&str, &[&str])] = &[
 /// Columns of a span file that are not task labels.
 const SPAN_META: &[&str] = &["dataset", "doc_id", "start", "end", "sha256", "split"];
 
+/// Values of a span file's `split` column: any other (`Train`, `test`) would leave its
+/// spans out of both `corpus --split` outputs without a word.
+const SPAN_SPLITS: &[&str] = &["train", "dev"];
+
+/// Columns `corpus` writes itself: a label column of one of these names would repeat
+/// one in its output header, which `train` then refuses.
+const CORPUS_COLUMNS: &[&str] = &["id", "doc", "text"];
+
+/// A span file read whole, with its columns found.
+struct SpanTable<'a> {
+    path: &'a Path,
+    records: Vec<(u64, csv::StringRecord)>,
+    /// dataset, doc_id, start, end, sha256, split.
+    meta: [usize; 6],
+    /// (index, name) of each label column.
+    tasks: Vec<(usize, String)>,
+}
+
+/// Reads a span file and finds its columns.
+fn read_span_table(path: &Path) -> Result<SpanTable<'_>> {
+    let (header, records) = read_table(path)?;
+    let mut meta = [0; 6];
+    for (slot, name) in meta.iter_mut().zip(SPAN_META) {
+        *slot = find_column(path, &header, name, "spans")?;
+    }
+    let tasks: Vec<(usize, String)> =
+        header.iter().enumerate().filter(|(_, h)| !SPAN_META.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
+    for (i, (_, name)) in tasks.iter().enumerate() {
+        if CORPUS_COLUMNS.contains(&name.as_str()) {
+            return Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "column '{name}' has the name of a column corpus writes itself (rename it; id, doc and text are taken)"
+                ),
+            });
+        }
+        // Labels are matched across files by column name, so a name must say which one.
+        if tasks.iter().skip(i + 1).any(|(_, other)| other == name) {
+            return Err(Error::DuplicateColumn { path: path.to_path_buf(), column: name.clone() });
+        }
+    }
+    Ok(SpanTable { path, records, meta, tasks })
+}
+
+/// Orders `table`'s label columns as `first`'s, or says which differ: labels are
+/// matched by column name, so files may order their columns differently.
+fn match_tasks(table: &mut SpanTable, first: &SpanTable) -> Result<()> {
+    let names = |t: &SpanTable, other: &SpanTable| -> Vec<String> {
+        t.tasks
+            .iter()
+            .filter(|(_, n)| !other.tasks.iter().any(|(_, o)| o == n))
+            .map(|(_, n)| format!("'{n}'"))
+            .collect()
+    };
+    let (missing, extra) = (names(first, table), names(table, first));
+    if !missing.is_empty() || !extra.is_empty() {
+        let mut differences = Vec::new();
+        if !missing.is_empty() {
+            differences.push(format!("{} missing", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            differences.push(format!("{} extra", extra.join(", ")));
+        }
+        return Err(Error::Data {
+            path: table.path.to_path_buf(),
+            reason: format!(
+                "its label columns differ from those of {}: {} (give every span file the same label columns, in any order)",
+                first.path.display(),
+                differences.join(", ")
+            ),
+        });
+    }
+    table.tasks.sort_by_key(|(_, name)| first.tasks.iter().position(|(_, n)| n == name));
+    Ok(())
+}
+
 /// Reads span label files (offsets and labels, never text) and rebuilds each
 /// sentence from the documents in `datasets_dir` (`../shared/datasets`), checking
-/// that it still hashes to the stored sha256 prefix.
+/// that it still hashes to the stored sha256 prefix. Every file must have the same
+/// label columns, in any order; each row's labels are in the first file's order.
 ///
 /// # Errors
-/// [`Error::Io`] / [`Error::Csv`] for unreadable files, [`Error::Data`] naming the
-/// file and line of a span that is out of range, unknown, or whose hash differs;
-/// [`Error::UnknownLabel`] for a task label outside [`SPAN_LABELS`].
+/// [`Error::Io`] / [`Error::Csv`] for unreadable files; [`Error::Data`] naming a file
+/// whose label columns differ from the first file's or use a name `corpus` writes
+/// (`id`, `doc`, `text`), checked in every file before any span is read, and naming
+/// the file and line of a span that is out of range, unknown, or whose hash differs;
+/// [`Error::DuplicateColumn`] for a column named twice; [`Error::UnknownLabel`] for a
+/// task label outside [`SPAN_LABELS`] or a split other than `train` and `dev`.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
     let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
         std::collections::HashMap::new();
+    let mut tables = span_files.iter().map(|path| read_span_table(path)).collect::<Result<Vec<_>>>()?;
+    if let Some((first, rest)) = tables.split_first_mut() {
+        for table in rest {
+            match_tasks(table, first)?;
+        }
+    }
     let mut rows = Vec::new();
-    for span_file in span_files {
-        let (header, records) = read_table(span_file)?;
-        let column = |name: &str| find_column(span_file, &header, name, "spans");
-        let (c_dataset, c_doc, c_start, c_end, c_hash, c_split) = (
-            column("dataset")?,
-            column("doc_id")?,
-            column("start")?,
-            column("end")?,
-            column("sha256")?,
-            column("split")?,
-        );
-        let tasks: Vec<(usize, String)> = header
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| !SPAN_META.contains(h))
-            .map(|(i, h)| (i, h.to_string()))
-            .collect();
+    for SpanTable { path: span_file, records, meta, tasks } in tables {
+        let [c_dataset, c_doc, c_start, c_end, c_hash, c_split] = meta;
         for (line, record) in records {
-            let bad =
-                |reason: String| Error::Data { path: span_file.clone(), reason: format!("line {line}: {reason}") };
+            let bad = |reason: String| Error::Data {
+                path: span_file.to_path_buf(),
+                reason: format!("line {line}: {reason}"),
+            };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
+            let split = field(c_split);
+            if !SPAN_SPLITS.contains(&split.as_str()) {
+                return Err(Error::UnknownLabel {
+                    location: Location::file(span_file).at_line(line).with_column("split"),
+                    label: split,
+                    expected: SPAN_SPLITS.iter().map(|s| s.to_string()).collect(),
+                });
+            }
             let dataset = field(c_dataset);
             if !documents.contains_key(&dataset) {
                 let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
@@ -145,7 +226,7 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 doc_id,
                 start,
                 end,
-                split: field(c_split),
+                split,
                 text: text.to_string(),
                 labels: tasks.iter().map(|(i, name)| (name.clone(), field(*i))).collect(),
             });
