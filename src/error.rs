@@ -184,6 +184,21 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// An error while training one fold of a cross-validation, said with the fold: the
+    /// same data trains whole, so the fold's own training side is what failed.
+    // Not named `source`: thiserror would make it the error's source, and the CLI's
+    // `{:#}` would then print its message a second time.
+    #[error("in fold {fold} of {folds} of {flag}: {error}")]
+    InFold {
+        /// 1-based fold.
+        fold: usize,
+        /// Number of folds.
+        folds: usize,
+        /// Whose folds: `--folds` (the user's), `--tune` (its inner folds).
+        flag: String,
+        /// What went wrong in it.
+        error: Box<Error>,
+    },
     /// Training data that cannot train a model (one class, no rows, ...).
     #[error("{path}: {reason}", path = .path.display())]
     Data {

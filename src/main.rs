@@ -23,7 +23,7 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{check_class_weights, cross_validate, predict_classes, train_model, Examples, TrainOptions};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -673,6 +673,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
+    check_class_weights(&examples, "--data-weight")?;
     let n_duplicates = data.n_duplicates();
     if n_duplicates > 0 && !command.quiet {
         diagnostic!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
@@ -758,6 +759,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let options = train_options(&command.train)?;
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
+        check_class_weights(&examples, "--data-weight")?;
         let bar = progress(1, command.quiet, "training");
         let model = train_model(&examples, &options, &command.data.label_column, Provenance::default())?;
         bar.finish_and_clear();
@@ -789,6 +791,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             .with_weights(weights)
             .with_train_only(train_only)
             .with_groups(groups);
+        let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
+        check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
         let matrices = cross_validate(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
