@@ -815,17 +815,41 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// Where the shipped models are looked for: `$STANCEKIT_MODELS`, `./models`, then the
-/// `models/` of the source tree this binary was built from.
+/// Where the shipped models are looked for: `$STANCEKIT_MODELS` when it is set, else
+/// `./models`, then the `models/` of the source tree this binary was built from.
+///
+/// # Errors
+/// `$STANCEKIT_MODELS` set to a directory without all three models: said, rather than
+/// quietly labelling with models from elsewhere than the user pointed to.
 fn builtin_model_paths() -> Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
+    let files = |dir: &Path| -> Vec<PathBuf> { BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect() };
     if let Some(dir) = std::env::var_os("STANCEKIT_MODELS") {
-        dirs.push(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        let expected = "a directory holding cooperation.json, accusation.json and sentiment.json";
+        if dir.as_os_str().is_empty() {
+            anyhow::bail!("STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)");
+        }
+        if !dir.is_dir() {
+            anyhow::bail!("STANCEKIT_MODELS={} is not a directory (set it to {expected}, or unset it)", dir.display());
+        }
+        let paths = files(&dir);
+        let missing: Vec<String> = paths
+            .iter()
+            .filter(|p| !p.is_file())
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "STANCEKIT_MODELS={} has no {} (set it to {expected}, or unset it)",
+                dir.display(),
+                missing.join(", ")
+            );
+        }
+        return Ok(paths);
     }
-    dirs.push(PathBuf::from("models"));
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+    let dirs = [PathBuf::from("models"), Path::new(env!("CARGO_MANIFEST_DIR")).join("models")];
     for dir in &dirs {
-        let paths: Vec<PathBuf> = BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect();
+        let paths = files(dir);
         if paths.iter().all(|p| p.is_file()) {
             return Ok(paths);
         }

@@ -1213,3 +1213,28 @@ fn a_failure_inside_a_fold_names_the_fold() {
     let r = run_in(d, &["eval", "--data", "md.csv", "--min-df", "3", "--folds", "3"]);
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: in fold 1 of 3 of --folds: {no_ngram}\n")));
 }
+
+#[test]
+fn stancekit_models_must_hold_the_three_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    std::fs::create_dir(d.join("empty")).unwrap();
+    std::fs::create_dir(d.join("one")).unwrap();
+    std::os::unix::fs::symlink(shipped.join("cooperation.json"), d.join("one/cooperation.json")).unwrap();
+    let holding = "(set it to a directory holding cooperation.json, accusation.json and sentiment.json, or unset it)";
+    for (value, expected) in [
+        ("empty", format!("STANCEKIT_MODELS=empty has no cooperation.json, accusation.json, sentiment.json {holding}")),
+        ("one", format!("STANCEKIT_MODELS=one has no accusation.json, sentiment.json {holding}")),
+        ("missing", format!("STANCEKIT_MODELS=missing is not a directory {holding}")),
+        ("", format!("STANCEKIT_MODELS is set but empty {holding}")),
+    ] {
+        // Before, each fell back to ./models or the build tree's models with exit 0.
+        let (status, stderr) =
+            bash_in(d, &format!("echo 'They accused him.' | STANCEKIT_MODELS='{value}' $SK predict -"));
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {expected}\n")), "{value:?}");
+    }
+    let (status, stderr) =
+        bash_in(d, &format!("echo 'They accused him.' | STANCEKIT_MODELS='{}' $SK predict -", shipped.display()));
+    assert_eq!((status, stderr.as_str()), (0, ""));
+}
