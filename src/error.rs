@@ -110,6 +110,15 @@ pub enum Error {
         /// Where.
         location: Location,
     },
+    /// A gold actor span that its sentence does not contain: spans are copied exactly,
+    /// so that a plain substring search finds them (`../shared/guides/actors.md`).
+    #[error("{location}: gold span '{span}' is not in the sentence (copy it exactly as written there: same case, same punctuation)")]
+    SpanNotInText {
+        /// Where: the row and the `source` or `target` column.
+        location: Location,
+        /// The gold span.
+        span: String,
+    },
     /// Bytes that are not UTF-8.
     #[error("{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)")]
     InvalidUtf8 {

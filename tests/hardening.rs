@@ -1238,3 +1238,37 @@ fn stancekit_models_must_hold_the_three_models() {
         bash_in(d, &format!("echo 'They accused him.' | STANCEKIT_MODELS='{}' $SK predict -", shipped.display()));
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefined() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "id,text,accusation,source,target\n1,X accused Y of lying.,accusation,X,Y\n";
+    let not_in = "is not in the sentence (copy it exactly as written there: same case, same punctuation)";
+    for (row, expected) in [
+        ("2,,accusation,Q,\n", "actors.csv:3: column 'text': empty text".to_string()),
+        ("2,\"   \",denial,,\n", "actors.csv:3: column 'text': empty text".to_string()),
+        ("2,foo,accusation,nothere,\n", format!("actors.csv:3: column 'source': gold span 'nothere' {not_in}")),
+        ("2,X accused Y.,accusation,X,y\n", format!("actors.csv:3: column 'target': gold span 'y' {not_in}")),
+    ] {
+        write(d, "actors.csv", format!("{header}{row}").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "actors.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"));
+    }
+    // One denial: its target is neither given nor predicted, so target precision and
+    // recall are 0/0, undefined rather than 0.
+    write(d, "denial.csv", b"id,text,accusation,source,target\n1,Z denied it.,denial,Z,\n");
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "denial.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\ntarget  precision n/a (0/0)  recall n/a (0/0)\n"
+    );
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "denial.csv", "--format", "json"]);
+    let target: serde_json::Value = serde_json::from_str(r.stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(target["role"], "target");
+    assert!(target["precision"].is_null() && target["recall"].is_null(), "{target}");
+}
