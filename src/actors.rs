@@ -747,6 +747,20 @@ mod tests {
             assert_eq!(&s[span.start..span.end], span.text);
         }
     }
+
+    #[test]
+    fn span_scores_of_nothing_are_undefined_not_zero() {
+        let mut score = SpanScore::default();
+        // A denial: no gold target, none predicted.
+        score.add("", "");
+        assert_eq!((score.precision(), score.recall()), (None, None));
+        // One wrong prediction: 0 of 1 predicted right; still no gold span.
+        score.add("", "He");
+        assert_eq!((score.precision(), score.recall()), (Some(0.0), None));
+        // One right: 1 of 2 predicted, 1 of 1 gold.
+        score.add("She", "She");
+        assert_eq!((score.precision(), score.recall()), (Some(0.5), Some(1.0)));
+    }
 }
 
 /// Precision and recall of extracted spans against gold spans (exact text match).
@@ -768,21 +782,14 @@ impl SpanScore {
         self.n_correct += usize::from(!gold.is_empty() && gold == predicted);
     }
 
-    /// Share of predicted spans that are right.
-    pub fn precision(&self) -> f64 {
-        if self.n_predicted == 0 {
-            0.0
-        } else {
-            self.n_correct as f64 / self.n_predicted as f64
-        }
+    /// Share of predicted spans that are right; `None` when no span was predicted (0/0
+    /// is undefined, and 0 would read as all of them wrong).
+    pub fn precision(&self) -> Option<f64> {
+        (self.n_predicted > 0).then(|| self.n_correct as f64 / self.n_predicted as f64)
     }
 
-    /// Share of gold spans found.
-    pub fn recall(&self) -> f64 {
-        if self.n_gold == 0 {
-            0.0
-        } else {
-            self.n_correct as f64 / self.n_gold as f64
-        }
+    /// Share of gold spans found; `None` when there is no gold span.
+    pub fn recall(&self) -> Option<f64> {
+        (self.n_gold > 0).then(|| self.n_correct as f64 / self.n_gold as f64)
     }
 }

@@ -110,6 +110,15 @@ pub enum Error {
         /// Where.
         location: Location,
     },
+    /// A gold actor span that its sentence does not contain: spans are copied exactly,
+    /// so that a plain substring search finds them (`../shared/guides/actors.md`).
+    #[error("{location}: gold span '{span}' is not in the sentence (copy it exactly as written there: same case, same punctuation)")]
+    SpanNotInText {
+        /// Where: the row and the `source` or `target` column.
+        location: Location,
+        /// The gold span.
+        span: String,
+    },
     /// Bytes that are not UTF-8.
     #[error("{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)")]
     InvalidUtf8 {
@@ -183,6 +192,21 @@ pub enum Error {
         name: String,
         /// Why.
         reason: String,
+    },
+    /// An error while training one fold of a cross-validation, said with the fold: the
+    /// same data trains whole, so the fold's own training side is what failed.
+    // Not named `source`: thiserror would make it the error's source, and the CLI's
+    // `{:#}` would then print its message a second time.
+    #[error("in fold {fold} of {folds} of {flag}: {error}")]
+    InFold {
+        /// 1-based fold.
+        fold: usize,
+        /// Number of folds.
+        folds: usize,
+        /// Whose folds: `--folds` (the user's), `--tune` (its inner folds).
+        flag: String,
+        /// What went wrong in it.
+        error: Box<Error>,
     },
     /// Training data that cannot train a model (one class, no rows, ...).
     #[error("{path}: {reason}", path = .path.display())]

@@ -23,7 +23,7 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{cross_validate, predict_classes, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{check_class_weights, cross_validate, predict_classes, train_model, Examples, TrainOptions};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -673,6 +673,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
+    check_class_weights(&examples, "--data-weight")?;
     let n_duplicates = data.n_duplicates();
     if n_duplicates > 0 && !command.quiet {
         diagnostic!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
@@ -758,6 +759,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let options = train_options(&command.train)?;
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
+        check_class_weights(&examples, "--data-weight")?;
         let bar = progress(1, command.quiet, "training");
         let model = train_model(&examples, &options, &command.data.label_column, Provenance::default())?;
         bar.finish_and_clear();
@@ -789,6 +791,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             .with_weights(weights)
             .with_train_only(train_only)
             .with_groups(groups);
+        let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
+        check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
         let matrices = cross_validate(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
@@ -811,17 +815,41 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// Where the shipped models are looked for: `$STANCEKIT_MODELS`, `./models`, then the
-/// `models/` of the source tree this binary was built from.
+/// Where the shipped models are looked for: `$STANCEKIT_MODELS` when it is set, else
+/// `./models`, then the `models/` of the source tree this binary was built from.
+///
+/// # Errors
+/// `$STANCEKIT_MODELS` set to a directory without all three models: said, rather than
+/// quietly labelling with models from elsewhere than the user pointed to.
 fn builtin_model_paths() -> Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
+    let files = |dir: &Path| -> Vec<PathBuf> { BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect() };
     if let Some(dir) = std::env::var_os("STANCEKIT_MODELS") {
-        dirs.push(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        let expected = "a directory holding cooperation.json, accusation.json and sentiment.json";
+        if dir.as_os_str().is_empty() {
+            anyhow::bail!("STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)");
+        }
+        if !dir.is_dir() {
+            anyhow::bail!("STANCEKIT_MODELS={} is not a directory (set it to {expected}, or unset it)", dir.display());
+        }
+        let paths = files(&dir);
+        let missing: Vec<String> = paths
+            .iter()
+            .filter(|p| !p.is_file())
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "STANCEKIT_MODELS={} has no {} (set it to {expected}, or unset it)",
+                dir.display(),
+                missing.join(", ")
+            );
+        }
+        return Ok(paths);
     }
-    dirs.push(PathBuf::from("models"));
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+    let dirs = [PathBuf::from("models"), Path::new(env!("CARGO_MANIFEST_DIR")).join("models")];
     for dir in &dirs {
-        let paths: Vec<PathBuf> = BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect();
+        let paths = files(dir);
         if paths.iter().all(|p| p.is_file()) {
             return Ok(paths);
         }

@@ -111,6 +111,28 @@ pub fn check_weights(name: &str, weights: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses weights that leave a class of the data with no weight: the model could
+/// never predict it, yet would train (on the other classes) as if nothing were wrong.
+///
+/// # Errors
+/// [`Error::InvalidParams`] named `name` (`--data-weight`, `sample_weight`), naming the
+/// first class whose rows all have weight 0.
+pub fn check_class_weights(examples: &Examples<'_>, name: &str) -> Result<()> {
+    let weighted = weighted_class_counts(examples);
+    let unweighted = class_counts(examples).iter().zip(&weighted).position(|(&n, &w)| n > 0 && w == 0);
+    if let Some(class) = unweighted {
+        let label = examples.labels.get(class).map_or("", String::as_str);
+        return Err(Error::InvalidParams {
+            name: name.to_string(),
+            reason: format!(
+                "every row of class '{label}' has weight 0, so the model could never predict it (give its rows a \
+                 weight above 0, or leave them out)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl<'a> Examples<'a> {
     /// Indexes string labels: classes are the sorted distinct labels.
     ///
@@ -255,34 +277,60 @@ fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> 
 /// Cross-validates: for each fold, trains on the rest and tests on it.
 /// Returns one confusion matrix per fold.
 ///
+/// A class with fewer rows than folds is missing from some test folds, which is
+/// allowed; a fold whose training side has no row of a class (with weight above 0) is
+/// not, as its model could never predict that class.
+///
 /// # Errors
-/// [`Error::InvalidParams`] for bad folds, or grouped folds where a training side
-/// lacks a class; [`Error::Data`] when a class has fewer rows than folds (some test
-/// folds would lack it, and stratification cannot hold).
+/// [`Error::InvalidParams`] for bad folds; for weights that leave a class with no
+/// weight ([`check_class_weights`]); named `--folds` when a fold's training side lacks
+/// a class (a class with one row, or grouped folds whose groups hold all of it);
+/// named `--tune` when its inner folds cannot give every training side every class.
+/// [`Error::InFold`] for what went wrong while training a fold.
 pub fn cross_validate(
     examples: &Examples<'_>,
     options: &TrainOptions,
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
+    check_class_weights(examples, "weights")?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
     // Numbered, the folds count and look up n-grams in arrays.
     names.number(&mut analyzed);
     let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: Some(&names) };
-    cross_validate_analysed(examples, &analysed, options, folds, true, on_fold)
+    cross_validate_analysed(examples, &analysed, options, folds, FoldsOf::User, on_fold)
 }
 
-/// [`cross_validate`] on texts analysed once for all folds. `every_class`: refuse
-/// grouped folds whose training side lacks a class (the user's folds); `--tune`'s inner
-/// folds only rank values of C, and their count is not the user's to change.
+/// Whose folds a cross-validation deals: said by its errors, which tell the user what
+/// to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FoldsOf {
+    /// `eval --folds`: the user chose the count.
+    User,
+    /// `--tune`'s inner folds, whose count follows from the data.
+    Tune,
+}
+
+impl FoldsOf {
+    fn flag(self) -> &'static str {
+        match self {
+            FoldsOf::User => "--folds",
+            FoldsOf::Tune => "--tune",
+        }
+    }
+}
+
+/// [`cross_validate`] on texts analysed once for all folds, for the user's folds or
+/// `--tune`'s (`of`). The error of the first fold that fails is returned, whatever
+/// order the folds ran in.
 fn cross_validate_analysed(
     examples: &Examples<'_>,
     analysed: &Analysed<'_>,
     options: &TrainOptions,
     folds: usize,
-    every_class: bool,
+    of: FoldsOf,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
@@ -299,52 +347,82 @@ fn cross_validate_analysed(
             *slot = fold;
         }
     }
-    if every_class && !examples.groups.is_empty() {
-        check_grouped_training_sides(examples, &assignment, folds)?;
-    }
+    check_training_sides(examples, &assignment, folds, of)?;
     // Folds are trained in parallel: the solver's vector steps run on one core, so one
     // fold at a time would leave the other cores idle half the time. Each fold's model
     // is the same whatever the schedule.
     let on_fold = std::sync::Mutex::new(on_fold);
-    (0..folds)
+    let results: Vec<Result<ConfusionMatrix>> = (0..folds)
         .into_par_iter()
         .map(|fold| {
             let (test_rows, train_rows): (Vec<usize>, Vec<usize>) =
                 (0..assignment.len()).partition(|&i| assignment.get(i) == Some(&fold));
             let train = examples.subset(&train_rows);
             let test = examples.subset(&test_rows);
-            let model = train_model_inner(&train, &analysed.subset(&train_rows), options)?;
+            // The whole data may train where a fold's part of it does not (`--min-df`):
+            // the message says which fold.
+            let model = train_model_inner(&train, &analysed.subset(&train_rows), options).map_err(|error| {
+                Error::InFold { fold: fold + 1, folds, flag: of.flag().into(), error: Box::new(error) }
+            })?;
             let predicted = predict_analysed(&model, &analysed.subset(&test_rows));
             if let Ok(mut on_fold) = on_fold.lock() {
                 on_fold(fold);
             }
             Ok(ConfusionMatrix::new(examples.labels.clone(), &test.classes, &predicted))
         })
-        .collect()
+        .collect();
+    results.into_iter().collect()
 }
 
-/// Refuses grouped folds where a fold's training side lacks a class: its groups hold
-/// every row of it, so that fold's model could never predict it (and `train` refuses
-/// a class-less fit). Stratified folds cannot hit this once each class has `folds` rows.
-fn check_grouped_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: usize) -> Result<()> {
+/// Refuses folds where a fold's training side has no row of a class with weight above
+/// 0: that fold's model could never predict the class, and would be scored as if it
+/// could (every `--tune` candidate alike, so the smallest C would win by default).
+/// Stratified folds hit this when a class has a single such row, grouped folds when
+/// one fold's groups hold all of them.
+fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: usize, of: FoldsOf) -> Result<()> {
+    let weighted = weighted_class_counts(examples);
+    let weight_of = |row: usize| examples.weights.get(row).copied().unwrap_or(1.0);
     for fold in 0..folds {
         let mut trained = vec![false; examples.labels.len()];
-        for (&class, _) in examples.classes.iter().zip(assignment).filter(|(_, &f)| f != fold) {
-            if let Some(seen) = trained.get_mut(class) {
+        let training_side = examples.classes.iter().zip(assignment).enumerate().filter(|(_, (_, &f))| f != fold);
+        for (row, (&class, _)) in training_side {
+            if let Some(seen) = trained.get_mut(class).filter(|_| weight_of(row) > 0.0) {
                 *seen = true;
             }
         }
-        let present = |c: usize| examples.classes.contains(&c);
-        if let Some(missing) = (0..trained.len()).find(|&c| present(c) && trained.get(c) == Some(&false)) {
-            let label = examples.labels.get(missing).map_or("", String::as_str);
-            return Err(Error::InvalidParams {
-                name: "--folds".into(),
-                reason: format!(
-                    "fold {} of {folds} trains on no '{label}' row: its groups hold all of them; use fewer folds or other groups",
-                    fold + 1
-                ),
-            });
-        }
+        let lacking = trained.iter().zip(&weighted).position(|(&seen, &n)| n > 0 && !seen);
+        let Some(class) = lacking else { continue };
+        let label = examples.labels.get(class).map_or("", String::as_str);
+        let n = weighted.get(class).copied().unwrap_or(0);
+        let rows = if n == 1 { "1 row".to_string() } else { format!("{n} rows") };
+        let any_unweighted = examples.classes.iter().enumerate().any(|(r, &c)| c == class && weight_of(r) == 0.0);
+        let rows = if any_unweighted { format!("{rows} with weight above 0") } else { rows };
+        let fold = fold + 1;
+        let reason = match of {
+            FoldsOf::User if !examples.groups.is_empty() => format!(
+                "fold {fold} of {folds} trains on no '{label}' row: its groups hold all of them; use fewer folds or other groups"
+            ),
+            FoldsOf::User if n < folds => format!(
+                "fold {fold} of {folds} trains on no '{label}' row: class '{label}' has {rows}, fewer than the \
+                 {folds} folds (use fewer folds, or add '{label}' rows)"
+            ),
+            FoldsOf::User => format!(
+                "fold {fold} of {folds} trains on no '{label}' row: its test side holds all {rows} of class \
+                 '{label}' (use fewer folds, or add '{label}' rows)"
+            ),
+            FoldsOf::Tune if n < 2 => format!(
+                "class '{label}' has {rows} in the training data, too few for --tune's inner folds (each class \
+                 needs 2: one to train on, one to test; leave out --tune and give --c)"
+            ),
+            FoldsOf::Tune => {
+                let holder = if examples.groups.is_empty() { "its test side holds" } else { "its groups hold" };
+                format!(
+                    "inner fold {fold} of {folds} trains on no '{label}' row: {holder} all {rows} of class \
+                     '{label}' (leave out --tune and give --c)"
+                )
+            }
+        };
+        return Err(Error::InvalidParams { name: of.flag().into(), reason });
     }
     Ok(())
 }
@@ -368,8 +446,8 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
         let mut best = (f64::NEG_INFINITY, 1.0);
         for &c in TUNE_GRID {
             let candidate = TrainOptions { trainer: inner.trainer.clone().c(c), ..inner.clone() };
-            let accuracy =
-                pooled_accuracy(&cross_validate_analysed(examples, analysed, &candidate, folds, false, &mut |_| {})?);
+            let matrices = cross_validate_analysed(examples, analysed, &candidate, folds, FoldsOf::Tune, &mut |_| {})?;
+            let accuracy = pooled_accuracy(&matrices);
             tuning.push((c, accuracy));
             // Ties go to the smaller C (the simpler model).
             if accuracy > best.0 + 1e-12 {
@@ -396,6 +474,17 @@ fn class_counts(examples: &Examples<'_>) -> Vec<usize> {
     counts
 }
 
+/// Rows of each class with weight above 0, in label order: the rows a model learns from.
+fn weighted_class_counts(examples: &Examples<'_>) -> Vec<usize> {
+    let mut counts = vec![0usize; examples.labels.len()];
+    for (row, &c) in examples.classes.iter().enumerate() {
+        if let Some(n) = counts.get_mut(c).filter(|_| examples.weights.get(row).is_none_or(|&w| w > 0.0)) {
+            *n += 1;
+        }
+    }
+    counts
+}
+
 fn min_class_count(examples: &Examples<'_>) -> usize {
     class_counts(examples).into_iter().filter(|&n| n > 0).min().unwrap_or(0)
 }
@@ -403,13 +492,17 @@ fn min_class_count(examples: &Examples<'_>) -> usize {
 /// Trains a model on all `examples` and records its training metrics and provenance.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad settings, [`Error::Data`] for unusable data.
+/// [`Error::InvalidParams`] for bad settings, for weights that leave a class with no
+/// weight ([`check_class_weights`]), and for `--tune` on too few rows of a class to
+/// cross-validate; [`Error::InFold`] for what went wrong in one of `--tune`'s folds;
+/// [`Error::Data`] for unusable data.
 pub fn train_model(
     examples: &Examples<'_>,
     options: &TrainOptions,
     task: &str,
     provenance: Provenance,
 ) -> Result<ModelFile> {
+    check_class_weights(examples, "weights")?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     // Tuning cross-validates: its folds share numbered names, as in `cross_validate`.
@@ -596,6 +689,57 @@ mod tests {
         assert_eq!(err(&[-1.0]), "invalid w[0]: -1 must be 0 or a number from 1e-6 to 1e6");
         assert_eq!(err(&[f64::NAN]), "invalid w[0]: NaN must be 0 or a number from 1e-6 to 1e6");
         assert_eq!(err(&[0.0, 0.0]), "invalid w: every weight is 0: no row is left to train on");
+    }
+
+    #[test]
+    fn a_class_with_no_weight_is_refused() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        // Rows 6.. are 'neg' (class 0): all of them weigh 0.
+        let weights: Vec<f64> = (0..texts.len()).map(|i| if i < 6 { 1.0 } else { 0.0 }).collect();
+        let unweighted = examples.clone().with_weights(weights);
+        let said = "invalid weights: every row of class 'neg' has weight 0, so the model could never predict it (give \
+                    its rows a weight above 0, or leave them out)";
+        let err = train_model(&unweighted, &TrainOptions::default(), "toy", Provenance::default()).unwrap_err();
+        assert_eq!(err.to_string(), said);
+        let err = cross_validate(&unweighted, &TrainOptions::default(), 2, &mut |_| {}).unwrap_err();
+        assert_eq!(err.to_string(), said);
+        // One 'neg' row of weight 1 is enough to train on.
+        let weights: Vec<f64> = (0..texts.len()).map(|i| if i < 7 { 1.0 } else { 0.0 }).collect();
+        let one = examples.with_weights(weights);
+        assert!(train_model(&one, &TrainOptions::default(), "toy", Provenance::default()).is_ok());
+        // But in 2 folds, the fold that tests it trains on no 'neg' row of weight above 0.
+        let err = cross_validate(&one, &TrainOptions::default(), 2, &mut |_| {}).unwrap_err().to_string();
+        assert!(err.ends_with("class 'neg' has 1 row with weight above 0, fewer than the 2 folds (use fewer folds, or add 'neg' rows)"), "{err}");
+    }
+
+    #[test]
+    fn tuning_refuses_inner_folds_without_a_class_and_names_the_failing_fold() {
+        let texts: Vec<String> = ["good fun", "a good film", "bad dull", "a bad film"].map(String::from).to_vec();
+        let labels: Vec<String> = ["pos", "pos", "neg", "neg"].map(String::from).to_vec();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let tune = TrainOptions { tune: true, ..TrainOptions::default() };
+        let features = FeatureParams { min_df: 1, ..FeatureParams::default() };
+        let tune = TrainOptions { features, ..tune };
+        // Two rows per class: inner folds of one row each per class, trained on the other.
+        assert!(train_model(&examples, &tune, "toy", Provenance::default()).is_ok());
+        // Three rows of which one 'neg': no inner fold can both train and test on 'neg'.
+        let three = examples.subset(&[0, 1, 2]);
+        let err = train_model(&three, &tune, "toy", Provenance::default()).unwrap_err();
+        assert!(matches!(&err, Error::InvalidParams { name, .. } if name == "--tune"), "{err}");
+        // 'x' is in 2 of the 4 texts: --min-df 2 keeps it when training on all of them,
+        // but each inner fold trains on 2 texts, one with 'x', and keeps nothing.
+        let texts: Vec<String> = ["x good", "x fine", "bad", "awful"].map(String::from).to_vec();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let min_df_2 = TrainOptions { features: FeatureParams { min_df: 2, ..FeatureParams::default() }, ..tune };
+        let plain = TrainOptions { tune: false, ..min_df_2.clone() };
+        assert!(train_model(&examples, &plain, "toy", Provenance::default()).is_ok());
+        let err = train_model(&examples, &min_df_2, "toy", Provenance::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "in fold 1 of 2 of --tune: invalid --min-df: no n-gram is in 2 or more of the 2 training texts, so no \
+             n-gram column is left (lower --min-df)"
+        );
     }
 
     #[test]

@@ -608,7 +608,8 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
     writer.flush()
 }
 
-/// Writes precision and recall of extracted actor spans.
+/// Writes precision and recall of extracted actor spans; a figure of 0/0 is `n/a` in
+/// text and `null` in JSON.
 ///
 /// # Errors
 /// Any write error.
@@ -617,6 +618,7 @@ pub fn write_span_scores(
     format: Format,
     scores: &[(&str, crate::actors::SpanScore)],
 ) -> io::Result<()> {
+    let text = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"));
     for (role, s) in scores {
         match format {
             Format::Json => writeln!(
@@ -627,11 +629,11 @@ pub fn write_span_scores(
             )?,
             Format::Text => writeln!(
                 out,
-                "{role:<7} precision {:.4} ({}/{})  recall {:.4} ({}/{})",
-                s.precision(),
+                "{role:<7} precision {} ({}/{})  recall {} ({}/{})",
+                text(s.precision()),
                 s.n_correct,
                 s.n_predicted,
-                s.recall(),
+                text(s.recall()),
                 s.n_correct,
                 s.n_gold
             )?,

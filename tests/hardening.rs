@@ -1257,3 +1257,152 @@ fn corpus_refuses_a_label_column_named_like_one_it_writes() {
         assert!(!d.join("out.csv").exists(), "{column}: nothing written");
     }
 }
+
+#[test]
+fn a_class_whose_rows_all_weigh_0_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Every 'neg' row is in n.csv, which --data-weight gives weight 0: the model would
+    // say 'pos' of everything.
+    write(d, "p.csv", b"text,label\ngood movie,pos\ngreat film,pos\n");
+    write(d, "n.csv", b"text,label\nbad movie,neg\nawful film,neg\n");
+    let expected =
+        "stancekit: error: invalid --data-weight: every row of class 'neg' has weight 0, so the model could \
+                    never predict it (give its rows a weight above 0, or leave them out)\n";
+    let data = ["--data", "p.csv", "n.csv", "--data-weight", "1,0", "--min-df", "1"];
+    let r = run_in(d, &[&["train", "--out", "m.json"][..], &data].concat());
+    assert_eq!((r.status, r.stderr.as_str()), (2, expected));
+    assert!(!d.join("m.json").exists());
+    let r = run_in(d, &[&["eval", "--folds", "2"][..], &data].concat());
+    assert_eq!((r.status, r.stderr.as_str(), r.stdout.as_str()), (2, expected, ""));
+    let r = run_in(d, &[&["eval", "--test-data", "p.csv"][..], &data].concat());
+    assert_eq!((r.status, r.stderr.as_str(), r.stdout.as_str()), (2, expected, ""));
+    // Weight 0 on some rows of a class, not all, still trains.
+    write(d, "n2.csv", b"text,label\nbad film,neg\n");
+    let r = run_in(d, &["train", "--out", "m.json", "--data", "p.csv", "n.csv", "n2.csv", "--data-weight", "1,1,0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn folds_and_tune_refuse_a_training_side_without_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Nine 'a' rows, one 'b': dealt round-robin, 'a' takes folds 1, 2, 1, ... and 'b',
+    // the tenth row, fold 2, whose training side then has no 'b'.
+    let mut rare = String::from("text,label\n");
+    for word in ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"] {
+        rare.push_str(&format!("good {word},a\n"));
+    }
+    rare.push_str("bad,b\n");
+    write(d, "rare.csv", rare.as_bytes());
+    let r = run_in(d, &["eval", "--data", "rare.csv", "--folds", "2", "--min-df", "1"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: invalid --folds: fold 2 of 2 trains on no 'b' row: class 'b' has 1 row, fewer than the 2 \
+         folds (use fewer folds, or add 'b' rows)\n"
+    );
+    // One row per class: no inner fold of --tune can train on both, so every C scored
+    // 0 and the smallest won; now refused, while plain training goes on.
+    write(d, "two.csv", b"text,label\ngood,pos\nbad,neg\n");
+    let r = run_in(d, &["train", "--data", "two.csv", "--tune", "--min-df", "1", "--out", "t.json"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: invalid --tune: class 'neg' has 1 row in the training data, too few for --tune's inner \
+         folds (each class needs 2: one to train on, one to test; leave out --tune and give --c)\n"
+    );
+    assert!(!d.join("t.json").exists());
+    let r = run_in(d, &["train", "--data", "two.csv", "--min-df", "1", "--out", "t.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // Three rows per class in 2 outer folds: 'neg' takes folds 1, 2, 1 and 'pos' 2, 1, 2,
+    // so fold 1 trains on one 'neg' row, too few for --tune inside it.
+    write(d, "six.csv", b"text,label\ngood,pos\nfine,pos\nnice,pos\nbad,neg\nawful,neg\npoor,neg\n");
+    let r = run_in(d, &["eval", "--data", "six.csv", "--folds", "2", "--tune", "--min-df", "1"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: in fold 1 of 2 of --folds: invalid --tune: class 'neg' has 1 row in the training data, too \
+         few for --tune's inner folds (each class needs 2: one to train on, one to test; leave out --tune and give \
+         --c)\n"
+    );
+    let r = run_in(d, &["eval", "--data", "six.csv", "--folds", "3", "--tune", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_failure_inside_a_fold_names_the_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 'x' is in 3 of the 6 texts, so --min-df 3 keeps it when training on all of them;
+    // each of 3 folds trains on 4 texts, two of them with 'x'.
+    write(d, "md.csv", b"text,label\nx good,pos\nx great,pos\nx fine,pos\nbad,neg\nawful,neg\npoor,neg\n");
+    let r = run_in(d, &["train", "--data", "md.csv", "--min-df", "3", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let no_ngram = "invalid --min-df: no n-gram is in 3 or more of the 4 training texts, so no n-gram column is left \
+                    (lower --min-df)";
+    let r = run_in(d, &["train", "--data", "md.csv", "--min-df", "3", "--tune", "--out", "t.json"]);
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: in fold 1 of 3 of --tune: {no_ngram}\n")));
+    let r = run_in(d, &["eval", "--data", "md.csv", "--min-df", "3", "--folds", "3"]);
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: in fold 1 of 3 of --folds: {no_ngram}\n")));
+}
+
+#[test]
+fn stancekit_models_must_hold_the_three_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    std::fs::create_dir(d.join("empty")).unwrap();
+    std::fs::create_dir(d.join("one")).unwrap();
+    std::os::unix::fs::symlink(shipped.join("cooperation.json"), d.join("one/cooperation.json")).unwrap();
+    let holding = "(set it to a directory holding cooperation.json, accusation.json and sentiment.json, or unset it)";
+    for (value, expected) in [
+        ("empty", format!("STANCEKIT_MODELS=empty has no cooperation.json, accusation.json, sentiment.json {holding}")),
+        ("one", format!("STANCEKIT_MODELS=one has no accusation.json, sentiment.json {holding}")),
+        ("missing", format!("STANCEKIT_MODELS=missing is not a directory {holding}")),
+        ("", format!("STANCEKIT_MODELS is set but empty {holding}")),
+    ] {
+        // Before, each fell back to ./models or the build tree's models with exit 0.
+        let (status, stderr) =
+            bash_in(d, &format!("echo 'They accused him.' | STANCEKIT_MODELS='{value}' $SK predict -"));
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {expected}\n")), "{value:?}");
+    }
+    let (status, stderr) =
+        bash_in(d, &format!("echo 'They accused him.' | STANCEKIT_MODELS='{}' $SK predict -", shipped.display()));
+    assert_eq!((status, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefined() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "id,text,accusation,source,target\n1,X accused Y of lying.,accusation,X,Y\n";
+    let not_in = "is not in the sentence (copy it exactly as written there: same case, same punctuation)";
+    for (row, expected) in [
+        ("2,,accusation,Q,\n", "actors.csv:3: column 'text': empty text".to_string()),
+        ("2,\"   \",denial,,\n", "actors.csv:3: column 'text': empty text".to_string()),
+        ("2,foo,accusation,nothere,\n", format!("actors.csv:3: column 'source': gold span 'nothere' {not_in}")),
+        ("2,X accused Y.,accusation,X,y\n", format!("actors.csv:3: column 'target': gold span 'y' {not_in}")),
+    ] {
+        write(d, "actors.csv", format!("{header}{row}").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "actors.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"));
+    }
+    // One denial: its target is neither given nor predicted, so target precision and
+    // recall are 0/0, undefined rather than 0.
+    write(d, "denial.csv", b"id,text,accusation,source,target\n1,Z denied it.,denial,Z,\n");
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "denial.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\ntarget  precision n/a (0/0)  recall n/a (0/0)\n"
+    );
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "denial.csv", "--format", "json"]);
+    let target: serde_json::Value = serde_json::from_str(r.stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(target["role"], "target");
+    assert!(target["precision"].is_null() && target["recall"].is_null(), "{target}");
+}

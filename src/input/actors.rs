@@ -28,9 +28,11 @@ pub struct ActorRow {
 /// Reads an actors file: a CSV with columns `text`, `accusation`, `source`, `target`.
 ///
 /// # Errors
-/// [`Error::Io`], [`Error::Csv`], [`Error::MissingColumn`], [`Error::InvalidUtf8`], and
+/// [`Error::Io`], [`Error::Csv`], [`Error::MissingColumn`], [`Error::InvalidUtf8`],
 /// [`Error::UnknownLabel`] for an `accusation` value not in [`ACTOR_CLAIMS`] (a typo
-/// there would silently drop the row from the scores).
+/// there would silently drop the row from the scores), [`Error::EmptyText`] for an
+/// empty or whitespace-only sentence, and [`Error::SpanNotInText`] for a gold span its
+/// sentence does not contain (it could never be matched, so it would only lower recall).
 pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
     let (header, records) = read_table(path)?;
     // Its columns are fixed: no flag chooses them, so the message lists them instead.
@@ -58,7 +60,18 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
                 expected: ACTOR_CLAIMS.iter().map(|c| c.to_string()).collect(),
             });
         }
-        rows.push(ActorRow { line, text: field(text), claim, source: field(source), target: field(target) });
+        let row = ActorRow { line, text: field(text), claim, source: field(source), target: field(target) };
+        let at = |column: &str| Location::file(path).at_line(line).with_column(column);
+        if row.text.trim().is_empty() {
+            return Err(Error::EmptyText { location: at("text") });
+        }
+        // The actor guide: spans are copied exactly, so a plain substring search finds them.
+        for (column, span) in [("source", &row.source), ("target", &row.target)] {
+            if !span.is_empty() && !row.text.contains(span.as_str()) {
+                return Err(Error::SpanNotInText { location: at(column), span: span.clone() });
+            }
+        }
+        rows.push(row);
     }
     Ok(rows)
 }
@@ -86,5 +99,28 @@ mod tests {
         std::fs::write(f.path(), "text,accusation,source,target\r\nHe lied.,accusation,He,\r\n").unwrap();
         let rows = read_actor_rows(f.path()).unwrap();
         assert_eq!((rows[0].line, rows[0].source.as_str(), rows[0].target.as_str()), (2, "He", ""));
+    }
+
+    #[test]
+    fn actors_file_refuses_empty_sentences_and_spans_not_in_them() {
+        let f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let path = f.path().display().to_string();
+        let err = |content: &str| {
+            std::fs::write(f.path(), content).unwrap();
+            read_actor_rows(f.path()).unwrap_err().to_string()
+        };
+        let header = "text,accusation,source,target\nX accused Y.,accusation,X,Y\n";
+        assert_eq!(err(&format!("{header}\"\",none,,\n")), format!("{path}:3: column 'text': empty text"));
+        assert_eq!(err(&format!("{header}\"  \",denial,,\n")), format!("{path}:3: column 'text': empty text"));
+        let not_in = "is not in the sentence (copy it exactly as written there: same case, same punctuation)";
+        // Case counts: the guide's spans are found by a plain substring search.
+        assert_eq!(
+            err(&format!("{header}X accused Y.,accusation,x,\n")),
+            format!("{path}:3: column 'source': gold span 'x' {not_in}")
+        );
+        assert_eq!(
+            err(&format!("{header}Z denied it.,none,Z,Q\n")),
+            format!("{path}:3: column 'target': gold span 'Q' {not_in}")
+        );
     }
 }
