@@ -1123,3 +1123,71 @@ fn an_empty_group_is_refused() {
         "stancekit: error: g.csv:10: column 'grp': empty group (give every row a group, or leave out --group-column)\n"
     );
 }
+
+/// The first field and the last field of each output row of `predict`'s text format.
+fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .skip(1)
+        .map(|l| (l.split('\t').next().unwrap().into(), l.rsplit('\t').next().unwrap().into()))
+        .collect()
+}
+
+/// A JSON id that is a number is kept as written: through f64, 100000000000000000000
+/// and 100000000000000000001 both printed as `1e+20`, `1.10` as `1.1`, `-0` as `-0.0`.
+#[test]
+fn json_number_ids_are_kept_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let ids = ["100000000000000000000", "100000000000000000001", "1.10", "1.1", "-0", "1e20", "1.5e400", "12"];
+    let lines: Vec<String> = ids.iter().map(|id| format!("{{\"id\": {id} ,\"text\":\"a fine film\"}}\n")).collect();
+    write(d, "n.jsonl", lines.concat().as_bytes());
+    let r = run_in(d, &["predict", "--model", &m, "n.jsonl"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let found: Vec<String> = ids_and_texts(&r.stdout).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(found, ids);
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "n.jsonl"]);
+    let found: Vec<serde_json::Value> =
+        r.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone()).collect();
+    assert_eq!(found, ids.map(serde_json::Value::from));
+}
+
+/// A text field that is not a string, or a line that is not an object, says what it
+/// is; an invalid UTF-8 byte's offset counts from the start of the file, as in a CSV.
+#[test]
+fn json_records_name_what_they_hold_instead_of_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let input = b"{\"text\":5}\n{\"text\":null}\n{\"text\":[\"a\"]}\n{\"text\":{\"a\":1}}\n{\"id\":1}\n\"a film\"\n\
+                  [1]\n{\"text\":\"caf\xe9\"}\n";
+    write(d, "t.jsonl", input);
+    let r = run_in(d, &["predict", "--model", &m, "t.jsonl"]);
+    assert_eq!(r.status, 2);
+    let not_a_string =
+        |line: u32, kind: &str| format!("error: t.jsonl:{line}: malformed JSON: field 'text' is {kind}, not a string");
+    let not_an_object = |line: u32, kind: &str| {
+        format!("error: t.jsonl:{line}: malformed JSON: the line is {kind}, not an object with a 'text' field")
+    };
+    // The bad byte: 11 + 14 + 15 + 17 + 9 + 9 + 4 = 79 bytes in the seven lines before,
+    // then the 12 of `{"text":"caf`.
+    let offset = input.iter().position(|&b| b == 0xe9).unwrap();
+    assert_eq!(offset, 79 + 12);
+    let expected = [
+        ("1", not_a_string(1, "a number")),
+        ("2", not_a_string(2, "null")),
+        ("3", not_a_string(3, "an array")),
+        ("4", not_a_string(4, "an object")),
+        ("1", "error: t.jsonl:5: malformed JSON: no field 'text' (set it with --text-column)".into()),
+        ("6", not_an_object(6, "a string")),
+        ("7", not_an_object(7, "an array")),
+        (
+            "8",
+            format!("error: t.jsonl:8: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)"),
+        ),
+    ];
+    let expected: Vec<(String, String)> = expected.into_iter().map(|(id, e)| (id.to_string(), e)).collect();
+    assert_eq!(ids_and_texts(&r.stdout), expected);
+}
+
