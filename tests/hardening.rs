@@ -1191,3 +1191,23 @@ fn json_records_name_what_they_hold_instead_of_text() {
     assert_eq!(ids_and_texts(&r.stdout), expected);
 }
 
+/// An id cell that is not UTF-8 is refused as a text cell is (read lossily, `a\xe9` and
+/// `a\xe8` would both be `a\u{fffd}`): an error row naming the file, line and column,
+/// unless --lossy.
+#[test]
+fn a_csv_id_that_is_not_utf8_is_an_error_row_unless_lossy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "w.csv", b"id,text\na\xe9,a fine film\nb,a dull film\n");
+    let r = run_in(d, &["predict", "--model", &m, "w.csv"]);
+    assert_eq!(r.status, 2);
+    // `id,text\na` is 9 bytes: the bad byte is at offset 9.
+    let error =
+        "error: w.csv:2: column 'id': invalid UTF-8 at byte offset 9 (re-encode the file as UTF-8, or pass --lossy)";
+    assert_eq!(ids_and_texts(&r.stdout), [("1".into(), error.into()), ("b".into(), "a dull film".into())]);
+    let r = run_in(d, &["predict", "--model", &m, "--lossy", "w.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(ids_and_texts(&r.stdout)[0], ("a\u{fffd}".into(), "a fine film".into()));
+}
+
