@@ -1211,3 +1211,65 @@ fn a_csv_id_that_is_not_utf8_is_an_error_row_unless_lossy() {
     assert_eq!(ids_and_texts(&r.stdout)[0], ("a\u{fffd}".into(), "a fine film".into()));
 }
 
+/// Labels and task names are written into tab-separated rows, summaries, the confusion
+/// matrix and page titles: a tab, a line break or another control character in one is
+/// refused when training (naming the first such label's file, line and column, or the
+/// flag), and in a model file at load.
+#[test]
+fn labels_and_task_names_with_control_characters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("text,label\n");
+    for i in 0..4 {
+        csv.push_str(&format!("good fine film {i},positive\nbad dull film {i},negative\n"));
+    }
+    let good = write(d, "good.csv", csv.as_bytes());
+    let tab = format!("{csv}bad again,\"nega\ttive\"\nworse,\"neg\nx\"\n");
+    let label_error = |file: &str, label: &str, character: &str| {
+        format!(
+            "stancekit: error: {}:10: column 'label': label '{label}' holds the control character {character} \
+             (labels are written into tab-separated output; remove it)\n",
+            d.join(file).display()
+        )
+    };
+    let err = train_error(d, "tab.csv", tab.as_bytes(), &["--min-df", "1"]);
+    assert_eq!(err, label_error("tab.csv", "nega\\ttive", "U+0009"));
+    let err = train_error(d, "esc.csv", format!("{csv}x,neg\x1b[31m\n").as_bytes(), &[]);
+    assert_eq!(err, label_error("esc.csv", "neg\\u{1b}[31m", "U+001B"));
+    let task = |flag: &str, name: &str| {
+        format!(
+            "stancekit: error: invalid {flag}: '{name}' holds the control character U+000A (it names the model's task, \
+             which is written into tab-separated output; remove it)\n"
+        )
+    };
+    let err = train_error(d, "task.csv", csv.as_bytes(), &["--task", "a\nb"]);
+    assert_eq!(err, task("--task", "a\\nb"));
+    let err =
+        train_error(d, "column.csv", csv.replace("label", "\"la\nbel\"").as_bytes(), &["--label-column", "la\nbel"]);
+    assert_eq!(err, task("--label-column", "la\\nbel"));
+    // eval's training folds read labels the same way.
+    let r = run_in(d, &["eval", "--data", "tab.csv", "--folds", "2", "--min-df", "1"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("tab.csv:10: column 'label': label 'nega\\ttive' holds"), "{}", r.stderr);
+
+    let r = run_in(d, &["train", "-q", "--data", good.to_str().unwrap(), "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sound: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("m.json")).unwrap()).unwrap();
+    let cases = [
+        (
+            "labels",
+            serde_json::json!(["negative", "posi\ttive"]),
+            "label 'posi\\ttive' holds the control character U+0009",
+        ),
+        ("task", serde_json::json!("sent\r"), "task 'sent\\r' holds the control character U+000D"),
+    ];
+    for (field, value, expected) in cases {
+        let mut edited = sound.clone();
+        edited[field] = value;
+        edited["checksum"] = "0".repeat(64).into();
+        write(d, "edited.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+        let r = run_in(d, &["predict", "--model", "edited.json", "good.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{field}");
+        assert_eq!(r.stderr, format!("stancekit: error: edited.json: not a valid stancekit model: {expected}\n"));
+    }
+}
