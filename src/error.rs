@@ -148,6 +148,17 @@ pub enum Error {
         /// `'positive' (tr.csv:2)` in another file (one field keeps `Error` small).
         other: String,
     },
+    /// A class label with a tab, a line break or another control character: labels are
+    /// written into tab-separated rows, summaries and page titles, which it would break.
+    #[error("{location}: label '{label}' holds the control character {character} (labels are written into tab-separated output; remove it)")]
+    LabelControl {
+        /// Where the label first appears.
+        location: Location,
+        /// The label, its control characters escaped (`\t`) so the message stays one line.
+        label: String,
+        /// The first control character, as `U+0009`.
+        character: String,
+    },
     /// A model whose scores overflow (a hand-edited file): softmax would turn them into
     /// NaN probabilities, which are never returned.
     #[error("{location}: model '{task}' gave an infinite or undefined score for {which}, so no probabilities (its numbers overflow; retrain it)")]

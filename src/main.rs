@@ -669,6 +669,9 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
     inputs.extend(command.train.lexicon.as_deref().map(|p| ("--lexicon", p)));
     check_output("--out", "model", &command.out, &inputs)?;
+    // The task names output columns: one that would break them is refused before any work.
+    let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
+    stancekit::input::check_task(&task, if command.task.is_some() { "--task" } else { "--label-column" })?;
     let options = train_options(&command.train)?;
     let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
@@ -678,7 +681,6 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     if n_duplicates > 0 && !command.quiet {
         diagnostic!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
     }
-    let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
     let provenance = Provenance {
         data: command.data.data.iter().map(|p| p.display().to_string()).collect(),
         data_sha256: data.sha256.split(',').map(str::to_string).collect(),

@@ -251,6 +251,17 @@ impl ModelFile {
         if self.labels.iter().any(String::is_empty) {
             return Err("an empty label (every class needs a name)".into());
         }
+        // A control character (a tab, a line break) would break the tab-separated output,
+        // summaries and page titles that labels and the task name are written into.
+        let names = std::iter::once(("task", &self.task)).chain(self.labels.iter().map(|l| ("label", l)));
+        for (what, name) in names {
+            if let Some(character) = crate::input::control_character(name) {
+                return Err(format!(
+                    "{what} '{}' holds the control character {character}",
+                    crate::input::escape_controls(name)
+                ));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         if let Some(label) = self.labels.iter().find(|l| !seen.insert(l.as_str())) {
             return Err(format!("label '{label}' appears twice"));

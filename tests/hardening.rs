@@ -1406,3 +1406,153 @@ fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefin
     assert_eq!(target["role"], "target");
     assert!(target["precision"].is_null() && target["recall"].is_null(), "{target}");
 }
+
+/// The first field and the last field of each output row of `predict`'s text format.
+fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .skip(1)
+        .map(|l| (l.split('\t').next().unwrap().into(), l.rsplit('\t').next().unwrap().into()))
+        .collect()
+}
+
+/// A JSON id that is a number is kept as written: through f64, 100000000000000000000
+/// and 100000000000000000001 both printed as `1e+20`, `1.10` as `1.1`, `-0` as `-0.0`.
+#[test]
+fn json_number_ids_are_kept_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let ids = ["100000000000000000000", "100000000000000000001", "1.10", "1.1", "-0", "1e20", "1.5e400", "12"];
+    let lines: Vec<String> = ids.iter().map(|id| format!("{{\"id\": {id} ,\"text\":\"a fine film\"}}\n")).collect();
+    write(d, "n.jsonl", lines.concat().as_bytes());
+    let r = run_in(d, &["predict", "--model", &m, "n.jsonl"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let found: Vec<String> = ids_and_texts(&r.stdout).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(found, ids);
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "n.jsonl"]);
+    let found: Vec<serde_json::Value> =
+        r.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone()).collect();
+    assert_eq!(found, ids.map(serde_json::Value::from));
+}
+
+/// A text field that is not a string, or a line that is not an object, says what it
+/// is; an invalid UTF-8 byte's offset counts from the start of the file, as in a CSV.
+#[test]
+fn json_records_name_what_they_hold_instead_of_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let input = b"{\"text\":5}\n{\"text\":null}\n{\"text\":[\"a\"]}\n{\"text\":{\"a\":1}}\n{\"id\":1}\n\"a film\"\n\
+                  [1]\n{\"text\":\"caf\xe9\"}\n";
+    write(d, "t.jsonl", input);
+    let r = run_in(d, &["predict", "--model", &m, "t.jsonl"]);
+    assert_eq!(r.status, 2);
+    let not_a_string =
+        |line: u32, kind: &str| format!("error: t.jsonl:{line}: malformed JSON: field 'text' is {kind}, not a string");
+    let not_an_object = |line: u32, kind: &str| {
+        format!("error: t.jsonl:{line}: malformed JSON: the line is {kind}, not an object with a 'text' field")
+    };
+    // The bad byte: 11 + 14 + 15 + 17 + 9 + 9 + 4 = 79 bytes in the seven lines before,
+    // then the 12 of `{"text":"caf`.
+    let offset = input.iter().position(|&b| b == 0xe9).unwrap();
+    assert_eq!(offset, 79 + 12);
+    let expected = [
+        ("1", not_a_string(1, "a number")),
+        ("2", not_a_string(2, "null")),
+        ("3", not_a_string(3, "an array")),
+        ("4", not_a_string(4, "an object")),
+        ("1", "error: t.jsonl:5: malformed JSON: no field 'text' (set it with --text-column)".into()),
+        ("6", not_an_object(6, "a string")),
+        ("7", not_an_object(7, "an array")),
+        (
+            "8",
+            format!("error: t.jsonl:8: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)"),
+        ),
+    ];
+    let expected: Vec<(String, String)> = expected.into_iter().map(|(id, e)| (id.to_string(), e)).collect();
+    assert_eq!(ids_and_texts(&r.stdout), expected);
+}
+
+/// An id cell that is not UTF-8 is refused as a text cell is (read lossily, `a\xe9` and
+/// `a\xe8` would both be `a\u{fffd}`): an error row naming the file, line and column,
+/// unless --lossy.
+#[test]
+fn a_csv_id_that_is_not_utf8_is_an_error_row_unless_lossy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "w.csv", b"id,text\na\xe9,a fine film\nb,a dull film\n");
+    let r = run_in(d, &["predict", "--model", &m, "w.csv"]);
+    assert_eq!(r.status, 2);
+    // `id,text\na` is 9 bytes: the bad byte is at offset 9.
+    let error =
+        "error: w.csv:2: column 'id': invalid UTF-8 at byte offset 9 (re-encode the file as UTF-8, or pass --lossy)";
+    assert_eq!(ids_and_texts(&r.stdout), [("1".into(), error.into()), ("b".into(), "a dull film".into())]);
+    let r = run_in(d, &["predict", "--model", &m, "--lossy", "w.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(ids_and_texts(&r.stdout)[0], ("a\u{fffd}".into(), "a fine film".into()));
+}
+
+/// Labels and task names are written into tab-separated rows, summaries, the confusion
+/// matrix and page titles: a tab, a line break or another control character in one is
+/// refused when training (naming the first such label's file, line and column, or the
+/// flag), and in a model file at load.
+#[test]
+fn labels_and_task_names_with_control_characters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("text,label\n");
+    for i in 0..4 {
+        csv.push_str(&format!("good fine film {i},positive\nbad dull film {i},negative\n"));
+    }
+    let good = write(d, "good.csv", csv.as_bytes());
+    let tab = format!("{csv}bad again,\"nega\ttive\"\nworse,\"neg\nx\"\n");
+    let label_error = |file: &str, label: &str, character: &str| {
+        format!(
+            "stancekit: error: {}:10: column 'label': label '{label}' holds the control character {character} \
+             (labels are written into tab-separated output; remove it)\n",
+            d.join(file).display()
+        )
+    };
+    let err = train_error(d, "tab.csv", tab.as_bytes(), &["--min-df", "1"]);
+    assert_eq!(err, label_error("tab.csv", "nega\\ttive", "U+0009"));
+    let err = train_error(d, "esc.csv", format!("{csv}x,neg\x1b[31m\n").as_bytes(), &[]);
+    assert_eq!(err, label_error("esc.csv", "neg\\u{1b}[31m", "U+001B"));
+    let task = |flag: &str, name: &str| {
+        format!(
+            "stancekit: error: invalid {flag}: '{name}' holds the control character U+000A (it names the model's task, \
+             which is written into tab-separated output; remove it)\n"
+        )
+    };
+    let err = train_error(d, "task.csv", csv.as_bytes(), &["--task", "a\nb"]);
+    assert_eq!(err, task("--task", "a\\nb"));
+    let err =
+        train_error(d, "column.csv", csv.replace("label", "\"la\nbel\"").as_bytes(), &["--label-column", "la\nbel"]);
+    assert_eq!(err, task("--label-column", "la\\nbel"));
+    // eval's training folds read labels the same way.
+    let r = run_in(d, &["eval", "--data", "tab.csv", "--folds", "2", "--min-df", "1"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("tab.csv:10: column 'label': label 'nega\\ttive' holds"), "{}", r.stderr);
+
+    let r = run_in(d, &["train", "-q", "--data", good.to_str().unwrap(), "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sound: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("m.json")).unwrap()).unwrap();
+    let cases = [
+        (
+            "labels",
+            serde_json::json!(["negative", "posi\ttive"]),
+            "label 'posi\\ttive' holds the control character U+0009",
+        ),
+        ("task", serde_json::json!("sent\r"), "task 'sent\\r' holds the control character U+000D"),
+    ];
+    for (field, value, expected) in cases {
+        let mut edited = sound.clone();
+        edited[field] = value;
+        edited["checksum"] = "0".repeat(64).into();
+        write(d, "edited.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+        let r = run_in(d, &["predict", "--model", "edited.json", "good.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{field}");
+        assert_eq!(r.stderr, format!("stancekit: error: edited.json: not a valid stancekit model: {expected}\n"));
+    }
+}

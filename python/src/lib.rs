@@ -627,20 +627,14 @@ fn train(
     sample_weight: Option<Vec<f64>>,
 ) -> PyResult<Model> {
     let texts = extract_texts(texts, "texts")?;
+    stancekit::input::check_task(task, "task").map_err(input_error)?;
     let mut label_values = Vec::with_capacity(texts.len());
     iter_strings(labels, "labels", |index, label| {
         // The CLI's rule for a label cell (input::read_labelled).
-        match label {
-            Some(label) if !label.trim().is_empty() && label.trim() == label => {
-                label_values.push(label);
-                Ok(())
-            }
-            label => Err(input_error(Error::UnknownLabel {
-                location: item_location("labels", index),
-                label: label.unwrap_or_default(),
-                expected: vec!["a non-empty label without surrounding spaces".into()],
-            })),
-        }
+        let label = label.unwrap_or_default();
+        stancekit::input::check_label(&label, || item_location("labels", index)).map_err(input_error)?;
+        label_values.push(label);
+        Ok(())
     })?;
     if texts.len() != label_values.len() {
         return Err(PyValueError::new_err(format!(

@@ -266,6 +266,26 @@ def test_labels_differing_only_by_case_are_refused():
     assert str(error.value) == expected
 
 
+def test_labels_and_task_names_with_control_characters_are_refused():
+    # They would break the CLI's tab-separated output, summaries and page titles; the
+    # binding shares the library's check and message.
+    texts = ["good", "bad", "great", "awful"]
+    expected = (
+        "labels[2]: label 'pos\\titive' holds the control character U+0009 "
+        "(labels are written into tab-separated output; remove it)"
+    )
+    with pytest.raises(ValueError) as error:
+        stancekit.train(texts, ["positive", "negative", "pos\titive", "neg\nx"], min_df=1)
+    assert str(error.value) == expected
+    expected = (
+        "invalid task: 'a\\nb' holds the control character U+000A "
+        "(it names the model's task, which is written into tab-separated output; remove it)"
+    )
+    with pytest.raises(ValueError) as error:
+        stancekit.train(texts, ["positive", "negative", "positive", "negative"], task="a\nb", min_df=1)
+    assert str(error.value) == expected
+
+
 # --- pickling and worker processes ----------------------------------------------------
 
 

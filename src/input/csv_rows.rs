@@ -37,7 +37,7 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
 }
 
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
-fn escape_controls(s: &str) -> String {
+pub(crate) fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 

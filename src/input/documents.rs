@@ -68,14 +68,19 @@ impl<R: Read> Iterator for CsvDocuments<R> {
         // An id field with broken quoting may hold the rest of the file: the row number stands in.
         let id_is_broken = matches!(&checked, Err(Error::Csv { location, .. })
             if location.column.as_deref() == Some(options.id_column.as_str()));
-        let id = self
-            .id_index
-            .filter(|_| !id_is_broken)
-            .and_then(|i| self.record.get(i))
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| self.n_rows.to_string());
+        // An id that is not UTF-8 is refused as a text is (read lossily, two ids could
+        // become one); its row is then an error row numbered by its row.
+        let id = match self.id_index.filter(|_| !id_is_broken) {
+            Some(i) => self.rows.text(&self.record, i, &options.id_column, options.lossy, line),
+            None => Ok(String::new()),
+        };
+        let (id, id_checked) = match id {
+            Ok(id) if !id.is_empty() => (id, Ok(())),
+            Ok(_) => (self.n_rows.to_string(), Ok(())),
+            Err(error) => (self.n_rows.to_string(), Err(error)),
+        };
         let text = checked
+            .and(id_checked)
             .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line));
         Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })
     }
@@ -93,6 +98,22 @@ mod tests {
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0].id, "7");
         assert!(docs[1].text.is_err() && docs[2].text.is_err());
+    }
+
+    #[test]
+    fn a_csv_id_that_is_not_utf8_is_the_rows_error_unless_lossy() {
+        let f = temp_csv(b"id,text\n\"\xE9\",hello\n");
+        let docs: Vec<Document> = read_documents(f.path(), &ReadOptions::default()).unwrap().collect();
+        assert_eq!(docs[0].id, "1");
+        // The field's quote is byte 8, the bad byte 9.
+        let expected = format!(
+            "{}:2: column 'id': invalid UTF-8 at byte offset 9 (re-encode the file as UTF-8, or pass --lossy)",
+            f.path().display()
+        );
+        assert_eq!(docs[0].text.as_ref().unwrap_err().to_string(), expected);
+        let lossy = ReadOptions { lossy: true, ..ReadOptions::default() };
+        let docs: Vec<Document> = read_documents(f.path(), &lossy).unwrap().collect();
+        assert_eq!((docs[0].id.as_str(), docs[0].text.as_deref().unwrap()), ("\u{FFFD}", "hello"));
     }
 
     #[test]

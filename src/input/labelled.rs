@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::csv_rows::{find_column, CsvRows};
+use super::csv_rows::{escape_controls, find_column, CsvRows};
 use super::{hex, read_all};
 use crate::error::{Error, Location, Result};
 
@@ -93,7 +93,7 @@ impl LabelledData {
 /// # Errors
 /// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting), [`Error::MissingColumn`],
 /// [`Error::DuplicateColumn`], [`Error::EmptyText`], [`Error::InvalidUtf8`], and
-/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces.
+/// a label [`check_label`] refuses.
 pub fn read_labelled_csv(path: &Path, text_column: &str, label_column: &str) -> Result<LabelledData> {
     let columns = Columns { text: text_column.into(), label: label_column.into(), ..Columns::default() };
     read_labelled(path, &columns)
@@ -156,13 +156,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
         }
         let label = rows.text(&record, label_index, label_column, false, line)?;
-        if label.trim().is_empty() || label.trim() != label {
-            return Err(Error::UnknownLabel {
-                location: Location::file(path).at_line(line).with_column(label_column),
-                label,
-                expected: vec!["a non-empty label without surrounding spaces".into()],
-            });
-        }
+        check_label(&label, || Location::file(path).at_line(line).with_column(label_column))?;
         if let Some(index) = group_index {
             let column = group_column.unwrap_or("");
             let group = rows.text(&record, index, column, true, line)?;
@@ -180,6 +174,54 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
     data.label_column = label_column.to_string();
     check_label_case(&data)?;
     Ok(data)
+}
+
+/// Checks a class label as training takes it (a CSV cell, an item of Python's
+/// `labels`): not empty, without surrounding spaces (trimming would be a guess), and
+/// without control characters, which would break the tab-separated output, summaries,
+/// the confusion matrix and page titles it is written into. `location` says where it is.
+///
+/// # Errors
+/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces,
+/// [`Error::LabelControl`] for a tab, a line break or another control character.
+pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
+    // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
+    if let Some(character) = control_character(label) {
+        return Err(Error::LabelControl { location: location(), label: escape_controls(label), character });
+    }
+    if label.trim().is_empty() || label.trim() != label {
+        return Err(Error::UnknownLabel {
+            location: location(),
+            label: label.to_string(),
+            expected: vec!["a non-empty label without surrounding spaces".into()],
+        });
+    }
+    Ok(())
+}
+
+/// Checks a model's task name, given with `flag` (`--task`): it names the model's
+/// columns of tab-separated output and its summaries, as a label does.
+///
+/// # Errors
+/// [`Error::InvalidParams`] for a tab, a line break or another control character.
+pub fn check_task(task: &str, flag: &str) -> Result<()> {
+    match control_character(task) {
+        Some(character) => Err(Error::InvalidParams {
+            name: flag.to_string(),
+            reason: format!(
+                "'{}' holds the control character {character} (it names the model's task, which is written into \
+                 tab-separated output; remove it)",
+                escape_controls(task)
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The first control character of `name` (a tab, a line break, an escape), if any, as
+/// `U+0009`.
+pub fn control_character(name: &str) -> Option<String> {
+    name.chars().find(|c| c.is_control()).map(|c| format!("U+{:04X}", u32::from(c)))
 }
 
 /// Labels that differ only by case ("Positive" and "positive") are almost always a
@@ -249,6 +291,25 @@ mod tests {
         assert!(
             err.ends_with(":3: column 'label': label 'pos' differs from 'Pos' (line 2) only by case; make them agree"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_control_characters_in_labels_and_task_names() {
+        let f = temp_csv(b"text,label\nx,a\ny,\"b\r\"\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        let expected = ":3: column 'label': label 'b\\r' holds the control character U+000D \
+                        (labels are written into tab-separated output; remove it)";
+        assert!(err.ends_with(expected), "{err}");
+        // DEL and the C1 controls are control characters too; other characters are not.
+        assert_eq!(control_character("a\u{7f}"), Some("U+007F".into()));
+        assert_eq!(control_character("a\u{85}b"), Some("U+0085".into()));
+        assert_eq!(control_character("négatif ✓"), None);
+        assert!(check_task("sentiment", "--task").is_ok());
+        assert_eq!(
+            check_task("a\u{0}", "task").unwrap_err().to_string(),
+            "invalid task: 'a\\0' holds the control character U+0000 (it names the model's task, which is written \
+             into tab-separated output; remove it)"
         );
     }
 

@@ -5,6 +5,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
 use super::{decode, io_error, Document, ReadOptions};
 use crate::error::{Error, Location, Result};
 
@@ -39,6 +42,7 @@ pub(super) fn line_input(
         source: path.to_path_buf(),
         reader,
         line: 0,
+        offset: 0,
         options: options.clone(),
         json_only,
         stopped: false,
@@ -51,6 +55,8 @@ struct LineDocuments {
     source: PathBuf,
     reader: BufReader<Box<dyn Read + Send>>,
     line: u64,
+    /// Bytes read before this line, for offsets from the start of the file.
+    offset: u64,
     options: ReadOptions,
     json_only: bool,
     stopped: bool,
@@ -65,9 +71,10 @@ impl Iterator for LineDocuments {
         }
         // Room for a typical sentence, so the line does not grow the buffer step by step.
         let mut buf = Vec::with_capacity(256);
+        let mut start = self.offset;
         match self.reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
-            Ok(_) => {}
+            Ok(n) => self.offset += n as u64,
             Err(source) => {
                 self.line += 1;
                 self.stopped = true;
@@ -84,12 +91,17 @@ impl Iterator for LineDocuments {
         self.line += 1;
         if self.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
+            start += 3;
         }
         while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             buf.pop();
         }
         let location = Location::file(&self.source).at_line(self.line);
-        let line_text = decode(&buf, &location, self.options.lossy);
+        // decode counts from the line's first byte; the README's offsets count from the file's.
+        let line_text = decode(&buf, &location, self.options.lossy).map_err(|error| match error {
+            Error::InvalidUtf8 { location, offset } => Error::InvalidUtf8 { location, offset: start + offset },
+            other => other,
+        });
         let (id, text) = match line_text {
             Err(e) => (self.line.to_string(), Err(e)),
             Ok(s) if self.json_only || s.trim_start().starts_with('{') => {
@@ -126,48 +138,200 @@ fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Err
     Error::Json { location: location.clone(), message }
 }
 
+/// Parses one JSON Lines record into its id and text. Only the two fields are kept,
+/// each as written: an id that is a number is its text in the line (through f64,
+/// `100000000000000000001` would print as `1e+20`, `1.10` as `1.1`, so ids collide).
 fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: u64) -> (String, Result<String>) {
-    let value: serde_json::Value = match serde_json::from_str(line) {
-        Ok(v) => v,
+    let fields = Fields { id: &options.id_column, text: &options.text_column, nested: false };
+    let mut parser = serde_json::Deserializer::from_str(line);
+    let record = match fields.deserialize(&mut parser).and_then(|record| parser.end().map(|()| record)) {
+        Ok(record) => record,
         Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
+    };
+    let error = |message: String| Error::Json { location: location.clone(), message };
+    let (id, text) = match record {
+        Json::Object { id, text } => (id, text),
+        Json::String(_) => return (n.to_string(), Err(error(not_an_object("a string", options)))),
+        Json::Other(kind) => return (n.to_string(), Err(error(not_an_object(kind, options)))),
     };
     // An id that is not a string or a number has no faithful one-field form, and a
     // row number in its place would pass for the record's own id: the record is an
     // error. A missing (or null) id is the line number, unless --id-column asked for it.
-    let id_error = |message: String| Err(Error::Json { location: location.clone(), message });
-    let (id, id_checked) = match value.get(&options.id_column) {
-        Some(serde_json::Value::String(s)) => (s.clone(), Ok(())),
-        Some(serde_json::Value::Number(x)) => (x.to_string(), Ok(())),
-        None | Some(serde_json::Value::Null) if !options.require_id_column => (n.to_string(), Ok(())),
-        None => (n.to_string(), id_error(format!("no field '{}' (set it with --id-column)", options.id_column))),
-        Some(other) => (
-            n.to_string(),
-            id_error(format!(
-                "field '{}' is {}, not a string or number (write the id as a string)",
-                options.id_column,
-                json_kind(other)
-            )),
-        ),
+    let (id, id_checked) = match id.map(raw_id) {
+        Some(Ok(RawId::Id(id))) => (id, Ok(())),
+        None | Some(Ok(RawId::Null)) if !options.require_id_column => (n.to_string(), Ok(())),
+        None => (n.to_string(), Err(error(format!("no field '{}' (set it with --id-column)", options.id_column)))),
+        Some(Ok(RawId::Null)) => (n.to_string(), Err(error(not_an_id("null", options)))),
+        Some(Ok(RawId::Other(kind))) => (n.to_string(), Err(error(not_an_id(kind, options)))),
+        Some(Err(e)) => (n.to_string(), Err(json_error(line, location, &e))),
     };
-    let text = id_checked.and_then(|()| match value.get(&options.text_column) {
-        Some(serde_json::Value::String(s)) => Ok(s.clone()),
-        _ => Err(Error::Json {
-            location: location.clone(),
-            message: format!("no string field '{}' (set it with --text-column)", options.text_column),
-        }),
+    let column = &options.text_column;
+    let text = id_checked.and_then(|()| match text.map(|text| *text) {
+        Some(Json::String(s)) => Ok(s),
+        None => Err(error(format!("no field '{column}' (set it with --text-column)"))),
+        Some(Json::Object { .. }) => Err(error(format!("field '{column}' is an object, not a string"))),
+        Some(Json::Other(kind)) => Err(error(format!("field '{column}' is {kind}, not a string"))),
     });
     (id, text)
 }
 
-/// `a bool`, `an array`, ...: a JSON value's type, for messages.
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a bool",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
+fn not_an_id(kind: &str, options: &ReadOptions) -> String {
+    format!("field '{}' is {kind}, not a string or number (write the id as a string)", options.id_column)
+}
+
+fn not_an_object(kind: &str, options: &ReadOptions) -> String {
+    format!("the line is {kind}, not an object with a '{}' field", options.text_column)
+}
+
+/// A JSON value as far as a record's reading needs it: a string's text, an object's
+/// id (its raw JSON) and text, or else only what kind of value it is.
+enum Json<'a> {
+    String(String),
+    Object {
+        id: Option<&'a RawValue>,
+        text: Option<Box<Json<'a>>>,
+    },
+    /// `a number`, `an array`, ...: a value's type, for messages.
+    Other(&'static str),
+}
+
+/// An id as written: a string's text, or a number's JSON text (`1.10` stays `1.10`).
+enum RawId {
+    Id(String),
+    Null,
+    /// The kind of value it is instead.
+    Other(&'static str),
+}
+
+/// The id in `raw` (serde_json has already checked it is JSON).
+fn raw_id(raw: &RawValue) -> std::result::Result<RawId, serde_json::Error> {
+    let json = raw.get();
+    Ok(match json.as_bytes().first() {
+        Some(b'"') => RawId::Id(serde_json::from_str(json)?),
+        Some(b'-' | b'0'..=b'9') => RawId::Id(json.to_string()),
+        Some(b'n') => RawId::Null,
+        Some(b't' | b'f') => RawId::Other("a bool"),
+        Some(b'[') => RawId::Other("an array"),
+        _ => RawId::Other("an object"),
+    })
+}
+
+/// Reads a line's JSON keeping only the fields named `id` and `text` (the rest is
+/// checked and skipped, as in a full parse). A repeated key keeps its last value.
+#[derive(Clone, Copy)]
+struct Fields<'c> {
+    id: &'c str,
+    text: &'c str,
+    /// Reading a field's value: an object there is only its kind.
+    nested: bool,
+}
+
+/// Which of the wanted fields a key names.
+enum Key {
+    Id,
+    Text,
+    Both,
+    Other,
+}
+
+impl<'de> DeserializeSeed<'de> for Fields<'_> {
+    type Value = Json<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Json<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fields<'_> {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::Other("a bool"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::Other("a number"))
+    }
+
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::String(s))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Json<'de>, E> {
+        Ok(Json::Other("null"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Json<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Json::Other("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json<'de>, A::Error> {
+        if self.nested {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Json::Other("an object"));
+        }
+        let (mut id, mut text) = (None, None);
+        let nested = Fields { nested: true, ..self };
+        while let Some(key) = map.next_key_seed(&self)? {
+            match key {
+                Key::Id => id = Some(map.next_value::<&RawValue>()?),
+                Key::Text => text = Some(Box::new(map.next_value_seed(nested)?)),
+                // `--id-column` and `--text-column` naming one key: read it twice.
+                Key::Both => {
+                    let raw = map.next_value::<&RawValue>()?;
+                    let value = nested.deserialize(&mut serde_json::Deserializer::from_str(raw.get()));
+                    text = Some(Box::new(value.map_err(serde::de::Error::custom)?));
+                    id = Some(raw);
+                }
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Json::Object { id, text })
+    }
+}
+
+/// A key, compared with the wanted names without being copied.
+impl<'de> DeserializeSeed<'de> for &Fields<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for &Fields<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> std::result::Result<Key, E> {
+        Ok(match (key == self.id, key == self.text) {
+            (true, true) => Key::Both,
+            (true, false) => Key::Id,
+            (false, true) => Key::Text,
+            (false, false) => Key::Other,
+        })
     }
 }
 
@@ -192,6 +356,46 @@ mod tests {
                 format!("{path}:3: malformed JSON: expected `,` or `}}` at column 17"),
                 format!("{path}:4: malformed JSON: the line ends while parsing a value at column 9"),
             ]
+        );
+    }
+
+    fn read_lines(content: &[u8]) -> Vec<(String, String)> {
+        let options = ReadOptions::default();
+        let docs = line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), true, &options).unwrap();
+        docs.map(|d| (d.id, d.text.unwrap_or_else(|e| e.to_string()))).collect()
+    }
+
+    #[test]
+    fn number_ids_keep_their_json_text() {
+        let docs = read_lines(b"{\"id\":100000000000000000001,\"text\":\"a\"}\n{\"text\":\"b\", \"id\" : -0.10e+2 }\n");
+        let ids: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
+        assert_eq!(ids, ["100000000000000000001", "-0.10e+2"]);
+    }
+
+    #[test]
+    fn a_text_that_is_not_a_string_is_named_by_its_kind() {
+        let docs = read_lines(b"{\"text\":1.5}\n{\"text\":true}\nnull\n{\"text\":\"x\",\"text\":\"last\"}\n");
+        let texts: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "in.jsonl:1: malformed JSON: field 'text' is a number, not a string",
+                "in.jsonl:2: malformed JSON: field 'text' is a bool, not a string",
+                "in.jsonl:3: malformed JSON: the line is null, not an object with a 'text' field",
+                // A repeated key keeps its last value, as serde_json's Value does.
+                "last",
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_offsets_count_from_the_start_of_the_input() {
+        // A byte order mark (3 bytes), `{"text":"ok"}\n` (14), then `{"text":"` (9).
+        let docs = read_lines(b"\xEF\xBB\xBF{\"text\":\"ok\"}\n{\"text\":\"\xFF\"}\n");
+        assert_eq!(docs[0].1, "ok");
+        assert_eq!(
+            docs[1].1,
+            "in.jsonl:2: invalid UTF-8 at byte offset 26 (re-encode the file as UTF-8, or pass --lossy)"
         );
     }
 

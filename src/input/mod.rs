@@ -25,9 +25,13 @@ mod spans;
 mod walk;
 
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
+pub(crate) use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
 pub use documents::read_documents;
-pub use labelled::{case_conflict, parse_labelled, read_labelled, read_labelled_csv, Columns, LabelledData};
+pub use labelled::{
+    case_conflict, check_label, check_task, control_character, parse_labelled, read_labelled, read_labelled_csv,
+    Columns, LabelledData,
+};
 pub use spans::{read_span_rows, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
 
