@@ -318,9 +318,34 @@ fn read(path: &Path) -> Result<FileBytes> {
             return Ok(FileBytes::Mapped(map));
         }
     }
+    // A stream (a pipe, a device) is read in chunks, and reading stops once its first
+    // byte shows it cannot be a model: `/dev/zero` or `/dev/urandom` would otherwise be
+    // read until memory runs out. The parse then names what it found.
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
-    Ok(FileBytes::Read(bytes))
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut chunk).map_err(io)?;
+        bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if n == 0 || first_json_byte(&bytes).is_some_and(|b| b != b'{') {
+            return Ok(FileBytes::Read(bytes));
+        }
+        if bytes.len() > MAX_STREAMED_MODEL {
+            return Err(Error::CorruptModel {
+                path: path.to_path_buf(),
+                reason: format!("more than {} GiB without an end: not a model file", MAX_STREAMED_MODEL >> 30),
+            });
+        }
+    }
+}
+
+/// The most a model read from a stream may hold: far beyond any model (the shipped ones
+/// are 2 MB), and a bound on what an endless stream that starts like JSON can take.
+const MAX_STREAMED_MODEL: usize = 2 << 30;
+
+/// The first byte of a model file's text that is not white space (after a byte-order
+/// mark): `{` for every model, which is a JSON object.
+fn first_json_byte(bytes: &[u8]) -> Option<u8> {
+    without_bom(bytes).iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 /// The bytes after a UTF-8 byte-order mark, if the file starts with one. Some editors
@@ -337,8 +362,20 @@ type Body<'a> = ModelFile<&'a RawValue, &'a RawValue>;
 /// Checks a model file's bytes and parses all but its featurizer and classifier.
 fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
     let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(corrupt("the file is empty".into()));
+    match first_json_byte(bytes) {
+        None => return Err(corrupt("the file is empty".into())),
+        // Said before the whole file is checked as UTF-8: a large file that is not a
+        // model (a corpus, a disk image) is refused at once.
+        Some(b'{') => {}
+        Some(_) => {
+            let at = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+            let before = bytes.get(..at).unwrap_or_default();
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+            return Err(corrupt(format!(
+                "not JSON at line {line} column {column}: a model file is a JSON object, starting with '{{'"
+            )));
+        }
     }
     let text =
         std::str::from_utf8(bytes).map_err(|e| corrupt(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())))?;

@@ -1556,3 +1556,25 @@ fn labels_and_task_names_with_control_characters_are_refused() {
         assert_eq!(r.stderr, format!("stancekit: error: edited.json: not a valid stancekit model: {expected}\n"));
     }
 }
+
+#[test]
+fn an_endless_device_or_a_large_non_model_is_refused_at_its_first_byte() {
+    // /dev/zero used to be read until memory ran out; a file that cannot be a model is
+    // named by its first byte, not after a scan of the whole of it.
+    if Path::new("/dev/zero").exists() {
+        let r = run_with_stdin(&["predict", "--model", "/dev/zero", "-"], b"some text\n");
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert!(r.stderr.ends_with("/dev/zero: not a valid stancekit model: not JSON at line 1 column 1: a model file is a JSON object, starting with '{'\n"), "{}", r.stderr);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "m.json", b"\n  text,label\nx,y\n");
+    let r = run_with_stdin(&["predict", "--model", csv.to_str().unwrap(), "-"], b"some text\n");
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.ends_with(
+            "m.json: not a valid stancekit model: not JSON at line 2 column 3: a model file is a JSON object, starting with '{'\n"
+        ),
+        "{}",
+        r.stderr
+    );
+}
