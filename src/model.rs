@@ -301,9 +301,9 @@ impl std::ops::Deref for FileBytes {
     }
 }
 
-/// Reading copied the shipped models' 5.5 MB into fresh memory, whose page faults were
-/// half of a one-sentence `predict`'s load; a map reads the page cache in place. The
-/// bytes are only parsed (every value is copied out), then unmapped.
+/// Reading copied the shipped models' 5.5 MB into fresh memory, whose copy and page
+/// faults were a quarter of loading them in a new process; a map reads the page cache in
+/// place. The bytes are only parsed (every value is copied out), then unmapped.
 fn read(path: &Path) -> Result<FileBytes> {
     let io = |error| Error::Io { path: path.to_path_buf(), error };
     let mut file = std::fs::File::open(path).map_err(io)?;
@@ -324,7 +324,11 @@ fn read(path: &Path) -> Result<FileBytes> {
     let mut bytes = Vec::new();
     let mut chunk = vec![0u8; 1 << 16];
     loop {
-        let n = std::io::Read::read(&mut file, &mut chunk).map_err(io)?;
+        let n = match std::io::Read::read(&mut file, &mut chunk) {
+            Ok(n) => n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(io(error)),
+        };
         bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
         if n == 0 || first_json_byte(&bytes).is_some_and(|b| b != b'{') {
             return Ok(FileBytes::Read(bytes));
