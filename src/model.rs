@@ -210,16 +210,16 @@ impl ModelFile {
                 *slot = Some(featurizer);
             }
         }
-        // In file order, so the first unsound file is the one named; a model's featurizer
-        // is that of its owner, which comes first and was checked before it.
+        // In file order, so the first unsound file is the one named.
         let mut models: Vec<ModelFile> = Vec::with_capacity(bodies.len());
         for (((body, classifier), &owner), &(bytes, path)) in
             bodies.into_iter().zip(classifiers).zip(&owners).zip(&inputs)
         {
-            let featurizer = match parsed.get_mut(owner).and_then(Option::take) {
-                Some(featurizer) => featurizer?,
-                None => match models.iter().zip(&owners).find(|(_, &o)| o == owner) {
-                    Some((earlier, _)) => Arc::clone(&earlier.featurizer),
+            let featurizer = match models.get(owner) {
+                // An earlier model (the owner comes first) has the same text: share its parse.
+                Some(owner) => Arc::clone(&owner.featurizer),
+                None => match parsed.get_mut(owner).and_then(Option::take) {
+                    Some(featurizer) => featurizer?,
                     None => parse_featurizer(body.featurizer.get(), bytes, path)?,
                 },
             };
@@ -373,9 +373,7 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
         Some(b'{') => {}
         Some(_) => {
             let at = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
-            let before = bytes.get(..at).unwrap_or_default();
-            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-            let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+            let (line, column) = line_and_column(bytes, at);
             return Err(corrupt(format!(
                 "not JSON at line {line} column {column}: a model file is a JSON object, starting with '{{'"
             )));
@@ -393,6 +391,14 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
     Ok(body)
 }
 
+/// The line and column (both from 1, the column in bytes) of byte `at` of a file.
+fn line_and_column(file: &[u8], at: usize) -> (usize, usize) {
+    let before = file.get(..at).unwrap_or(file);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    (line, column)
+}
+
 /// Parses one part of a model file (`what`: its field name), given as its JSON text
 /// within `file`, whose envelope was checked. A message names the line and column in the file.
 fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Path, what: &str) -> Result<T> {
@@ -401,10 +407,7 @@ fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Pa
         // in the file.
         let start = (text.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
         let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
-        let at = start + line_start + e.column().saturating_sub(1);
-        let before = file.get(..at).unwrap_or(file);
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-        let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+        let (line, column) = line_and_column(file, start + line_start + e.column().saturating_sub(1));
         let message = e.to_string();
         let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
         Error::CorruptModel {
@@ -443,9 +446,13 @@ fn assemble(body: Body, featurizer: Arc<Featurizer>, classifier: Classifier, pat
 /// version with the checksum field holding 64 zeros. For tools and tests that edit a
 /// model file by hand and must seal it again.
 pub fn with_checksum(body: &str) -> String {
-    let blank = format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"");
     let digest = digest(VERSION.into(), &[body.as_bytes()]);
-    body.replacen(&blank, &format!("\"checksum\":\"{digest}\""), 1)
+    body.replacen(&checksum_field(CHECKSUM_PLACEHOLDER), &checksum_field(&digest), 1)
+}
+
+/// The checksum field as a model file spells it.
+fn checksum_field(value: &str) -> String {
+    format!("\"checksum\":\"{value}\"")
 }
 
 /// The checksum of a file of format `version` whose text, checksum blanked, is `parts`
@@ -467,14 +474,13 @@ fn digest(version: u64, parts: &[&[u8]]) -> String {
 /// Whether `stored` is the checksum of `text` (a file of format `version`) with the
 /// stored checksum blanked, hashed in place (no copy of the file).
 fn checksum_matches(text: &str, stored: &str, version: u64) -> bool {
-    let needle = format!("\"checksum\":\"{stored}\"");
+    let needle = checksum_field(stored);
     let expected_len = if version >= 3 { 32 } else { 64 };
     stored.len() == expected_len
         && text.find(&needle).is_some_and(|at| {
             let before = text.get(..at).unwrap_or_default().as_bytes();
-            let blank = format!("\"checksum\":\"{CHECKSUM_PLACEHOLDER}\"");
             let after = text.get(at + needle.len()..).unwrap_or_default().as_bytes();
-            digest(version, &[before, blank.as_bytes(), after]) == stored
+            digest(version, &[before, checksum_field(CHECKSUM_PLACEHOLDER).as_bytes(), after]) == stored
         })
 }
 

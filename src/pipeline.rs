@@ -177,6 +177,12 @@ impl<'a> Examples<'a> {
         self
     }
 
+    /// Whether `row` counts in training: its weight is above 0 (rows without a weight
+    /// weigh 1).
+    fn trains_on(&self, row: usize) -> bool {
+        self.weights.get(row).is_none_or(|&w| w > 0.0)
+    }
+
     /// Marks rows as train-only in cross-validation.
     pub fn with_train_only(mut self, train_only: Vec<bool>) -> Examples<'a> {
         self.train_only = train_only;
@@ -381,12 +387,11 @@ fn cross_validate_analysed(
 /// one fold's groups hold all of them.
 fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: usize, of: FoldsOf) -> Result<()> {
     let weighted = weighted_class_counts(examples);
-    let weight_of = |row: usize| examples.weights.get(row).copied().unwrap_or(1.0);
     for fold in 0..folds {
         let mut trained = vec![false; examples.labels.len()];
         let training_side = examples.classes.iter().zip(assignment).enumerate().filter(|(_, (_, &f))| f != fold);
         for (row, (&class, _)) in training_side {
-            if let Some(seen) = trained.get_mut(class).filter(|_| weight_of(row) > 0.0) {
+            if let Some(seen) = trained.get_mut(class).filter(|_| examples.trains_on(row)) {
                 *seen = true;
             }
         }
@@ -395,7 +400,7 @@ fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: us
         let label = examples.labels.get(class).map_or("", String::as_str);
         let n = weighted.get(class).copied().unwrap_or(0);
         let rows = if n == 1 { "1 row".to_string() } else { format!("{n} rows") };
-        let any_unweighted = examples.classes.iter().enumerate().any(|(r, &c)| c == class && weight_of(r) == 0.0);
+        let any_unweighted = examples.classes.iter().enumerate().any(|(r, &c)| c == class && !examples.trains_on(r));
         let rows = if any_unweighted { format!("{rows} with weight above 0") } else { rows };
         let fold = fold + 1;
         let reason = match of {
@@ -478,7 +483,7 @@ fn class_counts(examples: &Examples<'_>) -> Vec<usize> {
 fn weighted_class_counts(examples: &Examples<'_>) -> Vec<usize> {
     let mut counts = vec![0usize; examples.labels.len()];
     for (row, &c) in examples.classes.iter().enumerate() {
-        if let Some(n) = counts.get_mut(c).filter(|_| examples.weights.get(row).is_none_or(|&w| w > 0.0)) {
+        if let Some(n) = counts.get_mut(c).filter(|_| examples.trains_on(row)) {
             *n += 1;
         }
     }
