@@ -83,9 +83,8 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-/// Measured 2026-11-26 17:05 (after labelling round 7, 3,286 dev sentences): 0.708 / 0.689 / 0.659;
-/// accusation 0.703 and sentiment 0.661 after the relabellings of 19:10 and 19:18.
-const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.695), ("accusation", 0.69), ("sentiment", 0.645)];
+/// Measured 2026-11-26 22:20 (after labelling round 8, 3,854 dev sentences): 0.713 / 0.700 / 0.672.
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.70), ("accusation", 0.69), ("sentiment", 0.66)];
 
 #[test]
 fn dev_macro_f1_floors() {
@@ -110,7 +109,7 @@ fn dev_macro_f1_floors() {
 
 #[test]
 fn financial_phrasebank_sentiment_floor() {
-    // Never trained on; agreement == 100 rows only. Measured 0.688 (models/README.md).
+    // Never trained on; agreement == 100 rows only. Measured 0.692 (models/README.md).
     let data = shared().join("datasets/financial_phrasebank/financial_phrasebank.csv");
     let f1 = macro_f1(&[
         "eval",
