@@ -27,6 +27,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 pub mod actors;
 pub mod baseline;
+pub mod calibration;
 pub mod error;
 pub mod eval;
 pub mod features;

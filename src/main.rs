@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use stancekit::eval::{mean_std, ConfusionMatrix};
+use stancekit::eval::{mean_std, probability_scores, ConfusionMatrix, ProbabilityScores};
 
 /// mimalloc instead of the system allocator: loading and labelling make many small
 /// allocations (lexicon entries, token and feature vectors), and glibc's malloc and
@@ -23,7 +23,7 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{check_class_weights, cross_validate, predict_classes, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{check_class_weights, cross_validate, train_model, Examples, TrainOptions};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -322,6 +322,11 @@ struct TrainArgs {
     /// Seed for fold assignment; training is otherwise deterministic.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Calibrate the probabilities (a temperature and one offset per class) on the
+    /// out-of-fold scores of this many folds of the training data; 0 for none. Default:
+    /// 5 for train; 0 for eval, whose labels calibration does not change.
+    #[arg(long)]
+    calibration_folds: Option<usize>,
 }
 
 #[derive(Args)]
@@ -345,7 +350,7 @@ struct TrainCommand {
 /// [`TrainArgs`], whose fields' ids these are), which it would silently ignore. Listed
 /// one by one, as a conflict with the `TrainArgs` group would name its first member,
 /// not the flag given.
-const MODEL_CONFLICTS: [&str; 25] = [
+const MODEL_CONFLICTS: [&str; 26] = [
     "folds",
     "extra_data",
     "group_column",
@@ -371,6 +376,7 @@ const MODEL_CONFLICTS: [&str; 25] = [
     "tune",
     "data_weight",
     "seed",
+    "calibration_folds",
 ];
 
 #[derive(Args)]
@@ -614,7 +620,8 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
     Ok(per_file.iter().zip(file_weights).flat_map(|(&n, &w)| std::iter::repeat_n(w, n)).collect())
 }
 
-fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
+/// The training options of `args`; `calibration_folds` unless `--calibration-folds` is given.
+fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOptions> {
     let lexicon = match &args.lexicon {
         Some(path) => Some(Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?),
         None => None,
@@ -641,7 +648,8 @@ fn train_options(args: &TrainArgs) -> Result<TrainOptions> {
         .max_iterations(args.max_iterations)
         .tolerance(args.tolerance);
     linfa::ParamGuard::check_ref(&trainer)?;
-    Ok(TrainOptions { features, trainer, lexicon, tune: args.tune, seed: args.seed })
+    let calibration_folds = args.calibration_folds.unwrap_or(calibration_folds);
+    Ok(TrainOptions { features, trainer, lexicon, tune: args.tune, seed: args.seed, calibration_folds })
 }
 
 /// Refuses, before any work, an output path that cannot be written (a directory, a
@@ -672,7 +680,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     // The task names output columns: one that would break them is refused before any work.
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
     stancekit::input::check_task(&task, if command.task.is_some() { "--task" } else { "--label-column" })?;
-    let options = train_options(&command.train)?;
+    let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
     let (data, per_file) = read_data(&command.data, None)?;
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
@@ -694,6 +702,13 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
+    if options.calibration_folds >= 2 && model.classifier.calibration.is_none() && !command.quiet {
+        diagnostic!(
+            "stancekit: warning: the probabilities are not calibrated: the data is too small for {} calibration folds \
+             (each class needs 2 rows, and each fold's training side n-grams to learn from)",
+            options.calibration_folds
+        );
+    }
     if !command.quiet {
         diagnostic!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
@@ -707,13 +722,18 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// The confusion matrix of `model` on labelled `data`, read from `args.data` (with
-/// `per_file` rows from each file).
+/// The confusion matrix and probability scores of `model` on labelled `data`, read
+/// from `args.data` (with `per_file` rows from each file).
 ///
 /// # Errors
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
 /// naming the file, line and column.
-fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: &DataArgs) -> Result<ConfusionMatrix> {
+fn test_model(
+    model: &ModelFile,
+    data: &LabelledData,
+    per_file: &[usize],
+    args: &DataArgs,
+) -> Result<(ConfusionMatrix, Option<ProbabilityScores>)> {
     if data.is_empty() {
         // Scores of no rows would read as a model that got everything wrong.
         return Err(nothing_in(&args.data, &in_files("no labelled rows to test", &args.data)));
@@ -732,15 +752,18 @@ fn test_model(model: &ModelFile, data: &LabelledData, per_file: &[usize], args: 
         classes.push(class);
     }
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
-    let predicted = predict_classes(model, &texts);
-    Ok(ConfusionMatrix::new(model.labels.clone(), &classes, &predicted))
+    let probabilities = model.classifier.predict_probabilities(&model.featurizer.transform(&texts));
+    let rows: Vec<Vec<f64>> = probabilities.outer_iter().map(|row| row.to_vec()).collect();
+    let predicted: Vec<usize> = rows.iter().map(|p| model.classifier.decide(p)).collect();
+    let scores = probability_scores(rows.iter().map(Vec::as_slice), &classes);
+    Ok((ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), scores))
 }
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
     let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
-    let (matrix, folds, summary) = if command.keyword_rule {
-        let options = train_options(&command.train)?;
+    let (matrix, folds, summary, probability) = if command.keyword_rule {
+        let options = train_options(&command.train, 0)?;
         let lexicon = options.lexicon.unwrap_or_default();
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
         let rule = stancekit::baseline::KeywordRule::new(lexicon, &examples.labels)?;
@@ -753,12 +776,13 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             );
         }
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
-        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None)
+        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None, None)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
-        (test_model(&model, &data, &per_file, &command.data)?, Vec::new(), None)
+        let (matrix, scores) = test_model(&model, &data, &per_file, &command.data)?;
+        (matrix, Vec::new(), None, scores)
     } else if !command.test_data.is_empty() {
-        let options = train_options(&command.train)?;
+        let options = train_options(&command.train, 0)?;
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
@@ -767,10 +791,11 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         bar.finish_and_clear();
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
         let (test, per_test_file) = read_data(&test_args, None)?;
-        (test_model(&model, &test, &per_test_file, &test_args)?, Vec::new(), None)
+        let (matrix, scores) = test_model(&model, &test, &per_test_file, &test_args)?;
+        (matrix, Vec::new(), None, scores)
     } else {
         let folds = command.folds.unwrap_or(10);
-        let options = train_options(&command.train)?;
+        let options = train_options(&command.train, 0)?;
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();
         if !command.extra_data.is_empty() {
@@ -803,9 +828,9 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
         let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };
-        (pooled, matrices, Some(summary))
+        (pooled, matrices, Some(summary), None)
     };
-    report::write_metrics(&mut out, command.format, &matrix, &folds, summary)?;
+    report::write_metrics(&mut out, command.format, &matrix, &folds, summary, probability)?;
     out.flush()?;
     let accuracy = summary.map_or(matrix.accuracy(), |s| s.accuracy.0);
     if let Some(min) = command.min_accuracy {

@@ -27,10 +27,12 @@ use crate::train::Classifier;
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes; it reads this and every older one.
-/// Bump when a field changes meaning or form. Version 3 joins the vocabulary into one
-/// string ([`crate::vocabulary`]) and checksums with xxh3-128; version 2 packs the
-/// number arrays ([`crate::packed`]); version 1 had them as decimals.
-pub const VERSION: u32 = 3;
+/// Bump when a field changes meaning or form. Version 4 may calibrate the classifier's
+/// probabilities ([`crate::calibration`]; a build that ignored it would print other
+/// probabilities, so older builds must refuse these files); version 3 joins the
+/// vocabulary into one string ([`crate::vocabulary`]) and checksums with xxh3-128;
+/// version 2 packs the number arrays ([`crate::packed`]); version 1 had them as decimals.
+pub const VERSION: u32 = 4;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -278,6 +280,9 @@ impl ModelFile {
         let finite = |values: &[f32]| crate::packed::all_finite(values);
         if !(self.classifier.weights.iter().all(|row| finite(row)) && finite(&self.classifier.intercepts)) {
             return Err("non-finite weights".into());
+        }
+        if let Some(problem) = self.classifier.calibration.as_ref().and_then(|c| c.problem(k)) {
+            return Err(problem);
         }
         Ok(())
     }

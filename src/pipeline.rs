@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use ndarray::Array1;
 
+use crate::calibration::Calibration;
 use crate::error::{Error, Result};
 use crate::eval::{group_folds, stratified_folds, ConfusionMatrix};
 use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
-use crate::train::{argmax, fit_weighted, LogisticParams};
+use crate::train::{fit_weighted, LogisticParams};
 use linfa::ParamGuard;
 use rayon::prelude::*;
 
@@ -36,7 +37,15 @@ pub struct TrainOptions {
     pub tune: bool,
     /// Seed for fold assignment (training itself is deterministic).
     pub seed: u64,
+    /// Folds of the cross-validation whose out-of-fold scores calibrate the model's
+    /// probabilities ([`crate::calibration`]); 0 for none. Fewer when a class has fewer
+    /// rows; none when one has fewer than 2.
+    pub calibration_folds: usize,
 }
+
+/// Folds that calibrate a model's probabilities unless told otherwise: 5 out-of-fold
+/// scores for every row at the cost of 5 more fits.
+pub const CALIBRATION_FOLDS: usize = 5;
 
 impl Default for TrainOptions {
     fn default() -> Self {
@@ -46,6 +55,7 @@ impl Default for TrainOptions {
             lexicon: None,
             tune: false,
             seed: 42,
+            calibration_folds: CALIBRATION_FOLDS,
         }
     }
 }
@@ -277,7 +287,7 @@ fn predict_analysed(model: &ModelFile, analysed: &Analysed<'_>) -> Vec<usize> {
 }
 
 fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> {
-    model.classifier.predict_probabilities(x).outer_iter().map(|row| argmax(row.iter().copied())).collect()
+    model.classifier.predict_probabilities(x).outer_iter().map(|row| model.classifier.decide(&row.to_vec())).collect()
 }
 
 /// Cross-validates: for each fold, trains on the rest and tests on it.
@@ -317,6 +327,8 @@ enum FoldsOf {
     User,
     /// `--tune`'s inner folds, whose count follows from the data.
     Tune,
+    /// The folds whose out-of-fold scores calibrate a model.
+    Calibration,
 }
 
 impl FoldsOf {
@@ -324,13 +336,13 @@ impl FoldsOf {
         match self {
             FoldsOf::User => "--folds",
             FoldsOf::Tune => "--tune",
+            FoldsOf::Calibration => "--calibration-folds",
         }
     }
 }
 
 /// [`cross_validate`] on texts analysed once for all folds, for the user's folds or
-/// `--tune`'s (`of`). The error of the first fold that fails is returned, whatever
-/// order the folds ran in.
+/// `--tune`'s (`of`).
 fn cross_validate_analysed(
     examples: &Examples<'_>,
     analysed: &Analysed<'_>,
@@ -339,6 +351,25 @@ fn cross_validate_analysed(
     of: FoldsOf,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
+    run_folds(examples, analysed, options, folds, of, on_fold, &|model, test, test_rows| {
+        let truth = pick(&examples.classes, test_rows, 0);
+        ConfusionMatrix::new(examples.labels.clone(), &truth, &predict_analysed(model, test))
+    })
+}
+
+/// Trains a model on each fold's training side and hands it, with the fold's test
+/// rows (analysed, and their row numbers), to `test`; one result per fold, in fold
+/// order. The error of the first fold that fails is returned, whatever order the folds
+/// ran in.
+fn run_folds<T: Send>(
+    examples: &Examples<'_>,
+    analysed: &Analysed<'_>,
+    options: &TrainOptions,
+    folds: usize,
+    of: FoldsOf,
+    on_fold: &mut (dyn FnMut(usize) + Send),
+    test: &(dyn Fn(&ModelFile, &Analysed<'_>, &[usize]) -> T + Sync),
+) -> Result<Vec<T>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
     let testable: Vec<usize> =
         (0..examples.texts.len()).filter(|&i| examples.train_only.get(i) != Some(&true)).collect();
@@ -358,23 +389,22 @@ fn cross_validate_analysed(
     // fold at a time would leave the other cores idle half the time. Each fold's model
     // is the same whatever the schedule.
     let on_fold = std::sync::Mutex::new(on_fold);
-    let results: Vec<Result<ConfusionMatrix>> = (0..folds)
+    let results: Vec<Result<T>> = (0..folds)
         .into_par_iter()
         .map(|fold| {
             let (test_rows, train_rows): (Vec<usize>, Vec<usize>) =
                 (0..assignment.len()).partition(|&i| assignment.get(i) == Some(&fold));
             let train = examples.subset(&train_rows);
-            let test = examples.subset(&test_rows);
             // The whole data may train where a fold's part of it does not (`--min-df`):
             // the message says which fold.
             let model = train_model_inner(&train, &analysed.subset(&train_rows), options).map_err(|error| {
                 Error::InFold { fold: fold + 1, folds, flag: of.flag().into(), error: Box::new(error) }
             })?;
-            let predicted = predict_analysed(&model, &analysed.subset(&test_rows));
+            let tested = test(&model, &analysed.subset(&test_rows), &test_rows);
             if let Ok(mut on_fold) = on_fold.lock() {
                 on_fold(fold);
             }
-            Ok(ConfusionMatrix::new(examples.labels.clone(), &test.classes, &predicted))
+            Ok(tested)
         })
         .collect();
     results.into_iter().collect()
@@ -419,6 +449,13 @@ fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: us
                 "class '{label}' has {rows} in the training data, too few for --tune's inner folds (each class \
                  needs 2: one to train on, one to test; leave out --tune and give --c)"
             ),
+            FoldsOf::Calibration => {
+                let holder = if examples.groups.is_empty() { "its test side holds" } else { "its groups hold" };
+                format!(
+                    "calibration fold {fold} of {folds} trains on no '{label}' row: {holder} all {rows} of class \
+                     '{label}' (use fewer --calibration-folds, or 0 for none)"
+                )
+            }
             FoldsOf::Tune => {
                 let holder = if examples.groups.is_empty() { "its test side holds" } else { "its groups hold" };
                 format!(
@@ -446,7 +483,7 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     if options.tune {
         // The candidates' folds share the callers' numbered n-gram names (`train_model`
         // and `cross_validate` both pass them when tuning).
-        let inner = TrainOptions { tune: false, ..options.clone() };
+        let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
         let folds = TUNE_FOLDS.min(min_class_count(examples)).max(2);
         let mut best = (f64::NEG_INFINITY, 1.0);
         for &c in TUNE_GRID {
@@ -462,10 +499,54 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
         trainer = trainer.c(best.1);
     }
     let mut fitted = fit_once(examples, analysed, &trainer)?.model;
+    if options.calibration_folds >= 2 {
+        // Data too small for the folds (a class with one row, a fold left without
+        // n-grams) trains a model all the same, uncalibrated: the CLI says so.
+        let settings = TrainOptions { tune: false, trainer, ..options.clone() };
+        fitted.classifier.calibration = calibrate(examples, analysed, &settings).ok().flatten();
+    }
     fitted.metrics.tuning = tuning.clone();
     fitted.metrics.cv_accuracy =
         tuning.iter().map(|t| t.1).fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
     Ok(fitted)
+}
+
+/// The calibration of a model trained on `examples` with `options` (C already
+/// chosen): fitted on the out-of-fold scores of `options.calibration_folds`-fold
+/// cross-validation with the same settings, each testable row weighing its weight.
+/// Fewer folds when a class has fewer testable rows; `None` when one has fewer than 2.
+///
+/// # Errors
+/// What went wrong in a fold ([`Error::InFold`]), or a fold's training side without a
+/// class ([`Error::InvalidParams`]).
+fn calibrate(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOptions) -> Result<Option<Calibration>> {
+    let mut testable_counts = vec![0usize; examples.labels.len()];
+    for (row, &class) in examples.classes.iter().enumerate() {
+        let testable = examples.train_only.get(row) != Some(&true) && examples.trains_on(row);
+        if let Some(n) = testable_counts.get_mut(class).filter(|_| testable) {
+            *n += 1;
+        }
+    }
+    let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
+    if folds < 2 {
+        return Ok(None);
+    }
+    let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
+    let per_fold =
+        run_folds(examples, analysed, &inner, folds, FoldsOf::Calibration, &mut |_| {}, &|model, test, rows| {
+            (rows.to_vec(), model.classifier.score_rows(&model.featurizer.transform_analyzed(&test.rows)))
+        })?;
+    let mut scored: Vec<(usize, Vec<f32>)> = Vec::new();
+    let k = examples.labels.len();
+    for (rows, scores) in per_fold {
+        scored.extend(rows.into_iter().zip(scores.chunks(k).map(<[f32]>::to_vec)));
+    }
+    scored.sort_by_key(|(row, _)| *row);
+    let rows: Vec<usize> = scored.iter().map(|(row, _)| *row).collect();
+    let scores: Vec<f32> = scored.into_iter().flat_map(|(_, s)| s).collect();
+    let classes = pick(&examples.classes, &rows, 0);
+    let weights = pick(&examples.weights, &rows, 1.0);
+    Ok(Calibration::fit(&scores, &classes, &weights, k, folds))
 }
 
 /// Rows of each class, in label order (class indices past the labels are not counted).
@@ -508,10 +589,17 @@ pub fn train_model(
     provenance: Provenance,
 ) -> Result<ModelFile> {
     check_class_weights(examples, "weights")?;
+    if options.calibration_folds == 1 {
+        return Err(Error::InvalidParams {
+            name: "--calibration-folds".into(),
+            reason: "1 fold holds no row out of training: give 2 or more, or 0 for none".into(),
+        });
+    }
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
-    // Tuning cross-validates: its folds share numbered names, as in `cross_validate`.
-    let names = options.tune.then(|| {
+    // Tuning and calibration cross-validate: their folds share numbered names, as in
+    // `cross_validate`.
+    let names = (options.tune || options.calibration_folds >= 2).then(|| {
         let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
         names.number(&mut analyzed);
         names
@@ -681,8 +769,8 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
         assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
-        let newer = text.replacen("\"version\":3", "\"version\":99", 1);
-        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 3; retrain the model or upgrade stancekit)");
+        let newer = text.replacen("\"version\":4", "\"version\":99", 1);
+        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 4; retrain the model or upgrade stancekit)");
     }
 
     #[test]

@@ -10,7 +10,6 @@ use crate::error::{Error, Location, Result};
 use crate::features::Featurizer;
 use crate::model::ModelFile;
 use crate::text::split_sentences;
-use crate::train::argmax;
 
 /// One feature's share of a decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +133,7 @@ impl Predictor {
             .map(|(model, &i)| {
                 let (indices, values) = rows.get(i).map_or((&[][..], &[][..]), |(i, v)| (&i[..], &v[..]));
                 let probabilities = model.classifier.probabilities(indices, values);
-                let best = argmax(probabilities.iter().copied());
+                let best = model.classifier.decide(&probabilities);
                 let explanation =
                     if self.explain > 0 { explain(model, indices, values, best, self.explain) } else { Vec::new() };
                 TaskPrediction {

@@ -29,7 +29,7 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::eval::ConfusionMatrix;
+use crate::eval::{ConfusionMatrix, ProbabilityScores};
 use crate::model::ModelFile;
 use crate::predict::{SentencePrediction, TaskPrediction};
 
@@ -389,6 +389,7 @@ pub fn write_metrics(
     matrix: &ConfusionMatrix,
     folds: &[ConfusionMatrix],
     summary: Option<FoldSummary>,
+    probability: Option<ProbabilityScores>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -409,6 +410,11 @@ pub fn write_metrics(
                 obj.insert("accuracy_std".into(), json!(s.accuracy.1));
                 obj.insert("macro_f1_mean".into(), json!(s.macro_f1.0));
                 obj.insert("macro_f1_std".into(), json!(s.macro_f1.1));
+            }
+            if let (Some(p), Some(obj)) = (probability, metrics.as_object_mut()) {
+                obj.insert("log_loss".into(), json!(p.log_loss));
+                obj.insert("brier".into(), json!(p.brier));
+                obj.insert("ece".into(), json!(p.ece));
             }
             writeln!(out, "{metrics}")?;
             writeln!(out, "{}", json!({"type": "confusion", "labels": matrix.labels, "counts": matrix.counts}))
@@ -434,11 +440,15 @@ pub fn write_metrics(
             }
             writeln!(
                 out,
-                "accuracy  {:.4}\nmacro-F1  {:.4}\nrows      {}\n",
+                "accuracy  {:.4}\nmacro-F1  {:.4}\nrows      {}",
                 matrix.accuracy(),
                 matrix.macro_f1(),
                 matrix.total()
             )?;
+            if let Some(p) = probability {
+                writeln!(out, "log-loss  {:.4}\nBrier     {:.4}\nECE       {:.4}", p.log_loss, p.brier, p.ece)?;
+            }
+            writeln!(out)?;
             let width = matrix.labels.iter().map(String::len).max().unwrap_or(5).max(5);
             writeln!(out, "{:<width$}  precision  recall      f1  support", "class")?;
             for m in matrix.per_class() {
@@ -513,7 +523,7 @@ pub fn write_inspection(
                     "n_ngrams": f.n_ngrams(), "n_features": f.n_features(), "cue_categories": f.categories,
                     "n_cues": f.lexicon.as_ref().map_or(0, |l| l.cues.len()),
                     "metrics": model.metrics, "iterations": model.classifier.iterations, "converged": model.classifier.converged,
-                    "top_features": top_json,
+                    "calibration": model.classifier.calibration, "top_features": top_json,
                 })
             )
         }
@@ -572,6 +582,23 @@ pub fn write_inspection(
             )?;
             for (c, acc) in &model.metrics.tuning {
                 writeln!(out, "tuning     C {c}: cv accuracy {acc:.4}")?;
+            }
+            match &model.classifier.calibration {
+                Some(c) => {
+                    let offsets: Vec<String> =
+                        model.labels.iter().zip(&c.offsets).map(|(l, b)| format!("{l} {b:+.3}")).collect();
+                    writeln!(
+                        out,
+                        "calibrated temperature {:.3}, offsets {}; out-of-fold log loss {:.4} -> {:.4} ({} folds, {} rows)",
+                        c.temperature,
+                        offsets.join(", "),
+                        c.log_loss_before,
+                        c.log_loss_after,
+                        c.folds,
+                        c.rows
+                    )?;
+                }
+                None => writeln!(out, "calibrated no (probabilities are the softmax of the scores)")?,
             }
             for (label, list) in features {
                 writeln!(out, "\ntop features of '{label}':")?;

@@ -19,6 +19,7 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::{softmax, Calibration};
 use crate::error::{Error, Result};
 use crate::features::SparseRows;
 
@@ -147,6 +148,10 @@ pub struct Classifier {
     pub iterations: usize,
     /// Whether the solver met its tolerance before the iteration cap.
     pub converged: bool,
+    /// How scores become probabilities that match real frequencies; `None`: plain
+    /// softmax (models trained without calibration, and files before version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
 }
 
 impl Classifier {
@@ -170,9 +175,38 @@ impl Classifier {
             .collect()
     }
 
-    /// Class probabilities of one sparse row; they sum to 1.
+    /// Class probabilities of one sparse row, calibrated when the model is; they sum to 1.
     pub fn probabilities(&self, indices: &[u32], values: &[f32]) -> Vec<f64> {
-        softmax(&self.scores(indices, values).iter().map(|&s| s as f64).collect::<Vec<_>>())
+        let scores = self.scores(indices, values);
+        match &self.calibration {
+            Some(calibration) => calibration.probabilities(&scores),
+            None => softmax(&scores.iter().map(|&s| s as f64).collect::<Vec<_>>()),
+        }
+    }
+
+    /// The label (class index) the model gives a row whose probabilities are
+    /// `probabilities`: the class of its highest score, which is the most probable
+    /// class unless the model is calibrated ([`Calibration::decide`]).
+    pub fn decide(&self, probabilities: &[f64]) -> usize {
+        match &self.calibration {
+            Some(calibration) => calibration.decide(probabilities),
+            None => argmax(probabilities.iter().copied()),
+        }
+    }
+
+    /// Class scores `W x + b` of every row, row-major (n x k).
+    pub fn score_rows(&self, x: &SparseRows) -> Vec<f32> {
+        let rows: Vec<Vec<f32>> = (0..x.n_rows())
+            .into_par_iter()
+            .map(|r| match x.0.outer_view(r) {
+                Some(row) => {
+                    let idx: Vec<u32> = row.indices().iter().map(|&i| i as u32).collect();
+                    self.scores(&idx, row.data())
+                }
+                None => self.intercepts.clone(),
+            })
+            .collect();
+        rows.concat()
     }
 
     /// Probabilities of every row (n x k).
@@ -192,19 +226,12 @@ impl Classifier {
     }
 }
 
-fn softmax(scores: &[f64]) -> Vec<f64> {
-    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let exp: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
-    let sum: f64 = exp.iter().sum();
-    exp.iter().map(|e| e / sum).collect()
-}
-
 impl PredictInplace<SparseRows, Array1<usize>> for Classifier {
     fn predict_inplace(&self, x: &SparseRows, y: &mut Array1<usize>) {
         let p = self.predict_probabilities(x);
         for (i, row) in p.outer_iter().enumerate() {
             if let Some(slot) = y.get_mut(i) {
-                *slot = argmax(row.iter().copied());
+                *slot = self.decide(&row.to_vec());
             }
         }
     }
@@ -434,7 +461,7 @@ impl Problem<'_> {
             let weights = (0..m).map(|c| coefs.iter().skip(c).step_by(m).map(|&v| v as f32).collect()).collect();
             (weights, intercepts.iter().map(|&v| v as f32).collect())
         };
-        Classifier { weights, intercepts, iterations, converged }
+        Classifier { weights, intercepts, iterations, converged, calibration: None }
     }
 }
 

@@ -283,7 +283,7 @@ fn model_file_damage() {
     let at = text.find("\"weights\":[\"").unwrap() + 12;
     let mut flipped = good.clone();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
-    let newer = text.replacen("\"version\":3", "\"version\":4", 1);
+    let newer = text.replacen("\"version\":4", "\"version\":5", 1);
     // A featurizer damaged by hand, the checksum recomputed so that only the parse can tell.
     let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
     edited["featurizer"]["vocabulary"] = 5.into();
@@ -302,7 +302,7 @@ fn model_file_damage() {
         (
             "newer.json",
             newer.into_bytes(),
-            "newer.json: model format version 4 is not supported (this build reads versions 1 to 3",
+            "newer.json: model format version 5 is not supported (this build reads versions 1 to 4",
         ),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
         (

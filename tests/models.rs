@@ -83,8 +83,8 @@ fn macro_f1(args: &[&str]) -> f64 {
 /// Floors set a little below the figures measured by `scripts/build-models.sh` and
 /// recorded in models/README.md, so noise in a rebuild does not fail the suite but a
 /// real regression does.
-/// Measured 2026-11-26 22:20 (after labelling round 8, 3,854 dev sentences): 0.713 / 0.700 / 0.672.
-const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.70), ("accusation", 0.69), ("sentiment", 0.66)];
+/// Measured 2026-11-26 23:20 (after labelling round 9, 4,431 dev sentences): 0.704 / 0.687 / 0.666.
+const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.69), ("accusation", 0.675), ("sentiment", 0.65)];
 
 #[test]
 fn dev_macro_f1_floors() {
@@ -103,6 +103,53 @@ fn dev_macro_f1_floors() {
             "json",
         ]);
         assert!(f1 >= *floor, "{task} dev macro-F1 {f1:.4} below floor {floor}");
+    }
+    let _ = std::fs::remove_file(dev);
+}
+
+/// Calibrated probabilities mean what they say on news the models never saw: over the
+/// dev sentences, each class's mean probability is close to its share of the labels,
+/// and the expected calibration error is small. Measured 2026-11-26 23:20 (models/README.md):
+/// largest gap 0.018 (sentiment neutral), ECE 0.017 / 0.007 / 0.022; the same models
+/// uncalibrated missed by up to 0.070 (accusation `none`: 0.802 against 0.872), and
+/// sentiment's ECE was 0.059.
+#[test]
+fn shipped_probabilities_match_dev_frequencies() {
+    let dev = corpus("dev");
+    let r = run(&["predict", dev.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let truth = std::fs::read_to_string(&dev).unwrap();
+    let mut reader = csv::Reader::from_reader(truth.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let gold: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), gold.len());
+    for task in ["cooperation", "accusation", "sentiment"] {
+        let column = headers.iter().position(|h| h == task).unwrap();
+        let labels: Vec<String> =
+            rows[0]["predictions"][task]["probabilities"].as_object().unwrap().keys().cloned().collect();
+        for label in &labels {
+            let mean_p =
+                rows.iter().map(|r| r["predictions"][task]["probabilities"][label].as_f64().unwrap()).sum::<f64>()
+                    / rows.len() as f64;
+            let share = gold.iter().filter(|g| &g[column] == label).count() as f64 / gold.len() as f64;
+            assert!((mean_p - share).abs() < 0.03, "{task} {label}: mean probability {mean_p:.3}, share {share:.3}");
+        }
+        let model = format!("models/{task}.json");
+        let r = run(&[
+            "eval",
+            "--model",
+            &model,
+            "--data",
+            dev.to_str().unwrap(),
+            "--label-column",
+            task,
+            "--format",
+            "json",
+        ]);
+        let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+        let ece = metrics["ece"].as_f64().unwrap();
+        assert!(ece < 0.035, "{task} dev ECE {ece:.4}");
     }
     let _ = std::fs::remove_file(dev);
 }

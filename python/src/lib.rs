@@ -29,7 +29,7 @@ use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{train_model, Examples, TrainOptions};
 use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
-use stancekit::train::{argmax, ClassWeight, LogisticParams};
+use stancekit::train::{ClassWeight, LogisticParams};
 
 create_exception!(
     stancekit,
@@ -286,11 +286,11 @@ fn checked_probabilities(model: &ModelFile, texts: &[String]) -> Result<Array2<f
     Ok(probabilities)
 }
 
-/// The label of each row of `probabilities`, by the library's argmax (ties as the CLI).
+/// The label of each row of `probabilities`, by the model's decision (as the CLI).
 fn labels_of(model: &ModelFile, probabilities: &Array2<f64>) -> Vec<String> {
     probabilities
         .outer_iter()
-        .map(|row| model.labels.get(argmax(row.iter().copied())).cloned().unwrap_or_default())
+        .map(|row| model.labels.get(model.classifier.decide(&row.to_vec())).cloned().unwrap_or_default())
         .collect()
 }
 
@@ -596,7 +596,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
     texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
     weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false,
     cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
-    tune = false, seed = 42, sample_weight = None
+    tune = false, seed = 42, sample_weight = None, calibration_folds = 5
 ))]
 #[allow(clippy::too_many_arguments)]
 fn train(
@@ -625,6 +625,7 @@ fn train(
     tune: bool,
     seed: u64,
     sample_weight: Option<Vec<f64>>,
+    calibration_folds: usize,
 ) -> PyResult<Model> {
     let texts = extract_texts(texts, "texts")?;
     stancekit::input::check_task(task, "task").map_err(input_error)?;
@@ -696,7 +697,7 @@ fn train(
             w
         }
     };
-    let options = TrainOptions { features, trainer, lexicon, tune, seed };
+    let options = TrainOptions { features, trainer, lexicon, tune, seed, calibration_folds };
     let command = vec![
         "stancekit.train".to_string(),
         format!("task={task}"),
@@ -719,6 +720,7 @@ fn train(
         format!("tolerance={tolerance}"),
         format!("tune={tune}"),
         format!("seed={seed}"),
+        format!("calibration_folds={calibration_folds}"),
     ];
     let task = task.to_string();
     let model = py

@@ -91,14 +91,15 @@ def train(
     tune: bool = False,
     seed: int = 42,
     sample_weight: Iterable[float] | None = None,
+    calibration_folds: int = 5,
 ) -> Model:
     """Trains a model as ``stancekit train`` does, with the same options and defaults
     (each option is the CLI flag of the same name; ``sublinear_tf=False`` is
     ``--no-sublinear-tf``, ``negation=False`` is ``--no-negation``, ``nb_scale=False`` is
     ``--no-nb-scale``, ``stem=False`` is ``--no-stem``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``,
     ``punctuation=False`` is ``--no-punctuation``; ``sample_weight``
-    weighs each row, as ``--data-weight`` weighs each file). Classes are the sorted
-    distinct labels.
+    weighs each row, as ``--data-weight`` weighs each file; ``calibration_folds=0`` trains
+    without calibrating the probabilities). Classes are the sorted distinct labels.
 
     Raises ValueError for bad data or options (empty text, one class, bad n-gram range,
     c <= 0, ...) with the CLI's message; OSError for an unreadable lexicon."""
