@@ -110,9 +110,9 @@ fn dev_macro_f1_floors() {
 /// Calibrated probabilities mean what they say on news the models never saw: over the
 /// dev sentences, each class's mean probability is close to its share of the labels,
 /// and the expected calibration error is small. Measured 2026-11-26 23:20 (models/README.md):
-/// largest gap 0.018 (sentiment neutral), ECE 0.017 / 0.007 / 0.022; the same models
-/// uncalibrated missed by up to 0.070 (accusation `none`: 0.802 against 0.872), and
-/// sentiment's ECE was 0.059.
+/// largest gap 0.018 (sentiment neutral), ECE 0.017 / 0.007 / 0.022; trained the same
+/// way with `--calibration-folds 0` they missed by up to 0.068 (accusation `none`: 0.804
+/// against 0.872), and sentiment's ECE was 0.062.
 #[test]
 fn shipped_probabilities_match_dev_frequencies() {
     let dev = corpus("dev");
@@ -156,7 +156,7 @@ fn shipped_probabilities_match_dev_frequencies() {
 
 #[test]
 fn financial_phrasebank_sentiment_floor() {
-    // Never trained on; agreement == 100 rows only. Measured 0.692 (models/README.md).
+    // Never trained on; agreement == 100 rows only. Measured 0.675 (models/README.md).
     let data = shared().join("datasets/financial_phrasebank/financial_phrasebank.csv");
     let f1 = macro_f1(&[
         "eval",
@@ -169,7 +169,7 @@ fn financial_phrasebank_sentiment_floor() {
         "--format",
         "json",
     ]);
-    assert!(f1 >= 0.67, "financial phrasebank macro-F1 {f1:.4}");
+    assert!(f1 >= 0.66, "financial phrasebank macro-F1 {f1:.4}");
 }
 
 #[test]
