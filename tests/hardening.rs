@@ -1578,3 +1578,26 @@ fn an_endless_device_or_a_large_non_model_is_refused_at_its_first_byte() {
         r.stderr
     );
 }
+
+#[test]
+fn a_model_file_given_as_an_input_is_an_error_row_not_an_article() {
+    // `--model a.json b.json` takes b.json as an input: it used to be labelled as a
+    // one-sentence article of JSON, with exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(dir.path());
+    let article = write(dir.path(), "a.txt", b"The two sides signed the accord. Talks went well.");
+    let r = run_in(dir.path(), &["predict", "--model", &m, &m, article.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&serde_json::Value> = rows.iter().filter(|row| row.get("error").is_some()).collect();
+    assert_eq!(errors.len(), 1, "{rows:?}");
+    assert_eq!(
+        errors[0]["error"],
+        format!(
+            "{m}: is a stancekit model file, not an article (give each model with its own --model: --model a.json \
+             --model b.json)"
+        )
+    );
+    // The article after it is still labelled.
+    assert_eq!(rows.iter().filter(|row| row["type"] == "sentence").count(), 2);
+}

@@ -23,7 +23,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
     match format {
         InputFormat::Text | InputFormat::Auto => {
             let bytes = read_all(path)?;
-            let text = decode(&bytes, &Location::file(path), options.lossy);
+            let text = decode(&bytes, &Location::file(path), options.lossy).and_then(|text| refuse_model(path, text));
             let id = path.display().to_string();
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
@@ -45,6 +45,22 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
         }
         InputFormat::Jsonl | InputFormat::Lines => line_input(path, open(path)?, format == InputFormat::Jsonl, options),
     }
+}
+
+/// A model file given where an article goes is an error, not an article to label:
+/// `predict --model a.json b.json c.json` takes `b.json` and `c.json` as inputs, and
+/// would label their JSON as text.
+fn refuse_model(path: &Path, text: String) -> Result<String> {
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if start.starts_with(&format!("{{\"format\":\"{}\"", crate::model::FORMAT)) {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: "is a stancekit model file, not an article (give each model with its own --model: --model \
+                     a.json --model b.json)"
+                .into(),
+        });
+    }
+    Ok(text)
 }
 
 /// The rows of a CSV input, one document each; a row that cannot be read is a
