@@ -337,8 +337,9 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
         ("labels", "dup.json", serde_json::json!(["a", "a"]), "label 'a' appears twice"),
         ("labels", "empty.json", serde_json::json!(["a", ""]), "an empty label (every class needs a name)"),
         ("intercepts", "three.json", serde_json::json!([0.0, 0.0, 0.0]), "2 labels but 3 intercepts"),
-        // Decimal arrays are read too (format version 1); 1e39 is beyond f32: infinite.
-        ("idf", "idf.json", serde_json::json!(vec![1e39; n_ngrams]), "invalid featurizer: idf value inf of n-gram 1"),
+        // Decimal arrays are read too (format version 1); 1e39 is beyond f32, and JSON
+        // numbers are read exactly (serde_json's float_roundtrip), so it is out of range.
+        ("idf", "idf.json", serde_json::json!(vec![1e39; n_ngrams]), "in the featurizer at line 1 column"),
     ];
     for (field, name, value, expected) in cases {
         let mut edited = good.clone();
@@ -353,6 +354,9 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
         assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}");
         let expected = format!("{name}: not a valid stancekit model: {expected}");
         assert!(r.stderr.contains(&expected), "{name}: expected {expected:?} in {}", r.stderr);
+        if name == "idf.json" {
+            assert!(r.stderr.ends_with(": number out of range\n"), "{}", r.stderr);
+        }
     }
 }
 
