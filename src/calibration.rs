@@ -38,6 +38,9 @@ pub struct Calibration {
     pub log_loss_after: f64,
 }
 
+/// Classes beyond which no calibration is fitted: a Newton step costs k^2 per row and
+/// k^3 per solve, minutes at thousands of classes.
+pub const MAX_CLASSES: usize = 256;
 /// Newton iterations at most; the fits seen take 4 to 8.
 const MAX_ITERATIONS: usize = 100;
 /// Strength of the pull towards the identity, per unit of row weight: it keeps the fit
@@ -48,8 +51,8 @@ const RIDGE_PER_WEIGHT: f64 = 1e-4;
 impl Calibration {
     /// Fits a calibration to `scores` (row-major, `k` per row) of rows whose true
     /// classes are `classes`, each row counting `weights[i]` (rows past the end of
-    /// `weights` count 1). `None` when there is nothing to fit: `k` below 2, no row,
-    /// or no row with weight above 0.
+    /// `weights` count 1). `None` when there is nothing to fit (`k` below 2, no row, or
+    /// no row with weight above 0) or `k` is above [`MAX_CLASSES`].
     pub fn fit(scores: &[f32], classes: &[usize], weights: &[f64], k: usize, folds: usize) -> Option<Calibration> {
         let rows = Rows::new(scores, classes, weights, k)?;
         let start = Params { slope: 1.0, offsets: vec![0.0; k] };
@@ -147,7 +150,14 @@ impl<'a> Rows<'a> {
     fn new(scores: &'a [f32], classes: &'a [usize], weights: &'a [f64], k: usize) -> Option<Rows<'a>> {
         let n = classes.len().min(scores.len() / k.max(1));
         let total_weight: f64 = (0..n).map(|i| weights.get(i).copied().unwrap_or(1.0)).sum();
-        (k >= 2 && n > 0 && total_weight > 0.0).then_some(Rows { scores, classes, weights, k, n, total_weight })
+        ((2..=MAX_CLASSES).contains(&k) && n > 0 && total_weight > 0.0).then_some(Rows {
+            scores,
+            classes,
+            weights,
+            k,
+            n,
+            total_weight,
+        })
     }
 
     fn row(&self, i: usize) -> (&[f32], usize, f64) {
@@ -179,45 +189,48 @@ impl<'a> Rows<'a> {
     /// Gradient and Hessian of [`Rows::loss`] in the free parameters. Each class's
     /// scaled score is `theta . phi_c` with `phi_c = (s_c, e_c)` (`e_c` the unit vector
     /// of offset c; none for class 0), so this is multinomial logistic regression on
-    /// those features.
+    /// those features: gradient `sum w (E_p[phi] - phi_y)`, Hessian `sum w Cov_p[phi]`,
+    /// written out by block so a row costs O(k^2), not O(k^3).
     fn gradient_and_hessian(&self, params: &Params) -> (Vec<f64>, Vec<Vec<f64>>) {
-        let m = self.k; // slope + (k - 1) offsets
-        let mut gradient = vec![0.0; m];
-        let mut hessian = vec![vec![0.0; m]; m];
-        let mut phi = vec![vec![0.0; m]; self.k];
+        let k = self.k; // parameters: slope, then offsets 1..k
+        let mut gradient = vec![0.0; k];
+        let mut hessian = vec![vec![0.0; k]; k];
         for i in 0..self.n {
             let (scores, class, w) = self.row(i);
             if w == 0.0 {
                 continue;
             }
-            let z: Vec<f64> = scores.iter().zip(&params.offsets).map(|(&s, &b)| params.slope * s as f64 + b).collect();
+            let s: Vec<f64> = scores.iter().map(|&v| v as f64).collect();
+            let z: Vec<f64> = s.iter().zip(&params.offsets).map(|(&sc, &b)| params.slope * sc + b).collect();
             let p = softmax(&z);
-            for (c, features) in phi.iter_mut().enumerate() {
-                features.iter_mut().for_each(|v| *v = 0.0);
-                if let Some(slot) = features.first_mut() {
-                    *slot = scores.get(c).copied().unwrap_or(0.0) as f64;
-                }
-                if let Some(slot) = features.get_mut(c).filter(|_| c > 0) {
-                    *slot = 1.0;
-                }
+            let mean_s: f64 = p.iter().zip(&s).map(|(pc, sc)| pc * sc).sum();
+            let mean_s2: f64 = p.iter().zip(&s).map(|(pc, sc)| pc * sc * sc).sum();
+            let s_true = s.get(class).copied().unwrap_or(0.0);
+            if let Some(g) = gradient.first_mut() {
+                *g += w * (mean_s - s_true);
             }
-            // Expected features under p.
-            let mut mean = vec![0.0; m];
-            for (features, &pc) in phi.iter().zip(&p) {
-                mean.iter_mut().zip(features).for_each(|(acc, &f)| *acc += pc * f);
+            if let Some(h) = hessian.first_mut().and_then(|row| row.first_mut()) {
+                *h += w * (mean_s2 - mean_s * mean_s);
             }
-            let observed = phi.get(class).cloned().unwrap_or_else(|| vec![0.0; m]);
-            gradient.iter_mut().zip(mean.iter().zip(&observed)).for_each(|(g, (&e, &o))| *g += w * (e - o));
-            for (features, &pc) in phi.iter().zip(&p) {
-                for (row, &fa) in hessian.iter_mut().zip(features) {
-                    for (h, &fb) in row.iter_mut().zip(features) {
-                        *h += w * pc * fa * fb;
+            for j in 1..k {
+                let (pj, sj) = (p.get(j).copied().unwrap_or(0.0), s.get(j).copied().unwrap_or(0.0));
+                if let Some(g) = gradient.get_mut(j) {
+                    *g += w * (pj - if j == class { 1.0 } else { 0.0 });
+                }
+                // Cov(slope feature, offset j) = p_j s_j - p_j E[s].
+                let cross = w * pj * (sj - mean_s);
+                if let Some(h) = hessian.first_mut().and_then(|row| row.get_mut(j)) {
+                    *h += cross;
+                }
+                if let Some(h) = hessian.get_mut(j).and_then(|row| row.first_mut()) {
+                    *h += cross;
+                }
+                // Cov(offset i, offset j) = p_i [i == j] - p_i p_j.
+                if let Some(row) = hessian.get_mut(j) {
+                    for (m, h) in row.iter_mut().enumerate().skip(1) {
+                        let pm = p.get(m).copied().unwrap_or(0.0);
+                        *h += w * (if m == j { pj } else { 0.0 } - pj * pm);
                     }
-                }
-            }
-            for (row, &ma) in hessian.iter_mut().zip(&mean) {
-                for (h, &mb) in row.iter_mut().zip(&mean) {
-                    *h -= w * ma * mb;
                 }
             }
         }
@@ -352,6 +365,19 @@ mod tests {
         assert_eq!(fit.offsets[0], 0.0);
         assert!(fit.log_loss_after < fit.log_loss_before, "{fit:?}");
         assert_eq!((fit.rows, fit.folds), (20_000, 5));
+    }
+
+    #[test]
+    fn many_classes_are_fitted_and_too_many_are_not() {
+        let offsets: Vec<f64> = (0..30).map(|c| (c % 7) as f64 * 0.2 - 0.6).collect();
+        let shifted: Vec<f64> = offsets.iter().map(|b| b - offsets[0]).collect();
+        let (scores, classes) = drawn(30_000, 0.8, &shifted, 5);
+        let fit = Calibration::fit(&scores, &classes, &[], 30, 5).unwrap();
+        assert!((fit.temperature - 0.8).abs() < 0.05, "{}", fit.temperature);
+        let worst = fit.offsets.iter().zip(&shifted).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(worst < 0.25, "{worst} {:?}", fit.offsets);
+        let k = MAX_CLASSES + 1;
+        assert!(Calibration::fit(&vec![0.0; 2 * k], &[0, 1], &[], k, 5).is_none());
     }
 
     #[test]

@@ -705,8 +705,10 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     if options.calibration_folds >= 2 && model.classifier.calibration.is_none() && !command.quiet {
         diagnostic!(
             "stancekit: warning: the probabilities are not calibrated: the data is too small for {} calibration folds \
-             (each class needs 2 rows, and each fold's training side n-grams to learn from)",
-            options.calibration_folds
+             (each class needs 2 rows, and each fold's training side n-grams to learn from), or has more than {} \
+             classes",
+            options.calibration_folds,
+            stancekit::calibration::MAX_CLASSES
         );
     }
     if !command.quiet {

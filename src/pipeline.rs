@@ -528,7 +528,7 @@ fn calibrate(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOp
         }
     }
     let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
-    if folds < 2 {
+    if folds < 2 || examples.labels.len() > crate::calibration::MAX_CLASSES {
         return Ok(None);
     }
     let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };

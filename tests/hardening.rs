@@ -1605,3 +1605,34 @@ fn a_model_file_given_as_an_input_is_an_error_row_not_an_article() {
     // The article after it is still labelled.
     assert_eq!(rows.iter().filter(|row| row["type"] == "sentence").count(), 2);
 }
+
+#[test]
+fn data_too_small_to_calibrate_trains_an_uncalibrated_model_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "tiny.csv", b"text,label\ngood fun film,pos\nfine good cast,pos\nbad dull film,neg\n");
+    let r = run_in(dir.path(), &["train", "--data", data.to_str().unwrap(), "--min-df", "1", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "stancekit: warning: the probabilities are not calibrated: the data is too small for 5 calibration folds"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(dir.path(), &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("\ncalibrated no (probabilities are the softmax of the scores)\n"), "{}", r.stdout);
+    // Enough rows: calibrated, and --calibration-folds 1 is refused.
+    let sample = mr_sample(dir.path(), 60);
+    let r = run_in(dir.path(), &["train", "--data", sample.to_str().unwrap(), "--out", "c.json"]);
+    assert!(!r.stderr.contains("not calibrated"), "{}", r.stderr);
+    let r = run_in(dir.path(), &["inspect", "--model", "c.json", "--format", "json"]);
+    let inspected: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(inspected["calibration"]["folds"], 5);
+    assert_eq!(inspected["calibration"]["rows"], 120);
+    let r = run_in(
+        dir.path(),
+        &["train", "--data", sample.to_str().unwrap(), "--calibration-folds", "1", "--out", "d.json"],
+    );
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--calibration-folds: 1 fold holds no row out of training"), "{}", r.stderr);
+}
