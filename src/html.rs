@@ -43,7 +43,8 @@ pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &Art
         escape(title)
     );
     let _ = write!(html, "<h1>{}</h1>\n<div class=\"summary\" id=\"summary\">\n", escape(title));
-    let _ = write!(html, "<p><b>{}</b> sentences", summary.n_sentences);
+    let noun = if summary.n_sentences == 1 { "sentence" } else { "sentences" };
+    let _ = write!(html, "<p><b>{}</b> {noun}", summary.n_sentences);
     if let Some(tone) = summary.tone {
         let _ = write!(
             html,

@@ -225,7 +225,8 @@ pub fn write_article(
             )
         }
         Format::Text => {
-            writeln!(out, "# article {} ({} sentences)", one_line(origin.id), summary.n_sentences)?;
+            let noun = if summary.n_sentences == 1 { "sentence" } else { "sentences" };
+            writeln!(out, "# article {} ({} {noun})", one_line(origin.id), summary.n_sentences)?;
             for (task, per) in &summary.counts {
                 let parts: Vec<String> = per.iter().map(|(l, n)| format!("{l} {n}")).collect();
                 writeln!(out, "#   {task}: {}", parts.join(", "))?;

@@ -1636,3 +1636,15 @@ fn data_too_small_to_calibrate_trains_an_uncalibrated_model_and_says_so() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--calibration-folds: 1 fold holds no row out of training"), "{}", r.stderr);
 }
+
+#[test]
+fn an_article_of_one_sentence_is_counted_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(dir.path());
+    write(dir.path(), "one.txt", b"The talks went well.");
+    write(dir.path(), "two.txt", b"The talks went well. Both sides were pleased.");
+    let r = run_in(dir.path(), &["predict", "--model", &m, "one.txt", "two.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\n# article one.txt (1 sentence)\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n# article two.txt (2 sentences)\n"), "{}", r.stdout);
+}
