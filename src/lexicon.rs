@@ -242,9 +242,12 @@ fn parse_list(text: &str) -> Vec<String> {
 /// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
 ///
 /// # Errors
-/// [`Error::Io`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
+/// [`Error::Io`]; [`Error::Utf16`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    if let Some((encoding, bom)) = crate::input::utf16(bytes.get(..256).unwrap_or(&bytes)) {
+        return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = e.as_bytes().get(..offset).unwrap_or_default();

@@ -406,6 +406,52 @@ fn invalid_utf8_is_named_or_read_lossily() {
 }
 
 #[test]
+fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let le = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let be = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+    let fix = |encoding: &str| {
+        format!("not UTF-8 (every other byte is NUL; re-encode it as UTF-8, e.g. iconv -f {encoding} -t UTF-8)")
+    };
+    let marked =
+        "is UTF-16LE, not UTF-8 (it starts with a UTF-16 byte order mark; re-encode it as UTF-8, e.g. iconv -f \
+                  UTF-16LE -t UTF-8)";
+    // Without a byte order mark UTF-16 is valid UTF-8 (ASCII and NUL bytes): it used to be
+    // labelled, exit 0. With one, --lossy used to label it too.
+    let cases: Vec<(&str, Vec<u8>, &[&str], String)> = vec![
+        ("le.txt", le("A fine film.\n"), &[], format!("le.txt: the file is UTF-16LE, {}", fix("UTF-16LE"))),
+        ("be.txt", be("A fine film.\n"), &[], format!("be.txt: the file is UTF-16BE, {}", fix("UTF-16BE"))),
+        ("bom.txt", le("\u{feff}A fine film."), &["--lossy"], format!("bom.txt: the file {marked}")),
+        ("rows.csv", le("\u{feff}text\nA fine film.\n"), &[], format!("rows.csv: the file {marked}")),
+    ];
+    for (name, content, extra, expected) in &cases {
+        let path = write(d, name, content);
+        let mut args = vec!["predict", "--model", &m, "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert!(rows[0]["error"].as_str().unwrap().ends_with(expected.as_str()), "{name}: {}", rows[0]["error"]);
+    }
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], &le("\u{feff}A fine film.\n"));
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains(&format!("-: standard input {marked}")), "{}", r.stderr);
+    // Training data and lexicons: one error line, exit 2.
+    let stderr = train_error(d, "train.csv", &le("text,label\na,x\nb,y\n"), &[]);
+    assert!(stderr.contains(&format!("train.csv: the file is UTF-16LE, {}", fix("UTF-16LE"))), "{stderr}");
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(&d.join("lex"), "cues.tsv", &le("\u{feff}term\tcategory\tweight\ngood\tpositive\t1\n"));
+    let data = mr_sample(d, 30);
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m2.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
+}
+
+#[test]
 fn contradictory_and_out_of_range_flags() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
