@@ -93,17 +93,17 @@ impl Lexicon {
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
-            let list = |name: &str| -> Result<Vec<String>> {
+            let list = |name: &str, single_words: bool| -> Result<Vec<String>> {
                 let p = path.join(name);
                 if p.exists() {
-                    Ok(parse_list(&read(&p)?))
+                    parse_list(&read(&p)?, &p, single_words)
                 } else {
                     Ok(Vec::new())
                 }
             };
-            lexicon.negators = list("negators.txt")?;
-            lexicon.intensifiers = list("intensifiers.txt")?;
-            lexicon.reporting_verbs = list("reporting_verbs.txt")?;
+            lexicon.negators = list("negators.txt", false)?;
+            lexicon.intensifiers = list("intensifiers.txt", true)?;
+            lexicon.reporting_verbs = list("reporting_verbs.txt", false)?;
             if lexicon.negators.is_empty() {
                 lexicon.negators = DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect();
             }
@@ -235,8 +235,42 @@ fn starts_with(words: &[&str], term: &[String]) -> bool {
     term.len() <= words.len() && term.iter().zip(words).all(|(a, b)| a == b)
 }
 
-fn parse_list(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_lowercase()).collect()
+/// The terms of a `.txt` list, one a line, lower-cased. A line with a tab (a weight or a
+/// second column copied from a `.tsv`) or without a word is refused: matched as tokens,
+/// `not<TAB>1` would be the two-word negator "not 1" and `!!!` nothing, so "not" would
+/// silently stop negating. Intensifiers (`single_words`) are one word each: only the word
+/// right before a cue is looked at, and "very much" would make "much" one.
+///
+/// # Errors
+/// [`Error::Lexicon`] naming the line.
+fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>> {
+    let mut terms = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let term = raw.trim();
+        if term.is_empty() || term.starts_with('#') {
+            continue;
+        }
+        let location = Location::file(path).at_line(n as u64 + 1);
+        let reason = if term.contains('\t') {
+            Some(format!(
+                "'{}' holds a tab (a .txt list has one term per line, without weights or other columns)",
+                term.escape_debug()
+            ))
+        } else {
+            match term_tokens(term).len() {
+                0 => Some(format!("term '{term}' has no words")),
+                words if single_words && words > 1 => Some(format!(
+                    "intensifier '{term}' has {words} words (an intensifier is the one word right before a cue)"
+                )),
+                _ => None,
+            }
+        };
+        if let Some(reason) = reason {
+            return Err(Error::Lexicon { location, reason });
+        }
+        terms.push(term.to_lowercase());
+    }
+    Ok(terms)
 }
 
 /// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
@@ -380,6 +414,26 @@ mod tests {
         );
         let err = parse_cues("a\tpositive\t3\n", Path::new("x.tsv")).unwrap_err();
         assert!(err.to_string().contains("x.tsv:1:"), "{err}");
+    }
+
+    #[test]
+    fn list_lines_with_a_tab_no_word_or_an_intensifier_of_two_words_are_named() {
+        let err = |text: &str, single: bool| parse_list(text, Path::new("n.txt"), single).unwrap_err().to_string();
+        assert_eq!(
+            err("# negators\nnever\nnot\t1\n", false),
+            "n.txt:3: malformed lexicon line: 'not\\t1' holds a tab (a .txt list has one term per line, without weights \
+             or other columns)"
+        );
+        assert_eq!(err("never\n\n!!!\n", false), "n.txt:3: malformed lexicon line: term '!!!' has no words");
+        assert_eq!(
+            err("very\nvery much\n", true),
+            "n.txt:2: malformed lexicon line: intensifier 'very much' has 2 words (an intensifier is the one word \
+             right before a cue)"
+        );
+        // Multi-word negators and reporting verbs are fine; spaces around a term and CRLF go.
+        let list = parse_list("No Longer \r\n\u{a0}never\r\n", Path::new("n.txt"), false).unwrap();
+        assert_eq!(list, ["no longer", "never"]);
+        assert_eq!(parse_list("Sharply\r\n", Path::new("i.txt"), true).unwrap(), ["sharply"]);
     }
 
     #[test]

@@ -373,6 +373,48 @@ fn malformed_lexicon_line_is_named() {
 }
 
 #[test]
+fn a_list_line_with_a_tab_or_no_word_is_named_not_a_silently_different_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let lex = d.join("lex");
+    std::fs::create_dir(&lex).unwrap();
+    write(&lex, "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\n");
+    // Each used to train (exit 0): "not<TAB>1" as the negator "not 1", so "not" negated
+    // nothing; "..." as no negator at all (nor the defaults); "very much" as two intensifiers.
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "negators.txt",
+            b"never\r\nnot\t1\r\n",
+            "lex/negators.txt:2: malformed lexicon line: 'not\\t1' holds a tab (a .txt list has one term per line, \
+             without weights or other columns)",
+        ),
+        ("negators.txt", b"# only marks\n...\n", "lex/negators.txt:2: malformed lexicon line: term '...' has no words"),
+        (
+            "intensifiers.txt",
+            b"very much\n",
+            "lex/intensifiers.txt:1: malformed lexicon line: intensifier 'very much' has 2 words (an intensifier is the \
+             one word right before a cue)",
+        ),
+        ("reporting_verbs.txt", b"said\tspeech\n", "lex/reporting_verbs.txt:1: malformed lexicon line: 'said\\tspeech'"),
+    ];
+    for (name, content, expected) in cases {
+        let _ = ["negators.txt", "intensifiers.txt", "reporting_verbs.txt"].map(|n| std::fs::remove_file(lex.join(n)));
+        write(&lex, name, content);
+        let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{name}: expected {expected:?} in {}", r.stderr);
+    }
+    // Multi-word negators and reporting verbs, CRLF and comments are fine.
+    write(&lex, "negators.txt", b"# negators\r\nnot\r\nno longer\r\n");
+    write(&lex, "reporting_verbs.txt", b"said\naccording to\n");
+    write(&lex, "intensifiers.txt", b"very\n");
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
 fn difficult_text_gets_an_answer_per_row() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
