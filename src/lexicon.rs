@@ -24,6 +24,42 @@ pub const DEFAULT_NEGATORS: &[&str] =
 /// own rounder equivalent, not tuned.
 pub const INTENSIFIER_FACTOR: f32 = 1.5;
 
+/// The categories of the shipped lexicon, which the tasks' labels and the actor finder
+/// name (`datasets/lexicons/README.md`). A lexicon may bring others.
+pub const KNOWN_CATEGORIES: &[&str] = &["cooperative", "adversarial", "accusation", "denial", "positive", "negative"];
+
+/// The known category `category` is a misspelling of: one or two letters added, dropped
+/// or changed ("postive", "acusation"). Such a cue would silently count for a category
+/// of its own, never for the one meant (nor for the keyword rule, negation's opposite
+/// category, or the actor finder).
+fn misspelt_category(category: &str) -> Option<&'static str> {
+    if KNOWN_CATEGORIES.contains(&category) {
+        return None;
+    }
+    KNOWN_CATEGORIES.iter().copied().find(|known| edit_distance(category, known) <= 2)
+}
+
+/// Levenshtein distance between two short strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut previous = i + 1;
+        for (cb, above) in b.iter().zip(row.iter_mut().skip(1)) {
+            let cost = if ca == *cb { diagonal } else { diagonal + 1 };
+            let value = cost.min(*above + 1).min(previous + 1);
+            diagonal = *above;
+            *above = value;
+            previous = value;
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
 /// One cue: a token sequence, the category it signals, and how strongly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -329,6 +365,16 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
                 reason: format!("category '{category}' must be lower-case letters or '_'"),
             });
         }
+        if let Some(known) = misspelt_category(category) {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!(
+                    "category '{category}' looks like a misspelling of '{known}' (the known categories are {}; \
+                     a category of your own needs a name further from them)",
+                    KNOWN_CATEGORIES.join(", ")
+                ),
+            });
+        }
         let weight: f32 = weight_text.parse().map_err(|_| Error::Lexicon {
             location: location.clone(),
             reason: format!("weight '{weight_text}' is not a number"),
@@ -434,6 +480,35 @@ mod tests {
         let list = parse_list("No Longer \r\n\u{a0}never\r\n", Path::new("n.txt"), false).unwrap();
         assert_eq!(list, ["no longer", "never"]);
         assert_eq!(parse_list("Sharply\r\n", Path::new("i.txt"), true).unwrap(), ["sharply"]);
+    }
+
+    #[test]
+    fn a_misspelt_category_is_named_and_other_categories_are_kept() {
+        let err = |category: &str| {
+            let text = format!("term\tcategory\tweight\ngood\tpositive\t1\nfine\t{category}\t1\n");
+            parse_cues(&text, Path::new("x.tsv")).err().map(|e| e.to_string())
+        };
+        let known = "cooperative, adversarial, accusation, denial, positive, negative";
+        assert_eq!(
+            err("postive").as_deref(),
+            Some(
+                format!(
+                    "x.tsv:3: malformed lexicon line: category 'postive' looks like a misspelling of 'positive' (the \
+                     known categories are {known}; a category of your own needs a name further from them)"
+                )
+                .as_str()
+            )
+        );
+        for (typo, meant) in [("acusation", "accusation"), ("adverserial", "adversarial"), ("denials", "denial")] {
+            assert!(err(typo).is_some_and(|e| e.contains(&format!("misspelling of '{meant}'"))), "{typo}");
+        }
+        for fine in ["negative", "neutral_x", "threat", "praise", "positive_strong"] {
+            assert_eq!(err(fine), None, "{fine}");
+        }
+        assert_eq!(
+            (edit_distance("", "abc"), edit_distance("kitten", "sitting"), edit_distance("abc", "abc")),
+            (3, 3, 0)
+        );
     }
 
     #[test]

@@ -373,6 +373,29 @@ fn malformed_lexicon_line_is_named() {
 }
 
 #[test]
+fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("lex")).unwrap();
+    // The cue "accused" used to count for a category 'acusation' of its own: the keyword
+    // rule (and the actor finder, and training's cue columns) never saw it as an accusation.
+    write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ndenied\tdenial\t1\naccused\tacusation\t1\n");
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nThey denied it,denial\nA fine day,none\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: reading lexicon lex: lex/cues.tsv:3: malformed lexicon line: category 'acusation' looks like \
+         a misspelling of 'accusation' (the known categories are cooperative, adversarial, accusation, denial, \
+         positive, negative; a category of your own needs a name further from them)\n"
+    );
+    // A category of one's own, far from the known ones, is fine.
+    write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ndenied\tdenial\t1\naccused\tblame\t1\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
 fn a_list_line_with_a_tab_or_no_word_is_named_not_a_silently_different_term() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
