@@ -127,6 +127,22 @@ pub enum Error {
         /// Byte offset of the first bad byte, from the start of the file.
         offset: u64,
     },
+    /// An input in UTF-16, not UTF-8: refused whole, even with `--lossy` (its text
+    /// would be NUL bytes between letters).
+    #[error(
+        "{path}: {what} is {encoding}, not UTF-8 ({why}; re-encode it as UTF-8, e.g. iconv -f {encoding} -t UTF-8)",
+        path = .path.display(),
+        what = if .path.as_os_str() == "-" { "standard input" } else { "the file" },
+        why = if *.bom { "it starts with a UTF-16 byte order mark" } else { "every other byte is NUL" },
+    )]
+    Utf16 {
+        /// The input (`-` for standard input).
+        path: PathBuf,
+        /// `UTF-16LE` or `UTF-16BE`.
+        encoding: &'static str,
+        /// Whether a byte order mark says so (else NUL bytes beside ASCII ones do).
+        bom: bool,
+    },
     /// A label that the model or task does not know.
     #[error("{location}: unknown label '{label}' (expected one of: {expected})", expected = .expected.join(", "))]
     UnknownLabel {

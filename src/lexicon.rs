@@ -24,6 +24,42 @@ pub const DEFAULT_NEGATORS: &[&str] =
 /// own rounder equivalent, not tuned.
 pub const INTENSIFIER_FACTOR: f32 = 1.5;
 
+/// The categories of the shipped lexicon, which the tasks' labels and the actor finder
+/// name (`datasets/lexicons/README.md`). A lexicon may bring others.
+pub const KNOWN_CATEGORIES: &[&str] = &["cooperative", "adversarial", "accusation", "denial", "positive", "negative"];
+
+/// The known category `category` is a misspelling of: one or two letters added, dropped
+/// or changed ("postive", "acusation"). Such a cue would silently count for a category
+/// of its own, never for the one meant (nor for the keyword rule, negation's opposite
+/// category, or the actor finder).
+fn misspelt_category(category: &str) -> Option<&'static str> {
+    if KNOWN_CATEGORIES.contains(&category) {
+        return None;
+    }
+    KNOWN_CATEGORIES.iter().copied().find(|known| edit_distance(category, known) <= 2)
+}
+
+/// Levenshtein distance between two short strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut previous = i + 1;
+        for (cb, above) in b.iter().zip(row.iter_mut().skip(1)) {
+            let cost = if ca == *cb { diagonal } else { diagonal + 1 };
+            let value = cost.min(*above + 1).min(previous + 1);
+            diagonal = *above;
+            *above = value;
+            previous = value;
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
 /// One cue: a token sequence, the category it signals, and how strongly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,17 +129,17 @@ impl Lexicon {
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
-            let list = |name: &str| -> Result<Vec<String>> {
+            let list = |name: &str, single_words: bool| -> Result<Vec<String>> {
                 let p = path.join(name);
                 if p.exists() {
-                    Ok(parse_list(&read(&p)?))
+                    parse_list(&read(&p)?, &p, single_words)
                 } else {
                     Ok(Vec::new())
                 }
             };
-            lexicon.negators = list("negators.txt")?;
-            lexicon.intensifiers = list("intensifiers.txt")?;
-            lexicon.reporting_verbs = list("reporting_verbs.txt")?;
+            lexicon.negators = list("negators.txt", false)?;
+            lexicon.intensifiers = list("intensifiers.txt", true)?;
+            lexicon.reporting_verbs = list("reporting_verbs.txt", false)?;
             if lexicon.negators.is_empty() {
                 lexicon.negators = DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect();
             }
@@ -235,16 +271,53 @@ fn starts_with(words: &[&str], term: &[String]) -> bool {
     term.len() <= words.len() && term.iter().zip(words).all(|(a, b)| a == b)
 }
 
-fn parse_list(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_lowercase()).collect()
+/// The terms of a `.txt` list, one a line, lower-cased. A line with a tab (a weight or a
+/// second column copied from a `.tsv`) or without a word is refused: matched as tokens,
+/// `not<TAB>1` would be the two-word negator "not 1" and `!!!` nothing, so "not" would
+/// silently stop negating. Intensifiers (`single_words`) are one word each: only the word
+/// right before a cue is looked at, and "very much" would make "much" one.
+///
+/// # Errors
+/// [`Error::Lexicon`] naming the line.
+fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>> {
+    let mut terms = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let term = raw.trim();
+        if term.is_empty() || term.starts_with('#') {
+            continue;
+        }
+        let location = Location::file(path).at_line(n as u64 + 1);
+        let reason = if term.contains('\t') {
+            Some(format!(
+                "'{}' holds a tab (a .txt list has one term per line, without weights or other columns)",
+                term.escape_debug()
+            ))
+        } else {
+            match term_tokens(term).len() {
+                0 => Some(format!("term '{term}' has no words")),
+                words if single_words && words > 1 => Some(format!(
+                    "intensifier '{term}' has {words} words (an intensifier is the one word right before a cue)"
+                )),
+                _ => None,
+            }
+        };
+        if let Some(reason) = reason {
+            return Err(Error::Lexicon { location, reason });
+        }
+        terms.push(term.to_lowercase());
+    }
+    Ok(terms)
 }
 
 /// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
 ///
 /// # Errors
-/// [`Error::Io`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
+/// [`Error::Io`]; [`Error::Utf16`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    if let Some((encoding, bom)) = crate::input::utf16(bytes.get(..256).unwrap_or(&bytes)) {
+        return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = e.as_bytes().get(..offset).unwrap_or_default();
@@ -290,6 +363,16 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             return Err(Error::Lexicon {
                 location,
                 reason: format!("category '{category}' must be lower-case letters or '_'"),
+            });
+        }
+        if let Some(known) = misspelt_category(category) {
+            return Err(Error::Lexicon {
+                location,
+                reason: format!(
+                    "category '{category}' looks like a misspelling of '{known}' (the known categories are {}; \
+                     a category of your own needs a name further from them)",
+                    KNOWN_CATEGORIES.join(", ")
+                ),
             });
         }
         let weight: f32 = weight_text.parse().map_err(|_| Error::Lexicon {
@@ -377,6 +460,55 @@ mod tests {
         );
         let err = parse_cues("a\tpositive\t3\n", Path::new("x.tsv")).unwrap_err();
         assert!(err.to_string().contains("x.tsv:1:"), "{err}");
+    }
+
+    #[test]
+    fn list_lines_with_a_tab_no_word_or_an_intensifier_of_two_words_are_named() {
+        let err = |text: &str, single: bool| parse_list(text, Path::new("n.txt"), single).unwrap_err().to_string();
+        assert_eq!(
+            err("# negators\nnever\nnot\t1\n", false),
+            "n.txt:3: malformed lexicon line: 'not\\t1' holds a tab (a .txt list has one term per line, without weights \
+             or other columns)"
+        );
+        assert_eq!(err("never\n\n!!!\n", false), "n.txt:3: malformed lexicon line: term '!!!' has no words");
+        assert_eq!(
+            err("very\nvery much\n", true),
+            "n.txt:2: malformed lexicon line: intensifier 'very much' has 2 words (an intensifier is the one word \
+             right before a cue)"
+        );
+        // Multi-word negators and reporting verbs are fine; spaces around a term and CRLF go.
+        let list = parse_list("No Longer \r\n\u{a0}never\r\n", Path::new("n.txt"), false).unwrap();
+        assert_eq!(list, ["no longer", "never"]);
+        assert_eq!(parse_list("Sharply\r\n", Path::new("i.txt"), true).unwrap(), ["sharply"]);
+    }
+
+    #[test]
+    fn a_misspelt_category_is_named_and_other_categories_are_kept() {
+        let err = |category: &str| {
+            let text = format!("term\tcategory\tweight\ngood\tpositive\t1\nfine\t{category}\t1\n");
+            parse_cues(&text, Path::new("x.tsv")).err().map(|e| e.to_string())
+        };
+        let known = "cooperative, adversarial, accusation, denial, positive, negative";
+        assert_eq!(
+            err("postive").as_deref(),
+            Some(
+                format!(
+                    "x.tsv:3: malformed lexicon line: category 'postive' looks like a misspelling of 'positive' (the \
+                     known categories are {known}; a category of your own needs a name further from them)"
+                )
+                .as_str()
+            )
+        );
+        for (typo, meant) in [("acusation", "accusation"), ("adverserial", "adversarial"), ("denials", "denial")] {
+            assert!(err(typo).is_some_and(|e| e.contains(&format!("misspelling of '{meant}'"))), "{typo}");
+        }
+        for fine in ["negative", "neutral_x", "threat", "praise", "positive_strong"] {
+            assert_eq!(err(fine), None, "{fine}");
+        }
+        assert_eq!(
+            (edit_distance("", "abc"), edit_distance("kitten", "sitting"), edit_distance("abc", "abc")),
+            (3, 3, 0)
+        );
     }
 
     #[test]

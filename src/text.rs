@@ -92,21 +92,25 @@ fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
         if c.is_ascii_alphanumeric() {
             let start = i;
             let mut end = i + 1;
+            let mut dotted = DottedLetters::new();
             // Extend over letters/digits and single joiners followed by a letter/digit.
             loop {
                 let n = at(end);
                 if n.is_ascii_alphanumeric() {
                     end += 1;
+                    dotted.push(n as char);
                     continue;
                 }
                 let m = at(end + 1);
                 if !(matches!(n, b'\'' | b'-' | b'.' | b',') && m.is_ascii_alphanumeric()) {
                     break;
                 }
-                if !joins(text, start, end, at(end - 1) as char, n as char, m as char) {
+                if !joins(dotted.single_letters(), at(end - 1) as char, n as char, m as char) {
                     break;
                 }
                 end += 2;
+                dotted.push(n as char);
+                dotted.push(m as char);
             }
             let surface = text.get(start..end).unwrap_or_default();
             let surface_end = if takes_trailing_dot(surface, at(end) == b'.') { end + 1 } else { end };
@@ -144,6 +148,7 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
     while let Some((start, c)) = chars.next() {
         if c.is_alphanumeric() {
             let mut end = start + c.len_utf8();
+            let mut dotted = DottedLetters::new();
             // Extend over letters/digits and single joiners followed by a letter/digit.
             loop {
                 let rest = text.get(end..).unwrap_or_default();
@@ -151,14 +156,17 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                 match it.next() {
                     Some(n) if n.is_alphanumeric() => {
                         end += n.len_utf8();
+                        dotted.push(n);
                     }
                     Some(n) if is_apostrophe(n) || is_hyphen(n) || n == '.' || n == ',' => match it.next() {
                         Some(m) if m.is_alphanumeric() => {
                             let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
-                            if !joins(text, start, end, prev, n, m) {
+                            if !joins(dotted.single_letters(), prev, n, m) {
                                 break;
                             }
                             end += n.len_utf8() + m.len_utf8();
+                            dotted.push(n);
+                            dotted.push(m);
                         }
                         _ => break,
                     },
@@ -215,13 +223,14 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
 }
 
 /// Whether `joiner` (an apostrophe, hyphen, dot or comma) between `prev` and `next`,
-/// both letters or digits, joins them into one word `text[start..]`: a dot joins only
-/// single letters ("U.S.") or digits ("1.5"); a comma only digits ("400,000").
-fn joins(text: &str, start: usize, end: usize, prev: char, joiner: char, next: char) -> bool {
+/// both letters or digits, joins them into one word: a dot joins only single letters
+/// ("U.S."; `single_letters`, see [`DottedLetters`]) or digits ("1.5"); a comma only
+/// digits ("400,000").
+fn joins(single_letters: bool, prev: char, joiner: char, next: char) -> bool {
     match joiner {
         '.' => {
             (prev.is_ascii_digit() && next.is_ascii_digit())
-                || (prev.is_alphabetic() && next.is_alphabetic() && single_letter_before(text, start, end))
+                || (prev.is_alphabetic() && next.is_alphabetic() && single_letters)
         }
         ',' => prev.is_ascii_digit() && next.is_ascii_digit(),
         _ => true,
@@ -234,10 +243,37 @@ fn takes_trailing_dot(surface: &str, dot_follows: bool) -> bool {
     dot_follows && surface.contains('.') && !surface.bytes().any(|b| b.is_ascii_digit())
 }
 
-/// True when the word being built so far is made of single letters joined by dots
-/// ("u", "u.s", "u.s.a"), the only words a dot may join.
-fn single_letter_before(text: &str, start: usize, end: usize) -> bool {
-    text[start..end].split('.').all(|part| part.chars().count() == 1)
+/// Whether the word being built so far is made of single characters joined by dots
+/// ("u", "u.s", "u.s.a"), the only words a dot may join, kept up to date as the word
+/// grows. Splitting the whole word at each dot instead made a run like "a.a.a." cost
+/// the square of its length (160 KB of it took minutes).
+struct DottedLetters {
+    /// Every part before the last dot has one character.
+    earlier_single: bool,
+    /// Characters since the last dot (or the word's start).
+    part: usize,
+}
+
+impl DottedLetters {
+    /// The state after a word's first character.
+    fn new() -> Self {
+        DottedLetters { earlier_single: true, part: 1 }
+    }
+
+    /// The word grew by `c`.
+    fn push(&mut self, c: char) {
+        if c == '.' {
+            self.earlier_single = self.single_letters();
+            self.part = 0;
+        } else {
+            self.part += 1;
+        }
+    }
+
+    /// Whether every part of the word so far, split at its dots, is one character.
+    fn single_letters(&self) -> bool {
+        self.earlier_single && self.part == 1
+    }
 }
 
 fn expand_suffix(suffix: &str) -> &'static str {
@@ -420,7 +456,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             if c == '.' && j == i + 1 && !at_end && !followed_by_newline && is_abbreviation_before(text, pos) {
                 let next_word: String =
                     chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
-                let dotted = text[..pos].rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("").contains('.');
+                let dotted = word_before(text, pos).contains('.');
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
                 if !(dotted && starter && saw_space) {
                     i = j;
@@ -441,21 +477,38 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     spans
 }
 
+/// How far back from a period the splitter looks for the word before it, in characters.
+/// The longest abbreviation has 6 and a dotted one ("U.S.A.") rarely more than 10;
+/// looking back without a bound made every period of a long run without spaces ("a.a.a.",
+/// 160 KB) rescan it, which took minutes.
+const WORD_BEFORE_LIMIT: usize = 32;
+
+/// The whitespace-delimited word that ends at byte `end`, or its last
+/// [`WORD_BEFORE_LIMIT`] characters when it is longer.
+fn word_before(text: &str, end: usize) -> &str {
+    let before = text.get(..end).unwrap_or_default();
+    let mut start = end;
+    for (i, c) in before.char_indices().rev().take(WORD_BEFORE_LIMIT) {
+        if c.is_whitespace() {
+            break;
+        }
+        start = i;
+    }
+    before.get(start..).unwrap_or_default()
+}
+
 /// True when the word just before the period at `dot` is an abbreviation, an initial
-/// or a dotted abbreviation, so the period need not end the sentence.
+/// or a dotted abbreviation, so the period need not end the sentence. A run of letters,
+/// digits and dots longer than [`WORD_BEFORE_LIMIT`] is none of these.
 fn is_abbreviation_before(text: &str, dot: usize) -> bool {
-    let before = &text[..dot];
-    let word: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if word.is_empty() {
+    let before = text.get(..dot).unwrap_or_default();
+    let mut word: Vec<char> =
+        before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '.').take(WORD_BEFORE_LIMIT + 1).collect();
+    if word.is_empty() || word.len() > WORD_BEFORE_LIMIT {
         return false;
     }
+    word.reverse();
+    let word: String = word.into_iter().collect();
     let lower = word.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
         return true;
@@ -531,6 +584,24 @@ mod tests {
     #[test]
     fn dotted_abbreviations_and_hyphens_stay_whole() {
         assert_eq!(words("The U.S. cease-fire"), ["the", "u.s", "cease-fire"]);
+    }
+
+    #[test]
+    fn a_dot_joins_only_words_of_single_dotted_letters() {
+        // A dot joins letters while every part so far is one character; a digit pair
+        // always. The same in the ASCII and the general tokenizer (é makes it non-ASCII).
+        for (text, expected) in [
+            ("u.s.a x.y.zz.w ab.c a-b.c", &["u.s.a", "x.y.zz", "w", "ab", "c", "a-b", "c"][..]),
+            ("1.5.a a.1.b 1.5.2", &["<num>", "a", "a", "<num>", "b", "<num>"][..]),
+        ] {
+            assert_eq!(words(text), expected, "{text}");
+            let mut with_accent = expected.to_vec();
+            with_accent.push("é");
+            assert_eq!(words(&format!("{text} é")), with_accent, "{text} é");
+        }
+        let run = "a.".repeat(1000);
+        assert_eq!(words(&run), [run.trim_end_matches('.')]);
+        assert_eq!(sentences(&format!("{run} The end.")), [run.as_str(), "The end."]);
     }
 
     #[test]

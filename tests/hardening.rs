@@ -377,6 +377,71 @@ fn malformed_lexicon_line_is_named() {
 }
 
 #[test]
+fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("lex")).unwrap();
+    // The cue "accused" used to count for a category 'acusation' of its own: the keyword
+    // rule (and the actor finder, and training's cue columns) never saw it as an accusation.
+    write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ndenied\tdenial\t1\naccused\tacusation\t1\n");
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nThey denied it,denial\nA fine day,none\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: reading lexicon lex: lex/cues.tsv:3: malformed lexicon line: category 'acusation' looks like \
+         a misspelling of 'accusation' (the known categories are cooperative, adversarial, accusation, denial, \
+         positive, negative; a category of your own needs a name further from them)\n"
+    );
+    // A category of one's own, far from the known ones, is fine.
+    write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ndenied\tdenial\t1\naccused\tblame\t1\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_list_line_with_a_tab_or_no_word_is_named_not_a_silently_different_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let lex = d.join("lex");
+    std::fs::create_dir(&lex).unwrap();
+    write(&lex, "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\n");
+    // Each used to train (exit 0): "not<TAB>1" as the negator "not 1", so "not" negated
+    // nothing; "..." as no negator at all (nor the defaults); "very much" as two intensifiers.
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "negators.txt",
+            b"never\r\nnot\t1\r\n",
+            "lex/negators.txt:2: malformed lexicon line: 'not\\t1' holds a tab (a .txt list has one term per line, \
+             without weights or other columns)",
+        ),
+        ("negators.txt", b"# only marks\n...\n", "lex/negators.txt:2: malformed lexicon line: term '...' has no words"),
+        (
+            "intensifiers.txt",
+            b"very much\n",
+            "lex/intensifiers.txt:1: malformed lexicon line: intensifier 'very much' has 2 words (an intensifier is the \
+             one word right before a cue)",
+        ),
+        ("reporting_verbs.txt", b"said\tspeech\n", "lex/reporting_verbs.txt:1: malformed lexicon line: 'said\\tspeech'"),
+    ];
+    for (name, content, expected) in cases {
+        let _ = ["negators.txt", "intensifiers.txt", "reporting_verbs.txt"].map(|n| std::fs::remove_file(lex.join(n)));
+        write(&lex, name, content);
+        let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{name}: expected {expected:?} in {}", r.stderr);
+    }
+    // Multi-word negators and reporting verbs, CRLF and comments are fine.
+    write(&lex, "negators.txt", b"# negators\r\nnot\r\nno longer\r\n");
+    write(&lex, "reporting_verbs.txt", b"said\naccording to\n");
+    write(&lex, "intensifiers.txt", b"very\n");
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
 fn difficult_text_gets_an_answer_per_row() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -407,6 +472,52 @@ fn invalid_utf8_is_named_or_read_lossily() {
     let r = run_in(d, &["predict", "--model", &m, "--lossy", "--format", "json", article.to_str().unwrap()]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Then a bad byte \u{FFFD} here."));
+}
+
+#[test]
+fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let le = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let be = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+    let fix = |encoding: &str| {
+        format!("not UTF-8 (every other byte is NUL; re-encode it as UTF-8, e.g. iconv -f {encoding} -t UTF-8)")
+    };
+    let marked =
+        "is UTF-16LE, not UTF-8 (it starts with a UTF-16 byte order mark; re-encode it as UTF-8, e.g. iconv -f \
+                  UTF-16LE -t UTF-8)";
+    // Without a byte order mark UTF-16 is valid UTF-8 (ASCII and NUL bytes): it used to be
+    // labelled, exit 0. With one, --lossy used to label it too.
+    let cases: Vec<(&str, Vec<u8>, &[&str], String)> = vec![
+        ("le.txt", le("A fine film.\n"), &[], format!("le.txt: the file is UTF-16LE, {}", fix("UTF-16LE"))),
+        ("be.txt", be("A fine film.\n"), &[], format!("be.txt: the file is UTF-16BE, {}", fix("UTF-16BE"))),
+        ("bom.txt", le("\u{feff}A fine film."), &["--lossy"], format!("bom.txt: the file {marked}")),
+        ("rows.csv", le("\u{feff}text\nA fine film.\n"), &[], format!("rows.csv: the file {marked}")),
+    ];
+    for (name, content, extra, expected) in &cases {
+        let path = write(d, name, content);
+        let mut args = vec!["predict", "--model", &m, "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert!(rows[0]["error"].as_str().unwrap().ends_with(expected.as_str()), "{name}: {}", rows[0]["error"]);
+    }
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], &le("\u{feff}A fine film.\n"));
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains(&format!("-: standard input {marked}")), "{}", r.stderr);
+    // Training data and lexicons: one error line, exit 2.
+    let stderr = train_error(d, "train.csv", &le("text,label\na,x\nb,y\n"), &[]);
+    assert!(stderr.contains(&format!("train.csv: the file is UTF-16LE, {}", fix("UTF-16LE"))), "{stderr}");
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(&d.join("lex"), "cues.tsv", &le("\u{feff}term\tcategory\tweight\ngood\tpositive\t1\n"));
+    let data = mr_sample(d, 30);
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m2.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
 }
 
 #[test]
@@ -877,6 +988,26 @@ fn a_100_mb_line_without_punctuation_is_one_sentence_and_one_row() {
     assert_eq!((rows[0]["start"].as_u64(), rows[0]["end"].as_u64()), (Some(0), Some(100_000_000)));
     assert!(rows[0]["predictions"]["cooperation"]["label"].is_string());
     assert_eq!(rows[1]["n_sentences"], 1);
+}
+
+#[test]
+fn a_long_run_of_letters_and_dots_without_spaces_is_labelled_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Each dot of "a.a.a." used to rescan the run before it, in the tokenizer (is the word
+    // single dotted letters?) and in the splitter (is it an abbreviation?): 160 KB took
+    // over 2 minutes, these 1.2 MB hours. Linear, they take well under a second; the deadline
+    // only stops a hang.
+    let text = format!("{}{}", "a.".repeat(300_000), "A.-".repeat(200_000));
+    let path = write(d, "dots.txt", text.as_bytes());
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let args = ["predict", "--model", model.to_str().unwrap(), "--format", "json", path.to_str().unwrap()];
+    let r = predict_with_stdin_from(d, &args, std::fs::File::open("/dev/null").unwrap());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // No space anywhere, so no sentence boundary: one sentence covering the text.
+    assert_eq!(rows.len(), 2, "one sentence row and the article row");
+    assert_eq!((rows[0]["start"].as_u64(), rows[0]["end"].as_u64()), (Some(0), Some(text.len() as u64)));
 }
 
 /// A character device made for the test (`mknod` needs root; `None` without it), so a

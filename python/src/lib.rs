@@ -84,7 +84,15 @@ fn iter_strings(
             each(index, None)?;
             continue;
         }
-        let text: String = item.extract().map_err(|_| {
+        let text: String = item.extract().map_err(|error| {
+            // A str that UTF-8 cannot hold: a lone surrogate, as bytes decoded with
+            // errors="surrogateescape" leave. It used to say "has type str, not str".
+            if item.is_instance_of::<PyString>() {
+                return PyValueError::new_err(format!(
+                    "{name}[{index}]: the text holds a lone surrogate, which UTF-8 cannot encode ({error}; decode the \
+                     bytes it came from with errors=\"replace\")"
+                ));
+            }
             let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
             PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
         })?;

@@ -37,12 +37,14 @@ class Model:
     def predict(self, texts: Iterable[str]) -> list[str]:
         """The most probable label of each text.
 
-        Raises ValueError for an empty or blank text, TypeError for a non-str item."""
+        Raises ValueError for an empty or blank text or one holding a lone surrogate,
+        TypeError for a non-str item."""
     def predict_proba(self, texts: Iterable[str]) -> npt.NDArray[np.float64]:
         """Class probabilities, shape (n_texts, n_labels), columns in ``labels`` order,
         rows summing to 1.
 
-        Raises ValueError for an empty or blank text, TypeError for a non-str item."""
+        Raises ValueError for an empty or blank text or one holding a lone surrogate,
+        TypeError for a non-str item."""
     def explain(self, text: str, top: int = 5) -> dict[str, Any]:
         """``{"label": str, "probabilities": {label: float}, "explanation":
         [{"feature": str, "contribution": float}, ...]}``: the ``top`` features that

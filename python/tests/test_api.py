@@ -132,6 +132,22 @@ def test_wrong_types_are_type_errors():
         stancekit.classify_article("Some text.", ["not a model"])
 
 
+def test_a_text_with_a_lone_surrogate_is_a_value_error_naming_it():
+    # As os.fsdecode or errors="surrogateescape" leave undecodable bytes; it used to be
+    # "TypeError: texts[1] has type str, not str".
+    model = stancekit.builtin("sentiment")
+    text = b"caf\xe9 prices rose".decode("utf-8", errors="surrogateescape")
+    expected = (
+        r"^texts\[1\]: the text holds a lone surrogate, which UTF-8 cannot encode \(UnicodeEncodeError: 'utf-8' codec can't "
+        r"encode character '\\udce9' in position 3: surrogates not allowed; decode the bytes it came from with "
+        r'errors="replace"\)$'
+    )
+    with pytest.raises(ValueError, match=expected):
+        model.predict(["fine", text])
+    with pytest.raises(ValueError, match=r"^labels\[0\]: the text holds a lone surrogate"):
+        stancekit.train(["good", "bad"], ["pos\udc80", "neg"])
+
+
 def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
     missing = tmp_path / "missing.json"
     with pytest.raises(stancekit.ModelError) as error:

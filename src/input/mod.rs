@@ -114,11 +114,71 @@ impl Default for ReadOptions {
     }
 }
 
+/// Opens an input (`-` is standard input) and refuses one that is UTF-16 (see
+/// [`utf16`]) from its first bytes: read as UTF-8, it is an invalid byte at offset 0, and
+/// `--lossy` or a file without a byte order mark would label NUL-spaced letters as text.
 fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(std::io::stdin()));
+    let mut input: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        File::open(path).map(|f| Box::new(f) as Box<dyn Read + Send>).map_err(|error| io_error(path, error))?
+    };
+    // One read, not read_exact: a pipe stage must not wait for more than the first line.
+    let mut first = vec![0u8; UTF16_SNIFF];
+    let n = loop {
+        match input.read(&mut first) {
+            Ok(n) => break n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            // Left to the reader, which reports it where it reports any read error.
+            Err(error) => return Ok(Box::new(FailOnce(Some(error)).chain(input))),
+        }
+    };
+    first.truncate(n);
+    if let Some((encoding, bom)) = utf16(&first) {
+        return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
     }
-    File::open(path).map(|f| Box::new(f) as Box<dyn Read + Send>).map_err(|error| io_error(path, error))
+    Ok(Box::new(std::io::Cursor::new(first).chain(input)))
+}
+
+/// How many bytes of an input [`utf16`] looks at.
+const UTF16_SNIFF: usize = 256;
+
+/// A reader that fails once with the error the first read of an input gave, then ends,
+/// so that error reaches the input's reader as if it had read first.
+struct FailOnce(Option<std::io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// The encoding of `start` (an input's first bytes) when it is UTF-16, and whether a byte
+/// order mark says so: `FF FE` or `FE FF` (never valid UTF-8), or, without one, at least
+/// half of the first 2-byte units an ASCII byte beside a NUL, always on the same side
+/// (`t\0e\0`: Windows' "Unicode" text). Text with a few NUL bytes is still text.
+pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
+    match start {
+        [0xFF, 0xFE, ..] => return Some(("UTF-16LE", true)),
+        [0xFE, 0xFF, ..] => return Some(("UTF-16BE", true)),
+        _ => {}
+    }
+    let units = start.chunks_exact(2);
+    let n_units = units.len();
+    let (mut little, mut big) = (0, 0);
+    for unit in units {
+        match unit {
+            [a, 0] if *a != 0 && a.is_ascii() => little += 1,
+            [0, b] if *b != 0 && b.is_ascii() => big += 1,
+            _ => {}
+        }
+    }
+    let mostly = |count: usize| n_units >= 4 && count * 2 >= n_units;
+    match (little, big) {
+        (little, 0) if mostly(little) => Some(("UTF-16LE", false)),
+        (0, big) if mostly(big) => Some(("UTF-16BE", false)),
+        _ => None,
+    }
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
@@ -149,6 +209,52 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_is_known_by_its_byte_order_mark_or_nul_bytes_beside_ascii() {
+        let utf16le: Vec<u8> = "text,label\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = "text,label\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(utf16(&[&[0xFF, 0xFE][..], &utf16le].concat()), Some(("UTF-16LE", true)));
+        assert_eq!(utf16(&[&[0xFE, 0xFF][..], &utf16be].concat()), Some(("UTF-16BE", true)));
+        assert_eq!(utf16(&utf16le), Some(("UTF-16LE", false)));
+        assert_eq!(utf16(&utf16be), Some(("UTF-16BE", false)));
+        // A mark alone is enough; NUL bytes need four units to go by.
+        assert_eq!(utf16(&[0xFF, 0xFE]), Some(("UTF-16LE", true)));
+        assert_eq!(utf16(b"a\0b\0"), None);
+        // UTF-8 text, with a few NUL bytes, with NUL bytes on both sides, or only NUL bytes.
+        for text in
+            [&b"The deal was good."[..], b"a\0b\0c. Hello there.", b"a\0\0bc\0\0d", &[0; 16], b"\xEF\xBB\xBFtext"]
+        {
+            assert_eq!(utf16(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_utf16_input_is_refused_whole_and_the_first_read_error_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u.txt");
+        let text: Vec<u8> = "\u{feff}The deal.".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        std::fs::write(&path, text).unwrap();
+        let message = open(&path).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            message,
+            format!(
+                "{}: the file is UTF-16LE, not UTF-8 (it starts with a UTF-16 byte order mark; re-encode it as UTF-8, \
+                 e.g. iconv -f UTF-16LE -t UTF-8)",
+                path.display()
+            )
+        );
+        // A UTF-8 file reads whole, its first bytes included; a directory fails on reading.
+        std::fs::write(&path, "x".repeat(1000)).unwrap();
+        assert_eq!(read_all(&path).unwrap(), "x".repeat(1000).as_bytes());
+        let error = read_all(dir.path()).unwrap_err().to_string();
+        assert!(error.ends_with("Is a directory (os error 21)"), "{error}");
+    }
 }
 
 /// Helpers shared by the reading tests of the submodules.
