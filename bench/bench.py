@@ -274,9 +274,11 @@ def main():
             if d["kind"] == "cv":
                 return [[sk, "eval", "--data", d["path"], "--folds", "10", "--group-column", "fold",
                          "--format", "json", "--quiet", *opts]]
-            # train on the official train split and test on its test split, in one process
+            # train on the official train split and test on its test split, in one process;
+            # without calibration, which changes no label and which no peer does (five
+            # more fits)
             return [[sk, "eval", "--data", d["train"], "--test-data", d["test"], "--format", "json", "--quiet",
-                     *opts]]
+                     "--calibration-folds", "0", *opts]]
         ep = ["--epochs", str(epochs[name]["epochs"])] if key == "fasttext" else []
         if d["kind"] == "cv":
             return [[PY, PEERS, "cv", key, "--data", d["path"], *ep]]

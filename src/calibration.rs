@@ -13,8 +13,9 @@
 //! softmax(s / T + b)`, `T` and `b` chosen to minimise the weighted log loss of the
 //! out-of-fold scores. With `a = 1 / T` the loss is convex in `(a, b)`, so Newton's
 //! method finds the one minimum in a few steps. The label stays the model's decision,
-//! `argmax s` ([`Calibration::decide`]): the offsets undo the class weighting in the
-//! probabilities, and the decision keeps the weighting's balance between classes.
+//! `argmax s`, taken from the scores ([`crate::train::Classifier::classify`]): the
+//! offsets undo the class weighting in the probabilities, and the decision keeps the
+//! weighting's balance between classes.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,13 @@ pub struct Calibration {
     pub log_loss_after: f64,
 }
 
+/// Rows with weight above 0 a fit needs: on fewer, the out-of-fold scores say too little
+/// (eight rows without a shared word gave a temperature of 10^12).
+pub const MIN_ROWS: usize = 50;
+/// The temperatures a fit may end at: beyond them the scores carried no information (a
+/// temperature towards infinity, every row the same probabilities) or separated the
+/// rows perfectly (towards 0, certainty), and no calibration is better than that one.
+pub const TEMPERATURE_RANGE: std::ops::RangeInclusive<f64> = 0.05..=20.0;
 /// Classes beyond which no calibration is fitted: a Newton step costs k^2 per row and
 /// k^3 per solve, minutes at thousands of classes.
 pub const MAX_CLASSES: usize = 256;
@@ -51,17 +59,36 @@ const RIDGE_PER_WEIGHT: f64 = 1e-4;
 impl Calibration {
     /// Fits a calibration to `scores` (row-major, `k` per row) of rows whose true
     /// classes are `classes`, each row counting `weights[i]` (rows past the end of
-    /// `weights` count 1). `None` when there is nothing to fit (`k` below 2, no row, or
-    /// no row with weight above 0) or `k` is above [`MAX_CLASSES`].
-    pub fn fit(scores: &[f32], classes: &[usize], weights: &[f64], k: usize, folds: usize) -> Option<Calibration> {
+    /// `weights` count 1).
+    ///
+    /// # Errors
+    /// Why there is no calibration: `k` below 2 or above [`MAX_CLASSES`], fewer than
+    /// [`MIN_ROWS`] rows with weight above 0, scores that are not finite, or a fit that
+    /// ends outside [`TEMPERATURE_RANGE`].
+    pub fn fit(
+        scores: &[f32],
+        classes: &[usize],
+        weights: &[f64],
+        k: usize,
+        folds: usize,
+    ) -> std::result::Result<Calibration, String> {
         let rows = Rows::new(scores, classes, weights, k)?;
         let start = Params { slope: 1.0, offsets: vec![0.0; k] };
-        let before = rows.loss(&start) / rows.total_weight;
+        let before = rows.data_loss(&start) / rows.total_weight;
         let fitted = rows.minimise(start);
-        let after = rows.loss(&fitted) / rows.total_weight;
+        let after = rows.data_loss(&fitted) / rows.total_weight;
         let (fitted, after) = if after <= before { (fitted, after) } else { (Params::identity(k), before) };
-        Some(Calibration {
-            temperature: 1.0 / fitted.slope,
+        let temperature = 1.0 / fitted.slope;
+        if !TEMPERATURE_RANGE.contains(&temperature) {
+            return Err(format!(
+                "the fitted temperature {temperature:.3e} is outside {} to {}: the out-of-fold scores {}",
+                TEMPERATURE_RANGE.start(),
+                TEMPERATURE_RANGE.end(),
+                if temperature > 1.0 { "carry no information" } else { "separate the classes perfectly" }
+            ));
+        }
+        Ok(Calibration {
+            temperature,
             offsets: fitted.offsets,
             folds,
             rows: rows.n,
@@ -78,14 +105,6 @@ impl Calibration {
             .map(|(c, &s)| s as f64 / self.temperature + self.offsets.get(c).copied().unwrap_or(0.0))
             .collect();
         softmax(&z)
-    }
-
-    /// The model's label from calibrated probabilities: the class of the highest
-    /// uncalibrated score, `argmax (ln p - b)`. Ties go to the first class.
-    pub fn decide(&self, probabilities: &[f64]) -> usize {
-        let adjusted =
-            probabilities.iter().enumerate().map(|(c, &p)| p.ln() - self.offsets.get(c).copied().unwrap_or(0.0));
-        crate::train::argmax(adjusted)
     }
 
     /// Why this calibration cannot be used with a classifier of `n_classes` classes, if
@@ -147,17 +166,26 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn new(scores: &'a [f32], classes: &'a [usize], weights: &'a [f64], k: usize) -> Option<Rows<'a>> {
-        let n = classes.len().min(scores.len() / k.max(1));
-        let total_weight: f64 = (0..n).map(|i| weights.get(i).copied().unwrap_or(1.0)).sum();
-        ((2..=MAX_CLASSES).contains(&k) && n > 0 && total_weight > 0.0).then_some(Rows {
-            scores,
-            classes,
-            weights,
-            k,
-            n,
-            total_weight,
-        })
+    fn new(
+        scores: &'a [f32],
+        classes: &'a [usize],
+        weights: &'a [f64],
+        k: usize,
+    ) -> std::result::Result<Rows<'a>, String> {
+        if !(2..=MAX_CLASSES).contains(&k) {
+            return Err(format!("{k} classes (calibration fits 2 to {MAX_CLASSES})"));
+        }
+        let n = classes.len().min(scores.len() / k);
+        let weight = |i: usize| weights.get(i).copied().unwrap_or(1.0);
+        let total_weight: f64 = (0..n).map(weight).sum();
+        let weighed = (0..n).filter(|&i| weight(i) > 0.0).count();
+        if weighed < MIN_ROWS {
+            return Err(format!("{weighed} rows to fit on, fewer than {MIN_ROWS}"));
+        }
+        if scores.iter().take(n * k).any(|s| !s.is_finite()) {
+            return Err("scores that are not finite numbers".into());
+        }
+        Ok(Rows { scores, classes, weights, k, n, total_weight })
     }
 
     fn row(&self, i: usize) -> (&[f32], usize, f64) {
@@ -169,8 +197,14 @@ impl<'a> Rows<'a> {
         RIDGE_PER_WEIGHT * self.total_weight
     }
 
-    /// Weighted log loss (summed) plus the ridge towards the identity.
+    /// Weighted log loss (summed) plus the ridge towards the identity: what is minimised.
     fn loss(&self, params: &Params) -> f64 {
+        let penalty = (params.slope - 1.0).powi(2) + params.offsets.iter().map(|b| b * b).sum::<f64>();
+        self.data_loss(params) + 0.5 * self.ridge() * penalty
+    }
+
+    /// Weighted log loss (summed), without the ridge: what is reported.
+    fn data_loss(&self, params: &Params) -> f64 {
         let mut loss = 0.0;
         for i in 0..self.n {
             let (scores, class, w) = self.row(i);
@@ -182,8 +216,7 @@ impl<'a> Rows<'a> {
             let log_sum = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
             loss += w * (log_sum - z.get(class).copied().unwrap_or(max));
         }
-        let penalty = (params.slope - 1.0).powi(2) + params.offsets.iter().map(|b| b * b).sum::<f64>();
-        loss + 0.5 * self.ridge() * penalty
+        loss
     }
 
     /// Gradient and Hessian of [`Rows::loss`] in the free parameters. Each class's
@@ -377,7 +410,7 @@ mod tests {
         let worst = fit.offsets.iter().zip(&shifted).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         assert!(worst < 0.25, "{worst} {:?}", fit.offsets);
         let k = MAX_CLASSES + 1;
-        assert!(Calibration::fit(&vec![0.0; 2 * k], &[0, 1], &[], k, 5).is_none());
+        assert!(Calibration::fit(&vec![0.0; 2 * k], &[0, 1], &[], k, 5).is_err());
     }
 
     #[test]
@@ -389,7 +422,7 @@ mod tests {
     }
 
     #[test]
-    fn the_decision_is_the_class_of_the_highest_raw_score() {
+    fn probabilities_are_the_softmax_of_scaled_and_offset_scores() {
         let calibration = Calibration {
             temperature: 2.0,
             offsets: vec![0.0, 1.5, -1.0],
@@ -407,7 +440,6 @@ mod tests {
             assert!((pc - zc.exp() / sum).abs() < 1e-7, "{pc} {zc}");
         }
         assert_eq!(crate::train::argmax(p.iter().copied()), 1);
-        assert_eq!(calibration.decide(&p), 0);
     }
 
     #[test]
@@ -423,16 +455,34 @@ mod tests {
     }
 
     #[test]
-    fn separable_scores_give_a_finite_fit_and_nothing_gives_none() {
+    fn separable_scores_give_a_finite_fit_and_too_little_gives_a_reason() {
         // Every row's true class has the top score by 3: the loss keeps falling as the
         // temperature drops; the ridge keeps it finite.
-        let scores = [3.0f32, 0.0, 0.0, 3.0, 3.0, 0.0, 0.0, 3.0];
-        let fit = Calibration::fit(&scores, &[0, 1, 0, 1], &[], 2, 2).unwrap();
-        assert!(fit.temperature.is_finite() && fit.temperature > 0.0 && fit.temperature < 1.0, "{fit:?}");
+        let scores: Vec<f32> = [3.0f32, 0.0, 0.0, 3.0].repeat(50);
+        let classes: Vec<usize> = [0, 1].repeat(50);
+        let fit = Calibration::fit(&scores, &classes, &[], 2, 2).unwrap();
+        assert!(TEMPERATURE_RANGE.contains(&fit.temperature) && fit.temperature < 1.0, "{fit:?}");
         assert!(fit.problem(2).is_none());
-        assert!(Calibration::fit(&[], &[], &[], 2, 5).is_none());
-        assert!(Calibration::fit(&scores, &[0, 1, 0, 1], &[0.0; 4], 2, 5).is_none());
-        assert!(Calibration::fit(&[1.0], &[0], &[], 1, 5).is_none());
+        // The reported losses are the data's alone: about 0 at a low temperature.
+        assert!(fit.log_loss_after < 0.01 && fit.log_loss_after < fit.log_loss_before, "{fit:?}");
+        let few = Calibration::fit(&scores[..8], &classes[..4], &[], 2, 2).unwrap_err();
+        assert_eq!(few, "4 rows to fit on, fewer than 50");
+        let unweighted = Calibration::fit(&scores, &classes, &[0.0; 100], 2, 5).unwrap_err();
+        assert_eq!(unweighted, "0 rows to fit on, fewer than 50");
+        assert_eq!(Calibration::fit(&[1.0], &[0], &[], 1, 5).unwrap_err(), "1 classes (calibration fits 2 to 256)");
+        let mut broken = scores.clone();
+        broken[7] = f32::NAN;
+        assert_eq!(Calibration::fit(&broken, &classes, &[], 2, 5).unwrap_err(), "scores that are not finite numbers");
+    }
+
+    #[test]
+    fn scores_without_information_give_no_calibration() {
+        // The scores favour the wrong class as often as the right one: the best fit
+        // flattens them, a temperature towards infinity, which is refused.
+        let scores: Vec<f32> = [2.0f32, 0.0, 2.0, 0.0, 0.0, 2.0, 0.0, 2.0].repeat(25);
+        let classes: Vec<usize> = [0, 1, 0, 1].repeat(25);
+        let error = Calibration::fit(&scores, &classes, &[], 2, 5).unwrap_err();
+        assert!(error.contains("carry no information"), "{error}");
     }
 
     #[test]

@@ -323,8 +323,8 @@ struct TrainArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Calibrate the probabilities (a temperature and one offset per class) on the
-    /// out-of-fold scores of this many folds of the training data; 0 for none. Default:
-    /// 5 for train; 0 for eval, whose labels calibration does not change.
+    /// out-of-fold scores of this many folds of the training data; 0 for none. Default 5
+    /// (train, eval --test-data); eval --folds reports no probabilities and takes none.
     #[arg(long)]
     calibration_folds: Option<usize>,
 }
@@ -702,14 +702,8 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
-    if options.calibration_folds >= 2 && model.classifier.calibration.is_none() && !command.quiet {
-        diagnostic!(
-            "stancekit: warning: the probabilities are not calibrated: the data is too small for {} calibration folds \
-             (each class needs 2 rows, and each fold's training side n-grams to learn from), or has more than {} \
-             classes",
-            options.calibration_folds,
-            stancekit::calibration::MAX_CLASSES
-        );
+    if let (Some(why), false) = (&model.metrics.uncalibrated_because, command.quiet) {
+        diagnostic!("stancekit: warning: the probabilities are not calibrated: {why}");
     }
     if !command.quiet {
         diagnostic!(
@@ -754,9 +748,8 @@ fn test_model(
         classes.push(class);
     }
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
-    let probabilities = model.classifier.predict_probabilities(&model.featurizer.transform(&texts));
+    let (predicted, probabilities) = model.classifier.classify_rows(&model.featurizer.transform(&texts));
     let rows: Vec<Vec<f64>> = probabilities.outer_iter().map(|row| row.to_vec()).collect();
-    let predicted: Vec<usize> = rows.iter().map(|p| model.classifier.decide(p)).collect();
     let scores = probability_scores(rows.iter().map(Vec::as_slice), &classes);
     Ok((ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), scores))
 }
@@ -784,7 +777,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let (matrix, scores) = test_model(&model, &data, &per_file, &command.data)?;
         (matrix, Vec::new(), None, scores)
     } else if !command.test_data.is_empty() {
-        let options = train_options(&command.train, 0)?;
+        // As `train` would: the probability scores are those of the model it writes.
+        let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
@@ -797,6 +791,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         (matrix, Vec::new(), None, scores)
     } else {
         let folds = command.folds.unwrap_or(10);
+        if command.train.calibration_folds.is_some_and(|n| n > 0) {
+            // Calibration changes no label, and the folds report labels only: it would be
+            // five more fits per fold for nothing.
+            anyhow::bail!(
+                "--calibration-folds does nothing with --folds, which reports labels only (use it with train or eval \
+                 --test-data)"
+            );
+        }
         let options = train_options(&command.train, 0)?;
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();

@@ -73,6 +73,9 @@ pub struct TrainingMetrics {
     pub cv_accuracy: Option<f64>,
     /// The regularisation strengths tried by `--tune`, with their cv accuracy.
     pub tuning: Vec<(f64, f64)>,
+    /// Why the probabilities were not calibrated although calibration was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncalibrated_because: Option<String>,
 }
 
 /// The fields of a model file read before its body is trusted, as loose JSON values so

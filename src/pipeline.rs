@@ -287,7 +287,7 @@ fn predict_analysed(model: &ModelFile, analysed: &Analysed<'_>) -> Vec<usize> {
 }
 
 fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> {
-    model.classifier.predict_probabilities(x).outer_iter().map(|row| model.classifier.decide(&row.to_vec())).collect()
+    model.classifier.classify_rows(x).0
 }
 
 /// Cross-validates: for each fold, trains on the rest and tests on it.
@@ -501,9 +501,12 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     let mut fitted = fit_once(examples, analysed, &trainer)?.model;
     if options.calibration_folds >= 2 {
         // Data too small for the folds (a class with one row, a fold left without
-        // n-grams) trains a model all the same, uncalibrated: the CLI says so.
+        // n-grams) trains a model all the same, uncalibrated, and the model says why.
         let settings = TrainOptions { tune: false, trainer, ..options.clone() };
-        fitted.classifier.calibration = calibrate(examples, analysed, &settings).ok().flatten();
+        match calibrate(examples, analysed, &settings) {
+            Ok(calibration) => fitted.classifier.calibration = Some(calibration),
+            Err(why) => fitted.metrics.uncalibrated_because = Some(why),
+        }
     }
     fitted.metrics.tuning = tuning.clone();
     fitted.metrics.cv_accuracy =
@@ -514,12 +517,17 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
 /// The calibration of a model trained on `examples` with `options` (C already
 /// chosen): fitted on the out-of-fold scores of `options.calibration_folds`-fold
 /// cross-validation with the same settings, each testable row weighing its weight.
-/// Fewer folds when a class has fewer testable rows; `None` when one has fewer than 2.
+/// Fewer folds when a class has fewer testable rows.
 ///
 /// # Errors
-/// What went wrong in a fold ([`Error::InFold`]), or a fold's training side without a
-/// class ([`Error::InvalidParams`]).
-fn calibrate(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOptions) -> Result<Option<Calibration>> {
+/// Why there is no calibration, said for people: a class with fewer than 2 rows to
+/// hold out, too many classes or too few rows ([`Calibration::fit`]), what went wrong
+/// in a fold, or a fold's training side without a class.
+fn calibrate(
+    examples: &Examples<'_>,
+    analysed: &Analysed<'_>,
+    options: &TrainOptions,
+) -> std::result::Result<Calibration, String> {
     let mut testable_counts = vec![0usize; examples.labels.len()];
     for (row, &class) in examples.classes.iter().enumerate() {
         let testable = examples.train_only.get(row) != Some(&true) && examples.trains_on(row);
@@ -527,17 +535,27 @@ fn calibrate(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOp
             *n += 1;
         }
     }
-    let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
-    if folds < 2 || examples.labels.len() > crate::calibration::MAX_CLASSES {
-        return Ok(None);
+    let k = examples.labels.len();
+    if k > crate::calibration::MAX_CLASSES {
+        return Err(format!("{k} classes (calibration fits 2 to {})", crate::calibration::MAX_CLASSES));
     }
+    let fewest = testable_counts.iter().enumerate().min_by_key(|(_, &n)| n);
+    if let Some((class, &n)) = fewest.filter(|(_, &n)| n < 2) {
+        let label = examples.labels.get(class).map_or("", String::as_str);
+        return Err(format!("class '{label}' has {n} row(s) to hold out, and the folds need 2"));
+    }
+    let total: usize = testable_counts.iter().sum();
+    if total < crate::calibration::MIN_ROWS {
+        return Err(format!("{total} rows to fit on, fewer than {}", crate::calibration::MIN_ROWS));
+    }
+    let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
     let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
     let per_fold =
         run_folds(examples, analysed, &inner, folds, FoldsOf::Calibration, &mut |_| {}, &|model, test, rows| {
             (rows.to_vec(), model.classifier.score_rows(&model.featurizer.transform_analyzed(&test.rows)))
-        })?;
+        })
+        .map_err(|error| error.to_string())?;
     let mut scored: Vec<(usize, Vec<f32>)> = Vec::new();
-    let k = examples.labels.len();
     for (rows, scores) in per_fold {
         scored.extend(rows.into_iter().zip(scores.chunks(k).map(<[f32]>::to_vec)));
     }
@@ -546,7 +564,7 @@ fn calibrate(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOp
     let scores: Vec<f32> = scored.into_iter().flat_map(|(_, s)| s).collect();
     let classes = pick(&examples.classes, &rows, 0);
     let weights = pick(&examples.weights, &rows, 1.0);
-    Ok(Calibration::fit(&scores, &classes, &weights, k, folds))
+    Calibration::fit(&scores, &classes, &weights, k, folds)
 }
 
 /// Rows of each class, in label order (class indices past the labels are not counted).

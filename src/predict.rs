@@ -27,7 +27,8 @@ pub struct Contribution {
 pub struct TaskPrediction {
     /// The model's task name.
     pub task: String,
-    /// The most probable label.
+    /// The model's label: the class of its highest score (the most probable class unless
+    /// the model is calibrated; [`crate::train::Classifier::classify`]).
     pub label: String,
     /// Every label with its probability, in the model's label order; they sum to 1.
     pub probabilities: Vec<(String, f64)>,
@@ -132,8 +133,7 @@ impl Predictor {
             .zip(&self.featurizer_of)
             .map(|(model, &i)| {
                 let (indices, values) = rows.get(i).map_or((&[][..], &[][..]), |(i, v)| (&i[..], &v[..]));
-                let probabilities = model.classifier.probabilities(indices, values);
-                let best = model.classifier.decide(&probabilities);
+                let (best, probabilities) = model.classifier.classify(indices, values);
                 let explanation =
                     if self.explain > 0 { explain(model, indices, values, best, self.explain) } else { Vec::new() };
                 TaskPrediction {

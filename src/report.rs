@@ -599,7 +599,11 @@ pub fn write_inspection(
                         c.rows
                     )?;
                 }
-                None => writeln!(out, "calibrated no (probabilities are the softmax of the scores)")?,
+                None => {
+                    let why =
+                        model.metrics.uncalibrated_because.as_deref().map(|w| format!("; {w}")).unwrap_or_default();
+                    writeln!(out, "calibrated no (probabilities are the softmax of the scores{why})")?;
+                }
             }
             for (label, list) in features {
                 writeln!(out, "\ntop features of '{label}':")?;

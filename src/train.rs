@@ -177,21 +177,46 @@ impl Classifier {
 
     /// Class probabilities of one sparse row, calibrated when the model is; they sum to 1.
     pub fn probabilities(&self, indices: &[u32], values: &[f32]) -> Vec<f64> {
-        let scores = self.scores(indices, values);
+        self.probabilities_of(&self.scores(indices, values))
+    }
+
+    /// Class probabilities from class scores: calibrated ([`Calibration`]) when the
+    /// model is, the softmax of the scores otherwise.
+    pub fn probabilities_of(&self, scores: &[f32]) -> Vec<f64> {
         match &self.calibration {
-            Some(calibration) => calibration.probabilities(&scores),
+            Some(calibration) => calibration.probabilities(scores),
             None => softmax(&scores.iter().map(|&s| s as f64).collect::<Vec<_>>()),
         }
     }
 
-    /// The label (class index) the model gives a row whose probabilities are
-    /// `probabilities`: the class of its highest score, which is the most probable
-    /// class unless the model is calibrated ([`Calibration::decide`]).
-    pub fn decide(&self, probabilities: &[f64]) -> usize {
-        match &self.calibration {
-            Some(calibration) => calibration.decide(probabilities),
-            None => argmax(probabilities.iter().copied()),
-        }
+    /// The label (class index) and the class probabilities of one sparse row. The label
+    /// is the class of the highest score (the first on ties), taken from the scores
+    /// themselves: the most probable class unless the model is calibrated, when the
+    /// calibration's offsets can make another class more probable (module docs of
+    /// [`crate::calibration`]).
+    pub fn classify(&self, indices: &[u32], values: &[f32]) -> (usize, Vec<f64>) {
+        let scores = self.scores(indices, values);
+        (argmax(scores.iter().map(|&s| s as f64)), self.probabilities_of(&scores))
+    }
+
+    /// [`Classifier::classify`] of every row, in parallel: the labels and the
+    /// probabilities (n x k).
+    pub fn classify_rows(&self, x: &SparseRows) -> (Vec<usize>, Array2<f64>) {
+        let k = self.n_classes();
+        let rows: Vec<(usize, Vec<f64>)> = (0..x.n_rows())
+            .into_par_iter()
+            .map(|r| match x.0.outer_view(r) {
+                Some(row) => {
+                    let idx: Vec<u32> = row.indices().iter().map(|&i| i as u32).collect();
+                    self.classify(&idx, row.data())
+                }
+                None => self.classify(&[], &[]),
+            })
+            .collect();
+        let probabilities = Array2::from_shape_fn((rows.len(), k), |(i, j)| {
+            rows.get(i).and_then(|(_, row)| row.get(j)).copied().unwrap_or(0.0)
+        });
+        (rows.into_iter().map(|(label, _)| label).collect(), probabilities)
     }
 
     /// Class scores `W x + b` of every row, row-major (n x k).
@@ -211,28 +236,14 @@ impl Classifier {
 
     /// Probabilities of every row (n x k).
     pub fn predict_probabilities(&self, x: &SparseRows) -> Array2<f64> {
-        let k = self.n_classes();
-        let rows: Vec<Vec<f64>> = (0..x.n_rows())
-            .into_par_iter()
-            .map(|r| match x.0.outer_view(r) {
-                Some(row) => {
-                    let idx: Vec<u32> = row.indices().iter().map(|&i| i as u32).collect();
-                    self.probabilities(&idx, row.data())
-                }
-                None => vec![1.0 / k as f64; k],
-            })
-            .collect();
-        Array2::from_shape_fn((rows.len(), k), |(i, j)| rows.get(i).and_then(|row| row.get(j)).copied().unwrap_or(0.0))
+        self.classify_rows(x).1
     }
 }
 
 impl PredictInplace<SparseRows, Array1<usize>> for Classifier {
     fn predict_inplace(&self, x: &SparseRows, y: &mut Array1<usize>) {
-        let p = self.predict_probabilities(x);
-        for (i, row) in p.outer_iter().enumerate() {
-            if let Some(slot) = y.get_mut(i) {
-                *slot = self.decide(&row.to_vec());
-            }
+        for (slot, label) in y.iter_mut().zip(self.classify_rows(x).0) {
+            *slot = label;
         }
     }
 
@@ -771,6 +782,40 @@ mod tests {
         for (a, b) in p_ref.iter().zip(p_ours.iter()) {
             assert!((a - b).abs() < 1e-3);
         }
+    }
+
+    #[test]
+    fn a_calibrated_classifier_labels_by_its_scores_and_reports_calibrated_probabilities() {
+        // One feature; scores (1.0, 0.2, 0.9) for a row whose value is 1.
+        let mut classifier = Classifier {
+            weights: vec![vec![1.0], vec![0.2], vec![0.9]],
+            intercepts: vec![0.0; 3],
+            iterations: 1,
+            converged: true,
+            calibration: None,
+        };
+        let (label, p) = classifier.classify(&[0], &[1.0]);
+        assert_eq!((label, argmax(p.iter().copied())), (0, 0));
+        // Offsets that make class 1 the most probable (z = 0.5, 1.6, -0.55) leave the
+        // label alone, in every path that labels.
+        classifier.calibration = Some(Calibration {
+            temperature: 2.0,
+            offsets: vec![0.0, 1.5, -1.0],
+            folds: 5,
+            rows: 100,
+            log_loss_before: 1.0,
+            log_loss_after: 0.9,
+        });
+        let (label, p) = classifier.classify(&[0], &[1.0]);
+        assert_eq!((label, argmax(p.iter().copied())), (0, 1));
+        assert_eq!(p, classifier.probabilities(&[0], &[1.0]));
+        let x = SparseRows::from_rows(vec![(vec![0], vec![1.0]), (vec![], vec![])], 1);
+        let (labels, rows) = classifier.classify_rows(&x);
+        assert_eq!(labels, [0, 0]);
+        assert_eq!(rows.row(0).to_vec(), p);
+        let mut predicted = Array1::zeros(2);
+        classifier.predict_inplace(&x, &mut predicted);
+        assert_eq!(predicted.to_vec(), [0, 0]);
     }
 
     #[test]

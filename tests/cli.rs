@@ -164,9 +164,8 @@ fn eval_with_test_data_equals_train_then_eval_and_names_the_bad_test_file() {
     );
     let (model, data, test) = (model.to_str().unwrap(), data.to_str().unwrap(), test.to_str().unwrap());
     let two_steps = run(&["eval", "--model", model, "--data", test, "--format", "json"]);
-    // train calibrates with 5 folds unless told otherwise; eval does not unless told.
-    let one_step =
-        run(&["eval", "--data", data, "--test-data", test, "--format", "json", "--quiet", "--calibration-folds", "5"]);
+    // Both calibrate with 5 folds unless told otherwise.
+    let one_step = run(&["eval", "--data", data, "--test-data", test, "--format", "json", "--quiet"]);
     assert_eq!(one_step.status, 0, "{}", one_step.stderr);
     assert_eq!(one_step.stdout, two_steps.stdout, "the same model, so the same metrics and confusion matrix");
     let metrics: serde_json::Value = serde_json::from_str(one_step.stdout.lines().next().unwrap()).unwrap();

@@ -1743,15 +1743,31 @@ fn data_too_small_to_calibrate_trains_an_uncalibrated_model_and_says_so() {
     let data = write(dir.path(), "tiny.csv", b"text,label\ngood fun film,pos\nfine good cast,pos\nbad dull film,neg\n");
     let r = run_in(dir.path(), &["train", "--data", data.to_str().unwrap(), "--min-df", "1", "--out", "m.json"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+    let why = "class 'neg' has 1 row(s) to hold out, and the folds need 2";
     assert!(
-        r.stderr.starts_with(
-            "stancekit: warning: the probabilities are not calibrated: the data is too small for 5 calibration folds"
-        ),
+        r.stderr.starts_with(&format!("stancekit: warning: the probabilities are not calibrated: {why}\n")),
         "{}",
         r.stderr
     );
     let r = run_in(dir.path(), &["inspect", "--model", "m.json"]);
-    assert!(r.stdout.contains("\ncalibrated no (probabilities are the softmax of the scores)\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("\ncalibrated no (probabilities are the softmax of the scores; {why})\n")),
+        "{}",
+        r.stdout
+    );
+    // Two rows of each class but fewer than 50 in all: too few to fit on.
+    let data = write(
+        dir.path(),
+        "small.csv",
+        b"text,label
+good fun,pos
+fine good,pos
+bad dull,neg
+dull bad,neg
+",
+    );
+    let r = run_in(dir.path(), &["train", "--data", data.to_str().unwrap(), "--min-df", "1", "--out", "s.json"]);
+    assert!(r.stderr.contains("not calibrated: 4 rows to fit on, fewer than 50\n"), "{}", r.stderr);
     // Enough rows: calibrated, and --calibration-folds 1 is refused.
     let sample = mr_sample(dir.path(), 60);
     let r = run_in(dir.path(), &["train", "--data", sample.to_str().unwrap(), "--out", "c.json"]);
@@ -1766,6 +1782,10 @@ fn data_too_small_to_calibrate_trains_an_uncalibrated_model_and_says_so() {
     );
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--calibration-folds: 1 fold holds no row out of training"), "{}", r.stderr);
+    let r =
+        run_in(dir.path(), &["eval", "--data", sample.to_str().unwrap(), "--folds", "3", "--calibration-folds", "5"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--calibration-folds does nothing with --folds"), "{}", r.stderr);
 }
 
 #[test]

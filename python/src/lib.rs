@@ -190,7 +190,10 @@ impl Model {
         &self.origin
     }
 
-    /// The most probable label of each text.
+    /// The label of each text: the model's decision, the class of its highest score.
+    /// For a calibrated model (`train` calibrates by default) this is not always the
+    /// most probable class of `predict_proba`: the decision keeps the class weighting
+    /// it was trained with (README, "Labels and probabilities").
     ///
     /// texts: an iterable of str (list, tuple, pandas Series, ...).
     /// Returns a list of str, one per text.
@@ -198,8 +201,8 @@ impl Model {
     fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let probabilities = py.detach(move || checked_probabilities(&model, &texts)).map_err(input_error)?;
-        Ok(labels_of(&self.inner, &probabilities))
+        let (labels, _) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
+        Ok(names_of(&self.inner, &labels))
     }
 
     /// Class probabilities of each text: a float64 array of shape (n_texts, n_labels),
@@ -209,7 +212,7 @@ impl Model {
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let probabilities = py.detach(move || checked_probabilities(&model, &texts)).map_err(input_error)?;
+        let (_, probabilities) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
         Ok(probabilities.into_pyarray(py))
     }
 
@@ -280,26 +283,23 @@ impl Model {
     }
 }
 
-/// Probabilities of many texts under one model (n x k), computed in parallel.
-fn probabilities<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> Array2<f64> {
-    let x = model.featurizer.transform(texts);
-    model.classifier.predict_probabilities(&x)
+/// The labels (class indices, the model's decision as the CLI's) and probabilities
+/// (n x k) of many texts under one model, computed in parallel.
+fn classify<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> (Vec<usize>, Array2<f64>) {
+    model.classifier.classify_rows(&model.featurizer.transform(texts))
 }
 
-/// [`probabilities`], refusing a model whose scores overflow (as the CLI's error rows do)
+/// [`classify`], refusing a model whose scores overflow (as the CLI's error rows do)
 /// rather than returning NaN.
-fn checked_probabilities(model: &ModelFile, texts: &[String]) -> Result<Array2<f64>, Error> {
-    let probabilities = probabilities(model, texts);
+fn checked_classify(model: &ModelFile, texts: &[String]) -> Result<(Vec<usize>, Array2<f64>), Error> {
+    let (labels, probabilities) = classify(model, texts);
     stancekit::predict::check_finite_rows(model, &probabilities, |i| item_location("texts", i))?;
-    Ok(probabilities)
+    Ok((labels, probabilities))
 }
 
-/// The label of each row of `probabilities`, by the model's decision (as the CLI).
-fn labels_of(model: &ModelFile, probabilities: &Array2<f64>) -> Vec<String> {
-    probabilities
-        .outer_iter()
-        .map(|row| model.labels.get(model.classifier.decide(&row.to_vec())).cloned().unwrap_or_default())
-        .collect()
+/// The names of class indices.
+fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
+    classes.iter().map(|&c| model.labels.get(c).cloned().unwrap_or_default()).collect()
 }
 
 /// Loads a model file.
@@ -473,8 +473,8 @@ fn _label_rows<'py>(
         handles
             .iter()
             .map(|model| {
-                let computed = probabilities(model, &good);
-                let labels = labels_of(model, &computed);
+                let (classes, computed) = classify(model, &good);
+                let labels = names_of(model, &classes);
                 let k = model.labels.len();
                 let mut full = Array2::from_elem((rows.len(), k), f64::NAN);
                 let mut full_labels = vec![None; rows.len()];

@@ -35,7 +35,9 @@ class Model:
     def origin(self) -> str:
         """Where the model came from: a path, ``<bytes>`` or ``<train>``."""
     def predict(self, texts: Iterable[str]) -> list[str]:
-        """The most probable label of each text.
+        """The label of each text: the model's decision, the class of its highest score.
+        For a calibrated model this is not always the most probable class of
+        ``predict_proba`` (README, "Labels and probabilities").
 
         Raises ValueError for an empty or blank text or one holding a lone surrogate,
         TypeError for a non-str item."""
