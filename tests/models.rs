@@ -73,6 +73,15 @@ fn corpus(split: &str) -> std::path::PathBuf {
     out
 }
 
+/// `eval --model models/TASK.json` on `data`: its metrics row.
+fn shipped_metrics(task: &str, data: &Path) -> serde_json::Value {
+    let model = format!("models/{task}.json");
+    let data = data.to_str().unwrap();
+    let r = run(&["eval", "--model", &model, "--data", data, "--label-column", task, "--format", "json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap()
+}
+
 fn macro_f1(args: &[&str]) -> f64 {
     let r = run(args);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -90,18 +99,7 @@ const DEV_FLOORS: &[(&str, f64)] = &[("cooperation", 0.69), ("accusation", 0.675
 fn dev_macro_f1_floors() {
     let dev = corpus("dev");
     for (task, floor) in DEV_FLOORS {
-        let model = format!("models/{task}.json");
-        let f1 = macro_f1(&[
-            "eval",
-            "--model",
-            &model,
-            "--data",
-            dev.to_str().unwrap(),
-            "--label-column",
-            task,
-            "--format",
-            "json",
-        ]);
+        let f1 = shipped_metrics(task, &dev)["macro_f1"].as_f64().unwrap();
         assert!(f1 >= *floor, "{task} dev macro-F1 {f1:.4} below floor {floor}");
     }
     let _ = std::fs::remove_file(dev);
@@ -135,20 +133,7 @@ fn shipped_probabilities_match_dev_frequencies() {
             let share = gold.iter().filter(|g| &g[column] == label).count() as f64 / gold.len() as f64;
             assert!((mean_p - share).abs() < 0.03, "{task} {label}: mean probability {mean_p:.3}, share {share:.3}");
         }
-        let model = format!("models/{task}.json");
-        let r = run(&[
-            "eval",
-            "--model",
-            &model,
-            "--data",
-            dev.to_str().unwrap(),
-            "--label-column",
-            task,
-            "--format",
-            "json",
-        ]);
-        let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
-        let ece = metrics["ece"].as_f64().unwrap();
+        let ece = shipped_metrics(task, &dev)["ece"].as_f64().unwrap();
         assert!(ece < 0.035, "{task} dev ECE {ece:.4}");
     }
     let _ = std::fs::remove_file(dev);
