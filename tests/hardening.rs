@@ -468,7 +468,7 @@ fn invalid_utf8_is_named_or_read_lossily() {
     let article = write(d, "bad.txt", b"A fine film.\nThen a bad byte \xFF here.\n");
     let r = run_in(d, &["predict", "--model", &m, article.to_str().unwrap()]);
     assert_eq!(r.status, 2);
-    assert!(r.stdout.contains("bad.txt: invalid UTF-8 at byte offset 29"), "{}", r.stdout);
+    assert!(r.stdout.contains("bad.txt:2: invalid UTF-8 at byte offset 29"), "{}", r.stdout);
     let r = run_in(d, &["predict", "--model", &m, "--lossy", "--format", "json", article.to_str().unwrap()]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Then a bad byte \u{FFFD} here."));
@@ -1798,4 +1798,28 @@ fn an_article_of_one_sentence_is_counted_in_the_singular() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("\n# article one.txt (1 sentence)\n"), "{}", r.stdout);
     assert!(r.stdout.contains("\n# article two.txt (2 sentences)\n"), "{}", r.stdout);
+}
+
+#[test]
+fn invalid_utf8_in_an_article_is_named_by_line_and_an_empty_task_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(dir.path());
+    write(dir.path(), "bad.txt", b"Good talks.\nThe deal \xff was signed.\n");
+    let r = run_in(dir.path(), &["predict", "--model", &m, "bad.txt", "--format", "json"]);
+    assert_eq!(r.status, 2);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["error"],
+        "bad.txt:2: invalid UTF-8 at byte offset 21 (re-encode the file as UTF-8, or pass --lossy)"
+    );
+    let data = mr_sample(dir.path(), 30);
+    for task in ["", "  "] {
+        let r = run_in(dir.path(), &["train", "--data", data.to_str().unwrap(), "--task", task, "--out", "t.json"]);
+        assert_eq!(r.status, 2, "{task:?}");
+        assert_eq!(
+            r.stderr,
+            "stancekit: error: invalid --task: is empty (it names the model's task and its results; give a name such \
+             as 'sentiment')\n"
+        );
+    }
 }

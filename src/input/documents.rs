@@ -23,7 +23,17 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
     match format {
         InputFormat::Text | InputFormat::Auto => {
             let bytes = read_all(path)?;
-            let text = decode(&bytes, &Location::file(path), options.lossy).and_then(|text| refuse_model(path, text));
+            // An invalid byte is named by its line as well as its offset.
+            let text = decode(&bytes, &Location::file(path), options.lossy)
+                .map_err(|error| match error {
+                    Error::InvalidUtf8 { location, offset } => {
+                        let before = bytes.get(..offset as usize).unwrap_or_default();
+                        let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
+                        Error::InvalidUtf8 { location: location.at_line(line), offset }
+                    }
+                    other => other,
+                })
+                .and_then(|text| refuse_model(path, text));
             let id = path.display().to_string();
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }

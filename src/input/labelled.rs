@@ -205,6 +205,13 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
 /// # Errors
 /// [`Error::InvalidParams`] for a tab, a line break or another control character.
 pub fn check_task(task: &str, flag: &str) -> Result<()> {
+    if task.trim().is_empty() {
+        // It names the results of predict and report; an empty one is no name.
+        return Err(Error::InvalidParams {
+            name: flag.to_string(),
+            reason: "is empty (it names the model's task and its results; give a name such as 'sentiment')".into(),
+        });
+    }
     match control_character(task) {
         Some(character) => Err(Error::InvalidParams {
             name: flag.to_string(),
