@@ -184,6 +184,26 @@ impl Model {
         self.inner.featurizer.n_features()
     }
 
+    /// How the probabilities are calibrated: a dict with `temperature`, `offsets` (label
+    /// -> offset), `folds`, `rows`, `log_loss_before` and `log_loss_after` (out of fold),
+    /// or None for a model whose probabilities are the plain softmax of its scores.
+    #[getter]
+    fn calibration<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(c) = &self.inner.classifier.calibration else { return Ok(None) };
+        let result = PyDict::new(py);
+        result.set_item("temperature", c.temperature)?;
+        let offsets = PyDict::new(py);
+        for (label, offset) in self.inner.labels.iter().zip(&c.offsets) {
+            offsets.set_item(label, offset)?;
+        }
+        result.set_item("offsets", offsets)?;
+        result.set_item("folds", c.folds)?;
+        result.set_item("rows", c.rows)?;
+        result.set_item("log_loss_before", c.log_loss_before)?;
+        result.set_item("log_loss_after", c.log_loss_after)?;
+        Ok(Some(result))
+    }
+
     /// Where the model came from: the path it was loaded from, `<bytes>` or `<train>`.
     #[getter]
     fn origin(&self) -> &str {
@@ -743,6 +763,12 @@ fn train(
             train_model(&examples, &options, &task, provenance)
         })
         .map_err(input_error)?;
+    if let Some(why) = &model.metrics.uncalibrated_because {
+        // As the CLI's warning: the model trains, its probabilities are the plain softmax.
+        let message =
+            std::ffi::CString::new(format!("the probabilities are not calibrated: {why}")).unwrap_or_default();
+        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
+    }
     Ok(Model::new(model, "<train>".to_string()))
 }
 

@@ -32,6 +32,10 @@ class Model:
     def n_features(self) -> int:
         """Number of feature columns (n-grams and cue columns)."""
     @property
+    def calibration(self) -> dict[str, Any] | None:
+        """How the probabilities are calibrated (``temperature``, ``offsets`` by label,
+        ``folds``, ``rows``, ``log_loss_before``, ``log_loss_after``), or None."""
+    @property
     def origin(self) -> str:
         """Where the model came from: a path, ``<bytes>`` or ``<train>``."""
     def predict(self, texts: Iterable[str]) -> list[str]:

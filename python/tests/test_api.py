@@ -412,3 +412,18 @@ def test_docstrings_reach_help():
     assert "ModelError" in stancekit.load.__doc__
     assert "the same options and defaults" in stancekit.train.__doc__
     assert "sentences" in stancekit.classify_article.__doc__
+
+
+def test_calibration_is_shown_and_its_absence_is_a_warning_saying_why():
+    sentiment = stancekit.builtin("sentiment")
+    calibration = sentiment.calibration
+    assert set(calibration["offsets"]) == set(sentiment.labels)
+    assert calibration["offsets"][sentiment.labels[0]] == 0.0
+    assert 0.05 <= calibration["temperature"] <= 20
+    assert calibration["folds"] == 5
+    assert calibration["log_loss_after"] <= calibration["log_loss_before"]
+    with pytest.warns(UserWarning, match=r"not calibrated: class 'neg' has 1 row\(s\) to hold out"):
+        model = stancekit.train(["good film", "fine film", "bad film"], ["pos", "pos", "neg"], min_df=1)
+    assert model.calibration is None
+    uncalibrated = stancekit.train(["good film", "bad film"] * 30, ["pos", "neg"] * 30, min_df=1, calibration_folds=0)
+    assert uncalibrated.calibration is None
