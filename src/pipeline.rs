@@ -39,7 +39,8 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Folds of the cross-validation whose out-of-fold scores calibrate the model's
     /// probabilities ([`crate::calibration`]); 0 for none. Fewer when a class has fewer
-    /// rows; none when one has fewer than 2.
+    /// rows; none, with the reason in [`TrainingMetrics::uncalibrated_because`], when the
+    /// data is too small or the fit fails.
     pub calibration_folds: usize,
 }
 
