@@ -426,10 +426,12 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             i += 1;
             continue;
         }
-        if start.is_none() && !c.is_whitespace() {
+        if start.is_none() && !c.is_whitespace() && c != '\u{200B}' {
             start = Some(pos);
         }
-        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+        if matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}') {
+            // Chinese and Japanese end a sentence with a full-width mark and no space.
+            let full_width = !matches!(c, '.' | '!' | '?' | '\u{2026}');
             // Consume the run of terminators and closing quotes/brackets.
             let mut j = i + 1;
             while chars.get(j).is_some_and(|&(_, ch)| {
@@ -441,15 +443,18 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             // Must be followed by whitespace, then a sentence opener.
             let mut k = j;
             let mut saw_space = false;
-            while chars.get(k).is_some_and(|&(_, ch)| ch.is_whitespace() && ch != '\n') {
+            // A zero-width space separates as a space does.
+            while chars.get(k).is_some_and(|&(_, ch)| (ch.is_whitespace() || ch == '\u{200B}') && ch != '\n') {
                 saw_space = true;
                 k += 1;
             }
             let after = chars.get(k).map(|&(_, ch)| ch);
             let at_end = after.is_none();
             let followed_by_newline = after == Some('\n');
+            // A capital, or a letter of a script without case (Hebrew, Arabic, Chinese).
             let opener = after.is_some_and(|ch| {
                 ch.is_uppercase()
+                    || (ch.is_alphabetic() && !ch.is_lowercase())
                     || ch.is_ascii_digit()
                     || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
             });
@@ -463,7 +468,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                     continue;
                 }
             }
-            if at_end || followed_by_newline || (saw_space && opener) {
+            if at_end || followed_by_newline || ((saw_space || full_width) && opener) {
                 close(&mut spans, &mut start, end);
                 i = j;
                 continue;
@@ -523,6 +528,22 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_of_scripts_without_capitals_and_after_zero_width_spaces_are_split() {
+        let texts = |text: &str| -> Vec<String> {
+            split_sentences(text).iter().map(|s| text[s.start..s.end].to_string()).collect()
+        };
+        // Hebrew and Arabic letters have no case; Chinese ends a sentence with a
+        // full-width mark and no space; a zero-width space separates as a space does.
+        assert_eq!(texts("הוא הכחיש את זה. אמר שלום."), ["הוא הכחיש את זה.", "אמר שלום."]);
+        assert_eq!(texts("نفى ذلك. قال مرحبا."), ["نفى ذلك.", "قال مرحبا."]);
+        assert_eq!(texts("双方签署了协议。会谈很顺利！下一步？"), ["双方签署了协议。", "会谈很顺利！", "下一步？"]);
+        assert_eq!(texts("The talks ended.\u{200B}Talks resumed."), ["The talks ended.", "Talks resumed."]);
+        // English is split as before: not before a lower-case word.
+        assert_eq!(texts("It rose 3 p.c. in May. Then it fell."), ["It rose 3 p.c. in May.", "Then it fell."]);
+        assert_eq!(texts("He met the U.S. envoy. e.g. today."), ["He met the U.S. envoy. e.g. today."]);
+    }
 
     proptest::proptest! {
         /// The ASCII fast path and the general tokenizer agree on every ASCII text:
