@@ -23,7 +23,7 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{check_class_weights, cross_validate, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{check_class_weights, cross_validate_scored, train_model, Examples, TrainOptions};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -324,7 +324,8 @@ struct TrainArgs {
     seed: u64,
     /// Calibrate the probabilities (a temperature and one offset per class) on the
     /// out-of-fold scores of this many folds of the training data; 0 for none. Default 5
-    /// (train, eval --test-data); eval --folds reports no probabilities and takes none.
+    /// for train and eval --test-data; 0 for eval --folds (its labels are the same either
+    /// way; give it to score calibrated fold models, at 5 more fits a fold).
     #[arg(long)]
     calibration_folds: Option<usize>,
 }
@@ -791,14 +792,9 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         (matrix, Vec::new(), None, scores)
     } else {
         let folds = command.folds.unwrap_or(10);
-        if command.train.calibration_folds.is_some_and(|n| n > 0) {
-            // Calibration changes no label, and the folds report labels only: it would be
-            // five more fits per fold for nothing.
-            anyhow::bail!(
-                "--calibration-folds does nothing with --folds, which reports labels only (use it with train or eval \
-                 --test-data)"
-            );
-        }
+        // Each fold's model is calibrated only when asked (5 more fits per fold): the
+        // labels are the same either way, the probability scores are those of what
+        // `train` would write.
         let options = train_options(&command.train, 0)?;
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();
@@ -825,14 +821,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
         check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
-        let matrices = cross_validate(&examples, &options, folds, &mut |_| bar.inc(1))?;
+        let (matrices, scores) = cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
         let mut pooled = ConfusionMatrix::new(examples.labels.clone(), &[], &[]);
         matrices.iter().for_each(|m| pooled.add(m));
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
         let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };
-        (pooled, matrices, Some(summary), None)
+        (pooled, matrices, Some(summary), scores)
     };
     report::write_metrics(&mut out, command.format, &matrix, &folds, summary, probability)?;
     out.flush()?;

@@ -10,7 +10,7 @@ use ndarray::Array1;
 
 use crate::calibration::Calibration;
 use crate::error::{Error, Result};
-use crate::eval::{group_folds, stratified_folds, ConfusionMatrix};
+use crate::eval::{group_folds, probability_scores, stratified_folds, ConfusionMatrix, ProbabilityScores};
 use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
@@ -310,6 +310,21 @@ pub fn cross_validate(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
+    cross_validate_scored(examples, options, folds, on_fold).map(|(matrices, _)| matrices)
+}
+
+/// [`cross_validate`], with the probability scores of every tested row pooled over
+/// the folds (each fold's model calibrated when `options.calibration_folds` asks for
+/// it, on inner folds of its own training side).
+///
+/// # Errors
+/// As [`cross_validate`].
+pub fn cross_validate_scored(
+    examples: &Examples<'_>,
+    options: &TrainOptions,
+    folds: usize,
+    on_fold: &mut (dyn FnMut(usize) + Send),
+) -> Result<(Vec<ConfusionMatrix>, Option<ProbabilityScores>)> {
     check_class_weights(examples, "weights")?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
@@ -317,7 +332,23 @@ pub fn cross_validate(
     // Numbered, the folds count and look up n-grams in arrays.
     names.number(&mut analyzed);
     let analysed = Analysed { analyzer: &analyzer, rows: analyzed.iter().collect(), names: Some(&names) };
-    cross_validate_analysed(examples, &analysed, options, folds, FoldsOf::User, on_fold)
+    let per_fold =
+        run_folds(examples, &analysed, options, folds, FoldsOf::User, on_fold, &|model, test, test_rows| {
+            let truth = pick(&examples.classes, test_rows, 0);
+            let (predicted, probabilities) =
+                model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
+            let rows: Vec<Vec<f64>> = probabilities.outer_iter().map(|row| row.to_vec()).collect();
+            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), rows, truth)
+        })?;
+    let mut matrices = Vec::with_capacity(per_fold.len());
+    let (mut rows, mut truth) = (Vec::new(), Vec::new());
+    for (matrix, fold_rows, fold_truth) in per_fold {
+        matrices.push(matrix);
+        rows.extend(fold_rows);
+        truth.extend(fold_truth);
+    }
+    let scores = probability_scores(rows.iter().map(Vec::as_slice), &truth);
+    Ok((matrices, scores))
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what

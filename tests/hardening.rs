@@ -1782,10 +1782,25 @@ dull bad,neg
     );
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--calibration-folds: 1 fold holds no row out of training"), "{}", r.stderr);
-    let r =
-        run_in(dir.path(), &["eval", "--data", sample.to_str().unwrap(), "--folds", "3", "--calibration-folds", "5"]);
-    assert_eq!(r.status, 2);
-    assert!(r.stderr.contains("--calibration-folds does nothing with --folds"), "{}", r.stderr);
+    // eval --folds scores the fold models' probabilities, pooled; calibrating each fold's
+    // model changes them, not its labels.
+    let metrics = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["eval", "--data", sample.to_str().unwrap(), "--folds", "3", "--format", "json", "-q"];
+        args.extend_from_slice(extra);
+        let r = run_in(dir.path(), &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let metrics = r.stdout.lines().find(|l| l.contains("\"type\":\"metrics\"")).unwrap().to_string();
+        serde_json::from_str(&metrics).unwrap()
+    };
+    let (plain, calibrated) = (metrics(&[]), metrics(&["--calibration-folds", "5"]));
+    assert_eq!(plain["macro_f1"], calibrated["macro_f1"]);
+    assert_eq!(plain["n"], 120);
+    for m in [&plain, &calibrated] {
+        let log_loss = m["log_loss"].as_f64().unwrap();
+        assert!(log_loss > 0.0 && log_loss < 2f64.ln() + 0.2, "{m}");
+        assert!(m["ece"].as_f64().unwrap() >= 0.0 && m["brier"].as_f64().unwrap() <= 2.0, "{m}");
+    }
+    assert_ne!(plain["log_loss"], calibrated["log_loss"]);
 }
 
 #[test]
