@@ -73,7 +73,7 @@ impl Calibration {
         folds: usize,
     ) -> std::result::Result<Calibration, String> {
         let rows = Rows::new(scores, classes, weights, k)?;
-        let start = Params { slope: 1.0, offsets: vec![0.0; k] };
+        let start = Params::identity(k);
         let before = rows.data_loss(&start) / rows.total_weight;
         let fitted = rows.minimise(start);
         let after = rows.data_loss(&fitted) / rows.total_weight;
@@ -121,6 +121,22 @@ impl Calibration {
         }
         None
     }
+}
+
+/// Whether `k` classes and `rows` rows with weight above 0 are enough, and not too
+/// many, for a fit; said for people when not. Callers check it before they spend the
+/// folds' fits on out-of-fold scores.
+///
+/// # Errors
+/// `k` below 2 or above [`MAX_CLASSES`]; fewer than [`MIN_ROWS`] rows.
+pub fn check_size(k: usize, rows: usize) -> std::result::Result<(), String> {
+    if !(2..=MAX_CLASSES).contains(&k) {
+        return Err(format!("{k} classes (calibration fits 2 to {MAX_CLASSES})"));
+    }
+    if rows < MIN_ROWS {
+        return Err(format!("{rows} rows to fit on, fewer than {MIN_ROWS}"));
+    }
+    Ok(())
 }
 
 /// Softmax of `z`, shifted by its maximum so no exponential overflows.
@@ -172,16 +188,10 @@ impl<'a> Rows<'a> {
         weights: &'a [f64],
         k: usize,
     ) -> std::result::Result<Rows<'a>, String> {
-        if !(2..=MAX_CLASSES).contains(&k) {
-            return Err(format!("{k} classes (calibration fits 2 to {MAX_CLASSES})"));
-        }
-        let n = classes.len().min(scores.len() / k);
+        let n = classes.len().min(scores.len() / k.max(1));
         let weight = |i: usize| weights.get(i).copied().unwrap_or(1.0);
         let total_weight: f64 = (0..n).map(weight).sum();
-        let weighed = (0..n).filter(|&i| weight(i) > 0.0).count();
-        if weighed < MIN_ROWS {
-            return Err(format!("{weighed} rows to fit on, fewer than {MIN_ROWS}"));
-        }
+        check_size(k, (0..n).filter(|&i| weight(i) > 0.0).count())?;
         if scores.iter().take(n * k).any(|s| !s.is_finite()) {
             return Err("scores that are not finite numbers".into());
         }

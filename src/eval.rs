@@ -2,6 +2,7 @@
 //! [`ConfusionMatrix`] with accuracy, per-class precision / recall / F1 and macro-F1;
 //! and seeded, stratified k-fold splits for cross-validation.
 
+use ndarray::Array2;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -124,14 +125,11 @@ const CALIBRATION_BINS: usize = 10;
 
 /// The [`ProbabilityScores`] of `probabilities` (one row per text, one column per
 /// class) against the true classes; `None` without rows.
-pub fn probability_scores<'a>(
-    probabilities: impl IntoIterator<Item = &'a [f64]>,
-    truth: &[usize],
-) -> Option<ProbabilityScores> {
+pub fn probability_scores(probabilities: &Array2<f64>, truth: &[usize]) -> Option<ProbabilityScores> {
     let (mut log_loss, mut brier, mut n) = (0.0, 0.0, 0usize);
     // Per bin: rows, summed highest probability, rows whose most probable class is true.
     let mut bins = [(0usize, 0.0f64, 0usize); CALIBRATION_BINS];
-    for (p, &y) in probabilities.into_iter().zip(truth) {
+    for (p, &y) in probabilities.outer_iter().zip(truth) {
         n += 1;
         log_loss -= p.get(y).copied().unwrap_or(0.0).max(1e-15).ln();
         brier += p.iter().enumerate().map(|(c, &pc)| (pc - if c == y { 1.0 } else { 0.0 }).powi(2)).sum::<f64>();
@@ -273,8 +271,8 @@ mod tests {
     #[test]
     fn probability_scores_match_hand_computation() {
         // Three rows, two classes; truth 0, 1, 1.
-        let rows: [&[f64]; 3] = [&[0.9, 0.1], &[0.35, 0.65], &[0.8, 0.2]];
-        let s = probability_scores(rows, &[0, 1, 1]).unwrap();
+        let rows = ndarray::array![[0.9, 0.1], [0.35, 0.65], [0.8, 0.2]];
+        let s = probability_scores(&rows, &[0, 1, 1]).unwrap();
         // log loss: -(ln 0.9 + ln 0.65 + ln 0.2) / 3 = (0.10536 + 0.43078 + 1.60944) / 3
         assert!((s.log_loss - 0.715_193).abs() < 1e-5, "{s:?}");
         // Brier: (0.01 + 0.01) + (0.1225 + 0.1225) + (0.64 + 0.64) = 1.545, / 3
@@ -282,12 +280,12 @@ mod tests {
         // ECE: bin 0.9 holds row 1 (0.9, right): gap 0.1; bin 0.6 holds row 2 (0.65,
         // right): 0.35; bin 0.8 holds row 3 (0.8, wrong): 0.8. (0.1 + 0.35 + 0.8) / 3.
         assert!((s.ece - 1.25 / 3.0).abs() < 1e-12, "{s:?}");
-        let certain: [&[f64]; 2] = [&[1.0, 0.0], &[0.0, 1.0]];
+        let certain = ndarray::array![[1.0, 0.0], [0.0, 1.0]];
         assert_eq!(
-            probability_scores(certain, &[0, 1]).unwrap(),
+            probability_scores(&certain, &[0, 1]).unwrap(),
             ProbabilityScores { log_loss: 0.0, brier: 0.0, ece: 0.0 }
         );
-        assert!(probability_scores(Vec::<&[f64]>::new(), &[]).is_none());
+        assert!(probability_scores(&Array2::zeros((0, 2)), &[]).is_none());
     }
 
     #[test]

@@ -703,8 +703,8 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
-    if let (Some(why), false) = (&model.metrics.uncalibrated_because, command.quiet) {
-        diagnostic!("stancekit: warning: the probabilities are not calibrated: {why}");
+    if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), command.quiet) {
+        diagnostic!("stancekit: warning: {warning}");
     }
     if !command.quiet {
         diagnostic!(
@@ -750,8 +750,7 @@ fn test_model(
     }
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
     let (predicted, probabilities) = model.classifier.classify_rows(&model.featurizer.transform(&texts));
-    let rows: Vec<Vec<f64>> = probabilities.outer_iter().map(|row| row.to_vec()).collect();
-    let scores = probability_scores(rows.iter().map(Vec::as_slice), &classes);
+    let scores = probability_scores(&probabilities, &classes);
     Ok((ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), scores))
 }
 

@@ -78,6 +78,13 @@ pub struct TrainingMetrics {
     pub uncalibrated_because: Option<String>,
 }
 
+impl TrainingMetrics {
+    /// The warning the CLI and Python give when a model asked to be calibrated is not.
+    pub fn uncalibrated_warning(&self) -> Option<String> {
+        self.uncalibrated_because.as_ref().map(|why| format!("the probabilities are not calibrated: {why}"))
+    }
+}
+
 /// The fields of a model file read before its body is trusted, as loose JSON values so
 /// that a wrong type gets the same message as a missing field.
 #[derive(Deserialize)]

@@ -194,6 +194,11 @@ impl<'a> Examples<'a> {
         self.weights.get(row).is_none_or(|&w| w > 0.0)
     }
 
+    /// Whether `row` may be tested in cross-validation (it is not train-only).
+    fn is_testable(&self, row: usize) -> bool {
+        self.train_only.get(row) != Some(&true)
+    }
+
     /// Marks rows as train-only in cross-validation.
     pub fn with_train_only(mut self, train_only: Vec<bool>) -> Examples<'a> {
         self.train_only = train_only;
@@ -337,18 +342,13 @@ pub fn cross_validate_scored(
             let truth = pick(&examples.classes, test_rows, 0);
             let (predicted, probabilities) =
                 model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
-            let rows: Vec<Vec<f64>> = probabilities.outer_iter().map(|row| row.to_vec()).collect();
-            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), rows, truth)
+            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth)
         })?;
-    let mut matrices = Vec::with_capacity(per_fold.len());
-    let (mut rows, mut truth) = (Vec::new(), Vec::new());
-    for (matrix, fold_rows, fold_truth) in per_fold {
-        matrices.push(matrix);
-        rows.extend(fold_rows);
-        truth.extend(fold_truth);
-    }
-    let scores = probability_scores(rows.iter().map(Vec::as_slice), &truth);
-    Ok((matrices, scores))
+    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _)| probabilities.view()).collect();
+    let pooled = ndarray::concatenate(ndarray::Axis(0), &views).ok();
+    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth)| truth.iter().copied()).collect();
+    let scores = pooled.and_then(|probabilities| probability_scores(&probabilities, &truth));
+    Ok((per_fold.into_iter().map(|(matrix, _, _)| matrix).collect(), scores))
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what
@@ -403,8 +403,7 @@ fn run_folds<T: Send>(
     test: &(dyn Fn(&ModelFile, &Analysed<'_>, &[usize]) -> T + Sync),
 ) -> Result<Vec<T>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
-    let testable: Vec<usize> =
-        (0..examples.texts.len()).filter(|&i| examples.train_only.get(i) != Some(&true)).collect();
+    let testable: Vec<usize> = (0..examples.texts.len()).filter(|&i| examples.is_testable(i)).collect();
     let dealt = if examples.groups.is_empty() {
         stratified_folds(&pick(&examples.classes, &testable, 0), folds, options.seed)?
     } else {
@@ -560,26 +559,14 @@ fn calibrate(
     analysed: &Analysed<'_>,
     options: &TrainOptions,
 ) -> std::result::Result<Calibration, String> {
-    let mut testable_counts = vec![0usize; examples.labels.len()];
-    for (row, &class) in examples.classes.iter().enumerate() {
-        let testable = examples.train_only.get(row) != Some(&true) && examples.trains_on(row);
-        if let Some(n) = testable_counts.get_mut(class).filter(|_| testable) {
-            *n += 1;
-        }
-    }
+    let testable_counts = counts_by_class(examples, |row| examples.is_testable(row) && examples.trains_on(row));
     let k = examples.labels.len();
-    if k > crate::calibration::MAX_CLASSES {
-        return Err(format!("{k} classes (calibration fits 2 to {})", crate::calibration::MAX_CLASSES));
-    }
     let fewest = testable_counts.iter().enumerate().min_by_key(|(_, &n)| n);
     if let Some((class, &n)) = fewest.filter(|(_, &n)| n < 2) {
         let label = examples.labels.get(class).map_or("", String::as_str);
         return Err(format!("class '{label}' has {n} row(s) to hold out, and the folds need 2"));
     }
-    let total: usize = testable_counts.iter().sum();
-    if total < crate::calibration::MIN_ROWS {
-        return Err(format!("{total} rows to fit on, fewer than {}", crate::calibration::MIN_ROWS));
-    }
+    crate::calibration::check_size(k, testable_counts.iter().sum())?;
     let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
     let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
     let per_fold =
@@ -601,24 +588,24 @@ fn calibrate(
 
 /// Rows of each class, in label order (class indices past the labels are not counted).
 fn class_counts(examples: &Examples<'_>) -> Vec<usize> {
-    let mut counts = vec![0usize; examples.labels.len()];
-    for &c in &examples.classes {
-        if let Some(n) = counts.get_mut(c) {
-            *n += 1;
-        }
-    }
-    counts
+    counts_by_class(examples, |_| true)
 }
 
 /// Rows of each class with weight above 0, in label order: the rows a model learns from.
 fn weighted_class_counts(examples: &Examples<'_>) -> Vec<usize> {
-    let mut counts = vec![0usize; examples.labels.len()];
+    counts_by_class(examples, |row| examples.trains_on(row))
+}
+
+/// Rows of each class that `counts(row)`, in label order (class indices past the
+/// labels are not counted).
+fn counts_by_class(examples: &Examples<'_>, counts: impl Fn(usize) -> bool) -> Vec<usize> {
+    let mut by_class = vec![0usize; examples.labels.len()];
     for (row, &c) in examples.classes.iter().enumerate() {
-        if let Some(n) = counts.get_mut(c).filter(|_| examples.trains_on(row)) {
+        if let Some(n) = by_class.get_mut(c).filter(|_| counts(row)) {
             *n += 1;
         }
     }
-    counts
+    by_class
 }
 
 fn min_class_count(examples: &Examples<'_>) -> usize {

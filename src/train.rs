@@ -195,24 +195,20 @@ impl Classifier {
     /// calibration's offsets can make another class more probable (module docs of
     /// [`crate::calibration`]).
     pub fn classify(&self, indices: &[u32], values: &[f32]) -> (usize, Vec<f64>) {
-        let scores = self.scores(indices, values);
-        (argmax(scores.iter().map(|&s| s as f64)), self.probabilities_of(&scores))
+        self.classify_scores(&self.scores(indices, values))
+    }
+
+    /// [`Classifier::classify`] from a row's class scores.
+    fn classify_scores(&self, scores: &[f32]) -> (usize, Vec<f64>) {
+        (argmax(scores.iter().map(|&s| s as f64)), self.probabilities_of(scores))
     }
 
     /// [`Classifier::classify`] of every row, in parallel: the labels and the
     /// probabilities (n x k).
     pub fn classify_rows(&self, x: &SparseRows) -> (Vec<usize>, Array2<f64>) {
-        let k = self.n_classes();
-        let rows: Vec<(usize, Vec<f64>)> = (0..x.n_rows())
-            .into_par_iter()
-            .map(|r| match x.0.outer_view(r) {
-                Some(row) => {
-                    let idx: Vec<u32> = row.indices().iter().map(|&i| i as u32).collect();
-                    self.classify(&idx, row.data())
-                }
-                None => self.classify(&[], &[]),
-            })
-            .collect();
+        let k = self.n_classes().max(1);
+        let rows: Vec<(usize, Vec<f64>)> =
+            self.score_rows(x).par_chunks(k).map(|scores| self.classify_scores(scores)).collect();
         let probabilities = Array2::from_shape_fn((rows.len(), k), |(i, j)| {
             rows.get(i).and_then(|(_, row)| row.get(j)).copied().unwrap_or(0.0)
         });

@@ -763,10 +763,9 @@ fn train(
             train_model(&examples, &options, &task, provenance)
         })
         .map_err(input_error)?;
-    if let Some(why) = &model.metrics.uncalibrated_because {
+    if let Some(warning) = model.metrics.uncalibrated_warning() {
         // As the CLI's warning: the model trains, its probabilities are the plain softmax.
-        let message =
-            std::ffi::CString::new(format!("the probabilities are not calibrated: {why}")).unwrap_or_default();
+        let message = std::ffi::CString::new(warning).unwrap_or_default();
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }
     Ok(Model::new(model, "<train>".to_string()))
