@@ -43,8 +43,7 @@ pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &Art
         escape(title)
     );
     let _ = write!(html, "<h1>{}</h1>\n<div class=\"summary\" id=\"summary\">\n", escape(title));
-    let noun = if summary.n_sentences == 1 { "sentence" } else { "sentences" };
-    let _ = write!(html, "<p><b>{}</b> {noun}", summary.n_sentences);
+    let _ = write!(html, "<p><b>{}</b> {}", summary.n_sentences, summary.sentence_noun());
     if let Some(tone) = summary.tone {
         let _ = write!(
             html,

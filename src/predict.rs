@@ -252,6 +252,17 @@ pub struct ArticleSummary {
     pub top_denial: Option<usize>,
 }
 
+impl ArticleSummary {
+    /// "sentence" or "sentences", as [`ArticleSummary::n_sentences`] asks.
+    pub fn sentence_noun(&self) -> &'static str {
+        if self.n_sentences == 1 {
+            "sentence"
+        } else {
+            "sentences"
+        }
+    }
+}
+
 /// The task of the cooperation model, whose labels define the tone.
 pub const COOPERATION_TASK: &str = "cooperation";
 

@@ -225,8 +225,7 @@ pub fn write_article(
             )
         }
         Format::Text => {
-            let noun = if summary.n_sentences == 1 { "sentence" } else { "sentences" };
-            writeln!(out, "# article {} ({} {noun})", one_line(origin.id), summary.n_sentences)?;
+            writeln!(out, "# article {} ({} {})", one_line(origin.id), summary.n_sentences, summary.sentence_noun())?;
             for (task, per) in &summary.counts {
                 let parts: Vec<String> = per.iter().map(|(l, n)| format!("{l} {n}")).collect();
                 writeln!(out, "#   {task}: {}", parts.join(", "))?;
