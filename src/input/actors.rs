@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::csv_rows::{find_column, read_table};
+use super::one_of;
 use crate::error::{Error, Location, Result};
 
 /// The labels of an actors file's `accusation` column.
@@ -52,14 +53,8 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
     let mut rows = Vec::new();
     for (line, record) in records {
         let field = |index: usize| record.get(index).unwrap_or_default().to_string();
-        let claim = field(claim);
-        if !ACTOR_CLAIMS.contains(&claim.as_str()) {
-            return Err(Error::UnknownLabel {
-                location: Location::file(path).at_line(line).with_column("accusation"),
-                label: claim,
-                expected: ACTOR_CLAIMS.iter().map(|c| c.to_string()).collect(),
-            });
-        }
+        let claim =
+            one_of(field(claim), ACTOR_CLAIMS, || Location::file(path).at_line(line).with_column("accusation"))?;
         let row = ActorRow { line, text: field(text), claim, source: field(source), target: field(target) };
         let at = |column: &str| Location::file(path).at_line(line).with_column(column);
         if row.text.trim().is_empty() {

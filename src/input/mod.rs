@@ -206,6 +206,19 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     }
 }
 
+/// `value` when it is one of `allowed`; otherwise an [`Error::UnknownLabel`] naming it
+/// at `location` with the values allowed.
+pub(crate) fn one_of(value: String, allowed: &[&str], location: impl FnOnce() -> Location) -> Result<String> {
+    if allowed.contains(&value.as_str()) {
+        return Ok(value);
+    }
+    Err(Error::UnknownLabel {
+        location: location(),
+        label: value,
+        expected: allowed.iter().map(|a| a.to_string()).collect(),
+    })
+}
+
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::csv_rows::{find_column, read_table};
-use super::hex;
+use super::{hex, one_of};
 use crate::error::{Error, Location, Result};
 
 /// A labelled span of a real news document, its text rebuilt from `../shared`.
@@ -156,14 +156,8 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 reason: format!("line {line}: {reason}"),
             };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
-            let split = field(c_split);
-            if !SPAN_SPLITS.contains(&split.as_str()) {
-                return Err(Error::UnknownLabel {
-                    location: Location::file(span_file).at_line(line).with_column("split"),
-                    label: split,
-                    expected: SPAN_SPLITS.iter().map(|s| s.to_string()).collect(),
-                });
-            }
+            let split =
+                one_of(field(c_split), SPAN_SPLITS, || Location::file(span_file).at_line(line).with_column("split"))?;
             let dataset = field(c_dataset);
             if !documents.contains_key(&dataset) {
                 let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
@@ -210,15 +204,8 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             }
             // A typo ("cooperatve") would otherwise train a class of its own.
             for (i, name) in &tasks {
-                let label = field(*i);
                 if let Some((_, allowed)) = SPAN_LABELS.iter().find(|(task, _)| task == name) {
-                    if !allowed.contains(&label.as_str()) {
-                        return Err(Error::UnknownLabel {
-                            location: Location::file(span_file).at_line(line).with_column(name.as_str()),
-                            label,
-                            expected: allowed.iter().map(|l| l.to_string()).collect(),
-                        });
-                    }
+                    one_of(field(*i), allowed, || Location::file(span_file).at_line(line).with_column(name.as_str()))?;
                 }
             }
             rows.push(SpanRow {
