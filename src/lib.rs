@@ -28,6 +28,7 @@
 pub mod actors;
 pub mod baseline;
 pub mod calibration;
+pub mod decision;
 pub mod error;
 pub mod eval;
 pub mod features;

@@ -23,7 +23,9 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{check_class_weights, cross_validate_scored, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{
+    check_class_weights, cross_validate_scored, train_model, DecisionRule, Examples, TrainOptions,
+};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -328,6 +330,11 @@ struct TrainArgs {
     /// way; give it to score calibrated fold models, at 5 more fits a fold).
     #[arg(long)]
     calibration_folds: Option<usize>,
+    /// How the label is taken from the class scores: the highest score, or the highest
+    /// score plus per-class offsets chosen to maximise macro-F1 on the out-of-fold scores
+    /// of --calibration-folds (5 unless given), for users who score by macro-F1.
+    #[arg(long, value_enum, default_value_t = DecisionRule::HighestScore)]
+    decision: DecisionRule,
 }
 
 #[derive(Args)]
@@ -351,7 +358,7 @@ struct TrainCommand {
 /// [`TrainArgs`], whose fields' ids these are), which it would silently ignore. Listed
 /// one by one, as a conflict with the `TrainArgs` group would name its first member,
 /// not the flag given.
-const MODEL_CONFLICTS: [&str; 26] = [
+const MODEL_CONFLICTS: [&str; 27] = [
     "folds",
     "extra_data",
     "group_column",
@@ -378,6 +385,7 @@ const MODEL_CONFLICTS: [&str; 26] = [
     "data_weight",
     "seed",
     "calibration_folds",
+    "decision",
 ];
 
 #[derive(Args)]
@@ -649,8 +657,21 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
         .max_iterations(args.max_iterations)
         .tolerance(args.tolerance);
     linfa::ParamGuard::check_ref(&trainer)?;
-    let calibration_folds = args.calibration_folds.unwrap_or(calibration_folds);
-    Ok(TrainOptions { features, trainer, lexicon, tune: args.tune, seed: args.seed, calibration_folds })
+    // A macro-F1 decision is chosen on out-of-fold scores: it brings their folds along.
+    let default_folds = match args.decision {
+        DecisionRule::MacroF1 => calibration_folds.max(stancekit::pipeline::CALIBRATION_FOLDS),
+        DecisionRule::HighestScore => calibration_folds,
+    };
+    let calibration_folds = args.calibration_folds.unwrap_or(default_folds);
+    Ok(TrainOptions {
+        features,
+        trainer,
+        lexicon,
+        tune: args.tune,
+        seed: args.seed,
+        calibration_folds,
+        decision: args.decision,
+    })
 }
 
 /// Refuses, before any work, an output path that cannot be written (a directory, a
@@ -703,8 +724,10 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
-    if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), command.quiet) {
-        diagnostic!("stancekit: warning: {warning}");
+    if !command.quiet {
+        for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {
+            diagnostic!("stancekit: warning: {warning}");
+        }
     }
     if !command.quiet {
         diagnostic!(

@@ -27,12 +27,14 @@ use crate::train::Classifier;
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes; it reads this and every older one.
-/// Bump when a field changes meaning or form. Version 4 may calibrate the classifier's
+/// Bump when a field changes meaning or form. Version 5 may add decision offsets to the
+/// scores ([`crate::decision`]; a build that ignored them would print other labels);
+/// version 4 may calibrate the classifier's
 /// probabilities ([`crate::calibration`]; a build that ignored it would print other
 /// probabilities, so older builds must refuse these files); version 3 joins the
 /// vocabulary into one string ([`crate::vocabulary`]) and checksums with xxh3-128;
 /// version 2 packs the number arrays ([`crate::packed`]); version 1 had them as decimals.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -76,12 +78,23 @@ pub struct TrainingMetrics {
     /// Why the probabilities were not calibrated although calibration was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncalibrated_because: Option<String>,
+    /// Why the label is the highest score although `--decision macro-f1` was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecided_because: Option<String>,
 }
 
 impl TrainingMetrics {
     /// The warning the CLI and Python give when a model asked to be calibrated is not.
     pub fn uncalibrated_warning(&self) -> Option<String> {
         self.uncalibrated_because.as_ref().map(|why| format!("the probabilities are not calibrated: {why}"))
+    }
+
+    /// The warning the CLI and Python give when a model asked for a macro-F1 decision
+    /// has none.
+    pub fn undecided_warning(&self) -> Option<String> {
+        self.undecided_because
+            .as_ref()
+            .map(|why| format!("no macro-F1 decision rule (labels are the highest score): {why}"))
     }
 }
 
@@ -292,6 +305,9 @@ impl ModelFile {
             return Err("non-finite weights".into());
         }
         if let Some(problem) = self.classifier.calibration.as_ref().and_then(|c| c.problem(k)) {
+            return Err(problem);
+        }
+        if let Some(problem) = self.classifier.decision.as_ref().and_then(|d| d.problem(k)) {
             return Err(problem);
         }
         Ok(())

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use ndarray::Array1;
 
 use crate::calibration::Calibration;
+use crate::decision::Decision;
 use crate::error::{Error, Result};
 use crate::eval::{group_folds, probability_scores, stratified_folds, ConfusionMatrix, ProbabilityScores};
 use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
@@ -42,6 +43,23 @@ pub struct TrainOptions {
     /// rows; none, with the reason in [`TrainingMetrics::uncalibrated_because`], when the
     /// data is too small or the fit fails.
     pub calibration_folds: usize,
+    /// How the label is taken from the class scores. [`DecisionRule::MacroF1`] chooses
+    /// offsets on the same out-of-fold scores as the calibration, so it needs
+    /// `calibration_folds` of 2 or more.
+    pub decision: DecisionRule,
+}
+
+/// How a model takes its label from its class scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionRule {
+    /// The class of the highest score: with balanced class weights, a balance between
+    /// the classes; without, the most accurate.
+    #[default]
+    HighestScore,
+    /// The highest score plus per-class offsets chosen to maximise macro-F1 on the
+    /// out-of-fold scores ([`crate::decision`]).
+    MacroF1,
 }
 
 /// Folds that calibrate a model's probabilities unless told otherwise: 5 out-of-fold
@@ -57,6 +75,7 @@ impl Default for TrainOptions {
             tune: false,
             seed: 42,
             calibration_folds: CALIBRATION_FOLDS,
+            decision: DecisionRule::HighestScore,
         }
     }
 }
@@ -331,6 +350,7 @@ pub fn cross_validate_scored(
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<(Vec<ConfusionMatrix>, Option<ProbabilityScores>)> {
     check_class_weights(examples, "weights")?;
+    check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
@@ -532,11 +552,25 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     let mut fitted = fit_once(examples, analysed, &trainer)?.model;
     if options.calibration_folds >= 2 {
         // Data too small for the folds (a class with one row, a fold left without
-        // n-grams) trains a model all the same, uncalibrated, and the model says why.
+        // n-grams) trains a model all the same, uncalibrated and with the plain decision,
+        // and the model says why.
         let settings = TrainOptions { tune: false, trainer, ..options.clone() };
-        match calibrate(examples, analysed, &settings) {
+        let scored = out_of_fold_scores(examples, analysed, &settings);
+        let fit = |scored: &OutOfFold| {
+            Calibration::fit(&scored.scores, &scored.classes, &scored.weights, scored.k, scored.folds)
+        };
+        match scored.as_ref().map_err(String::clone).and_then(fit) {
             Ok(calibration) => fitted.classifier.calibration = Some(calibration),
             Err(why) => fitted.metrics.uncalibrated_because = Some(why),
+        }
+        if options.decision == DecisionRule::MacroF1 {
+            let fit = |scored: &OutOfFold| {
+                Decision::fit(&scored.scores, &scored.classes, &scored.weights, scored.k, scored.folds)
+            };
+            match scored.as_ref().map_err(String::clone).and_then(fit) {
+                Ok(decision) => fitted.classifier.decision = Some(decision),
+                Err(why) => fitted.metrics.undecided_because = Some(why),
+            }
         }
     }
     fitted.metrics.tuning = tuning.clone();
@@ -545,20 +579,29 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
     Ok(fitted)
 }
 
-/// The calibration of a model trained on `examples` with `options` (C already
-/// chosen): fitted on the out-of-fold scores of `options.calibration_folds`-fold
-/// cross-validation with the same settings, each testable row weighing its weight.
-/// Fewer folds when a class has fewer testable rows.
+/// Out-of-fold class scores of the testable rows of weight above 0, in row order, with
+/// their classes and weights: what the calibration and the decision rule are fitted on.
+struct OutOfFold {
+    scores: Vec<f32>,
+    classes: Vec<usize>,
+    weights: Vec<f64>,
+    k: usize,
+    folds: usize,
+}
+
+/// The out-of-fold scores of a model trained on `examples` with `options` (C already
+/// chosen): `options.calibration_folds`-fold cross-validation with the same settings,
+/// fewer folds when a class has fewer testable rows.
 ///
 /// # Errors
-/// Why there is no calibration, said for people: a class with fewer than 2 rows to
-/// hold out, too many classes or too few rows ([`Calibration::fit`]), what went wrong
-/// in a fold, or a fold's training side without a class.
-fn calibrate(
+/// Why there are none, said for people: a class with fewer than 2 rows to hold out, too
+/// many classes or too few rows for a calibration ([`crate::calibration::check_size`]),
+/// what went wrong in a fold, or a fold's training side without a class.
+fn out_of_fold_scores(
     examples: &Examples<'_>,
     analysed: &Analysed<'_>,
     options: &TrainOptions,
-) -> std::result::Result<Calibration, String> {
+) -> std::result::Result<OutOfFold, String> {
     let testable_counts = counts_by_class(examples, |row| examples.is_testable(row) && examples.trains_on(row));
     let k = examples.labels.len();
     let fewest = testable_counts.iter().enumerate().min_by_key(|(_, &n)| n);
@@ -583,7 +626,7 @@ fn calibrate(
     let scores: Vec<f32> = scored.into_iter().flat_map(|(_, s)| s).collect();
     let classes = pick(&examples.classes, &rows, 0);
     let weights = pick(&examples.weights, &rows, 1.0);
-    Calibration::fit(&scores, &classes, &weights, k, folds)
+    Ok(OutOfFold { scores, classes, weights, k, folds })
 }
 
 /// Rows of each class, in label order (class indices past the labels are not counted).
@@ -612,6 +655,24 @@ fn min_class_count(examples: &Examples<'_>) -> usize {
     class_counts(examples).into_iter().filter(|&n| n > 0).min().unwrap_or(0)
 }
 
+/// Refuses out-of-fold settings that cannot work: one calibration fold (it holds no row
+/// out), and a macro-F1 decision without the out-of-fold scores it is chosen on.
+fn check_out_of_fold_options(options: &TrainOptions) -> Result<()> {
+    if options.decision == DecisionRule::MacroF1 && options.calibration_folds < 2 {
+        return Err(Error::InvalidParams {
+            name: "--decision".into(),
+            reason: "macro-f1 chooses its offsets on out-of-fold scores: give --calibration-folds 2 or more".into(),
+        });
+    }
+    if options.calibration_folds == 1 {
+        return Err(Error::InvalidParams {
+            name: "--calibration-folds".into(),
+            reason: "1 fold holds no row out of training: give 2 or more, or 0 for none".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Trains a model on all `examples` and records its training metrics and provenance.
 ///
 /// # Errors
@@ -626,12 +687,7 @@ pub fn train_model(
     provenance: Provenance,
 ) -> Result<ModelFile> {
     check_class_weights(examples, "weights")?;
-    if options.calibration_folds == 1 {
-        return Err(Error::InvalidParams {
-            name: "--calibration-folds".into(),
-            reason: "1 fold holds no row out of training: give 2 or more, or 0 for none".into(),
-        });
-    }
+    check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     // Tuning and calibration cross-validate: their folds share numbered names, as in
@@ -806,8 +862,8 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
         assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
-        let newer = text.replacen("\"version\":4", "\"version\":99", 1);
-        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 4; retrain the model or upgrade stancekit)");
+        let newer = text.replacen("\"version\":5", "\"version\":99", 1);
+        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 5; retrain the model or upgrade stancekit)");
     }
 
     #[test]

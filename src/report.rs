@@ -523,7 +523,8 @@ pub fn write_inspection(
                     "n_ngrams": f.n_ngrams(), "n_features": f.n_features(), "cue_categories": f.categories,
                     "n_cues": f.lexicon.as_ref().map_or(0, |l| l.cues.len()),
                     "metrics": model.metrics, "iterations": model.classifier.iterations, "converged": model.classifier.converged,
-                    "calibration": model.classifier.calibration, "top_features": top_json,
+                    "calibration": model.classifier.calibration, "decision": model.classifier.decision,
+                    "top_features": top_json,
                 })
             )
         }
@@ -603,6 +604,21 @@ pub fn write_inspection(
                         model.metrics.uncalibrated_because.as_deref().map(|w| format!("; {w}")).unwrap_or_default();
                     writeln!(out, "calibrated no (probabilities are the softmax of the scores{why})")?;
                 }
+            }
+            if let Some(d) = &model.classifier.decision {
+                let offsets: Vec<String> =
+                    model.labels.iter().zip(&d.offsets).map(|(l, b)| format!("{l} {b:+.3}")).collect();
+                writeln!(
+                    out,
+                    "decision   highest score plus offsets {}; out-of-fold macro-F1 {:.4} -> {:.4} ({} folds, {} rows)",
+                    offsets.join(", "),
+                    d.macro_f1_before,
+                    d.macro_f1_after,
+                    d.folds,
+                    d.rows
+                )?;
+            } else if let Some(why) = &model.metrics.undecided_because {
+                writeln!(out, "decision   highest score (no macro-F1 offsets: {why})")?;
             }
             for (label, list) in features {
                 writeln!(out, "\ntop features of '{label}':")?;

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{softmax, Calibration};
+use crate::decision::Decision;
 use crate::error::{Error, Result};
 use crate::features::SparseRows;
 
@@ -152,6 +153,11 @@ pub struct Classifier {
     /// softmax (models trained without calibration, and files before version 4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<Calibration>,
+    /// Offsets added to the scores before the label is taken, chosen for macro-F1
+    /// (`train --decision macro-f1`, [`crate::decision`]); `None`: the highest score
+    /// (models trained without, and files before version 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
 }
 
 impl Classifier {
@@ -190,17 +196,22 @@ impl Classifier {
     }
 
     /// The label (class index) and the class probabilities of one sparse row. The label
-    /// is the class of the highest score (the first on ties), taken from the scores
-    /// themselves: the most probable class unless the model is calibrated, when the
-    /// calibration's offsets can make another class more probable (module docs of
-    /// [`crate::calibration`]).
+    /// is the class of the highest score (the first on ties), plus the decision's offsets
+    /// when the model has them, taken from the scores themselves: the most probable class
+    /// unless the model is calibrated or has a decision rule, when the calibration's or
+    /// the decision's offsets can make another class more probable (module docs of
+    /// [`crate::calibration`] and [`crate::decision`]).
     pub fn classify(&self, indices: &[u32], values: &[f32]) -> (usize, Vec<f64>) {
         self.classify_scores(&self.scores(indices, values))
     }
 
     /// [`Classifier::classify`] from a row's class scores.
     fn classify_scores(&self, scores: &[f32]) -> (usize, Vec<f64>) {
-        (argmax(scores.iter().map(|&s| s as f64)), self.probabilities_of(scores))
+        let label = match &self.decision {
+            Some(decision) => decision.decide(scores),
+            None => argmax(scores.iter().map(|&s| s as f64)),
+        };
+        (label, self.probabilities_of(scores))
     }
 
     /// [`Classifier::classify`] of every row, in parallel: the labels and the
@@ -468,7 +479,7 @@ impl Problem<'_> {
             let weights = (0..m).map(|c| coefs.iter().skip(c).step_by(m).map(|&v| v as f32).collect()).collect();
             (weights, intercepts.iter().map(|&v| v as f32).collect())
         };
-        Classifier { weights, intercepts, iterations, converged, calibration: None }
+        Classifier { weights, intercepts, iterations, converged, calibration: None, decision: None }
     }
 }
 
@@ -789,6 +800,7 @@ mod tests {
             iterations: 1,
             converged: true,
             calibration: None,
+            decision: None,
         };
         let (label, p) = classifier.classify(&[0], &[1.0]);
         assert_eq!((label, argmax(p.iter().copied())), (0, 0));
@@ -812,6 +824,21 @@ mod tests {
         let mut predicted = Array1::zeros(2);
         classifier.predict_inplace(&x, &mut predicted);
         assert_eq!(predicted.to_vec(), [0, 0]);
+        // A decision's offsets move the label (scores + offsets: 1.0, 0.2, 1.2) in every
+        // path, and leave the probabilities alone.
+        classifier.decision = Some(Decision {
+            offsets: vec![0.0, 0.0, 0.3],
+            folds: 5,
+            rows: 100,
+            macro_f1_before: 0.5,
+            macro_f1_after: 0.6,
+        });
+        let (label, q) = classifier.classify(&[0], &[1.0]);
+        assert_eq!((label, q), (2, p));
+        // The empty row's scores are the intercepts (0, 0, 0): the offset decides it too.
+        assert_eq!(classifier.classify_rows(&x).0, [2, 2]);
+        classifier.predict_inplace(&x, &mut predicted);
+        assert_eq!(predicted.to_vec(), [2, 2]);
     }
 
     #[test]

@@ -296,7 +296,7 @@ fn bad_inputs_get_one_line_errors_with_status_2() {
                 p("newer.json", b"{\"format\": \"stancekit-model\", \"version\": 7}"),
                 "x.txt".into(),
             ],
-            "model format version 7 is not supported (this build reads versions 1 to 4".into(),
+            "model format version 7 is not supported (this build reads versions 1 to 5".into(),
         ),
     ];
     for (args, expected) in cases {

@@ -283,7 +283,7 @@ fn model_file_damage() {
     let at = text.find("\"weights\":[\"").unwrap() + 12;
     let mut flipped = good.clone();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
-    let newer = text.replacen("\"version\":4", "\"version\":5", 1);
+    let newer = text.replacen("\"version\":5", "\"version\":6", 1);
     // A featurizer damaged by hand, the checksum recomputed so that only the parse can tell.
     let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
     edited["featurizer"]["vocabulary"] = 5.into();
@@ -302,7 +302,7 @@ fn model_file_damage() {
         (
             "newer.json",
             newer.into_bytes(),
-            "newer.json: model format version 5 is not supported (this build reads versions 1 to 4",
+            "newer.json: model format version 6 is not supported (this build reads versions 1 to 5",
         ),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
         (
@@ -1837,4 +1837,76 @@ fn invalid_utf8_in_an_article_is_named_by_line_and_an_empty_task_is_refused() {
              as 'sentiment')\n"
         );
     }
+}
+
+#[test]
+fn a_macro_f1_decision_lifts_the_rare_class_and_needs_out_of_fold_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    // 600 mr rows of which 60 negative: unweighted, the highest score rarely says negative.
+    let sample = mr_sample(dir.path(), 540);
+    let text = std::fs::read_to_string(&sample).unwrap();
+    let mut lines = text.lines();
+    let mut kept = vec![lines.next().unwrap().to_string()];
+    let (mut negative, mut positive) = (0, 0);
+    for line in lines {
+        let is_negative = line.ends_with(",negative");
+        if is_negative && negative < 60 {
+            negative += 1;
+            kept.push(line.to_string());
+        } else if !is_negative && positive < 540 {
+            positive += 1;
+            kept.push(line.to_string());
+        }
+    }
+    assert_eq!((negative, positive), (60, 540));
+    let skewed = write(dir.path(), "skewed.csv", (kept.join("\n") + "\n").as_bytes());
+    let skewed = skewed.to_str().unwrap();
+    let metrics = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["eval", "--data", skewed, "--folds", "5", "--format", "json", "-q"];
+        args.extend_from_slice(extra);
+        let r = run_in(dir.path(), &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let metrics = r.stdout.lines().find(|l| l.contains("\"type\":\"metrics\"")).unwrap().to_string();
+        serde_json::from_str(&metrics).unwrap()
+    };
+    // Each fold's model chooses its offsets on inner folds of its own training side.
+    let plain = metrics(&[])["macro_f1"].as_f64().unwrap();
+    let decided = metrics(&["--decision", "macro-f1"])["macro_f1"].as_f64().unwrap();
+    assert!(decided > plain + 0.02, "macro-F1 {plain} -> {decided}");
+    // The model records its offsets; inspect shows them.
+    let r = run_in(dir.path(), &["train", "--data", skewed, "--decision", "macro-f1", "--out", "d.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(dir.path(), &["inspect", "--model", "d.json", "--format", "json"]);
+    let inspected: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let decision = &inspected["decision"];
+    assert_eq!(decision["folds"], 5);
+    assert_eq!(decision["rows"], 600);
+    assert_eq!(decision["offsets"][0], 0.0);
+    // Labels are [negative, positive]: the rare class gains when positive's offset is below 0.
+    assert!(decision["offsets"][1].as_f64().unwrap() < 0.0, "{decision}");
+    assert!(decision["macro_f1_after"].as_f64().unwrap() > decision["macro_f1_before"].as_f64().unwrap());
+    let r = run_in(dir.path(), &["inspect", "--model", "d.json"]);
+    assert!(r.stdout.contains("\ndecision   highest score plus offsets negative +0.000, positive -"), "{}", r.stdout);
+    // Without out-of-fold scores there is nothing to choose the offsets on.
+    let r = run_in(
+        dir.path(),
+        &["train", "--data", skewed, "--decision", "macro-f1", "--calibration-folds", "0", "--out", "e.json"],
+    );
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--decision: macro-f1 chooses its offsets on out-of-fold scores"), "{}", r.stderr);
+    assert!(!dir.path().join("e.json").exists());
+    // Too little data: the model trains with the plain decision and says why.
+    let tiny = write(dir.path(), "tiny.csv", b"text,label\ngood fun,pos\nfine good,pos\nbad dull,neg\ndull bad,neg\n");
+    let r = run_in(
+        dir.path(),
+        &["train", "--data", tiny.to_str().unwrap(), "--min-df", "1", "--decision", "macro-f1", "--out", "t.json"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "warning: no macro-F1 decision rule (labels are the highest score): 4 rows to fit on, fewer than 50\n"
+        ),
+        "{}",
+        r.stderr
+    );
 }

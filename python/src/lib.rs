@@ -26,7 +26,7 @@ use stancekit::error::{Error, Location};
 use stancekit::features::{FeatureParams, Weighting};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{train_model, Examples, TrainOptions};
+use stancekit::pipeline::{train_model, DecisionRule, Examples, TrainOptions};
 use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -624,7 +624,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
     texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
     weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false,
     cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
-    tune = false, seed = 42, sample_weight = None, calibration_folds = 5
+    tune = false, seed = 42, sample_weight = None, calibration_folds = 5, decision = "highest-score"
 ))]
 #[allow(clippy::too_many_arguments)]
 fn train(
@@ -654,6 +654,7 @@ fn train(
     seed: u64,
     sample_weight: Option<Vec<f64>>,
     calibration_folds: usize,
+    decision: &str,
 ) -> PyResult<Model> {
     let texts = extract_texts(texts, "texts")?;
     stancekit::input::check_task(task, "task").map_err(input_error)?;
@@ -682,6 +683,7 @@ fn train(
     }
     let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
     let class_weight: ClassWeight = parse_choice("class_weight", class_weight, "none, balanced")?;
+    let decision: DecisionRule = parse_choice("decision", decision, "highest-score, macro-f1")?;
     let features = FeatureParams {
         ngram_min,
         ngram_max,
@@ -725,7 +727,7 @@ fn train(
             w
         }
     };
-    let options = TrainOptions { features, trainer, lexicon, tune, seed, calibration_folds };
+    let options = TrainOptions { features, trainer, lexicon, tune, seed, calibration_folds, decision };
     let command = vec![
         "stancekit.train".to_string(),
         format!("task={task}"),
@@ -749,6 +751,7 @@ fn train(
         format!("tune={tune}"),
         format!("seed={seed}"),
         format!("calibration_folds={calibration_folds}"),
+        format!("decision={decision:?}"),
     ];
     let task = task.to_string();
     let model = py
@@ -763,8 +766,9 @@ fn train(
             train_model(&examples, &options, &task, provenance)
         })
         .map_err(input_error)?;
-    if let Some(warning) = model.metrics.uncalibrated_warning() {
-        // As the CLI's warning: the model trains, its probabilities are the plain softmax.
+    // As the CLI's warnings: the model trains, its probabilities are the plain softmax
+    // or its labels the highest score.
+    for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {
         let message = std::ffi::CString::new(warning).unwrap_or_default();
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }

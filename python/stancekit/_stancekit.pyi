@@ -100,6 +100,7 @@ def train(
     seed: int = 42,
     sample_weight: Iterable[float] | None = None,
     calibration_folds: int = 5,
+    decision: Literal["highest-score", "macro-f1"] = "highest-score",
 ) -> Model:
     """Trains a model as ``stancekit train`` does, with the same options and defaults
     (each option is the CLI flag of the same name; ``sublinear_tf=False`` is
@@ -107,7 +108,8 @@ def train(
     ``--no-nb-scale``, ``stem=False`` is ``--no-stem``, ``char_ngrams=(3, 5)`` is ``--char-ngrams 3-5``,
     ``punctuation=False`` is ``--no-punctuation``; ``sample_weight``
     weighs each row, as ``--data-weight`` weighs each file; ``calibration_folds=0`` trains
-    without calibrating the probabilities). Classes are the sorted distinct labels.
+    without calibrating the probabilities; ``decision="macro-f1"`` adds per-class offsets to
+    the scores, chosen on the same out-of-fold scores to maximise macro-F1). Classes are the sorted distinct labels.
 
     Raises ValueError for bad data or options (empty text, one class, bad n-gram range,
     c <= 0, ...) with the CLI's message; OSError for an unreadable lexicon."""

@@ -166,7 +166,7 @@ def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
     assert str(error.value) == cli_error(cli, "predict", "--model", damaged, ARTICLE)
 
     newer = tmp_path / "newer.json"
-    newer.write_bytes(data.replace(b'"version":4', b'"version":99', 1))
+    newer.write_bytes(data.replace(b'"version":5', b'"version":99', 1))
     with pytest.raises(stancekit.ModelError, match="model format version 99 is not supported") as error:
         stancekit.load(newer)
     assert str(error.value) == cli_error(cli, "predict", "--model", newer, ARTICLE)
