@@ -1,6 +1,14 @@
 //! Measuring a classifier. Input: true and predicted class indices. Output: a
 //! [`ConfusionMatrix`] with accuracy, per-class precision / recall / F1 and macro-F1;
 //! and seeded, stratified k-fold splits for cross-validation.
+//!
+//! A per-class figure whose denominator is 0 (the precision of a class never predicted,
+//! the recall of a class with no row) is undefined, `None`, never 0: scikit-learn's
+//! `zero_division=np.nan`, where its default prints 0 with a warning. F1 follows
+//! scikit-learn's 2 TP / (2 TP + FP + FN), so it is 0, not undefined, when only one of
+//! precision and recall is, and undefined only for a class neither in the data nor
+//! predicted; macro-F1 leaves such classes out, as scikit-learn's macro average over the
+//! labels of the data and the predictions does.
 
 use ndarray::Array2;
 use serde::Serialize;
@@ -16,17 +24,19 @@ pub struct ConfusionMatrix {
     pub counts: Vec<Vec<usize>>,
 }
 
-/// Precision, recall, F1 and support of one class.
+/// Precision, recall, F1 and support of one class; `None` for a figure of 0/0.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassMetrics {
     /// The class.
     pub label: String,
-    /// Of rows predicted this class, the share that are.
-    pub precision: f64,
-    /// Of rows of this class, the share predicted so.
-    pub recall: f64,
-    /// Harmonic mean of precision and recall (0 when both are 0).
-    pub f1: f64,
+    /// Of rows predicted this class, the share that are (`None` when none is predicted so).
+    pub precision: Option<f64>,
+    /// Of rows of this class, the share predicted so (`None` when there is none).
+    pub recall: Option<f64>,
+    /// Harmonic mean of precision and recall; 0 when both are 0 or one is undefined (then
+    /// there is no true positive and 2 TP / (2 TP + FP + FN) is 0); `None` when both are
+    /// undefined: a class neither in the data nor predicted.
+    pub f1: Option<f64>,
     /// Rows of this class.
     pub support: usize,
 }
@@ -79,28 +89,27 @@ impl ConfusionMatrix {
                 let tp = self.count(c, c);
                 let predicted: usize = (0..k).map(|t| self.count(t, c)).sum();
                 let support: usize = (0..k).map(|p| self.count(c, p)).sum();
-                let precision = ratio(tp, predicted);
-                let recall = ratio(tp, support);
-                let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+                let precision = (predicted > 0).then(|| ratio(tp, predicted));
+                let recall = (support > 0).then(|| ratio(tp, support));
+                let f1 = match (precision, recall) {
+                    (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
+                    (None, None) => None,
+                    _ => Some(0.0),
+                };
                 ClassMetrics { label: label.clone(), precision, recall, f1, support }
             })
             .collect()
     }
 
-    /// Unweighted mean of per-class F1 over classes with support or predictions.
+    /// Unweighted mean of per-class F1 over the classes with support or predictions (those
+    /// whose F1 is defined; scikit-learn's `f1_score(average="macro")` without `labels`);
+    /// 0 for an empty matrix.
     pub fn macro_f1(&self) -> f64 {
-        let k = self.labels.len();
-        let present: Vec<ClassMetrics> = self
-            .per_class()
-            .into_iter()
-            .enumerate()
-            .filter(|(c, m)| m.support > 0 || (0..k).any(|t| self.count(t, *c) > 0))
-            .map(|(_, m)| m)
-            .collect();
+        let present: Vec<f64> = self.per_class().into_iter().filter_map(|m| m.f1).collect();
         if present.is_empty() {
             return 0.0;
         }
-        present.iter().map(|m| m.f1).sum::<f64>() / present.len() as f64
+        present.iter().sum::<f64>() / present.len() as f64
     }
 }
 
@@ -298,10 +307,39 @@ mod tests {
             ConfusionMatrix::new(vec!["a".into(), "b".into(), "c".into()], &[0, 0, 0, 1, 1, 2], &[0, 0, 1, 1, 2, 2]);
         assert!((m.accuracy() - 4.0 / 6.0).abs() < 1e-12);
         let pc = m.per_class();
-        assert!((pc[0].f1 - 0.8).abs() < 1e-12);
-        assert!((pc[1].f1 - 0.5).abs() < 1e-12);
-        assert!((pc[2].f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((pc[0].f1.unwrap() - 0.8).abs() < 1e-12);
+        assert!((pc[1].f1.unwrap() - 0.5).abs() < 1e-12);
+        assert!((pc[2].f1.unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert!((m.macro_f1() - (0.8 + 0.5 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_figure_of_zero_over_zero_is_undefined_not_zero() {
+        // truth a a b b e ; predicted a d a a d: b and e are never predicted, d is
+        // predicted but not in the data, c is neither.
+        // a: tp 1, predicted 3, support 2 -> P 1/3, R 1/2, F1 0.4
+        // b: tp 0, predicted 0, support 2 -> P 0/0, R 0, F1 0 (2TP / (2TP + FP + FN) = 0/2)
+        // c: nothing -> P, R and F1 0/0
+        // d: tp 0, predicted 2, support 0 -> P 0, R 0/0, F1 0 (0/2)
+        // e: tp 0, predicted 0, support 1 -> P 0/0, R 0, F1 0 (0/1)
+        // macro-F1 over a, b, d, e (scikit-learn's labels of y_true and y_pred): 0.4 / 4.
+        let labels = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+        let m = ConfusionMatrix::new(labels, &[0, 0, 1, 1, 4], &[0, 3, 0, 0, 3]);
+        let pc = m.per_class();
+        assert!((pc[0].precision.unwrap() - 1.0 / 3.0).abs() < 1e-12 && pc[0].recall == Some(0.5));
+        assert!((pc[0].f1.unwrap() - 0.4).abs() < 1e-12, "{:?}", pc[0]);
+        let figures: Vec<_> = pc.iter().skip(1).map(|c| (c.precision, c.recall, c.f1)).collect();
+        assert_eq!(
+            figures,
+            [
+                (None, Some(0.0), Some(0.0)),
+                (None, None, None),
+                (Some(0.0), None, Some(0.0)),
+                (None, Some(0.0), Some(0.0)),
+            ]
+        );
+        assert!((m.macro_f1() - 0.1).abs() < 1e-12, "{}", m.macro_f1());
+        assert_eq!(ConfusionMatrix::new(vec!["a".into()], &[], &[]).macro_f1(), 0.0);
     }
 
     #[test]

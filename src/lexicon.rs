@@ -356,18 +356,20 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             });
         };
         let (term, category, weight_text) = (term.trim(), category.trim(), weight_text.trim());
+        // A bad field is named by its column, as the header (and the format) names it.
+        let at = |column: &str| location.clone().with_column(column);
         if term_tokens(term).is_empty() {
-            return Err(Error::Lexicon { location, reason: format!("term '{term}' has no words") });
+            return Err(Error::Lexicon { location: at("term"), reason: format!("term '{term}' has no words") });
         }
         if category.is_empty() || !category.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(Error::Lexicon {
-                location,
+                location: at("category"),
                 reason: format!("category '{category}' must be lower-case letters or '_'"),
             });
         }
         if let Some(known) = misspelt_category(category) {
             return Err(Error::Lexicon {
-                location,
+                location: at("category"),
                 reason: format!(
                     "category '{category}' looks like a misspelling of '{known}' (the known categories are {}; \
                      a category of your own needs a name further from them)",
@@ -376,11 +378,14 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             });
         }
         let weight: f32 = weight_text.parse().map_err(|_| Error::Lexicon {
-            location: location.clone(),
+            location: at("weight"),
             reason: format!("weight '{weight_text}' is not a number"),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
-            return Err(Error::Lexicon { location, reason: format!("weight {weight} is outside (0, 2]") });
+            return Err(Error::Lexicon {
+                location: at("weight"),
+                reason: format!("weight {weight} is outside (0, 2]"),
+            });
         }
         if let Some(first) = lines.insert((term_tokens(term), category.to_string()), n + 1) {
             return Err(Error::Lexicon {
@@ -493,8 +498,8 @@ mod tests {
             err("postive").as_deref(),
             Some(
                 format!(
-                    "x.tsv:3: malformed lexicon line: category 'postive' looks like a misspelling of 'positive' (the \
-                     known categories are {known}; a category of your own needs a name further from them)"
+                    "x.tsv:3: column 'category': malformed lexicon line: category 'postive' looks like a misspelling \
+                     of 'positive' (the known categories are {known}; a category of your own needs a name further from them)"
                 )
                 .as_str()
             )

@@ -15,7 +15,8 @@
 //!   missing file, a CSV without the text column) is one such error row, `sentence`
 //!   or `article` as its rows would have been, its `id` the file.
 //! - `metrics`: `accuracy`, `macro_f1`, `n`, `classes`: `[{label, precision, recall,
-//!   f1, support}]`; with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
+//!   f1, support}]` (a figure of 0/0, such as the precision of a class never predicted,
+//!   is `null`); with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
 //!   `macro_f1_mean`, `macro_f1_std`.
 //! - `confusion`: `labels` and `counts[true][predicted]`.
 //! - `fold`: `fold`, `accuracy`, `macro_f1`, `n`.
@@ -379,7 +380,8 @@ pub struct FoldSummary {
 }
 
 /// Writes evaluation metrics: the (pooled) matrix's figures, the per-fold ones if any,
-/// and the confusion matrix.
+/// and the confusion matrix. A per-class figure of 0/0 is `n/a` in text and `null` in
+/// JSON, never 0: "precision 0" would say every prediction of the class was wrong.
 ///
 /// # Errors
 /// Any write error.
@@ -452,11 +454,8 @@ pub fn write_metrics(
             let width = matrix.labels.iter().map(String::len).max().unwrap_or(5).max(5);
             writeln!(out, "{:<width$}  precision  recall      f1  support", "class")?;
             for m in matrix.per_class() {
-                writeln!(
-                    out,
-                    "{:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}",
-                    m.label, m.precision, m.recall, m.f1, m.support
-                )?;
+                let (precision, recall, f1) = (figure(m.precision), figure(m.recall), figure(m.f1));
+                writeln!(out, "{:<width$}  {precision:>9}  {recall:>6}  {f1:>6}  {:>7}", m.label, m.support)?;
             }
             writeln!(out, "\nconfusion matrix (rows: true, columns: predicted)")?;
             let cell = width.max(7);
@@ -655,6 +654,11 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
     writer.flush()
 }
 
+/// A figure to 4 decimals, or `n/a` for one of 0/0 (`None`).
+fn figure(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"))
+}
+
 /// Writes precision and recall of extracted actor spans; a figure of 0/0 is `n/a` in
 /// text and `null` in JSON.
 ///
@@ -665,7 +669,6 @@ pub fn write_span_scores(
     format: Format,
     scores: &[(&str, crate::actors::SpanScore)],
 ) -> io::Result<()> {
-    let text = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"));
     for (role, s) in scores {
         match format {
             Format::Json => writeln!(
@@ -677,10 +680,10 @@ pub fn write_span_scores(
             Format::Text => writeln!(
                 out,
                 "{role:<7} precision {} ({}/{})  recall {} ({}/{})",
-                text(s.precision()),
+                figure(s.precision()),
                 s.n_correct,
                 s.n_predicted,
-                text(s.recall()),
+                figure(s.recall()),
                 s.n_correct,
                 s.n_gold
             )?,

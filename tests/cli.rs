@@ -199,6 +199,74 @@ fn eval_min_accuracy_exits_1_when_missed() {
     assert!(r.stdout.contains("3 folds: accuracy"));
 }
 
+/// A per-class figure of 0/0 is `n/a` (`null` in JSON), not 0.0000: the precision of a
+/// class never predicted, the recall of a class without rows. F1 is 2 TP / (2 TP + FP +
+/// FN) as in scikit-learn, so 0 when only one of them is undefined, and macro-F1 averages
+/// the classes whose F1 is defined. Ordinary figures print as before.
+#[test]
+fn eval_prints_n_a_for_a_figure_of_zero_over_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    // The keyword rule never gives 'other' (it warns so): 'other' has precision 0/0.
+    // accusation: tp 1 of 1 predicted, 1 row -> 1, 1, 1; none: tp 1 of 2 predicted, 1 row
+    // -> 0.5, 1, 2/3; other: 0/0, 0/1, 0. Accuracy 2/3, macro-F1 (1 + 2/3 + 0) / 3.
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nA fine day,none\nok then,other\n");
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let table: Vec<&str> = r.stdout.lines().skip(4).take(4).collect();
+    assert_eq!(
+        table,
+        [
+            "class       precision  recall      f1  support",
+            "accusation     1.0000  1.0000  1.0000        1",
+            "none           0.5000  1.0000  0.6667        1",
+            "other             n/a  0.0000  0.0000        1",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.starts_with("accuracy  0.6667\nmacro-F1  0.5556\n"), "{}", r.stdout);
+    let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv", "--format", "json"]);
+    let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let classes = metrics["classes"].as_array().unwrap();
+    assert_eq!(
+        classes[1],
+        serde_json::json!({"label": "none", "precision": 0.5, "recall": 1.0, "f1": 2.0 / 3.0, "support": 1})
+    );
+    assert_eq!(
+        classes[2],
+        serde_json::json!({"label": "other", "precision": null, "recall": 0.0, "f1": 0.0, "support": 1})
+    );
+    // A shipped model on rows of one class: the other classes have no row, so recall 0/0.
+    write(
+        d,
+        "neg.csv",
+        b"text,label\nThe talks collapsed in bitter anger.,negative\nA terrible and deadly attack.,negative\n",
+    );
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let args = ["eval", "--model", model.to_str().unwrap(), "--data", "neg.csv", "--label-column", "label"];
+    let r = run_in(d, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let mut defined = Vec::new();
+    for class in metrics["classes"].as_array().unwrap() {
+        let empty = class["label"] != "negative";
+        assert_eq!((class["support"] == 0, class["recall"].is_null()), (empty, empty), "{class}");
+        defined.extend(class["f1"].as_f64());
+    }
+    let mean = defined.iter().sum::<f64>() / defined.len() as f64;
+    assert!((metrics["macro_f1"].as_f64().unwrap() - mean).abs() < 1e-12, "{metrics}");
+    let r = run_in(d, &args);
+    let table = r.stdout.lines().skip_while(|l| !l.starts_with("class ")).skip(1).take_while(|l| !l.is_empty());
+    let recalls: Vec<(&str, &str)> = table
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .map(|cells| (cells[0], if cells[4] == "0" { cells[2] } else { "has rows" }))
+        .collect();
+    assert_eq!(recalls, [("negative", "has rows"), ("neutral", "n/a"), ("positive", "n/a")], "{}", r.stdout);
+}
+
 #[test]
 fn inspect_shows_provenance_and_top_features() {
     let dir = tempfile::tempdir().unwrap();

@@ -389,14 +389,44 @@ fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
     assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "stancekit: error: reading lexicon lex: lex/cues.tsv:3: malformed lexicon line: category 'acusation' looks like \
-         a misspelling of 'accusation' (the known categories are cooperative, adversarial, accusation, denial, \
+        "stancekit: error: reading lexicon lex: lex/cues.tsv:3: column 'category': malformed lexicon line: category \
+         'acusation' looks like a misspelling of 'accusation' (the known categories are cooperative, adversarial, accusation, denial, \
          positive, negative; a category of your own needs a name further from them)\n"
     );
     // A category of one's own, far from the known ones, is fine.
     write(&d.join("lex"), "cues.tsv", b"term\tcategory\tweight\ndenied\tdenial\t1\naccused\tblame\t1\n");
     let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+/// A bad field of a cues file is named by its column as well as its line, as a bad
+/// CSV cell is (`file:line: column 'name': ...`); a line of the wrong shape has no
+/// column to name.
+#[test]
+fn a_bad_lexicon_field_is_named_by_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(d, "ac.csv", b"text,label\nThey accused him,accusation\nA fine day,none\n");
+    let cases: &[(&[u8], &str)] = &[
+        (b"...\taccusation\t1", "column 'term': malformed lexicon line: term '...' has no words"),
+        (
+            b"accused\tAccusation\t1",
+            "column 'category': malformed lexicon line: category 'Accusation' must be lower-case letters or '_'",
+        ),
+        (b"accused\taccusation\theavy", "column 'weight': malformed lexicon line: weight 'heavy' is not a number"),
+        (b"accused\taccusation\t3", "column 'weight': malformed lexicon line: weight 3 is outside (0, 2]"),
+        (
+            b"accused\taccusation",
+            "malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 2",
+        ),
+    ];
+    for (line, expected) in cases {
+        write(&d.join("lex"), "cues.tsv", &[&b"term\tcategory\tweight\ndenied\tdenial\t1\n"[..], line, b"\n"].concat());
+        let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "ac.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: reading lexicon lex: lex/cues.tsv:3: {expected}\n"));
+    }
 }
 
 #[test]

@@ -101,6 +101,22 @@ fn iter_strings(
     Ok(())
 }
 
+/// A count or size passed from Python, as `usize` (or `u64`). A Python int is signed and
+/// unbounded, and PyO3's own conversion refuses a negative one with an OverflowError
+/// that names no parameter ("can't convert negative int to unsigned"), so such
+/// parameters are taken as `i128` and converted here: a negative or too large value is
+/// a ValueError naming the parameter and what it must be (`least`, 0 or 1). Zero and
+/// other values in range go on to the library's checks, whose messages are the CLI's.
+fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
+    if value < 0 {
+        return Err(PyValueError::new_err(format!("invalid {name}: {value} must be >= {least}")));
+    }
+    T::try_from(value).map_err(|_| {
+        let largest = u128::MAX >> (128 - 8 * std::mem::size_of::<T>());
+        PyValueError::new_err(format!("invalid {name}: {value} must be at most {largest}"))
+    })
+}
+
 /// Whether a text can be labelled: the CLI refuses empty and blank rows the same way.
 fn is_blank(text: &str) -> bool {
     text.trim().is_empty()
@@ -241,9 +257,10 @@ impl Model {
     /// away from the label, largest first, as [{"feature": str, "contribution": float}]
     /// (as `stancekit predict --explain N --format json` prints them).
     ///
-    /// Raises ValueError for an empty text.
+    /// Raises ValueError for an empty text or a negative `top`.
     #[pyo3(signature = (text, top = 5))]
-    fn explain<'py>(&self, py: Python<'py>, text: String, top: usize) -> PyResult<Bound<'py, PyAny>> {
+    fn explain<'py>(&self, py: Python<'py>, text: String, top: i128) -> PyResult<Bound<'py, PyAny>> {
+        let top: usize = count("top", top, 0)?;
         if is_blank(&text) {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
         }
@@ -440,8 +457,9 @@ fn classify_article<'py>(
     text: String,
     models: &Bound<'py, PyAny>,
     id: &str,
-    explain: usize,
+    explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
     if is_blank(&text) {
         return Err(input_error(Error::EmptyText { location: Location::file(id) }));
@@ -618,7 +636,8 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 /// Returns a Model whose task is `task` (the CLI's default: the label column, `label`).
 ///
 /// Raises ValueError for bad data or options (empty text, one class, n-gram range,
-/// C <= 0, ...) with the CLI's message.
+/// C <= 0, ...) with the CLI's message, and for a negative count (`min_df=-1`) naming
+/// the parameter.
 #[pyfunction]
 #[pyo3(signature = (
     texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
@@ -632,10 +651,10 @@ fn train(
     texts: &Bound<'_, PyAny>,
     labels: &Bound<'_, PyAny>,
     task: &str,
-    ngram_min: usize,
-    ngram_max: usize,
-    min_df: usize,
-    max_features: Option<usize>,
+    ngram_min: i128,
+    ngram_max: i128,
+    min_df: i128,
+    max_features: Option<i128>,
     weighting: &str,
     sublinear_tf: bool,
     negation: bool,
@@ -644,18 +663,30 @@ fn train(
     cue_scale: f32,
     nb_scale: bool,
     stem: bool,
-    char_ngrams: Option<(usize, usize)>,
+    char_ngrams: Option<(i128, i128)>,
     punctuation: bool,
     c: f64,
     class_weight: &str,
-    max_iterations: usize,
+    max_iterations: i128,
     tolerance: f64,
     tune: bool,
-    seed: u64,
+    seed: i128,
     sample_weight: Option<Vec<f64>>,
-    calibration_folds: usize,
+    calibration_folds: i128,
     decision: &str,
 ) -> PyResult<Model> {
+    let (ngram_min, ngram_max): (usize, usize) = (count("ngram_min", ngram_min, 1)?, count("ngram_max", ngram_max, 1)?);
+    let min_df: usize = count("min_df", min_df, 1)?;
+    let max_features: Option<usize> = max_features.map(|n| count("max_features", n, 1)).transpose()?;
+    let char_ngrams: Option<(usize, usize)> = match char_ngrams {
+        Some((shortest, longest)) => {
+            Some((count("char_ngrams[0]", shortest, 1)?, count("char_ngrams[1]", longest, 1)?))
+        }
+        None => None,
+    };
+    let max_iterations: usize = count("max_iterations", max_iterations, 1)?;
+    let seed: u64 = count("seed", seed, 0)?;
+    let calibration_folds: usize = count("calibration_folds", calibration_folds, 0)?;
     let texts = extract_texts(texts, "texts")?;
     stancekit::input::check_task(task, "task").map_err(input_error)?;
     let mut label_values = Vec::with_capacity(texts.len());

@@ -115,7 +115,8 @@ def classify_article(
     ``top_accusation``, ``top_denial``). Probabilities are rounded to 6 decimals, as in
     the CLI's output; ``Model.predict_proba`` gives them unrounded.
 
-    Raises ValueError for an empty text or two models with the same task.
+    Raises ValueError for an empty text, two models with the same task or a negative
+    ``explain``.
     """
     if models is None:
         models = [builtin(task) for task in BUILTIN_TASKS]

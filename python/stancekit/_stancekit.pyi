@@ -57,7 +57,7 @@ class Model:
         pushed hardest toward or away from the label, largest first (as
         ``stancekit predict --explain N --format json``).
 
-        Raises ValueError for an empty text."""
+        Raises ValueError for an empty text or a negative ``top``."""
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the model file atomically, in the format ``stancekit predict --model``
         reads. Raises ModelError when it cannot be written."""
@@ -112,7 +112,8 @@ def train(
     the scores, chosen on the same out-of-fold scores to maximise macro-F1). Classes are the sorted distinct labels.
 
     Raises ValueError for bad data or options (empty text, one class, bad n-gram range,
-    c <= 0, ...) with the CLI's message; OSError for an unreadable lexicon."""
+    c <= 0, ...) with the CLI's message, and for a negative count (``min_df=-1``) naming
+    the parameter; OSError for an unreadable lexicon."""
 
 def classify_article(text: str, models: Model | Iterable[Model], id: str = "article", explain: int = 0) -> dict[str, Any]:
     """See ``stancekit.classify_article``."""

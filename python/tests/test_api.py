@@ -237,6 +237,49 @@ def test_sample_weights_follow_the_cli_range(weights, expected):
     assert str(error.value) == expected
 
 
+_TOY = (["good film", "bad film"] * 30, ["pos", "neg"] * 30)
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        (lambda: stancekit.builtin("sentiment").explain("A sentence.", top=-1), "invalid top: -1 must be >= 0"),
+        (lambda: stancekit.classify_article("A sentence.", explain=-2), "invalid explain: -2 must be >= 0"),
+        (lambda: stancekit.train(*_TOY, ngram_min=-1), "invalid ngram_min: -1 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, ngram_max=-2), "invalid ngram_max: -2 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, min_df=-1), "invalid min_df: -1 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, max_features=-5), "invalid max_features: -5 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, char_ngrams=(-3, 5)), "invalid char_ngrams[0]: -3 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, char_ngrams=(3, -5)), "invalid char_ngrams[1]: -5 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, max_iterations=-300), "invalid max_iterations: -300 must be >= 1"),
+        (lambda: stancekit.train(*_TOY, seed=-1), "invalid seed: -1 must be >= 0"),
+        (lambda: stancekit.train(*_TOY, calibration_folds=-5), "invalid calibration_folds: -5 must be >= 0"),
+        (
+            lambda: stancekit.train(*_TOY, seed=2**64),
+            "invalid seed: 18446744073709551616 must be at most 18446744073709551615",
+        ),
+        (
+            lambda: stancekit.train(*_TOY, max_iterations=2**70),
+            "invalid max_iterations: 1180591620717411303424 must be at most 18446744073709551615",
+        ),
+    ],
+)
+def test_a_negative_or_huge_count_is_a_value_error_naming_the_parameter(call, expected):
+    # PyO3's own conversion raised OverflowError("can't convert negative int to unsigned"),
+    # naming no parameter.
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == expected
+
+
+def test_counts_at_the_edges_of_their_range_are_accepted():
+    # The largest seed (a u64), and 0 where it means "none", still work.
+    model = stancekit.train(*_TOY, min_df=1, seed=2**64 - 1, calibration_folds=0)
+    assert model.predict(["good film"]) == ["pos"]
+    assert model.explain("good film", top=0)["label"] == "pos"
+    assert stancekit.classify_article("A good film.", model, explain=0)["sentences"][0]["predictions"]["label"]
+
+
 def _sealed_version_1(data: dict) -> bytes:
     """A model file edited by hand, sealed again: version 1 files carry a sha256."""
     data = dict(data, version=1, checksum="0" * 64)
