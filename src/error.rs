@@ -120,12 +120,19 @@ pub enum Error {
         span: String,
     },
     /// Bytes that are not UTF-8.
-    #[error("{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)")]
+    #[error(
+        "{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8{})",
+        if *lossy_offered { ", or pass --lossy" } else { "" }
+    )]
     InvalidUtf8 {
         /// Where.
         location: Location,
         /// Byte offset of the first bad byte, from the start of the file.
         offset: u64,
+        /// Whether the reader could have read the bytes lossily (`predict` and `report`
+        /// take `--lossy`; training data, span files and CSV headers are read strictly),
+        /// so that the message suggests the flag only where it exists.
+        lossy_offered: bool,
     },
     /// An input in UTF-16, not UTF-8: refused whole, even with `--lossy` (its text
     /// would be NUL bytes between letters).
@@ -246,6 +253,17 @@ pub enum Error {
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),
+}
+
+impl Error {
+    /// The same error, saying that `--lossy` would have read it when it is invalid UTF-8
+    /// (readers whose caller takes the flag).
+    pub fn offering_lossy(self) -> Error {
+        match self {
+            Error::InvalidUtf8 { location, offset, .. } => Error::InvalidUtf8 { location, offset, lossy_offered: true },
+            other => other,
+        }
+    }
 }
 
 impl From<linfa::error::Error> for Error {

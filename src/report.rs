@@ -6,8 +6,10 @@
 //! - `sentence`: `schema`, `source` (file or `-`), `id` (row id, or the file for an
 //!   article), `line`, `sentence` (0-based index in the document), `start`, `end` (byte
 //!   offsets in the document's text), `text`, and `predictions`: `{task: {"label": L,
-//!   "probabilities": {label: p}}}`; or, when the row could not be read, `error`
-//!   (a message) and no `predictions`.
+//!   "probabilities": {label: p}}}` (with `--explain N`, also `"explanation":
+//!   [{feature, contribution}]` per task), and `actors` (who accuses or denies whom, for
+//!   sentences labelled accusation or denial); or, when the row could not be read,
+//!   `error` (a message) and no `predictions`.
 //! - `article` (with `--articles`, and for text files): `schema`, `source`, `id`,
 //!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone`,
 //!   `top_accusation`, `top_denial`; or, when the article could not be read, `line`
@@ -16,11 +18,13 @@
 //!   or `article` as its rows would have been, its `id` the file.
 //! - `metrics`: `accuracy`, `macro_f1`, `n`, `classes`: `[{label, precision, recall,
 //!   f1, support}]` (a figure of 0/0, such as the precision of a class never predicted,
-//!   is `null`); with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
+//!   is `null`); when probabilities were scored (a model, or folds), `log_loss`, `brier`
+//!   and `ece`; with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
 //!   `macro_f1_mean`, `macro_f1_std`.
 //! - `confusion`: `labels` and `counts[true][predicted]`.
 //! - `fold`: `fold`, `accuracy`, `macro_f1`, `n`.
-//! - `model`: what `inspect` prints: header, provenance, metrics, `top_features`.
+//! - `model`: what `inspect` prints: header, provenance, metrics, `calibration`,
+//!   `decision`, `top_features`.
 //!
 //! Adding fields keeps the schema number; renaming or removing one bumps it.
 
@@ -619,7 +623,8 @@ pub fn write_inspection(
             } else if let Some(why) = &model.metrics.undecided_because {
                 writeln!(out, "decision   highest score (no macro-F1 offsets: {why})")?;
             }
-            for (label, list) in features {
+            // `--top 0` asks for none: no empty headings either.
+            for (label, list) in features.into_iter().filter(|(_, list)| !list.is_empty()) {
                 writeln!(out, "\ntop features of '{label}':")?;
                 for (name, w) in list {
                     writeln!(out, "  {w:>8.4}  {name}")?;

@@ -283,6 +283,11 @@ fn inspect_shows_provenance_and_top_features() {
     let features = r.stdout.lines().find(|l| l.starts_with("features")).unwrap();
     assert!(features.contains("1..2-grams of stems and punctuation marks, min_df 2"), "{features}");
     assert!(features.contains("negation true, NB scaling true, cue n-grams false"), "{features}");
+    assert!(r.stdout.contains("\ntop features of 'negative':\n"), "{}", r.stdout);
+    // --top 0 asks for no features: no headings over empty lists either.
+    let r = run(&["inspect", "--model", model.to_str().unwrap(), "--top", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("top features"), "{}", r.stdout);
 }
 
 #[test]
@@ -339,7 +344,8 @@ fn bad_inputs_get_one_line_errors_with_status_2() {
                 "--out".into(),
                 "m.json".into(),
             ],
-            "utf.csv:2: column 'text': invalid UTF-8 at byte offset 12".into(),
+            // Training data is read strictly: no --lossy to suggest (train has none).
+            "utf.csv:2: column 'text': invalid UTF-8 at byte offset 12 (re-encode the file as UTF-8)\n".into(),
         ),
         (
             vec!["train".into(), "--data".into(), "no-such-file.csv".into(), "--out".into(), "m.json".into()],
@@ -532,4 +538,16 @@ fn directory_input_and_explanations() {
             assert_eq!(task.explanation.as_ref().unwrap().len(), 2);
         }
     }
+    // N is optional: a file right after --explain is taken for N, and the message says
+    // how to write it.
+    let r = run(&["predict", "--explain", "a.txt"]);
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains(
+            "invalid value 'a.txt' for '--explain [<N>]': not a count of features (N is optional: put \
+             --explain after the inputs, or give N first: --explain 5 a.txt)"
+        ),
+        "{}",
+        r.stderr
+    );
 }

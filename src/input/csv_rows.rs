@@ -227,6 +227,7 @@ impl<R: Read> CsvRows<R> {
             Error::InvalidUtf8 {
                 location: Location::file(&self.path).at_line(line),
                 offset: start.offset_of(record.get(index).unwrap_or_default(), valid_up_to),
+                lossy_offered: false,
             }
         })?;
         self.names = header.iter().map(str::to_string).collect();
@@ -309,6 +310,7 @@ impl<R: Read> CsvRows<R> {
             Err(e) => Err(Error::InvalidUtf8 {
                 location: Location::file(&self.path).at_line(line).with_column(column),
                 offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
+                lossy_offered: false,
             }),
         }
     }
@@ -447,7 +449,8 @@ mod tests {
         let err = labelled_error(b"\xEF\xBB\xBFtext,label\r\nx,a\r\n\"a\"\"\xFF\",b\r\n");
         assert_eq!(
             err,
-            ":3: column 'text': invalid UTF-8 at byte offset 24 (re-encode the file as UTF-8, or pass --lossy)"
+            // Labelled data is read strictly: no --lossy to suggest.
+            ":3: column 'text': invalid UTF-8 at byte offset 24 (re-encode the file as UTF-8)"
         );
     }
 

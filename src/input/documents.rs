@@ -26,10 +26,10 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
-                    Error::InvalidUtf8 { location, offset } => {
+                    Error::InvalidUtf8 { location, offset, lossy_offered } => {
                         let before = bytes.get(..offset as usize).unwrap_or_default();
                         let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
-                        Error::InvalidUtf8 { location: location.at_line(line), offset }
+                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered }
                     }
                     other => other,
                 })
@@ -97,7 +97,9 @@ impl<R: Read> Iterator for CsvDocuments<R> {
         // An id that is not UTF-8 is refused as a text is (read lossily, two ids could
         // become one); its row is then an error row numbered by its row.
         let id = match self.id_index.filter(|_| !id_is_broken) {
-            Some(i) => self.rows.text(&self.record, i, &options.id_column, options.lossy, line),
+            Some(i) => {
+                self.rows.text(&self.record, i, &options.id_column, options.lossy, line).map_err(Error::offering_lossy)
+            }
             None => Ok(String::new()),
         };
         let (id, id_checked) = match id {
@@ -107,7 +109,8 @@ impl<R: Read> Iterator for CsvDocuments<R> {
         };
         let text = checked
             .and(id_checked)
-            .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line));
+            .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line))
+            .map_err(Error::offering_lossy);
         Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })
     }
 }

@@ -202,7 +202,10 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
-        Err(e) => Err(Error::InvalidUtf8 { location: location.clone(), offset: e.valid_up_to() as u64 }),
+        // Only predict's and report's readers decode whole texts and lines.
+        Err(e) => {
+            Err(Error::InvalidUtf8 { location: location.clone(), offset: e.valid_up_to() as u64, lossy_offered: true })
+        }
     }
 }
 
