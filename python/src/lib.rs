@@ -220,6 +220,26 @@ impl Model {
         Ok(Some(result))
     }
 
+    /// How the label is taken beyond the highest score: a dict with `offsets` (label ->
+    /// offset added to the score), `folds`, `rows`, `macro_f1_before` and
+    /// `macro_f1_after` (out of fold), or None for a model whose label is the highest
+    /// score (`train(decision="macro-f1")` chooses offsets).
+    #[getter]
+    fn decision<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(d) = &self.inner.classifier.decision else { return Ok(None) };
+        let result = PyDict::new(py);
+        let offsets = PyDict::new(py);
+        for (label, offset) in self.inner.labels.iter().zip(&d.offsets) {
+            offsets.set_item(label, offset)?;
+        }
+        result.set_item("offsets", offsets)?;
+        result.set_item("folds", d.folds)?;
+        result.set_item("rows", d.rows)?;
+        result.set_item("macro_f1_before", d.macro_f1_before)?;
+        result.set_item("macro_f1_after", d.macro_f1_after)?;
+        Ok(Some(result))
+    }
+
     /// Where the model came from: the path it was loaded from, `<bytes>` or `<train>`.
     #[getter]
     fn origin(&self) -> &str {

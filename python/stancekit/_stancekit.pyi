@@ -36,6 +36,10 @@ class Model:
         """How the probabilities are calibrated (``temperature``, ``offsets`` by label,
         ``folds``, ``rows``, ``log_loss_before``, ``log_loss_after``), or None."""
     @property
+    def decision(self) -> dict[str, Any] | None:
+        """The offsets added to the scores before the label is taken (``offsets`` by
+        label, ``folds``, ``rows``, ``macro_f1_before``, ``macro_f1_after``), or None."""
+    @property
     def origin(self) -> str:
         """Where the model came from: a path, ``<bytes>`` or ``<train>``."""
     def predict(self, texts: Iterable[str]) -> list[str]:

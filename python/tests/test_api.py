@@ -470,3 +470,22 @@ def test_calibration_is_shown_and_its_absence_is_a_warning_saying_why():
     assert model.calibration is None
     uncalibrated = stancekit.train(["good film", "bad film"] * 30, ["pos", "neg"] * 30, min_df=1, calibration_folds=0)
     assert uncalibrated.calibration is None
+
+
+def test_a_macro_f1_decision_is_shown_and_needs_out_of_fold_scores():
+    assert stancekit.builtin("accusation").decision is None
+    # 90 rows of 'good' and 10 of 'bad', whose words overlap: unweighted, the highest
+    # score favours 'good'; the offsets are chosen for macro-F1 on out-of-fold scores.
+    texts = [f"a good film number {i}" for i in range(90)] + [f"a bad film number {i}" for i in range(10)]
+    labels = ["good"] * 90 + ["bad"] * 10
+    model = stancekit.train(texts, labels, min_df=1, decision="macro-f1")
+    decision = model.decision
+    assert set(decision["offsets"]) == {"bad", "good"}
+    assert decision["offsets"]["bad"] == 0.0
+    assert (decision["folds"], decision["rows"]) == (5, 100)
+    assert decision["macro_f1_after"] >= decision["macro_f1_before"]
+    assert stancekit.train(texts, labels, min_df=1).decision is None
+    with pytest.raises(ValueError, match=r"--decision: macro-f1 chooses its offsets on out-of-fold scores"):
+        stancekit.train(texts, labels, min_df=1, decision="macro-f1", calibration_folds=0)
+    with pytest.raises(ValueError, match=r"invalid decision: 'best' \(expected one of: highest-score, macro-f1\)"):
+        stancekit.train(texts, labels, decision="best")
