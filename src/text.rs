@@ -396,11 +396,17 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// whitespace and an upper-case letter, digit or opening quote, except after a known
 /// abbreviation, an initial ("J. Smith") or a dotted abbreviation ("U.S.") unless a
 /// common sentence opener follows. A blank line always ends a sentence, and so does a
-/// line break after a short line without final punctuation (a headline or dateline).
+/// line break after a short line without final punctuation (a headline or dateline)
+/// unless the next line continues it: it starts with a lower-case letter, or the line
+/// ends with a word a sentence never ends on ("of", "the"), as in text wrapped at a
+/// fixed width (e-mail, wire copy, `fmt`, text taken from a PDF). Line breaks are `\n`,
+/// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break) and
+/// the Unicode line and paragraph separators.
 pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Every line break is seen as `\n`; `pos` stays the byte offset of the original.
+    let chars = line_broken_chars(text);
     let mut line_start = 0usize;
     let mut i = 0usize;
     let close = |spans: &mut Vec<SentenceSpan>, start: &mut Option<usize>, end: usize| {
@@ -415,14 +421,16 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if c == '\n' {
             // Blank line, or a short unterminated line (headline): hard boundary.
             let line = text[line_start..pos].trim();
-            let next_blank = text[pos + 1..].split('\n').next().map(|l| l.trim().is_empty()).unwrap_or(true);
+            let after_break = pos + text[pos..].chars().next().map_or(1, char::len_utf8);
+            let next_line = text[after_break..].split(is_line_break).next().unwrap_or_default().trim();
             let unterminated_short = !line.is_empty()
                 && line.chars().count() < 100
-                && !line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', '\'']);
-            if next_blank || line.is_empty() || unterminated_short {
+                && !line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', '\''])
+                && !continues_on(line, next_line);
+            if next_line.is_empty() || line.is_empty() || unterminated_short {
                 close(&mut spans, &mut start, pos);
             }
-            line_start = pos + 1;
+            line_start = after_break;
             i += 1;
             continue;
         }
@@ -480,6 +488,88 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// The characters of `text` with their byte offsets, every line break given as `\n`:
+/// a lone `\r` (a `\r` before `\n` is the `\r\n` of Windows; so is `\r\r\n`, which
+/// Windows programs writing `\r\n` in text mode produce), a vertical tab, and
+/// U+2028 and U+2029. Old Mac files break lines with `\r` alone, and their headlines
+/// and paragraphs ran into the next sentence.
+fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
+    let mut chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Walked from the end, so a run of `\r` is looked past once.
+    let mut newline_follows = false;
+    for (_, c) in chars.iter_mut().rev() {
+        match *c {
+            '\n' => newline_follows = true,
+            '\r' if newline_follows => {}
+            '\r' | '\u{000B}' | '\u{2028}' | '\u{2029}' => {
+                *c = '\n';
+                newline_follows = false;
+            }
+            _ => newline_follows = false,
+        }
+    }
+    chars
+}
+
+/// Whether `c` breaks a line, as [`line_broken_chars`] sees it (a `\r` before `\n`
+/// included, which leaves an empty piece between the two when splitting on it).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{000B}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Words a sentence or headline does not end on: articles, conjunctions, possessives
+/// and prepositions that are not also adverbs ("in", "on", "over" end "Lockdown kicks
+/// in", "Game over"). A line ending on one in lower case was cut by wrapping. Of the
+/// 841 short lines without final punctuation before a line starting with a capital in
+/// the FNC-1 bodies (`../shared/datasets/fnc1/bodies.csv`), 3 end on one of these, each
+/// cut mid-sentence or mid-list, none a headline.
+const CONTINUING_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "than",
+    "that",
+    "which",
+    "whose",
+    "from",
+    "into",
+    "with",
+    "at",
+    "to",
+    "its",
+    "their",
+    "our",
+    "my",
+    "your",
+    "including",
+    "whether",
+    "because",
+    "would",
+    "could",
+    "should",
+];
+
+/// Whether `next_line` continues the sentence of `line` (both trimmed), which has no
+/// final punctuation: the next line starts with a lower-case letter, or `line` ends
+/// on one of the [`CONTINUING_WORDS`] in lower case. A headline or dateline is followed
+/// by a sentence starting with a capital, and does not end on "the" or "of"; text
+/// wrapped at a fixed width breaks between any two words, and without this every
+/// line of it was labelled as a sentence of its own: of 150 BBC articles wrapped at 72
+/// columns, 11 % of the sentences came out as they do unwrapped, 82 % with it (the rest
+/// break before a capital: "... Prime Minister Silvio" / "Berlusconi voiced ...").
+fn continues_on(line: &str, next_line: &str) -> bool {
+    if next_line.chars().next().is_some_and(char::is_lowercase) {
+        return true;
+    }
+    let last_word = line.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or_default();
+    CONTINUING_WORDS.contains(&last_word)
 }
 
 /// How far back from a period the splitter looks for the word before it, in characters.
@@ -673,6 +763,41 @@ mod tests {
             sentences(text),
             ["Talks stall in Geneva", "The envoys met on Friday.", "They left", "A new paragraph"]
         );
+    }
+
+    #[test]
+    fn wrapped_lines_are_one_sentence_and_headlines_still_end_theirs() {
+        // Wrapped at a fixed width: each line breaks before a lower-case word or after
+        // a word a sentence never ends on.
+        let wrapped = "WASHINGTON - The United States accused Russia on Tuesday of\nviolating a landmark \
+                       treaty, and officials said the\nUnited Nations would meet.\nRussian officials denied \
+                       it and said the\nclaims were baseless.";
+        assert_eq!(
+            sentences(wrapped),
+            [
+                "WASHINGTON - The United States accused Russia on Tuesday of\nviolating a landmark treaty, and \
+                 officials said the\nUnited Nations would meet.",
+                "Russian officials denied it and said the\nclaims were baseless."
+            ]
+        );
+        // A headline or dateline before a capital still ends there, also when it ends
+        // on a word in capitals or one that can end a sentence.
+        assert_eq!(sentences("Talks end in Geneva\nThe envoys left."), ["Talks end in Geneva", "The envoys left."]);
+        assert_eq!(sentences("PARIS\nThe talks\nGame over\nA vote"), ["PARIS", "The talks", "Game over", "A vote"]);
+        assert_eq!(sentences("Lockdown kicks in\nShops shut."), ["Lockdown kicks in", "Shops shut."]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_and_unicode_separators_break_lines() {
+        // Old Mac files end lines with \r alone; Word's manual line break is a vertical
+        // tab; U+2028 and U+2029 separate lines and paragraphs.
+        for newline in ["\n", "\r\n", "\r", "\u{000B}", "\u{2028}", "\u{2029}", "\r\r\n"] {
+            let text = format!("PARIS{newline}Talks stall{newline}{newline}Next part");
+            assert_eq!(sentences(&text), ["PARIS", "Talks stall", "Next part"], "{newline:?}");
+        }
+        // \r\r\n, from programs writing \r\n in text mode on Windows, is one line break,
+        // not a blank line.
+        assert_eq!(sentences("He said that\r\r\nThe talks were over."), ["He said that\r\r\nThe talks were over."]);
     }
 
     #[test]
