@@ -404,11 +404,14 @@ fn run_folds<T: Send>(
 ) -> Result<Vec<T>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
     let testable: Vec<usize> = (0..examples.texts.len()).filter(|&i| examples.is_testable(i)).collect();
-    let dealt = if examples.groups.is_empty() {
+    let mut dealt = if examples.groups.is_empty() {
         stratified_folds(&pick(&examples.classes, &testable, 0), folds, options.seed)?
     } else {
         group_folds(&pick(&examples.groups, &testable, String::new()), folds, options.seed)?
     };
+    if of == FoldsOf::Calibration {
+        join_repeated_texts(&pick(&examples.texts, &testable, ""), &mut dealt);
+    }
     let mut assignment = vec![usize::MAX; examples.texts.len()];
     for (&row, &fold) in testable.iter().zip(&dealt) {
         if let Some(slot) = assignment.get_mut(row) {
@@ -439,6 +442,20 @@ fn run_folds<T: Send>(
         })
         .collect();
     results.into_iter().collect()
+}
+
+/// Moves every row whose text an earlier row has into that row's fold. A text on both
+/// sides of a fold is scored by a model that trained on it, so its out-of-fold score is
+/// too sure, and the calibration fitted on such scores made every probability surer:
+/// 1,500 mr rows each given twice took the log loss on 2,000 other mr rows from 0.5677
+/// uncalibrated to 0.7009 calibrated (expected calibration error 0.0280 to 0.1265); with
+/// the copies in one fold, 0.5687 (0.0290). Only the calibration's folds do this: the
+/// user's `--folds` and `--tune`'s are dealt as before.
+fn join_repeated_texts(texts: &[&str], folds: &mut [usize]) {
+    let mut first_fold: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (&text, fold) in texts.iter().zip(folds.iter_mut()) {
+        *fold = *first_fold.entry(text).or_insert(*fold);
+    }
 }
 
 /// Refuses folds where a fold's training side has no row of a class with weight above
