@@ -23,7 +23,9 @@ use stancekit::features::{FeatureParams, Weighting};
 use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
-use stancekit::pipeline::{check_class_weights, cross_validate_scored, train_model, Examples, TrainOptions};
+use stancekit::pipeline::{
+    check_class_weights, cross_validate_scored, train_model, Examples, ScoredFolds, TrainOptions,
+};
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
@@ -703,9 +705,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
-    if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), command.quiet) {
-        diagnostic!("stancekit: warning: {warning}");
-    }
+    warn_uncalibrated(&model, command.quiet);
     if !command.quiet {
         diagnostic!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
@@ -717,6 +717,14 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Ok)
+}
+
+/// Says that `model`'s probabilities are not calibrated, and why, when it was asked to
+/// be and could not be: after `train`, and before `eval` scores them.
+fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
+    if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), quiet) {
+        diagnostic!("stancekit: warning: {warning}");
+    }
 }
 
 /// The confusion matrix and probability scores of `model` on labelled `data`, read
@@ -775,6 +783,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
         let (matrix, scores) = test_model(&model, &data, &per_file, &command.data)?;
+        warn_uncalibrated(&model, command.quiet);
         (matrix, Vec::new(), None, scores)
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
@@ -788,6 +797,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
         let (test, per_test_file) = read_data(&test_args, None)?;
         let (matrix, scores) = test_model(&model, &test, &per_test_file, &test_args)?;
+        warn_uncalibrated(&model, command.quiet);
         (matrix, Vec::new(), None, scores)
     } else {
         let folds = command.folds.unwrap_or(10);
@@ -820,8 +830,19 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
         check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
-        let (matrices, scores) = cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
+        let ScoredFolds { matrices, scores, uncalibrated } =
+            cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
+        if let (Some((fold, why)), false) = (uncalibrated.first(), command.quiet) {
+            // The probability scores pool these folds' softmax with the others' calibrated
+            // probabilities, and would be read as those of calibrated models.
+            let said = match uncalibrated.len() {
+                1 => format!("fold {fold} of {folds} are not calibrated: {why}"),
+                n if n == folds => format!("all {folds} folds are not calibrated (fold {fold}: {why})"),
+                n => format!("{n} of {folds} folds are not calibrated (fold {fold}: {why})"),
+            };
+            diagnostic!("stancekit: warning: the probabilities of {said}");
+        }
         let mut pooled = ConfusionMatrix::new(examples.labels.clone(), &[], &[]);
         matrices.iter().for_each(|m| pooled.add(m));
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();

@@ -315,7 +315,20 @@ pub fn cross_validate(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
-    cross_validate_scored(examples, options, folds, on_fold).map(|(matrices, _)| matrices)
+    cross_validate_scored(examples, options, folds, on_fold).map(|scored| scored.matrices)
+}
+
+/// What [`cross_validate_scored`] measured.
+#[derive(Debug, Clone)]
+pub struct ScoredFolds {
+    /// One confusion matrix per fold, in fold order.
+    pub matrices: Vec<ConfusionMatrix>,
+    /// The probability scores of every tested row, pooled over the folds.
+    pub scores: Option<ProbabilityScores>,
+    /// Each fold whose model was asked to be calibrated and was left uncalibrated: its
+    /// number (from 1) and why ([`TrainingMetrics::uncalibrated_because`]). Its rows'
+    /// probabilities in `scores` are the softmax of its scores.
+    pub uncalibrated: Vec<(usize, String)>,
 }
 
 /// [`cross_validate`], with the probability scores of every tested row pooled over
@@ -329,7 +342,7 @@ pub fn cross_validate_scored(
     options: &TrainOptions,
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
-) -> Result<(Vec<ConfusionMatrix>, Option<ProbabilityScores>)> {
+) -> Result<ScoredFolds> {
     check_class_weights(examples, "weights")?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
     let mut analyzed = analyzer.analyze_all(&examples.texts);
@@ -342,13 +355,16 @@ pub fn cross_validate_scored(
             let truth = pick(&examples.classes, test_rows, 0);
             let (predicted, probabilities) =
                 model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
-            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth)
+            let uncalibrated = model.metrics.uncalibrated_because.clone();
+            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth, uncalibrated)
         })?;
-    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _)| probabilities.view()).collect();
+    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _, _)| probabilities.view()).collect();
     let pooled = ndarray::concatenate(ndarray::Axis(0), &views).ok();
-    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth)| truth.iter().copied()).collect();
+    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth, _)| truth.iter().copied()).collect();
     let scores = pooled.and_then(|probabilities| probability_scores(&probabilities, &truth));
-    Ok((per_fold.into_iter().map(|(matrix, _, _)| matrix).collect(), scores))
+    let uncalibrated =
+        per_fold.iter().enumerate().filter_map(|(fold, (.., why))| Some((fold + 1, why.clone()?))).collect();
+    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|(matrix, ..)| matrix).collect(), scores, uncalibrated })
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what

@@ -1872,3 +1872,34 @@ fn repeated_texts_share_a_calibration_fold() {
     let (once, twice) = (temperature(&[sample]), temperature(&[sample, sample]));
     assert!(once > 1.0 && twice > 1.0, "temperature {twice} with each row twice, {once} with each once");
 }
+
+#[test]
+fn eval_says_when_the_probabilities_it_scores_are_not_calibrated() {
+    // eval prints log loss, Brier score and ECE; of a model left uncalibrated they are
+    // those of its softmax, and eval used to print them without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let sample = mr_sample(dir.path(), 10);
+    let sample = sample.to_str().unwrap();
+    let eval = |args: &[&str]| -> String {
+        let mut all = vec!["eval", "--data", sample];
+        all.extend_from_slice(args);
+        let r = run_in(dir.path(), &all);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("\nlog-loss "), "{}", r.stdout);
+        r.stderr
+    };
+    let too_few = "stancekit: warning: the probabilities are not calibrated: 20 rows to fit on, fewer than 50\n";
+    assert_eq!(eval(&["--test-data", sample]), too_few);
+    let r = run_in(dir.path(), &["train", "-q", "--data", sample, "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(eval(&["--model", "m.json"]), too_few);
+    assert_eq!(
+        eval(&["--folds", "2", "--calibration-folds", "5"]),
+        "stancekit: warning: the probabilities of all 2 folds are not calibrated (fold 1: 10 rows to fit on, fewer \
+         than 50)\n"
+    );
+    // Not asked to calibrate, or asked to be quiet: nothing to say.
+    assert_eq!(eval(&["--folds", "2"]), "");
+    assert_eq!(eval(&["--test-data", sample, "--calibration-folds", "0"]), "");
+    assert_eq!(eval(&["--test-data", sample, "-q"]), "");
+}
