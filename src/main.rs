@@ -873,6 +873,23 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             let (extra, _) = read_files(&command.extra_data, &columns)?;
             weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
             data.append(extra)?;
+            // A label only extra rows have is a class no fold tests, yet every fold's
+            // model can give it to tested rows ("pos" beside "positive" split a class).
+            let tested: std::collections::BTreeSet<&str> =
+                data.labels.iter().take(n_tested).map(String::as_str).collect();
+            let untested: std::collections::BTreeSet<&str> =
+                data.labels.iter().skip(n_tested).map(String::as_str).filter(|l| !tested.contains(l)).collect();
+            if !untested.is_empty() && !command.quiet {
+                let quoted = |labels: &std::collections::BTreeSet<&str>| -> String {
+                    labels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+                };
+                diagnostic!(
+                    "stancekit: warning: --extra-data has label(s) {} that no --data row has ({}): they are trained \
+                     on and never tested, and a tested row given one counts as wrong",
+                    quoted(&untested),
+                    quoted(&tested)
+                );
+            }
         }
         let copied = rows_with_copies(&data.texts, &data.groups, n_tested);
         if copied > 0 && !command.quiet {

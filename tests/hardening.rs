@@ -1965,3 +1965,24 @@ fn a_data_file_given_twice_is_refused_and_copied_texts_are_warned_of_in_eval() {
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
     assert_eq!(run_in(dir.path(), &["eval", "--data", sample, "--folds", "2"]).stderr, "");
 }
+
+#[test]
+fn extra_data_labels_that_no_tested_row_has_are_warned_of() {
+    // 'pos' beside 'positive' trained a class of its own that no fold tests, and every
+    // tested row given it counted as wrong, with exit 0 and no word.
+    let dir = tempfile::tempdir().unwrap();
+    let sample = mr_sample(dir.path(), 30);
+    let extra =
+        write(dir.path(), "extra.csv", b"text,label\na fine good film,pos\na dull bad film,neg\nbad,negative\n");
+    let args = ["eval", "--data", sample.to_str().unwrap(), "--folds", "2", "--extra-data", extra.to_str().unwrap()];
+    let r = run_in(dir.path(), &args);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --extra-data has label(s) 'neg', 'pos' that no --data row has ('negative', 'positive'): \
+         they are trained on and never tested, and a tested row given one counts as wrong\n"
+    );
+    // Labels that are a part of the tested ones: nothing to say.
+    write(dir.path(), "extra.csv", b"text,label\na fine good film,positive\n");
+    assert_eq!(run_in(dir.path(), &args).stderr, "");
+}
