@@ -437,9 +437,9 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if start.is_none() && !c.is_whitespace() && c != '\u{200B}' {
             start = Some(pos);
         }
-        if matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}') {
+        if is_sentence_end(c) {
             // Chinese and Japanese end a sentence with a full-width mark and no space.
-            let full_width = !matches!(c, '.' | '!' | '?' | '\u{2026}');
+            let full_width = matches!(c, '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF0E}' | '\u{FF61}');
             // Consume the run of terminators and closing quotes/brackets.
             let mut j = i + 1;
             while chars.get(j).is_some_and(|&(_, ch)| {
@@ -488,6 +488,29 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// Whether `c` ends a sentence (when what follows opens one): `. ! ? …`; the full-width
+/// marks of Chinese and Japanese (`。 ！ ？ ．`, halfwidth `｡`); the Arabic question mark
+/// `؟` and full stop `۔` (Urdu); the Devanagari danda `।` and double danda `॥` (Hindi,
+/// Marathi, Nepali). Without them a Hindi article was one sentence with one label, and
+/// an Arabic question ran into the next sentence.
+fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | '\u{2026}'
+            | '\u{3002}'
+            | '\u{FF01}'
+            | '\u{FF1F}'
+            | '\u{FF0E}'
+            | '\u{FF61}'
+            | '\u{061F}'
+            | '\u{06D4}'
+            | '\u{0964}'
+            | '\u{0965}'
+    )
 }
 
 /// The characters of `text` with their byte offsets, every line break given as `\n`:
@@ -633,6 +656,22 @@ mod tests {
         // English is split as before: not before a lower-case word.
         assert_eq!(texts("It rose 3 p.c. in May. Then it fell."), ["It rose 3 p.c. in May.", "Then it fell."]);
         assert_eq!(texts("He met the U.S. envoy. e.g. today."), ["He met the U.S. envoy. e.g. today."]);
+    }
+
+    #[test]
+    fn the_sentence_marks_of_hindi_arabic_urdu_and_full_width_stops_end_sentences() {
+        let texts = |text: &str| -> Vec<String> {
+            split_sentences(text).iter().map(|s| text[s.start..s.end].to_string()).collect()
+        };
+        // Hindi ends a sentence with a danda, Arabic asks with its own question mark,
+        // Urdu has its own full stop, Japanese a full-width full stop too.
+        assert_eq!(
+            texts("प्रधानमंत्री ने आरोपों को खारिज किया। विपक्ष ने विरोध किया।"),
+            ["प्रधानमंत्री ने आरोपों को खारिज किया।", "विपक्ष ने विरोध किया।"]
+        );
+        assert_eq!(texts("هل رفضت الحكومة؟ نعم."), ["هل رفضت الحكومة؟", "نعم."]);
+        assert_eq!(texts("حکومت نے انکار کیا۔ وزیر نے کہا۔"), ["حکومت نے انکار کیا۔", "وزیر نے کہا۔"]);
+        assert_eq!(texts("首相は拒否した．次に進む。"), ["首相は拒否した．", "次に進む。"]);
     }
 
     proptest::proptest! {
