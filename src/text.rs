@@ -58,6 +58,16 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// Characters inside a word that are not seen: the soft hyphen (a hyphenation point
+/// web pages and typesetting put in long words), the word joiner, zero-width (non-)
+/// joiners (inside Persian and Indic words) and U+FEFF as a zero-width no-break space.
+/// A word holding one is the word without it: "re\u{AD}jected" used to be "re" and
+/// "jected", losing the denial cue "rejected" (the shipped accusation model said `none`
+/// where it says `denial` at 1.000).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{2060}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }
@@ -158,18 +168,20 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                         end += n.len_utf8();
                         dotted.push(n);
                     }
-                    Some(n) if is_apostrophe(n) || is_hyphen(n) || n == '.' || n == ',' => match it.next() {
-                        Some(m) if m.is_alphanumeric() => {
-                            let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
-                            if !joins(dotted.single_letters(), prev, n, m) {
-                                break;
+                    Some(n) if is_apostrophe(n) || is_hyphen(n) || is_invisible(n) || n == '.' || n == ',' => {
+                        match it.next() {
+                            Some(m) if m.is_alphanumeric() => {
+                                let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
+                                if !joins(dotted.single_letters(), prev, n, m) {
+                                    break;
+                                }
+                                end += n.len_utf8() + m.len_utf8();
+                                dotted.push(n);
+                                dotted.push(m);
                             }
-                            end += n.len_utf8() + m.len_utf8();
-                            dotted.push(n);
-                            dotted.push(m);
+                            _ => break,
                         }
-                        _ => break,
-                    },
+                    }
                     _ => break,
                 }
             }
@@ -296,7 +308,7 @@ fn normalise_word(surface: &str) -> Cow<'_, str> {
     } else if surface.is_ascii() {
         Cow::Owned(surface.to_ascii_lowercase())
     } else {
-        Cow::Owned(surface.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'"))
+        Cow::Owned(surface.to_lowercase().replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'").replace(is_invisible, ""))
     }
 }
 
@@ -752,6 +764,30 @@ mod tests {
         let run = "a.".repeat(1000);
         assert_eq!(words(&run), [run.trim_end_matches('.')]);
         assert_eq!(sentences(&format!("{run} The end.")), [run.as_str(), "The end."]);
+    }
+
+    #[test]
+    fn a_soft_hyphen_or_joiner_inside_a_word_leaves_it_whole() {
+        // Web pages and typesetting put soft hyphens in long words; Persian writes a
+        // zero-width non-joiner inside words. The word is the word without them.
+        let text = "The govern\u{AD}ment re\u{AD}jected it; she ac\u{2060}cused him. \u{645}\u{6CC}\u{200C}\u{62E}\u{648}\u{627}\u{647}\u{645}";
+        assert_eq!(
+            words(text),
+            [
+                "the",
+                "government",
+                "rejected",
+                "it",
+                "she",
+                "accused",
+                "him",
+                "\u{645}\u{6CC}\u{62E}\u{648}\u{627}\u{647}\u{645}"
+            ]
+        );
+        let rejected = tokenize(text).into_iter().find(|t| t.text == "rejected").unwrap();
+        assert_eq!(&text[rejected.start..rejected.end], "re\u{AD}jected");
+        // Where it is no part of a word, it is not a word either.
+        assert_eq!(words("\u{AD}end\u{AD} \u{FEFF}x"), ["end", "x"]);
     }
 
     #[test]
