@@ -600,7 +600,23 @@ fn calibrate(
         return Err(format!("class '{label}' has {n} row(s) to hold out, and the folds need 2"));
     }
     crate::calibration::check_size(k, testable_counts.iter().sum())?;
-    let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
+    // Rows of one text share a fold (`join_repeated_texts`): a class needs 2 texts, and
+    // the folds are as many as its fewest texts allow.
+    let mut texts_by_class = vec![std::collections::HashSet::new(); k];
+    for (row, (&class, &text)) in examples.classes.iter().zip(&examples.texts).enumerate() {
+        if let Some(texts) =
+            texts_by_class.get_mut(class).filter(|_| examples.is_testable(row) && examples.trains_on(row))
+        {
+            texts.insert(text);
+        }
+    }
+    let fewest = texts_by_class.iter().map(std::collections::HashSet::len).enumerate().min_by_key(|&(_, n)| n);
+    if let Some((class, _)) = fewest.filter(|&(_, n)| n < 2) {
+        let label = examples.labels.get(class).map_or("", String::as_str);
+        let n = testable_counts.get(class).copied().unwrap_or(0);
+        return Err(format!("class '{label}' has {n} rows to hold out, all of one text, and the folds need 2 texts"));
+    }
+    let folds = options.calibration_folds.min(fewest.map_or(0, |(_, n)| n));
     let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
     let per_fold =
         run_folds(examples, analysed, &inner, folds, FoldsOf::Calibration, &mut |_| {}, &|model, test, rows| {

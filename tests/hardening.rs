@@ -1855,6 +1855,21 @@ fn repeated_texts_share_a_calibration_fold() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stderr.contains("not calibrated: the fitted temperature "), "{}", r.stderr);
     assert!(r.stderr.contains(" the out-of-fold scores carry no information\n"), "{}", r.stderr);
+    // A class whose rows are copies of one text cannot be held out: said so.
+    let mut csv = String::from("text,label\n");
+    for i in 0..60 {
+        csv += &format!("good film {i},pos\n");
+    }
+    csv += "the same bad text,neg\nthe same bad text,neg\n";
+    let data = write(dir.path(), "one_text.csv", csv.as_bytes());
+    let r = run_in(dir.path(), &["train", "--data", data.to_str().unwrap(), "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let why = "class 'neg' has 2 rows to hold out, all of one text, and the folds need 2 texts";
+    assert!(
+        r.stderr.contains(&format!("stancekit: warning: the probabilities are not calibrated: {why}\n")),
+        "{}",
+        r.stderr
+    );
     // Real sentences given twice (--data FILE COPY): the scores of a model fitted on
     // 200 sentences are too sure (temperature above 1 with each given once), and stay so
     // with each given twice; the copies made them look too unsure, and sharpened them
