@@ -24,7 +24,7 @@ use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, In
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{
-    check_class_weights, cross_validate_scored, train_model, DecisionRule, Examples, TrainOptions,
+    check_class_weights, cross_validate_scored, train_model, DecisionRule, Examples, ScoredFolds, TrainOptions,
 };
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
@@ -711,7 +711,52 @@ fn writing(what: &str, path: &Path, error: io::Error) -> anyhow::Error {
         .context(format!("writing {what}"))
 }
 
+/// Refuses a file given twice to one flag (also by another name, or through a link):
+/// its rows would count twice, unlike any other file's, and every one of them would
+/// be on both sides of a fold (`eval --data f.csv f.csv --folds 5` scored 0.943 where
+/// `--data f.csv` scored 0.692).
+fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
+    for (i, file) in files.iter().enumerate() {
+        if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
+            let names = if earlier == file {
+                format!("{flag} {} is given twice", file.display())
+            } else {
+                format!("{flag} {} and {} are the same file", earlier.display(), file.display())
+            };
+            anyhow::bail!("{names} (its rows would count twice; to weigh a file more, give --data-weight)");
+        }
+    }
+    Ok(())
+}
+
+/// How many of the tested rows (the first `n_tested` of `texts`) have their text in
+/// another row that a fold could train on while testing them: any other row when
+/// `groups` is empty; else one of another group, or an extra (train-only) row. Their
+/// scores flatter the model: 1,500 mr rows scored 0.692 in 5-fold cross-validation,
+/// 0.776 with 300 of them given twice, 0.943 with all (`--data f.csv f.csv`).
+fn rows_with_copies(texts: &[String], groups: &[String], n_tested: usize) -> usize {
+    // Where folds put a row: with its group; alone without groups; extra rows on every
+    // training side.
+    let place = |row: usize| -> (usize, &str) {
+        match groups.get(row) {
+            _ if row >= n_tested => (usize::MAX, ""),
+            Some(group) => (0, group.as_str()),
+            None => (row, ""),
+        }
+    };
+    // The first two places of each text: two mean a copy a fold can train on.
+    let mut places: std::collections::HashMap<&str, Vec<(usize, &str)>> = std::collections::HashMap::new();
+    for (row, text) in texts.iter().enumerate() {
+        let seen = places.entry(text).or_default();
+        if seen.len() < 2 && !seen.contains(&place(row)) {
+            seen.push(place(row));
+        }
+    }
+    texts.iter().take(n_tested).filter(|text| places.get(text.as_str()).is_some_and(|p| p.len() > 1)).count()
+}
+
 fn run_train(command: TrainCommand) -> Result<Outcome> {
+    refuse_repeated_files("--data", &command.data.data)?;
     let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
     inputs.extend(command.train.lexicon.as_deref().map(|p| ("--lexicon", p)));
     check_output("--out", "model", &command.out, &inputs)?;
@@ -740,10 +785,9 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
-    if !command.quiet {
-        for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {
-            diagnostic!("stancekit: warning: {warning}");
-        }
+    warn_uncalibrated(&model, command.quiet);
+    if let (Some(warning), false) = (model.metrics.undecided_warning(), command.quiet) {
+        diagnostic!("stancekit: warning: {warning}");
     }
     if !command.quiet {
         diagnostic!(
@@ -756,6 +800,14 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Ok)
+}
+
+/// Says that `model`'s probabilities are not calibrated, and why, when it was asked to
+/// be and could not be: after `train`, and before `eval` scores them.
+fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
+    if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), quiet) {
+        diagnostic!("stancekit: warning: {warning}");
+    }
 }
 
 /// The confusion matrix and probability scores of `model` on labelled `data`, read
@@ -794,6 +846,9 @@ fn test_model(
 }
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
+    refuse_repeated_files("--data", &command.data.data)?;
+    refuse_repeated_files("--test-data", &command.test_data)?;
+    refuse_repeated_files("--extra-data", &command.extra_data)?;
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
     let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     let (matrix, folds, summary, probability) = if command.keyword_rule {
@@ -814,6 +869,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
         let (matrix, scores) = test_model(&model, &data, &per_file, &command.data)?;
+        warn_uncalibrated(&model, command.quiet);
         (matrix, Vec::new(), None, scores)
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
@@ -826,7 +882,17 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         bar.finish_and_clear();
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
         let (test, per_test_file) = read_data(&test_args, None)?;
+        let trained: std::collections::HashSet<&str> = data.texts.iter().map(String::as_str).collect();
+        let copied = test.texts.iter().filter(|text| trained.contains(text.as_str())).count();
+        if copied > 0 && !command.quiet {
+            diagnostic!(
+                "stancekit: warning: {copied} of {} test rows have their text in the training data (--data), which \
+                 flatters the scores",
+                test.len()
+            );
+        }
         let (matrix, scores) = test_model(&model, &test, &per_test_file, &test_args)?;
+        warn_uncalibrated(&model, command.quiet);
         (matrix, Vec::new(), None, scores)
     } else {
         let folds = command.folds.unwrap_or(10);
@@ -845,6 +911,31 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             let (extra, _) = read_files(&command.extra_data, &columns)?;
             weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
             data.append(extra)?;
+            // A label only extra rows have is a class no fold tests, yet every fold's
+            // model can give it to tested rows ("pos" beside "positive" split a class).
+            let tested: std::collections::BTreeSet<&str> =
+                data.labels.iter().take(n_tested).map(String::as_str).collect();
+            let untested: std::collections::BTreeSet<&str> =
+                data.labels.iter().skip(n_tested).map(String::as_str).filter(|l| !tested.contains(l)).collect();
+            if !untested.is_empty() && !command.quiet {
+                let quoted = |labels: &std::collections::BTreeSet<&str>| -> String {
+                    labels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+                };
+                diagnostic!(
+                    "stancekit: warning: --extra-data has label(s) {} that no --data row has ({}): they are trained \
+                     on and never tested, and a tested row given one counts as wrong",
+                    quoted(&untested),
+                    quoted(&tested)
+                );
+            }
+        }
+        let copied = rows_with_copies(&data.texts, &data.groups, n_tested);
+        if copied > 0 && !command.quiet {
+            let keep = if data.groups.is_empty() { "give them one group with --group-column" } else { "one group" };
+            diagnostic!(
+                "stancekit: warning: {copied} of {n_tested} tested rows have their text in another row that a fold \
+                 can train on, which flatters the scores (remove the copies, or {keep})"
+            );
         }
         let train_only = (0..data.len()).map(|i| i >= n_tested).collect();
         let mut groups = data.groups.clone();
@@ -859,8 +950,19 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
         check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
-        let (matrices, scores) = cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
+        let ScoredFolds { matrices, scores, uncalibrated } =
+            cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
+        if let (Some((fold, why)), false) = (uncalibrated.first(), command.quiet) {
+            // The probability scores pool these folds' softmax with the others' calibrated
+            // probabilities, and would be read as those of calibrated models.
+            let said = match uncalibrated.len() {
+                1 => format!("fold {fold} of {folds} are not calibrated: {why}"),
+                n if n == folds => format!("all {folds} folds are not calibrated (fold {fold}: {why})"),
+                n => format!("{n} of {folds} folds are not calibrated (fold {fold}: {why})"),
+            };
+            diagnostic!("stancekit: warning: the probabilities of {said}");
+        }
         let mut pooled = ConfusionMatrix::new(examples.labels.clone(), &[], &[]);
         matrices.iter().for_each(|m| pooled.add(m));
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();

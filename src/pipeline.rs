@@ -334,7 +334,20 @@ pub fn cross_validate(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<ConfusionMatrix>> {
-    cross_validate_scored(examples, options, folds, on_fold).map(|(matrices, _)| matrices)
+    cross_validate_scored(examples, options, folds, on_fold).map(|scored| scored.matrices)
+}
+
+/// What [`cross_validate_scored`] measured.
+#[derive(Debug, Clone)]
+pub struct ScoredFolds {
+    /// One confusion matrix per fold, in fold order.
+    pub matrices: Vec<ConfusionMatrix>,
+    /// The probability scores of every tested row, pooled over the folds.
+    pub scores: Option<ProbabilityScores>,
+    /// Each fold whose model was asked to be calibrated and was left uncalibrated: its
+    /// number (from 1) and why ([`TrainingMetrics::uncalibrated_because`]). Its rows'
+    /// probabilities in `scores` are the softmax of its scores.
+    pub uncalibrated: Vec<(usize, String)>,
 }
 
 /// [`cross_validate`], with the probability scores of every tested row pooled over
@@ -348,7 +361,7 @@ pub fn cross_validate_scored(
     options: &TrainOptions,
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
-) -> Result<(Vec<ConfusionMatrix>, Option<ProbabilityScores>)> {
+) -> Result<ScoredFolds> {
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?;
@@ -362,13 +375,16 @@ pub fn cross_validate_scored(
             let truth = pick(&examples.classes, test_rows, 0);
             let (predicted, probabilities) =
                 model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
-            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth)
+            let uncalibrated = model.metrics.uncalibrated_because.clone();
+            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth, uncalibrated)
         })?;
-    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _)| probabilities.view()).collect();
+    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _, _)| probabilities.view()).collect();
     let pooled = ndarray::concatenate(ndarray::Axis(0), &views).ok();
-    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth)| truth.iter().copied()).collect();
+    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth, _)| truth.iter().copied()).collect();
     let scores = pooled.and_then(|probabilities| probability_scores(&probabilities, &truth));
-    Ok((per_fold.into_iter().map(|(matrix, _, _)| matrix).collect(), scores))
+    let uncalibrated =
+        per_fold.iter().enumerate().filter_map(|(fold, (.., why))| Some((fold + 1, why.clone()?))).collect();
+    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|(matrix, ..)| matrix).collect(), scores, uncalibrated })
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what
@@ -424,11 +440,14 @@ fn run_folds<T: Send>(
 ) -> Result<Vec<T>> {
     // Folds are dealt over the testable rows; train-only rows join every training side.
     let testable: Vec<usize> = (0..examples.texts.len()).filter(|&i| examples.is_testable(i)).collect();
-    let dealt = if examples.groups.is_empty() {
+    let mut dealt = if examples.groups.is_empty() {
         stratified_folds(&pick(&examples.classes, &testable, 0), folds, options.seed)?
     } else {
         group_folds(&pick(&examples.groups, &testable, String::new()), folds, options.seed)?
     };
+    if of == FoldsOf::Calibration {
+        join_repeated_texts(&pick(&examples.texts, &testable, ""), &mut dealt);
+    }
     let mut assignment = vec![usize::MAX; examples.texts.len()];
     for (&row, &fold) in testable.iter().zip(&dealt) {
         if let Some(slot) = assignment.get_mut(row) {
@@ -459,6 +478,20 @@ fn run_folds<T: Send>(
         })
         .collect();
     results.into_iter().collect()
+}
+
+/// Moves every row whose text an earlier row has into that row's fold. A text on both
+/// sides of a fold is scored by a model that trained on it, so its out-of-fold score is
+/// too sure, and the calibration fitted on such scores made every probability surer:
+/// 1,500 mr rows each given twice took the log loss on 2,000 other mr rows from 0.5677
+/// uncalibrated to 0.7009 calibrated (expected calibration error 0.0280 to 0.1265); with
+/// the copies in one fold, 0.5687 (0.0290). Only the calibration's folds do this: the
+/// user's `--folds` and `--tune`'s are dealt as before.
+fn join_repeated_texts(texts: &[&str], folds: &mut [usize]) {
+    let mut first_fold: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (&text, fold) in texts.iter().zip(folds.iter_mut()) {
+        *fold = *first_fold.entry(text).or_insert(*fold);
+    }
 }
 
 /// Refuses folds where a fold's training side has no row of a class with weight above
@@ -610,7 +643,23 @@ fn out_of_fold_scores(
         return Err(format!("class '{label}' has {n} row(s) to hold out, and the folds need 2"));
     }
     crate::calibration::check_size(k, testable_counts.iter().sum())?;
-    let folds = options.calibration_folds.min(testable_counts.iter().copied().min().unwrap_or(0));
+    // Rows of one text share a fold (`join_repeated_texts`): a class needs 2 texts, and
+    // the folds are as many as its fewest texts allow.
+    let mut texts_by_class = vec![std::collections::HashSet::new(); k];
+    for (row, (&class, &text)) in examples.classes.iter().zip(&examples.texts).enumerate() {
+        if let Some(texts) =
+            texts_by_class.get_mut(class).filter(|_| examples.is_testable(row) && examples.trains_on(row))
+        {
+            texts.insert(text);
+        }
+    }
+    let fewest = texts_by_class.iter().map(std::collections::HashSet::len).enumerate().min_by_key(|&(_, n)| n);
+    if let Some((class, _)) = fewest.filter(|&(_, n)| n < 2) {
+        let label = examples.labels.get(class).map_or("", String::as_str);
+        let n = testable_counts.get(class).copied().unwrap_or(0);
+        return Err(format!("class '{label}' has {n} rows to hold out, all of one text, and the folds need 2 texts"));
+    }
+    let folds = options.calibration_folds.min(fewest.map_or(0, |(_, n)| n));
     let inner = TrainOptions { tune: false, calibration_folds: 0, ..options.clone() };
     let per_fold =
         run_folds(examples, analysed, &inner, folds, FoldsOf::Calibration, &mut |_| {}, &|model, test, rows| {
