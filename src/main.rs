@@ -770,7 +770,8 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     check_class_weights(&examples, "--data-weight")?;
     let n_duplicates = data.n_duplicates();
     if n_duplicates > 0 && !command.quiet {
-        diagnostic!("stancekit: warning: {n_duplicates} rows repeat an earlier (text, label) pair");
+        let rows = if n_duplicates == 1 { "row repeats" } else { "rows repeat" };
+        diagnostic!("stancekit: warning: {n_duplicates} {rows} an earlier (text, label) pair");
     }
     let provenance = Provenance {
         data: command.data.data.iter().map(|p| p.display().to_string()).collect(),

@@ -267,6 +267,9 @@ fn training_data_problems() {
     let r = run_in(d, &["train", "--data", dup.to_str().unwrap(), "--out", "dup.json", "--min-df", "1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stderr.contains("warning: 3 rows repeat an earlier (text, label) pair"), "{}", r.stderr);
+    let one = write(d, "one_dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\n");
+    let r = run_in(d, &["train", "--data", one.to_str().unwrap(), "--out", "one.json", "--min-df", "1"]);
+    assert!(r.stderr.contains("warning: 1 row repeats an earlier (text, label) pair"), "{}", r.stderr);
     let r = run_in(d, &["inspect", "--model", "dup.json", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["provenance"]["n_duplicates"], 3);

@@ -22,7 +22,8 @@ pub struct Inputs {
 /// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
 /// skipped with a warning); files and `-` pass through. A
 /// directory is read once per input, however many links lead to it, so a symlink loop
-/// ends and no file is labelled twice. Never fails: a directory that cannot be listed
+/// ends, and so is a file (a link to a `.txt` beside it is skipped with a warning), so no
+/// file is labelled twice. Never fails: a directory that cannot be listed
 /// is an entry with its error, so the other inputs are still read.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
     let mut expanded = Inputs::default();
@@ -43,8 +44,8 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
     expanded
 }
 
-/// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read to
-/// the path it was first read by.
+/// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read and
+/// each file found to the path it was first reached by.
 fn collect_text_files(
     dir: &Path,
     seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
@@ -87,7 +88,21 @@ fn collect_text_files(
             match std::fs::metadata(&path) {
                 Ok(metadata) if !metadata.is_file() => warnings
                     .push(format!("{}: skipped, not a regular file (name it on its own to read it)", path.display())),
-                _ => found.push((path, None)),
+                // A link to a file already found (or found later by its own name) would
+                // label one article twice; the first path walked keeps it.
+                Ok(_) => match std::fs::canonicalize(&path) {
+                    Ok(canonical) => match seen.get(&canonical) {
+                        Some(first) => {
+                            warnings.push(format!("{}: skipped, the same file as {}", path.display(), first.display()))
+                        }
+                        None => {
+                            seen.insert(canonical, path.clone());
+                            found.push((path, None));
+                        }
+                    },
+                    Err(_) => found.push((path, None)),
+                },
+                Err(_) => found.push((path, None)),
             }
         }
     }
@@ -108,6 +123,8 @@ mod tests {
         std::os::unix::fs::symlink("..", root.join("a/sub/loop")).unwrap();
         std::os::unix::fs::symlink("a", root.join("b")).unwrap();
         std::os::unix::fs::symlink("nowhere.txt", root.join("broken.txt")).unwrap();
+        // A link to a file the walk also reaches by its own name: labelled once.
+        std::os::unix::fs::symlink("a/one.txt", root.join("copy.txt")).unwrap();
         let inputs = expand_inputs(&[root.clone(), root.join("empty"), PathBuf::from("-")]);
         let files: Vec<(&Path, bool)> = inputs.files.iter().map(|(p, e)| (p.as_path(), e.is_some())).collect();
         // The broken link stays an input: opening it is its error row.
@@ -125,6 +142,7 @@ mod tests {
             [
                 format!("{r}/a/sub/loop: skipped, a symlink loop back to {a}"),
                 format!("{r}/b: skipped, the same directory as {a}"),
+                format!("{r}/copy.txt: skipped, the same file as {a}/one.txt"),
                 format!("{r}/empty: no .txt files found"),
             ]
         );
