@@ -13,7 +13,7 @@
 //! softmax(s / T + b)`, `T` and `b` chosen to minimise the weighted log loss of the
 //! out-of-fold scores. With `a = 1 / T` the loss is convex in `(a, b)`, so Newton's
 //! method finds the one minimum in a few steps. The label stays the model's decision,
-//! `argmax s`, taken from the scores ([`crate::train::Classifier::classify`]): the
+//! `argmax s` (plus a [`crate::decision`] rule's offsets when it has one), taken from the scores ([`crate::train::Classifier::classify`]): the
 //! offsets undo the class weighting in the probabilities, and the decision keeps the
 //! weighting's balance between classes.
 
