@@ -163,11 +163,17 @@ pub fn check_class_weights(examples: &Examples<'_>, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Classes beyond which labels that are mostly one row each are refused: such labels
+/// are a wrong column (an id, the text), and a model of thousands of classes took 4 GB
+/// and 17 s to fit on 3,000 rows of ids before anything said so.
+const MANY_CLASSES: usize = 100;
+
 impl<'a> Examples<'a> {
     /// Indexes string labels: classes are the sorted distinct labels.
     ///
     /// # Errors
-    /// [`Error::Data`] when fewer than two classes are present.
+    /// [`Error::Data`] when fewer than two classes are present, or more than
+    /// [`MANY_CLASSES`] of which most have a single row.
     pub fn new(texts: &'a [String], labels: &[String], source: &std::path::Path) -> Result<Examples<'a>> {
         let mut set: Vec<String> = labels.to_vec();
         set.sort();
@@ -184,7 +190,25 @@ impl<'a> Examples<'a> {
                 ),
             });
         }
-        let classes = labels.iter().map(|l| set.binary_search(l).unwrap_or(0)).collect();
+        let classes: Vec<usize> = labels.iter().map(|l| set.binary_search(l).unwrap_or(0)).collect();
+        let mut rows_per_class = vec![0usize; set.len()];
+        for &c in &classes {
+            if let Some(n) = rows_per_class.get_mut(c) {
+                *n += 1;
+            }
+        }
+        let single = rows_per_class.iter().filter(|&&n| n == 1).count();
+        if set.len() > MANY_CLASSES && 2 * single > set.len() {
+            return Err(Error::Data {
+                path: source.to_path_buf(),
+                reason: format!(
+                    "{} classes in {} rows, {single} of them with a single row: no class can be learnt from one \
+                     example (is this the label column? an id or a text column gives every row a class of its own)",
+                    set.len(),
+                    labels.len()
+                ),
+            });
+        }
         Ok(Examples {
             texts: texts.iter().map(String::as_str).collect(),
             classes,

@@ -267,6 +267,19 @@ fn training_data_problems() {
     let r = run_in(d, &["train", "--data", dup.to_str().unwrap(), "--out", "dup.json", "--min-df", "1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stderr.contains("warning: 3 rows repeat an earlier (text, label) pair"), "{}", r.stderr);
+    // A label column of ids (every row a class of its own) is refused before fitting.
+    let ids: String = (0..150).map(|i| format!("row{i},text number {i} here,{}\n", i % 2)).collect();
+    write(d, "ids.csv", format!("id,text,label\n{ids}").as_bytes());
+    let r = run_in(d, &["train", "--data", "ids.csv", "--label-column", "id", "--out", "ids.json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: ids.csv: 150 classes in 150 rows, 150 of them with a single row: no class can be learnt \
+         from one example (is this the label column? an id or a text column gives every row a class of its own)\n"
+    );
+    assert!(!d.join("ids.json").exists());
+    let r = run_in(d, &["train", "--data", "ids.csv", "--out", "labels.json", "--min-df", "1", "-q"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
     let one = write(d, "one_dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\n");
     let r = run_in(d, &["train", "--data", one.to_str().unwrap(), "--out", "one.json", "--min-df", "1"]);
     assert!(r.stderr.contains("warning: 1 row repeats an earlier (text, label) pair"), "{}", r.stderr);
