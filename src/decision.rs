@@ -191,6 +191,11 @@ impl Rows {
         self.scores.get(i * self.k..(i + 1) * self.k).unwrap_or(&[])
     }
 
+    /// Row `i`'s true class and weight.
+    fn truth(&self, i: usize) -> (usize, f64) {
+        (self.classes.get(i).copied().unwrap_or(0), self.weights.get(i).copied().unwrap_or(0.0))
+    }
+
     /// The class row `i` goes to under `offsets`, leaving out `skip` (`k` for none),
     /// with its offset score.
     fn best_other(&self, i: usize, offsets: &[f64], skip: usize) -> (usize, f64) {
@@ -207,7 +212,7 @@ impl Rows {
         let mut counts = Counts { hits: vec![0.0; self.k], predicted: vec![0.0; self.k], truth: &self.truth };
         for i in 0..self.n {
             let (to, _) = self.best_other(i, offsets, self.k);
-            let (truth, w) = (self.classes.get(i).copied().unwrap_or(0), self.weights.get(i).copied().unwrap_or(0.0));
+            let (truth, w) = self.truth(i);
             counts.shift(truth, w, self.k, to);
         }
         counts.macro_f1()
@@ -223,8 +228,7 @@ impl Rows {
             .map(|i| {
                 let (other, value) = self.best_other(i, offsets, class);
                 let own = self.row(i).get(class).copied().unwrap_or(0.0);
-                let (truth, w) =
-                    (self.classes.get(i).copied().unwrap_or(0), self.weights.get(i).copied().unwrap_or(0.0));
+                let (truth, w) = self.truth(i);
                 counts.shift(truth, w, self.k, other);
                 (value - own, other, i)
             })
@@ -243,8 +247,7 @@ impl Rows {
         while let Some(&(t, _, _)) = thresholds.get(at) {
             // Every row with this threshold moves to `class` together.
             while let Some(&(_, other, i)) = thresholds.get(at).filter(|r| r.0 == t) {
-                let (truth, w) =
-                    (self.classes.get(i).copied().unwrap_or(0), self.weights.get(i).copied().unwrap_or(0.0));
+                let (truth, w) = self.truth(i);
                 counts.shift(truth, w, other, class);
                 at += 1;
             }
