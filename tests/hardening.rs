@@ -566,6 +566,57 @@ fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
     assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
 }
 
+/// A compressed file, an archive or a document given as text is refused by what it is,
+/// even with `--lossy`: its bytes used to be an invalid-UTF-8 error that advised
+/// `--lossy`, which then labelled them as sentences with exit 0 (and RTF, which is
+/// ASCII, was labelled as its markup without a word).
+#[test]
+fn compressed_files_and_documents_are_refused_by_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let office = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
+    let cases: [(&str, &[u8], String); 4] = [
+        (
+            "speech.docx",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01",
+            format!(
+                "the file is a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt), not text ({office})"
+            ),
+        ),
+        (
+            "rows.csv.gz",
+            b"\x1f\x8b\x08\x08\xb1\x8e\x27i\x00\x03rows.csv\x00\xcb",
+            "the file is gzip-compressed, not text (decompress it first, e.g. gunzip -k)".into(),
+        ),
+        (
+            "report.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+            "the file is a PDF document, not text (extract its text first, e.g. with pdftotext)".into(),
+        ),
+        (
+            "memo.rtf",
+            b"{\\rtf1\\ansi\\deff0 The minister resigned.}",
+            format!("the file is an RTF document, not text ({office})"),
+        ),
+    ];
+    for (name, content, expected) in &cases {
+        write(d, name, content);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--lossy", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {expected}"), "{name}");
+    }
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], cases[1].1);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("-: standard input is gzip-compressed, not text (decompress"), "{}", r.stderr);
+    let stderr = train_error(d, "train.csv.gz", cases[1].1, &[]);
+    assert!(
+        stderr.ends_with("train.csv.gz: the file is gzip-compressed, not text (decompress it first, e.g. gunzip -k)\n")
+    );
+}
+
 #[test]
 fn contradictory_and_out_of_range_flags() {
     let dir = tempfile::tempdir().unwrap();
