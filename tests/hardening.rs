@@ -1834,6 +1834,36 @@ fn a_model_file_given_as_an_input_is_an_error_row_not_an_article() {
     assert_eq!(rows.iter().filter(|row| row["type"] == "sentence").count(), 2);
 }
 
+/// A `.json` (a JSON array of records) or `.tsv` file given to `predict` is data, not an
+/// article: each used to be labelled as one article of its markup, with exit 0.
+#[test]
+fn a_json_or_tsv_file_is_not_labelled_as_an_article_by_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.json", b"[{\"id\": 1, \"text\": \"A fine film.\"},\n {\"id\": 2, \"text\": \"A dull film.\"}]\n");
+    write(d, "rows.tsv", b"id\ttext\n1\tA fine film.\n2\tA dull film.\n");
+    write(d, "a.txt", b"The two sides signed the accord. Talks went well.");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.json", "rows.tsv", "a.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&str> = rows.iter().filter_map(|row| row.get("error")?.as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "rows.json: is a JSON file, not an article (give --input-format jsonl if it holds one JSON object per \
+             line; convert a JSON array to that first, e.g. jq -c '.[]' rows.json > rows.jsonl; --input-format text \
+             labels it as one article)",
+            "rows.tsv: is a tab-separated table, not an article (predict reads comma-separated .csv files: save it \
+             as CSV; --input-format text labels it as one article)",
+        ]
+    );
+    // The article after them is labelled; a format given by the user is obeyed.
+    assert_eq!(rows.iter().filter(|row| row["type"] == "sentence" && row.get("error").is_none()).count(), 2);
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--input-format", "text", "rows.tsv"]);
+    assert_eq!((r.status, r.stdout.lines().count()), (0, 4), "{}", r.stderr);
+}
+
 #[test]
 fn data_too_small_to_calibrate_trains_an_uncalibrated_model_and_says_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -38,7 +38,8 @@ pub use walk::{expand_inputs, Inputs};
 /// How a prediction input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
-    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text.
+    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text
+    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article).
     Auto,
     /// A plain-text article: split into sentences.
     Text,
