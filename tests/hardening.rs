@@ -748,6 +748,37 @@ fn a_directory_symlink_loop_labels_each_file_once() {
     assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
 }
 
+/// A file reached by two inputs (named twice, named beside a directory that holds it,
+/// or a directory given twice under two names) is labelled once: each used to be
+/// labelled again, its rows counted twice downstream, with exit 0 and no word.
+#[test]
+fn a_file_reached_by_two_inputs_is_labelled_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir_all(d.join("corpus")).unwrap();
+    write(&d.join("corpus"), "a.txt", b"A fine film.");
+    write(&d.join("corpus"), "b.txt", b"A dull film.");
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n");
+    let args = ["corpus", "corpus/a.txt", "./corpus", "rows.csv", "corpus/../rows.csv", "rows.csv"];
+    let r = run_in(d, &[&["predict", "--model", &m, "--format", "json"][..], &args].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        sources_of(&r.stdout),
+        ["corpus/a.txt", "corpus/a.txt", "corpus/b.txt", "corpus/b.txt", "rows.csv"],
+        "each article's sentence and article rows, and the CSV's row, once"
+    );
+    let once = "read already (each file is labelled once)";
+    assert_eq!(
+        r.stderr,
+        format!(
+            "stancekit: warning: corpus/a.txt: skipped, {once}\nstancekit: warning: ./corpus: skipped, the same \
+             directory as corpus\nstancekit: warning: corpus/../rows.csv: skipped, the same file as rows.csv\n\
+             stancekit: warning: rows.csv: skipped, {once}\n"
+        )
+    );
+}
+
 /// The `source` of each JSON Lines row, in order.
 fn sources_of(stdout: &str) -> Vec<String> {
     stdout
