@@ -89,7 +89,9 @@ impl Iterator for LineDocuments {
             }
         }
         self.line += 1;
-        if self.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+        // A byte order mark starts any line, not only the first: `cat a.jsonl b.jsonl` of
+        // files saved with one put it before a record, which was then malformed JSON.
+        if buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
             start += 3;
         }
@@ -398,6 +400,18 @@ mod tests {
         assert_eq!(
             docs[1].1,
             "in.jsonl:2: invalid UTF-8 at byte offset 26 (re-encode the file as UTF-8, or pass --lossy)"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_at_the_start_of_any_line() {
+        // Two files saved with a mark, concatenated: the second's mark starts line 2.
+        let docs = read_lines(b"\xEF\xBB\xBF{\"text\":\"one\"}\n\xEF\xBB\xBF{\"text\":\"two\"}\n{\"text\":\"\xFF\"}\n");
+        assert_eq!((docs[0].1.as_str(), docs[1].1.as_str()), ("one", "two"));
+        // Offsets still count every byte of the file: 3 + 15 + 3 + 15 + 9.
+        assert_eq!(
+            docs[2].1,
+            "in.jsonl:3: invalid UTF-8 at byte offset 45 (re-encode the file as UTF-8, or pass --lossy)"
         );
     }
 
