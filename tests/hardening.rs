@@ -91,6 +91,25 @@ fn missing_column_messages_fit_the_case() {
     );
 }
 
+/// A semicolon- or tab-separated file given as CSV has a header of one long column: the
+/// message says which delimiter it has, where it used to list `'text;label'` as the one
+/// column found and ask for --text-column.
+#[test]
+fn a_semicolon_or_tab_separated_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fix = "not commas (CSV files are read comma-separated: save it with commas)\n";
+    let err = train_error(d, "semi.csv", b"text;label\nGood film;pos\nBad film;neg\n", &[]);
+    let expected = format!("/semi.csv: no column 'text': the header 'text;label' is separated by semicolons, {fix}");
+    assert!(err.ends_with(&expected), "{err}");
+    let err = train_error(d, "tab.csv", b"text\tlabel\nGood film\tpos\nBad film\tneg\n", &[]);
+    let expected = format!("/tab.csv: no column 'text': the header 'text\\tlabel' is separated by tabs, {fix}");
+    assert!(err.ends_with(&expected), "{err}");
+    // A one-column file without either is the usual message.
+    let err = train_error(d, "one.csv", b"sentence\nGood film\n", &[]);
+    assert!(err.ends_with("/one.csv: no column 'text' (columns found: 'sentence'; choose one with --text-column)\n"));
+}
+
 #[test]
 fn labels_differing_only_by_case_are_refused_across_files() {
     let dir = tempfile::tempdir().unwrap();
