@@ -798,6 +798,35 @@ fn a_file_reached_by_two_inputs_is_labelled_once() {
     );
 }
 
+/// `--summary-only` drops the sentence rows of articles; the rows of a CSV without
+/// `--articles` are still printed, and now under their header, with a warning: they
+/// used to come without it, so a tab-separated reader took the first row for the header.
+#[test]
+fn summary_only_keeps_the_header_of_rows_that_are_not_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n2,A dull film.\n");
+    write(d, "a.txt", b"A fine film.");
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "rows.csv", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "header, two rows, the article's two summary lines: {}", r.stdout);
+    assert_eq!(lines[0], "id\tsentence\tlabel\tp\ttext");
+    assert!(lines[1].starts_with("1\t0\t") && lines[2].starts_with("2\t0\t"), "{}", r.stdout);
+    assert_eq!(lines[3], "# article a.txt (1 sentence)");
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --summary-only: the rows of rows.csv are not articles, so each is printed as a sentence \
+         row (give --articles to read each row as an article and print its summary)\n"
+    );
+    // Articles only: summaries, no header, no warning.
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "a.txt"]);
+    assert_eq!((r.status, r.stdout.lines().count(), r.stderr.as_str()), (0, 2, ""));
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "--articles", "rows.csv"]);
+    assert_eq!((r.status, r.stdout.lines().count(), r.stderr.as_str()), (0, 4, ""), "{}", r.stdout);
+}
+
 /// The `source` of each JSON Lines row, in order.
 fn sources_of(stdout: &str) -> Vec<String> {
     stdout
