@@ -150,6 +150,22 @@ pub enum Error {
         /// Whether a byte order mark says so (else NUL bytes beside ASCII ones do).
         bom: bool,
     },
+    /// An input that is a compressed file, an archive or a document (gzip, ZIP and so
+    /// .docx or .xlsx, PDF, ...), not text: refused whole, even with `--lossy`, which
+    /// would label its bytes as sentences.
+    #[error(
+        "{path}: {what} is {kind}, not text ({fix})",
+        path = .path.display(),
+        what = if .path.as_os_str() == "-" { "standard input" } else { "the file" },
+    )]
+    NotText {
+        /// The input (`-` for standard input).
+        path: PathBuf,
+        /// What its first bytes say it is: `gzip-compressed`, `a PDF document`, ...
+        kind: &'static str,
+        /// How to get its text.
+        fix: &'static str,
+    },
     /// A label that the model or task does not know.
     #[error("{location}: unknown label '{label}' (expected one of: {expected})", expected = .expected.join(", "))]
     UnknownLabel {

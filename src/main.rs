@@ -1224,7 +1224,19 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // Unlocked handles: the rows are written from the pipeline's output thread.
     let mut out: Box<dyn Write + Send> =
         if interactive { Box::new(stdout) } else { Box::new(BufWriter::with_capacity(1 << 16, stdout)) };
-    if command.format == Format::Text && !command.summary_only {
+    // --summary-only drops the sentence rows of articles only: the rows of a CSV, JSON
+    // Lines or stdin input without --articles are still printed, under their header
+    // (they used to come without it, so a table reader took the first row for it).
+    let rows_input = inputs.files.iter().map(|(p, _)| p).find(|p| options.format.resolve(p) != InputFormat::Text);
+    let rows_input = rows_input.filter(|_| !command.articles);
+    if let (true, Some(input)) = (command.summary_only, rows_input) {
+        diagnostic!(
+            "stancekit: warning: --summary-only: the rows of {} are not articles, so each is printed as a sentence \
+             row (give --articles to read each row as an article and print its summary)",
+            input.display()
+        );
+    }
+    if command.format == Format::Text && (!command.summary_only || rows_input.is_some()) {
         report::write_prediction_header(&mut out, &task_names)?;
     }
     let render = |source: &str, document: &stancekit::input::Document| -> (Vec<u8>, bool) {

@@ -91,6 +91,25 @@ fn missing_column_messages_fit_the_case() {
     );
 }
 
+/// A semicolon- or tab-separated file given as CSV has a header of one long column: the
+/// message says which delimiter it has, where it used to list `'text;label'` as the one
+/// column found and ask for --text-column.
+#[test]
+fn a_semicolon_or_tab_separated_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fix = "not commas (CSV files are read comma-separated: save it with commas)\n";
+    let err = train_error(d, "semi.csv", b"text;label\nGood film;pos\nBad film;neg\n", &[]);
+    let expected = format!("/semi.csv: no column 'text': the header 'text;label' is separated by semicolons, {fix}");
+    assert!(err.ends_with(&expected), "{err}");
+    let err = train_error(d, "tab.csv", b"text\tlabel\nGood film\tpos\nBad film\tneg\n", &[]);
+    let expected = format!("/tab.csv: no column 'text': the header 'text\\tlabel' is separated by tabs, {fix}");
+    assert!(err.ends_with(&expected), "{err}");
+    // A one-column file without either is the usual message.
+    let err = train_error(d, "one.csv", b"sentence\nGood film\n", &[]);
+    assert!(err.ends_with("/one.csv: no column 'text' (columns found: 'sentence'; choose one with --text-column)\n"));
+}
+
 #[test]
 fn labels_differing_only_by_case_are_refused_across_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -566,6 +585,57 @@ fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
     assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
 }
 
+/// A compressed file, an archive or a document given as text is refused by what it is,
+/// even with `--lossy`: its bytes used to be an invalid-UTF-8 error that advised
+/// `--lossy`, which then labelled them as sentences with exit 0 (and RTF, which is
+/// ASCII, was labelled as its markup without a word).
+#[test]
+fn compressed_files_and_documents_are_refused_by_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let office = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
+    let cases: [(&str, &[u8], String); 4] = [
+        (
+            "speech.docx",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01",
+            format!(
+                "the file is a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt), not text ({office})"
+            ),
+        ),
+        (
+            "rows.csv.gz",
+            b"\x1f\x8b\x08\x08\xb1\x8e\x27i\x00\x03rows.csv\x00\xcb",
+            "the file is gzip-compressed, not text (decompress it first, e.g. gunzip -k)".into(),
+        ),
+        (
+            "report.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+            "the file is a PDF document, not text (extract its text first, e.g. with pdftotext)".into(),
+        ),
+        (
+            "memo.rtf",
+            b"{\\rtf1\\ansi\\deff0 The minister resigned.}",
+            format!("the file is an RTF document, not text ({office})"),
+        ),
+    ];
+    for (name, content, expected) in &cases {
+        write(d, name, content);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--lossy", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {expected}"), "{name}");
+    }
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], cases[1].1);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("-: standard input is gzip-compressed, not text (decompress"), "{}", r.stderr);
+    let stderr = train_error(d, "train.csv.gz", cases[1].1, &[]);
+    assert!(
+        stderr.ends_with("train.csv.gz: the file is gzip-compressed, not text (decompress it first, e.g. gunzip -k)\n")
+    );
+}
+
 #[test]
 fn contradictory_and_out_of_range_flags() {
     let dir = tempfile::tempdir().unwrap();
@@ -695,6 +765,66 @@ fn a_directory_symlink_loop_labels_each_file_once() {
     let sources = sources_of(&r.stdout);
     assert_eq!(sources, ["corpus/a.txt", "corpus/a.txt"], "its sentence row and its article row, once");
     assert_eq!(r.stderr, "stancekit: warning: corpus/sub/loop: skipped, a symlink loop back to corpus\n");
+}
+
+/// A file reached by two inputs (named twice, named beside a directory that holds it,
+/// or a directory given twice under two names) is labelled once: each used to be
+/// labelled again, its rows counted twice downstream, with exit 0 and no word.
+#[test]
+fn a_file_reached_by_two_inputs_is_labelled_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir_all(d.join("corpus")).unwrap();
+    write(&d.join("corpus"), "a.txt", b"A fine film.");
+    write(&d.join("corpus"), "b.txt", b"A dull film.");
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n");
+    let args = ["corpus", "corpus/a.txt", "./corpus", "rows.csv", "corpus/../rows.csv", "rows.csv"];
+    let r = run_in(d, &[&["predict", "--model", &m, "--format", "json"][..], &args].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        sources_of(&r.stdout),
+        ["corpus/a.txt", "corpus/a.txt", "corpus/b.txt", "corpus/b.txt", "rows.csv"],
+        "each article's sentence and article rows, and the CSV's row, once"
+    );
+    let once = "read already (each file is labelled once)";
+    assert_eq!(
+        r.stderr,
+        format!(
+            "stancekit: warning: corpus/a.txt: skipped, {once}\nstancekit: warning: ./corpus: skipped, the same \
+             directory as corpus\nstancekit: warning: corpus/../rows.csv: skipped, the same file as rows.csv\n\
+             stancekit: warning: rows.csv: skipped, {once}\n"
+        )
+    );
+}
+
+/// `--summary-only` drops the sentence rows of articles; the rows of a CSV without
+/// `--articles` are still printed, and now under their header, with a warning: they
+/// used to come without it, so a tab-separated reader took the first row for the header.
+#[test]
+fn summary_only_keeps_the_header_of_rows_that_are_not_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n2,A dull film.\n");
+    write(d, "a.txt", b"A fine film.");
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "rows.csv", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "header, two rows, the article's two summary lines: {}", r.stdout);
+    assert_eq!(lines[0], "id\tsentence\tlabel\tp\ttext");
+    assert!(lines[1].starts_with("1\t0\t") && lines[2].starts_with("2\t0\t"), "{}", r.stdout);
+    assert_eq!(lines[3], "# article a.txt (1 sentence)");
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: --summary-only: the rows of rows.csv are not articles, so each is printed as a sentence \
+         row (give --articles to read each row as an article and print its summary)\n"
+    );
+    // Articles only: summaries, no header, no warning.
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "a.txt"]);
+    assert_eq!((r.status, r.stdout.lines().count(), r.stderr.as_str()), (0, 2, ""));
+    let r = run_in(d, &["predict", "--model", &m, "--summary-only", "--articles", "rows.csv"]);
+    assert_eq!((r.status, r.stdout.lines().count(), r.stderr.as_str()), (0, 4, ""), "{}", r.stdout);
 }
 
 /// The `source` of each JSON Lines row, in order.
@@ -1781,6 +1911,36 @@ fn a_model_file_given_as_an_input_is_an_error_row_not_an_article() {
     );
     // The article after it is still labelled.
     assert_eq!(rows.iter().filter(|row| row["type"] == "sentence").count(), 2);
+}
+
+/// A `.json` (a JSON array of records) or `.tsv` file given to `predict` is data, not an
+/// article: each used to be labelled as one article of its markup, with exit 0.
+#[test]
+fn a_json_or_tsv_file_is_not_labelled_as_an_article_by_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.json", b"[{\"id\": 1, \"text\": \"A fine film.\"},\n {\"id\": 2, \"text\": \"A dull film.\"}]\n");
+    write(d, "rows.tsv", b"id\ttext\n1\tA fine film.\n2\tA dull film.\n");
+    write(d, "a.txt", b"The two sides signed the accord. Talks went well.");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.json", "rows.tsv", "a.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&str> = rows.iter().filter_map(|row| row.get("error")?.as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "rows.json: is a JSON file, not an article (give --input-format jsonl if it holds one JSON object per \
+             line; convert a JSON array to that first, e.g. jq -c '.[]' rows.json > rows.jsonl; --input-format text \
+             labels it as one article)",
+            "rows.tsv: is a tab-separated table, not an article (predict reads comma-separated .csv files: save it \
+             as CSV; --input-format text labels it as one article)",
+        ]
+    );
+    // The article after them is labelled; a format given by the user is obeyed.
+    assert_eq!(rows.iter().filter(|row| row["type"] == "sentence" && row.get("error").is_none()).count(), 2);
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--input-format", "text", "rows.tsv"]);
+    assert_eq!((r.status, r.stdout.lines().count()), (0, 4), "{}", r.stderr);
 }
 
 #[test]

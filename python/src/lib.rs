@@ -18,7 +18,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -66,7 +66,8 @@ fn item_location(name: &str, index: usize) -> Location {
 }
 
 /// Reads an iterable of str (list, tuple, pandas Series, NumPy array, generator).
-/// A single str is refused: iterating it would label its characters.
+/// A single str, a DataFrame or a mapping is refused: iterating them would label
+/// characters, column names or keys.
 fn iter_strings(
     obj: &Bound<'_, PyAny>,
     name: &str,
@@ -76,6 +77,21 @@ fn iter_strings(
         return Err(PyTypeError::new_err(format!(
             "{name} must be an iterable of str, not a single {} (wrap it in a list: [text])",
             obj.get_type().name()?
+        )));
+    }
+    // A table iterates its column names and a mapping its keys: `model.predict(frame)`
+    // used to return one label per column of a pandas DataFrame, not one per row.
+    let type_name = obj.get_type().name()?.to_string();
+    if type_name == "DataFrame" {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an iterable of str, not a DataFrame (iterating it gives its column names; pass its text \
+             column: frame[\"text\"])"
+        )));
+    }
+    if obj.cast::<PyMapping>().is_ok() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an iterable of str, not a {type_name} (iterating it gives its keys; pass its values: \
+             list(d.values()))"
         )));
     }
     for (index, item) in obj.try_iter()?.enumerate() {

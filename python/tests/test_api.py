@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import MODELS, REPO, assert_same_predictions, cli_error, cli_predictions, run_cli, write_jsonl
 
@@ -130,6 +131,29 @@ def test_wrong_types_are_type_errors():
         model.predict(["fine", 3])
     with pytest.raises(TypeError):
         stancekit.classify_article("Some text.", ["not a model"])
+
+
+def test_a_dataframe_or_a_mapping_is_refused_not_iterated():
+    # Iterating a DataFrame gives its column names: predict(frame) used to return one
+    # label per column (2 labels for 3 rows), and a dict would label its keys.
+    model = stancekit.builtin("sentiment")
+    frame = pd.DataFrame({"text": ["fine", "awful", "a film"], "label": ["a", "b", "a"]})
+    table = (
+        r"^texts must be an iterable of str, not a DataFrame \(iterating it gives its column names; pass its text "
+        r'column: frame\["text"\]\)$'
+    )
+    with pytest.raises(TypeError, match=table):
+        model.predict(frame)
+    with pytest.raises(TypeError, match=table):
+        model.predict_proba(frame)
+    with pytest.raises(TypeError, match=table):
+        stancekit.train(frame, frame["label"])
+    keys = r"not a dict \(iterating it gives its keys; pass its values: list\(d.values\(\)\)\)$"
+    with pytest.raises(TypeError, match=r"^texts must be an iterable of str, " + keys):
+        model.predict({"a": "fine"})
+    with pytest.raises(TypeError, match=r"^labels must be an iterable of str, " + keys):
+        stancekit.train(frame["text"], {0: "a", 1: "b", 2: "a"})
+    assert len(model.predict(frame["text"])) == 3
 
 
 def test_a_text_with_a_lone_surrogate_is_a_value_error_naming_it():

@@ -25,6 +25,19 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
             path: path.to_path_buf(),
             reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
         }),
+        // A header of one field that a semicolon or tab splits: a file of another
+        // delimiter (Excel writes semicolons where the comma is the decimal mark). Said
+        // so, rather than only listing the one long "column".
+        [] if other_delimiter(header).is_some() => Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "no column '{}': the header '{}' is separated by {separator}, not commas (CSV files are read \
+                 comma-separated: save it with commas)",
+                escape_controls(column),
+                escape_controls(header.get(0).unwrap_or_default()),
+                separator = other_delimiter(header).unwrap_or_default(),
+            ),
+        }),
         // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
@@ -33,6 +46,16 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
             flag: flag.to_string(),
         }),
         _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
+    }
+}
+
+/// The delimiter a header of one field is split by instead of commas, if any: semicolons
+/// or tabs.
+fn other_delimiter(header: &csv::StringRecord) -> Option<&'static str> {
+    match header.iter().collect::<Vec<_>>().as_slice() {
+        [only] if only.contains(';') => Some("semicolons"),
+        [only] if only.contains('\t') => Some("tabs"),
+        _ => None,
     }
 }
 

@@ -33,7 +33,8 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                     }
                     other => other,
                 })
-                .and_then(|text| refuse_model(path, text));
+                .and_then(|text| refuse_model(path, text))
+                .and_then(|text| if options.format == InputFormat::Auto { refuse_table(path, text) } else { Ok(text) });
             let id = path.display().to_string();
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
@@ -71,6 +72,28 @@ fn refuse_model(path: &Path, text: String) -> Result<String> {
         });
     }
     Ok(text)
+}
+
+/// A `.json` or `.tsv` file is data, not an article, and is not read as one by its name:
+/// `predict rows.json` (a JSON array of records) and `predict rows.tsv` used to label the
+/// whole file as one article of its markup, with exit 0. `--input-format` reads it as
+/// the user says (`text` for an article).
+fn refuse_table(path: &Path, text: String) -> Result<String> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    let reason = match extension.as_deref() {
+        Some("json") => format!(
+            "is a JSON file, not an article (give --input-format jsonl if it holds one JSON object per line; convert \
+             a JSON array to that first, e.g. jq -c '.[]' {name} > {stem}.jsonl; --input-format text labels it as one \
+             article)",
+            name = path.display(),
+            stem = path.with_extension("").display(),
+        ),
+        Some("tsv" | "tab") => "is a tab-separated table, not an article (predict reads comma-separated .csv files: \
+                                save it as CSV; --input-format text labels it as one article)"
+            .to_string(),
+        _ => return Ok(text),
+    };
+    Err(Error::Data { path: path.to_path_buf(), reason })
 }
 
 /// The rows of a CSV input, one document each; a row that cannot be read is a

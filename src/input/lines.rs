@@ -89,7 +89,9 @@ impl Iterator for LineDocuments {
             }
         }
         self.line += 1;
-        if self.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+        // A byte order mark starts any line, not only the first: `cat a.jsonl b.jsonl` of
+        // files saved with one put it before a record, which was then malformed JSON.
+        if buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
             start += 3;
         }
@@ -148,7 +150,25 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
     let mut parser = serde_json::Deserializer::from_str(line);
     let record = match fields.deserialize(&mut parser).and_then(|record| parser.end().map(|()| record)) {
         Ok(record) => record,
-        Err(e) => return (n.to_string(), Err(json_error(line, location, &e))),
+        Err(e) => {
+            // serde_json refuses a lone surrogate escape ("lone leading surrogate in hex
+            // escape"), which Python's json.dumps writes for broken text (a tweet cut
+            // inside an emoji): said as such, and read as U+FFFD with --lossy.
+            let lone = lone_surrogates(line).filter(|(_, at)| *at < e.column());
+            return match lone {
+                Some((replaced, _)) if options.lossy => parse_json_record(&replaced, location, options, n),
+                Some((_, at)) => {
+                    let column = line.get(..at).map_or(at, |before| before.chars().count() + 1);
+                    let escape = line.get(at..at + 6).unwrap_or_default();
+                    let message = format!(
+                        "'{escape}' at column {column} is half of a UTF-16 surrogate pair, not a character (the text \
+                         was cut inside an emoji or written from broken text; pass --lossy to read it as U+FFFD)"
+                    );
+                    (n.to_string(), Err(Error::Json { location: location.clone(), message }))
+                }
+                None => (n.to_string(), Err(json_error(line, location, &e))),
+            };
+        }
     };
     let error = |message: String| Error::Json { location: location.clone(), message };
     let (id, text) = match record {
@@ -175,6 +195,36 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
         Some(Json::Other(kind)) => Err(error(format!("field '{column}' is {kind}, not a string"))),
     });
     (id, text)
+}
+
+/// `line` with each lone UTF-16 surrogate escape (`\\ud83d` without its other half)
+/// replaced by `\\ufffd`, and the byte offset of the first, when it has one.
+fn lone_surrogates(line: &str) -> Option<(String, usize)> {
+    let bytes = line.as_bytes();
+    let code = |at: usize| -> Option<u16> {
+        match (bytes.get(at), bytes.get(at + 1)) {
+            (Some(b'\\'), Some(b'u')) => u16::from_str_radix(line.get(at + 2..at + 6)?, 16).ok(),
+            _ => None,
+        }
+    };
+    let (mut replaced, mut first, mut copied, mut at) = (String::new(), None, 0, 0);
+    while let Some(slash) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)).map(|i| at + i) {
+        at = slash + 2;
+        let Some(unit) = code(slash) else { continue };
+        at = slash + 6;
+        let pair = (0xD800..0xDC00).contains(&unit) && code(at).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        if pair {
+            at += 6;
+        } else if (0xD800..0xE000).contains(&unit) {
+            replaced.push_str(line.get(copied..slash)?);
+            replaced.push_str("\\ufffd");
+            copied = at;
+            first.get_or_insert(slash);
+        }
+    }
+    let first = first?;
+    replaced.push_str(line.get(copied..)?);
+    Some((replaced, first))
 }
 
 fn not_an_id(kind: &str, options: &ReadOptions) -> String {
@@ -398,6 +448,37 @@ mod tests {
         assert_eq!(
             docs[1].1,
             "in.jsonl:2: invalid UTF-8 at byte offset 26 (re-encode the file as UTF-8, or pass --lossy)"
+        );
+    }
+
+    #[test]
+    fn a_lone_surrogate_escape_is_named_and_read_as_a_replacement_character_with_lossy() {
+        // Python's json.dumps writes half an emoji (a tweet cut inside one) as `\ud83d`;
+        // serde_json said "unexpected end of hex escape". A pair and an escaped backslash
+        // before `u` are text as before.
+        let content =
+            b"{\"text\":\"cut \\ud83d\"}\n{\"text\":\"low \\udc80 and \\ud83d\\ude00\"}\n{\"text\":\"a \\\\ud800\"}\n";
+        let docs = read_lines(content);
+        let half = "is half of a UTF-16 surrogate pair, not a character (the text was cut inside an emoji or written \
+                    from broken text; pass --lossy to read it as U+FFFD)";
+        assert_eq!(docs[0].1, format!("in.jsonl:1: malformed JSON: '\\ud83d' at column 14 {half}"));
+        assert_eq!(docs[1].1, format!("in.jsonl:2: malformed JSON: '\\udc80' at column 14 {half}"));
+        assert_eq!(docs[2].1, "a \\ud800");
+        let lossy = ReadOptions { lossy: true, ..ReadOptions::default() };
+        let docs = line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), true, &lossy).unwrap();
+        let texts: Vec<String> = docs.map(|d| d.text.unwrap_or_else(|e| e.to_string())).collect();
+        assert_eq!(texts, ["cut \u{FFFD}", "low \u{FFFD} and \u{1F600}", "a \\ud800"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_at_the_start_of_any_line() {
+        // Two files saved with a mark, concatenated: the second's mark starts line 2.
+        let docs = read_lines(b"\xEF\xBB\xBF{\"text\":\"one\"}\n\xEF\xBB\xBF{\"text\":\"two\"}\n{\"text\":\"\xFF\"}\n");
+        assert_eq!((docs[0].1.as_str(), docs[1].1.as_str()), ("one", "two"));
+        // Offsets still count every byte of the file: 3 + 15 + 3 + 15 + 9.
+        assert_eq!(
+            docs[2].1,
+            "in.jsonl:3: invalid UTF-8 at byte offset 45 (re-encode the file as UTF-8, or pass --lossy)"
         );
     }
 

@@ -38,7 +38,8 @@ pub use walk::{expand_inputs, Inputs};
 /// How a prediction input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
-    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text.
+    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text
+    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article).
     Auto,
     /// A plain-text article: split into sentences.
     Text,
@@ -137,6 +138,9 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     if let Some((encoding, bom)) = utf16(&first) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
     }
+    if let Some((kind, fix)) = not_text(&first) {
+        return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
+    }
     Ok(Box::new(std::io::Cursor::new(first).chain(input)))
 }
 
@@ -179,6 +183,35 @@ pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
         (0, big) if mostly(big) => Some(("UTF-16BE", false)),
         _ => None,
     }
+}
+
+/// What `start` (an input's first bytes) is when its magic number says it is not text,
+/// and how to get its text: a compressed file, an archive or a document format. Read as
+/// text, each was an invalid byte whose message advised `--lossy`, which then labelled
+/// its bytes as sentences (`predict speech.docx`, `train --data rows.csv.gz`); RTF is
+/// ASCII, and was labelled as its markup without a word.
+fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
+    const SAVE_AS_TEXT: &str = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
+    // bzip2: `BZh`, the block size 1-9, then the first block's magic.
+    if let [b'B', b'Z', b'h', b'1'..=b'9', b'1', b'A', b'Y', b'&', b'S', b'Y', ..] = start {
+        return Some(("bzip2-compressed", "decompress it first, e.g. bunzip2 -k"));
+    }
+    // Each format's signature, from its specification (gzip: RFC 1952; ZIP: PKWARE's
+    // APPNOTE, also .docx, .xlsx, .odt; xz; zstd: RFC 8878; 7z; OLE2, the .doc and .xls
+    // of Office 97-2003; PDF; RTF, also after a UTF-8 byte order mark).
+    let formats: [(&[u8], &str, &str); 10] = [
+        (b"\x1F\x8B", "gzip-compressed", "decompress it first, e.g. gunzip -k"),
+        (b"PK\x03\x04", "a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt)", SAVE_AS_TEXT),
+        (b"PK\x05\x06", "an empty ZIP archive", SAVE_AS_TEXT),
+        (b"\xFD7zXZ\x00", "xz-compressed", "decompress it first, e.g. unxz -k"),
+        (b"\x28\xB5\x2F\xFD", "zstd-compressed", "decompress it first, e.g. unzstd"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive", "extract it first, e.g. 7z x"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an Office 97-2003 document (.doc, .xls)", SAVE_AS_TEXT),
+        (b"%PDF-", "a PDF document", "extract its text first, e.g. with pdftotext"),
+        (b"{\\rtf", "an RTF document", SAVE_AS_TEXT),
+        (b"\xEF\xBB\xBF{\\rtf", "an RTF document", SAVE_AS_TEXT),
+    ];
+    formats.iter().find(|(magic, _, _)| start.starts_with(magic)).map(|(_, kind, fix)| (*kind, *fix))
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
@@ -247,6 +280,23 @@ mod tests {
             [&b"The deal was good."[..], b"a\0b\0c. Hello there.", b"a\0\0bc\0\0d", &[0; 16], b"\xEF\xBB\xBFtext"]
         {
             assert_eq!(utf16(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn compressed_files_archives_and_documents_are_known_by_their_first_bytes() {
+        let gzip = not_text(b"\x1F\x8B\x08\x08").map(|(kind, _)| kind);
+        assert_eq!(gzip, Some("gzip-compressed"));
+        let docx = not_text(b"PK\x03\x04\x14\x00\x06\x00").map(|(kind, _)| kind);
+        assert_eq!(docx, Some("a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt)"));
+        assert_eq!(not_text(b"BZh51AY&SY\x01").map(|(kind, _)| kind), Some("bzip2-compressed"));
+        assert_eq!(not_text(b"%PDF-1.7\n").map(|(_, fix)| fix), Some("extract its text first, e.g. with pdftotext"));
+        assert_eq!(not_text(b"\xEF\xBB\xBF{\\rtf1\\ansi").map(|(kind, _)| kind), Some("an RTF document"));
+        // Text that merely starts with the same letters, and text too short to tell.
+        for text in
+            [&b"PK sold the shares."[..], b"BZh is a code.", b"%PDF is a format.", b"{\"text\":\"x\"}", b"\x1F", b""]
+        {
+            assert_eq!(not_text(text), None, "{text:?}");
         }
     }
 

@@ -21,19 +21,31 @@ pub struct Inputs {
 /// Expands the prediction inputs: a directory becomes every regular `.txt` file below
 /// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
 /// skipped with a warning); files and `-` pass through. A
-/// directory is read once per input, however many links lead to it, so a symlink loop
-/// ends, and so is a file (a link to a `.txt` beside it is skipped with a warning), so no
-/// file is labelled twice. Never fails: a directory that cannot be listed
-/// is an entry with its error, so the other inputs are still read.
+/// directory is read once, however many links and inputs lead to it, so a symlink loop
+/// ends, and so is a file (a link to a `.txt` beside it, a file named twice or inside a
+/// directory also given is skipped with a warning), so no file is labelled twice. Never
+/// fails: a directory that cannot be listed is an entry with its error, so the other
+/// inputs are still read.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
     let mut expanded = Inputs::default();
+    // Every directory and file reached, by any input: `predict corpus corpus/a.txt` (or
+    // overlapping globs) used to label a.txt twice, each row counted twice downstream.
+    let mut seen: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
     for input in inputs {
+        let canonical = if input.as_os_str() == "-" { None } else { std::fs::canonicalize(input).ok() };
+        if let Some(first) = canonical.as_ref().and_then(|c| seen.get(c)) {
+            let what = if input.is_dir() { "directory" } else { "file" };
+            expanded.warnings.push(skipped(input, first, what));
+            continue;
+        }
         if !input.is_dir() {
+            if let Some(canonical) = canonical {
+                seen.insert(canonical, input.clone());
+            }
             expanded.files.push((input.clone(), None));
             continue;
         }
         let mut found = Vec::new();
-        let mut seen = std::collections::HashMap::new();
         collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings);
         if found.is_empty() {
             expanded.warnings.push(format!("{}: no .txt files found", input.display()));
@@ -42,6 +54,15 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
         expanded.files.extend(found);
     }
     expanded
+}
+
+/// The warning for `path`, skipped as the same directory or file as `first`.
+fn skipped(path: &Path, first: &Path, what: &str) -> String {
+    if path == first {
+        format!("{}: skipped, read already (each file is labelled once)", path.display())
+    } else {
+        format!("{}: skipped, the same {what} as {}", path.display(), first.display())
+    }
 }
 
 /// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read and
@@ -57,8 +78,12 @@ fn collect_text_files(
         Err(error) => return found.push((dir.to_path_buf(), Some(io_error(dir, error)))),
     };
     if let Some(first) = seen.get(&canonical) {
-        let why = if dir.starts_with(first) { "a symlink loop back to" } else { "the same directory as" };
-        warnings.push(format!("{}: skipped, {why} {}", dir.display(), first.display()));
+        let warning = if dir != first && dir.starts_with(first) {
+            format!("{}: skipped, a symlink loop back to {}", dir.display(), first.display())
+        } else {
+            skipped(dir, first, "directory")
+        };
+        warnings.push(warning);
         return;
     }
     seen.insert(canonical, dir.to_path_buf());
@@ -92,9 +117,7 @@ fn collect_text_files(
                 // label one article twice; the first path walked keeps it.
                 Ok(_) => match std::fs::canonicalize(&path) {
                     Ok(canonical) => match seen.get(&canonical) {
-                        Some(first) => {
-                            warnings.push(format!("{}: skipped, the same file as {}", path.display(), first.display()))
-                        }
+                        Some(first) => warnings.push(skipped(&path, first, "file")),
                         None => {
                             seen.insert(canonical, path.clone());
                             found.push((path, None));
@@ -118,14 +141,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("corpus");
         std::fs::create_dir_all(root.join("a/sub")).unwrap();
-        std::fs::create_dir_all(root.join("empty")).unwrap();
+        // Outside the corpus: a directory the corpus holds is read with it, not again.
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
         std::fs::write(root.join("a/one.txt"), "One.").unwrap();
         std::os::unix::fs::symlink("..", root.join("a/sub/loop")).unwrap();
         std::os::unix::fs::symlink("a", root.join("b")).unwrap();
         std::os::unix::fs::symlink("nowhere.txt", root.join("broken.txt")).unwrap();
         // A link to a file the walk also reaches by its own name: labelled once.
         std::os::unix::fs::symlink("a/one.txt", root.join("copy.txt")).unwrap();
-        let inputs = expand_inputs(&[root.clone(), root.join("empty"), PathBuf::from("-")]);
+        let inputs = expand_inputs(&[root.clone(), dir.path().join("empty"), PathBuf::from("-")]);
         let files: Vec<(&Path, bool)> = inputs.files.iter().map(|(p, e)| (p.as_path(), e.is_some())).collect();
         // The broken link stays an input: opening it is its error row.
         assert_eq!(
@@ -143,7 +167,7 @@ mod tests {
                 format!("{r}/a/sub/loop: skipped, a symlink loop back to {a}"),
                 format!("{r}/b: skipped, the same directory as {a}"),
                 format!("{r}/copy.txt: skipped, the same file as {a}/one.txt"),
-                format!("{r}/empty: no .txt files found"),
+                format!("{}/empty: no .txt files found", dir.path().display()),
             ]
         );
     }
