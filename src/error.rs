@@ -271,6 +271,16 @@ pub enum Error {
     Linfa(String),
 }
 
+/// A number as a message or report shows it: in full, or in exponent notation when it is
+/// very large or small (1e-300 in full would be 300 digits).
+pub fn shown_number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e7) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
 impl Error {
     /// The same error, saying that `--lossy` would have read it when it is invalid UTF-8
     /// (readers whose caller takes the flag).

@@ -321,7 +321,7 @@ struct TrainArgs {
     #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS)]
     max_iterations: usize,
     /// Stop when the gradient norm is below this fraction of its starting value.
-    #[arg(long, default_value_t = stancekit::train::DEFAULT_TOLERANCE)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_TOLERANCE, allow_negative_numbers = true)]
     tolerance: f64,
     /// Choose C by 5-fold cross-validation on the training data (overrides --c).
     #[arg(long)]

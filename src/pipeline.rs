@@ -128,8 +128,7 @@ pub fn check_weight(w: f64) -> std::result::Result<(), String> {
 /// of range, or that every weight is 0.
 pub fn check_weights(name: &str, weights: &[f64]) -> Result<()> {
     if let Some((i, w)) = weights.iter().enumerate().find(|(_, w)| check_weight(**w).is_err()) {
-        // 1e-300 in full would be 300 digits.
-        let shown = if w.is_finite() && (w.abs() < 1e-3 || w.abs() >= 1e7) { format!("{w:e}") } else { w.to_string() };
+        let shown = crate::error::shown_number(*w);
         return Err(Error::InvalidParams { name: format!("{name}[{i}]"), reason: format!("{shown} {WEIGHT_RULE}") });
     }
     if !weights.is_empty() && weights.iter().all(|w| *w == 0.0) {

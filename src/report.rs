@@ -574,7 +574,7 @@ pub fn write_inspection(
             writeln!(
                 out,
                 "trainer    logistic regression, C {}, class weight {:?}, {} iterations{}",
-                model.trainer.c,
+                crate::error::shown_number(model.trainer.c),
                 model.trainer.class_weight,
                 model.classifier.iterations,
                 if model.classifier.converged { "" } else { " (not converged)" }

@@ -116,10 +116,12 @@ impl ParamGuard for LogisticParams {
         let p = &self.0;
         let bad = |name: &str, reason: String| Err(Error::InvalidParams { name: name.into(), reason });
         if !(p.c.is_finite() && p.c > 0.0) {
-            return bad("--c", format!("{} must be a positive number", p.c));
+            return bad("--c", format!("{} must be a positive number", crate::error::shown_number(p.c)));
         }
-        if !(p.tolerance.is_finite() && p.tolerance > 0.0) {
-            return bad("tolerance", format!("{} must be a positive number", p.tolerance));
+        // A fraction of the starting gradient norm: 1 or more stops before the first step.
+        if !(p.tolerance.is_finite() && p.tolerance > 0.0 && p.tolerance < 1.0) {
+            let shown = crate::error::shown_number(p.tolerance);
+            return bad("--tolerance", format!("{shown} must be a number above 0 and below 1"));
         }
         if p.max_iterations == 0 {
             return bad("--max-iterations", "must be at least 1".into());

@@ -111,6 +111,16 @@ fn a_semicolon_or_tab_separated_file_is_named_as_such() {
 }
 
 #[test]
+fn the_same_column_for_text_and_labels_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "same.csv", b"text,label\nGood film,pos\nBad film,neg\n", &["--text-column", "label"]);
+    let expected = "/same.csv: column 'label' is both the text column and the label column (choose the text with \
+                    --text-column and the labels with --label-column)\n";
+    assert!(err.ends_with(expected), "{err}");
+}
+
+#[test]
 fn labels_differing_only_by_case_are_refused_across_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -657,6 +667,14 @@ fn contradictory_and_out_of_range_flags() {
         ),
         (vec!["eval", "--data", data, "--folds", "0"], "invalid --folds: 0 must be at least 2"),
         (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--tolerance", "-1"],
+            "invalid --tolerance: -1 must be a number above 0 and below 1",
+        ),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--tolerance", "1e308"],
+            "invalid --tolerance: 1e308 must be a number above 0 and below 1",
+        ),
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
         (vec!["train", "--data", data, "--out", "x.json", "--min-df", "0"], "invalid --min-df: must be at least 1"),
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),

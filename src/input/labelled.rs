@@ -135,6 +135,16 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
     let header = rows.header()?;
     let text_index = find_column(path, &header, text_column, "text-column")?;
     let label_index = find_column(path, &header, label_column, "label-column")?;
+    // Trained on its own labels, a model scores 1.0 on them and learns nothing.
+    if text_index == label_index {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "column '{label_column}' is both the text column and the label column (choose the text with \
+                 --text-column and the labels with --label-column)"
+            ),
+        });
+    }
     let group_index = match group_column {
         Some(column) => Some(find_column(path, &header, column, "group-column")?),
         None => None,
