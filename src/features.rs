@@ -229,7 +229,7 @@ pub struct Featurizer {
     /// Column of each n-gram, keyed by [`gram_key`]: a lookup touches one table slot
     /// and compares one integer instead of chasing and comparing a stored string.
     #[serde(skip)]
-    index: ColumnIndex,
+    index: FxHashMap<u64, u32>,
     /// The first character n-gram column: they come after the word n-grams, so that
     /// each block is normalised on its own.
     #[serde(skip)]
@@ -284,90 +284,17 @@ fn gram_key(gram: &str) -> u64 {
     words.fold(first, |key, word| extend_key(key, word_key(word)))
 }
 
-/// Columns by n-gram key: a table of open addressing with linear probing, at most half
-/// full, whose slot for a key is the key's top bits (the keys are already well mixed
-/// hashes, so they need no hashing again). Its keys and columns lie in two arrays of
-/// numbers: 12 bytes a slot, where a hash map of the pairs took 16 and a control byte.
-/// Built for every model load, the shipped models' 64,279 n-grams went in at 0.9 ms,
-/// against 1.5 ms for the hash map it replaces (medians of 15 runs, a program of our own
-/// on their vocabulary), and lookups probe one slot as often as the map did.
-#[derive(Debug, Clone, Default)]
-struct ColumnIndex {
-    /// The key in each slot; 0 marks an empty slot (an n-gram whose key is 0 has `zero`).
-    keys: Vec<u64>,
-    /// The column of each slot's key.
-    columns: Vec<u32>,
-    /// How far a key is shifted right to give its first slot: 64 - log2(slots).
-    shift: u32,
-    /// The column of the n-gram whose key is 0, if the vocabulary has one.
-    zero: Option<u32>,
-}
-
-impl ColumnIndex {
-    /// An empty table with room for `n` keys.
-    fn with_capacity(n: usize) -> ColumnIndex {
-        let slots = n.saturating_mul(2).next_power_of_two().max(2);
-        ColumnIndex { keys: vec![0; slots], columns: vec![0; slots], shift: 64 - slots.trailing_zeros(), zero: None }
-    }
-
-    /// The first slot for `key`, and the mask that wraps a slot around the table.
-    fn start(&self, key: u64) -> (usize, usize) {
-        (key.checked_shr(self.shift).unwrap_or(0) as usize, self.keys.len().wrapping_sub(1))
-    }
-
-    /// Puts `key`'s column in the table, unless the key is there already: then returns
-    /// the column it has, and the table is unchanged. The table must have a free slot.
-    fn insert(&mut self, key: u64, column: u32) -> Option<u32> {
-        if key == 0 {
-            return self.zero.or_else(|| {
-                self.zero = Some(column);
-                None
-            });
-        }
-        let (mut slot, mask) = self.start(key);
-        for _ in 0..self.keys.len() {
-            match self.keys.get(slot).copied() {
-                Some(0) => {
-                    if let (Some(free_key), Some(free_column)) = (self.keys.get_mut(slot), self.columns.get_mut(slot)) {
-                        (*free_key, *free_column) = (key, column);
-                    }
-                    return None;
-                }
-                Some(stored) if stored == key => return self.columns.get(slot).copied(),
-                Some(_) => slot = (slot + 1) & mask,
-                None => break,
-            }
-        }
-        None
-    }
-
-    /// The column of `key`, if an n-gram has it.
-    fn get(&self, key: u64) -> Option<u32> {
-        if key == 0 {
-            return self.zero;
-        }
-        let (mut slot, mask) = self.start(key);
-        for _ in 0..self.keys.len() {
-            match self.keys.get(slot).copied() {
-                Some(stored) if stored == key => return self.columns.get(slot).copied(),
-                Some(0) | None => return None,
-                Some(_) => slot = (slot + 1) & mask,
-            }
-        }
-        None
-    }
-}
-
 /// The column of each n-gram key, and the first character n-gram column. The keys are
 /// hashed in parallel, then inserted in column order.
 ///
 /// # Errors
 /// [`Error::InvalidParams`] when two n-grams share a key, or a word n-gram follows the
 /// character n-grams.
-fn column_index(vocabulary: &Vocabulary) -> Result<(ColumnIndex, u32)> {
+fn column_index(vocabulary: &Vocabulary) -> Result<(FxHashMap<u64, u32>, u32)> {
     let keys: Vec<u64> =
         (0..vocabulary.len()).into_par_iter().map(|i| gram_key(vocabulary.get(i).unwrap_or_default())).collect();
-    let mut index = ColumnIndex::with_capacity(keys.len());
+    let mut index = FxHashMap::default();
+    index.reserve(keys.len());
     for (column, &key) in keys.iter().enumerate() {
         if let Some(other) = index.insert(key, column as u32) {
             let gram = vocabulary.get(column).unwrap_or_default();
@@ -519,7 +446,7 @@ impl Featurizer {
             lexicon,
             categories: Vec::new(),
             nb_weights: Vec::new(),
-            index: ColumnIndex::default(),
+            index: FxHashMap::default(),
             char_start: 0,
             cue_slots: Vec::new(),
             matcher: CueMatcher::default(),
@@ -763,7 +690,7 @@ impl Featurizer {
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
         let mut columns: Vec<u32> = Vec::with_capacity(text.len() / 3);
         let analysis = self.analyze(text, true, &mut |key, _| {
-            if let Some(column) = self.index.get(key) {
+            if let Some(&column) = self.index.get(&key) {
                 columns.push(column);
             }
         });
@@ -800,7 +727,7 @@ impl Featurizer {
                     .filter_map(|&number| numbering.columns.get(number as usize).copied())
                     .filter(|&column| column != u32::MAX),
             ),
-            _ => columns.extend(analysis.keys.iter().filter_map(|&key| self.index.get(key))),
+            _ => columns.extend(analysis.keys.iter().filter_map(|key| self.index.get(key).copied())),
         }
     }
 
@@ -1138,29 +1065,6 @@ impl linfa::dataset::Records for SparseRows {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn column_index_finds_every_key_and_keeps_the_first_column_of_a_repeat() {
-        let mut index = ColumnIndex::with_capacity(5);
-        assert_eq!(index.keys.len(), 16, "at most half full: 10 rounded up to a power of two");
-        // Top bits all set: the last slot, and the next such key wraps around to slot 0.
-        let keys = [u64::MAX, u64::MAX - 1, 0, 1 << 63, 42];
-        for (column, &key) in keys.iter().enumerate() {
-            assert_eq!(index.insert(key, column as u32), None);
-        }
-        for (column, &key) in keys.iter().enumerate() {
-            assert_eq!(index.get(key), Some(column as u32), "key {key:#x}");
-        }
-        assert_eq!(index.keys.first(), Some(&(u64::MAX - 1)), "wrapped around");
-        assert_eq!(index.get(7), None);
-        assert_eq!(index.get(u64::MAX - 2), None, "a probe past the wrapped keys ends at an empty slot");
-        // A repeated key (the zero key too) answers with the column it has and changes nothing.
-        assert_eq!(index.insert(u64::MAX, 9), Some(0));
-        assert_eq!(index.insert(0, 9), Some(2));
-        assert_eq!((index.get(u64::MAX), index.get(0)), (Some(0), Some(2)));
-        let empty = ColumnIndex::default();
-        assert_eq!((empty.get(0), empty.get(1), empty.get(u64::MAX)), (None, None, None));
-    }
 
     #[test]
     fn tfidf_matches_scikit_learn_by_hand() {
