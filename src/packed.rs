@@ -4,16 +4,20 @@
 //! most of a model's load time (2.2 MB, ~10 ms). Packed, they decode at memory speed
 //! and the file shrinks, while the file stays one JSON document. Reading accepts both
 //! forms, so model files of format version 1 (decimal arrays) still load.
+//!
+//! The base64 is standard (RFC 4648 alphabet, `=` padding, canonical trailing bits),
+//! coded by `base64-simd`: the shipped models' 3.7 MB of it decoded in 2.9 ms of CPU
+//! with the `base64` crate, an eighth of a one-sentence `predict`, and in about a
+//! quarter of that with SIMD (0.78 -> 0.20 ms per model's weights, measured here).
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use base64_simd::STANDARD;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 
 /// Base64 of the values' little-endian bytes.
 fn encode(values: &[f32]) -> String {
     let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-    STANDARD.encode(bytes)
+    STANDARD.encode_to_string(bytes)
 }
 
 /// The values of [`encode`]'s text; `None` if it is not base64 of whole `f32`s. The
@@ -25,8 +29,13 @@ fn decode(text: &str) -> Option<Vec<f32>> {
     if !text.len().is_multiple_of(4) || !n_bytes.is_multiple_of(4) {
         return None;
     }
+    // The decoder panics on a buffer shorter than the text's length, so that is checked first.
+    if STANDARD.decoded_length(text.as_bytes()).ok()? != n_bytes {
+        return None;
+    }
     let mut values = vec![0f32; n_bytes / 4];
-    let written = STANDARD.decode_slice(text, bytemuck::cast_slice_mut::<f32, u8>(&mut values)).ok()?;
+    let out = base64_simd::Out::from_slice(bytemuck::cast_slice_mut::<f32, u8>(&mut values));
+    let written = STANDARD.decode(text.as_bytes(), out).ok()?.len();
     if written != n_bytes {
         return None;
     }
@@ -162,11 +171,15 @@ mod tests {
     #[test]
     fn refuses_text_that_is_not_whole_floats() {
         // "AACA" is 3 bytes; "AACAPw=" lacks its last padding; "AAAAAA==" is 4 bytes and a
-        // half-sextet too many; the rest is not base64 or not a string.
+        // half-sextet too many; "AACAPx==" sets bits past the last byte ('x' is 110001,
+        // 'w' 110000: base64 that is not canonical); the rest is not base64 or not a string.
         for bad in [
             r#"{"one":"AACA","many":[]}"#,
             r#"{"one":"AACAPw=","many":[]}"#,
             r#"{"one":"AACAPwA=","many":[]}"#,
+            r#"{"one":"AACAPx==","many":[]}"#,
+            r#"{"one":"AACA=w==","many":[]}"#,
+            r#"{"one":"AACA Pw=","many":[]}"#,
             r#"{"one":"not base64!","many":[]}"#,
             r#"{"one":7,"many":[]}"#,
         ] {

@@ -882,10 +882,9 @@ mod tests {
     /// A model file as format version 1 wrote it: decimal arrays, the vocabulary as an
     /// array of strings, version 1, its own checksum.
     fn as_version_1(bytes: &[u8]) -> Vec<u8> {
-        use base64::Engine;
         use sha2::Digest;
         let unpack = |v: &serde_json::Value| -> serde_json::Value {
-            let raw = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap();
+            let raw = base64_simd::STANDARD.decode_to_vec(v.as_str().unwrap()).unwrap();
             raw.chunks(4).map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap()))).collect()
         };
         let mut model: serde_json::Value = serde_json::from_slice(bytes).unwrap();
