@@ -312,9 +312,13 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
 /// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
 ///
 /// # Errors
-/// [`Error::Io`]; [`Error::Utf16`]; [`Error::Lexicon`] naming the line of invalid UTF-8.
+/// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
+/// document (a word list saved as .docx); [`Error::Lexicon`] naming the line of invalid UTF-8.
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    if let Some((kind, fix)) = crate::input::not_text(&bytes) {
+        return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
+    }
     if let Some((encoding, bom)) = crate::input::utf16(bytes.get(..256).unwrap_or(&bytes)) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
     }

@@ -422,6 +422,23 @@ fn malformed_lexicon_line_is_named() {
 }
 
 #[test]
+fn a_lexicon_saved_as_a_document_is_refused_by_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    // A word list saved from a word processor: a ZIP archive.
+    write(&d.join("lex"), "cues.tsv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+    let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: reading lexicon lex: lex/cues.tsv: the file is a ZIP archive (a .zip, or a document such as .docx, .xlsx or \
+         .odt), not text (save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV)\n"
+    );
+}
+
+#[test]
 fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -190,7 +190,7 @@ pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
 /// text, each was an invalid byte whose message advised `--lossy`, which then labelled
 /// its bytes as sentences (`predict speech.docx`, `train --data rows.csv.gz`); RTF is
 /// ASCII, and was labelled as its markup without a word.
-fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
+pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     const SAVE_AS_TEXT: &str = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
     // bzip2: `BZh`, the block size 1-9, then the first block's magic.
     if let [b'B', b'Z', b'h', b'1'..=b'9', b'1', b'A', b'Y', b'&', b'S', b'Y', ..] = start {
