@@ -178,8 +178,10 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
     };
     // An id that is not a string or a number has no faithful one-field form, and a
     // row number in its place would pass for the record's own id: the record is an
-    // error. A missing (or null) id is the line number, unless --id-column asked for it.
+    // error. A missing (or null) id is the line number, unless --id-column asked for it;
+    // an empty one is the line number, as an empty id cell of a CSV is.
     let (id, id_checked) = match id.map(raw_id) {
+        Some(Ok(RawId::Id(id))) if id.is_empty() => (n.to_string(), Ok(())),
         Some(Ok(RawId::Id(id))) => (id, Ok(())),
         None | Some(Ok(RawId::Null)) if !options.require_id_column => (n.to_string(), Ok(())),
         None => (n.to_string(), Err(error(format!("no field '{}' (set it with --id-column)", options.id_column)))),
@@ -415,6 +417,13 @@ mod tests {
         let options = ReadOptions::default();
         let docs = line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), true, &options).unwrap();
         docs.map(|d| (d.id, d.text.unwrap_or_else(|e| e.to_string()))).collect()
+    }
+
+    #[test]
+    fn an_empty_id_is_the_line_number_as_in_a_csv() {
+        let docs = read_lines(b"{\"id\":\"a7\",\"text\":\"x\"}\n{\"id\":\"\",\"text\":\"y\"}\n");
+        let ids: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
+        assert_eq!(ids, ["a7", "2"]);
     }
 
     #[test]
