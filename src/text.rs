@@ -690,7 +690,8 @@ fn word_before(text: &str, end: usize) -> &str {
 
 /// Whether the period at `dot` ends a sentence although no space follows it, as where
 /// text lost a line break between paragraphs ("seems to be true.While police said"):
-/// a lower-case word of two letters or more before it that is no abbreviation, a
+/// a lower-case word of two letters or more (or a capitalised one of four or more)
+/// before it that is no abbreviation, a
 /// capitalised word after it that is not a web domain's ending ("Site.Com"), and no
 /// `@`, `/` or second period in the run of non-space characters around it (an e-mail
 /// address, a web address, a file name). Of 117 such periods in the FNC-1 and BBC
@@ -698,10 +699,16 @@ fn word_before(text: &str, end: usize) -> &str {
 fn glued_to_next_sentence(text: &str, dot: usize) -> bool {
     let before = text.get(..dot).unwrap_or_default();
     let after = text.get(dot + 1..).unwrap_or_default();
-    let letters_before: Vec<char> = before.chars().rev().take_while(|c| c.is_alphabetic()).take(3).collect();
+    // The word before, read backwards: a plain word ("true", "Westminster"), not a short
+    // or mixed-case name written with a period ("One.Tel", "iGen.Fr").
+    let word_before: Vec<char> =
+        before.chars().rev().take_while(|c| c.is_alphabetic()).take(WORD_BEFORE_LIMIT).collect();
+    let (first, rest) = word_before.split_last().map_or((None, &[][..]), |(first, rest)| (Some(*first), rest));
+    let plain = rest.iter().all(|c| c.is_lowercase())
+        && first.is_some_and(|c| c.is_lowercase() || (c.is_uppercase() && rest.len() >= 3));
     let mut next = after.chars();
     let opens = next.next().is_some_and(char::is_uppercase) && next.next().is_some_and(char::is_lowercase);
-    if letters_before.len() < 2 || !letters_before.first().is_some_and(|c| c.is_lowercase()) || !opens {
+    if word_before.len() < 2 || !plain || !opens {
         return false;
     }
     let run_before = before.rsplit(char::is_whitespace).next().unwrap_or_default();
@@ -960,6 +967,7 @@ mod tests {
             ["Police said the video seems to be genuine.", "While the school declined to comment, parents were angry."]
         );
         assert_eq!(sentences("It was genuine.Information came later."), ["It was genuine.", "Information came later."]);
+        assert_eq!(sentences("He spoke in Westminster.The vote"), ["He spoke in Westminster.", "The vote"]);
         for one in [
             "Write to press.office@Example.org with questions.",
             "The file is at www.example.com/News.html today.",
@@ -968,6 +976,8 @@ mod tests {
             "The e.Coli outbreak spread.",
             "Version v2.Beta shipped.",
             "Fans wrote to InFlexWeTrust.Com, the club said.",
+            "Callers switched to One.Tel and TalkTalk.",
+            "The iGen.Fr site reported it.",
         ] {
             assert_eq!(sentences(one), [one]);
         }
