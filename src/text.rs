@@ -711,12 +711,18 @@ fn glued_to_next_sentence(text: &str, dot: usize) -> bool {
     if word_before.len() < 2 || !plain || !opens {
         return false;
     }
-    let run_before = before.rsplit(char::is_whitespace).next().unwrap_or_default();
-    let run_after = after.split(char::is_whitespace).next().unwrap_or_default();
-    let odd = |c: char| matches!(c, '@' | '/' | '.');
-    let next_word: String = run_after.chars().take_while(|c| c.is_alphabetic()).take(5).collect();
+    // The runs are read up to a bound: a run longer than any word is no prose, and
+    // reading each whole made a long run of glued words ("ab.Cd" repeated) quadratic.
+    let run_before: Vec<char> =
+        before.chars().rev().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
+    let run_after: Vec<char> = after.chars().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
+    if run_before.len() > WORD_BEFORE_LIMIT || run_after.len() > WORD_BEFORE_LIMIT {
+        return false;
+    }
+    let odd = |c: &char| matches!(c, '@' | '/' | '.');
+    let next_word: String = run_after.iter().take_while(|c| c.is_alphabetic()).take(5).collect();
     let domain_ending = DOMAIN_ENDINGS.contains(&next_word.to_lowercase().as_str());
-    !run_before.contains(odd) && !run_after.contains(odd) && !domain_ending && !is_abbreviation_before(text, dot)
+    !run_before.iter().any(odd) && !run_after.iter().any(odd) && !domain_ending && !is_abbreviation_before(text, dot)
 }
 
 /// Endings of web addresses written with a capital ("InFlexWeTrust.Com"), which a
