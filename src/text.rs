@@ -436,7 +436,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         if c == '\n' {
             // Blank line, or a short unterminated line (headline): hard boundary.
             let line = text[line_start..pos].trim();
-            let after_break = pos + text[pos..].chars().next().map_or(1, char::len_utf8);
+            let after_break = after_line_break(text, pos);
             let next_line = text[after_break..].split(is_line_break).next().unwrap_or_default().trim();
             let unterminated_short = !line.is_empty()
                 && line.chars().count() < 100
@@ -558,6 +558,12 @@ fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
     chars
 }
 
+/// The byte offset just past the line break at `pos` (`\n`, `\r`, a vertical tab, or the
+/// three-byte U+2028 and U+2029).
+fn after_line_break(text: &str, pos: usize) -> usize {
+    pos + text.get(pos..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8)
+}
+
 /// Whether `c` breaks a line, as [`line_broken_chars`] sees it (a `\r` before `\n`
 /// included, which leaves an empty piece between the two when splitting on it).
 fn is_line_break(c: char) -> bool {
@@ -587,7 +593,7 @@ fn wrap_cuts(text: &str, chars: &[(usize, char)]) -> Vec<bool> {
     for &(pos, c) in chars {
         if c == '\n' {
             lines.push(text.get(from..pos).unwrap_or_default().trim_end());
-            from = pos + text.get(pos..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8);
+            from = after_line_break(text, pos);
         }
     }
     lines.push(text.get(from..).unwrap_or_default().trim_end());
@@ -718,24 +724,24 @@ fn word_before(text: &str, end: usize) -> &str {
 fn glued_to_next_sentence(text: &str, dot: usize) -> bool {
     let before = text.get(..dot).unwrap_or_default();
     let after = text.get(dot + 1..).unwrap_or_default();
+    // The runs of non-space characters on each side, read up to a bound: a run longer
+    // than any word is no prose, and reading each whole made a long run of glued words
+    // ("ab.Cd" repeated) quadratic.
+    let run_before: Vec<char> =
+        before.chars().rev().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
+    let run_after: Vec<char> = after.chars().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
+    if run_before.len() > WORD_BEFORE_LIMIT || run_after.len() > WORD_BEFORE_LIMIT {
+        return false;
+    }
     // The word before, read backwards: a plain word ("true", "Westminster"), not a short
     // or mixed-case name written with a period ("One.Tel", "iGen.Fr").
-    let word_before: Vec<char> =
-        before.chars().rev().take_while(|c| c.is_alphabetic()).take(WORD_BEFORE_LIMIT).collect();
+    let word_before: Vec<char> = run_before.iter().copied().take_while(|c| c.is_alphabetic()).collect();
     let (first, rest) = word_before.split_last().map_or((None, &[][..]), |(first, rest)| (Some(*first), rest));
     let plain = rest.iter().all(|c| c.is_lowercase())
         && first.is_some_and(|c| c.is_lowercase() || (c.is_uppercase() && rest.len() >= 3));
     let mut next = after.chars();
     let opens = next.next().is_some_and(char::is_uppercase) && next.next().is_some_and(char::is_lowercase);
     if word_before.len() < 2 || !plain || !opens {
-        return false;
-    }
-    // The runs are read up to a bound: a run longer than any word is no prose, and
-    // reading each whole made a long run of glued words ("ab.Cd" repeated) quadratic.
-    let run_before: Vec<char> =
-        before.chars().rev().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
-    let run_after: Vec<char> = after.chars().take_while(|c| !c.is_whitespace()).take(WORD_BEFORE_LIMIT + 1).collect();
-    if run_before.len() > WORD_BEFORE_LIMIT || run_after.len() > WORD_BEFORE_LIMIT {
         return false;
     }
     let odd = |c: &char| matches!(c, '@' | '/' | '.');
