@@ -176,6 +176,28 @@ fn line_endings_bom_and_embedded_newlines_are_read() {
     }
 }
 
+/// Old Mac line endings (a lone CR) end a JSON Lines record or a line of standard input,
+/// as they end a CSV row or an article's line: such a file used to be one malformed JSON
+/// record (`trailing characters at column 38`), standard input one text of every line.
+#[test]
+fn json_lines_and_stdin_lines_ended_by_a_lone_cr_are_one_row_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "mac.jsonl", b"{\"id\":\"a\",\"text\":\"Talks went well.\"}\r{\"id\":\"b\",\"text\":\"They lied.\"}\r");
+    let r = run_in(d, &["predict", "--model", model, "mac.jsonl"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let ids: Vec<String> = ids_and_texts(&r.stdout).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["a", "b"], "{}", r.stdout);
+    let r = run_with_stdin(&["predict", "--model", model, "-"], b"Talks went well.\rThey lied.\r\rFine.\r\n");
+    assert_eq!(r.status, 2, "the empty line is an error row: {}", r.stderr);
+    let rows = ids_and_texts(&r.stdout);
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4"], "{}", r.stdout);
+    assert_eq!((rows[1].1.as_str(), rows[2].1.as_str()), ("They lied.", "error: -:3: empty text"));
+}
+
 #[test]
 fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
     let dir = tempfile::tempdir().unwrap();
