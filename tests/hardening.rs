@@ -443,6 +443,23 @@ fn malformed_lexicon_line_is_named() {
     );
 }
 
+/// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
+/// CSV or an article is: the cues file used to be one line, its header, and training
+/// stopped with `a lexicon with no cues`.
+#[test]
+fn a_lexicon_with_lone_cr_line_endings_is_read_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(d, "lex/cues.tsv", b"term\tcategory\tweight\rgood\tpositive\t1\rdull\tnegative\t1\r");
+    write(d, "lex/negators.txt", b"not\rnever\r");
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--lexicon", "lex", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("(2 cues)"), "{}", r.stdout);
+}
+
 #[test]
 fn a_lexicon_saved_as_a_document_is_refused_by_what_it_is() {
     let dir = tempfile::tempdir().unwrap();
