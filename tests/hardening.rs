@@ -153,6 +153,40 @@ fn labels_differing_only_by_case_are_refused_across_files() {
     assert!(!d.join("x.json").exists());
 }
 
+/// "négatif" with its é as one character (NFC) and as "e" plus a combining accent (NFD,
+/// as a Mac saves file names and some PDFs copy text) look the same in every terminal;
+/// they used to train as two classes ("négatif 2, négatif 4" in inspect), without a word.
+#[test]
+fn labels_differing_only_in_how_an_accent_is_encoded_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (nfc, nfd) = ("n\u{e9}gatif", "ne\u{301}gatif");
+    let mut rows = String::from("text,label\n");
+    for i in 0..10 {
+        rows.push_str(&format!("good {i},positif\nbad {i},{nfc}\n"));
+    }
+    let base = rows.clone();
+    rows.push_str(&format!("awful,{nfd}\n"));
+    let err = train_error(d, "nf.csv", rows.as_bytes(), &["--min-df", "1"]);
+    let how = "how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against \
+               NFD; save both the same way)";
+    assert_eq!(
+        err,
+        format!(
+            "stancekit: error: {}:22: column 'label': label '{nfd}' differs from '{nfc}' (line 3) only by {how}; \
+             make them agree\n",
+            d.join("nf.csv").display()
+        )
+    );
+    // Case and encoding both: said as such.
+    let rows = format!("{base}worst,N{}\n", &nfd[1..]);
+    let err = train_error(d, "nf2.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert!(
+        err.contains(&format!("label 'N{}' differs from '{nfc}' (line 3) only by case and {how}", &nfd[1..])),
+        "{err}"
+    );
+}
+
 #[test]
 fn line_endings_bom_and_embedded_newlines_are_read() {
     let dir = tempfile::tempdir().unwrap();

@@ -745,7 +745,11 @@ fn train(
         return Err(input_error(Error::LabelCase {
             location: item_location("labels", odd),
             label: label(odd),
-            other: format!("'{}' (labels[{usual}])", label(usual)),
+            other: format!(
+                "'{}' (labels[{usual}]) only by {}",
+                label(usual),
+                stancekit::input::label_difference(&label(odd), &label(usual))
+            ),
         }));
     }
     let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
