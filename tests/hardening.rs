@@ -1084,6 +1084,22 @@ fn ids_and_control_characters_stay_on_one_text_line() {
 /// row); without the flag a missing `id` means row numbers. A JSON id that is not a
 /// string or number makes its record an error row instead of passing its line number
 /// off as the id.
+/// A CSV whose header names the id column twice is refused as one naming the text
+/// column twice is; the first id column used to be taken without a word.
+#[test]
+fn an_id_column_named_twice_is_refused_as_the_text_column_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "ids.csv", b"id,text,id\na1,Talks went well.,b1\n");
+    write(d, "ok.csv", b"id,text\na2,They lied.\n");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "ids.csv", "ok.csv"]);
+    let message = "ids.csv: column 'id' appears twice in the header (rename one)";
+    assert_eq!((r.status, r.stderr.lines().next()), (2, Some(format!("stancekit: error: {message}").as_str())));
+    let rows = ids_and_texts(&r.stdout);
+    assert_eq!(rows, [("ids.csv".to_string(), format!("error: {message}")), ("a2".into(), "They lied.".into())]);
+}
+
 #[test]
 fn an_id_column_that_is_asked_for_must_exist() {
     let dir = tempfile::tempdir().unwrap();
