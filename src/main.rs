@@ -29,6 +29,7 @@ use stancekit::pipeline::{
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
+use unicode_normalization::UnicodeNormalization;
 
 /// Turns transparent huge pages off for this process, as mimalloc's own `allow_thp=0`
 /// option does. mimalloc asks for them for its arenas, and each first touch of one then
@@ -822,7 +823,8 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
 ///
 /// # Errors
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
-/// naming the file, line and column.
+/// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
+/// that differs from a model's label only in how an accent is encoded.
 fn test_model(
     model: &ModelFile,
     data: &LabelledData,
@@ -837,8 +839,22 @@ fn test_model(
     let files = args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n));
     for ((label, line), path) in data.labels.iter().zip(&data.lines).zip(files) {
         let Some(class) = model.labels.iter().position(|l| l == label) else {
+            let location = stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone());
+            // The model's label with its accent encoded the other way (NFC against NFD)
+            // prints alike: 'unknown label 'négatif' (expected one of: négatif, ...)' said nothing.
+            if let Some(known) = model.labels.iter().find(|l| l.nfc().eq(label.nfc())) {
+                return Err(stancekit::error::Error::LabelCase {
+                    location,
+                    label: label.clone(),
+                    other: format!(
+                        "the model's label '{known}' only by {}",
+                        stancekit::input::label_difference(label, known)
+                    ),
+                }
+                .into());
+            }
             return Err(stancekit::error::Error::UnknownLabel {
-                location: stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone()),
+                location,
                 label: label.clone(),
                 expected: model.labels.clone(),
             }

@@ -187,6 +187,36 @@ fn labels_differing_only_in_how_an_accent_is_encoded_are_refused() {
     );
 }
 
+/// A tested label that is a model's label with its accent encoded the other way is
+/// said to be so; it used to be `unknown label 'négatif' (expected one of: négatif,
+/// positif)`, two spellings that print alike.
+#[test]
+fn a_tested_label_encoded_unlike_the_models_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (nfc, nfd) = ("n\u{e9}gatif", "ne\u{301}gatif");
+    let mut rows = String::from("text,label\n");
+    for i in 0..20 {
+        rows.push_str(&format!("good deal {i},positif\nbad loss {i},{nfc}\n"));
+    }
+    write(d, "tr.csv", rows.as_bytes());
+    write(d, "te.csv", format!("text,label\nthe talks failed,{nfd}\n").as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "tr.csv", "--out", "m.json", "--calibration-folds", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let expected = format!(
+        "stancekit: error: te.csv:2: column 'label': label '{nfd}' differs from the model's label '{nfc}' only by how \
+         an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against NFD; save \
+         both the same way); make them agree\n"
+    );
+    for args in [
+        vec!["eval", "--model", "m.json", "--data", "te.csv"],
+        vec!["eval", "--data", "tr.csv", "--test-data", "te.csv", "--calibration-folds", "0"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "{args:?}");
+    }
+}
+
 #[test]
 fn line_endings_bom_and_embedded_newlines_are_read() {
     let dir = tempfile::tempdir().unwrap();
