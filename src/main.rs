@@ -1124,7 +1124,7 @@ fn render_document(
 ) -> io::Result<bool> {
     let origin = RowOrigin { source, id: &document.id, line: document.line };
     let text = match &document.text {
-        Ok(text) if text.trim().is_empty() => {
+        Ok(text) if stancekit::text::is_blank(text) => {
             let location =
                 stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
             Err(stancekit::error::Error::EmptyText { location }.to_string())
@@ -1392,7 +1392,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
-    if text.trim().is_empty() {
+    if stancekit::text::is_blank(&text) {
         // As `predict` says of it: a page of no sentences would look like a result.
         let location = stancekit::error::Location { path: document.source, line: document.line, column: None };
         return Err(stancekit::error::Error::EmptyText { location }.into());

@@ -1075,6 +1075,33 @@ fn failed_articles_are_article_rows() {
 
 /// `report` on an article with no text fails as `predict` does on it, and writes no
 /// page of 0 sentences (an existing page is kept).
+/// A text of nothing but a byte order mark, zero-width or soft-hyphen characters and
+/// spaces is an empty text: a file holding only a byte order mark (Notepad's empty file)
+/// used to be labelled as one sentence whose text was the invisible mark, exit 0.
+#[test]
+fn a_text_of_only_invisible_characters_is_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "bom.txt", b"\xEF\xBB\xBF \n");
+    write(d, "rows.csv", "id,text\na,\u{200b}\u{ad}\nb,Talks went well.\n".as_bytes());
+    let r = run_in(d, &["predict", "--model", model, "bom.txt", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows = ids_and_texts(&r.stdout);
+    let expected = [
+        ("bom.txt", "error: bom.txt:1: empty text"),
+        ("a", "error: rows.csv:2: empty text"),
+        ("b", "Talks went well."),
+    ];
+    assert_eq!(rows.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect::<Vec<_>>(), expected, "{}", r.stdout);
+    let r = run_in(d, &["report", "bom.txt", "--model", model, "--html", "r.html"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: bom.txt:1: empty text\n"));
+    assert!(!d.join("r.html").exists());
+    let err = train_error(d, "tr.csv", "text,label\ngood,a\n\u{feff},b\n".as_bytes(), &[]);
+    assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
+}
+
 #[test]
 fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     let dir = tempfile::tempdir().unwrap();

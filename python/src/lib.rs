@@ -135,7 +135,7 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
 
 /// Whether a text can be labelled: the CLI refuses empty and blank rows the same way.
 fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
+    stancekit::text::is_blank(text)
 }
 
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`

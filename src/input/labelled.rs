@@ -163,7 +163,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             continue;
         }
         let text = rows.text(&record, text_index, text_column, false, line)?;
-        if text.trim().is_empty() {
+        if crate::text::is_blank(&text) {
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
         }
         let label = rows.text(&record, label_index, label_column, false, line)?;
