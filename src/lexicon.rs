@@ -113,6 +113,9 @@ pub struct CueMatcher {
     reporting: HashMap<String, ()>,
 }
 
+/// The files of a lexicon directory.
+const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt", "reporting_verbs.txt"];
+
 fn term_tokens(term: &str) -> Vec<String> {
     tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
 }
@@ -151,6 +154,16 @@ impl Lexicon {
                 negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
                 ..Lexicon::default()
             })
+        }
+    }
+
+    /// The files [`Lexicon::load`] reads from `path`: a directory's `cues.tsv` and lists
+    /// (those that exist or not), or the one cues file.
+    pub fn files(path: &Path) -> Vec<std::path::PathBuf> {
+        if path.is_dir() {
+            LEXICON_FILES.iter().map(|name| path.join(name)).collect()
+        } else {
+            vec![path.to_path_buf()]
         }
     }
 

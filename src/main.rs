@@ -765,7 +765,9 @@ fn rows_with_copies(texts: &[String], groups: &[String], n_tested: usize) -> usi
 fn run_train(command: TrainCommand) -> Result<Outcome> {
     refuse_repeated_files("--data", &command.data.data)?;
     let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
-    inputs.extend(command.train.lexicon.as_deref().map(|p| ("--lexicon", p)));
+    // A lexicon directory's files too: `--lexicon lex --out lex/cues.tsv` replaced the cues.
+    let lexicon_files = command.train.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
+    inputs.extend(lexicon_files.iter().map(|p| ("--lexicon", p.as_path())));
     check_output("--out", "model", &command.out, &inputs)?;
     // The task names output columns: one that would break them is refused before any work.
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());

@@ -1482,6 +1482,28 @@ fn output_that_is_an_input_is_refused_before_any_work() {
     );
 }
 
+/// `--out` naming a file of the `--lexicon` directory is refused as `--out` naming the
+/// lexicon file is; the model used to replace the user's cues.tsv or negators.txt.
+#[test]
+fn output_that_is_a_file_of_the_lexicon_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    let cues = b"term\tcategory\tweight\ngood\tpositive\t1\n";
+    write(d, "lex/cues.tsv", cues);
+    write(d, "lex/negators.txt", b"not\n");
+    for name in ["cues.tsv", "negators.txt"] {
+        let out = format!("lex/{name}");
+        let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--lexicon", "lex", "--out", &out]);
+        let expected =
+            format!("stancekit: error: --out {out} is the same file as --lexicon {out} (choose another output path)\n");
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()));
+    }
+    assert_eq!(std::fs::read(d.join("lex/cues.tsv")).unwrap(), cues);
+    assert_eq!(std::fs::read(d.join("lex/negators.txt")).unwrap(), b"not\n");
+}
+
 #[test]
 fn output_directory_problems_are_one_clean_line() {
     let dir = tempfile::tempdir().unwrap();
