@@ -1504,6 +1504,23 @@ fn output_that_is_a_file_of_the_lexicon_directory_is_refused() {
     assert_eq!(std::fs::read(d.join("lex/negators.txt")).unwrap(), b"not\n");
 }
 
+/// inspect writes a data file name with a tab or a line break escaped, one line each, as
+/// predict writes ids; `bu\tsi\nness.csv` used to break the lines that name it in two.
+#[test]
+fn inspect_keeps_a_file_name_with_a_line_break_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::copy(&data, d.join("bu\tsi\nness.csv")).unwrap();
+    let r = run_in(d, &["train", "-q", "--data", "bu\tsi\nness.csv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "m.json", "--top", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("ness.csv")).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines.iter().all(|l| l.contains("bu\\tsi\\nness.csv")), "{lines:?}");
+}
+
 #[test]
 fn output_directory_problems_are_one_clean_line() {
     let dir = tempfile::tempdir().unwrap();
