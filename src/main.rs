@@ -59,8 +59,14 @@ extern "C" fn no_transparent_huge_pages() {
 /// error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
 macro_rules! diagnostic {
     ($($arg:tt)*) => {{
-        let _ = writeln!(io::stderr(), $($arg)*);
+        let _ = writeln!(io::stderr(), "{}", one_line(&format!($($arg)*)));
     }};
+}
+
+/// A diagnostic as one line: a control character in it (a line break in a file name
+/// the user gave) is written escaped, `\n`; such a name used to split an error in two.
+fn one_line(message: &str) -> String {
+    message.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// Whether stdout could not be written when the process started: closed (`>&-`) or

@@ -1521,6 +1521,29 @@ fn inspect_keeps_a_file_name_with_a_line_break_on_one_line() {
     assert!(lines.iter().all(|l| l.contains("bu\\tsi\\nness.csv")), "{lines:?}");
 }
 
+/// An error naming a file whose name holds a line break stays one line, the break
+/// written `\n`; it used to be two lines of stderr.
+#[test]
+fn an_error_naming_a_file_with_a_line_break_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = run_in(d, &["train", "--data", "no\nsuch.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: no\\nsuch.csv: No such file or directory (os error 2)\n")
+    );
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "no\tsuch\n.txt"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr.lines().next(),
+        Some("stancekit: error: no\\tsuch\\n.txt: No such file or directory (os error 2)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 2, "the error and the count of failed rows: {}", r.stderr);
+}
+
 #[test]
 fn output_directory_problems_are_one_clean_line() {
     let dir = tempfile::tempdir().unwrap();
