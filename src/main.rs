@@ -278,17 +278,17 @@ fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
 #[derive(Args, Clone)]
 struct TrainArgs {
     /// Smallest n-gram length.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     ngram_min: usize,
     /// Largest n-gram length.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
     ngram_max: usize,
     /// Drop n-grams found in fewer training texts than this (2 fits in well under half
     /// the time of 1; on mr, 10-fold, 1 scores 0.7963 and 2 scores 0.7922).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
     min_df: usize,
     /// Keep only the most frequent n-grams (default: all).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     max_features: Option<usize>,
     /// How n-gram counts become values.
     #[arg(long, value_enum, default_value_t = Weighting::Tfidf)]
@@ -320,10 +320,10 @@ struct TrainArgs {
     #[arg(long)]
     no_punctuation: bool,
     /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams, allow_negative_numbers = true)]
     char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
-    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale, allow_negative_numbers = true)]
     cue_scale: f32,
     /// Inverse regularisation strength (larger fits the training data more closely).
     #[arg(long, default_value_t = stancekit::train::DEFAULT_C, allow_negative_numbers = true)]
@@ -332,7 +332,7 @@ struct TrainArgs {
     #[arg(long, value_enum, default_value_t = ClassWeight::None)]
     class_weight: ClassWeight,
     /// Solver iterations at most.
-    #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS, allow_negative_numbers = true)]
     max_iterations: usize,
     /// Stop when the gradient norm is below this fraction of its starting value.
     #[arg(long, default_value_t = stancekit::train::DEFAULT_TOLERANCE, allow_negative_numbers = true)]
@@ -342,16 +342,16 @@ struct TrainArgs {
     tune: bool,
     /// Weight of each --data file's rows in the loss, one value per file (default 1):
     /// 0, or from 1e-6 to 1e6.
-    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight)]
+    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight, allow_negative_numbers = true)]
     data_weight: Vec<f64>,
     /// Seed for fold assignment; training is otherwise deterministic.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     seed: u64,
     /// Calibrate the probabilities (a temperature and one offset per class) on the
     /// out-of-fold scores of this many folds of the training data; 0 for none. Default 5
     /// for train and eval --test-data; 0 for eval --folds (its labels are the same either
     /// way; give it to score calibrated fold models, at 5 more fits a fold).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     calibration_folds: Option<usize>,
     /// How the label is taken from the class scores: the highest score, or the highest
     /// score plus per-class offsets chosen to maximise macro-F1 on the out-of-fold scores
@@ -423,7 +423,7 @@ struct EvalCommand {
     #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule"])]
     test_data: Vec<PathBuf>,
     /// Cross-validate: stratified k-fold with --seed.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     folds: Option<usize>,
     /// With --folds: labelled CSV file(s) added to every training fold, never tested
     /// (e.g. written sentences when the question is accuracy on real news).
@@ -434,7 +434,7 @@ struct EvalCommand {
     #[arg(long, requires = "folds")]
     group_column: Option<String>,
     /// Weight of the --extra-data rows in the loss: 0, or from 1e-6 to 1e6.
-    #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight)]
+    #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight, allow_negative_numbers = true)]
     extra_weight: f64,
     #[command(flatten)]
     train: TrainArgs,
@@ -443,7 +443,7 @@ struct EvalCommand {
     #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
     keyword_rule: bool,
     /// Exit with status 1 when accuracy is below this (a number from 0 to 1).
-    #[arg(long, value_parser = parse_min_accuracy)]
+    #[arg(long, value_parser = parse_min_accuracy, allow_negative_numbers = true)]
     min_accuracy: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -480,7 +480,7 @@ struct PredictCommand {
     articles: bool,
     /// Documents labelled together in parallel, 1 to 1000000 (default: 4096 for files;
     /// 1 for standard input, so each line is answered before the next is read).
-    #[arg(long, value_parser = parse_batch_size)]
+    #[arg(long, value_parser = parse_batch_size, allow_negative_numbers = true)]
     batch_size: Option<usize>,
     /// Print only the article summary rows, not the sentences.
     #[arg(long)]
@@ -506,7 +506,7 @@ struct InspectCommand {
     #[arg(long)]
     model: PathBuf,
     /// How many top features to list per class.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 15, allow_negative_numbers = true)]
     top: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -766,6 +766,38 @@ fn compressed_files_and_documents_are_refused_by_what_they_are() {
     );
 }
 
+/// A negative number given to a numeric flag is named as that flag's invalid value; clap
+/// used to take it for another argument: `unexpected argument '-1' found`, and for
+/// `--min-accuracy -0.5` `unexpected argument '-0' found`.
+#[test]
+fn a_negative_number_is_an_invalid_value_of_its_flag_not_an_unexpected_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,a\nbad,b\n");
+    let train = ["train", "--data", "tr.csv", "--out", "m.json"];
+    let eval = ["eval", "--data", "tr.csv"];
+    let cases: [(&[&str], &str, &str); 8] = [
+        (&train, "--cue-scale", "-1"),
+        (&train, "--min-df", "-1"),
+        (&train, "--seed", "-1"),
+        (&train, "--data-weight", "-1"),
+        (&eval, "--folds", "-2"),
+        (&eval, "--min-accuracy", "-0.5"),
+        (&["predict", "x.txt"], "--batch-size", "-1"),
+        (&["inspect", "--model", "m.json"], "--top", "-1"),
+    ];
+    for (command, flag, value) in cases {
+        let mut args = command.to_vec();
+        args.extend([flag, value]);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{args:?}");
+        let said = [format!("error: invalid value '{value}' for '{flag} <"), format!("error: invalid {flag}: {value}")];
+        assert!(said.iter().any(|s| r.stderr.contains(s.as_str())), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("unexpected argument"), "{args:?}: {}", r.stderr);
+    }
+    assert!(!d.join("m.json").exists());
+}
+
 #[test]
 fn contradictory_and_out_of_range_flags() {
     let dir = tempfile::tempdir().unwrap();
