@@ -176,15 +176,17 @@ pub enum Error {
         /// The labels allowed.
         expected: Vec<String>,
     },
-    /// Two labels that differ only by case: most likely one class spelt two ways.
-    #[error("{location}: label '{label}' differs from {other} only by case; make them agree")]
+    /// Two labels that differ only by case, or in how an accent is encoded: most likely
+    /// one class spelt two ways.
+    #[error("{location}: label '{label}' differs from {other}; make them agree")]
     LabelCase {
         /// Where the odd-one-out spelling first appears.
         location: Location,
         /// The odd-one-out spelling.
         label: String,
         /// The usual spelling and where it first appears: `'positive' (line 3)`, or
-        /// `'positive' (tr.csv:2)` in another file (one field keeps `Error` small).
+        /// `'positive' (tr.csv:2)` in another file, and how they differ: `only by case`
+        /// ([`crate::input::label_difference`]; one field keeps `Error` small).
         other: String,
     },
     /// A class label with a tab, a line break or another control character: labels are

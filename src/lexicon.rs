@@ -113,6 +113,9 @@ pub struct CueMatcher {
     reporting: HashMap<String, ()>,
 }
 
+/// The files of a lexicon directory.
+const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt", "reporting_verbs.txt"];
+
 fn term_tokens(term: &str) -> Vec<String> {
     tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
 }
@@ -151,6 +154,16 @@ impl Lexicon {
                 negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
                 ..Lexicon::default()
             })
+        }
+    }
+
+    /// The files [`Lexicon::load`] reads from `path`: a directory's `cues.tsv` and lists
+    /// (those that exist or not), or the one cues file.
+    pub fn files(path: &Path) -> Vec<std::path::PathBuf> {
+        if path.is_dir() {
+            LEXICON_FILES.iter().map(|name| path.join(name)).collect()
+        } else {
+            vec![path.to_path_buf()]
         }
     }
 
@@ -324,14 +337,31 @@ fn read_text(path: &Path) -> Result<String> {
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let before = e.as_bytes().get(..offset).unwrap_or_default();
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let before = std::str::from_utf8(e.as_bytes().get(..offset).unwrap_or_default()).unwrap_or_default();
+        let line = 1 + line_feeds(before).matches('\n').count() as u64;
         Error::Lexicon {
             location: Location::file(path).at_line(line),
             reason: format!("invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8)"),
         }
     })?;
+    let text = match line_feeds(&text) {
+        std::borrow::Cow::Owned(text) => text,
+        std::borrow::Cow::Borrowed(_) => text,
+    };
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// `text` with its line breaks as line feeds: a run of carriage returns before a line
+/// feed (CRLF, `\r\r\n`) and a lone carriage return (old Mac files) are one line break,
+/// as in articles and CSV. `str::lines` ends lines at line feeds only, so a list saved with
+/// lone CRs was one line: `not\rnever` the single negator "not never", and a cues file
+/// one line of too many fields (or, after a header, no cues at all).
+fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text.split('\n').flat_map(|line| line.trim_end_matches('\r').split('\r')).collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
 }
 
 fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
@@ -489,6 +519,27 @@ mod tests {
         let list = parse_list("No Longer \r\n\u{a0}never\r\n", Path::new("n.txt"), false).unwrap();
         assert_eq!(list, ["no longer", "never"]);
         assert_eq!(parse_list("Sharply\r\n", Path::new("i.txt"), true).unwrap(), ["sharply"]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_lexicon_line() {
+        // Old Mac line endings: each file used to be one line, the list the single
+        // negator "not never", the cues a header line of 7 fields and no cue.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cues.tsv"), b"term\tcategory\tweight\rgood\tpositive\t1\rbad\tnegative\t1\r")
+            .unwrap();
+        std::fs::write(dir.path().join("negators.txt"), b"not\rnever\r\r\nno longer\r").unwrap();
+        let lexicon = Lexicon::load(dir.path()).unwrap();
+        assert_eq!(lexicon.cues.len(), 2);
+        assert_eq!(lexicon.negators, ["not", "never", "no longer"]);
+        std::fs::write(dir.path().join("negators.txt"), b"not\rn\xFFver\r").unwrap();
+        let err = Lexicon::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.ends_with(
+                "negators.txt:2: malformed lexicon line: invalid UTF-8 at byte offset 5 (re-encode the file as UTF-8)"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

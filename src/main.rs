@@ -29,6 +29,7 @@ use stancekit::pipeline::{
 use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
+use unicode_normalization::UnicodeNormalization;
 
 /// Turns transparent huge pages off for this process, as mimalloc's own `allow_thp=0`
 /// option does. mimalloc asks for them for its arenas, and each first touch of one then
@@ -58,8 +59,14 @@ extern "C" fn no_transparent_huge_pages() {
 /// error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
 macro_rules! diagnostic {
     ($($arg:tt)*) => {{
-        let _ = writeln!(io::stderr(), $($arg)*);
+        let _ = writeln!(io::stderr(), "{}", one_line(&format!($($arg)*)));
     }};
+}
+
+/// A diagnostic as one line: a control character in it (a line break in a file name
+/// the user gave) is written escaped, `\n`; such a name used to split an error in two.
+fn one_line(message: &str) -> String {
+    message.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// Whether stdout could not be written when the process started: closed (`>&-`) or
@@ -271,17 +278,17 @@ fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
 #[derive(Args, Clone)]
 struct TrainArgs {
     /// Smallest n-gram length.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     ngram_min: usize,
     /// Largest n-gram length.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
     ngram_max: usize,
     /// Drop n-grams found in fewer training texts than this (2 fits in well under half
     /// the time of 1; on mr, 10-fold, 1 scores 0.7963 and 2 scores 0.7922).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
     min_df: usize,
     /// Keep only the most frequent n-grams (default: all).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     max_features: Option<usize>,
     /// How n-gram counts become values.
     #[arg(long, value_enum, default_value_t = Weighting::Tfidf)]
@@ -313,10 +320,10 @@ struct TrainArgs {
     #[arg(long)]
     no_punctuation: bool,
     /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams)]
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams, allow_negative_numbers = true)]
     char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
-    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale, allow_negative_numbers = true)]
     cue_scale: f32,
     /// Inverse regularisation strength (larger fits the training data more closely).
     #[arg(long, default_value_t = stancekit::train::DEFAULT_C, allow_negative_numbers = true)]
@@ -325,7 +332,7 @@ struct TrainArgs {
     #[arg(long, value_enum, default_value_t = ClassWeight::None)]
     class_weight: ClassWeight,
     /// Solver iterations at most.
-    #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS)]
+    #[arg(long, default_value_t = stancekit::train::DEFAULT_MAX_ITERATIONS, allow_negative_numbers = true)]
     max_iterations: usize,
     /// Stop when the gradient norm is below this fraction of its starting value.
     #[arg(long, default_value_t = stancekit::train::DEFAULT_TOLERANCE, allow_negative_numbers = true)]
@@ -335,16 +342,16 @@ struct TrainArgs {
     tune: bool,
     /// Weight of each --data file's rows in the loss, one value per file (default 1):
     /// 0, or from 1e-6 to 1e6.
-    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight)]
+    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight, allow_negative_numbers = true)]
     data_weight: Vec<f64>,
     /// Seed for fold assignment; training is otherwise deterministic.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     seed: u64,
     /// Calibrate the probabilities (a temperature and one offset per class) on the
     /// out-of-fold scores of this many folds of the training data; 0 for none. Default 5
     /// for train and eval --test-data; 0 for eval --folds (its labels are the same either
     /// way; give it to score calibrated fold models, at 5 more fits a fold).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     calibration_folds: Option<usize>,
     /// How the label is taken from the class scores: the highest score, or the highest
     /// score plus per-class offsets chosen to maximise macro-F1 on the out-of-fold scores
@@ -416,7 +423,7 @@ struct EvalCommand {
     #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule"])]
     test_data: Vec<PathBuf>,
     /// Cross-validate: stratified k-fold with --seed.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     folds: Option<usize>,
     /// With --folds: labelled CSV file(s) added to every training fold, never tested
     /// (e.g. written sentences when the question is accuracy on real news).
@@ -427,7 +434,7 @@ struct EvalCommand {
     #[arg(long, requires = "folds")]
     group_column: Option<String>,
     /// Weight of the --extra-data rows in the loss: 0, or from 1e-6 to 1e6.
-    #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight)]
+    #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight, allow_negative_numbers = true)]
     extra_weight: f64,
     #[command(flatten)]
     train: TrainArgs,
@@ -436,7 +443,7 @@ struct EvalCommand {
     #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
     keyword_rule: bool,
     /// Exit with status 1 when accuracy is below this (a number from 0 to 1).
-    #[arg(long, value_parser = parse_min_accuracy)]
+    #[arg(long, value_parser = parse_min_accuracy, allow_negative_numbers = true)]
     min_accuracy: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -473,7 +480,7 @@ struct PredictCommand {
     articles: bool,
     /// Documents labelled together in parallel, 1 to 1000000 (default: 4096 for files;
     /// 1 for standard input, so each line is answered before the next is read).
-    #[arg(long, value_parser = parse_batch_size)]
+    #[arg(long, value_parser = parse_batch_size, allow_negative_numbers = true)]
     batch_size: Option<usize>,
     /// Print only the article summary rows, not the sentences.
     #[arg(long)]
@@ -499,7 +506,7 @@ struct InspectCommand {
     #[arg(long)]
     model: PathBuf,
     /// How many top features to list per class.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 15, allow_negative_numbers = true)]
     top: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -764,7 +771,9 @@ fn rows_with_copies(texts: &[String], groups: &[String], n_tested: usize) -> usi
 fn run_train(command: TrainCommand) -> Result<Outcome> {
     refuse_repeated_files("--data", &command.data.data)?;
     let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
-    inputs.extend(command.train.lexicon.as_deref().map(|p| ("--lexicon", p)));
+    // A lexicon directory's files too: `--lexicon lex --out lex/cues.tsv` replaced the cues.
+    let lexicon_files = command.train.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
+    inputs.extend(lexicon_files.iter().map(|p| ("--lexicon", p.as_path())));
     check_output("--out", "model", &command.out, &inputs)?;
     // The task names output columns: one that would break them is refused before any work.
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
@@ -822,7 +831,8 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
 ///
 /// # Errors
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
-/// naming the file, line and column.
+/// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
+/// that differs from a model's label only in how an accent is encoded.
 fn test_model(
     model: &ModelFile,
     data: &LabelledData,
@@ -837,8 +847,22 @@ fn test_model(
     let files = args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n));
     for ((label, line), path) in data.labels.iter().zip(&data.lines).zip(files) {
         let Some(class) = model.labels.iter().position(|l| l == label) else {
+            let location = stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone());
+            // The model's label with its accent encoded the other way (NFC against NFD)
+            // prints alike: 'unknown label 'négatif' (expected one of: négatif, ...)' said nothing.
+            if let Some(known) = model.labels.iter().find(|l| l.nfc().eq(label.nfc())) {
+                return Err(stancekit::error::Error::LabelCase {
+                    location,
+                    label: label.clone(),
+                    other: format!(
+                        "the model's label '{known}' only by {}",
+                        stancekit::input::label_difference(label, known)
+                    ),
+                }
+                .into());
+            }
             return Err(stancekit::error::Error::UnknownLabel {
-                location: stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone()),
+                location,
                 label: label.clone(),
                 expected: model.labels.clone(),
             }
@@ -1108,7 +1132,7 @@ fn render_document(
 ) -> io::Result<bool> {
     let origin = RowOrigin { source, id: &document.id, line: document.line };
     let text = match &document.text {
-        Ok(text) if text.trim().is_empty() => {
+        Ok(text) if stancekit::text::is_blank(text) => {
             let location =
                 stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
             Err(stancekit::error::Error::EmptyText { location }.to_string())
@@ -1376,7 +1400,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
-    if text.trim().is_empty() {
+    if stancekit::text::is_blank(&text) {
         // As `predict` says of it: a page of no sentences would look like a result.
         let location = stancekit::error::Location { path: document.source, line: document.line, column: None };
         return Err(stancekit::error::Error::EmptyText { location }.into());

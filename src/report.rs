@@ -532,21 +532,29 @@ pub fn write_inspection(
             )
         }
         Format::Text => {
+            // A file name with a tab or a line break (`bu\tsi\nness.csv`) is written escaped,
+            // as predict writes ids: it used to break its line of the aligned text in two.
+            let escape = crate::input::escape_controls;
             writeln!(
                 out,
-                "model      {path}\nformat     {} version {}\ntask       {}",
-                model.format, model.version, model.task
+                "model      {}\nformat     {} version {}\ntask       {}",
+                escape(path),
+                model.format,
+                model.version,
+                model.task
             )?;
             let counts: Vec<String> =
                 model.labels.iter().zip(&p.label_counts).map(|(l, n)| format!("{l} {n}")).collect();
             writeln!(out, "labels     {}", counts.join(", "))?;
-            writeln!(out, "trained on {} rows from {}", p.n_rows, p.data.join(", "))?;
-            for (d, h) in p.data.iter().zip(&p.data_sha256) {
+            let data: Vec<String> = p.data.iter().map(|d| escape(d)).collect();
+            writeln!(out, "trained on {} rows from {}", p.n_rows, data.join(", "))?;
+            for (d, h) in data.iter().zip(&p.data_sha256) {
                 writeln!(out, "           {d} sha256 {h}")?;
             }
             writeln!(out, "duplicates {} (text, label) rows repeated", p.n_duplicates)?;
             writeln!(out, "seed       {}   stancekit {}", p.seed, p.crate_version)?;
-            writeln!(out, "command    {}", p.command.join(" "))?;
+            let command: Vec<String> = p.command.iter().map(|a| escape(a)).collect();
+            writeln!(out, "command    {}", command.join(" "))?;
             let p = &f.params;
             let mut settings = vec![format!(
                 "{}..{}-grams of {}{}",

@@ -68,6 +68,14 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{2060}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
 }
 
+/// True when `text` holds nothing to read: only white space and characters that are not
+/// seen ([`is_invisible`], the zero-width space). Such a text is an empty text, as one of
+/// spaces is: a file holding only a byte order mark (what Notepad saves for an empty
+/// file) used to be labelled as one sentence, its text the invisible mark.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c) || c == '\u{200B}')
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }

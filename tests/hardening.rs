@@ -153,6 +153,70 @@ fn labels_differing_only_by_case_are_refused_across_files() {
     assert!(!d.join("x.json").exists());
 }
 
+/// "négatif" with its é as one character (NFC) and as "e" plus a combining accent (NFD,
+/// as a Mac saves file names and some PDFs copy text) look the same in every terminal;
+/// they used to train as two classes ("négatif 2, négatif 4" in inspect), without a word.
+#[test]
+fn labels_differing_only_in_how_an_accent_is_encoded_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (nfc, nfd) = ("n\u{e9}gatif", "ne\u{301}gatif");
+    let mut rows = String::from("text,label\n");
+    for i in 0..10 {
+        rows.push_str(&format!("good {i},positif\nbad {i},{nfc}\n"));
+    }
+    let base = rows.clone();
+    rows.push_str(&format!("awful,{nfd}\n"));
+    let err = train_error(d, "nf.csv", rows.as_bytes(), &["--min-df", "1"]);
+    let how = "how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against \
+               NFD; save both the same way)";
+    assert_eq!(
+        err,
+        format!(
+            "stancekit: error: {}:22: column 'label': label '{nfd}' differs from '{nfc}' (line 3) only by {how}; \
+             make them agree\n",
+            d.join("nf.csv").display()
+        )
+    );
+    // Case and encoding both: said as such.
+    let rows = format!("{base}worst,N{}\n", &nfd[1..]);
+    let err = train_error(d, "nf2.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert!(
+        err.contains(&format!("label 'N{}' differs from '{nfc}' (line 3) only by case and {how}", &nfd[1..])),
+        "{err}"
+    );
+}
+
+/// A tested label that is a model's label with its accent encoded the other way is
+/// said to be so; it used to be `unknown label 'négatif' (expected one of: négatif,
+/// positif)`, two spellings that print alike.
+#[test]
+fn a_tested_label_encoded_unlike_the_models_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (nfc, nfd) = ("n\u{e9}gatif", "ne\u{301}gatif");
+    let mut rows = String::from("text,label\n");
+    for i in 0..20 {
+        rows.push_str(&format!("good deal {i},positif\nbad loss {i},{nfc}\n"));
+    }
+    write(d, "tr.csv", rows.as_bytes());
+    write(d, "te.csv", format!("text,label\nthe talks failed,{nfd}\n").as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "tr.csv", "--out", "m.json", "--calibration-folds", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let expected = format!(
+        "stancekit: error: te.csv:2: column 'label': label '{nfd}' differs from the model's label '{nfc}' only by how \
+         an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against NFD; save \
+         both the same way); make them agree\n"
+    );
+    for args in [
+        vec!["eval", "--model", "m.json", "--data", "te.csv"],
+        vec!["eval", "--data", "tr.csv", "--test-data", "te.csv", "--calibration-folds", "0"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "{args:?}");
+    }
+}
+
 #[test]
 fn line_endings_bom_and_embedded_newlines_are_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -174,6 +238,28 @@ fn line_endings_bom_and_embedded_newlines_are_read() {
         let err = train_error(d, name, content, &[]);
         assert!(err.contains(&format!("{name}:4: column 'label': unknown label ''")), "{err}");
     }
+}
+
+/// Old Mac line endings (a lone CR) end a JSON Lines record or a line of standard input,
+/// as they end a CSV row or an article's line: such a file used to be one malformed JSON
+/// record (`trailing characters at column 38`), standard input one text of every line.
+#[test]
+fn json_lines_and_stdin_lines_ended_by_a_lone_cr_are_one_row_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "mac.jsonl", b"{\"id\":\"a\",\"text\":\"Talks went well.\"}\r{\"id\":\"b\",\"text\":\"They lied.\"}\r");
+    let r = run_in(d, &["predict", "--model", model, "mac.jsonl"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let ids: Vec<String> = ids_and_texts(&r.stdout).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["a", "b"], "{}", r.stdout);
+    let r = run_with_stdin(&["predict", "--model", model, "-"], b"Talks went well.\rThey lied.\r\rFine.\r\n");
+    assert_eq!(r.status, 2, "the empty line is an error row: {}", r.stderr);
+    let rows = ids_and_texts(&r.stdout);
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4"], "{}", r.stdout);
+    assert_eq!((rows[1].1.as_str(), rows[2].1.as_str()), ("They lied.", "error: -:3: empty text"));
 }
 
 #[test]
@@ -421,6 +507,23 @@ fn malformed_lexicon_line_is_named() {
     );
 }
 
+/// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
+/// CSV or an article is: the cues file used to be one line, its header, and training
+/// stopped with `a lexicon with no cues`.
+#[test]
+fn a_lexicon_with_lone_cr_line_endings_is_read_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(d, "lex/cues.tsv", b"term\tcategory\tweight\rgood\tpositive\t1\rdull\tnegative\t1\r");
+    write(d, "lex/negators.txt", b"not\rnever\r");
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--lexicon", "lex", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("(2 cues)"), "{}", r.stdout);
+}
+
 #[test]
 fn a_lexicon_saved_as_a_document_is_refused_by_what_it_is() {
     let dir = tempfile::tempdir().unwrap();
@@ -661,6 +764,38 @@ fn compressed_files_and_documents_are_refused_by_what_they_are() {
     assert!(
         stderr.ends_with("train.csv.gz: the file is gzip-compressed, not text (decompress it first, e.g. gunzip -k)\n")
     );
+}
+
+/// A negative number given to a numeric flag is named as that flag's invalid value; clap
+/// used to take it for another argument: `unexpected argument '-1' found`, and for
+/// `--min-accuracy -0.5` `unexpected argument '-0' found`.
+#[test]
+fn a_negative_number_is_an_invalid_value_of_its_flag_not_an_unexpected_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,a\nbad,b\n");
+    let train = ["train", "--data", "tr.csv", "--out", "m.json"];
+    let eval = ["eval", "--data", "tr.csv"];
+    let cases: [(&[&str], &str, &str); 8] = [
+        (&train, "--cue-scale", "-1"),
+        (&train, "--min-df", "-1"),
+        (&train, "--seed", "-1"),
+        (&train, "--data-weight", "-1"),
+        (&eval, "--folds", "-2"),
+        (&eval, "--min-accuracy", "-0.5"),
+        (&["predict", "x.txt"], "--batch-size", "-1"),
+        (&["inspect", "--model", "m.json"], "--top", "-1"),
+    ];
+    for (command, flag, value) in cases {
+        let mut args = command.to_vec();
+        args.extend([flag, value]);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{args:?}");
+        let said = [format!("error: invalid value '{value}' for '{flag} <"), format!("error: invalid {flag}: {value}")];
+        assert!(said.iter().any(|s| r.stderr.contains(s.as_str())), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("unexpected argument"), "{args:?}: {}", r.stderr);
+    }
+    assert!(!d.join("m.json").exists());
 }
 
 #[test]
@@ -972,6 +1107,33 @@ fn failed_articles_are_article_rows() {
 
 /// `report` on an article with no text fails as `predict` does on it, and writes no
 /// page of 0 sentences (an existing page is kept).
+/// A text of nothing but a byte order mark, zero-width or soft-hyphen characters and
+/// spaces is an empty text: a file holding only a byte order mark (Notepad's empty file)
+/// used to be labelled as one sentence whose text was the invisible mark, exit 0.
+#[test]
+fn a_text_of_only_invisible_characters_is_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "bom.txt", b"\xEF\xBB\xBF \n");
+    write(d, "rows.csv", "id,text\na,\u{200b}\u{ad}\nb,Talks went well.\n".as_bytes());
+    let r = run_in(d, &["predict", "--model", model, "bom.txt", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows = ids_and_texts(&r.stdout);
+    let expected = [
+        ("bom.txt", "error: bom.txt:1: empty text"),
+        ("a", "error: rows.csv:2: empty text"),
+        ("b", "Talks went well."),
+    ];
+    assert_eq!(rows.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect::<Vec<_>>(), expected, "{}", r.stdout);
+    let r = run_in(d, &["report", "bom.txt", "--model", model, "--html", "r.html"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: bom.txt:1: empty text\n"));
+    assert!(!d.join("r.html").exists());
+    let err = train_error(d, "tr.csv", "text,label\ngood,a\n\u{feff},b\n".as_bytes(), &[]);
+    assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
+}
+
 #[test]
 fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -1011,6 +1173,22 @@ fn ids_and_control_characters_stay_on_one_text_line() {
 /// row); without the flag a missing `id` means row numbers. A JSON id that is not a
 /// string or number makes its record an error row instead of passing its line number
 /// off as the id.
+/// A CSV whose header names the id column twice is refused as one naming the text
+/// column twice is; the first id column used to be taken without a word.
+#[test]
+fn an_id_column_named_twice_is_refused_as_the_text_column_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "ids.csv", b"id,text,id\na1,Talks went well.,b1\n");
+    write(d, "ok.csv", b"id,text\na2,They lied.\n");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "ids.csv", "ok.csv"]);
+    let message = "ids.csv: column 'id' appears twice in the header (rename one)";
+    assert_eq!((r.status, r.stderr.lines().next()), (2, Some(format!("stancekit: error: {message}").as_str())));
+    let rows = ids_and_texts(&r.stdout);
+    assert_eq!(rows, [("ids.csv".to_string(), format!("error: {message}")), ("a2".into(), "They lied.".into())]);
+}
+
 #[test]
 fn an_id_column_that_is_asked_for_must_exist() {
     let dir = tempfile::tempdir().unwrap();
@@ -1334,6 +1512,68 @@ fn output_that_is_an_input_is_refused_before_any_work() {
         r.stderr,
         "stancekit: error: --out spans.csv is the same file as --spans spans.csv (choose another output path)\n"
     );
+}
+
+/// `--out` naming a file of the `--lexicon` directory is refused as `--out` naming the
+/// lexicon file is; the model used to replace the user's cues.tsv or negators.txt.
+#[test]
+fn output_that_is_a_file_of_the_lexicon_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::create_dir(d.join("lex")).unwrap();
+    let cues = b"term\tcategory\tweight\ngood\tpositive\t1\n";
+    write(d, "lex/cues.tsv", cues);
+    write(d, "lex/negators.txt", b"not\n");
+    for name in ["cues.tsv", "negators.txt"] {
+        let out = format!("lex/{name}");
+        let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--lexicon", "lex", "--out", &out]);
+        let expected =
+            format!("stancekit: error: --out {out} is the same file as --lexicon {out} (choose another output path)\n");
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()));
+    }
+    assert_eq!(std::fs::read(d.join("lex/cues.tsv")).unwrap(), cues);
+    assert_eq!(std::fs::read(d.join("lex/negators.txt")).unwrap(), b"not\n");
+}
+
+/// inspect writes a data file name with a tab or a line break escaped, one line each, as
+/// predict writes ids; `bu\tsi\nness.csv` used to break the lines that name it in two.
+#[test]
+fn inspect_keeps_a_file_name_with_a_line_break_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    std::fs::copy(&data, d.join("bu\tsi\nness.csv")).unwrap();
+    let r = run_in(d, &["train", "-q", "--data", "bu\tsi\nness.csv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "m.json", "--top", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("ness.csv")).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines.iter().all(|l| l.contains("bu\\tsi\\nness.csv")), "{lines:?}");
+}
+
+/// An error naming a file whose name holds a line break stays one line, the break
+/// written `\n`; it used to be two lines of stderr.
+#[test]
+fn an_error_naming_a_file_with_a_line_break_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = run_in(d, &["train", "--data", "no\nsuch.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: no\\nsuch.csv: No such file or directory (os error 2)\n")
+    );
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "no\tsuch\n.txt"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr.lines().next(),
+        Some("stancekit: error: no\\tsuch\\n.txt: No such file or directory (os error 2)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 2, "the error and the count of failed rows: {}", r.stderr);
 }
 
 #[test]

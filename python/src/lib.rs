@@ -135,7 +135,7 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
 
 /// Whether a text can be labelled: the CLI refuses empty and blank rows the same way.
 fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
+    stancekit::text::is_blank(text)
 }
 
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
@@ -745,7 +745,11 @@ fn train(
         return Err(input_error(Error::LabelCase {
             location: item_location("labels", odd),
             label: label(odd),
-            other: format!("'{}' (labels[{usual}])", label(usual)),
+            other: format!(
+                "'{}' (labels[{usual}]) only by {}",
+                label(usual),
+                stancekit::input::label_difference(&label(odd), &label(usual))
+            ),
         }));
     }
     let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;

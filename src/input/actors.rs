@@ -57,7 +57,7 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
             one_of(field(claim), ACTOR_CLAIMS, || Location::file(path).at_line(line).with_column("accusation"))?;
         let row = ActorRow { line, text: field(text), claim, source: field(source), target: field(target) };
         let at = |column: &str| Location::file(path).at_line(line).with_column(column);
-        if row.text.trim().is_empty() {
+        if crate::text::is_blank(&row.text) {
             return Err(Error::EmptyText { location: at("text") });
         }
         // The actor guide: spans are copied exactly, so a plain substring search finds them.

@@ -43,10 +43,12 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             let header = rows.header()?;
             Ok(Box::new(CsvDocuments {
                 text_index: find_column(path, &header, &options.text_column, "text-column")?,
-                id_index: if options.require_id_column {
+                // Named twice, the id column is refused as the text column is: the first
+                // of the two used to be taken without a word.
+                id_index: if options.require_id_column || header.iter().any(|h| h == options.id_column) {
                     Some(find_column(path, &header, &options.id_column, "id-column")?)
                 } else {
-                    header.iter().position(|h| h == options.id_column)
+                    None
                 },
                 rows,
                 record: csv::ByteRecord::new(),

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 
 use super::csv_rows::{escape_controls, find_column, CsvRows};
 use super::{hex, read_all};
@@ -162,7 +163,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             continue;
         }
         let text = rows.text(&record, text_index, text_column, false, line)?;
-        if text.trim().is_empty() {
+        if crate::text::is_blank(&text) {
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
         }
         let label = rows.text(&record, label_index, label_column, false, line)?;
@@ -241,8 +242,8 @@ pub fn control_character(name: &str) -> Option<String> {
     name.chars().find(|c| c.is_control()).map(|c| format!("U+{:04X}", u32::from(c)))
 }
 
-/// Labels that differ only by case ("Positive" and "positive") are almost always a
-/// typo; training on them as two classes would be a silent guess.
+/// Labels that differ only by case ("Positive" and "positive"), or in how an accent is
+/// encoded, are almost always one class; training on them as two would be a silent guess.
 fn check_label_case(data: &LabelledData) -> Result<()> {
     let Some((odd, usual)) = case_conflict(&data.labels) else { return Ok(()) };
     let (odd_at, usual_at) = (data.location(odd), data.location(usual));
@@ -250,14 +251,32 @@ fn check_label_case(data: &LabelledData) -> Result<()> {
         (true, Some(line)) => format!("line {line}"),
         _ => Location { column: None, ..usual_at }.to_string(),
     };
+    let (odd, usual) =
+        (data.labels.get(odd).map_or("", String::as_str), data.labels.get(usual).map_or("", String::as_str));
     Err(Error::LabelCase {
         location: odd_at,
-        label: data.labels.get(odd).cloned().unwrap_or_default(),
-        other: format!("'{}' ({usual_at})", data.labels.get(usual).map_or("", String::as_str)),
+        label: odd.to_string(),
+        other: format!("'{usual}' ({usual_at}) only by {}", label_difference(odd, usual)),
     })
 }
 
-/// Two spellings of one label that differ only by case, as the first row of the odd one
+/// How two labels that [`case_conflict`] found to be one differ, for its message: by
+/// case, or in how an accent is encoded, which no terminal shows ("é" as one character,
+/// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF).
+pub fn label_difference(a: &str, b: &str) -> &'static str {
+    if a.to_lowercase() == b.to_lowercase() {
+        "case"
+    } else if a.nfc().eq(b.nfc()) {
+        "how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against NFD; \
+         save both the same way)"
+    } else {
+        "case and how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC \
+         against NFD; save both the same way)"
+    }
+}
+
+/// Two spellings of one label that differ only by case or in how an accent is encoded
+/// (NFC against NFD), as the first row of the odd one
 /// out (the rarer spelling; of equally common ones, the later) and the first row of the
 /// most common spelling. `None` when every label has one spelling.
 pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
@@ -266,7 +285,7 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (row, label) in labels.iter().enumerate() {
         let at = *index.entry(label.as_str()).or_insert_with(|| {
-            spellings.push((label.to_lowercase(), 0, row));
+            spellings.push((label.nfc().collect::<String>().to_lowercase(), 0, row));
             spellings.len() - 1
         });
         if let Some(spelling) = spellings.get_mut(at) {
@@ -341,6 +360,16 @@ mod tests {
         assert_eq!(case_conflict(&labels), Some((2, 0)));
         let labels: Vec<String> = ["a", "b", "ab"].iter().map(|s| s.to_string()).collect();
         assert_eq!(case_conflict(&labels), None);
+    }
+
+    #[test]
+    fn labels_differing_in_how_an_accent_is_encoded_are_one_label_spelt_two_ways() {
+        // "é" as one character (NFC) and as "e" and U+0301 (NFD).
+        let labels: Vec<String> = ["n\u{e9}g", "pos", "n\u{e9}g", "ne\u{301}g"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(case_conflict(&labels), Some((3, 0)));
+        assert_eq!(label_difference("Pos", "pos"), "case");
+        assert!(label_difference("ne\u{301}g", "n\u{e9}g").starts_with("how an accent is encoded"));
+        assert!(label_difference("Ne\u{301}g", "n\u{e9}g").starts_with("case and how an accent is encoded"));
     }
 
     #[test]

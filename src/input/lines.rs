@@ -46,6 +46,7 @@ pub(super) fn line_input(
         options: options.clone(),
         json_only,
         stopped: false,
+        pending: std::collections::VecDeque::new(),
     }))
 }
 
@@ -60,21 +61,52 @@ struct LineDocuments {
     options: ReadOptions,
     json_only: bool,
     stopped: bool,
+    /// Further lines of the last line read that ended in a lone carriage return (old Mac
+    /// files), each with its offset in the file.
+    pending: std::collections::VecDeque<(u64, Vec<u8>)>,
+}
+
+impl LineDocuments {
+    /// The next line and its offset, without its line break. A lone carriage return ends
+    /// a line too, as it does in CSV and in articles: a file with old Mac line endings
+    /// was one line, so its records were one malformed JSON record or one text. The
+    /// further lines of it wait in `pending`. `None` at the end of the input.
+    fn read_line(&mut self) -> Option<std::io::Result<(u64, Vec<u8>)>> {
+        if self.stopped {
+            return None;
+        }
+        // Room for a typical sentence, so the line does not grow the buffer step by step.
+        let mut buf = Vec::with_capacity(256);
+        let start = self.offset;
+        match self.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(n) => self.offset += n as u64,
+            Err(source) => return Some(Err(source)),
+        }
+        // `\r\r\n` (a CRLF file saved again as CRLF) ends one line, as in articles.
+        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            buf.pop();
+        }
+        if memchr::memchr(b'\r', &buf).is_none() {
+            return Some(Ok((start, buf)));
+        }
+        let mut pieces = buf.split(|b| *b == b'\r');
+        let first = pieces.next().map(<[u8]>::to_vec).unwrap_or_default();
+        let mut at = start + first.len() as u64 + 1;
+        for piece in pieces {
+            self.pending.push_back((at, piece.to_vec()));
+            at += piece.len() as u64 + 1;
+        }
+        Some(Ok((start, first)))
+    }
 }
 
 impl Iterator for LineDocuments {
     type Item = Document;
 
     fn next(&mut self) -> Option<Document> {
-        if self.stopped {
-            return None;
-        }
-        // Room for a typical sentence, so the line does not grow the buffer step by step.
-        let mut buf = Vec::with_capacity(256);
-        let mut start = self.offset;
-        match self.reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
-            Ok(n) => self.offset += n as u64,
+        let (mut start, mut buf) = match self.pending.pop_front().map(Ok).or_else(|| self.read_line())? {
+            Ok(line) => line,
             Err(source) => {
                 self.line += 1;
                 self.stopped = true;
@@ -87,16 +119,13 @@ impl Iterator for LineDocuments {
                     is_article: self.options.articles,
                 });
             }
-        }
+        };
         self.line += 1;
         // A byte order mark starts any line, not only the first: `cat a.jsonl b.jsonl` of
         // files saved with one put it before a record, which was then malformed JSON.
         if buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
             start += 3;
-        }
-        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            buf.pop();
         }
         let location = Location::file(&self.source).at_line(self.line);
         // decode counts from the line's first byte; the README's offsets count from the file's.
@@ -488,6 +517,25 @@ mod tests {
         assert_eq!(
             docs[2].1,
             "in.jsonl:3: invalid UTF-8 at byte offset 45 (re-encode the file as UTF-8, or pass --lossy)"
+        );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_a_line_feed_does() {
+        // Old Mac line endings: the file used to be one line, `trailing characters at column 16`.
+        let docs =
+            read_lines(b"{\"text\":\"one\"}\r{\"text\":\"two\"}\r\r{\"text\":\"\xFF\"}\r\n{\"text\":\"end\"}\r\r\n");
+        let texts: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "one",
+                "two",
+                "in.jsonl:3: malformed JSON: empty line (JSON Lines has one object per line)",
+                // Offsets still count from the start of the file: 15 + 15 + 1 + 9.
+                "in.jsonl:4: invalid UTF-8 at byte offset 40 (re-encode the file as UTF-8, or pass --lossy)",
+                "end",
+            ]
         );
     }
 

@@ -29,8 +29,8 @@ pub(crate) use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
 pub use documents::read_documents;
 pub use labelled::{
-    case_conflict, check_label, check_task, control_character, parse_labelled, read_labelled, read_labelled_csv,
-    Columns, LabelledData,
+    case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
+    read_labelled_csv, Columns, LabelledData,
 };
 pub use spans::{read_span_rows, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
