@@ -459,7 +459,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             i += 1;
             continue;
         }
-        if start.is_none() && !c.is_whitespace() && c != '\u{200B}' {
+        // A sentence starts at a character that is seen: not at a byte order mark (a text
+        // file saved by Notepad starts with one, which used to open its first sentence's
+        // text) nor another invisible character.
+        if start.is_none() && !c.is_whitespace() && c != '\u{200B}' && !is_invisible(c) {
             start = Some(pos);
         }
         if is_sentence_end(c) {
@@ -476,9 +479,14 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             // Must be followed by whitespace, then a sentence opener.
             let mut k = j;
             let mut saw_space = false;
-            // A zero-width space separates as a space does.
-            while chars.get(k).is_some_and(|&(_, ch)| (ch.is_whitespace() || ch == '\u{200B}') && ch != '\n') {
-                saw_space = true;
+            // A zero-width space separates as a space does; other invisible characters (a
+            // soft hyphen, a byte order mark where files were joined) are passed over.
+            while let Some(&(_, ch)) = chars.get(k) {
+                if (ch.is_whitespace() || ch == '\u{200B}') && ch != '\n' {
+                    saw_space = true;
+                } else if !is_invisible(ch) {
+                    break;
+                }
                 k += 1;
             }
             let after = chars.get(k).map(|&(_, ch)| ch);
@@ -804,6 +812,16 @@ mod tests {
         // English is split as before: not before a lower-case word.
         assert_eq!(texts("It rose 3 p.c. in May. Then it fell."), ["It rose 3 p.c. in May.", "Then it fell."]);
         assert_eq!(texts("He met the U.S. envoy. e.g. today."), ["He met the U.S. envoy. e.g. today."]);
+    }
+
+    #[test]
+    fn a_sentence_starts_after_a_byte_order_mark_and_other_invisible_characters() {
+        // A text file saved with a byte order mark: its first sentence used to start with it.
+        let text = "\u{FEFF}Talks resumed. \u{AD}\u{FEFF}Both sides met.\n\u{FEFF}";
+        let spans = split_sentences(text);
+        let texts: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(texts, ["Talks resumed.", "Both sides met."]);
+        assert_eq!(spans.first().map(|s| s.start), Some(3), "offsets still count the mark's 3 bytes");
     }
 
     #[test]

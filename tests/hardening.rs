@@ -2580,3 +2580,49 @@ fn extra_data_labels_that_no_tested_row_has_are_warned_of() {
     write(dir.path(), "extra.csv", b"text,label\na fine good film,positive\n");
     assert_eq!(run_in(dir.path(), &args).stderr, "");
 }
+
+#[test]
+fn an_article_saved_with_a_byte_order_mark_does_not_start_its_first_sentence_with_it() {
+    // Notepad saves UTF-8 with a byte order mark; the first sentence's text used to be
+    // "\u{feff}Talks resumed." in every output format.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "bom.txt", "\u{feff}Talks resumed. Both sides met.\n".as_bytes());
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--format", "json", "bom.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let sentences: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .filter(|row: &serde_json::Value| row["type"] == "sentence")
+        .collect();
+    let texts: Vec<&str> = sentences.iter().map(|row| row["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Talks resumed.", "Both sides met."], "{}", r.stdout);
+    // Offsets count the file's bytes, the mark's 3 included.
+    assert_eq!((sentences[0]["start"].as_u64(), sentences[0]["end"].as_u64()), (Some(3), Some(17)));
+}
+
+#[test]
+fn corpus_names_a_missing_datasets_directory_as_such() {
+    // It used to name the first file it looked for in it, '/x/bbc_news/bbc_news.csv: No
+    // such file or directory', without a word about --datasets.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spans = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/news/bbc_labels.csv");
+    let missing = d.join("no-such-dir");
+    let r = run_in(
+        d,
+        &["corpus", "--spans", spans.to_str().unwrap(), "--datasets", missing.to_str().unwrap(), "--out", "o.csv"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "stancekit: error: {}: no such directory: the span files point into the shared datasets; pass their \
+             directory with --datasets\n",
+            missing.display()
+        )
+    );
+    assert!(!d.join("o.csv").exists());
+}

@@ -163,6 +163,15 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                 let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
                     return Err(bad(format!("unknown dataset '{dataset}'")));
                 };
+                if !datasets_dir.is_dir() {
+                    // Said first: the missing file's own message would not name --datasets.
+                    return Err(Error::Data {
+                        path: datasets_dir.to_path_buf(),
+                        reason: "no such directory: the span files point into the shared datasets; pass their \
+                                 directory with --datasets"
+                            .into(),
+                    });
+                }
                 let source = datasets_dir.join(file);
                 let (source_header, source_records) = read_table(&source)?;
                 let id_index = find_column(&source, &source_header, id_col, "spans")?;
