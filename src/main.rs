@@ -183,7 +183,8 @@ struct ActorsCommand {
     /// Lexicon directory (cues and reporting verbs).
     #[arg(long, default_value = "datasets/lexicons")]
     lexicon: PathBuf,
-    /// Also print each sentence where a span is wrong.
+    /// Also list each sentence where a span is wrong: on stderr, or with --format json
+    /// as `actors_error` rows on stdout before the scores.
     #[arg(long)]
     show_errors: bool,
     /// Output format.
@@ -1356,6 +1357,8 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut n_scored = 0;
+    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
+    let data = command.data.display().to_string();
     for row in &rows {
         let claim = match row.claim.as_str() {
             "accusation" => Claim::Accusation,
@@ -1369,12 +1372,23 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         source_score.add(&row.source, &source);
         target_score.add(&row.target, &target);
         if command.show_errors && (source != row.source || target != row.target) {
-            diagnostic!(
-                "{}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
-                row.text,
-                row.source,
-                row.target
-            );
+            match command.format {
+                // A result asked for, not a diagnostic: a row of its own among the scores.
+                Format::Json => report::write_span_error(&mut out, &data, row, &source, &target)?,
+                // A block of three lines (not `diagnostic!`, which would write its line
+                // breaks as `\n`); the file name and sentence with controls escaped.
+                Format::Text => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "{}:{}: {}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
+                        one_line(&data),
+                        row.line,
+                        one_line(&row.text),
+                        row.source,
+                        row.target
+                    );
+                }
+            }
         }
     }
     if n_scored == 0 {
@@ -1382,7 +1396,6 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
         return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
     }
-    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
     Ok(Outcome::Ok)

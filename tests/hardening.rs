@@ -2626,3 +2626,41 @@ fn corpus_names_a_missing_datasets_directory_as_such() {
     );
     assert!(!d.join("o.csv").exists());
 }
+
+/// `actors --show-errors` lists each sentence it got wrong: in text, on stderr, the
+/// sentence (named by file and line) and its two spans on lines of their own; with
+/// `--format json`, one JSON row each on stdout before the scores. Since the escaping of
+/// control characters in diagnostics (hunt 7) the text block came out as one line with
+/// literal `\n`s, and `--format json` gave that text on stderr, not JSON.
+#[test]
+fn actors_show_errors_lists_wrong_sentences_readably_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    write(
+        d,
+        "a.csv",
+        b"text,accusation,source,target\nThe minister accused the mayor of lying.,accusation,The minister,the mayor\n\
+          The minister accused the mayor of lying.,accusation,the mayor,\n",
+    );
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv", "--show-errors"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "a.csv:3: The minister accused the mayor of lying.\n  source: got \"The minister\", gold \"the mayor\"\n  \
+         target: got \"the mayor\", gold \"\"\n"
+    );
+    assert!(r.stdout.starts_with("source  precision 0.5000 (1/2)"), "{}", r.stdout);
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv", "--show-errors", "--format", "json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3, "{}", r.stdout);
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"type": "actors_error", "data": "a.csv", "line": 3,
+            "text": "The minister accused the mayor of lying.",
+            "got": {"source": "The minister", "target": "the mayor"}, "gold": {"source": "the mayor", "target": ""}})
+    );
+    assert_eq!((rows[1]["type"].as_str(), rows[1]["role"].as_str()), (Some("actors"), Some("source")));
+}
