@@ -2664,3 +2664,32 @@ fn actors_show_errors_lists_wrong_sentences_readably_and_as_json() {
     );
     assert_eq!((rows[1]["type"].as_str(), rows[1]["role"].as_str()), (Some("actors"), Some("source")));
 }
+
+/// Excel's CSV export for some locales starts with a line `sep=,` naming the delimiter:
+/// it is skipped, and lines are still counted from the top of the file. It used to be
+/// taken for the header: `no column 'text' (columns found: 'sep=', '')`. Another
+/// delimiter named there is said to be one.
+#[test]
+fn an_excel_sep_line_before_the_header_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "x.csv", b"sep=,\r\ntext,label\r\nGood film,pos\r\n,neg\r\n");
+    let r = run_in(d, &["train", "--data", "x.csv", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: x.csv:4: column 'text': empty text\n"));
+    write(d, "x.csv", b"sep=,\ntext,label\nGood film,pos\nBad film,neg\nFine film,pos\nAwful film,neg\n");
+    let r = run_in(d, &["train", "-q", "--data", "x.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "p.csv", b"sep=,\nid,text\na,Good film\n");
+    let r = run_in(d, &["predict", "--model", "m.json", "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!((row["id"].as_str(), row["line"].as_u64()), (Some("a"), Some(3)));
+    let err = train_error(d, "semi.csv", b"sep=;\ntext;label\nGood film;pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "/semi.csv:1: malformed CSV: the line 'sep=;' says the file is separated by semicolons, not commas (CSV files are read \
+             comma-separated: save it with commas)\n"
+        ),
+        "{err}"
+    );
+}

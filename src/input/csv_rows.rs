@@ -59,6 +59,25 @@ fn other_delimiter(header: &csv::StringRecord) -> Option<&'static str> {
     }
 }
 
+/// The delimiter named by a first line `sep=X`, which Excel writes (and reads) before
+/// the header of a CSV export in some locales: `,` (a record of the fields `sep=` and
+/// an empty one), `semicolons`, `tabs` or another character in quotes.
+fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
+    let fields: Vec<&[u8]> = record.iter().collect();
+    let named = match fields.as_slice() {
+        [sep, b""] if sep.eq_ignore_ascii_case(b"sep=") => return Some(","),
+        [only] if only.len() == 5 && only.get(..4).is_some_and(|s| s.eq_ignore_ascii_case(b"sep=")) => only.get(4),
+        _ => None,
+    };
+    match named? {
+        b';' => Some("semicolons"),
+        b'\t' => Some("tabs"),
+        b'|' => Some("'|'"),
+        b' ' => Some("spaces"),
+        _ => None,
+    }
+}
+
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
 pub(crate) fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
@@ -239,7 +258,25 @@ impl<R: Read> CsvRows<R> {
     /// Reads the header; an empty input has an empty one.
     pub(super) fn header(&mut self) -> Result<csv::StringRecord> {
         let mut record = csv::ByteRecord::new();
-        let line = match self.next_record(&mut record) {
+        let mut first = self.next_record(&mut record);
+        // Excel's export for some locales starts with a line naming the delimiter.
+        if let Some((line, Ok(()))) = first {
+            match excel_separator(&record) {
+                Some(",") => first = self.next_record(&mut record),
+                Some(separator) => {
+                    return Err(Error::Csv {
+                        location: Location::file(&self.path).at_line(line),
+                        message: format!(
+                            "the line '{}' says the file is separated by {separator}, not commas (CSV files are read \
+                             comma-separated: save it with commas)",
+                            escape_controls(&String::from_utf8_lossy(record.as_slice())),
+                        ),
+                    })
+                }
+                None => {}
+            }
+        }
+        let line = match first {
             None => return Ok(csv::StringRecord::new()),
             Some((line, checked)) => checked.map(|()| line)?,
         };
