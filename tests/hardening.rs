@@ -2693,3 +2693,23 @@ fn an_excel_sep_line_before_the_header_is_skipped() {
         "{err}"
     );
 }
+
+/// A header written with a space after each comma (`id, text, label`) has no column
+/// `text`, but ` text`: the message says the name is there with a space around it,
+/// where it used to list `' text'` among the columns found as if it were another name.
+#[test]
+fn a_column_name_with_surrounding_spaces_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "sp.csv", b"id, text, label\n1, Good film, pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "/sp.csv: no column 'text', but a column ' text' (with a space around its name: remove the spaces after \
+             the commas, or choose it with --text-column ' text')\n"
+        ),
+        "{err}"
+    );
+    // Spaces in the name asked for, not in the header's, are the usual message.
+    let err = train_error(d, "tr.csv", b"text,label\nGood film,pos\n", &["--label-column", " label"]);
+    assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));
+}

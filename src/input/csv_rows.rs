@@ -38,6 +38,22 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
                 separator = other_delimiter(header).unwrap_or_default(),
             ),
         }),
+        // A header written with a space after each comma (`id, text`): the name is there,
+        // spaces around it, which the list of columns found showed only as `' text'`.
+        [] if spaced_name(header, column).is_some() => {
+            let found = escape_controls(spaced_name(header, column).unwrap_or_default());
+            let choose = match flag.ends_with("-column") {
+                true => format!("remove the spaces after the commas, or choose it with --{flag} '{found}'"),
+                false => "remove the spaces after the commas".to_string(),
+            };
+            Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "no column '{}', but a column '{found}' (with a space around its name: {choose})",
+                    escape_controls(column)
+                ),
+            })
+        }
         // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
@@ -47,6 +63,12 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
         }),
         _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
     }
+}
+
+/// The header name that is `column` with white space around it, if any (not the other
+/// way round: `--label-column ' label'` for a header `label` is the user's spaces).
+fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
+    header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
 }
 
 /// The delimiter a header of one field is split by instead of commas, if any: semicolons
