@@ -291,6 +291,18 @@ impl ModelFile {
         if let Some(label) = self.labels.iter().find(|l| !seen.insert(l.as_str())) {
             return Err(format!("label '{label}' appears twice"));
         }
+        // Two labels that print alike, one with its accent encoded the other way (NFC
+        // against NFD): training refuses them, so only an edit of the file makes them.
+        use unicode_normalization::UnicodeNormalization;
+        let mut by_nfc = std::collections::HashMap::new();
+        for label in &self.labels {
+            if let Some(other) = by_nfc.insert(label.nfc().collect::<String>(), label) {
+                return Err(format!(
+                    "labels '{other}' and '{label}' differ only by {}",
+                    crate::input::label_difference(other, label)
+                ));
+            }
+        }
         if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }

@@ -2713,3 +2713,29 @@ fn a_column_name_with_surrounding_spaces_is_named_as_such() {
     let err = train_error(d, "tr.csv", b"text,label\nGood film,pos\n", &["--label-column", " label"]);
     assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));
 }
+
+/// A model edited by hand so that one label is another spelt with its accent encoded the
+/// other way (NFD `ne\u{301}gatif` beside NFC `négatif`) is refused at load, as training
+/// refuses such labels: its two classes print alike. It used to load and label rows with
+/// either spelling (`inspect`: `labels négatif 3, négatif 3`).
+#[test]
+fn a_model_with_labels_that_print_alike_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
+    let mut edited = good.clone();
+    edited["labels"] = serde_json::json!(["ne\u{301}gatif", "n\u{e9}gatif"]);
+    edited["checksum"] = "0".repeat(64).into();
+    write(d, "alike.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+    let r = run_in(d, &["inspect", "--model", "alike.json"]);
+    assert_eq!(
+        (r.status, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "stancekit: error: alike.json: not a valid stancekit model: labels 'ne\u{301}gatif' and 'n\u{e9}gatif' differ \
+             only by how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC \
+             against NFD; save both the same way)\n"
+        )
+    );
+}
