@@ -1108,8 +1108,10 @@ fn output_name<'a>(
     earlier: &[ModelFile],
 ) -> Result<(String, Option<&'a PathBuf>)> {
     let owner = |name: &str| earlier.iter().zip(paths).find(|(m, _)| m.task == name).map(|(_, p)| p);
-    let taken_by = if task.is_empty() { None } else { owner(task) };
-    if !task.is_empty() && taken_by.is_none() {
+    // A blank task (a hand-edited file) would be a blank column name: the stem stands in.
+    let blank = stancekit::text::is_blank(task);
+    let taken_by = if blank { None } else { owner(task) };
+    if !blank && taken_by.is_none() {
         return Ok((task.to_string(), None));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

@@ -2739,3 +2739,20 @@ fn a_model_with_labels_that_print_alike_is_refused() {
         )
     );
 }
+
+/// A model edited by hand to a blank task (`"  "`) names its results by the file's stem,
+/// as one with an empty task does; the blank used to be the column's name (`id sentence
+/// "  " p text`).
+#[test]
+fn a_model_with_a_blank_task_is_named_by_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut edited: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
+    edited["task"] = "  ".into();
+    edited["checksum"] = "0".repeat(64).into();
+    write(d, "blank.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+    write(d, "p.txt", b"A fine film.\n");
+    let r = run_in(d, &["predict", "--model", "blank.json", "p.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("id\tsentence\tblank\tp\ttext\n"), "{}", r.stdout);
+}
