@@ -708,6 +708,14 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
 /// missing directory) or that is one of the inputs: `--out data.csv` would replace
 /// the data with the model. `inputs` pairs each input file with how the user named it.
 fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
+    // `-` is standard input among predict's inputs; as an output path it would quietly be
+    // a file named `-` in the working directory.
+    if out.as_os_str() == "-" {
+        anyhow::bail!(
+            "{flag} -: '-' is not standard output here (it would be a file named '-'): give {flag} /dev/stdout to \
+             write to standard output, or {flag} ./- for a file of that name"
+        );
+    }
     if let Some((name, input)) = inputs.iter().find(|(_, input)| stancekit::output::same_file(out, input)) {
         anyhow::bail!(
             "{flag} {} is the same file as {name} {} (choose another output path)",

@@ -2756,3 +2756,37 @@ fn a_model_with_a_blank_task_is_named_by_its_file() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.starts_with("id\tsentence\tblank\tp\ttext\n"), "{}", r.stdout);
 }
+
+/// `-` given as an output path (`train --out -`, `report --html -`, `corpus --out -`), where
+/// `-` means standard input for `predict`, is refused before any work, saying how to
+/// write to standard output or to a file of that name; it used to write a file named
+/// `-` in the working directory, exit 0, while the user looked for the model on stdout.
+#[test]
+fn a_dash_as_output_path_is_refused_not_a_file_named_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    for args in [
+        &["train", "-q", "--data", data.to_str().unwrap(), "--out", "-"][..],
+        &["report", "a.txt", "--html", "-"],
+        &["corpus", "--spans", "s.csv", "--out", "-"],
+    ] {
+        let r = run_in(d, args);
+        let flag = args[args.len() - 2];
+        assert_eq!(
+            (r.status, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                format!(
+                    "stancekit: error: {flag} -: '-' is not standard output here (it would be a file named '-'): give \
+                     {flag} /dev/stdout to write to standard output, or {flag} ./- for a file of that name\n"
+                )
+                .as_str()
+            ),
+            "{args:?}"
+        );
+        assert!(!d.join("-").exists(), "{args:?}");
+    }
+}
