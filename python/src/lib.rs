@@ -330,7 +330,16 @@ impl Model {
     /// Raises ModelError when the bytes are not a valid model of this version.
     #[staticmethod]
     #[pyo3(signature = (data, name = "<bytes>"))]
-    fn from_bytes(py: Python<'_>, data: Vec<u8>, name: &str) -> PyResult<Model> {
+    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>, name: &str) -> PyResult<Model> {
+        // A file read in text mode (`open(path).read()`) gives a str: PyO3 said only
+        // "Can't extract `str` to `Vec`".
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "data is a str, not bytes (read the model file in binary mode, open(path, \"rb\").read(), or load \
+                 it by its path with stancekit.load(path))",
+            ));
+        }
+        let data: Vec<u8> = data.extract()?;
         let origin = name.to_string();
         let model = py.detach(move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
         Ok(Model::new(model, name.to_string()))

@@ -513,3 +513,16 @@ def test_a_macro_f1_decision_is_shown_and_needs_out_of_fold_scores():
         stancekit.train(texts, labels, min_df=1, decision="macro-f1", calibration_folds=0)
     with pytest.raises(ValueError, match=r"invalid decision: 'best' \(expected one of: highest-score, macro-f1\)"):
         stancekit.train(texts, labels, decision="best")
+
+
+def test_from_bytes_of_a_str_says_to_read_the_file_in_binary_mode():
+    # A model file read in text mode gives a str; PyO3 said "Can't extract `str` to `Vec`".
+    text = (MODELS / "sentiment.json").read_text(encoding="utf-8")
+    with pytest.raises(TypeError) as error:
+        stancekit.Model.from_bytes(text)
+    assert str(error.value) == (
+        'data is a str, not bytes (read the model file in binary mode, open(path, "rb").read(), or load it by its '
+        "path with stancekit.load(path))"
+    )
+    assert stancekit.Model.from_bytes(text.encode("utf-8")).task == "sentiment"
+
