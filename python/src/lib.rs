@@ -117,6 +117,29 @@ fn iter_strings(
     Ok(())
 }
 
+/// The weights of `sample_weight`: an iterable of numbers (list, tuple, NumPy array,
+/// pandas Series, generator, as texts may be). PyO3's own conversion to a list refused a
+/// generator ("'generator' object is not an instance of 'Sequence'") and a str ("Can't
+/// extract `str` to `Vec`"), naming neither the parameter nor the item.
+fn extract_weights(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "sample_weight must be an iterable of numbers, one per text, not a {}",
+            obj.get_type().name()?
+        )));
+    }
+    let mut weights = Vec::new();
+    for (index, item) in obj.try_iter()?.enumerate() {
+        let item = item?;
+        let weight: f64 = item.extract().map_err(|_| {
+            let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            PyTypeError::new_err(format!("sample_weight[{index}] has type {type_name}, not a number"))
+        })?;
+        weights.push(weight);
+    }
+    Ok(weights)
+}
+
 /// A count or size passed from Python, as `usize` (or `u64`). A Python int is signed and
 /// unbounded, and PyO3's own conversion refuses a negative one with an OverflowError
 /// that names no parameter ("can't convert negative int to unsigned"), so such
@@ -716,7 +739,7 @@ fn train(
     tolerance: f64,
     tune: bool,
     seed: i128,
-    sample_weight: Option<Vec<f64>>,
+    sample_weight: Option<&Bound<'_, PyAny>>,
     calibration_folds: i128,
     decision: &str,
 ) -> PyResult<Model> {
@@ -793,7 +816,7 @@ fn train(
         })?),
         None => None,
     };
-    let weights = match sample_weight {
+    let weights = match sample_weight.map(extract_weights).transpose()? {
         None => vec![1.0; texts.len()],
         Some(w) if w.len() != texts.len() => {
             return Err(PyValueError::new_err(format!(

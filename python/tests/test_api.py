@@ -526,3 +526,17 @@ def test_from_bytes_of_a_str_says_to_read_the_file_in_binary_mode():
     )
     assert stancekit.Model.from_bytes(text.encode("utf-8")).task == "sentiment"
 
+
+def test_sample_weight_takes_any_iterable_of_numbers_and_names_a_bad_item():
+    # A generator was refused ("'generator' object is not an instance of 'Sequence'") where
+    # texts take one, and a str said "Can't extract `str` to `Vec`".
+    texts, labels = ["good one", "bad one"] * 5, ["p", "n"] * 5
+    model = stancekit.train(texts, labels, min_df=1, sample_weight=(1.0 for _ in texts))
+    assert model.labels == ["n", "p"]
+    assert stancekit.train(texts, labels, min_df=1, sample_weight=np.ones(10, dtype=np.float32)).labels == ["n", "p"]
+    with pytest.raises(TypeError) as error:
+        stancekit.train(texts, labels, min_df=1, sample_weight="1111111111")
+    assert str(error.value) == "sample_weight must be an iterable of numbers, one per text, not a str"
+    with pytest.raises(TypeError) as error:
+        stancekit.train(texts, labels, min_df=1, sample_weight=[1.0] * 9 + [None])
+    assert str(error.value) == "sample_weight[9] has type NoneType, not a number"
