@@ -2790,3 +2790,23 @@ fn a_dash_as_output_path_is_refused_not_a_file_named_dash() {
         assert!(!d.join("-").exists(), "{args:?}");
     }
 }
+
+/// A directory given as a model (`--model models`, meant as the shipped three) is named
+/// as a directory with the model files it holds; it used to be `models: Is a directory
+/// (os error 21)`, which did not say what to give instead.
+#[test]
+fn a_directory_given_as_a_model_names_the_model_files_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("models")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("models/sentiment.json")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("models/accusation.json")).unwrap();
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    let expected = "stancekit: error: models: is a directory, not a model file: it holds accusation.json, \
+                    sentiment.json (name each model file, e.g. models/accusation.json)\n";
+    for args in [&["predict", "--model", "models", "a.txt"][..], &["inspect", "--model", "models"]] {
+        let r = run_in(d, args);
+        assert_eq!((r.status, r.stdout.as_str(), r.stderr.as_str()), (2, "", expected), "{args:?}");
+    }
+}
