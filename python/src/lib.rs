@@ -414,6 +414,14 @@ fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
 /// format version, with the CLI's message.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
+    // A model's text passed as its path (`load(response.text)`): the message used to
+    // quote all of it, megabytes, as a file name that does not exist.
+    if path.to_str().is_some_and(|p| p.trim_start().starts_with('{')) && !path.exists() {
+        return Err(ModelError::new_err(
+            "load() takes the path of a model file, and was given a model's text (JSON starting with '{'): read \
+             text with stancekit.Model.from_bytes(text.encode())",
+        ));
+    }
     let origin = path.display().to_string();
     let model = py.detach(move || ModelFile::load(&path)).map_err(model_error)?;
     Ok(Model::new(model, origin))

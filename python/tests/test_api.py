@@ -540,3 +540,22 @@ def test_sample_weight_takes_any_iterable_of_numbers_and_names_a_bad_item():
     with pytest.raises(TypeError) as error:
         stancekit.train(texts, labels, min_df=1, sample_weight=[1.0] * 9 + [None])
     assert str(error.value) == "sample_weight[9] has type NoneType, not a number"
+
+
+def test_load_of_a_models_text_or_a_directory_says_what_it_was_given(tmp_path):
+    # The text used to be quoted whole (megabytes) as a missing file's name; a directory
+    # was "Is a directory (os error 21)".
+    text = (MODELS / "sentiment.json").read_text(encoding="utf-8")
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(text)
+    assert str(error.value) == (
+        "load() takes the path of a model file, and was given a model's text (JSON starting with '{'): read text "
+        "with stancekit.Model.from_bytes(text.encode())"
+    )
+    (tmp_path / "sentiment.json").write_bytes((MODELS / "sentiment.json").read_bytes())
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(tmp_path)
+    assert str(error.value) == (
+        f"{tmp_path}: is a directory, not a model file: it holds sentiment.json (name each model file, e.g. "
+        f"{tmp_path}/sentiment.json)"
+    )
