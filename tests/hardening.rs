@@ -2810,3 +2810,29 @@ fn a_directory_given_as_a_model_names_the_model_files_in_it() {
         assert_eq!((r.status, r.stdout.as_str(), r.stderr.as_str()), (2, "", expected), "{args:?}");
     }
 }
+
+/// `report` draws one article: a table given to it (`.csv`, `.jsonl`, `.json`, `.tsv`) is
+/// refused before any work, naming predict for its rows; it used to be drawn as one
+/// article of its markup ('text,label Good film,pos ...'), exit 0.
+#[test]
+fn report_refuses_a_table_as_its_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "rows.csv", b"text,label\nThe minister praised the deal.,pos\n");
+    write(d, "rows.jsonl", b"{\"text\": \"The minister praised the deal.\"}\n");
+    for (name, kind) in [("rows.csv", "a CSV file"), ("rows.jsonl", "a JSON Lines file")] {
+        let r = run_in(d, &["report", name, "--html", "r.html"]);
+        assert_eq!(
+            (r.status, r.stderr.as_str()),
+            (
+                2,
+                format!(
+                    "stancekit: error: {name}: is {kind}, not an article (report draws the page of one article, \
+                     a text file: label the rows of a table with predict, or its articles with predict --articles)\n"
+                )
+                .as_str()
+            )
+        );
+        assert!(!d.join("r.html").exists(), "{name}");
+    }
+}
