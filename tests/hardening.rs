@@ -2836,3 +2836,29 @@ fn report_refuses_a_table_as_its_article() {
         assert!(!d.join("r.html").exists(), "{name}");
     }
 }
+
+/// A path written with backslashes, as Windows writes it (`models\sentiment.json`), is
+/// not found here, where directories are separated by `/`: the message says so, with the
+/// path spelt with slashes; it used to be only `No such file or directory (os error 2)`.
+#[cfg(unix)]
+#[test]
+fn a_path_with_backslashes_is_said_to_be_a_windows_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("models")).unwrap();
+    std::fs::rename(d.join("m.json"), d.join("models/m.json")).unwrap();
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    let hint = "(a path with backslashes, as Windows writes it: here directories are separated by '/', as in";
+    let r = run_in(d, &["predict", "--model", "models\\m.json", "a.txt"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!("stancekit: error: models\\m.json: No such file or directory (os error 2) {hint} models/m.json)\n")
+                .as_str()
+        )
+    );
+    let r = run_in(d, &["train", "--data", "data\\tr.csv", "--out", "x.json"]);
+    assert!(r.stderr.ends_with(&format!("(os error 2) {hint} data/tr.csv)\n")), "{}", r.stderr);
+}
