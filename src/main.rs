@@ -1450,7 +1450,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let page = stancekit::html::article_page(&title, &sentences, &summary);
     stancekit::output::write_atomically(&command.html, |out| out.write_all(page.as_bytes()))
         .map_err(|error| writing("HTML", &command.html, error))?;
-    diagnostic!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
+    diagnostic!("stancekit: {} {} -> {}", summary.n_sentences, summary.sentence_noun(), command.html.display());
     Ok(Outcome::Ok)
 }
 

@@ -2862,3 +2862,17 @@ fn a_path_with_backslashes_is_said_to_be_a_windows_path() {
     let r = run_in(d, &["train", "--data", "data\\tr.csv", "--out", "x.json"]);
     assert!(r.stderr.ends_with(&format!("(os error 2) {hint} data/tr.csv)\n")), "{}", r.stderr);
 }
+
+/// `report` of an article of one sentence draws its page and says `1 sentence`, where it
+/// said `1 sentences`; the page's summary already said `1 sentence`.
+#[test]
+fn report_of_one_sentence_says_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "one.txt", b"The minister praised the deal.");
+    let r = run_in(d, &["report", "one.txt", "--model", &m, "--html", "one.html"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, "stancekit: 1 sentence -> one.html\n"));
+    let page = std::fs::read_to_string(d.join("one.html")).unwrap();
+    assert!(page.contains("<b>1</b> sentence"), "{page}");
+}
