@@ -110,6 +110,16 @@ fn iter_strings(
                 ));
             }
             let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            // pandas' missing values: NaN in an object column (a CSV's empty cell), pd.NA
+            // in a string column. "has type float" did not say that the cell was empty.
+            let nan = item.extract::<f64>().is_ok_and(f64::is_nan) && type_name != "str";
+            if nan || type_name == "NAType" {
+                let value = if nan { "NaN" } else { "pd.NA" };
+                return PyTypeError::new_err(format!(
+                    "{name}[{index}] is {value}, a missing value (as pandas reads an empty cell), not str: drop those \
+                     rows first, e.g. series.dropna()"
+                ));
+            }
             PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
         })?;
         each(index, Some(text))?;

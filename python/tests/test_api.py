@@ -559,3 +559,23 @@ def test_load_of_a_models_text_or_a_directory_says_what_it_was_given(tmp_path):
         f"{tmp_path}: is a directory, not a model file: it holds sentiment.json (name each model file, e.g. "
         f"{tmp_path}/sentiment.json)"
     )
+
+
+def test_a_missing_pandas_value_is_named_as_one():
+    # A pandas column read from a CSV with an empty cell holds NaN (pd.NA in a string
+    # column): "texts[1] has type float, not str" did not say the cell was empty.
+    model = stancekit.builtin("sentiment")
+    for series, value in [
+        (pd.Series(["A fine day.", np.nan]), "NaN"),
+        (pd.Series(["A fine day.", None], dtype="string"), "pd.NA"),
+    ]:
+        with pytest.raises(TypeError) as error:
+            model.predict(series)
+        assert str(error.value) == (
+            f"texts[1] is {value}, a missing value (as pandas reads an empty cell), not str: drop those rows first, "
+            "e.g. series.dropna()"
+        )
+    with pytest.raises(TypeError, match=r"^labels\[0\] is NaN, a missing value"):
+        stancekit.train(["a b", "c d"], [float("nan"), "x"])
+    with pytest.raises(TypeError, match=r"^texts\[0\] has type float, not str$"):
+        model.predict([1.5])
