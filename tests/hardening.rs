@@ -2709,6 +2709,15 @@ fn a_column_name_with_surrounding_spaces_is_named_as_such() {
         ),
         "{err}"
     );
+    // A zero-width space in a name (copied from a web page) is named, not shown as 'text​'.
+    let err = train_error(d, "zw.csv", "text\u{200b},label\nGood film,pos\n".as_bytes(), &[]);
+    assert!(
+        err.ends_with(
+            "/zw.csv: no column 'text', but a column 'text\\u{200b}' with the invisible character U+200B in its name \
+             (delete it from the header)\n"
+        ),
+        "{err}"
+    );
     // Spaces in the name asked for, not in the header's, are the usual message.
     let err = train_error(d, "tr.csv", b"text,label\nGood film,pos\n", &["--label-column", " label"]);
     assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));

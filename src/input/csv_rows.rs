@@ -54,6 +54,27 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
                 ),
             })
         }
+        // A name holding a character that is not seen (a zero-width space, a soft hyphen,
+        // a byte order mark: copied from a web page or a spreadsheet), which the list of
+        // columns found showed as the very name asked for (`'text​'`).
+        [] if invisible_name(header, column).is_some() => {
+            let found = invisible_name(header, column).unwrap_or_default();
+            let marks: Vec<String> =
+                found.chars().filter(|&c| is_unseen(c)).map(|c| format!("U+{:04X}", u32::from(c))).collect();
+            Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "no column '{}', but a column '{}' with the invisible character {} in its name (delete it from \
+                     the header)",
+                    escape_controls(column),
+                    found
+                        .chars()
+                        .map(|c| if is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
+                        .collect::<String>(),
+                    marks.first().cloned().unwrap_or_default(),
+                ),
+            })
+        }
         // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
@@ -69,6 +90,19 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
 /// way round: `--label-column ' label'` for a header `label` is the user's spaces).
 fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
     header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
+}
+
+/// A character that takes no room: zero-width space, soft hyphen, word joiner,
+/// zero-width (non-)joiner, byte order mark.
+fn is_unseen(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{00AD}' | '\u{2060}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
+/// The header name that is `column` with characters that are not seen in it, if any.
+fn invisible_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
+    header
+        .iter()
+        .find(|h| *h != column && h.chars().any(is_unseen) && h.chars().filter(|&c| !is_unseen(c)).eq(column.chars()))
 }
 
 /// The delimiter a header of one field is split by instead of commas, if any: semicolons
