@@ -88,6 +88,10 @@ extern "C" fn record_stdout() {
     let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
     let unwritable = flags == -1 || flags & libc::O_ACCMODE == libc::O_RDONLY;
     STDOUT_UNWRITABLE.store(unwritable, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: as above, for standard input. Closed (`<&-`), it would be reopened on
+    // /dev/null and read as empty: no row, exit 0.
+    let closed = unsafe { libc::fcntl(libc::STDIN_FILENO, libc::F_GETFL) } == -1;
+    stancekit::input::STDIN_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Standard output for results. A failed write names stdout and keeps its error's

@@ -2912,3 +2912,34 @@ fn an_output_directory_that_takes_no_file_is_refused_before_any_work() {
         (2, "stancekit: error: writing HTML: /sys/r.html: Permission denied (os error 13)\n")
     );
 }
+
+/// Standard input closed (`stancekit predict <&-`, a script run without one) is a read
+/// error, as a closed stdout is a write error: the input's one error row, exit 2. Rust's
+/// runtime reopens a closed stdin on /dev/null, so it used to read as empty: the header
+/// and no row, exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_standard_input_is_an_error_not_an_empty_input() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"));
+    command.args(["predict", "--model", &m, "-"]).current_dir(d);
+    // SAFETY: close(2) between fork and exec touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            libc::close(0);
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("stancekit: error: -: cannot read standard input: Bad file descriptor (os error 9)\n"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 2, "the header and the input's error row: {stdout}");
+}
