@@ -55,7 +55,7 @@ pub enum Error {
     /// A file could not be opened, read or written.
     // The field is not named `source`: thiserror would make it the error's source,
     // and the CLI's `{:#}` would then print the OS message a second time.
-    #[error("{path}: {error}", path = .path.display())]
+    #[error("{path}: {error}{hint}", path = .path.display(), hint = backslash_hint(.path, .error))]
     Io {
         /// The file.
         path: PathBuf,
@@ -271,6 +271,20 @@ pub enum Error {
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),
+}
+
+/// For a path not found that holds a backslash (`models\\sentiment.json`, `C:\\data\\a.csv`,
+/// copied from Windows), where directories are separated by `/`: says so, with the path
+/// spelt with slashes. Nothing on Windows, or for another error.
+fn backslash_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    let Some(text) = path.to_str().filter(|p| p.contains('\\')) else { return String::new() };
+    if cfg!(windows) || error.kind() != std::io::ErrorKind::NotFound {
+        return String::new();
+    }
+    format!(
+        " (a path with backslashes, as Windows writes it: here directories are separated by '/', as in {})",
+        text.replace('\\', "/")
+    )
 }
 
 /// A number as a message or report shows it: in full, or in exponent notation when it is

@@ -88,6 +88,10 @@ extern "C" fn record_stdout() {
     let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
     let unwritable = flags == -1 || flags & libc::O_ACCMODE == libc::O_RDONLY;
     STDOUT_UNWRITABLE.store(unwritable, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: as above, for standard input. Closed (`<&-`), it would be reopened on
+    // /dev/null and read as empty: no row, exit 0.
+    let closed = unsafe { libc::fcntl(libc::STDIN_FILENO, libc::F_GETFL) } == -1;
+    stancekit::input::STDIN_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Standard output for results. A failed write names stdout and keeps its error's
@@ -183,7 +187,8 @@ struct ActorsCommand {
     /// Lexicon directory (cues and reporting verbs).
     #[arg(long, default_value = "datasets/lexicons")]
     lexicon: PathBuf,
-    /// Also print each sentence where a span is wrong.
+    /// Also list each sentence where a span is wrong: on stderr, or with --format json
+    /// as `actors_error` rows on stdout before the scores.
     #[arg(long)]
     show_errors: bool,
     /// Output format.
@@ -707,6 +712,14 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
 /// missing directory) or that is one of the inputs: `--out data.csv` would replace
 /// the data with the model. `inputs` pairs each input file with how the user named it.
 fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
+    // `-` is standard input among predict's inputs; as an output path it would quietly be
+    // a file named `-` in the working directory.
+    if out.as_os_str() == "-" {
+        anyhow::bail!(
+            "{flag} -: '-' is not standard output here (it would be a file named '-'): give {flag} /dev/stdout to \
+             write to standard output, or {flag} ./- for a file of that name"
+        );
+    }
     if let Some((name, input)) = inputs.iter().find(|(_, input)| stancekit::output::same_file(out, input)) {
         anyhow::bail!(
             "{flag} {} is the same file as {name} {} (choose another output path)",
@@ -1107,8 +1120,10 @@ fn output_name<'a>(
     earlier: &[ModelFile],
 ) -> Result<(String, Option<&'a PathBuf>)> {
     let owner = |name: &str| earlier.iter().zip(paths).find(|(m, _)| m.task == name).map(|(_, p)| p);
-    let taken_by = if task.is_empty() { None } else { owner(task) };
-    if !task.is_empty() && taken_by.is_none() {
+    // A blank task (a hand-edited file) would be a blank column name: the stem stands in.
+    let blank = stancekit::text::is_blank(task);
+    let taken_by = if blank { None } else { owner(task) };
+    if !blank && taken_by.is_none() {
         return Ok((task.to_string(), None));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -1356,6 +1371,8 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut n_scored = 0;
+    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
+    let data = command.data.display().to_string();
     for row in &rows {
         let claim = match row.claim.as_str() {
             "accusation" => Claim::Accusation,
@@ -1369,12 +1386,23 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         source_score.add(&row.source, &source);
         target_score.add(&row.target, &target);
         if command.show_errors && (source != row.source || target != row.target) {
-            diagnostic!(
-                "{}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
-                row.text,
-                row.source,
-                row.target
-            );
+            match command.format {
+                // A result asked for, not a diagnostic: a row of its own among the scores.
+                Format::Json => report::write_span_error(&mut out, &data, row, &source, &target)?,
+                // A block of three lines (not `diagnostic!`, which would write its line
+                // breaks as `\n`); the file name and sentence with controls escaped.
+                Format::Text => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "{}:{}: {}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
+                        one_line(&data),
+                        row.line,
+                        one_line(&row.text),
+                        row.source,
+                        row.target
+                    );
+                }
+            }
         }
     }
     if n_scored == 0 {
@@ -1382,7 +1410,6 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
         return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
     }
-    let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
     out.flush()?;
     Ok(Outcome::Ok)
@@ -1392,6 +1419,22 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let mut inputs: Vec<(&str, &Path)> = vec![("the article", command.article.as_path())];
     inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
     check_output("--html", "HTML", &command.html, &inputs)?;
+    // A table would be drawn as one article of its markup, as predict used to label it.
+    let extension = command.article.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    let table = match extension.as_deref() {
+        Some("csv") => Some("a CSV file"),
+        Some("jsonl" | "ndjson") => Some("a JSON Lines file"),
+        Some("json") => Some("a JSON file"),
+        Some("tsv" | "tab") => Some("a tab-separated table"),
+        _ => None,
+    };
+    if let Some(kind) = table {
+        let reason = format!(
+            "is {kind}, not an article (report draws the page of one article, a text file: label the rows of a table \
+             with predict, or its articles with predict --articles)"
+        );
+        return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
+    }
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
@@ -1411,7 +1454,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let page = stancekit::html::article_page(&title, &sentences, &summary);
     stancekit::output::write_atomically(&command.html, |out| out.write_all(page.as_bytes()))
         .map_err(|error| writing("HTML", &command.html, error))?;
-    diagnostic!("stancekit: {} sentences -> {}", sentences.len(), command.html.display());
+    diagnostic!("stancekit: {} {} -> {}", summary.n_sentences, summary.sentence_noun(), command.html.display());
     Ok(Outcome::Ok)
 }
 

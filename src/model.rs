@@ -291,6 +291,18 @@ impl ModelFile {
         if let Some(label) = self.labels.iter().find(|l| !seen.insert(l.as_str())) {
             return Err(format!("label '{label}' appears twice"));
         }
+        // Two labels that print alike, one with its accent encoded the other way (NFC
+        // against NFD): training refuses them, so only an edit of the file makes them.
+        use unicode_normalization::UnicodeNormalization;
+        let mut by_nfc = std::collections::HashMap::new();
+        for label in &self.labels {
+            if let Some(other) = by_nfc.insert(label.nfc().collect::<String>(), label) {
+                return Err(format!(
+                    "labels '{other}' and '{label}' differ only by {}",
+                    crate::input::label_difference(other, label)
+                ));
+            }
+        }
         if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }
@@ -339,6 +351,11 @@ fn read(path: &Path) -> Result<FileBytes> {
     let io = |error| Error::Io { path: path.to_path_buf(), error };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let metadata = file.metadata().map_err(io)?;
+    if metadata.is_dir() {
+        // An I/O error, as reading it was: Python's `load` raises ModelError for it.
+        let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, directory_not_model(path));
+        return Err(Error::Io { path: path.to_path_buf(), error });
+    }
     if metadata.is_file() && metadata.len() > 0 {
         // SAFETY: a mapped file changed by another process while it is read could change
         // bytes under the parser, or fault if it were truncated. stancekit never writes a
@@ -371,6 +388,36 @@ fn read(path: &Path) -> Result<FileBytes> {
             });
         }
     }
+}
+
+/// Why a directory given as a model (`--model models`, meaning the shipped three) is
+/// none, naming the model files it holds; reading it used to say only `Is a directory
+/// (os error 21)`.
+fn directory_not_model(path: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .filter(|entry| entry.path().extension().is_some_and(|e| e == "json"))
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let example = names.first().map_or_else(|| path.join("model.json"), |name| path.join(name));
+    let holds = match names.len() {
+        0 => String::new(),
+        1..=3 => format!(": it holds {}", names.join(", ")),
+        n => format!(
+            ": it holds {} and {} more .json files",
+            names.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            n - 3
+        ),
+    };
+    format!(
+        "is a directory, not a model file{holds} (name each model file, e.g. {})",
+        crate::input::escape_controls(&example.display().to_string())
+    )
 }
 
 /// The most a model read from a stream may hold: far beyond any model (the shipped ones

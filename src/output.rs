@@ -55,6 +55,10 @@ pub fn check_target(path: &Path) -> io::Result<()> {
     if !metadata.is_dir() {
         return Err(io::Error::new(io::ErrorKind::NotADirectory, format!("{} is not a directory", dir.display())));
     }
+    // A directory that takes no new file (read-only, another user's, a read-only file
+    // system) is found now by making the temporary file the write would make, and
+    // dropping it; it used to be found at the write, after the training.
+    tempfile::Builder::new().prefix(".stancekit-").suffix(".tmp").tempfile_in(dir).map_err(without_temporary_path)?;
     Ok(())
 }
 

@@ -667,6 +667,24 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
     writer.flush()
 }
 
+/// Writes one sentence whose extracted spans differ from the gold ones (`actors
+/// --show-errors --format json`): `{"type": "actors_error", "data", "line", "text", "got":
+/// {"source", "target"}, "gold": {"source", "target"}}`, an empty string for no span.
+///
+/// # Errors
+/// Any write error.
+pub fn write_span_error(
+    out: &mut dyn Write,
+    data: &str,
+    row: &crate::input::ActorRow,
+    source: &str,
+    target: &str,
+) -> io::Result<()> {
+    let value = json!({"type": "actors_error", "data": data, "line": row.line, "text": row.text,
+        "got": {"source": source, "target": target}, "gold": {"source": row.source, "target": row.target}});
+    writeln!(out, "{value}")
+}
+
 /// A figure to 4 decimals, or `n/a` for one of 0/0 (`None`).
 fn figure(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"))

@@ -2626,3 +2626,320 @@ fn corpus_names_a_missing_datasets_directory_as_such() {
     );
     assert!(!d.join("o.csv").exists());
 }
+
+/// `actors --show-errors` lists each sentence it got wrong: in text, on stderr, the
+/// sentence (named by file and line) and its two spans on lines of their own; with
+/// `--format json`, one JSON row each on stdout before the scores. Since the escaping of
+/// control characters in diagnostics (hunt 7) the text block came out as one line with
+/// literal `\n`s, and `--format json` gave that text on stderr, not JSON.
+#[test]
+fn actors_show_errors_lists_wrong_sentences_readably_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    write(
+        d,
+        "a.csv",
+        b"text,accusation,source,target\nThe minister accused the mayor of lying.,accusation,The minister,the mayor\n\
+          The minister accused the mayor of lying.,accusation,the mayor,\n",
+    );
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv", "--show-errors"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "a.csv:3: The minister accused the mayor of lying.\n  source: got \"The minister\", gold \"the mayor\"\n  \
+         target: got \"the mayor\", gold \"\"\n"
+    );
+    assert!(r.stdout.starts_with("source  precision 0.5000 (1/2)"), "{}", r.stdout);
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv", "--show-errors", "--format", "json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3, "{}", r.stdout);
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"type": "actors_error", "data": "a.csv", "line": 3,
+            "text": "The minister accused the mayor of lying.",
+            "got": {"source": "The minister", "target": "the mayor"}, "gold": {"source": "the mayor", "target": ""}})
+    );
+    assert_eq!((rows[1]["type"].as_str(), rows[1]["role"].as_str()), (Some("actors"), Some("source")));
+}
+
+/// Excel's CSV export for some locales starts with a line `sep=,` naming the delimiter:
+/// it is skipped, and lines are still counted from the top of the file. It used to be
+/// taken for the header: `no column 'text' (columns found: 'sep=', '')`. Another
+/// delimiter named there is said to be one.
+#[test]
+fn an_excel_sep_line_before_the_header_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "x.csv", b"sep=,\r\ntext,label\r\nGood film,pos\r\n,neg\r\n");
+    let r = run_in(d, &["train", "--data", "x.csv", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: x.csv:4: column 'text': empty text\n"));
+    write(d, "x.csv", b"sep=,\ntext,label\nGood film,pos\nBad film,neg\nFine film,pos\nAwful film,neg\n");
+    let r = run_in(d, &["train", "-q", "--data", "x.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "p.csv", b"sep=,\nid,text\na,Good film\n");
+    let r = run_in(d, &["predict", "--model", "m.json", "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!((row["id"].as_str(), row["line"].as_u64()), (Some("a"), Some(3)));
+    let err = train_error(d, "semi.csv", b"sep=;\ntext;label\nGood film;pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "/semi.csv:1: malformed CSV: the line 'sep=;' says the file is separated by semicolons, not commas (CSV files are read \
+             comma-separated: save it with commas)\n"
+        ),
+        "{err}"
+    );
+}
+
+/// A header written with a space after each comma (`id, text, label`) has no column
+/// `text`, but ` text`: the message says the name is there with a space around it,
+/// where it used to list `' text'` among the columns found as if it were another name.
+#[test]
+fn a_column_name_with_surrounding_spaces_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "sp.csv", b"id, text, label\n1, Good film, pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "/sp.csv: no column 'text', but a column ' text' (with a space around its name: remove the spaces after \
+             the commas, or choose it with --text-column ' text')\n"
+        ),
+        "{err}"
+    );
+    // A zero-width space in a name (copied from a web page) is named, not shown as 'text​'.
+    let err = train_error(d, "zw.csv", "text\u{200b},label\nGood film,pos\n".as_bytes(), &[]);
+    assert!(
+        err.ends_with(
+            "/zw.csv: no column 'text', but a column 'text\\u{200b}' with the invisible character U+200B in its name \
+             (delete it from the header)\n"
+        ),
+        "{err}"
+    );
+    // Spaces in the name asked for, not in the header's, are the usual message.
+    let err = train_error(d, "tr.csv", b"text,label\nGood film,pos\n", &["--label-column", " label"]);
+    assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));
+}
+
+/// A model edited by hand so that one label is another spelt with its accent encoded the
+/// other way (NFD `ne\u{301}gatif` beside NFC `négatif`) is refused at load, as training
+/// refuses such labels: its two classes print alike. It used to load and label rows with
+/// either spelling (`inspect`: `labels négatif 3, négatif 3`).
+#[test]
+fn a_model_with_labels_that_print_alike_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
+    let mut edited = good.clone();
+    edited["labels"] = serde_json::json!(["ne\u{301}gatif", "n\u{e9}gatif"]);
+    edited["checksum"] = "0".repeat(64).into();
+    write(d, "alike.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+    let r = run_in(d, &["inspect", "--model", "alike.json"]);
+    assert_eq!(
+        (r.status, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "stancekit: error: alike.json: not a valid stancekit model: labels 'ne\u{301}gatif' and 'n\u{e9}gatif' differ \
+             only by how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC \
+             against NFD; save both the same way)\n"
+        )
+    );
+}
+
+/// A model edited by hand to a blank task (`"  "`) names its results by the file's stem,
+/// as one with an empty task does; the blank used to be the column's name (`id sentence
+/// "  " p text`).
+#[test]
+fn a_model_with_a_blank_task_is_named_by_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut edited: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
+    edited["task"] = "  ".into();
+    edited["checksum"] = "0".repeat(64).into();
+    write(d, "blank.json", stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+    write(d, "p.txt", b"A fine film.\n");
+    let r = run_in(d, &["predict", "--model", "blank.json", "p.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("id\tsentence\tblank\tp\ttext\n"), "{}", r.stdout);
+}
+
+/// `-` given as an output path (`train --out -`, `report --html -`, `corpus --out -`), where
+/// `-` means standard input for `predict`, is refused before any work, saying how to
+/// write to standard output or to a file of that name; it used to write a file named
+/// `-` in the working directory, exit 0, while the user looked for the model on stdout.
+#[test]
+fn a_dash_as_output_path_is_refused_not_a_file_named_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    for args in [
+        &["train", "-q", "--data", data.to_str().unwrap(), "--out", "-"][..],
+        &["report", "a.txt", "--html", "-"],
+        &["corpus", "--spans", "s.csv", "--out", "-"],
+    ] {
+        let r = run_in(d, args);
+        let flag = args[args.len() - 2];
+        assert_eq!(
+            (r.status, r.stdout.as_str(), r.stderr.as_str()),
+            (
+                2,
+                "",
+                format!(
+                    "stancekit: error: {flag} -: '-' is not standard output here (it would be a file named '-'): give \
+                     {flag} /dev/stdout to write to standard output, or {flag} ./- for a file of that name\n"
+                )
+                .as_str()
+            ),
+            "{args:?}"
+        );
+        assert!(!d.join("-").exists(), "{args:?}");
+    }
+}
+
+/// A directory given as a model (`--model models`, meant as the shipped three) is named
+/// as a directory with the model files it holds; it used to be `models: Is a directory
+/// (os error 21)`, which did not say what to give instead.
+#[test]
+fn a_directory_given_as_a_model_names_the_model_files_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("models")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("models/sentiment.json")).unwrap();
+    std::fs::copy(d.join("m.json"), d.join("models/accusation.json")).unwrap();
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    let expected = "stancekit: error: models: is a directory, not a model file: it holds accusation.json, \
+                    sentiment.json (name each model file, e.g. models/accusation.json)\n";
+    for args in [&["predict", "--model", "models", "a.txt"][..], &["inspect", "--model", "models"]] {
+        let r = run_in(d, args);
+        assert_eq!((r.status, r.stdout.as_str(), r.stderr.as_str()), (2, "", expected), "{args:?}");
+    }
+}
+
+/// `report` draws one article: a table given to it (`.csv`, `.jsonl`, `.json`, `.tsv`) is
+/// refused before any work, naming predict for its rows; it used to be drawn as one
+/// article of its markup ('text,label Good film,pos ...'), exit 0.
+#[test]
+fn report_refuses_a_table_as_its_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "rows.csv", b"text,label\nThe minister praised the deal.,pos\n");
+    write(d, "rows.jsonl", b"{\"text\": \"The minister praised the deal.\"}\n");
+    for (name, kind) in [("rows.csv", "a CSV file"), ("rows.jsonl", "a JSON Lines file")] {
+        let r = run_in(d, &["report", name, "--html", "r.html"]);
+        assert_eq!(
+            (r.status, r.stderr.as_str()),
+            (
+                2,
+                format!(
+                    "stancekit: error: {name}: is {kind}, not an article (report draws the page of one article, \
+                     a text file: label the rows of a table with predict, or its articles with predict --articles)\n"
+                )
+                .as_str()
+            )
+        );
+        assert!(!d.join("r.html").exists(), "{name}");
+    }
+}
+
+/// A path written with backslashes, as Windows writes it (`models\sentiment.json`), is
+/// not found here, where directories are separated by `/`: the message says so, with the
+/// path spelt with slashes; it used to be only `No such file or directory (os error 2)`.
+#[cfg(unix)]
+#[test]
+fn a_path_with_backslashes_is_said_to_be_a_windows_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    model(d);
+    std::fs::create_dir(d.join("models")).unwrap();
+    std::fs::rename(d.join("m.json"), d.join("models/m.json")).unwrap();
+    write(d, "a.txt", b"The minister praised the deal.\n");
+    let hint = "(a path with backslashes, as Windows writes it: here directories are separated by '/', as in";
+    let r = run_in(d, &["predict", "--model", "models\\m.json", "a.txt"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!("stancekit: error: models\\m.json: No such file or directory (os error 2) {hint} models/m.json)\n")
+                .as_str()
+        )
+    );
+    let r = run_in(d, &["train", "--data", "data\\tr.csv", "--out", "x.json"]);
+    assert!(r.stderr.ends_with(&format!("(os error 2) {hint} data/tr.csv)\n")), "{}", r.stderr);
+}
+
+/// `report` of an article of one sentence draws its page and says `1 sentence`, where it
+/// said `1 sentences`; the page's summary already said `1 sentence`.
+#[test]
+fn report_of_one_sentence_says_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "one.txt", b"The minister praised the deal.");
+    let r = run_in(d, &["report", "one.txt", "--model", &m, "--html", "one.html"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, "stancekit: 1 sentence -> one.html\n"));
+    let page = std::fs::read_to_string(d.join("one.html")).unwrap();
+    assert!(page.contains("<b>1</b> sentence"), "{page}");
+}
+
+/// An output path in a directory that takes no new file (read-only, another user's, a
+/// read-only file system) is refused before any work, as a missing directory is: the
+/// write used to fail only after the training (1.7 s of `--tune` on mr), or here, with
+/// data of one class, the run ended on that instead. `/sys` refuses new files even to root.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_directory_that_takes_no_file_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    if std::fs::File::create("/sys/stancekit-probe.json").is_ok() || !Path::new("/sys/kernel").is_dir() {
+        eprintln!("skipped: /sys takes new files here");
+        return;
+    }
+    write(d, "one.csv", b"text,label\nGood film,pos\nFine film,pos\n");
+    let r = run_in(d, &["train", "--data", "one.csv", "--out", "/sys/m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: writing model: /sys/m.json: Permission denied (os error 13)\n")
+    );
+    write(d, "a.txt", b"");
+    let r = run_in(d, &["report", "a.txt", "--html", "/sys/r.html"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: writing HTML: /sys/r.html: Permission denied (os error 13)\n")
+    );
+}
+
+/// Standard input closed (`stancekit predict <&-`, a script run without one) is a read
+/// error, as a closed stdout is a write error: the input's one error row, exit 2. Rust's
+/// runtime reopens a closed stdin on /dev/null, so it used to read as empty: the header
+/// and no row, exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_standard_input_is_an_error_not_an_empty_input() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"));
+    command.args(["predict", "--model", &m, "-"]).current_dir(d);
+    // SAFETY: close(2) between fork and exec touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            libc::close(0);
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("stancekit: error: -: cannot read standard input: Bad file descriptor (os error 9)\n"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 2, "the header and the input's error row: {stdout}");
+}

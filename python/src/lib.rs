@@ -110,11 +110,44 @@ fn iter_strings(
                 ));
             }
             let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            // pandas' missing values: NaN in an object column (a CSV's empty cell), pd.NA
+            // in a string column. "has type float" did not say that the cell was empty.
+            let nan = item.extract::<f64>().is_ok_and(f64::is_nan) && type_name != "str";
+            if nan || type_name == "NAType" {
+                let value = if nan { "NaN" } else { "pd.NA" };
+                return PyTypeError::new_err(format!(
+                    "{name}[{index}] is {value}, a missing value (as pandas reads an empty cell), not str: drop those \
+                     rows first, e.g. series.dropna()"
+                ));
+            }
             PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
         })?;
         each(index, Some(text))?;
     }
     Ok(())
+}
+
+/// The weights of `sample_weight`: an iterable of numbers (list, tuple, NumPy array,
+/// pandas Series, generator, as texts may be). PyO3's own conversion to a list refused a
+/// generator ("'generator' object is not an instance of 'Sequence'") and a str ("Can't
+/// extract `str` to `Vec`"), naming neither the parameter nor the item.
+fn extract_weights(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "sample_weight must be an iterable of numbers, one per text, not a {}",
+            obj.get_type().name()?
+        )));
+    }
+    let mut weights = Vec::new();
+    for (index, item) in obj.try_iter()?.enumerate() {
+        let item = item?;
+        let weight: f64 = item.extract().map_err(|_| {
+            let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            PyTypeError::new_err(format!("sample_weight[{index}] has type {type_name}, not a number"))
+        })?;
+        weights.push(weight);
+    }
+    Ok(weights)
 }
 
 /// A count or size passed from Python, as `usize` (or `u64`). A Python int is signed and
@@ -330,7 +363,16 @@ impl Model {
     /// Raises ModelError when the bytes are not a valid model of this version.
     #[staticmethod]
     #[pyo3(signature = (data, name = "<bytes>"))]
-    fn from_bytes(py: Python<'_>, data: Vec<u8>, name: &str) -> PyResult<Model> {
+    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>, name: &str) -> PyResult<Model> {
+        // A file read in text mode (`open(path).read()`) gives a str: PyO3 said only
+        // "Can't extract `str` to `Vec`".
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "data is a str, not bytes (read the model file in binary mode, open(path, \"rb\").read(), or load \
+                 it by its path with stancekit.load(path))",
+            ));
+        }
+        let data: Vec<u8> = data.extract()?;
         let origin = name.to_string();
         let model = py.detach(move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
         Ok(Model::new(model, name.to_string()))
@@ -382,6 +424,14 @@ fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
 /// format version, with the CLI's message.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
+    // A model's text passed as its path (`load(response.text)`): the message used to
+    // quote all of it, megabytes, as a file name that does not exist.
+    if path.to_str().is_some_and(|p| p.trim_start().starts_with('{')) && !path.exists() {
+        return Err(ModelError::new_err(
+            "load() takes the path of a model file, and was given a model's text (JSON starting with '{'): read \
+             text with stancekit.Model.from_bytes(text.encode())",
+        ));
+    }
     let origin = path.display().to_string();
     let model = py.detach(move || ModelFile::load(&path)).map_err(model_error)?;
     Ok(Model::new(model, origin))
@@ -707,7 +757,7 @@ fn train(
     tolerance: f64,
     tune: bool,
     seed: i128,
-    sample_weight: Option<Vec<f64>>,
+    sample_weight: Option<&Bound<'_, PyAny>>,
     calibration_folds: i128,
     decision: &str,
 ) -> PyResult<Model> {
@@ -784,7 +834,7 @@ fn train(
         })?),
         None => None,
     };
-    let weights = match sample_weight {
+    let weights = match sample_weight.map(extract_weights).transpose()? {
         None => vec![1.0; texts.len()],
         Some(w) if w.len() != texts.len() => {
             return Err(PyValueError::new_err(format!(

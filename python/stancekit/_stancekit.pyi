@@ -70,7 +70,8 @@ class Model:
     @staticmethod
     def from_bytes(data: bytes, name: str = "<bytes>") -> Model:
         """A model from a model file's bytes, checked as ``load`` checks a file.
-        Raises ModelError when they are not a valid model of this version."""
+        Raises ModelError when they are not a valid model of this version, TypeError
+        for a str (a file read in text mode)."""
     def __reduce__(self) -> tuple[Any, tuple[bytes, str]]: ...
 
 def load(path: str | os.PathLike[str]) -> Model:

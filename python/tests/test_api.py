@@ -513,3 +513,69 @@ def test_a_macro_f1_decision_is_shown_and_needs_out_of_fold_scores():
         stancekit.train(texts, labels, min_df=1, decision="macro-f1", calibration_folds=0)
     with pytest.raises(ValueError, match=r"invalid decision: 'best' \(expected one of: highest-score, macro-f1\)"):
         stancekit.train(texts, labels, decision="best")
+
+
+def test_from_bytes_of_a_str_says_to_read_the_file_in_binary_mode():
+    # A model file read in text mode gives a str; PyO3 said "Can't extract `str` to `Vec`".
+    text = (MODELS / "sentiment.json").read_text(encoding="utf-8")
+    with pytest.raises(TypeError) as error:
+        stancekit.Model.from_bytes(text)
+    assert str(error.value) == (
+        'data is a str, not bytes (read the model file in binary mode, open(path, "rb").read(), or load it by its '
+        "path with stancekit.load(path))"
+    )
+    assert stancekit.Model.from_bytes(text.encode("utf-8")).task == "sentiment"
+
+
+def test_sample_weight_takes_any_iterable_of_numbers_and_names_a_bad_item():
+    # A generator was refused ("'generator' object is not an instance of 'Sequence'") where
+    # texts take one, and a str said "Can't extract `str` to `Vec`".
+    texts, labels = ["good one", "bad one"] * 5, ["p", "n"] * 5
+    model = stancekit.train(texts, labels, min_df=1, sample_weight=(1.0 for _ in texts))
+    assert model.labels == ["n", "p"]
+    assert stancekit.train(texts, labels, min_df=1, sample_weight=np.ones(10, dtype=np.float32)).labels == ["n", "p"]
+    with pytest.raises(TypeError) as error:
+        stancekit.train(texts, labels, min_df=1, sample_weight="1111111111")
+    assert str(error.value) == "sample_weight must be an iterable of numbers, one per text, not a str"
+    with pytest.raises(TypeError) as error:
+        stancekit.train(texts, labels, min_df=1, sample_weight=[1.0] * 9 + [None])
+    assert str(error.value) == "sample_weight[9] has type NoneType, not a number"
+
+
+def test_load_of_a_models_text_or_a_directory_says_what_it_was_given(tmp_path):
+    # The text used to be quoted whole (megabytes) as a missing file's name; a directory
+    # was "Is a directory (os error 21)".
+    text = (MODELS / "sentiment.json").read_text(encoding="utf-8")
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(text)
+    assert str(error.value) == (
+        "load() takes the path of a model file, and was given a model's text (JSON starting with '{'): read text "
+        "with stancekit.Model.from_bytes(text.encode())"
+    )
+    (tmp_path / "sentiment.json").write_bytes((MODELS / "sentiment.json").read_bytes())
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(tmp_path)
+    assert str(error.value) == (
+        f"{tmp_path}: is a directory, not a model file: it holds sentiment.json (name each model file, e.g. "
+        f"{tmp_path}/sentiment.json)"
+    )
+
+
+def test_a_missing_pandas_value_is_named_as_one():
+    # A pandas column read from a CSV with an empty cell holds NaN (pd.NA in a string
+    # column): "texts[1] has type float, not str" did not say the cell was empty.
+    model = stancekit.builtin("sentiment")
+    for series, value in [
+        (pd.Series(["A fine day.", np.nan]), "NaN"),
+        (pd.Series(["A fine day.", None], dtype="string"), "pd.NA"),
+    ]:
+        with pytest.raises(TypeError) as error:
+            model.predict(series)
+        assert str(error.value) == (
+            f"texts[1] is {value}, a missing value (as pandas reads an empty cell), not str: drop those rows first, "
+            "e.g. series.dropna()"
+        )
+    with pytest.raises(TypeError, match=r"^labels\[0\] is NaN, a missing value"):
+        stancekit.train(["a b", "c d"], [float("nan"), "x"])
+    with pytest.raises(TypeError, match=r"^texts\[0\] has type float, not str$"):
+        model.predict([1.5])

@@ -38,6 +38,43 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
                 separator = other_delimiter(header).unwrap_or_default(),
             ),
         }),
+        // A header written with a space after each comma (`id, text`): the name is there,
+        // spaces around it, which the list of columns found showed only as `' text'`.
+        [] if spaced_name(header, column).is_some() => {
+            let found = escape_controls(spaced_name(header, column).unwrap_or_default());
+            let choose = match flag.ends_with("-column") {
+                true => format!("remove the spaces after the commas, or choose it with --{flag} '{found}'"),
+                false => "remove the spaces after the commas".to_string(),
+            };
+            Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "no column '{}', but a column '{found}' (with a space around its name: {choose})",
+                    escape_controls(column)
+                ),
+            })
+        }
+        // A name holding a character that is not seen (a zero-width space, a soft hyphen,
+        // a byte order mark: copied from a web page or a spreadsheet), which the list of
+        // columns found showed as the very name asked for (`'text​'`).
+        [] if invisible_name(header, column).is_some() => {
+            let found = invisible_name(header, column).unwrap_or_default();
+            let marks: Vec<String> =
+                found.chars().filter(|&c| is_unseen(c)).map(|c| format!("U+{:04X}", u32::from(c))).collect();
+            Err(Error::Data {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "no column '{}', but a column '{}' with the invisible character {} in its name (delete it from \
+                     the header)",
+                    escape_controls(column),
+                    found
+                        .chars()
+                        .map(|c| if is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
+                        .collect::<String>(),
+                    marks.first().cloned().unwrap_or_default(),
+                ),
+            })
+        }
         // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
         [] => Err(Error::MissingColumn {
             path: path.to_path_buf(),
@@ -49,12 +86,50 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
     }
 }
 
+/// The header name that is `column` with white space around it, if any (not the other
+/// way round: `--label-column ' label'` for a header `label` is the user's spaces).
+fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
+    header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
+}
+
+/// A character that takes no room: zero-width space, soft hyphen, word joiner,
+/// zero-width (non-)joiner, byte order mark.
+fn is_unseen(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{00AD}' | '\u{2060}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
+/// The header name that is `column` with characters that are not seen in it, if any.
+fn invisible_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
+    header
+        .iter()
+        .find(|h| *h != column && h.chars().any(is_unseen) && h.chars().filter(|&c| !is_unseen(c)).eq(column.chars()))
+}
+
 /// The delimiter a header of one field is split by instead of commas, if any: semicolons
 /// or tabs.
 fn other_delimiter(header: &csv::StringRecord) -> Option<&'static str> {
     match header.iter().collect::<Vec<_>>().as_slice() {
         [only] if only.contains(';') => Some("semicolons"),
         [only] if only.contains('\t') => Some("tabs"),
+        _ => None,
+    }
+}
+
+/// The delimiter named by a first line `sep=X`, which Excel writes (and reads) before
+/// the header of a CSV export in some locales: `,` (a record of the fields `sep=` and
+/// an empty one), `semicolons`, `tabs` or another character in quotes.
+fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
+    let fields: Vec<&[u8]> = record.iter().collect();
+    let named = match fields.as_slice() {
+        [sep, b""] if sep.eq_ignore_ascii_case(b"sep=") => return Some(","),
+        [only] if only.len() == 5 && only.get(..4).is_some_and(|s| s.eq_ignore_ascii_case(b"sep=")) => only.get(4),
+        _ => None,
+    };
+    match named? {
+        b';' => Some("semicolons"),
+        b'\t' => Some("tabs"),
+        b'|' => Some("'|'"),
+        b' ' => Some("spaces"),
         _ => None,
     }
 }
@@ -239,7 +314,25 @@ impl<R: Read> CsvRows<R> {
     /// Reads the header; an empty input has an empty one.
     pub(super) fn header(&mut self) -> Result<csv::StringRecord> {
         let mut record = csv::ByteRecord::new();
-        let line = match self.next_record(&mut record) {
+        let mut first = self.next_record(&mut record);
+        // Excel's export for some locales starts with a line naming the delimiter.
+        if let Some((line, Ok(()))) = first {
+            match excel_separator(&record) {
+                Some(",") => first = self.next_record(&mut record),
+                Some(separator) => {
+                    return Err(Error::Csv {
+                        location: Location::file(&self.path).at_line(line),
+                        message: format!(
+                            "the line '{}' says the file is separated by {separator}, not commas (CSV files are read \
+                             comma-separated: save it with commas)",
+                            escape_controls(&String::from_utf8_lossy(record.as_slice())),
+                        ),
+                    })
+                }
+                None => {}
+            }
+        }
+        let line = match first {
             None => return Ok(csv::StringRecord::new()),
             Some((line, checked)) => checked.map(|()| line)?,
         };
