@@ -115,9 +115,6 @@ impl Default for ReadOptions {
     }
 }
 
-/// Opens an input (`-` is standard input) and refuses one that is UTF-16 (see
-/// [`utf16`]) from its first bytes: read as UTF-8, it is an invalid byte at offset 0, and
-/// `--lossy` or a file without a byte order mark would label NUL-spaced letters as text.
 /// Whether standard input was closed when the process started (`stancekit predict <&-`),
 /// as the CLI records before Rust's runtime reopens it on /dev/null: reading it would
 /// give no row, exit 0. Set by the CLI; a library caller's stdin is read as it is.
@@ -129,6 +126,9 @@ const EBADF: i32 = libc::EBADF;
 #[cfg(not(target_os = "linux"))]
 const EBADF: i32 = 9;
 
+/// Opens an input (`-` is standard input) and refuses one that is UTF-16 (see
+/// [`utf16`]) from its first bytes: read as UTF-8, it is an invalid byte at offset 0, and
+/// `--lossy` or a file without a byte order mark would label NUL-spaced letters as text.
 fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     let mut input: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         if STDIN_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
