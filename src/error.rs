@@ -121,7 +121,9 @@ pub enum Error {
     },
     /// Bytes that are not UTF-8.
     #[error(
-        "{location}: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8{})",
+        "{location}: invalid UTF-8 at byte offset {offset} ({}re-encode the file as UTF-8{}{})",
+        if *windows_1252 { "it looks like Windows-1252, which Excel and Notepad save: " } else { "" },
+        if *windows_1252 { ", e.g. iconv -f WINDOWS-1252 -t UTF-8" } else { "" },
         if *lossy_offered { ", or pass --lossy" } else { "" }
     )]
     InvalidUtf8 {
@@ -133,6 +135,8 @@ pub enum Error {
         /// take `--lossy`; training data, span files and CSV headers are read strictly),
         /// so that the message suggests the flag only where it exists.
         lossy_offered: bool,
+        /// Whether the bad byte reads as a Windows-1252 character ([`looks_like_windows_1252`]).
+        windows_1252: bool,
     },
     /// An input in UTF-16, not UTF-8: refused whole, even with `--lossy` (its text
     /// would be NUL bytes between letters).
@@ -302,7 +306,9 @@ impl Error {
     /// (readers whose caller takes the flag).
     pub fn offering_lossy(self) -> Error {
         match self {
-            Error::InvalidUtf8 { location, offset, .. } => Error::InvalidUtf8 { location, offset, lossy_offered: true },
+            Error::InvalidUtf8 { location, offset, windows_1252, .. } => {
+                Error::InvalidUtf8 { location, offset, lossy_offered: true, windows_1252 }
+            }
             other => other,
         }
     }
@@ -316,3 +322,16 @@ impl From<linfa::error::Error> for Error {
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Whether the first byte that is not UTF-8, at `bad` in `bytes`, reads as text in
+/// Windows-1252, the encoding Excel's "CSV (Comma delimited)" and other Windows programs
+/// save in: everything before it is ASCII (a file with UTF-8 letters before it is UTF-8
+/// damaged, not another encoding), the byte is a character of Windows-1252 (0x81, 0x8D,
+/// 0x8F, 0x90 and 0x9D are not), and the byte after it does not continue a UTF-8 letter.
+/// "Caf\xE9" (café) does; a UTF-8 letter cut short does not.
+pub fn looks_like_windows_1252(bytes: &[u8], bad: usize) -> bool {
+    let before_is_ascii = bytes.get(..bad).is_some_and(<[u8]>::is_ascii);
+    let defined = bytes.get(bad).is_some_and(|&b| b >= 0x80 && !matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D));
+    let next_continues = bytes.get(bad + 1).is_some_and(|&b| (0x80..0xC0).contains(&b));
+    before_is_ascii && defined && !next_continues
+}

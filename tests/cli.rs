@@ -345,7 +345,9 @@ fn bad_inputs_get_one_line_errors_with_status_2() {
                 "m.json".into(),
             ],
             // Training data is read strictly: no --lossy to suggest (train has none).
-            "utf.csv:2: column 'text': invalid UTF-8 at byte offset 12 (re-encode the file as UTF-8)\n".into(),
+            "utf.csv:2: column 'text': invalid UTF-8 at byte offset 12 (it looks like Windows-1252, which Excel and Notepad \
+             save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)\n"
+                .into(),
         ),
         (
             vec!["train".into(), "--data".into(), "no-such-file.csv".into(), "--out".into(), "m.json".into()],

@@ -2054,7 +2054,8 @@ fn json_records_name_what_they_hold_instead_of_text() {
         ("7", not_an_object(7, "an array")),
         (
             "8",
-            format!("error: t.jsonl:8: invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8, or pass --lossy)"),
+            format!("error: t.jsonl:8: invalid UTF-8 at byte offset {offset} (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t \
+             UTF-8, or pass --lossy)"),
         ),
     ];
     let expected: Vec<(String, String)> = expected.into_iter().map(|(id, e)| (id.to_string(), e)).collect();
@@ -2074,7 +2075,8 @@ fn a_csv_id_that_is_not_utf8_is_an_error_row_unless_lossy() {
     assert_eq!(r.status, 2);
     // `id,text\na` is 9 bytes: the bad byte is at offset 9.
     let error =
-        "error: w.csv:2: column 'id': invalid UTF-8 at byte offset 9 (re-encode the file as UTF-8, or pass --lossy)";
+        "error: w.csv:2: column 'id': invalid UTF-8 at byte offset 9 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t \
+             UTF-8, or pass --lossy)";
     assert_eq!(ids_and_texts(&r.stdout), [("1".into(), error.into()), ("b".into(), "a dull film".into())]);
     let r = run_in(d, &["predict", "--model", &m, "--lossy", "w.csv"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -2307,7 +2309,8 @@ fn invalid_utf8_in_an_article_is_named_by_line_and_an_empty_task_is_refused() {
     let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(
         row["error"],
-        "bad.txt:2: invalid UTF-8 at byte offset 21 (re-encode the file as UTF-8, or pass --lossy)"
+        "bad.txt:2: invalid UTF-8 at byte offset 21 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t \
+             UTF-8, or pass --lossy)"
     );
     let data = mr_sample(dir.path(), 30);
     for task in ["", "  "] {
@@ -2942,4 +2945,26 @@ fn a_closed_standard_input_is_an_error_not_an_empty_input() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 2, "the header and the input's error row: {stdout}");
+}
+
+#[test]
+fn a_windows_1252_file_is_named_as_such_with_the_command_that_converts_it() {
+    // Excel's "CSV (Comma delimited)" saves Windows-1252: "Caf\xE9" is "Café". The message
+    // used to say only "re-encode the file as UTF-8", without naming the likely encoding.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "excel.csv", b"text,label\nCaf\xE9 prices rose,pos\nok,neg\n", &[]);
+    assert!(
+        err.ends_with(
+            "excel.csv:2: column 'text': invalid UTF-8 at byte offset 14 (it looks like Windows-1252, which Excel and \
+             Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)\n"
+        ),
+        "{err}"
+    );
+    // UTF-8 letters before the bad byte: a damaged UTF-8 file, not another encoding.
+    let err = train_error(d, "mixed.csv", b"text,label\nCaf\xC3\xA9 then caf\xE9,pos\nok,neg\n", &[]);
+    assert!(err.ends_with("invalid UTF-8 at byte offset 25 (re-encode the file as UTF-8)\n"), "{err}");
+    // A UTF-8 letter cut short before its continuation byte is not taken for Windows-1252.
+    let err = train_error(d, "cut.csv", b"text,label\nab\xE2\x80x,pos\nok,neg\n", &[]);
+    assert!(err.ends_with("invalid UTF-8 at byte offset 13 (re-encode the file as UTF-8)\n"), "{err}");
 }

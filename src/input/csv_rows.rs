@@ -340,10 +340,12 @@ impl<R: Read> CsvRows<R> {
             let (index, valid_up_to) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
             let record = e.into_byte_record();
             let start = self.starts.get(index).copied().unwrap_or_default();
+            let field = record.get(index).unwrap_or_default();
             Error::InvalidUtf8 {
                 location: Location::file(&self.path).at_line(line),
-                offset: start.offset_of(record.get(index).unwrap_or_default(), valid_up_to),
+                offset: start.offset_of(field, valid_up_to),
                 lossy_offered: false,
+                windows_1252: crate::error::looks_like_windows_1252(field, valid_up_to),
             }
         })?;
         self.names = header.iter().map(str::to_string).collect();
@@ -427,6 +429,7 @@ impl<R: Read> CsvRows<R> {
                 location: Location::file(&self.path).at_line(line).with_column(column),
                 offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
                 lossy_offered: false,
+                windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
             }),
         }
     }
@@ -566,7 +569,7 @@ mod tests {
         assert_eq!(
             err,
             // Labelled data is read strictly: no --lossy to suggest.
-            ":3: column 'text': invalid UTF-8 at byte offset 24 (re-encode the file as UTF-8)"
+            ":3: column 'text': invalid UTF-8 at byte offset 24 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
         );
     }
 

@@ -26,10 +26,10 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
-                    Error::InvalidUtf8 { location, offset, lossy_offered } => {
+                    Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
                         let before = bytes.get(..offset as usize).unwrap_or_default();
                         let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
-                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered }
+                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, windows_1252 }
                     }
                     other => other,
                 })
@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(docs[0].id, "1");
         // The field's quote is byte 8, the bad byte 9.
         let expected = format!(
-            "{}:2: column 'id': invalid UTF-8 at byte offset 9 (re-encode the file as UTF-8, or pass --lossy)",
+            "{}:2: column 'id': invalid UTF-8 at byte offset 9 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8, or pass --lossy)",
             f.path().display()
         );
         assert_eq!(docs[0].text.as_ref().unwrap_err().to_string(), expected);

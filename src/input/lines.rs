@@ -130,8 +130,8 @@ impl Iterator for LineDocuments {
         let location = Location::file(&self.source).at_line(self.line);
         // decode counts from the line's first byte; the README's offsets count from the file's.
         let line_text = decode(&buf, &location, self.options.lossy).map_err(|error| match error {
-            Error::InvalidUtf8 { location, offset, lossy_offered } => {
-                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered }
+            Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
+                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered, windows_1252 }
             }
             other => other,
         });
@@ -485,7 +485,7 @@ mod tests {
         assert_eq!(docs[0].1, "ok");
         assert_eq!(
             docs[1].1,
-            "in.jsonl:2: invalid UTF-8 at byte offset 26 (re-encode the file as UTF-8, or pass --lossy)"
+            "in.jsonl:2: invalid UTF-8 at byte offset 26 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8, or pass --lossy)"
         );
     }
 
@@ -516,7 +516,7 @@ mod tests {
         // Offsets still count every byte of the file: 3 + 15 + 3 + 15 + 9.
         assert_eq!(
             docs[2].1,
-            "in.jsonl:3: invalid UTF-8 at byte offset 45 (re-encode the file as UTF-8, or pass --lossy)"
+            "in.jsonl:3: invalid UTF-8 at byte offset 45 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8, or pass --lossy)"
         );
     }
 
@@ -533,7 +533,7 @@ mod tests {
                 "two",
                 "in.jsonl:3: malformed JSON: empty line (JSON Lines has one object per line)",
                 // Offsets still count from the start of the file: 15 + 15 + 1 + 9.
-                "in.jsonl:4: invalid UTF-8 at byte offset 40 (re-encode the file as UTF-8, or pass --lossy)",
+                "in.jsonl:4: invalid UTF-8 at byte offset 40 (it looks like Windows-1252, which Excel and Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8, or pass --lossy)",
                 "end",
             ]
         );

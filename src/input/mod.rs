@@ -250,9 +250,12 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
         Ok(s) => Ok(s.to_string()),
         Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
         // Only predict's and report's readers decode whole texts and lines.
-        Err(e) => {
-            Err(Error::InvalidUtf8 { location: location.clone(), offset: e.valid_up_to() as u64, lossy_offered: true })
-        }
+        Err(e) => Err(Error::InvalidUtf8 {
+            location: location.clone(),
+            offset: e.valid_up_to() as u64,
+            lossy_offered: true,
+            windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
+        }),
     }
 }
 
