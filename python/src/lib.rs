@@ -18,7 +18,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -66,8 +66,8 @@ fn item_location(name: &str, index: usize) -> Location {
 }
 
 /// Reads an iterable of str (list, tuple, pandas Series, NumPy array, generator).
-/// A single str, a DataFrame or a mapping is refused: iterating them would label
-/// characters, column names or keys.
+/// A single str, a DataFrame, a mapping or a set is refused: iterating them would label
+/// characters, column names or keys, or items in no order the caller knows.
 fn iter_strings(
     obj: &Bound<'_, PyAny>,
     name: &str,
@@ -86,6 +86,14 @@ fn iter_strings(
         return Err(PyTypeError::new_err(format!(
             "{name} must be an iterable of str, not a DataFrame (iterating it gives its column names; pass its text \
              column: frame[\"text\"])"
+        )));
+    }
+    // A set has no order: its labels could not be matched to its texts, and a set of
+    // labels would pair with the texts in whatever order Python keeps it.
+    if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an iterable of str in order, not a {type_name} (a set has no order, so the results could \
+             not be matched to its items; pass a list: sorted(s))"
         )));
     }
     if obj.cast::<PyMapping>().is_ok() {

@@ -156,6 +156,20 @@ def test_a_dataframe_or_a_mapping_is_refused_not_iterated():
     assert len(model.predict(frame["text"])) == 3
 
 
+def test_a_set_is_refused_as_it_has_no_order():
+    # predict({"fine", "awful"}) used to return labels in the set's iteration order,
+    # which the caller cannot match to the texts; a set of labels paired at random.
+    model = stancekit.builtin("sentiment")
+    unordered = r"must be an iterable of str in order, not a (set|frozenset) \(a set has no order"
+    with pytest.raises(TypeError, match=r"^texts " + unordered):
+        model.predict({"fine", "awful"})
+    with pytest.raises(TypeError, match=r"^texts " + unordered):
+        model.predict_proba(frozenset({"fine"}))
+    with pytest.raises(TypeError, match=r"^labels " + unordered):
+        stancekit.train(["good film", "bad film"] * 30, {"pos", "neg"})
+    assert len(model.predict(sorted({"fine", "awful"}))) == 2
+
+
 def test_a_text_with_a_lone_surrogate_is_a_value_error_naming_it():
     # As os.fsdecode or errors="surrogateescape" leave undecodable bytes; it used to be
     # "TypeError: texts[1] has type str, not str".
