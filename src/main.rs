@@ -20,7 +20,9 @@ use stancekit::eval::{mean_std, probability_scores, ConfusionMatrix, Probability
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use stancekit::features::{FeatureParams, Weighting};
-use stancekit::input::{expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions};
+use stancekit::input::{
+    escape_controls, expand_inputs, read_documents, read_labelled, Columns, InputFormat, LabelledData, ReadOptions,
+};
 use stancekit::lexicon::Lexicon;
 use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{
@@ -55,18 +57,13 @@ extern "C" fn no_transparent_huge_pages() {
     }
 }
 
-/// Prints one diagnostic line to stderr. A failed write is ignored: stderr is where its
-/// error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
+/// Prints one diagnostic line to stderr, a control character in it (a line break in a
+/// file name the user gave) written escaped, `\n`. A failed write is ignored: stderr is
+/// where its error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
 macro_rules! diagnostic {
     ($($arg:tt)*) => {{
-        let _ = writeln!(io::stderr(), "{}", one_line(&format!($($arg)*)));
+        let _ = writeln!(io::stderr(), "{}", escape_controls(&format!($($arg)*)));
     }};
-}
-
-/// A diagnostic as one line: a control character in it (a line break in a file name
-/// the user gave) is written escaped, `\n`; such a name used to split an error in two.
-fn one_line(message: &str) -> String {
-    message.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// Whether stdout could not be written when the process started: closed (`>&-`) or
@@ -1395,9 +1392,9 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
                     let _ = writeln!(
                         io::stderr(),
                         "{}:{}: {}\n  source: got {source:?}, gold {:?}\n  target: got {target:?}, gold {:?}",
-                        one_line(&data),
+                        escape_controls(&data),
                         row.line,
-                        one_line(&row.text),
+                        escape_controls(&row.text),
                         row.source,
                         row.target
                     );

@@ -73,7 +73,13 @@ fn is_invisible(c: char) -> bool {
 /// spaces is: a file holding only a byte order mark (what Notepad saves for an empty
 /// file) used to be labelled as one sentence, its text the invisible mark.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || is_invisible(c) || c == '\u{200B}')
+    text.chars().all(|c| c.is_whitespace() || is_unseen(c))
+}
+
+/// A character that takes no room: the zero-width space (which separates words) and
+/// those that stand inside them ([`is_invisible`]).
+pub fn is_unseen(c: char) -> bool {
+    is_invisible(c) || c == '\u{200B}'
 }
 
 fn is_quote(c: char) -> bool {
@@ -462,7 +468,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         // A sentence starts at a character that is seen: not at a byte order mark (a text
         // file saved by Notepad starts with one, which used to open its first sentence's
         // text) nor another invisible character.
-        if start.is_none() && !c.is_whitespace() && c != '\u{200B}' && !is_invisible(c) {
+        if start.is_none() && !c.is_whitespace() && !is_unseen(c) {
             start = Some(pos);
         }
         if is_sentence_end(c) {

@@ -29,6 +29,7 @@ use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{train_model, DecisionRule, Examples, TrainOptions};
 use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
+use stancekit::text::is_blank;
 use stancekit::train::{ClassWeight, LogisticParams};
 
 create_exception!(
@@ -172,11 +173,6 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
         let largest = u128::MAX >> (128 - 8 * std::mem::size_of::<T>());
         PyValueError::new_err(format!("invalid {name}: {value} must be at most {largest}"))
     })
-}
-
-/// Whether a text can be labelled: the CLI refuses empty and blank rows the same way.
-fn is_blank(text: &str) -> bool {
-    stancekit::text::is_blank(text)
 }
 
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`

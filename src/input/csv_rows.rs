@@ -59,8 +59,11 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
         // columns found showed as the very name asked for (`'text​'`).
         [] if invisible_name(header, column).is_some() => {
             let found = invisible_name(header, column).unwrap_or_default();
-            let marks: Vec<String> =
-                found.chars().filter(|&c| is_unseen(c)).map(|c| format!("U+{:04X}", u32::from(c))).collect();
+            let marks: Vec<String> = found
+                .chars()
+                .filter(|&c| crate::text::is_unseen(c))
+                .map(|c| format!("U+{:04X}", u32::from(c)))
+                .collect();
             Err(Error::Data {
                 path: path.to_path_buf(),
                 reason: format!(
@@ -69,7 +72,7 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
                     escape_controls(column),
                     found
                         .chars()
-                        .map(|c| if is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
+                        .map(|c| if crate::text::is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
                         .collect::<String>(),
                     marks.first().cloned().unwrap_or_default(),
                 ),
@@ -92,17 +95,13 @@ fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h st
     header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
 }
 
-/// A character that takes no room: zero-width space, soft hyphen, word joiner,
-/// zero-width (non-)joiner, byte order mark.
-fn is_unseen(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{00AD}' | '\u{2060}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
-}
-
 /// The header name that is `column` with characters that are not seen in it, if any.
 fn invisible_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
-    header
-        .iter()
-        .find(|h| *h != column && h.chars().any(is_unseen) && h.chars().filter(|&c| !is_unseen(c)).eq(column.chars()))
+    header.iter().find(|h| {
+        *h != column
+            && h.chars().any(crate::text::is_unseen)
+            && h.chars().filter(|&c| !crate::text::is_unseen(c)).eq(column.chars())
+    })
 }
 
 /// The delimiter a header of one field is split by instead of commas, if any: semicolons
@@ -135,7 +134,7 @@ fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
 }
 
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
-pub(crate) fn escape_controls(s: &str) -> String {
+pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 

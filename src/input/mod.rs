@@ -25,7 +25,7 @@ mod spans;
 mod walk;
 
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
-pub(crate) use csv_rows::escape_controls;
+pub use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
 pub use documents::read_documents;
 pub use labelled::{
