@@ -241,6 +241,14 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A word-classes file with a malformed line.
+    #[error("{location}: malformed word-classes line: {reason}")]
+    WordClasses {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        reason: String,
+    },
     /// Hyperparameters or options out of range.
     #[error("invalid {name}: {reason}")]
     InvalidParams {

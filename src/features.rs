@@ -5,6 +5,8 @@
 //! [`Featurizer`] (vocabulary, idf, lexicon), which `transform`s any text the same way
 //! and is stored whole in the model file.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use crate::lexicon::{default_negation_matcher, opposite, CueMatch, CueMatcher, L
 use crate::stems::{self, Stem};
 use crate::text::{tokenize, TokenKind};
 use crate::vocabulary::Vocabulary;
+use crate::word_classes::WordClasses;
 
 /// Prefix of a word inside a negation scope ("not_good"). Tokens never hold `_`, so it
 /// cannot collide with a real word.
@@ -226,6 +229,12 @@ pub struct Featurizer {
     /// Per n-gram column scale from [`FeatureParams::nb_scale`]; empty when off.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::packed")]
     pub nb_weights: Vec<f32>,
+    /// Word classes whose n-grams are columns too ([`crate::word_classes`]): the class
+    /// of each word that has one (as written, before stems and negation), in n-grams of
+    /// the word n-grams' lengths over the sequence of classed words. Model files from
+    /// before them have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word_classes: Option<Arc<WordClasses>>,
     /// Column of each n-gram, keyed by [`gram_key`]: a lookup touches one table slot
     /// and compares one integer instead of chasing and comparing a stored string.
     #[serde(skip)]
@@ -256,7 +265,7 @@ struct Numbering {
 }
 
 /// The 64-bit key of one word (XXH3 of its bytes).
-fn word_key(word: &[u8]) -> u64 {
+pub(crate) fn word_key(word: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(word)
 }
 
@@ -380,6 +389,18 @@ fn char_grams(words: &[&str], [shortest, longest]: [usize; 2], on_gram: &mut dyn
     }
 }
 
+/// Hands `on_gram` every n-gram of `words` (keyed by `keys`), `shortest` to `longest`
+/// words long: word n-grams, and n-grams of the words' classes.
+fn ngrams(words: &[&str], keys: &[u64], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
+    for n in shortest..=longest {
+        for (window, keys) in words.windows(n).zip(keys.windows(n)) {
+            if let Some((&first, rest)) = keys.split_first() {
+                on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
+            }
+        }
+    }
+}
+
 /// N-gram strings by key, written once for many fits on subsets of the same texts
 /// ([`Featurizer::name_all`]). Each named n-gram also has a number, its position in
 /// vocabulary order, so that fits on subsets of texts [`GramNames::number`]ed with
@@ -446,6 +467,7 @@ impl Featurizer {
             lexicon,
             categories: Vec::new(),
             nb_weights: Vec::new(),
+            word_classes: None,
             index: FxHashMap::default(),
             char_start: 0,
             cue_slots: Vec::new(),
@@ -454,6 +476,13 @@ impl Featurizer {
         };
         featurizer.bind_lexicon();
         featurizer
+    }
+
+    /// The same featurizer adding n-grams of these word classes (see
+    /// [`Featurizer::word_classes`]).
+    pub fn with_word_classes(mut self, word_classes: Option<Arc<WordClasses>>) -> Featurizer {
+        self.word_classes = word_classes;
+        self
     }
 
     /// Derives the categories, the per-cue slots and the matcher from the lexicon.
@@ -503,6 +532,9 @@ impl Featurizer {
                 });
             }
         }
+        if let Some(classes) = self.word_classes.as_mut() {
+            Arc::make_mut(classes).restore()?;
+        }
         // The two tables are independent, and building them is most of a load after parsing.
         let (matcher, index) = rayon::join(|| matcher_of(self.lexicon.as_ref()), || column_index(&self.vocabulary));
         self.bind_lexicon_with(matcher);
@@ -524,6 +556,7 @@ impl Featurizer {
             && self.idf == other.idf
             && self.lexicon == other.lexicon
             && self.nb_weights == other.nb_weights
+            && self.word_classes == other.word_classes
     }
 
     /// The matcher of the lexicon's cues and negators, built once per featurizer.
@@ -588,8 +621,12 @@ impl Featurizer {
             let mut arena = String::new();
             let mut places: Vec<WordPlace> = Vec::with_capacity(words.len());
             let mut word_keys: Vec<u64> = Vec::with_capacity(words.len());
+            let mut word_classes: Vec<u32> = Vec::new();
             for (w, &n) in words.iter().zip(&negated) {
                 let key = word_key(w.as_bytes());
+                if let Some(class) = self.word_classes.as_ref().and_then(|classes| classes.class_of(key)) {
+                    word_classes.push(class);
+                }
                 let stem = if self.params.stem {
                     cache.stem(w, key, |stem| word_key(stem.as_bytes()))
                 } else {
@@ -617,12 +654,12 @@ impl Featurizer {
                 .collect();
             let with_marks = (!marks.is_empty()).then(|| interleave(&marked, &word_keys, &marks));
             let (gram_words, gram_keys) = with_marks.as_ref().map_or((&marked, &word_keys), |(w, k)| (w, k));
-            for n in self.params.ngram_min..=self.params.ngram_max {
-                for (window, keys) in gram_words.windows(n).zip(gram_keys.windows(n)) {
-                    if let Some((&first, rest)) = keys.split_first() {
-                        on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
-                    }
-                }
+            let lengths = [self.params.ngram_min, self.params.ngram_max];
+            ngrams(gram_words, gram_keys, lengths, on_gram);
+            if let Some(classes) = &self.word_classes {
+                let names: Vec<&str> = word_classes.iter().map(|&class| classes.name(class)).collect();
+                let keys: Vec<u64> = word_classes.iter().map(|&class| classes.name_key(class)).collect();
+                ngrams(&names, &keys, lengths, on_gram);
             }
             self.char_grams_and_cues(&words, &marked, &negated, &boundary_after, with_cues, on_gram)
         })
@@ -819,7 +856,8 @@ impl Featurizer {
         names: Option<&GramNames>,
     ) -> Result<Featurizer> {
         let params = &self.params;
-        let mut featurizer = Featurizer::empty(params.clone(), self.lexicon.clone());
+        let mut featurizer =
+            Featurizer::empty(params.clone(), self.lexicon.clone()).with_word_classes(self.word_classes.clone());
         let numbered = names.filter(|names| names.numbered(analyzed));
         let own;
         // (n-gram, document frequency, its number when numbered).

@@ -327,7 +327,7 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
 /// # Errors
 /// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
 /// document (a word list saved as .docx); [`Error::Lexicon`] naming the line of invalid UTF-8.
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
     if let Some((kind, fix)) = crate::input::not_text(&bytes) {
         return Err(Error::NotText { path: path.to_path_buf(), kind, fix });

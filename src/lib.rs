@@ -45,3 +45,4 @@ mod stems;
 pub mod text;
 pub mod train;
 pub mod vocabulary;
+pub mod word_classes;

@@ -27,14 +27,16 @@ use crate::train::Classifier;
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
 /// The model file version this build writes; it reads this and every older one.
-/// Bump when a field changes meaning or form. Version 5 may add decision offsets to the
+/// Bump when a field changes meaning or form. Version 6 may hold word classes whose
+/// n-grams are columns ([`crate::word_classes`]; a build that ignored them would score
+/// other columns); version 5 may add decision offsets to the
 /// scores ([`crate::decision`]; a build that ignored them would print other labels);
 /// version 4 may calibrate the classifier's
 /// probabilities ([`crate::calibration`]; a build that ignored it would print other
 /// probabilities, so older builds must refuse these files); version 3 joins the
 /// vocabulary into one string ([`crate::vocabulary`]) and checksums with xxh3-128;
 /// version 2 packs the number arrays ([`crate::packed`]); version 1 had them as decimals.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// Placeholder the checksum is computed over: 64 zeros where the hex digest goes.
 const CHECKSUM_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

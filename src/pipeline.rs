@@ -16,6 +16,7 @@ use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
 use crate::lexicon::Lexicon;
 use crate::model::{ModelFile, Provenance, TrainingMetrics, FORMAT, VERSION};
 use crate::train::{fit_weighted, LogisticParams};
+use crate::word_classes::WordClasses;
 use linfa::ParamGuard;
 use rayon::prelude::*;
 
@@ -34,6 +35,8 @@ pub struct TrainOptions {
     pub trainer: LogisticParams,
     /// Cue lexicon, if any.
     pub lexicon: Option<Lexicon>,
+    /// Word classes whose n-grams are columns too, if any ([`crate::word_classes`]).
+    pub word_classes: Option<Arc<WordClasses>>,
     /// Choose C by inner cross-validation over [`TUNE_GRID`].
     pub tune: bool,
     /// Seed for fold assignment (training itself is deterministic).
@@ -72,6 +75,7 @@ impl Default for TrainOptions {
             features: FeatureParams::default(),
             trainer: LogisticParams::default(),
             lexicon: None,
+            word_classes: None,
             tune: false,
             seed: 42,
             calibration_folds: CALIBRATION_FOLDS,
@@ -387,7 +391,7 @@ pub fn cross_validate_scored(
 ) -> Result<ScoredFolds> {
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
-    let analyzer = options.features.analyzer(options.lexicon.clone())?;
+    let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
     // Numbered, the folds count and look up n-grams in arrays.
@@ -762,7 +766,7 @@ pub fn train_model(
 ) -> Result<ModelFile> {
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
-    let analyzer = options.features.analyzer(options.lexicon.clone())?;
+    let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     // Tuning and calibration cross-validate: their folds share numbered names, as in
     // `cross_validate`.
@@ -935,8 +939,14 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
         assert!(err(&flipped).contains("checksum mismatch"), "{}", err(&flipped));
-        let newer = text.replacen("\"version\":5", "\"version\":99", 1);
-        assert_eq!(err(newer.as_bytes()), "m.json: model format version 99 is not supported (this build reads versions 1 to 5; retrain the model or upgrade stancekit)");
+        let newer = text.replacen(&format!("\"version\":{VERSION}"), "\"version\":99", 1);
+        assert_eq!(
+            err(newer.as_bytes()),
+            format!(
+                "m.json: model format version 99 is not supported (this build reads versions 1 to {VERSION}; retrain \
+                 the model or upgrade stancekit)"
+            )
+        );
     }
 
     #[test]

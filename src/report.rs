@@ -525,6 +525,7 @@ pub fn write_inspection(
                     "labels": model.labels, "provenance": p, "features": f.params, "trainer": model.trainer,
                     "n_ngrams": f.n_ngrams(), "n_features": f.n_features(), "cue_categories": f.categories,
                     "n_cues": f.lexicon.as_ref().map_or(0, |l| l.cues.len()),
+                    "word_classes": f.word_classes.as_ref().map(|c| json!({"words": c.n_words(), "classes": c.n_classes()})),
                     "metrics": model.metrics, "iterations": model.classifier.iterations, "converged": model.classifier.converged,
                     "calibration": model.classifier.calibration, "decision": model.classifier.decision,
                     "top_features": top_json,
@@ -571,6 +572,9 @@ pub fn write_inspection(
             settings.push(format!("negation {}", p.negation));
             settings.push(format!("NB scaling {}", p.nb_scale));
             settings.push(format!("cue n-grams {}", p.cue_ngrams));
+            if let Some(classes) = &f.word_classes {
+                settings.push(format!("word classes ({} words, {} classes)", classes.n_words(), classes.n_classes()));
+            }
             writeln!(
                 out,
                 "features   {}, {} n-grams + {} cue columns ({} cues)",

@@ -4,6 +4,7 @@
 mod util;
 
 use serde::Deserialize;
+use stancekit::model::VERSION;
 use std::collections::BTreeMap;
 use util::*;
 
@@ -369,10 +370,10 @@ fn bad_inputs_get_one_line_errors_with_status_2() {
             vec![
                 "predict".into(),
                 "--model".into(),
-                p("newer.json", b"{\"format\": \"stancekit-model\", \"version\": 7}"),
+                p("newer.json", format!("{{\"format\": \"stancekit-model\", \"version\": {}}}", VERSION + 1).as_bytes()),
                 "x.txt".into(),
             ],
-            "model format version 7 is not supported (this build reads versions 1 to 5".into(),
+            format!("model format version {} is not supported (this build reads versions 1 to {VERSION}", VERSION + 1),
         ),
     ];
     for (args, expected) in cases {
@@ -552,4 +553,47 @@ fn directory_input_and_explanations() {
         "{}",
         r.stderr
     );
+}
+
+/// `--word-classes`: what is learnt for a word carries to the unseen words of its class.
+/// Trained on "accused" (blame) and "praised" (praise) only, the model has seen neither
+/// "charged" nor "hailed"; the file puts each in the class of the seen verb, so the two
+/// new sentences get those labels. Without the file both are the same bag of known
+/// n-grams ("the", "the council"...), so they get the same probabilities.
+#[test]
+fn word_classes_carry_what_is_learnt_to_unseen_words_of_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = String::from("text,label\n");
+    for actor in ["the minister", "the mayor", "the board"] {
+        data.push_str(&format!("{actor} accused the union,blame\n{actor} praised the union,praise\n"));
+    }
+    write(dir.path(), "train.csv", data.as_bytes());
+    write(dir.path(), "classes.tsv", b"# word<TAB>class\naccused\tc1\ncharged\tc1\nPraised\tc2\nhailed\tc2\n");
+    write(dir.path(), "new.csv", b"id,text\n1,the governor charged the council\n2,the governor hailed the council\n");
+    let train = |out: &str, extra: &[&str]| {
+        let mut args = vec!["train", "--data", "train.csv", "--calibration-folds", "0", "--quiet", "--out", out];
+        args.extend_from_slice(extra);
+        let r = run_in(dir.path(), &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+    };
+    let predict = |model: &str| {
+        let r = run_in(dir.path(), &["predict", "--model", model, "new.csv", "--format", "json"]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        rows(&r.stdout).into_iter().map(|row| row.predictions.unwrap().remove("label").unwrap()).collect::<Vec<_>>()
+    };
+    train("classes.json", &["--word-classes", "classes.tsv"]);
+    let with = predict("classes.json");
+    assert_eq!((with[0].label.as_str(), with[1].label.as_str()), ("blame", "praise"));
+    train("plain.json", &[]);
+    let without = predict("plain.json");
+    assert_eq!(without[0].probabilities, without[1].probabilities, "without classes the two are alike");
+
+    let r = run_in(dir.path(), &["inspect", "--model", "classes.json"]);
+    assert!(r.stdout.contains("word classes (4 words, 2 classes)"), "{}", r.stdout);
+    // `eval --model` refuses training options, this one too.
+    let r = run_in(
+        dir.path(),
+        &["eval", "--model", "classes.json", "--data", "train.csv", "--word-classes", "classes.tsv"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
 }

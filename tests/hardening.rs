@@ -414,7 +414,12 @@ fn model_file_damage() {
     let at = text.find("\"weights\":[\"").unwrap() + 12;
     let mut flipped = good.clone();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
-    let newer = text.replacen("\"version\":5", "\"version\":6", 1);
+    let version = stancekit::model::VERSION;
+    let newer = text.replacen(&format!("\"version\":{version}"), &format!("\"version\":{}", version + 1), 1);
+    let newer_message = format!(
+        "newer.json: model format version {} is not supported (this build reads versions 1 to {version}",
+        version + 1
+    );
     // A featurizer damaged by hand, the checksum recomputed so that only the parse can tell.
     let mut edited: serde_json::Value = serde_json::from_slice(&good).unwrap();
     edited["featurizer"]["vocabulary"] = 5.into();
@@ -430,11 +435,7 @@ fn model_file_damage() {
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
         ("truncated.json", truncated.to_vec(), "truncated.json: not a valid stancekit model: not JSON at line 1"),
         ("flipped.json", flipped, "flipped.json: not a valid stancekit model: checksum mismatch"),
-        (
-            "newer.json",
-            newer.into_bytes(),
-            "newer.json: model format version 6 is not supported (this build reads versions 1 to 5",
-        ),
+        ("newer.json", newer.into_bytes(), &newer_message),
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
         (
             "edited.json",
@@ -2967,4 +2968,39 @@ fn a_windows_1252_file_is_named_as_such_with_the_command_that_converts_it() {
     // A UTF-8 letter cut short before its continuation byte is not taken for Windows-1252.
     let err = train_error(d, "cut.csv", b"text,label\nab\xE2\x80x,pos\nok,neg\n", &[]);
     assert!(err.ends_with("invalid UTF-8 at byte offset 13 (re-encode the file as UTF-8)\n"), "{err}");
+}
+
+/// A malformed word-classes file is named by file, line and column, before any model is
+/// written; `--out` onto the classes file is refused as onto any input.
+#[test]
+fn a_malformed_word_classes_file_is_named_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "train.csv",
+        b"text,label\nthe talks went well,pos\nthe talks failed,neg\nwell done,pos\nit failed,neg\n",
+    );
+    write(dir.path(), "classes.tsv", b"well\tc1\nfailed\tc2\ncease fire\tc3\n");
+    let r = run_in(dir.path(), &["train", "--data", "train.csv", "--word-classes", "classes.tsv", "--out", "m.json"]);
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("classes.tsv:3: column 'word': malformed word-classes line: 'cease fire' is 2 tokens"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("m.json").exists());
+    write(dir.path(), "classes.tsv", b"well\tc1\nfailed\tc2\nWell\tc3\n");
+    let r = run_in(dir.path(), &["train", "--data", "train.csv", "--word-classes", "classes.tsv", "--out", "m.json"]);
+    assert!(
+        r.stderr.contains(
+            "classes.tsv:3: malformed word-classes line: word 'well' is in class 'c3' here and in class 'c1' on line 1"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r =
+        run_in(dir.path(), &["train", "--data", "train.csv", "--word-classes", "classes.tsv", "--out", "classes.tsv"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--word-classes"), "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.path().join("classes.tsv")).unwrap(), b"well\tc1\nfailed\tc2\nWell\tc3\n");
 }

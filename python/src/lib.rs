@@ -31,6 +31,7 @@ use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction}
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::text::is_blank;
 use stancekit::train::{ClassWeight, LogisticParams};
+use stancekit::word_classes::WordClasses;
 
 create_exception!(
     stancekit,
@@ -731,7 +732,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 #[pyfunction]
 #[pyo3(signature = (
     texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
-    weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false,
+    weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false, word_classes = None,
     cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
     tune = false, seed = 42, sample_weight = None, calibration_folds = 5, decision = "highest-score"
 ))]
@@ -750,6 +751,7 @@ fn train(
     negation: bool,
     lexicon: Option<PathBuf>,
     cue_ngrams: bool,
+    word_classes: Option<PathBuf>,
     cue_scale: f32,
     nb_scale: bool,
     stem: bool,
@@ -828,16 +830,12 @@ fn train(
     let trainer =
         LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
     linfa::ParamGuard::check_ref(&trainer).map_err(input_error)?;
-    let lexicon = match &lexicon {
-        Some(path) => Some(Lexicon::load(path).map_err(|e| {
-            let message = format!("reading lexicon {}: {e}", path.display());
-            match e {
-                Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
-                _ => PyValueError::new_err(message),
-            }
-        })?),
-        None => None,
-    };
+    let lexicon = lexicon.map(|path| Lexicon::load(&path).map_err(|e| file_error("lexicon", &path, e))).transpose()?;
+    let word_classes_file = word_classes;
+    let word_classes = word_classes_file
+        .as_ref()
+        .map(|path| WordClasses::load(path).map(Arc::new).map_err(|e| file_error("word classes", path, e)))
+        .transpose()?;
     let weights = match sample_weight.map(extract_weights).transpose()? {
         None => vec![1.0; texts.len()],
         Some(w) if w.len() != texts.len() => {
@@ -852,7 +850,7 @@ fn train(
             w
         }
     };
-    let options = TrainOptions { features, trainer, lexicon, tune, seed, calibration_folds, decision };
+    let options = TrainOptions { features, trainer, lexicon, word_classes, tune, seed, calibration_folds, decision };
     let command = vec![
         "stancekit.train".to_string(),
         format!("task={task}"),
@@ -864,6 +862,7 @@ fn train(
         format!("sublinear_tf={sublinear_tf}"),
         format!("negation={negation}"),
         format!("cue_ngrams={cue_ngrams}"),
+        format!("word_classes={:?}", word_classes_file.as_ref().map(|p| p.display().to_string())),
         format!("cue_scale={cue_scale}"),
         format!("nb_scale={nb_scale}"),
         format!("stem={stem}"),
@@ -898,6 +897,16 @@ fn train(
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }
     Ok(Model::new(model, "<train>".to_string()))
+}
+
+/// A file of `what` (a lexicon, word classes) that could not be read: an OSError of the
+/// same kind when the file system refused it, a ValueError naming the line otherwise.
+fn file_error(what: &str, path: &Path, error: Error) -> PyErr {
+    let message = format!("reading {what} {}: {error}", path.display());
+    match error {
+        Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
+        _ => PyValueError::new_err(message),
+    }
 }
 
 /// The version of the stancekit library this binding was built with.

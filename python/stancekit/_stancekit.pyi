@@ -92,6 +92,7 @@ def train(
     negation: bool = True,
     lexicon: str | os.PathLike[str] | None = None,
     cue_ngrams: bool = False,
+    word_classes: str | os.PathLike[str] | None = None,
     cue_scale: float = 1.0,
     nb_scale: bool = True,
     stem: bool = True,

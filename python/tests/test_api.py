@@ -7,6 +7,7 @@ import csv
 import hashlib
 import json
 import pickle
+import re
 import threading
 from pathlib import Path
 
@@ -204,7 +205,7 @@ def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
     assert str(error.value) == cli_error(cli, "predict", "--model", damaged, ARTICLE)
 
     newer = tmp_path / "newer.json"
-    newer.write_bytes(data.replace(b'"version":5', b'"version":99', 1))
+    newer.write_bytes(re.sub(rb'"version":\d+', b'"version":99', data, count=1))
     with pytest.raises(stancekit.ModelError, match="model format version 99 is not supported") as error:
         stancekit.load(newer)
     assert str(error.value) == cli_error(cli, "predict", "--model", newer, ARTICLE)
@@ -593,3 +594,25 @@ def test_a_missing_pandas_value_is_named_as_one():
         stancekit.train(["a b", "c d"], [float("nan"), "x"])
     with pytest.raises(TypeError, match=r"^texts\[0\] has type float, not str$"):
         model.predict([1.5])
+
+
+def test_word_classes_carry_what_is_learnt_to_unseen_words(tmp_path):
+    # Trained on "accused" and "praised" only; the classes put the unseen "charged" and
+    # "hailed" with them, so the new sentences take their labels. Without the classes the
+    # two new sentences are the same bag of known n-grams and score alike.
+    texts, labels = [], []
+    for actor in ("the minister", "the mayor", "the board"):
+        texts += [f"{actor} accused the union", f"{actor} praised the union"]
+        labels += ["blame", "praise"]
+    classes = tmp_path / "classes.tsv"
+    classes.write_text("accused\tc1\ncharged\tc1\npraised\tc2\nhailed\tc2\n")
+    new = ["the governor charged the council", "the governor hailed the council"]
+    model = stancekit.train(texts, labels, word_classes=classes, calibration_folds=0)
+    assert model.predict(new) == ["blame", "praise"]
+    plain = stancekit.train(texts, labels, calibration_folds=0).predict_proba(new)
+    assert plain[0].tolist() == plain[1].tolist()
+    with pytest.raises(FileNotFoundError, match="reading word classes"):
+        stancekit.train(texts, labels, word_classes=tmp_path / "missing.tsv")
+    classes.write_text("accused\tc1\ncease fire\tc2\n")
+    with pytest.raises(ValueError, match=r"classes.tsv:2: column 'word'"):
+        stancekit.train(texts, labels, word_classes=classes)
