@@ -1434,18 +1434,11 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
     check_output("--html", "HTML", &command.html, &inputs)?;
     // A table would be drawn as one article of its markup, as predict used to label it.
-    let extension = command.article.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
-    let table = match extension.as_deref() {
-        Some("csv") => Some("a CSV file"),
-        Some("jsonl" | "ndjson") => Some("a JSON Lines file"),
-        Some("json") => Some("a JSON file"),
-        Some("tsv" | "tab") => Some("a tab-separated table"),
-        _ => None,
-    };
-    if let Some(kind) = table {
+    if let Some(kind) = stancekit::input::TableKind::of(&command.article) {
         let reason = format!(
-            "is {kind}, not an article (report draws the page of one article, a text file: label the rows of a table \
-             with predict, or its articles with predict --articles)"
+            "is {}, not an article (report draws the page of one article, a text file: label the rows of a table \
+             with predict, or its articles with predict --articles)",
+            kind.name()
         );
         return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
     }

@@ -20,72 +20,64 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
     let matches: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == column).map(|(i, _)| i).collect();
     match matches.as_slice() {
         [i] => Ok(*i),
-        // "columns found: ;" would say nothing.
-        [] if header.is_empty() => Err(Error::Data {
-            path: path.to_path_buf(),
-            reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
-        }),
-        // A header of one field that a semicolon or tab splits: a file of another
-        // delimiter (Excel writes semicolons where the comma is the decimal mark). Said
-        // so, rather than only listing the one long "column".
-        [] if other_delimiter(header).is_some() => Err(Error::Data {
-            path: path.to_path_buf(),
-            reason: format!(
-                "no column '{}': the header '{}' is separated by {separator}, not commas (CSV files are read \
-                 comma-separated: save it with commas)",
-                escape_controls(column),
-                escape_controls(header.get(0).unwrap_or_default()),
-                separator = other_delimiter(header).unwrap_or_default(),
-            ),
-        }),
-        // A header written with a space after each comma (`id, text`): the name is there,
-        // spaces around it, which the list of columns found showed only as `' text'`.
-        [] if spaced_name(header, column).is_some() => {
-            let found = escape_controls(spaced_name(header, column).unwrap_or_default());
-            let choose = match flag.ends_with("-column") {
-                true => format!("remove the spaces after the commas, or choose it with --{flag} '{found}'"),
-                false => "remove the spaces after the commas".to_string(),
-            };
-            Err(Error::Data {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "no column '{}', but a column '{found}' (with a space around its name: {choose})",
-                    escape_controls(column)
-                ),
-            })
-        }
-        // A name holding a character that is not seen (a zero-width space, a soft hyphen,
-        // a byte order mark: copied from a web page or a spreadsheet), which the list of
-        // columns found showed as the very name asked for (`'text​'`).
-        [] if invisible_name(header, column).is_some() => {
-            let found = invisible_name(header, column).unwrap_or_default();
-            let marks: Vec<String> = found
-                .chars()
-                .filter(|&c| crate::text::is_unseen(c))
-                .map(|c| format!("U+{:04X}", u32::from(c)))
-                .collect();
-            Err(Error::Data {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "no column '{}', but a column '{}' with the invisible character {} in its name (delete it from \
-                     the header)",
-                    escape_controls(column),
-                    found
-                        .chars()
-                        .map(|c| if crate::text::is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
-                        .collect::<String>(),
-                    marks.first().cloned().unwrap_or_default(),
-                ),
-            })
-        }
-        // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
-        [] => Err(Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: escape_controls(column),
-            found: header.iter().map(|h| format!("'{}'", escape_controls(h))).collect(),
-            flag: flag.to_string(),
-        }),
+        [] => Err(missing_column(path, header, column, flag)),
         _ => Err(Error::DuplicateColumn { path: path.to_path_buf(), column: column.to_string() }),
+    }
+}
+
+/// Why `header` has no `column`, naming the likeliest cause when the header shows one.
+fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &str) -> Error {
+    let data = |reason: String| Error::Data { path: path.to_path_buf(), reason };
+    // "columns found: ;" would say nothing.
+    if header.is_empty() {
+        return data(format!("the file is empty: no header line naming its columns (column '{column}' is needed)"));
+    }
+    // A header of one field that a semicolon or tab splits: a file of another delimiter
+    // (Excel writes semicolons where the comma is the decimal mark). Said so, rather than
+    // only listing the one long "column".
+    if let Some(separator) = other_delimiter(header) {
+        return data(format!(
+            "no column '{}': the header '{}' is separated by {separator}, not commas (CSV files are read \
+             comma-separated: save it with commas)",
+            escape_controls(column),
+            escape_controls(header.get(0).unwrap_or_default()),
+        ));
+    }
+    // A header written with a space after each comma (`id, text`): the name is there,
+    // spaces around it, which the list of columns found showed only as `' text'`.
+    if let Some(found) = spaced_name(header, column) {
+        let found = escape_controls(found);
+        let choose = match flag.ends_with("-column") {
+            true => format!("remove the spaces after the commas, or choose it with --{flag} '{found}'"),
+            false => "remove the spaces after the commas".to_string(),
+        };
+        return data(format!(
+            "no column '{}', but a column '{found}' (with a space around its name: {choose})",
+            escape_controls(column)
+        ));
+    }
+    // A name holding a character that is not seen (a zero-width space, a soft hyphen, a
+    // byte order mark: copied from a web page or a spreadsheet), which the list of columns
+    // found showed as the very name asked for (`'text​'`).
+    if let Some(found) = invisible_name(header, column) {
+        let mark = found.chars().find(|&c| crate::text::is_unseen(c)).map(|c| format!("U+{:04X}", u32::from(c)));
+        let shown: String = found
+            .chars()
+            .map(|c| if crate::text::is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect();
+        return data(format!(
+            "no column '{}', but a column '{shown}' with the invisible character {} in its name (delete it from the \
+             header)",
+            escape_controls(column),
+            mark.unwrap_or_default(),
+        ));
+    }
+    // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
+    Error::MissingColumn {
+        path: path.to_path_buf(),
+        column: escape_controls(column),
+        found: header.iter().map(|h| format!("'{}'", escape_controls(h))).collect(),
+        flag: flag.to_string(),
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::csv_rows::{find_column, CsvRows};
 use super::lines::line_input;
-use super::{decode, open, read_all, Document, InputFormat, ReadOptions};
+use super::{decode, open, read_all, Document, InputFormat, ReadOptions, TableKind};
 use crate::error::{Error, Location, Result};
 
 /// Streams the documents of one input. A record that cannot be read becomes a
@@ -81,19 +81,22 @@ fn refuse_model(path: &Path, text: String) -> Result<String> {
 /// whole file as one article of its markup, with exit 0. `--input-format` reads it as
 /// the user says (`text` for an article).
 fn refuse_table(path: &Path, text: String) -> Result<String> {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
-    let reason = match extension.as_deref() {
-        Some("json") => format!(
-            "is a JSON file, not an article (give --input-format jsonl if it holds one JSON object per line; convert \
+    let kind = TableKind::of(path);
+    let reason = match kind {
+        Some(TableKind::Json) => format!(
+            "is {}, not an article (give --input-format jsonl if it holds one JSON object per line; convert \
              a JSON array to that first, e.g. jq -c '.[]' {name} > {stem}.jsonl; --input-format text labels it as one \
              article)",
+            TableKind::Json.name(),
             name = path.display(),
             stem = path.with_extension("").display(),
         ),
-        Some("tsv" | "tab") => "is a tab-separated table, not an article (predict reads comma-separated .csv files: \
-                                save it as CSV; --input-format text labels it as one article)"
-            .to_string(),
-        _ => return Ok(text),
+        Some(TableKind::Tsv) => format!(
+            "is {}, not an article (predict reads comma-separated .csv files: save it as CSV; --input-format \
+             text labels it as one article)",
+            TableKind::Tsv.name()
+        ),
+        Some(TableKind::Csv | TableKind::Jsonl) | None => return Ok(text),
     };
     Err(Error::Data { path: path.to_path_buf(), reason })
 }

@@ -60,10 +60,48 @@ impl InputFormat {
         if path.as_os_str() == "-" {
             return InputFormat::Lines;
         }
+        match TableKind::of(path) {
+            Some(TableKind::Csv) => InputFormat::Csv,
+            Some(TableKind::Jsonl) => InputFormat::Jsonl,
+            Some(TableKind::Json | TableKind::Tsv) | None => InputFormat::Text,
+        }
+    }
+}
+
+/// A kind of table, by a file name's extension (any case): what predict reads as rows
+/// (CSV, JSON Lines) and what is data but not read by name (JSON, tab-separated), so
+/// that no command takes a table for an article by mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// `.csv`.
+    Csv,
+    /// `.jsonl`, `.ndjson`.
+    Jsonl,
+    /// `.json` (often a JSON array of records).
+    Json,
+    /// `.tsv`, `.tab`.
+    Tsv,
+}
+
+impl TableKind {
+    /// The kind of table `path`'s extension names, if any.
+    pub fn of(path: &Path) -> Option<TableKind> {
         match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
-            Some("csv") => InputFormat::Csv,
-            Some("jsonl") | Some("ndjson") => InputFormat::Jsonl,
-            _ => InputFormat::Text,
+            Some("csv") => Some(TableKind::Csv),
+            Some("jsonl" | "ndjson") => Some(TableKind::Jsonl),
+            Some("json") => Some(TableKind::Json),
+            Some("tsv" | "tab") => Some(TableKind::Tsv),
+            _ => None,
+        }
+    }
+
+    /// What it is, for messages ("a CSV file").
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Csv => "a CSV file",
+            TableKind::Jsonl => "a JSON Lines file",
+            TableKind::Json => "a JSON file",
+            TableKind::Tsv => "a tab-separated table",
         }
     }
 }
