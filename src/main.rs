@@ -313,8 +313,9 @@ struct TrainArgs {
     /// Add n-grams of word classes from a `word<TAB>class` file (groups of words found in
     /// like contexts, e.g. datasets/word_classes/news.tsv, built by
     /// scripts/build-word-classes.py), so what is learnt for one word carries to the
-    /// others of its class (models/README.md: +0.015 / +0.009 / +0.004 macro-F1 in
-    /// cross-validation on our news; the shipped models leave them off).
+    /// others of its class (models/README.md: +0.012 / +0.009 / +0.001 macro-F1 in
+    /// cross-validation on our news, +0.021 on Financial PhraseBank; the shipped models
+    /// leave them off, as they did not pay on dev).
     #[arg(long, value_name = "FILE")]
     word_classes: Option<PathBuf>,
     /// Do not scale n-grams by how well they separate the classes in the training rows
