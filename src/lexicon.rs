@@ -326,7 +326,7 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
 ///
 /// # Errors
 /// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
-/// document (a word list saved as .docx); [`Error::Lexicon`] naming the line of invalid UTF-8.
+/// document (a word list saved as .docx); [`Error::InvalidUtf8`] naming the line of invalid UTF-8.
 pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
     if let Some((kind, fix)) = crate::input::not_text(&bytes) {
@@ -339,9 +339,11 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
         let offset = e.utf8_error().valid_up_to();
         let before = std::str::from_utf8(e.as_bytes().get(..offset).unwrap_or_default()).unwrap_or_default();
         let line = 1 + line_feeds(before).matches('\n').count() as u64;
-        Error::Lexicon {
+        Error::InvalidUtf8 {
             location: Location::file(path).at_line(line),
-            reason: format!("invalid UTF-8 at byte offset {offset} (re-encode the file as UTF-8)"),
+            offset: offset as u64,
+            lossy_offered: false,
+            windows_1252: crate::error::looks_like_windows_1252(e.as_bytes(), offset),
         }
     })?;
     let text = match line_feeds(&text) {
@@ -536,7 +538,8 @@ mod tests {
         let err = Lexicon::load(dir.path()).unwrap_err().to_string();
         assert!(
             err.ends_with(
-                "negators.txt:2: malformed lexicon line: invalid UTF-8 at byte offset 5 (re-encode the file as UTF-8)"
+                "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Windows-1252, which Excel and Notepad \
+                 save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
             ),
             "{err}"
         );
@@ -590,8 +593,8 @@ mod tests {
         assert_eq!(Lexicon::load(dir.path()).unwrap().cues.len(), 1);
         std::fs::write(dir.path().join("negators.txt"), b"not\nn\xFFver\n").unwrap();
         let err = Lexicon::load(dir.path()).unwrap_err().to_string();
-        let expected =
-            "negators.txt:2: malformed lexicon line: invalid UTF-8 at byte offset 5 (re-encode the file as UTF-8)";
+        let expected = "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Windows-1252, which Excel and \
+                        Notepad save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)";
         assert!(err.ends_with(expected), "{err}");
     }
 }

@@ -80,6 +80,17 @@ impl WordClasses {
             let (word, class) = (word.trim(), class.trim());
             let tokens: Vec<_> = tokenize(word).into_iter().filter(|t| t.kind != TokenKind::Quote).collect();
             let normalised = match tokens.as_slice() {
+                // Every number is one token of the text, so a class for one would be every number's.
+                [token] if token.text == crate::text::NUMBER_TOKEN => {
+                    return Err(bad(
+                        "word",
+                        format!(
+                            "'{}' is a number, and the text's numbers are all one token, {}: leave numbers out",
+                            word.escape_debug(),
+                            crate::text::NUMBER_TOKEN
+                        ),
+                    ))
+                }
                 [token] if token.kind == TokenKind::Word => token.text.to_string(),
                 [] => return Err(bad("word", format!("'{}' has no word", word.escape_debug()))),
                 _ => {
@@ -246,6 +257,12 @@ mod tests {
         let twice = message("war\tc1\npeace\tc2\nWar\tc3\n");
         assert!(twice.contains(":3") && twice.contains("class 'c1' on line 1"), "{twice}");
         assert!(message("# only a comment\n").contains("no entries"));
+        assert!(message("war\tc1\n2004\tc2\n").contains(":2: column 'word'"));
+        assert!(message("war\tc1\n2004\tc2\n").contains("'2004' is a number"));
+        let mut latin1 = tempfile::NamedTempFile::new().unwrap();
+        latin1.write_all(b"war\tc1\ncaf\xe9\tc2\n").unwrap();
+        let error = WordClasses::load(latin1.path()).unwrap_err().to_string();
+        assert!(error.contains(":2: invalid UTF-8 at byte offset 10 (it looks like Windows-1252"), "{error}");
     }
 
     #[test]
