@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::features::word_key;
-use crate::text::{tokenize, TokenKind};
+use crate::text::{tokenize, TokenKind, NUMBER_TOKEN};
 
 /// What a class n-gram's name starts with, and what follows its class; brackets end a
 /// clause, so no word holds one and no class n-gram shares a column with a word n-gram.
@@ -78,31 +78,25 @@ impl WordClasses {
                 });
             };
             let (word, class) = (word.trim(), class.trim());
-            let tokens: Vec<_> = tokenize(word).into_iter().filter(|t| t.kind != TokenKind::Quote).collect();
-            let normalised = match tokens.as_slice() {
+            let words: Vec<_> = tokenize(word).into_iter().filter(|t| t.kind == TokenKind::Word).collect();
+            let normalised = match words.as_slice() {
                 // Every number is one token of the text, so a class for one would be every number's.
-                [token] if token.text == crate::text::NUMBER_TOKEN => {
-                    return Err(bad(
-                        "word",
-                        format!(
-                            "'{}' is a number, and the text's numbers are all one token, {}: leave numbers out",
-                            word.escape_debug(),
-                            crate::text::NUMBER_TOKEN
-                        ),
-                    ))
+                [token] if token.text == NUMBER_TOKEN => {
+                    let reason = format!(
+                        "'{}' is a number, and the text's numbers are all one token, {NUMBER_TOKEN}: leave numbers out",
+                        word.escape_debug()
+                    );
+                    return Err(bad("word", reason));
                 }
-                [token] if token.kind == TokenKind::Word => token.text.to_string(),
+                [token] => token.text.to_string(),
                 [] => return Err(bad("word", format!("'{}' has no word", word.escape_debug()))),
-                _ => {
-                    return Err(bad(
-                        "word",
-                        format!(
-                        "'{}' is {} tokens, not one word (a class is given to single words as the text is split into \
-                             them)",
+                words => {
+                    let reason = format!(
+                        "'{}' is {} words as the text is split into them, not one (a class is given to single words)",
                         word.escape_debug(),
-                        tokens.len()
-                    ),
-                    ))
+                        words.len()
+                    );
+                    return Err(bad("word", reason));
                 }
             };
             if let Some(reason) = bad_class_name(class) {
@@ -250,7 +244,8 @@ mod tests {
     fn malformed_lines_are_named_by_line_and_column() {
         let message = |text: &str| WordClasses::load(file(text).path()).unwrap_err().to_string();
         assert!(message("a\tc1\nb c\tc2\n").contains(":2"), "{}", message("a\tc1\nb c\tc2\n"));
-        assert!(message("a\tc1\nb c\tc2\n").contains("not one word"));
+        assert!(message("a\tc1\nb c\tc2\n").contains("'b c' is 2 words as the text is split into them, not one"));
+        assert!(message(",\tc1\n").contains("',' has no word"));
         assert!(message("a\tc 1\n").contains("class 'c 1'"));
         assert!(message("a\n").contains("expected 2 tab-separated fields"));
         assert!(message("a\tc1\tx\n").contains("found 3"));

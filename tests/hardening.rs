@@ -2984,7 +2984,7 @@ fn a_malformed_word_classes_file_is_named_by_line_and_column() {
     let r = run_in(dir.path(), &["train", "--data", "train.csv", "--word-classes", "classes.tsv", "--out", "m.json"]);
     assert_eq!(r.status, 2);
     assert!(
-        r.stderr.contains("classes.tsv:3: column 'word': malformed word-classes line: 'cease fire' is 2 tokens"),
+        r.stderr.contains("classes.tsv:3: column 'word': malformed word-classes line: 'cease fire' is 2 words"),
         "{}",
         r.stderr
     );
