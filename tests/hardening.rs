@@ -2968,3 +2968,38 @@ fn a_windows_1252_file_is_named_as_such_with_the_command_that_converts_it() {
     let err = train_error(d, "cut.csv", b"text,label\nab\xE2\x80x,pos\nok,neg\n", &[]);
     assert!(err.ends_with("invalid UTF-8 at byte offset 13 (re-encode the file as UTF-8)\n"), "{err}");
 }
+
+#[test]
+fn a_zero_filled_input_is_refused_by_what_it_is() {
+    // A file a crash left zero-filled (allocated, never written) used to be labelled as
+    // one sentence of NULs, a CSV header of 4,096 `\0`s filled the message, and an
+    // endless device (/dev/zero) was read until memory ran out.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let zeros = [0u8; 4096];
+    let what = "the file is zero-filled (it starts with NUL bytes, not characters), not text (as a crash can leave a \
+                file that was being written, or a device such as /dev/zero: restore it from a copy, or write it again)";
+    for name in ["z.txt", "z.csv", "z.jsonl"] {
+        write(d, name, &zeros);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--lossy", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {what}"), "{name}");
+    }
+    let stderr = train_error(d, "data.csv", &zeros, &[]);
+    assert!(stderr.ends_with(&format!("data.csv: {what}\n")), "{stderr}");
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], &zeros);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("-: standard input is zero-filled (it starts with NUL bytes"), "{}", r.stderr);
+    if Path::new("/dev/zero").exists() {
+        let r = run_in(d, &["predict", "--model", &m, "--input-format", "text", "/dev/zero"]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(&format!("/dev/zero: {what}")), "{}", r.stderr);
+    }
+    // Text with NUL bytes in it is still text.
+    write(d, "nul.txt", b"The minister\0 resigned.\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let r = run_in(d, &["predict", "--model", &m, "nul.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
