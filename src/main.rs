@@ -682,6 +682,7 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
         punctuation: !args.no_punctuation,
     };
     features.check()?;
+    features.check_lexicon(lexicon.is_some())?;
     let trainer = LogisticParams::new()
         .c(args.c)
         .class_weight(args.class_weight)

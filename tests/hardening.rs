@@ -3003,3 +3003,42 @@ fn a_zero_filled_input_is_refused_by_what_it_is() {
     let r = run_in(d, &["predict", "--model", &m, "nul.txt"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+#[test]
+fn cue_flags_without_a_lexicon_are_refused_not_ignored() {
+    // --cue-ngrams (which the shipped models use) and --cue-scale work on a lexicon's cues;
+    // without --lexicon they used to be ignored without a word, the model trained as if
+    // they had not been given.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    for (flags, flag, what) in [
+        (&["--cue-ngrams"][..], "--cue-ngrams", "adds n-grams of"),
+        (&["--cue-scale", "3"][..], "--cue-scale", "scales the columns of"),
+        (&["--cue-scale", "0"][..], "--cue-scale", "scales the columns of"),
+    ] {
+        let expected = format!(
+            "stancekit: error: invalid {flag}: {what} the cues of a lexicon, and no --lexicon is given (give one, e.g. \
+             --lexicon datasets/lexicons, or leave {flag} out)\n"
+        );
+        let mut args = vec!["train", "--data", data, "--out", "out.json"];
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "train {flags:?}");
+        assert!(!d.join("out.json").exists());
+        let mut args = vec!["eval", "--data", data, "--folds", "3"];
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "eval {flags:?}");
+    }
+    // With a lexicon they are taken; --cue-scale 1, the default, needs none.
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(
+        d,
+        &["train", "-q", "--data", data, "--out", "out.json", "--cue-ngrams", "--lexicon", lexicon.to_str().unwrap()],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "out.json", "--cue-scale", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
