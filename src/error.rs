@@ -272,6 +272,13 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Training texts of which not one yields an n-gram: no word in any of them (only
+    /// symbols, emoji, or punctuation that is left out), so no setting can help.
+    #[error("none of the {texts} training texts has a word to make an n-gram of (they hold only symbols, emoji or punctuation marks): check that the text column holds the texts")]
+    NoWords {
+        /// How many training texts there are.
+        texts: usize,
+    },
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),

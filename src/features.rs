@@ -463,6 +463,13 @@ pub struct Analysis {
     numbered_by: u64,
 }
 
+impl Analysis {
+    /// Whether the text yields any n-gram (a word, or a punctuation mark when they count).
+    pub fn has_ngrams(&self) -> bool {
+        !self.keys.is_empty()
+    }
+}
+
 impl Featurizer {
     fn empty(params: FeatureParams, lexicon: Option<Lexicon>) -> Featurizer {
         let mut featurizer = Featurizer {

@@ -3042,3 +3042,26 @@ fn cue_flags_without_a_lexicon_are_refused_not_ignored() {
     let r = run_in(d, &["train", "-q", "--data", data, "--out", "out.json", "--cue-scale", "1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+#[test]
+fn texts_without_a_word_are_named_as_such_not_a_min_df_to_lower() {
+    // Texts of only emoji and symbols, or of punctuation that --no-punctuation leaves out,
+    // give no n-gram at any --min-df; the message used to advise lowering it, and at
+    // --min-df 1 said 'no n-gram is in 1 or more of the 6 training texts ... (lower
+    // --min-df)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let expected = "none of the 6 training texts has a word to make an n-gram of (they hold only symbols, emoji or \
+                    punctuation marks): check that the text column holds the texts\n";
+    let emoji = "text,label\n\u{1F600},pos\n\u{1F621},neg\n\u{1F44D}\u{1F44D},pos\n\u{2014},neg\n\u{2764},pos\n#,neg\n";
+    for min_df in ["1", "2"] {
+        let err = train_error(d, "emoji.csv", emoji.as_bytes(), &["--min-df", min_df]);
+        assert!(err.ends_with(expected), "{err}");
+    }
+    let punctuation = b"text,label\n!!!,pos\n...,neg\n?!,pos\n--,neg\n!,pos\n?,neg\n";
+    let err = train_error(d, "marks.csv", punctuation, &["--min-df", "1", "--no-punctuation"]);
+    assert!(err.ends_with(expected), "{err}");
+    // A --min-df that leaves no n-gram of texts that have words is still named as such.
+    let err = train_error(d, "words.csv", b"text,label\na b,pos\nc d,neg\ne f,pos\ng h,neg\n", &[]);
+    assert!(err.ends_with("(lower --min-df)\n"), "{err}");
+}
