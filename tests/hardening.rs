@@ -3065,3 +3065,24 @@ fn texts_without_a_word_are_named_as_such_not_a_min_df_to_lower() {
     let err = train_error(d, "words.csv", b"text,label\na b,pos\nc d,neg\ne f,pos\ng h,neg\n", &[]);
     assert!(err.ends_with("(lower --min-df)\n"), "{err}");
 }
+
+#[test]
+fn actors_finds_the_shipped_lexicon_outside_the_checkout_as_predict_finds_the_models() {
+    // Without --lexicon, actors read ./datasets/lexicons only: run anywhere else (where
+    // predict finds the shipped models in the source tree) it failed with 'reading lexicon
+    // datasets/lexicons: datasets/lexicons: No such file or directory (os error 2)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let heldout = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/actors/heldout.csv");
+    let here = run_in(d, &["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(here.status, 0, "{}", here.stderr);
+    let root = util::run(&["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(root.status, 0, "{}", root.stderr);
+    assert_eq!(here.stdout, root.stdout);
+    // A lexicon directory in the working directory is still the one read.
+    std::fs::create_dir_all(d.join("datasets/lexicons")).unwrap();
+    write(d, "datasets/lexicons/cues.tsv", b"term\tcategory\tweight\nzzz\taccusation\t1\n");
+    let own = run_in(d, &["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(own.status, 0, "{}", own.stderr);
+    assert_ne!(own.stdout, root.stdout, "the working directory's lexicon, with one cue, scores otherwise");
+}
