@@ -3086,3 +3086,27 @@ fn actors_finds_the_shipped_lexicon_outside_the_checkout_as_predict_finds_the_mo
     assert_eq!(own.status, 0, "{}", own.stderr);
     assert_ne!(own.stdout, root.stdout, "the working directory's lexicon, with one cue, scores otherwise");
 }
+
+#[test]
+fn a_blank_header_line_is_named_as_such_not_listed_as_columns() {
+    // A file of only white space, or a header of empty fields (a sheet exported empty),
+    // used to be 'no column 'text' (columns found: '  '; choose one with --text-column)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let expected = "no column 'text': the header line is blank (only spaces, tabs or empty fields), so it names no \
+                    column (the first line that is not empty must name the columns)";
+    for (name, content) in [("ws.csv", &b"\n\n  \n\t\n\n"[..]), ("commas.csv", b",,\n,,\n"), ("tabs.csv", b" \t \r\n")]
+    {
+        let err = train_error(d, name, content, &[]);
+        assert!(err.ends_with(&format!("{name}: {expected}\n")), "{err}");
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", name]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {expected}"), "{name}");
+    }
+    // An empty file is still named as empty.
+    let err = train_error(d, "empty.csv", b"", &[]);
+    assert!(err.ends_with("the file is empty: no header line naming its columns (column 'text' is needed)\n"), "{err}");
+}

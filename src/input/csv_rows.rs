@@ -25,6 +25,16 @@ pub fn find_column(path: &Path, header: &csv::StringRecord, column: &str, flag: 
             path: path.to_path_buf(),
             reason: format!("the file is empty: no header line naming its columns (column '{column}' is needed)"),
         }),
+        // A header line of blanks (spaces, tabs, empty fields: a file of only white space,
+        // a sheet exported empty), which the list of columns found showed as `'  '`.
+        [] if header.iter().all(|h| h.trim().is_empty()) => Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "no column '{}': the header line is blank (only spaces, tabs or empty fields), so it names no column \
+                 (the first line that is not empty must name the columns)",
+                escape_controls(column)
+            ),
+        }),
         // A header of one field that a semicolon or tab splits: a file of another
         // delimiter (Excel writes semicolons where the comma is the decimal mark). Said
         // so, rather than only listing the one long "column".
