@@ -180,6 +180,15 @@ pub enum Error {
         /// The labels allowed.
         expected: Vec<String>,
     },
+    /// A class label that is empty, or has white space at its start or end: an unlabelled
+    /// row is no example, and trimming would be a guess.
+    #[error("{location}: {}", label_space_problem(.label))]
+    LabelSpaces {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+    },
     /// Two labels that differ only by case, or in how an accent is encoded: most likely
     /// one class spelt two ways.
     #[error("{location}: label '{label}' differs from {other}; make them agree")]
@@ -296,6 +305,24 @@ fn backslash_hint(path: &std::path::Path, error: &std::io::Error) -> String {
         " (a path with backslashes, as Windows writes it: here directories are separated by '/', as in {})",
         text.replace('\\', "/")
     )
+}
+
+/// What is wrong with a label that [`Error::LabelSpaces`] names: empty, only white space,
+/// or white space at its start or end (`'positive '`, which prints as `positive`).
+fn label_space_problem(label: &str) -> String {
+    let ends = (label.trim_start() != label, label.trim_end() != label);
+    let place = match ends {
+        _ if label.trim().is_empty() => {
+            return match label.is_empty() {
+                true => "empty label (give the row its label, or leave the row out)".into(),
+                false => format!("label '{label}' is only white space (give the row its label, or leave the row out)"),
+            }
+        }
+        (true, true) => "start and end",
+        (true, false) => "start",
+        _ => "end",
+    };
+    format!("label '{label}' has white space at its {place} (labels are taken as written, never trimmed: remove it)")
 }
 
 /// A number as a message or report shows it: in full, or in exponent notation when it is

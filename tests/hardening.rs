@@ -45,7 +45,7 @@ fn malformed_csv_files() {
         (
             "spaces.csv",
             b"text,label\nx,positive\ny,positive \n",
-            "unknown label 'positive ' (expected one of: a non-empty label without surrounding spaces)",
+            "label 'positive ' has white space at its end (labels are taken as written, never trimmed: remove it)",
         ),
         (
             "case.csv",
@@ -236,7 +236,7 @@ fn line_endings_bom_and_embedded_newlines_are_read() {
         ("blank_lines.csv", &b"text,label\na,x\n\nc,\n"[..]),
     ] {
         let err = train_error(d, name, content, &[]);
-        assert!(err.contains(&format!("{name}:4: column 'label': unknown label ''")), "{err}");
+        assert!(err.contains(&format!("{name}:4: column 'label': empty label (give the row")), "{err}");
     }
 }
 
@@ -3109,4 +3109,29 @@ fn a_blank_header_line_is_named_as_such_not_listed_as_columns() {
     // An empty file is still named as empty.
     let err = train_error(d, "empty.csv", b"", &[]);
     assert!(err.ends_with("the file is empty: no header line naming its columns (column 'text' is needed)\n"), "{err}");
+}
+
+#[test]
+fn an_empty_label_or_one_with_spaces_is_named_as_such() {
+    // These used to be "unknown label 'negative ' (expected one of: a non-empty label
+    // without surrounding spaces)", a list of one description; in eval --model, where the
+    // model's labels are known, the same, and an empty cell "unknown label ''".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let taken = "(labels are taken as written, never trimmed: remove it)";
+    let cases = [
+        ("end.csv", "a,negative \n", format!("end.csv:3: column 'label': label 'negative ' has white space at its end {taken}")),
+        ("start.csv", "a,\"  negative\"\n", format!("start.csv:3: column 'label': label '  negative' has white space at its start {taken}")),
+        ("both.csv", "a,\" negative \"\n", format!("both.csv:3: column 'label': label ' negative ' has white space at its start and end {taken}")),
+        ("empty.csv", "a,\n", "empty.csv:3: column 'label': empty label (give the row its label, or leave the row out)".into()),
+        ("blank.csv", "a,   \n", "blank.csv:3: column 'label': label '   ' is only white space (give the row its label, or leave the row out)".into()),
+    ];
+    for (name, row, expected) in &cases {
+        let content = format!("text,label\nb,positive\n{row}");
+        let err = train_error(d, name, content.as_bytes(), &[]);
+        assert!(err.ends_with(&format!("/{expected}\n")), "{name}: {err}");
+        let r = run_in(d, &["eval", "--model", &m, "--data", name]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {expected}\n")), "{name}");
+    }
 }

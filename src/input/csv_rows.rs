@@ -565,7 +565,8 @@ mod tests {
             assert_eq!(data.labels, ["a", "b", "c"], "{name}");
         }
         // Errors name the same lines: the empty label of the third row is on line 5.
-        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r").starts_with(":5: column 'label': unknown label ''"));
+        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r")
+            .starts_with(":5: column 'label': empty label (give the row its label"));
         assert!(labelled_error(b"text,label\nx,a\r\n\r\ny,b\r\nz,\r\n").starts_with(":5: column 'label'"));
         assert!(labelled_error(b"text,label\r\nx,a\r\n\r\ny,b,c\r\n").starts_with(":4: malformed CSV: row has 3"));
     }

@@ -193,7 +193,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// the confusion matrix and page titles it is written into. `location` says where it is.
 ///
 /// # Errors
-/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces,
+/// [`Error::LabelSpaces`] for an empty label or one with surrounding spaces,
 /// [`Error::LabelControl`] for a tab, a line break or another control character.
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
@@ -201,11 +201,7 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
         return Err(Error::LabelControl { location: location(), label: escape_controls(label), character });
     }
     if label.trim().is_empty() || label.trim() != label {
-        return Err(Error::UnknownLabel {
-            location: location(),
-            label: label.to_string(),
-            expected: vec!["a non-empty label without surrounding spaces".into()],
-        });
+        return Err(Error::LabelSpaces { location: location(), label: label.to_string() });
     }
     Ok(())
 }
@@ -321,7 +317,9 @@ mod tests {
             .to_string()
             .contains(":2: column 'text': empty text"));
         let f = temp_csv(b"text,label\nx, a\n");
-        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("unknown label ' a'"));
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        let spaced = "label ' a' has white space at its start (labels are taken as written, never trimmed: remove it)";
+        assert!(err.ends_with(&format!(":2: column 'label': {spaced}")), "{err}");
         let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
         let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
         assert!(
