@@ -3135,3 +3135,31 @@ fn an_empty_label_or_one_with_spaces_is_named_as_such() {
         assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {expected}\n")), "{name}");
     }
 }
+
+#[test]
+fn a_ragged_row_says_how_a_comma_in_a_text_splits_it_and_counts_one_field_as_one() {
+    // The commonest ragged row: a text with a comma, not in quotes. The message used to
+    // stop at 'row has 3 fields but the header has 2'; a row of one field said '1 fields'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "comma.csv", b"text,label\nTalks in Paris, France failed,neg\nok,pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "comma.csv:2: malformed CSV: row has 3 fields but the header has 2 (a comma inside a field that is not in \
+             double quotes? Quote such a field: \"Paris, France\")\n"
+        ),
+        "{err}"
+    );
+    let err = train_error(d, "short.csv", b"text,label\nx,pos\nalone\n", &[]);
+    assert!(err.ends_with("short.csv:3: malformed CSV: row has 1 field but the header has 2\n"), "{err}");
+    let m = model(d);
+    write(d, "one.csv", b"text\nfine\nbad,extra\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "one.csv"]);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        rows[1]["error"],
+        "one.csv:3: malformed CSV: row has 2 fields but the header has 1 (a comma inside a field that is not in \
+         double quotes? Quote such a field: \"Paris, France\")"
+    );
+}

@@ -148,6 +148,18 @@ pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
+/// What is wrong with a row of `fields` fields under a header of `names`: one field too
+/// many is most often a comma in a text that is not in quotes (`Paris, France`), which
+/// reads as two fields.
+fn ragged(fields: usize, names: usize) -> String {
+    let count = |n: usize| if n == 1 { "1 field".to_string() } else { format!("{n} fields") };
+    let hint = match fields > names {
+        true => " (a comma inside a field that is not in double quotes? Quote such a field: \"Paris, France\")",
+        false => "",
+    };
+    format!("row has {} but the header has {names}{hint}", count(fields))
+}
+
 fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
     Error::Csv { location: Location::file(path).at_line(line), message: error.to_string() }
 }
@@ -410,7 +422,7 @@ impl<R: Read> CsvRows<R> {
         if !self.names.is_empty() && record.len() != self.names.len() {
             return Err(Error::Csv {
                 location: Location::file(&self.path).at_line(tape.line_of(first)),
-                message: format!("row has {} fields but the header has {}", record.len(), self.names.len()),
+                message: ragged(record.len(), self.names.len()),
             });
         }
         Ok(())
