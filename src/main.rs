@@ -1454,6 +1454,12 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         );
         return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
     }
+    // A folder of articles (predict reads one): it used to be 'Is a directory (os error 21)'.
+    if command.article.is_dir() {
+        let reason = "is a directory, not an article (report draws the page of one article, a text file: give one of \
+                      its files, or label all of them with predict)";
+        return Err(stancekit::error::Error::Data { path: command.article.clone(), reason: reason.into() }.into());
+    }
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();

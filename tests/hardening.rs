@@ -3163,3 +3163,22 @@ fn a_ragged_row_says_how_a_comma_in_a_text_splits_it_and_counts_one_field_as_one
          double quotes? Quote such a field: \"Paris, France\")"
     );
 }
+
+#[test]
+fn report_of_a_directory_says_it_draws_one_article() {
+    // It used to be 'corpus: Is a directory (os error 21)', after the models were loaded.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("corpus")).unwrap();
+    write(d, "corpus/a.txt", b"The minister praised the deal.");
+    let r = run_in(d, &["report", "corpus", "--html", "r.html"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: corpus: is a directory, not an article (report draws the page of one article, a text \
+             file: give one of its files, or label all of them with predict)\n"
+        )
+    );
+    assert!(!d.join("r.html").exists());
+}
