@@ -55,7 +55,7 @@ pub enum Error {
     /// A file could not be opened, read or written.
     // The field is not named `source`: thiserror would make it the error's source,
     // and the CLI's `{:#}` would then print the OS message a second time.
-    #[error("{path}: {error}{hint}", path = .path.display(), hint = backslash_hint(.path, .error))]
+    #[error("{path}: {error}{hint}", path = .path.display(), hint = not_found_hint(.path, .error))]
     Io {
         /// The file.
         path: PathBuf,
@@ -291,6 +291,29 @@ pub enum Error {
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),
+}
+
+/// For a path not found, what it most likely was instead of a file name: a Windows
+/// path ([`backslash_hint`]), a list of files with commas (`--data a.csv,b.csv`, as
+/// `--data-weight 1,2` is written), or a wildcard pattern the shell did not expand (in
+/// quotes). Nothing for another error.
+fn not_found_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    let backslash = backslash_hint(path, error);
+    if !backslash.is_empty() || error.kind() != std::io::ErrorKind::NotFound {
+        return backslash;
+    }
+    let Some(text) = path.to_str() else { return String::new() };
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() > 1 && parts.iter().all(|part| std::path::Path::new(part).exists()) {
+        return " (files joined by commas: give each file as an argument of its own)".into();
+    }
+    let wildcard = text.contains('*') || text.contains('?') || (text.contains('[') && text.contains(']'));
+    if wildcard {
+        return " (a wildcard pattern, which is read as a file name: the shell expands it only when it is not in \
+                quotes)"
+            .into();
+    }
+    String::new()
 }
 
 /// For a path not found that holds a backslash (`models\\sentiment.json`, `C:\\data\\a.csv`,

@@ -3182,3 +3182,41 @@ fn report_of_a_directory_says_it_draws_one_article() {
     );
     assert!(!d.join("r.html").exists());
 }
+
+#[test]
+fn a_comma_list_or_a_quoted_wildcard_not_found_is_said_to_be_one() {
+    // '--data a.csv,b.csv' (as --data-weight 1,2 is written) and a wildcard in quotes
+    // (which no shell expands) used to stop at 'No such file or directory (os error 2)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.csv", b"text,label\ngood,pos\nbad,neg\n");
+    write(d, "b.csv", b"text,label\nfine,pos\nawful,neg\n");
+    let not_found = "No such file or directory (os error 2)";
+    let r = run_in(d, &["train", "--data", "a.csv,b.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!(
+                "stancekit: error: a.csv,b.csv: {not_found} (files joined by commas: give each file as an argument of \
+                 its own)\n"
+            )
+            .as_str()
+        )
+    );
+    let r = run_in(d, &["train", "--data", "*.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!(
+                "stancekit: error: *.csv: {not_found} (a wildcard pattern, which is read as a file name: the shell \
+                 expands it only when it is not in quotes)\n"
+            )
+            .as_str()
+        )
+    );
+    // A comma in a name that is not a list of files, and a plain missing file: no hint.
+    let r = run_in(d, &["train", "--data", "a.csv,c.csv", "--out", "m.json"]);
+    assert_eq!(r.stderr, format!("stancekit: error: a.csv,c.csv: {not_found}\n"));
+}
