@@ -3220,3 +3220,29 @@ fn a_comma_list_or_a_quoted_wildcard_not_found_is_said_to_be_one() {
     let r = run_in(d, &["train", "--data", "a.csv,c.csv", "--out", "m.json"]);
     assert_eq!(r.stderr, format!("stancekit: error: a.csv,c.csv: {not_found}\n"));
 }
+
+#[test]
+fn labels_that_write_one_number_two_ways_are_refused() {
+    // pandas writes a label column with a missing value as decimals ('1.0'); beside a file
+    // that says '1', the two used to train as two classes without a word ('1 2, 1.0 2' in
+    // inspect), each predicted, neither the class meant.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,1\nbad,0\nfine,1\nugly,0\n");
+    write(d, "pd.csv", b"text,label\ngreat,1.0\nawful,0.0\n");
+    let expected = "stancekit: error: pd.csv:2: column 'label': label '1.0' differs from '1' (tr.csv:2) only by how \
+                    the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 \
+                    as 1.0; write them the same way); make them agree\n";
+    for args in [
+        vec!["train", "--data", "tr.csv", "pd.csv", "--out", "x.json", "--min-df", "1"],
+        vec!["eval", "--data", "tr.csv", "--extra-data", "pd.csv", "--folds", "2", "--min-df", "1"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    assert!(!d.join("x.json").exists());
+    // Labels that are numbers written one way, and codes that only look alike, train.
+    write(d, "codes.csv", b"text,label\ngood,1\nbad,2\nfine,1\nugly,2\nok,1-2\nmeh,1-2\n");
+    let r = run_in(d, &["train", "-q", "--data", "codes.csv", "--out", "x.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}

@@ -257,10 +257,14 @@ fn check_label_case(data: &LabelledData) -> Result<()> {
 }
 
 /// How two labels that [`case_conflict`] found to be one differ, for its message: by
-/// case, or in how an accent is encoded, which no terminal shows ("é" as one character,
-/// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF).
+/// case, in how an accent is encoded, which no terminal shows ("é" as one character,
+/// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF),
+/// or in how a number is written (`1` and `1.0`).
 pub fn label_difference(a: &str, b: &str) -> &'static str {
-    if a.to_lowercase() == b.to_lowercase() {
+    if number(a).is_some() && number(a) == number(b) {
+        "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
+         1.0; write them the same way)"
+    } else if a.to_lowercase() == b.to_lowercase() {
         "case"
     } else if a.nfc().eq(b.nfc()) {
         "how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against NFD; \
@@ -271,8 +275,16 @@ pub fn label_difference(a: &str, b: &str) -> &'static str {
     }
 }
 
-/// Two spellings of one label that differ only by case or in how an accent is encoded
-/// (NFC against NFD), as the first row of the odd one
+/// The number a label writes (`1`, `1.0`, `01`, `-2.5e1`), when it is one: digits with an
+/// optional sign, decimal point and exponent, nothing else.
+fn number(label: &str) -> Option<f64> {
+    let numeric = label.bytes().any(|b| b.is_ascii_digit())
+        && label.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+    numeric.then(|| label.parse::<f64>().ok()).flatten().filter(|value| value.is_finite())
+}
+
+/// Two spellings of one label that differ only by case, in how an accent is encoded
+/// (NFC against NFD) or in how a number is written (`1` and `1.0`), as the first row of the odd one
 /// out (the rarer spelling; of equally common ones, the later) and the first row of the
 /// most common spelling. `None` when every label has one spelling.
 pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
@@ -281,7 +293,11 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (row, label) in labels.iter().enumerate() {
         let at = *index.entry(label.as_str()).or_insert_with(|| {
-            spellings.push((label.nfc().collect::<String>().to_lowercase(), 0, row));
+            let key = match number(label) {
+                Some(value) => format!("{value}"),
+                None => label.nfc().collect::<String>().to_lowercase(),
+            };
+            spellings.push((key, 0, row));
             spellings.len() - 1
         });
         if let Some(spelling) = spellings.get_mut(at) {
