@@ -281,6 +281,15 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A cell whose value cannot be used (an offset that is not a number, a span outside
+    /// its document), named by file, line and column.
+    #[error("{location}: {reason}")]
+    Value {
+        /// Where: the row and its column.
+        location: Location,
+        /// What is wrong with the value.
+        reason: String,
+    },
     /// Training texts of which not one yields an n-gram: no word in any of them (only
     /// symbols, emoji, or punctuation that is left out), so no setting can help.
     #[error("none of the {texts} training texts has a word to make an n-gram of (they hold only symbols, emoji or punctuation marks): check that the text column holds the texts")]

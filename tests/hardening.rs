@@ -3246,3 +3246,33 @@ fn labels_that_write_one_number_two_ways_are_refused() {
     let r = run_in(d, &["train", "-q", "--data", "codes.csv", "--out", "x.json", "--min-df", "1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+#[test]
+fn corpus_names_a_bad_span_cell_by_line_and_column_and_says_what_is_wrong() {
+    // These used to be 'spans.csv: line 2: ...' without the column; a span that ends
+    // before it starts 'is outside the document or splits a character', an empty one 'hashes
+    // to e3b0c44298fc1c14, ...: the source text changed', an offset -5 'start is not a number'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", "doc_id,text\nd1,Hello world.\nd2,Caf\u{e9} r\u{e9}ouvert.\n".as_bytes());
+    let header = "dataset,doc_id,start,end,sha256,sentiment,split";
+    let cases = [
+        ("bbc_news,d1,5,0,185f8db32271fe25", "column 'end': span 5..0 ends before it starts"),
+        ("bbc_news,d1,3,3,185f8db32271fe25", "column 'end': span 3..3 is empty (end is the offset after its last byte)"),
+        ("bbc_news,d1,0,99,185f8db32271fe25", "column 'end': span 0..99 ends after its document, bbc_news d1, of 12 bytes"),
+        ("bbc_news,d2,0,4,185f8db32271fe25", "column 'end': span 0..4 splits a character of bbc_news d2 (offsets count bytes of UTF-8)"),
+        ("bbc_news,d1,-5,5,185f8db32271fe25", "column 'start': '-5' is not a byte offset (a whole number from 0, counted in bytes)"),
+        ("bbc_news,d9,0,5,185f8db32271fe25", "column 'doc_id': no document 'd9' in bbc_news"),
+        ("bbc,d1,0,5,185f8db32271fe25", "column 'dataset': unknown dataset 'bbc' (expected one of: bbc_news, fnc1)"),
+        ("bbc_news,d1,0,5,185f8db3", "column 'sha256': sha256 '185f8db3' is missing or malformed (expected the first 16 lower-case hex digits of the span's sha256)"),
+        ("bbc_news,d1,0,4,185f8db32271fe25", "column 'sha256': span 0..4 of bbc_news d1 hashes to"),
+    ];
+    for (row, expected) in cases {
+        write(d, "spans.csv", format!("{header}\n{HELLO},positive,train\n{row},positive,train\n").as_bytes());
+        let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!(r.status, 2, "{row}: {}", r.stderr);
+        assert!(r.stderr.starts_with(&format!("stancekit: error: spans.csv:3: {expected}")), "{row}: {}", r.stderr);
+        assert!(!d.join("out.csv").exists());
+    }
+}
