@@ -1280,6 +1280,14 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }
+    // Standard input at a terminal (`stancekit predict` typed without a file): said, as
+    // the header alone and a wait for input looked like a hang.
+    if io::stdin().is_terminal() && inputs.files.iter().any(|(path, _)| path.as_os_str() == "-") {
+        diagnostic!(
+            "stancekit: reading standard input from the terminal: type or paste texts, one a line, and end with \
+             Ctrl-D (or give the files to label: stancekit predict FILE...)"
+        );
+    }
     let stdout = ResultsOut(io::stdout());
     let interactive = stdout.0.is_terminal();
     // Unlocked handles: the rows are written from the pipeline's output thread.

@@ -3276,3 +3276,48 @@ fn corpus_names_a_bad_span_cell_by_line_and_column_and_says_what_is_wrong() {
         assert!(!d.join("out.csv").exists());
     }
 }
+
+/// `stancekit predict` typed at a terminal without a file reads standard input from it:
+/// it used to print the header alone and wait, without a word, which looked like a hang.
+#[cfg(target_os = "linux")]
+#[test]
+fn predict_reading_a_terminal_says_how_to_end_its_input() {
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    // A pseudo-terminal: its follower side is the child's standard input.
+    // SAFETY: plain calls on descriptors this test opens and owns.
+    let (leader, follower) = unsafe {
+        let leader = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(leader >= 0 && libc::grantpt(leader) == 0 && libc::unlockpt(leader) == 0);
+        let name = std::ffi::CStr::from_ptr(libc::ptsname(leader)).to_owned();
+        let follower = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(follower >= 0);
+        (std::fs::File::from_raw_fd(leader), std::fs::File::from_raw_fd(follower))
+    };
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["predict", "--model", &m])
+        .current_dir(d)
+        .stdin(follower)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A line, then Ctrl-D (end of input at the start of a line of a terminal).
+    let mut typing = &leader;
+    typing.write_all(b"a gripping, beautifully acted film\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "stancekit: reading standard input from the terminal: type or paste texts, one a line, and end with Ctrl-D \
+         (or give the files to label: stancekit predict FILE...)\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2, "the header and the line's row");
+    // Not said for a pipe, nor for files.
+    let r = run_with_stdin(&["predict", "--model", &m], b"a fine film\n");
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
