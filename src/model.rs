@@ -183,7 +183,7 @@ impl ModelFile {
     pub fn load_all(paths: &[PathBuf]) -> Result<Vec<ModelFile>> {
         let files: Vec<FileBytes> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
         let inputs: Vec<(&[u8], &Path)> =
-            files.iter().map(|bytes| without_bom(bytes)).zip(paths.iter().map(PathBuf::as_path)).collect();
+            files.iter().map(|bytes| json_text(bytes)).zip(paths.iter().map(PathBuf::as_path)).collect();
         // Each file's envelope and small fields, in parallel; its featurizer and
         // classifier stay text.
         let bodies: Vec<Result<Body>> = inputs.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect();
@@ -258,7 +258,7 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
-        let bytes = without_bom(bytes);
+        let bytes = json_text(bytes);
         let body = parse_body(bytes, path)?;
         let featurizer = parse_featurizer(body.featurizer.get(), bytes, path)?;
         let classifier = parse_part(body.classifier.get(), bytes, path, "classifier")?;
@@ -435,6 +435,17 @@ fn first_json_byte(bytes: &[u8]) -> Option<u8> {
 /// model saved that way still loads.
 fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The JSON text of a model file's bytes: without a byte-order mark ([`without_bom`]) and
+/// without white space after its closing brace, which an editor adds on saving (a final
+/// line break: vim, nano, `echo >>`) and the checksum does not cover, as the file is
+/// written without it. Such a file used to be refused: "checksum mismatch: the file was
+/// changed or damaged after it was written".
+fn json_text(bytes: &[u8]) -> &[u8] {
+    let bytes = without_bom(bytes);
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |last| last + 1);
+    bytes.get(..end).unwrap_or(bytes)
 }
 
 /// A model file checked and parsed but for its two large parts, left as their JSON text

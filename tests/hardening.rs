@@ -3321,3 +3321,30 @@ fn predict_reading_a_terminal_says_how_to_end_its_input() {
     let r = run_with_stdin(&["predict", "--model", &m], b"a fine film\n");
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn a_model_saved_with_a_final_line_break_still_loads() {
+    // An editor adds a line break at the end on saving (vim, nano; `echo >> m.json`), after
+    // the JSON the checksum covers; such a model used to be refused, 'checksum mismatch:
+    // the file was changed or damaged after it was written'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let plain = run_with_stdin(&["predict", "--model", &path, "-"], b"some text\n");
+    for (name, end) in [("lf.json", &b"\n"[..]), ("crlf.json", b"\r\n"), ("spaces.json", b" \n\n\t")] {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(end);
+        write(d, name, &bytes);
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        assert_eq!(r.stdout, plain.stdout, "{name}");
+        let r = run_in(d, &["inspect", "--model", name]);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+    }
+    // A change inside the JSON is still caught.
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\"seed\":42", "\"seed\":43", 1);
+    write(d, "edited.json", text.as_bytes());
+    let r = run_with_stdin(&["predict", "--model", d.join("edited.json").to_str().unwrap(), "-"], b"some text\n");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("checksum mismatch"), "{}", r.stderr);
+}
