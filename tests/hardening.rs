@@ -3348,3 +3348,28 @@ fn a_model_saved_with_a_final_line_break_still_loads() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("checksum mismatch"), "{}", r.stderr);
 }
+
+#[test]
+fn a_repeated_header_row_of_joined_files_is_named_not_trained_on() {
+    // `cat a.csv b.csv > all.csv` keeps b's header as a row: it used to train as a class
+    // 'label' of one row with the text 'text' (3 labels, exit 0), and predict labelled it.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let repeats = "malformed CSV: this row repeats the header (files joined together, each with its header line? \
+                   keep only the first header line, or give the files one by one)";
+    let joined = b"text,label\ngood film,pos\nbad film,neg\ntext,label\nfine film,pos\nawful film,neg\n";
+    let err = train_error(d, "all.csv", joined, &["--min-df", "1"]);
+    assert!(err.ends_with(&format!("all.csv:4: {repeats}\n")), "{err}");
+    // The second file saved with a byte order mark, as Excel saves it.
+    let marked = b"\xEF\xBB\xBFtext,label\ngood film,pos\nbad film,neg\n\xEF\xBB\xBFtext,label\nfine film,pos\n";
+    let err = train_error(d, "marked.csv", marked, &["--min-df", "1"]);
+    assert!(err.ends_with(&format!("marked.csv:4: {repeats}\n")), "{err}");
+    let m = model(d);
+    write(d, "rows.csv", b"id,text\n1,good film\nid,text\n2,bad film\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3, "one row per input row: {}", r.stdout);
+    assert_eq!(rows[1]["error"], format!("rows.csv:3: {repeats}"));
+    assert!(rows[0]["error"].is_null() && rows[2]["error"].is_null());
+}

@@ -425,6 +425,23 @@ impl<R: Read> CsvRows<R> {
                 message: ragged(record.len(), self.names.len()),
             });
         }
+        // The header again: CSV files joined with `cat`, each with its header (and its
+        // byte order mark). It used to be a row like any other: a class named 'label'
+        // of the text 'text' in training, a row labelled in predict.
+        let names = self.names.iter().map(String::as_bytes);
+        let fields =
+            record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| if i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f });
+        if !self.names.is_empty() && fields.eq(names) {
+            return Err(Error::Csv {
+                location: Location::file(&self.path).at_line(tape.line_of(first)),
+                message: "this row repeats the header (files joined together, each with its header line? keep only \
+                          the first header line, or give the files one by one)"
+                    .into(),
+            });
+        }
         Ok(())
     }
 
@@ -620,7 +637,8 @@ mod tests {
             };
             // Lines counted apart from the reader: every line break made a `\n`.
             let n_lines = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n").matches('\n').count() as u64;
-            let mut file = write(&["a".to_string(), "b".to_string()]);
+            // Names no generated row spells: a row that repeats the header is refused.
+            let mut file = write(&["header_1".to_string(), "header_2".to_string()]);
             let mut expected_lines = Vec::new();
             for (fields, blank_lines) in &rows {
                 for _ in 0..*blank_lines {
