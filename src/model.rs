@@ -593,10 +593,28 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
         }
         Some(found) => found,
     };
+    if !checksum_matches(text, checksum, version) && laid_out_otherwise(text) {
+        return Err(corrupt(
+            "checksum mismatch: the file was changed after it was written: it is laid out otherwise than stancekit \
+             writes it (reformatted, as by jq, Python's json.dump or an editor's formatter?), and the checksum covers \
+             the bytes as written (use the file as stancekit wrote it, or train the model again)"
+                .into(),
+        ));
+    }
     if !checksum_matches(text, checksum, version) {
         return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
     }
     Ok(())
+}
+
+/// Whether a model file's text is laid out otherwise than stancekit writes it, compact
+/// (`{"format":"stancekit-model",...`): white space after its opening brace (jq, an
+/// editor's formatter) or after the colon of its first key (Python's `json.dump`).
+fn laid_out_otherwise(text: &str) -> bool {
+    let rest = text.strip_prefix('{').unwrap_or(text);
+    // The first key, whichever it is (a rewrite may sort them), then its colon.
+    let after_first_key = rest.strip_prefix('"').and_then(|key| key.split_once('"')).map(|(_, after)| after);
+    rest.starts_with(|c: char| c.is_ascii_whitespace()) || after_first_key.is_some_and(|after| after.starts_with(": "))
 }
 
 /// Why a file that did not parse as a model is not one: not JSON at all, a wrong

@@ -3373,3 +3373,36 @@ fn a_repeated_header_row_of_joined_files_is_named_not_trained_on() {
     assert_eq!(rows[1]["error"], format!("rows.csv:3: {repeats}"));
     assert!(rows[0]["error"].is_null() && rows[2]["error"].is_null());
 }
+
+#[test]
+fn a_reformatted_model_is_said_to_be_reformatted() {
+    // A model pretty-printed to be read (jq . m.json > m2.json) or rewritten by Python's
+    // json.dump used to be 'checksum mismatch: the file was changed or damaged after it
+    // was written', as if damaged.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let expected = "not a valid stancekit model: checksum mismatch: the file was changed after it was written: it is \
+                    laid out otherwise than stancekit writes it (reformatted, as by jq, Python's json.dump or an \
+                    editor's formatter?), and the checksum covers the bytes as written (use the file as stancekit \
+                    wrote it, or train the model again)\n";
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    // As Python's json.dump writes it: a space after each colon and comma.
+    let spaced = std::fs::read_to_string(&path).unwrap().replacen("{\"format\":", "{\"format\": ", 1);
+    assert!(spaced.starts_with("{\"format\": \""));
+    for (name, text) in [("pretty.json", pretty), ("spaced.json", spaced)] {
+        write(d, name, text.as_bytes());
+        let r = run_in(d, &["inspect", "--model", name]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {name}: {expected}")), "{name}");
+    }
+    // A compact file changed inside is still 'changed or damaged'.
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\"seed\":42", "\"seed\":43", 1);
+    write(d, "edited.json", text.as_bytes());
+    let r = run_in(d, &["inspect", "--model", "edited.json"]);
+    assert!(
+        r.stderr.ends_with("checksum mismatch: the file was changed or damaged after it was written\n"),
+        "{}",
+        r.stderr
+    );
+}
