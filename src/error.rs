@@ -55,7 +55,7 @@ pub enum Error {
     /// A file could not be opened, read or written.
     // The field is not named `source`: thiserror would make it the error's source,
     // and the CLI's `{:#}` would then print the OS message a second time.
-    #[error("{path}: {error}{hint}", path = .path.display(), hint = not_found_hint(.path, .error))]
+    #[error("{path}: {error}{hint}", path = .path.display(), hint = io_hint(.path, .error))]
     Io {
         /// The file.
         path: PathBuf,
@@ -300,6 +300,35 @@ pub enum Error {
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),
+}
+
+/// What a path that could not be read or written most likely is: a socket
+/// ([`socket_hint`]), or, not found, something other than a file name
+/// ([`not_found_hint`]).
+fn io_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    let socket = socket_hint(path, error);
+    if socket.is_empty() {
+        not_found_hint(path, error)
+    } else {
+        socket
+    }
+}
+
+/// For a socket opened as a file, which fails with "No such device or address (os error
+/// 6)" on Linux, as if the path were wrong: says what it is. Nothing for another error.
+fn socket_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let is_socket = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
+        if is_socket && error.kind() != std::io::ErrorKind::NotFound {
+            return " (it is a socket, where programs connect to each other, not a file: give the file that holds \
+                    the data)"
+                .into();
+        }
+    }
+    let _ = (path, error);
+    String::new()
 }
 
 /// For a path not found, what it most likely was instead of a file name: a Windows

@@ -3406,3 +3406,25 @@ fn a_reformatted_model_is_said_to_be_reformatted() {
         r.stderr
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_socket_given_as_a_file_is_said_to_be_one() {
+    // Opening a socket fails with 'No such device or address (os error 6)', which read as
+    // a wrong path; as an input, a --data file or a --model it now says what it is.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let _listener = std::os::unix::net::UnixListener::bind(d.join("app.sock")).unwrap();
+    let said = "app.sock: No such device or address (os error 6) (it is a socket, where programs connect to each \
+                other, not a file: give the file that holds the data)";
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "app.sock"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert_eq!(rows[0]["error"], said);
+    let r = run_in(d, &["train", "--data", "app.sock", "--out", "out.json"]);
+    assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {said}\n")));
+    let r = run_in(d, &["inspect", "--model", "app.sock"]);
+    assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {said}\n")));
+}
