@@ -55,7 +55,7 @@ pub enum Error {
     /// A file could not be opened, read or written.
     // The field is not named `source`: thiserror would make it the error's source,
     // and the CLI's `{:#}` would then print the OS message a second time.
-    #[error("{path}: {error}{hint}", path = .path.display(), hint = backslash_hint(.path, .error))]
+    #[error("{path}: {error}{hint}", path = .path.display(), hint = io_hint(.path, .error))]
     Io {
         /// The file.
         path: PathBuf,
@@ -180,6 +180,15 @@ pub enum Error {
         /// The labels allowed.
         expected: Vec<String>,
     },
+    /// A class label that is empty, or has white space at its start or end: an unlabelled
+    /// row is no example, and trimming would be a guess.
+    #[error("{location}: {}", label_space_problem(.label))]
+    LabelSpaces {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+    },
     /// Two labels that differ only by case, or in how an accent is encoded: most likely
     /// one class spelt two ways.
     #[error("{location}: label '{label}' differs from {other}; make them agree")]
@@ -280,9 +289,77 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A cell whose value cannot be used (an offset that is not a number, a span outside
+    /// its document), named by file, line and column.
+    #[error("{location}: {reason}")]
+    Value {
+        /// Where: the row and its column.
+        location: Location,
+        /// What is wrong with the value.
+        reason: String,
+    },
+    /// Training texts of which not one yields an n-gram: no word in any of them (only
+    /// symbols, emoji, or punctuation that is left out), so no setting can help.
+    #[error("none of the {texts} training texts has a word to make an n-gram of (they hold only symbols, emoji or punctuation marks): check that the text column holds the texts")]
+    NoWords {
+        /// How many training texts there are.
+        texts: usize,
+    },
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),
+}
+
+/// What a path that could not be read or written most likely is: a socket
+/// ([`socket_hint`]), or, not found, something other than a file name
+/// ([`not_found_hint`]).
+fn io_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    let socket = socket_hint(path, error);
+    if socket.is_empty() {
+        not_found_hint(path, error)
+    } else {
+        socket
+    }
+}
+
+/// For a socket opened as a file, which fails with "No such device or address (os error
+/// 6)" on Linux, as if the path were wrong: says what it is. Nothing for another error.
+fn socket_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let is_socket = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
+        if is_socket && error.kind() != std::io::ErrorKind::NotFound {
+            return " (it is a socket, where programs connect to each other, not a file: give the file that holds \
+                    the data)"
+                .into();
+        }
+    }
+    let _ = (path, error);
+    String::new()
+}
+
+/// For a path not found, what it most likely was instead of a file name: a Windows
+/// path ([`backslash_hint`]), a list of files with commas (`--data a.csv,b.csv`, as
+/// `--data-weight 1,2` is written), or a wildcard pattern the shell did not expand (in
+/// quotes). Nothing for another error.
+fn not_found_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    let backslash = backslash_hint(path, error);
+    if !backslash.is_empty() || error.kind() != std::io::ErrorKind::NotFound {
+        return backslash;
+    }
+    let Some(text) = path.to_str() else { return String::new() };
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() > 1 && parts.iter().all(|part| std::path::Path::new(part).exists()) {
+        return " (files joined by commas: give each file as an argument of its own)".into();
+    }
+    let wildcard = text.contains('*') || text.contains('?') || (text.contains('[') && text.contains(']'));
+    if wildcard {
+        return " (a wildcard pattern, which is read as a file name: the shell expands it only when it is not in \
+                quotes)"
+            .into();
+    }
+    String::new()
 }
 
 /// For a path not found that holds a backslash (`models\\sentiment.json`, `C:\\data\\a.csv`,
@@ -297,6 +374,24 @@ fn backslash_hint(path: &std::path::Path, error: &std::io::Error) -> String {
         " (a path with backslashes, as Windows writes it: here directories are separated by '/', as in {})",
         text.replace('\\', "/")
     )
+}
+
+/// What is wrong with a label that [`Error::LabelSpaces`] names: empty, only white space,
+/// or white space at its start or end (`'positive '`, which prints as `positive`).
+fn label_space_problem(label: &str) -> String {
+    let ends = (label.trim_start() != label, label.trim_end() != label);
+    let place = match ends {
+        _ if label.trim().is_empty() => {
+            return match label.is_empty() {
+                true => "empty label (give the row its label, or leave the row out)".into(),
+                false => format!("label '{label}' is only white space (give the row its label, or leave the row out)"),
+            }
+        }
+        (true, true) => "start and end",
+        (true, false) => "start",
+        _ => "end",
+    };
+    format!("label '{label}' has white space at its {place} (labels are taken as written, never trimmed: remove it)")
 }
 
 /// A number as a message or report shows it: in full, or in exponent notation when it is

@@ -172,6 +172,31 @@ impl FeatureParams {
         Ok(())
     }
 
+    /// Refuses the settings of cue columns without a lexicon (`has_lexicon`), which has
+    /// the cues: `--cue-ngrams` or a `--cue-scale` other than 1 would be ignored without a
+    /// word, and the model trained as if they had not been given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] naming the setting.
+    pub fn check_lexicon(&self, has_lexicon: bool) -> Result<()> {
+        let refuse = |flag: &str, what: &str| {
+            Err(Error::InvalidParams {
+                name: flag.into(),
+                reason: format!(
+                    "{what} the cues of a lexicon, and no --lexicon is given (give one, e.g. --lexicon \
+                     datasets/lexicons, or leave {flag} out)"
+                ),
+            })
+        };
+        if !has_lexicon && self.cue_ngrams {
+            return refuse("--cue-ngrams", "adds n-grams of");
+        }
+        if !has_lexicon && self.cue_scale != 1.0 {
+            return refuse("--cue-scale", "scales the columns of");
+        }
+        Ok(())
+    }
+
     /// Learns the vocabulary and idf from `texts` and binds the lexicon.
     ///
     /// # Errors
@@ -207,6 +232,7 @@ impl FeatureParams {
     /// [`Error::InvalidParams`] as in [`FeatureParams::check`].
     pub fn analyzer(&self, lexicon: Option<Lexicon>) -> Result<Featurizer> {
         self.check()?;
+        self.check_lexicon(lexicon.is_some())?;
         Ok(Featurizer::empty(self.clone(), lexicon))
     }
 }
@@ -456,6 +482,13 @@ pub struct Analysis {
     numbers: Vec<u32>,
     /// The tag of the names that numbered it; 0 when not numbered.
     numbered_by: u64,
+}
+
+impl Analysis {
+    /// Whether the text yields any n-gram (a word, or a punctuation mark when they count).
+    pub fn has_ngrams(&self) -> bool {
+        !self.keys.is_empty()
+    }
 }
 
 impl Featurizer {

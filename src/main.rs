@@ -182,9 +182,10 @@ struct ActorsCommand {
     /// CSV with columns text, accusation (accusation/denial/none), source, target.
     #[arg(long)]
     data: PathBuf,
-    /// Lexicon directory (cues and reporting verbs).
-    #[arg(long, default_value = "datasets/lexicons")]
-    lexicon: PathBuf,
+    /// Lexicon directory (cues and reporting verbs) [default: the shipped one, datasets/lexicons, here or in the
+    /// source tree]
+    #[arg(long)]
+    lexicon: Option<PathBuf>,
     /// Also list each sentence where a span is wrong: on stderr, or with --format json
     /// as `actors_error` rows on stdout before the scores.
     #[arg(long)]
@@ -698,6 +699,7 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
         punctuation: !args.no_punctuation,
     };
     features.check()?;
+    features.check_lexicon(lexicon.is_some())?;
     let trainer = LogisticParams::new()
         .c(args.c)
         .class_weight(args.class_weight)
@@ -1086,6 +1088,23 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
     )
 }
 
+/// The shipped lexicon `actors` uses without `--lexicon`: `./datasets/lexicons`, then that
+/// of the source tree this binary was built from, as the shipped models are found (it
+/// used to be `./datasets/lexicons` only, so `actors` failed outside the checkout).
+///
+/// # Errors
+/// Neither directory holds a `cues.tsv`.
+fn shipped_lexicon() -> Result<PathBuf> {
+    let dirs = [PathBuf::from("datasets/lexicons"), Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons")];
+    match dirs.iter().find(|dir| dir.join("cues.tsv").is_file()) {
+        Some(dir) => Ok(dir.clone()),
+        None => anyhow::bail!(
+            "no --lexicon given and the shipped lexicon was not found in {} (give its directory with --lexicon)",
+            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 /// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).
 fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
     let (shortest, longest) = value.split_once('-').unwrap_or((value, value));
@@ -1279,6 +1298,14 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }
+    // Standard input at a terminal (`stancekit predict` typed without a file): said, as
+    // the header alone and a wait for input looked like a hang.
+    if io::stdin().is_terminal() && inputs.files.iter().any(|(path, _)| path.as_os_str() == "-") {
+        diagnostic!(
+            "stancekit: reading standard input from the terminal: type or paste texts, one a line, and end with \
+             Ctrl-D (or give the files to label: stancekit predict FILE...)"
+        );
+    }
     let stdout = ResultsOut(io::stdout());
     let interactive = stdout.0.is_terminal();
     // Unlocked handles: the rows are written from the pipeline's output thread.
@@ -1380,8 +1407,11 @@ fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
 
 fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     use stancekit::actors::{extract_with, Claim, SpanScore};
-    let lexicon =
-        Lexicon::load(&command.lexicon).with_context(|| format!("reading lexicon {}", command.lexicon.display()))?;
+    let path = match &command.lexicon {
+        Some(path) => path.clone(),
+        None => shipped_lexicon()?,
+    };
+    let lexicon = Lexicon::load(&path).with_context(|| format!("reading lexicon {}", path.display()))?;
     let matcher = lexicon.matcher();
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
@@ -1442,6 +1472,12 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
             kind.name()
         );
         return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
+    }
+    // A folder of articles (predict reads one): it used to be 'Is a directory (os error 21)'.
+    if command.article.is_dir() {
+        let reason = "is a directory, not an article (report draws the page of one article, a text file: give one of \
+                      its files, or label all of them with predict)";
+        return Err(stancekit::error::Error::Data { path: command.article.clone(), reason: reason.into() }.into());
     }
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =

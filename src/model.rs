@@ -185,7 +185,7 @@ impl ModelFile {
     pub fn load_all(paths: &[PathBuf]) -> Result<Vec<ModelFile>> {
         let files: Vec<FileBytes> = paths.iter().map(|path| read(path)).collect::<Result<_>>()?;
         let inputs: Vec<(&[u8], &Path)> =
-            files.iter().map(|bytes| without_bom(bytes)).zip(paths.iter().map(PathBuf::as_path)).collect();
+            files.iter().map(|bytes| json_text(bytes)).zip(paths.iter().map(PathBuf::as_path)).collect();
         // Each file's envelope and small fields, in parallel; its featurizer and
         // classifier stay text.
         let bodies: Vec<Result<Body>> = inputs.par_iter().map(|&(bytes, path)| parse_body(bytes, path)).collect();
@@ -260,7 +260,7 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
-        let bytes = without_bom(bytes);
+        let bytes = json_text(bytes);
         let body = parse_body(bytes, path)?;
         let featurizer = parse_featurizer(body.featurizer.get(), bytes, path)?;
         let classifier = parse_part(body.classifier.get(), bytes, path, "classifier")?;
@@ -439,6 +439,17 @@ fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
+/// The JSON text of a model file's bytes: without a byte-order mark ([`without_bom`]) and
+/// without white space after its closing brace, which an editor adds on saving (a final
+/// line break: vim, nano, `echo >>`) and the checksum does not cover, as the file is
+/// written without it. Such a file used to be refused: "checksum mismatch: the file was
+/// changed or damaged after it was written".
+fn json_text(bytes: &[u8]) -> &[u8] {
+    let bytes = without_bom(bytes);
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |last| last + 1);
+    bytes.get(..end).unwrap_or(bytes)
+}
+
 /// A model file checked and parsed but for its two large parts, left as their JSON text
 /// (read only for their extent): the featurizer, which models may share, and the classifier.
 type Body<'a> = ModelFile<&'a RawValue, &'a RawValue>;
@@ -584,10 +595,28 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
         }
         Some(found) => found,
     };
+    if !checksum_matches(text, checksum, version) && laid_out_otherwise(text) {
+        return Err(corrupt(
+            "checksum mismatch: the file was changed after it was written: it is laid out otherwise than stancekit \
+             writes it (reformatted, as by jq, Python's json.dump or an editor's formatter?), and the checksum covers \
+             the bytes as written (use the file as stancekit wrote it, or train the model again)"
+                .into(),
+        ));
+    }
     if !checksum_matches(text, checksum, version) {
         return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
     }
     Ok(())
+}
+
+/// Whether a model file's text is laid out otherwise than stancekit writes it, compact
+/// (`{"format":"stancekit-model",...`): white space after its opening brace (jq, an
+/// editor's formatter) or after the colon of its first key (Python's `json.dump`).
+fn laid_out_otherwise(text: &str) -> bool {
+    let rest = text.strip_prefix('{').unwrap_or(text);
+    // The first key, whichever it is (a rewrite may sort them), then its colon.
+    let after_first_key = rest.strip_prefix('"').and_then(|key| key.split_once('"')).map(|(_, after)| after);
+    rest.starts_with(|c: char| c.is_ascii_whitespace()) || after_first_key.is_some_and(|after| after.starts_with(": "))
 }
 
 /// Why a file that did not parse as a model is not one: not JSON at all, a wrong

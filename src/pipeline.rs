@@ -298,6 +298,11 @@ impl<'a> Analysed<'a> {
 fn fit_once(examples: &Examples<'_>, analysed: &Analysed<'_>, trainer: &LogisticParams) -> Result<Fitted> {
     let featurizer =
         analysed.analyzer.fit_analyzed_named(&examples.texts, &analysed.rows, &examples.classes, analysed.names)?;
+    // Lowering --min-df cannot help texts without a word: a column of symbols or emoji,
+    // or of punctuation that --no-punctuation leaves out.
+    if featurizer.n_ngrams() == 0 && !analysed.rows.iter().any(|row| row.has_ngrams()) {
+        return Err(Error::NoWords { texts: analysed.rows.len() });
+    }
     if featurizer.n_ngrams() == 0 {
         // Trained on no n-gram, a model labels every text by the class priors (and cues).
         return Err(Error::InvalidParams {

@@ -45,7 +45,7 @@ fn malformed_csv_files() {
         (
             "spaces.csv",
             b"text,label\nx,positive\ny,positive \n",
-            "unknown label 'positive ' (expected one of: a non-empty label without surrounding spaces)",
+            "label 'positive ' has white space at its end (labels are taken as written, never trimmed: remove it)",
         ),
         (
             "case.csv",
@@ -236,7 +236,7 @@ fn line_endings_bom_and_embedded_newlines_are_read() {
         ("blank_lines.csv", &b"text,label\na,x\n\nc,\n"[..]),
     ] {
         let err = train_error(d, name, content, &[]);
-        assert!(err.contains(&format!("{name}:4: column 'label': unknown label ''")), "{err}");
+        assert!(err.contains(&format!("{name}:4: column 'label': empty label (give the row")), "{err}");
     }
 }
 
@@ -3003,4 +3003,464 @@ fn a_malformed_word_classes_file_is_named_by_line_and_column() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--word-classes"), "{}", r.stderr);
     assert_eq!(std::fs::read(dir.path().join("classes.tsv")).unwrap(), b"well\tc1\nfailed\tc2\nWell\tc3\n");
+}
+
+#[test]
+fn a_zero_filled_input_is_refused_by_what_it_is() {
+    // A file a crash left zero-filled (allocated, never written) used to be labelled as
+    // one sentence of NULs, a CSV header of 4,096 `\0`s filled the message, and an
+    // endless device (/dev/zero) was read until memory ran out.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let zeros = [0u8; 4096];
+    let what = "the file is zero-filled (it starts with NUL bytes, not characters), not text (as a crash can leave a \
+                file that was being written, or a device such as /dev/zero: restore it from a copy, or write it again)";
+    for name in ["z.txt", "z.csv", "z.jsonl"] {
+        write(d, name, &zeros);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", "--lossy", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {what}"), "{name}");
+    }
+    let stderr = train_error(d, "data.csv", &zeros, &[]);
+    assert!(stderr.ends_with(&format!("data.csv: {what}\n")), "{stderr}");
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], &zeros);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("-: standard input is zero-filled (it starts with NUL bytes"), "{}", r.stderr);
+    if Path::new("/dev/zero").exists() {
+        let r = run_in(d, &["predict", "--model", &m, "--input-format", "text", "/dev/zero"]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(&format!("/dev/zero: {what}")), "{}", r.stderr);
+    }
+    // Text with NUL bytes in it is still text.
+    write(d, "nul.txt", b"The minister\0 resigned.\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let r = run_in(d, &["predict", "--model", &m, "nul.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn cue_flags_without_a_lexicon_are_refused_not_ignored() {
+    // --cue-ngrams (which the shipped models use) and --cue-scale work on a lexicon's cues;
+    // without --lexicon they used to be ignored without a word, the model trained as if
+    // they had not been given.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    for (flags, flag, what) in [
+        (&["--cue-ngrams"][..], "--cue-ngrams", "adds n-grams of"),
+        (&["--cue-scale", "3"][..], "--cue-scale", "scales the columns of"),
+        (&["--cue-scale", "0"][..], "--cue-scale", "scales the columns of"),
+    ] {
+        let expected = format!(
+            "stancekit: error: invalid {flag}: {what} the cues of a lexicon, and no --lexicon is given (give one, e.g. \
+             --lexicon datasets/lexicons, or leave {flag} out)\n"
+        );
+        let mut args = vec!["train", "--data", data, "--out", "out.json"];
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "train {flags:?}");
+        assert!(!d.join("out.json").exists());
+        let mut args = vec!["eval", "--data", data, "--folds", "3"];
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "eval {flags:?}");
+    }
+    // With a lexicon they are taken; --cue-scale 1, the default, needs none.
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(
+        d,
+        &["train", "-q", "--data", data, "--out", "out.json", "--cue-ngrams", "--lexicon", lexicon.to_str().unwrap()],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "out.json", "--cue-scale", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn texts_without_a_word_are_named_as_such_not_a_min_df_to_lower() {
+    // Texts of only emoji and symbols, or of punctuation that --no-punctuation leaves out,
+    // give no n-gram at any --min-df; the message used to advise lowering it, and at
+    // --min-df 1 said 'no n-gram is in 1 or more of the 6 training texts ... (lower
+    // --min-df)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let expected = "none of the 6 training texts has a word to make an n-gram of (they hold only symbols, emoji or \
+                    punctuation marks): check that the text column holds the texts\n";
+    let emoji = "text,label\n\u{1F600},pos\n\u{1F621},neg\n\u{1F44D}\u{1F44D},pos\n\u{2014},neg\n\u{2764},pos\n#,neg\n";
+    for min_df in ["1", "2"] {
+        let err = train_error(d, "emoji.csv", emoji.as_bytes(), &["--min-df", min_df]);
+        assert!(err.ends_with(expected), "{err}");
+    }
+    let punctuation = b"text,label\n!!!,pos\n...,neg\n?!,pos\n--,neg\n!,pos\n?,neg\n";
+    let err = train_error(d, "marks.csv", punctuation, &["--min-df", "1", "--no-punctuation"]);
+    assert!(err.ends_with(expected), "{err}");
+    // A --min-df that leaves no n-gram of texts that have words is still named as such.
+    let err = train_error(d, "words.csv", b"text,label\na b,pos\nc d,neg\ne f,pos\ng h,neg\n", &[]);
+    assert!(err.ends_with("(lower --min-df)\n"), "{err}");
+}
+
+#[test]
+fn actors_finds_the_shipped_lexicon_outside_the_checkout_as_predict_finds_the_models() {
+    // Without --lexicon, actors read ./datasets/lexicons only: run anywhere else (where
+    // predict finds the shipped models in the source tree) it failed with 'reading lexicon
+    // datasets/lexicons: datasets/lexicons: No such file or directory (os error 2)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let heldout = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/actors/heldout.csv");
+    let here = run_in(d, &["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(here.status, 0, "{}", here.stderr);
+    let root = util::run(&["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(root.status, 0, "{}", root.stderr);
+    assert_eq!(here.stdout, root.stdout);
+    // A lexicon directory in the working directory is still the one read.
+    std::fs::create_dir_all(d.join("datasets/lexicons")).unwrap();
+    write(d, "datasets/lexicons/cues.tsv", b"term\tcategory\tweight\nzzz\taccusation\t1\n");
+    let own = run_in(d, &["actors", "--data", heldout.to_str().unwrap()]);
+    assert_eq!(own.status, 0, "{}", own.stderr);
+    assert_ne!(own.stdout, root.stdout, "the working directory's lexicon, with one cue, scores otherwise");
+}
+
+#[test]
+fn a_blank_header_line_is_named_as_such_not_listed_as_columns() {
+    // A file of only white space, or a header of empty fields (a sheet exported empty),
+    // used to be 'no column 'text' (columns found: '  '; choose one with --text-column)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let expected = "no column 'text': the header line is blank (only spaces, tabs or empty fields), so it names no \
+                    column (the first line that is not empty must name the columns)";
+    for (name, content) in [("ws.csv", &b"\n\n  \n\t\n\n"[..]), ("commas.csv", b",,\n,,\n"), ("tabs.csv", b" \t \r\n")]
+    {
+        let err = train_error(d, name, content, &[]);
+        assert!(err.ends_with(&format!("{name}: {expected}\n")), "{err}");
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", name]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"], format!("{name}: {expected}"), "{name}");
+    }
+    // An empty file is still named as empty.
+    let err = train_error(d, "empty.csv", b"", &[]);
+    assert!(err.ends_with("the file is empty: no header line naming its columns (column 'text' is needed)\n"), "{err}");
+}
+
+#[test]
+fn an_empty_label_or_one_with_spaces_is_named_as_such() {
+    // These used to be "unknown label 'negative ' (expected one of: a non-empty label
+    // without surrounding spaces)", a list of one description; in eval --model, where the
+    // model's labels are known, the same, and an empty cell "unknown label ''".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let taken = "(labels are taken as written, never trimmed: remove it)";
+    let cases = [
+        ("end.csv", "a,negative \n", format!("end.csv:3: column 'label': label 'negative ' has white space at its end {taken}")),
+        ("start.csv", "a,\"  negative\"\n", format!("start.csv:3: column 'label': label '  negative' has white space at its start {taken}")),
+        ("both.csv", "a,\" negative \"\n", format!("both.csv:3: column 'label': label ' negative ' has white space at its start and end {taken}")),
+        ("empty.csv", "a,\n", "empty.csv:3: column 'label': empty label (give the row its label, or leave the row out)".into()),
+        ("blank.csv", "a,   \n", "blank.csv:3: column 'label': label '   ' is only white space (give the row its label, or leave the row out)".into()),
+    ];
+    for (name, row, expected) in &cases {
+        let content = format!("text,label\nb,positive\n{row}");
+        let err = train_error(d, name, content.as_bytes(), &[]);
+        assert!(err.ends_with(&format!("/{expected}\n")), "{name}: {err}");
+        let r = run_in(d, &["eval", "--model", &m, "--data", name]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {expected}\n")), "{name}");
+    }
+}
+
+#[test]
+fn a_ragged_row_says_how_a_comma_in_a_text_splits_it_and_counts_one_field_as_one() {
+    // The commonest ragged row: a text with a comma, not in quotes. The message used to
+    // stop at 'row has 3 fields but the header has 2'; a row of one field said '1 fields'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = train_error(d, "comma.csv", b"text,label\nTalks in Paris, France failed,neg\nok,pos\n", &[]);
+    assert!(
+        err.ends_with(
+            "comma.csv:2: malformed CSV: row has 3 fields but the header has 2 (a comma inside a field that is not in \
+             double quotes? Quote such a field: \"Paris, France\")\n"
+        ),
+        "{err}"
+    );
+    let err = train_error(d, "short.csv", b"text,label\nx,pos\nalone\n", &[]);
+    assert!(err.ends_with("short.csv:3: malformed CSV: row has 1 field but the header has 2\n"), "{err}");
+    let m = model(d);
+    write(d, "one.csv", b"text\nfine\nbad,extra\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "one.csv"]);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        rows[1]["error"],
+        "one.csv:3: malformed CSV: row has 2 fields but the header has 1 (a comma inside a field that is not in \
+         double quotes? Quote such a field: \"Paris, France\")"
+    );
+}
+
+#[test]
+fn report_of_a_directory_says_it_draws_one_article() {
+    // It used to be 'corpus: Is a directory (os error 21)', after the models were loaded.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("corpus")).unwrap();
+    write(d, "corpus/a.txt", b"The minister praised the deal.");
+    let r = run_in(d, &["report", "corpus", "--html", "r.html"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: corpus: is a directory, not an article (report draws the page of one article, a text \
+             file: give one of its files, or label all of them with predict)\n"
+        )
+    );
+    assert!(!d.join("r.html").exists());
+}
+
+#[test]
+fn a_comma_list_or_a_quoted_wildcard_not_found_is_said_to_be_one() {
+    // '--data a.csv,b.csv' (as --data-weight 1,2 is written) and a wildcard in quotes
+    // (which no shell expands) used to stop at 'No such file or directory (os error 2)'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.csv", b"text,label\ngood,pos\nbad,neg\n");
+    write(d, "b.csv", b"text,label\nfine,pos\nawful,neg\n");
+    let not_found = "No such file or directory (os error 2)";
+    let r = run_in(d, &["train", "--data", "a.csv,b.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!(
+                "stancekit: error: a.csv,b.csv: {not_found} (files joined by commas: give each file as an argument of \
+                 its own)\n"
+            )
+            .as_str()
+        )
+    );
+    let r = run_in(d, &["train", "--data", "*.csv", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            format!(
+                "stancekit: error: *.csv: {not_found} (a wildcard pattern, which is read as a file name: the shell \
+                 expands it only when it is not in quotes)\n"
+            )
+            .as_str()
+        )
+    );
+    // A comma in a name that is not a list of files, and a plain missing file: no hint.
+    let r = run_in(d, &["train", "--data", "a.csv,c.csv", "--out", "m.json"]);
+    assert_eq!(r.stderr, format!("stancekit: error: a.csv,c.csv: {not_found}\n"));
+}
+
+#[test]
+fn labels_that_write_one_number_two_ways_are_refused() {
+    // pandas writes a label column with a missing value as decimals ('1.0'); beside a file
+    // that says '1', the two used to train as two classes without a word ('1 2, 1.0 2' in
+    // inspect), each predicted, neither the class meant.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,1\nbad,0\nfine,1\nugly,0\n");
+    write(d, "pd.csv", b"text,label\ngreat,1.0\nawful,0.0\n");
+    let expected = "stancekit: error: pd.csv:2: column 'label': label '1.0' differs from '1' (tr.csv:2) only by how \
+                    the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 \
+                    as 1.0; write them the same way); make them agree\n";
+    for args in [
+        vec!["train", "--data", "tr.csv", "pd.csv", "--out", "x.json", "--min-df", "1"],
+        vec!["eval", "--data", "tr.csv", "--extra-data", "pd.csv", "--folds", "2", "--min-df", "1"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    assert!(!d.join("x.json").exists());
+    // Labels that are numbers written one way, and codes that only look alike, train.
+    write(d, "codes.csv", b"text,label\ngood,1\nbad,2\nfine,1\nugly,2\nok,1-2\nmeh,1-2\n");
+    let r = run_in(d, &["train", "-q", "--data", "codes.csv", "--out", "x.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn corpus_names_a_bad_span_cell_by_line_and_column_and_says_what_is_wrong() {
+    // These used to be 'spans.csv: line 2: ...' without the column; a span that ends
+    // before it starts 'is outside the document or splits a character', an empty one 'hashes
+    // to e3b0c44298fc1c14, ...: the source text changed', an offset -5 'start is not a number'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", "doc_id,text\nd1,Hello world.\nd2,Caf\u{e9} r\u{e9}ouvert.\n".as_bytes());
+    let header = "dataset,doc_id,start,end,sha256,sentiment,split";
+    let cases = [
+        ("bbc_news,d1,5,0,185f8db32271fe25", "column 'end': span 5..0 ends before it starts"),
+        ("bbc_news,d1,3,3,185f8db32271fe25", "column 'end': span 3..3 is empty (end is the offset after its last byte)"),
+        ("bbc_news,d1,0,99,185f8db32271fe25", "column 'end': span 0..99 ends after its document, bbc_news d1, of 12 bytes"),
+        ("bbc_news,d2,0,4,185f8db32271fe25", "column 'end': span 0..4 splits a character of bbc_news d2 (offsets count bytes of UTF-8)"),
+        ("bbc_news,d1,-5,5,185f8db32271fe25", "column 'start': '-5' is not a byte offset (a whole number from 0, counted in bytes)"),
+        ("bbc_news,d9,0,5,185f8db32271fe25", "column 'doc_id': no document 'd9' in bbc_news"),
+        ("bbc,d1,0,5,185f8db32271fe25", "column 'dataset': unknown dataset 'bbc' (expected one of: bbc_news, fnc1)"),
+        ("bbc_news,d1,0,5,185f8db3", "column 'sha256': sha256 '185f8db3' is missing or malformed (expected the first 16 lower-case hex digits of the span's sha256)"),
+        ("bbc_news,d1,0,4,185f8db32271fe25", "column 'sha256': span 0..4 of bbc_news d1 hashes to"),
+    ];
+    for (row, expected) in cases {
+        write(d, "spans.csv", format!("{header}\n{HELLO},positive,train\n{row},positive,train\n").as_bytes());
+        let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!(r.status, 2, "{row}: {}", r.stderr);
+        assert!(r.stderr.starts_with(&format!("stancekit: error: spans.csv:3: {expected}")), "{row}: {}", r.stderr);
+        assert!(!d.join("out.csv").exists());
+    }
+}
+
+/// `stancekit predict` typed at a terminal without a file reads standard input from it:
+/// it used to print the header alone and wait, without a word, which looked like a hang.
+#[cfg(target_os = "linux")]
+#[test]
+fn predict_reading_a_terminal_says_how_to_end_its_input() {
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    // A pseudo-terminal: its follower side is the child's standard input.
+    // SAFETY: plain calls on descriptors this test opens and owns.
+    let (leader, follower) = unsafe {
+        let leader = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(leader >= 0 && libc::grantpt(leader) == 0 && libc::unlockpt(leader) == 0);
+        let name = std::ffi::CStr::from_ptr(libc::ptsname(leader)).to_owned();
+        let follower = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(follower >= 0);
+        (std::fs::File::from_raw_fd(leader), std::fs::File::from_raw_fd(follower))
+    };
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["predict", "--model", &m])
+        .current_dir(d)
+        .stdin(follower)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A line, then Ctrl-D (end of input at the start of a line of a terminal).
+    let mut typing = &leader;
+    typing.write_all(b"a gripping, beautifully acted film\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "stancekit: reading standard input from the terminal: type or paste texts, one a line, and end with Ctrl-D \
+         (or give the files to label: stancekit predict FILE...)\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2, "the header and the line's row");
+    // Not said for a pipe, nor for files.
+    let r = run_with_stdin(&["predict", "--model", &m], b"a fine film\n");
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn a_model_saved_with_a_final_line_break_still_loads() {
+    // An editor adds a line break at the end on saving (vim, nano; `echo >> m.json`), after
+    // the JSON the checksum covers; such a model used to be refused, 'checksum mismatch:
+    // the file was changed or damaged after it was written'.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let plain = run_with_stdin(&["predict", "--model", &path, "-"], b"some text\n");
+    for (name, end) in [("lf.json", &b"\n"[..]), ("crlf.json", b"\r\n"), ("spaces.json", b" \n\n\t")] {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(end);
+        write(d, name, &bytes);
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        assert_eq!(r.stdout, plain.stdout, "{name}");
+        let r = run_in(d, &["inspect", "--model", name]);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+    }
+    // A change inside the JSON is still caught.
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\"seed\":42", "\"seed\":43", 1);
+    write(d, "edited.json", text.as_bytes());
+    let r = run_with_stdin(&["predict", "--model", d.join("edited.json").to_str().unwrap(), "-"], b"some text\n");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("checksum mismatch"), "{}", r.stderr);
+}
+
+#[test]
+fn a_repeated_header_row_of_joined_files_is_named_not_trained_on() {
+    // `cat a.csv b.csv > all.csv` keeps b's header as a row: it used to train as a class
+    // 'label' of one row with the text 'text' (3 labels, exit 0), and predict labelled it.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let repeats = "malformed CSV: this row repeats the header (files joined together, each with its header line? \
+                   keep only the first header line, or give the files one by one)";
+    let joined = b"text,label\ngood film,pos\nbad film,neg\ntext,label\nfine film,pos\nawful film,neg\n";
+    let err = train_error(d, "all.csv", joined, &["--min-df", "1"]);
+    assert!(err.ends_with(&format!("all.csv:4: {repeats}\n")), "{err}");
+    // The second file saved with a byte order mark, as Excel saves it.
+    let marked = b"\xEF\xBB\xBFtext,label\ngood film,pos\nbad film,neg\n\xEF\xBB\xBFtext,label\nfine film,pos\n";
+    let err = train_error(d, "marked.csv", marked, &["--min-df", "1"]);
+    assert!(err.ends_with(&format!("marked.csv:4: {repeats}\n")), "{err}");
+    let m = model(d);
+    write(d, "rows.csv", b"id,text\n1,good film\nid,text\n2,bad film\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3, "one row per input row: {}", r.stdout);
+    assert_eq!(rows[1]["error"], format!("rows.csv:3: {repeats}"));
+    assert!(rows[0]["error"].is_null() && rows[2]["error"].is_null());
+}
+
+#[test]
+fn a_reformatted_model_is_said_to_be_reformatted() {
+    // A model pretty-printed to be read (jq . m.json > m2.json) or rewritten by Python's
+    // json.dump used to be 'checksum mismatch: the file was changed or damaged after it
+    // was written', as if damaged.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = model(d);
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let expected = "not a valid stancekit model: checksum mismatch: the file was changed after it was written: it is \
+                    laid out otherwise than stancekit writes it (reformatted, as by jq, Python's json.dump or an \
+                    editor's formatter?), and the checksum covers the bytes as written (use the file as stancekit \
+                    wrote it, or train the model again)\n";
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    // As Python's json.dump writes it: a space after each colon and comma.
+    let spaced = std::fs::read_to_string(&path).unwrap().replacen("{\"format\":", "{\"format\": ", 1);
+    assert!(spaced.starts_with("{\"format\": \""));
+    for (name, text) in [("pretty.json", pretty), ("spaced.json", spaced)] {
+        write(d, name, text.as_bytes());
+        let r = run_in(d, &["inspect", "--model", name]);
+        assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {name}: {expected}")), "{name}");
+    }
+    // A compact file changed inside is still 'changed or damaged'.
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\"seed\":42", "\"seed\":43", 1);
+    write(d, "edited.json", text.as_bytes());
+    let r = run_in(d, &["inspect", "--model", "edited.json"]);
+    assert!(
+        r.stderr.ends_with("checksum mismatch: the file was changed or damaged after it was written\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_socket_given_as_a_file_is_said_to_be_one() {
+    // Opening a socket fails with 'No such device or address (os error 6)', which read as
+    // a wrong path; as an input, a --data file or a --model it now says what it is.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let _listener = std::os::unix::net::UnixListener::bind(d.join("app.sock")).unwrap();
+    let said = "app.sock: No such device or address (os error 6) (it is a socket, where programs connect to each \
+                other, not a file: give the file that holds the data)";
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "app.sock"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert_eq!(rows[0]["error"], said);
+    let r = run_in(d, &["train", "--data", "app.sock", "--out", "out.json"]);
+    assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {said}\n")));
+    let r = run_in(d, &["inspect", "--model", "app.sock"]);
+    assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {said}\n")));
 }

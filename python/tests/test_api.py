@@ -251,8 +251,10 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], ["x"])
     with pytest.raises(ValueError, match=r"^texts\[1\]: empty text$"):
         stancekit.train(["a", ""], ["x", "y"])
-    with pytest.raises(ValueError, match=r"labels\[0\]: unknown label ' x'"):
+    with pytest.raises(ValueError, match=r"^labels\[0\]: label ' x' has white space at its start \(labels are taken as written"):
         stancekit.train(["a", "b"], [" x", "y"])
+    with pytest.raises(ValueError, match=r"^labels\[1\]: empty label \(give the row its label, or leave the row out\)$"):
+        stancekit.train(["a", "b"], ["x", None])
     with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
     with pytest.raises(ValueError, match="sample_weight has 1 values for 2 texts"):

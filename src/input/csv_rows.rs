@@ -32,6 +32,15 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     if header.is_empty() {
         return data(format!("the file is empty: no header line naming its columns (column '{column}' is needed)"));
     }
+    // A header line of blanks (spaces, tabs, empty fields: a file of only white space, a
+    // sheet exported empty), which the list of columns found showed as `'  '`.
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return data(format!(
+            "no column '{}': the header line is blank (only spaces, tabs or empty fields), so it names no column (the \
+             first line that is not empty must name the columns)",
+            escape_controls(column)
+        ));
+    }
     // A header of one field that a semicolon or tab splits: a file of another delimiter
     // (Excel writes semicolons where the comma is the decimal mark). Said so, rather than
     // only listing the one long "column".
@@ -128,6 +137,18 @@ fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
 pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
+/// What is wrong with a row of `fields` fields under a header of `names`: one field too
+/// many is most often a comma in a text that is not in quotes (`Paris, France`), which
+/// reads as two fields.
+fn ragged(fields: usize, names: usize) -> String {
+    let count = |n: usize| if n == 1 { "1 field".to_string() } else { format!("{n} fields") };
+    let hint = match fields > names {
+        true => " (a comma inside a field that is not in double quotes? Quote such a field: \"Paris, France\")",
+        false => "",
+    };
+    format!("row has {} but the header has {names}{hint}", count(fields))
 }
 
 fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
@@ -392,7 +413,24 @@ impl<R: Read> CsvRows<R> {
         if !self.names.is_empty() && record.len() != self.names.len() {
             return Err(Error::Csv {
                 location: Location::file(&self.path).at_line(tape.line_of(first)),
-                message: format!("row has {} fields but the header has {}", record.len(), self.names.len()),
+                message: ragged(record.len(), self.names.len()),
+            });
+        }
+        // The header again: CSV files joined with `cat`, each with its header (and its
+        // byte order mark). It used to be a row like any other: a class named 'label'
+        // of the text 'text' in training, a row labelled in predict.
+        let names = self.names.iter().map(String::as_bytes);
+        let fields =
+            record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| if i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f });
+        if !self.names.is_empty() && fields.eq(names) {
+            return Err(Error::Csv {
+                location: Location::file(&self.path).at_line(tape.line_of(first)),
+                message: "this row repeats the header (files joined together, each with its header line? keep only \
+                          the first header line, or give the files one by one)"
+                    .into(),
             });
         }
         Ok(())
@@ -547,7 +585,8 @@ mod tests {
             assert_eq!(data.labels, ["a", "b", "c"], "{name}");
         }
         // Errors name the same lines: the empty label of the third row is on line 5.
-        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r").starts_with(":5: column 'label': unknown label ''"));
+        assert!(labelled_error(b"text,label\rx,a\r\ry,b\rz,\r")
+            .starts_with(":5: column 'label': empty label (give the row its label"));
         assert!(labelled_error(b"text,label\nx,a\r\n\r\ny,b\r\nz,\r\n").starts_with(":5: column 'label'"));
         assert!(labelled_error(b"text,label\r\nx,a\r\n\r\ny,b,c\r\n").starts_with(":4: malformed CSV: row has 3"));
     }
@@ -589,7 +628,8 @@ mod tests {
             };
             // Lines counted apart from the reader: every line break made a `\n`.
             let n_lines = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n").matches('\n').count() as u64;
-            let mut file = write(&["a".to_string(), "b".to_string()]);
+            // Names no generated row spells: a row that repeats the header is refused.
+            let mut file = write(&["header_1".to_string(), "header_2".to_string()]);
             let mut expected_lines = Vec::new();
             for (fields, blank_lines) in &rows {
                 for _ in 0..*blank_lines {

@@ -193,7 +193,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// the confusion matrix and page titles it is written into. `location` says where it is.
 ///
 /// # Errors
-/// [`Error::UnknownLabel`] for an empty label or one with surrounding spaces,
+/// [`Error::LabelSpaces`] for an empty label or one with surrounding spaces,
 /// [`Error::LabelControl`] for a tab, a line break or another control character.
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
@@ -201,11 +201,7 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
         return Err(Error::LabelControl { location: location(), label: escape_controls(label), character });
     }
     if label.trim().is_empty() || label.trim() != label {
-        return Err(Error::UnknownLabel {
-            location: location(),
-            label: label.to_string(),
-            expected: vec!["a non-empty label without surrounding spaces".into()],
-        });
+        return Err(Error::LabelSpaces { location: location(), label: label.to_string() });
     }
     Ok(())
 }
@@ -261,10 +257,14 @@ fn check_label_case(data: &LabelledData) -> Result<()> {
 }
 
 /// How two labels that [`case_conflict`] found to be one differ, for its message: by
-/// case, or in how an accent is encoded, which no terminal shows ("é" as one character,
-/// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF).
+/// case, in how an accent is encoded, which no terminal shows ("é" as one character,
+/// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF),
+/// or in how a number is written (`1` and `1.0`).
 pub fn label_difference(a: &str, b: &str) -> &'static str {
-    if a.to_lowercase() == b.to_lowercase() {
+    if number(a).is_some() && number(a) == number(b) {
+        "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
+         1.0; write them the same way)"
+    } else if a.to_lowercase() == b.to_lowercase() {
         "case"
     } else if a.nfc().eq(b.nfc()) {
         "how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC against NFD; \
@@ -275,8 +275,16 @@ pub fn label_difference(a: &str, b: &str) -> &'static str {
     }
 }
 
-/// Two spellings of one label that differ only by case or in how an accent is encoded
-/// (NFC against NFD), as the first row of the odd one
+/// The number a label writes (`1`, `1.0`, `01`, `-2.5e1`), when it is one: digits with an
+/// optional sign, decimal point and exponent, nothing else.
+fn number(label: &str) -> Option<f64> {
+    let numeric = label.bytes().any(|b| b.is_ascii_digit())
+        && label.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+    numeric.then(|| label.parse::<f64>().ok()).flatten().filter(|value| value.is_finite())
+}
+
+/// Two spellings of one label that differ only by case, in how an accent is encoded
+/// (NFC against NFD) or in how a number is written (`1` and `1.0`), as the first row of the odd one
 /// out (the rarer spelling; of equally common ones, the later) and the first row of the
 /// most common spelling. `None` when every label has one spelling.
 pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
@@ -285,7 +293,11 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (row, label) in labels.iter().enumerate() {
         let at = *index.entry(label.as_str()).or_insert_with(|| {
-            spellings.push((label.nfc().collect::<String>().to_lowercase(), 0, row));
+            let key = match number(label) {
+                Some(value) => format!("{value}"),
+                None => label.nfc().collect::<String>().to_lowercase(),
+            };
+            spellings.push((key, 0, row));
             spellings.len() - 1
         });
         if let Some(spelling) = spellings.get_mut(at) {
@@ -321,7 +333,9 @@ mod tests {
             .to_string()
             .contains(":2: column 'text': empty text"));
         let f = temp_csv(b"text,label\nx, a\n");
-        assert!(read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string().contains("unknown label ' a'"));
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        let spaced = "label ' a' has white space at its start (labels are taken as written, never trimmed: remove it)";
+        assert!(err.ends_with(&format!(":2: column 'label': {spaced}")), "{err}");
         let f = temp_csv(b"text,label\nx,Pos\ny,pos\n");
         let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
         assert!(

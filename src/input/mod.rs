@@ -199,6 +199,10 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
 /// How many bytes of an input [`utf16`] looks at.
 const UTF16_SNIFF: usize = 256;
 
+/// How many NUL bytes, and nothing else, at the start of an input make it zero-filled
+/// ([`not_text`]).
+const ZERO_FILLED: usize = 16;
+
 /// A reader that fails once with the error the first read of an input gave, then ends,
 /// so that error reaches the input's reader as if it had read first.
 struct FailOnce(Option<std::io::Error>);
@@ -244,6 +248,17 @@ pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
 /// ASCII, and was labelled as its markup without a word.
 pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     const SAVE_AS_TEXT: &str = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
+    // Zero bytes from the start: a file a crash left zero-filled (its blocks allocated, its
+    // data never written), a disk image, /dev/zero. Read as text, the file was one
+    // sentence of NULs, a CSV header of thousands of `\0` in the message, and /dev/zero
+    // was read until memory ran out. Text with a few NUL bytes is still text.
+    if start.len() >= ZERO_FILLED && start.iter().take(UTF16_SNIFF).all(|&b| b == 0) {
+        return Some((
+            "zero-filled (it starts with NUL bytes, not characters)",
+            "as a crash can leave a file that was being written, or a device such as /dev/zero: restore it from a \
+             copy, or write it again",
+        ));
+    }
     // bzip2: `BZh`, the block size 1-9, then the first block's magic.
     if let [b'B', b'Z', b'h', b'1'..=b'9', b'1', b'A', b'Y', b'&', b'S', b'Y', ..] = start {
         return Some(("bzip2-compressed", "decompress it first, e.g. bunzip2 -k"));
@@ -350,6 +365,14 @@ mod tests {
         // Text that merely starts with the same letters, and text too short to tell.
         for text in
             [&b"PK sold the shares."[..], b"BZh is a code.", b"%PDF is a format.", b"{\"text\":\"x\"}", b"\x1F", b""]
+        {
+            assert_eq!(not_text(text), None, "{text:?}");
+        }
+        // Zero bytes from the start, but not a few of them, nor text with NUL bytes in it.
+        assert!(not_text(&[0; 256]).is_some_and(|(kind, _)| kind.starts_with("zero-filled")));
+        assert!(not_text(&[0; 16]).is_some());
+        for text in
+            [&[0u8; 15][..], b"a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0The deal."]
         {
             assert_eq!(not_text(text), None, "{text:?}");
         }

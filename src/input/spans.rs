@@ -134,8 +134,9 @@ fn match_tasks(table: &mut SpanTable, first: &SpanTable) -> Result<()> {
 /// # Errors
 /// [`Error::Io`] / [`Error::Csv`] for unreadable files; [`Error::Data`] naming a file
 /// whose label columns differ from the first file's or use a name `corpus` writes
-/// (`id`, `doc`, `text`), checked in every file before any span is read, and naming
-/// the file and line of a span that is out of range, unknown, or whose hash differs;
+/// (`id`, `doc`, `text`), checked in every file before any span is read;
+/// [`Error::Value`] naming the file, line and column of a span that is out of range,
+/// empty, unknown, or whose hash differs;
 /// [`Error::DuplicateColumn`] for a column named twice; [`Error::UnknownLabel`] for a
 /// task label outside [`SPAN_LABELS`] or a split other than `train` and `dev`.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
@@ -151,9 +152,11 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
     for SpanTable { path: span_file, records, meta, tasks } in tables {
         let [c_dataset, c_doc, c_start, c_end, c_hash, c_split] = meta;
         for (line, record) in records {
-            let bad = |reason: String| Error::Data {
-                path: span_file.to_path_buf(),
-                reason: format!("line {line}: {reason}"),
+            // Named by file, line and column, as every other cell is (it used to be
+            // `spans.csv: line 2: ...`, without the column).
+            let bad = |column: &str, reason: String| Error::Value {
+                location: Location::file(span_file).at_line(line).with_column(column),
+                reason,
             };
             let field = |i: usize| record.get(i).unwrap_or("").to_string();
             let split =
@@ -161,7 +164,13 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             let dataset = field(c_dataset);
             if !documents.contains_key(&dataset) {
                 let Some((_, file, id_col, text_col)) = SPAN_SOURCES.iter().find(|s| s.0 == dataset) else {
-                    return Err(bad(format!("unknown dataset '{dataset}'")));
+                    return Err(bad(
+                        "dataset",
+                        format!(
+                            "unknown dataset '{dataset}' (expected one of: {})",
+                            SPAN_SOURCES.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
                 };
                 if !datasets_dir.is_dir() {
                     // Said first: the missing file's own message would not name --datasets.
@@ -189,12 +198,37 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             let document = documents
                 .get(&dataset)
                 .and_then(|d| d.get(&doc_id))
-                .ok_or_else(|| bad(format!("no document '{doc_id}' in {dataset}")))?;
-            let start: usize = field(c_start).parse().map_err(|_| bad("start is not a number".into()))?;
-            let end: usize = field(c_end).parse().map_err(|_| bad("end is not a number".into()))?;
-            let text = document
-                .get(start..end)
-                .ok_or_else(|| bad(format!("span {start}..{end} is outside the document or splits a character")))?;
+                .ok_or_else(|| bad("doc_id", format!("no document '{doc_id}' in {dataset}")))?;
+            let offset = |i: usize, column: &str| -> Result<usize> {
+                let value = field(i);
+                value.parse().map_err(|_| {
+                    bad(column, format!("'{value}' is not a byte offset (a whole number from 0, counted in bytes)"))
+                })
+            };
+            let (start, end) = (offset(c_start, "start")?, offset(c_end, "end")?);
+            // An empty span hashed to sha256("") and was said to be a changed source text.
+            if end == start {
+                return Err(bad(
+                    "end",
+                    format!("span {start}..{end} is empty (end is the offset after its last byte)"),
+                ));
+            }
+            let text = document.get(start..end).ok_or_else(|| match () {
+                _ if end < start => bad("end", format!("span {start}..{end} ends before it starts")),
+                _ if end > document.len() => bad(
+                    "end",
+                    format!(
+                        "span {start}..{end} ends after its document, {dataset} {doc_id}, of {} bytes",
+                        document.len()
+                    ),
+                ),
+                _ => bad(
+                    if document.is_char_boundary(start) { "end" } else { "start" },
+                    format!(
+                        "span {start}..{end} splits a character of {dataset} {doc_id} (offsets count bytes of UTF-8)"
+                    ),
+                ),
+            })?;
             let digest = hex(&Sha256::digest(text.as_bytes()));
             let digest = digest.get(..SPAN_HASH_DIGITS).unwrap_or_default();
             let stored = field(c_hash);
@@ -202,12 +236,12 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             if stored.len() != SPAN_HASH_DIGITS
                 || !stored.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             {
-                return Err(bad(format!(
+                return Err(bad("sha256", format!(
                     "sha256 '{stored}' is missing or malformed (expected the first {SPAN_HASH_DIGITS} lower-case hex digits of the span's sha256)"
                 )));
             }
             if digest != stored {
-                return Err(bad(format!(
+                return Err(bad("sha256", format!(
                     "span {start}..{end} of {dataset} {doc_id} hashes to {digest}, stored {stored}: the source text changed"
                 )));
             }
@@ -277,7 +311,11 @@ mod tests {
         let malformed =
             "sha256 '{}' is missing or malformed (expected the first 16 lower-case hex digits of the span's sha256)";
         for stored in ["", &full[..1], &full[..15], &full.to_uppercase(), "zzzzzzzzzzzzzzzz"] {
-            assert_eq!(span_error(d, stored), format!("line 2: {}", malformed.replace("{}", stored)), "{stored:?}");
+            assert_eq!(
+                span_error(d, stored),
+                format!("column 'sha256': {}", malformed.replace("{}", stored)),
+                "{stored:?}"
+            );
         }
         let other = if full.starts_with('0') { "1" } else { "0" };
         assert!(span_error(d, &format!("{other}{}", &full[1..])).ends_with("the source text changed"));
