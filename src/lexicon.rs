@@ -128,7 +128,7 @@ impl Lexicon {
     /// [`Error::Io`] when a file cannot be read, [`Error::Lexicon`] naming the line of a
     /// malformed entry.
     pub fn load(path: &Path) -> Result<Lexicon> {
-        let read = read_text;
+        let read = crate::input::read_text_file;
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
@@ -320,50 +320,6 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
         terms.push(term.to_lowercase());
     }
     Ok(terms)
-}
-
-/// A lexicon file's text, without a UTF-8 byte order mark (editors add one).
-///
-/// # Errors
-/// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
-/// document (a word list saved as .docx); [`Error::InvalidUtf8`] naming the line of invalid UTF-8.
-pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
-    if let Some((kind, fix)) = crate::input::not_text(&bytes) {
-        return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
-    }
-    if let Some((encoding, bom)) = crate::input::utf16(bytes.get(..256).unwrap_or(&bytes)) {
-        return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let before = std::str::from_utf8(e.as_bytes().get(..offset).unwrap_or_default()).unwrap_or_default();
-        let line = 1 + line_feeds(before).matches('\n').count() as u64;
-        Error::InvalidUtf8 {
-            location: Location::file(path).at_line(line),
-            offset: offset as u64,
-            lossy_offered: false,
-            windows_1252: crate::error::looks_like_windows_1252(e.as_bytes(), offset),
-        }
-    })?;
-    let text = match line_feeds(&text) {
-        std::borrow::Cow::Owned(text) => text,
-        std::borrow::Cow::Borrowed(_) => text,
-    };
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
-}
-
-/// `text` with its line breaks as line feeds: a run of carriage returns before a line
-/// feed (CRLF, `\r\r\n`) and a lone carriage return (old Mac files) are one line break,
-/// as in articles and CSV. `str::lines` ends lines at line feeds only, so a list saved with
-/// lone CRs was one line: `not\rnever` the single negator "not never", and a cues file
-/// one line of too many fields (or, after a header, no cues at all).
-fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\r') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let lines: Vec<&str> = text.split('\n').flat_map(|line| line.trim_end_matches('\r').split('\r')).collect();
-    std::borrow::Cow::Owned(lines.join("\n"))
 }
 
 fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {

@@ -58,7 +58,7 @@ impl WordClasses {
     /// naming the line and column of a malformed entry, a word given two classes, or a
     /// file without entries.
     pub fn load(path: &Path) -> Result<WordClasses> {
-        let text = crate::lexicon::read_text(path)?;
+        let text = crate::input::read_text_file(path)?;
         let mut entries: Vec<(String, String, usize)> = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line = raw.trim_end_matches('\r');

@@ -281,6 +281,51 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     formats.iter().find(|(magic, _, _)| start.starts_with(magic)).map(|(_, kind, fix)| (*kind, *fix))
 }
 
+/// The whole text of a small data file read as lines (a lexicon list, word classes),
+/// its line breaks as line feeds and without a UTF-8 byte order mark (editors add one).
+///
+/// # Errors
+/// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
+/// document (a word list saved as .docx); [`Error::InvalidUtf8`] naming the line of invalid UTF-8.
+pub(crate) fn read_text_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    if let Some((kind, fix)) = not_text(&bytes) {
+        return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
+    }
+    if let Some((encoding, bom)) = utf16(bytes.get(..256).unwrap_or(&bytes)) {
+        return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = std::str::from_utf8(e.as_bytes().get(..offset).unwrap_or_default()).unwrap_or_default();
+        let line = 1 + line_feeds(before).matches('\n').count() as u64;
+        Error::InvalidUtf8 {
+            location: Location::file(path).at_line(line),
+            offset: offset as u64,
+            lossy_offered: false,
+            windows_1252: crate::error::looks_like_windows_1252(e.as_bytes(), offset),
+        }
+    })?;
+    let text = match line_feeds(&text) {
+        std::borrow::Cow::Owned(text) => text,
+        std::borrow::Cow::Borrowed(_) => text,
+    };
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// `text` with its line breaks as line feeds: a run of carriage returns before a line
+/// feed (CRLF, `\r\r\n`) and a lone carriage return (old Mac files) are one line break,
+/// as in articles and CSV. `str::lines` ends lines at line feeds only, so a list saved with
+/// lone CRs was one line: `not\rnever` the single negator "not never", and a cues file
+/// one line of too many fields (or, after a header, no cues at all).
+fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text.split('\n').flat_map(|line| line.trim_end_matches('\r').split('\r')).collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
+}
+
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open(path)?.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
