@@ -3464,3 +3464,22 @@ fn a_socket_given_as_a_file_is_said_to_be_one() {
     let r = run_in(d, &["inspect", "--model", "app.sock"]);
     assert_eq!((r.status, r.stderr.clone()), (2, format!("stancekit: error: {said}\n")));
 }
+
+/// An article is read whole, so it is bounded: an endless device (`/dev/urandom`) used
+/// to be read until memory ran out. A file over the bound is the input's one error row;
+/// the other inputs are labelled.
+#[test]
+fn an_article_over_the_size_bound_is_one_error_row_not_read_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let mut file = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut file, b"A first sentence. ").unwrap();
+    // Sparse: the rest reads as zeros without taking disk space.
+    file.set_len(stancekit::input::MAX_ARTICLE_BYTES + 1).unwrap();
+    write(dir.path(), "small.txt", b"The talks went well.");
+    let r = run_in(dir.path(), &["predict", "big.txt", "small.txt", "--format", "json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("big.txt: holds more than 256 MiB, too much for one article"), "{}", r.stderr);
+    assert_eq!(r.stdout.lines().filter(|l| l.contains("\"error\"")).count(), 1, "{}", r.stdout);
+    assert!(r.stdout.contains("The talks went well."), "{}", r.stdout);
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::csv_rows::{find_column, CsvRows};
 use super::lines::line_input;
-use super::{decode, open, read_all, Document, InputFormat, ReadOptions, TableKind};
+use super::{decode, io_error, open, Document, InputFormat, ReadOptions, TableKind};
 use crate::error::{Error, Location, Result};
 
 /// Streams the documents of one input. A record that cannot be read becomes a
@@ -22,7 +22,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
     let source = path.to_path_buf();
     match format {
         InputFormat::Text | InputFormat::Auto => {
-            let bytes = read_all(path)?;
+            let bytes = read_article(path)?;
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
@@ -58,6 +58,32 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
         }
         InputFormat::Jsonl | InputFormat::Lines => line_input(path, open(path)?, format == InputFormat::Jsonl, options),
     }
+}
+
+/// The most an article may hold: a news article is kilobytes, a book a few megabytes.
+/// An article is read whole, so without a bound an endless device (`/dev/urandom`) was
+/// read until memory ran out, and a corpus dump took memory in proportion.
+pub const MAX_ARTICLE_BYTES: u64 = 256 << 20;
+
+/// The bytes of an article file.
+///
+/// # Errors
+/// Those of opening and reading an input, and [`Error::Data`] for a file over
+/// [`MAX_ARTICLE_BYTES`].
+fn read_article(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open(path)?.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds more than {} MiB, too much for one article (an endless device, or a corpus: give it one text a \
+                 line with --input-format lines, or split it into articles)",
+                MAX_ARTICLE_BYTES >> 20
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 /// A model file given where an article goes is an error, not an article to label:

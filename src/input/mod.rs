@@ -27,7 +27,7 @@ mod walk;
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
 pub use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
-pub use documents::read_documents;
+pub use documents::{read_documents, MAX_ARTICLE_BYTES};
 pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
     read_labelled_csv, Columns, LabelledData,
