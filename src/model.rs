@@ -595,18 +595,17 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
         }
         Some(found) => found,
     };
-    if !checksum_matches(text, checksum, version) && laid_out_otherwise(text) {
-        return Err(corrupt(
-            "checksum mismatch: the file was changed after it was written: it is laid out otherwise than stancekit \
-             writes it (reformatted, as by jq, Python's json.dump or an editor's formatter?), and the checksum covers \
-             the bytes as written (use the file as stancekit wrote it, or train the model again)"
-                .into(),
-        ));
+    if checksum_matches(text, checksum, version) {
+        return Ok(());
     }
-    if !checksum_matches(text, checksum, version) {
-        return Err(corrupt("checksum mismatch: the file was changed or damaged after it was written".into()));
-    }
-    Ok(())
+    Err(corrupt(if laid_out_otherwise(text) {
+        "checksum mismatch: the file was changed after it was written: it is laid out otherwise than stancekit writes \
+         it (reformatted, as by jq, Python's json.dump or an editor's formatter?), and the checksum covers the bytes \
+         as written (use the file as stancekit wrote it, or train the model again)"
+            .into()
+    } else {
+        "checksum mismatch: the file was changed or damaged after it was written".into()
+    }))
 }
 
 /// Whether a model file's text is laid out otherwise than stancekit writes it, compact
