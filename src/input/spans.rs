@@ -213,21 +213,21 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                     format!("span {start}..{end} is empty (end is the offset after its last byte)"),
                 ));
             }
-            let text = document.get(start..end).ok_or_else(|| match () {
-                _ if end < start => bad("end", format!("span {start}..{end} ends before it starts")),
-                _ if end > document.len() => bad(
-                    "end",
-                    format!(
+            let text = document.get(start..end).ok_or_else(|| {
+                if end < start {
+                    bad("end", format!("span {start}..{end} ends before it starts"))
+                } else if end > document.len() {
+                    let reason = format!(
                         "span {start}..{end} ends after its document, {dataset} {doc_id}, of {} bytes",
                         document.len()
-                    ),
-                ),
-                _ => bad(
-                    if document.is_char_boundary(start) { "end" } else { "start" },
-                    format!(
+                    );
+                    bad("end", reason)
+                } else {
+                    let reason = format!(
                         "span {start}..{end} splits a character of {dataset} {doc_id} (offsets count bytes of UTF-8)"
-                    ),
-                ),
+                    );
+                    bad(if document.is_char_boundary(start) { "end" } else { "start" }, reason)
+                }
             })?;
             let digest = hex(&Sha256::digest(text.as_bytes()));
             let digest = digest.get(..SPAN_HASH_DIGITS).unwrap_or_default();
