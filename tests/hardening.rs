@@ -3281,6 +3281,19 @@ fn labels_that_write_one_number_two_ways_are_refused() {
     write(d, "codes.csv", b"text,label\ngood,1\nbad,2\nfine,1\nugly,2\nok,1-2\nmeh,1-2\n");
     let r = run_in(d, &["train", "-q", "--data", "codes.csv", "--out", "x.json", "--min-df", "1"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+    // Codes with a leading zero are not numbers: CAMEO's 010 (make statement) and 10
+    // (demand), 020 (appeal) and 20 (mass violence) are four classes.
+    let cameo =
+        b"text,label\nsaid,010\nstated,010\ndemanded,10\ninsisted,10\nurged,020\nasked,020\nmassacred,20\nshelled,20\n";
+    write(d, "cameo.csv", cameo);
+    let r = run_in(
+        d,
+        &["train", "-q", "--data", "cameo.csv", "--out", "c.json", "--min-df", "1", "--calibration-folds", "0"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "c.json", "--format", "json"]);
+    let labels = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["labels"].clone();
+    assert_eq!(labels, serde_json::json!(["010", "020", "10", "20"]));
 }
 
 #[test]

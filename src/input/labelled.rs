@@ -275,12 +275,16 @@ pub fn label_difference(a: &str, b: &str) -> &'static str {
     }
 }
 
-/// The number a label writes (`1`, `1.0`, `01`, `-2.5e1`), when it is one: digits with an
-/// optional sign, decimal point and exponent, nothing else.
+/// The number a label writes (`1`, `1.0`, `-2.5e1`), when it is one: digits with an
+/// optional sign, decimal point and exponent, nothing else. A label with a leading zero
+/// (`010`, `02`) is a code, not a number: CAMEO's event codes write "make statement" as
+/// `010` and "demand" as `10`, two classes that must not be taken for one.
 fn number(label: &str) -> Option<f64> {
     let numeric = label.bytes().any(|b| b.is_ascii_digit())
         && label.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
-    numeric.then(|| label.parse::<f64>().ok()).flatten().filter(|value| value.is_finite())
+    let unsigned = label.trim_start_matches(['+', '-']).as_bytes();
+    let code = matches!(unsigned, [b'0', next, ..] if next.is_ascii_digit());
+    (numeric && !code).then(|| label.parse::<f64>().ok()).flatten().filter(|value| value.is_finite())
 }
 
 /// Two spellings of one label that differ only by case, in how an accent is encoded
