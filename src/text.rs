@@ -505,7 +505,13 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                     || ch.is_ascii_digit()
                     || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
             });
-            if c == '.' && j == i + 1 && !at_end && !followed_by_newline && is_abbreviation_before(text, pos) {
+            // "No." and "Nos." abbreviate "number" only before one ("No. 10"); before a word
+            // they are the word no ("He said no. Then he left.").
+            let word = word_before(text, pos).trim_start_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
+            let number_word = matches!(word.as_str(), "no" | "nos");
+            let before_number = after.is_some_and(|ch| ch.is_ascii_digit());
+            let abbreviation = (!number_word || before_number) && is_abbreviation_before(text, pos);
+            if c == '.' && j == i + 1 && !at_end && !followed_by_newline && abbreviation {
                 let next_word: String =
                     chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
                 let dotted = word_before(text, pos).contains('.');
@@ -1107,6 +1113,18 @@ mod tests {
         // \r\r\n, from programs writing \r\n in text mode on Windows, is one line break,
         // not a blank line.
         assert_eq!(sentences("He said that\r\r\nThe talks were over."), ["He said that\r\r\nThe talks were over."]);
+    }
+
+    #[test]
+    fn no_ends_a_sentence_unless_a_number_follows() {
+        assert_eq!(sentences("He said no. Then he left."), ["He said no.", "Then he left."]);
+        assert_eq!(
+            sentences("Q: Will you resign? A: No. I will stay."),
+            ["Q: Will you resign?", "A: No.", "I will stay."]
+        );
+        assert_eq!(sentences("They voted No. The bill fell."), ["They voted No.", "The bill fell."]);
+        assert_eq!(sentences("He lives at No. 10 Downing Street."), ["He lives at No. 10 Downing Street."]);
+        assert_eq!(sentences("See Nos. 4 and 5 on the list."), ["See Nos. 4 and 5 on the list."]);
     }
 
     #[test]
