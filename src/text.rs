@@ -383,6 +383,12 @@ const ABBREVIATIONS: &[&str] = &[
     "univ", "fig", "vol", "op", "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al", "govt", "lieut",
 ];
 
+/// Abbreviations that end a list or a name as often inside a sentence as at its end
+/// ("apples, pears, etc. The list ...", "... of Acme Inc. The company ..."): like a
+/// dotted abbreviation, a [`SENTENCE_STARTERS`] word after one opens a new sentence.
+/// Titles ("Gen.", "Sen.") and months stay abbreviations before any word.
+const ENDING_ABBREVIATIONS: &[&str] = &["etc", "inc", "corp", "co", "ltd", "bros", "al", "jr", "sr"];
+
 /// Words that start a new sentence even right after a dotted abbreviation such as
 /// "U.S." ("... talks with the U.S. The Russians ...").
 const SENTENCE_STARTERS: &[&str] = &[
@@ -514,7 +520,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             if c == '.' && j == i + 1 && !at_end && !followed_by_newline && abbreviation {
                 let next_word: String =
                     chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
-                let dotted = word_before(text, pos).contains('.');
+                let dotted = word_before(text, pos).contains('.') || ENDING_ABBREVIATIONS.contains(&word.as_str());
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
                 if !(dotted && starter && saw_space) {
                     i = j;
@@ -1125,6 +1131,21 @@ mod tests {
         assert_eq!(sentences("They voted No. The bill fell."), ["They voted No.", "The bill fell."]);
         assert_eq!(sentences("He lives at No. 10 Downing Street."), ["He lives at No. 10 Downing Street."]);
         assert_eq!(sentences("See Nos. 4 and 5 on the list."), ["See Nos. 4 and 5 on the list."]);
+    }
+
+    #[test]
+    fn a_sentence_ending_on_etc_or_a_company_suffix_ends_before_a_sentence_opener() {
+        assert_eq!(sentences("Apples, pears, etc. The list goes on."), ["Apples, pears, etc.", "The list goes on."]);
+        assert_eq!(sentences("He sued Acme Inc. The firm denies it."), ["He sued Acme Inc.", "The firm denies it."]);
+        assert_eq!(
+            sentences("Shares in Smith & Co. fell. It was Smith & Co. They fell."),
+            ["Shares in Smith & Co. fell.", "It was Smith & Co.", "They fell."]
+        );
+        assert_eq!(
+            sentences("Acme Inc. Chief Executive Jo Bloggs said so."),
+            ["Acme Inc. Chief Executive Jo Bloggs said so."]
+        );
+        assert_eq!(sentences("Smith et al. The study found it."), ["Smith et al.", "The study found it."]);
     }
 
     #[test]
