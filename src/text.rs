@@ -527,6 +527,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                     continue;
                 }
             }
+            if c == '.' && j == i + 1 && saw_space && !followed_by_newline && list_number(text, line_start, pos) {
+                i = j;
+                continue;
+            }
             if c == '.' && j == i + 1 && !saw_space && glued_to_next_sentence(text, pos) {
                 close(&mut spans, &mut start, end);
                 i = j;
@@ -544,6 +548,14 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// Whether the period at `dot` follows the number of a numbered list item, one or two
+/// digits that open their line ("1. The ceasefire holds."): the item's text follows it.
+/// Each such number used to be a sentence of its own ("1."), labelled as one.
+fn list_number(text: &str, line_start: usize, dot: usize) -> bool {
+    let number = text.get(line_start..dot).unwrap_or_default().trim_start();
+    (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `c` ends a sentence (when what follows opens one): `. ! ? …`; the full-width
@@ -1146,6 +1158,21 @@ mod tests {
             ["Acme Inc. Chief Executive Jo Bloggs said so."]
         );
         assert_eq!(sentences("Smith et al. The study found it."), ["Smith et al.", "The study found it."]);
+    }
+
+    #[test]
+    fn the_number_of_a_numbered_list_item_opens_its_sentence() {
+        let text = "Ten points agreed\n\n1. The ceasefire holds.\n  2. Prisoners are exchanged.\n10. Talks resume.\n";
+        assert_eq!(
+            sentences(text),
+            ["Ten points agreed", "1. The ceasefire holds.", "2. Prisoners are exchanged.", "10. Talks resume."]
+        );
+        // A number ending a sentence inside a line still ends it.
+        assert_eq!(sentences("They won 2. The others lost."), ["They won 2.", "The others lost."]);
+        assert_eq!(
+            sentences("It was 2014.\n2015. That year was worse."),
+            ["It was 2014.", "2015.", "That year was worse."]
+        );
     }
 
     #[test]
