@@ -505,12 +505,15 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let at_end = after.is_none();
             let followed_by_newline = after == Some('\n');
             // A capital, or a letter of a script without case (Hebrew, Arabic, Chinese).
-            let opener = after.is_some_and(|ch| {
+            let opens = |ch: char| {
                 ch.is_uppercase()
                     || (ch.is_alphabetic() && !ch.is_lowercase())
                     || ch.is_ascii_digit()
                     || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
-            });
+            };
+            let opener = after.is_some_and(opens)
+                || (bullet_then(&chars, k, opens)
+                    && !start.is_some_and(|s| dateline(text.get(s..pos).unwrap_or_default())));
             // "No." and "Nos." abbreviate "number" only before one ("No. 10"); before a word
             // they are the word no ("He said no. Then he left.").
             let word = word_before(text, pos).trim_start_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
@@ -548,6 +551,27 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// Whether `chars[k]` is a list's bullet or dash (`-`, `*`, `•`, `–`, `—`) standing
+/// alone, a space and then a character that `opens` a sentence: a list flattened into
+/// one line ("... since 1976. - Best lighting design ...", "agreed. • Prisoners freed.").
+/// Such items ran into the sentence before them; a dash before a lower-case word goes
+/// on with it ("Where is the Love? - picked up the prize").
+fn bullet_then(chars: &[(usize, char)], k: usize, opens: impl Fn(char) -> bool) -> bool {
+    let at = |n: usize| chars.get(k + n).map(|&(_, ch)| ch);
+    at(0).is_some_and(|ch| matches!(ch, '-' | '*' | '\u{2022}' | '\u{2013}' | '\u{2014}'))
+        && at(1).is_some_and(|ch| ch == ' ')
+        && at(2).is_some_and(opens)
+}
+
+/// Whether `opening` (a sentence's text up to a period) is a dateline whose place ends
+/// in an abbreviation ("KANSAS CITY, Mo. - Officials said ..."): short, with a comma,
+/// every word capitalised. Its dash leads into the story, not a list item.
+fn dateline(opening: &str) -> bool {
+    opening.len() <= 40
+        && opening.contains(',')
+        && opening.split_whitespace().all(|word| word.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// Whether the period at `dot` follows the number of a numbered list item, one or two
@@ -1173,6 +1197,26 @@ mod tests {
             sentences("It was 2014.\n2015. That year was worse."),
             ["It was 2014.", "2015.", "That year was worse."]
         );
+    }
+
+    #[test]
+    fn a_list_flattened_into_one_line_is_split_at_its_bullets() {
+        assert_eq!(
+            sentences("Best actor went to Jamie Foxx. - Best actress went to Hilary Swank."),
+            ["Best actor went to Jamie Foxx.", "- Best actress went to Hilary Swank."]
+        );
+        assert_eq!(
+            sentences("A ceasefire was agreed. \u{2022} Prisoners are freed. * 2 roads reopen."),
+            ["A ceasefire was agreed.", "\u{2022} Prisoners are freed.", "* 2 roads reopen."]
+        );
+        // A dash before a lower-case word, or glued to a word, goes on with the sentence.
+        assert_eq!(
+            sentences("Where is the Love? - picked up the prize."),
+            ["Where is the Love? - picked up the prize."]
+        );
+        assert_eq!(sentences("He left at 5 p.m. -Then came back."), ["He left at 5 p.m. -Then came back."]);
+        // A dateline's dash leads into its story.
+        assert_eq!(sentences("KANSAS CITY, Mo. - Officials said so."), ["KANSAS CITY, Mo. - Officials said so."]);
     }
 
     #[test]
