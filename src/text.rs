@@ -641,9 +641,12 @@ fn is_line_break(c: char) -> bool {
 }
 
 /// Whether a line (trimmed) ends without the punctuation that ends a sentence or
-/// clause, as a headline, a dateline or a line cut by wrapping does.
+/// clause, as a headline, a dateline or a line cut by wrapping does. Closing quotes are
+/// looked through: a headline ending on a quoted word (`PM calls the deal "dead"`) is
+/// unterminated, and used to run into the article's first sentence; `said "Yes."` is not.
 fn unterminated(line: &str) -> bool {
-    !line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', '\''])
+    let bare = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']);
+    !bare.ends_with(['.', '!', '?', ',', ';', ':'])
 }
 
 /// For each line of `text` (`chars` are its [`line_broken_chars`]), whether the break
@@ -1217,6 +1220,17 @@ mod tests {
         assert_eq!(sentences("He left at 5 p.m. -Then came back."), ["He left at 5 p.m. -Then came back."]);
         // A dateline's dash leads into its story.
         assert_eq!(sentences("KANSAS CITY, Mo. - Officials said so."), ["KANSAS CITY, Mo. - Officials said so."]);
+    }
+
+    #[test]
+    fn a_headline_ending_on_a_quoted_word_ends_its_line() {
+        let text = "PM calls the deal \"dead\"\nThe prime minister said so.";
+        assert_eq!(sentences(text), ["PM calls the deal \"dead\"", "The prime minister said so."]);
+        let text = "Talks \u{2018}close to collapse\u{2019}\nThe envoy said so.";
+        assert_eq!(sentences(text), ["Talks \u{2018}close to collapse\u{2019}", "The envoy said so."]);
+        // A quotation that ends its sentence, or goes on in lower case, is as before.
+        assert_eq!(sentences("He said \"We agree,\"\nThe envoy said."), ["He said \"We agree,\"\nThe envoy said."]);
+        assert_eq!(sentences("He called it \"dead\"\nand left."), ["He called it \"dead\"\nand left."]);
     }
 
     #[test]
