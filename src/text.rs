@@ -434,7 +434,8 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// wrapped at a fixed width (e-mail, wire copy, `fmt`, text taken from a PDF), the
 /// next line's first word would not have fitted on it. Line breaks are `\n`,
 /// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break) and
-/// the Unicode line and paragraph separators.
+/// the Unicode line and paragraph separators. HTML paragraph and line-break tags left
+/// in scraped text separate sentences as spaces do, a closing one ending its sentence.
 pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
@@ -487,6 +488,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             }) {
                 j += 1;
             }
+            // A paragraph's closing tags left in scraped text end its sentence with it.
+            while let Some(n) = html_tag(&chars, j, true) {
+                j += n;
+            }
             let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
             // Must be followed by whitespace, then a sentence opener.
             let mut k = j;
@@ -494,6 +499,12 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             // A zero-width space separates as a space does; other invisible characters (a
             // soft hyphen, a byte order mark where files were joined) are passed over.
             while let Some(&(_, ch)) = chars.get(k) {
+                if let Some(n) = html_tag(&chars, k, false) {
+                    // The next paragraph's opening tag ("failed.</p><p>Both") separates as a space does.
+                    saw_space = true;
+                    k += n;
+                    continue;
+                }
                 if (ch.is_whitespace() || ch == '\u{200B}') && ch != '\n' {
                     saw_space = true;
                 } else if !is_invisible(ch) {
@@ -573,6 +584,27 @@ fn dateline(opening: &str) -> bool {
         && opening.contains(',')
         && opening.split_whitespace().all(|word| word.chars().next().is_some_and(char::is_uppercase))
 }
+
+/// The length in characters of the HTML tag of a paragraph or line break at `chars[at]`
+/// (`<p>`, `</p>`, `<br/>`, `<li class="x">`: one of [`HTML_BREAKS`]), a closing one if
+/// `closing`: text scraped from a web page keeps them, and "failed.</p><p>Both ..." was
+/// one sentence, the two paragraphs' sentences under one label.
+fn html_tag(chars: &[(usize, char)], at: usize, closing: bool) -> Option<usize> {
+    if chars.get(at).is_none_or(|&(_, ch)| ch != '<') {
+        return None;
+    }
+    let tag: String = chars.iter().skip(at).take(40).map(|&(_, ch)| ch).collect();
+    let inner = tag.strip_prefix('<')?.split('>').next()?;
+    let len = inner.chars().count() + 2;
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    let name = if closing { inner.strip_prefix('/')? } else { inner };
+    let name = name.split(' ').next()?;
+    let fits = tag.chars().nth(len - 1) == Some('>') && !inner.contains(['<', '\n']);
+    (fits && HTML_BREAKS.contains(&name.to_ascii_lowercase().as_str())).then_some(len)
+}
+
+/// The HTML tags that break text into paragraphs or lines.
+const HTML_BREAKS: &[&str] = &["p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr", "td"];
 
 /// Whether the period at `dot` follows the number of a numbered list item, one or two
 /// digits that open their line ("1. The ceasefire holds."): the item's text follows it.
@@ -1231,6 +1263,17 @@ mod tests {
         // A quotation that ends its sentence, or goes on in lower case, is as before.
         assert_eq!(sentences("He said \"We agree,\"\nThe envoy said."), ["He said \"We agree,\"\nThe envoy said."]);
         assert_eq!(sentences("He called it \"dead\"\nand left."), ["He called it \"dead\"\nand left."]);
+    }
+
+    #[test]
+    fn paragraph_tags_left_in_scraped_text_end_their_sentences() {
+        let text = "<p>The talks failed.</p><p>Both sides walked out.</p>";
+        assert_eq!(sentences(text), ["<p>The talks failed.</p>", "<p>Both sides walked out.</p>"]);
+        assert_eq!(sentences("They met.<br/>It went well.<BR>Then"), ["They met.", "<br/>It went well.", "<BR>Then"]);
+        assert_eq!(sentences("It rose.<p class=\"x\">Then it fell."), ["It rose.", "<p class=\"x\">Then it fell."]);
+        // Other markup, or a tag before a lower-case word, is left as it was.
+        assert_eq!(sentences("It rose.<b>Then</b> it fell."), ["It rose.<b>Then</b> it fell."]);
+        assert_eq!(sentences("It rose.</p><p>and fell."), ["It rose.</p><p>and fell."]);
     }
 
     #[test]
