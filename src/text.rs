@@ -492,9 +492,12 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             while let Some(n) = html_tag(&chars, j, true) {
                 j += n;
             }
-            let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+            // Emoji after the mark belong to its sentence ("Great talks! 🎉 The deal ..."): they
+            // used to stand where the next sentence's opener was looked for, joining the two.
+            let emoji_end = emoji_after(&chars, j);
+            let end = chars.get(emoji_end.unwrap_or(j)).map_or(text.len(), |&(p, _)| p);
             // Must be followed by whitespace, then a sentence opener.
-            let mut k = j;
+            let mut k = emoji_end.unwrap_or(j);
             let mut saw_space = false;
             // A zero-width space separates as a space does; other invisible characters (a
             // soft hyphen, a byte order mark where files were joined) are passed over.
@@ -552,7 +555,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             }
             if at_end || followed_by_newline || ((saw_space || full_width) && opener) {
                 close(&mut spans, &mut start, end);
-                i = j;
+                i = emoji_end.unwrap_or(j);
                 continue;
             }
             i = j;
@@ -605,6 +608,20 @@ fn html_tag(chars: &[(usize, char)], at: usize, closing: bool) -> Option<usize> 
 
 /// The HTML tags that break text into paragraphs or lines.
 const HTML_BREAKS: &[&str] = &["p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr", "td"];
+
+/// The index just past a run of emoji at `chars[at]`, after spaces, when there is one
+/// ("today! 🎉🎉", "won! 👨‍👩‍👧"): pictographs, symbols, skin tones, variation selectors and
+/// the joiners of emoji sequences.
+fn emoji_after(chars: &[(usize, char)], at: usize) -> Option<usize> {
+    let first = at + chars.iter().skip(at).take_while(|&&(_, ch)| ch == ' ').count();
+    let end = first + chars.iter().skip(first).take_while(|&&(_, ch)| is_emoji(ch)).count();
+    (end > first).then_some(end)
+}
+
+/// Whether `c` is part of an emoji (or an emoji sequence).
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B50}' | '\u{2B55}' | '\u{FE0F}' | '\u{200D}')
+}
 
 /// Whether the period at `dot` follows the number of a numbered list item, one or two
 /// digits that open their line ("1. The ceasefire holds."): the item's text follows it.
@@ -1274,6 +1291,19 @@ mod tests {
         // Other markup, or a tag before a lower-case word, is left as it was.
         assert_eq!(sentences("It rose.<b>Then</b> it fell."), ["It rose.<b>Then</b> it fell."]);
         assert_eq!(sentences("It rose.</p><p>and fell."), ["It rose.</p><p>and fell."]);
+    }
+
+    #[test]
+    fn emoji_after_a_sentence_mark_end_its_sentence() {
+        let text = "Great talks today! \u{1F389}\u{1F389} The deal is done. \u{1F44D}\u{1F3FD}\nNext.";
+        assert_eq!(
+            sentences(text),
+            ["Great talks today! \u{1F389}\u{1F389}", "The deal is done. \u{1F44D}\u{1F3FD}", "Next."]
+        );
+        let family = "We won! \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} Then we left.";
+        assert_eq!(sentences(family), ["We won! \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", "Then we left."]);
+        // Before a lower-case word the sentence goes on, emoji and all.
+        assert_eq!(sentences("Wow! \u{1F389} and then more."), ["Wow! \u{1F389} and then more."]);
     }
 
     #[test]
