@@ -383,6 +383,12 @@ const ABBREVIATIONS: &[&str] = &[
     "univ", "fig", "vol", "op", "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al", "govt", "lieut",
 ];
 
+/// Abbreviations that end a list or a name as often inside a sentence as at its end
+/// ("apples, pears, etc. The list ...", "... of Acme Inc. The company ..."): like a
+/// dotted abbreviation, a [`SENTENCE_STARTERS`] word after one opens a new sentence.
+/// Titles ("Gen.", "Sen.") and months stay abbreviations before any word.
+const ENDING_ABBREVIATIONS: &[&str] = &["etc", "inc", "corp", "co", "ltd", "bros", "al", "jr", "sr"];
+
 /// Words that start a new sentence even right after a dotted abbreviation such as
 /// "U.S." ("... talks with the U.S. The Russians ...").
 const SENTENCE_STARTERS: &[&str] = &[
@@ -428,7 +434,8 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// wrapped at a fixed width (e-mail, wire copy, `fmt`, text taken from a PDF), the
 /// next line's first word would not have fitted on it. Line breaks are `\n`,
 /// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break) and
-/// the Unicode line and paragraph separators.
+/// the Unicode line and paragraph separators. HTML paragraph and line-break tags left
+/// in scraped text separate sentences as spaces do, a closing one ending its sentence.
 pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
@@ -481,13 +488,26 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             }) {
                 j += 1;
             }
-            let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+            // A paragraph's closing tags left in scraped text end its sentence with it.
+            while let Some(n) = html_tag(&chars, j, true) {
+                j += n;
+            }
+            // Emoji after the mark belong to its sentence ("Great talks! 🎉 The deal ..."): they
+            // used to stand where the next sentence's opener was looked for, joining the two.
+            let emoji_end = emoji_after(&chars, j);
+            let end = chars.get(emoji_end.unwrap_or(j)).map_or(text.len(), |&(p, _)| p);
             // Must be followed by whitespace, then a sentence opener.
-            let mut k = j;
+            let mut k = emoji_end.unwrap_or(j);
             let mut saw_space = false;
             // A zero-width space separates as a space does; other invisible characters (a
             // soft hyphen, a byte order mark where files were joined) are passed over.
             while let Some(&(_, ch)) = chars.get(k) {
+                if let Some(n) = html_tag(&chars, k, false) {
+                    // The next paragraph's opening tag ("failed.</p><p>Both") separates as a space does.
+                    saw_space = true;
+                    k += n;
+                    continue;
+                }
                 if (ch.is_whitespace() || ch == '\u{200B}') && ch != '\n' {
                     saw_space = true;
                 } else if !is_invisible(ch) {
@@ -499,21 +519,34 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let at_end = after.is_none();
             let followed_by_newline = after == Some('\n');
             // A capital, or a letter of a script without case (Hebrew, Arabic, Chinese).
-            let opener = after.is_some_and(|ch| {
+            let opens = |ch: char| {
                 ch.is_uppercase()
                     || (ch.is_alphabetic() && !ch.is_lowercase())
                     || ch.is_ascii_digit()
                     || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
-            });
-            if c == '.' && j == i + 1 && !at_end && !followed_by_newline && is_abbreviation_before(text, pos) {
+            };
+            let opener = after.is_some_and(opens)
+                || (bullet_then(&chars, k, opens)
+                    && !start.is_some_and(|s| dateline(text.get(s..pos).unwrap_or_default())));
+            // "No." and "Nos." abbreviate "number" only before one ("No. 10"); before a word
+            // they are the word no ("He said no. Then he left.").
+            let word = word_before(text, pos).trim_start_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
+            let number_word = matches!(word.as_str(), "no" | "nos");
+            let before_number = after.is_some_and(|ch| ch.is_ascii_digit());
+            let abbreviation = (!number_word || before_number) && is_abbreviation_before(text, pos);
+            if c == '.' && j == i + 1 && !at_end && !followed_by_newline && abbreviation {
                 let next_word: String =
                     chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
-                let dotted = word_before(text, pos).contains('.');
+                let dotted = word_before(text, pos).contains('.') || ENDING_ABBREVIATIONS.contains(&word.as_str());
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
                 if !(dotted && starter && saw_space) {
                     i = j;
                     continue;
                 }
+            }
+            if c == '.' && j == i + 1 && saw_space && !followed_by_newline && list_number(text, line_start, pos) {
+                i = j;
+                continue;
             }
             if c == '.' && j == i + 1 && !saw_space && glued_to_next_sentence(text, pos) {
                 close(&mut spans, &mut start, end);
@@ -522,7 +555,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             }
             if at_end || followed_by_newline || ((saw_space || full_width) && opener) {
                 close(&mut spans, &mut start, end);
-                i = j;
+                i = emoji_end.unwrap_or(j);
                 continue;
             }
             i = j;
@@ -532,6 +565,70 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// Whether `chars[k]` is a list's bullet or dash (`-`, `*`, `•`, `–`, `—`) standing
+/// alone, a space and then a character that `opens` a sentence: a list flattened into
+/// one line ("... since 1976. - Best lighting design ...", "agreed. • Prisoners freed.").
+/// Such items ran into the sentence before them; a dash before a lower-case word goes
+/// on with it ("Where is the Love? - picked up the prize").
+fn bullet_then(chars: &[(usize, char)], k: usize, opens: impl Fn(char) -> bool) -> bool {
+    let at = |n: usize| chars.get(k + n).map(|&(_, ch)| ch);
+    at(0).is_some_and(|ch| matches!(ch, '-' | '*' | '\u{2022}' | '\u{2013}' | '\u{2014}'))
+        && at(1).is_some_and(|ch| ch == ' ')
+        && at(2).is_some_and(opens)
+}
+
+/// Whether `opening` (a sentence's text up to a period) is a dateline whose place ends
+/// in an abbreviation ("KANSAS CITY, Mo. - Officials said ..."): short, with a comma,
+/// every word capitalised. Its dash leads into the story, not a list item.
+fn dateline(opening: &str) -> bool {
+    opening.len() <= 40
+        && opening.contains(',')
+        && opening.split_whitespace().all(|word| word.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// The length in characters of the HTML tag of a paragraph or line break at `chars[at]`
+/// (`<p>`, `</p>`, `<br/>`, `<li class="x">`: one of [`HTML_BREAKS`]), a closing one if
+/// `closing`: text scraped from a web page keeps them, and "failed.</p><p>Both ..." was
+/// one sentence, the two paragraphs' sentences under one label.
+fn html_tag(chars: &[(usize, char)], at: usize, closing: bool) -> Option<usize> {
+    if chars.get(at).is_none_or(|&(_, ch)| ch != '<') {
+        return None;
+    }
+    let tag: String = chars.iter().skip(at).take(40).map(|&(_, ch)| ch).collect();
+    let inner = tag.strip_prefix('<')?.split('>').next()?;
+    let len = inner.chars().count() + 2;
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    let name = if closing { inner.strip_prefix('/')? } else { inner };
+    let name = name.split(' ').next()?;
+    let fits = tag.chars().nth(len - 1) == Some('>') && !inner.contains(['<', '\n']);
+    (fits && HTML_BREAKS.contains(&name.to_ascii_lowercase().as_str())).then_some(len)
+}
+
+/// The HTML tags that break text into paragraphs or lines.
+const HTML_BREAKS: &[&str] = &["p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr", "td"];
+
+/// The index just past a run of emoji at `chars[at]`, after spaces, when there is one
+/// ("today! 🎉🎉", "won! 👨‍👩‍👧"): pictographs, symbols, skin tones, variation selectors and
+/// the joiners of emoji sequences.
+fn emoji_after(chars: &[(usize, char)], at: usize) -> Option<usize> {
+    let first = at + chars.iter().skip(at).take_while(|&&(_, ch)| ch == ' ').count();
+    let end = first + chars.iter().skip(first).take_while(|&&(_, ch)| is_emoji(ch)).count();
+    (end > first).then_some(end)
+}
+
+/// Whether `c` is part of an emoji (or an emoji sequence).
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B50}' | '\u{2B55}' | '\u{FE0F}' | '\u{200D}')
+}
+
+/// Whether the period at `dot` follows the number of a numbered list item, one or two
+/// digits that open their line ("1. The ceasefire holds."): the item's text follows it.
+/// Each such number used to be a sentence of its own ("1."), labelled as one.
+fn list_number(text: &str, line_start: usize, dot: usize) -> bool {
+    let number = text.get(line_start..dot).unwrap_or_default().trim_start();
+    (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `c` ends a sentence (when what follows opens one): `. ! ? …`; the full-width
@@ -593,9 +690,12 @@ fn is_line_break(c: char) -> bool {
 }
 
 /// Whether a line (trimmed) ends without the punctuation that ends a sentence or
-/// clause, as a headline, a dateline or a line cut by wrapping does.
+/// clause, as a headline, a dateline or a line cut by wrapping does. Closing quotes are
+/// looked through: a headline ending on a quoted word (`PM calls the deal "dead"`) is
+/// unterminated, and used to run into the article's first sentence; `said "Yes."` is not.
 fn unterminated(line: &str) -> bool {
-    !line.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', '\''])
+    let bare = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']);
+    !bare.ends_with(['.', '!', '?', ',', ';', ':'])
 }
 
 /// For each line of `text` (`chars` are its [`line_broken_chars`]), whether the break
@@ -1107,6 +1207,103 @@ mod tests {
         // \r\r\n, from programs writing \r\n in text mode on Windows, is one line break,
         // not a blank line.
         assert_eq!(sentences("He said that\r\r\nThe talks were over."), ["He said that\r\r\nThe talks were over."]);
+    }
+
+    #[test]
+    fn no_ends_a_sentence_unless_a_number_follows() {
+        assert_eq!(sentences("He said no. Then he left."), ["He said no.", "Then he left."]);
+        assert_eq!(
+            sentences("Q: Will you resign? A: No. I will stay."),
+            ["Q: Will you resign?", "A: No.", "I will stay."]
+        );
+        assert_eq!(sentences("They voted No. The bill fell."), ["They voted No.", "The bill fell."]);
+        assert_eq!(sentences("He lives at No. 10 Downing Street."), ["He lives at No. 10 Downing Street."]);
+        assert_eq!(sentences("See Nos. 4 and 5 on the list."), ["See Nos. 4 and 5 on the list."]);
+    }
+
+    #[test]
+    fn a_sentence_ending_on_etc_or_a_company_suffix_ends_before_a_sentence_opener() {
+        assert_eq!(sentences("Apples, pears, etc. The list goes on."), ["Apples, pears, etc.", "The list goes on."]);
+        assert_eq!(sentences("He sued Acme Inc. The firm denies it."), ["He sued Acme Inc.", "The firm denies it."]);
+        assert_eq!(
+            sentences("Shares in Smith & Co. fell. It was Smith & Co. They fell."),
+            ["Shares in Smith & Co. fell.", "It was Smith & Co.", "They fell."]
+        );
+        assert_eq!(
+            sentences("Acme Inc. Chief Executive Jo Bloggs said so."),
+            ["Acme Inc. Chief Executive Jo Bloggs said so."]
+        );
+        assert_eq!(sentences("Smith et al. The study found it."), ["Smith et al.", "The study found it."]);
+    }
+
+    #[test]
+    fn the_number_of_a_numbered_list_item_opens_its_sentence() {
+        let text = "Ten points agreed\n\n1. The ceasefire holds.\n  2. Prisoners are exchanged.\n10. Talks resume.\n";
+        assert_eq!(
+            sentences(text),
+            ["Ten points agreed", "1. The ceasefire holds.", "2. Prisoners are exchanged.", "10. Talks resume."]
+        );
+        // A number ending a sentence inside a line still ends it.
+        assert_eq!(sentences("They won 2. The others lost."), ["They won 2.", "The others lost."]);
+        assert_eq!(
+            sentences("It was 2014.\n2015. That year was worse."),
+            ["It was 2014.", "2015.", "That year was worse."]
+        );
+    }
+
+    #[test]
+    fn a_list_flattened_into_one_line_is_split_at_its_bullets() {
+        assert_eq!(
+            sentences("Best actor went to Jamie Foxx. - Best actress went to Hilary Swank."),
+            ["Best actor went to Jamie Foxx.", "- Best actress went to Hilary Swank."]
+        );
+        assert_eq!(
+            sentences("A ceasefire was agreed. \u{2022} Prisoners are freed. * 2 roads reopen."),
+            ["A ceasefire was agreed.", "\u{2022} Prisoners are freed.", "* 2 roads reopen."]
+        );
+        // A dash before a lower-case word, or glued to a word, goes on with the sentence.
+        assert_eq!(
+            sentences("Where is the Love? - picked up the prize."),
+            ["Where is the Love? - picked up the prize."]
+        );
+        assert_eq!(sentences("He left at 5 p.m. -Then came back."), ["He left at 5 p.m. -Then came back."]);
+        // A dateline's dash leads into its story.
+        assert_eq!(sentences("KANSAS CITY, Mo. - Officials said so."), ["KANSAS CITY, Mo. - Officials said so."]);
+    }
+
+    #[test]
+    fn a_headline_ending_on_a_quoted_word_ends_its_line() {
+        let text = "PM calls the deal \"dead\"\nThe prime minister said so.";
+        assert_eq!(sentences(text), ["PM calls the deal \"dead\"", "The prime minister said so."]);
+        let text = "Talks \u{2018}close to collapse\u{2019}\nThe envoy said so.";
+        assert_eq!(sentences(text), ["Talks \u{2018}close to collapse\u{2019}", "The envoy said so."]);
+        // A quotation that ends its sentence, or goes on in lower case, is as before.
+        assert_eq!(sentences("He said \"We agree,\"\nThe envoy said."), ["He said \"We agree,\"\nThe envoy said."]);
+        assert_eq!(sentences("He called it \"dead\"\nand left."), ["He called it \"dead\"\nand left."]);
+    }
+
+    #[test]
+    fn paragraph_tags_left_in_scraped_text_end_their_sentences() {
+        let text = "<p>The talks failed.</p><p>Both sides walked out.</p>";
+        assert_eq!(sentences(text), ["<p>The talks failed.</p>", "<p>Both sides walked out.</p>"]);
+        assert_eq!(sentences("They met.<br/>It went well.<BR>Then"), ["They met.", "<br/>It went well.", "<BR>Then"]);
+        assert_eq!(sentences("It rose.<p class=\"x\">Then it fell."), ["It rose.", "<p class=\"x\">Then it fell."]);
+        // Other markup, or a tag before a lower-case word, is left as it was.
+        assert_eq!(sentences("It rose.<b>Then</b> it fell."), ["It rose.<b>Then</b> it fell."]);
+        assert_eq!(sentences("It rose.</p><p>and fell."), ["It rose.</p><p>and fell."]);
+    }
+
+    #[test]
+    fn emoji_after_a_sentence_mark_end_its_sentence() {
+        let text = "Great talks today! \u{1F389}\u{1F389} The deal is done. \u{1F44D}\u{1F3FD}\nNext.";
+        assert_eq!(
+            sentences(text),
+            ["Great talks today! \u{1F389}\u{1F389}", "The deal is done. \u{1F44D}\u{1F3FD}", "Next."]
+        );
+        let family = "We won! \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} Then we left.";
+        assert_eq!(sentences(family), ["We won! \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", "Then we left."]);
+        // Before a lower-case word the sentence goes on, emoji and all.
+        assert_eq!(sentences("Wow! \u{1F389} and then more."), ["Wow! \u{1F389} and then more."]);
     }
 
     #[test]

@@ -114,10 +114,7 @@ fn iter_strings(
             // A str that UTF-8 cannot hold: a lone surrogate, as bytes decoded with
             // errors="surrogateescape" leave. It used to say "has type str, not str".
             if item.is_instance_of::<PyString>() {
-                return PyValueError::new_err(format!(
-                    "{name}[{index}]: the text holds a lone surrogate, which UTF-8 cannot encode ({error}; decode the \
-                     bytes it came from with errors=\"replace\")"
-                ));
+                return surrogate_error(&format!("{name}[{index}]"), &error);
             }
             let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
             // pandas' missing values: NaN in an object column (a CSV's empty cell), pd.NA
@@ -135,6 +132,29 @@ fn iter_strings(
         each(index, Some(text))?;
     }
     Ok(())
+}
+
+/// The error of a str that UTF-8 cannot hold (a lone surrogate, as bytes decoded with
+/// errors="surrogateescape" leave), named by where it was given.
+fn surrogate_error(name: &str, error: &PyErr) -> PyErr {
+    PyValueError::new_err(format!(
+        "{name}: the text holds a lone surrogate, which UTF-8 cannot encode ({error}; decode the bytes it came from \
+         with errors=\"replace\")"
+    ))
+}
+
+/// Reads the one text of `explain` and `classify_article` as an item of `texts` is read:
+/// a lone surrogate is the ValueError that `predict` raises for it. PyO3's conversion
+/// raised UnicodeEncodeError, so one bad text was a ValueError in a list and another
+/// exception alone.
+fn extract_text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    obj.extract::<String>().map_err(|error| {
+        if obj.is_instance_of::<PyString>() {
+            surrogate_error(name, &error)
+        } else {
+            error
+        }
+    })
 }
 
 /// The weights of `sample_weight`: an iterable of numbers (list, tuple, NumPy array,
@@ -333,7 +353,8 @@ impl Model {
     ///
     /// Raises ValueError for an empty text or a negative `top`.
     #[pyo3(signature = (text, top = 5))]
-    fn explain<'py>(&self, py: Python<'py>, text: String, top: i128) -> PyResult<Bound<'py, PyAny>> {
+    fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, top: i128) -> PyResult<Bound<'py, PyAny>> {
+        let text = extract_text(text, "text")?;
         let top: usize = count("top", top, 0)?;
         if is_blank(&text) {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
@@ -545,11 +566,12 @@ fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> Arc<Predictor> {
 #[pyo3(signature = (text, models, id = "article", explain = 0))]
 fn classify_article<'py>(
     py: Python<'py>,
-    text: String,
+    text: &Bound<'py, PyAny>,
     models: &Bound<'py, PyAny>,
     id: &str,
     explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let text = extract_text(text, "text")?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
     if is_blank(&text) {

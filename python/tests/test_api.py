@@ -185,6 +185,13 @@ def test_a_text_with_a_lone_surrogate_is_a_value_error_naming_it():
         model.predict(["fine", text])
     with pytest.raises(ValueError, match=r"^labels\[0\]: the text holds a lone surrogate"):
         stancekit.train(["good", "bad"], ["pos\udc80", "neg"])
+    # One text alone raises the same ValueError; it used to be UnicodeEncodeError.
+    with pytest.raises(ValueError, match=r"^text: the text holds a lone surrogate, which UTF-8 cannot encode"):
+        model.explain(text)
+    with pytest.raises(ValueError, match=r"^text: the text holds a lone surrogate, which UTF-8 cannot encode"):
+        stancekit.classify_article("Prices rose. " + text)
+    with pytest.raises(TypeError):
+        stancekit.classify_article(b"Prices rose.")
 
 
 def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
