@@ -485,8 +485,13 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let mut j = i + 1;
             while chars.get(j).is_some_and(|&(_, ch)| {
                 matches!(ch, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}')
+                    || is_closing_guillemet_or_low_quote_end(ch)
             }) {
                 j += 1;
+            }
+            // French sets its closing guillemet off by a space ("prêts. » Puis").
+            if let Some(n) = spaced_closing_guillemet(&chars, j) {
+                j = n;
             }
             // A paragraph's closing tags left in scraped text end its sentence with it.
             while let Some(n) = html_tag(&chars, j, true) {
@@ -525,7 +530,13 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                     || ch.is_ascii_digit()
                     || matches!(ch, '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[')
             };
-            let opener = after.is_some_and(opens)
+            // French and German opening quotes ("« Nous", "„Es"); `»` and `›` open a German
+            // quotation ("»Gut«") when a word follows them at once.
+            let guillemet_opens = matches!(after, Some('\u{00BB}' | '\u{203A}'))
+                && chars.get(k + 1).is_some_and(|&(_, ch)| !ch.is_whitespace());
+            let opener = after
+                .is_some_and(|ch| opens(ch) || matches!(ch, '\u{00AB}' | '\u{2039}' | '\u{201E}' | '\u{201A}'))
+                || guillemet_opens
                 || (bullet_then(&chars, k, opens)
                     && !start.is_some_and(|s| dateline(text.get(s..pos).unwrap_or_default())));
             // "No." and "Nos." abbreviate "number" only before one ("No. 10"); before a word
@@ -565,6 +576,33 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     }
     close(&mut spans, &mut start, text.len());
     spans
+}
+
+/// Quotation marks that close a quotation when they follow a sentence's mark at once
+/// ("prêts.»", "fertig.«", "fertig.“", "fertig.‘"): the guillemets of French and German
+/// (`« » ‹ ›`, which German uses the other way round) and the closing marks of German
+/// („…“, ‚…‘), which English uses to open. The sentence ends after them; they used to
+/// stand where the next sentence's opener was looked for, joining the two.
+fn is_closing_guillemet_or_low_quote_end(c: char) -> bool {
+    matches!(c, '\u{00AB}' | '\u{00BB}' | '\u{2039}' | '\u{203A}' | '\u{201C}' | '\u{2018}')
+}
+
+/// The index just past a French closing guillemet (`»`, `›`) set off by a space after a
+/// sentence's mark at `chars[at]` ("« Nous sommes prêts. » Puis ..."), when a space, a
+/// line break or the end of the text follows it: a guillemet between spaces closes a
+/// quotation (an opening one, German `»Gut«`, is followed by its word at once).
+fn spaced_closing_guillemet(chars: &[(usize, char)], at: usize) -> Option<usize> {
+    let spaces = chars
+        .iter()
+        .skip(at)
+        .take(3)
+        .take_while(|&&(_, ch)| matches!(ch, ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}'))
+        .count();
+    let mark = at + spaces;
+    let closes = spaces > 0
+        && chars.get(mark).is_some_and(|&(_, ch)| matches!(ch, '\u{00BB}' | '\u{203A}'))
+        && chars.get(mark + 1).is_none_or(|&(_, ch)| ch.is_whitespace());
+    closes.then_some(mark + 1)
 }
 
 /// Whether `chars[k]` is a list's bullet or dash (`-`, `*`, `•`, `–`, `—`) standing
@@ -694,7 +732,10 @@ fn is_line_break(c: char) -> bool {
 /// looked through: a headline ending on a quoted word (`PM calls the deal "dead"`) is
 /// unterminated, and used to run into the article's first sentence; `said "Yes."` is not.
 fn unterminated(line: &str) -> bool {
-    let bare = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']);
+    let bare = line.trim_end_matches([
+        '"', '\u{201D}', '\'', '\u{2019}', '\u{00BB}', '\u{203A}', '\u{00AB}', '\u{2039}', '\u{201C}', '\u{2018}', ' ',
+        '\u{00A0}', '\u{202F}',
+    ]);
     !bare.ends_with(['.', '!', '?', ',', ';', ':'])
 }
 
@@ -1304,6 +1345,44 @@ mod tests {
         assert_eq!(sentences(family), ["We won! \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", "Then we left."]);
         // Before a lower-case word the sentence goes on, emoji and all.
         assert_eq!(sentences("Wow! \u{1F389} and then more."), ["Wow! \u{1F389} and then more."]);
+    }
+
+    #[test]
+    fn french_and_german_quotation_marks_end_and_open_sentences() {
+        // A sentence ending inside a quotation, its closing mark French-spaced or not.
+        assert_eq!(
+            sentences("Il a dit « Nous sommes prêts. » Puis il est parti."),
+            ["Il a dit « Nous sommes prêts. »", "Puis il est parti."]
+        );
+        assert_eq!(
+            sentences("Il a dit «\u{202F}Non.\u{202F}» Puis il est parti."),
+            ["Il a dit «\u{202F}Non.\u{202F}»", "Puis il est parti."]
+        );
+        assert_eq!(
+            sentences("Er sagte: „Wir sind fertig.“ Dann ging er."),
+            ["Er sagte: „Wir sind fertig.“", "Dann ging er."]
+        );
+        assert_eq!(sentences("Er sagte: ‚Nein.‘ Dann ging er."), ["Er sagte: ‚Nein.‘", "Dann ging er."]);
+        // German guillemets point inwards: »...«, a sentence after them opening with ».
+        assert_eq!(
+            sentences("Er sagte: »Wir sind fertig.« Dann ging er. »Gut«, sagte sie."),
+            ["Er sagte: »Wir sind fertig.«", "Dann ging er.", "»Gut«, sagte sie."]
+        );
+        // A quotation opening after a full stop.
+        assert_eq!(
+            sentences("Le ministre a parlé. « Nous refusons », a-t-il dit. ‹ Non › aussi."),
+            ["Le ministre a parlé.", "« Nous refusons », a-t-il dit.", "‹ Non › aussi."]
+        );
+        assert_eq!(
+            sentences("Die Gespräche scheiterten. „Es ist vorbei“, sagte er."),
+            ["Die Gespräche scheiterten.", "„Es ist vorbei“, sagte er."]
+        );
+        // A quotation going on in lower case, or a headline ending on a quoted word.
+        assert_eq!(sentences("« Nous sommes prêts. » a-t-il dit."), ["« Nous sommes prêts. » a-t-il dit."]);
+        assert_eq!(
+            sentences("Le ministre juge l'accord « mort »\nLes talks ont échoué."),
+            ["Le ministre juge l'accord « mort »", "Les talks ont échoué."]
+        );
     }
 
     #[test]
