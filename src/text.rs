@@ -381,13 +381,20 @@ const ABBREVIATIONS: &[&str] = &[
     "rev", "st", "jr", "sr", "hon", "pres", "amb", "supt", "insp", "det", "cpl", "pvt", "jan", "feb", "mar", "apr",
     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "etc", "approx", "est", "dept",
     "univ", "fig", "vol", "op", "inc", "corp", "co", "ltd", "bros", "mt", "ft", "e.g", "i.e", "al", "govt", "lieut",
+    "ave", "blvd",
 ];
 
 /// Abbreviations that end a list or a name as often inside a sentence as at its end
 /// ("apples, pears, etc. The list ...", "... of Acme Inc. The company ..."): like a
 /// dotted abbreviation, a [`SENTENCE_STARTERS`] word after one opens a new sentence.
+/// Street names end a sentence as often ("... on Main St. The office ...", "Pennsylvania
+/// Ave. The house ..."); "St." as "Saint" comes before a name ("St. Louis", "St. Paul's"),
+/// never one of those openers: of the 9 "St." in 600 non-reserved BBC and FNC-1
+/// articles, 8 are a saint's before the name ("St. Louis") and one "34th St.,"; their
+/// 3 "Blvd." are followed by a comma.
 /// Titles ("Gen.", "Sen.") and months stay abbreviations before any word.
-const ENDING_ABBREVIATIONS: &[&str] = &["etc", "inc", "corp", "co", "ltd", "bros", "al", "jr", "sr"];
+const ENDING_ABBREVIATIONS: &[&str] =
+    &["etc", "inc", "corp", "co", "ltd", "bros", "al", "jr", "sr", "st", "ave", "blvd"];
 
 /// Words that start a new sentence even right after a dotted abbreviation such as
 /// "U.S." ("... talks with the U.S. The Russians ...").
@@ -1383,6 +1390,27 @@ mod tests {
             sentences("Le ministre juge l'accord « mort »\nLes talks ont échoué."),
             ["Le ministre juge l'accord « mort »", "Les talks ont échoué."]
         );
+    }
+
+    #[test]
+    fn a_sentence_ending_on_a_street_abbreviation_ends_before_a_sentence_opener() {
+        assert_eq!(
+            sentences("The office is on Main St. The mayor works there."),
+            ["The office is on Main St.", "The mayor works there."]
+        );
+        assert_eq!(
+            sentences("Crowds gathered on Pennsylvania Ave. They stayed. Cars filled Sunset Blvd. The road shut."),
+            ["Crowds gathered on Pennsylvania Ave.", "They stayed.", "Cars filled Sunset Blvd.", "The road shut."]
+        );
+        // "Ave." before the rest of an address, "St." for "Saint" before a name.
+        for one in [
+            "The White House is at 1600 Pennsylvania Ave. NW in Washington.",
+            "Protesters marched in St. Louis on Tuesday.",
+            "The service at St. Paul's Cathedral was packed.",
+            "He was born in St. Petersburg and named for St. Francis of Assisi.",
+        ] {
+            assert_eq!(sentences(one), [one]);
+        }
     }
 
     #[test]
