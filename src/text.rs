@@ -557,7 +557,12 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                     chars.iter().skip(k).map(|(_, ch)| *ch).take_while(|ch| ch.is_alphabetic()).collect();
                 let dotted = word_before(text, pos).contains('.') || ENDING_ABBREVIATIONS.contains(&word.as_str());
                 let starter = SENTENCE_STARTERS.contains(&next_word.to_lowercase().as_str());
-                if !(dotted && starter && saw_space) {
+                // A single capital ends a sentence as often ("Plan B. The talks", "than I. But")
+                // before an opener that is no initial itself ("J. A. Smith" stays whole).
+                let initial = word.chars().count() == 1
+                    && word_before(text, pos).chars().last().is_some_and(char::is_uppercase)
+                    && chars.get(k + next_word.chars().count()).is_none_or(|&(_, ch)| ch != '.');
+                if !((dotted || initial) && starter && saw_space) {
                     i = j;
                     continue;
                 }
@@ -671,9 +676,11 @@ fn is_emoji(c: char) -> bool {
 /// Whether the period at `dot` follows the number of a numbered list item, one or two
 /// digits that open their line ("1. The ceasefire holds."): the item's text follows it.
 /// Each such number used to be a sentence of its own ("1."), labelled as one.
+/// A letter opening its line is a lettered list's ("a. The first point").
 fn list_number(text: &str, line_start: usize, dot: usize) -> bool {
     let number = text.get(line_start..dot).unwrap_or_default().trim_start();
-    (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+    let letter = number.len() == 1 && number.bytes().all(|b| b.is_ascii_alphabetic());
+    letter || ((1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether `c` ends a sentence (when what follows opens one): `. ! ? …`; the full-width
@@ -1411,6 +1418,28 @@ mod tests {
         ] {
             assert_eq!(sentences(one), [one]);
         }
+    }
+
+    #[test]
+    fn a_sentence_ending_on_a_single_capital_ends_before_a_sentence_opener() {
+        assert_eq!(
+            sentences("They fell back on Plan B. The talks went on. It was larger than I. But it lost."),
+            ["They fell back on Plan B.", "The talks went on.", "It was larger than I.", "But it lost."]
+        );
+        // Initials before a name, one initial before another, stay whole.
+        for one in [
+            "George W. Bush met J. K. Rowling in London.",
+            "The report by J. A. Smith and W. I. Thomas was read.",
+            "Steven J. Sotloff and Sean P. O'Malley spoke.",
+            "The case of Smith v. The State was heard.",
+        ] {
+            assert_eq!(sentences(one), [one]);
+        }
+        // A lettered list: each letter opens its item.
+        assert_eq!(
+            sentences("The plan has two parts.\na. The first point is peace.\nb. The second is trade."),
+            ["The plan has two parts.", "a. The first point is peace.", "b. The second is trade."]
+        );
     }
 
     #[test]
