@@ -374,7 +374,8 @@ impl Model {
     /// the format `stancekit predict --model` reads.
     ///
     /// Raises ModelError when the file cannot be written.
-    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+    fn save(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
+        let path = fs_path(path)?;
         let model = self.inner.clone();
         py.detach(move || model.save(&path)).map_err(model_error)
     }
@@ -445,11 +446,12 @@ fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
 
 /// Loads a model file.
 ///
-/// path: str or os.PathLike.
+/// path: str, bytes or os.PathLike.
 /// Raises ModelError when the file is missing, unreadable, damaged or of another
 /// format version, with the CLI's message.
 #[pyfunction]
-fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
+fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
+    let path = fs_path(path)?;
     // A model's text passed as its path (`load(response.text)`): the message used to
     // quote all of it, megabytes, as a file name that does not exist.
     if path.to_str().is_some_and(|p| p.trim_start().starts_with('{')) && !path.exists() {
@@ -771,9 +773,9 @@ fn train(
     weighting: &str,
     sublinear_tf: bool,
     negation: bool,
-    lexicon: Option<PathBuf>,
+    lexicon: Option<&Bound<'_, PyAny>>,
     cue_ngrams: bool,
-    word_classes: Option<PathBuf>,
+    word_classes: Option<&Bound<'_, PyAny>>,
     cue_scale: f32,
     nb_scale: bool,
     stem: bool,
@@ -852,8 +854,9 @@ fn train(
     let trainer =
         LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
     linfa::ParamGuard::check_ref(&trainer).map_err(input_error)?;
+    let lexicon = lexicon.map(fs_path).transpose()?;
     let lexicon = lexicon.map(|path| Lexicon::load(&path).map_err(|e| file_error("lexicon", &path, e))).transpose()?;
-    let word_classes_file = word_classes;
+    let word_classes_file = word_classes.map(fs_path).transpose()?;
     let word_classes = word_classes_file
         .as_ref()
         .map(|path| WordClasses::load(path).map(Arc::new).map_err(|e| file_error("word classes", path, e)))
@@ -919,6 +922,16 @@ fn train(
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }
     Ok(Model::new(model, "<train>".to_string()))
+}
+
+/// A path argument as Python's own file functions take one: a str, an os.PathLike, or
+/// bytes, decoded as `os.fsdecode` does (`load(b"m.json")` raised PyO3's "'bytes' object
+/// is not an instance of 'str'").
+fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    if path.is_instance_of::<PyBytes>() {
+        return path.py().import("os")?.call_method1("fsdecode", (path,))?.extract();
+    }
+    path.extract()
 }
 
 /// A file of `what` (a lexicon, word classes) that could not be read: an OSError of the

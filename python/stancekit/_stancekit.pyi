@@ -62,7 +62,7 @@ class Model:
         ``stancekit predict --explain N --format json``).
 
         Raises ValueError for an empty text or a negative ``top``."""
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | bytes | os.PathLike[str]) -> None:
         """Writes the model file atomically, in the format ``stancekit predict --model``
         reads. Raises ModelError when it cannot be written."""
     def to_bytes(self) -> bytes:
@@ -74,7 +74,7 @@ class Model:
         for a str (a file read in text mode)."""
     def __reduce__(self) -> tuple[Any, tuple[bytes, str]]: ...
 
-def load(path: str | os.PathLike[str]) -> Model:
+def load(path: str | bytes | os.PathLike[str]) -> Model:
     """Loads a model file. Raises ModelError when it is missing, unreadable, damaged or
     of another format version, with the CLI's message."""
 
@@ -90,9 +90,9 @@ def train(
     weighting: Literal["tfidf", "binary"] = "tfidf",
     sublinear_tf: bool = True,
     negation: bool = True,
-    lexicon: str | os.PathLike[str] | None = None,
+    lexicon: str | bytes | os.PathLike[str] | None = None,
     cue_ngrams: bool = False,
-    word_classes: str | os.PathLike[str] | None = None,
+    word_classes: str | bytes | os.PathLike[str] | None = None,
     cue_scale: float = 1.0,
     nb_scale: bool = True,
     stem: bool = True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import pickle
 import re
 import threading
@@ -625,3 +626,19 @@ def test_word_classes_carry_what_is_learnt_to_unseen_words(tmp_path):
     classes.write_text("accused\tc1\ncease fire\tc2\n")
     with pytest.raises(ValueError, match=r"classes.tsv:2: column 'word'"):
         stancekit.train(texts, labels, word_classes=classes)
+
+
+def test_paths_may_be_bytes_as_in_pythons_own_file_functions(tmp_path):
+    # load(b"m.json") used to raise PyO3's "'bytes' object is not an instance of 'str'".
+    model = stancekit.load(os.fsencode(MODELS / "sentiment.json"))
+    assert model.task == "sentiment"
+    saved = tmp_path / "copy.json"
+    model.save(os.fsencode(saved))
+    assert stancekit.load(saved).to_bytes() == model.to_bytes()
+    classes = tmp_path / "classes.tsv"
+    classes.write_text("accused\tc1\ncharged\tc1\n")
+    texts, labels = ["they accused him", "they praised him"] * 3, ["blame", "praise"] * 3
+    trained = stancekit.train(texts, labels, word_classes=os.fsencode(classes), calibration_folds=0)
+    assert trained.predict(["they charged him"]) == ["blame"]
+    with pytest.raises(stancekit.ModelError, match="given a model's text"):
+        stancekit.load(b'{"format":"stancekit-model"}')
