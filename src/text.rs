@@ -490,10 +490,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let full_width = matches!(c, '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF0E}' | '\u{FF61}');
             // Consume the run of terminators and closing quotes/brackets.
             let mut j = i + 1;
-            while chars.get(j).is_some_and(|&(_, ch)| {
-                matches!(ch, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{2026}')
-                    || is_closing_guillemet_or_low_quote_end(ch)
-            }) {
+            while chars
+                .get(j)
+                .is_some_and(|&(_, ch)| matches!(ch, '.' | '!' | '?' | ')' | ']' | '\u{2026}') || is_closing_quote(ch))
+            {
                 j += 1;
             }
             // French sets its closing guillemet off by a space ("prêts. » Puis").
@@ -590,13 +590,25 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     spans
 }
 
-/// Quotation marks that close a quotation when they follow a sentence's mark at once
-/// ("prêts.»", "fertig.«", "fertig.“", "fertig.‘"): the guillemets of French and German
-/// (`« » ‹ ›`, which German uses the other way round) and the closing marks of German
-/// („…“, ‚…‘), which English uses to open. The sentence ends after them; they used to
-/// stand where the next sentence's opener was looked for, joining the two.
-fn is_closing_guillemet_or_low_quote_end(c: char) -> bool {
-    matches!(c, '\u{00AB}' | '\u{00BB}' | '\u{2039}' | '\u{203A}' | '\u{201C}' | '\u{2018}')
+/// Quotation marks that may close a quotation: English `" ” ' ’`, the guillemets of
+/// French and German (`« » ‹ ›`, which German uses the other way round) and the closing
+/// marks of German („…“, ‚…‘), which English uses to open. A sentence's mark is followed
+/// through them ("prêts.»", "fertig.“": the sentence ends after them; the guillemets and
+/// German marks used to stand where the next sentence's opener was looked for, joining
+/// the two), and a line ending on one is looked through to its last word ([`unterminated`]).
+fn is_closing_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{2039}'
+            | '\u{203A}'
+            | '\u{201C}'
+            | '\u{2018}'
+    )
 }
 
 /// The index just past a French closing guillemet (`»`, `›`) set off by a space after a
@@ -746,10 +758,7 @@ fn is_line_break(c: char) -> bool {
 /// looked through: a headline ending on a quoted word (`PM calls the deal "dead"`) is
 /// unterminated, and used to run into the article's first sentence; `said "Yes."` is not.
 fn unterminated(line: &str) -> bool {
-    let bare = line.trim_end_matches([
-        '"', '\u{201D}', '\'', '\u{2019}', '\u{00BB}', '\u{203A}', '\u{00AB}', '\u{2039}', '\u{201C}', '\u{2018}', ' ',
-        '\u{00A0}', '\u{202F}',
-    ]);
+    let bare = line.trim_end_matches(|c: char| is_closing_quote(c) || matches!(c, ' ' | '\u{00A0}' | '\u{202F}'));
     !bare.ends_with(['.', '!', '?', ',', ';', ':'])
 }
 

@@ -292,7 +292,7 @@ pub(crate) fn read_text_file(path: &Path) -> Result<String> {
     if let Some((kind, fix)) = not_text(&bytes) {
         return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
     }
-    if let Some((encoding, bom)) = utf16(bytes.get(..256).unwrap_or(&bytes)) {
+    if let Some((encoding, bom)) = utf16(bytes.get(..UTF16_SNIFF).unwrap_or(&bytes)) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
     }
     let text = String::from_utf8(bytes).map_err(|e| {
