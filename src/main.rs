@@ -1075,17 +1075,24 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
         }
         return Ok(paths);
     }
-    let dirs = [PathBuf::from("models"), Path::new(env!("CARGO_MANIFEST_DIR")).join("models")];
-    for dir in &dirs {
-        let paths = files(dir);
-        if paths.iter().all(|p| p.is_file()) {
-            return Ok(paths);
-        }
+    match shipped_dir("models", |dir| files(dir).iter().all(|p| p.is_file())) {
+        Ok(dir) => Ok(files(&dir)),
+        Err(looked_in) => anyhow::bail!(
+            "no --model given and the shipped models were not found in {looked_in} (build them with \
+             `scripts/build-models.sh`)"
+        ),
     }
-    anyhow::bail!(
-        "no --model given and the shipped models were not found in {} (build them with `scripts/build-models.sh`)",
-        dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-    )
+}
+
+/// The shipped directory `relative` (`models`, `datasets/lexicons`): in the working
+/// directory, else in the source tree this binary was built from, the first for which
+/// `complete` holds; otherwise the directories looked in, for the message.
+fn shipped_dir(relative: &str, complete: impl Fn(&Path) -> bool) -> std::result::Result<PathBuf, String> {
+    let dirs = [PathBuf::from(relative), Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)];
+    dirs.iter()
+        .find(|dir| complete(dir))
+        .cloned()
+        .ok_or_else(|| dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "))
 }
 
 /// The shipped lexicon `actors` uses without `--lexicon`: `./datasets/lexicons`, then that
@@ -1095,14 +1102,11 @@ fn builtin_model_paths() -> Result<Vec<PathBuf>> {
 /// # Errors
 /// Neither directory holds a `cues.tsv`.
 fn shipped_lexicon() -> Result<PathBuf> {
-    let dirs = [PathBuf::from("datasets/lexicons"), Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons")];
-    match dirs.iter().find(|dir| dir.join("cues.tsv").is_file()) {
-        Some(dir) => Ok(dir.clone()),
-        None => anyhow::bail!(
-            "no --lexicon given and the shipped lexicon was not found in {} (give its directory with --lexicon)",
-            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        ),
-    }
+    shipped_dir("datasets/lexicons", |dir| dir.join("cues.tsv").is_file()).map_err(|looked_in| {
+        anyhow::anyhow!(
+            "no --lexicon given and the shipped lexicon was not found in {looked_in} (give its directory with --lexicon)"
+        )
+    })
 }
 
 /// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).
