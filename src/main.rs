@@ -455,6 +455,10 @@ struct EvalCommand {
     /// gets the label whose cue category sums highest, or the label without a category.
     #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
     keyword_rule: bool,
+    /// Write every tested row, its label, the label given and each label's probability to
+    /// this CSV (out of fold with --folds), to read the rows behind the figures.
+    #[arg(long, value_name = "CSV")]
+    predictions: Option<PathBuf>,
     /// Exit with status 1 when accuracy is below this (a number from 0 to 1).
     #[arg(long, value_parser = parse_min_accuracy, allow_negative_numbers = true)]
     min_accuracy: Option<f64>,
@@ -863,12 +867,35 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
 /// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
 /// that differs from a model's label only in how an accent is encoded.
+/// A tested row of `eval` for `--predictions`: its index in the data tested, the fold
+/// that tested it (from 1; `None` for a held-out test), the class it was given and the
+/// probability of each class (`None` without a model).
+type Tested = (usize, Option<usize>, usize, Option<Vec<f64>>);
+
+/// Writes `--predictions`: each tested row of `data` with its file, line, label and text.
+fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[Tested]) -> Result<()> {
+    let files: Vec<&Path> = data.files.iter().flat_map(|(path, n)| std::iter::repeat_n(path.as_path(), *n)).collect();
+    let records = tested.iter().map(|(row, fold, predicted, probabilities)| report::TestedRecord {
+        file: files.get(*row).copied().unwrap_or(&data.path),
+        line: data.lines.get(*row).copied().unwrap_or(0),
+        fold: *fold,
+        label: data.labels.get(*row).map_or("", String::as_str),
+        predicted: labels.get(*predicted).map_or("", String::as_str),
+        probabilities: probabilities.as_deref(),
+        text: data.texts.get(*row).map_or("", String::as_str),
+    });
+    stancekit::output::write_atomically(path, |out| report::write_tested_csv(out, labels, records))
+        .map_err(|error| writing("predictions", path, error))
+}
+
+/// A model's confusion matrix and probability scores on labelled rows, and each row's
+/// result for `--predictions`.
 fn test_model(
     model: &ModelFile,
     data: &LabelledData,
     per_file: &[usize],
     args: &DataArgs,
-) -> Result<(ConfusionMatrix, Option<ProbabilityScores>)> {
+) -> Result<(ConfusionMatrix, Option<ProbabilityScores>, Vec<Tested>)> {
     if data.is_empty() {
         // Scores of no rows would read as a model that got everything wrong.
         return Err(nothing_in(&args.data, &in_files("no labelled rows to test", &args.data)));
@@ -903,16 +930,34 @@ fn test_model(
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
     let (predicted, probabilities) = model.classifier.classify_rows(&model.featurizer.transform(&texts));
     let scores = probability_scores(&probabilities, &classes);
-    Ok((ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), scores))
+    let tested = predicted.iter().zip(probabilities.rows()).enumerate();
+    let tested = tested.map(|(row, (&p, ps))| (row, None, p, Some(ps.to_vec()))).collect();
+    Ok((ConfusionMatrix::new(model.labels.clone(), &classes, &predicted), scores, tested))
 }
 
 fn run_eval(command: EvalCommand) -> Result<Outcome> {
     refuse_repeated_files("--data", &command.data.data)?;
     refuse_repeated_files("--test-data", &command.test_data)?;
     refuse_repeated_files("--extra-data", &command.extra_data)?;
+    if let Some(predictions) = &command.predictions {
+        let files = [
+            ("--data", &command.data.data),
+            ("--test-data", &command.test_data),
+            ("--extra-data", &command.extra_data),
+        ];
+        let mut inputs: Vec<(&str, &Path)> =
+            files.into_iter().flat_map(|(flag, paths)| paths.iter().map(move |p| (flag, p.as_path()))).collect();
+        let lexicon_files = command.train.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
+        inputs.extend(lexicon_files.iter().map(|p| ("--lexicon", p.as_path())));
+        inputs.extend(command.train.word_classes.iter().map(|p| ("--word-classes", p.as_path())));
+        inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
+        check_output("--predictions", "predictions", predictions, &inputs)?;
+    }
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
     let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
-    let (matrix, folds, summary, probability) = if command.keyword_rule {
+    // The --test-data rows, when they are the rows tested.
+    let mut held_out: Option<LabelledData> = None;
+    let (matrix, folds, summary, probability, tested) = if command.keyword_rule {
         let options = train_options(&command.train, 0)?;
         let lexicon = options.lexicon.unwrap_or_default();
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?;
@@ -926,12 +971,13 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             );
         }
         let predicted: Vec<usize> = examples.texts.iter().map(|t| rule.predict(t)).collect();
-        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None, None)
+        let tested = predicted.iter().enumerate().map(|(row, &p)| (row, None, p, None)).collect();
+        (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None, None, tested)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
-        let (matrix, scores) = test_model(&model, &data, &per_file, &command.data)?;
+        let (matrix, scores, tested) = test_model(&model, &data, &per_file, &command.data)?;
         warn_uncalibrated(&model, command.quiet);
-        (matrix, Vec::new(), None, scores)
+        (matrix, Vec::new(), None, scores, tested)
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
         let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
@@ -943,6 +989,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         bar.finish_and_clear();
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
         let (test, per_test_file) = read_data(&test_args, None)?;
+        let test = held_out.insert(test);
         let trained: std::collections::HashSet<&str> = data.texts.iter().map(String::as_str).collect();
         let copied = test.texts.iter().filter(|text| trained.contains(text.as_str())).count();
         if copied > 0 && !command.quiet {
@@ -952,9 +999,9 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
                 test.len()
             );
         }
-        let (matrix, scores) = test_model(&model, &test, &per_test_file, &test_args)?;
+        let (matrix, scores, tested) = test_model(&model, test, &per_test_file, &test_args)?;
         warn_uncalibrated(&model, command.quiet);
-        (matrix, Vec::new(), None, scores)
+        (matrix, Vec::new(), None, scores, tested)
     } else {
         let folds = command.folds.unwrap_or(10);
         // Each fold's model is calibrated only when asked (5 more fits per fold): the
@@ -1011,7 +1058,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let weight_flags = if command.extra_data.is_empty() { "--data-weight" } else { "--data-weight/--extra-weight" };
         check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
-        let ScoredFolds { matrices, scores, uncalibrated } =
+        let ScoredFolds { matrices, scores, uncalibrated, rows } =
             cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
         bar.finish_and_clear();
         if let (Some((fold, why)), false) = (uncalibrated.first(), command.quiet) {
@@ -1029,8 +1076,12 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
         let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };
-        (pooled, matrices, Some(summary), scores)
+        let tested = rows.into_iter().map(|r| (r.row, Some(r.fold), r.predicted, Some(r.probabilities))).collect();
+        (pooled, matrices, Some(summary), scores, tested)
     };
+    if let Some(path) = &command.predictions {
+        write_tested(path, held_out.as_ref().unwrap_or(&data), &matrix.labels, &tested)?;
+    }
     report::write_metrics(&mut out, command.format, &matrix, &folds, summary, probability)?;
     out.flush()?;
     let accuracy = summary.map_or(matrix.accuracy(), |s| s.accuracy.0);

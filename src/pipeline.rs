@@ -380,6 +380,22 @@ pub struct ScoredFolds {
     /// number (from 1) and why ([`TrainingMetrics::uncalibrated_because`]). Its rows'
     /// probabilities in `scores` are the softmax of its scores.
     pub uncalibrated: Vec<(usize, String)>,
+    /// Every tested row's out-of-fold result, in row order: what `eval --predictions`
+    /// writes, so that the rows behind the figures can be read.
+    pub rows: Vec<TestedRow>,
+}
+
+/// One row's result from a model that did not train on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestedRow {
+    /// The row's index in the examples.
+    pub row: usize,
+    /// The fold that tested it, from 1.
+    pub fold: usize,
+    /// The class the fold's model gave it (an index into the labels).
+    pub predicted: usize,
+    /// The fold's model's probability of each label, in label order.
+    pub probabilities: Vec<f64>,
 }
 
 /// [`cross_validate`], with the probability scores of every tested row pooled over
@@ -407,16 +423,30 @@ pub fn cross_validate_scored(
             let truth = pick(&examples.classes, test_rows, 0);
             let (predicted, probabilities) =
                 model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
+            let matrix = ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted);
             let uncalibrated = model.metrics.uncalibrated_because.clone();
-            (ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted), probabilities, truth, uncalibrated)
+            (matrix, probabilities, truth, uncalibrated, test_rows.iter().copied().zip(predicted).collect::<Vec<_>>())
         })?;
-    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, _, _)| probabilities.view()).collect();
+    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, ..)| probabilities.view()).collect();
     let pooled = ndarray::concatenate(ndarray::Axis(0), &views).ok();
-    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth, _)| truth.iter().copied()).collect();
+    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth, ..)| truth.iter().copied()).collect();
     let scores = pooled.and_then(|probabilities| probability_scores(&probabilities, &truth));
     let uncalibrated =
-        per_fold.iter().enumerate().filter_map(|(fold, (.., why))| Some((fold + 1, why.clone()?))).collect();
-    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|(matrix, ..)| matrix).collect(), scores, uncalibrated })
+        per_fold.iter().enumerate().filter_map(|(fold, (_, _, _, why, _))| Some((fold + 1, why.clone()?))).collect();
+    let mut rows: Vec<TestedRow> = per_fold
+        .iter()
+        .enumerate()
+        .flat_map(|(fold, (_, probabilities, _, _, tested))| {
+            tested.iter().zip(probabilities.rows()).map(move |(&(row, predicted), p)| TestedRow {
+                row,
+                fold: fold + 1,
+                predicted,
+                probabilities: p.to_vec(),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|tested| tested.row);
+    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|(matrix, ..)| matrix).collect(), scores, uncalibrated, rows })
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what

@@ -22,7 +22,7 @@
 //!   and `ece`; with `--folds`, also `folds`, `accuracy_mean`, `accuracy_std`,
 //!   `macro_f1_mean`, `macro_f1_std`.
 //! - `confusion`: `labels` and `counts[true][predicted]`.
-//! - `fold`: `fold`, `accuracy`, `macro_f1`, `n`.
+//! - `fold`: `fold` (its number, from 1, as in the text output), `accuracy`, `macro_f1`, `n`.
 //! - `model`: what `inspect` prints: header, provenance, metrics, `calibration`,
 //!   `decision`, `top_features`.
 //!
@@ -399,11 +399,12 @@ pub fn write_metrics(
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            for (i, m) in folds.iter().enumerate() {
+            // Folds count from 1, as in the text output, the messages and `--predictions`.
+            for (fold, m) in (1..).zip(folds) {
                 writeln!(
                     out,
                     "{}",
-                    json!({"type": "fold", "fold": i, "accuracy": m.accuracy(), "macro_f1": m.macro_f1(), "n": m.total()})
+                    json!({"type": "fold", "fold": fold, "accuracy": m.accuracy(), "macro_f1": m.macro_f1(), "n": m.total()})
                 )?;
             }
             let mut metrics = json!({
@@ -666,6 +667,62 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
             row.text.clone(),
         ];
         record.extend(row.labels.iter().map(|(_, label)| label.clone()));
+        writer.write_record(&record)?;
+    }
+    writer.flush()
+}
+
+/// One tested row of `eval --predictions`.
+#[derive(Debug, Clone)]
+pub struct TestedRecord<'a> {
+    /// The file the row came from.
+    pub file: &'a std::path::Path,
+    /// Its 1-based line there.
+    pub line: u64,
+    /// The cross-validation fold that tested it (from 1); `None` for a held-out test.
+    pub fold: Option<usize>,
+    /// Its label in the data.
+    pub label: &'a str,
+    /// The label it was given.
+    pub predicted: &'a str,
+    /// The probability of each label, in the header's order; `None` without a model
+    /// (`--keyword-rule`).
+    pub probabilities: Option<&'a [f64]>,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// Writes the rows behind an `eval` figure as CSV, one per tested row:
+/// `file,line,fold,label,predicted,correct,p_LABEL...,text` (`fold` empty for a held-out
+/// test, `p_` cells empty without probabilities, `correct` `true` or `false`).
+///
+/// # Errors
+/// Any write error.
+pub fn write_tested_csv<'a>(
+    out: &mut dyn Write,
+    labels: &[String],
+    rows: impl IntoIterator<Item = TestedRecord<'a>>,
+) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header: Vec<String> =
+        ["file", "line", "fold", "label", "predicted", "correct"].iter().map(|s| s.to_string()).collect();
+    header.extend(labels.iter().map(|label| format!("p_{label}")));
+    header.push("text".into());
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record = vec![
+            row.file.display().to_string(),
+            row.line.to_string(),
+            row.fold.map_or_else(String::new, |fold| fold.to_string()),
+            row.label.to_string(),
+            row.predicted.to_string(),
+            (row.label == row.predicted).to_string(),
+        ];
+        match row.probabilities {
+            Some(probabilities) => record.extend(probabilities.iter().map(|&p| round6(p).to_string())),
+            None => record.extend(labels.iter().map(|_| String::new())),
+        }
+        record.push(row.text.to_string());
         writer.write_record(&record)?;
     }
     writer.flush()

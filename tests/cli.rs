@@ -597,3 +597,118 @@ fn word_classes_carry_what_is_learnt_to_unseen_words_of_a_class() {
     );
     assert_eq!(r.status, 2, "{}", r.stderr);
 }
+
+/// The rows of an `eval --predictions` CSV, by header name.
+fn tested_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("predictions CSV");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    reader
+        .records()
+        .map(|record| header.iter().cloned().zip(record.expect("row").iter().map(str::to_string)).collect())
+        .collect()
+}
+
+#[test]
+fn eval_predictions_write_each_row_out_of_fold_and_add_up_to_the_printed_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = mr_sample(dir.path(), 60);
+    let out = dir.path().join("oof.csv");
+    let r = run(&[
+        "eval",
+        "--data",
+        data.to_str().unwrap(),
+        "--folds",
+        "3",
+        "--format",
+        "json",
+        "--quiet",
+        "--predictions",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows = tested_rows(&out);
+    // One row per data row, each line of the file once, with its own text and label.
+    let mut reader = csv::Reader::from_path(&data).unwrap();
+    let data_rows: Vec<(String, String)> =
+        reader.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    assert_eq!(rows.len(), 120);
+    let mut lines: Vec<usize> = rows.iter().map(|row| row["line"].parse().unwrap()).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, (2..=121).collect::<Vec<_>>(), "lines 2-121 of the file, each once");
+    for row in &rows {
+        let (text, label) = &data_rows[row["line"].parse::<usize>().unwrap() - 2];
+        assert_eq!((&row["text"], &row["label"], &row["file"]), (text, label, &data.display().to_string()));
+        let (negative, positive): (f64, f64) = (row["p_negative"].parse().unwrap(), row["p_positive"].parse().unwrap());
+        assert!((negative + positive - 1.0).abs() < 2e-6, "{row:?}");
+        let argmax = if positive > negative { "positive" } else { "negative" };
+        assert_eq!(row["predicted"], argmax, "uncalibrated folds label by the larger probability: {row:?}");
+        assert_eq!(row["correct"], (row["label"] == row["predicted"]).to_string());
+    }
+    // Stratified folds of 20 rows of each class; each fold's accuracy and the pooled one,
+    // counted from the rows, are the figures eval printed.
+    let printed: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for fold in 1..=3 {
+        let in_fold: Vec<_> = rows.iter().filter(|row| row["fold"] == fold.to_string()).collect();
+        assert_eq!(in_fold.iter().filter(|row| row["label"] == "positive").count(), 20, "fold {fold}");
+        assert_eq!(in_fold.len(), 40, "fold {fold}");
+        let correct = in_fold.iter().filter(|row| row["correct"] == "true").count() as f64;
+        let line = printed.iter().find(|v| v["type"] == "fold" && v["fold"] == fold).expect("fold line");
+        assert!((line["accuracy"].as_f64().unwrap() - correct / 40.0).abs() < 1e-12, "fold {fold}: {line}");
+    }
+    let correct = rows.iter().filter(|row| row["correct"] == "true").count() as f64;
+    let pooled = printed.iter().find(|v| v.get("accuracy_mean").is_some()).expect("metrics line");
+    assert!((pooled["accuracy"].as_f64().unwrap() - correct / 120.0).abs() < 1e-12, "{pooled}");
+}
+
+#[test]
+fn eval_predictions_of_a_model_are_what_predict_gives_and_never_replace_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = trained_model(dir.path());
+    let test = write(
+        dir.path(),
+        "test.csv",
+        b"text,label\na dull mess,negative\na lovely film,positive\nwarm and funny,positive\nit drags on,negative\n",
+    );
+    let (model, test_path) = (model.to_str().unwrap(), test.to_str().unwrap());
+    let out = dir.path().join("tested.csv");
+    let r = run(&["eval", "--model", model, "--data", test_path, "--predictions", out.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows = tested_rows(&out);
+    let predicted = run(&["predict", "--model", model, "--input-format", "csv", test_path, "--format", "json"]);
+    assert_eq!(predicted.status, 0, "{}", predicted.stderr);
+    let predicted: Vec<serde_json::Value> =
+        predicted.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 4);
+    for (row, p) in rows.iter().zip(&predicted) {
+        assert_eq!(row["fold"], "", "a held-out test has no fold");
+        assert_eq!(row["line"], p["line"].to_string());
+        let task = &p["predictions"]["label"];
+        assert_eq!(row["predicted"], task["label"].as_str().unwrap());
+        for label in ["negative", "positive"] {
+            let from_predict = task["probabilities"][label].as_f64().unwrap();
+            assert!((row[&format!("p_{label}")].parse::<f64>().unwrap() - from_predict).abs() < 2e-6, "{row:?}");
+        }
+    }
+    // The keyword rule has no probabilities: its cells are empty.
+    let r = run(&[
+        "eval",
+        "--keyword-rule",
+        "--lexicon",
+        "datasets/lexicons",
+        "--data",
+        test_path,
+        "--predictions",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows = tested_rows(&out);
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|row| row["p_negative"].is_empty() && row["p_positive"].is_empty()), "{rows:?}");
+    // An output path that is an input is refused before any work, and the input is kept.
+    let before = std::fs::read(&test).unwrap();
+    let r = run(&["eval", "--model", model, "--data", test_path, "--predictions", test_path]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--predictions") && r.stderr.contains("is the same file as --data"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&test).unwrap(), before);
+}
