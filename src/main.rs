@@ -320,7 +320,7 @@ struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     word_classes: Option<PathBuf>,
     /// Do not scale n-grams by how well they separate the classes in the training rows
-    /// (the naive-Bayes log-count ratio of NBSVM, on by default).
+    /// (1 + the naive-Bayes log-count ratio of NBSVM, on by default).
     #[arg(long)]
     no_nb_scale: bool,
     /// Keep words as written instead of reducing them to their English stems before
