@@ -758,6 +758,11 @@ fn writing(what: &str, path: &Path, error: io::Error) -> anyhow::Error {
 /// be on both sides of a fold (`eval --data f.csv f.csv --folds 5` scored 0.943 where
 /// `--data f.csv` scored 0.692).
 fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
+    refuse_repeated(flag, files, "its rows would count twice; to weigh a file more, give --data-weight")
+}
+
+/// Refuses a file given twice to `flag`, saying `why` it matters.
+fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
             let names = if earlier == file {
@@ -765,7 +770,7 @@ fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
             } else {
                 format!("{flag} {} and {} are the same file", earlier.display(), file.display())
             };
-            anyhow::bail!("{names} (its rows would count twice; to weigh a file more, give --data-weight)");
+            anyhow::bail!("{names} ({why})");
         }
     }
     Ok(())
@@ -1398,6 +1403,8 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     let inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
     check_output("--out", "CSV", &command.out, &inputs)?;
+    // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
+    refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;
     let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
     // Every row has the same label columns, in the same order.

@@ -1825,6 +1825,43 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
     }
 }
 
+/// A span given twice (the same span file twice, or a span copied into another file,
+/// perhaps with other labels) was two rows of one sentence in the corpus, exit 0.
+#[test]
+fn corpus_refuses_a_span_given_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let header = "dataset,doc_id,start,end,sha256,sentiment,split";
+    write(d, "a.csv", format!("{header}\n{HELLO},neutral,train\n{WORLD},positive,train\n").as_bytes());
+    write(d, "b.csv", format!("{header}\n{WORLD},negative,dev\n").as_bytes());
+    write(d, "c.csv", format!("{header}\n{HELLO},neutral,train\n{HELLO},negative,train\n").as_bytes());
+    let cases: [(&[&str], &str); 4] = [
+        (&["a.csv", "a.csv"], "--spans a.csv is given twice (each of its spans would be two rows of the corpus)"),
+        (
+            &["a.csv", "./a.csv"],
+            "--spans a.csv and ./a.csv are the same file (each of its spans would be two rows of the corpus)",
+        ),
+        (
+            &["a.csv", "b.csv"],
+            "b.csv:2: span 6..11 of bbc_news d1 is also at a.csv:3 (a span is one row of the corpus: keep one of them)",
+        ),
+        (
+            &["c.csv"],
+            "c.csv:3: span 0..5 of bbc_news d1 is also at line 2 (a span is one row of the corpus: keep one of them)",
+        ),
+    ];
+    for (spans, expected) in cases {
+        let mut args = vec!["corpus", "--spans"];
+        args.extend_from_slice(spans);
+        args.extend(["--datasets", ".", "--out", "out.csv"]);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{spans:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{spans:?}");
+        assert!(!d.join("out.csv").exists(), "{spans:?}: nothing written");
+    }
+}
+
 #[test]
 fn corpus_refuses_a_label_column_named_like_one_it_writes() {
     let dir = tempfile::tempdir().unwrap();

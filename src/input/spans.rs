@@ -149,6 +149,11 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
         }
     }
     let mut rows = Vec::new();
+    // Where each span was first read: a span given twice (a file given twice, or one
+    // span file copied into another) would be two rows of one sentence, and with other
+    // labels two rows that contradict each other.
+    let mut seen: std::collections::HashMap<(String, String, usize, usize), (PathBuf, u64)> =
+        std::collections::HashMap::new();
     for SpanTable { path: span_file, records, meta, tasks } in tables {
         let [c_dataset, c_doc, c_start, c_end, c_hash, c_split] = meta;
         for (line, record) in records {
@@ -249,6 +254,27 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             for (i, name) in &tasks {
                 if let Some((_, allowed)) = SPAN_LABELS.iter().find(|(task, _)| task == name) {
                     one_of(field(*i), allowed, || Location::file(span_file).at_line(line).with_column(name.as_str()))?;
+                }
+            }
+            // After the row's own cells: a span given twice is a problem of the two rows.
+            match seen.entry((dataset.clone(), doc_id.clone(), start, end)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let (first_file, first_line) = first.get();
+                    let at = if first_file == span_file {
+                        format!("line {first_line}")
+                    } else {
+                        format!("{}:{first_line}", first_file.display())
+                    };
+                    return Err(Error::Value {
+                        location: Location::file(span_file).at_line(line),
+                        reason: format!(
+                            "span {start}..{end} of {dataset} {doc_id} is also at {at} (a span is one row of the \
+                             corpus: keep one of them)"
+                        ),
+                    });
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((span_file.to_path_buf(), line));
                 }
             }
             rows.push(SpanRow {
