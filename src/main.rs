@@ -1405,11 +1405,8 @@ fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     check_output("--out", "CSV", &command.out, &inputs)?;
     // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
     refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;
-    let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
+    let (tasks, rows) = stancekit::input::read_spans(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
-    // Every row has the same label columns, in the same order.
-    let tasks: Vec<String> =
-        rows.first().map(|r| r.labels.iter().map(|(task, _)| task.clone()).collect()).unwrap_or_default();
     stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &tasks, &kept))
         .map_err(|error| writing("CSV", &command.out, error))?;
     diagnostic!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());

@@ -1773,6 +1773,30 @@ fn corpus_matches_label_columns_by_name_across_span_files() {
     assert_eq!(std::fs::read_to_string(d.join("dev.csv")).unwrap(), "id,doc,text,cooperation,accusation,sentiment\n");
 }
 
+/// A span file of only its header (a new labelling round not yet begun) wrote the
+/// corpus header without its label columns, `id,doc,text`, which `train
+/// --label-column sentiment` then called a missing column, not a file without rows.
+#[test]
+fn corpus_of_span_files_without_rows_names_their_label_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let header = "dataset,doc_id,start,end,sha256,sentiment,cooperation,split";
+    write(d, "empty.csv", format!("{header}\n").as_bytes());
+    write(d, "empty2.csv", format!("{header}\r\n").as_bytes());
+    for spans in [&["empty.csv"][..], &["empty.csv", "empty2.csv"]] {
+        let mut args = vec!["corpus", "--datasets", ".", "--out", "out.csv", "--spans"];
+        args.extend_from_slice(spans);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{spans:?}: {}", r.stderr);
+        assert_eq!(r.stderr, "stancekit: 0 of 0 spans rebuilt and verified -> out.csv\n");
+        assert_eq!(std::fs::read_to_string(d.join("out.csv")).unwrap(), "id,doc,text,sentiment,cooperation\n");
+        let r = run_in(d, &["train", "--data", "out.csv", "--label-column", "sentiment", "--out", "m.json"]);
+        assert_eq!(r.status, 2);
+        assert_eq!(r.stderr, "stancekit: error: out.csv: no rows to train on\n");
+    }
+}
+
 #[test]
 fn corpus_refuses_span_files_whose_label_columns_differ() {
     let dir = tempfile::tempdir().unwrap();

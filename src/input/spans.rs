@@ -140,6 +140,16 @@ fn match_tasks(table: &mut SpanTable, first: &SpanTable) -> Result<()> {
 /// [`Error::DuplicateColumn`] for a column named twice; [`Error::UnknownLabel`] for a
 /// task label outside [`SPAN_LABELS`] or a split other than `train` and `dev`.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
+    read_spans(span_files, datasets_dir).map(|(_, rows)| rows)
+}
+
+/// [`read_span_rows`], with the label columns of the first file, in its order: the
+/// columns of the corpus even when no span is read (a span file of only its header;
+/// taken from the first row, they were none, and `corpus` wrote `id,doc,text`).
+///
+/// # Errors
+/// As [`read_span_rows`].
+pub fn read_spans(span_files: &[PathBuf], datasets_dir: &Path) -> Result<(Vec<String>, Vec<SpanRow>)> {
     let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
         std::collections::HashMap::new();
     let mut tables = span_files.iter().map(|path| read_span_table(path)).collect::<Result<Vec<_>>>()?;
@@ -148,6 +158,8 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             match_tasks(table, first)?;
         }
     }
+    let label_columns: Vec<String> =
+        tables.first().map(|t| t.tasks.iter().map(|(_, name)| name.clone()).collect()).unwrap_or_default();
     let mut rows = Vec::new();
     // Where each span was first read: a span given twice (a file given twice, or one
     // span file copied into another) would be two rows of one sentence, and with other
@@ -288,7 +300,7 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             });
         }
     }
-    Ok(rows)
+    Ok((label_columns, rows))
 }
 
 #[cfg(test)]
