@@ -424,6 +424,13 @@ const MODEL_CONFLICTS: [&str; 28] = [
     "decision",
 ];
 
+/// What `eval --keyword-rule` refuses: a model, and every option of training or
+/// cross-validation but `--lexicon`, the rule's one input (it used to take `--c 9
+/// --tune --no-stem --extra-data x.csv` and score as without them).
+fn keyword_rule_conflicts() -> impl Iterator<Item = &'static str> {
+    std::iter::once("model").chain(MODEL_CONFLICTS.into_iter().filter(|id| *id != "lexicon"))
+}
+
 #[derive(Args)]
 struct EvalCommand {
     /// A trained model to test (omit it to cross-validate with --folds).
@@ -433,7 +440,7 @@ struct EvalCommand {
     data: DataArgs,
     /// Held-out labelled CSV file(s): train on --data with the training options, then
     /// test on these, in one run and without a model file (an official train/test split).
-    #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule"])]
+    #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule", "extra_data", "group_column"])]
     test_data: Vec<PathBuf>,
     /// Cross-validate: stratified k-fold with --seed.
     #[arg(long, allow_negative_numbers = true)]
@@ -453,7 +460,7 @@ struct EvalCommand {
     train: TrainArgs,
     /// Score the lexicon's keyword rule instead of a model (needs --lexicon): each row
     /// gets the label whose cue category sums highest, or the label without a category.
-    #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
+    #[arg(long, conflicts_with_all = keyword_rule_conflicts(), requires = "lexicon")]
     keyword_rule: bool,
     /// Exit with status 1 when accuracy is below this (a number from 0 to 1).
     #[arg(long, value_parser = parse_min_accuracy, allow_negative_numbers = true)]

@@ -875,6 +875,55 @@ fn contradictory_and_out_of_range_flags() {
     }
 }
 
+/// Flags that a mode of `eval` does nothing with are refused, as `eval --model` refuses
+/// training options: `--test-data` took `--extra-data` and `--group-column` (which
+/// belong to `--folds`) and `--keyword-rule` took every training option, and each
+/// scored exactly as without them, exit 0 (clap lets a flag that `requires` --folds
+/// through when a flag that conflicts with --folds is given).
+#[test]
+fn eval_refuses_flags_that_its_mode_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    let data = data.to_str().unwrap();
+    write(
+        d,
+        "g.csv",
+        b"text,label,grp\ngood fun,positive,a\nbad mess,negative,a\ngood joy,positive,b\nbad bore,negative,b\n",
+    );
+    write(d, "ac.csv", b"text,label\nThey accused him.,accusation\nHe denied it.,denial\nIt rained.,none\n");
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let test = ["eval", "--data", data, "--test-data", "g.csv"];
+    let rule = ["eval", "--data", "ac.csv", "--keyword-rule", "--lexicon", lexicon];
+    let cases: [(&[&str], &[&str], &str); 8] = [
+        (&test, &["--extra-data", "g.csv"], "'--test-data <TEST_DATA>...' cannot be used with '--extra-data"),
+        (&test, &["--group-column", "grp"], "'--test-data <TEST_DATA>...' cannot be used with '--group-column"),
+        (&rule, &["--c", "9"], "'--keyword-rule' cannot be used with '--c <C>'"),
+        (&rule, &["--tune"], "'--keyword-rule' cannot be used with '--tune'"),
+        (&rule, &["--no-stem"], "'--keyword-rule' cannot be used with '--no-stem'"),
+        (&rule, &["--extra-data", "g.csv"], "'--keyword-rule' cannot be used with '--extra-data"),
+        (&rule, &["--calibration-folds", "3"], "'--keyword-rule' cannot be used with '--calibration-folds"),
+        (&rule, &["--seed", "7"], "'--keyword-rule' cannot be used with '--seed"),
+    ];
+    for (command, extra, expected) in cases {
+        let mut args = command.to_vec();
+        args.extend_from_slice(extra);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{extra:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{extra:?}: no scores: {}", r.stdout);
+    }
+    // Each mode still runs with the flags it takes.
+    for args in
+        [&test[..], &rule[..], &["eval", "--data", "g.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"]]
+    {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.starts_with("accuracy") || r.stdout.starts_with("fold"), "{args:?}: {}", r.stdout);
+    }
+}
+
 /// `predict` with `stdin` as standard input: the run must end (within 60 s).
 fn predict_with_stdin_from(dir: &Path, args: &[&str], stdin: std::fs::File) -> util::Run {
     let out = std::fs::File::create(dir.join("stdout")).unwrap();
