@@ -244,6 +244,11 @@ fn parse_batch_size(text: &str) -> std::result::Result<usize, String> {
 /// `--explain`'s N. N is optional, so `--explain article.txt` hands the file to N: the
 /// message says how to write it instead.
 fn parse_explain(text: &str) -> std::result::Result<usize, String> {
+    // A negative N: clap took it for a flag ("unexpected argument '-1' found", with the
+    // tip '-- -1', which would make it an input file).
+    if text.starts_with('-') && text.parse::<f64>().is_ok() {
+        return Err("not a count of features: N is 0 or more".into());
+    }
     text.parse::<usize>().map_err(|_| {
         format!("not a count of features (N is optional: put --explain after the inputs, or give N first: --explain 5 {text})")
     })
@@ -512,7 +517,8 @@ struct PredictCommand {
         default_value_t = 0,
         num_args = 0..=1,
         default_missing_value = "5",
-        value_parser = parse_explain
+        value_parser = parse_explain,
+        allow_negative_numbers = true
     )]
     explain: usize,
     /// Output format.

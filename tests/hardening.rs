@@ -797,6 +797,16 @@ fn a_negative_number_is_an_invalid_value_of_its_flag_not_an_unexpected_argument(
         assert!(!r.stderr.contains("unexpected argument"), "{args:?}: {}", r.stderr);
     }
     assert!(!d.join("m.json").exists());
+    // --explain's N is optional: a negative one was 'unexpected argument '-1' found', with
+    // clap's tip to write '-- -1', which would make it an input file.
+    write(d, "a.txt", b"The talks failed.\n");
+    for value in ["-1", "-2.5"] {
+        let r = run_in(d, &["predict", "a.txt", "--explain", value]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{value}");
+        let expected =
+            format!("error: invalid value '{value}' for '--explain [<N>]': not a count of features: N is 0 or more");
+        assert!(r.stderr.starts_with(&expected), "{value}: {}", r.stderr);
+    }
 }
 
 #[test]
