@@ -94,6 +94,77 @@ fn missing_column_messages_fit_the_case() {
 /// A semicolon- or tab-separated file given as CSV has a header of one long column: the
 /// message says which delimiter it has, where it used to list `'text;label'` as the one
 /// column found and ask for --text-column.
+/// JSON given where CSV is read (training data exported by pandas or jq as JSON Lines
+/// or as an array) was read as CSV: 'no column 'text' (columns found: '{"text": "a
+/// fine ', ...' listing the first line split at its commas (a one-line array: the
+/// whole file, in one message), or 'row has 2 fields but the header has 5'.
+#[test]
+fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = "{\"text\": \"a fine, rousing film\", \"label\": \"positive\"}\n{\"text\": \"dull\", \"label\": \"negative\"}\n";
+    write(d, "tr.jsonl", lines.as_bytes());
+    write(d, "tr.json", b"[{\"text\": \"a fine, rousing film\", \"label\": \"positive\"}, {\"text\": \"dull\", \"label\": \"negative\"}]");
+    write(d, "pretty.json", b"[\n  {\n    \"text\": \"a fine, rousing film\",\n    \"label\": \"positive\"\n  }\n]\n");
+    write(d, "rows.csv", format!("\u{feff}{lines}").as_bytes());
+    let convert = |file: &str, lines: &str, out: &str| {
+        format!("python3 -c \"import pandas as pd; pd.read_json('{file}'{lines}).to_csv('{out}', index=False)\"")
+    };
+    let json_lines = "the file is JSON Lines (its first line is a JSON object), not CSV with a header line naming its \
+                      columns (convert it, e.g.";
+    let array = "the file is a JSON array, not CSV with a header line naming its columns (convert it, e.g.";
+    let cases: [(&[&str], String); 5] = [
+        (
+            &["train", "--data", "tr.jsonl", "--out", "m.json"],
+            format!(
+                "tr.jsonl: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("tr.jsonl", ", lines=True", "tr.csv")
+            ),
+        ),
+        (
+            &["eval", "--data", "tr.json", "--folds", "2"],
+            format!("tr.json: {array} {})", convert("tr.json", "", "tr.csv")),
+        ),
+        (
+            &["train", "--data", "pretty.json", "--out", "m.json"],
+            format!("pretty.json: {array} {})", convert("pretty.json", "", "pretty.csv")),
+        ),
+        (
+            &["actors", "--data", "tr.jsonl"],
+            format!(
+                "tr.jsonl: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("tr.jsonl", ", lines=True", "tr.csv")
+            ),
+        ),
+        (
+            &["train", "--data", "rows.csv", "--out", "m.json"],
+            format!(
+                "rows.csv: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("rows.csv", ", lines=True", "rows-table.csv")
+            ),
+        ),
+    ];
+    for (args, expected) in cases {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{args:?}");
+        assert!(!d.join("m.json").exists());
+    }
+    // predict: the input's one error row, the other inputs labelled.
+    let model = model(d);
+    write(d, "ok.csv", b"text\nThe talks failed.\n");
+    let r = run_in(d, &["predict", "--model", &model, "rows.csv", "ok.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert!(rows[0].starts_with("rows.csv\t-\t-\t-\terror: rows.csv: the file is JSON Lines"), "{}", rows[0]);
+    assert!(rows[1].starts_with("1\t0\t"), "{}", rows[1]);
+    // A CSV whose first column name merely starts with a brace is read as CSV.
+    write(d, "braces.csv", b"{id},text,label\n1,good fun,positive\n2,bad mess,negative\n");
+    let r = run_in(d, &["predict", "--model", &model, "braces.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn a_semicolon_or_tab_separated_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
