@@ -687,13 +687,13 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
 /// The training options of `args`; `calibration_folds` unless `--calibration-folds` is given.
 fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOptions> {
     let lexicon = match &args.lexicon {
-        Some(path) => Some(Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?),
+        Some(path) => Some(Lexicon::load(path).map_err(|e| reading_file("lexicon", path, e))?),
         None => None,
     };
     let word_classes = match &args.word_classes {
-        Some(path) => Some(std::sync::Arc::new(
-            WordClasses::load(path).with_context(|| format!("reading word classes {}", path.display()))?,
-        )),
+        Some(path) => {
+            Some(std::sync::Arc::new(WordClasses::load(path).map_err(|e| reading_file("word classes", path, e))?))
+        }
         None => None,
     };
     let features = FeatureParams {
@@ -757,6 +757,13 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
         );
     }
     stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
+}
+
+/// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or
+/// directory (os error 2)`: the path once ([`stancekit::error::reading`]).
+fn reading_file(what: &str, path: &Path, error: stancekit::error::Error) -> anyhow::Error {
+    let context = stancekit::error::reading(what, path, &error);
+    anyhow::Error::new(error).context(context)
 }
 
 /// `writing model: m/x.json: No such file or directory (os error 2)`: what was being
@@ -1432,7 +1439,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         Some(path) => path.clone(),
         None => shipped_lexicon()?,
     };
-    let lexicon = Lexicon::load(&path).with_context(|| format!("reading lexicon {}", path.display()))?;
+    let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());

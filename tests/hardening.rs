@@ -582,6 +582,39 @@ fn malformed_lexicon_line_is_named() {
 /// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
 /// CSV or an article is: the cues file used to be one line, its header, and training
 /// stopped with `a lexicon with no cues`.
+/// A lexicon or word-classes file that is missing, or malformed when given itself (not
+/// its directory), was named twice: 'reading lexicon nope: nope: No such file or
+/// directory (os error 2)'.
+#[test]
+fn a_missing_or_malformed_lexicon_file_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood fun,pos\nbad mess,neg\n");
+    write(d, "actors.csv", b"text,accusation,source,target\nA accused B.,accusation,A,B\n");
+    write(d, "bad.tsv", b"accus\taccusation\theavy\n");
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(d, "lex/cues.tsv", b"accus\taccusation\theavy\n");
+    let train = ["train", "--data", "tr.csv", "--out", "m.json"];
+    let missing = "No such file or directory (os error 2)";
+    let weight = "column 'weight': malformed lexicon line: weight 'heavy' is not a number";
+    let cases: [(&[&str], &[&str], String); 6] = [
+        (&train, &["--lexicon", "nope"], format!("reading lexicon: nope: {missing}")),
+        (&train, &["--word-classes", "nope.tsv"], format!("reading word classes: nope.tsv: {missing}")),
+        (&["actors", "--data", "actors.csv"], &["--lexicon", "nope"], format!("reading lexicon: nope: {missing}")),
+        (&train, &["--lexicon", "bad.tsv"], format!("reading lexicon: bad.tsv:1: {weight}")),
+        // A directory is still said before the file in it that the error names.
+        (&train, &["--lexicon", "lex"], format!("reading lexicon lex: lex/cues.tsv:1: {weight}")),
+        (&train, &["--lexicon", "."], format!("reading lexicon .: ./cues.tsv: {missing}")),
+    ];
+    for (command, flags, expected) in cases {
+        let mut args = command.to_vec();
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{flags:?}");
+    }
+}
+
 #[test]
 fn a_lexicon_with_lone_cr_line_endings_is_read_line_by_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -964,7 +964,7 @@ fn fs_path_named(
 /// A file of `what` (a lexicon, word classes) that could not be read: an OSError of the
 /// same kind when the file system refused it, a ValueError naming the line otherwise.
 fn file_error(what: &str, path: &Path, error: Error) -> PyErr {
-    let message = format!("reading {what} {}: {error}", path.display());
+    let message = format!("{}: {error}", stancekit::error::reading(what, path, &error));
     match error {
         Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
         _ => PyValueError::new_err(message),
