@@ -310,6 +310,19 @@ pub enum Error {
     Linfa(String),
 }
 
+/// What an error met reading a file of `what` (a lexicon, word classes) at `path` is
+/// said after: `reading lexicon lex` when the error names a file inside it
+/// (`lex/cues.tsv:3: ...`), `reading lexicon` alone when it names `path` itself, which
+/// was then said twice (`reading lexicon /x: /x: No such file or directory (os error 2)`).
+pub fn reading(what: &str, path: &std::path::Path, error: &Error) -> String {
+    let named = path.display().to_string();
+    if error.to_string().starts_with(&format!("{named}:")) {
+        format!("reading {what}")
+    } else {
+        format!("reading {what} {named}")
+    }
+}
+
 /// What a path that could not be read or written most likely is: a socket
 /// ([`socket_hint`]), or, not found, something other than a file name
 /// ([`not_found_hint`]).

@@ -244,6 +244,11 @@ fn parse_batch_size(text: &str) -> std::result::Result<usize, String> {
 /// `--explain`'s N. N is optional, so `--explain article.txt` hands the file to N: the
 /// message says how to write it instead.
 fn parse_explain(text: &str) -> std::result::Result<usize, String> {
+    // A negative N: clap took it for a flag ("unexpected argument '-1' found", with the
+    // tip '-- -1', which would make it an input file).
+    if text.starts_with('-') && text.parse::<f64>().is_ok() {
+        return Err("not a count of features: N is 0 or more".into());
+    }
     text.parse::<usize>().map_err(|_| {
         format!("not a count of features (N is optional: put --explain after the inputs, or give N first: --explain 5 {text})")
     })
@@ -424,6 +429,13 @@ const MODEL_CONFLICTS: [&str; 28] = [
     "decision",
 ];
 
+/// What `eval --keyword-rule` refuses: a model, and every option of training or
+/// cross-validation but `--lexicon`, the rule's one input (it used to take `--c 9
+/// --tune --no-stem --extra-data x.csv` and score as without them).
+fn keyword_rule_conflicts() -> impl Iterator<Item = &'static str> {
+    std::iter::once("model").chain(MODEL_CONFLICTS.into_iter().filter(|id| *id != "lexicon"))
+}
+
 #[derive(Args)]
 struct EvalCommand {
     /// A trained model to test (omit it to cross-validate with --folds).
@@ -433,7 +445,7 @@ struct EvalCommand {
     data: DataArgs,
     /// Held-out labelled CSV file(s): train on --data with the training options, then
     /// test on these, in one run and without a model file (an official train/test split).
-    #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule"])]
+    #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule", "extra_data", "group_column"])]
     test_data: Vec<PathBuf>,
     /// Cross-validate: stratified k-fold with --seed.
     #[arg(long, allow_negative_numbers = true)]
@@ -453,7 +465,7 @@ struct EvalCommand {
     train: TrainArgs,
     /// Score the lexicon's keyword rule instead of a model (needs --lexicon): each row
     /// gets the label whose cue category sums highest, or the label without a category.
-    #[arg(long, conflicts_with_all = ["model", "folds"], requires = "lexicon")]
+    #[arg(long, conflicts_with_all = keyword_rule_conflicts(), requires = "lexicon")]
     keyword_rule: bool,
     /// Write every tested row, its label, the label given and each label's probability to
     /// this CSV (out of fold with --folds), to read the rows behind the figures.
@@ -509,7 +521,8 @@ struct PredictCommand {
         default_value_t = 0,
         num_args = 0..=1,
         default_missing_value = "5",
-        value_parser = parse_explain
+        value_parser = parse_explain,
+        allow_negative_numbers = true
     )]
     explain: usize,
     /// Output format.
@@ -678,13 +691,13 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
 /// The training options of `args`; `calibration_folds` unless `--calibration-folds` is given.
 fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOptions> {
     let lexicon = match &args.lexicon {
-        Some(path) => Some(Lexicon::load(path).with_context(|| format!("reading lexicon {}", path.display()))?),
+        Some(path) => Some(Lexicon::load(path).map_err(|e| reading_file("lexicon", path, e))?),
         None => None,
     };
     let word_classes = match &args.word_classes {
-        Some(path) => Some(std::sync::Arc::new(
-            WordClasses::load(path).with_context(|| format!("reading word classes {}", path.display()))?,
-        )),
+        Some(path) => {
+            Some(std::sync::Arc::new(WordClasses::load(path).map_err(|e| reading_file("word classes", path, e))?))
+        }
         None => None,
     };
     let features = FeatureParams {
@@ -750,6 +763,13 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
     stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
 }
 
+/// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or
+/// directory (os error 2)`: the path once ([`stancekit::error::reading`]).
+fn reading_file(what: &str, path: &Path, error: stancekit::error::Error) -> anyhow::Error {
+    let context = stancekit::error::reading(what, path, &error);
+    anyhow::Error::new(error).context(context)
+}
+
 /// `writing model: m/x.json: No such file or directory (os error 2)`: what was being
 /// written, the path once, the reason.
 fn writing(what: &str, path: &Path, error: io::Error) -> anyhow::Error {
@@ -762,6 +782,11 @@ fn writing(what: &str, path: &Path, error: io::Error) -> anyhow::Error {
 /// be on both sides of a fold (`eval --data f.csv f.csv --folds 5` scored 0.943 where
 /// `--data f.csv` scored 0.692).
 fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
+    refuse_repeated(flag, files, "its rows would count twice; to weigh a file more, give --data-weight")
+}
+
+/// Refuses a file given twice to `flag`, saying `why` it matters.
+fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
             let names = if earlier == file {
@@ -769,7 +794,7 @@ fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
             } else {
                 format!("{flag} {} and {} are the same file", earlier.display(), file.display())
             };
-            anyhow::bail!("{names} (its rows would count twice; to weigh a file more, give --data-weight)");
+            anyhow::bail!("{names} ({why})");
         }
     }
     Ok(())
@@ -1449,11 +1474,10 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     let inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
     check_output("--out", "CSV", &command.out, &inputs)?;
-    let rows = stancekit::input::read_span_rows(&command.spans, &command.datasets)?;
+    // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
+    refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;
+    let (tasks, rows) = stancekit::input::read_spans(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
-    // Every row has the same label columns, in the same order.
-    let tasks: Vec<String> =
-        rows.first().map(|r| r.labels.iter().map(|(task, _)| task.clone()).collect()).unwrap_or_default();
     stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &tasks, &kept))
         .map_err(|error| writing("CSV", &command.out, error))?;
     diagnostic!("stancekit: {} of {} spans rebuilt and verified -> {}", kept.len(), rows.len(), command.out.display());
@@ -1466,7 +1490,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
         Some(path) => path.clone(),
         None => shipped_lexicon()?,
     };
-    let lexicon = Lexicon::load(&path).with_context(|| format!("reading lexicon {}", path.display()))?;
+    let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());

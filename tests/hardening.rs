@@ -94,6 +94,77 @@ fn missing_column_messages_fit_the_case() {
 /// A semicolon- or tab-separated file given as CSV has a header of one long column: the
 /// message says which delimiter it has, where it used to list `'text;label'` as the one
 /// column found and ask for --text-column.
+/// JSON given where CSV is read (training data exported by pandas or jq as JSON Lines
+/// or as an array) was read as CSV: 'no column 'text' (columns found: '{"text": "a
+/// fine ', ...' listing the first line split at its commas (a one-line array: the
+/// whole file, in one message), or 'row has 2 fields but the header has 5'.
+#[test]
+fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = "{\"text\": \"a fine, rousing film\", \"label\": \"positive\"}\n{\"text\": \"dull\", \"label\": \"negative\"}\n";
+    write(d, "tr.jsonl", lines.as_bytes());
+    write(d, "tr.json", b"[{\"text\": \"a fine, rousing film\", \"label\": \"positive\"}, {\"text\": \"dull\", \"label\": \"negative\"}]");
+    write(d, "pretty.json", b"[\n  {\n    \"text\": \"a fine, rousing film\",\n    \"label\": \"positive\"\n  }\n]\n");
+    write(d, "rows.csv", format!("\u{feff}{lines}").as_bytes());
+    let convert = |file: &str, lines: &str, out: &str| {
+        format!("python3 -c \"import pandas as pd; pd.read_json('{file}'{lines}).to_csv('{out}', index=False)\"")
+    };
+    let json_lines = "the file is JSON Lines (its first line is a JSON object), not CSV with a header line naming its \
+                      columns (convert it, e.g.";
+    let array = "the file is a JSON array, not CSV with a header line naming its columns (convert it, e.g.";
+    let cases: [(&[&str], String); 5] = [
+        (
+            &["train", "--data", "tr.jsonl", "--out", "m.json"],
+            format!(
+                "tr.jsonl: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("tr.jsonl", ", lines=True", "tr.csv")
+            ),
+        ),
+        (
+            &["eval", "--data", "tr.json", "--folds", "2"],
+            format!("tr.json: {array} {})", convert("tr.json", "", "tr.csv")),
+        ),
+        (
+            &["train", "--data", "pretty.json", "--out", "m.json"],
+            format!("pretty.json: {array} {})", convert("pretty.json", "", "pretty.csv")),
+        ),
+        (
+            &["actors", "--data", "tr.jsonl"],
+            format!(
+                "tr.jsonl: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("tr.jsonl", ", lines=True", "tr.csv")
+            ),
+        ),
+        (
+            &["train", "--data", "rows.csv", "--out", "m.json"],
+            format!(
+                "rows.csv: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("rows.csv", ", lines=True", "rows-table.csv")
+            ),
+        ),
+    ];
+    for (args, expected) in cases {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{args:?}");
+        assert!(!d.join("m.json").exists());
+    }
+    // predict: the input's one error row, the other inputs labelled.
+    let model = model(d);
+    write(d, "ok.csv", b"text\nThe talks failed.\n");
+    let r = run_in(d, &["predict", "--model", &model, "rows.csv", "ok.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert!(rows[0].starts_with("rows.csv\t-\t-\t-\terror: rows.csv: the file is JSON Lines"), "{}", rows[0]);
+    assert!(rows[1].starts_with("1\t0\t"), "{}", rows[1]);
+    // A CSV whose first column name merely starts with a brace is read as CSV.
+    write(d, "braces.csv", b"{id},text,label\n1,good fun,positive\n2,bad mess,negative\n");
+    let r = run_in(d, &["predict", "--model", &model, "braces.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn a_semicolon_or_tab_separated_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
@@ -511,6 +582,39 @@ fn malformed_lexicon_line_is_named() {
 /// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
 /// CSV or an article is: the cues file used to be one line, its header, and training
 /// stopped with `a lexicon with no cues`.
+/// A lexicon or word-classes file that is missing, or malformed when given itself (not
+/// its directory), was named twice: 'reading lexicon nope: nope: No such file or
+/// directory (os error 2)'.
+#[test]
+fn a_missing_or_malformed_lexicon_file_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood fun,pos\nbad mess,neg\n");
+    write(d, "actors.csv", b"text,accusation,source,target\nA accused B.,accusation,A,B\n");
+    write(d, "bad.tsv", b"accus\taccusation\theavy\n");
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(d, "lex/cues.tsv", b"accus\taccusation\theavy\n");
+    let train = ["train", "--data", "tr.csv", "--out", "m.json"];
+    let missing = "No such file or directory (os error 2)";
+    let weight = "column 'weight': malformed lexicon line: weight 'heavy' is not a number";
+    let cases: [(&[&str], &[&str], String); 6] = [
+        (&train, &["--lexicon", "nope"], format!("reading lexicon: nope: {missing}")),
+        (&train, &["--word-classes", "nope.tsv"], format!("reading word classes: nope.tsv: {missing}")),
+        (&["actors", "--data", "actors.csv"], &["--lexicon", "nope"], format!("reading lexicon: nope: {missing}")),
+        (&train, &["--lexicon", "bad.tsv"], format!("reading lexicon: bad.tsv:1: {weight}")),
+        // A directory is still said before the file in it that the error names.
+        (&train, &["--lexicon", "lex"], format!("reading lexicon lex: lex/cues.tsv:1: {weight}")),
+        (&train, &["--lexicon", "."], format!("reading lexicon .: ./cues.tsv: {missing}")),
+    ];
+    for (command, flags, expected) in cases {
+        let mut args = command.to_vec();
+        args.extend_from_slice(flags);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{flags:?}");
+    }
+}
+
 #[test]
 fn a_lexicon_with_lone_cr_line_endings_is_read_line_by_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -797,6 +901,16 @@ fn a_negative_number_is_an_invalid_value_of_its_flag_not_an_unexpected_argument(
         assert!(!r.stderr.contains("unexpected argument"), "{args:?}: {}", r.stderr);
     }
     assert!(!d.join("m.json").exists());
+    // --explain's N is optional: a negative one was 'unexpected argument '-1' found', with
+    // clap's tip to write '-- -1', which would make it an input file.
+    write(d, "a.txt", b"The talks failed.\n");
+    for value in ["-1", "-2.5"] {
+        let r = run_in(d, &["predict", "a.txt", "--explain", value]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{value}");
+        let expected =
+            format!("error: invalid value '{value}' for '--explain [<N>]': not a count of features: N is 0 or more");
+        assert!(r.stderr.starts_with(&expected), "{value}: {}", r.stderr);
+    }
 }
 
 #[test]
@@ -872,6 +986,55 @@ fn contradictory_and_out_of_range_flags() {
         let r = run_in(d, &args);
         assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(expected), "{args:?}: expected {expected:?} in {}", r.stderr);
+    }
+}
+
+/// Flags that a mode of `eval` does nothing with are refused, as `eval --model` refuses
+/// training options: `--test-data` took `--extra-data` and `--group-column` (which
+/// belong to `--folds`) and `--keyword-rule` took every training option, and each
+/// scored exactly as without them, exit 0 (clap lets a flag that `requires` --folds
+/// through when a flag that conflicts with --folds is given).
+#[test]
+fn eval_refuses_flags_that_its_mode_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    let data = data.to_str().unwrap();
+    write(
+        d,
+        "g.csv",
+        b"text,label,grp\ngood fun,positive,a\nbad mess,negative,a\ngood joy,positive,b\nbad bore,negative,b\n",
+    );
+    write(d, "ac.csv", b"text,label\nThey accused him.,accusation\nHe denied it.,denial\nIt rained.,none\n");
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let test = ["eval", "--data", data, "--test-data", "g.csv"];
+    let rule = ["eval", "--data", "ac.csv", "--keyword-rule", "--lexicon", lexicon];
+    let cases: [(&[&str], &[&str], &str); 8] = [
+        (&test, &["--extra-data", "g.csv"], "'--test-data <TEST_DATA>...' cannot be used with '--extra-data"),
+        (&test, &["--group-column", "grp"], "'--test-data <TEST_DATA>...' cannot be used with '--group-column"),
+        (&rule, &["--c", "9"], "'--keyword-rule' cannot be used with '--c <C>'"),
+        (&rule, &["--tune"], "'--keyword-rule' cannot be used with '--tune'"),
+        (&rule, &["--no-stem"], "'--keyword-rule' cannot be used with '--no-stem'"),
+        (&rule, &["--extra-data", "g.csv"], "'--keyword-rule' cannot be used with '--extra-data"),
+        (&rule, &["--calibration-folds", "3"], "'--keyword-rule' cannot be used with '--calibration-folds"),
+        (&rule, &["--seed", "7"], "'--keyword-rule' cannot be used with '--seed"),
+    ];
+    for (command, extra, expected) in cases {
+        let mut args = command.to_vec();
+        args.extend_from_slice(extra);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{extra:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{extra:?}: no scores: {}", r.stdout);
+    }
+    // Each mode still runs with the flags it takes.
+    for args in
+        [&test[..], &rule[..], &["eval", "--data", "g.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"]]
+    {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.starts_with("accuracy") || r.stdout.starts_with("fold"), "{args:?}: {}", r.stdout);
     }
 }
 
@@ -1773,6 +1936,30 @@ fn corpus_matches_label_columns_by_name_across_span_files() {
     assert_eq!(std::fs::read_to_string(d.join("dev.csv")).unwrap(), "id,doc,text,cooperation,accusation,sentiment\n");
 }
 
+/// A span file of only its header (a new labelling round not yet begun) wrote the
+/// corpus header without its label columns, `id,doc,text`, which `train
+/// --label-column sentiment` then called a missing column, not a file without rows.
+#[test]
+fn corpus_of_span_files_without_rows_names_their_label_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let header = "dataset,doc_id,start,end,sha256,sentiment,cooperation,split";
+    write(d, "empty.csv", format!("{header}\n").as_bytes());
+    write(d, "empty2.csv", format!("{header}\r\n").as_bytes());
+    for spans in [&["empty.csv"][..], &["empty.csv", "empty2.csv"]] {
+        let mut args = vec!["corpus", "--datasets", ".", "--out", "out.csv", "--spans"];
+        args.extend_from_slice(spans);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{spans:?}: {}", r.stderr);
+        assert_eq!(r.stderr, "stancekit: 0 of 0 spans rebuilt and verified -> out.csv\n");
+        assert_eq!(std::fs::read_to_string(d.join("out.csv")).unwrap(), "id,doc,text,sentiment,cooperation\n");
+        let r = run_in(d, &["train", "--data", "out.csv", "--label-column", "sentiment", "--out", "m.json"]);
+        assert_eq!(r.status, 2);
+        assert_eq!(r.stderr, "stancekit: error: out.csv: no rows to train on\n");
+    }
+}
+
 #[test]
 fn corpus_refuses_span_files_whose_label_columns_differ() {
     let dir = tempfile::tempdir().unwrap();
@@ -1822,6 +2009,43 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
             format!("stancekit: error: spans.csv:3: column 'split': unknown label '{split}' (expected one of: train, dev)\n")
         );
         assert!(!d.join("out.csv").exists(), "{split:?}: nothing written");
+    }
+}
+
+/// A span given twice (the same span file twice, or a span copied into another file,
+/// perhaps with other labels) was two rows of one sentence in the corpus, exit 0.
+#[test]
+fn corpus_refuses_a_span_given_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    let header = "dataset,doc_id,start,end,sha256,sentiment,split";
+    write(d, "a.csv", format!("{header}\n{HELLO},neutral,train\n{WORLD},positive,train\n").as_bytes());
+    write(d, "b.csv", format!("{header}\n{WORLD},negative,dev\n").as_bytes());
+    write(d, "c.csv", format!("{header}\n{HELLO},neutral,train\n{HELLO},negative,train\n").as_bytes());
+    let cases: [(&[&str], &str); 4] = [
+        (&["a.csv", "a.csv"], "--spans a.csv is given twice (each of its spans would be two rows of the corpus)"),
+        (
+            &["a.csv", "./a.csv"],
+            "--spans a.csv and ./a.csv are the same file (each of its spans would be two rows of the corpus)",
+        ),
+        (
+            &["a.csv", "b.csv"],
+            "b.csv:2: span 6..11 of bbc_news d1 is also at a.csv:3 (a span is one row of the corpus: keep one of them)",
+        ),
+        (
+            &["c.csv"],
+            "c.csv:3: span 0..5 of bbc_news d1 is also at line 2 (a span is one row of the corpus: keep one of them)",
+        ),
+    ];
+    for (spans, expected) in cases {
+        let mut args = vec!["corpus", "--spans"];
+        args.extend_from_slice(spans);
+        args.extend(["--datasets", ".", "--out", "out.csv"]);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{spans:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {expected}\n"), "{spans:?}");
+        assert!(!d.join("out.csv").exists(), "{spans:?}: nothing written");
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
 use rayon::prelude::*;
@@ -375,7 +375,7 @@ impl Model {
     ///
     /// Raises ModelError when the file cannot be written.
     fn save(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
-        let path = fs_path(path)?;
+        let path = fs_path_named(path, "save() was given", "the path to write the model to", ModelError::new_err)?;
         let model = self.inner.clone();
         py.detach(move || model.save(&path)).map_err(model_error)
     }
@@ -451,7 +451,7 @@ fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
 /// format version, with the CLI's message.
 #[pyfunction]
 fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
-    let path = fs_path(path)?;
+    let path = fs_path_named(path, "load() was given", "the model file's path", ModelError::new_err)?;
     // A model's text passed as its path (`load(response.text)`): the message used to
     // quote all of it, megabytes, as a file name that does not exist.
     if path.to_str().is_some_and(|p| p.trim_start().starts_with('{')) && !path.exists() {
@@ -854,9 +854,19 @@ fn train(
     let trainer =
         LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
     linfa::ParamGuard::check_ref(&trainer).map_err(input_error)?;
-    let lexicon = lexicon.map(fs_path).transpose()?;
+    let lexicon = lexicon
+        .map(|path| {
+            let what = "the lexicon's directory or cues file, or leave lexicon out";
+            fs_path_named(path, "lexicon is", what, PyFileNotFoundError::new_err)
+        })
+        .transpose()?;
     let lexicon = lexicon.map(|path| Lexicon::load(&path).map_err(|e| file_error("lexicon", &path, e))).transpose()?;
-    let word_classes_file = word_classes.map(fs_path).transpose()?;
+    let word_classes_file = word_classes
+        .map(|path| {
+            let what = "the word-classes file, or leave word_classes out";
+            fs_path_named(path, "word_classes is", what, PyFileNotFoundError::new_err)
+        })
+        .transpose()?;
     let word_classes = word_classes_file
         .as_ref()
         .map(|path| WordClasses::load(path).map(Arc::new).map_err(|e| file_error("word classes", path, e)))
@@ -934,10 +944,27 @@ fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
     path.extract()
 }
 
+/// [`fs_path`], refusing an empty path (`''`, as an unset setting or `os.environ.get(NAME,
+/// "")` gives) with `error`'s exception: the file functions' messages used to start with
+/// the empty name, `: No such file or directory (os error 2)` (`reading lexicon : : ...`).
+/// `given` says what was given it (`load() was given`, `lexicon is`), `what` what to give.
+fn fs_path_named(
+    path: &Bound<'_, PyAny>,
+    given: &str,
+    what: &str,
+    error: impl FnOnce(String) -> PyErr,
+) -> PyResult<PathBuf> {
+    let path = fs_path(path)?;
+    if path.as_os_str().is_empty() {
+        return Err(error(format!("{given} an empty path ('' names no file; give {what})")));
+    }
+    Ok(path)
+}
+
 /// A file of `what` (a lexicon, word classes) that could not be read: an OSError of the
 /// same kind when the file system refused it, a ValueError naming the line otherwise.
 fn file_error(what: &str, path: &Path, error: Error) -> PyErr {
-    let message = format!("reading {what} {}: {error}", path.display());
+    let message = format!("{}: {error}", stancekit::error::reading(what, path, &error));
     match error {
         Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message)),
         _ => PyValueError::new_err(message),

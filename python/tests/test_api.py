@@ -267,7 +267,8 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
     with pytest.raises(ValueError, match="sample_weight has 1 values for 2 texts"):
         stancekit.train(["a", "b"], ["x", "y"], sample_weight=[1.0])
-    with pytest.raises(FileNotFoundError, match="reading lexicon"):
+    # The path once: it was "reading lexicon /nonexistent/lexicon: /nonexistent/lexicon: ...".
+    with pytest.raises(FileNotFoundError, match="^reading lexicon: /nonexistent/lexicon: No such file or directory"):
         stancekit.train(["a", "b"], ["x", "y"], lexicon="/nonexistent/lexicon")
 
 
@@ -642,3 +643,30 @@ def test_paths_may_be_bytes_as_in_pythons_own_file_functions(tmp_path):
     assert trained.predict(["they charged him"]) == ["blame"]
     with pytest.raises(stancekit.ModelError, match="given a model's text"):
         stancekit.load(b'{"format":"stancekit-model"}')
+
+
+def test_an_empty_path_is_named_as_empty(tmp_path):
+    # '' (an unset setting, os.environ.get("MODEL", "")) used to give messages starting
+    # with the empty name: "ModelError: : No such file or directory (os error 2)",
+    # "reading lexicon : : No such file or directory (os error 2)".
+    texts, labels = ["they accused him", "they praised him"] * 3, ["blame", "praise"] * 3
+    for empty in ["", b""]:
+        with pytest.raises(stancekit.ModelError) as error:
+            stancekit.load(empty)
+        assert str(error.value) == "load() was given an empty path ('' names no file; give the model file's path)"
+        with pytest.raises(stancekit.ModelError) as error:
+            stancekit.builtin("sentiment").save(empty)
+        assert str(error.value) == (
+            "save() was given an empty path ('' names no file; give the path to write the model to)"
+        )
+        with pytest.raises(FileNotFoundError) as error:
+            stancekit.train(texts, labels, lexicon=empty)
+        assert str(error.value) == (
+            "lexicon is an empty path ('' names no file; give the lexicon's directory or cues file, or leave lexicon out)"
+        )
+        with pytest.raises(FileNotFoundError) as error:
+            stancekit.train(texts, labels, word_classes=empty)
+        assert str(error.value) == (
+            "word_classes is an empty path ('' names no file; give the word-classes file, or leave word_classes out)"
+        )
+    assert list(tmp_path.iterdir()) == []

@@ -115,6 +115,60 @@ fn other_delimiter(header: &csv::StringRecord) -> Option<&'static str> {
     }
 }
 
+/// What JSON a first record shows the file to hold instead of a CSV header: JSON Lines
+/// (an object, `{"text": ...`) or a JSON array (`[{...`, or `[` alone on a pretty-printed
+/// file's first line). Read as CSV, such a file listed its first line, split at its
+/// commas, as the columns found (a JSON array on one line: the whole file, 200 KB, in
+/// one message), or called its second line ragged.
+fn json_instead(record: &csv::ByteRecord) -> Option<JsonKind> {
+    let first = record.get(0)?;
+    let first = first.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(first);
+    let mut bytes = first.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    let kind = match bytes.next()? {
+        b'{' => JsonKind::Lines,
+        b'[' => JsonKind::Array,
+        _ => return None,
+    };
+    // What may follow: a key, or the end of an empty object; in an array, a value that
+    // opens (an object, an array, a string) or nothing on the line.
+    match (kind, bytes.next()) {
+        (JsonKind::Lines, Some(b'"' | b'}')) | (JsonKind::Array, None | Some(b'{' | b'[' | b'"')) => Some(kind),
+        _ => None,
+    }
+}
+
+/// JSON found where a CSV was expected.
+#[derive(Clone, Copy)]
+enum JsonKind {
+    /// One object a line.
+    Lines,
+    /// One array of records.
+    Array,
+}
+
+/// Why a JSON file is no CSV, and how to convert it.
+fn json_not_csv(path: &Path, kind: JsonKind) -> String {
+    let stem = path.file_stem().map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    let mut out = path.with_file_name(format!("{stem}.csv"));
+    if out == path {
+        out = path.with_file_name(format!("{stem}-table.csv"));
+    }
+    let (what, lines, predict) = match kind {
+        JsonKind::Lines => (
+            "JSON Lines (its first line is a JSON object)",
+            ", lines=True",
+            "; predict reads it with --input-format jsonl",
+        ),
+        JsonKind::Array => ("a JSON array", "", ""),
+    };
+    format!(
+        "the file is {what}, not CSV with a header line naming its columns (convert it, e.g. python3 -c \"import pandas \
+         as pd; pd.read_json('{}'{lines}).to_csv('{}', index=False)\"{predict})",
+        escape_controls(&path.display().to_string()),
+        escape_controls(&out.display().to_string()),
+    )
+}
+
 /// The delimiter named by a first line `sep=X`, which Excel writes (and reads) before
 /// the header of a CSV export in some locales: `,` (a record of the fields `sep=` and
 /// an empty one), `semicolons`, `tabs` or another character in quotes.
@@ -348,6 +402,9 @@ impl<R: Read> CsvRows<R> {
             None => return Ok(csv::StringRecord::new()),
             Some((line, checked)) => checked.map(|()| line)?,
         };
+        if let Some(kind) = json_instead(&record) {
+            return Err(Error::Data { path: self.path.clone(), reason: json_not_csv(&self.path, kind) });
+        }
         let header = csv::StringRecord::from_byte_record(record).map_err(|e| {
             let (index, valid_up_to) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
             let record = e.into_byte_record();

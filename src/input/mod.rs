@@ -32,7 +32,7 @@ pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
     read_labelled_csv, Columns, LabelledData,
 };
-pub use spans::{read_span_rows, SpanRow, SPAN_LABELS, SPAN_SOURCES};
+pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
 
 /// How a prediction input is laid out.

@@ -140,6 +140,16 @@ fn match_tasks(table: &mut SpanTable, first: &SpanTable) -> Result<()> {
 /// [`Error::DuplicateColumn`] for a column named twice; [`Error::UnknownLabel`] for a
 /// task label outside [`SPAN_LABELS`] or a split other than `train` and `dev`.
 pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec<SpanRow>> {
+    read_spans(span_files, datasets_dir).map(|(_, rows)| rows)
+}
+
+/// [`read_span_rows`], with the label columns of the first file, in its order: the
+/// columns of the corpus even when no span is read (a span file of only its header;
+/// taken from the first row, they were none, and `corpus` wrote `id,doc,text`).
+///
+/// # Errors
+/// As [`read_span_rows`].
+pub fn read_spans(span_files: &[PathBuf], datasets_dir: &Path) -> Result<(Vec<String>, Vec<SpanRow>)> {
     let mut documents: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
         std::collections::HashMap::new();
     let mut tables = span_files.iter().map(|path| read_span_table(path)).collect::<Result<Vec<_>>>()?;
@@ -148,7 +158,14 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             match_tasks(table, first)?;
         }
     }
+    let label_columns: Vec<String> =
+        tables.first().map(|t| t.tasks.iter().map(|(_, name)| name.clone()).collect()).unwrap_or_default();
     let mut rows = Vec::new();
+    // Where each span was first read: a span given twice (a file given twice, or one
+    // span file copied into another) would be two rows of one sentence, and with other
+    // labels two rows that contradict each other.
+    let mut seen: std::collections::HashMap<(String, String, usize, usize), (PathBuf, u64)> =
+        std::collections::HashMap::new();
     for SpanTable { path: span_file, records, meta, tasks } in tables {
         let [c_dataset, c_doc, c_start, c_end, c_hash, c_split] = meta;
         for (line, record) in records {
@@ -251,6 +268,27 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
                     one_of(field(*i), allowed, || Location::file(span_file).at_line(line).with_column(name.as_str()))?;
                 }
             }
+            // After the row's own cells: a span given twice is a problem of the two rows.
+            match seen.entry((dataset.clone(), doc_id.clone(), start, end)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let (first_file, first_line) = first.get();
+                    let at = if first_file == span_file {
+                        format!("line {first_line}")
+                    } else {
+                        format!("{}:{first_line}", first_file.display())
+                    };
+                    return Err(Error::Value {
+                        location: Location::file(span_file).at_line(line),
+                        reason: format!(
+                            "span {start}..{end} of {dataset} {doc_id} is also at {at} (a span is one row of the \
+                             corpus: keep one of them)"
+                        ),
+                    });
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((span_file.to_path_buf(), line));
+                }
+            }
             rows.push(SpanRow {
                 dataset,
                 doc_id,
@@ -262,7 +300,7 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
             });
         }
     }
-    Ok(rows)
+    Ok((label_columns, rows))
 }
 
 #[cfg(test)]
