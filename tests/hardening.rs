@@ -107,13 +107,16 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
     write(d, "tr.json", b"[{\"text\": \"a fine, rousing film\", \"label\": \"positive\"}, {\"text\": \"dull\", \"label\": \"negative\"}]");
     write(d, "pretty.json", b"[\n  {\n    \"text\": \"a fine, rousing film\",\n    \"label\": \"positive\"\n  }\n]\n");
     write(d, "rows.csv", format!("\u{feff}{lines}").as_bytes());
+    // Compact, as pandas' to_json(lines=True) and jq -c write it: it fails CSV's quoting
+    // check on its first line, which used to be the message.
+    write(d, "compact.jsonl", b"{\"text\":\"a fine, rousing film\",\"label\":\"positive\"}\n");
     let convert = |file: &str, lines: &str, out: &str| {
         format!("python3 -c \"import pandas as pd; pd.read_json('{file}'{lines}).to_csv('{out}', index=False)\"")
     };
     let json_lines = "the file is JSON Lines (its first line is a JSON object), not CSV with a header line naming its \
                       columns (convert it, e.g.";
     let array = "the file is a JSON array, not CSV with a header line naming its columns (convert it, e.g.";
-    let cases: [(&[&str], String); 5] = [
+    let cases: [(&[&str], String); 6] = [
         (
             &["train", "--data", "tr.jsonl", "--out", "m.json"],
             format!(
@@ -141,6 +144,13 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
             format!(
                 "rows.csv: {json_lines} {}; predict reads it with --input-format jsonl)",
                 convert("rows.csv", ", lines=True", "rows-table.csv")
+            ),
+        ),
+        (
+            &["eval", "--data", "compact.jsonl", "--folds", "2"],
+            format!(
+                "compact.jsonl: {json_lines} {}; predict reads it with --input-format jsonl)",
+                convert("compact.jsonl", ", lines=True", "compact.csv")
             ),
         ),
     ];

@@ -398,13 +398,16 @@ impl<R: Read> CsvRows<R> {
                 None => {}
             }
         }
+        // Said before the line's own CSV error: compact JSON (`{"text":"a","label":"b"}`,
+        // as pandas and jq write it) fails the quoting check, and was then called a CSV
+        // line with text after a closing quote.
+        if let Some(kind) = first.as_ref().and_then(|_| json_instead(&record)) {
+            return Err(Error::Data { path: self.path.clone(), reason: json_not_csv(&self.path, kind) });
+        }
         let line = match first {
             None => return Ok(csv::StringRecord::new()),
             Some((line, checked)) => checked.map(|()| line)?,
         };
-        if let Some(kind) = json_instead(&record) {
-            return Err(Error::Data { path: self.path.clone(), reason: json_not_csv(&self.path, kind) });
-        }
         let header = csv::StringRecord::from_byte_record(record).map_err(|e| {
             let (index, valid_up_to) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
             let record = e.into_byte_record();
