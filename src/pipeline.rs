@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use ndarray::Array1;
+use ndarray::{Array1, Array2};
 
 use crate::calibration::Calibration;
 use crate::decision::Decision;
@@ -423,30 +423,45 @@ pub fn cross_validate_scored(
             let truth = pick(&examples.classes, test_rows, 0);
             let (predicted, probabilities) =
                 model.classifier.classify_rows(&model.featurizer.transform_analyzed(&test.rows));
-            let matrix = ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted);
-            let uncalibrated = model.metrics.uncalibrated_because.clone();
-            (matrix, probabilities, truth, uncalibrated, test_rows.iter().copied().zip(predicted).collect::<Vec<_>>())
+            FoldResult {
+                matrix: ConfusionMatrix::new(examples.labels.clone(), &truth, &predicted),
+                probabilities,
+                truth,
+                uncalibrated: model.metrics.uncalibrated_because.clone(),
+                tested: test_rows.iter().copied().zip(predicted).collect(),
+            }
         })?;
-    let views: Vec<_> = per_fold.iter().map(|(_, probabilities, ..)| probabilities.view()).collect();
+    let views: Vec<_> = per_fold.iter().map(|fold| fold.probabilities.view()).collect();
     let pooled = ndarray::concatenate(ndarray::Axis(0), &views).ok();
-    let truth: Vec<usize> = per_fold.iter().flat_map(|(_, _, truth, ..)| truth.iter().copied()).collect();
+    let truth: Vec<usize> = per_fold.iter().flat_map(|fold| fold.truth.iter().copied()).collect();
     let scores = pooled.and_then(|probabilities| probability_scores(&probabilities, &truth));
-    let uncalibrated =
-        per_fold.iter().enumerate().filter_map(|(fold, (_, _, _, why, _))| Some((fold + 1, why.clone()?))).collect();
-    let mut rows: Vec<TestedRow> = per_fold
-        .iter()
-        .enumerate()
-        .flat_map(|(fold, (_, probabilities, _, _, tested))| {
-            tested.iter().zip(probabilities.rows()).map(move |(&(row, predicted), p)| TestedRow {
+    let uncalibrated = (1..).zip(&per_fold).filter_map(|(n, fold)| Some((n, fold.uncalibrated.clone()?))).collect();
+    let mut rows: Vec<TestedRow> = (1..)
+        .zip(&per_fold)
+        .flat_map(|(n, fold)| {
+            fold.tested.iter().zip(fold.probabilities.rows()).map(move |(&(row, predicted), p)| TestedRow {
                 row,
-                fold: fold + 1,
+                fold: n,
                 predicted,
                 probabilities: p.to_vec(),
             })
         })
         .collect();
     rows.sort_by_key(|tested| tested.row);
-    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|(matrix, ..)| matrix).collect(), scores, uncalibrated, rows })
+    Ok(ScoredFolds { matrices: per_fold.into_iter().map(|fold| fold.matrix).collect(), scores, uncalibrated, rows })
+}
+
+/// What one fold of [`cross_validate_scored`] measured.
+struct FoldResult {
+    matrix: ConfusionMatrix,
+    /// Its test rows' probabilities (rows x labels), in `tested` order.
+    probabilities: Array2<f64>,
+    /// Its test rows' classes.
+    truth: Vec<usize>,
+    /// Why its model was left uncalibrated, when asked to be calibrated.
+    uncalibrated: Option<String>,
+    /// Each test row and the class it was given.
+    tested: Vec<(usize, usize)>,
 }
 
 /// Whose folds a cross-validation deals: said by its errors, which tell the user what
@@ -577,7 +592,7 @@ fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: us
         let Some(class) = lacking else { continue };
         let label = examples.labels.get(class).map_or("", String::as_str);
         let n = weighted.get(class).copied().unwrap_or(0);
-        let rows = if n == 1 { "1 row".to_string() } else { format!("{n} rows") };
+        let rows = crate::error::counted(n, "row");
         let any_unweighted = examples.classes.iter().enumerate().any(|(r, &c)| c == class && !examples.trains_on(r));
         let rows = if any_unweighted { format!("{rows} with weight above 0") } else { rows };
         let fold = fold + 1;
