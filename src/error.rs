@@ -407,6 +407,16 @@ fn label_space_problem(label: &str) -> String {
     format!("label '{label}' has white space at its {place} (labels are taken as written, never trimmed: remove it)")
 }
 
+/// `n` and its noun as a message says them: "1 row", "2 rows" (`noun` in the singular,
+/// an English plural in s).
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A number as a message or report shows it: in full, or in exponent notation when it is
 /// very large or small (1e-300 in full would be 300 digits).
 pub fn shown_number(x: f64) -> String {

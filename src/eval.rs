@@ -205,13 +205,16 @@ impl SplitMix64 {
     }
 }
 
-/// Checks a fold count against the number of units (rows or groups) to deal.
-fn check_folds(k: usize, n: usize, units: &str) -> Result<()> {
+/// Checks a fold count against the number of units (`unit`: row or group) to deal.
+fn check_folds(k: usize, n: usize, unit: &str) -> Result<()> {
     if k < 2 {
         return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} must be at least 2") });
     }
     if k > n {
-        return Err(Error::InvalidParams { name: "--folds".into(), reason: format!("{k} folds but only {n} {units}") });
+        return Err(Error::InvalidParams {
+            name: "--folds".into(),
+            reason: format!("{k} folds but only {}", crate::error::counted(n, unit)),
+        });
     }
     Ok(())
 }
@@ -223,7 +226,7 @@ fn check_folds(k: usize, n: usize, units: &str) -> Result<()> {
 /// # Errors
 /// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
 pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
-    check_folds(k, classes.len(), "rows")?;
+    check_folds(k, classes.len(), "row")?;
     let n_classes = classes.iter().copied().max().map_or(0, |m| m + 1);
     let mut rng = SplitMix64::new(seed);
     let mut folds = vec![0usize; classes.len()];
@@ -253,7 +256,7 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
     let mut names: Vec<&str> = groups.iter().map(String::as_str).collect();
     names.sort_unstable();
     names.dedup();
-    check_folds(k, names.len(), "groups")?;
+    check_folds(k, names.len(), "group")?;
     let mut rng = SplitMix64::new(seed);
     rng.shuffle(&mut names);
     let size = |g: &str| groups.iter().filter(|x| x.as_str() == g).count();

@@ -678,7 +678,11 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
         return Ok(vec![1.0; per_file.iter().sum()]);
     }
     if file_weights.len() != per_file.len() {
-        anyhow::bail!("--data-weight has {} values for {} --data files", file_weights.len(), per_file.len());
+        anyhow::bail!(
+            "--data-weight has {} for {} --data files",
+            stancekit::error::counted(file_weights.len(), "value"),
+            per_file.len()
+        );
     }
     // Each value passed `parse_weight` (0, or 1e-6 to 1e6); what is left to refuse is
     // weights that leave no row.

@@ -457,6 +457,14 @@ fn training_data_problems() {
     let r = run_in(d, &["eval", "--data", single.to_str().unwrap(), "--folds", "5"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("invalid --folds: 5 folds but only 3 rows"), "{}", r.stderr);
+    // Counts of one are said in the singular ("1 groups", "1 values" before).
+    write(d, "grouped.csv", b"text,label,doc\ngood film,pos,a\nfine film,pos,a\nbad film,neg,a\n");
+    let r = run_in(d, &["eval", "--data", "grouped.csv", "--folds", "2", "--group-column", "doc"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("invalid --folds: 2 folds but only 1 group\n"), "{}", r.stderr);
+    let r = run_in(d, &["train", "--data", "single.csv", "grouped.csv", "--data-weight", "2", "--out", "w.json"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--data-weight has 1 value for 2 --data files"), "{}", r.stderr);
     // Duplicate rows are counted and reported.
     let dup =
         write(d, "dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\nbad film,neg\nbad film,neg\n");

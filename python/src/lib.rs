@@ -875,9 +875,9 @@ fn train(
         None => vec![1.0; texts.len()],
         Some(w) if w.len() != texts.len() => {
             return Err(PyValueError::new_err(format!(
-                "sample_weight has {} values for {} texts",
-                w.len(),
-                texts.len()
+                "sample_weight has {} for {}",
+                stancekit::error::counted(w.len(), "value"),
+                stancekit::error::counted(texts.len(), "text")
             )))
         }
         Some(w) => {

@@ -265,7 +265,7 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], ["x", None])
     with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
-    with pytest.raises(ValueError, match="sample_weight has 1 values for 2 texts"):
+    with pytest.raises(ValueError, match="sample_weight has 1 value for 2 texts"):
         stancekit.train(["a", "b"], ["x", "y"], sample_weight=[1.0])
     # The path once: it was "reading lexicon /nonexistent/lexicon: /nonexistent/lexicon: ...".
     with pytest.raises(FileNotFoundError, match="^reading lexicon: /nonexistent/lexicon: No such file or directory"):

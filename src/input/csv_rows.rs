@@ -197,7 +197,7 @@ pub fn escape_controls(s: &str) -> String {
 /// many is most often a comma in a text that is not in quotes (`Paris, France`), which
 /// reads as two fields.
 fn ragged(fields: usize, names: usize) -> String {
-    let count = |n: usize| if n == 1 { "1 field".to_string() } else { format!("{n} fields") };
+    let count = |n: usize| crate::error::counted(n, "field");
     let hint = match fields > names {
         true => " (a comma inside a field that is not in double quotes? Quote such a field: \"Paris, France\")",
         false => "",
