@@ -789,6 +789,17 @@ fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
     refuse_repeated(flag, files, "its rows would count twice; to weigh a file more, give --data-weight")
 }
 
+/// Refuses a `flag` file that is also a `--data` file, saying `why` it matters: the
+/// overlap warning of a partial copy would say every row, and `--quiet` hides it.
+fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &str) -> Result<()> {
+    for file in files {
+        if let Some(same) = data.iter().find(|d| stancekit::output::same_file(d, file)) {
+            anyhow::bail!("{flag} {} is the same file as --data {} ({why})", file.display(), same.display());
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a file given twice to `flag`, saying `why` it matters.
 fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
@@ -968,6 +979,11 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     refuse_repeated_files("--data", &command.data.data)?;
     refuse_repeated_files("--test-data", &command.test_data)?;
     refuse_repeated_files("--extra-data", &command.extra_data)?;
+    let data = &command.data.data;
+    let held_out_why = "its rows would be tested by a model trained on them: give a file of other rows, or --folds";
+    refuse_data_file_as("--test-data", &command.test_data, data, held_out_why)?;
+    let extra_why = "its rows would count twice, and be tested by models trained on them";
+    refuse_data_file_as("--extra-data", &command.extra_data, data, extra_why)?;
     if let Some(predictions) = &command.predictions {
         let files = [
             ("--data", &command.data.data),

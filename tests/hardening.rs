@@ -2105,7 +2105,8 @@ fn a_class_whose_rows_all_weigh_0_is_refused() {
     assert!(!d.join("m.json").exists());
     let r = run_in(d, &[&["eval", "--folds", "2"][..], &data].concat());
     assert_eq!((r.status, r.stderr.as_str(), r.stdout.as_str()), (2, expected, ""));
-    let r = run_in(d, &[&["eval", "--test-data", "p.csv"][..], &data].concat());
+    write(d, "t.csv", b"text,label\nlovely film,pos\ndull film,neg\n");
+    let r = run_in(d, &[&["eval", "--test-data", "t.csv"][..], &data].concat());
     assert_eq!((r.status, r.stderr.as_str(), r.stdout.as_str()), (2, expected, ""));
     // Weight 0 on some rows of a class, not all, still trains.
     write(d, "n2.csv", b"text,label\nbad film,neg\n");
@@ -3737,4 +3738,31 @@ fn an_article_over_the_size_bound_is_one_error_row_not_read_to_the_end() {
     assert!(r.stderr.contains("big.txt: holds more than 256 MiB, too much for one article"), "{}", r.stderr);
     assert_eq!(r.stdout.lines().filter(|l| l.contains("\"error\"")).count(), 1, "{}", r.stdout);
     assert!(r.stdout.contains("The talks went well."), "{}", r.stdout);
+}
+
+#[test]
+fn eval_refuses_the_data_file_as_its_test_or_extra_data() {
+    // Testing on the training rows scored 0.995 on mr rows with only a warning, which
+    // --quiet hid; as extra data the rows counted twice and were tested by models that
+    // trained on them.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    std::fs::hard_link(data, d.join("linked.csv")).unwrap();
+    let linked = d.join("linked.csv");
+    let linked = linked.to_str().unwrap();
+    for (flag, other, folds) in
+        [("--test-data", data, None), ("--test-data", linked, None), ("--extra-data", linked, Some("3"))]
+    {
+        let mut args = vec!["eval", "--data", data, flag, other, "--quiet"];
+        if let Some(folds) = folds {
+            args.extend(["--folds", folds]);
+        }
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stdout);
+        assert!(r.stdout.is_empty(), "no figures printed: {}", r.stdout);
+        let said = format!("stancekit: error: {flag} {other} is the same file as --data {data} (");
+        assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
+    }
 }
