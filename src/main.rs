@@ -900,13 +900,6 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
     }
 }
 
-/// The confusion matrix and probability scores of `model` on labelled `data`, read
-/// from `args.data` (with `per_file` rows from each file).
-///
-/// # Errors
-/// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
-/// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
-/// that differs from a model's label only in how an accent is encoded.
 /// A tested row of `eval` for `--predictions`: its index in the data tested, the fold
 /// that tested it (from 1; `None` for a held-out test), the class it was given and the
 /// probability of each class (`None` without a model).
@@ -928,8 +921,14 @@ fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[T
         .map_err(|error| writing("predictions", path, error))
 }
 
-/// A model's confusion matrix and probability scores on labelled rows, and each row's
-/// result for `--predictions`.
+/// The confusion matrix and probability scores of `model` on labelled `data`, read
+/// from `args.data` (with `per_file` rows from each file), and each row's result for
+/// `--predictions`.
+///
+/// # Errors
+/// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
+/// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
+/// that differs from a model's label only in how an accent is encoded.
 fn test_model(
     model: &ModelFile,
     data: &LabelledData,
