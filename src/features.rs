@@ -88,8 +88,8 @@ pub struct FeatureParams {
     /// +0.002 mpqa, +0.002 financial_phrasebank, +0.013 emergent, and on FNC-1's
     /// agree / disagree / discuss (headline and body, official split), where |r| alone
     /// lost to no scaling, accuracy 0.645 -> 0.675 (`bench/README.md`). Model files
-    /// hold the scales, so older ones predict as before. Model files from before it
-    /// read as false.
+    /// hold the scales, so a model trained before the 1 predicts as before; files from
+    /// before NB scaling read as false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nb_scale: bool,
     /// Reduce each word to its Snowball English (Porter 2) stem before n-grams are
