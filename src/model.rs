@@ -305,6 +305,11 @@ impl ModelFile {
                 ));
             }
         }
+        // Before the weight rows: a category edited into the lexicon adds columns, which
+        // the weights' count would report without saying why.
+        if let Some(problem) = self.featurizer.lexicon.as_ref().and_then(|lexicon| lexicon.problem()) {
+            return Err(problem);
+        }
         if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }
@@ -312,7 +317,22 @@ impl ModelFile {
             return Err(format!("{k} labels but {} intercepts", self.classifier.intercepts.len()));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
-            return Err(format!("a weight row has {} values for {d} features", row.len()));
+            // The cue columns follow from the lexicon's categories, so a category edited into
+            // or out of its cues changes the count: say what it is made of.
+            let made_of = match self.featurizer.lexicon.as_ref() {
+                Some(_) => {
+                    let categories = match self.featurizer.categories.len() {
+                        1 => "1 cue category".to_string(),
+                        n => format!("{n} cue categories"),
+                    };
+                    format!(
+                        " ({} n-grams and 2 columns for each of the lexicon's {categories})",
+                        self.featurizer.n_ngrams()
+                    )
+                }
+                None => String::new(),
+            };
+            return Err(format!("a weight row has {} values for {d} features{made_of}", row.len()));
         }
         let finite = |values: &[f32]| crate::packed::all_finite(values);
         if !(self.classifier.weights.iter().all(|row| finite(row)) && finite(&self.classifier.intercepts)) {

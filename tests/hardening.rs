@@ -581,6 +581,61 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
     }
 }
 
+/// The lexicon a model file carries, edited by hand and sealed again: its cues were not
+/// checked at load, so a weight of -5 turned a cue against its category and 1e30 made
+/// it decide every sentence that holds it (the shipped sentiment model's 0.908 for
+/// "They accuse him of lying." became 0.731 and 1.000), a cue without a word counted for
+/// its category's columns, and a category that no cues file allows ('Bad Cat') was
+/// reported as a count of weights. Each is refused by the rule a cues file is read with.
+#[test]
+fn a_model_whose_lexicon_was_edited_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json")).unwrap(),
+    )
+    .unwrap();
+    let first = &good["featurizer"]["lexicon"]["cues"][0];
+    assert_eq!((first["term"].as_str(), first["category"].as_str()), (Some("accuse"), Some("accusation")));
+    let cases: [(&str, &str, serde_json::Value, &str); 6] = [
+        ("weight", "negative.json", (-5.0).into(), "lexicon cue 1 ('accuse'): weight -5 is outside (0, 2]"),
+        ("weight", "huge.json", 1e30.into(), "lexicon cue 1 ('accuse'): weight 1e30 is outside (0, 2]"),
+        ("weight", "zero.json", 0.0.into(), "lexicon cue 1 ('accuse'): weight 0 is outside (0, 2]"),
+        ("term", "blank.json", "  ".into(), "lexicon cue 1: term '  ' has no words"),
+        (
+            "category",
+            "category.json",
+            "Bad Cat".into(),
+            "lexicon cue 1 ('accuse'): category 'Bad Cat' must be lower-case letters or '_'",
+        ),
+        // A new category of the right form adds two cue columns the weights lack: the
+        // count says what the features are made of.
+        (
+            "category",
+            "new.json",
+            "blame".into(),
+            "a weight row has 75955 values for 75957 features (75943 n-grams and 2 columns for each of the lexicon's 7 \
+             cue categories)",
+        ),
+    ];
+    for (field, name, value, expected) in cases {
+        let mut edited = good.clone();
+        edited["featurizer"]["lexicon"]["cues"][0][field] = value;
+        edited["checksum"] = "0".repeat(64).into();
+        write(d, name, stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+        let r = run_with_stdin(
+            &["predict", "--model", d.join(name).to_str().unwrap(), "-"],
+            b"They accuse him of lying.\n",
+        );
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!("stancekit: error: {}: not a valid stancekit model: {expected}\n", d.join(name).display()),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
