@@ -636,6 +636,95 @@ fn a_model_whose_lexicon_was_edited_is_refused_at_load() {
     }
 }
 
+/// A model's `version` edited to something other than a whole number (a string, as a
+/// tool that quotes every value writes it; a decimal; a negative number) was "no 'version'
+/// number", as if the field were missing; a truncated file said its place twice ("not JSON
+/// at line 1 column 900: EOF while parsing a string at line 1 column 900"); a count of one
+/// said "1 labels", "1 offsets".
+#[test]
+fn a_model_version_that_is_not_a_whole_number_is_named_by_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = std::fs::read_to_string(model(d)).unwrap();
+    let version = stancekit::model::VERSION;
+    let blanked = {
+        let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+        let stored = v["checksum"].as_str().unwrap().to_string();
+        good.replacen(&stored, &"0".repeat(64), 1)
+    };
+    let sealed_with =
+        |field: &str| stancekit::model::with_checksum(&blanked.replacen(&format!("\"version\":{version}"), field, 1));
+    let hint = format!("a model file holds it as a whole number, e.g. {version}");
+    let mut labels: serde_json::Value = serde_json::from_str(&good).unwrap();
+    labels["labels"] = serde_json::json!(["a"]);
+    labels["classifier"]["weights"] = serde_json::json!([labels["classifier"]["weights"][0]]);
+    labels["classifier"]["intercepts"] = serde_json::json!([0.0]);
+    labels["checksum"] = "0".repeat(64).into();
+    let mut offsets: serde_json::Value = serde_json::from_str(&good).unwrap();
+    offsets["classifier"]["decision"] =
+        serde_json::json!({"offsets": [0.0], "folds": 5, "rows": 300, "macro_f1_before": 0.5, "macro_f1_after": 0.6});
+    offsets["checksum"] = "0".repeat(64).into();
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "string.json",
+            sealed_with(&format!("\"version\":\"{version}\"")),
+            format!("'version' is the string \"{version}\", not a number ({hint})"),
+        ),
+        (
+            "decimal.json",
+            sealed_with(&format!("\"version\":{version}.5")),
+            format!("'version' {version}.5 is a decimal ({hint})"),
+        ),
+        (
+            "float.json",
+            sealed_with(&format!("\"version\":{version}.0")),
+            format!("'version' {version}.0 is a decimal ({hint})"),
+        ),
+        (
+            "negative.json",
+            sealed_with("\"version\":-1"),
+            format!("'version' -1 is not a format version (this build reads versions 1 to {version})"),
+        ),
+        ("bool.json", sealed_with("\"version\":true"), format!("'version' is a bool, not a number ({hint})")),
+        (
+            "huge.json",
+            sealed_with("\"version\":18446744073709551615"),
+            format!(
+                "model format version 18446744073709551615 is not supported (this build reads versions 1 to {version}; \
+                 retrain the model or upgrade stancekit)"
+            ),
+        ),
+        (
+            "truncated.json",
+            good.get(..900).unwrap().to_string(),
+            "not a valid stancekit model: not JSON at line 1 column 900: EOF while parsing a string (truncated or \
+             damaged?)"
+                .to_string(),
+        ),
+        (
+            "one.json",
+            stancekit::model::with_checksum(&serde_json::to_string(&labels).unwrap()),
+            "not a valid stancekit model: 1 label; at least 2 are needed".to_string(),
+        ),
+        (
+            "offsets.json",
+            stancekit::model::with_checksum(&serde_json::to_string(&offsets).unwrap()),
+            "not a valid stancekit model: decision has 1 offset for 2 classes".to_string(),
+        ),
+    ];
+    for (name, text, expected) in cases {
+        write(d, name, text.as_bytes());
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}: {}", r.stderr);
+        let expected = if expected.starts_with("not a valid") || expected.starts_with("model format") {
+            format!("stancekit: error: {}: {expected}\n", d.join(name).display())
+        } else {
+            format!("stancekit: error: {}: not a valid stancekit model: {expected}\n", d.join(name).display())
+        };
+        assert_eq!(r.stderr, expected, "{name}");
+    }
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
