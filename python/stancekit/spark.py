@@ -7,8 +7,10 @@ paths, or ``Model`` objects. Output: a DataFrame with, for each model, a label c
 column (null unless the row's text was empty or null; such rows keep null labels and
 probabilities, as the CLI gives them an ``error`` field and goes on).
 
-How the models reach the executors: a model file is shipped once with
-``SparkContext.addFile`` (or read from a path every node sees, ``shared_path=True``); a
+How the models reach the executors: a model file or ``Model`` is shipped once with
+``SparkContext.addFile``, as the bytes the driver loaded in a file named by their content
+(so a model written again at the same path is shipped again, never served stale), or read
+from a path every node sees (``shared_path=True``, checked against the driver's copy); a
 shipped task name is read from the stancekit package installed on each node. Each
 executor Python process loads each model the first time a batch needs it and keeps it
 in a module-level cache, so a model is loaded once per process, never per row or per
@@ -26,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence, Union
@@ -42,16 +45,23 @@ __all__ = ["label_sentences", "label_articles", "ModelSpec"]
 ModelSpec = Union[str, "os.PathLike[str]", Model]
 
 #: Executor-side cache: one Model per model reference, per Python process.
-_MODELS: dict[tuple[str, str], Model] = {}
+_MODELS: dict[tuple[str, ...], Model] = {}
 #: How many times this process loaded each model reference (tests check it stays 1).
-_LOADS: dict[tuple[str, str], int] = {}
+_LOADS: dict[tuple[str, ...], int] = {}
+
+#: Where the driver writes the model files it ships, each named by its content.
+_SHIP_DIR = Path(tempfile.gettempdir()) / "stancekit-spark"
 
 
-def _load_on_executor(ref: tuple[str, str]) -> Model:
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _load_on_executor(ref: tuple[str, ...]) -> Model:
     """The model for a reference, loaded on first use in this process."""
     model = _MODELS.get(ref)
     if model is None:
-        kind, value = ref
+        kind, value = ref[0], ref[1]
         if kind == "builtin":
             model = builtin(value)
         elif kind == "file":
@@ -60,14 +70,43 @@ def _load_on_executor(ref: tuple[str, str]) -> Model:
             model = load(SparkFiles.get(value))
         else:
             model = load(value)
+            # A path every node reads: the model the driver read there, or none.
+            if _digest(model.to_bytes()) != ref[2]:
+                raise ModelError(
+                    f"{value}: the model file changed after label_sentences or label_articles read it on the driver "
+                    "(written again while the job ran?): label again once it is written, or pass shared_path=False "
+                    "to ship the driver's copy"
+                )
         _MODELS[ref] = model
         _LOADS[ref] = _LOADS.get(ref, 0) + 1
     return model
 
 
-def _ship(spark_context, models: ModelSpec | Sequence[ModelSpec], shared_path: bool) -> list[tuple[tuple[str, str], Model]]:
+def _shipped_file(model: Model, stem: str) -> Path:
+    """The model's bytes in a file named by its content (``<stem>-<sha256 prefix>.json``),
+    written once, atomically. A model file written again at the same path (retrained in
+    the same session) is a new name: ``addFile`` keeps serving the first file of a name
+    and executors cache a model by its reference, so the old model used to go on
+    labelling (and a changed label set failed the job with a KeyError)."""
+    data = model.to_bytes()
+    # The stem is for people reading the directory; a task may hold '/' or spaces.
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._")[:64] or "model"
+    _SHIP_DIR.mkdir(parents=True, exist_ok=True)
+    path = _SHIP_DIR / f"{safe}-{_digest(data)}.json"
+    if not path.exists():
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    return path
+
+
+def _ship(
+    spark_context, models: ModelSpec | Sequence[ModelSpec], shared_path: bool
+) -> list[tuple[tuple[str, ...], Model]]:
     """Resolves model specs on the driver: loads each once (for its task and labels)
-    and decides how executors will find it, shipping files with ``addFile``."""
+    and decides how executors will find it: a shipped task by name, anything else as the
+    bytes the driver loaded, shipped with ``addFile`` in a file named by its content, or
+    read from a path every node sees (``shared_path``) and checked against them."""
     if isinstance(models, (str, os.PathLike, Model)):
         models = [models]
     resolved = []
@@ -77,15 +116,7 @@ def _ship(spark_context, models: ModelSpec | Sequence[ModelSpec], shared_path: b
             if builtin_task is not None:
                 resolved.append((("builtin", builtin_task), spec))
                 continue
-            # A model made in this session: write its file once, named by its content,
-            # and ship that.
-            data = spec.to_bytes()
-            digest = hashlib.sha256(data).hexdigest()[:16]
-            directory = Path(tempfile.gettempdir()) / "stancekit-spark"
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / f"{spec.task or 'model'}-{digest}.json"
-            if not path.exists():
-                spec.save(path)
+            path = _shipped_file(spec, spec.task)
             spark_context.addFile(str(path))
             resolved.append((("file", path.name), spec))
         elif isinstance(spec, str) and spec in BUILTIN_TASKS and not Path(spec).exists():
@@ -94,17 +125,15 @@ def _ship(spark_context, models: ModelSpec | Sequence[ModelSpec], shared_path: b
             path = Path(spec).resolve()
             model = load(path)
             if shared_path:
-                resolved.append((("path", str(path)), model))
+                resolved.append((("path", str(path), _digest(model.to_bytes())), model))
             else:
-                spark_context.addFile(str(path))
-                resolved.append((("file", path.name), model))
+                shipped = _shipped_file(model, path.stem)
+                spark_context.addFile(str(shipped))
+                resolved.append((("file", shipped.name), model))
     tasks = [m.task for _, m in resolved]
     duplicates = sorted({t for t in tasks if tasks.count(t) > 1})
     if duplicates:
         raise ValueError(f"two models have the task '{duplicates[0]}' (each task names its output columns)")
-    files = [ref[1] for ref, _ in resolved if ref[0] == "file"]
-    if len(set(files)) != len(files):
-        raise ValueError("two model files have the same name (addFile ships files by name; rename one)")
     if not resolved:
         raise ValueError("no models given")
     return resolved
@@ -165,7 +194,7 @@ def _add_label_columns(out: "pd.DataFrame", models, results, prefix: str) -> Non
 
 def _sentence_batches(
     batches: Iterator["pd.DataFrame"],
-    refs: list[tuple[str, str]],
+    refs: list[tuple[str, ...]],
     text_col: str,
     prefix: str,
     error_col: str,
@@ -218,7 +247,7 @@ def label_sentences(
 
 def _article_batches(
     batches: Iterator["pd.DataFrame"],
-    refs: list[tuple[str, str]],
+    refs: list[tuple[str, ...]],
     text_col: str,
     prefix: str,
     error_col: str,
@@ -273,7 +302,7 @@ def label_articles(
     return df.mapInPandas(run, schema)
 
 
-def loads_in_this_process() -> dict[tuple[str, str], int]:
+def loads_in_this_process() -> dict[tuple[str, ...], int]:
     """How many times this Python process loaded each model reference (for tests and
     for checking a deployment: every count should be 1)."""
     return dict(_LOADS)

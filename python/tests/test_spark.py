@@ -178,3 +178,39 @@ def test_the_cli_is_an_rdd_pipe_stage(spark, cli, sentences):
     rows = [json.loads(line) for line in lines]
     assert [r["text"] for r in rows] == texts
     assert [r["predictions"]["sentiment"]["label"] for r in rows] == stancekit.builtin("sentiment").predict(texts)
+
+
+def test_a_model_written_again_at_the_same_path_is_shipped_again(spark, tmp_path):
+    """A model retrained to the same path in one session: addFile kept serving the first
+    file of that name and each executor process its cached model, so the old model went
+    on labelling (the driver's new model said the opposite), and a new label set failed
+    the job with "KeyError: ['t_p_x', 't_p_y'] not in index"."""
+    import pandas as pd
+
+    texts, path = ["good fun", "bad dull"], tmp_path / "m.json"
+    frame = spark.createDataFrame(pd.DataFrame({"id": [0, 1], "text": texts}))
+
+    def trained(labels):
+        return stancekit.train(texts * 30, labels * 30, task="t", min_df=1, calibration_folds=0)
+
+    for labels in (["p", "n"], ["n", "p"], ["x", "y"]):
+        trained(labels).save(path)
+        for shared_path in (False, True):
+            out = sks.label_sentences(frame, str(path), shared_path=shared_path).orderBy("id").toPandas()
+            assert list(out["t"]) == labels, (labels, shared_path)
+            assert list(out["t"]) == stancekit.load(path).predict(texts)
+    # Written again between the call and the job: the shipped copy is the one the
+    # driver read; a shared path that no longer holds it is refused, never used.
+    # (A label set not used above, so no executor has that model cached.)
+    trained(["q", "r"]).save(path)
+    shipped = sks.label_sentences(frame, str(path))
+    shared = sks.label_sentences(frame, str(path), shared_path=True)
+    trained(["r", "q"]).save(path)
+    assert list(shipped.orderBy("id").toPandas()["t"]) == ["q", "r"]
+    with pytest.raises(Exception, match="the model file changed after label_sentences or label_articles read it"):
+        shared.toPandas()
+    # A task that is no file name ('a/b'): its Model used to be saved into a directory
+    # 'a' that does not exist ("ModelError: /tmp/stancekit-spark/a/b-....json: No such
+    # file or directory").
+    model = stancekit.train(texts * 30, ["p", "n"] * 30, task="a/b", min_df=1, calibration_folds=0)
+    assert list(sks.label_sentences(frame, model).orderBy("id").toPandas()["a/b"]) == ["p", "n"]
