@@ -25,11 +25,13 @@ virtual environment in ``spark.archives``); see python/README.md, "On a Spark cl
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence, Union
 
@@ -107,10 +109,9 @@ def _ship(
     and decides how executors will find it: a shipped task by name, anything else as the
     bytes the driver loaded, shipped with ``addFile`` in a file named by its content, or
     read from a path every node sees (``shared_path``) and checked against them."""
-    if isinstance(models, (str, os.PathLike, Model)):
-        models = [models]
+    specs = _model_specs(models)
     resolved = []
-    for spec in models:
+    for name, spec in specs:
         if isinstance(spec, Model):
             builtin_task = _builtin_task_of(spec)
             if builtin_task is not None:
@@ -122,6 +123,7 @@ def _ship(
         elif isinstance(spec, str) and spec in BUILTIN_TASKS and not Path(spec).exists():
             resolved.append((("builtin", spec), builtin(spec)))
         else:
+            _check_model_path(name, spec)
             path = Path(spec).resolve()
             model = load(path)
             if shared_path:
@@ -137,6 +139,50 @@ def _ship(
     if not resolved:
         raise ValueError("no models given")
     return resolved
+
+
+_WHAT_MODELS_ARE = "a shipped task name (cooperation, accusation, sentiment), a model file path or a Model"
+
+
+def _model_specs(models) -> list[tuple[str, ModelSpec]]:
+    """The models argument as (name for messages, spec) pairs: one spec, or an iterable of
+    them. Paths given as bytes are decoded as os.fsdecode does. Anything else is a
+    TypeError naming it: None or a number used to say "'NoneType' object is not
+    iterable", bytes were iterated as numbers ("expected str, bytes or os.PathLike object,
+    not int"), and a dict gave its keys."""
+    if isinstance(models, bytes):
+        models = os.fsdecode(models)
+    if isinstance(models, (str, os.PathLike, Model)):
+        return [("models", models)]
+    kind = type(models).__name__
+    if isinstance(models, Mapping) or not isinstance(models, Iterable):
+        raise TypeError(f"models must be {_WHAT_MODELS_ARE}, or a list of them, not {kind}")
+    specs = []
+    for i, spec in enumerate(models):
+        if isinstance(spec, bytes):
+            spec = os.fsdecode(spec)
+        if not isinstance(spec, (str, os.PathLike, Model)):
+            raise TypeError(f"models[{i}] is {type(spec).__name__}, not {_WHAT_MODELS_ARE}")
+        specs.append((f"models[{i}]", spec))
+    return specs
+
+
+def _check_model_path(name: str, spec: "str | os.PathLike[str]") -> None:
+    """Refuses a path that names no file in a way that says why: an empty one (it resolved
+    to the working directory: "is a directory, not a model file"), or a word that is no
+    file and no shipped task (a misspelt task was "ModelError: <cwd>/sentimnt: No such
+    file or directory")."""
+    text = os.fspath(spec)
+    if text == "":
+        raise ModelError(f"{name} is an empty path ('' names no file; give {_WHAT_MODELS_ARE})")
+    if Path(text).exists() or os.sep in text or (os.altsep and os.altsep in text) or Path(text).suffix:
+        return
+    close = difflib.get_close_matches(text.lower(), BUILTIN_TASKS, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ModelError(
+        f"{name} '{text}' is not a shipped task and no file of that name exists (the shipped tasks are "
+        f"{', '.join(BUILTIN_TASKS)}; a model file is named by its path, e.g. models/{text}.json{hint})"
+    )
 
 
 def _builtin_task_of(model: Model) -> str | None:

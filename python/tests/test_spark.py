@@ -214,3 +214,39 @@ def test_a_model_written_again_at_the_same_path_is_shipped_again(spark, tmp_path
     # file or directory").
     model = stancekit.train(texts * 30, ["p", "n"] * 30, task="a/b", min_df=1, calibration_folds=0)
     assert list(sks.label_sentences(frame, model).orderBy("id").toPandas()["a/b"]) == ["p", "n"]
+
+
+def test_a_model_spec_that_names_no_model_says_what_it_is(spark, tmp_path, monkeypatch):
+    """Specs that name no model, refused on the driver with the argument named: a
+    misspelt task was "<cwd>/sentimnt: No such file or directory", '' resolved to the
+    working directory ("is a directory, not a model file"), None "'NoneType' object is
+    not iterable", bytes were iterated as numbers, and a dict gave its keys."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    frame = spark.createDataFrame(pd.DataFrame({"id": [0], "text": ["A fine day."]}))
+    what = "a shipped task name (cooperation, accusation, sentiment), a model file path or a Model"
+    with pytest.raises(stancekit.ModelError) as error:
+        sks.label_sentences(frame, "sentimnt")
+    assert str(error.value) == (
+        "models 'sentimnt' is not a shipped task and no file of that name exists (the shipped tasks are cooperation, "
+        "accusation, sentiment; a model file is named by its path, e.g. models/sentimnt.json; did you mean "
+        "'sentiment'?)"
+    )
+    with pytest.raises(stancekit.ModelError, match=r"^models\[1\] 'Accusation' is not a shipped task .* did you mean 'accusation'\?\)$"):
+        sks.label_articles(frame, ["sentiment", "Accusation"])
+    with pytest.raises(stancekit.ModelError) as error:
+        sks.label_sentences(frame, ["sentiment", ""])
+    assert str(error.value) == f"models[1] is an empty path ('' names no file; give {what})"
+    for models, kind in [(None, "NoneType"), (3, "int"), ({"sentiment": 1}, "dict")]:
+        with pytest.raises(TypeError) as error:
+            sks.label_sentences(frame, models)
+        assert str(error.value) == f"models must be {what}, or a list of them, not {kind}"
+    with pytest.raises(TypeError) as error:
+        sks.label_sentences(frame, ["sentiment", 3])
+    assert str(error.value) == f"models[1] is int, not {what}"
+    # A path given as bytes is a path, as stancekit.load takes it.
+    out = sks.label_sentences(frame, os.fsencode(MODELS / "sentiment.json")).toPandas()
+    assert list(out["sentiment"]) == stancekit.builtin("sentiment").predict(["A fine day."])
+    with pytest.raises(stancekit.ModelError, match="nope.json: No such file or directory"):
+        sks.label_sentences(frame, "nope.json")
