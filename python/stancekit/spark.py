@@ -202,7 +202,7 @@ def _label_columns(model: Model, prefix: str) -> list[tuple[str, str]]:
     return [(task, "string")] + [(f"{task}_p_{label}", "double") for label in model.labels]
 
 
-def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, str]]):
+def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, str]], error_col: str):
     from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
     types = {"string": StringType(), "double": DoubleType(), "long": LongType()}
@@ -210,9 +210,56 @@ def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, 
     names = {f.name for f in kept}
     for name, _ in added:
         if name in names:
+            # Said of the argument that chose the name: "choose another prefix" did not
+            # help when the error column was the one taken.
+            if name == error_col:
+                where = "a column of the DataFrame" if name in df.columns else "the name of an output column"
+                raise ValueError(f"error_col '{name}' is already {where} (choose another error_col)")
             raise ValueError(f"column '{name}' is already in the DataFrame (choose another prefix)")
         names.add(name)
     return StructType(kept + [StructField(name, types[kind], True) for name, kind in added])
+
+
+def _check_arguments(df, text_col, prefix, error_col) -> None:
+    """Arguments of the wrong type, said before Spark or pandas stumble on them: a pandas
+    DataFrame had "'DataFrame' object has no attribute 'schema'", and prefix=None named
+    the columns "Nonesentiment"."""
+    if type(df).__name__ != "DataFrame" or not hasattr(df, "mapInPandas"):
+        hint = " (make one with spark.createDataFrame(df))" if type(df).__module__.startswith("pandas") else ""
+        raise TypeError(f"df must be a Spark DataFrame, not {type(df).__module__}.{type(df).__name__}{hint}")
+    for name, value in [("text_col", text_col), ("prefix", prefix), ("error_col", error_col)]:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not error_col:
+        raise ValueError("error_col is empty (name the column that says why a row has no labels)")
+
+
+def _run_batches(df: "DataFrame", run, schema, text_col: str, drop_text: bool) -> "DataFrame":
+    """``df.mapInPandas(run, schema)`` on the DataFrame's columns renamed by position, and
+    the result renamed back: pyspark's mapInPandas looks each input column up by name, so
+    a name with a dot ('a.text', as flattened JSON has) failed with "A column ... with name
+    `a`.`text` cannot be resolved" whatever column held the text. ``run`` is called with
+    the renamed text column's name."""
+    from pyspark.sql.types import StructField, StructType
+
+    names = df.columns
+    renamed = [f"__stancekit_{i}" for i in range(len(names))]
+    text_at = names.index(text_col)
+    safe_text = renamed[text_at]
+    # The schema holds the kept input columns first, in order, then the added ones.
+    kept = [safe for i, safe in enumerate(renamed) if not (drop_text and i == text_at)]
+    fields = []
+    for i, field in enumerate(schema.fields):
+        if i < len(kept):
+            name = kept[i]
+        elif drop_text and field.name == text_col:
+            name = safe_text
+        else:
+            name = field.name
+        fields.append(StructField(name, field.dataType, field.nullable))
+    safe_schema = StructType(fields)
+    out = df.toDF(*renamed).mapInPandas(run(safe_text, safe_schema.fieldNames()), safe_schema)
+    return out.toDF(*schema.fieldNames())
 
 
 def _check_text_column(df: "DataFrame", text_col: str) -> None:
@@ -276,19 +323,23 @@ def label_sentences(
     and ``error_col`` (null, or why the row has no labels). Labels and probabilities are
     those of ``stancekit predict --input-format lines`` on the same texts.
     """
+    _check_arguments(df, text_col, prefix, error_col)
     _check_text_column(df, text_col)
     resolved = _ship(df.sparkSession.sparkContext, models, shared_path)
     added = [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
-    schema = _output_schema(df, [], added)
-    run = functools.partial(
-        _sentence_batches,
-        refs=[ref for ref, _ in resolved],
-        text_col=text_col,
-        prefix=prefix,
-        error_col=error_col,
-        columns=schema.fieldNames(),
-    )
-    return df.mapInPandas(run, schema)
+    schema = _output_schema(df, [], added, error_col)
+
+    def run(safe_text: str, columns: list[str]):
+        return functools.partial(
+            _sentence_batches,
+            refs=[ref for ref, _ in resolved],
+            text_col=safe_text,
+            prefix=prefix,
+            error_col=error_col,
+            columns=columns,
+        )
+
+    return _run_batches(df, run, schema, text_col, drop_text=False)
 
 
 def _article_batches(
@@ -332,20 +383,24 @@ def label_articles(
     of ``label_sentences``. An empty or null article gives one row with its error.
     Models and shipping as in ``label_sentences``.
     """
+    _check_arguments(df, text_col, prefix, error_col)
     _check_text_column(df, text_col)
     resolved = _ship(df.sparkSession.sparkContext, models, shared_path)
     added = [(f"{prefix}sentence", "long"), (f"{prefix}start", "long"), (f"{prefix}end", "long"), (text_col, "string")]
     added += [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
-    schema = _output_schema(df, [text_col], added)
-    run = functools.partial(
-        _article_batches,
-        refs=[ref for ref, _ in resolved],
-        text_col=text_col,
-        prefix=prefix,
-        error_col=error_col,
-        columns=schema.fieldNames(),
-    )
-    return df.mapInPandas(run, schema)
+    schema = _output_schema(df, [text_col], added, error_col)
+
+    def run(safe_text: str, columns: list[str]):
+        return functools.partial(
+            _article_batches,
+            refs=[ref for ref, _ in resolved],
+            text_col=safe_text,
+            prefix=prefix,
+            error_col=error_col,
+            columns=columns,
+        )
+
+    return _run_batches(df, run, schema, text_col, drop_text=True)
 
 
 def loads_in_this_process() -> dict[tuple[str, ...], int]:

@@ -250,3 +250,40 @@ def test_a_model_spec_that_names_no_model_says_what_it_is(spark, tmp_path, monke
     assert list(out["sentiment"]) == stancekit.builtin("sentiment").predict(["A fine day."])
     with pytest.raises(stancekit.ModelError, match="nope.json: No such file or directory"):
         sks.label_sentences(frame, "nope.json")
+
+
+def test_columns_with_dots_and_arguments_of_the_wrong_kind(spark):
+    """A column whose name holds a dot ('a.text', as flattened JSON has), text or not,
+    failed every call with pyspark's "A column ... with name `a`.`text` cannot be
+    resolved"; error_col colliding with a column was told to "choose another prefix"; a
+    pandas DataFrame had "'DataFrame' object has no attribute 'schema'"; prefix=None
+    named the columns "Nonesentiment"."""
+    import pandas as pd
+
+    pdf = pd.DataFrame({"doc.id": [0, 1], "a.text": ["Talks failed. Both sides left.", "A fine day."]})
+    frame = spark.createDataFrame(pdf)
+    out = sks.label_sentences(frame, "sentiment", text_col="a.text").orderBy("`doc.id`").toPandas()
+    assert list(out.columns[:2]) == ["doc.id", "a.text"]
+    assert list(out["a.text"]) == list(pdf["a.text"])
+    assert list(out["sentiment"]) == stancekit.builtin("sentiment").predict(list(pdf["a.text"]))
+    out = sks.label_articles(frame, "sentiment", text_col="a.text").orderBy("`doc.id`", "sentence").toPandas()
+    assert list(out.columns[:5]) == ["doc.id", "sentence", "start", "end", "a.text"]
+    assert list(out["a.text"]) == ["Talks failed.", "Both sides left.", "A fine day."]
+    assert list(out["doc.id"]) == [0, 0, 1]
+
+    plain = spark.createDataFrame(pd.DataFrame({"id": [0], "text": ["A fine day."]}))
+    with pytest.raises(ValueError) as error:
+        sks.label_sentences(plain, "sentiment", error_col="text")
+    assert str(error.value) == "error_col 'text' is already a column of the DataFrame (choose another error_col)"
+    with pytest.raises(ValueError) as error:
+        sks.label_articles(plain, "sentiment", error_col="sentiment")
+    assert str(error.value) == "error_col 'sentiment' is already the name of an output column (choose another error_col)"
+    with pytest.raises(TypeError) as error:
+        sks.label_sentences(pdf, "sentiment", text_col="a.text")
+    assert str(error.value) == (
+        "df must be a Spark DataFrame, not pandas.core.frame.DataFrame (make one with spark.createDataFrame(df))"
+    )
+    for argument in ["prefix", "text_col", "error_col"]:
+        with pytest.raises(TypeError) as error:
+            sks.label_sentences(plain, "sentiment", **{argument: None})
+        assert str(error.value) == f"{argument} must be a str, not NoneType"
