@@ -127,7 +127,16 @@ fn iter_strings(
                      rows first, e.g. series.dropna()"
                 ));
             }
-            PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
+            // Bytes (a file read in binary mode, a NumPy array of dtype 'S') are to be
+            // decoded; numbers as labels (0 / 1 classes) are to be written as names.
+            let hint = if item.is_instance_of::<PyBytes>() || type_name == "bytes_" {
+                format!(" (decode the items first, e.g. [t.decode(\"utf-8\") for t in {name}])")
+            } else if name == "labels" && item.extract::<f64>().is_ok() {
+                " (labels are class names: write them as str, e.g. [str(label) for label in labels])".to_string()
+            } else {
+                String::new()
+            };
+            PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str{hint}"))
         })?;
         each(index, Some(text))?;
     }
@@ -146,14 +155,22 @@ fn surrogate_error(name: &str, error: &PyErr) -> PyErr {
 /// Reads the one text of `explain` and `classify_article` as an item of `texts` is read:
 /// a lone surrogate is the ValueError that `predict` raises for it. PyO3's conversion
 /// raised UnicodeEncodeError, so one bad text was a ValueError in a list and another
-/// exception alone.
-fn extract_text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+/// exception alone. Anything but a str is a TypeError saying what to pass (`several`: how
+/// to do it for many texts): PyO3 said only "'list' object is not an instance of 'str'".
+fn extract_text(obj: &Bound<'_, PyAny>, name: &str, several: &str) -> PyResult<String> {
     obj.extract::<String>().map_err(|error| {
         if obj.is_instance_of::<PyString>() {
-            surrogate_error(name, &error)
-        } else {
-            error
+            return surrogate_error(name, &error);
         }
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let hint = if obj.is_instance_of::<PyBytes>() || type_name == "bytes_" {
+            " (decode it first: text.decode(\"utf-8\"))".to_string()
+        } else if !obj.is_none() && obj.try_iter().is_ok() {
+            format!(" ({several})")
+        } else {
+            String::new()
+        };
+        PyTypeError::new_err(format!("{name} must be one str, not {type_name}{hint}"))
     })
 }
 
@@ -354,7 +371,8 @@ impl Model {
     /// Raises ValueError for an empty text or a negative `top`.
     #[pyo3(signature = (text, top = 5))]
     fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, top: i128) -> PyResult<Bound<'py, PyAny>> {
-        let text = extract_text(text, "text")?;
+        let text =
+            extract_text(text, "text", "explain takes one text; for several: [model.explain(t) for t in texts]")?;
         let top: usize = count("top", top, 0)?;
         if is_blank(&text) {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
@@ -505,14 +523,36 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
     })
 }
 
+/// The shipped tasks (`stancekit.BUILTIN_TASKS`), for messages.
+const BUILTIN_TASKS: [&str; 3] = ["cooperation", "accusation", "sentiment"];
+
 /// The models of a call, as shared handles; two models may not share a task, since the
 /// task keys each model's predictions.
 fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     let mut handles: Vec<Arc<ModelFile>> = Vec::new();
+    // A task name or path is not a model here (stancekit.spark takes them): say how to
+    // make one of it, naming the item.
+    let not_a_model = |name: &str, item: &Bound<'_, PyAny>| {
+        let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let hint = match item.extract::<String>() {
+            Ok(task) if BUILTIN_TASKS.contains(&task.as_str()) => {
+                format!(": for the shipped model, pass stancekit.builtin(\"{task}\")")
+            }
+            Ok(_) => ": load a model file with stancekit.load(path)".to_string(),
+            Err(_) => String::new(),
+        };
+        PyTypeError::new_err(format!(
+            "{name} is {type_name}, not a Model (from stancekit.load, builtin or train){hint}"
+        ))
+    };
+    if models.is_instance_of::<PyString>() || models.is_instance_of::<PyBytes>() {
+        return Err(not_a_model("models", models));
+    }
+    let mut index = 0;
     let mut push = |item: &Bound<'_, PyAny>| -> PyResult<()> {
-        let model = item.cast::<Model>().map_err(|_| {
-            PyTypeError::new_err("models must be Model objects (from stancekit.load, builtin or train)")
-        })?;
+        let name = format!("models[{index}]");
+        index += 1;
+        let model = item.cast::<Model>().map_err(|_| not_a_model(&name, item))?;
         let inner = model.get().inner.clone();
         if handles.iter().any(|m| m.task == inner.task) {
             return Err(PyValueError::new_err(format!(
@@ -526,7 +566,7 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     if models.cast::<Model>().is_ok() {
         push(models)?;
     } else {
-        for item in models.try_iter()? {
+        for item in models.try_iter().map_err(|_| not_a_model("models", models))? {
             push(&item?)?;
         }
     }
@@ -573,7 +613,9 @@ fn classify_article<'py>(
     id: &str,
     explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let text = extract_text(text, "text")?;
+    let several = "classify_article takes one article; for several: [classify_article(a) for a in articles], or \
+                   model.predict for texts that are sentences already";
+    let text = extract_text(text, "text", several)?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
     if is_blank(&text) {
