@@ -18,7 +18,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -213,6 +213,91 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
     })
 }
 
+/// An int argument, `name` for messages. Python's bool is an int (True == 1), so PyO3
+/// took `explain(text, top=True)` as one feature and `train(min_df=True)` as 1; a bool is
+/// refused here, as is any other type, naming the argument (PyO3 said "'float' object
+/// cannot be interpreted as an integer"). NumPy integers are ints.
+fn int_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i128> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(bool_error(obj, name, "an int"));
+    }
+    obj.extract::<i128>().map_err(|_| type_error(obj, name, "an int"))
+}
+
+/// A float argument, as [`int_arg`]: an int is a float, a bool is not (`c=True` trained
+/// with C 1).
+fn float_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(bool_error(obj, name, "a number"));
+    }
+    obj.extract::<f64>().map_err(|_| type_error(obj, name, "a number"))
+}
+
+fn bool_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
+    let value = if obj.is_truthy().unwrap_or(false) { "True" } else { "False" };
+    PyTypeError::new_err(format!(
+        "{name} must be {what}, not bool ({name}={value} would be read as {}: give the number itself)",
+        u8::from(value == "True")
+    ))
+}
+
+fn type_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!("{name} must be {what}, not {type_name}"))
+}
+
+/// `from_py_with` converters, one per argument, since a converter is not told the
+/// argument's name.
+macro_rules! named_args {
+    ($($function:ident: $name:literal => $convert:ident -> $type:ty),* $(,)?) => {
+        $(fn $function(obj: &Bound<'_, PyAny>) -> PyResult<$type> {
+            $convert(obj, $name)
+        })*
+    };
+}
+
+named_args! {
+    top_arg: "top" => int_arg -> i128,
+    explain_arg: "explain" => int_arg -> i128,
+    ngram_min_arg: "ngram_min" => int_arg -> i128,
+    ngram_max_arg: "ngram_max" => int_arg -> i128,
+    min_df_arg: "min_df" => int_arg -> i128,
+    max_iterations_arg: "max_iterations" => int_arg -> i128,
+    seed_arg: "seed" => int_arg -> i128,
+    calibration_folds_arg: "calibration_folds" => int_arg -> i128,
+    c_arg: "c" => float_arg -> f64,
+    tolerance_arg: "tolerance" => float_arg -> f64,
+    cue_scale_arg: "cue_scale" => float_arg -> f64,
+}
+
+/// `max_features`: None or an int.
+fn max_features_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    int_arg(obj, "max_features").map(Some)
+}
+
+/// `char_ngrams`: None or a pair of ints, (3, 5) or [3, 5]. PyO3 took only a tuple: a list
+/// was "'list' object is not an instance of 'tuple'" and 3 "'int' object is not an
+/// instance of 'tuple'".
+fn char_ngrams_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<(i128, i128)>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let pair = "char_ngrams must be None or a pair (shortest, longest), e.g. (3, 5)";
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.try_iter().is_err() {
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        return Err(PyTypeError::new_err(format!("{pair}, not {type_name}")));
+    }
+    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+    match items.as_slice() {
+        [shortest, longest] => Ok(Some((int_arg(shortest, "char_ngrams[0]")?, int_arg(longest, "char_ngrams[1]")?))),
+        [_] => Err(PyTypeError::new_err(format!("{pair}, not 1 item"))),
+        other => Err(PyTypeError::new_err(format!("{pair}, not {} items", other.len()))),
+    }
+}
+
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
 /// with the CLI's message, located as `texts[i]`.
 fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
@@ -370,7 +455,12 @@ impl Model {
     ///
     /// Raises ValueError for an empty text or a negative `top`.
     #[pyo3(signature = (text, top = 5))]
-    fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, top: i128) -> PyResult<Bound<'py, PyAny>> {
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        #[pyo3(from_py_with = top_arg)] top: i128,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let text =
             extract_text(text, "text", "explain takes one text; for several: [model.explain(t) for t in texts]")?;
         let top: usize = count("top", top, 0)?;
@@ -611,7 +701,7 @@ fn classify_article<'py>(
     text: &Bound<'py, PyAny>,
     models: &Bound<'py, PyAny>,
     id: &str,
-    explain: i128,
+    #[pyo3(from_py_with = explain_arg)] explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
     let several = "classify_article takes one article; for several: [classify_article(a) for a in articles], or \
                    model.predict for texts that are sentences already";
@@ -808,31 +898,33 @@ fn train(
     texts: &Bound<'_, PyAny>,
     labels: &Bound<'_, PyAny>,
     task: &str,
-    ngram_min: i128,
-    ngram_max: i128,
-    min_df: i128,
-    max_features: Option<i128>,
+    #[pyo3(from_py_with = ngram_min_arg)] ngram_min: i128,
+    #[pyo3(from_py_with = ngram_max_arg)] ngram_max: i128,
+    #[pyo3(from_py_with = min_df_arg)] min_df: i128,
+    #[pyo3(from_py_with = max_features_arg)] max_features: Option<i128>,
     weighting: &str,
     sublinear_tf: bool,
     negation: bool,
     lexicon: Option<&Bound<'_, PyAny>>,
     cue_ngrams: bool,
     word_classes: Option<&Bound<'_, PyAny>>,
-    cue_scale: f32,
+    #[pyo3(from_py_with = cue_scale_arg)] cue_scale: f64,
     nb_scale: bool,
     stem: bool,
-    char_ngrams: Option<(i128, i128)>,
+    #[pyo3(from_py_with = char_ngrams_arg)] char_ngrams: Option<(i128, i128)>,
     punctuation: bool,
-    c: f64,
+    #[pyo3(from_py_with = c_arg)] c: f64,
     class_weight: &str,
-    max_iterations: i128,
-    tolerance: f64,
+    #[pyo3(from_py_with = max_iterations_arg)] max_iterations: i128,
+    #[pyo3(from_py_with = tolerance_arg)] tolerance: f64,
     tune: bool,
-    seed: i128,
+    #[pyo3(from_py_with = seed_arg)] seed: i128,
     sample_weight: Option<&Bound<'_, PyAny>>,
-    calibration_folds: i128,
+    #[pyo3(from_py_with = calibration_folds_arg)] calibration_folds: i128,
     decision: &str,
 ) -> PyResult<Model> {
+    // As PyO3 converted it when the parameter was an f32.
+    let cue_scale = cue_scale as f32;
     let (ngram_min, ngram_max): (usize, usize) = (count("ngram_min", ngram_min, 1)?, count("ngram_max", ngram_max, 1)?);
     let min_df: usize = count("min_df", min_df, 1)?;
     let max_features: Option<usize> = max_features.map(|n| count("max_features", n, 1)).transpose()?;

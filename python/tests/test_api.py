@@ -725,3 +725,38 @@ def test_a_value_of_the_wrong_kind_says_what_to_pass():
     )
     # A NumPy str is a str.
     assert model.explain(np.array(["A fine day."])[0])["label"] == model.predict(["A fine day."])[0]
+
+
+def test_a_bool_is_not_a_number_argument_and_char_ngrams_takes_any_pair():
+    # True is 1 to Python: explain(text, top=True) listed one feature, min_df=True and
+    # c=True trained with 1; char_ngrams=[3, 5] was "'list' object is not an instance of
+    # 'tuple'" and top=2.5 "'float' object cannot be interpreted as an integer".
+    model = stancekit.builtin("sentiment")
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    cases = [
+        (lambda: model.explain("A fine day.", top=True), "top must be an int, not bool (top=True would be read as 1: "
+         "give the number itself)"),
+        (lambda: stancekit.classify_article("A fine day.", explain=False), "explain must be an int, not bool "
+         "(explain=False would be read as 0: give the number itself)"),
+        (lambda: stancekit.train(texts, labels, min_df=True), "min_df must be an int, not bool (min_df=True would be "
+         "read as 1: give the number itself)"),
+        (lambda: stancekit.train(texts, labels, c=True), "c must be a number, not bool (c=True would be read as 1: "
+         "give the number itself)"),
+        (lambda: model.explain("A fine day.", top=2.5), "top must be an int, not float"),
+        (lambda: stancekit.train(texts, labels, max_features="100"), "max_features must be an int, not str"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=3), "char_ngrams must be None or a pair (shortest, "
+         "longest), e.g. (3, 5), not int"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=(3,)), "char_ngrams must be None or a pair (shortest, "
+         "longest), e.g. (3, 5), not 1 item"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=(3, "5")), "char_ngrams[1] must be an int, not str"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # Any pair, and NumPy numbers, are taken.
+    as_list = stancekit.train(texts, labels, char_ngrams=[3, 5], calibration_folds=0)
+    as_tuple = stancekit.train(texts, labels, char_ngrams=(3, 5), calibration_folds=0)
+    assert as_list.predict_proba(["fun"]).tolist() == as_tuple.predict_proba(["fun"]).tolist()
+    assert len(model.explain("A fine day.", top=np.int64(2))["explanation"]) == 2
+    assert stancekit.train(texts, labels, c=np.float32(2), min_df=np.int64(1), calibration_folds=0).labels == ["neg", "pos"]
