@@ -3910,3 +3910,40 @@ fn eval_refuses_the_data_file_as_its_test_or_extra_data() {
         assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
     }
 }
+
+/// A JSON Lines record that gives its text (or id) key twice, as a hand edit or a
+/// concatenating script leaves it, was labelled by its last value without a word
+/// (`{"text":"A fine day.","text":"Talks failed."}` labelled "Talks failed.", exit 0),
+/// where a CSV refuses a repeated column: it is the row's error now, naming the key.
+#[test]
+fn a_json_lines_record_with_a_repeated_text_or_id_key_is_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "rep.jsonl",
+        b"{\"id\":\"a\",\"text\":\"Talks failed.\"}\n{\"id\":\"b\",\"text\":\"A fine day.\",\"text\":\"Talks failed.\"}\n\
+          {\"id\":\"c\",\"text\":\"A fine day.\",\"id\":\"d\"}\n{\"id\":\"e\",\"text\":\"A fine day.\"}\n",
+    );
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--input-format", "jsonl", "rep.jsonl"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 5, "{}", r.stdout);
+    let hint = "(a record has one of each field; which value was meant cannot be known: keep one of them)";
+    assert!(rows[1].starts_with("a\t0\tnegative\t"), "{}", rows[1]);
+    assert_eq!(
+        rows[2],
+        format!("2\t-\t-\t-\terror: rep.jsonl:2: malformed JSON: the key 'text' is given again at column 37 {hint}")
+    );
+    assert_eq!(
+        rows[3],
+        format!("3\t-\t-\t-\terror: rep.jsonl:3: malformed JSON: the key 'id' is given again at column 35 {hint}")
+    );
+    assert!(rows[4].starts_with("e\t0\tpositive\t"), "{}", rows[4]);
+    assert!(
+        r.stderr.ends_with("stancekit: 2 of 4 input rows could not be read (see their 'error' field)\n"),
+        "{}",
+        r.stderr
+    );
+}
