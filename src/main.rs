@@ -879,6 +879,18 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     if let (Some(warning), false) = (model.metrics.undecided_warning(), command.quiet) {
         diagnostic!("stancekit: warning: {warning}");
     }
+    // Folds past the rarest class's texts are not run (each fold holds out one of them at
+    // least); `--calibration-folds 100000` used to be lowered without a word.
+    let ran = model.classifier.calibration.as_ref().map(|c| c.folds);
+    let ran = ran.or_else(|| model.classifier.decision.as_ref().map(|d| d.folds));
+    if let (Some(asked), Some(ran), false) = (command.train.calibration_folds, ran, command.quiet) {
+        if ran < asked {
+            diagnostic!(
+                "stancekit: warning: --calibration-folds {asked}: {ran} folds were run, as many as the rarest class \
+                 has distinct texts (each fold holds at least one of them out)"
+            );
+        }
+    }
     if !command.quiet {
         diagnostic!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",

@@ -3947,3 +3947,33 @@ fn a_json_lines_record_with_a_repeated_text_or_id_key_is_an_error_row() {
         r.stderr
     );
 }
+
+/// `--calibration-folds` above what the rarest class allows (each fold holds at least one
+/// of its texts out) was lowered without a word: `--calibration-folds 100000` on 60 rows
+/// of a class ran 60 folds, exit 0, silent. It still trains, and says so.
+#[test]
+fn calibration_folds_lowered_to_what_the_rarest_class_allows_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let train = |folds: &str| {
+        run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--calibration-folds", folds])
+    };
+    let r = train("100000");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "stancekit: warning: --calibration-folds 100000: 60 folds were run, as many as the rarest class has distinct texts \
+         (each fold holds at least one of them out)"
+    );
+    assert!(lines[1].starts_with("stancekit: trained 'label' on 120 rows"), "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "m.json", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["calibration"]["folds"], 60, "{}", r.stdout);
+    // Folds the class allows, and the default, say nothing more.
+    for folds in ["60", "10"] {
+        let r = train(folds);
+        assert_eq!((r.status, r.stderr.lines().count()), (0, 1), "{}", r.stderr);
+    }
+}

@@ -308,7 +308,7 @@ fn raw_id(raw: &RawValue) -> std::result::Result<RawId, serde_json::Error> {
 }
 
 /// Reads a line's JSON keeping only the fields named `id` and `text` (the rest is
-/// checked and skipped, as in a full parse). A repeated key keeps its last value.
+/// checked and skipped, as in a full parse). A repeated id or text key is an error of the record.
 #[derive(Clone, Copy)]
 struct Fields<'c> {
     id: &'c str,
