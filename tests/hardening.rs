@@ -3977,3 +3977,39 @@ fn calibration_folds_lowered_to_what_the_rarest_class_allows_are_said() {
         assert_eq!((r.status, r.stderr.lines().count()), (0, 1), "{}", r.stderr);
     }
 }
+
+/// `--char-ngrams -3-5` (a negative length, a typo for 3-5) is no number, so clap's
+/// allow_negative_numbers did not take it: "unexpected argument '-3' found"; it is the
+/// flag's invalid value now, saying lengths are 1 or more, and a flag in its place says so.
+#[test]
+fn a_char_ngrams_range_with_a_negative_length_is_its_invalid_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,a\nbad,b\n");
+    let cases = [
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "-3-5"][..],
+            "'-3-5' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "3--5"],
+            "'3--5' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["eval", "--data", "tr.csv", "--folds", "2", "--char-ngrams", "-3"],
+            "'-3' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "--no-stem"],
+            "'--no-stem' is not a range like 3-5 (a flag where its range should be: --char-ngrams 3-5)",
+        ),
+    ];
+    for (args, expected) in cases {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}");
+        let value = args.last().unwrap();
+        let said = format!("error: invalid value '{value}' for '--char-ngrams <MIN-MAX>': {expected}\n");
+        assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
+    }
+    assert!(!d.join("m.json").exists());
+}
