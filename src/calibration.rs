@@ -114,7 +114,10 @@ impl Calibration {
             return Some(format!("calibration temperature {} is not a positive number", self.temperature));
         }
         if self.offsets.len() != n_classes {
-            return Some(format!("calibration has {} offsets for {n_classes} classes", self.offsets.len()));
+            return Some(format!(
+                "calibration has {} for {n_classes} classes",
+                crate::error::counted(self.offsets.len(), "offset")
+            ));
         }
         if self.offsets.iter().any(|b| !b.is_finite()) {
             return Some("calibration offsets must be finite numbers".into());

@@ -97,7 +97,10 @@ impl Decision {
     /// cannot (a hand-edited or damaged model file).
     pub fn problem(&self, n_classes: usize) -> Option<String> {
         if self.offsets.len() != n_classes {
-            return Some(format!("decision has {} offsets for {n_classes} classes", self.offsets.len()));
+            return Some(format!(
+                "decision has {} for {n_classes} classes",
+                crate::error::counted(self.offsets.len(), "offset")
+            ));
         }
         if self.offsets.iter().any(|d| !d.is_finite()) {
             return Some("decision offsets must be finite numbers".into());

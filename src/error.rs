@@ -230,7 +230,7 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// The version in the file.
-        found: u32,
+        found: u64,
         /// The version this build writes, the newest it reads.
         supported: u32,
     },

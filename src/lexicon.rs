@@ -167,6 +167,35 @@ impl Lexicon {
         }
     }
 
+    /// What is wrong with a lexicon stored in a model file, by the rules a cues file is
+    /// read with ([`Lexicon::load`]): a cue without a word, a category that is not
+    /// lower-case letters or '_', a weight outside (0, 2]. Only a hand edit of the file
+    /// makes one; such a model used to load and score with it (a negative weight turns a
+    /// cue against its category, an unknown category adds columns the weights lack).
+    /// Repeated cues are not judged: files written before they were refused hold some.
+    pub fn problem(&self) -> Option<String> {
+        self.cues.iter().enumerate().find_map(|(i, cue)| {
+            let term = crate::input::escape_controls(&cue.term);
+            let category = crate::input::escape_controls(&cue.category);
+            let n = i + 1;
+            if term_tokens(&cue.term).is_empty() {
+                return Some(format!("lexicon cue {n}: term '{term}' has no words"));
+            }
+            let reason = if cue.category.is_empty() || !cue.category.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            {
+                format!("category '{category}' must be lower-case letters or '_'")
+            } else if !(cue.weight > 0.0 && cue.weight <= 2.0) {
+                let weight = cue.weight;
+                let shown =
+                    if weight.is_finite() && weight.abs() >= 1e7 { format!("{weight:e}") } else { weight.to_string() };
+                format!("weight {shown} is outside (0, 2]")
+            } else {
+                return None;
+            };
+            Some(format!("lexicon cue {n} ('{term}'): {reason}"))
+        })
+    }
+
     /// The categories present, sorted, so feature columns have a stable order.
     pub fn categories(&self) -> Vec<String> {
         let mut categories: Vec<String> = self.cues.iter().map(|c| c.category.clone()).collect();

@@ -337,7 +337,9 @@ struct TrainArgs {
     #[arg(long)]
     no_punctuation: bool,
     /// Add the character n-grams of each word, e.g. 3-5 (shortest-longest).
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams, allow_negative_numbers = true)]
+    // A value starting with '-' (`-3-5`, which is no number for allow_negative_numbers) is
+    // taken as the value, for parse_char_ngrams to refuse: clap said "unexpected argument".
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_char_ngrams, allow_hyphen_values = true)]
     char_ngrams: Option<[usize; 2]>,
     /// Multiplier of the cue-word columns.
     #[arg(long, default_value_t = 1.0, value_parser = parse_cue_scale, allow_negative_numbers = true)]
@@ -879,6 +881,18 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     if let (Some(warning), false) = (model.metrics.undecided_warning(), command.quiet) {
         diagnostic!("stancekit: warning: {warning}");
     }
+    // Folds past the rarest class's texts are not run (each fold holds out one of them at
+    // least); `--calibration-folds 100000` used to be lowered without a word.
+    let ran = model.classifier.calibration.as_ref().map(|c| c.folds);
+    let ran = ran.or_else(|| model.classifier.decision.as_ref().map(|d| d.folds));
+    if let (Some(asked), Some(ran), false) = (command.train.calibration_folds, ran, command.quiet) {
+        if ran < asked {
+            diagnostic!(
+                "stancekit: warning: --calibration-folds {asked}: {ran} folds were run, as many as the rarest class \
+                 has distinct texts (each fold holds at least one of them out)"
+            );
+        }
+    }
     if !command.quiet {
         diagnostic!(
             "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
@@ -1207,7 +1221,18 @@ fn shipped_lexicon() -> Result<PathBuf> {
 /// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).
 fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
     let (shortest, longest) = value.split_once('-').unwrap_or((value, value));
-    let number = |s: &str| s.trim().parse::<usize>().map_err(|_| format!("'{value}' is not a range like 3-5"));
+    let number = |s: &str| {
+        s.trim().parse::<usize>().map_err(|_| {
+            let why = if value.starts_with("--") && value.chars().any(|c| c.is_ascii_alphabetic()) {
+                " (a flag where its range should be: --char-ngrams 3-5)"
+            } else if value.starts_with('-') || value.contains("--") {
+                ": lengths are 1 or more"
+            } else {
+                ""
+            };
+            format!("'{value}' is not a range like 3-5{why}")
+        })
+    };
     Ok([number(shortest)?, number(longest)?])
 }
 

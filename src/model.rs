@@ -271,7 +271,7 @@ impl ModelFile {
         let k = self.labels.len();
         let d = self.featurizer.n_features();
         if k < 2 {
-            return Err(format!("{k} labels; at least 2 are needed"));
+            return Err(format!("{}; at least 2 are needed", crate::error::counted(k, "label")));
         }
         // Labels are the keys of JSON probabilities and the names of classes: an empty or
         // repeated one would give an unnamed or duplicate key.
@@ -305,6 +305,11 @@ impl ModelFile {
                 ));
             }
         }
+        // Before the weight rows: a category edited into the lexicon adds columns, which
+        // the weights' count would report without saying why.
+        if let Some(problem) = self.featurizer.lexicon.as_ref().and_then(|lexicon| lexicon.problem()) {
+            return Err(problem);
+        }
         if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }
@@ -312,7 +317,22 @@ impl ModelFile {
             return Err(format!("{k} labels but {} intercepts", self.classifier.intercepts.len()));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
-            return Err(format!("a weight row has {} values for {d} features", row.len()));
+            // The cue columns follow from the lexicon's categories, so a category edited into
+            // or out of its cues changes the count: say what it is made of.
+            let made_of = match self.featurizer.lexicon.as_ref() {
+                Some(_) => {
+                    let categories = match self.featurizer.categories.len() {
+                        1 => "1 cue category".to_string(),
+                        n => format!("{n} cue categories"),
+                    };
+                    format!(
+                        " ({} n-grams and 2 columns for each of the lexicon's {categories})",
+                        self.featurizer.n_ngrams()
+                    )
+                }
+                None => String::new(),
+            };
+            return Err(format!("a weight row has {} values for {d} features{made_of}", row.len()));
         }
         let finite = |values: &[f32]| crate::packed::all_finite(values);
         if !(self.classifier.weights.iter().all(|row| finite(row)) && finite(&self.classifier.intercepts)) {
@@ -478,7 +498,7 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
         Ok(body) => body,
         Err(typed_error) => return Err(explain_unreadable(text, path, &typed_error)),
     };
-    check_envelope(text, path, Some(body.format.as_str()), Some(body.version.into()), &body.checksum)?;
+    check_envelope(text, path, Some(body.format.as_str()), &body.version.into(), &body.checksum)?;
     Ok(body)
 }
 
@@ -577,21 +597,23 @@ fn checksum_matches(text: &str, stored: &str, version: u64) -> bool {
 
 /// Checks the format name, then the version, then the checksum, in that order, so a
 /// file of another version is named as such before its checksum is judged.
-fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option<u64>, checksum: &str) -> Result<()> {
+fn check_envelope(
+    text: &str,
+    path: &Path,
+    format: Option<&str>,
+    version: &serde_json::Value,
+    checksum: &str,
+) -> Result<()> {
     let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
     match format {
         Some(FORMAT) => {}
         Some(other) => return Err(corrupt(format!("format is '{other}', expected '{FORMAT}'"))),
         None => return Err(corrupt(format!("no 'format' field; expected '{FORMAT}'"))),
     }
-    let version = match version {
-        None => return Err(corrupt("no 'version' number".into())),
+    let version = match version.as_u64() {
+        None => return Err(corrupt(version_problem(version))),
         Some(found) if !(1..=VERSION as u64).contains(&found) => {
-            return Err(Error::ModelVersion {
-                path: path.to_path_buf(),
-                found: found.min(u32::MAX as u64) as u32,
-                supported: VERSION,
-            })
+            return Err(Error::ModelVersion { path: path.to_path_buf(), found, supported: VERSION })
         }
         Some(found) => found,
     };
@@ -606,6 +628,31 @@ fn check_envelope(text: &str, path: &Path, format: Option<&str>, version: Option
     } else {
         "checksum mismatch: the file was changed or damaged after it was written".into()
     }))
+}
+
+/// Why a model file's `version` is not a format version: what it holds instead. A string
+/// ("6", as a hand edit or a tool that quotes every value writes it), a decimal or a
+/// negative number used to be said as "no 'version' number", as if the field were missing.
+fn version_problem(version: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let hint = format!("a model file holds it as a whole number, e.g. {VERSION}");
+    match version {
+        Value::Null => "no 'version' number".into(),
+        Value::String(s) => {
+            let s = crate::input::escape_controls(s);
+            format!("'version' is the string \"{s}\", not a number ({hint})")
+        }
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(negative), _) => {
+                format!("'version' {negative} is not a format version (this build reads versions 1 to {VERSION})")
+            }
+            // As written (6.0, 6.5, 1e3): serde_json shows a decimal with its point.
+            _ => format!("'version' {n} is a decimal ({hint})"),
+        },
+        Value::Bool(_) => format!("'version' is a bool, not a number ({hint})"),
+        Value::Array(_) => format!("'version' is an array, not a number ({hint})"),
+        Value::Object(_) => format!("'version' is an object, not a number ({hint})"),
+    }
 }
 
 /// Whether a model file's text is laid out otherwise than stancekit writes it, compact
@@ -625,11 +672,18 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
     let envelope: Envelope = match serde_json::from_str(text) {
         Ok(envelope) => envelope,
         Err(e) => {
-            return corrupt(format!("not JSON at line {} column {}: {e} (truncated or damaged?)", e.line(), e.column()))
+            // serde's message ends with the place again ("... at line 1 column 5000").
+            let message = e.to_string();
+            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
+            return corrupt(format!(
+                "not JSON at line {} column {}: {message} (truncated or damaged?)",
+                e.line(),
+                e.column()
+            ));
         }
     };
     let checksum = envelope.checksum.as_str().unwrap_or_default();
-    match check_envelope(text, path, envelope.format.as_str(), envelope.version.as_u64(), checksum) {
+    match check_envelope(text, path, envelope.format.as_str(), &envelope.version, checksum) {
         Err(error) => error,
         Ok(()) => corrupt(typed_error.to_string()),
     }

@@ -581,6 +581,150 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
     }
 }
 
+/// The lexicon a model file carries, edited by hand and sealed again: its cues were not
+/// checked at load, so a weight of -5 turned a cue against its category and 1e30 made
+/// it decide every sentence that holds it (the shipped sentiment model's 0.908 for
+/// "They accuse him of lying." became 0.731 and 1.000), a cue without a word counted for
+/// its category's columns, and a category that no cues file allows ('Bad Cat') was
+/// reported as a count of weights. Each is refused by the rule a cues file is read with.
+#[test]
+fn a_model_whose_lexicon_was_edited_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json")).unwrap(),
+    )
+    .unwrap();
+    let first = &good["featurizer"]["lexicon"]["cues"][0];
+    assert_eq!((first["term"].as_str(), first["category"].as_str()), (Some("accuse"), Some("accusation")));
+    let cases: [(&str, &str, serde_json::Value, &str); 6] = [
+        ("weight", "negative.json", (-5.0).into(), "lexicon cue 1 ('accuse'): weight -5 is outside (0, 2]"),
+        ("weight", "huge.json", 1e30.into(), "lexicon cue 1 ('accuse'): weight 1e30 is outside (0, 2]"),
+        ("weight", "zero.json", 0.0.into(), "lexicon cue 1 ('accuse'): weight 0 is outside (0, 2]"),
+        ("term", "blank.json", "  ".into(), "lexicon cue 1: term '  ' has no words"),
+        (
+            "category",
+            "category.json",
+            "Bad Cat".into(),
+            "lexicon cue 1 ('accuse'): category 'Bad Cat' must be lower-case letters or '_'",
+        ),
+        // A new category of the right form adds two cue columns the weights lack: the
+        // count says what the features are made of.
+        (
+            "category",
+            "new.json",
+            "blame".into(),
+            "a weight row has 75955 values for 75957 features (75943 n-grams and 2 columns for each of the lexicon's 7 \
+             cue categories)",
+        ),
+    ];
+    for (field, name, value, expected) in cases {
+        let mut edited = good.clone();
+        edited["featurizer"]["lexicon"]["cues"][0][field] = value;
+        edited["checksum"] = "0".repeat(64).into();
+        write(d, name, stancekit::model::with_checksum(&serde_json::to_string(&edited).unwrap()).as_bytes());
+        let r = run_with_stdin(
+            &["predict", "--model", d.join(name).to_str().unwrap(), "-"],
+            b"They accuse him of lying.\n",
+        );
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!("stancekit: error: {}: not a valid stancekit model: {expected}\n", d.join(name).display()),
+            "{name}"
+        );
+    }
+}
+
+/// A model's `version` edited to something other than a whole number (a string, as a
+/// tool that quotes every value writes it; a decimal; a negative number) was "no 'version'
+/// number", as if the field were missing; a truncated file said its place twice ("not JSON
+/// at line 1 column 900: EOF while parsing a string at line 1 column 900"); a count of one
+/// said "1 labels", "1 offsets".
+#[test]
+fn a_model_version_that_is_not_a_whole_number_is_named_by_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = std::fs::read_to_string(model(d)).unwrap();
+    let version = stancekit::model::VERSION;
+    let blanked = {
+        let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+        let stored = v["checksum"].as_str().unwrap().to_string();
+        good.replacen(&stored, &"0".repeat(64), 1)
+    };
+    let sealed_with =
+        |field: &str| stancekit::model::with_checksum(&blanked.replacen(&format!("\"version\":{version}"), field, 1));
+    let hint = format!("a model file holds it as a whole number, e.g. {version}");
+    let mut labels: serde_json::Value = serde_json::from_str(&good).unwrap();
+    labels["labels"] = serde_json::json!(["a"]);
+    labels["classifier"]["weights"] = serde_json::json!([labels["classifier"]["weights"][0]]);
+    labels["classifier"]["intercepts"] = serde_json::json!([0.0]);
+    labels["checksum"] = "0".repeat(64).into();
+    let mut offsets: serde_json::Value = serde_json::from_str(&good).unwrap();
+    offsets["classifier"]["decision"] =
+        serde_json::json!({"offsets": [0.0], "folds": 5, "rows": 300, "macro_f1_before": 0.5, "macro_f1_after": 0.6});
+    offsets["checksum"] = "0".repeat(64).into();
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "string.json",
+            sealed_with(&format!("\"version\":\"{version}\"")),
+            format!("'version' is the string \"{version}\", not a number ({hint})"),
+        ),
+        (
+            "decimal.json",
+            sealed_with(&format!("\"version\":{version}.5")),
+            format!("'version' {version}.5 is a decimal ({hint})"),
+        ),
+        (
+            "float.json",
+            sealed_with(&format!("\"version\":{version}.0")),
+            format!("'version' {version}.0 is a decimal ({hint})"),
+        ),
+        (
+            "negative.json",
+            sealed_with("\"version\":-1"),
+            format!("'version' -1 is not a format version (this build reads versions 1 to {version})"),
+        ),
+        ("bool.json", sealed_with("\"version\":true"), format!("'version' is a bool, not a number ({hint})")),
+        (
+            "huge.json",
+            sealed_with("\"version\":18446744073709551615"),
+            format!(
+                "model format version 18446744073709551615 is not supported (this build reads versions 1 to {version}; \
+                 retrain the model or upgrade stancekit)"
+            ),
+        ),
+        (
+            "truncated.json",
+            good.get(..900).unwrap().to_string(),
+            "not a valid stancekit model: not JSON at line 1 column 900: EOF while parsing a string (truncated or \
+             damaged?)"
+                .to_string(),
+        ),
+        (
+            "one.json",
+            stancekit::model::with_checksum(&serde_json::to_string(&labels).unwrap()),
+            "not a valid stancekit model: 1 label; at least 2 are needed".to_string(),
+        ),
+        (
+            "offsets.json",
+            stancekit::model::with_checksum(&serde_json::to_string(&offsets).unwrap()),
+            "not a valid stancekit model: decision has 1 offset for 2 classes".to_string(),
+        ),
+    ];
+    for (name, text, expected) in cases {
+        write(d, name, text.as_bytes());
+        let r = run_with_stdin(&["predict", "--model", d.join(name).to_str().unwrap(), "-"], b"some text\n");
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{name}: {}", r.stderr);
+        let expected = if expected.starts_with("not a valid") || expected.starts_with("model format") {
+            format!("stancekit: error: {}: {expected}\n", d.join(name).display())
+        } else {
+            format!("stancekit: error: {}: not a valid stancekit model: {expected}\n", d.join(name).display())
+        };
+        assert_eq!(r.stderr, expected, "{name}");
+    }
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -3765,4 +3909,107 @@ fn eval_refuses_the_data_file_as_its_test_or_extra_data() {
         let said = format!("stancekit: error: {flag} {other} is the same file as --data {data} (");
         assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
     }
+}
+
+/// A JSON Lines record that gives its text (or id) key twice, as a hand edit or a
+/// concatenating script leaves it, was labelled by its last value without a word
+/// (`{"text":"A fine day.","text":"Talks failed."}` labelled "Talks failed.", exit 0),
+/// where a CSV refuses a repeated column: it is the row's error now, naming the key.
+#[test]
+fn a_json_lines_record_with_a_repeated_text_or_id_key_is_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "rep.jsonl",
+        b"{\"id\":\"a\",\"text\":\"Talks failed.\"}\n{\"id\":\"b\",\"text\":\"A fine day.\",\"text\":\"Talks failed.\"}\n\
+          {\"id\":\"c\",\"text\":\"A fine day.\",\"id\":\"d\"}\n{\"id\":\"e\",\"text\":\"A fine day.\"}\n",
+    );
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--input-format", "jsonl", "rep.jsonl"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 5, "{}", r.stdout);
+    let hint = "(a record has one of each field; which value was meant cannot be known: keep one of them)";
+    assert!(rows[1].starts_with("a\t0\tnegative\t"), "{}", rows[1]);
+    assert_eq!(
+        rows[2],
+        format!("2\t-\t-\t-\terror: rep.jsonl:2: malformed JSON: the key 'text' is given again at column 37 {hint}")
+    );
+    assert_eq!(
+        rows[3],
+        format!("3\t-\t-\t-\terror: rep.jsonl:3: malformed JSON: the key 'id' is given again at column 35 {hint}")
+    );
+    assert!(rows[4].starts_with("e\t0\tpositive\t"), "{}", rows[4]);
+    assert!(
+        r.stderr.ends_with("stancekit: 2 of 4 input rows could not be read (see their 'error' field)\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `--calibration-folds` above what the rarest class allows (each fold holds at least one
+/// of its texts out) was lowered without a word: `--calibration-folds 100000` on 60 rows
+/// of a class ran 60 folds, exit 0, silent. It still trains, and says so.
+#[test]
+fn calibration_folds_lowered_to_what_the_rarest_class_allows_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let train = |folds: &str| {
+        run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m.json", "--calibration-folds", folds])
+    };
+    let r = train("100000");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "stancekit: warning: --calibration-folds 100000: 60 folds were run, as many as the rarest class has distinct texts \
+         (each fold holds at least one of them out)"
+    );
+    assert!(lines[1].starts_with("stancekit: trained 'label' on 120 rows"), "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "m.json", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["calibration"]["folds"], 60, "{}", r.stdout);
+    // Folds the class allows, and the default, say nothing more.
+    for folds in ["60", "10"] {
+        let r = train(folds);
+        assert_eq!((r.status, r.stderr.lines().count()), (0, 1), "{}", r.stderr);
+    }
+}
+
+/// `--char-ngrams -3-5` (a negative length, a typo for 3-5) is no number, so clap's
+/// allow_negative_numbers did not take it: "unexpected argument '-3' found"; it is the
+/// flag's invalid value now, saying lengths are 1 or more, and a flag in its place says so.
+#[test]
+fn a_char_ngrams_range_with_a_negative_length_is_its_invalid_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "tr.csv", b"text,label\ngood,a\nbad,b\n");
+    let cases = [
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "-3-5"][..],
+            "'-3-5' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "3--5"],
+            "'3--5' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["eval", "--data", "tr.csv", "--folds", "2", "--char-ngrams", "-3"],
+            "'-3' is not a range like 3-5: lengths are 1 or more",
+        ),
+        (
+            &["train", "--data", "tr.csv", "--out", "m.json", "--char-ngrams", "--no-stem"],
+            "'--no-stem' is not a range like 3-5 (a flag where its range should be: --char-ngrams 3-5)",
+        ),
+    ];
+    for (args, expected) in cases {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}");
+        let value = args.last().unwrap();
+        let said = format!("error: invalid value '{value}' for '--char-ngrams <MIN-MAX>': {expected}\n");
+        assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
+    }
+    assert!(!d.join("m.json").exists());
 }

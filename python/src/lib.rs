@@ -18,7 +18,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -127,7 +127,16 @@ fn iter_strings(
                      rows first, e.g. series.dropna()"
                 ));
             }
-            PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str"))
+            // Bytes (a file read in binary mode, a NumPy array of dtype 'S') are to be
+            // decoded; numbers as labels (0 / 1 classes) are to be written as names.
+            let hint = if item.is_instance_of::<PyBytes>() || type_name == "bytes_" {
+                format!(" (decode the items first, e.g. [t.decode(\"utf-8\") for t in {name}])")
+            } else if name == "labels" && item.extract::<f64>().is_ok() {
+                " (labels are class names: write them as str, e.g. [str(label) for label in labels])".to_string()
+            } else {
+                String::new()
+            };
+            PyTypeError::new_err(format!("{name}[{index}] has type {type_name}, not str{hint}"))
         })?;
         each(index, Some(text))?;
     }
@@ -146,14 +155,22 @@ fn surrogate_error(name: &str, error: &PyErr) -> PyErr {
 /// Reads the one text of `explain` and `classify_article` as an item of `texts` is read:
 /// a lone surrogate is the ValueError that `predict` raises for it. PyO3's conversion
 /// raised UnicodeEncodeError, so one bad text was a ValueError in a list and another
-/// exception alone.
-fn extract_text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+/// exception alone. Anything but a str is a TypeError saying what to pass (`several`: how
+/// to do it for many texts): PyO3 said only "'list' object is not an instance of 'str'".
+fn extract_text(obj: &Bound<'_, PyAny>, name: &str, several: &str) -> PyResult<String> {
     obj.extract::<String>().map_err(|error| {
         if obj.is_instance_of::<PyString>() {
-            surrogate_error(name, &error)
-        } else {
-            error
+            return surrogate_error(name, &error);
         }
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let hint = if obj.is_instance_of::<PyBytes>() || type_name == "bytes_" {
+            " (decode it first: text.decode(\"utf-8\"))".to_string()
+        } else if !obj.is_none() && obj.try_iter().is_ok() {
+            format!(" ({several})")
+        } else {
+            String::new()
+        };
+        PyTypeError::new_err(format!("{name} must be one str, not {type_name}{hint}"))
     })
 }
 
@@ -194,6 +211,91 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
         let largest = u128::MAX >> (128 - 8 * std::mem::size_of::<T>());
         PyValueError::new_err(format!("invalid {name}: {value} must be at most {largest}"))
     })
+}
+
+/// An int argument, `name` for messages. Python's bool is an int (True == 1), so PyO3
+/// took `explain(text, top=True)` as one feature and `train(min_df=True)` as 1; a bool is
+/// refused here, as is any other type, naming the argument (PyO3 said "'float' object
+/// cannot be interpreted as an integer"). NumPy integers are ints.
+fn int_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i128> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(bool_error(obj, name, "an int"));
+    }
+    obj.extract::<i128>().map_err(|_| type_error(obj, name, "an int"))
+}
+
+/// A float argument, as [`int_arg`]: an int is a float, a bool is not (`c=True` trained
+/// with C 1).
+fn float_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(bool_error(obj, name, "a number"));
+    }
+    obj.extract::<f64>().map_err(|_| type_error(obj, name, "a number"))
+}
+
+fn bool_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
+    let value = if obj.is_truthy().unwrap_or(false) { "True" } else { "False" };
+    PyTypeError::new_err(format!(
+        "{name} must be {what}, not bool ({name}={value} would be read as {}: give the number itself)",
+        u8::from(value == "True")
+    ))
+}
+
+fn type_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!("{name} must be {what}, not {type_name}"))
+}
+
+/// `from_py_with` converters, one per argument, since a converter is not told the
+/// argument's name.
+macro_rules! named_args {
+    ($($function:ident: $name:literal => $convert:ident -> $type:ty),* $(,)?) => {
+        $(fn $function(obj: &Bound<'_, PyAny>) -> PyResult<$type> {
+            $convert(obj, $name)
+        })*
+    };
+}
+
+named_args! {
+    top_arg: "top" => int_arg -> i128,
+    explain_arg: "explain" => int_arg -> i128,
+    ngram_min_arg: "ngram_min" => int_arg -> i128,
+    ngram_max_arg: "ngram_max" => int_arg -> i128,
+    min_df_arg: "min_df" => int_arg -> i128,
+    max_iterations_arg: "max_iterations" => int_arg -> i128,
+    seed_arg: "seed" => int_arg -> i128,
+    calibration_folds_arg: "calibration_folds" => int_arg -> i128,
+    c_arg: "c" => float_arg -> f64,
+    tolerance_arg: "tolerance" => float_arg -> f64,
+    cue_scale_arg: "cue_scale" => float_arg -> f64,
+}
+
+/// `max_features`: None or an int.
+fn max_features_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    int_arg(obj, "max_features").map(Some)
+}
+
+/// `char_ngrams`: None or a pair of ints, (3, 5) or [3, 5]. PyO3 took only a tuple: a list
+/// was "'list' object is not an instance of 'tuple'" and 3 "'int' object is not an
+/// instance of 'tuple'".
+fn char_ngrams_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<(i128, i128)>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let pair = "char_ngrams must be None or a pair (shortest, longest), e.g. (3, 5)";
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.try_iter().is_err() {
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        return Err(PyTypeError::new_err(format!("{pair}, not {type_name}")));
+    }
+    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+    match items.as_slice() {
+        [shortest, longest] => Ok(Some((int_arg(shortest, "char_ngrams[0]")?, int_arg(longest, "char_ngrams[1]")?))),
+        [_] => Err(PyTypeError::new_err(format!("{pair}, not 1 item"))),
+        other => Err(PyTypeError::new_err(format!("{pair}, not {} items", other.len()))),
+    }
 }
 
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
@@ -353,8 +455,14 @@ impl Model {
     ///
     /// Raises ValueError for an empty text or a negative `top`.
     #[pyo3(signature = (text, top = 5))]
-    fn explain<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, top: i128) -> PyResult<Bound<'py, PyAny>> {
-        let text = extract_text(text, "text")?;
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        #[pyo3(from_py_with = top_arg)] top: i128,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let text =
+            extract_text(text, "text", "explain takes one text; for several: [model.explain(t) for t in texts]")?;
         let top: usize = count("top", top, 0)?;
         if is_blank(&text) {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
@@ -505,14 +613,36 @@ fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
     })
 }
 
+/// The shipped tasks (`stancekit.BUILTIN_TASKS`), for messages.
+const BUILTIN_TASKS: [&str; 3] = ["cooperation", "accusation", "sentiment"];
+
 /// The models of a call, as shared handles; two models may not share a task, since the
 /// task keys each model's predictions.
 fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     let mut handles: Vec<Arc<ModelFile>> = Vec::new();
+    // A task name or path is not a model here (stancekit.spark takes them): say how to
+    // make one of it, naming the item.
+    let not_a_model = |name: &str, item: &Bound<'_, PyAny>| {
+        let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let hint = match item.extract::<String>() {
+            Ok(task) if BUILTIN_TASKS.contains(&task.as_str()) => {
+                format!(": for the shipped model, pass stancekit.builtin(\"{task}\")")
+            }
+            Ok(_) => ": load a model file with stancekit.load(path)".to_string(),
+            Err(_) => String::new(),
+        };
+        PyTypeError::new_err(format!(
+            "{name} is {type_name}, not a Model (from stancekit.load, builtin or train){hint}"
+        ))
+    };
+    if models.is_instance_of::<PyString>() || models.is_instance_of::<PyBytes>() {
+        return Err(not_a_model("models", models));
+    }
+    let mut index = 0;
     let mut push = |item: &Bound<'_, PyAny>| -> PyResult<()> {
-        let model = item.cast::<Model>().map_err(|_| {
-            PyTypeError::new_err("models must be Model objects (from stancekit.load, builtin or train)")
-        })?;
+        let name = format!("models[{index}]");
+        index += 1;
+        let model = item.cast::<Model>().map_err(|_| not_a_model(&name, item))?;
         let inner = model.get().inner.clone();
         if handles.iter().any(|m| m.task == inner.task) {
             return Err(PyValueError::new_err(format!(
@@ -526,7 +656,7 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     if models.cast::<Model>().is_ok() {
         push(models)?;
     } else {
-        for item in models.try_iter()? {
+        for item in models.try_iter().map_err(|_| not_a_model("models", models))? {
             push(&item?)?;
         }
     }
@@ -571,9 +701,11 @@ fn classify_article<'py>(
     text: &Bound<'py, PyAny>,
     models: &Bound<'py, PyAny>,
     id: &str,
-    explain: i128,
+    #[pyo3(from_py_with = explain_arg)] explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let text = extract_text(text, "text")?;
+    let several = "classify_article takes one article; for several: [classify_article(a) for a in articles], or \
+                   model.predict for texts that are sentences already";
+    let text = extract_text(text, "text", several)?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
     if is_blank(&text) {
@@ -766,31 +898,33 @@ fn train(
     texts: &Bound<'_, PyAny>,
     labels: &Bound<'_, PyAny>,
     task: &str,
-    ngram_min: i128,
-    ngram_max: i128,
-    min_df: i128,
-    max_features: Option<i128>,
+    #[pyo3(from_py_with = ngram_min_arg)] ngram_min: i128,
+    #[pyo3(from_py_with = ngram_max_arg)] ngram_max: i128,
+    #[pyo3(from_py_with = min_df_arg)] min_df: i128,
+    #[pyo3(from_py_with = max_features_arg)] max_features: Option<i128>,
     weighting: &str,
     sublinear_tf: bool,
     negation: bool,
     lexicon: Option<&Bound<'_, PyAny>>,
     cue_ngrams: bool,
     word_classes: Option<&Bound<'_, PyAny>>,
-    cue_scale: f32,
+    #[pyo3(from_py_with = cue_scale_arg)] cue_scale: f64,
     nb_scale: bool,
     stem: bool,
-    char_ngrams: Option<(i128, i128)>,
+    #[pyo3(from_py_with = char_ngrams_arg)] char_ngrams: Option<(i128, i128)>,
     punctuation: bool,
-    c: f64,
+    #[pyo3(from_py_with = c_arg)] c: f64,
     class_weight: &str,
-    max_iterations: i128,
-    tolerance: f64,
+    #[pyo3(from_py_with = max_iterations_arg)] max_iterations: i128,
+    #[pyo3(from_py_with = tolerance_arg)] tolerance: f64,
     tune: bool,
-    seed: i128,
+    #[pyo3(from_py_with = seed_arg)] seed: i128,
     sample_weight: Option<&Bound<'_, PyAny>>,
-    calibration_folds: i128,
+    #[pyo3(from_py_with = calibration_folds_arg)] calibration_folds: i128,
     decision: &str,
 ) -> PyResult<Model> {
+    // As PyO3 converted it when the parameter was an f32.
+    let cue_scale = cue_scale as f32;
     let (ngram_min, ngram_max): (usize, usize) = (count("ngram_min", ngram_min, 1)?, count("ngram_max", ngram_max, 1)?);
     let min_df: usize = count("min_df", min_df, 1)?;
     let max_features: Option<usize> = max_features.map(|n| count("max_features", n, 1)).transpose()?;

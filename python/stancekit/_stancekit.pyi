@@ -96,7 +96,7 @@ def train(
     cue_scale: float = 1.0,
     nb_scale: bool = True,
     stem: bool = True,
-    char_ngrams: tuple[int, int] | None = None,
+    char_ngrams: tuple[int, int] | list[int] | None = None,
     punctuation: bool = True,
     c: float = 4.0,
     class_weight: Literal["none", "balanced"] = "none",

@@ -670,3 +670,93 @@ def test_an_empty_path_is_named_as_empty(tmp_path):
             "word_classes is an empty path ('' names no file; give the word-classes file, or leave word_classes out)"
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_value_of_the_wrong_kind_says_what_to_pass():
+    # explain and classify_article take one text: PyO3 said "'list' object is not an
+    # instance of 'str'" for a list, and the same for bytes; bytes items, number labels and
+    # task names given as models were named by type alone.
+    model = stancekit.builtin("sentiment")
+    with pytest.raises(TypeError) as error:
+        model.explain(["A fine day.", "Talks failed."])
+    assert str(error.value) == (
+        "text must be one str, not list (explain takes one text; for several: [model.explain(t) for t in texts])"
+    )
+    with pytest.raises(TypeError) as error:
+        model.explain(pd.Series(["A fine day."]))
+    assert str(error.value).startswith("text must be one str, not Series (explain takes one text;")
+    for text in [b"A fine day.", np.array([b"A fine day."])[0]]:
+        with pytest.raises(TypeError) as error:
+            model.explain(text)
+        assert str(error.value) == (
+            f'text must be one str, not {type(text).__name__} (decode it first: text.decode("utf-8"))'
+        )
+    with pytest.raises(TypeError) as error:
+        stancekit.classify_article(["Talks failed."])
+    assert str(error.value) == (
+        "text must be one str, not list (classify_article takes one article; for several: [classify_article(a) for a "
+        "in articles], or model.predict for texts that are sentences already)"
+    )
+    with pytest.raises(TypeError) as error:
+        stancekit.classify_article(None)
+    assert str(error.value) == "text must be one str, not NoneType"
+    with pytest.raises(TypeError) as error:
+        model.predict(np.array([b"A fine day.", b"Talks failed."]))
+    assert str(error.value) == (
+        'texts[0] has type bytes_, not str (decode the items first, e.g. [t.decode("utf-8") for t in texts])'
+    )
+    with pytest.raises(TypeError) as error:
+        stancekit.train(["good film", "bad film"] * 30, np.array([1, 0] * 30))
+    assert str(error.value) == (
+        "labels[0] has type int64, not str (labels are class names: write them as str, e.g. [str(label) for label in "
+        "labels])"
+    )
+    with pytest.raises(TypeError) as error:
+        stancekit.classify_article("Talks failed.", "sentiment")
+    assert str(error.value) == (
+        'models is str, not a Model (from stancekit.load, builtin or train): for the shipped model, pass '
+        'stancekit.builtin("sentiment")'
+    )
+    with pytest.raises(TypeError) as error:
+        stancekit.classify_article("Talks failed.", [model, "m.json"])
+    assert str(error.value) == (
+        "models[1] is str, not a Model (from stancekit.load, builtin or train): load a model file with "
+        "stancekit.load(path)"
+    )
+    # A NumPy str is a str.
+    assert model.explain(np.array(["A fine day."])[0])["label"] == model.predict(["A fine day."])[0]
+
+
+def test_a_bool_is_not_a_number_argument_and_char_ngrams_takes_any_pair():
+    # True is 1 to Python: explain(text, top=True) listed one feature, min_df=True and
+    # c=True trained with 1; char_ngrams=[3, 5] was "'list' object is not an instance of
+    # 'tuple'" and top=2.5 "'float' object cannot be interpreted as an integer".
+    model = stancekit.builtin("sentiment")
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    cases = [
+        (lambda: model.explain("A fine day.", top=True), "top must be an int, not bool (top=True would be read as 1: "
+         "give the number itself)"),
+        (lambda: stancekit.classify_article("A fine day.", explain=False), "explain must be an int, not bool "
+         "(explain=False would be read as 0: give the number itself)"),
+        (lambda: stancekit.train(texts, labels, min_df=True), "min_df must be an int, not bool (min_df=True would be "
+         "read as 1: give the number itself)"),
+        (lambda: stancekit.train(texts, labels, c=True), "c must be a number, not bool (c=True would be read as 1: "
+         "give the number itself)"),
+        (lambda: model.explain("A fine day.", top=2.5), "top must be an int, not float"),
+        (lambda: stancekit.train(texts, labels, max_features="100"), "max_features must be an int, not str"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=3), "char_ngrams must be None or a pair (shortest, "
+         "longest), e.g. (3, 5), not int"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=(3,)), "char_ngrams must be None or a pair (shortest, "
+         "longest), e.g. (3, 5), not 1 item"),
+        (lambda: stancekit.train(texts, labels, char_ngrams=(3, "5")), "char_ngrams[1] must be an int, not str"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # Any pair, and NumPy numbers, are taken.
+    as_list = stancekit.train(texts, labels, char_ngrams=[3, 5], calibration_folds=0)
+    as_tuple = stancekit.train(texts, labels, char_ngrams=(3, 5), calibration_folds=0)
+    assert as_list.predict_proba(["fun"]).tolist() == as_tuple.predict_proba(["fun"]).tolist()
+    assert len(model.explain("A fine day.", top=np.int64(2))["explanation"]) == 2
+    assert stancekit.train(texts, labels, c=np.float32(2), min_df=np.int64(1), calibration_folds=0).labels == ["neg", "pos"]

@@ -178,3 +178,112 @@ def test_the_cli_is_an_rdd_pipe_stage(spark, cli, sentences):
     rows = [json.loads(line) for line in lines]
     assert [r["text"] for r in rows] == texts
     assert [r["predictions"]["sentiment"]["label"] for r in rows] == stancekit.builtin("sentiment").predict(texts)
+
+
+def test_a_model_written_again_at_the_same_path_is_shipped_again(spark, tmp_path):
+    """A model retrained to the same path in one session: addFile kept serving the first
+    file of that name and each executor process its cached model, so the old model went
+    on labelling (the driver's new model said the opposite), and a new label set failed
+    the job with "KeyError: ['t_p_x', 't_p_y'] not in index"."""
+    import pandas as pd
+
+    texts, path = ["good fun", "bad dull"], tmp_path / "m.json"
+    frame = spark.createDataFrame(pd.DataFrame({"id": [0, 1], "text": texts}))
+
+    def trained(labels):
+        return stancekit.train(texts * 30, labels * 30, task="t", min_df=1, calibration_folds=0)
+
+    for labels in (["p", "n"], ["n", "p"], ["x", "y"]):
+        trained(labels).save(path)
+        for shared_path in (False, True):
+            out = sks.label_sentences(frame, str(path), shared_path=shared_path).orderBy("id").toPandas()
+            assert list(out["t"]) == labels, (labels, shared_path)
+            assert list(out["t"]) == stancekit.load(path).predict(texts)
+    # Written again between the call and the job: the shipped copy is the one the
+    # driver read; a shared path that no longer holds it is refused, never used.
+    # (A label set not used above, so no executor has that model cached.)
+    trained(["q", "r"]).save(path)
+    shipped = sks.label_sentences(frame, str(path))
+    shared = sks.label_sentences(frame, str(path), shared_path=True)
+    trained(["r", "q"]).save(path)
+    assert list(shipped.orderBy("id").toPandas()["t"]) == ["q", "r"]
+    with pytest.raises(Exception, match="the model file changed after label_sentences or label_articles read it"):
+        shared.toPandas()
+    # A task that is no file name ('a/b'): its Model used to be saved into a directory
+    # 'a' that does not exist ("ModelError: /tmp/stancekit-spark/a/b-....json: No such
+    # file or directory").
+    model = stancekit.train(texts * 30, ["p", "n"] * 30, task="a/b", min_df=1, calibration_folds=0)
+    assert list(sks.label_sentences(frame, model).orderBy("id").toPandas()["a/b"]) == ["p", "n"]
+
+
+def test_a_model_spec_that_names_no_model_says_what_it_is(spark, tmp_path, monkeypatch):
+    """Specs that name no model, refused on the driver with the argument named: a
+    misspelt task was "<cwd>/sentimnt: No such file or directory", '' resolved to the
+    working directory ("is a directory, not a model file"), None "'NoneType' object is
+    not iterable", bytes were iterated as numbers, and a dict gave its keys."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    frame = spark.createDataFrame(pd.DataFrame({"id": [0], "text": ["A fine day."]}))
+    what = "a shipped task name (cooperation, accusation, sentiment), a model file path or a Model"
+    with pytest.raises(stancekit.ModelError) as error:
+        sks.label_sentences(frame, "sentimnt")
+    assert str(error.value) == (
+        "models 'sentimnt' is not a shipped task and no file of that name exists (the shipped tasks are cooperation, "
+        "accusation, sentiment; a model file is named by its path, e.g. models/sentimnt.json; did you mean "
+        "'sentiment'?)"
+    )
+    with pytest.raises(stancekit.ModelError, match=r"^models\[1\] 'Accusation' is not a shipped task .* did you mean 'accusation'\?\)$"):
+        sks.label_articles(frame, ["sentiment", "Accusation"])
+    with pytest.raises(stancekit.ModelError) as error:
+        sks.label_sentences(frame, ["sentiment", ""])
+    assert str(error.value) == f"models[1] is an empty path ('' names no file; give {what})"
+    for models, kind in [(None, "NoneType"), (3, "int"), ({"sentiment": 1}, "dict")]:
+        with pytest.raises(TypeError) as error:
+            sks.label_sentences(frame, models)
+        assert str(error.value) == f"models must be {what}, or a list of them, not {kind}"
+    with pytest.raises(TypeError) as error:
+        sks.label_sentences(frame, ["sentiment", 3])
+    assert str(error.value) == f"models[1] is int, not {what}"
+    # A path given as bytes is a path, as stancekit.load takes it.
+    out = sks.label_sentences(frame, os.fsencode(MODELS / "sentiment.json")).toPandas()
+    assert list(out["sentiment"]) == stancekit.builtin("sentiment").predict(["A fine day."])
+    with pytest.raises(stancekit.ModelError, match="nope.json: No such file or directory"):
+        sks.label_sentences(frame, "nope.json")
+
+
+def test_columns_with_dots_and_arguments_of_the_wrong_kind(spark):
+    """A column whose name holds a dot ('a.text', as flattened JSON has), text or not,
+    failed every call with pyspark's "A column ... with name `a`.`text` cannot be
+    resolved"; error_col colliding with a column was told to "choose another prefix"; a
+    pandas DataFrame had "'DataFrame' object has no attribute 'schema'"; prefix=None
+    named the columns "Nonesentiment"."""
+    import pandas as pd
+
+    pdf = pd.DataFrame({"doc.id": [0, 1], "a.text": ["Talks failed. Both sides left.", "A fine day."]})
+    frame = spark.createDataFrame(pdf)
+    out = sks.label_sentences(frame, "sentiment", text_col="a.text").orderBy("`doc.id`").toPandas()
+    assert list(out.columns[:2]) == ["doc.id", "a.text"]
+    assert list(out["a.text"]) == list(pdf["a.text"])
+    assert list(out["sentiment"]) == stancekit.builtin("sentiment").predict(list(pdf["a.text"]))
+    out = sks.label_articles(frame, "sentiment", text_col="a.text").orderBy("`doc.id`", "sentence").toPandas()
+    assert list(out.columns[:5]) == ["doc.id", "sentence", "start", "end", "a.text"]
+    assert list(out["a.text"]) == ["Talks failed.", "Both sides left.", "A fine day."]
+    assert list(out["doc.id"]) == [0, 0, 1]
+
+    plain = spark.createDataFrame(pd.DataFrame({"id": [0], "text": ["A fine day."]}))
+    with pytest.raises(ValueError) as error:
+        sks.label_sentences(plain, "sentiment", error_col="text")
+    assert str(error.value) == "error_col 'text' is already a column of the DataFrame (choose another error_col)"
+    with pytest.raises(ValueError) as error:
+        sks.label_articles(plain, "sentiment", error_col="sentiment")
+    assert str(error.value) == "error_col 'sentiment' is already the name of an output column (choose another error_col)"
+    with pytest.raises(TypeError) as error:
+        sks.label_sentences(pdf, "sentiment", text_col="a.text")
+    assert str(error.value) == (
+        "df must be a Spark DataFrame, not pandas.core.frame.DataFrame (make one with spark.createDataFrame(df))"
+    )
+    for argument in ["prefix", "text_col", "error_col"]:
+        with pytest.raises(TypeError) as error:
+            sks.label_sentences(plain, "sentiment", **{argument: None})
+        assert str(error.value) == f"{argument} must be a str, not NoneType"

@@ -152,6 +152,9 @@ impl Iterator for LineDocuments {
     }
 }
 
+/// How a repeated id or text key is said, ahead of its column.
+const GIVEN_AGAIN: &str = "is given again";
+
 /// serde_json numbers lines and columns within the one line it was given (always
 /// "line 1", columns in bytes); the message names the file's line instead, and the
 /// character column in it.
@@ -166,7 +169,12 @@ fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Err
         let column = line.get(..error.column()).map_or(error.column(), |before| before.chars().count());
         // Its input was the line, so its "EOF" is the end of the line, not of the file.
         let what = what.replacen("EOF while", "the line ends while", 1);
-        format!("{what} at column {column}")
+        let hint = if what.ends_with(GIVEN_AGAIN) {
+            " (a record has one of each field; which value was meant cannot be known: keep one of them)"
+        } else {
+            ""
+        };
+        format!("{what} at column {column}{hint}")
     };
     Error::Json { location: location.clone(), message }
 }
@@ -300,7 +308,7 @@ fn raw_id(raw: &RawValue) -> std::result::Result<RawId, serde_json::Error> {
 }
 
 /// Reads a line's JSON keeping only the fields named `id` and `text` (the rest is
-/// checked and skipped, as in a full parse). A repeated key keeps its last value.
+/// checked and skipped, as in a full parse). A repeated id or text key is an error of the record.
 #[derive(Clone, Copy)]
 struct Fields<'c> {
     id: &'c str,
@@ -373,6 +381,16 @@ impl<'de> Visitor<'de> for Fields<'_> {
         let (mut id, mut text) = (None, None);
         let nested = Fields { nested: true, ..self };
         while let Some(key) = map.next_key_seed(&self)? {
+            // A repeated id or text key used to keep its last value without a word
+            // (`{"text":"a","text":"b"}` labelled "b"), where a CSV refuses a repeated column.
+            let repeated = match key {
+                Key::Id | Key::Both if id.is_some() => Some(self.id),
+                Key::Text | Key::Both if text.is_some() => Some(self.text),
+                _ => None,
+            };
+            if let Some(name) = repeated {
+                return Err(serde::de::Error::custom(format!("the key '{name}' {GIVEN_AGAIN}")));
+            }
             match key {
                 Key::Id => id = Some(map.next_value::<&RawValue>()?),
                 Key::Text => text = Some(Box::new(map.next_value_seed(nested)?)),
@@ -464,7 +482,9 @@ mod tests {
 
     #[test]
     fn a_text_that_is_not_a_string_is_named_by_its_kind() {
-        let docs = read_lines(b"{\"text\":1.5}\n{\"text\":true}\nnull\n{\"text\":\"x\",\"text\":\"last\"}\n");
+        let docs = read_lines(
+            b"{\"text\":1.5}\n{\"text\":true}\nnull\n{\"text\":\"x\",\"text\":\"last\"}\n{\"id\":1,\"text\":\"y\",\"id\":2}\n",
+        );
         let texts: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
         assert_eq!(
             texts,
@@ -472,8 +492,12 @@ mod tests {
                 "in.jsonl:1: malformed JSON: field 'text' is a number, not a string",
                 "in.jsonl:2: malformed JSON: field 'text' is a bool, not a string",
                 "in.jsonl:3: malformed JSON: the line is null, not an object with a 'text' field",
-                // A repeated key keeps its last value, as serde_json's Value does.
-                "last",
+                // A repeated key is an error of its record, as a repeated CSV column is; it
+                // used to keep its last value, as serde_json's Value does.
+                "in.jsonl:4: malformed JSON: the key 'text' is given again at column 18 (a record has one of each \
+                 field; which value was meant cannot be known: keep one of them)",
+                "in.jsonl:5: malformed JSON: the key 'id' is given again at column 23 (a record has one of each \
+                 field; which value was meant cannot be known: keep one of them)",
             ]
         );
     }
