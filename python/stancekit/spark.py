@@ -329,9 +329,18 @@ def label_sentences(
     added = [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
     schema = _output_schema(df, [], added, error_col)
 
+    run = _batch_runner(_sentence_batches, resolved, prefix, error_col)
+    return _run_batches(df, run, schema, text_col, drop_text=False)
+
+
+def _batch_runner(batches, resolved, prefix: str, error_col: str):
+    """What ``_run_batches`` calls with the text column's name as the batches see it and
+    the output columns: ``batches`` (``_sentence_batches`` or ``_article_batches``) bound
+    to the shipped models and the column names."""
+
     def run(safe_text: str, columns: list[str]):
         return functools.partial(
-            _sentence_batches,
+            batches,
             refs=[ref for ref, _ in resolved],
             text_col=safe_text,
             prefix=prefix,
@@ -339,7 +348,7 @@ def label_sentences(
             columns=columns,
         )
 
-    return _run_batches(df, run, schema, text_col, drop_text=False)
+    return run
 
 
 def _article_batches(
@@ -390,16 +399,7 @@ def label_articles(
     added += [c for _, m in resolved for c in _label_columns(m, prefix)] + [(error_col, "string")]
     schema = _output_schema(df, [text_col], added, error_col)
 
-    def run(safe_text: str, columns: list[str]):
-        return functools.partial(
-            _article_batches,
-            refs=[ref for ref, _ in resolved],
-            text_col=safe_text,
-            prefix=prefix,
-            error_col=error_col,
-            columns=columns,
-        )
-
+    run = _batch_runner(_article_batches, resolved, prefix, error_col)
     return _run_batches(df, run, schema, text_col, drop_text=True)
 
 
