@@ -176,7 +176,7 @@ impl<'a> Examples<'a> {
     ///
     /// # Errors
     /// [`Error::Data`] when fewer than two classes are present, or more than
-    /// [`MANY_CLASSES`] of which most have a single row.
+    /// `MANY_CLASSES` of which most have a single row.
     pub fn new(texts: &'a [String], labels: &[String], source: &std::path::Path) -> Result<Examples<'a>> {
         let mut set: Vec<String> = labels.to_vec();
         set.sort();

@@ -69,7 +69,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// True when `text` holds nothing to read: only white space and characters that are not
-/// seen ([`is_invisible`], the zero-width space). Such a text is an empty text, as one of
+/// seen (`is_invisible`, the zero-width space). Such a text is an empty text, as one of
 /// spaces is: a file holding only a byte order mark (what Notepad saves for an empty
 /// file) used to be labelled as one sentence, its text the invisible mark.
 pub fn is_blank(text: &str) -> bool {
@@ -77,7 +77,7 @@ pub fn is_blank(text: &str) -> bool {
 }
 
 /// A character that takes no room: the zero-width space (which separates words) and
-/// those that stand inside them ([`is_invisible`]).
+/// those that stand inside them (`is_invisible`).
 pub fn is_unseen(c: char) -> bool {
     is_invisible(c) || c == '\u{200B}'
 }
