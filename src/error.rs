@@ -407,6 +407,15 @@ fn label_space_problem(label: &str) -> String {
     format!("label '{label}' has white space at its {place} (labels are taken as written, never trimmed: remove it)")
 }
 
+/// A serde_json error's message without the ` at line L column C` serde ends it with:
+/// each caller says the place itself, counted in the file rather than in the part or
+/// line serde was given.
+pub(crate) fn json_message(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let place = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&place).map(str::to_string).unwrap_or(message)
+}
+
 /// `n` and its noun as a message says them: "1 row", "2 rows" (`noun` in the singular,
 /// an English plural in s).
 pub fn counted(n: usize, noun: &str) -> String {

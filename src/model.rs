@@ -519,8 +519,7 @@ fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Pa
         let start = (text.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
         let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
         let (line, column) = line_and_column(file, start + line_start + e.column().saturating_sub(1));
-        let message = e.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
+        let message = crate::error::json_message(&e);
         Error::CorruptModel {
             path: path.to_path_buf(),
             reason: format!("in the {what} at line {line} column {column}: {message}"),
@@ -673,8 +672,7 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
         Ok(envelope) => envelope,
         Err(e) => {
             // serde's message ends with the place again ("... at line 1 column 5000").
-            let message = e.to_string();
-            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(message, _)| message);
+            let message = crate::error::json_message(&e);
             return corrupt(format!(
                 "not JSON at line {} column {}: {message} (truncated or damaged?)",
                 e.line(),

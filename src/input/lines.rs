@@ -159,9 +159,7 @@ const GIVEN_AGAIN: &str = "is given again";
 /// "line 1", columns in bytes); the message names the file's line instead, and the
 /// character column in it.
 fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Error {
-    let message = error.to_string();
-    let what =
-        message.strip_suffix(&format!(" at line {} column {}", error.line(), error.column())).unwrap_or(&message);
+    let what = crate::error::json_message(error);
     let message = if line.trim().is_empty() {
         "empty line (JSON Lines has one object per line)".to_string()
     } else {
