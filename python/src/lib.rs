@@ -116,7 +116,7 @@ fn iter_strings(
             if item.is_instance_of::<PyString>() {
                 return surrogate_error(&format!("{name}[{index}]"), &error);
             }
-            let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            let type_name = python_type(&item);
             // pandas' missing values: NaN in an object column (a CSV's empty cell), pd.NA
             // in a string column. "has type float" did not say that the cell was empty.
             let nan = item.extract::<f64>().is_ok_and(f64::is_nan) && type_name != "str";
@@ -162,7 +162,7 @@ fn extract_text(obj: &Bound<'_, PyAny>, name: &str, several: &str) -> PyResult<S
         if obj.is_instance_of::<PyString>() {
             return surrogate_error(name, &error);
         }
-        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let type_name = python_type(obj);
         let hint = if obj.is_instance_of::<PyBytes>() || type_name == "bytes_" {
             " (decode it first: text.decode(\"utf-8\"))".to_string()
         } else if !obj.is_none() && obj.try_iter().is_ok() {
@@ -189,7 +189,7 @@ fn extract_weights(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     for (index, item) in obj.try_iter()?.enumerate() {
         let item = item?;
         let weight: f64 = item.extract().map_err(|_| {
-            let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            let type_name = python_type(&item);
             PyTypeError::new_err(format!("sample_weight[{index}] has type {type_name}, not a number"))
         })?;
         weights.push(weight);
@@ -211,6 +211,11 @@ fn count<T: TryFrom<i128>>(name: &str, value: i128, least: u8) -> PyResult<T> {
         let largest = u128::MAX >> (128 - 8 * std::mem::size_of::<T>());
         PyValueError::new_err(format!("invalid {name}: {value} must be at most {largest}"))
     })
+}
+
+/// The name of `obj`'s Python type, for messages (`?` when it cannot be read).
+fn python_type(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
 /// An int argument, `name` for messages. Python's bool is an int (True == 1), so PyO3
@@ -242,7 +247,7 @@ fn bool_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
 }
 
 fn type_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
-    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    let type_name = python_type(obj);
     PyTypeError::new_err(format!("{name} must be {what}, not {type_name}"))
 }
 
@@ -287,7 +292,7 @@ fn char_ngrams_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<(i128, i128)>> {
     }
     let pair = "char_ngrams must be None or a pair (shortest, longest), e.g. (3, 5)";
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.try_iter().is_err() {
-        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let type_name = python_type(obj);
         return Err(PyTypeError::new_err(format!("{pair}, not {type_name}")));
     }
     let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
@@ -623,7 +628,7 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     // A task name or path is not a model here (stancekit.spark takes them): say how to
     // make one of it, naming the item.
     let not_a_model = |name: &str, item: &Bound<'_, PyAny>| {
-        let type_name = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        let type_name = python_type(item);
         let hint = match item.extract::<String>() {
             Ok(task) if BUILTIN_TASKS.contains(&task.as_str()) => {
                 format!(": for the shipped model, pass stancekit.builtin(\"{task}\")")
