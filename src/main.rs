@@ -843,13 +843,20 @@ fn rows_with_copies(texts: &[String], groups: &[String], n_tested: usize) -> usi
     texts.iter().take(n_tested).filter(|text| places.get(text.as_str()).is_some_and(|p| p.len() > 1)).count()
 }
 
+/// The files the training options read, each with its flag, for [`check_output`]: a
+/// lexicon directory's files too (`--lexicon lex --out lex/cues.tsv` replaced the cues),
+/// and the word classes.
+fn training_inputs(args: &TrainArgs) -> Vec<(&'static str, PathBuf)> {
+    let lexicon = args.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
+    let word_classes = args.word_classes.iter().map(|path| ("--word-classes", path.clone()));
+    lexicon.into_iter().map(|path| ("--lexicon", path)).chain(word_classes).collect()
+}
+
 fn run_train(command: TrainCommand) -> Result<Outcome> {
     refuse_repeated_files("--data", &command.data.data)?;
     let mut inputs: Vec<(&str, &Path)> = command.data.data.iter().map(|p| ("--data", p.as_path())).collect();
-    // A lexicon directory's files too: `--lexicon lex --out lex/cues.tsv` replaced the cues.
-    let lexicon_files = command.train.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
-    inputs.extend(lexicon_files.iter().map(|p| ("--lexicon", p.as_path())));
-    inputs.extend(command.train.word_classes.iter().map(|p| ("--word-classes", p.as_path())));
+    let training = training_inputs(&command.train);
+    inputs.extend(training.iter().map(|(flag, path)| (*flag, path.as_path())));
     check_output("--out", "model", &command.out, &inputs)?;
     // The task names output columns: one that would break them is refused before any work.
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
@@ -1005,9 +1012,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         ];
         let mut inputs: Vec<(&str, &Path)> =
             files.into_iter().flat_map(|(flag, paths)| paths.iter().map(move |p| (flag, p.as_path()))).collect();
-        let lexicon_files = command.train.lexicon.as_deref().map(Lexicon::files).unwrap_or_default();
-        inputs.extend(lexicon_files.iter().map(|p| ("--lexicon", p.as_path())));
-        inputs.extend(command.train.word_classes.iter().map(|p| ("--word-classes", p.as_path())));
+        let training = training_inputs(&command.train);
+        inputs.extend(training.iter().map(|(flag, path)| (*flag, path.as_path())));
         inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
         check_output("--predictions", "predictions", predictions, &inputs)?;
     }
