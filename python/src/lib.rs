@@ -303,6 +303,28 @@ fn char_ngrams_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<(i128, i128)>> {
     }
 }
 
+/// The index of a pandas Series or DataFrame column (anything whose `index` has
+/// `equals`), else `None`: a list's `index` is a method, a NumPy array has none.
+fn pandas_index<'py>(obj: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    obj.getattr("index").ok().filter(|index| index.hasattr("equals").unwrap_or(false))
+}
+
+/// Refuses `other` when it and `texts` are both pandas objects with different indexes:
+/// `train` pairs items by position, pandas by index, so `labels` sorted or filtered apart
+/// from `texts` would pair each text with another row's label without a word.
+fn check_same_index(texts: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
+    let (Some(text_index), Some(other_index)) = (pandas_index(texts), pandas_index(other)) else {
+        return Ok(());
+    };
+    if text_index.call_method1("equals", (&other_index,))?.is_truthy()? {
+        return Ok(());
+    }
+    Err(PyValueError::new_err(format!(
+        "texts and {name} are pandas objects with different indexes: they are paired by position, not by index, so \
+         rows would get another row's {name} (align them first, e.g. {name}.loc[texts.index], or pass .to_numpy())"
+    )))
+}
+
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
 /// with the CLI's message, located as `texts[i]`.
 fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
@@ -942,6 +964,10 @@ fn train(
     let max_iterations: usize = count("max_iterations", max_iterations, 1)?;
     let seed: u64 = count("seed", seed, 0)?;
     let calibration_folds: usize = count("calibration_folds", calibration_folds, 0)?;
+    check_same_index(texts, labels, "labels")?;
+    if let Some(weights) = sample_weight {
+        check_same_index(texts, weights, "sample_weight")?;
+    }
     let texts = extract_texts(texts, "texts")?;
     stancekit::input::check_task(task, "task").map_err(input_error)?;
     let mut label_values = Vec::with_capacity(texts.len());

@@ -607,6 +607,28 @@ def test_a_missing_pandas_value_is_named_as_one():
         model.predict([1.5])
 
 
+def test_pandas_labels_with_another_index_are_refused_not_paired_by_position():
+    # train pairs by position; pandas pairs by index. Labels sorted apart from their texts
+    # kept the same values in another order: each text trained with another row's label.
+    frame = pd.DataFrame(
+        {
+            "text": ["Talks collapsed in anger.", "Both sides signed the pact.", "Rivals traded threats.", "A deal was hailed."],
+            "label": ["adversarial", "cooperative", "adversarial", "cooperative"],
+            "weight": [1.0, 2.0, 1.0, 2.0],
+        }
+    )
+    with pytest.raises(ValueError, match=r"^texts and labels are pandas objects with different indexes: they are paired by position"):
+        stancekit.train(frame["text"], frame["label"].sort_values(), min_df=1, calibration_folds=0)
+    with pytest.raises(ValueError, match=r"^texts and sample_weight are pandas objects with different indexes"):
+        stancekit.train(
+            frame["text"], frame["label"], sample_weight=frame["weight"].iloc[::-1], min_df=1, calibration_folds=0
+        )
+    # One index (columns of one frame, or the same rows picked from both) or plain sequences: trained.
+    picked = frame[frame["weight"] > 0]
+    stancekit.train(picked["text"], picked["label"], sample_weight=picked["weight"], min_df=1, calibration_folds=0)
+    stancekit.train(frame["text"], list(frame["label"].sort_values()), min_df=1, calibration_folds=0)
+
+
 def test_word_classes_carry_what_is_learnt_to_unseen_words(tmp_path):
     # Trained on "accused" and "praised" only; the classes put the unseen "charged" and
     # "hailed" with them, so the new sentences take their labels. Without the classes the
