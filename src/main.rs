@@ -222,7 +222,8 @@ struct DataArgs {
     /// Column holding the label.
     #[arg(long, default_value = "label")]
     label_column: String,
-    /// Keep only rows where COLUMN equals VALUE (repeatable, one per column; all must hold).
+    /// Keep only rows where COLUMN equals VALUE (repeatable, one per column; all must hold). Applies to --data
+    /// and eval's --test-data, not to eval's --extra-data (other files, which need not have the column).
     #[arg(long, value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     filter: Vec<(String, String)>,
 }
