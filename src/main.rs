@@ -520,6 +520,7 @@ struct PredictCommand {
     /// For each sentence and task, list the N features that pushed the label most.
     #[arg(
         long,
+        conflicts_with = "summary_only",
         value_name = "N",
         default_value_t = 0,
         num_args = 0..=1,

@@ -712,3 +712,19 @@ fn eval_predictions_of_a_model_are_what_predict_gives_and_never_replace_an_input
     assert!(r.stderr.contains("--predictions") && r.stderr.contains("is the same file as --data"), "{}", r.stderr);
     assert_eq!(std::fs::read(&test).unwrap(), before);
 }
+
+/// `--summary-only` prints no sentence rows, so `--explain`'s lists of features, which
+/// belong to sentence rows, had nowhere to go: the pair ran and dropped them without a
+/// word. It is refused as clap refuses other flags that cannot go together.
+#[test]
+fn explain_with_summary_only_is_refused_not_dropped() {
+    let r = run(&["predict", "--summary-only", "--explain", "3", "datasets/samples/article.txt"]);
+    assert_eq!(r.status, 2, "stdout: {}", r.stdout);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(r.stderr.contains("the argument '--summary-only' cannot be used with '--explain [<N>]'"), "{}", r.stderr);
+    // Each alone runs.
+    let r = run(&["predict", "--summary-only", "datasets/samples/article.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run(&["predict", "--explain", "3", "datasets/samples/article.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
