@@ -517,10 +517,12 @@ struct PredictCommand {
     /// Print only the article summary rows, not the sentences.
     #[arg(long)]
     summary_only: bool,
-    /// For each sentence and task, list the N features that pushed the label most.
+    /// For each sentence and task, list the N features that pushed the label most [default: off;
+    /// --explain alone: 5].
     #[arg(
         long,
         conflicts_with = "summary_only",
+        hide_default_value = true,
         value_name = "N",
         default_value_t = 0,
         num_args = 0..=1,
@@ -923,6 +925,27 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
     }
 }
 
+/// Warns when a `--data` file (of `files`, whose hashes `data` lists in order) is one
+/// `model` (read from `model_path`) was trained on, by the sha256 its provenance records: a model scored on rows
+/// it was fitted to looks better than it is, an easy slip with `eval --model`.
+fn warn_trained_on(model: &ModelFile, model_path: &Path, data: &LabelledData, files: &[PathBuf], quiet: bool) {
+    if quiet {
+        return;
+    }
+    let trained: std::collections::HashSet<&str> = model.provenance.data_sha256.iter().map(String::as_str).collect();
+    for (path, hash) in files.iter().zip(data.sha256.split(',')) {
+        if trained.contains(hash) {
+            diagnostic!(
+                "stancekit: warning: --data {} is a file --model {} was trained on (the same sha256 in its \
+                 provenance), so these figures flatter it: test on rows it did not see (another file, or eval \
+                 --folds / --test-data with the training options)",
+                path.display(),
+                model_path.display()
+            );
+        }
+    }
+}
+
 /// A tested row of `eval` for `--predictions`: its index in the data tested, the fold
 /// that tested it (from 1; `None` for a held-out test), the class it was given and the
 /// probability of each class (`None` without a model).
@@ -1041,6 +1064,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None, None, tested)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
+        warn_trained_on(&model, path, &data, &command.data.data, command.quiet);
         let (matrix, scores, tested) = test_model(&model, &data, &per_file, &command.data)?;
         warn_uncalibrated(&model, command.quiet);
         (matrix, Vec::new(), None, scores, tested)

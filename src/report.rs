@@ -44,7 +44,7 @@ pub const SCHEMA: u32 = 1;
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned, tab-separated text for people.
+    /// Tab-separated text for people (`column -t -s $'\t'` aligns it).
     Text,
     /// JSON Lines for programs.
     Json,

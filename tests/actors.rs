@@ -41,7 +41,7 @@ fn scores(s: &SpanScore) -> (f64, f64) {
 
 #[test]
 fn development_set_floors() {
-    // Measured: source P 0.895 R 0.891, target P 0.852 R 0.760.
+    // Measured (2026-11-27, lexicon of 2,531 cues): source P 0.910 R 0.896, target P 0.871 R 0.783.
     let (s, t) = score("datasets/actors/spans.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.86 && s.1 >= 0.86, "source {s:?}");
@@ -50,7 +50,7 @@ fn development_set_floors() {
 
 #[test]
 fn heldout_set_floors() {
-    // Measured: source P 0.869 R 0.869, target P 0.789 R 0.641.
+    // Measured (2026-11-27, lexicon of 2,531 cues): source P 0.859 R 0.859, target P 0.827 R 0.672.
     let (s, t) = score("datasets/actors/heldout.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.83 && s.1 >= 0.83, "source {s:?}");

@@ -728,3 +728,37 @@ fn explain_with_summary_only_is_refused_not_dropped() {
     let r = run(&["predict", "--explain", "3", "datasets/samples/article.txt"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+/// `eval --model M --data F` where M was trained on F scores rows the model was fitted to
+/// (the README's own example once did it: 0.987 on mr): the figures flatter it, so the
+/// file is named on stderr. Another file of the same rows' kind is scored without a word.
+#[test]
+fn eval_of_a_model_on_its_own_training_file_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows =
+        "text,label\nTalks broke down in anger.,bad\nThe leaders signed a pact.,good\nRivals traded threats.,bad\n\
+                Both sides praised the deal.,good\nThe envoy walked out.,bad\nA truce was agreed.,good\n";
+    write(d, "train.csv", rows.as_bytes());
+    write(d, "other.csv", b"text,label\nThe ministers walked out.,bad\nThey agreed a deal.,good\n");
+    let r =
+        run_in(d, &["train", "--data", "train.csv", "--out", "m.json", "--min-df", "1", "--calibration-folds", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "other.csv", "train.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "stancekit: warning: --data train.csv is a file --model m.json was trained on (the same sha256 in its \
+             provenance), so these figures flatter it"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("other.csv"), "{}", r.stderr);
+    assert!(r.stdout.contains("accuracy"), "{}", r.stdout);
+    // Quiet, or another file: nothing said.
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "train.csv", "--quiet"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "other.csv"]);
+    assert!(!r.stderr.contains("trained on"), "{}", r.stderr);
+}
