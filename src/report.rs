@@ -569,7 +569,7 @@ pub fn write_inspection(
                 settings.push(format!("character {shortest}..{longest}-grams"));
             }
             settings.push(format!("min_df {}", p.min_df));
-            settings.push(format!("{:?}{}", p.weighting, if p.sublinear_tf { " sublinear" } else { "" }));
+            settings.push(format!("{}{}", flag_spelling(&p.weighting), if p.sublinear_tf { " sublinear" } else { "" }));
             settings.push(format!("negation {}", p.negation));
             settings.push(format!("NB scaling {}", p.nb_scale));
             settings.push(format!("cue n-grams {}", p.cue_ngrams));
@@ -586,9 +586,9 @@ pub fn write_inspection(
             )?;
             writeln!(
                 out,
-                "trainer    logistic regression, C {}, class weight {:?}, {} iterations{}",
+                "trainer    logistic regression, C {}, class weight {}, {} iterations{}",
                 crate::error::shown_number(model.trainer.c),
-                model.trainer.class_weight,
+                flag_spelling(&model.trainer.class_weight),
                 model.classifier.iterations,
                 if model.classifier.converged { "" } else { " (not converged)" }
             )?;
@@ -782,4 +782,9 @@ pub fn write_span_scores(
         }
     }
     Ok(())
+}
+
+/// A setting as its flag's value is written (`tfidf`, `balanced`), not as Rust names it.
+fn flag_spelling<T: clap::ValueEnum>(value: &T) -> String {
+    value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
