@@ -22,6 +22,27 @@
 //! let predicted = predict_classes(&model, &["the deal made progress"]);
 //! assert_eq!(model.labels[predicted[0]], "coop");
 //! ```
+//!
+//! Labelling with the shipped models (`models/` of the repository; the CLI finds them
+//! there, or in the directory `STANCEKIT_MODELS` names). [`model::ModelFile::load_all`]
+//! reads the files in parallel and shares the featurizer they have in common:
+//!
+//! ```
+//! use stancekit::model::ModelFile;
+//! use stancekit::predict::Predictor;
+//!
+//! let paths: Vec<std::path::PathBuf> =
+//!     ["cooperation", "accusation", "sentiment"].iter().map(|task| format!("models/{task}.json").into()).collect();
+//! let predictor = Predictor::new(ModelFile::load_all(&paths).unwrap());
+//! let predictions = predictor.predict_text("The ministry denied any wrongdoing and called the report baseless.");
+//! let accusation = &predictions[1];
+//! assert_eq!((accusation.task.as_str(), accusation.label.as_str()), ("accusation", "denial"));
+//! assert!(accusation.probability("denial") > 0.5);
+//! // An article: sentences with byte offsets, each with every task's prediction.
+//! let sentences = predictor.predict_article("Talks resumed on Monday. Both sides praised the progress made.");
+//! assert_eq!(sentences.len(), 2);
+//! assert_eq!(sentences[1].predictions[0].label, "cooperative");
+//! ```
 #![warn(missing_docs)]
 // Input must never panic the library: no unwrap, expect, panic or indexing outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]

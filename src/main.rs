@@ -1437,7 +1437,7 @@ fn label_in_pipeline(
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
     let tasks: Vec<(String, Vec<String>)> =
-        predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+        predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
     let task_names: Vec<String> = tasks.iter().map(|t| t.0.clone()).collect();
     let options = ReadOptions {
         format: command.input_format,
@@ -1636,7 +1636,7 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     }
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
-        predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+        predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
     let options = ReadOptions { format: InputFormat::Text, lossy: command.lossy, ..ReadOptions::default() };
     let document = read_documents(&command.article, &options)?
         .next()

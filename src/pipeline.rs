@@ -10,7 +10,7 @@ use ndarray::{Array1, Array2};
 
 use crate::calibration::Calibration;
 use crate::decision::Decision;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::eval::{group_folds, probability_scores, stratified_folds, ConfusionMatrix, ProbabilityScores};
 use crate::features::{Analysis, FeatureParams, Featurizer, GramNames};
 use crate::lexicon::Lexicon;
@@ -172,12 +172,35 @@ pub fn check_class_weights(examples: &Examples<'_>, name: &str) -> Result<()> {
 const MANY_CLASSES: usize = 100;
 
 impl<'a> Examples<'a> {
-    /// Indexes string labels: classes are the sorted distinct labels.
+    /// Indexes string labels: classes are the sorted distinct labels. `source` names
+    /// where the rows came from, in messages. The rows are checked as the CLI checks a
+    /// file's and Python's `train` its arguments, a bad one named as `texts[i]` or
+    /// `labels[i]`.
     ///
     /// # Errors
-    /// [`Error::Data`] when fewer than two classes are present, or more than
-    /// `MANY_CLASSES` of which most have a single row.
+    /// [`Error::Data`] when the texts and labels differ in number, when fewer than two
+    /// classes are present, or more than `MANY_CLASSES` of which most have a single row;
+    /// [`Error::EmptyText`] for a blank text; [`Error::LabelSpaces`] or
+    /// [`Error::LabelControl`] for a label that is blank, has spaces around it or holds
+    /// a control character.
     pub fn new(texts: &'a [String], labels: &[String], source: &std::path::Path) -> Result<Examples<'a>> {
+        if texts.len() != labels.len() {
+            return Err(Error::Data {
+                path: source.to_path_buf(),
+                reason: format!(
+                    "{} but {} (one label per text)",
+                    crate::error::counted(texts.len(), "text"),
+                    crate::error::counted(labels.len(), "label")
+                ),
+            });
+        }
+        let item = |name: &str, i: usize| Location::file(format!("{name}[{i}]"));
+        if let Some(i) = texts.iter().position(|text| crate::text::is_blank(text)) {
+            return Err(Error::EmptyText { location: item("texts", i) });
+        }
+        for (i, label) in labels.iter().enumerate() {
+            crate::input::check_label(label, || item("labels", i))?;
+        }
         let mut set: Vec<String> = labels.to_vec();
         set.sort();
         set.dedup();
@@ -873,6 +896,25 @@ mod tests {
         let labels = vec!["x".to_string(), "x".to_string()];
         let err = Examples::new(&texts, &labels, std::path::Path::new("d.csv")).unwrap_err().to_string();
         assert_eq!(err, "d.csv: only one class ('x') in the labels; at least 2 are needed");
+    }
+
+    #[test]
+    fn examples_are_checked_as_the_cli_checks_a_file() {
+        // The library took 5 texts with 4 labels, and training then failed on "invalid
+        // row weights"; blank texts and labels with spaces around them were trained on,
+        // where the CLI and Python refuse them.
+        let (texts, labels) = toy();
+        let source = std::path::Path::new("mine");
+        let message =
+            |texts: &[String], labels: &[String]| Examples::new(texts, labels, source).unwrap_err().to_string();
+        assert_eq!(message(&texts, &labels[1..]), "mine: 12 texts but 11 labels (one label per text)");
+        let mut blank = texts.clone();
+        blank[3] = " \n".into();
+        assert_eq!(message(&blank, &labels), "texts[3]: empty text");
+        let mut spaced = labels.clone();
+        spaced[5] = "pos ".into();
+        assert!(message(&texts, &spaced).starts_with("labels[5]: label 'pos ' "), "{}", message(&texts, &spaced));
+        assert!(Examples::new(&texts, &labels, source).is_ok());
     }
 
     #[test]

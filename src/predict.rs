@@ -72,8 +72,10 @@ impl SentencePrediction {
 /// Several models applied together.
 #[derive(Debug, Clone)]
 pub struct Predictor {
-    /// The models, in output order.
-    pub models: Vec<ModelFile>,
+    /// The models, in output order. Private: the featurizer index below is built from
+    /// them, so a model pushed or replaced afterwards would be featurized wrongly or
+    /// not at all (build a new `Predictor` instead).
+    models: Vec<ModelFile>,
     /// How many features to report per decision; 0 for none.
     pub explain: usize,
     /// The models' distinct featurizers: a text is featurized once for all the models
@@ -106,6 +108,11 @@ impl Predictor {
         Predictor { models, explain: 0, featurizers, featurizer_of, accusation }
     }
 
+    /// The models, in output order (that of [`Predictor::predict_text`]'s predictions).
+    pub fn models(&self) -> &[ModelFile] {
+        &self.models
+    }
+
     /// The same predictor, reporting the `top` strongest features of each decision.
     pub fn with_explanations(mut self, top: usize) -> Predictor {
         self.explain = top;
@@ -125,7 +132,8 @@ impl Predictor {
         Some(extract_with(sentence, claim, lexicon, featurizer.cue_matcher()))
     }
 
-    /// Every model's prediction for one text.
+    /// Every model's prediction for one text. Probabilities are returned as computed: a
+    /// hand-edited model can make them NaN, which [`check_finite`] refuses, as the CLI does.
     pub fn predict_text(&self, text: &str) -> Vec<TaskPrediction> {
         let rows: Vec<(Vec<u32>, Vec<f32>)> = self.featurizers.iter().map(|f| f.transform_one(text)).collect();
         self.models

@@ -742,7 +742,7 @@ fn classify_article<'py>(
     let (sentences, summary) = py.detach(move || -> PyResult<(Vec<Value>, Value)> {
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =
-            predictor.models.iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+            predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
         // An article starts on line 1, as a text file given to the CLI does.
         let origin = RowOrigin { source: PYTHON_SOURCE, id: &id_owned, line: Some(1) };
         let predictions = predictor.predict_article(&text);
