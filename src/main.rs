@@ -490,7 +490,8 @@ struct PredictCommand {
     /// Model file(s); default: the shipped cooperation, accusation and sentiment models.
     #[arg(long)]
     model: Vec<PathBuf>,
-    /// Inputs: text articles, .csv, .jsonl, or - for standard input (one record a line).
+    /// Inputs: text articles, directories of them (.txt files, recursively), .csv, .jsonl, or - for standard
+    /// input (one record a line).
     #[arg(default_value = "-")]
     inputs: Vec<PathBuf>,
     /// How to read the inputs.
