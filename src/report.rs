@@ -11,8 +11,9 @@
 //!   sentences labelled accusation or denial); or, when the row could not be read,
 //!   `error` (a message) and no `predictions`.
 //! - `article` (with `--articles`, and for text files): `schema`, `source`, `id`,
-//!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone`,
-//!   `top_accusation`, `top_denial`; or, when the article could not be read, `line`
+//!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone` (each
+//!   `null` unless a `cooperation` model has the labels it needs: `cooperative`,
+//!   `adversarial`, both for the tone), `top_accusation`, `top_denial`; or, when the article could not be read, `line`
 //!   and `error` and none of the figures. An input that could not be read at all (a
 //!   missing file, a CSV without the text column) is one such error row, `sentence`
 //!   or `article` as its rows would have been, its `id` the file.

@@ -4013,3 +4013,41 @@ fn a_char_ngrams_range_with_a_negative_length_is_its_invalid_value() {
     }
     assert!(!d.join("m.json").exists());
 }
+
+/// The tone and the cooperative / adversarial shares are p(cooperative) and the
+/// labels `cooperative` and `adversarial` of the `cooperation` model: one trained with
+/// labels of its own (`peace` / `conflict`) has neither, so they are undefined (`null`,
+/// no tone line), where every article used to get a tone of +0.000 and shares of 0 %,
+/// a figure that reads as "balanced" whatever the sentences said.
+#[test]
+fn the_tone_of_a_cooperation_model_without_its_labels_is_undefined_not_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let relabelled =
+        std::fs::read_to_string(&data).unwrap().replace(",positive", ",peace").replace(",negative", ",conflict");
+    write(d, "peace.csv", relabelled.as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "peace.csv", "--task", "cooperation", "--out", "coop.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "a.txt", b"The two sides signed a peace deal. Talks went well. Both praised the accord.\n");
+    let r = run_in(d, &["predict", "--model", "coop.json", "--format", "json", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let article: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(article["type"], "article");
+    assert_eq!(
+        article["counts"]["cooperation"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        3
+    );
+    for figure in ["tone", "cooperative_share", "adversarial_share"] {
+        assert!(article[figure].is_null(), "{figure}: {}", r.stdout);
+    }
+    let r = run_in(d, &["predict", "--model", "coop.json", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("tone"), "{}", r.stdout);
+    // The shipped cooperation model has the labels: its tone is a number.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let r = run_in(d, &["predict", "--model", shipped.to_str().unwrap(), "--format", "json", "a.txt"]);
+    let article: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert!(article["tone"].as_f64().unwrap() > 0.0, "{}", r.stdout);
+    assert!(article["cooperative_share"].as_f64().is_some(), "{}", r.stdout);
+}
