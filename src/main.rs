@@ -596,8 +596,17 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
     }
 }
 
+/// Whether `error` is a write to a pipe whose reader has gone (`| head`): standard output,
+/// or an output file that is a pipe (`--out /dev/stdout | head`, a FIFO), said as the
+/// file's [`stancekit::error::Error::Io`].
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    error.chain().any(|e| {
+        let io_error = match e.downcast_ref::<stancekit::error::Error>() {
+            Some(stancekit::error::Error::Io { error, .. }) => Some(error),
+            _ => e.downcast_ref::<io::Error>(),
+        };
+        io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
@@ -927,6 +936,8 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
 type Tested = (usize, Option<usize>, usize, Option<Vec<f64>>);
 
 /// Writes `--predictions`: each tested row of `data` with its file, line, label and text.
+/// A pipe whose reader stopped reading (`--predictions /dev/stdout | head`, a FIFO) has
+/// what it read: the rest is not an error, and the figures and `--min-accuracy` follow.
 fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[Tested]) -> Result<()> {
     let files: Vec<&Path> = data.files.iter().flat_map(|(path, n)| std::iter::repeat_n(path.as_path(), *n)).collect();
     let records = tested.iter().map(|(row, fold, predicted, probabilities)| report::TestedRecord {
@@ -938,8 +949,10 @@ fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[T
         probabilities: probabilities.as_deref(),
         text: data.texts.get(*row).map_or("", String::as_str),
     });
-    stancekit::output::write_atomically(path, |out| report::write_tested_csv(out, labels, records))
-        .map_err(|error| writing("predictions", path, error))
+    match stancekit::output::write_atomically(path, |out| report::write_tested_csv(out, labels, records)) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        written => written.map_err(|error| writing("predictions", path, error)),
+    }
 }
 
 /// The confusion matrix and probability scores of `model` on labelled `data`, read

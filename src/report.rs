@@ -660,7 +660,7 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["id".to_string(), "doc".to_string(), "text".to_string()];
     header.extend(tasks.iter().cloned());
-    writer.write_record(&header)?;
+    writer.write_record(&header).map_err(csv_error)?;
     for row in rows {
         let mut record = vec![
             format!("{}:{}:{}", row.dataset, row.doc_id, row.start),
@@ -668,9 +668,22 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
             row.text.clone(),
         ];
         record.extend(row.labels.iter().map(|(_, label)| label.clone()));
-        writer.write_record(&record)?;
+        writer.write_record(&record).map_err(csv_error)?;
     }
     writer.flush()
+}
+
+/// The I/O error inside a csv writer's error, its kind kept: csv's own conversion makes
+/// every error `Other`, so a reader that went away (`--out /dev/stdout | head`) was not
+/// known as a broken pipe.
+fn csv_error(error: csv::Error) -> io::Error {
+    if !error.is_io_error() {
+        return io::Error::other(error);
+    }
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        kind => io::Error::other(format!("{kind:?}")),
+    }
 }
 
 /// One tested row of `eval --predictions`.
@@ -709,7 +722,7 @@ pub fn write_tested_csv<'a>(
         ["file", "line", "fold", "label", "predicted", "correct"].iter().map(|s| s.to_string()).collect();
     header.extend(labels.iter().map(|label| format!("p_{label}")));
     header.push("text".into());
-    writer.write_record(&header)?;
+    writer.write_record(&header).map_err(csv_error)?;
     for row in rows {
         let mut record = vec![
             row.file.display().to_string(),
@@ -724,7 +737,7 @@ pub fn write_tested_csv<'a>(
             None => record.extend(labels.iter().map(|_| String::new())),
         }
         record.push(row.text.to_string());
-        writer.write_record(&record)?;
+        writer.write_record(&record).map_err(csv_error)?;
     }
     writer.flush()
 }

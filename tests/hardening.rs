@@ -4051,3 +4051,42 @@ fn the_tone_of_a_cooperation_model_without_its_labels_is_undefined_not_zero() {
     assert!(article["tone"].as_f64().unwrap() > 0.0, "{}", r.stdout);
     assert!(article["cooperative_share"].as_f64().is_some(), "{}", r.stdout);
 }
+
+/// An output file that is a pipe whose reader stops (`--out /dev/stdout | head`, which
+/// the `--out -` message suggests, or a FIFO) ends as standard output does into `| head`:
+/// quietly, status 0. The csv writer's errors lost their kind, so it was `stancekit:
+/// error: writing CSV: /dev/stdout: Broken pipe (os error 32)`, exit 2 (`corpus`, `eval
+/// --predictions`); `eval`'s figures and `--min-accuracy` still follow cut predictions.
+#[test]
+fn an_output_file_into_a_pipe_closed_by_its_reader_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    mr_sample(d, 1500);
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", format!("doc_id,text\nd1,{}\n", "Hello ".repeat(20_000)).as_bytes());
+    let spans: String =
+        (0..20_000).map(|i| format!("bbc_news,d1,{},{},185f8db32271fe25,positive,train\n", 6 * i, 6 * i + 5)).collect();
+    write(d, "spans.csv", format!("dataset,doc_id,start,end,sha256,sentiment,split\n{spans}").as_bytes());
+    for command in [
+        "\"$SK\" corpus --spans spans.csv --datasets . --out /dev/stdout | head -1 >/dev/null; exit ${PIPESTATUS[0]}",
+        &format!(
+            "\"$SK\" eval -q --model {m} --data mr_sample.csv --predictions /dev/stdout | head -1 >/dev/null; exit \
+             ${{PIPESTATUS[0]}}"
+        ),
+    ] {
+        let (status, stderr) = bash_in(d, command);
+        assert_eq!((status, stderr.as_str()), (0, ""), "{command}");
+    }
+    // A FIFO read only in part: the figures are printed, and --min-accuracy decides.
+    let (status, stderr) = bash_in(
+        d,
+        &format!(
+            "\"$SK\" eval -q --model {m} --data mr_sample.csv --predictions >(head -c 1 >/dev/null) \
+             --min-accuracy 1 >out.txt"
+        ),
+    );
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("is below --min-accuracy 1"), "{stderr}");
+    assert!(std::fs::read_to_string(d.join("out.txt")).unwrap().starts_with("accuracy"));
+}
