@@ -4090,3 +4090,33 @@ fn an_output_file_into_a_pipe_closed_by_its_reader_ends_quietly() {
     assert!(stderr.contains("is below --min-accuracy 1"), "{stderr}");
     assert!(std::fs::read_to_string(d.join("out.txt")).unwrap().starts_with("accuracy"));
 }
+
+/// A span file or a shared dataset file without a column corpus reads says what the
+/// file's columns are: no flag chooses them, and the message used to end `choose one
+/// with --spans`, a flag that names files.
+#[test]
+fn corpus_names_a_missing_column_without_a_flag_that_cannot_choose_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    write(d, "a.csv", b"dataset,doc_id,start,end,sentiment,split\nbbc_news,d1,0,5,positive,train\n");
+    let r = run_in(d, &["corpus", "--spans", "a.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: a.csv: no column 'sha256' (columns found: 'dataset', 'doc_id', 'start', 'end', \
+         'sentiment', 'split'; a span file has columns dataset, doc_id, start, end, sha256, split and a label column \
+         per task)\n"
+    );
+    write(d, "bbc_news/bbc_news.csv", b"doc_id,body\nd1,Hello world.\n");
+    write(d, "b.csv", format!("dataset,doc_id,start,end,sha256,sentiment,split\n{HELLO},positive,train\n").as_bytes());
+    let r = run_in(d, &["corpus", "--spans", "b.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: ./bbc_news/bbc_news.csv: no column 'text' (columns found: 'doc_id', 'body'; the documents \
+         of dataset 'bbc_news' are read from its columns doc_id and text: is --datasets the shared datasets \
+         directory?)\n"
+    );
+    assert!(!d.join("out.csv").exists());
+}
