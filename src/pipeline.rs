@@ -175,9 +175,20 @@ impl<'a> Examples<'a> {
     /// Indexes string labels: classes are the sorted distinct labels.
     ///
     /// # Errors
+    /// [`Error::InvalidParams`] when `texts` and `labels` differ in length;
     /// [`Error::Data`] when fewer than two classes are present, or more than
     /// `MANY_CLASSES` of which most have a single row.
     pub fn new(texts: &'a [String], labels: &[String], source: &std::path::Path) -> Result<Examples<'a>> {
+        if texts.len() != labels.len() {
+            return Err(Error::InvalidParams {
+                name: "labels".into(),
+                reason: format!(
+                    "{} but {}: one label per text is needed",
+                    crate::error::counted(texts.len(), "text"),
+                    crate::error::counted(labels.len(), "label")
+                ),
+            });
+        }
         let mut set: Vec<String> = labels.to_vec();
         set.sort();
         set.dedup();
@@ -220,6 +231,44 @@ impl<'a> Examples<'a> {
             train_only: vec![false; texts.len()],
             groups: Vec::new(),
         })
+    }
+
+    /// Checks that the fields (public, so set freely) agree: one class per text, each
+    /// the index of a label, and one weight, train-only mark and group (when any) per
+    /// text. A shorter list used to be filled in (weight 1, a group of its own for
+    /// none), or said only as `invalid row weights`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] naming the field that does not fit.
+    fn check(&self) -> Result<()> {
+        let n = self.texts.len();
+        let fields = [
+            ("classes", self.classes.len(), "class"),
+            ("weights", self.weights.len(), "weight"),
+            ("train_only", self.train_only.len(), "mark"),
+        ];
+        let groups = [("groups", self.groups.len(), "group")];
+        let given = fields.iter().chain(groups.iter().filter(|(_, len, _)| *len > 0));
+        if let Some((name, len, noun)) = given.into_iter().find(|(_, len, _)| *len != n) {
+            return Err(Error::InvalidParams {
+                name: format!("examples {name}"),
+                reason: format!(
+                    "{} for {}: one {noun} per text is needed",
+                    crate::error::counted(*len, noun),
+                    crate::error::counted(n, "text")
+                ),
+            });
+        }
+        if let Some((row, class)) = self.classes.iter().enumerate().find(|(_, &c)| c >= self.labels.len()) {
+            return Err(Error::InvalidParams {
+                name: "examples classes".into(),
+                reason: format!(
+                    "class {class} of row {row} is not the index of a label ({} labels)",
+                    self.labels.len()
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Sets the group of every row (for grouped cross-validation).
@@ -355,7 +404,8 @@ fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> 
 /// not, as its model could never predict that class.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad folds; for weights that leave a class with no
+/// [`Error::InvalidParams`] for bad folds; for examples whose fields differ in length or
+/// hold a class that is no label's index; for weights that leave a class with no
 /// weight ([`check_class_weights`]); named `--folds` when a fold's training side lacks
 /// a class (a class with one row, or grouped folds whose groups hold all of it);
 /// named `--tune` when its inner folds cannot give every training side every class.
@@ -410,6 +460,7 @@ pub fn cross_validate_scored(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ScoredFolds> {
+    examples.check()?;
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
@@ -804,7 +855,8 @@ fn check_out_of_fold_options(options: &TrainOptions) -> Result<()> {
 /// Trains a model on all `examples` and records its training metrics and provenance.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad settings, for weights that leave a class with no
+/// [`Error::InvalidParams`] for bad settings, for examples whose fields differ in length
+/// or hold a class that is no label's index, for weights that leave a class with no
 /// weight ([`check_class_weights`]), and for `--tune` on too few rows of a class to
 /// cross-validate; [`Error::InFold`] for what went wrong in one of `--tune`'s folds;
 /// [`Error::Data`] for unusable data.
@@ -814,6 +866,7 @@ pub fn train_model(
     task: &str,
     provenance: Provenance,
 ) -> Result<ModelFile> {
+    examples.check()?;
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
@@ -865,6 +918,45 @@ mod tests {
         let model = train_model(&examples, &TrainOptions::default(), "toy", Provenance::default()).unwrap();
         assert_eq!(model.labels, ["neg", "pos"]);
         assert_eq!(predict_classes(&model, &["good fun", "bad dull"]), [1, 0]);
+    }
+
+    /// Public functions given examples whose parts do not fit say so, naming the part:
+    /// more labels than texts trained on neither (`invalid row weights: one finite,
+    /// non-negative weight per row is needed`), and groups for some rows only left the
+    /// others in one group of their own without a word.
+    #[test]
+    fn examples_whose_parts_differ_in_length_are_refused_by_name() {
+        let (texts, labels) = toy();
+        let path = std::path::Path::new("toy");
+        let err = Examples::new(&texts[..4], &labels, path).unwrap_err().to_string();
+        assert_eq!(err, "invalid labels: 4 texts but 12 labels: one label per text is needed");
+        let err = Examples::new(&texts, &labels[..1], path).unwrap_err().to_string();
+        assert_eq!(err, "invalid labels: 12 texts but 1 label: one label per text is needed");
+        let examples = Examples::new(&texts, &labels, path).unwrap();
+        let options = TrainOptions::default();
+        let mut out_of_range = examples.clone();
+        out_of_range.classes[5] = 7;
+        let cases = [
+            (
+                examples.clone().with_weights(vec![1.0; 3]),
+                "invalid examples weights: 3 weights for 12 texts: one weight per text is needed",
+            ),
+            (
+                examples.clone().with_groups(vec!["a".into(); 11]),
+                "invalid examples groups: 11 groups for 12 texts: one group per text is needed",
+            ),
+            (
+                examples.clone().with_train_only(vec![false]),
+                "invalid examples train_only: 1 mark for 12 texts: one mark per text is needed",
+            ),
+            (out_of_range, "invalid examples classes: class 7 of row 5 is not the index of a label (2 labels)"),
+        ];
+        for (bad, expected) in cases {
+            let err = train_model(&bad, &options, "toy", Provenance::default()).unwrap_err().to_string();
+            assert_eq!(err, expected);
+            let err = cross_validate(&bad, &options, 2, &mut |_| {}).unwrap_err().to_string();
+            assert_eq!(err, expected);
+        }
     }
 
     #[test]
