@@ -1325,8 +1325,12 @@ fn render_document(
     let origin = RowOrigin { source, id: &document.id, line: document.line };
     let text = match &document.text {
         Ok(text) if stancekit::text::is_blank(text) => {
-            let location =
-                stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+            // A CSV cell or JSON Lines field is named by its column, as in training data
+            // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
+            let in_column =
+                matches!(command.input_format.resolve(&document.source), InputFormat::Csv | InputFormat::Jsonl);
+            let column = in_column.then(|| command.text_column.clone());
+            let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column };
             Err(stancekit::error::Error::EmptyText { location }.to_string())
         }
         Ok(text) => Ok(text),

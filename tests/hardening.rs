@@ -1428,7 +1428,7 @@ fn failed_articles_are_article_rows() {
     let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|v| v["type"] == "article"), "{}", r.stdout);
-    assert_eq!(rows[1]["error"], "articles.csv:3: empty text");
+    assert_eq!(rows[1]["error"], "articles.csv:3: column 'text': empty text");
 }
 
 /// `report` on an article with no text fails as `predict` does on it, and writes no
@@ -1449,7 +1449,7 @@ fn a_text_of_only_invisible_characters_is_an_empty_text() {
     let rows = ids_and_texts(&r.stdout);
     let expected = [
         ("bom.txt", "error: bom.txt:1: empty text"),
-        ("a", "error: rows.csv:2: empty text"),
+        ("a", "error: rows.csv:2: column 'text': empty text"),
         ("b", "Talks went well."),
     ];
     assert_eq!(rows.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect::<Vec<_>>(), expected, "{}", r.stdout);
@@ -4119,4 +4119,34 @@ fn corpus_names_a_missing_column_without_a_flag_that_cannot_choose_it() {
          directory?)\n"
     );
     assert!(!d.join("out.csv").exists());
+}
+
+/// An empty text in a CSV row or a JSON Lines record is named by its column, as in
+/// training data (`tr.csv:3: column 'text': empty text`) and as every other bad cell of a
+/// row is; `predict` said `rows.csv:3: empty text`, naming no column (with `--text-column
+/// body` the user could not tell which cell was meant). An article or a line of plain
+/// text has no column.
+#[test]
+fn an_empty_text_in_a_csv_or_json_lines_row_is_named_by_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.csv", b"id,title,body\n1,Talks,\"A fine film.\"\n2,Threats,\"  \"\n");
+    write(d, "rows.jsonl", b"{\"body\": \"A fine film.\"}\n{\"body\": \"\"}\n");
+    write(d, "a.txt", b" \n");
+    for args in [&["rows.csv"][..], &["--articles", "rows.csv"], &["rows.jsonl"]] {
+        let mut all = vec!["predict", "--model", &m, "--format", "json", "--text-column", "body"];
+        all.extend_from_slice(args);
+        let r = run_in(d, &all);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let file = args.last().unwrap();
+        let line = if file.ends_with(".csv") { 3 } else { 2 };
+        let errors: Vec<&str> = rows.iter().filter_map(|row| row["error"].as_str()).collect();
+        assert_eq!(errors, [format!("{file}:{line}: column 'body': empty text")], "{}", r.stdout);
+    }
+    let r = run_in(d, &["predict", "--model", &m, "a.txt"]);
+    assert!(r.stdout.contains("error: a.txt:1: empty text"), "{}", r.stdout);
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], b"fine\n\n");
+    assert!(r.stdout.contains("error: -:2: empty text"), "{}", r.stdout);
 }
