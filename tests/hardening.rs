@@ -4150,3 +4150,20 @@ fn an_empty_text_in_a_csv_or_json_lines_row_is_named_by_its_column() {
     let r = run_with_stdin(&["predict", "--model", &m, "-"], b"fine\n\n");
     assert!(r.stdout.contains("error: -:2: empty text"), "{}", r.stdout);
 }
+
+/// `-` named twice (`predict - notes.txt -`, a script's list of inputs) reads standard
+/// input once, as a file named twice is read once, and says so: the second `-` used to
+/// read nothing (its end was reached) without a word.
+#[test]
+fn standard_input_named_twice_is_read_once_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let r = run_with_stdin(&["predict", "--model", &m, "-", "-"], b"A fine film.\nA dull one.\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 3, "the header and one row a line: {}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: -: skipped, standard input is read once (its lines are labelled already)\n"
+    );
+}
