@@ -601,8 +601,17 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
     }
 }
 
+/// Whether `error` is a write to a pipe whose reader has gone (`| head`): standard output,
+/// or an output file that is a pipe (`--out /dev/stdout | head`, a FIFO), said as the
+/// file's [`stancekit::error::Error::Io`].
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    error.chain().any(|e| {
+        let io_error = match e.downcast_ref::<stancekit::error::Error>() {
+            Some(stancekit::error::Error::Io { error, .. }) => Some(error),
+            _ => e.downcast_ref::<io::Error>(),
+        };
+        io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
@@ -953,6 +962,8 @@ fn warn_trained_on(model: &ModelFile, model_path: &Path, data: &LabelledData, fi
 type Tested = (usize, Option<usize>, usize, Option<Vec<f64>>);
 
 /// Writes `--predictions`: each tested row of `data` with its file, line, label and text.
+/// A pipe whose reader stopped reading (`--predictions /dev/stdout | head`, a FIFO) has
+/// what it read: the rest is not an error, and the figures and `--min-accuracy` follow.
 fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[Tested]) -> Result<()> {
     let files: Vec<&Path> = data.files.iter().flat_map(|(path, n)| std::iter::repeat_n(path.as_path(), *n)).collect();
     let records = tested.iter().map(|(row, fold, predicted, probabilities)| report::TestedRecord {
@@ -964,8 +975,10 @@ fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[T
         probabilities: probabilities.as_deref(),
         text: data.texts.get(*row).map_or("", String::as_str),
     });
-    stancekit::output::write_atomically(path, |out| report::write_tested_csv(out, labels, records))
-        .map_err(|error| writing("predictions", path, error))
+    match stancekit::output::write_atomically(path, |out| report::write_tested_csv(out, labels, records)) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        written => written.map_err(|error| writing("predictions", path, error)),
+    }
 }
 
 /// The confusion matrix and probability scores of `model` on labelled `data`, read
@@ -1339,8 +1352,12 @@ fn render_document(
     let origin = RowOrigin { source, id: &document.id, line: document.line };
     let text = match &document.text {
         Ok(text) if stancekit::text::is_blank(text) => {
-            let location =
-                stancekit::error::Location { path: document.source.clone(), line: document.line, column: None };
+            // A CSV cell or JSON Lines field is named by its column, as in training data
+            // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
+            let in_column =
+                matches!(command.input_format.resolve(&document.source), InputFormat::Csv | InputFormat::Jsonl);
+            let column = in_column.then(|| command.text_column.clone());
+            let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column };
             Err(stancekit::error::Error::EmptyText { location }.to_string())
         }
         Ok(text) => Ok(text),

@@ -245,6 +245,44 @@ impl<'a> Examples<'a> {
         })
     }
 
+    /// Checks that the fields (public, so set freely) agree: one class per text, each
+    /// the index of a label, and one weight, train-only mark and group (when any) per
+    /// text. A shorter list used to be filled in (weight 1, a group of its own for
+    /// none), or said only as `invalid row weights`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] naming the field that does not fit.
+    fn check(&self) -> Result<()> {
+        let n = self.texts.len();
+        let fields = [
+            ("classes", self.classes.len(), "class"),
+            ("weights", self.weights.len(), "weight"),
+            ("train_only", self.train_only.len(), "mark"),
+        ];
+        let groups = [("groups", self.groups.len(), "group")];
+        let given = fields.iter().chain(groups.iter().filter(|(_, len, _)| *len > 0));
+        if let Some((name, len, noun)) = given.into_iter().find(|(_, len, _)| *len != n) {
+            return Err(Error::InvalidParams {
+                name: format!("examples {name}"),
+                reason: format!(
+                    "{} for {}: one {noun} per text is needed",
+                    crate::error::counted(*len, noun),
+                    crate::error::counted(n, "text")
+                ),
+            });
+        }
+        if let Some((row, class)) = self.classes.iter().enumerate().find(|(_, &c)| c >= self.labels.len()) {
+            return Err(Error::InvalidParams {
+                name: "examples classes".into(),
+                reason: format!(
+                    "class {class} of row {row} is not the index of a label ({} labels)",
+                    self.labels.len()
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// Sets the group of every row (for grouped cross-validation).
     pub fn with_groups(mut self, groups: Vec<String>) -> Examples<'a> {
         self.groups = groups;
@@ -378,7 +416,8 @@ fn classes_of(model: &ModelFile, x: &crate::features::SparseRows) -> Vec<usize> 
 /// not, as its model could never predict that class.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad folds; for weights that leave a class with no
+/// [`Error::InvalidParams`] for bad folds; for examples whose fields differ in length or
+/// hold a class that is no label's index; for weights that leave a class with no
 /// weight ([`check_class_weights`]); named `--folds` when a fold's training side lacks
 /// a class (a class with one row, or grouped folds whose groups hold all of it);
 /// named `--tune` when its inner folds cannot give every training side every class.
@@ -433,6 +472,7 @@ pub fn cross_validate_scored(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ScoredFolds> {
+    examples.check()?;
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
@@ -827,7 +867,8 @@ fn check_out_of_fold_options(options: &TrainOptions) -> Result<()> {
 /// Trains a model on all `examples` and records its training metrics and provenance.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad settings, for weights that leave a class with no
+/// [`Error::InvalidParams`] for bad settings, for examples whose fields differ in length
+/// or hold a class that is no label's index, for weights that leave a class with no
 /// weight ([`check_class_weights`]), and for `--tune` on too few rows of a class to
 /// cross-validate; [`Error::InFold`] for what went wrong in one of `--tune`'s folds;
 /// [`Error::Data`] for unusable data.
@@ -837,6 +878,7 @@ pub fn train_model(
     task: &str,
     provenance: Provenance,
 ) -> Result<ModelFile> {
+    examples.check()?;
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
@@ -890,6 +932,45 @@ mod tests {
         assert_eq!(predict_classes(&model, &["good fun", "bad dull"]), [1, 0]);
     }
 
+    /// Public functions given examples whose parts do not fit say so, naming the part:
+    /// more labels than texts trained on neither (`invalid row weights: one finite,
+    /// non-negative weight per row is needed`), and groups for some rows only left the
+    /// others in one group of their own without a word.
+    #[test]
+    fn examples_whose_parts_differ_in_length_are_refused_by_name() {
+        let (texts, labels) = toy();
+        let path = std::path::Path::new("toy");
+        let err = Examples::new(&texts[..4], &labels, path).unwrap_err().to_string();
+        assert_eq!(err, "toy: 4 texts but 12 labels (one label per text)");
+        let err = Examples::new(&texts, &labels[..1], path).unwrap_err().to_string();
+        assert_eq!(err, "toy: 12 texts but 1 label (one label per text)");
+        let examples = Examples::new(&texts, &labels, path).unwrap();
+        let options = TrainOptions::default();
+        let mut out_of_range = examples.clone();
+        out_of_range.classes[5] = 7;
+        let cases = [
+            (
+                examples.clone().with_weights(vec![1.0; 3]),
+                "invalid examples weights: 3 weights for 12 texts: one weight per text is needed",
+            ),
+            (
+                examples.clone().with_groups(vec!["a".into(); 11]),
+                "invalid examples groups: 11 groups for 12 texts: one group per text is needed",
+            ),
+            (
+                examples.clone().with_train_only(vec![false]),
+                "invalid examples train_only: 1 mark for 12 texts: one mark per text is needed",
+            ),
+            (out_of_range, "invalid examples classes: class 7 of row 5 is not the index of a label (2 labels)"),
+        ];
+        for (bad, expected) in cases {
+            let err = train_model(&bad, &options, "toy", Provenance::default()).unwrap_err().to_string();
+            assert_eq!(err, expected);
+            let err = cross_validate(&bad, &options, 2, &mut |_| {}).unwrap_err().to_string();
+            assert_eq!(err, expected);
+        }
+    }
+
     #[test]
     fn one_class_is_an_error() {
         let texts = vec!["a".to_string(), "b".to_string()];
@@ -900,14 +981,12 @@ mod tests {
 
     #[test]
     fn examples_are_checked_as_the_cli_checks_a_file() {
-        // The library took 5 texts with 4 labels, and training then failed on "invalid
-        // row weights"; blank texts and labels with spaces around them were trained on,
-        // where the CLI and Python refuse them.
+        // Blank texts and labels with spaces around them were trained on, where the CLI
+        // and Python refuse them (lengths: the test below).
         let (texts, labels) = toy();
         let source = std::path::Path::new("mine");
         let message =
             |texts: &[String], labels: &[String]| Examples::new(texts, labels, source).unwrap_err().to_string();
-        assert_eq!(message(&texts, &labels[1..]), "mine: 12 texts but 11 labels (one label per text)");
         let mut blank = texts.clone();
         blank[3] = " \n".into();
         assert_eq!(message(&blank, &labels), "texts[3]: empty text");

@@ -245,11 +245,13 @@ pub struct ArticleSummary {
     pub n_sentences: usize,
     /// For each task: (label, number of sentences with that label), in label order.
     pub counts: Vec<(String, Vec<(String, usize)>)>,
-    /// Share of sentences labelled cooperative (when a cooperation model ran).
+    /// Share of sentences labelled cooperative (when a cooperation model with that
+    /// label ran; `None` for a model of task `cooperation` without it).
     pub cooperative_share: Option<f64>,
-    /// Share of sentences labelled adversarial.
+    /// Share of sentences labelled adversarial (as [`ArticleSummary::cooperative_share`]).
     pub adversarial_share: Option<f64>,
-    /// Net tone in [-1, 1]: the mean over sentences of p(cooperative) - p(adversarial).
+    /// Net tone in [-1, 1]: the mean over sentences of p(cooperative) - p(adversarial)
+    /// (`None` unless the cooperation model has both labels).
     /// +1 when every sentence is surely cooperative, -1 when surely adversarial, 0
     /// when balanced or neutral. Probabilities, not labels, so confident sentences
     /// weigh more than doubtful ones.
@@ -287,14 +289,19 @@ pub fn summarize(sentences: &[SentencePrediction], tasks: &[(String, Vec<String>
             (task.clone(), per_label)
         })
         .collect();
-    let has_cooperation = tasks.iter().any(|(t, _)| t == COOPERATION_TASK);
+    // A share or the tone is defined only by a cooperation model that has its labels:
+    // one trained with labels of its own (`peace` / `conflict`) has no p(cooperative),
+    // and used to give every article a tone of 0 and shares of 0.
+    let has_label = |label: &str| {
+        n > 0 && tasks.iter().any(|(t, labels)| t == COOPERATION_TASK && labels.iter().any(|l| l == label))
+    };
     let share = |label: &str| {
-        (has_cooperation && n > 0).then(|| {
+        has_label(label).then(|| {
             sentences.iter().filter(|s| s.task(COOPERATION_TASK).is_some_and(|p| p.label == label)).count() as f64
                 / n as f64
         })
     };
-    let tone = (has_cooperation && n > 0).then(|| {
+    let tone = (has_label("cooperative") && has_label("adversarial")).then(|| {
         sentences
             .iter()
             .filter_map(|s| s.task(COOPERATION_TASK))

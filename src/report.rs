@@ -11,8 +11,9 @@
 //!   sentences labelled accusation or denial); or, when the row could not be read,
 //!   `error` (a message) and no `predictions`.
 //! - `article` (with `--articles`, and for text files): `schema`, `source`, `id`,
-//!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone`,
-//!   `top_accusation`, `top_denial`; or, when the article could not be read, `line`
+//!   `n_sentences`, `counts`, `cooperative_share`, `adversarial_share`, `tone` (each
+//!   `null` unless a `cooperation` model has the labels it needs: `cooperative`,
+//!   `adversarial`, both for the tone), `top_accusation`, `top_denial`; or, when the article could not be read, `line`
 //!   and `error` and none of the figures. An input that could not be read at all (a
 //!   missing file, a CSV without the text column) is one such error row, `sentence`
 //!   or `article` as its rows would have been, its `id` the file.
@@ -659,7 +660,7 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["id".to_string(), "doc".to_string(), "text".to_string()];
     header.extend(tasks.iter().cloned());
-    writer.write_record(&header)?;
+    writer.write_record(&header).map_err(csv_error)?;
     for row in rows {
         let mut record = vec![
             format!("{}:{}:{}", row.dataset, row.doc_id, row.start),
@@ -667,9 +668,22 @@ pub fn write_span_csv(out: &mut dyn Write, tasks: &[String], rows: &[&crate::inp
             row.text.clone(),
         ];
         record.extend(row.labels.iter().map(|(_, label)| label.clone()));
-        writer.write_record(&record)?;
+        writer.write_record(&record).map_err(csv_error)?;
     }
     writer.flush()
+}
+
+/// The I/O error inside a csv writer's error, its kind kept: csv's own conversion makes
+/// every error `Other`, so a reader that went away (`--out /dev/stdout | head`) was not
+/// known as a broken pipe.
+fn csv_error(error: csv::Error) -> io::Error {
+    if !error.is_io_error() {
+        return io::Error::other(error);
+    }
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        kind => io::Error::other(format!("{kind:?}")),
+    }
 }
 
 /// One tested row of `eval --predictions`.
@@ -708,7 +722,7 @@ pub fn write_tested_csv<'a>(
         ["file", "line", "fold", "label", "predicted", "correct"].iter().map(|s| s.to_string()).collect();
     header.extend(labels.iter().map(|label| format!("p_{label}")));
     header.push("text".into());
-    writer.write_record(&header)?;
+    writer.write_record(&header).map_err(csv_error)?;
     for row in rows {
         let mut record = vec![
             row.file.display().to_string(),
@@ -723,7 +737,7 @@ pub fn write_tested_csv<'a>(
             None => record.extend(labels.iter().map(|_| String::new())),
         }
         record.push(row.text.to_string());
-        writer.write_record(&record)?;
+        writer.write_record(&record).map_err(csv_error)?;
     }
     writer.flush()
 }

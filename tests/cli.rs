@@ -100,7 +100,7 @@ fn predict_keeps_bad_rows_and_exits_2() {
     let rows = rows(&r.stdout);
     assert_eq!(rows.len(), 5, "one output row per input row");
     assert!(rows[0].error.is_none() && rows[4].error.is_none());
-    assert!(rows[1].error.as_deref().unwrap().contains("in.csv:3: empty text"), "{:?}", rows[1].error);
+    assert!(rows[1].error.as_deref().unwrap().contains("in.csv:3: column 'text': empty text"), "{:?}", rows[1].error);
     assert!(
         rows[2].error.as_deref().unwrap().contains("in.csv:4: column 'text': invalid UTF-8 at byte offset"),
         "{:?}",

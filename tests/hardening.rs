@@ -1428,7 +1428,7 @@ fn failed_articles_are_article_rows() {
     let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|v| v["type"] == "article"), "{}", r.stdout);
-    assert_eq!(rows[1]["error"], "articles.csv:3: empty text");
+    assert_eq!(rows[1]["error"], "articles.csv:3: column 'text': empty text");
 }
 
 /// `report` on an article with no text fails as `predict` does on it, and writes no
@@ -1449,7 +1449,7 @@ fn a_text_of_only_invisible_characters_is_an_empty_text() {
     let rows = ids_and_texts(&r.stdout);
     let expected = [
         ("bom.txt", "error: bom.txt:1: empty text"),
-        ("a", "error: rows.csv:2: empty text"),
+        ("a", "error: rows.csv:2: column 'text': empty text"),
         ("b", "Talks went well."),
     ];
     assert_eq!(rows.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect::<Vec<_>>(), expected, "{}", r.stdout);
@@ -4018,4 +4018,158 @@ fn a_char_ngrams_range_with_a_negative_length_is_its_invalid_value() {
         assert!(r.stderr.starts_with(&said), "{args:?}: {}", r.stderr);
     }
     assert!(!d.join("m.json").exists());
+}
+
+/// The tone and the cooperative / adversarial shares are p(cooperative) and the
+/// labels `cooperative` and `adversarial` of the `cooperation` model: one trained with
+/// labels of its own (`peace` / `conflict`) has neither, so they are undefined (`null`,
+/// no tone line), where every article used to get a tone of +0.000 and shares of 0 %,
+/// a figure that reads as "balanced" whatever the sentences said.
+#[test]
+fn the_tone_of_a_cooperation_model_without_its_labels_is_undefined_not_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let relabelled =
+        std::fs::read_to_string(&data).unwrap().replace(",positive", ",peace").replace(",negative", ",conflict");
+    write(d, "peace.csv", relabelled.as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "peace.csv", "--task", "cooperation", "--out", "coop.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "a.txt", b"The two sides signed a peace deal. Talks went well. Both praised the accord.\n");
+    let r = run_in(d, &["predict", "--model", "coop.json", "--format", "json", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let article: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(article["type"], "article");
+    assert_eq!(
+        article["counts"]["cooperation"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        3
+    );
+    for figure in ["tone", "cooperative_share", "adversarial_share"] {
+        assert!(article[figure].is_null(), "{figure}: {}", r.stdout);
+    }
+    let r = run_in(d, &["predict", "--model", "coop.json", "a.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("tone"), "{}", r.stdout);
+    // The shipped cooperation model has the labels: its tone is a number.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let r = run_in(d, &["predict", "--model", shipped.to_str().unwrap(), "--format", "json", "a.txt"]);
+    let article: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert!(article["tone"].as_f64().unwrap() > 0.0, "{}", r.stdout);
+    assert!(article["cooperative_share"].as_f64().is_some(), "{}", r.stdout);
+}
+
+/// An output file that is a pipe whose reader stops (`--out /dev/stdout | head`, which
+/// the `--out -` message suggests, or a FIFO) ends as standard output does into `| head`:
+/// quietly, status 0. The csv writer's errors lost their kind, so it was `stancekit:
+/// error: writing CSV: /dev/stdout: Broken pipe (os error 32)`, exit 2 (`corpus`, `eval
+/// --predictions`); `eval`'s figures and `--min-accuracy` still follow cut predictions.
+#[test]
+fn an_output_file_into_a_pipe_closed_by_its_reader_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    mr_sample(d, 1500);
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    write(d, "bbc_news/bbc_news.csv", format!("doc_id,text\nd1,{}\n", "Hello ".repeat(20_000)).as_bytes());
+    let spans: String =
+        (0..20_000).map(|i| format!("bbc_news,d1,{},{},185f8db32271fe25,positive,train\n", 6 * i, 6 * i + 5)).collect();
+    write(d, "spans.csv", format!("dataset,doc_id,start,end,sha256,sentiment,split\n{spans}").as_bytes());
+    for command in [
+        "\"$SK\" corpus --spans spans.csv --datasets . --out /dev/stdout | head -1 >/dev/null; exit ${PIPESTATUS[0]}",
+        &format!(
+            "\"$SK\" eval -q --model {m} --data mr_sample.csv --predictions /dev/stdout | head -1 >/dev/null; exit \
+             ${{PIPESTATUS[0]}}"
+        ),
+    ] {
+        let (status, stderr) = bash_in(d, command);
+        assert_eq!((status, stderr.as_str()), (0, ""), "{command}");
+    }
+    // A FIFO read only in part: the figures are printed, and --min-accuracy decides.
+    let (status, stderr) = bash_in(
+        d,
+        &format!(
+            "\"$SK\" eval -q --model {m} --data mr_sample.csv --predictions >(head -c 1 >/dev/null) \
+             --min-accuracy 1 >out.txt"
+        ),
+    );
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("is below --min-accuracy 1"), "{stderr}");
+    assert!(std::fs::read_to_string(d.join("out.txt")).unwrap().starts_with("accuracy"));
+}
+
+/// A span file or a shared dataset file without a column corpus reads says what the
+/// file's columns are: no flag chooses them, and the message used to end `choose one
+/// with --spans`, a flag that names files.
+#[test]
+fn corpus_names_a_missing_column_without_a_flag_that_cannot_choose_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    span_datasets(d);
+    write(d, "a.csv", b"dataset,doc_id,start,end,sentiment,split\nbbc_news,d1,0,5,positive,train\n");
+    let r = run_in(d, &["corpus", "--spans", "a.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: a.csv: no column 'sha256' (columns found: 'dataset', 'doc_id', 'start', 'end', \
+         'sentiment', 'split'; a span file has columns dataset, doc_id, start, end, sha256, split and a label column \
+         per task)\n"
+    );
+    write(d, "bbc_news/bbc_news.csv", b"doc_id,body\nd1,Hello world.\n");
+    write(d, "b.csv", format!("dataset,doc_id,start,end,sha256,sentiment,split\n{HELLO},positive,train\n").as_bytes());
+    let r = run_in(d, &["corpus", "--spans", "b.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: ./bbc_news/bbc_news.csv: no column 'text' (columns found: 'doc_id', 'body'; the documents \
+         of dataset 'bbc_news' are read from its columns doc_id and text: is --datasets the shared datasets \
+         directory?)\n"
+    );
+    assert!(!d.join("out.csv").exists());
+}
+
+/// An empty text in a CSV row or a JSON Lines record is named by its column, as in
+/// training data (`tr.csv:3: column 'text': empty text`) and as every other bad cell of a
+/// row is; `predict` said `rows.csv:3: empty text`, naming no column (with `--text-column
+/// body` the user could not tell which cell was meant). An article or a line of plain
+/// text has no column.
+#[test]
+fn an_empty_text_in_a_csv_or_json_lines_row_is_named_by_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "rows.csv", b"id,title,body\n1,Talks,\"A fine film.\"\n2,Threats,\"  \"\n");
+    write(d, "rows.jsonl", b"{\"body\": \"A fine film.\"}\n{\"body\": \"\"}\n");
+    write(d, "a.txt", b" \n");
+    for args in [&["rows.csv"][..], &["--articles", "rows.csv"], &["rows.jsonl"]] {
+        let mut all = vec!["predict", "--model", &m, "--format", "json", "--text-column", "body"];
+        all.extend_from_slice(args);
+        let r = run_in(d, &all);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let file = args.last().unwrap();
+        let line = if file.ends_with(".csv") { 3 } else { 2 };
+        let errors: Vec<&str> = rows.iter().filter_map(|row| row["error"].as_str()).collect();
+        assert_eq!(errors, [format!("{file}:{line}: column 'body': empty text")], "{}", r.stdout);
+    }
+    let r = run_in(d, &["predict", "--model", &m, "a.txt"]);
+    assert!(r.stdout.contains("error: a.txt:1: empty text"), "{}", r.stdout);
+    let r = run_with_stdin(&["predict", "--model", &m, "-"], b"fine\n\n");
+    assert!(r.stdout.contains("error: -:2: empty text"), "{}", r.stdout);
+}
+
+/// `-` named twice (`predict - notes.txt -`, a script's list of inputs) reads standard
+/// input once, as a file named twice is read once, and says so: the second `-` used to
+/// read nothing (its end was reached) without a word.
+#[test]
+fn standard_input_named_twice_is_read_once_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let r = run_with_stdin(&["predict", "--model", &m, "-", "-"], b"A fine film.\nA dull one.\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 3, "the header and one row a line: {}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: -: skipped, standard input is read once (its lines are labelled already)\n"
+    );
 }

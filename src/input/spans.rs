@@ -73,7 +73,12 @@ fn read_span_table(path: &Path) -> Result<SpanTable<'_>> {
     let (header, records) = read_table(path)?;
     let mut meta = [0; 6];
     for (slot, name) in meta.iter_mut().zip(SPAN_META) {
-        *slot = find_column(path, &header, name, "spans")?;
+        *slot = fixed_column(
+            path,
+            &header,
+            name,
+            "a span file has columns dataset, doc_id, start, end, sha256, split and a label column per task",
+        )?;
     }
     let tasks: Vec<(usize, String)> =
         header.iter().enumerate().filter(|(_, h)| !SPAN_META.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
@@ -92,6 +97,18 @@ fn read_span_table(path: &Path) -> Result<SpanTable<'_>> {
         }
     }
     Ok(SpanTable { path, records, meta, tasks })
+}
+
+/// The index of `column` in a file whose columns no flag chooses: a missing one is said
+/// with `what` the file's columns are (`find_column`'s message ends `choose one with
+/// --spans`, a flag that names files, not columns).
+fn fixed_column(path: &Path, header: &csv::StringRecord, column: &str, what: &str) -> Result<usize> {
+    find_column(path, header, column, "spans").map_err(|error| match error {
+        Error::MissingColumn { path, column, found, .. } => {
+            Error::Data { path, reason: format!("no column '{column}' (columns found: {}; {what})", found.join(", ")) }
+        }
+        other => other,
+    })
 }
 
 /// Orders `table`'s label columns as `first`'s, or says which differ: labels are
@@ -200,8 +217,12 @@ pub fn read_spans(span_files: &[PathBuf], datasets_dir: &Path) -> Result<(Vec<St
                 }
                 let source = datasets_dir.join(file);
                 let (source_header, source_records) = read_table(&source)?;
-                let id_index = find_column(&source, &source_header, id_col, "spans")?;
-                let text_index = find_column(&source, &source_header, text_col, "spans")?;
+                let what = format!(
+                    "the documents of dataset '{dataset}' are read from its columns {id_col} and {text_col}: is \
+                     --datasets the shared datasets directory?"
+                );
+                let id_index = fixed_column(&source, &source_header, id_col, &what)?;
+                let text_index = fixed_column(&source, &source_header, text_col, &what)?;
                 let mut docs = std::collections::HashMap::new();
                 for (_, doc) in source_records {
                     docs.insert(

@@ -31,7 +31,18 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
     // Every directory and file reached, by any input: `predict corpus corpus/a.txt` (or
     // overlapping globs) used to label a.txt twice, each row counted twice downstream.
     let mut seen: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
+    let mut stdin_seen = false;
     for input in inputs {
+        // Standard input is read to its end once: a second `-` read nothing, without a word.
+        if input.as_os_str() == "-" {
+            if stdin_seen {
+                expanded
+                    .warnings
+                    .push("-: skipped, standard input is read once (its lines are labelled already)".into());
+                continue;
+            }
+            stdin_seen = true;
+        }
         let canonical = if input.as_os_str() == "-" { None } else { std::fs::canonicalize(input).ok() };
         if let Some(first) = canonical.as_ref().and_then(|c| seen.get(c)) {
             let what = if input.is_dir() { "directory" } else { "file" };
@@ -134,6 +145,13 @@ fn collect_text_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_input_named_twice_is_read_once_and_said() {
+        let inputs = expand_inputs(&[PathBuf::from("-"), PathBuf::from("-")]);
+        assert_eq!(inputs.files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(), [PathBuf::from("-")]);
+        assert_eq!(inputs.warnings, ["-: skipped, standard input is read once (its lines are labelled already)"]);
+    }
 
     #[cfg(unix)]
     #[test]
