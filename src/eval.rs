@@ -42,7 +42,9 @@ pub struct ClassMetrics {
 }
 
 impl ConfusionMatrix {
-    /// Tallies pairs of (true, predicted) class indices.
+    /// Tallies pairs of (true, predicted) class indices, as far as the shorter slice goes;
+    /// an index that is no label's is not counted. For indices from elsewhere,
+    /// [`ConfusionMatrix::try_new`] refuses both.
     pub fn new(labels: Vec<String>, truth: &[usize], predicted: &[usize]) -> ConfusionMatrix {
         let k = labels.len();
         let mut counts = vec![vec![0usize; k]; k];
@@ -52,6 +54,27 @@ impl ConfusionMatrix {
             }
         }
         ConfusionMatrix { labels, counts }
+    }
+
+    /// [`ConfusionMatrix::new`] for indices it cannot vouch for.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] when `truth` and `predicted` differ in length, or an
+    /// index is not below the number of labels.
+    pub fn try_new(labels: Vec<String>, truth: &[usize], predicted: &[usize]) -> Result<ConfusionMatrix> {
+        let bad = |reason: String| Error::InvalidParams { name: "classes".into(), reason };
+        if truth.len() != predicted.len() {
+            return Err(bad(format!("{} true classes but {} predicted", truth.len(), predicted.len())));
+        }
+        let k = labels.len();
+        let outside = |(side, classes): (&'static str, &[usize])| {
+            classes.iter().position(|&c| c >= k).map(|row| (side, row, classes.get(row).copied().unwrap_or(0)))
+        };
+        if let Some((side, row, class)) = [("true", truth), ("predicted", predicted)].into_iter().find_map(outside) {
+            let labels = crate::error::counted(k, "label");
+            return Err(bad(format!("the {side} class of row {row} is {class}, not the index of one of the {labels}")));
+        }
+        Ok(ConfusionMatrix::new(labels, truth, predicted))
     }
 
     /// Adds another matrix over the same labels (pooling folds).
@@ -133,8 +156,12 @@ pub struct ProbabilityScores {
 const CALIBRATION_BINS: usize = 10;
 
 /// The [`ProbabilityScores`] of `probabilities` (one row per text, one column per
-/// class) against the true classes; `None` without rows.
+/// class) against the true classes; `None` without rows, and when the rows and classes
+/// differ in number or a class is no column's (the scores of a part would mislead).
 pub fn probability_scores(probabilities: &Array2<f64>, truth: &[usize]) -> Option<ProbabilityScores> {
+    if probabilities.nrows() != truth.len() || truth.iter().any(|&y| y >= probabilities.ncols()) {
+        return None;
+    }
     let (mut log_loss, mut brier, mut n) = (0.0, 0.0, 0usize);
     // Per bin: rows, summed highest probability, rows whose most probable class is true.
     let mut bins = [(0usize, 0.0f64, 0usize); CALIBRATION_BINS];
@@ -279,6 +306,33 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_confusion_matrix_of_indices_from_elsewhere_refuses_what_new_passes_over() {
+        let labels = || vec!["a".to_string(), "b".to_string()];
+        let message = |truth: &[usize], predicted: &[usize]| {
+            ConfusionMatrix::try_new(labels(), truth, predicted).unwrap_err().to_string()
+        };
+        assert_eq!(message(&[0, 1, 1], &[0, 1]), "invalid classes: 3 true classes but 2 predicted");
+        assert_eq!(
+            message(&[0, 1], &[0, 2]),
+            "invalid classes: the predicted class of row 1 is 2, not the index of one of the 2 labels"
+        );
+        assert_eq!(
+            message(&[5, 1], &[0, 1]),
+            "invalid classes: the true class of row 0 is 5, not the index of one of the 2 labels"
+        );
+        // Within bounds: the same matrix as new, worked by hand: (a,a) 1, (b,a) 1, (b,b) 1.
+        let matrix = ConfusionMatrix::try_new(labels(), &[0, 1, 1], &[0, 0, 1]).unwrap();
+        assert_eq!(matrix.counts, vec![vec![1, 0], vec![1, 1]]);
+        // Probability scores of rows and classes that do not pair up are none, not a part's.
+        let p = Array2::from_shape_vec((2, 2), vec![0.9, 0.1, 0.2, 0.8]).unwrap();
+        assert!(probability_scores(&p, &[0]).is_none());
+        assert!(probability_scores(&p, &[0, 2]).is_none());
+        // Log loss by hand: -(ln 0.9 + ln 0.8) / 2.
+        let scores = probability_scores(&p, &[0, 1]).unwrap();
+        assert!((scores.log_loss - (-(0.9f64.ln() + 0.8f64.ln()) / 2.0)).abs() < 1e-12);
+    }
 
     #[test]
     fn probability_scores_match_hand_computation() {

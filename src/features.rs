@@ -1089,8 +1089,34 @@ fn push_cue_grams(
 pub struct SparseRows(pub CsMat<f32>);
 
 impl SparseRows {
-    /// Builds a CSR matrix from per-row sorted (indices, values).
-    pub fn from_rows(rows: Vec<(Vec<u32>, Vec<f32>)>, n_cols: usize) -> SparseRows {
+    /// Builds a CSR matrix from per-row (indices, values), each row's indices sorted,
+    /// distinct and below `n_cols`, one value per index: the rows the featurizer makes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] naming the first row that breaks those rules (sprs would
+    /// panic on it).
+    pub fn try_from_rows(rows: Vec<(Vec<u32>, Vec<f32>)>, n_cols: usize) -> Result<SparseRows> {
+        let bad = |row: usize, reason: String| Error::InvalidParams {
+            name: "rows".into(),
+            reason: format!("row {row}: {reason}"),
+        };
+        for (row, (indices, values)) in rows.iter().enumerate() {
+            if indices.len() != values.len() {
+                return Err(bad(row, format!("{} indices but {} values", indices.len(), values.len())));
+            }
+            if indices.windows(2).any(|pair| matches!(pair, [a, b] if a >= b)) {
+                return Err(bad(row, "its indices are not in increasing order, each once".into()));
+            }
+            if let Some(&last) = indices.last().filter(|&&last| last as usize >= n_cols) {
+                return Err(bad(row, format!("index {last} is not below the {n_cols} columns")));
+            }
+        }
+        Ok(SparseRows::from_rows(rows, n_cols))
+    }
+
+    /// [`SparseRows::try_from_rows`] for rows known to keep its rules (those of the
+    /// featurizer and the trainer); sprs panics on others.
+    pub(crate) fn from_rows(rows: Vec<(Vec<u32>, Vec<f32>)>, n_cols: usize) -> SparseRows {
         let nnz: usize = rows.iter().map(|r| r.0.len()).sum();
         let mut indptr = Vec::with_capacity(rows.len() + 1);
         let mut indices = Vec::with_capacity(nnz);
@@ -1145,6 +1171,28 @@ impl linfa::dataset::Records for SparseRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_that_break_csr_rules_are_refused_by_row_not_a_panic() {
+        // sprs's CsMat::new panics on such rows; a library caller gets an error naming the row.
+        let message = |rows: Vec<(Vec<u32>, Vec<f32>)>| SparseRows::try_from_rows(rows, 3).unwrap_err().to_string();
+        let ok = (vec![0, 2], vec![1.0, 0.5]);
+        assert_eq!(
+            message(vec![ok.clone(), (vec![2, 1], vec![1.0, 1.0])]),
+            "invalid rows: row 1: its indices are not in increasing order, each once"
+        );
+        assert_eq!(
+            message(vec![(vec![1, 1], vec![1.0, 1.0])]),
+            "invalid rows: row 0: its indices are not in increasing order, each once"
+        );
+        assert_eq!(message(vec![(vec![3], vec![1.0])]), "invalid rows: row 0: index 3 is not below the 3 columns");
+        assert_eq!(
+            message(vec![ok.clone(), ok.clone(), (vec![0, 1], vec![1.0])]),
+            "invalid rows: row 2: 2 indices but 1 values"
+        );
+        let x = SparseRows::try_from_rows(vec![ok, (vec![], vec![])], 3).unwrap();
+        assert_eq!((x.0.rows(), x.0.cols(), x.0.nnz()), (2, 3, 2));
+    }
 
     #[test]
     fn tfidf_matches_scikit_learn_by_hand() {
