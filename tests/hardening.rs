@@ -4173,3 +4173,51 @@ fn standard_input_named_twice_is_read_once_and_said() {
         "stancekit: warning: -: skipped, standard input is read once (its lines are labelled already)\n"
     );
 }
+
+#[test]
+fn texts_given_with_two_labels_are_warned_of_in_train_and_eval() {
+    // Crowd-labelled data has them: one text, two labels. No model can get both rows right,
+    // and in cross-validation the copy a fold trains on pushes its model to the other label:
+    // 3,000 mr texts given again with the other label took 10-fold accuracy to 0.476, and
+    // eval's warning said the copies flattered the scores.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "text,label\ntalks went well,pos\ntalks went well,neg\na fine day,pos\na grim day,neg\n\
+                good news today,pos\nbad news today,neg\ngood news today,pos\na grim day,neg\n";
+    write(dir.path(), "two.csv", rows.as_bytes());
+    let r = run_in(dir.path(), &["train", "--data", "two.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "stancekit: warning: 2 rows repeat an earlier (text, label) pair",
+            "stancekit: warning: 1 text is given with more than one label (2 rows; the first at two.csv:3: column \
+             'label'): no model can tell their rows apart, so at most one label of each is learnt (check the labels, \
+             or keep one label a text)",
+            "stancekit: warning: the probabilities are not calibrated: 8 rows to fit on, fewer than 50",
+        ]
+    );
+    // Every row is its own place in the folds: the 6 rows of the 3 repeated texts have a
+    // copy on a training side, 2 of them with the other label.
+    let r = run_in(dir.path(), &["eval", "--data", "two.csv", "--folds", "2", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: 6 of 8 tested rows have their text in another row that a fold can train on, which \
+         flatters the scores of the 4 with the same label there and lowers those of the 2 with another label: a \
+         fold's model trained on a copy gives its label (check the labels; remove the copies, or give them one group \
+         with --group-column)\n"
+    );
+    // With only copies of other labels, the scores can only be lowered.
+    let rows = "text,label\ntalks went well,pos\ntalks went well,neg\na fine day,pos\na grim day,neg\n\
+                good news today,pos\nbad news today,neg\n";
+    write(dir.path(), "only.csv", rows.as_bytes());
+    let r = run_in(dir.path(), &["eval", "--data", "only.csv", "--folds", "2", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: 2 of 6 tested rows have their text in another row that a fold can train on, each with \
+         another label there, which lowers the scores: a fold's model trained on a copy gives its label (check the \
+         labels; remove the copies, or give them one group with --group-column)\n"
+    );
+}

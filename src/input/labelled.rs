@@ -87,6 +87,37 @@ impl LabelledData {
         let mut seen = std::collections::HashSet::new();
         self.texts.iter().zip(&self.labels).filter(|pair| !seen.insert(*pair)).count()
     }
+
+    /// Texts given with more than one label: how many such texts, how many rows hold
+    /// them, and the first of those rows whose label differs from an earlier row's of its
+    /// text. No model can tell such rows apart, so at most one label of each text is
+    /// right; crowd-labelled data and data joined from sources that disagree have them.
+    pub fn conflicting_labels(&self) -> Conflicts {
+        let mut first_label: std::collections::HashMap<&str, (&str, bool)> = std::collections::HashMap::new();
+        let mut first_row = None;
+        for (row, (text, label)) in self.texts.iter().zip(&self.labels).enumerate() {
+            let (first, conflicting) = first_label.entry(text.as_str()).or_insert((label.as_str(), false));
+            if *first != label.as_str() {
+                *conflicting = true;
+                first_row = first_row.or(Some(row));
+            }
+        }
+        let conflicting: std::collections::HashSet<&str> =
+            first_label.iter().filter(|(_, (_, conflicting))| *conflicting).map(|(text, _)| *text).collect();
+        let n_rows = self.texts.iter().filter(|text| conflicting.contains(text.as_str())).count();
+        Conflicts { n_texts: conflicting.len(), n_rows, first_row }
+    }
+}
+
+/// Texts of a [`LabelledData`] given with more than one label ([`LabelledData::conflicting_labels`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conflicts {
+    /// Distinct texts with two or more labels.
+    pub n_texts: usize,
+    /// Rows holding those texts, all of their copies.
+    pub n_rows: usize,
+    /// The first row whose label differs from an earlier row's of its text.
+    pub first_row: Option<usize>,
 }
 
 /// Reads a labelled CSV (with a header) for training or evaluation.

@@ -30,7 +30,7 @@ pub use csv_rows::{find_column, read_table};
 pub use documents::{read_documents, MAX_ARTICLE_BYTES};
 pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
-    read_labelled_csv, Columns, LabelledData,
+    read_labelled_csv, Columns, Conflicts, LabelledData,
 };
 pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
