@@ -32,7 +32,6 @@ use stancekit::predict::{summarize, Predictor};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
 use stancekit::word_classes::WordClasses;
-use unicode_normalization::UnicodeNormalization;
 
 /// Turns transparent huge pages off for this process, as mimalloc's own `allow_thp=0`
 /// option does. mimalloc asks for them for its arenas, and each first touch of one then
@@ -1045,9 +1044,13 @@ fn test_model(
     for ((label, line), path) in data.labels.iter().zip(&data.lines).zip(files) {
         let Some(class) = model.labels.iter().position(|l| l == label) else {
             let location = stancekit::error::Location::file(path).at_line(*line).with_column(args.label_column.clone());
-            // The model's label with its accent encoded the other way (NFC against NFD)
-            // prints alike: 'unknown label 'négatif' (expected one of: négatif, ...)' said nothing.
-            if let Some(known) = model.labels.iter().find(|l| l.nfc().eq(label.nfc())) {
+            // The model's label spelt another way: its accent encoded the other way (NFC
+            // against NFD prints alike: 'unknown label 'négatif' (expected one of: négatif,
+            // ...)' said nothing), another case (`Pos`), a number written otherwise (`1.0`):
+            // the rule training applies to two labels of one file.
+            let spelt_otherwise =
+                |known: &&String| stancekit::input::case_conflict(&[known.to_string(), label.to_string()]).is_some();
+            if let Some(known) = model.labels.iter().find(spelt_otherwise) {
                 return Err(stancekit::error::Error::LabelCase {
                     location,
                     label: label.clone(),

@@ -762,3 +762,32 @@ fn eval_of_a_model_on_its_own_training_file_is_warned_about() {
     let r = run_in(d, &["eval", "--model", "m.json", "--data", "other.csv"]);
     assert!(!r.stderr.contains("trained on"), "{}", r.stderr);
 }
+
+/// A test file whose label differs from the model's only by case (`Positive` against
+/// `positive`) or by how a number is written is named as such, as training names two
+/// spellings of one label in its data; it used to be an unknown label.
+#[test]
+fn eval_names_a_label_spelt_otherwise_than_the_model_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows =
+        "text,label\nTalks broke down in anger.,bad\nThe leaders signed a pact.,good\nRivals traded threats.,bad\n\
+                Both sides praised the deal.,good\n";
+    write(d, "train.csv", rows.as_bytes());
+    let r =
+        run_in(d, &["train", "--data", "train.csv", "--out", "m.json", "--min-df", "1", "--calibration-folds", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "test.csv", b"text,label\nThey signed.,good\nThey fought.,Bad\n");
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "test.csv"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: test.csv:3: column 'label': label 'Bad' differs from the model's label 'bad' only by case; \
+         make them agree\n"
+    );
+    // A label the model lacks in any spelling is still unknown.
+    write(d, "other.csv", b"text,label\nThey met.,neutral\n");
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "other.csv"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("unknown label 'neutral' (expected one of: bad, good)"), "{}", r.stderr);
+}
