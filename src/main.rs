@@ -976,8 +976,9 @@ fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
 }
 
 /// Warns when a `--data` file (of `files`, whose hashes `data` lists in order) is one
-/// `model` (read from `model_path`) was trained on, by the sha256 its provenance records: a model scored on rows
-/// it was fitted to looks better than it is, an easy slip with `eval --model`.
+/// `model` (read from `model_path`) was trained on, by the sha256 its provenance
+/// records: a model scored on rows it was fitted to looks better than it is, an easy
+/// slip with `eval --model`.
 fn warn_trained_on(model: &ModelFile, model_path: &Path, data: &LabelledData, files: &[PathBuf], quiet: bool) {
     if quiet {
         return;
