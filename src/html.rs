@@ -8,7 +8,11 @@ use std::fmt::Write as _;
 
 use crate::predict::{ArticleSummary, SentencePrediction, ACCUSATION_TASK, COOPERATION_TASK};
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values. A control character
+/// other than a tab or line break, and a Unicode noncharacter, is written visibly as
+/// `\u{1b}`, as the text output writes it: HTML allows neither in a page, not even as a
+/// character reference (the HTML standard's parse errors `control-character-in-input-stream`
+/// and `noncharacter-in-input-stream`); browsers drop a NUL without a trace.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -18,10 +22,19 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' | '\u{c}' => out.push(c),
+            _ if c.is_control() || is_noncharacter(c) => out.extend(c.escape_unicode()),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// The 66 code points Unicode keeps out of interchange: U+FDD0 to U+FDEF and the last two
+/// of each plane (U+FFFE, U+FFFF, U+1FFFE, ...).
+fn is_noncharacter(c: char) -> bool {
+    let code = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
 const STYLE: &str = "body{font:16px/1.6 Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}\
@@ -128,5 +141,15 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("<b> & \"q\" 'x'"), "&lt;b&gt; &amp; &quot;q&quot; &#39;x&#39;");
+    }
+
+    #[test]
+    fn writes_characters_html_forbids_visibly() {
+        // NUL, ESC, DEL and a C1 control are parse errors in a page (a browser drops NUL),
+        // and so are noncharacters; tabs and line breaks are white space.
+        assert_eq!(
+            escape("a\0b\u{1b}[31m\u{7f}\u{85}\u{fffe}\u{10ffff}\u{fdd0}\t\n\r\u{c}é"),
+            "a\\u{0}b\\u{1b}[31m\\u{7f}\\u{85}\\u{fffe}\\u{10ffff}\\u{fdd0}\t\n\r\u{c}é"
+        );
     }
 }

@@ -4221,3 +4221,21 @@ fn texts_given_with_two_labels_are_warned_of_in_train_and_eval() {
          labels; remove the copies, or give them one group with --group-column)\n"
     );
 }
+
+/// `report` of an article holding control characters (a NUL, a terminal colour escape
+/// from a log) or a noncharacter: the page shows them as `\u{1b}`, as the text output
+/// writes them. They went into the page raw, where HTML allows none of them (parse
+/// errors), a browser drops a NUL without a trace and shows the rest as nothing or boxes.
+#[test]
+fn report_writes_control_characters_of_the_article_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    write(d, "a.txt", "Both sides met \0 today \u{1b}[31m in \u{85}Geneva\u{fffe}.\n".as_bytes());
+    let r = run_in(d, &["report", "a.txt", "--model", model.to_str().unwrap(), "--html", "a.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    let forbidden: Vec<char> = page.chars().filter(|c| c.is_control() && *c != '\n' || *c == '\u{fffe}').collect();
+    assert!(forbidden.is_empty(), "{forbidden:?}");
+    assert!(page.contains(r">Both sides met \u{0} today \u{1b}[31m in \u{85}Geneva\u{fffe}.</span>"), "{page}");
+}
