@@ -47,7 +47,12 @@ h1{font:600 1.3em system-ui,sans-serif}\
 .tag{font:600 11px system-ui,sans-serif;vertical-align:super;margin-left:.2em;color:#555}\
 .legend span{margin-right:1em}";
 
-/// The page for one article.
+/// The page for one article. Each piece of the article's text (a sentence, a quoted
+/// sentence, an actor's name) is a bidirectional isolate, `dir="auto"` or `<bdi>` (the
+/// HTML standard's advice for text of unknown direction): it takes its direction from its
+/// own first letter, so a right-to-left sentence keeps its full stop at its end, and a
+/// direction override in the text (U+202E, as in spoofed text) ends with its piece instead
+/// of reversing every sentence after it.
 pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &ArticleSummary) -> String {
     let mut html = String::new();
     let _ = write!(
@@ -71,7 +76,7 @@ pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &Art
     html.push_str("</table>\n");
     for (name, index) in [("Top accusation", summary.top_accusation), ("Top denial", summary.top_denial)] {
         if let Some(s) = index.and_then(|i| sentences.get(i)) {
-            let _ = writeln!(html, "<p>{name}: &ldquo;{}&rdquo;{}</p>", escape(&s.text), actors_note(s));
+            let _ = writeln!(html, "<p>{name}: &ldquo;<bdi>{}</bdi>&rdquo;{}</p>", escape(&s.text), actors_note(s));
         }
     }
     html.push_str(
@@ -98,7 +103,7 @@ Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>",
         }
         let _ = write!(
             html,
-            "<span class=\"{classes}\" id=\"s{}\" data-sentence=\"{}\" title=\"{}\">{}</span>",
+            "<span class=\"{classes}\" id=\"s{}\" data-sentence=\"{}\" dir=\"auto\" title=\"{}\">{}</span>",
             s.index,
             s.index,
             escape(&hover.join(" | ")),
@@ -124,8 +129,8 @@ fn class_name(label: &str) -> &'static str {
 
 fn actors_note(s: &SentencePrediction) -> String {
     let Some(a) = &s.actors else { return String::new() };
-    let source = a.source.as_ref().map(|x| escape(&x.text));
-    let target = a.target.as_ref().map(|x| escape(&x.text));
+    let source = a.source.as_ref().map(|x| format!("<bdi>{}</bdi>", escape(&x.text)));
+    let target = a.target.as_ref().map(|x| format!("<bdi>{}</bdi>", escape(&x.text)));
     match (source, target) {
         (Some(src), Some(tgt)) => format!(" ({src} &rarr; {tgt})"),
         (Some(src), None) => format!(" ({src})"),

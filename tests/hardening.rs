@@ -4239,3 +4239,30 @@ fn report_writes_control_characters_of_the_article_visibly() {
     assert!(forbidden.is_empty(), "{forbidden:?}");
     assert!(page.contains(r">Both sides met \u{0} today \u{1b}[31m in \u{85}Geneva\u{fffe}.</span>"), "{page}");
 }
+
+/// `report` of an article with right-to-left sentences, or a direction override (U+202E,
+/// as spoofed text carries): each sentence, quoted sentence and actor name on the page is
+/// a bidirectional isolate (`dir="auto"`, `<bdi>`), so an override ends with its sentence
+/// and an Arabic sentence keeps its full stop at its end. The sentences were spans of one
+/// left-to-right paragraph: an unclosed U+202E reversed every sentence after it, and an
+/// Arabic sentence's full stop was drawn at its start.
+#[test]
+fn report_isolates_the_direction_of_each_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let (cooperation, accusation) = (shipped.join("cooperation.json"), shipped.join("accusation.json"));
+    let text = "\u{202e}The minister accused the rebels of lying. مرحبا بالعالم. Both sides met today.\n";
+    write(d, "a.txt", text.as_bytes());
+    let args = ["report", "a.txt", "--model", cooperation.to_str().unwrap(), "--model", accusation.to_str().unwrap()];
+    let r = run_in(d, &[&args[..], &["--html", "a.html"]].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    let sentences: Vec<&str> = page.split("<span class=\"s ").skip(1).filter(|s| s.contains("data-sentence")).collect();
+    assert_eq!(sentences.len(), 3, "{page}");
+    for s in sentences {
+        assert!(s.contains(" dir=\"auto\" "), "not isolated: {s}");
+    }
+    assert!(page.contains("Top accusation: &ldquo;<bdi>\u{202e}The minister accused"), "{page}");
+    assert!(page.contains("(<bdi>The minister</bdi> &rarr; <bdi>the rebels</bdi>)"), "{page}");
+}
