@@ -79,13 +79,21 @@ pub fn article_page(title: &str, sentences: &[SentencePrediction], summary: &Art
             let _ = writeln!(html, "<p>{name}: &ldquo;<bdi>{}</bdi>&rdquo;{}</p>", escape(&s.text), actors_note(s));
         }
     }
-    html.push_str(
-        "<p class=\"legend\"><span class=\"s cooperative\">cooperative</span><span class=\"s adversarial\">adversarial</span>\
-<span class=\"s neutral\">neutral</span><span class=\"accusation\">accusation</span><span class=\"denial\">denial</span>\
-Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>",
-    );
+    // The legend names only the marks this page can carry: without a cooperation model
+    // (or with one of labels of its own) no sentence is coloured, without an accusation
+    // model none is underlined.
+    html.push_str("<p class=\"legend\">");
+    if sentences.iter().any(|s| cooperation_class(s).is_some()) {
+        html.push_str(
+            "<span class=\"s cooperative\">cooperative</span><span class=\"s adversarial\">adversarial</span>\
+<span class=\"s neutral\">neutral</span>",
+        );
+    }
+    if sentences.iter().any(|s| s.task(ACCUSATION_TASK).is_some()) {
+        html.push_str("<span class=\"accusation\">accusation</span><span class=\"denial\">denial</span>");
+    }
+    html.push_str("Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>");
     for s in sentences {
-        let cooperation = s.task(COOPERATION_TASK).map_or("neutral", |p| p.label.as_str());
         let accusation =
             s.task(ACCUSATION_TASK).map(|p| p.label.as_str()).filter(|l| *l == "accusation" || *l == "denial");
         let hover: Vec<String> = s
@@ -96,7 +104,11 @@ Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>",
                 format!("{}: {}", p.task, probs.join(", "))
             })
             .collect();
-        let mut classes = format!("s {}", class_name(cooperation));
+        let mut classes = String::from("s");
+        if let Some(class) = cooperation_class(s) {
+            classes.push(' ');
+            classes.push_str(class);
+        }
         if let Some(a) = accusation {
             classes.push(' ');
             classes.push_str(a);
@@ -118,12 +130,14 @@ Hover a sentence for its probabilities.</p>\n</div>\n<article>\n<p>",
     html
 }
 
-/// CSS class of a cooperation label; unknown labels render as neutral.
-fn class_name(label: &str) -> &'static str {
-    match label {
-        "cooperative" => "cooperative",
-        "adversarial" => "adversarial",
-        _ => "neutral",
+/// CSS class of a sentence's cooperation label: none without a cooperation model, or for
+/// a label of a model's own (`peace`), which no colour of the legend stands for.
+fn cooperation_class(s: &SentencePrediction) -> Option<&'static str> {
+    match s.task(COOPERATION_TASK)?.label.as_str() {
+        "cooperative" => Some("cooperative"),
+        "adversarial" => Some("adversarial"),
+        "neutral" => Some("neutral"),
+        _ => None,
     }
 }
 

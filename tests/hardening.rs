@@ -4266,3 +4266,24 @@ fn report_isolates_the_direction_of_each_sentence() {
     assert!(page.contains("Top accusation: &ldquo;<bdi>\u{202e}The minister accused"), "{page}");
     assert!(page.contains("(<bdi>The minister</bdi> &rarr; <bdi>the rebels</bdi>)"), "{page}");
 }
+
+/// `report` with models that are not the cooperation model (`--model sentiment.json`):
+/// no sentence is coloured and the legend names only what the page marks. Every sentence
+/// used to be drawn grey as cooperation `neutral` (a label no model gave it) under a
+/// legend of cooperation colours and accusation lines that no model had predicted.
+#[test]
+fn report_without_the_cooperation_model_colours_no_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sentiment = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "a.txt", b"The minister accused the rebels of lying. Both sides met today.\n");
+    let r = run_in(d, &["report", "a.txt", "--model", sentiment.to_str().unwrap(), "--html", "a.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    assert_eq!(page.matches("<span class=\"s\" id=").count(), 2, "{page}");
+    for mark in ["neutral", "cooperative", "adversarial", "accusation", "denial"] {
+        assert!(!page.contains(&format!("class=\"s {mark}")), "{mark}: {page}");
+        assert!(!page.contains(&format!("class=\"{mark}\"")), "{mark}: {page}");
+    }
+    assert!(page.contains("<p class=\"legend\">Hover a sentence for its probabilities.</p>"), "{page}");
+}
