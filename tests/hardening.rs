@@ -4287,3 +4287,25 @@ fn report_without_the_cooperation_model_colours_no_sentence() {
     }
     assert!(page.contains("<p class=\"legend\">Hover a sentence for its probabilities.</p>"), "{page}");
 }
+
+/// `predict --explain N --format json` on a text without a feature the model knows (only
+/// emoji or symbols): its tasks carry `"explanation": []`, as every other row's do. The key
+/// was left out, so a reader of the rows (`row["predictions"][task]["explanation"]`, Python's
+/// `Model.explain(text)["explanation"]`) failed on such a row alone.
+#[test]
+fn explanations_of_a_text_without_features_are_an_empty_list() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let m = model.to_str().unwrap();
+    let r = run_with_stdin(
+        &["predict", "--model", m, "--explain", "2", "--format", "json", "-"],
+        "🎉🎉\nA fine day.\n".as_bytes(),
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(rows[0]["predictions"]["sentiment"]["explanation"], serde_json::json!([]), "{}", r.stdout);
+    assert_eq!(rows[1]["predictions"]["sentiment"]["explanation"].as_array().map(Vec::len), Some(2), "{}", r.stdout);
+    // Without --explain there is no key, as before.
+    let r = run_with_stdin(&["predict", "--model", m, "--format", "json", "-"], "🎉🎉\n".as_bytes());
+    assert!(!r.stdout.contains("explanation"), "{}", r.stdout);
+}

@@ -501,7 +501,13 @@ impl Model {
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
             sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })
         })?;
-        let task = row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
+        let mut task =
+            row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
+        // `top=0` asks for no features, and gets an empty list as a text without features
+        // does: the key is always there.
+        if let Value::Object(fields) = &mut task {
+            fields.entry("explanation").or_insert_with(|| Value::Array(Vec::new()));
+        }
         to_python(py, &task)
     }
 

@@ -93,6 +93,16 @@ def test_explain_matches_the_cli(cli, tmp_path, sentences):
         assert model.explain(text, top=4) == row["predictions"]["cooperation"]
 
 
+def test_explain_of_a_text_without_features_gives_an_empty_list(cli, tmp_path):
+    # Only emoji: no feature the model knows. The key was missing, here and in the CLI's
+    # --explain rows, so result["explanation"] raised KeyError on such a text alone.
+    model = stancekit.builtin("sentiment")
+    assert model.explain("\U0001f389\U0001f389")["explanation"] == []
+    assert model.explain("A fine day.", top=0)["explanation"] == []
+    rows = cli_predictions(cli, [MODELS / "sentiment.json"], write_jsonl(tmp_path / "in.jsonl", ["\U0001f389"]), "--explain", "3")
+    assert model.explain("\U0001f389", top=3) == rows[0]["predictions"]["sentiment"]
+
+
 def test_concurrent_threads_give_the_same_results(sentences):
     model = stancekit.builtin("sentiment")
     expected = model.predict_proba(sentences)
