@@ -76,6 +76,21 @@ def test_classify_article_gives_the_cli_rows(cli):
     assert result["summary"]["n_sentences"] == len(cli_sentences)
 
 
+def test_classify_article_takes_an_int_id_and_names_id_when_refusing_one():
+    # An int id (a DataFrame's index, `id=row.Index`) is written as its digits, as the CLI
+    # writes a JSON Lines number id; it was a TypeError naming no argument: "'int' object
+    # is not an instance of 'str'".
+    model = stancekit.builtin("sentiment")
+    for given, written in [(5, "5"), (np.int64(7), "7"), (10**30, str(10**30)), ("a1", "a1")]:
+        result = stancekit.classify_article("Talks failed. Both sides left.", [model], id=given)
+        assert result["summary"]["id"] == written
+        assert [s["id"] for s in result["sentences"]] == [written, written]
+    for given, kind in [(True, "bool"), (1.5, "float"), (None, "NoneType"), (b"x", "bytes")]:
+        with pytest.raises(TypeError) as error:
+            stancekit.classify_article("Talks failed.", [model], id=given)
+        assert str(error.value) == f"id must be a str or an int, not {kind}"
+
+
 def test_classify_article_with_chosen_models_and_explanations(cli):
     model = stancekit.builtin("accusation")
     rows = cli_predictions(cli, [MODELS / "accusation.json"], ARTICLE, "--explain", "3")
