@@ -4309,3 +4309,36 @@ fn explanations_of_a_text_without_features_are_an_empty_list() {
     let r = run_with_stdin(&["predict", "--model", m, "--format", "json", "-"], "🎉🎉\n".as_bytes());
     assert!(!r.stdout.contains("explanation"), "{}", r.stdout);
 }
+
+/// Who accuses whom in a text of two sentences (a CSV row or a line given to `predict` as
+/// it is, an `actors --data` row): the spans stop at the end of a sentence. The target
+/// ran on into the next sentence (`[The minister -> the rebels. They denied it]`), and
+/// the one denying was taken from the sentence before (`[The minister]` for `They denied
+/// it`), since only commas, quotes and dashes ended a phrase.
+#[test]
+fn actor_spans_stop_at_the_end_of_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/accusation.json");
+    write(d, "two.csv", b"id,text\n1,\"The minister accused the rebels. They denied it.\"\n");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--format", "json", "two.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let label = row["predictions"]["accusation"]["label"].as_str().unwrap();
+    let expected = match label {
+        "accusation" => ("The minister", Some("the rebels")),
+        "denial" => ("They", None),
+        other => panic!("label {other}: {}", r.stdout),
+    };
+    assert_eq!(row["actors"]["source"]["text"].as_str(), Some(expected.0), "{}", r.stdout);
+    assert_eq!(row["actors"]["target"]["text"].as_str(), expected.1, "{}", r.stdout);
+    let gold = "text,accusation,source,target\n\"The minister accused the rebels. They denied it.\",accusation,The \
+                minister,the rebels\n";
+    write(d, "gold.csv", gold.as_bytes());
+    let r = run_in(d, &["actors", "--data", "gold.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\ntarget  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"
+    );
+}
