@@ -37,7 +37,10 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
-const STYLE: &str = "body{font:16px/1.6 Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}\
+/// `overflow-wrap:anywhere` breaks a word wider than the page (a URL, a hash, a run of
+/// characters without spaces) instead of letting it run past the right edge.
+const STYLE: &str = "body{font:16px/1.6 Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222;\
+overflow-wrap:anywhere}\
 h1{font:600 1.3em system-ui,sans-serif}\
 .summary{font:14px/1.5 system-ui,sans-serif;background:#f6f6f4;border:1px solid #ddd;padding:.8em 1em;margin-bottom:1.5em}\
 .summary table{border-collapse:collapse}.summary td{padding:0 .8em 0 0}\

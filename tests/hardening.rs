@@ -4342,3 +4342,20 @@ fn actor_spans_stop_at_the_end_of_a_sentence() {
         "source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\ntarget  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"
     );
 }
+
+/// `report` of an article with a word wider than the page (a URL, a hash, 400 letters
+/// without a space): the page breaks it (`overflow-wrap:anywhere`). It ran past the right
+/// edge of the text column and of a 900-pixel window, with a horizontal scroll bar
+/// (checked in chromium's screenshot, before and after).
+#[test]
+fn report_breaks_a_word_wider_than_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    write(d, "long.txt", format!("The talks failed. {} was the code.\n", "x".repeat(400)).as_bytes());
+    let r = run_in(d, &["report", "long.txt", "--model", model.to_str().unwrap(), "--html", "long.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("long.html")).unwrap();
+    let body_style = page.split("body{").nth(1).and_then(|s| s.split('}').next()).unwrap();
+    assert!(body_style.contains("overflow-wrap:anywhere"), "{body_style}");
+}
