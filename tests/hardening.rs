@@ -4359,3 +4359,30 @@ fn report_breaks_a_word_wider_than_the_page() {
     let body_style = page.split("body{").nth(1).and_then(|s| s.split('}').next()).unwrap();
     assert!(body_style.contains("overflow-wrap:anywhere"), "{body_style}");
 }
+
+/// `predict --id-column` naming the text column (`--id-column text`, or `--id-column body
+/// --text-column body`): refused before any work, as `train` refuses the text column as
+/// the label column. Each row's id was its whole text, an article of any length repeated
+/// in its summary and in every sentence row, exit 0.
+#[test]
+fn predict_refuses_the_text_column_as_the_id_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let m = model.to_str().unwrap();
+    write(d, "arts.csv", b"id,body\n1,The talks failed. Both sides left.\n");
+    for extra in [&["--id-column", "body", "--text-column", "body"][..], &["--id-column", "text"][..]] {
+        let column = extra[1];
+        let r = run_in(d, &[&["predict", "--articles", "--model", m, "arts.csv"][..], extra].concat());
+        assert_eq!(r.status, 2, "{extra:?}: {}", r.stdout);
+        assert_eq!(r.stdout, "", "{extra:?}");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "stancekit: error: invalid --id-column: '{column}' is also the text column, so each row's id would \
+                 be its whole text (choose the id column with --id-column and the text with --text-column, or \
+                 leave --id-column out to number the rows)\n"
+            )
+        );
+    }
+}
