@@ -17,7 +17,7 @@
 //! kept, appositions between commas and trailing adverbs ("on Tuesday") dropped.
 
 use crate::lexicon::{CueMatcher, Lexicon};
-use crate::text::{tokenize, TokenKind};
+use crate::text::{split_sentences, tokenize, TokenKind};
 
 /// A span of the sentence: byte offsets and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,7 +215,10 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         return Actors::default();
     }
     let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
-    let ctx = Context { sentence, words: &words, lower: &lower };
+    // A text of more than one sentence (a CSV row, a line, a Spark row: predict takes
+    // them as given) is read sentence by sentence: no span reaches across an end.
+    let sentence_ends: Vec<usize> = split_sentences(sentence).iter().map(|s| s.end).collect();
+    let ctx = Context { sentence, words: &words, lower: &lower, sentence_ends: &sentence_ends };
     let reporting: Vec<String> = if lexicon.reporting_verbs.is_empty() {
         DEFAULT_REPORTING.iter().map(|s| s.to_string()).collect()
     } else {
@@ -361,6 +364,8 @@ struct Context<'a> {
     sentence: &'a str,
     words: &'a [Word],
     lower: &'a [&'a str],
+    /// Where each sentence of the text ends (byte offsets), as `split_sentences` finds them.
+    sentence_ends: &'a [usize],
 }
 
 fn is_open_quote(c: char) -> bool {
@@ -398,9 +403,14 @@ impl<'a> Context<'a> {
         self.sentence.get(from..to).unwrap_or("")
     }
 
-    /// Whether punctuation that ends a phrase (a comma, a quote, a dash) stands
-    /// between word `i` and word `i + 1`.
+    /// Whether punctuation that ends a phrase (a comma, a quote, a dash) or the end of a
+    /// sentence stands between word `i` and word `i + 1`.
     fn break_after(&self, i: usize) -> bool {
+        if let (Some(this), Some(next)) = (self.words.get(i), self.words.get(i + 1)) {
+            if self.sentence_ends.iter().any(|&end| this.end <= end && end <= next.start) {
+                return true;
+            }
+        }
         self.gap(i, i + 1).chars().any(|c| {
             matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}') || is_close_quote(c) || is_open_quote(c)
         })
@@ -709,6 +719,19 @@ mod tests {
             pair("Beijing on Thursday accused Washington of meddling.", Claim::Accusation),
             ("Beijing".into(), "Washington".into())
         );
+    }
+
+    #[test]
+    fn spans_stop_at_the_end_of_a_sentence_in_a_text_of_two() {
+        // A row of two sentences: the target ran on into the next one ("the rebels. They
+        // denied it"), the subject of "denied" back into the one before ("The minister").
+        assert_eq!(
+            pair("The minister accused the rebels. They denied it.", Claim::Accusation),
+            ("The minister".into(), "the rebels".into())
+        );
+        assert_eq!(pair("The minister accused the rebels. They denied it.", Claim::Denial).0, "They");
+        // An abbreviation's full stop ends no sentence.
+        assert_eq!(pair("Police accused Mr. Smith of fraud.", Claim::Accusation).1, "Mr. Smith");
     }
 
     #[test]

@@ -1512,6 +1512,16 @@ fn label_in_pipeline(
 }
 
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
+    // Each row's id would be its whole text (an article of megabytes, in every summary),
+    // as `train` refuses the text column as the label column.
+    if command.id_column.as_deref() == Some(command.text_column.as_str()) {
+        let reason = format!(
+            "'{}' is also the text column, so each row's id would be its whole text (choose the id column with \
+             --id-column and the text with --text-column, or leave --id-column out to number the rows)",
+            command.text_column
+        );
+        return Err(stancekit::error::Error::InvalidParams { name: "--id-column".into(), reason }.into());
+    }
     let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();

@@ -32,9 +32,10 @@ pub struct TaskPrediction {
     pub label: String,
     /// Every label with its probability, in the model's label order; they sum to 1.
     pub probabilities: Vec<(String, f64)>,
-    /// The features that pushed hardest toward or away from the label (empty unless
-    /// explanations were asked for), largest magnitude first.
-    pub explanation: Vec<Contribution>,
+    /// The features that pushed hardest toward or away from the label, largest magnitude
+    /// first: `None` unless explanations were asked for, and empty when the text has no
+    /// feature the model knows (so a JSON row still carries its `explanation`).
+    pub explanation: Option<Vec<Contribution>>,
 }
 
 impl TaskPrediction {
@@ -142,8 +143,7 @@ impl Predictor {
             .map(|(model, &i)| {
                 let (indices, values) = rows.get(i).map_or((&[][..], &[][..]), |(i, v)| (&i[..], &v[..]));
                 let (best, probabilities) = model.classifier.classify(indices, values);
-                let explanation =
-                    if self.explain > 0 { explain(model, indices, values, best, self.explain) } else { Vec::new() };
+                let explanation = (self.explain > 0).then(|| explain(model, indices, values, best, self.explain));
                 TaskPrediction {
                     task: model.task.clone(),
                     label: model.labels.get(best).cloned().unwrap_or_default(),
@@ -335,7 +335,7 @@ mod tests {
 
     fn sentence(index: usize, p: f64) -> SentencePrediction {
         let probabilities = vec![("a".to_string(), p), ("b".to_string(), 1.0 - p)];
-        let prediction = TaskPrediction { task: "t".into(), label: "a".into(), probabilities, explanation: Vec::new() };
+        let prediction = TaskPrediction { task: "t".into(), label: "a".into(), probabilities, explanation: None };
         SentencePrediction { index, start: 0, end: 1, text: "x".into(), predictions: vec![prediction], actors: None }
     }
 

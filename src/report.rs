@@ -105,9 +105,10 @@ impl Serialize for TaskRow<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let p = self.0;
         let mut map = serializer.serialize_map(None)?;
-        if !p.explanation.is_empty() {
-            let explanation: Vec<ContributionRow<'_>> = p
-                .explanation
+        // Written whenever explanations were asked for, empty for a text without features
+        // (only emoji or symbols): a reader of `--explain` rows can count on the key.
+        if let Some(explanation) = &p.explanation {
+            let explanation: Vec<ContributionRow<'_>> = explanation
                 .iter()
                 .map(|c| ContributionRow { contribution: round6(c.value), feature: &c.feature })
                 .collect();
@@ -305,9 +306,10 @@ pub fn write_prediction<W: Write + ?Sized>(
             // Actors stay on the row, so text output keeps one line per input row.
             line.push_str(&actors_text(prediction.actors.as_ref()));
             writeln!(out, "{line}")?;
-            for p in prediction.predictions.iter().filter(|p| !p.explanation.is_empty()) {
+            for p in &prediction.predictions {
+                let Some(explanation) = p.explanation.as_ref().filter(|e| !e.is_empty()) else { continue };
                 let parts: Vec<String> =
-                    p.explanation.iter().map(|c| format!("{} {:+.3}", one_line(&c.feature), c.value)).collect();
+                    explanation.iter().map(|c| format!("{} {:+.3}", one_line(&c.feature), c.value)).collect();
                 writeln!(out, "\t\twhy {}={}: {}", p.task, p.label, parts.join(", "))?;
             }
             Ok(())

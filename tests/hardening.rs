@@ -4221,3 +4221,168 @@ fn texts_given_with_two_labels_are_warned_of_in_train_and_eval() {
          labels; remove the copies, or give them one group with --group-column)\n"
     );
 }
+
+/// `report` of an article holding control characters (a NUL, a terminal colour escape
+/// from a log) or a noncharacter: the page shows them as `\u{1b}`, as the text output
+/// writes them. They went into the page raw, where HTML allows none of them (parse
+/// errors), a browser drops a NUL without a trace and shows the rest as nothing or boxes.
+#[test]
+fn report_writes_control_characters_of_the_article_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    write(d, "a.txt", "Both sides met \0 today \u{1b}[31m in \u{85}Geneva\u{fffe}.\n".as_bytes());
+    let r = run_in(d, &["report", "a.txt", "--model", model.to_str().unwrap(), "--html", "a.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    let forbidden: Vec<char> = page.chars().filter(|c| c.is_control() && *c != '\n' || *c == '\u{fffe}').collect();
+    assert!(forbidden.is_empty(), "{forbidden:?}");
+    assert!(page.contains(r">Both sides met \u{0} today \u{1b}[31m in \u{85}Geneva\u{fffe}.</span>"), "{page}");
+}
+
+/// `report` of an article with right-to-left sentences, or a direction override (U+202E,
+/// as spoofed text carries): each sentence, quoted sentence and actor name on the page is
+/// a bidirectional isolate (`dir="auto"`, `<bdi>`), so an override ends with its sentence
+/// and an Arabic sentence keeps its full stop at its end. The sentences were spans of one
+/// left-to-right paragraph: an unclosed U+202E reversed every sentence after it, and an
+/// Arabic sentence's full stop was drawn at its start.
+#[test]
+fn report_isolates_the_direction_of_each_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let (cooperation, accusation) = (shipped.join("cooperation.json"), shipped.join("accusation.json"));
+    let text = "\u{202e}The minister accused the rebels of lying. مرحبا بالعالم. Both sides met today.\n";
+    write(d, "a.txt", text.as_bytes());
+    let args = ["report", "a.txt", "--model", cooperation.to_str().unwrap(), "--model", accusation.to_str().unwrap()];
+    let r = run_in(d, &[&args[..], &["--html", "a.html"]].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    let sentences: Vec<&str> = page.split("<span class=\"s ").skip(1).filter(|s| s.contains("data-sentence")).collect();
+    assert_eq!(sentences.len(), 3, "{page}");
+    for s in sentences {
+        assert!(s.contains(" dir=\"auto\" "), "not isolated: {s}");
+    }
+    assert!(page.contains("Top accusation: &ldquo;<bdi>\u{202e}The minister accused"), "{page}");
+    assert!(page.contains("(<bdi>The minister</bdi> &rarr; <bdi>the rebels</bdi>)"), "{page}");
+}
+
+/// `report` with models that are not the cooperation model (`--model sentiment.json`):
+/// no sentence is coloured and the legend names only what the page marks. Every sentence
+/// used to be drawn grey as cooperation `neutral` (a label no model gave it) under a
+/// legend of cooperation colours and accusation lines that no model had predicted.
+#[test]
+fn report_without_the_cooperation_model_colours_no_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sentiment = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "a.txt", b"The minister accused the rebels of lying. Both sides met today.\n");
+    let r = run_in(d, &["report", "a.txt", "--model", sentiment.to_str().unwrap(), "--html", "a.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("a.html")).unwrap();
+    assert_eq!(page.matches("<span class=\"s\" id=").count(), 2, "{page}");
+    for mark in ["neutral", "cooperative", "adversarial", "accusation", "denial"] {
+        assert!(!page.contains(&format!("class=\"s {mark}")), "{mark}: {page}");
+        assert!(!page.contains(&format!("class=\"{mark}\"")), "{mark}: {page}");
+    }
+    assert!(page.contains("<p class=\"legend\">Hover a sentence for its probabilities.</p>"), "{page}");
+}
+
+/// `predict --explain N --format json` on a text without a feature the model knows (only
+/// emoji or symbols): its tasks carry `"explanation": []`, as every other row's do. The key
+/// was left out, so a reader of the rows (`row["predictions"][task]["explanation"]`, Python's
+/// `Model.explain(text)["explanation"]`) failed on such a row alone.
+#[test]
+fn explanations_of_a_text_without_features_are_an_empty_list() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let m = model.to_str().unwrap();
+    let r = run_with_stdin(
+        &["predict", "--model", m, "--explain", "2", "--format", "json", "-"],
+        "🎉🎉\nA fine day.\n".as_bytes(),
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(rows[0]["predictions"]["sentiment"]["explanation"], serde_json::json!([]), "{}", r.stdout);
+    assert_eq!(rows[1]["predictions"]["sentiment"]["explanation"].as_array().map(Vec::len), Some(2), "{}", r.stdout);
+    // Without --explain there is no key, as before.
+    let r = run_with_stdin(&["predict", "--model", m, "--format", "json", "-"], "🎉🎉\n".as_bytes());
+    assert!(!r.stdout.contains("explanation"), "{}", r.stdout);
+}
+
+/// Who accuses whom in a text of two sentences (a CSV row or a line given to `predict` as
+/// it is, an `actors --data` row): the spans stop at the end of a sentence. The target
+/// ran on into the next sentence (`[The minister -> the rebels. They denied it]`), and
+/// the one denying was taken from the sentence before (`[The minister]` for `They denied
+/// it`), since only commas, quotes and dashes ended a phrase.
+#[test]
+fn actor_spans_stop_at_the_end_of_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/accusation.json");
+    write(d, "two.csv", b"id,text\n1,\"The minister accused the rebels. They denied it.\"\n");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--format", "json", "two.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let label = row["predictions"]["accusation"]["label"].as_str().unwrap();
+    let expected = match label {
+        "accusation" => ("The minister", Some("the rebels")),
+        "denial" => ("They", None),
+        other => panic!("label {other}: {}", r.stdout),
+    };
+    assert_eq!(row["actors"]["source"]["text"].as_str(), Some(expected.0), "{}", r.stdout);
+    assert_eq!(row["actors"]["target"]["text"].as_str(), expected.1, "{}", r.stdout);
+    let gold = "text,accusation,source,target\n\"The minister accused the rebels. They denied it.\",accusation,The \
+                minister,the rebels\n";
+    write(d, "gold.csv", gold.as_bytes());
+    let r = run_in(d, &["actors", "--data", "gold.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\ntarget  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"
+    );
+}
+
+/// `report` of an article with a word wider than the page (a URL, a hash, 400 letters
+/// without a space): the page breaks it (`overflow-wrap:anywhere`). It ran past the right
+/// edge of the text column and of a 900-pixel window, with a horizontal scroll bar
+/// (checked in chromium's screenshot, before and after).
+#[test]
+fn report_breaks_a_word_wider_than_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    write(d, "long.txt", format!("The talks failed. {} was the code.\n", "x".repeat(400)).as_bytes());
+    let r = run_in(d, &["report", "long.txt", "--model", model.to_str().unwrap(), "--html", "long.html"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(d.join("long.html")).unwrap();
+    let body_style = page.split("body{").nth(1).and_then(|s| s.split('}').next()).unwrap();
+    assert!(body_style.contains("overflow-wrap:anywhere"), "{body_style}");
+}
+
+/// `predict --id-column` naming the text column (`--id-column text`, or `--id-column body
+/// --text-column body`): refused before any work, as `train` refuses the text column as
+/// the label column. Each row's id was its whole text, an article of any length repeated
+/// in its summary and in every sentence row, exit 0.
+#[test]
+fn predict_refuses_the_text_column_as_the_id_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let m = model.to_str().unwrap();
+    write(d, "arts.csv", b"id,body\n1,The talks failed. Both sides left.\n");
+    for extra in [&["--id-column", "body", "--text-column", "body"][..], &["--id-column", "text"][..]] {
+        let column = extra[1];
+        let r = run_in(d, &[&["predict", "--articles", "--model", m, "arts.csv"][..], extra].concat());
+        assert_eq!(r.status, 2, "{extra:?}: {}", r.stdout);
+        assert_eq!(r.stdout, "", "{extra:?}");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "stancekit: error: invalid --id-column: '{column}' is also the text column, so each row's id would \
+                 be its whole text (choose the id column with --id-column and the text with --text-column, or \
+                 leave --id-column out to number the rows)\n"
+            )
+        );
+    }
+}

@@ -48,7 +48,10 @@ fn report_renders_summary_and_every_sentence_in_chromium() {
     let dom = headless(browser, &dir.path().join("profile-dom"), &["--dump-dom"], &url);
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("id=\"summary\""), "summary rendered");
-    assert!(dom.contains("Top accusation") && dom.contains("The U.S. \u{2192} Russia"), "top accusation with actors");
+    assert!(
+        dom.contains("Top accusation") && dom.contains("<bdi>The U.S.</bdi> \u{2192} <bdi>Russia</bdi>"),
+        "top accusation with actors, each name a bidirectional isolate"
+    );
     let text = std::fs::read_to_string(&seed).unwrap();
     let n_sentences = stancekit::text::split_sentences(&text).len();
     assert_eq!(dom.matches("data-sentence=").count(), n_sentences, "every sentence rendered");

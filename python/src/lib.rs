@@ -18,7 +18,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFrozenSet, PyInt, PyList, PyMapping, PySet, PyString, PyTuple};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -275,6 +275,28 @@ named_args! {
     cue_scale_arg: "cue_scale" => float_arg -> f64,
 }
 
+/// `classify_article`'s `id`: a str, or an int (a DataFrame's index, a number column),
+/// written as its digits, as the CLI writes a JSON Lines record's number id. A bool, a
+/// float or None is refused naming `id`: PyO3 said "'int' object is not an instance of
+/// 'str'", naming no argument, for `id=row.Index`.
+fn id_arg(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if obj.is_instance_of::<PyString>() {
+        return obj.extract::<String>().map_err(|error| surrogate_error("id", &error));
+    }
+    let what = "a str or an int";
+    if obj.is_instance_of::<PyBool>() {
+        return Err(type_error(obj, "id", what));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(obj.str()?.to_str()?.to_string());
+    }
+    // NumPy's integers are no Python int, but index as one; a float does not.
+    match obj.extract::<i128>() {
+        Ok(value) => Ok(value.to_string()),
+        Err(_) => Err(type_error(obj, "id", what)),
+    }
+}
+
 /// `max_features`: None or an int.
 fn max_features_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
     if obj.is_none() {
@@ -501,7 +523,13 @@ impl Model {
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
             sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })
         })?;
-        let task = row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
+        let mut task =
+            row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
+        // `top=0` asks for no features, and gets an empty list as a text without features
+        // does: the key is always there.
+        if let Value::Object(fields) = &mut task {
+            fields.entry("explanation").or_insert_with(|| Value::Array(Vec::new()));
+        }
         to_python(py, &task)
     }
 
@@ -722,12 +750,12 @@ fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> Arc<Predictor> {
 /// `sentences`, a list with one dict per sentence holding the fields of the CLI's JSON
 /// Lines `sentence` rows, and `summary`, the CLI's `article` row.
 #[pyfunction]
-#[pyo3(signature = (text, models, id = "article", explain = 0))]
+#[pyo3(signature = (text, models, id = "article".to_string(), explain = 0))]
 fn classify_article<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
     models: &Bound<'py, PyAny>,
-    id: &str,
+    #[pyo3(from_py_with = id_arg)] id: String,
     #[pyo3(from_py_with = explain_arg)] explain: i128,
 ) -> PyResult<Bound<'py, PyDict>> {
     let several = "classify_article takes one article; for several: [classify_article(a) for a in articles], or \
@@ -736,9 +764,9 @@ fn classify_article<'py>(
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
     if is_blank(&text) {
-        return Err(input_error(Error::EmptyText { location: Location::file(id) }));
+        return Err(input_error(Error::EmptyText { location: Location::file(&id) }));
     }
-    let id_owned = id.to_string();
+    let id_owned = id;
     let (sentences, summary) = py.detach(move || -> PyResult<(Vec<Value>, Value)> {
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =

@@ -97,14 +97,14 @@ def classify_article(
     text: str,
     models: Model | Iterable[Model] | None = None,
     *,
-    id: str = "article",
+    id: str | int = "article",
     explain: int = 0,
 ) -> dict:
     """Split an article into sentences and label each with every model.
 
     models: a Model or several (their tasks must differ); None for the three shipped
     models, as ``stancekit predict`` without ``--model``.
-    id: the ``id`` field of the rows. explain: the number of features to list per
+    id: the ``id`` field of the rows (an int is written as its digits). explain: the number of features to list per
     sentence and task (``--explain N``), 0 for none.
 
     Returns ``{"sentences": [...], "summary": {...}}``: one dict per sentence with the
@@ -116,7 +116,7 @@ def classify_article(
     the CLI's output; ``Model.predict_proba`` gives them unrounded.
 
     Raises ValueError for an empty text, two models with the same task or a negative
-    ``explain``.
+    ``explain``; TypeError for an ``id`` that is neither a str nor an int.
     """
     if models is None:
         models = [builtin(task) for task in BUILTIN_TASKS]

@@ -76,6 +76,21 @@ def test_classify_article_gives_the_cli_rows(cli):
     assert result["summary"]["n_sentences"] == len(cli_sentences)
 
 
+def test_classify_article_takes_an_int_id_and_names_id_when_refusing_one():
+    # An int id (a DataFrame's index, `id=row.Index`) is written as its digits, as the CLI
+    # writes a JSON Lines number id; it was a TypeError naming no argument: "'int' object
+    # is not an instance of 'str'".
+    model = stancekit.builtin("sentiment")
+    for given, written in [(5, "5"), (np.int64(7), "7"), (10**30, str(10**30)), ("a1", "a1")]:
+        result = stancekit.classify_article("Talks failed. Both sides left.", [model], id=given)
+        assert result["summary"]["id"] == written
+        assert [s["id"] for s in result["sentences"]] == [written, written]
+    for given, kind in [(True, "bool"), (1.5, "float"), (None, "NoneType"), (b"x", "bytes")]:
+        with pytest.raises(TypeError) as error:
+            stancekit.classify_article("Talks failed.", [model], id=given)
+        assert str(error.value) == f"id must be a str or an int, not {kind}"
+
+
 def test_classify_article_with_chosen_models_and_explanations(cli):
     model = stancekit.builtin("accusation")
     rows = cli_predictions(cli, [MODELS / "accusation.json"], ARTICLE, "--explain", "3")
@@ -91,6 +106,16 @@ def test_explain_matches_the_cli(cli, tmp_path, sentences):
     rows = cli_predictions(cli, [MODELS / "cooperation.json"], write_jsonl(tmp_path / "in.jsonl", texts), "--explain", "4")
     for text, row in zip(texts, rows):
         assert model.explain(text, top=4) == row["predictions"]["cooperation"]
+
+
+def test_explain_of_a_text_without_features_gives_an_empty_list(cli, tmp_path):
+    # Only emoji: no feature the model knows. The key was missing, here and in the CLI's
+    # --explain rows, so result["explanation"] raised KeyError on such a text alone.
+    model = stancekit.builtin("sentiment")
+    assert model.explain("\U0001f389\U0001f389")["explanation"] == []
+    assert model.explain("A fine day.", top=0)["explanation"] == []
+    rows = cli_predictions(cli, [MODELS / "sentiment.json"], write_jsonl(tmp_path / "in.jsonl", ["\U0001f389"]), "--explain", "3")
+    assert model.explain("\U0001f389", top=3) == rows[0]["predictions"]["sentiment"]
 
 
 def test_concurrent_threads_give_the_same_results(sentences):
