@@ -729,6 +729,18 @@ fn explain_with_summary_only_is_refused_not_dropped() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// Writes `train.csv` (six short sentences labelled `bad` / `good`) in `d` and trains
+/// `m.json` on it.
+fn train_bad_good_model(d: &std::path::Path) {
+    let rows =
+        "text,label\nTalks broke down in anger.,bad\nThe leaders signed a pact.,good\nRivals traded threats.,bad\n\
+                Both sides praised the deal.,good\nThe envoy walked out.,bad\nA truce was agreed.,good\n";
+    write(d, "train.csv", rows.as_bytes());
+    let r =
+        run_in(d, &["train", "--data", "train.csv", "--out", "m.json", "--min-df", "1", "--calibration-folds", "0"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 /// `eval --model M --data F` where M was trained on F scores rows the model was fitted to
 /// (the README's own example once did it: 0.987 on mr): the figures flatter it, so the
 /// file is named on stderr. Another file of the same rows' kind is scored without a word.
@@ -736,14 +748,8 @@ fn explain_with_summary_only_is_refused_not_dropped() {
 fn eval_of_a_model_on_its_own_training_file_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let rows =
-        "text,label\nTalks broke down in anger.,bad\nThe leaders signed a pact.,good\nRivals traded threats.,bad\n\
-                Both sides praised the deal.,good\nThe envoy walked out.,bad\nA truce was agreed.,good\n";
-    write(d, "train.csv", rows.as_bytes());
+    train_bad_good_model(d);
     write(d, "other.csv", b"text,label\nThe ministers walked out.,bad\nThey agreed a deal.,good\n");
-    let r =
-        run_in(d, &["train", "--data", "train.csv", "--out", "m.json", "--min-df", "1", "--calibration-folds", "0"]);
-    assert_eq!(r.status, 0, "{}", r.stderr);
     let r = run_in(d, &["eval", "--model", "m.json", "--data", "other.csv", "train.csv"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
@@ -770,13 +776,7 @@ fn eval_of_a_model_on_its_own_training_file_is_warned_about() {
 fn eval_names_a_label_spelt_otherwise_than_the_model_s() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let rows =
-        "text,label\nTalks broke down in anger.,bad\nThe leaders signed a pact.,good\nRivals traded threats.,bad\n\
-                Both sides praised the deal.,good\n";
-    write(d, "train.csv", rows.as_bytes());
-    let r =
-        run_in(d, &["train", "--data", "train.csv", "--out", "m.json", "--min-df", "1", "--calibration-folds", "0"]);
-    assert_eq!(r.status, 0, "{}", r.stderr);
+    train_bad_good_model(d);
     write(d, "test.csv", b"text,label\nThey signed.,good\nThey fought.,Bad\n");
     let r = run_in(d, &["eval", "--model", "m.json", "--data", "test.csv"]);
     assert_eq!(r.status, 2);
