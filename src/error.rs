@@ -23,6 +23,12 @@ impl Location {
         Location { path: path.into(), line: None, column: None }
     }
 
+    /// Item `index` of a sequence given in memory rather than read from a file
+    /// (`texts[3]`), as the library's and Python's checks of their arguments name it.
+    pub fn item(name: &str, index: usize) -> Self {
+        Location::file(format!("{name}[{index}]"))
+    }
+
     /// The same file at a given line.
     pub fn at_line(&self, line: u64) -> Self {
         Location { path: self.path.clone(), line: Some(line), column: None }

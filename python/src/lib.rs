@@ -62,11 +62,6 @@ fn input_error(error: Error) -> PyErr {
     }
 }
 
-/// Where a text of a Python sequence sits, for messages: `texts[3]`.
-fn item_location(name: &str, index: usize) -> Location {
-    Location::file(format!("{name}[{index}]"))
-}
-
 /// Reads an iterable of str (list, tuple, pandas Series, NumPy array, generator).
 /// A single str, a DataFrame, a mapping or a set is refused: iterating them would label
 /// characters, column names or keys, or items in no order the caller knows.
@@ -356,7 +351,7 @@ fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
             texts.push(text);
             Ok(())
         }
-        _ => Err(input_error(Error::EmptyText { location: item_location(name, index) })),
+        _ => Err(input_error(Error::EmptyText { location: Location::item(name, index) })),
     })?;
     Ok(texts)
 }
@@ -598,7 +593,7 @@ fn classify<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> (Vec<usize>
 /// rather than returning NaN.
 fn checked_classify(model: &ModelFile, texts: &[String]) -> Result<(Vec<usize>, Array2<f64>), Error> {
     let (labels, probabilities) = classify(model, texts);
-    stancekit::predict::check_finite_rows(model, &probabilities, |i| item_location("texts", i))?;
+    stancekit::predict::check_finite_rows(model, &probabilities, |i| Location::item("texts", i))?;
     Ok((labels, probabilities))
 }
 
@@ -1002,7 +997,7 @@ fn train(
     iter_strings(labels, "labels", |index, label| {
         // The CLI's rule for a label cell (input::read_labelled).
         let label = label.unwrap_or_default();
-        stancekit::input::check_label(&label, || item_location("labels", index)).map_err(input_error)?;
+        stancekit::input::check_label(&label, || Location::item("labels", index)).map_err(input_error)?;
         label_values.push(label);
         Ok(())
     })?;
@@ -1016,7 +1011,7 @@ fn train(
     if let Some((odd, usual)) = stancekit::input::case_conflict(&label_values) {
         let label = |row: usize| label_values.get(row).cloned().unwrap_or_default();
         return Err(input_error(Error::LabelCase {
-            location: item_location("labels", odd),
+            location: Location::item("labels", odd),
             label: label(odd),
             other: format!(
                 "'{}' (labels[{usual}]) only by {}",
