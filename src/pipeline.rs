@@ -194,12 +194,11 @@ impl<'a> Examples<'a> {
                 ),
             });
         }
-        let item = |name: &str, i: usize| Location::file(format!("{name}[{i}]"));
         if let Some(i) = texts.iter().position(|text| crate::text::is_blank(text)) {
-            return Err(Error::EmptyText { location: item("texts", i) });
+            return Err(Error::EmptyText { location: Location::item("texts", i) });
         }
         for (i, label) in labels.iter().enumerate() {
-            crate::input::check_label(label, || item("labels", i))?;
+            crate::input::check_label(label, || Location::item("labels", i))?;
         }
         let mut set: Vec<String> = labels.to_vec();
         set.sort();
@@ -472,9 +471,7 @@ pub fn cross_validate_scored(
     folds: usize,
     on_fold: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ScoredFolds> {
-    examples.check()?;
-    check_class_weights(examples, "weights")?;
-    check_out_of_fold_options(options)?;
+    check_training_inputs(examples, options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     let names = analyzer.name_all(&examples.texts, &analyzed.iter().collect::<Vec<_>>());
@@ -846,6 +843,15 @@ fn min_class_count(examples: &Examples<'_>) -> usize {
     class_counts(examples).into_iter().filter(|&n| n > 0).min().unwrap_or(0)
 }
 
+/// What both public entry points, [`train_model`] and [`cross_validate_scored`],
+/// check before any work: examples whose fields fit, weights that leave every class
+/// some weight, and out-of-fold options in range.
+fn check_training_inputs(examples: &Examples<'_>, options: &TrainOptions) -> Result<()> {
+    examples.check()?;
+    check_class_weights(examples, "weights")?;
+    check_out_of_fold_options(options)
+}
+
 /// Refuses out-of-fold settings that cannot work: one calibration fold (it holds no row
 /// out), and a macro-F1 decision without the out-of-fold scores it is chosen on.
 fn check_out_of_fold_options(options: &TrainOptions) -> Result<()> {
@@ -878,9 +884,7 @@ pub fn train_model(
     task: &str,
     provenance: Provenance,
 ) -> Result<ModelFile> {
-    examples.check()?;
-    check_class_weights(examples, "weights")?;
-    check_out_of_fold_options(options)?;
+    check_training_inputs(examples, options)?;
     let analyzer = options.features.analyzer(options.lexicon.clone())?.with_word_classes(options.word_classes.clone());
     let mut analyzed = analyzer.analyze_all(&examples.texts);
     // Tuning and calibration cross-validate: their folds share numbered names, as in
