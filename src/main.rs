@@ -227,7 +227,7 @@ struct DataArgs {
     filter: Vec<(String, String)>,
 }
 
-/// `--batch-size` of files (README).
+/// `--batch-size` when not given (README).
 const DEFAULT_BATCH_SIZE: usize = 4096;
 
 /// Largest `--batch-size`: a batch's documents are all held in memory at once, and
@@ -510,8 +510,8 @@ struct PredictCommand {
     /// and add an article summary row.
     #[arg(long)]
     articles: bool,
-    /// Documents labelled together in parallel, 1 to 1000000 (default: 4096 for files;
-    /// 1 for standard input, so each line is answered before the next is read).
+    /// Most documents labelled together in parallel, 1 to 1000000 (default 4096). A batch
+    /// takes the documents read so far, so a line piped in alone is answered at once.
     #[arg(long, value_parser = parse_batch_size, allow_negative_numbers = true)]
     batch_size: Option<usize>,
     /// Print only the article summary rows, not the sentences.
@@ -1457,48 +1457,45 @@ fn non_finite_scores(
     stancekit::predict::check_finite(sentences, &location, document.is_article).err().map(|e| e.to_string())
 }
 
-/// Reads batches of documents on one thread, labels each batch with `label` on this
-/// one (in parallel inside), and writes the rendered rows in input order on a third, so
-/// reading, labelling and writing overlap. Flushes after every batch of one row (pipe
-/// stages answer line by line). Returns the rows seen and the rows that failed.
+/// Reads documents on one thread, labels each batch of those read (up to `max_batch`,
+/// [`stancekit::input::read_in_ready_batches`]) with `label` on this one (in parallel
+/// inside), and writes the rendered rows in input order on a third, so reading, labelling
+/// and writing overlap. A file fills whole batches; a pipe stage that sends a line and
+/// waits gets its answer at once, as the output is flushed whenever the writer has caught
+/// up. Returns the rows seen and the rows that failed.
 fn label_in_pipeline(
     documents: Box<dyn Iterator<Item = stancekit::input::Document> + Send>,
-    batch_size: usize,
+    max_batch: usize,
     out: &mut (dyn Write + Send),
     label: impl Fn(&[stancekit::input::Document]) -> Vec<(Vec<u8>, bool)>,
 ) -> Result<(usize, usize)> {
-    use std::sync::mpsc::sync_channel;
-    let (batch_sender, batches) = sync_channel::<Vec<stancekit::input::Document>>(2);
+    use std::sync::mpsc::{sync_channel, TryRecvError};
     let (rendered_sender, rendered) = sync_channel::<Vec<(Vec<u8>, bool)>>(2);
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut documents = documents;
-            loop {
-                // Reserved for the default batch at most: a large --batch-size over a short
-                // input should not claim its whole size up front.
-                let mut batch = Vec::with_capacity(batch_size.min(DEFAULT_BATCH_SIZE));
-                batch.extend(documents.by_ref().take(batch_size));
-                // Stops when the input ends or the labeller has gone (a write failed).
-                if batch.is_empty() || batch_sender.send(batch).is_err() {
-                    break;
-                }
-            }
-        });
         let writer = scope.spawn(move || -> io::Result<(usize, usize)> {
             let (mut n_rows, mut n_failed) = (0, 0);
-            for batch in rendered {
+            loop {
+                let batch = match rendered.try_recv() {
+                    Ok(batch) => batch,
+                    Err(TryRecvError::Empty) => {
+                        out.flush()?;
+                        match rendered.recv() {
+                            Ok(batch) => batch,
+                            Err(_) => break,
+                        }
+                    }
+                    Err(TryRecvError::Disconnected) => break,
+                };
                 for (bytes, failed) in &batch {
                     n_rows += 1;
                     n_failed += usize::from(*failed);
                     out.write_all(bytes)?;
                 }
-                if batch_size == 1 {
-                    out.flush()?;
-                }
             }
             Ok((n_rows, n_failed))
         });
-        for batch in batches {
+        // Dropping the batches (the writer has gone: a write failed) stops the reader.
+        for batch in stancekit::input::read_in_ready_batches(scope, documents, max_batch) {
             if rendered_sender.send(label(&batch)).is_err() {
                 break;
             }
@@ -1597,14 +1594,8 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
                 continue;
             }
         };
-        // Standard input is answered line by line, so an interactive pipe stage never
-        // waits on a batch; files are labelled in parallel batches, written in order.
-        let batch_size = if input.as_os_str() == "-" {
-            command.batch_size.unwrap_or(1)
-        } else {
-            command.batch_size.unwrap_or(DEFAULT_BATCH_SIZE)
-        };
-        let (rows, failed) = label_in_pipeline(documents, batch_size, &mut out, |batch| {
+        let max_batch = command.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
+        let (rows, failed) = label_in_pipeline(documents, max_batch, &mut out, |batch| {
             if batch.len() == 1 {
                 batch.iter().map(|d| render(&source, d)).collect()
             } else {

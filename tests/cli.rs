@@ -134,6 +134,40 @@ fn stdin_lines_give_one_line_each_in_order() {
 }
 
 #[test]
+fn a_piped_line_is_answered_before_the_next_is_sent() {
+    // A pipe stage that sends one line and waits for its row: stdin is labelled in
+    // batches of what has been read, so a batch must not wait for more lines to come.
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let model = trained_model(dir.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["predict", "--model", model.to_str().unwrap(), "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (row_sender, rows_read) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            row_sender.send(line).ok();
+        }
+    });
+    for text in ["a boring film", "a lovely film", "a dull mess"] {
+        writeln!(stdin, "{text}").unwrap();
+        stdin.flush().unwrap();
+        let row = rows_read.recv_timeout(std::time::Duration::from_secs(30));
+        let row: SentenceRow = serde_json::from_str(&row.expect("the row comes while stdin is still open")).unwrap();
+        assert_eq!(row.text.as_deref(), Some(text));
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+}
+
+#[test]
 fn eval_with_model_reports_metrics_and_rejects_unknown_labels() {
     let dir = tempfile::tempdir().unwrap();
     let model = trained_model(dir.path());

@@ -7,8 +7,9 @@
 //! One file a kind of input, each reading through the helpers here: `csv_rows` (the
 //! CSV reader: exact lines, checked quoting), `labelled` (training and evaluation
 //! CSVs), `documents` (prediction inputs by format), `lines` (JSON Lines and plain
-//! lines), `walk` (directories given to `predict`), `spans` (span label files) and
-//! `actors` (actors files).
+//! lines), `walk` (directories given to `predict`), `spans` (span label files),
+//! `actors` (actors files) and `ready` (documents handed to the labeller in batches of
+//! what has been read).
 
 use std::fs::File;
 use std::io::Read;
@@ -21,6 +22,7 @@ mod csv_rows;
 mod documents;
 mod labelled;
 mod lines;
+mod ready;
 mod spans;
 mod walk;
 
@@ -32,6 +34,7 @@ pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
     read_labelled_csv, Columns, Conflicts, LabelledData,
 };
+pub use ready::{read_in_ready_batches, ReadyBatches};
 pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
 
