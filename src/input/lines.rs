@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{decode, io_error, Document, ReadOptions};
+use super::{decode, io_error, Document, ReadOptions, MAX_ARTICLE_BYTES};
 use crate::error::{Error, Location, Result};
 
 /// A read error part way through an input. It ends the input's documents: a reader
@@ -47,6 +47,8 @@ pub(super) fn line_input(
         json_only,
         stopped: false,
         pending: std::collections::VecDeque::new(),
+        max_line_bytes: MAX_ARTICLE_BYTES,
+        skipping: false,
     }))
 }
 
@@ -64,6 +66,18 @@ struct LineDocuments {
     /// Further lines of the last line read that ended in a lone carriage return (old Mac
     /// files), each with its offset in the file.
     pending: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// The longest line kept: [`MAX_ARTICLE_BYTES`] (smaller in tests).
+    max_line_bytes: u64,
+    /// The last line read was cut at `max_line_bytes`: the rest of it is skipped before
+    /// the next line is read.
+    skipping: bool,
+}
+
+/// A line as read: its offset in the file and its bytes, or the offset of a line longer
+/// than the most kept, which is not kept.
+enum Line {
+    Bytes(u64, Vec<u8>),
+    TooLong(u64),
 }
 
 impl LineDocuments {
@@ -71,24 +85,38 @@ impl LineDocuments {
     /// a line too, as it does in CSV and in articles: a file with old Mac line endings
     /// was one line, so its records were one malformed JSON record or one text. The
     /// further lines of it wait in `pending`. `None` at the end of the input.
-    fn read_line(&mut self) -> Option<std::io::Result<(u64, Vec<u8>)>> {
+    /// A line over `max_line_bytes` is [`Line::TooLong`]: held whole, an input
+    /// without line breaks (a minified dump, an endless device) took memory until it
+    /// ran out, and labelling 300 MB as one row took 7 GB.
+    fn read_line(&mut self) -> Option<std::io::Result<Line>> {
         if self.stopped {
             return None;
+        }
+        if self.skipping {
+            match self.reader.skip_until(b'\n') {
+                Ok(n) => self.offset += n as u64,
+                Err(source) => return Some(Err(source)),
+            }
+            self.skipping = false;
         }
         // Room for a typical sentence, so the line does not grow the buffer step by step.
         let mut buf = Vec::with_capacity(256);
         let start = self.offset;
-        match self.reader.read_until(b'\n', &mut buf) {
+        match (&mut self.reader).take(self.max_line_bytes + 1).read_until(b'\n', &mut buf) {
             Ok(0) => return None,
             Ok(n) => self.offset += n as u64,
             Err(source) => return Some(Err(source)),
+        }
+        if buf.len() as u64 > self.max_line_bytes && buf.last() != Some(&b'\n') {
+            self.skipping = true;
+            return Some(Ok(Line::TooLong(start)));
         }
         // `\r\r\n` (a CRLF file saved again as CRLF) ends one line, as in articles.
         while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             buf.pop();
         }
         if memchr::memchr(b'\r', &buf).is_none() {
-            return Some(Ok((start, buf)));
+            return Some(Ok(Line::Bytes(start, buf)));
         }
         let mut pieces = buf.split(|b| *b == b'\r');
         let first = pieces.next().map(<[u8]>::to_vec).unwrap_or_default();
@@ -97,7 +125,7 @@ impl LineDocuments {
             self.pending.push_back((at, piece.to_vec()));
             at += piece.len() as u64 + 1;
         }
-        Some(Ok((start, first)))
+        Some(Ok(Line::Bytes(start, first)))
     }
 }
 
@@ -105,8 +133,28 @@ impl Iterator for LineDocuments {
     type Item = Document;
 
     fn next(&mut self) -> Option<Document> {
-        let (mut start, mut buf) = match self.pending.pop_front().map(Ok).or_else(|| self.read_line())? {
-            Ok(line) => line,
+        let pending = self.pending.pop_front().map(|(start, buf)| Ok(Line::Bytes(start, buf)));
+        let (mut start, mut buf) = match pending.or_else(|| self.read_line())? {
+            Ok(Line::Bytes(start, buf)) => (start, buf),
+            Ok(Line::TooLong(start)) => {
+                self.line += 1;
+                let location = Location::file(&self.source).at_line(self.line);
+                let most = match self.max_line_bytes >> 20 {
+                    0 => format!("{} bytes", self.max_line_bytes),
+                    mib => format!("{mib} MiB"),
+                };
+                let reason = format!(
+                    "the line holds more than {most} (from byte {start}), too much for one record: it is not \
+                     labelled (split it into lines, or give an article as a file of its own)"
+                );
+                return Some(Document {
+                    source: self.source.clone(),
+                    id: self.line.to_string(),
+                    line: Some(self.line),
+                    text: Err(Error::Value { location, reason }),
+                    is_article: self.options.articles,
+                });
+            }
             Err(source) => {
                 self.line += 1;
                 self.stopped = true;
@@ -598,5 +646,50 @@ mod tests {
             panic!("an input that cannot be read at all is an error")
         };
         assert_eq!(error.to_string(), "-: cannot read standard input: device gone");
+    }
+
+    #[test]
+    fn a_line_over_the_most_kept_is_one_error_row_and_the_lines_after_it_are_read() {
+        // `line_input` keeps 256 MiB a line; the same reader keeping 10 bytes.
+        let input: Box<dyn Read + Send> =
+            Box::new(Cursor::new(b"first\n0123456789abcdefghij\nlast\ntoo long at the end".to_vec()));
+        let mut short = LineDocuments {
+            source: "-".into(),
+            reader: BufReader::new(input),
+            line: 0,
+            offset: 0,
+            options: ReadOptions::default(),
+            json_only: false,
+            stopped: false,
+            pending: std::collections::VecDeque::new(),
+            max_line_bytes: 10,
+            skipping: false,
+        };
+        let rows: Vec<(Option<u64>, String)> = std::iter::from_fn(|| {
+            let document = short.next()?;
+            Some((document.line, document.text.unwrap_or_else(|error| format!("error: {error}"))))
+        })
+        .collect();
+        let too_long = |line: u64, byte: u64| {
+            format!(
+                "error: -:{line}: the line holds more than 10 bytes (from byte {byte}), too much for one record: it is \
+                 not labelled (split it into lines, or give an article as a file of its own)"
+            )
+        };
+        // "first\n" is bytes 0-5; the long line's 20 bytes and break are 6-26; "last\n" is
+        // 27-31; the last line, 32 on, has no break.
+        let expected = vec![
+            (Some(1), "first".to_string()),
+            (Some(2), too_long(2, 6)),
+            (Some(3), "last".to_string()),
+            (Some(4), too_long(4, 32)),
+        ];
+        assert_eq!(rows, expected);
+        // A line of exactly the most kept, with or without its break, is kept.
+        let input: Box<dyn Read + Send> = Box::new(Cursor::new(b"0123456789\n0123456789".to_vec()));
+        short.reader = BufReader::new(input);
+        short.stopped = false;
+        let kept: Vec<String> = short.by_ref().map(|d| d.text.unwrap_or_default()).collect();
+        assert_eq!(kept, ["0123456789", "0123456789"]);
     }
 }
