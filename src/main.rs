@@ -1433,7 +1433,7 @@ fn render_document(
     command: &PredictCommand,
     document: &stancekit::input::Document,
 ) -> io::Result<bool> {
-    let source = document.source.display().to_string();
+    let source = document.source.to_string_lossy();
     let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
     let text = match &document.text {
         Ok(text) if stancekit::text::is_blank(text) => {
