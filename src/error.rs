@@ -311,6 +311,13 @@ pub enum Error {
         /// How many training texts there are.
         texts: usize,
     },
+    /// The shipped models or lexicon cannot be found where they are looked for
+    /// ([`crate::shipped`]), or `STANCEKIT_MODELS` points elsewhere than to them.
+    #[error("{reason}")]
+    Shipped {
+        /// What was looked for, where, and what to do.
+        reason: String,
+    },
     /// linfa reported an error.
     #[error("{0}")]
     Linfa(String),

@@ -6,7 +6,8 @@
 //! regression as a linfa estimator, stored by [`model`]) -> predictions ([`predict`]:
 //! labels, probabilities, explanations, article summaries, and who accuses whom from
 //! [`actors`]) -> reports ([`report`], [`html`]). [`input`] reads files, [`eval`]
-//! measures, [`pipeline`] ties training and cross-validation together.
+//! measures, [`pipeline`] ties training and cross-validation together, [`shipped`]
+//! finds the models and lexicon that ship with the crate.
 //!
 //! ```
 //! use stancekit::features::FeatureParams;
@@ -23,17 +24,14 @@
 //! assert_eq!(model.labels[predicted[0]], "coop");
 //! ```
 //!
-//! Labelling with the shipped models (`models/` of the repository; the CLI finds them
-//! there, or in the directory `STANCEKIT_MODELS` names). [`model::ModelFile::load_all`]
+//! Labelling with the shipped models (`models/` of the repository, or the directory
+//! `STANCEKIT_MODELS` names: [`shipped::model_paths`]). [`model::ModelFile::load_all`]
 //! reads the files in parallel and shares the featurizer they have in common:
 //!
 //! ```
-//! use stancekit::model::ModelFile;
 //! use stancekit::predict::Predictor;
 //!
-//! let paths: Vec<std::path::PathBuf> =
-//!     ["cooperation", "accusation", "sentiment"].iter().map(|task| format!("models/{task}.json").into()).collect();
-//! let predictor = Predictor::new(ModelFile::load_all(&paths).unwrap());
+//! let predictor = Predictor::shipped().unwrap();
 //! let predictions = predictor.predict_text("The ministry denied any wrongdoing and called the report baseless.");
 //! let accusation = &predictions[1];
 //! assert_eq!((accusation.task.as_str(), accusation.label.as_str()), ("accusation", "denial"));
@@ -62,6 +60,7 @@ pub mod packed;
 pub mod pipeline;
 pub mod predict;
 pub mod report;
+pub mod shipped;
 mod stems;
 pub mod text;
 pub mod train;

@@ -126,9 +126,6 @@ fn stdout_error(error: io::Error) -> io::Error {
     io::Error::new(error.kind(), format!("writing to standard output: {error}"))
 }
 
-/// The tasks whose models ship in `models/`, used when `predict` gets no `--model`.
-const BUILTIN_TASKS: &[&str] = &["cooperation", "accusation", "sentiment"];
-
 #[derive(Parser)]
 #[command(
     name = "stancekit",
@@ -1257,72 +1254,6 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// Where the shipped models are looked for: `$STANCEKIT_MODELS` when it is set, else
-/// `./models`, then the `models/` of the source tree this binary was built from.
-///
-/// # Errors
-/// `$STANCEKIT_MODELS` set to a directory without all three models: said, rather than
-/// quietly labelling with models from elsewhere than the user pointed to.
-fn builtin_model_paths() -> Result<Vec<PathBuf>> {
-    let files = |dir: &Path| -> Vec<PathBuf> { BUILTIN_TASKS.iter().map(|t| dir.join(format!("{t}.json"))).collect() };
-    if let Some(dir) = std::env::var_os("STANCEKIT_MODELS") {
-        let dir = PathBuf::from(dir);
-        let expected = "a directory holding cooperation.json, accusation.json and sentiment.json";
-        if dir.as_os_str().is_empty() {
-            anyhow::bail!("STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)");
-        }
-        if !dir.is_dir() {
-            anyhow::bail!("STANCEKIT_MODELS={} is not a directory (set it to {expected}, or unset it)", dir.display());
-        }
-        let paths = files(&dir);
-        let missing: Vec<String> = paths
-            .iter()
-            .filter(|p| !p.is_file())
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        if !missing.is_empty() {
-            anyhow::bail!(
-                "STANCEKIT_MODELS={} has no {} (set it to {expected}, or unset it)",
-                dir.display(),
-                missing.join(", ")
-            );
-        }
-        return Ok(paths);
-    }
-    match shipped_dir("models", |dir| files(dir).iter().all(|p| p.is_file())) {
-        Ok(dir) => Ok(files(&dir)),
-        Err(looked_in) => anyhow::bail!(
-            "no --model given and the shipped models were not found in {looked_in} (build them with \
-             `scripts/build-models.sh`)"
-        ),
-    }
-}
-
-/// The shipped directory `relative` (`models`, `datasets/lexicons`): in the working
-/// directory, else in the source tree this binary was built from, the first for which
-/// `complete` holds; otherwise the directories looked in, for the message.
-fn shipped_dir(relative: &str, complete: impl Fn(&Path) -> bool) -> std::result::Result<PathBuf, String> {
-    let dirs = [PathBuf::from(relative), Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)];
-    dirs.iter()
-        .find(|dir| complete(dir))
-        .cloned()
-        .ok_or_else(|| dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "))
-}
-
-/// The shipped lexicon `actors` uses without `--lexicon`: `./datasets/lexicons`, then that
-/// of the source tree this binary was built from, as the shipped models are found (it
-/// used to be `./datasets/lexicons` only, so `actors` failed outside the checkout).
-///
-/// # Errors
-/// Neither directory holds a `cues.tsv`.
-fn shipped_lexicon() -> Result<PathBuf> {
-    shipped_dir("datasets/lexicons", |dir| dir.join("cues.tsv").is_file()).map_err(|looked_in| {
-        anyhow::anyhow!(
-            "no --lexicon given and the shipped lexicon was not found in {looked_in} (give its directory with --lexicon)"
-        )
-    })
-}
-
 /// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).
 fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
     let (shortest, longest) = value.split_once('-').unwrap_or((value, value));
@@ -1343,7 +1274,7 @@ fn parse_char_ngrams(value: &str) -> std::result::Result<[usize; 2], String> {
 
 /// Loads the models given, or the shipped ones; each model's task names its output.
 fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
-    let paths = if model_paths.is_empty() { builtin_model_paths()? } else { model_paths.to_vec() };
+    let paths = if model_paths.is_empty() { stancekit::shipped::model_paths()? } else { model_paths.to_vec() };
     // Its results would be printed twice under two names.
     if let Some(path) = paths.iter().enumerate().find_map(|(i, p)| paths.iter().take(i).any(|q| q == p).then_some(p)) {
         anyhow::bail!("--model {} is given twice (give each model once)", path.display());
@@ -1649,7 +1580,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     use stancekit::actors::{extract_with, Claim, SpanScore};
     let path = match &command.lexicon {
         Some(path) => path.clone(),
-        None => shipped_lexicon()?,
+        None => stancekit::shipped::lexicon_dir()?,
     };
     let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();

@@ -92,6 +92,15 @@ pub struct Predictor {
 pub const ACCUSATION_TASK: &str = "accusation";
 
 impl Predictor {
+    /// A predictor over the shipped models ([`crate::shipped::model_paths`]), as
+    /// `stancekit predict` uses without `--model`.
+    ///
+    /// # Errors
+    /// Those of finding the models ([`Error::Shipped`]) and of loading them.
+    pub fn shipped() -> Result<Predictor> {
+        Ok(Predictor::new(ModelFile::load_all(&crate::shipped::model_paths()?)?))
+    }
+
     /// A predictor over `models`.
     pub fn new(models: Vec<ModelFile>) -> Predictor {
         let accusation = models.iter().position(|m| m.task == ACCUSATION_TASK);
