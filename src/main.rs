@@ -1580,7 +1580,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     use stancekit::actors::{extract_with, Claim, SpanScore};
     let path = match &command.lexicon {
         Some(path) => path.clone(),
-        None => stancekit::shipped::lexicon_dir()?,
+        None => stancekit::shipped::lexicon_dir().context("no --lexicon given (give one with --lexicon)")?,
     };
     let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();

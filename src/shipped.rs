@@ -46,8 +46,8 @@ pub fn model_paths() -> Result<Vec<PathBuf>> {
         Ok(dir) => Ok(files(&dir)),
         Err(looked_in) => Err(Error::Shipped {
             reason: format!(
-                "no --model given and the shipped models were not found in {looked_in} (build them with \
-                 `scripts/build-models.sh`)"
+                "the shipped models were not found in {looked_in} (build them with `scripts/build-models.sh`, or \
+                 set STANCEKIT_MODELS to their directory)"
             ),
         }),
     }
@@ -59,11 +59,8 @@ pub fn model_paths() -> Result<Vec<PathBuf>> {
 /// # Errors
 /// [`Error::Shipped`] when neither holds a `cues.tsv`.
 pub fn lexicon_dir() -> Result<PathBuf> {
-    first_dir("datasets/lexicons", |dir| dir.join("cues.tsv").is_file()).map_err(|looked_in| Error::Shipped {
-        reason: format!(
-            "no --lexicon given and the shipped lexicon was not found in {looked_in} (give its directory with --lexicon)"
-        ),
-    })
+    first_dir("datasets/lexicons", |dir| dir.join("cues.tsv").is_file())
+        .map_err(|looked_in| Error::Shipped { reason: format!("the shipped lexicon was not found in {looked_in}") })
 }
 
 /// The directory `relative` in the working directory, else in the source tree, the first
