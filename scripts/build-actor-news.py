@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Rebuilds the actor gold set of real news sentences (datasets/actors/news_dev_spans.csv,
-which stores offsets and hashes, never text) as a CSV that `stancekit actors --data` reads:
+"""Rebuilds an actor set of real news sentences (datasets/actors/news_dev_spans.csv, the gold
+set kept for measuring, or with --split train datasets/actors/news_train_spans.csv, the set for
+developing the extractor; both store offsets and hashes, never text) as a CSV that
+`stancekit actors --data` reads:
 
     id,text,accusation,source,target
 
 Each span row is joined on its id (`dataset:doc_id:start`) to a corpus CSV with the columns
-`id,doc,text,...` (default target/data/news_dev.csv, which scripts/build-models.sh writes with
-`stancekit corpus --split dev`). The first 16 hex digits of the sha256 of each sentence must
+`id,doc,text,...` (default target/data/news_<split>.csv: scripts/build-models.sh writes
+news_dev.csv with `stancekit corpus --split dev`, and news_train.csv with `--split train`). The first 16 hex digits of the sha256 of each sentence must
 equal the stored `sha256`; the source and target spans are UTF-8 byte offsets into the
 sentence (end exclusive, both empty for an empty span). Exits non-zero, naming the row, when
 an id is missing from the corpus, a hash differs or a span does not fall on the sentence.
 
-Usage: scripts/build-actor-news.py [--spans FILE] [--corpus FILE] [--out FILE]
-then:  stancekit actors --data target/data/actors_news_dev.csv ...
+Usage: scripts/build-actor-news.py [--split dev|train] [--spans FILE] [--corpus FILE] [--out FILE]
+       (--split picks the defaults of the other three: datasets/actors/news_<split>_spans.csv,
+       target/data/news_<split>.csv, target/data/actors_news_<split>.csv; default dev)
+then:  stancekit actors --data target/data/actors_news_dev.csv ...   (or actors_news_train.csv)
 Standard library only.
 """
 import argparse
@@ -40,11 +44,20 @@ def span(raw, row, which, line):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spans", default=os.path.join(ROOT, "datasets", "actors", "news_dev_spans.csv"))
-    parser.add_argument("--corpus", default=os.path.join(ROOT, "target", "data", "news_dev.csv"),
-                        help="corpus CSV with id,doc,text columns (default: %(default)s)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "target", "data", "actors_news_dev.csv"))
+    parser.add_argument("--split", choices=["dev", "train"], default="dev",
+                        help="which set to build; sets the defaults of --spans, --corpus and --out "
+                             "(default: %(default)s)")
+    parser.add_argument("--spans", help="span file (default: datasets/actors/news_<split>_spans.csv)")
+    parser.add_argument("--corpus", help="corpus CSV with id,doc,text columns "
+                                         "(default: target/data/news_<split>.csv)")
+    parser.add_argument("--out", help="output CSV (default: target/data/actors_news_<split>.csv)")
     args = parser.parse_args()
+    if args.spans is None:
+        args.spans = os.path.join(ROOT, "datasets", "actors", f"news_{args.split}_spans.csv")
+    if args.corpus is None:
+        args.corpus = os.path.join(ROOT, "target", "data", f"news_{args.split}.csv")
+    if args.out is None:
+        args.out = os.path.join(ROOT, "target", "data", f"actors_news_{args.split}.csv")
 
     if not os.path.exists(args.corpus):
         sys.exit(f"{args.corpus} not found: run scripts/build-models.sh first, or give --corpus")
