@@ -117,6 +117,83 @@ const TIME_WORDS: &[&str] = &[
     "night",
     "afternoon",
 ];
+/// Words that open a sentence or clause before its subject ("But", "Eventually"): not
+/// part of the actor's name.
+const LEADING_NOISE: &[&str] = &[
+    "but",
+    "and",
+    "so",
+    "yet",
+    "or",
+    "eventually",
+    "meanwhile",
+    "however",
+    "also",
+    "initially",
+    "now",
+    "then",
+    "still",
+    "later",
+    "earlier",
+    "yesterday",
+    "today",
+    "tonight",
+    "finally",
+    "indeed",
+    "instead",
+    "thus",
+];
+/// Words that open a time phrase before a subject ("On Monday the minister", "Last
+/// week the group").
+const TIME_OPENERS: &[&str] = &["on", "last", "this", "next", "over", "during", "earlier", "later", "in"];
+/// Nouns that close such a time phrase, besides the days of [`TIME_WORDS`].
+const TIME_NOUNS: &[&str] =
+    &["week", "month", "year", "day", "decade", "weekend", "summer", "winter", "spring", "autumn"];
+/// Prepositions whose phrase before a comma sets a scene ("At the United Nations,").
+const SCENE_PREPOSITIONS: &[&str] =
+    &["at", "in", "on", "over", "during", "after", "before", "for", "from", "with", "across", "under", "as", "since"];
+/// First words no actor's name starts with: a preposition or an auxiliary there means a
+/// verb or a prepositional phrase was taken for a noun phrase ("in her blood tests",
+/// "has been issued").
+const NOT_A_NAME_START: &[&str] = &[
+    "in", "on", "at", "to", "with", "by", "for", "of", "from", "into", "as", "than", "because", "has", "have", "had",
+    "is", "are", "was", "were", "be", "been", "being", "would", "will", "can", "could", "should", "may", "might",
+    "must", "did", "does", "do",
+];
+/// Adverb endings cut from the end of a phrase ("The Scot initially").
+const ADVERB_ENDINGS: &[&str] =
+    &["ally", "ently", "antly", "ously", "ively", "fully", "lessly", "edly", "ingly", "ibly", "ably", "icly"];
+/// Nouns of accusing or sanctioning whose "against X" names the accused ("tax claims
+/// against Yukos", "proceedings against Vivendi"; real news, `news_train_spans.csv`).
+const ACCUSING_NOUNS: &[&str] = &[
+    "claims",
+    "claim",
+    "charges",
+    "charge",
+    "proceedings",
+    "case",
+    "cases",
+    "lawsuit",
+    "lawsuits",
+    "suit",
+    "allegation",
+    "allegations",
+    "complaint",
+    "complaints",
+    "action",
+    "fine",
+    "fines",
+    "sanctions",
+    "accusations",
+    "accusation",
+    "operation",
+    "investigation",
+    "probe",
+    "levied",
+    "brought",
+    "filed",
+    "launched",
+];
 /// Words that open a subordinate or coordinate clause: a subject starts after them.
 const CLAUSE_OPENERS: &[&str] = &[
     "that", "as", "and", "but", "after", "when", "while", "because", "since", "although", "though", "whereas", "if",
@@ -184,6 +261,23 @@ const ACCUSING_STEMS: &[&str] = &[
     "convict",
     "fined",
     "sanction",
+    // Sanctions: the one sanctioned is the accused, as with a charge (real news,
+    // `datasets/actors/news_train_spans.csv`: "Collins was suspended by the agency").
+    "suspend",
+    "banned",
+    "detain",
+    "jail",
+    "sentenc",
+    "punish",
+    "expel",
+    "disqualif",
+    "stripped",
+    "reprimand",
+    "censur",
+    "rebuk",
+    "berat",
+    "lambast",
+    "slam",
 ];
 /// Verb-like words that end a reported clause's subject ("said Y was behind ...").
 const CLAUSE_VERBS: &[&str] = &[
@@ -238,126 +332,153 @@ pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &C
         .find(lexicon, &lower, &negated)
         .into_iter()
         .find(|m| lexicon.cues.get(m.cue).is_some_and(|c| c.category == category))
-        .map(|m| (m.first_word, m.n_words));
+        .map(|m| (m.first_word, m.n_words))
+        // Without a cue of the claim in the lexicon, a verb of accusing or sanctioning
+        // stands in ("was suspended by", "has detained"): real news accuses with words
+        // the lexicon files under other categories.
+        .or_else(|| {
+            (claim == Claim::Accusation)
+                .then(|| (0..words.len()).find(|&i| ctx.is_lower_at(i) && ctx.is_accusing(i)).map(|i| (i, 1)))
+                .flatten()
+        });
 
-    let mut actors = Actors::default();
-    // 1. Fronted quote: the speaker after the closing quote is the source.
-    if let Some(speaker) = ctx.fronted_quote_speaker(&is_reporting) {
-        actors.source = Some(speaker);
-        if let (Claim::Accusation, Some((c, n))) = (claim, cue) {
-            actors.target = if ctx.is_accusing(c) {
-                ctx.cue_target(c, n, true)
-            } else if ctx.passive_aux(c).is_some() {
-                // "We were robbed by the judges": the agent did the wrong.
-                ctx.by_agent(c + n)
-            } else {
-                // "This government stole the election": the doer is accused.
-                ctx.quote_subject(c)
-            };
+    let found = 'found: {
+        let mut actors = Actors::default();
+        // 1. Fronted quote: the speaker after the closing quote is the source.
+        if let Some(speaker) = ctx.fronted_quote_speaker(&is_reporting) {
+            actors.source = Some(speaker);
+            if let (Claim::Accusation, Some((c, n))) = (claim, cue) {
+                actors.target = if ctx.is_accusing(c) {
+                    ctx.cue_target(c, n, true)
+                } else if ctx.passive_aux(c).is_some() {
+                    // "We were robbed by the judges": the agent did the wrong.
+                    ctx.by_agent(c + n)
+                } else {
+                    // "This government stole the election": the doer is accused.
+                    ctx.quote_subject(c)
+                };
+            }
+            break 'found actors;
         }
-        return actors;
-    }
-    // 2. "according to X".
-    let according = lower.windows(2).position(|pair| pair == ["according", "to"]);
-    if let Some(i) = according {
-        actors.source = ctx.phrase_after(i + 2);
-    }
-    let Some((cue_at, cue_len)) = cue else {
-        // No cue of this claim: fall back on "X said Y ..." for the source.
-        if actors.source.is_none() {
-            if let Some(r) = (0..words.len()).find(|&i| is_reporting_at(i)) {
+        // 2. "according to X".
+        let according = lower.windows(2).position(|pair| pair == ["according", "to"]);
+        if let Some(i) = according {
+            actors.source = ctx.phrase_after(i + 2);
+        }
+        let Some((cue_at, cue_len)) = cue else {
+            // No cue of this claim: fall back on "X said Y ..." for the source.
+            if actors.source.is_none() {
+                if let Some(r) = (0..words.len()).find(|&i| is_reporting_at(i)) {
+                    actors.source = ctx.subject_before(r);
+                    if claim == Claim::Accusation {
+                        actors.target = ctx.reported_subject(r + 1, words.len());
+                    }
+                } else {
+                    // The main clause's subject: in a denial the one who rejects; in an
+                    // accusation without a word of accusing, the one whose deed the
+                    // sentence tells ("They are murdering people"; real news,
+                    // `news_train_spans.csv`, where it was the accuser in few).
+                    let end = ctx.leading_noun_phrase_end(0, words.len() - 1);
+                    if end + 1 < words.len() {
+                        match (claim, ctx.against_target()) {
+                            (Claim::Denial, _) => actors.source = ctx.span(0, end),
+                            // "The watchdog opened proceedings against X": the subject acts.
+                            (Claim::Accusation, Some(accused)) => {
+                                actors.source = ctx.span(0, end);
+                                actors.target = Some(accused);
+                            }
+                            (Claim::Accusation, None) => actors.target = ctx.span(0, end),
+                        }
+                    }
+                }
+            } else if claim == Claim::Accusation {
+                actors.target = ctx.after_according_clause(according.unwrap_or(0));
+            }
+            break 'found actors;
+        };
+        // "..., the safety board said." at the end: the reporter closes the sentence.
+        if let Some((speaker, r)) = ctx.trailing_reporter(&is_reporting_at, cue_at) {
+            actors.source = Some(speaker);
+            if claim == Claim::Accusation {
+                actors.target = match ctx.passive_aux(cue_at) {
+                    Some(aux) => ctx.subject_before(aux),
+                    None => ctx.cue_target(cue_at, cue_len, false),
+                };
+            }
+            let _ = r;
+            break 'found actors;
+        }
+        if let (Some(i), Claim::Accusation) = (according, claim) {
+            if ctx.break_after_phrase(i + 2) {
+                actors.target = ctx.after_according_clause(i);
+                break 'found actors;
+            }
+        }
+        // "It is alleged that Y ...": the expletive is nobody; Y is the accused.
+        if claim == Claim::Accusation
+            && lower.first() == Some(&"it")
+            && (1..cue_at + cue_len + 1).any(|i| lower.get(i) == Some(&"that"))
+        {
+            let that = (1..words.len()).find(|&i| ctx.word(i) == "that").unwrap_or(0);
+            actors.target = ctx.reported_subject(that + 1, words.len());
+            break 'found actors;
+        }
+        // 5. "X said (that) Y ... cue": a reporting verb before the cue.
+        let reporting_before = (0..cue_at).find(|&i| is_reporting_at(i) && ctx.word(i) != "alleged");
+        if let Some(r) = reporting_before {
+            if actors.source.is_none() {
                 actors.source = ctx.subject_before(r);
-                if claim == Claim::Accusation {
-                    actors.target = ctx.reported_subject(r + 1, words.len());
+            }
+            if claim == Claim::Accusation {
+                // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
+                let clause = (r + 1..cue_at).find(|&i| ctx.word(i) == "that").map_or(r + 1, |t| t + 1);
+                actors.target = if ctx.is_accusing(cue_at) {
+                    ctx.cue_target(cue_at, cue_len, false)
+                } else {
+                    ctx.reported_subject(clause, cue_at)
+                };
+            }
+            break 'found actors;
+        }
+        // 3. Passive.
+        let aux = if ctx.word(cue_at).ends_with("ing") { None } else { ctx.passive_aux(cue_at) };
+        if let Some(aux_at) = aux {
+            let subject = ctx.subject_before(aux_at);
+            let agent = ctx.by_agent(cue_at + cue_len);
+            let accusing = ctx.is_accusing(cue_at);
+            match claim {
+                Claim::Accusation if accusing => {
+                    actors.target = subject;
+                    if actors.source.is_none() {
+                        actors.source = agent;
+                    }
                 }
-            } else {
-                // The main clause's subject is the actor who rejects or blames.
-                let end = ctx.leading_noun_phrase_end(0, words.len() - 1);
-                if end + 1 < words.len() {
-                    actors.source = ctx.span(0, end);
+                Claim::Accusation => {
+                    actors.target = agent.or(subject);
+                }
+                Claim::Denial => {
+                    if actors.source.is_none() {
+                        actors.source = agent.or(subject);
+                    }
                 }
             }
-        } else if claim == Claim::Accusation {
-            actors.target = ctx.after_according_clause(according.unwrap_or(0));
+            break 'found actors;
         }
-        return actors;
-    };
-    // "..., the safety board said." at the end: the reporter closes the sentence.
-    if let Some((speaker, r)) = ctx.trailing_reporter(&is_reporting_at, cue_at) {
-        actors.source = Some(speaker);
-        if claim == Claim::Accusation {
-            actors.target = match ctx.passive_aux(cue_at) {
-                Some(aux) => ctx.subject_before(aux),
-                None => ctx.cue_target(cue_at, cue_len, false),
-            };
-        }
-        let _ = r;
-        return actors;
-    }
-    if let (Some(i), Claim::Accusation) = (according, claim) {
-        if ctx.break_after_phrase(i + 2) {
-            actors.target = ctx.after_according_clause(i);
-            return actors;
-        }
-    }
-    // "It is alleged that Y ...": the expletive is nobody; Y is the accused.
-    if claim == Claim::Accusation
-        && lower.first() == Some(&"it")
-        && (1..cue_at + cue_len + 1).any(|i| lower.get(i) == Some(&"that"))
-    {
-        let that = (1..words.len()).find(|&i| ctx.word(i) == "that").unwrap_or(0);
-        actors.target = ctx.reported_subject(that + 1, words.len());
-        return actors;
-    }
-    // 5. "X said (that) Y ... cue": a reporting verb before the cue.
-    let reporting_before = (0..cue_at).find(|&i| is_reporting_at(i) && ctx.word(i) != "alleged");
-    if let Some(r) = reporting_before {
+        // 4. Active: subject before the cue, object after it.
         if actors.source.is_none() {
-            actors.source = ctx.subject_before(r);
+            actors.source = ctx.subject_before(cue_at);
         }
         if claim == Claim::Accusation {
-            // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
-            let clause = (r + 1..cue_at).find(|&i| ctx.word(i) == "that").map_or(r + 1, |t| t + 1);
-            actors.target = if ctx.is_accusing(cue_at) {
-                ctx.cue_target(cue_at, cue_len, false)
-            } else {
-                ctx.reported_subject(clause, cue_at)
-            };
+            actors.target = ctx.cue_target(cue_at, cue_len, false);
         }
-        return actors;
-    }
-    // 3. Passive.
-    let aux = if ctx.word(cue_at).ends_with("ing") { None } else { ctx.passive_aux(cue_at) };
-    if let Some(aux_at) = aux {
-        let subject = ctx.subject_before(aux_at);
-        let agent = ctx.by_agent(cue_at + cue_len);
-        let accusing = ctx.is_accusing(cue_at);
-        match claim {
-            Claim::Accusation if accusing => {
-                actors.target = subject;
-                if actors.source.is_none() {
-                    actors.source = agent;
-                }
-            }
-            Claim::Accusation => {
-                actors.target = agent.or(subject);
-            }
-            Claim::Denial => {
-                if actors.source.is_none() {
-                    actors.source = agent.or(subject);
-                }
-            }
-        }
-        return actors;
-    }
-    // 4. Active: subject before the cue, object after it.
-    if actors.source.is_none() {
-        actors.source = ctx.subject_before(cue_at);
-    }
-    if claim == Claim::Accusation {
-        actors.target = ctx.cue_target(cue_at, cue_len, false);
-    }
-    actors
+        actors
+    };
+    // Every pattern's spans get the same last cut: what a phrase cannot start or end with.
+    let target = match claim {
+        Claim::Accusation => found.target.and_then(|s| ctx.tidy(s)).or_else(|| ctx.against_target()),
+        Claim::Denial => found.target.and_then(|s| ctx.tidy(s)),
+    };
+    Actors { source: found.source.and_then(|s| ctx.tidy(s)), target }
 }
 
 struct Context<'a> {
@@ -377,6 +498,69 @@ fn is_close_quote(c: char) -> bool {
 }
 
 impl<'a> Context<'a> {
+    /// A span cut to the phrase that names an actor: a clause's opening words ("But"),
+    /// a time phrase ("On Monday", "Last week"), a scene set before a comma ("At the
+    /// United Nations,"), trailing adverbs ("initially"), a trailing relative pronoun and
+    /// a trailing possessive ("The SEC's" of "The SEC's investigation") are dropped. A
+    /// span that then starts with a preposition or an auxiliary is no name and is
+    /// dropped. Measured on real news (`datasets/actors/news_train_spans.csv`).
+    fn tidy(&self, span: Span) -> Option<Span> {
+        let (Some(mut first), Some(mut last)) =
+            (self.words.iter().position(|w| w.start == span.start), self.words.iter().rposition(|w| w.end == span.end))
+        else {
+            return Some(span);
+        };
+        loop {
+            let before = first;
+            if first < last && LEADING_NOISE.contains(&self.word(first)) {
+                first += 1;
+            }
+            if first < last && TIME_OPENERS.contains(&self.word(first)) {
+                let closes = |w: &str| TIME_WORDS.contains(&w) || TIME_NOUNS.contains(&w);
+                if let Some(time) = (first + 1..=(first + 3).min(last)).find(|&i| closes(self.word(i))) {
+                    if time < last {
+                        first = time + 1;
+                    }
+                }
+            }
+            if first < last && SCENE_PREPOSITIONS.contains(&self.word(first)) {
+                if let Some(comma) = (first..last).find(|&i| self.gap(i, i + 1).contains(',')) {
+                    first = comma + 1;
+                }
+            }
+            if first == before {
+                break;
+            }
+        }
+        while last > first {
+            let w = self.word(last);
+            let adverb = self.is_lower_at(last) && w.len() > 5 && ADVERB_ENDINGS.iter().any(|e| w.ends_with(e));
+            let possessive = w == "'s" || w == "\u{2019}s";
+            if adverb || possessive || matches!(w, "who" | "which" | "that") {
+                last -= 1;
+            } else {
+                break;
+            }
+        }
+        if first < last && self.word(first) == "against" {
+            first += 1;
+        }
+        // A lone verb ("released") is no name either.
+        if NOT_A_NAME_START.contains(&self.word(first)) || (first == last && self.is_verbish(first)) {
+            return None;
+        }
+        self.span(first, last)
+    }
+
+    /// "claims / proceedings / a fine ... against X": X, the accused, after a noun of
+    /// accusing or sanctioning at most two words before `against`.
+    fn against_target(&self) -> Option<Span> {
+        let at = (1..self.words.len()).find(|&i| {
+            self.word(i) == "against" && (i.saturating_sub(2)..i).any(|j| ACCUSING_NOUNS.contains(&self.word(j)))
+        })?;
+        self.phrase_after(at + 1)
+    }
+
     /// The lower-case word `i`, or "" past the end.
     fn word(&self, i: usize) -> &'a str {
         self.lower.get(i).copied().unwrap_or("")
@@ -741,6 +925,38 @@ mod tests {
             pair("Ms Chen, the company's founder, denied that she lied.", Claim::Denial),
             ("Ms Chen".into(), String::new())
         );
+    }
+
+    #[test]
+    fn spans_lose_opening_time_and_scene_phrases_trailing_adverbs_and_possessives() {
+        let p = |s| pair(s, Claim::Accusation);
+        assert_eq!(p("On Friday the auditors accused the mayor of fraud.").0, "the auditors");
+        assert_eq!(p("Last month the regulator accused the bank of hiding losses.").0, "the regulator");
+        assert_eq!(p("At the summit in Oslo, the foreign minister accused Moscow of lying.").0, "the foreign minister");
+        assert_eq!(p("The coach initially blamed the referee for the defeat.").0, "The coach");
+        assert_eq!(p("The agency's report blamed the airline for the delays.").1, "the airline");
+    }
+
+    #[test]
+    fn sanctions_and_claims_against_someone_name_the_accused() {
+        let p = |s| pair(s, Claim::Accusation);
+        // A sanction verb in the passive: the one sanctioned is accused, the agent accuses.
+        assert_eq!(
+            p("The sprinter was suspended by the athletics federation after a failed test."),
+            ("the athletics federation".into(), "The sprinter".into())
+        );
+        // "proceedings against X" without a verb of accusing: the subject acts on X.
+        assert_eq!(
+            p("The watchdog has opened proceedings against Nordbank over its bonus scheme."),
+            ("The watchdog".into(), "Nordbank".into())
+        );
+        // No verb of accusing at all: the subject's deed is told, so it is the accused.
+        assert_eq!(
+            p("The gang looted shops across the district for three nights."),
+            (String::new(), "The gang".into())
+        );
+        // A span that would start with a preposition is no name.
+        assert_ne!(p("Inspectors found traces in the samples of the rider.").1.split(' ').next(), Some("in"));
     }
 
     #[test]

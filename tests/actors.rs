@@ -1,5 +1,5 @@
 //! Who accuses whom: precision and recall of the source / target extractor on our
-//! hand-labelled sentences. `spans.csv` was used while writing the patterns;
+//! hand-labelled sentences, written and real news (see `real_news_floors`). `spans.csv` was used while writing the patterns;
 //! `heldout.csv` was written afterwards by someone who saw neither, and is the honest
 //! figure. Floors sit a little below the measurements in README.md.
 
@@ -53,10 +53,11 @@ fn score_rows(rows: &[Gold], what: &str) -> (SpanScore, SpanScore) {
     (source, target)
 }
 
-/// The real news gold set (`datasets/actors/news_dev_spans.csv`: offsets into sentences
-/// of our dev split, never their text), its sentences rebuilt from ../shared through the
-/// span files, as `scripts/build-actor-news.py` does, each checked against its hash.
-fn real_news_dev() -> Vec<Gold> {
+/// A real news gold set (`datasets/actors/news_{dev,train}_spans.csv`: offsets into
+/// sentences of our news span files, never their text), its sentences rebuilt from
+/// ../shared through the span files, as `scripts/build-actor-news.py` does, each
+/// checked against its hash.
+fn real_news(file: &str) -> Vec<Gold> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut span_files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("datasets/news"))
         .unwrap()
@@ -71,7 +72,7 @@ fn real_news_dev() -> Vec<Gold> {
             .into_iter()
             .map(|row| ((row.dataset, row.doc_id, row.start), row.text))
             .collect();
-    let mut reader = csv::Reader::from_path(root.join("datasets/actors/news_dev_spans.csv")).unwrap();
+    let mut reader = csv::Reader::from_path(root.join(file)).unwrap();
     reader
         .deserialize::<std::collections::HashMap<String, String>>()
         .map(|record| {
@@ -97,7 +98,7 @@ fn scores(s: &SpanScore) -> (f64, f64) {
 
 #[test]
 fn development_set_floors() {
-    // Measured (2026-11-27, lexicon of 2,531 cues): source P 0.910 R 0.896, target P 0.871 R 0.783.
+    // Measured (2026-11-27 17:20, after the real-news round): source P 0.924 R 0.891, target P 0.843 R 0.791.
     let (s, t) = score("datasets/actors/spans.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.86 && s.1 >= 0.86, "source {s:?}");
@@ -106,7 +107,7 @@ fn development_set_floors() {
 
 #[test]
 fn heldout_set_floors() {
-    // Measured (2026-11-27, lexicon of 2,531 cues): source P 0.859 R 0.859, target P 0.827 R 0.672.
+    // Measured (2026-11-27 17:20, after the real-news round): source P 0.876 R 0.859, target P 0.815 R 0.688.
     let (s, t) = score("datasets/actors/heldout.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.83 && s.1 >= 0.83, "source {s:?}");
@@ -114,15 +115,23 @@ fn heldout_set_floors() {
 }
 
 #[test]
-fn real_news_dev_floors() {
-    // 220 real dev sentences (150 accusations, 70 denials), labelled blind to the
-    // extractor. Measured (2026-11-27 17:15, `stancekit actors --data
-    // target/data/actors_news_dev.csv`): source P 0.426 R 0.637, target P 0.310 R 0.209:
-    // far below the written sets, the figure to move.
-    let rows = real_news_dev();
-    assert_eq!(rows.len(), 220);
-    let (s, t) = score_rows(&rows, "news_dev_spans.csv");
-    let (s, t) = (scores(&s), scores(&t));
-    assert!(s.0 >= 0.40 && s.1 >= 0.60, "source {s:?}");
-    assert!(t.0 >= 0.28 && t.1 >= 0.18, "target {t:?}");
+fn real_news_floors() {
+    // 220 real sentences a split (150 accusations, 70 denials), labelled blind to the
+    // extractor. The train sample was used to improve the patterns on 2026-11-27; the
+    // dev sample was not looked at. Measured (17:20, `stancekit actors --data
+    // target/data/actors_news_{train,dev}.csv`): train source P 0.553 R 0.589, target P
+    // 0.367 R 0.331; dev source P 0.539 R 0.659, target P 0.319 R 0.295 (before the
+    // round 0.426 / 0.637 / 0.310 / 0.209): far below the written sets.
+    let floors = [
+        ("datasets/actors/news_train_spans.csv", [0.52, 0.55, 0.33, 0.30]),
+        ("datasets/actors/news_dev_spans.csv", [0.50, 0.62, 0.29, 0.26]),
+    ];
+    for (file, floor) in floors {
+        let rows = real_news(file);
+        assert_eq!(rows.len(), 220, "{file}");
+        let (s, t) = score_rows(&rows, file);
+        let (s, t) = (scores(&s), scores(&t));
+        assert!(s.0 >= floor[0] && s.1 >= floor[1], "{file}: source {s:?}");
+        assert!(t.0 >= floor[2] && t.1 >= floor[3], "{file}: target {t:?}");
+    }
 }
