@@ -291,6 +291,15 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
                 reason: "at least 2 classes are needed".into(),
             });
         }
+        // One weight per class and column (and intercept): counts whose product cannot be
+        // indexed (`n_classes(usize::MAX)`) panicked with "capacity overflow".
+        let n_weights = x.n_cols().checked_add(1).and_then(|columns| columns.checked_mul(k));
+        if n_weights.is_none_or(|n| n > isize::MAX as usize / std::mem::size_of::<f64>()) {
+            return Err(Error::InvalidParams {
+                name: "classes".into(),
+                reason: format!("{k} classes of {} feature columns: more weights than one fit can hold", x.n_cols()),
+            });
+        }
         if let Some(&bad) = y.iter().find(|&&t| t >= k) {
             return Err(Error::InvalidParams {
                 name: "targets".into(),

@@ -4386,3 +4386,38 @@ fn predict_refuses_the_text_column_as_the_id_column() {
         );
     }
 }
+
+/// A class count too large for the weights to be indexed (`LogisticParams::n_classes`
+/// near `usize::MAX`, given by a caller of the library) is an error naming the classes:
+/// `fit` panicked with "capacity overflow" allocating a count per class.
+#[test]
+fn fit_refuses_a_class_count_whose_weights_cannot_be_indexed() {
+    use stancekit::features::SparseRows;
+    use stancekit::train::{fit, LogisticParams};
+
+    let rows = || SparseRows::try_from_rows(vec![(vec![0], vec![1.0]), (vec![1], vec![1.0])], 3).unwrap();
+    let y = || ndarray::Array1::from(vec![0, 1]);
+    for k in [usize::MAX, usize::MAX / 2] {
+        let error = fit(&LogisticParams::new().n_classes(k), rows(), y()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("invalid classes: {k} classes of 3 feature columns: more weights than one fit can hold")
+        );
+    }
+    // A class count above the targets' classes still fits (a class absent from a fold).
+    let classifier = fit(&LogisticParams::new().n_classes(3), rows(), y()).unwrap();
+    assert_eq!(classifier.n_classes(), 3);
+}
+
+/// `Decision::fit` without rows, or with a class count whose product with the rows
+/// overflows, is the error of too few rows or of scores not `k` per row: both panicked
+/// ("capacity overflow" allocating a total per class; the overflowing product).
+#[test]
+fn decision_fit_refuses_no_rows_and_an_overflowing_class_count() {
+    use stancekit::decision::Decision;
+
+    let error = Decision::fit(&[], &[], &[], usize::MAX, 1).unwrap_err();
+    assert!(error.starts_with("0 rows to fit on, fewer than "), "{error}");
+    let error = Decision::fit(&[], &[0, 0], &[], usize::MAX / 2 + 1, 1).unwrap_err();
+    assert_eq!(error, format!("0 scores for 2 rows of {} classes", usize::MAX / 2 + 1));
+}
