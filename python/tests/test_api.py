@@ -807,3 +807,77 @@ def test_a_bool_is_not_a_number_argument_and_char_ngrams_takes_any_pair():
     assert as_list.predict_proba(["fun"]).tolist() == as_tuple.predict_proba(["fun"]).tolist()
     assert len(model.explain("A fine day.", top=np.int64(2))["explanation"]) == 2
     assert stancekit.train(texts, labels, c=np.float32(2), min_df=np.int64(1), calibration_folds=0).labels == ["neg", "pos"]
+
+
+def test_a_str_or_bool_option_of_the_wrong_type_names_its_argument(tmp_path):
+    # PyO3's own conversion named no argument: train(task=None) said "'None' is not an
+    # instance of 'str'", negation="no" "'str' object is not an instance of 'bool'",
+    # lexicon=5 "expected str, bytes or os.PathLike object, not int" and
+    # Model.from_bytes(None) "'None' is not an instance of 'Sequence'".
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    model = stancekit.builtin("sentiment")
+    cases = [
+        (lambda: stancekit.train(texts, labels, task=None), "task must be a str, not NoneType"),
+        (lambda: stancekit.train(texts, labels, weighting=b"tfidf"), "weighting must be a str, not bytes"),
+        (lambda: stancekit.train(texts, labels, class_weight=1), "class_weight must be a str, not int"),
+        (lambda: stancekit.train(texts, labels, decision=None), "decision must be a str, not NoneType"),
+        (lambda: stancekit.train(texts, labels, negation="no"), "negation must be a bool (True or False), not str"),
+        (lambda: stancekit.train(texts, labels, tune=1), "tune must be a bool (True or False), not int"),
+        (lambda: stancekit.train(texts, labels, stem=None), "stem must be a bool (True or False), not NoneType"),
+        (lambda: stancekit.train(texts, labels, lexicon=5), "lexicon must be a str, bytes or os.PathLike path, not int"),
+        (lambda: stancekit.train(texts, labels, word_classes=["w.tsv"]), "word_classes must be a str, bytes or "
+         "os.PathLike path, not list"),
+        (lambda: stancekit.load(None), "path must be a str, bytes or os.PathLike path, not NoneType"),
+        (lambda: model.save(3), "path must be a str, bytes or os.PathLike path, not int"),
+        (lambda: stancekit.Model.from_bytes(None), "data must be bytes (a model file's bytes), not NoneType"),
+        (lambda: stancekit.Model.from_bytes(model.to_bytes(), None), "name must be a str, not NoneType"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # Values of the right type still go through, a NumPy bool as a bool.
+    trained = stancekit.train(texts, labels, task="films", negation=np.bool_(False), calibration_folds=0)
+    assert (trained.task, trained.labels) == ("films", ["neg", "pos"])
+    assert stancekit.Model.from_bytes(model.to_bytes(), "m").origin == "m"
+    # help() still shows the defaults.
+    import inspect
+
+    parameters = inspect.signature(stancekit.train).parameters
+    assert [parameters[p].default for p in ("task", "weighting", "class_weight", "decision")] == [
+        "label", "tfidf", "none", "highest-score"
+    ]
+
+
+def test_texts_that_are_not_iterable_or_are_bytes_name_the_argument():
+    # Python's own message named nothing ("'int' object is not iterable", "iteration over
+    # a 0-d array"), and a bytearray or memoryview was iterated as ints: "texts[0] has
+    # type int, not str".
+    model = stancekit.builtin("sentiment")
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    cases = [
+        (lambda: model.predict(5), "texts must be an iterable of str, not int"),
+        (lambda: model.predict_proba(None), "texts must be an iterable of str, not NoneType"),
+        (lambda: model.predict(np.array("A fine day.")), "texts must be an iterable of str, not ndarray (a 0-d array "
+         "holds one value: wrap it in a list, [value])"),
+        (lambda: model.predict(bytearray(b"A fine day.")), "texts must be an iterable of str, not a single bytearray "
+         "(wrap it in a list: [text])"),
+        (lambda: model.predict(memoryview(b"A fine day.")), "texts must be an iterable of str, not a single "
+         "memoryview (wrap it in a list: [text])"),
+        (lambda: stancekit.train(texts, 1), "labels must be an iterable of str, not int"),
+        (lambda: stancekit.train(texts, labels, sample_weight=1.0), "sample_weight must be an iterable of numbers, "
+         "one per text, not float"),
+        (lambda: stancekit.train(texts, labels, sample_weight=bytearray(60)), "sample_weight must be an iterable of "
+         "numbers, one per text, not a bytearray"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # An exception raised while iterating is the caller's own, unchanged.
+    def broken():
+        yield "A fine day."
+        raise KeyError("from the generator")
+
+    with pytest.raises(KeyError, match="from the generator"):
+        model.predict(broken())
