@@ -207,16 +207,27 @@ def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, 
 
     types = {"string": StringType(), "double": DoubleType(), "long": LongType()}
     kept = [f for f in df.schema.fields if f.name not in drop]
-    names = {f.name for f in kept}
+    # Spark matches column names regardless of case unless spark.sql.caseSensitive is
+    # set: an added 'sentiment' beside an input 'Sentiment' made a DataFrame whose column
+    # could not be selected ("AMBIGUOUS_REFERENCE") nor written ("COLUMN_ALREADY_EXISTS").
+    case_sensitive = str(df.sparkSession.conf.get("spark.sql.caseSensitive", "false")).lower() == "true"
+
+    def key(name: str) -> str:
+        return name if case_sensitive else name.lower()
+
+    names = {key(f.name): f.name for f in kept}
     for name, _ in added:
-        if name in names:
+        taken = names.get(key(name))
+        if taken is not None:
+            spelt = "" if taken == name else f" as '{taken}' (Spark matches column names regardless of case)"
             # Said of the argument that chose the name: "choose another prefix" did not
             # help when the error column was the one taken.
             if name == error_col:
-                where = "a column of the DataFrame" if name in df.columns else "the name of an output column"
-                raise ValueError(f"error_col '{name}' is already {where} (choose another error_col)")
-            raise ValueError(f"column '{name}' is already in the DataFrame (choose another prefix)")
-        names.add(name)
+                in_df = any(key(c) == key(name) for c in df.columns)
+                where = "a column of the DataFrame" if in_df else "the name of an output column"
+                raise ValueError(f"error_col '{name}' is already {where}{spelt} (choose another error_col)")
+            raise ValueError(f"column '{name}' is already in the DataFrame{spelt} (choose another prefix)")
+        names[key(name)] = name
     return StructType(kept + [StructField(name, types[kind], True) for name, kind in added])
 
 

@@ -287,3 +287,29 @@ def test_columns_with_dots_and_arguments_of_the_wrong_kind(spark):
         with pytest.raises(TypeError) as error:
             sks.label_sentences(plain, "sentiment", **{argument: None})
         assert str(error.value) == f"{argument} must be a str, not NoneType"
+
+
+def test_an_output_column_differing_from_an_input_column_only_by_case_is_refused(spark, tmp_path):
+    """Spark matches column names regardless of case (spark.sql.caseSensitive is false by
+    default): an input column 'Sentiment' beside the added 'sentiment' made a DataFrame
+    whose column could not be selected (AMBIGUOUS_REFERENCE) nor written
+    (COLUMN_ALREADY_EXISTS), found only by the job that used it."""
+    import pandas as pd
+
+    frame = spark.createDataFrame(pd.DataFrame({"text": ["A fine day."], "Sentiment": ["x"], "STANCEKIT_ERROR": ["y"]}))
+    with pytest.raises(ValueError) as error:
+        sks.label_sentences(frame, "sentiment")
+    assert str(error.value) == (
+        "column 'sentiment' is already in the DataFrame as 'Sentiment' (Spark matches column names regardless of "
+        "case) (choose another prefix)"
+    )
+    with pytest.raises(ValueError) as error:
+        sks.label_articles(frame, "sentiment", prefix="p_")
+    assert str(error.value) == (
+        "error_col 'stancekit_error' is already a column of the DataFrame as 'STANCEKIT_ERROR' (Spark matches "
+        "column names regardless of case) (choose another error_col)"
+    )
+    # With another prefix and error column the result can be selected and written.
+    out = sks.label_sentences(frame, "sentiment", prefix="p_", error_col="why")
+    out.write.parquet(str(tmp_path / "out"))
+    assert [r.p_sentiment for r in out.select("p_sentiment").collect()] == ["positive"]
