@@ -392,10 +392,21 @@ fn check_same_index(texts: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, name: &s
     )))
 }
 
+/// Room to reserve for the items of `obj`: its `len()`, at most [`RESERVED_ITEMS`]. A
+/// length is what the object says, not what it holds: `predict(range(10**12))` reserved
+/// 24 TB and aborted the interpreter ("memory allocation ... failed"), and `range(10**18)`
+/// panicked ("capacity overflow"), before the first item was looked at.
+fn reserved(obj: &Bound<'_, PyAny>) -> usize {
+    obj.len().unwrap_or(0).min(RESERVED_ITEMS)
+}
+
+/// The most items reserved ahead ([`reserved`]); a longer batch grows as it is read.
+const RESERVED_ITEMS: usize = 1 << 20;
+
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
 /// with the CLI's message, located as `texts[i]`.
 fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
-    let mut texts = Vec::with_capacity(obj.len().unwrap_or(0));
+    let mut texts = Vec::with_capacity(reserved(obj));
     iter_strings(obj, name, |index, text| match text {
         Some(text) if !is_blank(&text) => {
             texts.push(text);
@@ -409,7 +420,7 @@ fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
 /// Texts of a batch in which bad rows are reported, not raised (as the CLI's `predict`
 /// does): `None` for a row that cannot be labelled.
 fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<String>>> {
-    let mut rows = Vec::with_capacity(obj.len().unwrap_or(0));
+    let mut rows = Vec::with_capacity(reserved(obj));
     iter_strings(obj, name, |_, text| {
         rows.push(text.filter(|t| !is_blank(t)));
         Ok(())

@@ -881,3 +881,26 @@ def test_texts_that_are_not_iterable_or_are_bytes_name_the_argument():
 
     with pytest.raises(KeyError, match="from the generator"):
         model.predict(broken())
+
+
+def test_a_length_larger_than_memory_is_not_reserved_ahead():
+    # len() is what an object says: predict(range(10**12)) reserved 24 TB for its texts
+    # and aborted the interpreter, range(10**18) raised PanicException ("capacity
+    # overflow"), before the first item (an int, not a str) was looked at. Run in a
+    # child process, as the abort would end this one.
+    import subprocess
+    import sys
+
+    code = (
+        "import stancekit\n"
+        "model = stancekit.builtin('sentiment')\n"
+        "for n in (10**12, 10**18):\n"
+        "    for call in (model.predict, lambda t: stancekit._stancekit._label_rows([model], t)):\n"
+        "        try:\n"
+        "            call(range(n))\n"
+        "        except TypeError as error:\n"
+        "            print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["texts[0] has type int, not str"] * 4
