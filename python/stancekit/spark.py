@@ -96,9 +96,17 @@ def _shipped_file(model: Model, stem: str) -> Path:
     _SHIP_DIR.mkdir(parents=True, exist_ok=True)
     path = _SHIP_DIR / f"{safe}-{_digest(data)}.json"
     if not path.exists():
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        # A partial file of its own for each writer: one named by the process id alone was
+        # shared by the driver's threads (jobs started from a thread pool), and a thread's
+        # os.replace found it moved by another's: FileNotFoundError.
+        handle, partial = tempfile.mkstemp(dir=_SHIP_DIR, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                f.write(data)
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     return path
 
 

@@ -313,3 +313,34 @@ def test_an_output_column_differing_from_an_input_column_only_by_case_is_refused
     out = sks.label_sentences(frame, "sentiment", prefix="p_", error_col="why")
     out.write.parquet(str(tmp_path / "out"))
     assert [r.p_sentiment for r in out.select("p_sentiment").collect()] == ["positive"]
+
+
+def test_driver_threads_ship_one_model_at_once(tmp_path, monkeypatch):
+    """Jobs started from the driver's threads (a thread pool labelling several frames)
+    with one Model write its shipped file at once: the partial file was named by the
+    process id alone, shared by the threads, and a thread's os.replace found it moved
+    by another's (FileNotFoundError). Needs no Spark session."""
+    import threading
+
+    model = stancekit.builtin("cooperation")
+    data = model.to_bytes()
+    errors = []
+    for trial in range(10):
+        monkeypatch.setattr(sks, "_SHIP_DIR", tmp_path / str(trial))
+        barrier = threading.Barrier(8)
+
+        def ship():
+            barrier.wait()
+            try:
+                sks._shipped_file(model, "cooperation")
+            except Exception as error:  # noqa: BLE001 - collected for the assert below
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=ship) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        (shipped,) = sks._SHIP_DIR.iterdir()  # no partial file left behind
+        assert shipped.read_bytes() == data
+    assert errors == []
