@@ -4421,3 +4421,32 @@ fn decision_fit_refuses_no_rows_and_an_overflowing_class_count() {
     let error = Decision::fit(&[], &[0, 0], &[], usize::MAX / 2 + 1, 1).unwrap_err();
     assert_eq!(error, format!("0 scores for 2 rows of {} classes", usize::MAX / 2 + 1));
 }
+
+/// `Examples` (public fields) given to `train_model` or `cross_validate` with a weight
+/// that is NaN, negative or infinite is refused naming it: the fit took it as 0 and said
+/// "every row of class 'a' has weight 0", which no weight was. Fields of other lengths
+/// say "60 classes" (it said "60 classs").
+#[test]
+fn examples_with_a_weight_out_of_range_or_fields_of_other_lengths_say_so() {
+    use stancekit::features::FeatureParams;
+    use stancekit::pipeline::{cross_validate, train_model, Examples, TrainOptions};
+
+    let texts: Vec<String> =
+        (0..60).map(|i| format!("talks {} day {}", if i % 2 == 0 { "good" } else { "bad" }, i % 7)).collect();
+    let labels: Vec<String> = (0..60).map(|i| if i % 2 == 0 { "a" } else { "b" }.to_string()).collect();
+    let options =
+        TrainOptions { features: FeatureParams { min_df: 1, ..FeatureParams::default() }, ..TrainOptions::default() };
+    let examples = Examples::new(&texts, &labels, Path::new("toy")).unwrap();
+    for (weight, shown) in [(f64::NAN, "NaN"), (-1.0, "-1"), (f64::INFINITY, "inf")] {
+        let mut weights = vec![1.0; 60];
+        weights[3] = weight;
+        let weighted = examples.clone().with_weights(weights);
+        let said = format!("invalid examples weights[3]: {shown} must be 0 or a number from 1e-6 to 1e6");
+        assert_eq!(train_model(&weighted, &options, "t", Default::default()).unwrap_err().to_string(), said);
+        assert_eq!(cross_validate(&weighted, &options, 2, &mut |_| {}).unwrap_err().to_string(), said);
+    }
+    let mut short = examples.clone();
+    short.texts.truncate(3);
+    let error = train_model(&short, &options, "t", Default::default()).unwrap_err();
+    assert_eq!(error.to_string(), "invalid examples classes: 60 classes for 3 texts: one class per text is needed");
+}
