@@ -4450,3 +4450,33 @@ fn examples_with_a_weight_out_of_range_or_fields_of_other_lengths_say_so() {
     let error = train_model(&short, &options, "t", Default::default()).unwrap_err();
     assert_eq!(error.to_string(), "invalid examples classes: 60 classes for 3 texts: one class per text is needed");
 }
+
+/// A `Classifier` whose public fields disagree (a weight row fewer than intercepts, or
+/// no class at all) still gives one label and one probability row per row given: the
+/// scores were cut into rows of the wrong width, so 4 rows gave 2 labels, and none gave 0.
+#[test]
+fn classify_rows_gives_one_row_per_row_whatever_the_classifier_fields() {
+    use stancekit::features::SparseRows;
+    use stancekit::train::Classifier;
+
+    let x = SparseRows::try_from_rows(
+        vec![(vec![0], vec![1.0]), (vec![1], vec![1.0]), (vec![], vec![]), (vec![0], vec![2.0])],
+        2,
+    )
+    .unwrap();
+    let classifier = |weights: Vec<Vec<f32>>, intercepts: Vec<f32>| Classifier {
+        weights,
+        intercepts,
+        iterations: 0,
+        converged: true,
+        calibration: None,
+        decision: None,
+    };
+    // Class 1 has no weight row: its score is its intercept, 0.
+    let (labels, probabilities) = classifier(vec![vec![1.0, -1.0]], vec![0.0, 0.0]).classify_rows(&x);
+    assert_eq!(labels, [0, 1, 0, 0]);
+    assert_eq!(probabilities.shape(), [4, 2]);
+    let (labels, probabilities) = classifier(vec![], vec![]).classify_rows(&x);
+    assert_eq!(labels.len(), 4);
+    assert_eq!(probabilities.shape(), [4, 0]);
+}
