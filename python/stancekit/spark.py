@@ -286,6 +286,14 @@ def _check_text_column(df: "DataFrame", text_col: str) -> None:
 
     if text_col not in df.columns:
         raise ValueError(f"no column '{text_col}' (columns found: {', '.join(df.columns)}; choose one with text_col)")
+    # Two columns of that name (a join's, or a select that repeats one): the first was
+    # labelled by label_sentences without a word, and label_articles failed on the
+    # executors with an Arrow conversion error, as the CLI refuses such a header.
+    if df.columns.count(text_col) > 1:
+        raise ValueError(
+            f"column '{text_col}' appears {df.columns.count(text_col)} times in the DataFrame, so which holds the "
+            "texts cannot be known (rename or drop the others, e.g. after a join)"
+        )
     if not isinstance(df.schema[text_col].dataType, StringType):
         raise TypeError(f"column '{text_col}' is {df.schema[text_col].dataType.simpleString()}, not string")
 

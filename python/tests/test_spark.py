@@ -344,3 +344,20 @@ def test_driver_threads_ship_one_model_at_once(tmp_path, monkeypatch):
         (shipped,) = sks._SHIP_DIR.iterdir()  # no partial file left behind
         assert shipped.read_bytes() == data
     assert errors == []
+
+
+def test_a_text_column_named_twice_is_refused(spark):
+    """A DataFrame with two columns of the text column's name (after a join, or a select
+    that repeats one): label_sentences labelled the first without a word, and
+    label_articles failed on the executors with an Arrow conversion error."""
+    frame = spark.sql("select 'Talks failed. They left.' as text, 1 as id, 'x' as text")
+    for label in (sks.label_sentences, sks.label_articles):
+        with pytest.raises(ValueError) as error:
+            label(frame, "sentiment")
+        assert str(error.value) == (
+            "column 'text' appears 2 times in the DataFrame, so which holds the texts cannot be known (rename or "
+            "drop the others, e.g. after a join)"
+        )
+    # Another column named twice is kept as it is.
+    other = spark.sql("select 'Talks failed.' as text, 1 as id, 'x' as id")
+    assert sks.label_sentences(other, "sentiment").columns[:3] == ["text", "id", "id"]
