@@ -904,3 +904,26 @@ def test_a_length_larger_than_memory_is_not_reserved_ahead():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["texts[0] has type int, not str"] * 4
+
+
+def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, monkeypatch):
+    # As the CLI: a $STANCEKIT_MODELS that is empty, no directory, or lacks the task's file
+    # is an error. builtin_path used to fall back to the installed models without a word,
+    # so a retrained model set (or a misspelt directory) was not what labelled.
+    expected = "a directory holding cooperation.json, accusation.json and sentiment.json"
+    (tmp_path / "sentiment.json").write_bytes((MODELS / "sentiment.json").read_bytes())
+    cases = [
+        ("", f"STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)"),
+        (str(tmp_path / "nope"), f"STANCEKIT_MODELS={tmp_path / 'nope'} is not a directory (set it to {expected}, or "
+         "unset it)"),
+        (str(tmp_path), f"STANCEKIT_MODELS={tmp_path} has no cooperation.json (set it to {expected}, or unset it)"),
+    ]
+    for value, message in cases:
+        monkeypatch.setenv("STANCEKIT_MODELS", value)
+        with pytest.raises(stancekit.ModelError) as error:
+            stancekit.builtin_path("cooperation")
+        assert str(error.value) == message
+    # The file it holds is the one used.
+    assert stancekit.builtin_path("sentiment") == tmp_path / "sentiment.json"
+    monkeypatch.delenv("STANCEKIT_MODELS")
+    assert stancekit.builtin_path("cooperation").read_bytes() == (MODELS / "cooperation.json").read_bytes()
