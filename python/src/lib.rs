@@ -538,7 +538,7 @@ impl Model {
     fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (labels, _) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (labels, _) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
         Ok(names_of(&self.inner, &labels))
     }
 
@@ -549,7 +549,7 @@ impl Model {
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (_, probabilities) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (_, probabilities) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
         Ok(probabilities.into_pyarray(py))
     }
 
@@ -573,7 +573,7 @@ impl Model {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
         }
         let model = self.inner.clone();
-        let row = py.detach(move || {
+        let row = detached(py, move || {
             let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
             let prediction = predictor.predict_row(&text);
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
@@ -597,7 +597,7 @@ impl Model {
         let path =
             fs_path_named(path, "path", "save() was given", "the path to write the model to", ModelError::new_err)?;
         let model = self.inner.clone();
-        py.detach(move || model.save(&path)).map_err(model_error)
+        detached(py, move || model.save(&path)).map_err(model_error)
     }
 
     /// The model file's bytes (what `save` writes).
@@ -627,7 +627,7 @@ impl Model {
         // None or a number: PyO3 said "'None' is not an instance of 'Sequence'".
         let data: Vec<u8> = data.extract().map_err(|_| type_error(data, "data", "bytes (a model file's bytes)"))?;
         let origin = name.clone();
-        let model = py.detach(move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
+        let model = detached(py, move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
         Ok(Model::new(model, name))
     }
 
@@ -687,7 +687,7 @@ fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
         ));
     }
     let origin = path.display().to_string();
-    let model = py.detach(move || ModelFile::load(&path)).map_err(model_error)?;
+    let model = detached(py, move || ModelFile::load(&path)).map_err(model_error)?;
     Ok(Model::new(model, origin))
 }
 
@@ -784,6 +784,39 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     Ok(handles)
 }
 
+/// The thread pool of this process's batch work, and the process it was built in.
+static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+
+/// This process's thread pool. Rayon's global pool is not used: a process forked after
+/// it started (`multiprocessing`'s default on Linux, `os.fork`) holds a copy of the pool
+/// without its threads, and its first batch call waited for them forever. A pool built in
+/// another process is forgotten (dropping it would signal threads that do not exist) and
+/// a new one built; its size is rayon's, `RAYON_NUM_THREADS` or one thread per core.
+fn thread_pool() -> Option<Arc<rayon::ThreadPool>> {
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((owner, pool)) = slot.as_ref() {
+        if *owner == pid {
+            return Some(pool.clone());
+        }
+    }
+    if let Some(inherited) = slot.take() {
+        std::mem::forget(inherited);
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().build().ok()?);
+    *slot = Some((pid, pool.clone()));
+    Some(pool)
+}
+
+/// Runs batch work without the GIL on this process's thread pool ([`thread_pool`]; on
+/// the calling thread's rayon pool when no thread could be started).
+fn detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> T + Send) -> T {
+    py.detach(|| match thread_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    })
+}
+
 /// The last predictor built, kept so repeated calls with the same models do not copy
 /// them again (a `Predictor` owns its models).
 struct CachedPredictor {
@@ -830,7 +863,7 @@ fn classify_article<'py>(
         return Err(input_error(Error::EmptyText { location: Location::file(&id) }));
     }
     let id_owned = id;
-    let (sentences, summary) = py.detach(move || -> PyResult<(Vec<Value>, Value)> {
+    let (sentences, summary) = detached(py, move || -> PyResult<(Vec<Value>, Value)> {
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =
             predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
@@ -871,7 +904,7 @@ fn _label_rows<'py>(
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
     let errors: Vec<Option<&'static str>> = rows.iter().map(|r| r.is_none().then_some(EMPTY_TEXT)).collect();
-    let results = py.detach(move || {
+    let results = detached(py, move || {
         let good: Vec<&str> = rows.iter().flatten().map(String::as_str).collect();
         handles
             .iter()
@@ -928,9 +961,10 @@ fn _label_articles<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
-    let predictor = predictor_for(&handles, 0);
-    let per_article: Vec<Option<Vec<SentencePrediction>>> =
-        py.detach(|| rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect());
+    let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || {
+        let predictor = predictor_for(&handles, 0);
+        rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect()
+    });
     let n: usize = per_article.iter().map(|a| a.as_ref().map_or(1, Vec::len)).sum();
     let (mut row, mut sentence, mut start, mut end) = (Vec::with_capacity(n), Vec::new(), Vec::new(), Vec::new());
     let (mut text, mut error) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -1172,18 +1206,17 @@ fn train(
         format!("calibration_folds={calibration_folds}"),
         format!("decision={decision:?}"),
     ];
-    let model = py
-        .detach(move || {
-            let examples = Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
-            let provenance = Provenance {
-                data: vec![PYTHON_SOURCE.to_string()],
-                crate_version: stancekit_version(),
-                command,
-                ..Provenance::default()
-            };
-            train_model(&examples, &options, &task, provenance)
-        })
-        .map_err(input_error)?;
+    let model = detached(py, move || {
+        let examples = Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
+        let provenance = Provenance {
+            data: vec![PYTHON_SOURCE.to_string()],
+            crate_version: stancekit_version(),
+            command,
+            ..Provenance::default()
+        };
+        train_model(&examples, &options, &task, provenance)
+    })
+    .map_err(input_error)?;
     // As the CLI's warnings: the model trains, its probabilities are the plain softmax
     // or its labels the highest score.
     for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {

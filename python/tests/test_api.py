@@ -927,3 +927,42 @@ def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, mo
     assert stancekit.builtin_path("sentiment") == tmp_path / "sentiment.json"
     monkeypatch.delenv("STANCEKIT_MODELS")
     assert stancekit.builtin_path("cooperation").read_bytes() == (MODELS / "cooperation.json").read_bytes()
+
+
+def test_a_process_forked_after_a_batch_call_can_make_its_own():
+    # multiprocessing's default start method on Linux is fork: a child forked after the
+    # parent's first batch call held a copy of rayon's thread pool without its threads,
+    # and its first predict waited for them forever (a Pool of such workers never
+    # returned). Run in a child interpreter, bounded in time, as the hang would stop
+    # this one.
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing, os, stancekit\n"
+        "model = stancekit.builtin('sentiment')\n"
+        "texts = ['The talks failed after a bitter row.'] * 2000\n"
+        "expected = model.predict(texts)\n"
+        "def work(chunk):\n"
+        "    return model.predict(chunk) == expected[:len(chunk)]\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.get_context('fork').Pool(2) as pool:\n"
+        "        print(pool.map(work, [texts, texts[:10]]))\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        stancekit.classify_article('Talks failed. Both sides left.', [model])\n"
+        "        os._exit(0 if model.predict_proba(texts).shape == (2000, 3) else 1)\n"
+        "    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    )
+    # In a session of its own, so a hang is ended with every process it forked.
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        child.communicate()
+        pytest.fail("a process forked after a batch call hung on its own batch call")
+    assert child.returncode == 0, stderr[-2000:]
+    assert stdout.splitlines() == ["[True, True]", "0"]
