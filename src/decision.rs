@@ -161,8 +161,13 @@ impl Rows {
         if k < 2 {
             return Err(format!("{k} classes (a decision needs 2 or more)"));
         }
-        if scores.len() != classes.len() * k {
+        // Checked: `k` near usize::MAX overflowed the product, and without rows it passed
+        // and `truth` below panicked with "capacity overflow".
+        if classes.len().checked_mul(k) != Some(scores.len()) {
             return Err(format!("{} scores for {} rows of {k} classes", scores.len(), classes.len()));
+        }
+        if classes.is_empty() {
+            return Err(format!("0 rows to fit on, fewer than {MIN_ROWS}"));
         }
         if scores.iter().any(|s| !s.is_finite()) {
             return Err("the out-of-fold scores are not all finite".into());

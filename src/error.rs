@@ -430,10 +430,13 @@ pub(crate) fn json_message(error: &serde_json::Error) -> String {
 }
 
 /// `n` and its noun as a message says them: "1 row", "2 rows" (`noun` in the singular,
-/// an English plural in s).
+/// an English plural in s, or es after an s: "2 classes").
 pub fn counted(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
+    } else if noun.ends_with('s') {
+        // "60 classes", not "60 classs".
+        format!("{n} {noun}es")
     } else {
         format!("{n} {noun}s")
     }

@@ -250,7 +250,8 @@ impl<'a> Examples<'a> {
     /// none), or said only as `invalid row weights`.
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] naming the field that does not fit.
+    /// [`Error::InvalidParams`] naming the field that does not fit, or the first weight
+    /// that is neither 0 nor within [`WEIGHT_RANGE`].
     fn check(&self) -> Result<()> {
         let n = self.texts.len();
         let fields = [
@@ -268,6 +269,14 @@ impl<'a> Examples<'a> {
                     crate::error::counted(*len, noun),
                     crate::error::counted(n, "text")
                 ),
+            });
+        }
+        // A weight out of range (NaN, negative, infinite) was taken as 0 by the fit and
+        // said as "every row of class 'a' has weight 0", which no weight was.
+        if let Some((row, &w)) = self.weights.iter().enumerate().find(|(_, w)| check_weight(**w).is_err()) {
+            return Err(Error::InvalidParams {
+                name: format!("examples weights[{row}]"),
+                reason: format!("{} {WEIGHT_RULE}", crate::error::shown_number(w)),
             });
         }
         if let Some((row, class)) = self.classes.iter().enumerate().find(|(_, &c)| c >= self.labels.len()) {

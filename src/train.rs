@@ -168,12 +168,16 @@ impl Classifier {
         self.intercepts.len()
     }
 
-    /// Class scores `W x + b` of one sparse row.
+    /// Class scores `W x + b` of one sparse row: one per intercept, whatever the number
+    /// of weight rows (fields set by hand may differ: a missing row weighs 0). Zipped with
+    /// the weight rows, one row fewer gave one score fewer, and `classify_rows` cut the
+    /// scores into rows of the wrong width, returning fewer rows than it was given.
     pub fn scores(&self, indices: &[u32], values: &[f32]) -> Vec<f32> {
-        self.weights
+        self.intercepts
             .iter()
-            .zip(&self.intercepts)
-            .map(|(row, b)| {
+            .enumerate()
+            .map(|(c, b)| {
+                let row = self.weights.get(c).map_or(&[][..], Vec::as_slice);
                 b + indices
                     .iter()
                     .zip(values)
@@ -219,9 +223,14 @@ impl Classifier {
     /// [`Classifier::classify`] of every row, in parallel: the labels and the
     /// probabilities (n x k).
     pub fn classify_rows(&self, x: &SparseRows) -> (Vec<usize>, Array2<f64>) {
-        let k = self.n_classes().max(1);
-        let rows: Vec<(usize, Vec<f64>)> =
-            self.score_rows(x).par_chunks(k).map(|scores| self.classify_scores(scores)).collect();
+        let k = self.n_classes();
+        let scores = self.score_rows(x);
+        // Row by row, not chunks of `k`: without classes (fields set by hand) chunks gave
+        // no row at all for `n` rows given.
+        let rows: Vec<(usize, Vec<f64>)> = (0..x.n_rows())
+            .into_par_iter()
+            .map(|r| self.classify_scores(scores.get(r * k..(r + 1) * k).unwrap_or(&[])))
+            .collect();
         let probabilities = Array2::from_shape_fn((rows.len(), k), |(i, j)| {
             rows.get(i).and_then(|(_, row)| row.get(j)).copied().unwrap_or(0.0)
         });
@@ -289,6 +298,15 @@ impl Fit<SparseRows, Array1<usize>, Error> for LogisticValidParams {
             return Err(Error::InvalidParams {
                 name: "classes".into(),
                 reason: "at least 2 classes are needed".into(),
+            });
+        }
+        // One weight per class and column (and intercept): counts whose product cannot be
+        // indexed (`n_classes(usize::MAX)`) panicked with "capacity overflow".
+        let n_weights = x.n_cols().checked_add(1).and_then(|columns| columns.checked_mul(k));
+        if n_weights.is_none_or(|n| n > isize::MAX as usize / std::mem::size_of::<f64>()) {
+            return Err(Error::InvalidParams {
+                name: "classes".into(),
+                reason: format!("{k} classes of {} feature columns: more weights than one fit can hold", x.n_cols()),
             });
         }
         if let Some(&bad) = y.iter().find(|&&t| t >= k) {

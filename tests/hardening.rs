@@ -4386,3 +4386,97 @@ fn predict_refuses_the_text_column_as_the_id_column() {
         );
     }
 }
+
+/// A class count too large for the weights to be indexed (`LogisticParams::n_classes`
+/// near `usize::MAX`, given by a caller of the library) is an error naming the classes:
+/// `fit` panicked with "capacity overflow" allocating a count per class.
+#[test]
+fn fit_refuses_a_class_count_whose_weights_cannot_be_indexed() {
+    use stancekit::features::SparseRows;
+    use stancekit::train::{fit, LogisticParams};
+
+    let rows = || SparseRows::try_from_rows(vec![(vec![0], vec![1.0]), (vec![1], vec![1.0])], 3).unwrap();
+    let y = || ndarray::Array1::from(vec![0, 1]);
+    for k in [usize::MAX, usize::MAX / 2] {
+        let error = fit(&LogisticParams::new().n_classes(k), rows(), y()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("invalid classes: {k} classes of 3 feature columns: more weights than one fit can hold")
+        );
+    }
+    // A class count above the targets' classes still fits (a class absent from a fold).
+    let classifier = fit(&LogisticParams::new().n_classes(3), rows(), y()).unwrap();
+    assert_eq!(classifier.n_classes(), 3);
+}
+
+/// `Decision::fit` without rows, or with a class count whose product with the rows
+/// overflows, is the error of too few rows or of scores not `k` per row: both panicked
+/// ("capacity overflow" allocating a total per class; the overflowing product).
+#[test]
+fn decision_fit_refuses_no_rows_and_an_overflowing_class_count() {
+    use stancekit::decision::Decision;
+
+    let error = Decision::fit(&[], &[], &[], usize::MAX, 1).unwrap_err();
+    assert!(error.starts_with("0 rows to fit on, fewer than "), "{error}");
+    let error = Decision::fit(&[], &[0, 0], &[], usize::MAX / 2 + 1, 1).unwrap_err();
+    assert_eq!(error, format!("0 scores for 2 rows of {} classes", usize::MAX / 2 + 1));
+}
+
+/// `Examples` (public fields) given to `train_model` or `cross_validate` with a weight
+/// that is NaN, negative or infinite is refused naming it: the fit took it as 0 and said
+/// "every row of class 'a' has weight 0", which no weight was. Fields of other lengths
+/// say "60 classes" (it said "60 classs").
+#[test]
+fn examples_with_a_weight_out_of_range_or_fields_of_other_lengths_say_so() {
+    use stancekit::features::FeatureParams;
+    use stancekit::pipeline::{cross_validate, train_model, Examples, TrainOptions};
+
+    let texts: Vec<String> =
+        (0..60).map(|i| format!("talks {} day {}", if i % 2 == 0 { "good" } else { "bad" }, i % 7)).collect();
+    let labels: Vec<String> = (0..60).map(|i| if i % 2 == 0 { "a" } else { "b" }.to_string()).collect();
+    let options =
+        TrainOptions { features: FeatureParams { min_df: 1, ..FeatureParams::default() }, ..TrainOptions::default() };
+    let examples = Examples::new(&texts, &labels, Path::new("toy")).unwrap();
+    for (weight, shown) in [(f64::NAN, "NaN"), (-1.0, "-1"), (f64::INFINITY, "inf")] {
+        let mut weights = vec![1.0; 60];
+        weights[3] = weight;
+        let weighted = examples.clone().with_weights(weights);
+        let said = format!("invalid examples weights[3]: {shown} must be 0 or a number from 1e-6 to 1e6");
+        assert_eq!(train_model(&weighted, &options, "t", Default::default()).unwrap_err().to_string(), said);
+        assert_eq!(cross_validate(&weighted, &options, 2, &mut |_| {}).unwrap_err().to_string(), said);
+    }
+    let mut short = examples.clone();
+    short.texts.truncate(3);
+    let error = train_model(&short, &options, "t", Default::default()).unwrap_err();
+    assert_eq!(error.to_string(), "invalid examples classes: 60 classes for 3 texts: one class per text is needed");
+}
+
+/// A `Classifier` whose public fields disagree (a weight row fewer than intercepts, or
+/// no class at all) still gives one label and one probability row per row given: the
+/// scores were cut into rows of the wrong width, so 4 rows gave 2 labels, and none gave 0.
+#[test]
+fn classify_rows_gives_one_row_per_row_whatever_the_classifier_fields() {
+    use stancekit::features::SparseRows;
+    use stancekit::train::Classifier;
+
+    let x = SparseRows::try_from_rows(
+        vec![(vec![0], vec![1.0]), (vec![1], vec![1.0]), (vec![], vec![]), (vec![0], vec![2.0])],
+        2,
+    )
+    .unwrap();
+    let classifier = |weights: Vec<Vec<f32>>, intercepts: Vec<f32>| Classifier {
+        weights,
+        intercepts,
+        iterations: 0,
+        converged: true,
+        calibration: None,
+        decision: None,
+    };
+    // Class 1 has no weight row: its score is its intercept, 0.
+    let (labels, probabilities) = classifier(vec![vec![1.0, -1.0]], vec![0.0, 0.0]).classify_rows(&x);
+    assert_eq!(labels, [0, 1, 0, 0]);
+    assert_eq!(probabilities.shape(), [4, 2]);
+    let (labels, probabilities) = classifier(vec![], vec![]).classify_rows(&x);
+    assert_eq!(labels.len(), 4);
+    assert_eq!(probabilities.shape(), [4, 0]);
+}

@@ -18,7 +18,10 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFrozenSet, PyInt, PyList, PyMapping, PySet, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFrozenSet, PyInt, PyIterator, PyList, PyMapping, PyMemoryView, PySet,
+    PyString, PyTuple,
+};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -70,7 +73,8 @@ fn iter_strings(
     name: &str,
     mut each: impl FnMut(usize, Option<String>) -> PyResult<()>,
 ) -> PyResult<()> {
-    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+    // bytearray and memoryview iterate as ints, as bytes do: "texts[0] has type int".
+    if obj.is_instance_of::<PyString>() || is_bytes_like(obj) {
         return Err(PyTypeError::new_err(format!(
             "{name} must be an iterable of str, not a single {} (wrap it in a list: [text])",
             obj.get_type().name()?
@@ -99,7 +103,7 @@ fn iter_strings(
              list(d.values()))"
         )));
     }
-    for (index, item) in obj.try_iter()?.enumerate() {
+    for (index, item) in iterate(obj, name, "an iterable of str")?.enumerate() {
         let item = item?;
         if item.is_none() {
             each(index, None)?;
@@ -138,6 +142,27 @@ fn iter_strings(
     Ok(())
 }
 
+/// Whether `obj` is bytes, a bytearray or a memoryview: iterated, they give ints.
+fn is_bytes_like(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>()
+}
+
+/// `iter(obj)` for the argument `name`, refusing what cannot be iterated (None, a
+/// number, a 0-d NumPy array) with a TypeError naming it: Python's own said only "'int'
+/// object is not iterable", for `model.predict(5)`.
+fn iterate<'py>(obj: &Bound<'py, PyAny>, name: &str, what: &str) -> PyResult<Bound<'py, PyIterator>> {
+    obj.try_iter().map_err(|error| {
+        if !error.is_instance_of::<PyTypeError>(obj.py()) {
+            return error;
+        }
+        let type_name = python_type(obj);
+        // A 0-d array is one value, as a str is.
+        let zero_d = obj.getattr("ndim").and_then(|n| n.extract::<usize>()).is_ok_and(|n| n == 0);
+        let hint = if zero_d { " (a 0-d array holds one value: wrap it in a list, [value])" } else { "" };
+        PyTypeError::new_err(format!("{name} must be {what}, not {type_name}{hint}"))
+    })
+}
+
 /// The error of a str that UTF-8 cannot hold (a lone surrogate, as bytes decoded with
 /// errors="surrogateescape" leave), named by where it was given.
 fn surrogate_error(name: &str, error: &PyErr) -> PyErr {
@@ -174,14 +199,12 @@ fn extract_text(obj: &Bound<'_, PyAny>, name: &str, several: &str) -> PyResult<S
 /// generator ("'generator' object is not an instance of 'Sequence'") and a str ("Can't
 /// extract `str` to `Vec`"), naming neither the parameter nor the item.
 fn extract_weights(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
-    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err(format!(
-            "sample_weight must be an iterable of numbers, one per text, not a {}",
-            obj.get_type().name()?
-        )));
+    let what = "an iterable of numbers, one per text";
+    if obj.is_instance_of::<PyString>() || is_bytes_like(obj) {
+        return Err(PyTypeError::new_err(format!("sample_weight must be {what}, not a {}", obj.get_type().name()?)));
     }
     let mut weights = Vec::new();
-    for (index, item) in obj.try_iter()?.enumerate() {
+    for (index, item) in iterate(obj, "sample_weight", what)?.enumerate() {
         let item = item?;
         let weight: f64 = item.extract().map_err(|_| {
             let type_name = python_type(&item);
@@ -241,6 +264,21 @@ fn bool_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
     ))
 }
 
+/// A str argument, `name` for messages. PyO3's own conversion named no argument:
+/// `train(task=None)` said "'None' is not an instance of 'str'".
+fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    if !obj.is_instance_of::<PyString>() {
+        return Err(type_error(obj, name, "a str"));
+    }
+    obj.extract::<String>().map_err(|error| surrogate_error(name, &error))
+}
+
+/// A bool argument (a NumPy bool too), `name` for messages. PyO3's own conversion named
+/// no argument: `train(negation="no")` said "'str' object is not an instance of 'bool'".
+fn bool_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
+    obj.extract::<bool>().map_err(|_| type_error(obj, name, "a bool (True or False)"))
+}
+
 fn type_error(obj: &Bound<'_, PyAny>, name: &str, what: &str) -> PyErr {
     let type_name = python_type(obj);
     PyTypeError::new_err(format!("{name} must be {what}, not {type_name}"))
@@ -268,6 +306,18 @@ named_args! {
     c_arg: "c" => float_arg -> f64,
     tolerance_arg: "tolerance" => float_arg -> f64,
     cue_scale_arg: "cue_scale" => float_arg -> f64,
+    task_arg: "task" => str_arg -> String,
+    weighting_arg: "weighting" => str_arg -> String,
+    class_weight_arg: "class_weight" => str_arg -> String,
+    decision_arg: "decision" => str_arg -> String,
+    name_arg: "name" => str_arg -> String,
+    sublinear_tf_arg: "sublinear_tf" => bool_arg -> bool,
+    negation_arg: "negation" => bool_arg -> bool,
+    cue_ngrams_arg: "cue_ngrams" => bool_arg -> bool,
+    nb_scale_arg: "nb_scale" => bool_arg -> bool,
+    stem_arg: "stem" => bool_arg -> bool,
+    punctuation_arg: "punctuation" => bool_arg -> bool,
+    tune_arg: "tune" => bool_arg -> bool,
 }
 
 /// `classify_article`'s `id`: a str, or an int (a DataFrame's index, a number column),
@@ -342,10 +392,21 @@ fn check_same_index(texts: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, name: &s
     )))
 }
 
+/// Room to reserve for the items of `obj`: its `len()`, at most [`RESERVED_ITEMS`]. A
+/// length is what the object says, not what it holds: `predict(range(10**12))` reserved
+/// 24 TB and aborted the interpreter ("memory allocation ... failed"), and `range(10**18)`
+/// panicked ("capacity overflow"), before the first item was looked at.
+fn reserved(obj: &Bound<'_, PyAny>) -> usize {
+    obj.len().unwrap_or(0).min(RESERVED_ITEMS)
+}
+
+/// The most items reserved ahead ([`reserved`]); a longer batch grows as it is read.
+const RESERVED_ITEMS: usize = 1 << 20;
+
 /// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
 /// with the CLI's message, located as `texts[i]`.
 fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
-    let mut texts = Vec::with_capacity(obj.len().unwrap_or(0));
+    let mut texts = Vec::with_capacity(reserved(obj));
     iter_strings(obj, name, |index, text| match text {
         Some(text) if !is_blank(&text) => {
             texts.push(text);
@@ -359,7 +420,7 @@ fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
 /// Texts of a batch in which bad rows are reported, not raised (as the CLI's `predict`
 /// does): `None` for a row that cannot be labelled.
 fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<String>>> {
-    let mut rows = Vec::with_capacity(obj.len().unwrap_or(0));
+    let mut rows = Vec::with_capacity(reserved(obj));
     iter_strings(obj, name, |_, text| {
         rows.push(text.filter(|t| !is_blank(t)));
         Ok(())
@@ -477,7 +538,7 @@ impl Model {
     fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (labels, _) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (labels, _) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
         Ok(names_of(&self.inner, &labels))
     }
 
@@ -488,7 +549,7 @@ impl Model {
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (_, probabilities) = py.detach(move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (_, probabilities) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
         Ok(probabilities.into_pyarray(py))
     }
 
@@ -512,7 +573,7 @@ impl Model {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
         }
         let model = self.inner.clone();
-        let row = py.detach(move || {
+        let row = detached(py, move || {
             let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
             let prediction = predictor.predict_row(&text);
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
@@ -533,9 +594,10 @@ impl Model {
     ///
     /// Raises ModelError when the file cannot be written.
     fn save(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
-        let path = fs_path_named(path, "save() was given", "the path to write the model to", ModelError::new_err)?;
+        let path =
+            fs_path_named(path, "path", "save() was given", "the path to write the model to", ModelError::new_err)?;
         let model = self.inner.clone();
-        py.detach(move || model.save(&path)).map_err(model_error)
+        detached(py, move || model.save(&path)).map_err(model_error)
     }
 
     /// The model file's bytes (what `save` writes).
@@ -547,8 +609,13 @@ impl Model {
     ///
     /// Raises ModelError when the bytes are not a valid model of this version.
     #[staticmethod]
-    #[pyo3(signature = (data, name = "<bytes>"))]
-    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>, name: &str) -> PyResult<Model> {
+    #[pyo3(signature = (data, name = "<bytes>".to_string()))]
+    #[pyo3(text_signature = "(data, name='<bytes>')")]
+    fn from_bytes(
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = name_arg)] name: String,
+    ) -> PyResult<Model> {
         // A file read in text mode (`open(path).read()`) gives a str: PyO3 said only
         // "Can't extract `str` to `Vec`".
         if data.is_instance_of::<PyString>() {
@@ -557,10 +624,11 @@ impl Model {
                  it by its path with stancekit.load(path))",
             ));
         }
-        let data: Vec<u8> = data.extract()?;
-        let origin = name.to_string();
-        let model = py.detach(move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
-        Ok(Model::new(model, name.to_string()))
+        // None or a number: PyO3 said "'None' is not an instance of 'Sequence'".
+        let data: Vec<u8> = data.extract().map_err(|_| type_error(data, "data", "bytes (a model file's bytes)"))?;
+        let origin = name.clone();
+        let model = detached(py, move || ModelFile::from_bytes(&data, Path::new(&origin))).map_err(model_error)?;
+        Ok(Model::new(model, name))
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
@@ -609,7 +677,7 @@ fn names_of(model: &ModelFile, classes: &[usize]) -> Vec<String> {
 /// format version, with the CLI's message.
 #[pyfunction]
 fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
-    let path = fs_path_named(path, "load() was given", "the model file's path", ModelError::new_err)?;
+    let path = fs_path_named(path, "path", "load() was given", "the model file's path", ModelError::new_err)?;
     // A model's text passed as its path (`load(response.text)`): the message used to
     // quote all of it, megabytes, as a file name that does not exist.
     if path.to_str().is_some_and(|p| p.trim_start().starts_with('{')) && !path.exists() {
@@ -619,7 +687,7 @@ fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
         ));
     }
     let origin = path.display().to_string();
-    let model = py.detach(move || ModelFile::load(&path)).map_err(model_error)?;
+    let model = detached(py, move || ModelFile::load(&path)).map_err(model_error)?;
     Ok(Model::new(model, origin))
 }
 
@@ -716,6 +784,39 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
     Ok(handles)
 }
 
+/// The thread pool of this process's batch work, and the process it was built in.
+static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+
+/// This process's thread pool. Rayon's global pool is not used: a process forked after
+/// it started (`multiprocessing`'s default on Linux, `os.fork`) holds a copy of the pool
+/// without its threads, and its first batch call waited for them forever. A pool built in
+/// another process is forgotten (dropping it would signal threads that do not exist) and
+/// a new one built; its size is rayon's, `RAYON_NUM_THREADS` or one thread per core.
+fn thread_pool() -> Option<Arc<rayon::ThreadPool>> {
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((owner, pool)) = slot.as_ref() {
+        if *owner == pid {
+            return Some(pool.clone());
+        }
+    }
+    if let Some(inherited) = slot.take() {
+        std::mem::forget(inherited);
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().build().ok()?);
+    *slot = Some((pid, pool.clone()));
+    Some(pool)
+}
+
+/// Runs batch work without the GIL on this process's thread pool ([`thread_pool`]; on
+/// the calling thread's rayon pool when no thread could be started).
+fn detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> T + Send) -> T {
+    py.detach(|| match thread_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    })
+}
+
 /// The last predictor built, kept so repeated calls with the same models do not copy
 /// them again (a `Predictor` owns its models).
 struct CachedPredictor {
@@ -762,7 +863,7 @@ fn classify_article<'py>(
         return Err(input_error(Error::EmptyText { location: Location::file(&id) }));
     }
     let id_owned = id;
-    let (sentences, summary) = py.detach(move || -> PyResult<(Vec<Value>, Value)> {
+    let (sentences, summary) = detached(py, move || -> PyResult<(Vec<Value>, Value)> {
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =
             predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
@@ -803,7 +904,7 @@ fn _label_rows<'py>(
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
     let errors: Vec<Option<&'static str>> = rows.iter().map(|r| r.is_none().then_some(EMPTY_TEXT)).collect();
-    let results = py.detach(move || {
+    let results = detached(py, move || {
         let good: Vec<&str> = rows.iter().flatten().map(String::as_str).collect();
         handles
             .iter()
@@ -860,9 +961,10 @@ fn _label_articles<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
-    let predictor = predictor_for(&handles, 0);
-    let per_article: Vec<Option<Vec<SentencePrediction>>> =
-        py.detach(|| rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect());
+    let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || {
+        let predictor = predictor_for(&handles, 0);
+        rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect()
+    });
     let n: usize = per_article.iter().map(|a| a.as_ref().map_or(1, Vec::len)).sum();
     let (mut row, mut sentence, mut start, mut end) = (Vec::with_capacity(n), Vec::new(), Vec::new(), Vec::new());
     let (mut text, mut error) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -937,41 +1039,45 @@ fn parse_choice<T: serde::de::DeserializeOwned>(name: &str, value: &str, expecte
 /// the parameter.
 #[pyfunction]
 #[pyo3(signature = (
-    texts, labels, *, task = "label", ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
-    weighting = "tfidf", sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false, word_classes = None,
-    cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none", max_iterations = 300, tolerance = 1e-3,
-    tune = false, seed = 42, sample_weight = None, calibration_folds = 5, decision = "highest-score"
+    texts, labels, *, task = "label".to_string(), ngram_min = 1, ngram_max = 2, min_df = 2, max_features = None,
+    weighting = "tfidf".to_string(), sublinear_tf = true, negation = true, lexicon = None, cue_ngrams = false, word_classes = None,
+    cue_scale = 1.0, nb_scale = true, stem = true, char_ngrams = None, punctuation = true, c = 4.0, class_weight = "none".to_string(), max_iterations = 300, tolerance = 1e-3,
+    tune = false, seed = 42, sample_weight = None, calibration_folds = 5, decision = "highest-score".to_string()
 ))]
+// Written out: a default converted by `from_py_with` is shown as `...` otherwise.
+#[pyo3(
+    text_signature = "(texts, labels, *, task='label', ngram_min=1, ngram_max=2, min_df=2, max_features=None, weighting='tfidf', sublinear_tf=True, negation=True, lexicon=None, cue_ngrams=False, word_classes=None, cue_scale=1.0, nb_scale=True, stem=True, char_ngrams=None, punctuation=True, c=4.0, class_weight='none', max_iterations=300, tolerance=1e-3, tune=False, seed=42, sample_weight=None, calibration_folds=5, decision='highest-score')"
+)]
 #[allow(clippy::too_many_arguments)]
 fn train(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
     labels: &Bound<'_, PyAny>,
-    task: &str,
+    #[pyo3(from_py_with = task_arg)] task: String,
     #[pyo3(from_py_with = ngram_min_arg)] ngram_min: i128,
     #[pyo3(from_py_with = ngram_max_arg)] ngram_max: i128,
     #[pyo3(from_py_with = min_df_arg)] min_df: i128,
     #[pyo3(from_py_with = max_features_arg)] max_features: Option<i128>,
-    weighting: &str,
-    sublinear_tf: bool,
-    negation: bool,
+    #[pyo3(from_py_with = weighting_arg)] weighting: String,
+    #[pyo3(from_py_with = sublinear_tf_arg)] sublinear_tf: bool,
+    #[pyo3(from_py_with = negation_arg)] negation: bool,
     lexicon: Option<&Bound<'_, PyAny>>,
-    cue_ngrams: bool,
+    #[pyo3(from_py_with = cue_ngrams_arg)] cue_ngrams: bool,
     word_classes: Option<&Bound<'_, PyAny>>,
     #[pyo3(from_py_with = cue_scale_arg)] cue_scale: f64,
-    nb_scale: bool,
-    stem: bool,
+    #[pyo3(from_py_with = nb_scale_arg)] nb_scale: bool,
+    #[pyo3(from_py_with = stem_arg)] stem: bool,
     #[pyo3(from_py_with = char_ngrams_arg)] char_ngrams: Option<(i128, i128)>,
-    punctuation: bool,
+    #[pyo3(from_py_with = punctuation_arg)] punctuation: bool,
     #[pyo3(from_py_with = c_arg)] c: f64,
-    class_weight: &str,
+    #[pyo3(from_py_with = class_weight_arg)] class_weight: String,
     #[pyo3(from_py_with = max_iterations_arg)] max_iterations: i128,
     #[pyo3(from_py_with = tolerance_arg)] tolerance: f64,
-    tune: bool,
+    #[pyo3(from_py_with = tune_arg)] tune: bool,
     #[pyo3(from_py_with = seed_arg)] seed: i128,
     sample_weight: Option<&Bound<'_, PyAny>>,
     #[pyo3(from_py_with = calibration_folds_arg)] calibration_folds: i128,
-    decision: &str,
+    #[pyo3(from_py_with = decision_arg)] decision: String,
 ) -> PyResult<Model> {
     // As PyO3 converted it when the parameter was an f32.
     let cue_scale = cue_scale as f32;
@@ -992,7 +1098,7 @@ fn train(
         check_same_index(texts, weights, "sample_weight")?;
     }
     let texts = extract_texts(texts, "texts")?;
-    stancekit::input::check_task(task, "task").map_err(input_error)?;
+    stancekit::input::check_task(&task, "task").map_err(input_error)?;
     let mut label_values = Vec::with_capacity(texts.len());
     iter_strings(labels, "labels", |index, label| {
         // The CLI's rule for a label cell (input::read_labelled).
@@ -1020,9 +1126,9 @@ fn train(
             ),
         }));
     }
-    let weighting: Weighting = parse_choice("weighting", weighting, "tfidf, binary")?;
-    let class_weight: ClassWeight = parse_choice("class_weight", class_weight, "none, balanced")?;
-    let decision: DecisionRule = parse_choice("decision", decision, "highest-score, macro-f1")?;
+    let weighting: Weighting = parse_choice("weighting", &weighting, "tfidf, binary")?;
+    let class_weight: ClassWeight = parse_choice("class_weight", &class_weight, "none, balanced")?;
+    let decision: DecisionRule = parse_choice("decision", &decision, "highest-score, macro-f1")?;
     let features = FeatureParams {
         ngram_min,
         ngram_max,
@@ -1045,14 +1151,14 @@ fn train(
     let lexicon = lexicon
         .map(|path| {
             let what = "the lexicon's directory or cues file, or leave lexicon out";
-            fs_path_named(path, "lexicon is", what, PyFileNotFoundError::new_err)
+            fs_path_named(path, "lexicon", "lexicon is", what, PyFileNotFoundError::new_err)
         })
         .transpose()?;
     let lexicon = lexicon.map(|path| Lexicon::load(&path).map_err(|e| file_error("lexicon", &path, e))).transpose()?;
     let word_classes_file = word_classes
         .map(|path| {
             let what = "the word-classes file, or leave word_classes out";
-            fs_path_named(path, "word_classes is", what, PyFileNotFoundError::new_err)
+            fs_path_named(path, "word_classes", "word_classes is", what, PyFileNotFoundError::new_err)
         })
         .transpose()?;
     let word_classes = word_classes_file
@@ -1100,19 +1206,17 @@ fn train(
         format!("calibration_folds={calibration_folds}"),
         format!("decision={decision:?}"),
     ];
-    let task = task.to_string();
-    let model = py
-        .detach(move || {
-            let examples = Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
-            let provenance = Provenance {
-                data: vec![PYTHON_SOURCE.to_string()],
-                crate_version: stancekit_version(),
-                command,
-                ..Provenance::default()
-            };
-            train_model(&examples, &options, &task, provenance)
-        })
-        .map_err(input_error)?;
+    let model = detached(py, move || {
+        let examples = Examples::new(&texts, &label_values, Path::new("training data"))?.with_weights(weights);
+        let provenance = Provenance {
+            data: vec![PYTHON_SOURCE.to_string()],
+            crate_version: stancekit_version(),
+            command,
+            ..Provenance::default()
+        };
+        train_model(&examples, &options, &task, provenance)
+    })
+    .map_err(input_error)?;
     // As the CLI's warnings: the model trains, its probabilities are the plain softmax
     // or its labels the highest score.
     for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {
@@ -1125,11 +1229,14 @@ fn train(
 /// A path argument as Python's own file functions take one: a str, an os.PathLike, or
 /// bytes, decoded as `os.fsdecode` does (`load(b"m.json")` raised PyO3's "'bytes' object
 /// is not an instance of 'str'").
-fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+///
+/// Anything else is a TypeError naming the argument `name`: PyO3's said "expected str,
+/// bytes or os.PathLike object, not int", naming neither `lexicon` nor `word_classes`.
+fn fs_path(path: &Bound<'_, PyAny>, name: &str) -> PyResult<PathBuf> {
     if path.is_instance_of::<PyBytes>() {
         return path.py().import("os")?.call_method1("fsdecode", (path,))?.extract();
     }
-    path.extract()
+    path.extract().map_err(|_| type_error(path, name, "a str, bytes or os.PathLike path"))
 }
 
 /// [`fs_path`], refusing an empty path (`''`, as an unset setting or `os.environ.get(NAME,
@@ -1138,11 +1245,12 @@ fn fs_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
 /// `given` says what was given it (`load() was given`, `lexicon is`), `what` what to give.
 fn fs_path_named(
     path: &Bound<'_, PyAny>,
+    name: &str,
     given: &str,
     what: &str,
     error: impl FnOnce(String) -> PyErr,
 ) -> PyResult<PathBuf> {
-    let path = fs_path(path)?;
+    let path = fs_path(path, name)?;
     if path.as_os_str().is_empty() {
         return Err(error(format!("{given} an empty path ('' names no file; give {what})")));
     }

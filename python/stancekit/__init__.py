@@ -57,24 +57,32 @@ _PACKAGE_MODELS = Path(__file__).resolve().parent / "models"
 def builtin_path(task: str) -> Path:
     """The file of the shipped model for ``task``.
 
-    Looked for, as the CLI does, first in ``$STANCEKIT_MODELS`` (when set), then in the
-    models installed with this package.
+    Looked for, as the CLI does, in ``$STANCEKIT_MODELS`` when it is set, else in the
+    models installed with this package. A ``$STANCEKIT_MODELS`` that is empty, is no
+    directory or lacks the file is a ModelError, as in the CLI: it used to fall back to
+    the installed models without a word, labelling with other models than the ones
+    pointed to.
 
     Raises ValueError for a task that has no shipped model, ModelError when the file
     is missing.
     """
     if task not in BUILTIN_TASKS:
         raise ValueError(f"no built-in model for task '{task}' (expected one of: {', '.join(BUILTIN_TASKS)})")
-    directories = []
-    if os.environ.get("STANCEKIT_MODELS"):
-        directories.append(Path(os.environ["STANCEKIT_MODELS"]))
-    directories.append(_PACKAGE_MODELS)
-    for directory in directories:
-        path = directory / f"{task}.json"
-        if path.is_file():
-            return path
-    searched = ", ".join(str(d) for d in directories)
-    raise ModelError(f"the shipped model '{task}.json' was not found in {searched} (reinstall stancekit)")
+    directory = os.environ.get("STANCEKIT_MODELS")
+    if directory is not None:
+        expected = "a directory holding cooperation.json, accusation.json and sentiment.json"
+        if directory == "":
+            raise ModelError(f"STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)")
+        if not Path(directory).is_dir():
+            raise ModelError(f"STANCEKIT_MODELS={directory} is not a directory (set it to {expected}, or unset it)")
+        path = Path(directory) / f"{task}.json"
+        if not path.is_file():
+            raise ModelError(f"STANCEKIT_MODELS={directory} has no {task}.json (set it to {expected}, or unset it)")
+        return path
+    path = _PACKAGE_MODELS / f"{task}.json"
+    if path.is_file():
+        return path
+    raise ModelError(f"the shipped model '{task}.json' was not found in {_PACKAGE_MODELS} (reinstall stancekit)")
 
 
 @functools.lru_cache(maxsize=None)

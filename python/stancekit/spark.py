@@ -96,9 +96,17 @@ def _shipped_file(model: Model, stem: str) -> Path:
     _SHIP_DIR.mkdir(parents=True, exist_ok=True)
     path = _SHIP_DIR / f"{safe}-{_digest(data)}.json"
     if not path.exists():
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        # A partial file of its own for each writer: one named by the process id alone was
+        # shared by the driver's threads (jobs started from a thread pool), and a thread's
+        # os.replace found it moved by another's: FileNotFoundError.
+        handle, partial = tempfile.mkstemp(dir=_SHIP_DIR, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                f.write(data)
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     return path
 
 
@@ -207,16 +215,27 @@ def _output_schema(df: "DataFrame", drop: Sequence[str], added: list[tuple[str, 
 
     types = {"string": StringType(), "double": DoubleType(), "long": LongType()}
     kept = [f for f in df.schema.fields if f.name not in drop]
-    names = {f.name for f in kept}
+    # Spark matches column names regardless of case unless spark.sql.caseSensitive is
+    # set: an added 'sentiment' beside an input 'Sentiment' made a DataFrame whose column
+    # could not be selected ("AMBIGUOUS_REFERENCE") nor written ("COLUMN_ALREADY_EXISTS").
+    case_sensitive = str(df.sparkSession.conf.get("spark.sql.caseSensitive", "false")).lower() == "true"
+
+    def key(name: str) -> str:
+        return name if case_sensitive else name.lower()
+
+    names = {key(f.name): f.name for f in kept}
     for name, _ in added:
-        if name in names:
+        taken = names.get(key(name))
+        if taken is not None:
+            spelt = "" if taken == name else f" as '{taken}' (Spark matches column names regardless of case)"
             # Said of the argument that chose the name: "choose another prefix" did not
             # help when the error column was the one taken.
             if name == error_col:
-                where = "a column of the DataFrame" if name in df.columns else "the name of an output column"
-                raise ValueError(f"error_col '{name}' is already {where} (choose another error_col)")
-            raise ValueError(f"column '{name}' is already in the DataFrame (choose another prefix)")
-        names.add(name)
+                in_df = any(key(c) == key(name) for c in df.columns)
+                where = "a column of the DataFrame" if in_df else "the name of an output column"
+                raise ValueError(f"error_col '{name}' is already {where}{spelt} (choose another error_col)")
+            raise ValueError(f"column '{name}' is already in the DataFrame{spelt} (choose another prefix)")
+        names[key(name)] = name
     return StructType(kept + [StructField(name, types[kind], True) for name, kind in added])
 
 
@@ -267,6 +286,14 @@ def _check_text_column(df: "DataFrame", text_col: str) -> None:
 
     if text_col not in df.columns:
         raise ValueError(f"no column '{text_col}' (columns found: {', '.join(df.columns)}; choose one with text_col)")
+    # Two columns of that name (a join's, or a select that repeats one): the first was
+    # labelled by label_sentences without a word, and label_articles failed on the
+    # executors with an Arrow conversion error, as the CLI refuses such a header.
+    if df.columns.count(text_col) > 1:
+        raise ValueError(
+            f"column '{text_col}' appears {df.columns.count(text_col)} times in the DataFrame, so which holds the "
+            "texts cannot be known (rename or drop the others, e.g. after a join)"
+        )
     if not isinstance(df.schema[text_col].dataType, StringType):
         raise TypeError(f"column '{text_col}' is {df.schema[text_col].dataType.simpleString()}, not string")
 

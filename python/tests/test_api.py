@@ -807,3 +807,162 @@ def test_a_bool_is_not_a_number_argument_and_char_ngrams_takes_any_pair():
     assert as_list.predict_proba(["fun"]).tolist() == as_tuple.predict_proba(["fun"]).tolist()
     assert len(model.explain("A fine day.", top=np.int64(2))["explanation"]) == 2
     assert stancekit.train(texts, labels, c=np.float32(2), min_df=np.int64(1), calibration_folds=0).labels == ["neg", "pos"]
+
+
+def test_a_str_or_bool_option_of_the_wrong_type_names_its_argument(tmp_path):
+    # PyO3's own conversion named no argument: train(task=None) said "'None' is not an
+    # instance of 'str'", negation="no" "'str' object is not an instance of 'bool'",
+    # lexicon=5 "expected str, bytes or os.PathLike object, not int" and
+    # Model.from_bytes(None) "'None' is not an instance of 'Sequence'".
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    model = stancekit.builtin("sentiment")
+    cases = [
+        (lambda: stancekit.train(texts, labels, task=None), "task must be a str, not NoneType"),
+        (lambda: stancekit.train(texts, labels, weighting=b"tfidf"), "weighting must be a str, not bytes"),
+        (lambda: stancekit.train(texts, labels, class_weight=1), "class_weight must be a str, not int"),
+        (lambda: stancekit.train(texts, labels, decision=None), "decision must be a str, not NoneType"),
+        (lambda: stancekit.train(texts, labels, negation="no"), "negation must be a bool (True or False), not str"),
+        (lambda: stancekit.train(texts, labels, tune=1), "tune must be a bool (True or False), not int"),
+        (lambda: stancekit.train(texts, labels, stem=None), "stem must be a bool (True or False), not NoneType"),
+        (lambda: stancekit.train(texts, labels, lexicon=5), "lexicon must be a str, bytes or os.PathLike path, not int"),
+        (lambda: stancekit.train(texts, labels, word_classes=["w.tsv"]), "word_classes must be a str, bytes or "
+         "os.PathLike path, not list"),
+        (lambda: stancekit.load(None), "path must be a str, bytes or os.PathLike path, not NoneType"),
+        (lambda: model.save(3), "path must be a str, bytes or os.PathLike path, not int"),
+        (lambda: stancekit.Model.from_bytes(None), "data must be bytes (a model file's bytes), not NoneType"),
+        (lambda: stancekit.Model.from_bytes(model.to_bytes(), None), "name must be a str, not NoneType"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # Values of the right type still go through, a NumPy bool as a bool.
+    trained = stancekit.train(texts, labels, task="films", negation=np.bool_(False), calibration_folds=0)
+    assert (trained.task, trained.labels) == ("films", ["neg", "pos"])
+    assert stancekit.Model.from_bytes(model.to_bytes(), "m").origin == "m"
+    # help() still shows the defaults.
+    import inspect
+
+    parameters = inspect.signature(stancekit.train).parameters
+    assert [parameters[p].default for p in ("task", "weighting", "class_weight", "decision")] == [
+        "label", "tfidf", "none", "highest-score"
+    ]
+
+
+def test_texts_that_are_not_iterable_or_are_bytes_name_the_argument():
+    # Python's own message named nothing ("'int' object is not iterable", "iteration over
+    # a 0-d array"), and a bytearray or memoryview was iterated as ints: "texts[0] has
+    # type int, not str".
+    model = stancekit.builtin("sentiment")
+    texts, labels = ["good fun film", "bad dull film"] * 30, ["pos", "neg"] * 30
+    cases = [
+        (lambda: model.predict(5), "texts must be an iterable of str, not int"),
+        (lambda: model.predict_proba(None), "texts must be an iterable of str, not NoneType"),
+        (lambda: model.predict(np.array("A fine day.")), "texts must be an iterable of str, not ndarray (a 0-d array "
+         "holds one value: wrap it in a list, [value])"),
+        (lambda: model.predict(bytearray(b"A fine day.")), "texts must be an iterable of str, not a single bytearray "
+         "(wrap it in a list: [text])"),
+        (lambda: model.predict(memoryview(b"A fine day.")), "texts must be an iterable of str, not a single "
+         "memoryview (wrap it in a list: [text])"),
+        (lambda: stancekit.train(texts, 1), "labels must be an iterable of str, not int"),
+        (lambda: stancekit.train(texts, labels, sample_weight=1.0), "sample_weight must be an iterable of numbers, "
+         "one per text, not float"),
+        (lambda: stancekit.train(texts, labels, sample_weight=bytearray(60)), "sample_weight must be an iterable of "
+         "numbers, one per text, not a bytearray"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(TypeError) as error:
+            call()
+        assert str(error.value) == expected
+    # An exception raised while iterating is the caller's own, unchanged.
+    def broken():
+        yield "A fine day."
+        raise KeyError("from the generator")
+
+    with pytest.raises(KeyError, match="from the generator"):
+        model.predict(broken())
+
+
+def test_a_length_larger_than_memory_is_not_reserved_ahead():
+    # len() is what an object says: predict(range(10**12)) reserved 24 TB for its texts
+    # and aborted the interpreter, range(10**18) raised PanicException ("capacity
+    # overflow"), before the first item (an int, not a str) was looked at. Run in a
+    # child process, as the abort would end this one.
+    import subprocess
+    import sys
+
+    code = (
+        "import stancekit\n"
+        "model = stancekit.builtin('sentiment')\n"
+        "for n in (10**12, 10**18):\n"
+        "    for call in (model.predict, lambda t: stancekit._stancekit._label_rows([model], t)):\n"
+        "        try:\n"
+        "            call(range(n))\n"
+        "        except TypeError as error:\n"
+        "            print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["texts[0] has type int, not str"] * 4
+
+
+def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, monkeypatch):
+    # As the CLI: a $STANCEKIT_MODELS that is empty, no directory, or lacks the task's file
+    # is an error. builtin_path used to fall back to the installed models without a word,
+    # so a retrained model set (or a misspelt directory) was not what labelled.
+    expected = "a directory holding cooperation.json, accusation.json and sentiment.json"
+    (tmp_path / "sentiment.json").write_bytes((MODELS / "sentiment.json").read_bytes())
+    cases = [
+        ("", f"STANCEKIT_MODELS is set but empty (set it to {expected}, or unset it)"),
+        (str(tmp_path / "nope"), f"STANCEKIT_MODELS={tmp_path / 'nope'} is not a directory (set it to {expected}, or "
+         "unset it)"),
+        (str(tmp_path), f"STANCEKIT_MODELS={tmp_path} has no cooperation.json (set it to {expected}, or unset it)"),
+    ]
+    for value, message in cases:
+        monkeypatch.setenv("STANCEKIT_MODELS", value)
+        with pytest.raises(stancekit.ModelError) as error:
+            stancekit.builtin_path("cooperation")
+        assert str(error.value) == message
+    # The file it holds is the one used.
+    assert stancekit.builtin_path("sentiment") == tmp_path / "sentiment.json"
+    monkeypatch.delenv("STANCEKIT_MODELS")
+    assert stancekit.builtin_path("cooperation").read_bytes() == (MODELS / "cooperation.json").read_bytes()
+
+
+def test_a_process_forked_after_a_batch_call_can_make_its_own():
+    # multiprocessing's default start method on Linux is fork: a child forked after the
+    # parent's first batch call held a copy of rayon's thread pool without its threads,
+    # and its first predict waited for them forever (a Pool of such workers never
+    # returned). Run in a child interpreter, bounded in time, as the hang would stop
+    # this one.
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing, os, stancekit\n"
+        "model = stancekit.builtin('sentiment')\n"
+        "texts = ['The talks failed after a bitter row.'] * 2000\n"
+        "expected = model.predict(texts)\n"
+        "def work(chunk):\n"
+        "    return model.predict(chunk) == expected[:len(chunk)]\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.get_context('fork').Pool(2) as pool:\n"
+        "        print(pool.map(work, [texts, texts[:10]]))\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        stancekit.classify_article('Talks failed. Both sides left.', [model])\n"
+        "        os._exit(0 if model.predict_proba(texts).shape == (2000, 3) else 1)\n"
+        "    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    )
+    # In a session of its own, so a hang is ended with every process it forked.
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        child.communicate()
+        pytest.fail("a process forked after a batch call hung on its own batch call")
+    assert child.returncode == 0, stderr[-2000:]
+    assert stdout.splitlines() == ["[True, True]", "0"]

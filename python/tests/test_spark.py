@@ -287,3 +287,77 @@ def test_columns_with_dots_and_arguments_of_the_wrong_kind(spark):
         with pytest.raises(TypeError) as error:
             sks.label_sentences(plain, "sentiment", **{argument: None})
         assert str(error.value) == f"{argument} must be a str, not NoneType"
+
+
+def test_an_output_column_differing_from_an_input_column_only_by_case_is_refused(spark, tmp_path):
+    """Spark matches column names regardless of case (spark.sql.caseSensitive is false by
+    default): an input column 'Sentiment' beside the added 'sentiment' made a DataFrame
+    whose column could not be selected (AMBIGUOUS_REFERENCE) nor written
+    (COLUMN_ALREADY_EXISTS), found only by the job that used it."""
+    import pandas as pd
+
+    frame = spark.createDataFrame(pd.DataFrame({"text": ["A fine day."], "Sentiment": ["x"], "STANCEKIT_ERROR": ["y"]}))
+    with pytest.raises(ValueError) as error:
+        sks.label_sentences(frame, "sentiment")
+    assert str(error.value) == (
+        "column 'sentiment' is already in the DataFrame as 'Sentiment' (Spark matches column names regardless of "
+        "case) (choose another prefix)"
+    )
+    with pytest.raises(ValueError) as error:
+        sks.label_articles(frame, "sentiment", prefix="p_")
+    assert str(error.value) == (
+        "error_col 'stancekit_error' is already a column of the DataFrame as 'STANCEKIT_ERROR' (Spark matches "
+        "column names regardless of case) (choose another error_col)"
+    )
+    # With another prefix and error column the result can be selected and written.
+    out = sks.label_sentences(frame, "sentiment", prefix="p_", error_col="why")
+    out.write.parquet(str(tmp_path / "out"))
+    assert [r.p_sentiment for r in out.select("p_sentiment").collect()] == ["positive"]
+
+
+def test_driver_threads_ship_one_model_at_once(tmp_path, monkeypatch):
+    """Jobs started from the driver's threads (a thread pool labelling several frames)
+    with one Model write its shipped file at once: the partial file was named by the
+    process id alone, shared by the threads, and a thread's os.replace found it moved
+    by another's (FileNotFoundError). Needs no Spark session."""
+    import threading
+
+    model = stancekit.builtin("cooperation")
+    data = model.to_bytes()
+    errors = []
+    for trial in range(10):
+        monkeypatch.setattr(sks, "_SHIP_DIR", tmp_path / str(trial))
+        barrier = threading.Barrier(8)
+
+        def ship():
+            barrier.wait()
+            try:
+                sks._shipped_file(model, "cooperation")
+            except Exception as error:  # noqa: BLE001 - collected for the assert below
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=ship) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        (shipped,) = sks._SHIP_DIR.iterdir()  # no partial file left behind
+        assert shipped.read_bytes() == data
+    assert errors == []
+
+
+def test_a_text_column_named_twice_is_refused(spark):
+    """A DataFrame with two columns of the text column's name (after a join, or a select
+    that repeats one): label_sentences labelled the first without a word, and
+    label_articles failed on the executors with an Arrow conversion error."""
+    frame = spark.sql("select 'Talks failed. They left.' as text, 1 as id, 'x' as text")
+    for label in (sks.label_sentences, sks.label_articles):
+        with pytest.raises(ValueError) as error:
+            label(frame, "sentiment")
+        assert str(error.value) == (
+            "column 'text' appears 2 times in the DataFrame, so which holds the texts cannot be known (rename or "
+            "drop the others, e.g. after a join)"
+        )
+    # Another column named twice is kept as it is.
+    other = spark.sql("select 'Talks failed.' as text, 1 as id, 'x' as id")
+    assert sks.label_sentences(other, "sentiment").columns[:3] == ["text", "id", "id"]
