@@ -424,6 +424,8 @@ def main():
     for name, d in data.items():
         r = {x["system"]: x for x in rows if x["dataset"].split(" ")[0] == name and "accuracy" in x}
         peers = {k: v for k, v in r.items() if not k.startswith("stancekit")}
+        if not peers:  # --systems without a peer (a check of stancekit alone): nothing to compare
+            continue
         best = max(peers.values(), key=lambda x: x["accuracy"])
         fastest = min(peers.values(), key=lambda x: x["train_s"])
         ours = r["stancekit"]
