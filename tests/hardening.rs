@@ -808,6 +808,36 @@ fn a_lexicon_saved_as_a_document_is_refused_by_what_it_is() {
     );
 }
 
+/// A lexicon or word-classes file is read whole, so it is bounded, and its first bytes are
+/// judged before the rest is read: `--lexicon /dev/zero` (or `--word-classes`) used to be
+/// read until memory ran out, as was any endless device.
+#[test]
+fn an_endless_or_huge_lexicon_file_is_refused_not_read_until_memory_runs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let big = d.join("big.tsv");
+    let mut file = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut file, b"term\tcategory\tweight\ngood\tpositive\t1\n").unwrap();
+    // Sparse: the rest reads as zeros without taking disk space.
+    file.set_len(stancekit::input::MAX_TEXT_FILE_BYTES + 1).unwrap();
+    for flag in ["--lexicon", "--word-classes"] {
+        let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "big.tsv"]);
+        assert_eq!(r.status, 2, "{flag}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{flag}: {}", r.stderr);
+        let said = "big.tsv: holds more than 64 MiB, too much for a lexicon or word-classes file (an endless device \
+                    such as /dev/urandom? give the file of its terms)\n";
+        assert!(r.stderr.ends_with(said), "{flag}: {}", r.stderr);
+        if Path::new("/dev/zero").exists() {
+            let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "/dev/zero"]);
+            assert_eq!(r.status, 2, "{flag}: {}", r.stderr);
+            assert!(r.stderr.ends_with("/dev/zero: the file is zero-filled (it starts with NUL bytes, not characters), not text (as a crash can leave a file that was being written, or a device such as /dev/zero: restore it from a copy, or write it again)\n"), "{flag}: {}", r.stderr);
+        }
+    }
+    assert!(!d.join("m.json").exists());
+}
+
 #[test]
 fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
     let dir = tempfile::tempdir().unwrap();

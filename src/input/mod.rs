@@ -281,6 +281,12 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     formats.iter().find(|(magic, _, _)| start.starts_with(magic)).map(|(_, kind, fix)| (*kind, *fix))
 }
 
+/// The most a lexicon or word-classes file may hold: the shipped cues are 65 KB and the
+/// news word classes 216 KB (`datasets/`). Such a file was read whole without a bound, so
+/// `--lexicon /dev/urandom` (or `/dev/zero`, before its first bytes were judged) was read
+/// until memory ran out.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 << 20;
+
 /// The whole text of a small data file read as lines (a lexicon list, word classes),
 /// its line breaks as line feeds and without a UTF-8 byte order mark (editors add one).
 ///
@@ -288,12 +294,27 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
 /// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
 /// document (a word list saved as .docx); [`Error::InvalidUtf8`] naming the line of invalid UTF-8.
 pub(crate) fn read_text_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    let io = |error| Error::Io { path: path.to_path_buf(), error };
+    let mut file = File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // The first bytes are judged before any more is read: a device of NULs says so at once.
+    (&mut file).take(UTF16_SNIFF as u64).read_to_end(&mut bytes).map_err(io)?;
     if let Some((kind, fix)) = not_text(&bytes) {
         return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
     }
-    if let Some((encoding, bom)) = utf16(bytes.get(..UTF16_SNIFF).unwrap_or(&bytes)) {
+    if let Some((encoding, bom)) = utf16(&bytes) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
+    }
+    file.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds more than {} MiB, too much for a lexicon or word-classes file (an endless device such as \
+                 /dev/urandom? give the file of its terms)",
+                MAX_TEXT_FILE_BYTES >> 20
+            ),
+        });
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
