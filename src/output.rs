@@ -85,6 +85,17 @@ fn same_inode(_: &Metadata, _: &Metadata, a: &Path, b: &Path) -> bool {
 
 /// Decides how `path` is written, following symbolic links.
 fn target(path: &Path) -> io::Result<Target> {
+    // `--out models/` names a directory. When there is none, the temporary file went into
+    // the directory above and its rename onto `models/` failed with only "Not a directory
+    // (os error 20)", after the training that the early check was there to spare.
+    let names_a_directory = path.as_os_str().to_string_lossy().chars().last().is_some_and(std::path::is_separator);
+    if names_a_directory && fs::metadata(path).is_err_and(|error| error.kind() == io::ErrorKind::NotFound) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no such directory (a path ending in '/' names a directory, not the file to write: give the file's \
+             own path, in a directory that exists)",
+        ));
+    }
     match fs::metadata(path) {
         Ok(metadata) if metadata.is_file() => {
             let is_link = fs::symlink_metadata(path)?.file_type().is_symlink();

@@ -1942,6 +1942,9 @@ fn output_directory_problems_are_one_clean_line() {
         (".", "stancekit: error: writing model: .: is a directory\n"),
         ("no/such/m.json", "stancekit: error: writing model: no/such/m.json: No such file or directory (os error 2)\n"),
         ("empty.csv/m.json", "stancekit: error: writing model: empty.csv/m.json: Not a directory (os error 20)\n"),
+        // A directory that is not there, named with a final '/': it used to be found at the
+        // rename, after the training, as "Not a directory (os error 20)".
+        ("new/", &format!("stancekit: error: writing model: new/: {NO_SUCH_DIRECTORY}\n")),
     ] {
         let r = run_in(d, &["train", "--data", "empty.csv", "--out", out]);
         assert_eq!(r.status, 2, "{out}");
@@ -1949,7 +1952,13 @@ fn output_directory_problems_are_one_clean_line() {
     }
     let r = run_in(d, &["report", "empty.csv", "--html", "no/r.html"]);
     assert_eq!(r.stderr, "stancekit: error: writing HTML: no/r.html: No such file or directory (os error 2)\n");
+    let r = run_in(d, &["report", "empty.csv", "--html", "new/"]);
+    assert_eq!(r.stderr, format!("stancekit: error: writing HTML: new/: {NO_SUCH_DIRECTORY}\n"));
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "nothing written beside the data");
 }
+
+const NO_SUCH_DIRECTORY: &str = "no such directory (a path ending in '/' names a directory, not the file to write: \
+                                 give the file's own path, in a directory that exists)";
 
 #[test]
 fn failing_stderr_never_panics() {
