@@ -808,6 +808,9 @@ fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
 /// overlap warning of a partial copy would say every row, and `--quiet` hides it.
 fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &str) -> Result<()> {
     for file in files {
+        if is_stdin(file) && data.iter().any(|d| is_stdin(d)) {
+            anyhow::bail!("{flag} - is standard input, as --data - is: {READ_ONCE}");
+        }
         if let Some(same) = data.iter().find(|d| stancekit::output::same_file(d, file)) {
             anyhow::bail!("{flag} {} is the same file as --data {} ({why})", file.display(), same.display());
         }
@@ -815,9 +818,24 @@ fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &st
     Ok(())
 }
 
+/// Why `-` (standard input) cannot be given twice among the data files: the first
+/// read takes all of it, and the second found it empty, which was said as `-: the file is
+/// empty: no header line naming its columns` (`train --data - -`, `eval --data -
+/// --test-data -`).
+const READ_ONCE: &str =
+    "standard input can be read only once (save its rows to a file, and give each file where it belongs)";
+
+/// Whether `path` is `-`, standard input, as the data readers take it.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// Refuses a file given twice to `flag`, saying `why` it matters.
 fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
+        if is_stdin(file) && files.iter().take(i).any(|e| is_stdin(e)) {
+            anyhow::bail!("{flag} - is given twice: {READ_ONCE}");
+        }
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
             let names = if earlier == file {
                 format!("{flag} {} is given twice", file.display())

@@ -2937,6 +2937,33 @@ fn eval_says_when_the_probabilities_it_scores_are_not_calibrated() {
     assert_eq!(eval(&["--test-data", test, "-q"]), "");
 }
 
+/// `-` (standard input) named twice among the data files: the first read takes all of
+/// it, and the second found it empty, said as `-: the file is empty: no header line
+/// naming its columns` of an input that was not empty.
+#[test]
+fn standard_input_given_twice_as_data_is_refused_as_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(mr_sample(dir.path(), 30)).unwrap();
+    let out = dir.path().join("m.json");
+    let out = out.to_str().unwrap();
+    let once = "standard input can be read only once (save its rows to a file, and give each file where it belongs)";
+    let as_data = "is standard input, as --data - is";
+    let cases: [(&[&str], String); 4] = [
+        (&["train", "--data", "-", "-", "--out", out], format!("--data - is given twice: {once}")),
+        (&["eval", "--data", "-", "--test-data", "-"], format!("--test-data - {as_data}: {once}")),
+        (&["eval", "--data", "-", "--folds", "2", "--extra-data", "-"], format!("--extra-data - {as_data}: {once}")),
+        (&["corpus", "--spans", "-", "-", "--out", out], format!("--spans - is given twice: {once}")),
+    ];
+    for (args, said) in cases {
+        let r = run_with_stdin(args, &sample);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")), "{args:?}");
+    }
+    assert!(!dir.path().join("m.json").exists());
+    // Given once, it is read as before.
+    let r = run_with_stdin(&["train", "-q", "--data", "-", "--out", out], &sample);
+    assert_eq!((r.status, r.stderr), (0, String::new()));
+}
+
 #[test]
 fn a_data_file_given_twice_is_refused_and_copied_texts_are_warned_of_in_eval() {
     // A file given twice counted every row twice and put each on both sides of every
