@@ -3716,6 +3716,31 @@ fn a_comma_list_or_a_quoted_wildcard_not_found_is_said_to_be_one() {
     assert_eq!(r.stderr, format!("stancekit: error: a.csv,c.csv: {not_found}\n"));
 }
 
+/// `-` where a file is opened by name (`cat m.json | stancekit predict --model - ...`)
+/// used to stop at `-: No such file or directory (os error 2)`, as if `-` were a typo.
+#[test]
+fn a_dash_where_no_standard_input_is_read_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let data = d.join("mr_sample.csv");
+    let data = data.to_str().unwrap();
+    let out = d.join("o.json");
+    let out = out.to_str().unwrap();
+    let said = "-: No such file or directory (os error 2) (read as a file named '-': standard input is read only for \
+                rows to label or train on, so give this file's own path)\n";
+    for (args, context) in [
+        (&["predict", "--model", "-", "a.txt"][..], ""),
+        (&["inspect", "--model", "-"][..], ""),
+        (&["eval", "--model", "-", "--data", data][..], ""),
+        (&["train", "--data", data, "--out", out, "--lexicon", "-"][..], "reading lexicon: "),
+        (&["train", "--data", data, "--out", out, "--word-classes", "-"][..], "reading word classes: "),
+    ] {
+        let r = run_with_stdin(args, &std::fs::read(&m).unwrap());
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {context}{said}")), "{args:?}");
+    }
+}
+
 #[test]
 fn labels_that_write_one_number_two_ways_are_refused() {
     // pandas writes a label column with a missing value as decimals ('1.0'); beside a file
