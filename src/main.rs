@@ -1599,7 +1599,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     };
     let (mut n_rows, mut n_failed) = (0usize, 0usize);
     for (input, listing_error) in inputs.files {
-        let source = input.display().to_string();
+        let source = stancekit::input::path_text(&input);
         // An input that cannot be read at all is one error row, and the run goes on to
         // the next input, as with a row that cannot be read.
         let documents = match listing_error.map_or_else(|| read_documents(&input, &options), Err) {

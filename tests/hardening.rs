@@ -1508,6 +1508,42 @@ fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     }
 }
 
+/// A file name that is not UTF-8 (from an old Latin-1 archive) is written in ids and
+/// `source` with its bytes as `\xFF`; each was U+FFFD, so `a\xFF.txt` and `a\xFE.txt`
+/// had one id and neither named its file back.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir(d.join("in")).unwrap();
+    for name in [&b"a\xFF.txt"[..], b"a\xFE.txt"] {
+        std::fs::write(d.join("in").join(std::ffi::OsStr::from_bytes(name)), "The talks went well.").unwrap();
+    }
+    let csv = std::ffi::OsStr::from_bytes(b"r\xE9sum\xE9.csv");
+    std::fs::write(d.join(csv), "text\nA fine film.\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["predict", "--model", &m, "--format", "json", "in"])
+        .arg(csv)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|row| row["type"] == "sentence")
+        .map(|row| (row["id"].as_str().unwrap(), row["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [("in/a\\xFE.txt", "in/a\\xFE.txt"), ("in/a\\xFF.txt", "in/a\\xFF.txt"), ("1", "r\\xE9sum\\xE9.csv")]
+    );
+}
+
 #[test]
 fn ids_and_control_characters_stay_on_one_text_line() {
     let dir = tempfile::tempdir().unwrap();

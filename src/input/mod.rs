@@ -196,6 +196,30 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     Ok(Box::new(std::io::Cursor::new(first).chain(input)))
 }
 
+/// A path as the text of output rows (their `id` and `source`), with each byte of the
+/// name that is not UTF-8 written as `\xFF`. `Path::display` wrote U+FFFD for it, so two
+/// files whose names differ only there (`a\xFF.txt`, `a\xFE.txt`, names from an old
+/// Latin-1 archive) got one id, and neither id named its file back.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{byte:02X}");
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// How many bytes of an input [`utf16`] looks at.
 const UTF16_SNIFF: usize = 256;
 
