@@ -2457,6 +2457,34 @@ fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefin
     assert!(target["precision"].is_null() && target["recall"].is_null(), "{target}");
 }
 
+/// A gold span with white space around it (a spreadsheet cell typed `The minister `) was
+/// in its sentence, so it was read, and then counted as missed whatever the extractor
+/// found: source precision and recall 0 where the source was found.
+#[test]
+fn actors_refuses_a_gold_span_with_white_space_around_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "text,accusation,source,target\n";
+    let sentence = "The minister accused the rebels.";
+    let compared = "(spans are compared exactly, and a found span starts and ends with a word: remove it)";
+    for (row, expected) in [
+        ("accusation,The minister ,the rebels", format!("column 'source': gold span 'The minister ' has white space at its end {compared}")),
+        ("accusation,The minister,\" the rebels\"", format!("column 'target': gold span ' the rebels' has white space at its start {compared}")),
+        ("accusation,\"\t\",the rebels", "column 'source': gold span '\\t' is only white space (leave the cell empty when the sentence names no actor)".to_string()),
+    ] {
+        write(d, "a.csv", format!("{header}{sentence},{row}\n").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: a.csv:2: {expected}\n"), "{row}");
+    }
+    write(d, "a.csv", format!("{header}{sentence},accusation,The minister,the rebels\n").as_bytes());
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"), "{}", r.stdout);
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
