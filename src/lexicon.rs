@@ -373,7 +373,11 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         let [term, category, weight_text] = fields.as_slice() else {
             return Err(Error::Lexicon {
                 location,
-                reason: format!("expected 3 tab-separated fields (term, category, weight), found {}", fields.len()),
+                reason: format!(
+                    "expected 3 tab-separated fields (term, category, weight), found {}{}",
+                    fields.len(),
+                    separator_hint(line, 3)
+                ),
             });
         };
         let (term, category, weight_text) = (term.trim(), category.trim(), weight_text.trim());
@@ -423,6 +427,26 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         });
     }
     Ok(cues)
+}
+
+/// For a line without a tab that splits into `n_fields` at commas or semicolons, or into
+/// at least that many at spaces (a term may have several words): says so, as a cues or word-classes file saved as CSV, or copied from a web page
+/// that turned its tabs into spaces, was only `found 1`. Empty when it does not.
+pub(crate) fn separator_hint(line: &str, n_fields: usize) -> &'static str {
+    if line.contains('\t') {
+        return "";
+    }
+    let splits = |separator: &str| line.split(separator).filter(|f| !f.trim().is_empty()).count() == n_fields;
+    if splits(",") {
+        " (the line is separated by commas: the file is tab-separated, one TAB between fields)"
+    } else if splits(";") {
+        " (the line is separated by semicolons: the file is tab-separated, one TAB between fields)"
+    } else if line.split_whitespace().count() >= n_fields {
+        " (the line is separated by spaces, as text copied from a web page or an editor that turns tabs into spaces \
+         has it: the file is tab-separated, one TAB between fields)"
+    } else {
+        ""
+    }
 }
 
 /// The category whose cues a negation turns into this one's ("not good" counts as

@@ -74,7 +74,11 @@ impl WordClasses {
             let [word, class] = fields.as_slice() else {
                 return Err(Error::WordClasses {
                     location,
-                    reason: format!("expected 2 tab-separated fields (word, class), found {}", fields.len()),
+                    reason: format!(
+                        "expected 2 tab-separated fields (word, class), found {}{}",
+                        fields.len(),
+                        crate::lexicon::separator_hint(line, 2)
+                    ),
                 });
             };
             let (word, class) = (word.trim(), class.trim());

@@ -725,6 +725,61 @@ fn a_model_version_that_is_not_a_whole_number_is_named_by_what_it_is() {
     }
 }
 
+/// A cues or word-classes file saved as CSV, or copied from a web page that turned its
+/// tabs into spaces, was only `expected 3 tab-separated fields (...), found 1`.
+#[test]
+fn a_lexicon_line_separated_by_commas_or_spaces_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let tabs = "the file is tab-separated, one TAB between fields)";
+    let cues = "malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 1";
+    let classes = "malformed word-classes line: expected 2 tab-separated fields (word, class), found 1";
+    let spaces = "separated by spaces, as text copied from a web page or an editor that turns tabs into spaces has it";
+    let cases: [(&str, &[u8], &str, String); 5] = [
+        (
+            "--lexicon",
+            b"term,category,weight\ngood,positive,1\n",
+            "reading lexicon: ",
+            format!("1: {cues} (the line is separated by commas: {tabs}"),
+        ),
+        (
+            "--lexicon",
+            b"good;positive;1\n",
+            "reading lexicon: ",
+            format!("1: {cues} (the line is separated by semicolons: {tabs}"),
+        ),
+        (
+            "--lexicon",
+            b"term\tcategory\tweight\nheld responsible  accusation  1\n",
+            "reading lexicon: ",
+            format!("2: {cues} (the line is {spaces}: {tabs}"),
+        ),
+        (
+            "--word-classes",
+            b"good,c1\n",
+            "reading word classes: ",
+            format!("1: {classes} (the line is separated by commas: {tabs}"),
+        ),
+        (
+            "--word-classes",
+            b"good    c1\n",
+            "reading word classes: ",
+            format!("1: {classes} (the line is {spaces}: {tabs}"),
+        ),
+    ];
+    for (flag, content, context, expected) in cases {
+        write(d, "f.tsv", content);
+        let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "f.tsv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {context}f.tsv:{expected}\n")), "{flag}");
+    }
+    // A line of the wrong number of tabs has no such hint.
+    write(d, "f.tsv", b"good\tpositive\n");
+    let r = run_in(d, &["train", "--data", data, "--out", "m.json", "--lexicon", "f.tsv"]);
+    assert!(r.stderr.ends_with(&format!("f.tsv:1: {}\n", cues.replace("found 1", "found 2"))), "{}", r.stderr);
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
