@@ -366,7 +366,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         let fields: Vec<&str> = line.split('\t').collect();
         if !seen_header {
             seen_header = true;
-            if fields.first().map(|f| f.trim()) == Some("term") {
+            // In any case: a table exported with its columns named `Term`, `Category` and
+            // `Weight` was refused at line 1 as a category that is not lower case.
+            if fields.first().is_some_and(|f| f.trim().eq_ignore_ascii_case("term")) {
                 continue;
             }
         }

@@ -780,6 +780,32 @@ fn a_lexicon_line_separated_by_commas_or_spaces_says_so() {
     assert!(r.stderr.ends_with(&format!("f.tsv:1: {}\n", cues.replace("found 1", "found 2"))), "{}", r.stderr);
 }
 
+/// Header lines as a table export writes them: `word<TAB>class` (pandas'
+/// `to_csv(sep="\t")`) was read as an entry, the word "word" in a class "class" of its
+/// own, and `Term<TAB>Category<TAB>Weight` was refused as a category not in lower case.
+#[test]
+fn header_lines_of_word_classes_and_cues_in_any_case_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    write(d, "classes.tsv", b"Word\tClass\ngood\tc1\nbad\tc2\n");
+    write(d, "cues.tsv", b"Term\tCategory\tWeight\ngood\tpositive\t1\nbad\tnegative\t1\n");
+    let args =
+        ["train", "-q", "--data", data, "--out", "m.json", "--word-classes", "classes.tsv", "--lexicon", "cues.tsv"];
+    let r = run_in(d, &args);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("word classes (2 words, 2 classes)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(2 cues)"), "{}", r.stdout);
+    // Only the first line is a header: the word "word" later is an entry.
+    write(d, "classes.tsv", b"good\tc1\nword\tclass\n");
+    let r = run_in(d, &args);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("word classes (2 words, 2 classes)"), "{}", r.stdout);
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
