@@ -694,9 +694,9 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
     }
     if file_weights.len() != per_file.len() {
         anyhow::bail!(
-            "--data-weight has {} for {} --data files",
+            "--data-weight has {} for {}",
             stancekit::error::counted(file_weights.len(), "value"),
-            per_file.len()
+            stancekit::error::counted(per_file.len(), "--data file")
         );
     }
     // Each value passed `parse_weight` (0, or 1e-6 to 1e6); what is left to refuse is
@@ -1712,7 +1712,8 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     }
     if n_scored == 0 {
         // Precision and recall of nothing would print as 0/0 and look like a result.
-        let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
+        let read = stancekit::error::counted(rows.len(), "row");
+        let reason = format!("no row labelled accusation or denial to score ({read} read)");
         return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
     }
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;

@@ -465,6 +465,8 @@ fn training_data_problems() {
     let r = run_in(d, &["train", "--data", "single.csv", "grouped.csv", "--data-weight", "2", "--out", "w.json"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--data-weight has 1 value for 2 --data files"), "{}", r.stderr);
+    let r = run_in(d, &["train", "--data", "single.csv", "--data-weight", "2", "1", "--out", "w.json"]);
+    assert_eq!(r.stderr, "stancekit: error: --data-weight has 2 values for 1 --data file\n");
     // Duplicate rows are counted and reported.
     let dup =
         write(d, "dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\nbad film,neg\nbad film,neg\n");
@@ -1783,6 +1785,11 @@ fn actors_refuses_unknown_labels_and_files_with_nothing_to_score() {
             "actors.csv:3: column 'accusation': unknown label 'acusation' (expected one of: accusation, denial, none)",
         ),
         (b"text,accusation,source,target\nHe lied.,accusation\n", "actors.csv:2: malformed CSV: row has 2 fields"),
+        // One row is said in the singular ("1 rows read" before).
+        (
+            b"text,accusation,source,target\nHe lied.,none,,\n",
+            "actors.csv: no row labelled accusation or denial to score (1 row read)\n",
+        ),
     ] {
         write(d, "actors.csv", content);
         let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "actors.csv"]);
