@@ -1625,6 +1625,17 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_ids() {
         ids,
         [("in/a\\xFE.txt", "in/a\\xFE.txt"), ("in/a\\xFF.txt", "in/a\\xFF.txt"), ("1", "r\\xE9sum\\xE9.csv")]
     );
+    // The file column of eval --predictions likewise.
+    std::fs::write(d.join(csv), "text,label\nA fine film.,positive\n").unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["eval", "-q", "--model", &m, "--predictions", "p.csv", "--data"])
+        .arg(csv)
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let written = std::fs::read_to_string(d.join("p.csv")).unwrap();
+    assert!(written.lines().nth(1).unwrap().starts_with("r\\xE9sum\\xE9.csv,2,,positive,"), "{written}");
 }
 
 #[test]
