@@ -143,6 +143,33 @@ impl Lexicon {
             lexicon.negators = list("negators.txt", false)?;
             lexicon.intensifiers = list("intensifiers.txt", true)?;
             lexicon.reporting_verbs = list("reporting_verbs.txt", false)?;
+            // A list that is there but holds no term is refused where no list at all means
+            // the defaults: an emptied negators.txt (meant as "no negators") was read as
+            // the default negators, and an empty reporting_verbs.txt as the actor finder's
+            // default verbs, without a word.
+            let defaults = [
+                (
+                    "negators.txt",
+                    lexicon.negators.is_empty(),
+                    "the default negators (not, no, never, ...)",
+                    "train with --no-negation to mark none",
+                ),
+                (
+                    "reporting_verbs.txt",
+                    lexicon.reporting_verbs.is_empty(),
+                    "the default reporting verbs (said, says, told, ...)",
+                    "list the verbs in it",
+                ),
+            ];
+            for (name, empty, default, instead) in defaults {
+                let p = path.join(name);
+                if empty && p.exists() {
+                    let reason = format!(
+                        "a list with no terms, which is not read as none (delete the file for {default}, or {instead})"
+                    );
+                    return Err(Error::Data { path: p, reason });
+                }
+            }
             if lexicon.negators.is_empty() {
                 lexicon.negators = DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect();
             }

@@ -974,6 +974,41 @@ fn a_bad_lexicon_field_is_named_by_its_column() {
     }
 }
 
+/// A negators or reporting-verbs list that is there but holds no term: an emptied
+/// negators.txt (meant as "no negators") was read as the default negators, an empty
+/// reporting_verbs.txt as the actor finder's default verbs, without a word. An empty
+/// intensifiers list has no defaults, and is read as none.
+#[test]
+fn an_empty_negators_or_reporting_verbs_list_is_refused_not_read_as_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let lex = d.join("lex");
+    std::fs::create_dir(&lex).unwrap();
+    write(&lex, "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\naccused\taccusation\t1\n");
+    write(
+        d,
+        "a.csv",
+        b"text,accusation,source,target\nThe minister accused the rebels.,accusation,The minister,the rebels\n",
+    );
+    let none = "a list with no terms, which is not read as none (delete the file for";
+    for (name, command, expected) in [
+        ("negators.txt", &["train", "--data", data, "--out", "m.json", "--lexicon", "lex"][..], format!("lex/negators.txt: {none} the default negators (not, no, never, ...), or train with --no-negation to mark none)")),
+        ("reporting_verbs.txt", &["actors", "--data", "a.csv", "--lexicon", "lex"][..], format!("lex/reporting_verbs.txt: {none} the default reporting verbs (said, says, told, ...), or list the verbs in it)")),
+    ] {
+        write(&lex, name, b"# none\n\n");
+        let r = run_in(d, command);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {expected}\n")), "{name}");
+        std::fs::remove_file(lex.join(name)).unwrap();
+        let r = run_in(d, command);
+        assert_eq!(r.status, 0, "{name}: without the file, the defaults: {}", r.stderr);
+    }
+    write(&lex, "intensifiers.txt", b"");
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
 #[test]
 fn a_list_line_with_a_tab_or_no_word_is_named_not_a_silently_different_term() {
     let dir = tempfile::tempdir().unwrap();
