@@ -1556,6 +1556,17 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     if inputs.files.is_empty() {
         anyhow::bail!("nothing to read: {}", inputs.warnings.join("; "));
     }
+    if let Some(stdout) = stancekit::output::standard_output_file() {
+        if let Some((path, _)) =
+            inputs.files.iter().find(|(path, _)| stancekit::output::is_standard_output(&stdout, path))
+        {
+            let name = if path.as_os_str() == "-" { "-: standard input".into() } else { path.display().to_string() };
+            anyhow::bail!(
+                "{name} is the file standard output writes to, so the rows written would be read back as input (send \
+                 the output to a file that is not among the inputs)"
+            );
+        }
+    }
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }

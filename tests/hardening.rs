@@ -1950,6 +1950,43 @@ fn bash_in(dir: &Path, script: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Standard output appended to an input (`predict in.csv >> in.csv`) read back the rows it
+/// wrote as input rows, without end: 744 MB in 10 s from a 1.3 MB file, until the disk
+/// was full. `predict dir/ > dir/out.txt` labelled its own output as an article.
+#[test]
+fn an_input_that_is_standard_output_is_refused_not_read_back_without_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let rows: String = (0..5000).map(|i| format!("The talks failed in round {i}.\n")).collect();
+    write(d, "in.csv", format!("text\n{rows}").as_bytes());
+    std::fs::create_dir(d.join("dir")).unwrap();
+    write(d, "dir/a.txt", b"The talks failed.");
+    write(d, "s.txt", b"The talks failed.\n");
+    let said = "is the file standard output writes to, so the rows written would be read back as input (send the \
+                output to a file that is not among the inputs)";
+    // A file size limit (10 MB) ends the endless run as it was, should it come back.
+    for (script, name) in [
+        (format!("ulimit -f 10000; \"$SK\" predict --model {m} in.csv >> in.csv"), "in.csv"),
+        (format!("\"$SK\" predict --model {m} dir > dir/out.txt"), "dir/out.txt"),
+        (format!("\"$SK\" predict --model {m} < s.txt >> s.txt"), "-: standard input"),
+    ] {
+        let (status, stderr) = bash_in(d, &script);
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {name} {said}\n")), "{script}");
+    }
+    assert_eq!(std::fs::read(d.join("in.csv")).unwrap(), format!("text\n{rows}").as_bytes());
+    assert_eq!(std::fs::read(d.join("dir/out.txt")).unwrap(), b"");
+    // Another file, and a device, are written to as before.
+    let (status, stderr) = bash_in(d, &format!("\"$SK\" predict --model {m} dir in.csv > out.txt"));
+    assert_eq!(
+        (status, stderr.as_str()),
+        (2, "stancekit: 1 of 5002 input rows could not be read (see their 'error' field)\n"),
+        "dir/out.txt is empty, so an error row"
+    );
+    let (status, _) = bash_in(d, &format!("\"$SK\" predict --model {m} in.csv > /dev/null"));
+    assert_eq!(status, 0);
+}
+
 #[test]
 fn output_to_a_fifo_or_device_writes_through_it_and_keeps_it() {
     use std::os::unix::fs::FileTypeExt;
