@@ -199,6 +199,15 @@ fn the_same_column_for_text_and_labels_is_refused() {
     let expected = "/same.csv: column 'label' is both the text column and the label column (choose the text with \
                     --text-column and the labels with --label-column)\n";
     assert!(err.ends_with(expected), "{err}");
+    // Grouped by its labels, each fold lacks the classes it tests: it was refused fold by
+    // fold, "use fewer folds or other groups", which no number of folds could help.
+    let data = mr_sample(d, 30);
+    let r = run_in(d, &["eval", "--data", data.to_str().unwrap(), "--folds", "2", "--group-column", "label"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    let expected = "/mr_sample.csv: column 'label' is both the group column and the label column, so each fold \
+                    would test classes its training side has no row of (group rows by what they share, e.g. their \
+                    article, with --group-column)\n";
+    assert!(r.stderr.ends_with(expected), "{}", r.stderr);
 }
 
 #[test]
