@@ -2251,6 +2251,26 @@ fn corpus_refuses_a_span_label_outside_its_task() {
          (expected one of: cooperative, adversarial, neutral)\n"
     );
     assert!(!d.join("out.csv").exists(), "nothing written");
+    // An empty cell (a span not yet labelled), a space after a label, in a label or the
+    // split column, and an actors file's claim: they were "unknown label ''" and
+    // "unknown label 'neutral '" beside a list holding `neutral`.
+    let header = "dataset,doc_id,start,end,sha256,cooperation,split\nbbc_news,d1,0,5,185f8db32271fe25,";
+    let taken = "(labels are taken as written, never trimmed: remove it)";
+    for (row, expected) in [
+        (",train", "column 'cooperation': empty label (give the row its label, or leave the row out)".to_string()),
+        ("neutral ,train", format!("column 'cooperation': label 'neutral ' has white space at its end {taken}")),
+        ("neutral, train", format!("column 'split': label ' train' has white space at its start {taken}")),
+    ] {
+        write(d, "spans.csv", format!("{header}{row}\n").as_bytes());
+        let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: spans.csv:2: {expected}\n")), "{row}");
+        assert!(!d.join("out.csv").exists(), "nothing written");
+    }
+    write(d, "a.csv", b"text,accusation,source,target\nHe lied.,none ,,\n");
+    let r = run_in(d, &["actors", "--data", "a.csv"]);
+    let expected =
+        format!("stancekit: error: a.csv:2: column 'accusation': label 'none ' has white space at its end {taken}\n");
+    assert_eq!((r.status, r.stderr), (2, expected));
 }
 
 #[test]

@@ -402,11 +402,18 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     }
 }
 
-/// `value` when it is one of `allowed`; otherwise an [`Error::UnknownLabel`] naming it
-/// at `location` with the values allowed.
+/// `value` when it is one of `allowed`; otherwise an [`Error::LabelSpaces`] for an empty
+/// value or one with white space around it, else an [`Error::UnknownLabel`] naming it at
+/// `location` with the values allowed.
 pub(crate) fn one_of(value: String, allowed: &[&str], location: impl FnOnce() -> Location) -> Result<String> {
     if allowed.contains(&value.as_str()) {
         return Ok(value);
+    }
+    // An empty cell (a span not yet labelled) or one with a space around its label was
+    // `unknown label ''` or `unknown label 'neutral '`, beside a list that holds `neutral`:
+    // said as a training file's labels are.
+    if value.trim() != value || value.is_empty() {
+        return Err(Error::LabelSpaces { location: location(), label: value });
     }
     Err(Error::UnknownLabel {
         location: location(),
