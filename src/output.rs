@@ -118,8 +118,7 @@ fn target(path: &Path) -> io::Result<Target> {
     // `--out models/` names a directory. When there is none, the temporary file went into
     // the directory above and its rename onto `models/` failed with only "Not a directory
     // (os error 20)", after the training that the early check was there to spare.
-    let names_a_directory = path.as_os_str().to_string_lossy().chars().last().is_some_and(std::path::is_separator);
-    if names_a_directory && fs::metadata(path).is_err_and(|error| error.kind() == io::ErrorKind::NotFound) {
+    if names_a_directory(path) && fs::metadata(path).is_err_and(|error| error.kind() == io::ErrorKind::NotFound) {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
             "no such directory (a path ending in '/' names a directory, not the file to write: give the file's \
@@ -139,9 +138,27 @@ fn target(path: &Path) -> io::Result<Target> {
                 format!("is a {kind} (stancekit writes only files, character devices and pipes)"),
             )),
         },
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Target::Replace(dangling_link_target(path))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let target = dangling_link_target(path);
+            // A link to `newdir/`, likewise: the rename onto it failed after the work.
+            if names_a_directory(&target) {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "is a symbolic link to {}, a directory that does not exist (link it to the file to write)",
+                        target.display()
+                    ),
+                ));
+            }
+            Ok(Target::Replace(target))
+        }
         Err(error) => Err(error),
     }
+}
+
+/// Whether `path` ends in a separator (`models/`), which names a directory.
+fn names_a_directory(path: &Path) -> bool {
+    path.as_os_str().to_string_lossy().chars().last().is_some_and(std::path::is_separator)
 }
 
 /// `None` for a character device or a FIFO (written in place), else what the file is.

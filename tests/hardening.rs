@@ -2171,6 +2171,11 @@ fn output_directory_problems_are_one_clean_line() {
     let r = run_in(d, &["report", "empty.csv", "--html", "new/"]);
     assert_eq!(r.stderr, format!("stancekit: error: writing HTML: new/: {NO_SUCH_DIRECTORY}\n"));
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "nothing written beside the data");
+    // A link to such a directory, likewise.
+    std::os::unix::fs::symlink("new/", d.join("link")).unwrap();
+    let r = run_in(d, &["train", "--data", "empty.csv", "--out", "link"]);
+    let said = "link: is a symbolic link to new/, a directory that does not exist (link it to the file to write)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: writing model: {said}\n")));
 }
 
 const NO_SUCH_DIRECTORY: &str = "no such directory (a path ending in '/' names a directory, not the file to write: \
