@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::text::{tokenize, TokenKind};
+use crate::text::{tokenize, TokenKind, NUMBER_TOKEN};
 
 /// Negators used when a lexicon brings none: the common English ones.
 pub const DEFAULT_NEGATORS: &[&str] =
@@ -115,6 +115,19 @@ pub struct CueMatcher {
 
 /// The files of a lexicon directory.
 const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt", "reporting_verbs.txt"];
+
+/// Why `term` cannot be matched as written when it holds a number: the tokenizer makes
+/// every number one token, `<num>`, so a cue `2004` matched every number of every text
+/// (the keyword rule called "Prices fell 3 percent in 1999." positive by it), as the
+/// word-classes reader already refuses. `None` for a term without a number.
+fn number_problem(term: &str) -> Option<String> {
+    let number = tokenize(term).into_iter().find(|t| t.kind == TokenKind::Word && t.text == NUMBER_TOKEN)?;
+    let surface = term.get(number.start..number.end).unwrap_or_default();
+    Some(format!(
+        "term '{term}' holds the number '{surface}', and a text's numbers are all one token, {NUMBER_TOKEN}, so it \
+         would match every number: leave numbers out of terms"
+    ))
+}
 
 fn term_tokens(term: &str) -> Vec<String> {
     tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
@@ -364,6 +377,7 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
         } else {
             match term_tokens(term).len() {
                 0 => Some(format!("term '{term}' has no words")),
+                _ if number_problem(term).is_some() => number_problem(term),
                 words if single_words && words > 1 => Some(format!(
                     "intensifier '{term}' has {words} words (an intensifier is the one word right before a cue)"
                 )),
@@ -414,6 +428,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         let at = |column: &str| location.clone().with_column(column);
         if term_tokens(term).is_empty() {
             return Err(Error::Lexicon { location: at("term"), reason: format!("term '{term}' has no words") });
+        }
+        if let Some(reason) = number_problem(term) {
+            return Err(Error::Lexicon { location: at("term"), reason });
         }
         if category.is_empty() || !category.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(Error::Lexicon {

@@ -817,6 +817,39 @@ fn header_lines_of_word_classes_and_cues_in_any_case_are_skipped() {
     assert!(r.stdout.contains("word classes (2 words, 2 classes)"), "{}", r.stdout);
 }
 
+/// A text's numbers are all one token, so a cue `2004` matched every number: the keyword
+/// rule called "Prices fell 3 percent in 1999." positive by it, exit 0. A list term with
+/// a number likewise; the word-classes reader already refused numbers.
+#[test]
+fn a_lexicon_term_holding_a_number_is_refused_not_matched_to_every_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(
+        d,
+        "kw.csv",
+        b"text,label\nPrices fell 3 percent in 1999.,negative\nAn awful year.,negative\nA fine day.,positive\n",
+    );
+    let every =
+        "and a text's numbers are all one token, <num>, so it would match every number: leave numbers out of terms";
+    for (file, content, expected) in [
+        ("cues.tsv", &b"term\tcategory\tweight\n2004\tpositive\t1\nawful\tnegative\t1\n"[..], format!("cues.tsv:2: column 'term': malformed lexicon line: term '2004' holds the number '2004', {every}")),
+        ("cues.tsv", b"awful\tnegative\t1\nfirst 100 days\tpositive\t1\n", format!("cues.tsv:2: column 'term': malformed lexicon line: term 'first 100 days' holds the number '100', {every}")),
+        ("negators.txt", b"not\n10\n", format!("negators.txt:2: malformed lexicon line: term '10' holds the number '10', {every}")),
+    ] {
+        write(&d.join("lex"), "cues.tsv", b"awful\tnegative\t1\nfine\tpositive\t1\n");
+        write(&d.join("lex"), file, content);
+        let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "kw.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{file}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: reading lexicon lex: lex/{expected}\n"));
+        let _ = std::fs::remove_file(d.join("lex/negators.txt"));
+    }
+    // Words with digits in them are words: g20, covid-19.
+    write(&d.join("lex"), "cues.tsv", b"g20\tcooperative\t1\ncovid-19\tnegative\t1\n");
+    let r = run_in(d, &["train", "-q", "--data", "kw.csv", "--out", "m.json", "--lexicon", "lex", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
