@@ -1664,7 +1664,12 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 }
 
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
-    let inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
+    let mut inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
+    // The shared documents are inputs too: `--out` naming one (`../shared/datasets/
+    // bbc_news/bbc_news.csv`) replaced the shared dataset with the corpus, exit 0.
+    let documents: Vec<PathBuf> =
+        stancekit::input::SPAN_SOURCES.iter().map(|(_, file, _, _)| command.datasets.join(file)).collect();
+    inputs.extend(documents.iter().map(|p| ("--datasets", p.as_path())));
     check_output("--out", "CSV", &command.out, &inputs)?;
     // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
     refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;

@@ -2489,6 +2489,35 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
 
 /// A span given twice (the same span file twice, or a span copied into another file,
 /// perhaps with other labels) was two rows of one sentence in the corpus, exit 0.
+/// `corpus --out` naming a document file it reads from `--datasets` replaced the shared
+/// dataset with the corpus, exit 0.
+#[test]
+fn corpus_refuses_an_output_that_is_a_shared_dataset_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    let documents = b"doc_id,text\nd1,Hello world.\n";
+    write(d, "bbc_news/bbc_news.csv", documents);
+    // 185f8db32271fe25: the first 16 hex digits of sha256("Hello") (`printf Hello | sha256sum`).
+    write(
+        d,
+        "spans.csv",
+        b"dataset,doc_id,start,end,sha256,cooperation,split\nbbc_news,d1,0,5,185f8db32271fe25,neutral,train\n",
+    );
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "./bbc_news/bbc_news.csv"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: --out ./bbc_news/bbc_news.csv is the same file as --datasets ./bbc_news/bbc_news.csv \
+             (choose another output path)\n"
+        )
+    );
+    assert_eq!(std::fs::read(d.join("bbc_news/bbc_news.csv")).unwrap(), documents);
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn corpus_refuses_a_span_given_twice() {
     let dir = tempfile::tempdir().unwrap();
