@@ -1740,6 +1740,11 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
 fn run_report(command: ReportCommand) -> Result<Outcome> {
     let mut inputs: Vec<(&str, &Path)> = vec![("the article", command.article.as_path())];
     inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
+    // Without --model, the shipped models are read: `--html models/sentiment.json`
+    // replaced one with the page, exit 0, and every later run failed to load it. (When
+    // they cannot be found, loading them says so below.)
+    let shipped = if command.model.is_empty() { builtin_model_paths().unwrap_or_default() } else { Vec::new() };
+    inputs.extend(shipped.iter().map(|p| ("the shipped model", p.as_path())));
     check_output("--html", "HTML", &command.html, &inputs)?;
     // A table would be drawn as one article of its markup, as predict used to label it.
     if let Some(kind) = stancekit::input::TableKind::of(&command.article) {

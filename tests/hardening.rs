@@ -2518,6 +2518,28 @@ fn corpus_refuses_an_output_that_is_a_shared_dataset_file() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// `report --html` naming a shipped model, read when no --model is given, replaced it with
+/// the page, exit 0, and every later run that needed it failed to load it.
+#[test]
+fn report_refuses_an_output_that_is_a_shipped_model_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("models")).unwrap();
+    for task in ["cooperation", "accusation", "sentiment"] {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("models/{task}.json"));
+        std::fs::copy(shipped, d.join(format!("models/{task}.json"))).unwrap();
+    }
+    write(d, "a.txt", b"The talks failed.");
+    let before = std::fs::read(d.join("models/sentiment.json")).unwrap();
+    let (status, stderr) = bash_in(d, "STANCEKIT_MODELS=models \"$SK\" report --html models/sentiment.json a.txt");
+    let said = "stancekit: error: --html models/sentiment.json is the same file as the shipped model \
+                models/sentiment.json (choose another output path)\n";
+    assert_eq!((status, stderr.as_str()), (2, said));
+    assert_eq!(std::fs::read(d.join("models/sentiment.json")).unwrap(), before);
+    let (status, stderr) = bash_in(d, "STANCEKIT_MODELS=models \"$SK\" report --html r.html a.txt");
+    assert_eq!((status, stderr.as_str()), (0, "stancekit: 1 sentence -> r.html\n"));
+}
+
 #[test]
 fn corpus_refuses_a_span_given_twice() {
     let dir = tempfile::tempdir().unwrap();
