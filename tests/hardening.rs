@@ -2479,10 +2479,11 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
         let r =
             run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--split", "train", "--out", "out.csv"]);
         assert_eq!(r.status, 2, "{split:?}: {}", r.stderr);
-        assert_eq!(
-            r.stderr,
-            format!("stancekit: error: spans.csv:3: column 'split': unknown label '{split}' (expected one of: train, dev)\n")
-        );
+        let what = match split {
+            "" => "empty label (give the row its label, or leave the row out)".to_string(),
+            _ => format!("unknown label '{split}' (expected one of: train, dev)"),
+        };
+        assert_eq!(r.stderr, format!("stancekit: error: spans.csv:3: column 'split': {what}\n"));
         assert!(!d.join("out.csv").exists(), "{split:?}: nothing written");
     }
 }
