@@ -1366,6 +1366,17 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     if let Some(path) = paths.iter().enumerate().find_map(|(i, p)| paths.iter().take(i).any(|q| q == p).then_some(p)) {
         anyhow::bail!("--model {} is given twice (give each model once)", path.display());
     }
+    // Also when spelt otherwise (`./m.json`, a link): it was loaded twice, with a warning,
+    // and its results printed twice, the second under its file's name.
+    for (i, path) in paths.iter().enumerate() {
+        if let Some(earlier) = paths.iter().take(i).find(|q| stancekit::output::same_file(q, path)) {
+            anyhow::bail!(
+                "--model {} and --model {} are the same file (give each model once)",
+                earlier.display(),
+                path.display()
+            );
+        }
+    }
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;

@@ -1855,6 +1855,15 @@ fn models_with_one_task_name_get_distinct_output_names() {
     let r = run_in(d, &["predict", "--model", "m.json", "--model", "m.json", "p.csv"]);
     assert_eq!((r.status, r.stdout.as_str()), (2, ""));
     assert_eq!(r.stderr, "stancekit: error: --model m.json is given twice (give each model once)\n");
+    // Spelt otherwise, it was loaded twice, with a warning, its results printed twice.
+    std::os::unix::fs::symlink("m.json", d.join("link.json")).unwrap();
+    for other in ["./m.json", "link.json"] {
+        let r = run_in(d, &["predict", "--model", "m.json", "--model", other, "p.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+        let said =
+            format!("stancekit: error: --model m.json and --model {other} are the same file (give each model once)\n");
+        assert_eq!(r.stderr, said);
+    }
 }
 
 #[test]
