@@ -673,7 +673,20 @@ fn nothing_in(files: &[PathBuf], reason: &str) -> anyhow::Error {
     stancekit::error::Error::Data { path, reason: reason.to_string() }.into()
 }
 
+/// Says how to end the input when a data file is `-` and standard input is a terminal
+/// (`stancekit train --data - --out m.json` typed without a pipe or a file): it waited
+/// without a word, which looked like a hang, as `predict` did before it said so.
+fn note_terminal_input(files: &[PathBuf], header: &str) {
+    if files.iter().any(|file| is_stdin(file)) && io::stdin().is_terminal() {
+        diagnostic!(
+            "stancekit: reading standard input from the terminal: type or paste CSV rows under a header line \
+             ({header}), and end with Ctrl-D (or give the file in place of -)"
+        );
+    }
+}
+
 fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
+    note_terminal_input(files, &format!("{},{}", columns.text, columns.label));
     let mut all = LabelledData::default();
     let mut per_file = Vec::with_capacity(files.len());
     let mut hashes = Vec::with_capacity(files.len());
@@ -1684,6 +1697,7 @@ fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
     check_output("--out", "CSV", &command.out, &inputs)?;
     // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
     refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;
+    note_terminal_input(&command.spans, "dataset,doc_id,start,end,sha256,split and a column per task");
     let (tasks, rows) = stancekit::input::read_spans(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
     stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &tasks, &kept))
@@ -1700,6 +1714,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     };
     let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();
+    note_terminal_input(std::slice::from_ref(&command.data), "text,accusation,source,target");
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut n_scored = 0;

@@ -4173,26 +4173,32 @@ fn corpus_names_a_bad_span_cell_by_line_and_column_and_says_what_is_wrong() {
     }
 }
 
-/// `stancekit predict` typed at a terminal without a file reads standard input from it:
-/// it used to print the header alone and wait, without a word, which looked like a hang.
+/// A pseudo-terminal: (leader, follower); the follower side is given to a child as its
+/// standard input, and what is written to the leader is typed there.
 #[cfg(target_os = "linux")]
-#[test]
-fn predict_reading_a_terminal_says_how_to_end_its_input() {
-    use std::io::Write;
+fn terminal() -> (std::fs::File, std::fs::File) {
     use std::os::fd::FromRawFd;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let m = model(d);
-    // A pseudo-terminal: its follower side is the child's standard input.
     // SAFETY: plain calls on descriptors this test opens and owns.
-    let (leader, follower) = unsafe {
+    unsafe {
         let leader = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
         assert!(leader >= 0 && libc::grantpt(leader) == 0 && libc::unlockpt(leader) == 0);
         let name = std::ffi::CStr::from_ptr(libc::ptsname(leader)).to_owned();
         let follower = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
         assert!(follower >= 0);
         (std::fs::File::from_raw_fd(leader), std::fs::File::from_raw_fd(follower))
-    };
+    }
+}
+
+/// `stancekit predict` typed at a terminal without a file reads standard input from it:
+/// it used to print the header alone and wait, without a word, which looked like a hang.
+#[cfg(target_os = "linux")]
+#[test]
+fn predict_reading_a_terminal_says_how_to_end_its_input() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let (leader, follower) = terminal();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
         .args(["predict", "--model", &m])
         .current_dir(d)
@@ -4216,6 +4222,45 @@ fn predict_reading_a_terminal_says_how_to_end_its_input() {
     // Not said for a pipe, nor for files.
     let r = run_with_stdin(&["predict", "--model", &m], b"a fine film\n");
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
+/// `train --data -` (`eval`, `actors`, `corpus`) typed at a terminal waited without a word,
+/// which looked like a hang, as `predict` did before it said how to end its input.
+#[cfg(target_os = "linux")]
+#[test]
+fn training_data_read_from_a_terminal_says_how_to_end_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (leader, follower) = terminal();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["train", "-q", "--data", "-", "--out", "m.json", "--min-df", "1"])
+        .current_dir(d)
+        .stdin(follower)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The rows, then Ctrl-D (end of input at the start of a line of a terminal).
+    let mut typing = &leader;
+    typing.write_all(b"text,label\na fine film,pos\na dull film,neg\nfine acting,pos\ndull acting,neg\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "stancekit: reading standard input from the terminal: type or paste CSV rows under a header line \
+             (text,label), and end with Ctrl-D (or give the file in place of -)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(d.join("m.json").exists());
+    // Not said for a pipe.
+    let r = run_with_stdin(
+        &["train", "-q", "--data", "-", "--out", d.join("m2.json").to_str().unwrap(), "--min-df", "1"],
+        b"text,label\na fine film,pos\na dull film,neg\n",
+    );
+    assert!(!r.stderr.contains("terminal"), "{}", r.stderr);
 }
 
 #[test]
