@@ -175,6 +175,31 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// A model given where data is read (`eval --data m.json --model test.csv`, the two
+/// swapped; `train --data models/sentiment.json`) was told to convert its JSON Lines to
+/// CSV with pandas.
+#[test]
+fn a_model_given_as_data_is_named_as_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let said = "m.json: the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV \
+                with a header line naming its columns)\n";
+    for args in [
+        &["train", "--data", "m.json", "--out", "o.json"][..],
+        &["eval", "--model", "mr_sample.csv", "--data", "m.json"][..],
+        &["actors", "--data", "m.json"][..],
+        &["corpus", "--spans", "m.json", "--out", "c.csv"][..],
+    ] {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}");
+        assert!(r.stderr.ends_with(said), "{args:?}: {}", r.stderr);
+    }
+    let r = run_in(d, &["predict", "--model", &m, "--input-format", "csv", "m.json"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.ends_with(&format!("error: {said}")), "{}", r.stdout);
+}
+
 #[test]
 fn a_semicolon_or_tab_separated_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
