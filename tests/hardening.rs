@@ -4414,6 +4414,36 @@ fn an_article_over_the_size_bound_is_one_error_row_not_read_to_the_end() {
     assert!(r.stdout.contains("The talks went well."), "{}", r.stdout);
 }
 
+/// A data file is read whole: from an endless character device (`--data /dev/urandom`,
+/// `--data - < /dev/urandom`) it was read until memory ran out. A device is now read to
+/// the article bound; files and pipes to their end. `/dev/null` is an empty file.
+#[test]
+fn training_data_from_an_endless_device_is_refused_at_a_bound() {
+    if !Path::new("/dev/urandom").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let said = "is a device that gave more than 256 MiB without an end (an endless device such as /dev/urandom? give \
+                the file that holds the data)";
+    // A memory limit (2 GB) and a time limit end the run as it was, should it come back.
+    for (script, name) in [
+        ("ulimit -v 2000000; timeout 120 \"$SK\" train --data /dev/urandom --out m.json", "/dev/urandom"),
+        ("ulimit -v 2000000; timeout 120 \"$SK\" actors --data /dev/urandom", "/dev/urandom"),
+        ("ulimit -v 2000000; timeout 120 \"$SK\" train --data - --out m.json < /dev/urandom", "-"),
+    ] {
+        let (status, stderr) = bash_in(d, script);
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {name}: {said}\n")), "{script}");
+    }
+    let (status, stderr) = bash_in(d, "\"$SK\" train --data /dev/null --out m.json");
+    assert_eq!(status, 2);
+    assert!(
+        stderr.ends_with("/dev/null: the file is empty: no header line naming its columns (column 'text' is needed)\n"),
+        "{stderr}"
+    );
+    assert!(!d.join("m.json").exists());
+}
+
 #[test]
 fn eval_refuses_the_data_file_as_its_test_or_extra_data() {
     // Testing on the training rows scored 0.995 on mr rows with only a warning, which

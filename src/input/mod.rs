@@ -371,10 +371,55 @@ fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(lines.join("\n"))
 }
 
+/// The whole of a data file (a training CSV, a span or actors file), read whole. From a
+/// character device (`--data /dev/urandom`, `--data - < /dev/urandom`) at most
+/// [`MAX_ARTICLE_BYTES`]: such a device never ends, and was read until memory ran out.
+/// Files and pipes are read to their end, as before.
+///
+/// # Errors
+/// Those of opening and reading an input, and [`Error::Data`] for a device that gives
+/// more than the bound.
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+    let input = open(path)?;
+    if !is_character_device(path) {
+        let mut input = input;
+        input.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+        return Ok(bytes);
+    }
+    input.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "is a device that gave more than {} MiB without an end (an endless device such as /dev/urandom? \
+                 give the file that holds the data)",
+                MAX_ARTICLE_BYTES >> 20
+            ),
+        });
+    }
     Ok(bytes)
+}
+
+/// Whether `path` (`-`: standard input) is a character device: a terminal, `/dev/null`,
+/// or an endless one such as `/dev/urandom`.
+fn is_character_device(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let metadata = if path.as_os_str() == "-" {
+            std::io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
+        } else {
+            std::fs::metadata(path)
+        };
+        metadata.is_ok_and(|m| m.file_type().is_char_device())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// [`Error::Io`] for `path`; `-` alone would not say that standard input failed (it
