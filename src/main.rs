@@ -1790,6 +1790,10 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+    // `report --html r.html -` typed at a terminal waited without a word, as predict did.
+    if is_stdin(&command.article) && io::stdin().is_terminal() {
+        diagnostic!("stancekit: reading the article from the terminal: type or paste its text, and end with Ctrl-D");
+    }
     let options = ReadOptions { format: InputFormat::Text, lossy: command.lossy, ..ReadOptions::default() };
     let document = read_documents(&command.article, &options)?
         .next()

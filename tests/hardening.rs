@@ -4280,6 +4280,26 @@ fn training_data_read_from_a_terminal_says_how_to_end_it() {
         "{stderr}"
     );
     assert!(d.join("m.json").exists());
+    // report's article likewise.
+    let (leader, follower) = terminal();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["report", "--model", "m.json", "--html", "r.html", "-"])
+        .current_dir(d)
+        .stdin(follower)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut typing = &leader;
+    typing.write_all(b"The talks failed.\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        (output.status.code(), String::from_utf8_lossy(&output.stderr).as_ref()),
+        (
+            Some(0),
+            "stancekit: reading the article from the terminal: type or paste its text, and end with Ctrl-D\n\
+             stancekit: 1 sentence -> r.html\n"
+        )
+    );
     // Not said for a pipe.
     let r = run_with_stdin(
         &["train", "-q", "--data", "-", "--out", d.join("m2.json").to_str().unwrap(), "--min-df", "1"],
