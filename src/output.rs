@@ -91,15 +91,21 @@ pub fn standard_output_file() -> Option<Metadata> {
 /// dir/ > dir/out.txt` labelled its own output as an article of the directory.
 pub fn is_standard_output(stdout: &Metadata, path: &Path) -> bool {
     #[cfg(unix)]
-    let metadata = if path.as_os_str() == "-" {
+    {
         use std::os::fd::AsFd;
-        io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
-    } else {
-        fs::metadata(path)
-    };
+        let metadata = if path.as_os_str() == "-" {
+            io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
+        } else {
+            fs::metadata(path)
+        };
+        metadata.is_ok_and(|input| input.is_file() && same_inode(stdout, &input, path, path))
+    }
+    // No file identity to compare by ([`standard_output_file`] is `None` here).
     #[cfg(not(unix))]
-    let metadata = fs::metadata(path);
-    metadata.is_ok_and(|input| input.is_file() && same_inode(stdout, &input, path, path))
+    {
+        let _ = (stdout, path);
+        false
+    }
 }
 
 #[cfg(unix)]

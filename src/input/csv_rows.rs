@@ -155,24 +155,24 @@ enum JsonKind {
 
 /// Why a JSON file is no CSV, and how to convert it.
 fn json_not_csv(path: &Path, kind: JsonKind) -> String {
-    if let JsonKind::Model = kind {
-        return "the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV with a \
-                header line naming its columns)"
-            .into();
-    }
-    let stem = path.file_stem().map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
-    let mut out = path.with_file_name(format!("{stem}.csv"));
-    if out == path {
-        out = path.with_file_name(format!("{stem}-table.csv"));
-    }
     let (what, lines, predict) = match kind {
         JsonKind::Lines => (
             "JSON Lines (its first line is a JSON object)",
             ", lines=True",
             "; predict reads it with --input-format jsonl",
         ),
-        JsonKind::Array | JsonKind::Model => ("a JSON array", "", ""),
+        JsonKind::Array => ("a JSON array", "", ""),
+        JsonKind::Model => {
+            return "the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV with \
+                    a header line naming its columns)"
+                .into()
+        }
     };
+    let stem = path.file_stem().map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    let mut out = path.with_file_name(format!("{stem}.csv"));
+    if out == path {
+        out = path.with_file_name(format!("{stem}-table.csv"));
+    }
     format!(
         "the file is {what}, not CSV with a header line naming its columns (convert it, e.g. python3 -c \"import pandas \
          as pd; pd.read_json('{}'{lines}).to_csv('{}', index=False)\"{predict})",

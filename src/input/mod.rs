@@ -381,9 +381,8 @@ fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
 /// more than the bound.
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    let input = open(path)?;
+    let mut input = open(path)?;
     if !is_character_device(path) {
-        let mut input = input;
         input.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
         return Ok(bytes);
     }
