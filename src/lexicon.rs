@@ -377,11 +377,10 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
         } else {
             match term_tokens(term).len() {
                 0 => Some(format!("term '{term}' has no words")),
-                _ if number_problem(term).is_some() => number_problem(term),
                 words if single_words && words > 1 => Some(format!(
                     "intensifier '{term}' has {words} words (an intensifier is the one word right before a cue)"
                 )),
-                _ => None,
+                _ => number_problem(term),
             }
         };
         if let Some(reason) = reason {
@@ -476,8 +475,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
 }
 
 /// For a line without a tab that splits into `n_fields` at commas or semicolons, or into
-/// at least that many at spaces (a term may have several words): says so, as a cues or word-classes file saved as CSV, or copied from a web page
-/// that turned its tabs into spaces, was only `found 1`. Empty when it does not.
+/// at least that many at spaces (a term may have several words): says so. A cues or
+/// word-classes file saved as CSV, or copied from a web page that turned its tabs into
+/// spaces, was only `found 1`. Empty when the line does not split so.
 pub(crate) fn separator_hint(line: &str, n_fields: usize) -> &'static str {
     if line.contains('\t') {
         return "";
