@@ -1320,6 +1320,11 @@ fn contradictory_and_out_of_range_flags() {
             "invalid --tolerance: 1e308 must be a number above 0 and below 1",
         ),
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
+        // 0..2 holds n-grams of one and two words: it was called empty.
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "0"],
+            "invalid n-gram range: --ngram-min 0 must be at least 1 (an n-gram has one word or more)\n",
+        ),
         (vec!["train", "--data", data, "--out", "x.json", "--min-df", "0"], "invalid --min-df: must be at least 1"),
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
         (
