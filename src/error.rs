@@ -367,14 +367,21 @@ fn socket_hint(path: &std::path::Path, error: &std::io::Error) -> String {
 
 /// For a path not found, what it most likely was instead of a file name: a Windows
 /// path ([`backslash_hint`]), a list of files with commas (`--data a.csv,b.csv`, as
-/// `--data-weight 1,2` is written), or a wildcard pattern the shell did not expand (in
-/// quotes). Nothing for another error.
+/// `--data-weight 1,2` is written), a wildcard pattern the shell did not expand (in
+/// quotes), or `-` where standard input is not read. Nothing for another error.
 fn not_found_hint(path: &std::path::Path, error: &std::io::Error) -> String {
     let backslash = backslash_hint(path, error);
     if !backslash.is_empty() || error.kind() != std::io::ErrorKind::NotFound {
         return backslash;
     }
     let Some(text) = path.to_str() else { return String::new() };
+    // `--model -` (`cat m.json | stancekit predict --model - ...`): `-` is standard input
+    // only where rows are read; a model, lexicon or word-classes file is opened by name.
+    if text == "-" {
+        return " (read as a file named '-': standard input is read only for rows to label or train on, so give \
+                this file's own path)"
+            .into();
+    }
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() > 1 && parts.iter().all(|part| std::path::Path::new(part).exists()) {
         return " (files joined by commas: give each file as an argument of its own)".into();

@@ -150,7 +150,11 @@ impl FeatureParams {
     /// `min_df` 0, `max_features` 0 or a cue scale outside 0 to [`MAX_CUE_SCALE`].
     pub fn check(&self) -> Result<()> {
         let bad = |name: &str, reason: String| Err(Error::InvalidParams { name: name.into(), reason });
-        if self.ngram_min == 0 || self.ngram_min > self.ngram_max {
+        // 0..2 holds n-grams of one and two words: it was called empty.
+        if self.ngram_min == 0 {
+            return bad("n-gram range", "--ngram-min 0 must be at least 1 (an n-gram has one word or more)".into());
+        }
+        if self.ngram_min > self.ngram_max {
             return bad(
                 "n-gram range",
                 format!("{}..{} is empty (use e.g. --ngram-min 1 --ngram-max 2)", self.ngram_min, self.ngram_max),

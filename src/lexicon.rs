@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::text::{tokenize, TokenKind};
+use crate::text::{tokenize, TokenKind, NUMBER_TOKEN};
 
 /// Negators used when a lexicon brings none: the common English ones.
 pub const DEFAULT_NEGATORS: &[&str] =
@@ -116,6 +116,19 @@ pub struct CueMatcher {
 /// The files of a lexicon directory.
 const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt", "reporting_verbs.txt"];
 
+/// Why `term` cannot be matched as written when it holds a number: the tokenizer makes
+/// every number one token, `<num>`, so a cue `2004` matched every number of every text
+/// (the keyword rule called "Prices fell 3 percent in 1999." positive by it), as the
+/// word-classes reader already refuses. `None` for a term without a number.
+fn number_problem(term: &str) -> Option<String> {
+    let number = tokenize(term).into_iter().find(|t| t.kind == TokenKind::Word && t.text == NUMBER_TOKEN)?;
+    let surface = term.get(number.start..number.end).unwrap_or_default();
+    Some(format!(
+        "term '{term}' holds the number '{surface}', and a text's numbers are all one token, {NUMBER_TOKEN}, so it \
+         would match every number: leave numbers out of terms"
+    ))
+}
+
 fn term_tokens(term: &str) -> Vec<String> {
     tokenize(term).into_iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.into_owned()).collect()
 }
@@ -143,6 +156,33 @@ impl Lexicon {
             lexicon.negators = list("negators.txt", false)?;
             lexicon.intensifiers = list("intensifiers.txt", true)?;
             lexicon.reporting_verbs = list("reporting_verbs.txt", false)?;
+            // A list that is there but holds no term is refused where no list at all means
+            // the defaults: an emptied negators.txt (meant as "no negators") was read as
+            // the default negators, and an empty reporting_verbs.txt as the actor finder's
+            // default verbs, without a word.
+            let defaults = [
+                (
+                    "negators.txt",
+                    lexicon.negators.is_empty(),
+                    "the default negators (not, no, never, ...)",
+                    "train with --no-negation to mark none",
+                ),
+                (
+                    "reporting_verbs.txt",
+                    lexicon.reporting_verbs.is_empty(),
+                    "the default reporting verbs (said, says, told, ...)",
+                    "list the verbs in it",
+                ),
+            ];
+            for (name, empty, default, instead) in defaults {
+                let p = path.join(name);
+                if empty && p.exists() {
+                    let reason = format!(
+                        "a list with no terms, which is not read as none (delete the file for {default}, or {instead})"
+                    );
+                    return Err(Error::Data { path: p, reason });
+                }
+            }
             if lexicon.negators.is_empty() {
                 lexicon.negators = DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect();
             }
@@ -340,7 +380,7 @@ fn parse_list(text: &str, path: &Path, single_words: bool) -> Result<Vec<String>
                 words if single_words && words > 1 => Some(format!(
                     "intensifier '{term}' has {words} words (an intensifier is the one word right before a cue)"
                 )),
-                _ => None,
+                _ => number_problem(term),
             }
         };
         if let Some(reason) = reason {
@@ -366,14 +406,20 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         let fields: Vec<&str> = line.split('\t').collect();
         if !seen_header {
             seen_header = true;
-            if fields.first().map(|f| f.trim()) == Some("term") {
+            // In any case: a table exported with its columns named `Term`, `Category` and
+            // `Weight` was refused at line 1 as a category that is not lower case.
+            if fields.first().is_some_and(|f| f.trim().eq_ignore_ascii_case("term")) {
                 continue;
             }
         }
         let [term, category, weight_text] = fields.as_slice() else {
             return Err(Error::Lexicon {
                 location,
-                reason: format!("expected 3 tab-separated fields (term, category, weight), found {}", fields.len()),
+                reason: format!(
+                    "expected 3 tab-separated fields (term, category, weight), found {}{}",
+                    fields.len(),
+                    separator_hint(line, 3)
+                ),
             });
         };
         let (term, category, weight_text) = (term.trim(), category.trim(), weight_text.trim());
@@ -381,6 +427,9 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         let at = |column: &str| location.clone().with_column(column);
         if term_tokens(term).is_empty() {
             return Err(Error::Lexicon { location: at("term"), reason: format!("term '{term}' has no words") });
+        }
+        if let Some(reason) = number_problem(term) {
+            return Err(Error::Lexicon { location: at("term"), reason });
         }
         if category.is_empty() || !category.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(Error::Lexicon {
@@ -423,6 +472,27 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         });
     }
     Ok(cues)
+}
+
+/// For a line without a tab that splits into `n_fields` at commas or semicolons, or into
+/// at least that many at spaces (a term may have several words): says so. A cues or
+/// word-classes file saved as CSV, or copied from a web page that turned its tabs into
+/// spaces, was only `found 1`. Empty when the line does not split so.
+pub(crate) fn separator_hint(line: &str, n_fields: usize) -> &'static str {
+    if line.contains('\t') {
+        return "";
+    }
+    let splits = |separator: &str| line.split(separator).filter(|f| !f.trim().is_empty()).count() == n_fields;
+    if splits(",") {
+        " (the line is separated by commas: the file is tab-separated, one TAB between fields)"
+    } else if splits(";") {
+        " (the line is separated by semicolons: the file is tab-separated, one TAB between fields)"
+    } else if line.split_whitespace().count() >= n_fields {
+        " (the line is separated by spaces, as text copied from a web page or an editor that turns tabs into spaces \
+         has it: the file is tab-separated, one TAB between fields)"
+    } else {
+        ""
+    }
 }
 
 /// The category whose cues a negation turns into this one's ("not good" counts as

@@ -670,7 +670,20 @@ fn nothing_in(files: &[PathBuf], reason: &str) -> anyhow::Error {
     stancekit::error::Error::Data { path, reason: reason.to_string() }.into()
 }
 
+/// Says how to end the input when a data file is `-` and standard input is a terminal
+/// (`stancekit train --data - --out m.json` typed without a pipe or a file): it waited
+/// without a word, which looked like a hang, as `predict` did before it said so.
+fn note_terminal_input(files: &[PathBuf], header: &str) {
+    if files.iter().any(|file| is_stdin(file)) && io::stdin().is_terminal() {
+        diagnostic!(
+            "stancekit: reading standard input from the terminal: type or paste CSV rows under a header line \
+             ({header}), and end with Ctrl-D (or give the file in place of -)"
+        );
+    }
+}
+
 fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
+    note_terminal_input(files, &format!("{},{}", columns.text, columns.label));
     let mut all = LabelledData::default();
     let mut per_file = Vec::with_capacity(files.len());
     let mut hashes = Vec::with_capacity(files.len());
@@ -691,9 +704,9 @@ fn row_weights(per_file: &[usize], file_weights: &[f64]) -> Result<Vec<f64>> {
     }
     if file_weights.len() != per_file.len() {
         anyhow::bail!(
-            "--data-weight has {} for {} --data files",
+            "--data-weight has {} for {}",
             stancekit::error::counted(file_weights.len(), "value"),
-            per_file.len()
+            stancekit::error::counted(per_file.len(), "--data file")
         );
     }
     // Each value passed `parse_weight` (0, or 1e-6 to 1e6); what is left to refuse is
@@ -805,6 +818,9 @@ fn refuse_repeated_files(flag: &str, files: &[PathBuf]) -> Result<()> {
 /// overlap warning of a partial copy would say every row, and `--quiet` hides it.
 fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &str) -> Result<()> {
     for file in files {
+        if is_stdin(file) && data.iter().any(|d| is_stdin(d)) {
+            anyhow::bail!("{flag} - is standard input, as --data - is: {READ_ONCE}");
+        }
         if let Some(same) = data.iter().find(|d| stancekit::output::same_file(d, file)) {
             anyhow::bail!("{flag} {} is the same file as --data {} ({why})", file.display(), same.display());
         }
@@ -812,9 +828,24 @@ fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &st
     Ok(())
 }
 
+/// Why `-` (standard input) cannot be given twice among the data files: the first
+/// read takes all of it, and the second found it empty, which was said as `-: the file is
+/// empty: no header line naming its columns` (`train --data - -`, `eval --data -
+/// --test-data -`).
+const READ_ONCE: &str =
+    "standard input can be read only once (save its rows to a file, and give each file where it belongs)";
+
+/// Whether `path` is `-`, standard input, as the data readers take it.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// Refuses a file given twice to `flag`, saying `why` it matters.
 fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
+        if is_stdin(file) && files.iter().take(i).any(|e| is_stdin(e)) {
+            anyhow::bail!("{flag} - is given twice: {READ_ONCE}");
+        }
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
             let names = if earlier == file {
                 format!("{flag} {} is given twice", file.display())
@@ -1279,6 +1310,17 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     if let Some(path) = paths.iter().enumerate().find_map(|(i, p)| paths.iter().take(i).any(|q| q == p).then_some(p)) {
         anyhow::bail!("--model {} is given twice (give each model once)", path.display());
     }
+    // Also when spelt otherwise (`./m.json`, a link): it was loaded twice, with a warning,
+    // and its results printed twice, the second under its file's name.
+    for (i, path) in paths.iter().enumerate() {
+        if let Some(earlier) = paths.iter().take(i).find(|q| stancekit::output::same_file(q, path)) {
+            anyhow::bail!(
+                "--model {} and --model {} are the same file (give each model once)",
+                earlier.display(),
+                path.display()
+            );
+        }
+    }
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;
@@ -1349,7 +1391,7 @@ fn input_documents(
         Err(error) => {
             diagnostic!("stancekit: error: {error}");
             let is_article = options.articles || options.format.resolve(&input) == InputFormat::Text;
-            let id = input.display().to_string();
+            let id = stancekit::input::path_text(&input);
             let document = stancekit::input::Document { source: input, id, line: None, text: Err(error), is_article };
             Box::new(std::iter::once(document))
         }
@@ -1364,7 +1406,7 @@ fn render_document(
     command: &PredictCommand,
     document: &stancekit::input::Document,
 ) -> io::Result<bool> {
-    let source = document.source.to_string_lossy();
+    let source = stancekit::input::path_text(&document.source);
     let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
     let text = match &document.text {
         Ok(text) if stancekit::text::is_blank(text) => {
@@ -1492,6 +1534,17 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     if inputs.files.is_empty() {
         anyhow::bail!("nothing to read: {}", inputs.warnings.join("; "));
     }
+    if let Some(stdout) = stancekit::output::standard_output_file() {
+        if let Some((path, _)) =
+            inputs.files.iter().find(|(path, _)| stancekit::output::is_standard_output(&stdout, path))
+        {
+            let name = if path.as_os_str() == "-" { "-: standard input".into() } else { path.display().to_string() };
+            anyhow::bail!(
+                "{name} is the file standard output writes to, so the rows written would be read back as input (send \
+                 the output to a file that is not among the inputs)"
+            );
+        }
+    }
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }
@@ -1564,10 +1617,16 @@ fn run_inspect(command: InspectCommand) -> Result<Outcome> {
 }
 
 fn run_corpus(command: CorpusCommand) -> Result<Outcome> {
-    let inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
+    let mut inputs: Vec<(&str, &Path)> = command.spans.iter().map(|p| ("--spans", p.as_path())).collect();
+    // The shared documents are inputs too: `--out` naming one (`../shared/datasets/
+    // bbc_news/bbc_news.csv`) replaced the shared dataset with the corpus, exit 0.
+    let documents: Vec<PathBuf> =
+        stancekit::input::SPAN_SOURCES.iter().map(|(_, file, _, _)| command.datasets.join(file)).collect();
+    inputs.extend(documents.iter().map(|p| ("--datasets", p.as_path())));
     check_output("--out", "CSV", &command.out, &inputs)?;
     // Every span would be two rows of the corpus (2,222 rows of 1,111 sentences).
     refuse_repeated("--spans", &command.spans, "each of its spans would be two rows of the corpus")?;
+    note_terminal_input(&command.spans, "dataset,doc_id,start,end,sha256,split and a column per task");
     let (tasks, rows) = stancekit::input::read_spans(&command.spans, &command.datasets)?;
     let kept: Vec<_> = rows.iter().filter(|r| command.split.as_ref().is_none_or(|s| &r.split == s)).collect();
     stancekit::output::write_atomically(&command.out, |out| report::write_span_csv(out, &tasks, &kept))
@@ -1584,6 +1643,7 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     };
     let lexicon = Lexicon::load(&path).map_err(|e| reading_file("lexicon", &path, e))?;
     let matcher = lexicon.matcher();
+    note_terminal_input(std::slice::from_ref(&command.data), "text,accusation,source,target");
     let rows = stancekit::input::read_actor_rows(&command.data)?;
     let (mut source_score, mut target_score) = (SpanScore::default(), SpanScore::default());
     let mut n_scored = 0;
@@ -1623,7 +1683,8 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
     }
     if n_scored == 0 {
         // Precision and recall of nothing would print as 0/0 and look like a result.
-        let reason = format!("no row labelled accusation or denial to score ({} rows read)", rows.len());
+        let read = stancekit::error::counted(rows.len(), "row");
+        let reason = format!("no row labelled accusation or denial to score ({read} read)");
         return Err(stancekit::error::Error::Data { path: command.data.clone(), reason }.into());
     }
     report::write_span_scores(&mut out, command.format, &[("source", source_score), ("target", target_score)])?;
@@ -1634,6 +1695,12 @@ fn run_actors(command: ActorsCommand) -> Result<Outcome> {
 fn run_report(command: ReportCommand) -> Result<Outcome> {
     let mut inputs: Vec<(&str, &Path)> = vec![("the article", command.article.as_path())];
     inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
+    // Without --model, the shipped models are read: `--html models/sentiment.json`
+    // replaced one with the page, exit 0, and every later run failed to load it. (When
+    // they cannot be found, loading them says so below.)
+    let shipped =
+        if command.model.is_empty() { stancekit::shipped::model_paths().unwrap_or_default() } else { Vec::new() };
+    inputs.extend(shipped.iter().map(|p| ("the shipped model", p.as_path())));
     check_output("--html", "HTML", &command.html, &inputs)?;
     // A table would be drawn as one article of its markup, as predict used to label it.
     if let Some(kind) = stancekit::input::TableKind::of(&command.article) {
@@ -1653,6 +1720,10 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     let predictor = load_predictor(&command.model)?;
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
+    // `report --html r.html -` typed at a terminal waited without a word, as predict did.
+    if is_stdin(&command.article) && io::stdin().is_terminal() {
+        diagnostic!("stancekit: reading the article from the terminal: type or paste its text, and end with Ctrl-D");
+    }
     let options = ReadOptions { format: InputFormat::Text, lossy: command.lossy, ..ReadOptions::default() };
     let document = read_documents(&command.article, &options)?
         .next()

@@ -72,6 +72,42 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The regular file standard output writes to, if it is one (`> out.txt`, `>> out.txt`),
+/// for [`is_standard_output`].
+pub fn standard_output_file() -> Option<Metadata> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let metadata = File::from(io::stdout().as_fd().try_clone_to_owned().ok()?).metadata().ok()?;
+        metadata.is_file().then_some(metadata)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// Whether the input `path` (`-`: standard input) is `stdout`, the file standard output
+/// writes to ([`standard_output_file`]): `predict in.csv >> in.csv` read back the rows it
+/// wrote as input rows, without end (744 MB in 10 s from a 1.3 MB file), and `predict
+/// dir/ > dir/out.txt` labelled its own output as an article of the directory.
+pub fn is_standard_output(stdout: &Metadata, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let metadata = if path.as_os_str() == "-" {
+            io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
+        } else {
+            fs::metadata(path)
+        };
+        metadata.is_ok_and(|input| input.is_file() && same_inode(stdout, &input, path, path))
+    }
+    // No file identity to compare by ([`standard_output_file`] is `None` here).
+    #[cfg(not(unix))]
+    {
+        let _ = (stdout, path);
+        false
+    }
+}
+
 #[cfg(unix)]
 fn same_inode(x: &Metadata, y: &Metadata, _: &Path, _: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -85,6 +121,16 @@ fn same_inode(_: &Metadata, _: &Metadata, a: &Path, b: &Path) -> bool {
 
 /// Decides how `path` is written, following symbolic links.
 fn target(path: &Path) -> io::Result<Target> {
+    // `--out models/` names a directory. When there is none, the temporary file went into
+    // the directory above and its rename onto `models/` failed with only "Not a directory
+    // (os error 20)", after the training that the early check was there to spare.
+    if names_a_directory(path) && fs::metadata(path).is_err_and(|error| error.kind() == io::ErrorKind::NotFound) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no such directory (a path ending in '/' names a directory, not the file to write: give the file's \
+             own path, in a directory that exists)",
+        ));
+    }
     match fs::metadata(path) {
         Ok(metadata) if metadata.is_file() => {
             let is_link = fs::symlink_metadata(path)?.file_type().is_symlink();
@@ -98,9 +144,27 @@ fn target(path: &Path) -> io::Result<Target> {
                 format!("is a {kind} (stancekit writes only files, character devices and pipes)"),
             )),
         },
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Target::Replace(dangling_link_target(path))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let target = dangling_link_target(path);
+            // A link to `newdir/`, likewise: the rename onto it failed after the work.
+            if names_a_directory(&target) {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "is a symbolic link to {}, a directory that does not exist (link it to the file to write)",
+                        target.display()
+                    ),
+                ));
+            }
+            Ok(Target::Replace(target))
+        }
         Err(error) => Err(error),
     }
+}
+
+/// Whether `path` ends in a separator (`models/`), which names a directory.
+fn names_a_directory(path: &Path) -> bool {
+    path.as_os_str().to_string_lossy().chars().last().is_some_and(std::path::is_separator)
 }
 
 /// `None` for a character device or a FIFO (written in place), else what the file is.

@@ -727,7 +727,7 @@ pub fn write_tested_csv<'a>(
     writer.write_record(&header).map_err(csv_error)?;
     for row in rows {
         let mut record = vec![
-            row.file.display().to_string(),
+            crate::input::path_text(row.file),
             row.line.to_string(),
             row.fold.map_or_else(String::new, |fold| fold.to_string()),
             row.label.to_string(),

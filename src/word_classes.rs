@@ -60,9 +60,16 @@ impl WordClasses {
     pub fn load(path: &Path) -> Result<WordClasses> {
         let text = crate::input::read_text_file(path)?;
         let mut entries: Vec<(String, String, usize)> = Vec::new();
+        let mut seen_first = false;
         for (n, raw) in text.lines().enumerate() {
             let line = raw.trim_end_matches('\r');
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            // A header line naming the columns, as pandas' `to_csv(sep="\t")` writes it
+            // (the cues reader skips its `term` header likewise): it was read as an entry,
+            // the word "word" in a class "class" of its own.
+            if !std::mem::replace(&mut seen_first, true) && is_header(line) {
                 continue;
             }
             let location = Location::file(path).at_line(n as u64 + 1);
@@ -74,7 +81,11 @@ impl WordClasses {
             let [word, class] = fields.as_slice() else {
                 return Err(Error::WordClasses {
                     location,
-                    reason: format!("expected 2 tab-separated fields (word, class), found {}", fields.len()),
+                    reason: format!(
+                        "expected 2 tab-separated fields (word, class), found {}{}",
+                        fields.len(),
+                        crate::lexicon::separator_hint(line, 2)
+                    ),
                 });
             };
             let (word, class) = (word.trim(), class.trim());
@@ -195,6 +206,13 @@ impl WordClasses {
     pub fn n_classes(&self) -> usize {
         self.names.len()
     }
+}
+
+/// Whether `line` is the header `word<TAB>class`, in any case.
+fn is_header(line: &str) -> bool {
+    let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+    let [word, class] = fields.as_slice() else { return false };
+    word.eq_ignore_ascii_case("word") && class.eq_ignore_ascii_case("class")
 }
 
 /// Why `class` cannot name a class, if it cannot: it becomes part of an n-gram's name,

@@ -175,6 +175,31 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// A model given where data is read (`eval --data m.json --model test.csv`, the two
+/// swapped; `train --data models/sentiment.json`) was told to convert its JSON Lines to
+/// CSV with pandas.
+#[test]
+fn a_model_given_as_data_is_named_as_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let said = "m.json: the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV \
+                with a header line naming its columns)\n";
+    for args in [
+        &["train", "--data", "m.json", "--out", "o.json"][..],
+        &["eval", "--model", "mr_sample.csv", "--data", "m.json"][..],
+        &["actors", "--data", "m.json"][..],
+        &["corpus", "--spans", "m.json", "--out", "c.csv"][..],
+    ] {
+        let r = run_in(d, args);
+        assert_eq!(r.status, 2, "{args:?}");
+        assert!(r.stderr.ends_with(said), "{args:?}: {}", r.stderr);
+    }
+    let r = run_in(d, &["predict", "--model", &m, "--input-format", "csv", "m.json"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.ends_with(&format!("error: {said}")), "{}", r.stdout);
+}
+
 #[test]
 fn a_semicolon_or_tab_separated_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
@@ -199,6 +224,15 @@ fn the_same_column_for_text_and_labels_is_refused() {
     let expected = "/same.csv: column 'label' is both the text column and the label column (choose the text with \
                     --text-column and the labels with --label-column)\n";
     assert!(err.ends_with(expected), "{err}");
+    // Grouped by its labels, each fold lacks the classes it tests: it was refused fold by
+    // fold, "use fewer folds or other groups", which no number of folds could help.
+    let data = mr_sample(d, 30);
+    let r = run_in(d, &["eval", "--data", data.to_str().unwrap(), "--folds", "2", "--group-column", "label"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    let expected = "/mr_sample.csv: column 'label' is both the group column and the label column, so each fold \
+                    would test classes its training side has no row of (group rows by what they share, e.g. their \
+                    article, with --group-column)\n";
+    assert!(r.stderr.ends_with(expected), "{}", r.stderr);
 }
 
 #[test]
@@ -465,6 +499,8 @@ fn training_data_problems() {
     let r = run_in(d, &["train", "--data", "single.csv", "grouped.csv", "--data-weight", "2", "--out", "w.json"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--data-weight has 1 value for 2 --data files"), "{}", r.stderr);
+    let r = run_in(d, &["train", "--data", "single.csv", "--data-weight", "2", "1", "--out", "w.json"]);
+    assert_eq!(r.stderr, "stancekit: error: --data-weight has 2 values for 1 --data file\n");
     // Duplicate rows are counted and reported.
     let dup =
         write(d, "dup.csv", b"text,label\ngood film,pos\ngood film,pos\nbad film,neg\nbad film,neg\nbad film,neg\n");
@@ -725,6 +761,120 @@ fn a_model_version_that_is_not_a_whole_number_is_named_by_what_it_is() {
     }
 }
 
+/// A cues or word-classes file saved as CSV, or copied from a web page that turned its
+/// tabs into spaces, was only `expected 3 tab-separated fields (...), found 1`.
+#[test]
+fn a_lexicon_line_separated_by_commas_or_spaces_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let tabs = "the file is tab-separated, one TAB between fields)";
+    let cues = "malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 1";
+    let classes = "malformed word-classes line: expected 2 tab-separated fields (word, class), found 1";
+    let spaces = "separated by spaces, as text copied from a web page or an editor that turns tabs into spaces has it";
+    let cases: [(&str, &[u8], &str, String); 5] = [
+        (
+            "--lexicon",
+            b"term,category,weight\ngood,positive,1\n",
+            "reading lexicon: ",
+            format!("1: {cues} (the line is separated by commas: {tabs}"),
+        ),
+        (
+            "--lexicon",
+            b"good;positive;1\n",
+            "reading lexicon: ",
+            format!("1: {cues} (the line is separated by semicolons: {tabs}"),
+        ),
+        (
+            "--lexicon",
+            b"term\tcategory\tweight\nheld responsible  accusation  1\n",
+            "reading lexicon: ",
+            format!("2: {cues} (the line is {spaces}: {tabs}"),
+        ),
+        (
+            "--word-classes",
+            b"good,c1\n",
+            "reading word classes: ",
+            format!("1: {classes} (the line is separated by commas: {tabs}"),
+        ),
+        (
+            "--word-classes",
+            b"good    c1\n",
+            "reading word classes: ",
+            format!("1: {classes} (the line is {spaces}: {tabs}"),
+        ),
+    ];
+    for (flag, content, context, expected) in cases {
+        write(d, "f.tsv", content);
+        let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "f.tsv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {context}f.tsv:{expected}\n")), "{flag}");
+    }
+    // A line of the wrong number of tabs has no such hint.
+    write(d, "f.tsv", b"good\tpositive\n");
+    let r = run_in(d, &["train", "--data", data, "--out", "m.json", "--lexicon", "f.tsv"]);
+    assert!(r.stderr.ends_with(&format!("f.tsv:1: {}\n", cues.replace("found 1", "found 2"))), "{}", r.stderr);
+}
+
+/// Header lines as a table export writes them: `word<TAB>class` (pandas'
+/// `to_csv(sep="\t")`) was read as an entry, the word "word" in a class "class" of its
+/// own, and `Term<TAB>Category<TAB>Weight` was refused as a category not in lower case.
+#[test]
+fn header_lines_of_word_classes_and_cues_in_any_case_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    write(d, "classes.tsv", b"Word\tClass\ngood\tc1\nbad\tc2\n");
+    write(d, "cues.tsv", b"Term\tCategory\tWeight\ngood\tpositive\t1\nbad\tnegative\t1\n");
+    let args =
+        ["train", "-q", "--data", data, "--out", "m.json", "--word-classes", "classes.tsv", "--lexicon", "cues.tsv"];
+    let r = run_in(d, &args);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("word classes (2 words, 2 classes)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(2 cues)"), "{}", r.stdout);
+    // Only the first line is a header: the word "word" later is an entry.
+    write(d, "classes.tsv", b"good\tc1\nword\tclass\n");
+    let r = run_in(d, &args);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    assert!(r.stdout.contains("word classes (2 words, 2 classes)"), "{}", r.stdout);
+}
+
+/// A text's numbers are all one token, so a cue `2004` matched every number: the keyword
+/// rule called "Prices fell 3 percent in 1999." positive by it, exit 0. A list term with
+/// a number likewise; the word-classes reader already refused numbers.
+#[test]
+fn a_lexicon_term_holding_a_number_is_refused_not_matched_to_every_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("lex")).unwrap();
+    write(
+        d,
+        "kw.csv",
+        b"text,label\nPrices fell 3 percent in 1999.,negative\nAn awful year.,negative\nA fine day.,positive\n",
+    );
+    let every =
+        "and a text's numbers are all one token, <num>, so it would match every number: leave numbers out of terms";
+    for (file, content, expected) in [
+        ("cues.tsv", &b"term\tcategory\tweight\n2004\tpositive\t1\nawful\tnegative\t1\n"[..], format!("cues.tsv:2: column 'term': malformed lexicon line: term '2004' holds the number '2004', {every}")),
+        ("cues.tsv", b"awful\tnegative\t1\nfirst 100 days\tpositive\t1\n", format!("cues.tsv:2: column 'term': malformed lexicon line: term 'first 100 days' holds the number '100', {every}")),
+        ("negators.txt", b"not\n10\n", format!("negators.txt:2: malformed lexicon line: term '10' holds the number '10', {every}")),
+    ] {
+        write(&d.join("lex"), "cues.tsv", b"awful\tnegative\t1\nfine\tpositive\t1\n");
+        write(&d.join("lex"), file, content);
+        let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", "lex", "--data", "kw.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{file}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: reading lexicon lex: lex/{expected}\n"));
+        let _ = std::fs::remove_file(d.join("lex/negators.txt"));
+    }
+    // Words with digits in them are words: g20, covid-19.
+    write(&d.join("lex"), "cues.tsv", b"g20\tcooperative\t1\ncovid-19\tnegative\t1\n");
+    let r = run_in(d, &["train", "-q", "--data", "kw.csv", "--out", "m.json", "--lexicon", "lex", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn malformed_lexicon_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -808,6 +958,36 @@ fn a_lexicon_saved_as_a_document_is_refused_by_what_it_is() {
     );
 }
 
+/// A lexicon or word-classes file is read whole, so it is bounded, and its first bytes are
+/// judged before the rest is read: `--lexicon /dev/zero` (or `--word-classes`) used to be
+/// read until memory ran out, as was any endless device.
+#[test]
+fn an_endless_or_huge_lexicon_file_is_refused_not_read_until_memory_runs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let big = d.join("big.tsv");
+    let mut file = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut file, b"term\tcategory\tweight\ngood\tpositive\t1\n").unwrap();
+    // Sparse: the rest reads as zeros without taking disk space.
+    file.set_len(stancekit::input::MAX_TEXT_FILE_BYTES + 1).unwrap();
+    for flag in ["--lexicon", "--word-classes"] {
+        let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "big.tsv"]);
+        assert_eq!(r.status, 2, "{flag}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{flag}: {}", r.stderr);
+        let said = "big.tsv: holds more than 64 MiB, too much for a lexicon or word-classes file (an endless device \
+                    such as /dev/urandom? give the file of its terms)\n";
+        assert!(r.stderr.ends_with(said), "{flag}: {}", r.stderr);
+        if Path::new("/dev/zero").exists() {
+            let r = run_in(d, &["train", "--data", data, "--out", "m.json", flag, "/dev/zero"]);
+            assert_eq!(r.status, 2, "{flag}: {}", r.stderr);
+            assert!(r.stderr.ends_with("/dev/zero: the file is zero-filled (it starts with NUL bytes, not characters), not text (as a crash can leave a file that was being written, or a device such as /dev/zero: restore it from a copy, or write it again)\n"), "{flag}: {}", r.stderr);
+        }
+    }
+    assert!(!d.join("m.json").exists());
+}
+
 #[test]
 fn a_misspelt_lexicon_category_is_named_not_a_category_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
@@ -859,6 +1039,41 @@ fn a_bad_lexicon_field_is_named_by_its_column() {
         assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stderr);
         assert_eq!(r.stderr, format!("stancekit: error: reading lexicon lex: lex/cues.tsv:3: {expected}\n"));
     }
+}
+
+/// A negators or reporting-verbs list that is there but holds no term: an emptied
+/// negators.txt (meant as "no negators") was read as the default negators, an empty
+/// reporting_verbs.txt as the actor finder's default verbs, without a word. An empty
+/// intensifiers list has no defaults, and is read as none.
+#[test]
+fn an_empty_negators_or_reporting_verbs_list_is_refused_not_read_as_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let lex = d.join("lex");
+    std::fs::create_dir(&lex).unwrap();
+    write(&lex, "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\naccused\taccusation\t1\n");
+    write(
+        d,
+        "a.csv",
+        b"text,accusation,source,target\nThe minister accused the rebels.,accusation,The minister,the rebels\n",
+    );
+    let none = "a list with no terms, which is not read as none (delete the file for";
+    for (name, command, expected) in [
+        ("negators.txt", &["train", "--data", data, "--out", "m.json", "--lexicon", "lex"][..], format!("lex/negators.txt: {none} the default negators (not, no, never, ...), or train with --no-negation to mark none)")),
+        ("reporting_verbs.txt", &["actors", "--data", "a.csv", "--lexicon", "lex"][..], format!("lex/reporting_verbs.txt: {none} the default reporting verbs (said, says, told, ...), or list the verbs in it)")),
+    ] {
+        write(&lex, name, b"# none\n\n");
+        let r = run_in(d, command);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {expected}\n")), "{name}");
+        std::fs::remove_file(lex.join(name)).unwrap();
+        let r = run_in(d, command);
+        assert_eq!(r.status, 0, "{name}: without the file, the defaults: {}", r.stderr);
+    }
+    write(&lex, "intensifiers.txt", b"");
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json", "--lexicon", "lex"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
 }
 
 #[test]
@@ -1105,6 +1320,11 @@ fn contradictory_and_out_of_range_flags() {
             "invalid --tolerance: 1e308 must be a number above 0 and below 1",
         ),
         (vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "3", "--ngram-max", "1"], "3..1 is empty"),
+        // 0..2 holds n-grams of one and two words: it was called empty.
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--ngram-min", "0"],
+            "invalid n-gram range: --ngram-min 0 must be at least 1 (an n-gram has one word or more)\n",
+        ),
         (vec!["train", "--data", data, "--out", "x.json", "--min-df", "0"], "invalid --min-df: must be at least 1"),
         (vec!["eval", "--data", data, "--keyword-rule"], "--lexicon"),
         (
@@ -1478,6 +1698,53 @@ fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     }
 }
 
+/// A file name that is not UTF-8 (from an old Latin-1 archive) is written in ids and
+/// `source` with its bytes as `\xFF`; each was U+FFFD, so `a\xFF.txt` and `a\xFE.txt`
+/// had one id and neither named its file back.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::create_dir(d.join("in")).unwrap();
+    for name in [&b"a\xFF.txt"[..], b"a\xFE.txt"] {
+        std::fs::write(d.join("in").join(std::ffi::OsStr::from_bytes(name)), "The talks went well.").unwrap();
+    }
+    let csv = std::ffi::OsStr::from_bytes(b"r\xE9sum\xE9.csv");
+    std::fs::write(d.join(csv), "text\nA fine film.\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["predict", "--model", &m, "--format", "json", "in"])
+        .arg(csv)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|row| row["type"] == "sentence")
+        .map(|row| (row["id"].as_str().unwrap(), row["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [("in/a\\xFE.txt", "in/a\\xFE.txt"), ("in/a\\xFF.txt", "in/a\\xFF.txt"), ("1", "r\\xE9sum\\xE9.csv")]
+    );
+    // The file column of eval --predictions likewise.
+    std::fs::write(d.join(csv), "text,label\nA fine film.,positive\n").unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["eval", "-q", "--model", &m, "--predictions", "p.csv", "--data"])
+        .arg(csv)
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let written = std::fs::read_to_string(d.join("p.csv")).unwrap();
+    assert!(written.lines().nth(1).unwrap().starts_with("r\\xE9sum\\xE9.csv,2,,positive,"), "{written}");
+}
+
 #[test]
 fn ids_and_control_characters_stay_on_one_text_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -1618,6 +1885,15 @@ fn models_with_one_task_name_get_distinct_output_names() {
     let r = run_in(d, &["predict", "--model", "m.json", "--model", "m.json", "p.csv"]);
     assert_eq!((r.status, r.stdout.as_str()), (2, ""));
     assert_eq!(r.stderr, "stancekit: error: --model m.json is given twice (give each model once)\n");
+    // Spelt otherwise, it was loaded twice, with a warning, its results printed twice.
+    std::os::unix::fs::symlink("m.json", d.join("link.json")).unwrap();
+    for other in ["./m.json", "link.json"] {
+        let r = run_in(d, &["predict", "--model", "m.json", "--model", other, "p.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+        let said =
+            format!("stancekit: error: --model m.json and --model {other} are the same file (give each model once)\n");
+        assert_eq!(r.stderr, said);
+    }
 }
 
 #[test]
@@ -1636,6 +1912,11 @@ fn actors_refuses_unknown_labels_and_files_with_nothing_to_score() {
             "actors.csv:3: column 'accusation': unknown label 'acusation' (expected one of: accusation, denial, none)",
         ),
         (b"text,accusation,source,target\nHe lied.,accusation\n", "actors.csv:2: malformed CSV: row has 2 fields"),
+        // One row is said in the singular ("1 rows read" before).
+        (
+            b"text,accusation,source,target\nHe lied.,none,,\n",
+            "actors.csv: no row labelled accusation or denial to score (1 row read)\n",
+        ),
     ] {
         write(d, "actors.csv", content);
         let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "actors.csv"]);
@@ -1748,6 +2029,43 @@ fn bash_in(dir: &Path, script: &str) -> (i32, String) {
         .output()
         .unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Standard output appended to an input (`predict in.csv >> in.csv`) read back the rows it
+/// wrote as input rows, without end: 744 MB in 10 s from a 1.3 MB file, until the disk
+/// was full. `predict dir/ > dir/out.txt` labelled its own output as an article.
+#[test]
+fn an_input_that_is_standard_output_is_refused_not_read_back_without_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let rows: String = (0..5000).map(|i| format!("The talks failed in round {i}.\n")).collect();
+    write(d, "in.csv", format!("text\n{rows}").as_bytes());
+    std::fs::create_dir(d.join("dir")).unwrap();
+    write(d, "dir/a.txt", b"The talks failed.");
+    write(d, "s.txt", b"The talks failed.\n");
+    let said = "is the file standard output writes to, so the rows written would be read back as input (send the \
+                output to a file that is not among the inputs)";
+    // A file size limit (10 MB) ends the endless run as it was, should it come back.
+    for (script, name) in [
+        (format!("ulimit -f 10000; \"$SK\" predict --model {m} in.csv >> in.csv"), "in.csv"),
+        (format!("\"$SK\" predict --model {m} dir > dir/out.txt"), "dir/out.txt"),
+        (format!("\"$SK\" predict --model {m} < s.txt >> s.txt"), "-: standard input"),
+    ] {
+        let (status, stderr) = bash_in(d, &script);
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {name} {said}\n")), "{script}");
+    }
+    assert_eq!(std::fs::read(d.join("in.csv")).unwrap(), format!("text\n{rows}").as_bytes());
+    assert_eq!(std::fs::read(d.join("dir/out.txt")).unwrap(), b"");
+    // Another file, and a device, are written to as before.
+    let (status, stderr) = bash_in(d, &format!("\"$SK\" predict --model {m} dir in.csv > out.txt"));
+    assert_eq!(
+        (status, stderr.as_str()),
+        (2, "stancekit: 1 of 5002 input rows could not be read (see their 'error' field)\n"),
+        "dir/out.txt is empty, so an error row"
+    );
+    let (status, _) = bash_in(d, &format!("\"$SK\" predict --model {m} in.csv > /dev/null"));
+    assert_eq!(status, 0);
 }
 
 #[test]
@@ -1912,6 +2230,9 @@ fn output_directory_problems_are_one_clean_line() {
         (".", "stancekit: error: writing model: .: is a directory\n"),
         ("no/such/m.json", "stancekit: error: writing model: no/such/m.json: No such file or directory (os error 2)\n"),
         ("empty.csv/m.json", "stancekit: error: writing model: empty.csv/m.json: Not a directory (os error 20)\n"),
+        // A directory that is not there, named with a final '/': it used to be found at the
+        // rename, after the training, as "Not a directory (os error 20)".
+        ("new/", &format!("stancekit: error: writing model: new/: {NO_SUCH_DIRECTORY}\n")),
     ] {
         let r = run_in(d, &["train", "--data", "empty.csv", "--out", out]);
         assert_eq!(r.status, 2, "{out}");
@@ -1919,7 +2240,18 @@ fn output_directory_problems_are_one_clean_line() {
     }
     let r = run_in(d, &["report", "empty.csv", "--html", "no/r.html"]);
     assert_eq!(r.stderr, "stancekit: error: writing HTML: no/r.html: No such file or directory (os error 2)\n");
+    let r = run_in(d, &["report", "empty.csv", "--html", "new/"]);
+    assert_eq!(r.stderr, format!("stancekit: error: writing HTML: new/: {NO_SUCH_DIRECTORY}\n"));
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "nothing written beside the data");
+    // A link to such a directory, likewise.
+    std::os::unix::fs::symlink("new/", d.join("link")).unwrap();
+    let r = run_in(d, &["train", "--data", "empty.csv", "--out", "link"]);
+    let said = "link: is a symbolic link to new/, a directory that does not exist (link it to the file to write)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: writing model: {said}\n")));
 }
+
+const NO_SUCH_DIRECTORY: &str = "no such directory (a path ending in '/' names a directory, not the file to write: \
+                                 give the file's own path, in a directory that exists)";
 
 #[test]
 fn failing_stderr_never_panics() {
@@ -1996,6 +2328,26 @@ fn corpus_refuses_a_span_label_outside_its_task() {
          (expected one of: cooperative, adversarial, neutral)\n"
     );
     assert!(!d.join("out.csv").exists(), "nothing written");
+    // An empty cell (a span not yet labelled), a space after a label, in a label or the
+    // split column, and an actors file's claim: they were "unknown label ''" and
+    // "unknown label 'neutral '" beside a list holding `neutral`.
+    let header = "dataset,doc_id,start,end,sha256,cooperation,split\nbbc_news,d1,0,5,185f8db32271fe25,";
+    let taken = "(labels are taken as written, never trimmed: remove it)";
+    for (row, expected) in [
+        (",train", "column 'cooperation': empty label (give the row its label, or leave the row out)".to_string()),
+        ("neutral ,train", format!("column 'cooperation': label 'neutral ' has white space at its end {taken}")),
+        ("neutral, train", format!("column 'split': label ' train' has white space at its start {taken}")),
+    ] {
+        write(d, "spans.csv", format!("{header}{row}\n").as_bytes());
+        let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: spans.csv:2: {expected}\n")), "{row}");
+        assert!(!d.join("out.csv").exists(), "nothing written");
+    }
+    write(d, "a.csv", b"text,accusation,source,target\nHe lied.,none ,,\n");
+    let r = run_in(d, &["actors", "--data", "a.csv"]);
+    let expected =
+        format!("stancekit: error: a.csv:2: column 'accusation': label 'none ' has white space at its end {taken}\n");
+    assert_eq!((r.status, r.stderr), (2, expected));
 }
 
 #[test]
@@ -2166,16 +2518,68 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
         let r =
             run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--split", "train", "--out", "out.csv"]);
         assert_eq!(r.status, 2, "{split:?}: {}", r.stderr);
-        assert_eq!(
-            r.stderr,
-            format!("stancekit: error: spans.csv:3: column 'split': unknown label '{split}' (expected one of: train, dev)\n")
-        );
+        let what = match split {
+            "" => "empty label (give the row its label, or leave the row out)".to_string(),
+            _ => format!("unknown label '{split}' (expected one of: train, dev)"),
+        };
+        assert_eq!(r.stderr, format!("stancekit: error: spans.csv:3: column 'split': {what}\n"));
         assert!(!d.join("out.csv").exists(), "{split:?}: nothing written");
     }
 }
 
 /// A span given twice (the same span file twice, or a span copied into another file,
 /// perhaps with other labels) was two rows of one sentence in the corpus, exit 0.
+/// `corpus --out` naming a document file it reads from `--datasets` replaced the shared
+/// dataset with the corpus, exit 0.
+#[test]
+fn corpus_refuses_an_output_that_is_a_shared_dataset_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("bbc_news")).unwrap();
+    let documents = b"doc_id,text\nd1,Hello world.\n";
+    write(d, "bbc_news/bbc_news.csv", documents);
+    // 185f8db32271fe25: the first 16 hex digits of sha256("Hello") (`printf Hello | sha256sum`).
+    write(
+        d,
+        "spans.csv",
+        b"dataset,doc_id,start,end,sha256,cooperation,split\nbbc_news,d1,0,5,185f8db32271fe25,neutral,train\n",
+    );
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "./bbc_news/bbc_news.csv"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: --out ./bbc_news/bbc_news.csv is the same file as --datasets ./bbc_news/bbc_news.csv \
+             (choose another output path)\n"
+        )
+    );
+    assert_eq!(std::fs::read(d.join("bbc_news/bbc_news.csv")).unwrap(), documents);
+    let r = run_in(d, &["corpus", "--spans", "spans.csv", "--datasets", ".", "--out", "out.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+/// `report --html` naming a shipped model, read when no --model is given, replaced it with
+/// the page, exit 0, and every later run that needed it failed to load it.
+#[test]
+fn report_refuses_an_output_that_is_a_shipped_model_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("models")).unwrap();
+    for task in ["cooperation", "accusation", "sentiment"] {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("models/{task}.json"));
+        std::fs::copy(shipped, d.join(format!("models/{task}.json"))).unwrap();
+    }
+    write(d, "a.txt", b"The talks failed.");
+    let before = std::fs::read(d.join("models/sentiment.json")).unwrap();
+    let (status, stderr) = bash_in(d, "STANCEKIT_MODELS=models \"$SK\" report --html models/sentiment.json a.txt");
+    let said = "stancekit: error: --html models/sentiment.json is the same file as the shipped model \
+                models/sentiment.json (choose another output path)\n";
+    assert_eq!((status, stderr.as_str()), (2, said));
+    assert_eq!(std::fs::read(d.join("models/sentiment.json")).unwrap(), before);
+    let (status, stderr) = bash_in(d, "STANCEKIT_MODELS=models \"$SK\" report --html r.html a.txt");
+    assert_eq!((status, stderr.as_str()), (0, "stancekit: 1 sentence -> r.html\n"));
+}
+
 #[test]
 fn corpus_refuses_a_span_given_twice() {
     let dir = tempfile::tempdir().unwrap();
@@ -2380,6 +2784,34 @@ fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefin
     let target: serde_json::Value = serde_json::from_str(r.stdout.lines().nth(1).unwrap()).unwrap();
     assert_eq!(target["role"], "target");
     assert!(target["precision"].is_null() && target["recall"].is_null(), "{target}");
+}
+
+/// A gold span with white space around it (a spreadsheet cell typed `The minister `) was
+/// in its sentence, so it was read, and then counted as missed whatever the extractor
+/// found: source precision and recall 0 where the source was found.
+#[test]
+fn actors_refuses_a_gold_span_with_white_space_around_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "text,accusation,source,target\n";
+    let sentence = "The minister accused the rebels.";
+    let compared = "(spans are compared exactly, and a found span starts and ends with a word: remove it)";
+    for (row, expected) in [
+        ("accusation,The minister ,the rebels", format!("column 'source': gold span 'The minister ' has white space at its end {compared}")),
+        ("accusation,The minister,\" the rebels\"", format!("column 'target': gold span ' the rebels' has white space at its start {compared}")),
+        ("accusation,\"\t\",the rebels", "column 'source': gold span '\\t' is only white space (leave the cell empty when the sentence names no actor)".to_string()),
+    ] {
+        write(d, "a.csv", format!("{header}{sentence},{row}\n").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: a.csv:2: {expected}\n"), "{row}");
+    }
+    write(d, "a.csv", format!("{header}{sentence},accusation,The minister,the rebels\n").as_bytes());
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"), "{}", r.stdout);
 }
 
 /// The first field and the last field of each output row of `predict`'s text format.
@@ -2896,6 +3328,33 @@ fn eval_says_when_the_probabilities_it_scores_are_not_calibrated() {
     assert_eq!(eval(&["--folds", "2"]), "");
     assert_eq!(eval(&["--test-data", test, "--calibration-folds", "0"]), "");
     assert_eq!(eval(&["--test-data", test, "-q"]), "");
+}
+
+/// `-` (standard input) named twice among the data files: the first read takes all of
+/// it, and the second found it empty, said as `-: the file is empty: no header line
+/// naming its columns` of an input that was not empty.
+#[test]
+fn standard_input_given_twice_as_data_is_refused_as_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(mr_sample(dir.path(), 30)).unwrap();
+    let out = dir.path().join("m.json");
+    let out = out.to_str().unwrap();
+    let once = "standard input can be read only once (save its rows to a file, and give each file where it belongs)";
+    let as_data = "is standard input, as --data - is";
+    let cases: [(&[&str], String); 4] = [
+        (&["train", "--data", "-", "-", "--out", out], format!("--data - is given twice: {once}")),
+        (&["eval", "--data", "-", "--test-data", "-"], format!("--test-data - {as_data}: {once}")),
+        (&["eval", "--data", "-", "--folds", "2", "--extra-data", "-"], format!("--extra-data - {as_data}: {once}")),
+        (&["corpus", "--spans", "-", "-", "--out", out], format!("--spans - is given twice: {once}")),
+    ];
+    for (args, said) in cases {
+        let r = run_with_stdin(args, &sample);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")), "{args:?}");
+    }
+    assert!(!dir.path().join("m.json").exists());
+    // Given once, it is read as before.
+    let r = run_with_stdin(&["train", "-q", "--data", "-", "--out", out], &sample);
+    assert_eq!((r.status, r.stderr), (0, String::new()));
 }
 
 #[test]
@@ -3650,6 +4109,31 @@ fn a_comma_list_or_a_quoted_wildcard_not_found_is_said_to_be_one() {
     assert_eq!(r.stderr, format!("stancekit: error: a.csv,c.csv: {not_found}\n"));
 }
 
+/// `-` where a file is opened by name (`cat m.json | stancekit predict --model - ...`)
+/// used to stop at `-: No such file or directory (os error 2)`, as if `-` were a typo.
+#[test]
+fn a_dash_where_no_standard_input_is_read_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let data = d.join("mr_sample.csv");
+    let data = data.to_str().unwrap();
+    let out = d.join("o.json");
+    let out = out.to_str().unwrap();
+    let said = "-: No such file or directory (os error 2) (read as a file named '-': standard input is read only for \
+                rows to label or train on, so give this file's own path)\n";
+    for (args, context) in [
+        (&["predict", "--model", "-", "a.txt"][..], ""),
+        (&["inspect", "--model", "-"][..], ""),
+        (&["eval", "--model", "-", "--data", data][..], ""),
+        (&["train", "--data", data, "--out", out, "--lexicon", "-"][..], "reading lexicon: "),
+        (&["train", "--data", data, "--out", out, "--word-classes", "-"][..], "reading word classes: "),
+    ] {
+        let r = run_with_stdin(args, &std::fs::read(&m).unwrap());
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {context}{said}")), "{args:?}");
+    }
+}
+
 #[test]
 fn labels_that_write_one_number_two_ways_are_refused() {
     // pandas writes a label column with a missing value as decimals ('1.0'); beside a file
@@ -3719,26 +4203,32 @@ fn corpus_names_a_bad_span_cell_by_line_and_column_and_says_what_is_wrong() {
     }
 }
 
-/// `stancekit predict` typed at a terminal without a file reads standard input from it:
-/// it used to print the header alone and wait, without a word, which looked like a hang.
+/// A pseudo-terminal: (leader, follower); the follower side is given to a child as its
+/// standard input, and what is written to the leader is typed there.
 #[cfg(target_os = "linux")]
-#[test]
-fn predict_reading_a_terminal_says_how_to_end_its_input() {
-    use std::io::Write;
+fn terminal() -> (std::fs::File, std::fs::File) {
     use std::os::fd::FromRawFd;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let m = model(d);
-    // A pseudo-terminal: its follower side is the child's standard input.
     // SAFETY: plain calls on descriptors this test opens and owns.
-    let (leader, follower) = unsafe {
+    unsafe {
         let leader = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
         assert!(leader >= 0 && libc::grantpt(leader) == 0 && libc::unlockpt(leader) == 0);
         let name = std::ffi::CStr::from_ptr(libc::ptsname(leader)).to_owned();
         let follower = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
         assert!(follower >= 0);
         (std::fs::File::from_raw_fd(leader), std::fs::File::from_raw_fd(follower))
-    };
+    }
+}
+
+/// `stancekit predict` typed at a terminal without a file reads standard input from it:
+/// it used to print the header alone and wait, without a word, which looked like a hang.
+#[cfg(target_os = "linux")]
+#[test]
+fn predict_reading_a_terminal_says_how_to_end_its_input() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let (leader, follower) = terminal();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
         .args(["predict", "--model", &m])
         .current_dir(d)
@@ -3762,6 +4252,65 @@ fn predict_reading_a_terminal_says_how_to_end_its_input() {
     // Not said for a pipe, nor for files.
     let r = run_with_stdin(&["predict", "--model", &m], b"a fine film\n");
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
+/// `train --data -` (`eval`, `actors`, `corpus`) typed at a terminal waited without a word,
+/// which looked like a hang, as `predict` did before it said how to end its input.
+#[cfg(target_os = "linux")]
+#[test]
+fn training_data_read_from_a_terminal_says_how_to_end_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (leader, follower) = terminal();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["train", "-q", "--data", "-", "--out", "m.json", "--min-df", "1"])
+        .current_dir(d)
+        .stdin(follower)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The rows, then Ctrl-D (end of input at the start of a line of a terminal).
+    let mut typing = &leader;
+    typing.write_all(b"text,label\na fine film,pos\na dull film,neg\nfine acting,pos\ndull acting,neg\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "stancekit: reading standard input from the terminal: type or paste CSV rows under a header line \
+             (text,label), and end with Ctrl-D (or give the file in place of -)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(d.join("m.json").exists());
+    // report's article likewise.
+    let (leader, follower) = terminal();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["report", "--model", "m.json", "--html", "r.html", "-"])
+        .current_dir(d)
+        .stdin(follower)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut typing = &leader;
+    typing.write_all(b"The talks failed.\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        (output.status.code(), String::from_utf8_lossy(&output.stderr).as_ref()),
+        (
+            Some(0),
+            "stancekit: reading the article from the terminal: type or paste its text, and end with Ctrl-D\n\
+             stancekit: 1 sentence -> r.html\n"
+        )
+    );
+    // Not said for a pipe.
+    let r = run_with_stdin(
+        &["train", "-q", "--data", "-", "--out", d.join("m2.json").to_str().unwrap(), "--min-df", "1"],
+        b"text,label\na fine film,pos\na dull film,neg\n",
+    );
+    assert!(!r.stderr.contains("terminal"), "{}", r.stderr);
 }
 
 #[test]
@@ -3888,6 +4437,36 @@ fn an_article_over_the_size_bound_is_one_error_row_not_read_to_the_end() {
     assert!(r.stderr.contains("big.txt: holds more than 256 MiB, too much for one article"), "{}", r.stderr);
     assert_eq!(r.stdout.lines().filter(|l| l.contains("\"error\"")).count(), 1, "{}", r.stdout);
     assert!(r.stdout.contains("The talks went well."), "{}", r.stdout);
+}
+
+/// A data file is read whole: from an endless character device (`--data /dev/urandom`,
+/// `--data - < /dev/urandom`) it was read until memory ran out. A device is now read to
+/// the article bound; files and pipes to their end. `/dev/null` is an empty file.
+#[test]
+fn training_data_from_an_endless_device_is_refused_at_a_bound() {
+    if !Path::new("/dev/urandom").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let said = "is a device that gave more than 256 MiB without an end (an endless device such as /dev/urandom? give \
+                the file that holds the data)";
+    // A memory limit (2 GB) and a time limit end the run as it was, should it come back.
+    for (script, name) in [
+        ("ulimit -v 2000000; timeout 120 \"$SK\" train --data /dev/urandom --out m.json", "/dev/urandom"),
+        ("ulimit -v 2000000; timeout 120 \"$SK\" actors --data /dev/urandom", "/dev/urandom"),
+        ("ulimit -v 2000000; timeout 120 \"$SK\" train --data - --out m.json < /dev/urandom", "-"),
+    ] {
+        let (status, stderr) = bash_in(d, script);
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {name}: {said}\n")), "{script}");
+    }
+    let (status, stderr) = bash_in(d, "\"$SK\" train --data /dev/null --out m.json");
+    assert_eq!(status, 2);
+    assert!(
+        stderr.ends_with("/dev/null: the file is empty: no header line naming its columns (column 'text' is needed)\n"),
+        "{stderr}"
+    );
+    assert!(!d.join("m.json").exists());
 }
 
 #[test]

@@ -62,6 +62,12 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
         }
         // The actor guide: spans are copied exactly, so a plain substring search finds them.
         for (column, span) in [("source", &row.source), ("target", &row.target)] {
+            // The extractor's spans start and end with a word, and are compared exactly: a
+            // gold span with a space around it (a spreadsheet cell typed `The minister `)
+            // was in its sentence, so it was read, and counted as missed whatever was found.
+            if let Some(reason) = span_space_problem(span) {
+                return Err(Error::Value { location: at(column), reason });
+            }
             if !span.is_empty() && !row.text.contains(span.as_str()) {
                 return Err(Error::SpanNotInText { location: at(column), span: span.clone() });
             }
@@ -69,6 +75,28 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// What is wrong with a gold span of only white space, or with white space at its start
+/// or end; `None` for an empty span (no actor) or one that starts and ends with a
+/// character of the sentence.
+fn span_space_problem(span: &str) -> Option<String> {
+    let shown = crate::input::escape_controls(span);
+    if !span.is_empty() && span.trim().is_empty() {
+        return Some(format!(
+            "gold span '{shown}' is only white space (leave the cell empty when the sentence names no actor)"
+        ));
+    }
+    let place = match (span.trim_start() != span, span.trim_end() != span) {
+        (true, true) => "start and end",
+        (true, false) => "start",
+        (false, true) => "end",
+        (false, false) => return None,
+    };
+    Some(format!(
+        "gold span '{shown}' has white space at its {place} (spans are compared exactly, and a found span starts and \
+         ends with a word: remove it)"
+    ))
 }
 
 #[cfg(test)]

@@ -123,6 +123,11 @@ fn other_delimiter(header: &csv::StringRecord) -> Option<&'static str> {
 fn json_instead(record: &csv::ByteRecord) -> Option<JsonKind> {
     let first = record.get(0)?;
     let first = first.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(first);
+    // A model given as data (`eval --data m.json --model test.csv`, the two swapped) was
+    // told to convert its JSON Lines to CSV with pandas.
+    if first.starts_with(format!("{{\"format\":\"{}\"", crate::model::FORMAT).as_bytes()) {
+        return Some(JsonKind::Model);
+    }
     let mut bytes = first.iter().copied().filter(|b| !b.is_ascii_whitespace());
     let kind = match bytes.next()? {
         b'{' => JsonKind::Lines,
@@ -144,15 +149,12 @@ enum JsonKind {
     Lines,
     /// One array of records.
     Array,
+    /// A stancekit model file.
+    Model,
 }
 
 /// Why a JSON file is no CSV, and how to convert it.
 fn json_not_csv(path: &Path, kind: JsonKind) -> String {
-    let stem = path.file_stem().map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
-    let mut out = path.with_file_name(format!("{stem}.csv"));
-    if out == path {
-        out = path.with_file_name(format!("{stem}-table.csv"));
-    }
     let (what, lines, predict) = match kind {
         JsonKind::Lines => (
             "JSON Lines (its first line is a JSON object)",
@@ -160,7 +162,17 @@ fn json_not_csv(path: &Path, kind: JsonKind) -> String {
             "; predict reads it with --input-format jsonl",
         ),
         JsonKind::Array => ("a JSON array", "", ""),
+        JsonKind::Model => {
+            return "the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV with \
+                    a header line naming its columns)"
+                .into()
+        }
     };
+    let stem = path.file_stem().map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    let mut out = path.with_file_name(format!("{stem}.csv"));
+    if out == path {
+        out = path.with_file_name(format!("{stem}-table.csv"));
+    }
     format!(
         "the file is {what}, not CSV with a header line naming its columns (convert it, e.g. python3 -c \"import pandas \
          as pd; pd.read_json('{}'{lines}).to_csv('{}', index=False)\"{predict})",

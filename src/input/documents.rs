@@ -35,7 +35,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                 })
                 .and_then(|text| refuse_model(path, text))
                 .and_then(|text| if options.format == InputFormat::Auto { refuse_table(path, text) } else { Ok(text) });
-            let id = path.display().to_string();
+            let id = super::path_text(path);
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
         InputFormat::Csv => {

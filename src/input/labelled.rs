@@ -181,6 +181,19 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
         Some(column) => Some(find_column(path, &header, column, "group-column")?),
         None => None,
     };
+    // Grouped by its labels, each fold tests whole classes that its training side lacks:
+    // it was refused fold by fold with "use fewer folds or other groups", where no number
+    // of folds could help.
+    if group_index == Some(label_index) {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "column '{label_column}' is both the group column and the label column, so each fold would test \
+                 classes its training side has no row of (group rows by what they share, e.g. their article, with \
+                 --group-column)"
+            ),
+        });
+    }
     let filters: Vec<(usize, &str)> = columns
         .filters
         .iter()

@@ -199,6 +199,30 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     Ok(Box::new(std::io::Cursor::new(first).chain(input)))
 }
 
+/// A path as the text of output rows (their `id` and `source`), with each byte of the
+/// name that is not UTF-8 written as `\xFF`. `Path::display` wrote U+FFFD for it, so two
+/// files whose names differ only there (`a\xFF.txt`, `a\xFE.txt`, names from an old
+/// Latin-1 archive) got one id, and neither id named its file back.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{byte:02X}");
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// How many bytes of an input [`utf16`] looks at.
 const UTF16_SNIFF: usize = 256;
 
@@ -284,6 +308,12 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     formats.iter().find(|(magic, _, _)| start.starts_with(magic)).map(|(_, kind, fix)| (*kind, *fix))
 }
 
+/// The most a lexicon or word-classes file may hold: the shipped cues are 65 KB and the
+/// news word classes 216 KB (`datasets/`). Such a file was read whole without a bound, so
+/// `--lexicon /dev/urandom` (or `/dev/zero`, before its first bytes were judged) was read
+/// until memory ran out.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 << 20;
+
 /// The whole text of a small data file read as lines (a lexicon list, word classes),
 /// its line breaks as line feeds and without a UTF-8 byte order mark (editors add one).
 ///
@@ -291,12 +321,27 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
 /// [`Error::Io`]; [`Error::Utf16`]; [`Error::NotText`] for a compressed file or a
 /// document (a word list saved as .docx); [`Error::InvalidUtf8`] naming the line of invalid UTF-8.
 pub(crate) fn read_text_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|error| Error::Io { path: path.to_path_buf(), error })?;
+    let io = |error| Error::Io { path: path.to_path_buf(), error };
+    let mut file = File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // The first bytes are judged before any more is read: a device of NULs says so at once.
+    (&mut file).take(UTF16_SNIFF as u64).read_to_end(&mut bytes).map_err(io)?;
     if let Some((kind, fix)) = not_text(&bytes) {
         return Err(Error::NotText { path: path.to_path_buf(), kind, fix });
     }
-    if let Some((encoding, bom)) = utf16(bytes.get(..UTF16_SNIFF).unwrap_or(&bytes)) {
+    if let Some((encoding, bom)) = utf16(&bytes) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
+    }
+    file.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds more than {} MiB, too much for a lexicon or word-classes file (an endless device such as \
+                 /dev/urandom? give the file of its terms)",
+                MAX_TEXT_FILE_BYTES >> 20
+            ),
+        });
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
@@ -329,10 +374,54 @@ fn line_feeds(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(lines.join("\n"))
 }
 
+/// The whole of a data file (a training CSV, a span or actors file), read whole. From a
+/// character device (`--data /dev/urandom`, `--data - < /dev/urandom`) at most
+/// [`MAX_ARTICLE_BYTES`]: such a device never ends, and was read until memory ran out.
+/// Files and pipes are read to their end, as before.
+///
+/// # Errors
+/// Those of opening and reading an input, and [`Error::Data`] for a device that gives
+/// more than the bound.
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+    let mut input = open(path)?;
+    if !is_character_device(path) {
+        input.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+        return Ok(bytes);
+    }
+    input.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            reason: format!(
+                "is a device that gave more than {} MiB without an end (an endless device such as /dev/urandom? \
+                 give the file that holds the data)",
+                MAX_ARTICLE_BYTES >> 20
+            ),
+        });
+    }
     Ok(bytes)
+}
+
+/// Whether `path` (`-`: standard input) is a character device: a terminal, `/dev/null`,
+/// or an endless one such as `/dev/urandom`.
+fn is_character_device(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let metadata = if path.as_os_str() == "-" {
+            std::io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
+        } else {
+            std::fs::metadata(path)
+        };
+        metadata.is_ok_and(|m| m.file_type().is_char_device())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// [`Error::Io`] for `path`; `-` alone would not say that standard input failed (it
@@ -360,11 +449,18 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
     }
 }
 
-/// `value` when it is one of `allowed`; otherwise an [`Error::UnknownLabel`] naming it
-/// at `location` with the values allowed.
+/// `value` when it is one of `allowed`; otherwise an [`Error::LabelSpaces`] for an empty
+/// value or one with white space around it, else an [`Error::UnknownLabel`] naming it at
+/// `location` with the values allowed.
 pub(crate) fn one_of(value: String, allowed: &[&str], location: impl FnOnce() -> Location) -> Result<String> {
     if allowed.contains(&value.as_str()) {
         return Ok(value);
+    }
+    // An empty cell (a span not yet labelled) or one with a space around its label was
+    // `unknown label ''` or `unknown label 'neutral '`, beside a list that holds `neutral`:
+    // said as a training file's labels are.
+    if value.trim() != value || value.is_empty() {
+        return Err(Error::LabelSpaces { location: location(), label: value });
     }
     Err(Error::UnknownLabel {
         location: location(),
