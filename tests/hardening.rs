@@ -4219,28 +4219,35 @@ fn terminal() -> (std::fs::File, std::fs::File) {
     }
 }
 
-/// `stancekit predict` typed at a terminal without a file reads standard input from it:
-/// it used to print the header alone and wait, without a word, which looked like a hang.
+/// Runs `stancekit ARGS` in `dir` with a pseudo-terminal as its standard input, types
+/// `typed` there (end it with `\x04`, Ctrl-D at the start of a line) and waits.
 #[cfg(target_os = "linux")]
-#[test]
-fn predict_reading_a_terminal_says_how_to_end_its_input() {
+fn run_at_terminal(dir: &std::path::Path, args: &[&str], typed: &[u8]) -> std::process::Output {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let m = model(d);
     let (leader, follower) = terminal();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
-        .args(["predict", "--model", &m])
-        .current_dir(d)
+        .args(args)
+        .current_dir(dir)
         .stdin(follower)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // A line, then Ctrl-D (end of input at the start of a line of a terminal).
     let mut typing = &leader;
-    typing.write_all(b"a gripping, beautifully acted film\n\x04").unwrap();
-    let output = child.wait_with_output().unwrap();
+    typing.write_all(typed).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `stancekit predict` typed at a terminal without a file reads standard input from it:
+/// it used to print the header alone and wait, without a word, which looked like a hang.
+#[cfg(target_os = "linux")]
+#[test]
+fn predict_reading_a_terminal_says_how_to_end_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    // A line, then Ctrl-D (end of input at the start of a line of a terminal).
+    let output = run_at_terminal(d, &["predict", "--model", &m], b"a gripping, beautifully acted film\n\x04");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(
@@ -4259,22 +4266,11 @@ fn predict_reading_a_terminal_says_how_to_end_its_input() {
 #[cfg(target_os = "linux")]
 #[test]
 fn training_data_read_from_a_terminal_says_how_to_end_it() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (leader, follower) = terminal();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
-        .args(["train", "-q", "--data", "-", "--out", "m.json", "--min-df", "1"])
-        .current_dir(d)
-        .stdin(follower)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     // The rows, then Ctrl-D (end of input at the start of a line of a terminal).
-    let mut typing = &leader;
-    typing.write_all(b"text,label\na fine film,pos\na dull film,neg\nfine acting,pos\ndull acting,neg\n\x04").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let rows = b"text,label\na fine film,pos\na dull film,neg\nfine acting,pos\ndull acting,neg\n\x04";
+    let output = run_at_terminal(d, &["train", "-q", "--data", "-", "--out", "m.json", "--min-df", "1"], rows);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(
@@ -4286,17 +4282,8 @@ fn training_data_read_from_a_terminal_says_how_to_end_it() {
     );
     assert!(d.join("m.json").exists());
     // report's article likewise.
-    let (leader, follower) = terminal();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
-        .args(["report", "--model", "m.json", "--html", "r.html", "-"])
-        .current_dir(d)
-        .stdin(follower)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut typing = &leader;
-    typing.write_all(b"The talks failed.\n\x04").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output =
+        run_at_terminal(d, &["report", "--model", "m.json", "--html", "r.html", "-"], b"The talks failed.\n\x04");
     assert_eq!(
         (output.status.code(), String::from_utf8_lossy(&output.stderr).as_ref()),
         (
