@@ -559,8 +559,10 @@ impl<'a> Context<'a> {
         if first < last && self.word(first) == "against" {
             first += 1;
         }
-        // A lone verb ("released") is no name either.
-        if NOT_A_NAME_START.contains(&self.word(first)) || (first == last && self.is_verbish(first)) {
+        // A lone verb ("released") or article ("the" of "the accused" cut as a
+        // participle) is no name either.
+        let lone = first == last && (self.is_verbish(first) || matches!(self.word(first), "the" | "a" | "an"));
+        if NOT_A_NAME_START.contains(&self.word(first)) || lone {
             return None;
         }
         self.span(first, last)
