@@ -134,6 +134,27 @@ fn stdin_lines_give_one_line_each_in_order() {
 }
 
 #[test]
+fn plain_lines_read_a_line_starting_with_a_brace_as_text() {
+    // Under `lines` (stdin's default) a line starting with `{` is a JSON record, so a
+    // post that opens with a brace is an error row that says how to read it as text.
+    let dir = tempfile::tempdir().unwrap();
+    let model = trained_model(dir.path());
+    let model = model.to_str().unwrap();
+    let input = b"{Update} a lovely film\n{\"text\": \"a dull mess\"}\n";
+    let r = run_with_stdin(&["predict", "--model", model, "--format", "json", "-"], input);
+    let guessed = rows(&r.stdout);
+    assert_eq!(guessed.len(), 2);
+    let error = guessed[0].error.as_deref().unwrap();
+    assert!(error.ends_with("if the lines are plain text, give --input-format plain-lines)"), "{error}");
+    assert_eq!(guessed[1].text.as_deref(), Some("a dull mess"));
+    let r =
+        run_with_stdin(&["predict", "--model", model, "--format", "json", "--input-format", "plain-lines", "-"], input);
+    let texts: Vec<Option<String>> = rows(&r.stdout).into_iter().map(|row| row.text).collect();
+    assert_eq!(texts, [Some("{Update} a lovely film".to_string()), Some("{\"text\": \"a dull mess\"}".to_string())]);
+    assert_eq!(r.status, 0);
+}
+
+#[test]
 fn a_piped_line_is_answered_before_the_next_is_sent() {
     // A pipe stage that sends one line and waits for its row: stdin is labelled in
     // batches of what has been read, so a batch must not wait for more lines to come.

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csv_rows::{find_column, CsvRows};
-use super::lines::line_input;
+use super::lines::{line_input, LineRecords};
 use super::{decode, io_error, open, Document, InputFormat, ReadOptions, TableKind};
 use crate::error::{Error, Location, Result};
 
@@ -56,7 +56,9 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                 options: options.clone(),
             }))
         }
-        InputFormat::Jsonl | InputFormat::Lines => line_input(path, open(path)?, format == InputFormat::Jsonl, options),
+        InputFormat::Jsonl => line_input(path, open(path)?, LineRecords::Json, options),
+        InputFormat::Lines => line_input(path, open(path)?, LineRecords::JsonOrText, options),
+        InputFormat::PlainLines => line_input(path, open(path)?, LineRecords::Text, options),
     }
 }
 

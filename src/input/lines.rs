@@ -21,11 +21,22 @@ fn read_stopped(path: &Path, line: Option<u64>, error: &std::io::Error) -> Error
     Error::Io { path: path.to_path_buf(), error: std::io::Error::new(error.kind(), message) }
 }
 
+/// How the lines of a line input are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineRecords {
+    /// Each a JSON object (JSON Lines).
+    Json,
+    /// A JSON object when it starts with `{`, else plain text (`lines`, standard input).
+    JsonOrText,
+    /// Plain text, whatever it starts with (`plain-lines`).
+    Text,
+}
+
 /// The documents of a JSON Lines or plain-lines input read from `input`.
 pub(super) fn line_input(
     path: &Path,
     input: Box<dyn Read + Send>,
-    json_only: bool,
+    records: LineRecords,
     options: &ReadOptions,
 ) -> Result<Box<dyn Iterator<Item = Document> + Send>> {
     let mut reader = BufReader::new(input);
@@ -44,7 +55,7 @@ pub(super) fn line_input(
         line: 0,
         offset: 0,
         options: options.clone(),
-        json_only,
+        records,
         stopped: false,
         pending: std::collections::VecDeque::new(),
         max_line_bytes: MAX_ARTICLE_BYTES,
@@ -61,7 +72,7 @@ struct LineDocuments {
     /// Bytes read before this line, for offsets from the start of the file.
     offset: u64,
     options: ReadOptions,
-    json_only: bool,
+    records: LineRecords,
     stopped: bool,
     /// Further lines of the last line read that ended in a lone carriage return (old Mac
     /// files), each with its offset in the file.
@@ -185,8 +196,23 @@ impl Iterator for LineDocuments {
         });
         let (id, text) = match line_text {
             Err(e) => (self.line.to_string(), Err(e)),
-            Ok(s) if self.json_only || s.trim_start().starts_with('{') => {
-                parse_json_record(&s, &location, &self.options, self.line)
+            Ok(s)
+                if self.records == LineRecords::Json
+                    || (self.records == LineRecords::JsonOrText && s.trim_start().starts_with('{')) =>
+            {
+                let (id, text) = parse_json_record(&s, &location, &self.options, self.line);
+                // A line guessed to be JSON by its brace may be text that opens with one.
+                let text = match (self.records, text) {
+                    (LineRecords::JsonOrText, Err(Error::Json { location, message })) => {
+                        let message = format!(
+                            "{message} (a line starting with '{{' is read as a JSON record; if the lines are plain \
+                             text, give --input-format plain-lines)"
+                        );
+                        Err(Error::Json { location, message })
+                    }
+                    (_, text) => text,
+                };
+                (id, text)
             }
             Ok(s) => (self.line.to_string(), Ok(s)),
         };
@@ -508,7 +534,9 @@ mod tests {
 
     fn read_lines(content: &[u8]) -> Vec<(String, String)> {
         let options = ReadOptions::default();
-        let docs = line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), true, &options).unwrap();
+        let docs =
+            line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), LineRecords::Json, &options)
+                .unwrap();
         docs.map(|d| (d.id, d.text.unwrap_or_else(|e| e.to_string()))).collect()
     }
 
@@ -573,7 +601,9 @@ mod tests {
         assert_eq!(docs[1].1, format!("in.jsonl:2: malformed JSON: '\\udc80' at column 14 {half}"));
         assert_eq!(docs[2].1, "a \\ud800");
         let lossy = ReadOptions { lossy: true, ..ReadOptions::default() };
-        let docs = line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), true, &lossy).unwrap();
+        let docs =
+            line_input(Path::new("in.jsonl"), Box::new(Cursor::new(content.to_vec())), LineRecords::Json, &lossy)
+                .unwrap();
         let texts: Vec<String> = docs.map(|d| d.text.unwrap_or_else(|e| e.to_string())).collect();
         assert_eq!(texts, ["cut \u{FFFD}", "low \u{FFFD} and \u{1F600}", "a \\ud800"]);
     }
@@ -630,7 +660,10 @@ mod tests {
         let options = ReadOptions::default();
         // `take` bounds the test if the input never ends.
         let docs: Vec<Document> =
-            line_input(Path::new("in.txt"), failing(b"one\ntwo\n"), false, &options).unwrap().take(10).collect();
+            line_input(Path::new("in.txt"), failing(b"one\ntwo\n"), LineRecords::JsonOrText, &options)
+                .unwrap()
+                .take(10)
+                .collect();
         assert_eq!(docs.len(), 3, "two rows, then one error row");
         assert_eq!(docs[1].text.as_deref().unwrap(), "two");
         assert_eq!(docs[2].line, Some(3));
@@ -642,7 +675,8 @@ mod tests {
 
     #[test]
     fn unreadable_standard_input_is_an_error_of_the_input() {
-        let Err(error) = line_input(Path::new("-"), failing(b""), false, &ReadOptions::default()) else {
+        let Err(error) = line_input(Path::new("-"), failing(b""), LineRecords::JsonOrText, &ReadOptions::default())
+        else {
             panic!("an input that cannot be read at all is an error")
         };
         assert_eq!(error.to_string(), "-: cannot read standard input: device gone");
@@ -659,7 +693,7 @@ mod tests {
             line: 0,
             offset: 0,
             options: ReadOptions::default(),
-            json_only: false,
+            records: LineRecords::JsonOrText,
             stopped: false,
             pending: std::collections::VecDeque::new(),
             max_line_bytes: 10,

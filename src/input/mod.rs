@@ -48,6 +48,9 @@ pub enum InputFormat {
     Text,
     /// One record per line: a JSON object with a text field, or plain text.
     Lines,
+    /// One text per line, never read as JSON: a line starting with `{` is text too (a
+    /// post that opens with a brace was a malformed JSON record under `lines`).
+    PlainLines,
     /// CSV with a header and a text column.
     Csv,
     /// JSON Lines, one object per line with a text field.
