@@ -14,13 +14,15 @@ pub struct Inputs {
     /// read, if any: a directory that could not be listed. Each is one input.
     pub files: Vec<(PathBuf, Option<Error>)>,
     /// What was skipped without losing a file: a directory reached again through a
-    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file.
+    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file,
+    /// hidden entries below a directory.
     pub warnings: Vec<String>,
 }
 
 /// Expands the prediction inputs: a directory becomes every regular `.txt` file below
 /// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
-/// skipped with a warning); files and `-` pass through. A
+/// skipped with a warning, hidden files and directories with one warning for all);
+/// files and `-` pass through. A
 /// directory is read once, however many links and inputs lead to it, so a symlink loop
 /// ends, and so is a file (a link to a `.txt` beside it, a file named twice or inside a
 /// directory also given is skipped with a warning), so no file is labelled twice. Never
@@ -57,7 +59,16 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
             continue;
         }
         let mut found = Vec::new();
-        collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings);
+        let mut hidden = 0;
+        collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings, &mut hidden);
+        if hidden > 0 {
+            let entries = if hidden == 1 { "entry" } else { "entries" };
+            expanded.warnings.push(format!(
+                "{}: skipped {hidden} hidden {entries} below it (a name starting with '.', such as .git or \
+                 .ipynb_checkpoints; name a file on its own to read it)",
+                input.display()
+            ));
+        }
         if found.is_empty() {
             expanded.warnings.push(format!("{}: no .txt files found", input.display()));
         }
@@ -77,12 +88,16 @@ fn skipped(path: &Path, first: &Path, what: &str) -> String {
 }
 
 /// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read and
-/// each file found to the path it was first reached by.
+/// each file found to the path it was first reached by. Hidden directories and `.txt`
+/// files (a name starting with `.`) are counted in `hidden`, not read: Jupyter's
+/// `.ipynb_checkpoints` holds a copy of each text edited in a notebook, which was
+/// labelled twice, and an editor's lock link (Emacs' `.#a.txt`) was an error row.
 fn collect_text_files(
     dir: &Path,
     seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
     found: &mut Vec<(PathBuf, Option<Error>)>,
     warnings: &mut Vec<String>,
+    hidden: &mut usize,
 ) {
     let canonical = match std::fs::canonicalize(dir) {
         Ok(canonical) => canonical,
@@ -116,9 +131,13 @@ fn collect_text_files(
     }
     paths.sort();
     for path in paths {
-        if path.is_dir() {
-            collect_text_files(&path, seen, found, warnings);
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+        let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        let is_hidden = path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
+        if is_hidden && (is_text || path.is_dir()) {
+            *hidden += 1;
+        } else if path.is_dir() {
+            collect_text_files(&path, seen, found, warnings, hidden);
+        } else if is_text {
             // A FIFO would block the run until something writes to it, a device might
             // never end. A broken link stays in, to be its input's error row.
             match std::fs::metadata(&path) {
@@ -187,6 +206,31 @@ mod tests {
                 format!("{r}/copy.txt: skipped, the same file as {a}/one.txt"),
                 format!("{}/empty: no .txt files found", dir.path().display()),
             ]
+        );
+    }
+
+    #[test]
+    fn hidden_files_and_directories_below_an_input_are_skipped_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join(".ipynb_checkpoints")).unwrap();
+        std::fs::create_dir_all(root.join("sub/.git")).unwrap();
+        std::fs::write(root.join("a.txt"), "One.").unwrap();
+        std::fs::write(root.join(".ipynb_checkpoints/a-checkpoint.txt"), "One.").unwrap();
+        std::fs::write(root.join("sub/.draft.txt"), "Two.").unwrap();
+        std::fs::write(root.join("sub/b.txt"), "Three.").unwrap();
+        std::fs::write(root.join("sub/.git/notes.txt"), "Four.").unwrap();
+        // A hidden name given on its own is read.
+        let inputs = expand_inputs(&[root.clone(), root.join("sub/.draft.txt")]);
+        let files: Vec<PathBuf> = inputs.files.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(files, [root.join("a.txt"), root.join("sub/b.txt"), root.join("sub/.draft.txt")]);
+        assert_eq!(
+            inputs.warnings,
+            [format!(
+                "{}: skipped 3 hidden entries below it (a name starting with '.', such as .git or .ipynb_checkpoints; \
+                 name a file on its own to read it)",
+                root.display()
+            )]
         );
     }
 }
