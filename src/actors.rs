@@ -565,7 +565,9 @@ impl<'a> Context<'a> {
         // A lone verb ("released") or article ("the" of "the accused" cut as a
         // participle) is no name either.
         let lone = first == last && (self.is_verbish(first) || matches!(self.word(first), "the" | "a" | "an"));
-        if NOT_A_NAME_START.contains(&self.word(first)) || lone {
+        // "pleaded guilty to criminal charges": the accusation itself, not an actor.
+        let accusation_itself = self.is_lower_at(last) && ACCUSING_NOUNS.contains(&self.word(last));
+        if NOT_A_NAME_START.contains(&self.word(first)) || lone || accusation_itself {
             return None;
         }
         self.span(first, last)
@@ -986,6 +988,8 @@ mod tests {
         // "It was ..." names nobody; the noun "investigator" is no verb of accusing.
         assert_eq!(p("It was a scandal that shook the whole league for a season.").1, "");
         assert_eq!(p("The investigator filmed the guard taking cash from the till.").0, "");
+        // The accusation itself is no actor: "criminal charges" is not the accused.
+        assert_eq!(p("Police said criminal charges were filed on Monday."), ("Police".into(), String::new()));
     }
 
     #[test]
