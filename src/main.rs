@@ -1538,7 +1538,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         if let Some((path, _)) =
             inputs.files.iter().find(|(path, _)| stancekit::output::is_standard_output(&stdout, path))
         {
-            let name = if path.as_os_str() == "-" { "-: standard input".into() } else { path.display().to_string() };
+            let name = if is_stdin(path) { "-: standard input".into() } else { path.display().to_string() };
             anyhow::bail!(
                 "{name} is the file standard output writes to, so the rows written would be read back as input (send \
                  the output to a file that is not among the inputs)"
@@ -1550,7 +1550,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     }
     // Standard input at a terminal (`stancekit predict` typed without a file): said, as
     // the header alone and a wait for input looked like a hang.
-    if io::stdin().is_terminal() && inputs.files.iter().any(|(path, _)| path.as_os_str() == "-") {
+    if io::stdin().is_terminal() && inputs.files.iter().any(|(path, _)| is_stdin(path)) {
         diagnostic!(
             "stancekit: reading standard input from the terminal: type or paste texts, one a line, and end with \
              Ctrl-D (or give the files to label: stancekit predict FILE...)"
