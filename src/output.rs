@@ -92,13 +92,7 @@ pub fn standard_output_file() -> Option<Metadata> {
 pub fn is_standard_output(stdout: &Metadata, path: &Path) -> bool {
     #[cfg(unix)]
     {
-        use std::os::fd::AsFd;
-        let metadata = if path.as_os_str() == "-" {
-            io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
-        } else {
-            fs::metadata(path)
-        };
-        metadata.is_ok_and(|input| input.is_file() && same_inode(stdout, &input, path, path))
+        crate::input::input_metadata(path).is_ok_and(|input| input.is_file() && same_inode(stdout, &input, path, path))
     }
     // No file identity to compare by ([`standard_output_file`] is `None` here).
     #[cfg(not(unix))]

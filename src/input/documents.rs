@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::csv_rows::{find_column, CsvRows};
 use super::lines::{line_input, LineRecords};
-use super::{decode, io_error, open, Document, InputFormat, ReadOptions, TableKind};
+use super::{decode, io_error, open, read_at_most, Document, InputFormat, ReadOptions, TableKind};
 use crate::error::{Error, Location, Result};
 
 /// Streams the documents of one input. A record that cannot be read becomes a
@@ -74,8 +74,7 @@ pub const MAX_ARTICLE_BYTES: u64 = 256 << 20;
 /// [`MAX_ARTICLE_BYTES`].
 fn read_article(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
-    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+    if !read_at_most(open(path)?, &mut bytes, MAX_ARTICLE_BYTES).map_err(|error| io_error(path, error))? {
         return Err(Error::Data {
             path: path.to_path_buf(),
             reason: format!(

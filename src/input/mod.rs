@@ -335,8 +335,7 @@ pub(crate) fn read_text_file(path: &Path) -> Result<String> {
     if let Some((encoding, bom)) = utf16(&bytes) {
         return Err(Error::Utf16 { path: path.to_path_buf(), encoding, bom });
     }
-    file.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+    if !read_at_most(file, &mut bytes, MAX_TEXT_FILE_BYTES).map_err(io)? {
         return Err(Error::Data {
             path: path.to_path_buf(),
             reason: format!(
@@ -392,8 +391,7 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
         input.read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
         return Ok(bytes);
     }
-    input.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| io_error(path, error))?;
-    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+    if !read_at_most(input, &mut bytes, MAX_ARTICLE_BYTES).map_err(|error| io_error(path, error))? {
         return Err(Error::Data {
             path: path.to_path_buf(),
             reason: format!(
@@ -406,24 +404,39 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads `input` onto `bytes` until it ends or `bytes` would hold more than `max`:
+/// whether all of it fit (one byte past the bound is read to know). The one bound of
+/// articles, data from devices and lexicon files, so that none is read without end.
+fn read_at_most(input: impl Read, bytes: &mut Vec<u8>, max: u64) -> std::io::Result<bool> {
+    let room = (max + 1).saturating_sub(bytes.len() as u64);
+    input.take(room).read_to_end(bytes)?;
+    Ok(bytes.len() as u64 <= max)
+}
+
 /// Whether `path` (`-`: standard input) is a character device: a terminal, `/dev/null`,
 /// or an endless one such as `/dev/urandom`.
 fn is_character_device(path: &Path) -> bool {
     #[cfg(unix)]
     {
-        use std::os::fd::AsFd;
         use std::os::unix::fs::FileTypeExt;
-        let metadata = if path.as_os_str() == "-" {
-            std::io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
-        } else {
-            std::fs::metadata(path)
-        };
-        metadata.is_ok_and(|m| m.file_type().is_char_device())
+        input_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
     }
     #[cfg(not(unix))]
     {
         let _ = path;
         false
+    }
+}
+
+/// The metadata of an input `path`, following links; for `-`, that of what standard
+/// input is (a file, a pipe, a terminal, a device).
+#[cfg(unix)]
+pub(crate) fn input_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    if path.as_os_str() == "-" {
+        std::io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|stdin| stdin.metadata())
+    } else {
+        std::fs::metadata(path)
     }
 }
 
@@ -480,6 +493,21 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_at_most_reads_up_to_its_bound_and_says_whether_all_fit() {
+        let read = |input: &[u8], start: &[u8], max: u64| {
+            let mut bytes = start.to_vec();
+            let fit = read_at_most(input, &mut bytes, max).unwrap();
+            (fit, bytes.len())
+        };
+        assert_eq!(read(b"abcd", b"", 4), (true, 4));
+        // One byte past the bound is read, to know there is more; no more than that.
+        assert_eq!(read(b"abcdefgh", b"", 4), (false, 5));
+        // Bytes already held count toward the bound.
+        assert_eq!(read(b"cd", b"ab", 4), (true, 4));
+        assert_eq!(read(b"cde", b"ab", 4), (false, 5));
+    }
 
     #[test]
     fn utf16_is_known_by_its_byte_order_mark_or_nul_bytes_beside_ascii() {
