@@ -476,6 +476,8 @@ struct Scratch {
     negated: Vec<bool>,
     /// Each word's own key.
     keys: Vec<u64>,
+    /// Each word's stem if it was cached.
+    stems: Vec<Option<stems::Stem>>,
     /// Each word's key as the n-grams see it (stemmed, negated).
     word_keys: Vec<u64>,
     /// `word_keys` with the punctuation marks' keys in their places.
@@ -506,7 +508,7 @@ fn recycle<T, U>(mut list: Vec<T>) -> Vec<U> {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
-    static COLUMNS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static LOOKUP: std::cell::RefCell<Lookup> = std::cell::RefCell::new(Lookup::default());
 }
 
 /// Runs `f` with this thread's analysis buffers (fresh ones if they are in use further
@@ -518,19 +520,27 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     })
 }
 
-/// Runs `f` with this thread's list of columns (a fresh one if it is in use further up
-/// the stack), emptied.
-fn with_columns<R>(f: impl FnOnce(&mut Vec<u32>) -> R) -> R {
-    COLUMNS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut columns) => {
-            columns.clear();
-            let result = f(&mut columns);
-            if columns.capacity() > SCRATCH_WORDS {
-                *columns = Vec::new();
+/// The n-gram keys of a text and their columns: [`Featurizer::transform_one`]'s lists.
+#[derive(Default)]
+struct Lookup {
+    keys: Vec<u64>,
+    columns: Vec<u32>,
+}
+
+/// Runs `f` with this thread's lists of keys and columns (fresh ones if they are in use
+/// further up the stack), emptied.
+fn with_lookup<R>(f: impl FnOnce(&mut Lookup) -> R) -> R {
+    LOOKUP.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut lookup) => {
+            lookup.keys.clear();
+            lookup.columns.clear();
+            let result = f(&mut lookup);
+            if lookup.keys.capacity() > SCRATCH_WORDS {
+                *lookup = Lookup::default();
             }
             result
         }
-        Err(_) => f(&mut Vec::new()),
+        Err(_) => f(&mut Lookup::default()),
     })
 }
 
@@ -749,7 +759,7 @@ impl Featurizer {
         let mut words: Vec<&str> = recycle(std::mem::take(&mut scratch.words));
         // Punctuation marks that are n-gram words: (words before it, the mark).
         let mut marks: Vec<(usize, &str)> = recycle(std::mem::take(&mut scratch.marks));
-        let Scratch { boundary_after, negated, keys, word_keys, gram_keys, .. } = &mut *scratch;
+        let Scratch { boundary_after, negated, keys, stems, word_keys, gram_keys, .. } = &mut *scratch;
         boundary_after.clear();
         for t in &tokens {
             match t.kind {
@@ -782,12 +792,23 @@ impl Featurizer {
             let mut places: Vec<WordPlace> = Vec::with_capacity(if spell { words.len() } else { 0 });
             let mut word_classes: Vec<u32> = Vec::new();
             word_keys.clear();
-            for ((w, &key), &n) in words.iter().zip(keys.iter()).zip(negated.iter()) {
+            // Every cached stem first, in a loop of lookups alone: their table reads are
+            // independent, and the processor overlaps them when nothing else sits between.
+            stems.clear();
+            if self.params.stem {
+                stems.extend(keys.iter().map(|&key| cache.cached(key)));
+            }
+            for (((w, &key), &n), &cached) in
+                words.iter().zip(keys.iter()).zip(negated.iter()).zip(stems.iter().chain(std::iter::repeat(&None)))
+            {
                 if let Some(class) = self.word_classes.as_ref().and_then(|classes| classes.class_of(key)) {
                     word_classes.push(class);
                 }
-                let stem =
-                    if self.params.stem { Some(cache.stem(w, key, |stem| word_key(stem.as_bytes()))) } else { None };
+                let stem = match cached {
+                    Some(stem) => Some(stem),
+                    None if self.params.stem => Some(cache.stem(w, key, |stem| word_key(stem.as_bytes()))),
+                    None => None,
+                };
                 let range = stem.and_then(|stem| stem.range);
                 if n && self.params.negation {
                     match stem {
@@ -906,12 +927,10 @@ impl Featurizer {
 
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
-        with_columns(|columns| {
-            let analysis = self.analyze(text, true, false, &mut |key, _| {
-                if let Some(&column) = self.index.get(&key) {
-                    columns.push(column);
-                }
-            });
+        with_lookup(|Lookup { keys, columns }| {
+            let analysis = self.analyze(text, true, false, &mut |key, _| keys.push(key));
+            // The columns in a loop of lookups alone, so their table reads overlap.
+            columns.extend(keys.iter().filter_map(|key| self.index.get(key).copied()));
             self.weigh(columns, &analysis)
         })
     }

@@ -50,6 +50,12 @@ impl StemCache {
         }
     }
 
+    /// The stem of the word keyed `key` if cached: a lookup alone, so that a loop of
+    /// them over a text's words waits for their table reads together.
+    pub fn cached(&self, key: u64) -> Option<Stem> {
+        self.stems.get(&key).copied()
+    }
+
     /// The stem of `word`, whose key is `key`; `key_of` gives a new stem's key.
     pub fn stem(&mut self, word: &str, key: u64, key_of: impl Fn(&str) -> u64) -> Stem {
         if let Some(&stem) = self.stems.get(&key) {
@@ -127,6 +133,14 @@ mod tests {
             }
         }
         assert!(resets >= 2, "the cache was reset {resets} times");
+    }
+
+    #[test]
+    fn cached_is_a_lookup_of_what_stem_computed() {
+        let mut cache = StemCache::default();
+        assert_eq!(cache.cached(key_of("talking")), None);
+        let stem = cache.stem("talking", key_of("talking"), key_of);
+        assert_eq!(cache.cached(key_of("talking")), Some(stem));
     }
 
     #[test]
