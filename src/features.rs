@@ -14,8 +14,8 @@ use sprs::CsMat;
 
 use crate::error::{Error, Result};
 use crate::lexicon::{default_negation_matcher, opposite, CueMatch, CueMatcher, Lexicon};
-use crate::stems::{self, Stem};
-use crate::text::{tokenize, TokenKind};
+use crate::stems;
+use crate::text::{tokenize_into, Token, TokenKind};
 use crate::vocabulary::Vocabulary;
 use crate::word_classes::WordClasses;
 
@@ -438,6 +438,112 @@ fn ngrams(words: &[&str], keys: &[u64], [shortest, longest]: [usize; 2], on_gram
     }
 }
 
+/// Hands `on_gram` the key of every n-gram of words keyed `keys`, `shortest` to
+/// `longest` words long, without their words: [`ngrams`] for callers that need only keys.
+fn ngram_keys(keys: &[u64], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
+    for n in shortest..=longest {
+        for window in keys.windows(n) {
+            if let Some((&first, rest)) = window.split_first() {
+                on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), &[]);
+            }
+        }
+    }
+}
+
+/// The keys of [`interleave`] alone, into `all_keys` (cleared first).
+fn interleave_keys(keys: &[u64], marks: &[(usize, &str)], all_keys: &mut Vec<u64>) {
+    all_keys.clear();
+    let mut marks = marks.iter().peekable();
+    for i in 0..=keys.len() {
+        while let Some((_, mark)) = marks.next_if(|(position, _)| *position == i) {
+            all_keys.push(word_key(mark.as_bytes()));
+        }
+        if let Some(&key) = keys.get(i) {
+            all_keys.push(key);
+        }
+    }
+}
+
+/// Buffers one thread's analyses reuse, so a sentence allocates none of them once they
+/// have grown to its size. Lists of borrowed words are kept empty with a `'static`
+/// lifetime and [`recycle`]d to each text's.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token<'static>>,
+    words: Vec<&'static str>,
+    marks: Vec<(usize, &'static str)>,
+    boundary_after: Vec<bool>,
+    negated: Vec<bool>,
+    /// Each word's own key.
+    keys: Vec<u64>,
+    /// Each word's stem if it was cached.
+    stems: Vec<Option<stems::Stem>>,
+    /// Each word's key as the n-grams see it (stemmed, negated).
+    word_keys: Vec<u64>,
+    /// `word_keys` with the punctuation marks' keys in their places.
+    gram_keys: Vec<u64>,
+}
+
+/// Words a [`Scratch`] keeps room for between texts: a long document's buffers are
+/// dropped after it rather than held by the thread for good.
+const SCRATCH_WORDS: usize = 1 << 14;
+
+impl Scratch {
+    /// Drops buffers grown past [`SCRATCH_WORDS`].
+    fn trim(&mut self) {
+        if self.tokens.capacity() > SCRATCH_WORDS || self.keys.capacity() > SCRATCH_WORDS {
+            *self = Scratch::default();
+        }
+    }
+}
+
+/// An empty list of another element type in the same buffer: `Vec`'s in-place collect
+/// reuses the allocation when the two types have one size and alignment (as `&'a str`
+/// and `&'static str` do), and no element is converted as the list is empty. Otherwise
+/// it is a new empty list.
+fn recycle<T, U>(mut list: Vec<T>) -> Vec<U> {
+    list.clear();
+    list.into_iter().filter_map(|_| None).collect()
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    static LOOKUP: std::cell::RefCell<Lookup> = std::cell::RefCell::new(Lookup::default());
+}
+
+/// Runs `f` with this thread's analysis buffers (fresh ones if they are in use further
+/// up the stack).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => f(&mut scratch),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
+/// The n-gram keys of a text and their columns: [`Featurizer::transform_one`]'s lists.
+#[derive(Default)]
+struct Lookup {
+    keys: Vec<u64>,
+    columns: Vec<u32>,
+}
+
+/// Runs `f` with this thread's lists of keys and columns (fresh ones if they are in use
+/// further up the stack), emptied.
+fn with_lookup<R>(f: impl FnOnce(&mut Lookup) -> R) -> R {
+    LOOKUP.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut lookup) => {
+            lookup.keys.clear();
+            lookup.columns.clear();
+            let result = f(&mut lookup);
+            if lookup.keys.capacity() > SCRATCH_WORDS {
+                *lookup = Lookup::default();
+            }
+            result
+        }
+        Err(_) => f(&mut Lookup::default()),
+    })
+}
+
 /// N-gram strings by key, written once for many fits on subsets of the same texts
 /// ([`Featurizer::name_all`]). Each named n-gram also has a number, its position in
 /// vocabulary order, so that fits on subsets of texts [`GramNames::number`]ed with
@@ -631,14 +737,30 @@ impl Featurizer {
         }
     }
 
-    /// Tokenizes `text`, hands every n-gram to `on_gram` as its key and its words (a
-    /// cue n-gram as one part), and returns the cue sums when `with_cues`.
-    fn analyze(&self, text: &str, with_cues: bool, on_gram: &mut dyn FnMut(u64, &[&str])) -> Analysis {
-        let tokens = tokenize(text);
-        let mut words: Vec<&str> = Vec::with_capacity(tokens.len());
-        let mut boundary_after: Vec<bool> = Vec::with_capacity(tokens.len());
+    /// Tokenizes `text`, hands every n-gram to `on_gram` as its key and, when `names`, its
+    /// words (a cue n-gram as one part), and returns the cue sums when `with_cues`.
+    /// Without `names`, word n-grams come with no words (`&[]`), which spares writing
+    /// negated words out: prediction needs only the keys.
+    fn analyze(&self, text: &str, with_cues: bool, names: bool, on_gram: &mut dyn FnMut(u64, &[&str])) -> Analysis {
+        with_scratch(|scratch| self.analyze_with(scratch, text, with_cues, names, on_gram))
+    }
+
+    /// [`Featurizer::analyze`] in one thread's reused buffers.
+    fn analyze_with(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        with_cues: bool,
+        names: bool,
+        on_gram: &mut dyn FnMut(u64, &[&str]),
+    ) -> Analysis {
+        let mut tokens = recycle(std::mem::take(&mut scratch.tokens));
+        tokenize_into(text, &mut tokens);
+        let mut words: Vec<&str> = recycle(std::mem::take(&mut scratch.words));
         // Punctuation marks that are n-gram words: (words before it, the mark).
-        let mut marks: Vec<(usize, &str)> = Vec::new();
+        let mut marks: Vec<(usize, &str)> = recycle(std::mem::take(&mut scratch.marks));
+        let Scratch { boundary_after, negated, keys, stems, word_keys, gram_keys, .. } = &mut *scratch;
+        boundary_after.clear();
         for t in &tokens {
             match t.kind {
                 TokenKind::Word => {
@@ -657,56 +779,92 @@ impl Featurizer {
                 TokenKind::Quote => {}
             }
         }
-        let negated = self.matcher.negation_scope(&words, &boundary_after);
-        stems::with_cache(|cache| {
+        keys.clear();
+        keys.extend(words.iter().map(|w| word_key(w.as_bytes())));
+        self.matcher.negation_scope_keyed(&words, keys, boundary_after, negated);
+        // Cue n-grams name the words around a cue as the n-grams see them.
+        let spell = names || (self.lexicon.is_some() && self.params.cue_ngrams);
+        let analysis = stems::with_cache(|cache| {
             cache.make_room();
-            // Each word as the n-grams see it, and its key. A negated word is written
-            // into `arena`, a stem lives in the cache, others are borrowed.
+            // Each word as the n-grams see it, and its key. When spelt out, a negated
+            // word is written into `arena`, a stem lives in the cache, others are borrowed.
             let mut arena = String::new();
-            let mut places: Vec<WordPlace> = Vec::with_capacity(words.len());
-            let mut word_keys: Vec<u64> = Vec::with_capacity(words.len());
+            let mut places: Vec<WordPlace> = Vec::with_capacity(if spell { words.len() } else { 0 });
             let mut word_classes: Vec<u32> = Vec::new();
-            for (w, &n) in words.iter().zip(&negated) {
-                let key = word_key(w.as_bytes());
+            word_keys.clear();
+            // Every cached stem first, in a loop of lookups alone: their table reads are
+            // independent, and the processor overlaps them when nothing else sits between.
+            stems.clear();
+            if self.params.stem {
+                stems.extend(keys.iter().map(|&key| cache.cached(key)));
+            }
+            for (((w, &key), &n), &cached) in
+                words.iter().zip(keys.iter()).zip(negated.iter()).zip(stems.iter().chain(std::iter::repeat(&None)))
+            {
                 if let Some(class) = self.word_classes.as_ref().and_then(|classes| classes.class_of(key)) {
                     word_classes.push(class);
                 }
-                let stem = if self.params.stem {
-                    cache.stem(w, key, |stem| word_key(stem.as_bytes()))
-                } else {
-                    Stem { key, range: None }
+                let stem = match cached {
+                    Some(stem) => Some(stem),
+                    None if self.params.stem => Some(cache.stem(w, key, |stem| word_key(stem.as_bytes()))),
+                    None => None,
                 };
+                let range = stem.and_then(|stem| stem.range);
                 if n && self.params.negation {
-                    let start = arena.len();
-                    arena.push_str(NEGATED_PREFIX);
-                    arena.push_str(stem.range.map_or(w, |range| cache.text(range)));
-                    word_keys.push(word_key(arena.get(start..).unwrap_or_default().as_bytes()));
-                    places.push(WordPlace::Arena(start, arena.len()));
+                    match stem {
+                        // The cache keyed the negated stem when it stemmed the word.
+                        Some(stem) if !spell => word_keys.push(stem.negated),
+                        _ => {
+                            let start = arena.len();
+                            arena.push_str(NEGATED_PREFIX);
+                            arena.push_str(range.map_or(w, |range| cache.text(range)));
+                            word_keys.push(word_key(arena.get(start..).unwrap_or_default().as_bytes()));
+                            places.push(WordPlace::Arena(start, arena.len()));
+                        }
+                    }
                 } else {
-                    word_keys.push(stem.key);
-                    places.push(stem.range.map_or(WordPlace::Surface, WordPlace::Cache));
+                    word_keys.push(stem.map_or(key, |stem| stem.key));
+                    if spell {
+                        places.push(range.map_or(WordPlace::Surface, WordPlace::Cache));
+                    }
                 }
             }
-            let marked: Vec<&str> = words
-                .iter()
-                .zip(&places)
-                .map(|(w, place)| match *place {
-                    WordPlace::Surface => *w,
-                    WordPlace::Arena(a, b) => arena.get(a..b).unwrap_or_default(),
-                    WordPlace::Cache(range) => cache.text(range),
-                })
-                .collect();
-            let with_marks = (!marks.is_empty()).then(|| interleave(&marked, &word_keys, &marks));
-            let (gram_words, gram_keys) = with_marks.as_ref().map_or((&marked, &word_keys), |(w, k)| (w, k));
             let lengths = [self.params.ngram_min, self.params.ngram_max];
-            ngrams(gram_words, gram_keys, lengths, on_gram);
+            let marked: Vec<&str> = if spell {
+                words
+                    .iter()
+                    .zip(&places)
+                    .map(|(w, place)| match *place {
+                        WordPlace::Surface => *w,
+                        WordPlace::Arena(a, b) => arena.get(a..b).unwrap_or_default(),
+                        WordPlace::Cache(range) => cache.text(range),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if names {
+                let with_marks = (!marks.is_empty()).then(|| interleave(&marked, word_keys, &marks));
+                let (gram_words, gram_keys) = with_marks.as_ref().map_or((&marked, &*word_keys), |(w, k)| (w, k));
+                ngrams(gram_words, gram_keys, lengths, on_gram);
+            } else if marks.is_empty() {
+                ngram_keys(word_keys, lengths, on_gram);
+            } else {
+                interleave_keys(word_keys, &marks, gram_keys);
+                ngram_keys(gram_keys, lengths, on_gram);
+            }
             if let Some(classes) = &self.word_classes {
                 let names: Vec<&str> = word_classes.iter().map(|&class| classes.name(class)).collect();
                 let keys: Vec<u64> = word_classes.iter().map(|&class| classes.name_key(class)).collect();
                 ngrams(&names, &keys, lengths, on_gram);
             }
-            self.char_grams_and_cues(&words, &marked, &negated, &boundary_after, with_cues, on_gram)
-        })
+            self.char_grams_and_cues(&words, &marked, negated, boundary_after, with_cues, on_gram)
+        });
+        scratch.words = recycle(words);
+        scratch.marks = recycle(marks);
+        scratch.tokens = recycle(tokens);
+        scratch.trim();
+        analysis
     }
 
     /// The char n-grams and cue n-grams of a text's words (`marked`: as the n-grams see
@@ -764,18 +922,17 @@ impl Featurizer {
     /// Per-category cue sums of one text (negated cues counted for the opposite
     /// category), in [`Featurizer::categories`] order.
     pub fn cue_sums(&self, text: &str) -> Vec<f32> {
-        self.analyze(text, true, &mut |_, _| {}).cue_plain
+        self.analyze(text, true, false, &mut |_, _| {}).cue_plain
     }
 
     /// The sparse row of one text: sorted column indices and their values.
     pub fn transform_one(&self, text: &str) -> (Vec<u32>, Vec<f32>) {
-        let mut columns: Vec<u32> = Vec::with_capacity(text.len() / 3);
-        let analysis = self.analyze(text, true, &mut |key, _| {
-            if let Some(&column) = self.index.get(&key) {
-                columns.push(column);
-            }
-        });
-        self.weigh(columns, &analysis)
+        with_lookup(|Lookup { keys, columns }| {
+            let analysis = self.analyze(text, true, false, &mut |key, _| keys.push(key));
+            // The columns in a loop of lookups alone, so their table reads overlap.
+            columns.extend(keys.iter().filter_map(|key| self.index.get(key).copied()));
+            self.weigh(columns, &analysis)
+        })
     }
 
     /// Rows for many texts, in parallel, as one CSR matrix.
@@ -792,7 +949,7 @@ impl Featurizer {
             .par_iter()
             .map(|text| {
                 let mut keys = Vec::with_capacity(text.len() / 3);
-                let analysis = self.analyze(text, true, &mut |key, _| keys.push(key));
+                let analysis = self.analyze(text, true, false, &mut |key, _| keys.push(key));
                 Analysis { keys, ..analysis }
             })
             .collect()
@@ -819,7 +976,7 @@ impl Featurizer {
             .map(|analysis| {
                 let mut columns = Vec::with_capacity(analysis.keys.len());
                 self.columns_of(analysis, &mut columns);
-                self.weigh(columns, analysis)
+                self.weigh(&mut columns, analysis)
             })
             .collect();
         SparseRows::from_rows(rows, self.n_features())
@@ -827,7 +984,7 @@ impl Featurizer {
 
     /// One row from the columns of a text's n-gram occurrences (in any order, a column
     /// once per occurrence) and its cue sums.
-    fn weigh(&self, mut columns: Vec<u32>, analysis: &Analysis) -> (Vec<u32>, Vec<f32>) {
+    fn weigh(&self, columns: &mut [u32], analysis: &Analysis) -> (Vec<u32>, Vec<f32>) {
         columns.sort_unstable();
         let mut indices = Vec::with_capacity(columns.len() + 2 * self.categories.len());
         let mut values = Vec::with_capacity(indices.capacity());
@@ -991,7 +1148,7 @@ impl Featurizer {
             .flat_map_iter(|(doc, keys)| {
                 let mut named: Vec<(u64, String)> = Vec::with_capacity(keys.len());
                 let text = texts.get(*doc as usize).copied().unwrap_or_default();
-                self.analyze(text, false, &mut |key, words| {
+                self.analyze(text, false, true, &mut |key, words| {
                     if keys.binary_search(&key).is_ok() && !named.iter().any(|(k, _)| *k == key) {
                         named.push((key, words.join(" ")));
                     }
@@ -1257,6 +1414,63 @@ mod tests {
             negators: vec!["not".into()],
             ..Lexicon::default()
         }
+    }
+
+    /// The n-gram keys and cue sums of `text`, with or without spelling the words out.
+    fn keys_of(f: &Featurizer, text: &str, names: bool) -> (Vec<u64>, Vec<f32>, Vec<f32>) {
+        let mut keys = Vec::new();
+        let analysis = f.analyze(text, true, names, &mut |key, _| keys.push(key));
+        (keys, analysis.cue_plain, analysis.cue_negated)
+    }
+
+    proptest::proptest! {
+        /// Prediction's keys-only analysis (reused buffers, cached negated stems, keys
+        /// without words) gives the keys and cue sums of the analysis that spells every
+        /// n-gram out, under every setting that changes the per-word path.
+        #[test]
+        fn keys_only_analysis_equals_the_spelt_out_one(
+            texts in proptest::collection::vec(
+                "([A-Za-z]{1,6}|not|Never|no longer|accused|Accuses|fake news|good|[ ,.?!\"'\u{e9}\u{2019}]|n't|'s){0,30}",
+                1..4,
+            ),
+            stem in proptest::bool::ANY,
+            negation in proptest::bool::ANY,
+            punctuation in proptest::bool::ANY,
+            cue_ngrams in proptest::bool::ANY,
+        ) {
+            let lexicon = Lexicon {
+                cues: vec![
+                    crate::lexicon::Cue { term: "accused".into(), category: "accusation".into(), weight: 1.0 },
+                    crate::lexicon::Cue { term: "fake news".into(), category: "denial".into(), weight: 1.0 },
+                    crate::lexicon::Cue { term: "good".into(), category: "positive".into(), weight: 1.0 },
+                ],
+                negators: vec!["not".into(), "never".into(), "no longer".into()],
+                ..Lexicon::default()
+            };
+            let params = FeatureParams { min_df: 1, stem, negation, punctuation, cue_ngrams, ..FeatureParams::default() };
+            for lexicon in [None, Some(lexicon)] {
+                let params = FeatureParams { cue_ngrams: cue_ngrams && lexicon.is_some(), ..params.clone() };
+                let f = params.fit(&texts, lexicon).unwrap();
+                for text in &texts {
+                    // Twice, so the second run reads the buffers and stems the first left.
+                    for _ in 0..2 {
+                        proptest::prop_assert_eq!(keys_of(&f, text, false), keys_of(&f, text, true), "{:?}", text);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn recycled_lists_keep_their_buffer() {
+        let mut words: Vec<&'static str> = Vec::with_capacity(64);
+        let buffer = words.as_ptr();
+        let text = String::from("a b");
+        let mut borrowed: Vec<&str> = recycle(std::mem::take(&mut words));
+        borrowed.extend(text.split(' '));
+        words = recycle(borrowed);
+        assert!(words.is_empty());
+        assert_eq!((words.as_ptr(), words.capacity()), (buffer, 64));
     }
 
     #[test]

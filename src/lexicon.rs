@@ -109,6 +109,10 @@ pub struct CueMatcher {
     /// First words of the negators: most words are not one, and are passed over with a
     /// single lookup.
     negator_starts: HashSet<String>,
+    /// The word keys ([`crate::features`]' XXH3) of `negator_starts`: the analysis has
+    /// every word's key already, and one probe of a few integers is cheaper than hashing
+    /// and comparing the word.
+    negator_start_keys: HashSet<u64>,
     intensifiers: HashMap<String, ()>,
     reporting: HashMap<String, ()>,
 }
@@ -264,8 +268,9 @@ impl Lexicon {
         // Single-word reporting verbs; of multi-word ones ("according to") the first word.
         let reporting =
             self.reporting_verbs.iter().filter_map(|t| term_tokens(t).into_iter().next()).map(|t| (t, ())).collect();
-        let negator_starts = negators.iter().filter_map(|n| n.first().cloned()).collect();
-        CueMatcher { by_first, negators, negator_starts, intensifiers, reporting }
+        let negator_starts: HashSet<String> = negators.iter().filter_map(|n| n.first().cloned()).collect();
+        let negator_start_keys = negator_starts.iter().map(|w| crate::features::word_key(w.as_bytes())).collect();
+        CueMatcher { by_first, negators, negator_starts, negator_start_keys, intensifiers, reporting }
     }
 }
 
@@ -284,12 +289,45 @@ impl CueMatcher {
     /// boundary. `words` are the word tokens, `boundary_after[i]` says whether a clause
     /// boundary follows word `i`. The negator itself is not negated.
     pub fn negation_scope(&self, words: &[&str], boundary_after: &[bool]) -> Vec<bool> {
-        let mut negated = vec![false; words.len()];
+        let mut negated = Vec::new();
+        self.scope_into(words, boundary_after, |_, w| self.negator_starts.contains(w), &mut negated);
+        negated
+    }
+
+    /// [`CueMatcher::negation_scope`] into `negated` (cleared first), given the words'
+    /// keys (`keys[i]` is `features::word_key` of `words[i]`): a word that starts no
+    /// negator is passed over by one probe of a few integers instead of hashing and
+    /// comparing it. A key that matches is confirmed on the word, so the scope is
+    /// exactly [`CueMatcher::negation_scope`]'s.
+    pub(crate) fn negation_scope_keyed(
+        &self,
+        words: &[&str],
+        keys: &[u64],
+        boundary_after: &[bool],
+        negated: &mut Vec<bool>,
+    ) {
+        let starts = |i: usize, w: &str| {
+            keys.get(i).is_some_and(|k| self.negator_start_keys.contains(k)) && self.negator_starts.contains(w)
+        };
+        self.scope_into(words, boundary_after, starts, negated);
+    }
+
+    /// The negation scope of `words` into `negated`; `starts(i, word)` says whether word
+    /// `i` is the first word of a negator.
+    fn scope_into(
+        &self,
+        words: &[&str],
+        boundary_after: &[bool],
+        starts: impl Fn(usize, &str) -> bool,
+        negated: &mut Vec<bool>,
+    ) {
+        negated.clear();
+        negated.resize(words.len(), false);
         let mut in_scope = false;
         let mut i = 0;
         while i < words.len() {
             let rest = words.get(i..).unwrap_or_default();
-            let negator_len = if rest.first().is_some_and(|w| self.negator_starts.contains(*w)) {
+            let negator_len = if rest.first().is_some_and(|w| starts(i, w)) {
                 self.negators.iter().find(|n| starts_with(rest, n)).map(|n| n.len())
             } else {
                 None
@@ -311,7 +349,6 @@ impl CueMatcher {
             }
             i += 1;
         }
-        negated
     }
 
     /// Finds every cue in `words` (longest match first, no overlaps).
@@ -529,6 +566,23 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(lex.cues[found[0].cue].term, "held responsible");
         assert_eq!(found[0].weight, 1.5);
+    }
+
+    proptest::proptest! {
+        /// The scope found through word keys is the scope found through the words.
+        #[test]
+        fn keyed_negation_scope_equals_the_scope_of_words(
+            picks in proptest::collection::vec((0usize..8, proptest::bool::ANY), 0..30),
+        ) {
+            let vocabulary = ["not", "very", "good", "no", "longer", "never", "x", "without"];
+            let m = default_negation_matcher();
+            let words: Vec<&str> = picks.iter().map(|(i, _)| vocabulary.get(*i).copied().unwrap_or("x")).collect();
+            let boundary: Vec<bool> = picks.iter().map(|(_, b)| *b).collect();
+            let keys: Vec<u64> = words.iter().map(|w| crate::features::word_key(w.as_bytes())).collect();
+            let mut keyed = vec![true; 3];
+            m.negation_scope_keyed(&words, &keys, &boundary, &mut keyed);
+            proptest::prop_assert_eq!(keyed, m.negation_scope(&words, &boundary));
+        }
     }
 
     #[test]

@@ -31,7 +31,6 @@
 
 use std::io::{self, Write};
 
-use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -62,49 +61,115 @@ pub struct RowOrigin<'a> {
     pub line: Option<u64>,
 }
 
-/// A sentence row of the JSON Lines output, serialised straight from borrowed data
-/// (no intermediate `Value`: this is the hot path of `predict`). Fields are declared
-/// in alphabetical order, the order every other row of the schema uses.
-#[derive(Serialize)]
-struct SentenceRow<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    actors: Option<ActorsRow<'a>>,
-    end: usize,
-    id: &'a str,
-    line: Option<u64>,
-    predictions: TaskRows<'a>,
-    schema: u32,
-    sentence: usize,
-    source: &'a str,
-    start: usize,
-    text: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
+/// Whether any of the 8 bytes of `chunk` needs escaping in a JSON string (`"`, `\\` or
+/// below 0x20): three zero-byte tests on the word, exact as a yes or no.
+fn needs_escape(chunk: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    // A byte below 0x20 has no high bit and borrows when 0x20 is taken from it.
+    let below_space = chunk.wrapping_sub(ONES * 0x20) & !chunk & HIGHS != 0;
+    below_space || has_zero(chunk ^ (ONES * u64::from(b'"'))) || has_zero(chunk ^ (ONES * u64::from(b'\\')))
 }
 
-/// Every model's answer, keyed by task, tasks in alphabetical order.
-struct TaskRows<'a>(&'a [TaskPrediction]);
-
-impl Serialize for TaskRows<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut sorted: Vec<&TaskPrediction> = self.0.iter().collect();
-        sorted.sort_by(|a, b| a.task.cmp(&b.task));
-        let mut map = serializer.serialize_map(Some(sorted.len()))?;
-        for p in sorted {
-            map.serialize_entry(&p.task, &TaskRow(p))?;
+/// The JSON escape of byte `b`, or `None` when it stands as it is (as serde_json escapes).
+fn escape_of(b: u8, buffer: &mut [u8; 6]) -> Option<&[u8]> {
+    let hex = |digit: u8| b"0123456789abcdef".get(usize::from(digit)).copied().unwrap_or(b'0');
+    Some(match b {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        b'\n' => b"\\n",
+        b'\r' => b"\\r",
+        b'\t' => b"\\t",
+        0x08 => b"\\b",
+        0x0C => b"\\f",
+        0x00..=0x1F => {
+            *buffer = [b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xF)];
+            buffer
         }
-        map.end()
-    }
+        _ => return None,
+    })
 }
 
-/// `{"explanation": [...], "label": ..., "probabilities": {label: p}}`, labels sorted,
-/// probabilities rounded by [`round6`].
-struct TaskRow<'a>(&'a TaskPrediction);
+/// Writes `text` as a JSON string, escaped as serde_json escapes it (`"`, `\\`, and
+/// control characters below 0x20 as `\n`-style or `\u00XX` escapes; everything else as
+/// is): the text field is most of a row's bytes, so it is scanned 8 bytes at a time and
+/// copied in runs.
+fn write_json_str<W: Write + ?Sized>(out: &mut W, text: &str) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    let bytes = text.as_bytes();
+    let mut plain = 0;
+    let mut buffer = [0u8; 6];
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+            if !needs_escape(u64::from_le_bytes(chunk)) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        for (j, &b) in bytes.iter().enumerate().take(end).skip(i) {
+            if let Some(escape) = escape_of(b, &mut buffer) {
+                out.write_all(bytes.get(plain..j).unwrap_or_default())?;
+                out.write_all(escape)?;
+                plain = j + 1;
+            }
+        }
+        i = end;
+    }
+    out.write_all(bytes.get(plain..).unwrap_or_default())?;
+    out.write_all(b"\"")
+}
 
-impl Serialize for TaskRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let p = self.0;
-        let mut map = serializer.serialize_map(None)?;
+/// Writes a number as serde_json does (its own float formatting, `null` when not finite).
+fn write_json_f64<W: Write + ?Sized>(out: &mut W, value: f64) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)
+}
+
+/// Writes an integer in decimal, without the formatting machinery of `write!`.
+fn write_json_u64<W: Write + ?Sized>(out: &mut W, mut value: u64) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            *slot = b'0' + (value % 10) as u8;
+        }
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.write_all(digits.get(start..).unwrap_or_default())
+}
+
+/// [`write_json_u64`] of a `usize`.
+fn write_json_usize<W: Write + ?Sized>(out: &mut W, value: usize) -> io::Result<()> {
+    write_json_u64(out, value as u64)
+}
+
+/// Every model's answer, keyed by task, tasks in alphabetical order:
+/// `{task: {"explanation": [...], "label": ..., "probabilities": {label: p}}}`, labels
+/// sorted, probabilities rounded by [`round6`]. Already sorted lists (the usual case)
+/// are written without sorting a copy.
+fn write_task_rows<W: Write + ?Sized>(out: &mut W, predictions: &[TaskPrediction]) -> io::Result<()> {
+    let sorted_copy;
+    let tasks: &[TaskPrediction] = if predictions.is_sorted_by(|a, b| a.task <= b.task) {
+        predictions
+    } else {
+        let mut copy: Vec<TaskPrediction> = predictions.to_vec();
+        copy.sort_by(|a, b| a.task.cmp(&b.task));
+        sorted_copy = copy;
+        &sorted_copy
+    };
+    out.write_all(b"{")?;
+    for (i, p) in tasks.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        write_json_str(out, &p.task)?;
+        out.write_all(b":{")?;
         // Written whenever explanations were asked for, empty for a text without features
         // (only emoji or symbols): a reader of `--explain` rows can count on the key.
         if let Some(explanation) = &p.explanation {
@@ -112,23 +177,35 @@ impl Serialize for TaskRow<'_> {
                 .iter()
                 .map(|c| ContributionRow { contribution: round6(c.value), feature: &c.feature })
                 .collect();
-            map.serialize_entry("explanation", &explanation)?;
+            out.write_all(b"\"explanation\":")?;
+            serde_json::to_writer(&mut *out, &explanation).map_err(io::Error::from)?;
+            out.write_all(b",")?;
         }
-        map.serialize_entry("label", &p.label)?;
-        let mut probabilities: Vec<(&str, f64)> =
-            p.probabilities.iter().map(|(l, v)| (l.as_str(), round6(*v))).collect();
-        probabilities.sort_by(|a, b| a.0.cmp(b.0));
-        map.serialize_entry("probabilities", &ProbabilityRow(&probabilities))?;
-        map.end()
+        out.write_all(b"\"label\":")?;
+        write_json_str(out, &p.label)?;
+        out.write_all(b",\"probabilities\":{")?;
+        let mut write_probability = |j: usize, label: &str, value: f64| -> io::Result<()> {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            write_json_str(out, label)?;
+            out.write_all(b":")?;
+            write_json_f64(out, round6(value))
+        };
+        if p.probabilities.is_sorted_by(|a, b| a.0 <= b.0) {
+            for (j, (label, value)) in p.probabilities.iter().enumerate() {
+                write_probability(j, label, *value)?;
+            }
+        } else {
+            let mut sorted: Vec<(&str, f64)> = p.probabilities.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            for (j, (label, value)) in sorted.into_iter().enumerate() {
+                write_probability(j, label, value)?;
+            }
+        }
+        out.write_all(b"}}")?;
     }
-}
-
-struct ProbabilityRow<'a>(&'a [(&'a str, f64)]);
-
-impl Serialize for ProbabilityRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(l, v)| (l, v)))
-    }
+    out.write_all(b"}")
 }
 
 #[derive(Serialize)]
@@ -161,26 +238,42 @@ impl<'a> ActorsRow<'a> {
     }
 }
 
+/// A sentence row of the JSON Lines output, written by hand (this is the hot path of
+/// `predict`): fields in alphabetical order, the order every other row of the schema
+/// uses, and the bytes serde_json wrote for them (a test holds the two equal).
 fn write_sentence_json<W: Write + ?Sized>(
     out: &mut W,
     origin: RowOrigin<'_>,
     prediction: &SentencePrediction,
 ) -> io::Result<()> {
-    let row = SentenceRow {
-        actors: prediction.actors.as_ref().map(|a| ActorsRow::new(a, prediction.start)),
-        end: prediction.end,
-        id: origin.id,
-        line: origin.line,
-        predictions: TaskRows(&prediction.predictions),
-        schema: SCHEMA,
-        sentence: prediction.index,
-        source: origin.source,
-        start: prediction.start,
-        text: &prediction.text,
-        kind: "sentence",
-    };
-    serde_json::to_writer(&mut *out, &row).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    out.write_all(b"{")?;
+    if let Some(actors) = &prediction.actors {
+        out.write_all(b"\"actors\":")?;
+        serde_json::to_writer(&mut *out, &ActorsRow::new(actors, prediction.start)).map_err(io::Error::from)?;
+        out.write_all(b",")?;
+    }
+    out.write_all(b"\"end\":")?;
+    write_json_usize(out, prediction.end)?;
+    out.write_all(b",\"id\":")?;
+    write_json_str(out, origin.id)?;
+    out.write_all(b",\"line\":")?;
+    match origin.line {
+        Some(line) => write_json_u64(out, line)?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"predictions\":")?;
+    write_task_rows(out, &prediction.predictions)?;
+    out.write_all(b",\"schema\":")?;
+    write_json_u64(out, u64::from(SCHEMA))?;
+    out.write_all(b",\"sentence\":")?;
+    write_json_usize(out, prediction.index)?;
+    out.write_all(b",\"source\":")?;
+    write_json_str(out, origin.source)?;
+    out.write_all(b",\"start\":")?;
+    write_json_usize(out, prediction.start)?;
+    out.write_all(b",\"text\":")?;
+    write_json_str(out, &prediction.text)?;
+    out.write_all(b",\"type\":\"sentence\"}\n")
 }
 
 /// Actor spans as JSON, with offsets into the document (`base` = the sentence's start).
@@ -803,4 +896,186 @@ pub fn write_span_scores(
 /// A setting as its flag's value is written (`tfidf`, `balanced`), not as Rust names it.
 fn flag_spelling<T: clap::ValueEnum>(value: &T) -> String {
     value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actors::{Actors, Span};
+    use crate::predict::{Contribution, SentencePrediction, TaskPrediction};
+    use proptest::prelude::*;
+    use serde::ser::SerializeMap;
+
+    /// The serde-derived sentence row the hand-written writer replaced: the reference
+    /// its bytes are held to.
+    #[derive(Serialize)]
+    struct SentenceRow<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actors: Option<ActorsRow<'a>>,
+        end: usize,
+        id: &'a str,
+        line: Option<u64>,
+        predictions: TaskRows<'a>,
+        schema: u32,
+        sentence: usize,
+        source: &'a str,
+        start: usize,
+        text: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    }
+
+    struct TaskRows<'a>(&'a [TaskPrediction]);
+
+    impl Serialize for TaskRows<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut sorted: Vec<&TaskPrediction> = self.0.iter().collect();
+            sorted.sort_by(|a, b| a.task.cmp(&b.task));
+            let mut map = serializer.serialize_map(Some(sorted.len()))?;
+            for p in sorted {
+                map.serialize_entry(&p.task, &TaskRow(p))?;
+            }
+            map.end()
+        }
+    }
+
+    struct TaskRow<'a>(&'a TaskPrediction);
+
+    impl Serialize for TaskRow<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let p = self.0;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(explanation) = &p.explanation {
+                let explanation: Vec<ContributionRow<'_>> = explanation
+                    .iter()
+                    .map(|c| ContributionRow { contribution: round6(c.value), feature: &c.feature })
+                    .collect();
+                map.serialize_entry("explanation", &explanation)?;
+            }
+            map.serialize_entry("label", &p.label)?;
+            let mut probabilities: Vec<(&str, f64)> =
+                p.probabilities.iter().map(|(l, v)| (l.as_str(), round6(*v))).collect();
+            probabilities.sort_by(|a, b| a.0.cmp(b.0));
+            map.serialize_entry("probabilities", &ProbabilityRow(&probabilities))?;
+            map.end()
+        }
+    }
+
+    struct ProbabilityRow<'a>(&'a [(&'a str, f64)]);
+
+    impl Serialize for ProbabilityRow<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.0.iter().map(|(l, v)| (l, v)))
+        }
+    }
+
+    fn serde_row(origin: RowOrigin<'_>, prediction: &SentencePrediction) -> Vec<u8> {
+        let row = SentenceRow {
+            actors: prediction.actors.as_ref().map(|a| ActorsRow::new(a, prediction.start)),
+            end: prediction.end,
+            id: origin.id,
+            line: origin.line,
+            predictions: TaskRows(&prediction.predictions),
+            schema: SCHEMA,
+            sentence: prediction.index,
+            source: origin.source,
+            start: prediction.start,
+            text: &prediction.text,
+            kind: "sentence",
+        };
+        let mut bytes = serde_json::to_vec(&row).unwrap();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    fn hand_row(origin: RowOrigin<'_>, prediction: &SentencePrediction) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_prediction(&mut bytes, Format::Json, origin, prediction).unwrap();
+        bytes
+    }
+
+    /// Any text: every control character, quotes, backslashes, non-ASCII.
+    fn any_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                any::<char>(),
+                prop::sample::select(vec![
+                    '"', '\\', '\n', '\r', '\t', '\u{8}', '\u{c}', '\u{0}', '\u{1f}', '\u{7f}', 'é'
+                ]),
+            ],
+            0..40,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn task(name: String, labels: Vec<(String, f64)>, explain: Option<Vec<(String, f64)>>) -> TaskPrediction {
+        TaskPrediction {
+            task: name,
+            label: labels.first().map(|l| l.0.clone()).unwrap_or_default(),
+            probabilities: labels,
+            explanation: explain
+                .map(|e| e.into_iter().map(|(feature, value)| Contribution { feature, value }).collect()),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn hand_written_rows_are_serde_s_bytes(
+            text in any_text(),
+            id in any_text(),
+            source in any_text(),
+            line in prop::option::of(any::<u64>()),
+            index in any::<usize>(),
+            start in 0usize..1 << 40,
+            tasks in prop::collection::vec(
+                (any_text(), prop::collection::vec((any_text(), -1e3f64..1e3), 0..4),
+                 prop::option::of(prop::collection::vec((any_text(), -1e3f64..1e3), 0..3))),
+                0..4,
+            ),
+            actor in prop::option::of((0usize..100, 0usize..100, any_text())),
+        ) {
+            let predictions = tasks.into_iter().map(|(name, labels, explain)| task(name, labels, explain)).collect();
+            let actors = actor.map(|(start, end, text)| Actors {
+                source: None,
+                target: Some(Span { start, end, text }),
+            });
+            let prediction =
+                SentencePrediction { index, start, end: start + text.len(), text, predictions, actors };
+            let origin = RowOrigin { source: &source, id: &id, line };
+            let (hand, serde) = (hand_row(origin, &prediction), serde_row(origin, &prediction));
+            prop_assert_eq!(String::from_utf8_lossy(&hand), String::from_utf8_lossy(&serde));
+        }
+    }
+
+    #[test]
+    fn needs_escape_finds_every_byte_that_needs_it_in_any_place() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                let mut chunk = *b"abcdefgh";
+                if let Some(slot) = chunk.get_mut(place) {
+                    *slot = b;
+                }
+                let expected = b < 0x20 || b == b'"' || b == b'\\';
+                assert_eq!(needs_escape(u64::from_le_bytes(chunk)), expected, "byte {b:#x} at {place}");
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_and_unsorted_tasks_and_labels_write_the_same_rows() {
+        let labels = |names: &[&str]| names.iter().map(|n| (n.to_string(), 0.25)).collect::<Vec<_>>();
+        let prediction = SentencePrediction {
+            index: 0,
+            start: 0,
+            end: 3,
+            text: "a\"b".into(),
+            predictions: vec![
+                task("sentiment".into(), labels(&["positive", "negative", "neutral"]), None),
+                task("accusation".into(), labels(&["none", "accusation"]), None),
+            ],
+            actors: None,
+        };
+        let origin = RowOrigin { source: "-", id: "1", line: Some(1) };
+        assert_eq!(hand_row(origin, &prediction), serde_row(origin, &prediction));
+    }
 }

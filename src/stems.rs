@@ -12,6 +12,8 @@ use std::cell::RefCell;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use crate::features::NEGATED_PREFIX;
+
 /// Words a thread's cache holds before it starts afresh (a few MB at most).
 pub(crate) const CACHE_WORDS: usize = 1 << 16;
 
@@ -23,6 +25,9 @@ pub(crate) struct Stem {
     pub key: u64,
     /// Byte range of the stem in [`StemCache::text`]; `None` when the word is its own stem.
     pub range: Option<(u32, u32)>,
+    /// The key of the stem inside a negation scope (`not_` and the stem), kept so a
+    /// negated word costs no string building or hashing once its stem is cached.
+    pub negated: u64,
 }
 
 /// Stems computed on one thread.
@@ -31,6 +36,8 @@ pub(crate) struct StemCache {
     stems: FxHashMap<u64, Stem>,
     /// The stems that differ from their word, back to back.
     text: String,
+    /// Where a negated stem is spelt out to be keyed.
+    negated: String,
 }
 
 impl StemCache {
@@ -43,19 +50,29 @@ impl StemCache {
         }
     }
 
+    /// The stem of the word keyed `key` if cached: a lookup alone, so that a loop of
+    /// them over a text's words waits for their table reads together.
+    pub fn cached(&self, key: u64) -> Option<Stem> {
+        self.stems.get(&key).copied()
+    }
+
     /// The stem of `word`, whose key is `key`; `key_of` gives a new stem's key.
     pub fn stem(&mut self, word: &str, key: u64, key_of: impl Fn(&str) -> u64) -> Stem {
         if let Some(&stem) = self.stems.get(&key) {
             return stem;
         }
         let stemmed = Stemmer::create(Algorithm::English).stem(word);
+        self.negated.clear();
+        self.negated.push_str(NEGATED_PREFIX);
+        self.negated.push_str(&stemmed);
+        let negated = key_of(&self.negated);
         let stem = match u32::try_from(self.text.len() + stemmed.len()) {
             Ok(end) if stemmed != word => {
                 let start = self.text.len() as u32;
                 self.text.push_str(&stemmed);
-                Stem { key: key_of(&stemmed), range: Some((start, end)) }
+                Stem { key: key_of(&stemmed), range: Some((start, end)), negated }
             }
-            _ => Stem { key, range: None },
+            _ => Stem { key, range: None, negated },
         };
         self.stems.insert(key, stem);
         stem
@@ -112,9 +129,18 @@ mod tests {
                 assert_eq!(text, expected, "{word} (round {round})");
                 assert_eq!(stem.range.is_some(), expected != word.as_str(), "{word} (round {round})");
                 assert_eq!(stem.key, key_of(&expected), "{word} (round {round})");
+                assert_eq!(stem.negated, key_of(&format!("not_{expected}")), "{word} (round {round})");
             }
         }
         assert!(resets >= 2, "the cache was reset {resets} times");
+    }
+
+    #[test]
+    fn cached_is_a_lookup_of_what_stem_computed() {
+        let mut cache = StemCache::default();
+        assert_eq!(cache.cached(key_of("talking")), None);
+        let stem = cache.stem("talking", key_of("talking"), key_of);
+        assert_eq!(cache.cached(key_of("talking")), Some(stem));
     }
 
     #[test]

@@ -97,19 +97,27 @@ fn is_clause_boundary(c: char) -> bool {
 /// `n't` -> `not`, `'s` stays `'s`, `'re` -> `are`, `'ll` -> `will`, `'ve` -> `have`,
 /// `'m` -> `am`, `'d` -> `would`; `can't` -> `can not`, `won't` -> `will not`.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] into `tokens` (cleared first), so a caller that tokenizes text after
+/// text reuses one list.
+pub fn tokenize_into<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
+    tokens.clear();
     if text.is_ascii() {
-        tokenize_ascii(text)
+        tokenize_ascii(text, tokens)
     } else {
-        tokenize_any(text)
+        tokenize_any(text, tokens)
     }
 }
 
 /// [`tokenize`] for ASCII text (most news), byte by byte: the same rules as
 /// [`tokenize_any`], without decoding characters. A property test holds the two equal.
-fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
+fn tokenize_ascii<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
     let bytes = text.as_bytes();
     let at = |i: usize| bytes.get(i).copied().unwrap_or(b' ');
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut i = 0;
     while i < bytes.len() {
         let c = at(i);
@@ -138,7 +146,7 @@ fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
             }
             let surface = text.get(start..end).unwrap_or_default();
             let surface_end = if takes_trailing_dot(surface, at(end) == b'.') { end + 1 } else { end };
-            push_word(&mut tokens, surface, start, surface_end);
+            push_word(tokens, surface, start, surface_end);
             i = surface_end;
         } else if c == b'\'' {
             // A detached contraction as in pre-tokenised text: "does n't", "it 's".
@@ -161,12 +169,10 @@ fn tokenize_ascii(text: &str) -> Vec<Token<'_>> {
             i += 1;
         }
     }
-    tokens
 }
 
 /// [`tokenize`] for any text, character by character.
-fn tokenize_any(text: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
     let bytes_len = text.len();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -219,7 +225,7 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
                     }
                 }
             }
-            push_word(&mut tokens, surface, start, surface_end);
+            push_word(tokens, surface, start, surface_end);
         } else if is_apostrophe(c) {
             // A detached contraction as in pre-tokenised text: "does n't", "it 's".
             let rest = &text[start + c.len_utf8()..];
@@ -245,7 +251,6 @@ fn tokenize_any(text: &str) -> Vec<Token<'_>> {
         }
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
-    tokens
 }
 
 /// Whether `joiner` (an apostrophe, hyphen, dot or comma) between `prev` and `next`,
@@ -1010,13 +1015,34 @@ mod tests {
         assert_eq!(texts("首相は拒否した．次に進む。"), ["首相は拒否した．", "次に進む。"]);
     }
 
+    fn ascii(text: &str) -> Vec<Token<'_>> {
+        let mut tokens = Vec::new();
+        tokenize_ascii(text, &mut tokens);
+        tokens
+    }
+
+    fn any(text: &str) -> Vec<Token<'_>> {
+        let mut tokens = Vec::new();
+        tokenize_any(text, &mut tokens);
+        tokens
+    }
+
+    #[test]
+    fn tokenize_into_reuses_a_list_and_gives_tokenize_s_tokens() {
+        let mut tokens = Vec::new();
+        for text in ["The U.S. said it won't.", "", "Ünïcode wörds, \"quoted\"?", "a b c"] {
+            tokenize_into(text, &mut tokens);
+            assert_eq!(tokens, tokenize(text), "{text}");
+        }
+    }
+
     proptest::proptest! {
         /// The ASCII fast path and the general tokenizer agree on every ASCII text:
         /// the characters that matter to the rules (joiners, dots, digits, capitals,
         /// apostrophes, clause marks) in any order.
         #[test]
         fn ascii_fast_path_equals_general_tokenizer(text in "([a-cA-CsStT019 .,'\\-;:!?()\\[\\]\"_/&]|U\\.S\\.|n't|'s|1\\.5|4,000){0,40}") {
-            proptest::prop_assert_eq!(tokenize_ascii(&text), tokenize_any(&text));
+            proptest::prop_assert_eq!(ascii(&text), any(&text));
         }
     }
 
@@ -1029,7 +1055,7 @@ mod tests {
             "He said \"no\" again?! \"\"",
             "",
         ] {
-            assert_eq!(tokenize_ascii(text), tokenize_any(text), "{text}");
+            assert_eq!(ascii(text), any(text), "{text}");
         }
     }
 
