@@ -57,6 +57,50 @@ extern "C" fn no_transparent_huge_pages() {
     }
 }
 
+/// Signals that end a run part way through a write: the handler removes the temporary
+/// file of the file being written ([`stancekit::output::remove_unfinished`]), then ends
+/// the process by the signal as before (status 128 + its number). Ctrl-C or a `kill`
+/// while `train --out` wrote its model used to leave a hidden `.stancekit-*.tmp` of part
+/// of it beside the target, for good.
+#[cfg(target_os = "linux")]
+const ENDING_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// Installs [`on_ending_signal`] for [`ENDING_SIGNALS`] that are not ignored (`nohup`
+/// ignores SIGHUP, a shell's background job SIGINT: they stay ignored), and ignores
+/// SIGXFSZ: a file outgrowing the size limit (`ulimit -f`) then fails its write with
+/// "File too large", said as any write error, where the signal killed the process
+/// without a word and left the temporary file (or part of standard output's file).
+fn handle_signals() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: sigaction and signal are given valid pointers to zeroed or filled
+    // `sigaction` structs and a handler that is async-signal-safe (`on_ending_signal`).
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        for signal in ENDING_SIGNALS {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut current) != 0 || current.sa_sigaction == libc::SIG_IGN {
+                continue;
+            }
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_ending_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// Removes the unfinished output file, then lets the signal end the process: its default
+/// action is restored and the signal raised again, delivered when this handler returns.
+#[cfg(target_os = "linux")]
+extern "C" fn on_ending_signal(signal: libc::c_int) {
+    stancekit::output::remove_unfinished();
+    // SAFETY: signal and raise are async-signal-safe and take plain integers.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
 /// Prints one diagnostic line to stderr, a control character in it (a line break in a
 /// file name the user gave) written escaped, `\n`. A failed write is ignored: stderr is
 /// where its error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
@@ -123,7 +167,8 @@ fn stdout_writable() -> io::Result<()> {
 }
 
 fn stdout_error(error: io::Error) -> io::Error {
-    io::Error::new(error.kind(), format!("writing to standard output: {error}"))
+    let hint = if error.kind() == io::ErrorKind::FileTooLarge { stancekit::error::FILE_TOO_LARGE_HINT } else { "" };
+    io::Error::new(error.kind(), format!("writing to standard output: {error}{hint}"))
 }
 
 #[derive(Parser)]
@@ -554,6 +599,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    handle_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return clap_exit(&error),

@@ -2308,6 +2308,82 @@ fn failing_stdout_is_an_error_naming_it() {
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
 
+/// A file growing past the file size limit (`ulimit -f`): SIGXFSZ killed the process
+/// without a word (bash: "File size limit exceeded", status 153) and left a hidden
+/// `.stancekit-*.tmp` of part of the model or page beside the target. Now the write
+/// fails as any write does: one line naming the file and the limit, exit 2, no debris.
+#[test]
+fn a_file_past_the_size_limit_is_a_write_error_leaving_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    write(d, "a.txt", b"The talks failed. Both sides blamed each other.\n");
+    let data = mr_sample(d, 30);
+    let data = data.display();
+    std::fs::create_dir(d.join("out")).unwrap();
+    let limit = "File too large (os error 27) (the file would pass this shell's file size limit, ulimit -f: raise it, \
+                 e.g. ulimit -f unlimited)";
+    for (command, said) in [
+        (format!("\"$SK\" train --data {data} --out out/m.json"), format!("writing model: out/m.json: {limit}")),
+        (format!("\"$SK\" report --html out/r.html --model {m} a.txt"), format!("writing HTML: out/r.html: {limit}")),
+        (
+            format!("\"$SK\" eval --model {m} --data {data} --predictions out/p.csv >/dev/null"),
+            format!("writing predictions: out/p.csv: {limit}"),
+        ),
+        (format!("\"$SK\" predict --model {m} {data} > out/rows.txt"), format!("writing to standard output: {limit}")),
+    ] {
+        // Blocks of 512 bytes: every output here is larger.
+        let (status, stderr) = bash_in(d, &format!("ulimit -f 1; {command}"));
+        assert_eq!((status, stderr), (2, format!("stancekit: error: {said}\n")), "{command}");
+        let left: Vec<_> = std::fs::read_dir(d.join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.iter().all(|name| name == "rows.txt"), "{command}: left {left:?}");
+    }
+}
+
+/// The CLI's handler of SIGINT, SIGTERM and SIGHUP (which removes the temporary file of a
+/// write under way: `output::remove_unfinished`, tested there) still ends the process by
+/// the signal, and a signal the parent ignores (`nohup`'s SIGHUP) stays ignored.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_ending_signal_still_ends_the_run_by_that_signal() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (signal, ignored) in
+        [(libc::SIGINT, false), (libc::SIGTERM, false), (libc::SIGHUP, false), (libc::SIGHUP, true)]
+    {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"));
+        command.args(["train", "--data", "-", "--out", "m.json"]).current_dir(d);
+        command.stdin(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        if ignored {
+            // SAFETY: signal(2) between fork and exec touches no memory of the parent.
+            unsafe {
+                command.pre_exec(move || {
+                    libc::signal(signal, libc::SIG_IGN);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command.spawn().unwrap();
+        // Reading its data from standard input, which stays open: the handlers are in place.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // SAFETY: kill(2) of the child this test started.
+        assert_eq!(unsafe { libc::kill(i32::try_from(child.id()).unwrap(), signal) }, 0);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        if ignored {
+            assert!(child.try_wait().unwrap().is_none(), "an ignored SIGHUP stays ignored");
+            drop(child.stdin.take());
+        }
+        let status = child.wait().unwrap();
+        if ignored {
+            assert_eq!(status.code(), Some(2), "ran on to its end: no rows");
+        } else {
+            assert_eq!(status.signal(), Some(signal), "ended by signal {signal}");
+        }
+        assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");
+    }
+}
+
 #[test]
 fn corpus_refuses_a_span_label_outside_its_task() {
     let dir = tempfile::tempdir().unwrap();
