@@ -127,6 +127,7 @@ fn target(path: &Path) -> io::Result<Target> {
     }
     match fs::metadata(path) {
         Ok(metadata) if metadata.is_file() => {
+            refuse_write_protected(path, &metadata)?;
             let is_link = fs::symlink_metadata(path)?.file_type().is_symlink();
             Ok(Target::Replace(if is_link { fs::canonicalize(path)? } else { path.to_path_buf() }))
         }
@@ -154,6 +155,36 @@ fn target(path: &Path) -> io::Result<Target> {
         }
         Err(error) => Err(error),
     }
+}
+
+/// Refuses to replace a file that is write-protected: without a write permission bit
+/// (`chmod a-w`, made so to keep it), or that this user may not write (another user's,
+/// in a directory this one may write). The rename replaced either, where a shell's `>`
+/// fails; and root may write any file, so the bits are what say it is protected.
+fn refuse_write_protected(path: &Path, metadata: &Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        let not_ours = || {
+            fs::OpenOptions::new().write(true).open(path).is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
+        };
+        if mode & 0o222 == 0 || not_ours() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "is write-protected (mode {mode:o}{}), so it is not replaced (make it writable, e.g. chmod u+w, \
+                     or choose another output path)",
+                    if mode & 0o222 == 0 { "" } else { ", not writable by this user" }
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    if metadata.permissions().readonly() {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("{} is read-only", path.display())));
+    }
+    Ok(())
 }
 
 /// Whether `path` ends in a separator (`models/`), which names a directory.
@@ -205,7 +236,10 @@ fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        // A file replaced keeps its permissions, as a shell's `>` keeps them: a model made
+        // private (0600) came back readable by everyone (0644) when trained again.
+        let mode = fs::metadata(path).ok().filter(Metadata::is_file).map_or(0o666, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let file = builder.tempfile_in(directory_of(path))?;
     let _unfinished = Unfinished::register(file.path());

@@ -2308,6 +2308,50 @@ fn failing_stdout_is_an_error_naming_it() {
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
 
+/// A file replaced by `--out` (`--html`, `--predictions`) keeps its permissions, as a
+/// shell's `>` keeps them: a model made private (0600) came back as 0644, readable by
+/// everyone, when trained again. A write-protected one (`chmod a-w`) is refused before
+/// any work: it was replaced, and made writable.
+#[cfg(unix)]
+#[test]
+fn a_replaced_output_keeps_its_permissions_and_a_write_protected_one_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    write(d, "a.txt", b"The talks failed.\n");
+    let mode = |name: &str| std::fs::metadata(d.join(name)).unwrap().permissions().mode() & 0o777;
+    let set_mode =
+        |name: &str, mode: u32| std::fs::set_permissions(d.join(name), PermissionsExt::from_mode(mode)).unwrap();
+    for (name, args) in [
+        ("private.json", vec!["train", "-q", "--data", data, "--out", "private.json"]),
+        ("private.html", vec!["report", "--model", &m, "--html", "private.html", "a.txt"]),
+        ("private.csv", vec!["eval", "--model", &m, "--data", data, "--predictions", "private.csv"]),
+    ] {
+        write(d, name, b"old");
+        set_mode(name, 0o600);
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        assert_ne!(std::fs::read(d.join(name)).unwrap(), b"old", "{name} written");
+        assert_eq!(mode(name), 0o600, "{name}");
+    }
+    let said = "is write-protected (mode 444), so it is not replaced (make it writable, e.g. chmod u+w, or choose \
+                another output path)";
+    for (name, args, what) in [
+        ("kept.json", vec!["train", "--data", data, "--out", "kept.json"], "writing model"),
+        ("kept.html", vec!["report", "--model", &m, "--html", "kept.html", "a.txt"], "writing HTML"),
+    ] {
+        write(d, name, b"old");
+        set_mode(name, 0o444);
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {what}: {name}: {said}\n")));
+        assert_eq!(std::fs::read(d.join(name)).unwrap(), b"old");
+        assert_eq!(mode(name), 0o444);
+    }
+}
+
 /// A file growing past the file size limit (`ulimit -f`): SIGXFSZ killed the process
 /// without a word (bash: "File size limit exceeded", status 153) and left a hidden
 /// `.stancekit-*.tmp` of part of the model or page beside the target. Now the write
