@@ -452,9 +452,10 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             reason: format!("weight '{weight_text}' is not a number"),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
+            // Said as written: `1e-50` is 0 as an f32, and "weight 0" named no line's text.
             return Err(Error::Lexicon {
                 location: at("weight"),
-                reason: format!("weight {weight} is outside (0, 2]"),
+                reason: format!("weight {} is outside (0, 2]", weight_text.trim()),
             });
         }
         if let Some(first) = lines.insert((term_tokens(term), category.to_string()), n + 1) {

@@ -1028,6 +1028,9 @@ fn a_bad_lexicon_field_is_named_by_its_column() {
         ),
         (b"accused\taccusation\theavy", "column 'weight': malformed lexicon line: weight 'heavy' is not a number"),
         (b"accused\taccusation\t3", "column 'weight': malformed lexicon line: weight 3 is outside (0, 2]"),
+        // Said as written, not as the f32 it rounds to ("weight 0", "weight inf").
+        (b"accused\taccusation\t1e-50", "column 'weight': malformed lexicon line: weight 1e-50 is outside (0, 2]"),
+        (b"accused\taccusation\t1e50", "column 'weight': malformed lexicon line: weight 1e50 is outside (0, 2]"),
         (
             b"accused\taccusation",
             "malformed lexicon line: expected 3 tab-separated fields (term, category, weight), found 2",
@@ -2989,7 +2992,7 @@ fn json_records_name_what_they_hold_instead_of_text() {
         ("2", not_a_string(2, "null")),
         ("3", not_a_string(3, "an array")),
         ("4", not_a_string(4, "an object")),
-        ("1", "error: t.jsonl:5: malformed JSON: no field 'text' (set it with --text-column)".into()),
+        ("1", "error: t.jsonl:5: malformed JSON: no field 'text' (fields found: 'id'; set it with --text-column)".into()),
         ("6", not_an_object(6, "a string")),
         ("7", not_an_object(7, "an array")),
         (
@@ -2999,6 +3002,31 @@ fn json_records_name_what_they_hold_instead_of_text() {
         ),
     ];
     let expected: Vec<(String, String)> = expected.into_iter().map(|(id, e)| (id.to_string(), e)).collect();
+    assert_eq!(ids_and_texts(&r.stdout), expected);
+}
+
+/// A record without the text field lists the fields it has, in their order, as a CSV
+/// without the column lists its columns: it said only `no field 'text'`, on every line
+/// of a file whose texts are under another key.
+#[test]
+fn a_json_record_without_the_text_field_lists_its_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let many: Vec<String> = (0..25).map(|i| format!("\"k{i}\":{i}")).collect();
+    let input = format!("{{\"Text\":\"a film\",\"id\":\"x\",\"tags\":[\"a\"]}}\n{{}}\n{{{}}}\n", many.join(","));
+    write(d, "t.jsonl", input.as_bytes());
+    let r = run_in(d, &["predict", "--model", &m, "t.jsonl"]);
+    assert_eq!(r.status, 2);
+    let no_text = |line: u32, found: &str| {
+        format!("error: t.jsonl:{line}: malformed JSON: no field 'text' ({found}; set it with --text-column)")
+    };
+    let first_20: Vec<String> = (0..20).map(|i| format!("'k{i}'")).collect();
+    let expected = [
+        ("x".to_string(), no_text(1, "fields found: 'Text', 'id', 'tags'")),
+        ("2".to_string(), no_text(2, "the record has no fields")),
+        ("3".to_string(), no_text(3, &format!("fields found: {}, and 5 more", first_20.join(", ")))),
+    ];
     assert_eq!(ids_and_texts(&r.stdout), expected);
 }
 
