@@ -86,6 +86,40 @@ fn handle_signals() {
             libc::sigemptyset(&mut action.sa_mask);
             libc::sigaction(signal, &action, std::ptr::null_mut());
         }
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction =
+            on_bus_error as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) as libc::sighandler_t;
+        action.sa_flags = libc::SA_SIGINFO;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+    }
+}
+
+/// A read of a mapped model file that another program cut short while it loaded (`cp
+/// new.json m.json` truncates it first): one line naming the file and exit 2, where the
+/// process died of SIGBUS ("Bus error", status 135) without a word. Any other SIGBUS
+/// ends the process as before. Only `write`, `_exit`, `signal` and `raise`, which are
+/// async-signal-safe.
+#[cfg(target_os = "linux")]
+extern "C" fn on_bus_error(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo_t to an SA_SIGINFO handler; the path is a
+    // NUL-terminated string kept until the read of its map returns, which this handler
+    // interrupts; write and _exit take plain buffers and integers.
+    unsafe {
+        let address = if info.is_null() { 0 } else { (*info).si_addr() as usize };
+        if let Some(path) = stancekit::model::file_mapped_at(address) {
+            let write = |bytes: &[u8]| libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len());
+            write(b"stancekit: error: ");
+            write(std::ffi::CStr::from_ptr(path).to_bytes());
+            write(
+                b": not a valid stancekit model: the file was cut short while it was read (another program rewrote it \
+                  in place, as cp does, while stancekit loaded it: run again once it is written, and put a new model \
+                  in place with mv or train --out, which replace the file whole)\n",
+            );
+            libc::_exit(2);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
     }
 }
 
