@@ -59,6 +59,26 @@ fn malformed_csv_files() {
             "no column 'text' (columns found: 'txt', 'label'; choose one with --text-column)",
         ),
         ("allempty.csv", b"text,label\n\"\",a\n\"\",b\n", "allempty.csv:2: column 'text': empty text"),
+        // A comma ending every line, or only the header line; DOS's end-of-file mark. They
+        // were said only as counts, or with the hint about a comma inside a text.
+        (
+            "trailing.csv",
+            b"text,label\nx,a,\ny,b,\n",
+            "trailing.csv:2: malformed CSV: row has 3 fields but the header has 2 (the row ends with a comma, which \
+             starts one more, empty field: remove the comma at the end of the line)",
+        ),
+        (
+            "header_comma.csv",
+            b"text,label,\nx,a\ny,b\n",
+            "header_comma.csv:2: malformed CSV: row has 2 fields but the header has 3 (the header line ends with a \
+             comma, which names one more, empty column: remove it)",
+        ),
+        (
+            "ctrl_z.csv",
+            b"text,label\nx,a\ny,b\n\x1a",
+            "ctrl_z.csv:4: malformed CSV: row has 1 field but the header has 2 (the line holds only U+001A, Ctrl-Z, \
+             the end-of-file mark of old DOS programs: delete it)",
+        ),
     ];
     for (name, content, expected) in cases {
         let err = train_error(d, name, content, &[]);
