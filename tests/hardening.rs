@@ -95,6 +95,15 @@ fn missing_column_messages_fit_the_case() {
     let err = train_error(d, "nothing.csv", b"", &[]);
     let expected = "/nothing.csv: the file is empty: no header line naming its columns (column 'text' is needed)\n";
     assert!(err.ends_with(expected), "{err}");
+    // Standard input is not called a file: it said `-: the file is empty`.
+    let empty_stdin =
+        "-: standard input is empty (did the command before the pipe write nothing, or fail?): no header \
+                       line naming its columns (column 'text' is needed)";
+    let out = d.join("out.json");
+    let r = run_with_stdin(&["train", "--data", "-", "--out", out.to_str().unwrap()], b"");
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {empty_stdin}\n")));
+    let r = run_with_stdin(&["eval", "--data", "-", "--folds", "2"], b"");
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {empty_stdin}\n")));
     let err = train_error(d, "tr.csv", b"text,label\nx,a\n", &["--text-column", "it's\nb"]);
     let expected = "/tr.csv: no column 'it's\\nb' (columns found: 'text', 'label'; choose one with --text-column)\n";
     assert!(err.ends_with(expected), "{err}");

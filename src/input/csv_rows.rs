@@ -30,7 +30,13 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     let data = |reason: String| Error::Data { path: path.to_path_buf(), reason };
     // "columns found: ;" would say nothing.
     if header.is_empty() {
-        return data(format!("the file is empty: no header line naming its columns (column '{column}' is needed)"));
+        // `-: the file is empty` named a file nobody gave: `-` is standard input, and an
+        // empty one is most often a pipe whose first command wrote nothing or failed.
+        let what = match path.as_os_str() == "-" {
+            true => "standard input is empty (did the command before the pipe write nothing, or fail?)",
+            false => "the file is empty",
+        };
+        return data(format!("{what}: no header line naming its columns (column '{column}' is needed)"));
     }
     // A header line of blanks (spaces, tabs, empty fields: a file of only white space, a
     // sheet exported empty), which the list of columns found showed as `'  '`.
