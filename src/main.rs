@@ -91,7 +91,9 @@ fn handle_signals() {
             on_bus_error as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) as libc::sighandler_t;
         action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+        if libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) == 0 {
+            stancekit::model::map_model_files();
+        }
     }
 }
 

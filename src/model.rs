@@ -448,6 +448,18 @@ impl std::ops::Deref for FileBytes {
     }
 }
 
+/// Whether model files are read through a memory map: off until [`map_model_files`].
+static MAP_MODELS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets model files be read through a memory map, for a program that has a SIGBUS
+/// handler which names the file with [`file_mapped_at`] (the CLI). Without one, a file
+/// cut short by another program while its map was read (`cp` over it) killed the
+/// process: a Python interpreter, a notebook's kernel or a Spark executor died of "Bus
+/// error" at `load`. They read the file into memory instead.
+pub fn map_model_files() {
+    MAP_MODELS.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Reading copied the shipped models' 5.5 MB into fresh memory, whose copy and page
 /// faults were a quarter of loading them in a new process; a map reads the page cache in
 /// place. The bytes are only parsed (every value is copied out), then unmapped.
@@ -460,7 +472,7 @@ fn read(path: &Path) -> Result<FileBytes> {
         let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, directory_not_model(path));
         return Err(Error::Io { path: path.to_path_buf(), error });
     }
-    if metadata.is_file() && metadata.len() > 0 {
+    if metadata.is_file() && metadata.len() > 0 && MAP_MODELS.load(std::sync::atomic::Ordering::SeqCst) {
         // SAFETY: a mapped file changed by another process while it is read could change
         // bytes under the parser, or fault if it were truncated. stancekit never writes a
         // model in place: `ModelFile::save` writes a new file and renames it over the old
@@ -471,10 +483,12 @@ fn read(path: &Path) -> Result<FileBytes> {
             return Ok(FileBytes::Mapped { _slot: Mapped::register(&map, path), map });
         }
     }
-    // A stream (a pipe, a device) is read in chunks, and reading stops once its first
-    // byte shows it cannot be a model: `/dev/zero` or `/dev/urandom` would otherwise be
-    // read until memory runs out. The parse then names what it found.
-    let mut bytes = Vec::new();
+    // A stream (a pipe, a device), or a file when maps are off, is read in chunks, and
+    // reading stops once its first byte shows it cannot be a model: `/dev/zero` or
+    // `/dev/urandom` would otherwise be read until memory runs out. The parse then names
+    // what it found.
+    let room = if metadata.is_file() { usize::try_from(metadata.len()).unwrap_or(0).min(1 << 28) } else { 0 };
+    let mut bytes = Vec::with_capacity(room);
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         let n = match std::io::Read::read(&mut file, &mut chunk) {
@@ -781,6 +795,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.json");
         std::fs::write(&path, b"{\"format\": \"stancekit-model\"}").unwrap();
+        map_model_files();
         let bytes = read(&path).unwrap();
         assert!(matches!(bytes, FileBytes::Mapped { .. }));
         let inside = bytes.as_ptr() as usize + 5;
