@@ -1108,6 +1108,50 @@ fn an_empty_negators_or_reporting_verbs_list_is_refused_not_read_as_the_defaults
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
 }
 
+/// A lexicon list under a name that is not quite its own (`Negators.txt`, `negator.txt`,
+/// `reporting-verbs.txt`) was never read, and a `negators.txt` that is a link to nothing
+/// was taken for no file: either way the defaults were used, exit 0, without a word.
+#[test]
+fn a_misnamed_or_dangling_lexicon_list_is_refused_not_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    let lex = d.join("lex");
+    std::fs::create_dir(&lex).unwrap();
+    write(&lex, "cues.tsv", b"term\tcategory\tweight\ngood\tpositive\t1\n");
+    let train = ["train", "-q", "--data", data, "--out", "m.json", "--lexicon", "lex"];
+    for (name, meant) in [
+        ("Negators.txt", "negators.txt"),
+        ("negator.txt", "negators.txt"),
+        ("reporting-verbs.txt", "reporting_verbs.txt"),
+        ("intensifiers.tsv", "intensifiers.txt"),
+    ] {
+        write(&lex, name, b"hardly\n");
+        let r = run_in(d, &train);
+        let said = format!(
+            "lex/{name}: is not read: a lexicon directory's list is named {meant}, exactly (rename it, or it is as if \
+             there were no {meant})"
+        );
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")), "{name}");
+        // Beside the list's own name, it is another file of the directory (as README.md).
+        write(&lex, meant, b"hardly\n");
+        let r = run_in(d, &train);
+        assert_eq!((r.status, r.stderr.as_str()), (0, ""), "{name} beside {meant}");
+        std::fs::remove_file(lex.join(name)).unwrap();
+        std::fs::remove_file(lex.join(meant)).unwrap();
+    }
+    std::os::unix::fs::symlink("nowhere.txt", lex.join("negators.txt")).unwrap();
+    let r = run_in(d, &train);
+    let said = "lex/negators.txt: is a symbolic link to nowhere.txt, which does not exist (link it to the list, or \
+                delete it for the defaults)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")));
+    // The shipped lexicon directory (with its README.md and actors.tsv) is read as before.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json", "--lexicon", shipped.to_str().unwrap()]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
 #[test]
 fn a_list_line_with_a_tab_or_no_word_is_named_not_a_silently_different_term() {
     let dir = tempfile::tempdir().unwrap();
