@@ -1589,6 +1589,39 @@ fn label_in_pipeline(
     })
 }
 
+/// Refuses `--id-column` or a `--text-column` of its own when no input has columns: every
+/// one is an article (a text file, a directory's `.txt` files, `--input-format text`) or
+/// plain lines. The flag was ignored without a word, the ids being file names and
+/// sentence numbers where the user asked for a column's. A `.json` or `.tsv` input,
+/// refused with a message of its own, counts as one with columns.
+fn refuse_unused_columns(command: &PredictCommand, files: &[(PathBuf, Option<stancekit::error::Error>)]) -> Result<()> {
+    let has_columns = |path: &PathBuf| {
+        let format = command.input_format.resolve(path);
+        !matches!(format, InputFormat::Text | InputFormat::PlainLines)
+            || (command.input_format == InputFormat::Auto && stancekit::input::TableKind::of(path).is_some())
+    };
+    if files.iter().any(|(path, _)| has_columns(path)) {
+        return Ok(());
+    }
+    let given = [
+        ("--id-column", command.id_column.as_deref()),
+        ("--text-column", Some(command.text_column.as_str()).filter(|column| *column != "text")),
+    ];
+    let Some((flag, column)) = given.into_iter().find_map(|(flag, column)| column.map(|c| (flag, c))) else {
+        return Ok(());
+    };
+    let inputs = match files.iter().all(|(path, _)| command.input_format.resolve(path) == InputFormat::PlainLines) {
+        true => "the inputs are plain lines (--input-format plain-lines), which have no columns",
+        false => "the inputs are articles (plain text), which have no columns",
+    };
+    let reason = format!(
+        "'{}': {inputs}, so it would name nothing (ids are file names and sentence or line numbers; a table is read \
+         as CSV from a .csv file or --input-format csv, as JSON Lines from a .jsonl file or --input-format jsonl)",
+        escape_controls(column)
+    );
+    Err(stancekit::error::Error::InvalidParams { name: flag.into(), reason }.into())
+}
+
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // Each row's id would be its whole text (an article of megabytes, in every summary),
     // as `train` refuses the text column as the label column.
@@ -1627,6 +1660,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
             );
         }
     }
+    refuse_unused_columns(&command, &inputs.files)?;
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }

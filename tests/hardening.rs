@@ -5221,6 +5221,45 @@ fn predict_refuses_the_text_column_as_the_id_column() {
     }
 }
 
+/// `predict --id-column` (or a `--text-column` of its own) where no input has columns:
+/// articles (a `.txt` file, a directory of them, `--input-format text`) or plain lines.
+/// The flag was ignored without a word, exit 0, the ids being file names where a
+/// column's were asked for. With one input that has columns, or a `.json` input (refused
+/// with its own message), it is used as before.
+#[test]
+fn predict_refuses_column_flags_when_no_input_has_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/cooperation.json");
+    let m = model.to_str().unwrap();
+    write(d, "a.txt", b"The talks failed. Both sides left.\n");
+    std::fs::create_dir(d.join("dir")).unwrap();
+    write(d, "dir/b.txt", b"The talks resumed.\n");
+    write(d, "rows.csv", b"doc,text\nd1,The talks failed.\n");
+    let tail =
+        "so it would name nothing (ids are file names and sentence or line numbers; a table is read as CSV from \
+                a .csv file or --input-format csv, as JSON Lines from a .jsonl file or --input-format jsonl)";
+    let articles = "the inputs are articles (plain text), which have no columns";
+    let lines = "the inputs are plain lines (--input-format plain-lines), which have no columns";
+    for (args, said) in [
+        (&["--id-column", "doc", "a.txt"][..], format!("invalid --id-column: 'doc': {articles}, {tail}")),
+        (&["--id-column", "doc", "dir", "a.txt"][..], format!("invalid --id-column: 'doc': {articles}, {tail}")),
+        (&["--text-column", "body", "a.txt"][..], format!("invalid --text-column: 'body': {articles}, {tail}")),
+        (
+            &["--text-column", "body", "--input-format", "plain-lines", "a.txt"][..],
+            format!("invalid --text-column: 'body': {lines}, {tail}"),
+        ),
+    ] {
+        let r = run_in(d, &[&["predict", "--model", m][..], args].concat());
+        assert_eq!((r.status, r.stdout.as_str(), r.stderr), (2, "", format!("stancekit: error: {said}\n")), "{args:?}");
+    }
+    let r = run_in(d, &["predict", "--model", m, "--id-column", "doc", "a.txt", "rows.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\nd1\t"), "{}", r.stdout);
+    let r = run_with_stdin(&["predict", "--model", m, "--text-column", "body"], b"{\"body\":\"The talks failed.\"}\n");
+    assert_eq!(r.status, 0, "standard input may hold JSON records: {}", r.stderr);
+}
+
 /// A class count too large for the weights to be indexed (`LogisticParams::n_classes`
 /// near `usize::MAX`, given by a caller of the library) is an error naming the classes:
 /// `fit` panicked with "capacity overflow" allocating a count per class.
