@@ -356,10 +356,14 @@ fn parse_cue_scale(text: &str) -> std::result::Result<f32, String> {
     }
 }
 
+/// `COLUMN=VALUE`. An empty column (`=x`, a variable left unset in `--filter $COL=x`) was
+/// looked up as a column named '' and said as `no column ''`.
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(c, v)| (c.to_string(), v.to_string()))
-        .ok_or_else(|| format!("'{text}' is not COLUMN=VALUE"))
+    match text.split_once('=') {
+        Some(("", _)) => Err(format!("'{text}' names no column before '=' (write COLUMN=VALUE, e.g. split=train)")),
+        Some((column, value)) => Ok((column.to_string(), value.to_string())),
+        None => Err(format!("'{text}' is not COLUMN=VALUE")),
+    }
 }
 
 #[derive(Args, Clone)]

@@ -477,6 +477,17 @@ fn filters_that_match_nothing_are_named() {
     }
     let r = run_in(d, &["train", "--data", "tr.csv", "tr2.csv", "--out", "x.json", "--filter", "grp=zzz"]);
     assert_eq!(r.stderr, "stancekit: error: tr.csv: no rows in any of tr.csv, tr2.csv match --filter grp=zzz\n");
+    // No column before '=' (`--filter $COL=a` with COL unset): it was `tr.csv: no column ''`.
+    let r = run_in(d, &["train", "--data", "tr.csv", "--out", "x.json", "--filter", "=a"]);
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: invalid value '=a' for '--filter <COLUMN=VALUE>': '=a' names no column before '=' (write \
+             COLUMN=VALUE, e.g. split=train)\n"
+        ),
+        "{}",
+        r.stderr
+    );
     assert!(!d.join("x.json").exists());
 }
 
