@@ -580,6 +580,20 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
         // model (a corpus, a disk image) is refused at once.
         Some(b'{') => {}
         Some(_) => {
+            // A model stored or downloaded compressed (`m.json.gz`, a `.zip` of models)
+            // was `not JSON at line 1 column 1`, where a data file says what it is.
+            let packed = crate::input::not_text(bytes)
+                .filter(|(kind, _)| kind.contains("compressed") || kind.contains("archive"));
+            if let Some((kind, fix)) = packed {
+                let fix = if fix.starts_with("decompress") || fix.starts_with("extract") {
+                    fix
+                } else {
+                    "extract it first, e.g. unzip"
+                };
+                return Err(corrupt(format!(
+                    "the file is {kind}, not a model's JSON text ({fix}, and give the model file)"
+                )));
+            }
             let at = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
             let (line, column) = line_and_column(bytes, at);
             return Err(corrupt(format!(

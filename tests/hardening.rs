@@ -2486,6 +2486,30 @@ fn a_model_cut_short_while_it_loads_is_an_error_not_a_bus_error() {
     eprintln!("{said} of 150 runs found the file cut short under the map");
 }
 
+/// A model stored or downloaded compressed (`m.json.gz`, a `.zip` of models) is said as
+/// such, as a compressed data file is: it was `not JSON at line 1 column 1: a model file
+/// is a JSON object, starting with '{'`.
+#[test]
+fn a_compressed_model_is_named_as_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/model_v5.json")).unwrap();
+    let mut gz = b"\x1F\x8B\x08\x00".to_vec();
+    gz.extend_from_slice(&model[..64]);
+    write(d, "m.json.gz", &gz);
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&model[..64]);
+    write(d, "models.zip", &zip);
+    let said = "not a valid stancekit model: the file is";
+    for (name, expected) in [
+        ("m.json.gz", format!("m.json.gz: {said} gzip-compressed, not a model's JSON text (decompress it first, e.g. gunzip -k, and give the model file)")),
+        ("models.zip", format!("models.zip: {said} a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt), not a model's JSON text (extract it first, e.g. unzip, and give the model file)")),
+    ] {
+        let r = run_in(d, &["inspect", "--model", name]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {expected}\n")), "{name}");
+    }
+}
+
 /// A file growing past the file size limit (`ulimit -f`): SIGXFSZ killed the process
 /// without a word (bash: "File size limit exceeded", status 153) and left a hidden
 /// `.stancekit-*.tmp` of part of the model or page beside the target. Now the write
