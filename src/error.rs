@@ -340,6 +340,9 @@ pub fn reading(what: &str, path: &std::path::Path, error: &Error) -> String {
 /// ([`socket_hint`]), or, not found, something other than a file name
 /// ([`not_found_hint`]).
 fn io_hint(path: &std::path::Path, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::FileTooLarge {
+        return FILE_TOO_LARGE_HINT.into();
+    }
     let socket = socket_hint(path, error);
     if socket.is_empty() {
         not_found_hint(path, error)
@@ -347,6 +350,11 @@ fn io_hint(path: &std::path::Path, error: &std::io::Error) -> String {
         socket
     }
 }
+
+/// For a write past the file size limit (`ulimit -f`), "File too large (os error 27)",
+/// which reads as a limit of stancekit's or of the file system: says whose it is.
+pub const FILE_TOO_LARGE_HINT: &str =
+    " (the file would pass this shell's file size limit, ulimit -f: raise it, e.g. ulimit -f unlimited)";
 
 /// For a socket opened as a file, which fails with "No such device or address (os error
 /// 6)" on Linux, as if the path were wrong: says what it is. Nothing for another error.

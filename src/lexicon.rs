@@ -120,6 +120,37 @@ pub struct CueMatcher {
 /// The files of a lexicon directory.
 const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt", "reporting_verbs.txt"];
 
+/// Refuses a file of a lexicon directory named like one of its lists but not as one
+/// (`Negators.txt`, `negator.txt`, `reporting-verbs.txt`, `intensifiers.tsv`) while the
+/// list's own name is absent: it was never read, and the defaults (or no list) were used
+/// without a word. The name is compared in lower case, `-` and ` ` as `_`, without its
+/// extension and a final `s`.
+fn refuse_misnamed_lists(dir: &Path) -> Result<()> {
+    let stem = |name: &str| {
+        let name = name.to_lowercase().replace(['-', ' '], "_");
+        let base = name.split('.').next().unwrap_or_default().to_string();
+        base.strip_suffix('s').map(str::to_string).unwrap_or(base)
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(&meant) = LEXICON_FILES.iter().skip(1).find(|known| stem(known) == stem(&name) && **known != name)
+        else {
+            continue;
+        };
+        if std::fs::symlink_metadata(dir.join(meant)).is_err() {
+            return Err(Error::Data {
+                path: dir.join(&name),
+                reason: format!(
+                    "is not read: a lexicon directory's list is named {meant}, exactly (rename it, or it is as if \
+                     there were no {meant})"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Why `term` cannot be matched as written when it holds a number: the tokenizer makes
 /// every number one token, `<num>`, so a cue `2004` matched every number of every text
 /// (the keyword rule called "Prices fell 3 percent in 1999." positive by it), as the
@@ -149,8 +180,20 @@ impl Lexicon {
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
             let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
+            refuse_misnamed_lists(path)?;
             let list = |name: &str, single_words: bool| -> Result<Vec<String>> {
                 let p = path.join(name);
+                // A name that is there, even as a link to nothing, is a list meant to be
+                // read: a dangling `negators.txt` link was taken for no file, and the
+                // default negators used without a word.
+                if let (Ok(link), Err(_)) = (std::fs::read_link(&p), std::fs::metadata(&p)) {
+                    let reason = format!(
+                        "is a symbolic link to {}, which does not exist (link it to the list, or delete it for the \
+                         defaults)",
+                        link.display()
+                    );
+                    return Err(Error::Data { path: p, reason });
+                }
                 if p.exists() {
                     parse_list(&read(&p)?, &p, single_words)
                 } else {
@@ -489,9 +532,10 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
             reason: format!("weight '{weight_text}' is not a number"),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
+            // Said as written: `1e-50` is 0 as an f32, and "weight 0" named no line's text.
             return Err(Error::Lexicon {
                 location: at("weight"),
-                reason: format!("weight {weight} is outside (0, 2]"),
+                reason: format!("weight {} is outside (0, 2]", weight_text.trim()),
             });
         }
         if let Some(first) = lines.insert((term_tokens(term), category.to_string()), n + 1) {

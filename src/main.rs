@@ -57,6 +57,86 @@ extern "C" fn no_transparent_huge_pages() {
     }
 }
 
+/// Signals that end a run part way through a write: the handler removes the temporary
+/// file of the file being written ([`stancekit::output::remove_unfinished`]), then ends
+/// the process by the signal as before (status 128 + its number). Ctrl-C or a `kill`
+/// while `train --out` wrote its model used to leave a hidden `.stancekit-*.tmp` of part
+/// of it beside the target, for good.
+#[cfg(target_os = "linux")]
+const ENDING_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// Installs [`on_ending_signal`] for [`ENDING_SIGNALS`] that are not ignored (`nohup`
+/// ignores SIGHUP, a shell's background job SIGINT: they stay ignored), and ignores
+/// SIGXFSZ: a file outgrowing the size limit (`ulimit -f`) then fails its write with
+/// "File too large", said as any write error, where the signal killed the process
+/// without a word and left the temporary file (or part of standard output's file).
+fn handle_signals() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: sigaction and signal are given valid pointers to zeroed or filled
+    // `sigaction` structs and a handler that is async-signal-safe (`on_ending_signal`).
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        for signal in ENDING_SIGNALS {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut current) != 0 || current.sa_sigaction == libc::SIG_IGN {
+                continue;
+            }
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_ending_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction =
+            on_bus_error as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) as libc::sighandler_t;
+        action.sa_flags = libc::SA_SIGINFO;
+        libc::sigemptyset(&mut action.sa_mask);
+        if libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) == 0 {
+            stancekit::model::map_model_files();
+        }
+    }
+}
+
+/// A read of a mapped model file that another program cut short while it loaded (`cp
+/// new.json m.json` truncates it first): one line naming the file and exit 2, where the
+/// process died of SIGBUS ("Bus error", status 135) without a word. Any other SIGBUS
+/// ends the process as before. Only `write`, `_exit`, `signal` and `raise`, which are
+/// async-signal-safe.
+#[cfg(target_os = "linux")]
+extern "C" fn on_bus_error(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo_t to an SA_SIGINFO handler; the path is a
+    // NUL-terminated string kept until the read of its map returns, which this handler
+    // interrupts; write and _exit take plain buffers and integers.
+    unsafe {
+        let address = if info.is_null() { 0 } else { (*info).si_addr() as usize };
+        if let Some(path) = stancekit::model::file_mapped_at(address) {
+            let write = |bytes: &[u8]| libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len());
+            write(b"stancekit: error: ");
+            write(std::ffi::CStr::from_ptr(path).to_bytes());
+            write(
+                b": not a valid stancekit model: the file was cut short while it was read (another program rewrote it \
+                  in place, as cp does, while stancekit loaded it: run again once it is written, and put a new model \
+                  in place with mv or train --out, which replace the file whole)\n",
+            );
+            libc::_exit(2);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
+/// Removes the unfinished output file, then lets the signal end the process: its default
+/// action is restored and the signal raised again, delivered when this handler returns.
+#[cfg(target_os = "linux")]
+extern "C" fn on_ending_signal(signal: libc::c_int) {
+    stancekit::output::remove_unfinished();
+    // SAFETY: signal and raise are async-signal-safe and take plain integers.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
 /// Prints one diagnostic line to stderr, a control character in it (a line break in a
 /// file name the user gave) written escaped, `\n`. A failed write is ignored: stderr is
 /// where its error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
@@ -123,7 +203,8 @@ fn stdout_writable() -> io::Result<()> {
 }
 
 fn stdout_error(error: io::Error) -> io::Error {
-    io::Error::new(error.kind(), format!("writing to standard output: {error}"))
+    let hint = if error.kind() == io::ErrorKind::FileTooLarge { stancekit::error::FILE_TOO_LARGE_HINT } else { "" };
+    io::Error::new(error.kind(), format!("writing to standard output: {error}{hint}"))
 }
 
 #[derive(Parser)]
@@ -275,10 +356,14 @@ fn parse_cue_scale(text: &str) -> std::result::Result<f32, String> {
     }
 }
 
+/// `COLUMN=VALUE`. An empty column (`=x`, a variable left unset in `--filter $COL=x`) was
+/// looked up as a column named '' and said as `no column ''`.
 fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(c, v)| (c.to_string(), v.to_string()))
-        .ok_or_else(|| format!("'{text}' is not COLUMN=VALUE"))
+    match text.split_once('=') {
+        Some(("", _)) => Err(format!("'{text}' names no column before '=' (write COLUMN=VALUE, e.g. split=train)")),
+        Some((column, value)) => Ok((column.to_string(), value.to_string())),
+        None => Err(format!("'{text}' is not COLUMN=VALUE")),
+    }
 }
 
 #[derive(Args, Clone)]
@@ -554,6 +639,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    handle_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return clap_exit(&error),
@@ -1507,6 +1593,39 @@ fn label_in_pipeline(
     })
 }
 
+/// Refuses `--id-column` or a `--text-column` of its own when no input has columns: every
+/// one is an article (a text file, a directory's `.txt` files, `--input-format text`) or
+/// plain lines. The flag was ignored without a word, the ids being file names and
+/// sentence numbers where the user asked for a column's. A `.json` or `.tsv` input,
+/// refused with a message of its own, counts as one with columns.
+fn refuse_unused_columns(command: &PredictCommand, files: &[(PathBuf, Option<stancekit::error::Error>)]) -> Result<()> {
+    let has_columns = |path: &PathBuf| {
+        let format = command.input_format.resolve(path);
+        !matches!(format, InputFormat::Text | InputFormat::PlainLines)
+            || (command.input_format == InputFormat::Auto && stancekit::input::TableKind::of(path).is_some())
+    };
+    if files.iter().any(|(path, _)| has_columns(path)) {
+        return Ok(());
+    }
+    let given = [
+        ("--id-column", command.id_column.as_deref()),
+        ("--text-column", Some(command.text_column.as_str()).filter(|column| *column != "text")),
+    ];
+    let Some((flag, column)) = given.into_iter().find_map(|(flag, column)| column.map(|c| (flag, c))) else {
+        return Ok(());
+    };
+    let inputs = match files.iter().all(|(path, _)| command.input_format.resolve(path) == InputFormat::PlainLines) {
+        true => "the inputs are plain lines (--input-format plain-lines), which have no columns",
+        false => "the inputs are articles (plain text), which have no columns",
+    };
+    let reason = format!(
+        "'{}': {inputs}, so it would name nothing (ids are file names and sentence or line numbers; a table is read \
+         as CSV from a .csv file or --input-format csv, as JSON Lines from a .jsonl file or --input-format jsonl)",
+        escape_controls(column)
+    );
+    Err(stancekit::error::Error::InvalidParams { name: flag.into(), reason }.into())
+}
+
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // Each row's id would be its whole text (an article of megabytes, in every summary),
     // as `train` refuses the text column as the label column.
@@ -1545,6 +1664,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
             );
         }
     }
+    refuse_unused_columns(&command, &inputs.files)?;
     for warning in &inputs.warnings {
         diagnostic!("stancekit: warning: {warning}");
     }

@@ -12,6 +12,8 @@
 //! all of them.
 
 use std::path::{Path, PathBuf};
+#[cfg(target_os = "linux")]
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -351,8 +353,88 @@ impl ModelFile {
 /// A model file's bytes: mapped from the page cache when it is a non-empty regular file,
 /// read into memory otherwise (pipes, devices, or where mapping fails).
 enum FileBytes {
-    Mapped(memmap2::Mmap),
+    /// The map and its place in [`MAPPED`] (dropped first: the slot is cleared before
+    /// the map goes).
+    Mapped {
+        _slot: Mapped,
+        map: memmap2::Mmap,
+    },
     Read(Vec<u8>),
+}
+
+/// How many model maps [`file_mapped_at`] knows of at once (`predict` maps each
+/// `--model`); a further one is mapped unregistered.
+#[cfg(target_os = "linux")]
+const MAPPED_SLOTS: usize = 16;
+
+/// The model files mapped now: start address, length and path (a C string from
+/// `CString::into_raw`), for the CLI's SIGBUS handler. A model file rewritten in place
+/// while it was loaded (`cp new.json m.json`, which truncates it first) made reading its
+/// map fault, and the process died of SIGBUS ("Bus error", status 135) without a word.
+#[cfg(target_os = "linux")]
+static MAPPED: [(AtomicUsize, AtomicUsize, AtomicPtr<std::ffi::c_char>); MAPPED_SLOTS] =
+    [const { (AtomicUsize::new(0), AtomicUsize::new(0), AtomicPtr::new(std::ptr::null_mut())) }; MAPPED_SLOTS];
+
+/// A map's slot in [`MAPPED`], cleared on drop.
+struct Mapped {
+    #[cfg(target_os = "linux")]
+    slot: Option<usize>,
+}
+
+impl Mapped {
+    fn register(map: &memmap2::Mmap, path: &Path) -> Mapped {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return Mapped { slot: None } };
+            let name = name.into_raw();
+            for (slot, (start, len, path)) in MAPPED.iter().enumerate() {
+                if path.compare_exchange(std::ptr::null_mut(), name, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+                    len.store(map.len(), Ordering::SeqCst);
+                    start.store(map.as_ptr() as usize, Ordering::SeqCst);
+                    return Mapped { slot: Some(slot) };
+                }
+            }
+            // SAFETY: `name` came from `CString::into_raw` above and was stored nowhere.
+            drop(unsafe { std::ffi::CString::from_raw(name) });
+            Mapped { slot: None }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (map, path);
+            Mapped {}
+        }
+    }
+}
+
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some((start, len, path)) = self.slot.and_then(|slot| MAPPED.get(slot)) {
+            start.store(0, Ordering::SeqCst);
+            len.store(0, Ordering::SeqCst);
+            let name = path.swap(std::ptr::null_mut(), Ordering::SeqCst);
+            if !name.is_null() {
+                // SAFETY: the slot's pointer came from `CString::into_raw` in `register`,
+                // and the swap gave it to this call alone.
+                drop(unsafe { std::ffi::CString::from_raw(name) });
+            }
+        }
+    }
+}
+
+/// The path of the model file whose map holds `address`, as a NUL-terminated string, for
+/// a SIGBUS handler to name the file that was cut short while it was read (only atomic
+/// loads: async-signal-safe). The map of the faulting read stays registered until that
+/// read returns, so its path is not freed meanwhile.
+#[cfg(target_os = "linux")]
+pub fn file_mapped_at(address: usize) -> Option<*const std::ffi::c_char> {
+    MAPPED.iter().find_map(|(start, len, path)| {
+        let start = start.load(Ordering::SeqCst);
+        let within = start != 0 && address >= start && address - start < len.load(Ordering::SeqCst);
+        let path = path.load(Ordering::SeqCst);
+        (within && !path.is_null()).then_some(path.cast_const())
+    })
 }
 
 impl std::ops::Deref for FileBytes {
@@ -360,10 +442,22 @@ impl std::ops::Deref for FileBytes {
 
     fn deref(&self) -> &[u8] {
         match self {
-            FileBytes::Mapped(map) => map,
+            FileBytes::Mapped { map, .. } => map,
             FileBytes::Read(bytes) => bytes,
         }
     }
+}
+
+/// Whether model files are read through a memory map: off until [`map_model_files`].
+static MAP_MODELS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets model files be read through a memory map, for a program that has a SIGBUS
+/// handler which names the file with [`file_mapped_at`] (the CLI). Without one, a file
+/// cut short by another program while its map was read (`cp` over it) killed the
+/// process: a Python interpreter, a notebook's kernel or a Spark executor died of "Bus
+/// error" at `load`. They read the file into memory instead.
+pub fn map_model_files() {
+    MAP_MODELS.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Reading copied the shipped models' 5.5 MB into fresh memory, whose copy and page
@@ -378,20 +472,23 @@ fn read(path: &Path) -> Result<FileBytes> {
         let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, directory_not_model(path));
         return Err(Error::Io { path: path.to_path_buf(), error });
     }
-    if metadata.is_file() && metadata.len() > 0 {
+    if metadata.is_file() && metadata.len() > 0 && MAP_MODELS.load(std::sync::atomic::Ordering::SeqCst) {
         // SAFETY: a mapped file changed by another process while it is read could change
         // bytes under the parser, or fault if it were truncated. stancekit never writes a
         // model in place: `ModelFile::save` writes a new file and renames it over the old
-        // one, which leaves the mapped file as it was. The checksum is verified on the
-        // mapped bytes before anything of them is trusted.
+        // one, which leaves the mapped file as it was; another program's in-place write
+        // (`cp`) that cuts it short faults, which the CLI says as such ([`file_mapped_at`]).
+        // The checksum is verified on the mapped bytes before anything of them is trusted.
         if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-            return Ok(FileBytes::Mapped(map));
+            return Ok(FileBytes::Mapped { _slot: Mapped::register(&map, path), map });
         }
     }
-    // A stream (a pipe, a device) is read in chunks, and reading stops once its first
-    // byte shows it cannot be a model: `/dev/zero` or `/dev/urandom` would otherwise be
-    // read until memory runs out. The parse then names what it found.
-    let mut bytes = Vec::new();
+    // A stream (a pipe, a device), or a file when maps are off, is read in chunks, and
+    // reading stops once its first byte shows it cannot be a model: `/dev/zero` or
+    // `/dev/urandom` would otherwise be read until memory runs out. The parse then names
+    // what it found.
+    let room = if metadata.is_file() { usize::try_from(metadata.len()).unwrap_or(0).min(1 << 28) } else { 0 };
+    let mut bytes = Vec::with_capacity(room);
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         let n = match std::io::Read::read(&mut file, &mut chunk) {
@@ -483,6 +580,20 @@ fn parse_body<'a>(bytes: &'a [u8], path: &Path) -> Result<Body<'a>> {
         // model (a corpus, a disk image) is refused at once.
         Some(b'{') => {}
         Some(_) => {
+            // A model stored or downloaded compressed (`m.json.gz`, a `.zip` of models)
+            // was `not JSON at line 1 column 1`, where a data file says what it is.
+            let packed = crate::input::not_text(bytes)
+                .filter(|(kind, _)| kind.contains("compressed") || kind.contains("archive"));
+            if let Some((kind, fix)) = packed {
+                let fix = if fix.starts_with("decompress") || fix.starts_with("extract") {
+                    fix
+                } else {
+                    "extract it first, e.g. unzip"
+                };
+                return Err(corrupt(format!(
+                    "the file is {kind}, not a model's JSON text ({fix}, and give the model file)"
+                )));
+            }
             let at = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
             let (line, column) = line_and_column(bytes, at);
             return Err(corrupt(format!(
@@ -690,6 +801,24 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A mapped model file is found by an address inside its map, and forgotten with it.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_file_is_named_by_an_address_in_its_map() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, b"{\"format\": \"stancekit-model\"}").unwrap();
+        map_model_files();
+        let bytes = read(&path).unwrap();
+        assert!(matches!(bytes, FileBytes::Mapped { .. }));
+        let inside = bytes.as_ptr() as usize + 5;
+        let named = file_mapped_at(inside).map(|p| unsafe { std::ffi::CStr::from_ptr(p) }.to_owned());
+        assert_eq!(named.unwrap().to_str().unwrap(), path.to_str().unwrap());
+        assert!(file_mapped_at(bytes.as_ptr() as usize + bytes.len()).is_none(), "past its end");
+        drop(bytes);
+        assert!(file_mapped_at(inside).is_none(), "unmapped");
+    }
 
     #[test]
     fn checksums_follow_the_reference_vectors_of_each_version() {

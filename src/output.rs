@@ -127,6 +127,7 @@ fn target(path: &Path) -> io::Result<Target> {
     }
     match fs::metadata(path) {
         Ok(metadata) if metadata.is_file() => {
+            refuse_write_protected(path, &metadata)?;
             let is_link = fs::symlink_metadata(path)?.file_type().is_symlink();
             Ok(Target::Replace(if is_link { fs::canonicalize(path)? } else { path.to_path_buf() }))
         }
@@ -154,6 +155,36 @@ fn target(path: &Path) -> io::Result<Target> {
         }
         Err(error) => Err(error),
     }
+}
+
+/// Refuses to replace a file that is write-protected: without a write permission bit
+/// (`chmod a-w`, made so to keep it), or that this user may not write (another user's,
+/// in a directory this one may write). The rename replaced either, where a shell's `>`
+/// fails; and root may write any file, so the bits are what say it is protected.
+fn refuse_write_protected(path: &Path, metadata: &Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        let not_ours = || {
+            fs::OpenOptions::new().write(true).open(path).is_err_and(|e| e.kind() == io::ErrorKind::PermissionDenied)
+        };
+        if mode & 0o222 == 0 || not_ours() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "is write-protected (mode {mode:o}{}), so it is not replaced (make it writable, e.g. chmod u+w, \
+                     or choose another output path)",
+                    if mode & 0o222 == 0 { "" } else { ", not writable by this user" }
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    if metadata.permissions().readonly() {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("{} is read-only", path.display())));
+    }
+    Ok(())
 }
 
 /// Whether `path` ends in a separator (`models/`), which names a directory.
@@ -205,15 +236,96 @@ fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        // A file replaced keeps its permissions, as a shell's `>` keeps them: a model made
+        // private (0600) came back readable by everyone (0644) when trained again.
+        let mode = fs::metadata(path).ok().filter(Metadata::is_file).map_or(0o666, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let file = builder.tempfile_in(directory_of(path))?;
+    let _unfinished = Unfinished::register(file.path());
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
     let file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
     File::sync_all(file.as_file())?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// How many temporary files [`remove_unfinished`] knows of at once: the CLI writes one
+/// file at a time; a further one, written meanwhile, is not registered.
+#[cfg(target_os = "linux")]
+const UNFINISHED_SLOTS: usize = 8;
+
+/// The temporary files being written, as C strings leaked by [`Unfinished::register`]:
+/// what a signal handler may remove ([`remove_unfinished`]). A kill while a model was
+/// being written (Ctrl-C during `train --out`) left a hidden `.stancekit-Ab12Cd.tmp`
+/// of part of the model beside it, which nothing ever removed.
+#[cfg(target_os = "linux")]
+static UNFINISHED: [std::sync::atomic::AtomicPtr<libc::c_char>; UNFINISHED_SLOTS] =
+    [const { std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()) }; UNFINISHED_SLOTS];
+
+/// A temporary file's place in [`UNFINISHED`] while it is written; taken out on drop
+/// (written and renamed, or removed by `tempfile` on an error).
+struct Unfinished {
+    #[cfg(target_os = "linux")]
+    slot: Option<usize>,
+}
+
+impl Unfinished {
+    fn register(path: &Path) -> Unfinished {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            use std::sync::atomic::Ordering;
+            let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+                return Unfinished { slot: None };
+            };
+            let name = name.into_raw();
+            for (slot, place) in UNFINISHED.iter().enumerate() {
+                if place.compare_exchange(std::ptr::null_mut(), name, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+                    return Unfinished { slot: Some(slot) };
+                }
+            }
+            // SAFETY: `name` came from `CString::into_raw` above and was stored nowhere.
+            drop(unsafe { std::ffi::CString::from_raw(name) });
+            Unfinished { slot: None }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = path;
+            Unfinished {}
+        }
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(place) = self.slot.and_then(|slot| UNFINISHED.get(slot)) {
+            let name = place.swap(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+            if !name.is_null() {
+                // SAFETY: a non-null slot holds a pointer from `CString::into_raw` in
+                // `register`, and the swap gave it to this call alone.
+                drop(unsafe { std::ffi::CString::from_raw(name) });
+            }
+        }
+    }
+}
+
+/// Removes the temporary files of the writes under way, leaving each target as it was
+/// (the old file, or none). For a signal handler (the CLI's, on SIGINT, SIGTERM and
+/// SIGHUP), so it calls only `unlink`, which is async-signal-safe, and frees nothing:
+/// the process is ending.
+pub fn remove_unfinished() {
+    #[cfg(target_os = "linux")]
+    for place in &UNFINISHED {
+        let name = place.swap(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+        if !name.is_null() {
+            // SAFETY: `name` is a NUL-terminated string from `CString::into_raw`, never
+            // freed once swapped out here.
+            unsafe { libc::unlink(name) };
+        }
+    }
 }
 
 /// Writes a character device or a pipe in place (no sync: they take none).

@@ -179,7 +179,7 @@ impl<'a> Examples<'a> {
     ///
     /// # Errors
     /// [`Error::Data`] when the texts and labels differ in number, when fewer than two
-    /// classes are present, or more than `MANY_CLASSES` of which most have a single row;
+    /// classes are present, or more than `MANY_CLASSES` of which most have one or two rows;
     /// [`Error::EmptyText`] for a blank text; [`Error::LabelSpaces`] or
     /// [`Error::LabelControl`] for a label that is blank, has spaces around it or holds
     /// a control character.
@@ -223,6 +223,23 @@ impl<'a> Examples<'a> {
             }
         }
         let single = rows_per_class.iter().filter(|&&n| n == 1).count();
+        // Most classes of two rows: a column that gives a few rows each a class of their
+        // own (the article or speaker a sentence came from). 1,500 such classes of 3,000
+        // mr rows trained for 4 s in 1.9 GB into a 74 MB model, exit 0.
+        let two = rows_per_class.iter().filter(|&&n| n == 2).count();
+        if set.len() > MANY_CLASSES && 2 * single <= set.len() && 2 * (single + two) > set.len() {
+            return Err(Error::Data {
+                path: source.to_path_buf(),
+                reason: format!(
+                    "{} classes in {} rows, {} of them with two rows or fewer: no class can be learnt from so few \
+                     examples (is this the label column? an id of the article or speaker a row belongs to gives each \
+                     few rows a class of their own)",
+                    set.len(),
+                    labels.len(),
+                    single + two
+                ),
+            });
+        }
         if set.len() > MANY_CLASSES && 2 * single > set.len() {
             return Err(Error::Data {
                 path: source.to_path_buf(),

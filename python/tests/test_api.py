@@ -906,6 +906,45 @@ def test_a_length_larger_than_memory_is_not_reserved_ahead():
     assert done.stdout.splitlines() == ["texts[0] has type int, not str"] * 4
 
 
+def test_a_model_file_rewritten_in_place_while_it_loads_is_an_error_not_a_bus_error(tmp_path):
+    # `cp new.json m.json` truncates the file, then writes it. A load reading it through a
+    # memory map at that moment faulted, and SIGBUS killed the interpreter ("Bus error"):
+    # a notebook's kernel or a Spark executor died. Outside the CLI (whose SIGBUS handler
+    # names the file) the file is read into memory, so a load gives a model or a
+    # ModelError. Run in a child process, as the signal would end this one.
+    import subprocess
+    import sys
+
+    code = (
+        "import shutil, sys, threading, stancekit\n"
+        "source, path = sys.argv[1], sys.argv[2]\n"
+        "stop = threading.Event()\n"
+        "def rewrite():\n"
+        "    while not stop.is_set():\n"
+        "        shutil.copyfile(source, path)\n"
+        "writer = threading.Thread(target=rewrite)\n"
+        "writer.start()\n"
+        "loaded = refused = 0\n"
+        "try:\n"
+        "    for _ in range(1000):\n"
+        "        try:\n"
+        "            stancekit.load(path)\n"
+        "            loaded += 1\n"
+        "        except stancekit.ModelError:\n"
+        "            refused += 1\n"
+        "finally:\n"
+        "    stop.set()\n"
+        "    writer.join()\n"
+        "print(loaded + refused)\n"
+    )
+    path = tmp_path / "m.json"
+    path.write_bytes((MODELS / "sentiment.json").read_bytes())
+    args = [sys.executable, "-c", code, str(MODELS / "sentiment.json"), str(path)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.split() == ["1000"]
+
+
 def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, monkeypatch):
     # As the CLI: a $STANCEKIT_MODELS that is empty, no directory, or lacks the task's file
     # is an error. builtin_path used to fall back to the installed models without a word,

@@ -30,7 +30,13 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     let data = |reason: String| Error::Data { path: path.to_path_buf(), reason };
     // "columns found: ;" would say nothing.
     if header.is_empty() {
-        return data(format!("the file is empty: no header line naming its columns (column '{column}' is needed)"));
+        // `-: the file is empty` named a file nobody gave: `-` is standard input, and an
+        // empty one is most often a pipe whose first command wrote nothing or failed.
+        let what = match path.as_os_str() == "-" {
+            true => "standard input is empty (did the command before the pipe write nothing, or fail?)",
+            false => "the file is empty",
+        };
+        return data(format!("{what}: no header line naming its columns (column '{column}' is needed)"));
     }
     // A header line of blanks (spaces, tabs, empty fields: a file of only white space, a
     // sheet exported empty), which the list of columns found showed as `'  '`.
@@ -205,16 +211,28 @@ pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
-/// What is wrong with a row of `fields` fields under a header of `names`: one field too
-/// many is most often a comma in a text that is not in quotes (`Paris, France`), which
-/// reads as two fields.
-fn ragged(fields: usize, names: usize) -> String {
+/// What is wrong with `record` under a header of `names`: one field too many is most
+/// often a comma in a text that is not in quotes (`Paris, France`), which reads as two
+/// fields, unless the extra field is an empty last one (a comma ending the line); one
+/// too few, under a header whose last name is empty, is a comma ending the header line;
+/// a line of only Ctrl-Z (U+001A) is the end-of-file mark old DOS programs wrote. Those
+/// three were said only as counts, or with the hint about quotes, which did not apply.
+fn ragged(record: &csv::ByteRecord, names: &[String]) -> String {
+    let (fields, columns) = (record.len(), names.len());
     let count = |n: usize| crate::error::counted(n, "field");
-    let hint = match fields > names {
-        true => " (a comma inside a field that is not in double quotes? Quote such a field: \"Paris, France\")",
-        false => "",
+    let ends_empty = record.get(fields.saturating_sub(1)).is_some_and(<[u8]>::is_empty);
+    let hint = if record.iter().eq([b"\x1a".as_slice()]) {
+        " (the line holds only U+001A, Ctrl-Z, the end-of-file mark of old DOS programs: delete it)"
+    } else if fields == columns + 1 && ends_empty {
+        " (the row ends with a comma, which starts one more, empty field: remove the comma at the end of the line)"
+    } else if fields + 1 == columns && names.last().is_some_and(String::is_empty) {
+        " (the header line ends with a comma, which names one more, empty column: remove it)"
+    } else if fields > columns {
+        " (a comma inside a field that is not in double quotes? Quote such a field: \"Paris, France\")"
+    } else {
+        ""
     };
-    format!("row has {} but the header has {names}{hint}", count(fields))
+    format!("row has {} but the header has {columns}{hint}", count(fields))
 }
 
 fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
@@ -485,7 +503,7 @@ impl<R: Read> CsvRows<R> {
         if !self.names.is_empty() && record.len() != self.names.len() {
             return Err(Error::Csv {
                 location: Location::file(&self.path).at_line(tape.line_of(first)),
-                message: ragged(record.len(), self.names.len()),
+                message: ragged(record, &self.names),
             });
         }
         // The header again: CSV files joined with `cat`, each with its header (and its

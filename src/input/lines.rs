@@ -301,7 +301,7 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
     let column = &options.text_column;
     let text = id_checked.and_then(|()| match text.map(|text| *text) {
         Some(Json::String(s)) => Ok(s),
-        None => Err(error(format!("no field '{column}' (set it with --text-column)"))),
+        None => Err(error(format!("no field '{column}' ({}; set it with --text-column)", fields_found(line)))),
         Some(Json::Object { .. }) => Err(error(format!("field '{column}' is an object, not a string"))),
         Some(Json::Other(kind)) => Err(error(format!("field '{column}' is {kind}, not a string"))),
     });
@@ -340,6 +340,39 @@ fn lone_surrogates(line: &str) -> Option<(String, usize)> {
 
 fn not_an_id(kind: &str, options: &ReadOptions) -> String {
     format!("field '{}' is {kind}, not a string or number (write the id as a string)", options.id_column)
+}
+
+/// The most field names [`fields_found`] lists.
+const MAX_FIELDS_LISTED: usize = 20;
+
+/// The fields of the record `line`, in their order, for a record without the text field:
+/// `fields found: 'Text', 'id'`, as a CSV without the column lists its columns. It said
+/// only `no field 'text'` on every line of a file whose texts are under `Text` or `body`.
+fn fields_found(line: &str) -> String {
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<String>, A::Error> {
+            let mut keys = Vec::new();
+            while let Some((key, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
+                keys.push(key);
+            }
+            Ok(keys)
+        }
+    }
+    let keys = serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default();
+    if keys.is_empty() {
+        return "the record has no fields".into();
+    }
+    let mut listed: Vec<String> =
+        keys.iter().take(MAX_FIELDS_LISTED).map(|key| format!("'{}'", super::escape_controls(key))).collect();
+    if keys.len() > MAX_FIELDS_LISTED {
+        listed.push(format!("and {} more", keys.len() - MAX_FIELDS_LISTED));
+    }
+    format!("fields found: {}", listed.join(", "))
 }
 
 fn not_an_object(kind: &str, options: &ReadOptions) -> String {
