@@ -56,6 +56,10 @@ fn hot_paths(c: &mut Criterion) {
     // As `predict` loads them: in parallel, their shared featurizer once.
     let paths = shipped_paths();
     group.bench_function("load the three shipped models", |b| b.iter(|| ModelFile::load_all(&paths)));
+    // As the CLI loads them: through memory maps, which it may use because its SIGBUS
+    // handler names a file cut short while mapped (`stancekit::model::map_model_files`).
+    stancekit::model::map_model_files();
+    group.bench_function("load the three shipped models, mapped (the CLI)", |b| b.iter(|| ModelFile::load_all(&paths)));
     group.finish();
 }
 
