@@ -1053,8 +1053,10 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
     warn_uncalibrated(&model, command.quiet);
-    if let (Some(warning), false) = (model.metrics.undecided_warning(), command.quiet) {
-        diagnostic!("stancekit: warning: {warning}");
+    for warning in [model.metrics.undecided_warning(), model.metrics.one_label_warning()].into_iter().flatten() {
+        if !command.quiet {
+            diagnostic!("stancekit: warning: {warning}");
+        }
     }
     // Folds past the rarest class's texts are not run (each fold holds out one of them at
     // least); `--calibration-folds 100000` used to be lowered without a word.

@@ -85,12 +85,28 @@ pub struct TrainingMetrics {
     /// Why the label is the highest score although `--decision macro-f1` was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undecided_because: Option<String>,
+    /// The one label the model gave every training row although they have several: it
+    /// learnt nothing but the class shares. Said when trained, not stored in the file.
+    #[serde(skip)]
+    pub one_label: Option<String>,
 }
 
 impl TrainingMetrics {
     /// The warning the CLI and Python give when a model asked to be calibrated is not.
     pub fn uncalibrated_warning(&self) -> Option<String> {
         self.uncalibrated_because.as_ref().map(|why| format!("the probabilities are not calibrated: {why}"))
+    }
+
+    /// The warning the CLI and Python give when a model labels every row it was trained
+    /// on alike: `--c 1e-9` trained such a model without a word, its training accuracy
+    /// the majority's share.
+    pub fn one_label_warning(&self) -> Option<String> {
+        self.one_label.as_ref().map(|label| {
+            format!(
+                "the model gives every training row the label '{label}': it learnt the labels' shares and nothing of \
+                 the texts (a --c too small for the data, or texts that carry no sign of their labels?)"
+            )
+        })
     }
 
     /// The warning the CLI and Python give when a model asked for a macro-F1 decision

@@ -1217,9 +1217,11 @@ fn train(
         train_model(&examples, &options, &task, provenance)
     })
     .map_err(input_error)?;
-    // As the CLI's warnings: the model trains, its probabilities are the plain softmax
-    // or its labels the highest score.
-    for warning in [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning()].into_iter().flatten() {
+    // As the CLI's warnings: the model trains, its probabilities are the plain softmax,
+    // its labels the highest score, or it gives every training row one label.
+    let warnings =
+        [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning(), model.metrics.one_label_warning()];
+    for warning in warnings.into_iter().flatten() {
         let message = std::ffi::CString::new(warning).unwrap_or_default();
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }

@@ -547,6 +547,15 @@ def test_calibration_is_shown_and_its_absence_is_a_warning_saying_why():
     assert uncalibrated.calibration is None
 
 
+def test_a_model_that_gives_every_training_row_one_label_is_a_warning():
+    # Labels that follow nothing in the texts (every fifth row 'rare'), regularised to almost
+    # nothing: the model learns the shares alone and labels every row 'common'.
+    texts = [f"a {word} film" for word in ["good", "bad", "long", "short"] * 25]
+    labels = ["rare" if i % 5 == 0 else "common" for i in range(len(texts))]
+    with pytest.warns(UserWarning, match="gives every training row the label 'common'"):
+        stancekit.train(texts, labels, min_df=1, c=1e-6, calibration_folds=0)
+
+
 def test_a_macro_f1_decision_is_shown_and_needs_out_of_fold_scores():
     assert stancekit.builtin("accusation").decision is None
     # 90 rows of 'good' and 10 of 'bad', whose words overlap: unweighted, the highest
