@@ -147,6 +147,18 @@ fn plain_lines_read_a_line_starting_with_a_brace_as_text() {
     let error = guessed[0].error.as_deref().unwrap();
     assert!(error.ends_with("if the lines are plain text, give --input-format plain-lines)"), "{error}");
     assert_eq!(guessed[1].text.as_deref(), Some("a dull mess"));
+    // A line that is JSON, only not a record with a text, is no text opening with a brace:
+    // its error says what is wrong with the record, without the plain-lines hint.
+    let r =
+        run_with_stdin(&["predict", "--model", model, "--format", "json", "-"], b"{\"text\": 5}\n{\"txt\": \"a\"}\n");
+    let errors: Vec<String> = rows(&r.stdout).into_iter().map(|row| row.error.unwrap()).collect();
+    assert_eq!(
+        errors,
+        [
+            "-:1: malformed JSON: field 'text' is a number, not a string",
+            "-:2: malformed JSON: no field 'text' (fields found: 'txt'; set it with --text-column)"
+        ]
+    );
     let r =
         run_with_stdin(&["predict", "--model", model, "--format", "json", "--input-format", "plain-lines", "-"], input);
     let texts: Vec<Option<String>> = rows(&r.stdout).into_iter().map(|row| row.text).collect();

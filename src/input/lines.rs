@@ -201,9 +201,11 @@ impl Iterator for LineDocuments {
                     || (self.records == LineRecords::JsonOrText && s.trim_start().starts_with('{')) =>
             {
                 let (id, text) = parse_json_record(&s, &location, &self.options, self.line);
-                // A line guessed to be JSON by its brace may be text that opens with one.
+                // A line guessed to be JSON by its brace may be text that opens with one; a
+                // line that is JSON, only not a record we can read (`{"text": 5}`), is not.
+                let is_json = || serde_json::from_str::<serde::de::IgnoredAny>(&s).is_ok();
                 let text = match (self.records, text) {
-                    (LineRecords::JsonOrText, Err(Error::Json { location, message })) => {
+                    (LineRecords::JsonOrText, Err(Error::Json { location, message })) if !is_json() => {
                         let message = format!(
                             "{message} (a line starting with '{{' is read as a JSON record; if the lines are plain \
                              text, give --input-format plain-lines)"
