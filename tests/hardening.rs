@@ -2813,6 +2813,10 @@ fn corpus_refuses_a_split_other_than_train_or_dev() {
         assert_eq!(r.status, 2, "{split:?}: {}", r.stderr);
         let what = match split {
             "" => "empty label (give the row its label, or leave the row out)".to_string(),
+            // Said as eval says a model's label spelt otherwise (it was an unknown label).
+            "Train" => {
+                "label 'Train' differs from the expected label 'train' only by case; make them agree".to_string()
+            }
             _ => format!("unknown label '{split}' (expected one of: train, dev)"),
         };
         assert_eq!(r.stderr, format!("stancekit: error: spans.csv:3: column 'split': {what}\n"));

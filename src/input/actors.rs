@@ -114,6 +114,15 @@ mod tests {
                 "{path}:3: column 'accusation': unknown label 'accusaton' (expected one of: accusation, denial, none)"
             )
         );
+        // A label of the list in another case is named as such, not as unknown.
+        std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,Denial,He,\n").unwrap();
+        assert_eq!(
+            read_actor_rows(f.path()).unwrap_err().to_string(),
+            format!(
+                "{path}:2: column 'accusation': label 'Denial' differs from the expected label 'denial' only by case; \
+                 make them agree"
+            )
+        );
         std::fs::write(f.path(), "text,accusation,source,target\nHe lied.,accusation,He\n").unwrap();
         assert_eq!(
             read_actor_rows(f.path()).unwrap_err().to_string(),

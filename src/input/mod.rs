@@ -478,6 +478,13 @@ pub(crate) fn one_of(value: String, allowed: &[&str], location: impl FnOnce() ->
     if value.trim() != value || value.is_empty() {
         return Err(Error::LabelSpaces { location: location(), label: value });
     }
+    // `Accusation` for `accusation` was an unknown label beside a list that holds it, where
+    // `eval` names a label spelt otherwise (case, accent encoding, a number written as 1.0).
+    let spelt_otherwise = |known: &&&str| labelled::case_conflict(&[known.to_string(), value.clone()]).is_some();
+    if let Some(known) = allowed.iter().find(spelt_otherwise) {
+        let other = format!("the expected label '{known}' only by {}", labelled::label_difference(&value, known));
+        return Err(Error::LabelCase { location: location(), label: value, other });
+    }
     Err(Error::UnknownLabel {
         location: location(),
         label: value,
