@@ -342,6 +342,9 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
     for (row, label) in labels.iter().enumerate() {
         let at = *index.entry(label.as_str()).or_insert_with(|| {
             let key = match number(label) {
+                // `-0` is `0` written otherwise (it was a class of its own: -0.0 prints "-0"); the
+                // pattern matches both zeros, as == does.
+                Some(0.0) => "0".to_string(),
                 Some(value) => format!("{value}"),
                 None => label.nfc().collect::<String>().to_lowercase(),
             };
@@ -422,6 +425,16 @@ mod tests {
         assert_eq!(case_conflict(&labels), Some((2, 0)));
         let labels: Vec<String> = ["a", "b", "ab"].iter().map(|s| s.to_string()).collect();
         assert_eq!(case_conflict(&labels), None);
+    }
+
+    #[test]
+    fn a_number_written_otherwise_is_one_label_spelt_two_ways() {
+        let spelt = |labels: &[&str]| case_conflict(&labels.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(spelt(&["1", "0", "1.0", "1"]), Some((2, 0)));
+        assert_eq!(spelt(&["0", "1", "-0", "0"]), Some((2, 0)));
+        assert_eq!(spelt(&["0", "1", "0.0", "+0", "0"]), Some((3, 0)));
+        assert_eq!(spelt(&["0", "1", "-1", "10"]), None);
+        assert!(label_difference("-0", "0").starts_with("how the number is written"));
     }
 
     #[test]
