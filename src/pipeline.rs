@@ -926,14 +926,14 @@ pub fn train_model(
     let matrix = ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted);
     model.metrics.train_accuracy = matrix.accuracy();
     model.metrics.train_macro_f1 = matrix.macro_f1();
-    let trained_classes = class_counts(examples).iter().filter(|&&n| n > 0).count();
+    let counts = class_counts(examples);
+    let trained_classes = counts.iter().filter(|&&n| n > 0).count();
     if let Some(&first) = predicted.first().filter(|_| trained_classes >= 2) {
         if predicted.iter().all(|&class| class == first) {
             model.metrics.one_label = examples.labels.get(first).cloned();
         }
     }
     model.task = task.to_string();
-    let counts = class_counts(examples);
     model.provenance =
         Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };
     Ok(model)
