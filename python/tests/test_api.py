@@ -523,6 +523,14 @@ def test_save_writes_the_model_bytes(tmp_path):
     assert again.predict(["good", "dull"]) == ["pos", "neg"]
     with pytest.raises(stancekit.ModelError):
         model.save(tmp_path / "no" / "such" / "dir" / "toy.json")
+    # As the CLI's --out: a replaced model keeps its permissions, a write-protected one is kept.
+    path.chmod(0o600)
+    model.save(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    path.chmod(0o444)
+    with pytest.raises(stancekit.ModelError, match=r"is write-protected \(mode 444\), so it is not replaced"):
+        model.save(path)
+    assert path.read_bytes() == model.to_bytes()
 
 
 def test_docstrings_reach_help():
