@@ -514,10 +514,7 @@ thread_local! {
 /// Runs `f` with this thread's analysis buffers (fresh ones if they are in use further
 /// up the stack).
 fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => f(&mut scratch),
-        Err(_) => f(&mut Scratch::default()),
-    })
+    crate::thread_state::with_local(&SCRATCH, f)
 }
 
 /// The n-gram keys of a text and their columns: [`Featurizer::transform_one`]'s lists.
@@ -530,17 +527,14 @@ struct Lookup {
 /// Runs `f` with this thread's lists of keys and columns (fresh ones if they are in use
 /// further up the stack), emptied.
 fn with_lookup<R>(f: impl FnOnce(&mut Lookup) -> R) -> R {
-    LOOKUP.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut lookup) => {
-            lookup.keys.clear();
-            lookup.columns.clear();
-            let result = f(&mut lookup);
-            if lookup.keys.capacity() > SCRATCH_WORDS {
-                *lookup = Lookup::default();
-            }
-            result
+    crate::thread_state::with_local(&LOOKUP, |lookup| {
+        lookup.keys.clear();
+        lookup.columns.clear();
+        let result = f(lookup);
+        if lookup.keys.capacity() > SCRATCH_WORDS {
+            *lookup = Lookup::default();
         }
-        Err(_) => f(&mut Lookup::default()),
+        result
     })
 }
 

@@ -63,6 +63,7 @@ pub mod report;
 pub mod shipped;
 mod stems;
 pub mod text;
+mod thread_state;
 pub mod train;
 pub mod vocabulary;
 pub mod word_classes;

@@ -92,10 +92,7 @@ thread_local! {
 /// Runs `f` with this thread's stem cache (with a fresh one if the thread's is in use
 /// further up the stack).
 pub(crate) fn with_cache<R>(f: impl FnOnce(&mut StemCache) -> R) -> R {
-    CACHE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut cache) => f(&mut cache),
-        Err(_) => f(&mut StemCache::default()),
-    })
+    crate::thread_state::with_local(&CACHE, f)
 }
 
 #[cfg(test)]
