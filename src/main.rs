@@ -1616,9 +1616,10 @@ fn refuse_unused_columns(command: &PredictCommand, files: &[(PathBuf, Option<sta
     let Some((flag, column)) = given.into_iter().find_map(|(flag, column)| column.map(|c| (flag, c))) else {
         return Ok(());
     };
-    let inputs = match files.iter().all(|(path, _)| command.input_format.resolve(path) == InputFormat::PlainLines) {
-        true => "the inputs are plain lines (--input-format plain-lines), which have no columns",
-        false => "the inputs are articles (plain text), which have no columns",
+    let inputs = if files.iter().all(|(path, _)| command.input_format.resolve(path) == InputFormat::PlainLines) {
+        "the inputs are plain lines (--input-format plain-lines), which have no columns"
+    } else {
+        "the inputs are articles (plain text), which have no columns"
     };
     let reason = format!(
         "'{}': {inputs}, so it would name nothing (ids are file names and sentence or line numbers; a table is read \

@@ -946,9 +946,6 @@ fn malformed_lexicon_line_is_named() {
     );
 }
 
-/// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
-/// CSV or an article is: the cues file used to be one line, its header, and training
-/// stopped with `a lexicon with no cues`.
 /// A lexicon or word-classes file that is missing, or malformed when given itself (not
 /// its directory), was named twice: 'reading lexicon nope: nope: No such file or
 /// directory (os error 2)'.
@@ -982,6 +979,9 @@ fn a_missing_or_malformed_lexicon_file_is_named_once() {
     }
 }
 
+/// A lexicon saved with old Mac line endings (a lone CR) is read line by line, as a
+/// CSV or an article is: the cues file used to be one line, its header, and training
+/// stopped with `a lexicon with no cues`.
 #[test]
 fn a_lexicon_with_lone_cr_line_endings_is_read_line_by_line() {
     let dir = tempfile::tempdir().unwrap();
