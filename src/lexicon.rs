@@ -261,23 +261,30 @@ impl Lexicon {
     /// cue against its category, an unknown category adds columns the weights lack).
     /// Repeated cues are not judged: files written before they were refused hold some.
     pub fn problem(&self) -> Option<String> {
+        // Every model load checks every cue: the good path tokenizes into one reused list
+        // and builds no string (a message per cue cost 1.1 ms of the shipped models' load).
+        let mut tokens = Vec::new();
         self.cues.iter().enumerate().find_map(|(i, cue)| {
+            crate::text::tokenize_into(&cue.term, &mut tokens);
+            let has_word = tokens.iter().any(|t| t.kind == TokenKind::Word);
+            let category_ok =
+                !cue.category.is_empty() && cue.category.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            let weight_ok = cue.weight > 0.0 && cue.weight <= 2.0;
+            if has_word && category_ok && weight_ok {
+                return None;
+            }
             let term = crate::input::escape_controls(&cue.term);
-            let category = crate::input::escape_controls(&cue.category);
             let n = i + 1;
-            if term_tokens(&cue.term).is_empty() {
+            if !has_word {
                 return Some(format!("lexicon cue {n}: term '{term}' has no words"));
             }
-            let reason = if cue.category.is_empty() || !cue.category.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-            {
-                format!("category '{category}' must be lower-case letters or '_'")
-            } else if !(cue.weight > 0.0 && cue.weight <= 2.0) {
+            let reason = if !category_ok {
+                format!("category '{}' must be lower-case letters or '_'", crate::input::escape_controls(&cue.category))
+            } else {
                 let weight = cue.weight;
                 let shown =
                     if weight.is_finite() && weight.abs() >= 1e7 { format!("{weight:e}") } else { weight.to_string() };
                 format!("weight {shown} is outside (0, 2]")
-            } else {
-                return None;
             };
             Some(format!("lexicon cue {n} ('{term}'): {reason}"))
         })

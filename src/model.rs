@@ -323,11 +323,6 @@ impl ModelFile {
                 ));
             }
         }
-        // Before the weight rows: a category edited into the lexicon adds columns, which
-        // the weights' count would report without saying why.
-        if let Some(problem) = self.featurizer.lexicon.as_ref().and_then(|lexicon| lexicon.problem()) {
-            return Err(problem);
-        }
         if self.classifier.weights.len() != k {
             return Err(format!("{k} labels but {} weight rows", self.classifier.weights.len()));
         }
@@ -661,8 +656,15 @@ fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Pa
 
 /// Parses a featurizer's JSON text (see [`parse_part`]) and rebuilds its lookup tables.
 fn parse_featurizer(text: &str, file: &[u8], path: &Path) -> Result<Arc<Featurizer>> {
+    let corrupt = |reason: String| Error::CorruptModel { path: path.to_path_buf(), reason };
     let mut featurizer: Featurizer = parse_part(text, file, path, "featurizer")?;
-    featurizer.restore().map_err(|e| Error::CorruptModel { path: path.to_path_buf(), reason: e.to_string() })?;
+    // Once per featurizer, which models may share, and before the shapes are checked: a
+    // category edited into the lexicon adds columns, which the weights' count would
+    // report without saying why.
+    if let Some(problem) = featurizer.lexicon.as_ref().and_then(|lexicon| lexicon.problem()) {
+        return Err(corrupt(problem));
+    }
+    featurizer.restore().map_err(|e| corrupt(e.to_string()))?;
     Ok(Arc::new(featurizer))
 }
 
