@@ -61,6 +61,7 @@ pub mod pipeline;
 pub mod predict;
 pub mod report;
 pub mod shipped;
+mod signal_paths;
 mod stems;
 pub mod text;
 mod thread_state;

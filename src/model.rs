@@ -12,8 +12,6 @@
 //! all of them.
 
 use std::path::{Path, PathBuf};
-#[cfg(target_os = "linux")]
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -24,6 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::features::Featurizer;
 use crate::input::hex;
+use crate::signal_paths::{Registration, SignalPaths};
 use crate::train::Classifier;
 
 /// The `format` tag of every stancekit model file.
@@ -364,88 +363,27 @@ impl ModelFile {
 /// A model file's bytes: mapped from the page cache when it is a non-empty regular file,
 /// read into memory otherwise (pipes, devices, or where mapping fails).
 enum FileBytes {
-    /// The map and its place in [`MAPPED`] (dropped first: the slot is cleared before
-    /// the map goes).
+    /// The map and its registration in [`MAPPED`] (dropped first: the path is taken out
+    /// before the map goes).
     Mapped {
-        _slot: Mapped,
+        _registration: Option<Registration>,
         map: memmap2::Mmap,
     },
     Read(Vec<u8>),
 }
 
-/// How many model maps [`file_mapped_at`] knows of at once (`predict` maps each
-/// `--model`); a further one is mapped unregistered.
-#[cfg(target_os = "linux")]
-const MAPPED_SLOTS: usize = 16;
-
-/// The model files mapped now: start address, length and path (a C string from
-/// `CString::into_raw`), for the CLI's SIGBUS handler. A model file rewritten in place
-/// while it was loaded (`cp new.json m.json`, which truncates it first) made reading its
-/// map fault, and the process died of SIGBUS ("Bus error", status 135) without a word.
-#[cfg(target_os = "linux")]
-static MAPPED: [(AtomicUsize, AtomicUsize, AtomicPtr<std::ffi::c_char>); MAPPED_SLOTS] =
-    [const { (AtomicUsize::new(0), AtomicUsize::new(0), AtomicPtr::new(std::ptr::null_mut())) }; MAPPED_SLOTS];
-
-/// A map's slot in [`MAPPED`], cleared on drop.
-struct Mapped {
-    #[cfg(target_os = "linux")]
-    slot: Option<usize>,
-}
-
-impl Mapped {
-    fn register(map: &memmap2::Mmap, path: &Path) -> Mapped {
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::unix::ffi::OsStrExt;
-            let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return Mapped { slot: None } };
-            let name = name.into_raw();
-            for (slot, (start, len, path)) in MAPPED.iter().enumerate() {
-                if path.compare_exchange(std::ptr::null_mut(), name, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
-                    len.store(map.len(), Ordering::SeqCst);
-                    start.store(map.as_ptr() as usize, Ordering::SeqCst);
-                    return Mapped { slot: Some(slot) };
-                }
-            }
-            // SAFETY: `name` came from `CString::into_raw` above and was stored nowhere.
-            drop(unsafe { std::ffi::CString::from_raw(name) });
-            Mapped { slot: None }
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            let _ = (map, path);
-            Mapped {}
-        }
-    }
-}
-
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        #[cfg(target_os = "linux")]
-        if let Some((start, len, path)) = self.slot.and_then(|slot| MAPPED.get(slot)) {
-            start.store(0, Ordering::SeqCst);
-            len.store(0, Ordering::SeqCst);
-            let name = path.swap(std::ptr::null_mut(), Ordering::SeqCst);
-            if !name.is_null() {
-                // SAFETY: the slot's pointer came from `CString::into_raw` in `register`,
-                // and the swap gave it to this call alone.
-                drop(unsafe { std::ffi::CString::from_raw(name) });
-            }
-        }
-    }
-}
+/// The model files mapped now, with their address ranges, for the CLI's SIGBUS handler. A
+/// model file rewritten in place while it was loaded (`cp new.json m.json`, which
+/// truncates it first) made reading its map fault, and the process died of SIGBUS ("Bus
+/// error", status 135) without a word. A map made while the table is full goes unregistered.
+static MAPPED: SignalPaths = SignalPaths::new();
 
 /// The path of the model file whose map holds `address`, as a NUL-terminated string, for
 /// a SIGBUS handler to name the file that was cut short while it was read (only atomic
 /// loads: async-signal-safe). The map of the faulting read stays registered until that
 /// read returns, so its path is not freed meanwhile.
-#[cfg(target_os = "linux")]
 pub fn file_mapped_at(address: usize) -> Option<*const std::ffi::c_char> {
-    MAPPED.iter().find_map(|(start, len, path)| {
-        let start = start.load(Ordering::SeqCst);
-        let within = start != 0 && address >= start && address - start < len.load(Ordering::SeqCst);
-        let path = path.load(Ordering::SeqCst);
-        (within && !path.is_null()).then_some(path.cast_const())
-    })
+    MAPPED.path_at(address)
 }
 
 impl std::ops::Deref for FileBytes {
@@ -491,7 +429,10 @@ fn read(path: &Path) -> Result<FileBytes> {
         // (`cp`) that cuts it short faults, which the CLI says as such ([`file_mapped_at`]).
         // The checksum is verified on the mapped bytes before anything of them is trusted.
         if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-            return Ok(FileBytes::Mapped { _slot: Mapped::register(&map, path), map });
+            return Ok(FileBytes::Mapped {
+                _registration: MAPPED.register(path, map.as_ptr() as usize, map.len()),
+                map,
+            });
         }
     }
     // A stream (a pipe, a device), or a file when maps are off, is read in chunks, and

@@ -12,6 +12,8 @@ use std::fs::{self, File, Metadata};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::signal_paths::SignalPaths;
+
 /// How many symbolic links a dangling chain may have: Linux's own limit (`ELOOP`
 /// after 40 links, path_resolution(7)).
 const MAX_LINKS: usize = 40;
@@ -242,7 +244,8 @@ fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let file = builder.tempfile_in(directory_of(path))?;
-    let _unfinished = Unfinished::register(file.path());
+    // Taken out of the table when dropped: written and renamed, or removed by `tempfile` on an error.
+    let _unfinished = UNFINISHED.register(file.path(), 0, 0);
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
     let file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -251,66 +254,11 @@ fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
     Ok(())
 }
 
-/// How many temporary files [`remove_unfinished`] knows of at once: the CLI writes one
-/// file at a time; a further one, written meanwhile, is not registered.
-#[cfg(target_os = "linux")]
-const UNFINISHED_SLOTS: usize = 8;
-
-/// The temporary files being written, as C strings leaked by [`Unfinished::register`]:
-/// what a signal handler may remove ([`remove_unfinished`]). A kill while a model was
-/// being written (Ctrl-C during `train --out`) left a hidden `.stancekit-Ab12Cd.tmp`
-/// of part of the model beside it, which nothing ever removed.
-#[cfg(target_os = "linux")]
-static UNFINISHED: [std::sync::atomic::AtomicPtr<libc::c_char>; UNFINISHED_SLOTS] =
-    [const { std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()) }; UNFINISHED_SLOTS];
-
-/// A temporary file's place in [`UNFINISHED`] while it is written; taken out on drop
-/// (written and renamed, or removed by `tempfile` on an error).
-struct Unfinished {
-    #[cfg(target_os = "linux")]
-    slot: Option<usize>,
-}
-
-impl Unfinished {
-    fn register(path: &Path) -> Unfinished {
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::unix::ffi::OsStrExt;
-            use std::sync::atomic::Ordering;
-            let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-                return Unfinished { slot: None };
-            };
-            let name = name.into_raw();
-            for (slot, place) in UNFINISHED.iter().enumerate() {
-                if place.compare_exchange(std::ptr::null_mut(), name, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
-                    return Unfinished { slot: Some(slot) };
-                }
-            }
-            // SAFETY: `name` came from `CString::into_raw` above and was stored nowhere.
-            drop(unsafe { std::ffi::CString::from_raw(name) });
-            Unfinished { slot: None }
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            let _ = path;
-            Unfinished {}
-        }
-    }
-}
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        #[cfg(target_os = "linux")]
-        if let Some(place) = self.slot.and_then(|slot| UNFINISHED.get(slot)) {
-            let name = place.swap(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
-            if !name.is_null() {
-                // SAFETY: a non-null slot holds a pointer from `CString::into_raw` in
-                // `register`, and the swap gave it to this call alone.
-                drop(unsafe { std::ffi::CString::from_raw(name) });
-            }
-        }
-    }
-}
+/// The temporary files being written: what a signal handler may remove
+/// ([`remove_unfinished`]). A kill while a model was being written (Ctrl-C during
+/// `train --out`) left a hidden `.stancekit-Ab12Cd.tmp` of part of the model beside it,
+/// which nothing ever removed. A file written while the table is full goes unregistered.
+static UNFINISHED: SignalPaths = SignalPaths::new();
 
 /// Removes the temporary files of the writes under way, leaving each target as it was
 /// (the old file, or none). For a signal handler (the CLI's, on SIGINT, SIGTERM and
@@ -318,14 +266,11 @@ impl Drop for Unfinished {
 /// the process is ending.
 pub fn remove_unfinished() {
     #[cfg(target_os = "linux")]
-    for place in &UNFINISHED {
-        let name = place.swap(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
-        if !name.is_null() {
-            // SAFETY: `name` is a NUL-terminated string from `CString::into_raw`, never
-            // freed once swapped out here.
-            unsafe { libc::unlink(name) };
-        }
-    }
+    UNFINISHED.take_each(|path| {
+        // SAFETY: `path` is a NUL-terminated string that stays allocated (taken out of
+        // the table, it is never freed).
+        unsafe { libc::unlink(path) };
+    });
 }
 
 /// Writes a character device or a pipe in place (no sync: they take none).
