@@ -1,6 +1,7 @@
-//! Files written whole or not at all: a temporary file beside the target, filled,
-//! synced to disk and renamed over it, so a crash or a kill at any moment leaves
-//! either the old file or the new one, never half of one.
+//! Files written whole or not at all: a file without a name in the target's directory
+//! (Linux's `O_TMPFILE`; elsewhere a hidden temporary file beside the target), filled,
+//! synced to disk, then named and renamed over the target, so a crash or a kill at any
+//! moment leaves either the old file or the new one, never half of one.
 //!
 //! What the rename would replace is looked at first: a symbolic link is followed (the
 //! file it points to is replaced and the link stays), a character device or a pipe
@@ -233,25 +234,109 @@ fn directory_of(path: &Path) -> &Path {
 }
 
 fn replace(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    // A file replaced keeps its permissions, as a shell's `>` keeps them: a model made
+    // private (0600) came back readable by everyone (0644) when trained again.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).ok().filter(Metadata::is_file).map_or(0o666, |m| m.permissions().mode() & 0o777)
+    };
+    #[cfg(not(unix))]
+    let mode = 0;
+    #[cfg(target_os = "linux")]
+    if let Some(file) = unnamed_file_in(directory_of(path), mode) {
+        return replace_through_unnamed(file, path, mode, fill);
+    }
+    replace_through_named(path, mode, &UNFINISHED, fill)
+}
+
+/// Fills a hidden temporary file beside `path`, syncs it and renames it over `path`.
+/// Where files cannot be made without a name; a kill that no handler catches (SIGKILL)
+/// leaves the hidden file behind.
+fn replace_through_named(
+    path: &Path,
+    mode: u32,
+    unfinished: &'static SignalPaths,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".stancekit-").suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        // A file replaced keeps its permissions, as a shell's `>` keeps them: a model made
-        // private (0600) came back readable by everyone (0644) when trained again.
-        let mode = fs::metadata(path).ok().filter(Metadata::is_file).map_or(0o666, |m| m.permissions().mode() & 0o777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     let file = builder.tempfile_in(directory_of(path))?;
     // Taken out of the table when dropped: written and renamed, or removed by `tempfile` on an error.
-    let _unfinished = UNFINISHED.register(file.path(), 0, 0);
+    let _unfinished = unfinished.register(file.path(), 0, 0);
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
     let file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
     File::sync_all(file.as_file())?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A file without a name in `dir` (Linux's `O_TMPFILE`), or `None` where the filesystem,
+/// the kernel or a missing `/proc` (which names it for the link) does not allow one; the
+/// named temporary file then serves, and says any error. A file without a name vanishes
+/// with the process however it ends: a SIGKILL during a write (the out-of-memory killer
+/// ending a large `train --out`), which no handler can catch, left a hidden
+/// `.stancekit-*.tmp` of part of the file for good.
+#[cfg(target_os = "linux")]
+fn unnamed_file_in(dir: &Path, mode: u32) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if !Path::new("/proc/self/fd").is_dir() {
+        return None;
+    }
+    fs::OpenOptions::new().read(true).write(true).mode(mode).custom_flags(libc::O_TMPFILE).open(dir).ok()
+}
+
+/// Fills an unnamed `file`, syncs it, links it into its directory under a fresh hidden
+/// name and renames that over `path`: only a whole file ever has a name. Where the link
+/// is refused (a security module's rule), the bytes are copied to a named file instead.
+#[cfg(target_os = "linux")]
+fn replace_through_unnamed(
+    file: File,
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    use std::io::Seek;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::io::AsRawFd;
+    let mut writer = BufWriter::new(file);
+    fill(&mut writer)?;
+    let mut file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.sync_all()?;
+    let fd = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).map_err(io::Error::other)?;
+    let linked = tempfile::Builder::new().prefix(".stancekit-").suffix(".tmp").make_in(directory_of(path), |name| {
+        let name = std::ffi::CString::new(name.as_os_str().as_bytes()).map_err(io::Error::other)?;
+        // SAFETY: both are NUL-terminated strings that outlive the call.
+        let linked = unsafe {
+            libc::linkat(libc::AT_FDCWD, fd.as_ptr(), libc::AT_FDCWD, name.as_ptr(), libc::AT_SYMLINK_FOLLOW)
+        };
+        if linked == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    });
+    match linked {
+        Ok(linked) => {
+            // Named, and whole, until the rename: a signal now removes the name.
+            let _unfinished = UNFINISHED.register(linked.path(), 0, 0);
+            linked.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        }
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Err(error),
+        Err(_) => {
+            file.rewind()?;
+            replace_through_named(path, mode, &UNFINISHED, |out| io::copy(&mut file, out).map(drop))
+        }
+    }
 }
 
 /// The temporary files being written: what a signal handler may remove
@@ -265,12 +350,19 @@ static UNFINISHED: SignalPaths = SignalPaths::new();
 /// SIGHUP), so it calls only `unlink`, which is async-signal-safe, and frees nothing:
 /// the process is ending.
 pub fn remove_unfinished() {
+    remove_registered(&UNFINISHED);
+}
+
+/// Unlinks every path of `table` (see [`remove_unfinished`]).
+fn remove_registered(table: &SignalPaths) {
     #[cfg(target_os = "linux")]
-    UNFINISHED.take_each(|path| {
+    table.take_each(|path| {
         // SAFETY: `path` is a NUL-terminated string that stays allocated (taken out of
         // the table, it is never freed).
         unsafe { libc::unlink(path) };
     });
+    #[cfg(not(target_os = "linux"))]
+    let _ = table;
 }
 
 /// Writes a character device or a pipe in place (no sync: they take none).
@@ -307,6 +399,89 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"first", "a failed write must leave the old file");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+
+    /// While a file is written its directory shows no new name, so a SIGKILL mid-write
+    /// (which no handler catches) leaves nothing; the old named temporary file was there
+    /// from the first byte. Both targets: a new file and one replaced.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn nothing_is_named_in_the_directory_until_the_file_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into())
+                .collect();
+            names.sort();
+            names
+        };
+        let path = dir.path().join("model.json");
+        for (before, contents) in [(vec![], "first"), (vec!["model.json".to_string()], "second")] {
+            write_atomically(&path, |w| {
+                w.write_all(contents.as_bytes())?;
+                assert_eq!(names(), before, "mid-write");
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(names(), ["model.json"]);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), contents);
+        }
+    }
+
+    /// Where no unnamed file can be made, the named temporary file does the same work:
+    /// whole or not at all, the mode kept, nothing left behind.
+    #[cfg(unix)]
+    #[test]
+    fn the_named_temporary_file_replaces_whole_and_leaves_nothing() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        static TABLE: SignalPaths = SignalPaths::new();
+        replace_through_named(&path, 0o640, &TABLE, |w| w.write_all(b"first")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640 & !umask());
+        let failed = replace_through_named(&path, 0o640, &TABLE, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+
+    /// What the CLI's signal handler does while a named temporary file is written
+    /// ([`remove_unfinished`] on the table it registered in): the file goes, the target
+    /// stays as it was, and the write then failing leaves nothing behind either.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_signal_handlers_removal_takes_the_named_temporary_file() {
+        static TABLE: SignalPaths = SignalPaths::new();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_path_buf();
+        std::fs::write(d.join("m.json"), b"old").unwrap();
+        let names = || std::fs::read_dir(&d).unwrap().count();
+        let result = replace_through_named(&d.join("m.json"), 0o644, &TABLE, |w| {
+            w.write_all(b"part of a model")?;
+            w.flush()?;
+            assert_eq!(names(), 2, "the target and the temporary file, being written");
+            remove_registered(&TABLE);
+            assert_eq!(names(), 1, "the temporary file removed");
+            Err(io::Error::other("interrupted"))
+        });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read(d.join("m.json")).unwrap(), b"old");
+        assert_eq!(names(), 1);
+    }
+
+    /// The process's file-creation mask, as the mode bits a new file loses.
+    #[cfg(unix)]
+    fn umask() -> u32 {
+        let file = tempfile::tempdir().unwrap();
+        let probe = file.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        0o666 & !(std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777)
     }
 
     #[cfg(unix)]
