@@ -331,7 +331,7 @@ fn gram_key(gram: &str) -> u64 {
 }
 
 /// The column of each n-gram key, and the first character n-gram column. The keys are
-/// hashed in parallel, then inserted in column order.
+/// hashed in parallel, then inserted into the index's two halves at once ([`ColumnIndex`]).
 ///
 /// # Errors
 /// [`Error::InvalidParams`] when two n-grams share a key, or a word n-gram follows the
