@@ -304,12 +304,11 @@ fn replace_through_unnamed(
     mode: u32,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    use std::io::Seek;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::io::AsRawFd;
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
-    let mut file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
+    let file = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
     file.sync_all()?;
     let fd = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).map_err(io::Error::other)?;
     let linked = tempfile::Builder::new().prefix(".stancekit-").suffix(".tmp").make_in(directory_of(path), |name| {
@@ -332,11 +331,17 @@ fn replace_through_unnamed(
             Ok(())
         }
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Err(error),
-        Err(_) => {
-            file.rewind()?;
-            replace_through_named(path, mode, &UNFINISHED, |out| io::copy(&mut file, out).map(drop))
-        }
+        Err(_) => copy_to_named(file, path, mode),
     }
+}
+
+/// Writes what an unnamed `file` holds to `path` through a named temporary file: for
+/// where linking the unnamed file is refused.
+#[cfg(target_os = "linux")]
+fn copy_to_named(mut file: File, path: &Path, mode: u32) -> io::Result<()> {
+    use std::io::Seek;
+    file.rewind()?;
+    replace_through_named(path, mode, &UNFINISHED, |out| io::copy(&mut file, out).map(drop))
 }
 
 /// The temporary files being written: what a signal handler may remove
@@ -472,6 +477,19 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(std::fs::read(d.join("m.json")).unwrap(), b"old");
         assert_eq!(names(), 1);
+    }
+
+    /// Where linking an unnamed file is refused, its bytes reach the target through a
+    /// named temporary file, which then is gone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unnamed_file_that_cannot_be_linked_is_copied_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = unnamed_file_in(dir.path(), 0o644).expect("this filesystem makes unnamed files");
+        file.write_all(b"the whole model").unwrap();
+        copy_to_named(file, &dir.path().join("m.json"), 0o644).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("m.json")).unwrap(), b"the whole model");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     /// The process's file-creation mask, as the mode bits a new file loses.
