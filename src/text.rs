@@ -82,6 +82,11 @@ pub fn is_unseen(c: char) -> bool {
     is_invisible(c) || c == '\u{200B}'
 }
 
+/// `text` without the characters that are not seen (`is_unseen`): what it prints as.
+pub fn without_unseen(text: &str) -> String {
+    text.chars().filter(|&c| !is_unseen(c)).collect()
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }

@@ -331,6 +331,62 @@ fn labels_differing_only_in_how_an_accent_is_encoded_are_refused() {
     );
 }
 
+/// A label with a character that is not seen, as text copied from a web page or a
+/// spreadsheet carries it (a zero-width space after `pos`, a soft hyphen inside it):
+/// it printed as `pos` and trained as a class of its own beside it (`pos 20, pos 1` in
+/// inspect), exit 0.
+#[test]
+fn labels_with_an_invisible_character_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut base = String::from("text,label\n");
+    for i in 0..10 {
+        base.push_str(&format!("good {i},pos\nbad {i},neg\n"));
+    }
+    let rows = format!("{base}great,pos\u{200b}\n");
+    let err = train_error(d, "zw.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert_eq!(
+        err,
+        format!(
+            "stancekit: error: {}:22: column 'label': label 'pos\\u{{200b}}' has the invisible character U+200B at \
+             its end (copied from a web page or a spreadsheet? it prints as 'pos' but would be a class of its own: \
+             delete it)\n",
+            d.join("zw.csv").display()
+        )
+    );
+    let rows = format!("{base}great,po\u{ad}s\n");
+    let err = train_error(d, "shy.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert!(
+        err.contains(
+            "shy.csv:22: column 'label': label 'po\\u{ad}s' differs from 'pos' (line 2) only by the invisible \
+             character U+00AD (copied from a web page or a spreadsheet? it prints as nothing: delete it); make them \
+             agree"
+        ),
+        "{err}"
+    );
+    // Tested against a model's label: said as such, not as an unknown label.
+    let r = run_in(
+        d,
+        &[
+            "train",
+            "-q",
+            "--data",
+            write(d, "tr.csv", base.as_bytes()).to_str().unwrap(),
+            "--out",
+            "m.json",
+            "--min-df",
+            "1",
+            "--calibration-folds",
+            "0",
+        ],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "te.csv", "text,label\ngreat,p\u{2060}os\n".as_bytes());
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "te.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("te.csv:2: column 'label': label 'p\\u{2060}os' differs from the model's label 'pos' only by the invisible character U+2060"), "{}", r.stderr);
+}
+
 /// A tested label that is a model's label with its accent encoded the other way is
 /// said to be so; it used to be `unknown label 'négatif' (expected one of: négatif,
 /// positif)`, two spellings that print alike.
