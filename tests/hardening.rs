@@ -1795,6 +1795,42 @@ fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
     assert_eq!(r.stderr, "stancekit: error: nothing to read: empty: no .txt files found\n");
 }
 
+/// Files below a directory given to predict that are not `.txt` (an article saved as
+/// `.md` or without an extension by a scraper, a table among the articles) are said in
+/// one warning for the input, naming the first three; they were left out without a word,
+/// exit 0. A hidden one (`.DS_Store`) is still left out quietly.
+#[test]
+fn files_below_a_directory_that_are_not_txt_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let corpus = d.join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    write(&corpus, "a.txt", b"A fine film.");
+    write(&corpus, "b.md", b"A dull film.");
+    write(&corpus, "12345", b"A long film.");
+    write(&corpus, ".DS_Store", b"\0\0\0\x01Bud1");
+    write(&corpus.join("sub"), "rows.csv", b"id,text\n1,a fine film\n");
+    write(&corpus.join("sub"), "notes.text", b"A short film.");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "corpus"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(sources_of(&r.stdout), ["corpus/a.txt", "corpus/a.txt"]);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: corpus: skipped 4 files below it that are not .txt (12345, b.md, sub/notes.text and 1 \
+         more; a directory is read for its .txt articles: name a file on its own to read it, e.g. corpus/12345)\n"
+    );
+    std::fs::remove_file(corpus.join("a.txt")).unwrap();
+    let r = run_in(d, &["predict", "--model", &m, "corpus/sub"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: nothing to read: corpus/sub: skipped 2 files below it that are not .txt (notes.text, \
+         rows.csv; a directory is read for its .txt articles: name a file on its own to read it, e.g. \
+         corpus/sub/notes.text); corpus/sub: no .txt files found\n"
+    );
+}
+
 #[test]
 fn failed_articles_are_article_rows() {
     let dir = tempfile::tempdir().unwrap();
