@@ -1778,6 +1778,38 @@ fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
     );
 }
 
+/// A directory given where a CSV file is read (`--data news`, meant as the files in it;
+/// `--extra-data`, `corpus --spans`, `actors --data`) names the CSV files it holds and how
+/// to give them; it was `news: Is a directory (os error 21)`.
+#[test]
+fn a_directory_given_as_csv_data_names_the_files_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("news")).unwrap();
+    std::fs::create_dir_all(d.join("none")).unwrap();
+    write(&d.join("news"), "b.csv", b"text,label\nx,a\n");
+    write(&d.join("news"), "a.csv", b"text,label\ny,b\n");
+    write(&d.join("news"), "notes.txt", b"x");
+    write(d, "tr.csv", b"text,label\nx,a\ny,b\nz,a\nw,b\n");
+    let expected = "stancekit: error: news: is a directory, not a CSV file: it holds a.csv, b.csv (give a file's own \
+                    path, e.g. news/a.csv, or news/*.csv for all of them where several files are taken)\n";
+    for args in [
+        vec!["train", "--data", "news", "--out", "m.json"],
+        vec!["eval", "--data", "tr.csv", "--folds", "2", "--extra-data", "news"],
+        vec!["corpus", "--spans", "news", "--out", "c.csv"],
+        vec!["actors", "--data", "news"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    let r = run_in(d, &["train", "--data", "none", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: none: is a directory, not a CSV file, and holds no .csv file (give the file's own path)\n")
+    );
+    assert!(!d.join("m.json").exists() && !d.join("c.csv").exists());
+}
+
 #[test]
 fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
     let dir = tempfile::tempdir().unwrap();

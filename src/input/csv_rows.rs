@@ -561,6 +561,7 @@ impl<R: Read> CsvRows<R> {
 /// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting) and [`Error::InvalidUtf8`],
 /// each naming the file and line.
 pub fn read_table(path: &Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    super::refuse_directory(path, "a CSV file")?;
     let bytes = read_all(path)?;
     let mut rows = CsvRows::new(path, bytes.as_slice());
     let header = rows.header()?;

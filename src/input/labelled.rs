@@ -151,6 +151,7 @@ pub struct Columns {
 /// As [`read_labelled_csv`], [`Error::MissingColumn`] for a group or filter column, and
 /// [`Error::EmptyGroup`] for an empty group cell.
 pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
+    super::refuse_directory(path, "a CSV file")?;
     let bytes = read_all(path)?;
     parse_labelled(&bytes, path, columns)
 }
