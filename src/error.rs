@@ -104,6 +104,13 @@ pub enum Error {
         /// The repeated name.
         column: String,
     },
+    /// A CSV row whose every field is empty (`,,`): what a spreadsheet exports for the
+    /// blank rows below its data. Said as such, not as an empty text of one column.
+    #[error("{location}: blank row: every field is empty (as a spreadsheet exports blank rows below its data: delete the lines of only commas)")]
+    BlankRow {
+        /// Where.
+        location: Location,
+    },
     /// A text cell is empty or only whitespace.
     #[error("{location}: empty text")]
     EmptyText {

@@ -4445,6 +4445,29 @@ fn a_blank_header_line_is_named_as_such_not_listed_as_columns() {
     assert!(err.ends_with("the file is empty: no header line naming its columns (column 'text' is needed)\n"), "{err}");
 }
 
+/// Rows of only commas (`,,`), as a spreadsheet exports the blank rows below its data,
+/// are named as blank rows; they were `column 'text': empty text`, of a row that has
+/// no text and no label either. A row with a label and an empty text is still an empty
+/// text.
+#[test]
+fn a_row_of_only_commas_is_named_as_a_blank_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let blank = "blank row: every field is empty (as a spreadsheet exports blank rows below its data: delete the \
+                 lines of only commas)";
+    let err = train_error(d, "sheet.csv", b"text,label,note\nx,a,\ny,b,\n,,\n , ,\n", &[]);
+    assert!(err.ends_with(&format!("sheet.csv:4: {blank}\n")), "{err}");
+    let err = train_error(d, "lab.csv", b"text,label\nx,a\n,b\n", &[]);
+    assert!(err.ends_with("lab.csv:3: column 'text': empty text\n"), "{err}");
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n,\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(rows[1]["error"], format!("rows.csv:3: {blank}"));
+}
+
 #[test]
 fn an_empty_label_or_one_with_spaces_is_named_as_such() {
     // These used to be "unknown label 'negative ' (expected one of: a non-empty label

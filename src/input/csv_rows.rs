@@ -554,6 +554,12 @@ impl<R: Read> CsvRows<R> {
     }
 }
 
+/// Whether every field of a row of several is empty or white space (`,,`, `, ,`): a
+/// spreadsheet's blank row, not a row of data with an empty text.
+pub(crate) fn is_blank_row(record: &csv::ByteRecord) -> bool {
+    record.len() > 1 && record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace))
+}
+
 /// Reads a whole CSV with a header as text, checked and numbered as the labelled
 /// readers do: the header and each row with its 1-based line.
 ///

@@ -207,6 +207,9 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
         if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
             continue;
         }
+        if super::csv_rows::is_blank_row(&record) {
+            return Err(Error::BlankRow { location: Location::file(path).at_line(line) });
+        }
         let text = rows.text(&record, text_index, text_column, false, line)?;
         if crate::text::is_blank(&text) {
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
