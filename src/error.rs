@@ -104,6 +104,13 @@ pub enum Error {
         /// The repeated name.
         column: String,
     },
+    /// A CSV row whose every field is empty (`,,`): what a spreadsheet exports for the
+    /// blank rows below its data. Said as such, not as an empty text of one column.
+    #[error("{location}: blank row: every field is empty (as a spreadsheet exports blank rows below its data: delete the lines of only commas)")]
+    BlankRow {
+        /// Where.
+        location: Location,
+    },
     /// A text cell is empty or only whitespace.
     #[error("{location}: empty text")]
     EmptyText {
@@ -195,9 +202,22 @@ pub enum Error {
         /// The label found.
         label: String,
     },
+    /// A label with a character that is not seen at its start or end (a zero-width space,
+    /// a byte order mark, a soft hyphen: copied from a web page or a spreadsheet). It
+    /// prints as the label without it, yet trained as a class of its own beside it.
+    #[error("{location}: label '{}' has the invisible character {at} (copied from a web page or a spreadsheet? it prints as '{}' but would be a class of its own: delete it)", crate::error::show_unseen(.label), crate::text::without_unseen(.label))]
+    LabelInvisible {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+        /// The first such character and where: `U+200B at its end` (one field keeps
+        /// `Error` small).
+        at: String,
+    },
     /// Two labels that differ only by case, or in how an accent is encoded: most likely
     /// one class spelt two ways.
-    #[error("{location}: label '{label}' differs from {other}; make them agree")]
+    #[error("{location}: label '{}' differs from {other}; make them agree", crate::error::show_unseen(.label))]
     LabelCase {
         /// Where the odd-one-out spelling first appears.
         location: Location,
@@ -415,6 +435,14 @@ fn backslash_hint(path: &std::path::Path, error: &std::io::Error) -> String {
         " (a path with backslashes, as Windows writes it: here directories are separated by '/', as in {})",
         text.replace('\\', "/")
     )
+}
+
+/// `text` with each character that is not seen (a zero-width space, a soft hyphen)
+/// written as `\u{200b}`, so a message shows it where it would print as nothing.
+pub fn show_unseen(text: &str) -> String {
+    text.chars()
+        .map(|c| if crate::text::is_unseen(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// What is wrong with a label that [`Error::LabelSpaces`] names: empty, only white space,

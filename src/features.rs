@@ -779,8 +779,10 @@ impl Featurizer {
         names: bool,
         on_gram: &mut dyn FnMut(u64, &[&str]),
     ) -> Analysis {
+        // Scraped text's `&#39;` and `&quot;` are read as the characters they stand for.
+        let text = crate::text::decode_character_references(text);
         let mut tokens = recycle(std::mem::take(&mut scratch.tokens));
-        tokenize_into(text, &mut tokens);
+        tokenize_into(&text, &mut tokens);
         let mut words: Vec<&str> = recycle(std::mem::take(&mut scratch.words));
         // Punctuation marks that are n-gram words: (words before it, the mark).
         let mut marks: Vec<(usize, &str)> = recycle(std::mem::take(&mut scratch.marks));

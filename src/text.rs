@@ -82,6 +82,164 @@ pub fn is_unseen(c: char) -> bool {
     is_invisible(c) || c == '\u{200B}'
 }
 
+/// `text` without the characters that are not seen (`is_unseen`): what it prints as.
+pub fn without_unseen(text: &str) -> String {
+    text.chars().filter(|&c| !is_unseen(c)).collect()
+}
+
+/// `text` with its HTML character references read as the characters they stand for
+/// (`&#39;` and `&rsquo;` as apostrophes, `&quot;`, `&amp;`, `&nbsp;`, `&#233;` as é),
+/// as a browser shows them: text scraped from web pages or feeds keeps them, and they
+/// were read as words: "didn&#39;t fail" was `didn`, `39`, `t`, `fail`, its negation
+/// lost (the shipped sentiment model said negative where it says neutral of "didn't
+/// fail"), and "&quot;rejected&quot;" gave the word `quot`. A reference escaped once
+/// more (`&amp;quot;`, as feeds double-encode) is read as its character too. Numeric
+/// references 128 to 159 are read as Windows-1252 (`&#146;` ’), as browsers do; other
+/// names, a reference without its `;`, or one of no character are left as written.
+/// Borrowed when there is nothing to read.
+pub fn decode_character_references(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find('&') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let from = rest.get(at..).unwrap_or_default();
+        // `&amp;` followed by a reference: a reference escaped twice.
+        let (skip, reference) =
+            match from.strip_prefix("&amp;").and_then(|inner| character_reference(&format!("&{inner}"))) {
+                Some(found) => (4, Some(found)),
+                None => (0, character_reference(from)),
+            };
+        match reference {
+            Some((c, length)) => {
+                out.push(c);
+                rest = from.get(skip + length..).unwrap_or_default();
+                changed = true;
+            }
+            None => {
+                out.push('&');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The character of the HTML character reference `from` starts with (`&...;`) and the
+/// reference's length in bytes, if it is one.
+fn character_reference(from: &str) -> Option<(char, usize)> {
+    let body = from.strip_prefix('&')?;
+    let end = body.bytes().take(33).position(|b| b == b';')?;
+    let name = body.get(..end)?;
+    let c = match name.strip_prefix('#') {
+        Some(number) => {
+            let (digits, radix) = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16),
+                None => (number, 10),
+            };
+            if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+                return None;
+            }
+            let value = u32::from_str_radix(digits, radix).ok()?;
+            windows_1252(value).or_else(|| char::from_u32(value)).filter(|&c| c != '\0')?
+        }
+        None => named_reference(name)?,
+    };
+    Some((c, end + 2))
+}
+
+/// What a browser reads a numeric reference of 128 to 159 as: the Windows-1252
+/// character of that byte (old pages wrote `&#146;` for ’), not a C1 control.
+fn windows_1252(value: u32) -> Option<char> {
+    const HIGH: [char; 32] = [
+        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}',
+        '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}',
+        '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}',
+        '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+    ];
+    let index = usize::try_from(value.checked_sub(0x80)?).ok()?;
+    HIGH.get(index).copied()
+}
+
+/// The named references scraped news text carries: marks, spaces and the accented
+/// letters of Western European languages (numeric references cover the rest).
+fn named_reference(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{A0}',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "thinsp" => '\u{2009}',
+        "shy" => '\u{AD}',
+        "zwj" => '\u{200D}',
+        "zwnj" => '\u{200C}',
+        "lsquo" => '\u{2018}',
+        "rsquo" => '\u{2019}',
+        "sbquo" => '\u{201A}',
+        "ldquo" => '\u{201C}',
+        "rdquo" => '\u{201D}',
+        "bdquo" => '\u{201E}',
+        "laquo" => '\u{AB}',
+        "raquo" => '\u{BB}',
+        "lsaquo" => '\u{2039}',
+        "rsaquo" => '\u{203A}',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "hellip" => '\u{2026}',
+        "bull" => '\u{2022}',
+        "middot" => '\u{B7}',
+        "prime" => '\u{2032}',
+        "deg" => '\u{B0}',
+        "pound" => '\u{A3}',
+        "euro" => '\u{20AC}',
+        "cent" => '\u{A2}',
+        "yen" => '\u{A5}',
+        "copy" => '\u{A9}',
+        "reg" => '\u{AE}',
+        "trade" => '\u{2122}',
+        "times" => '\u{D7}',
+        "iexcl" => '\u{A1}',
+        "iquest" => '\u{BF}',
+        "szlig" => '\u{DF}',
+        _ => return accented_letter(name),
+    })
+}
+
+/// `eacute`, `Auml`, `ccedil`, ...: a letter and the accent HTML names it with.
+fn accented_letter(name: &str) -> Option<char> {
+    let mut chars = name.chars();
+    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+    let accent = chars.as_str();
+    let mark = match accent {
+        "acute" => '\u{301}',
+        "grave" => '\u{300}',
+        "circ" => '\u{302}',
+        "tilde" => '\u{303}',
+        "uml" => '\u{308}',
+        "cedil" => '\u{327}',
+        "ring" => '\u{30A}',
+        _ => return None,
+    };
+    use unicode_normalization::UnicodeNormalization;
+    let mut composed = [letter, mark].into_iter().nfc();
+    match (composed.next(), composed.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
 }
@@ -987,6 +1145,27 @@ mod tests {
         // English is split as before: not before a lower-case word.
         assert_eq!(texts("It rose 3 p.c. in May. Then it fell."), ["It rose 3 p.c. in May.", "Then it fell."]);
         assert_eq!(texts("He met the U.S. envoy. e.g. today."), ["He met the U.S. envoy. e.g. today."]);
+    }
+
+    #[test]
+    fn html_character_references_are_read_as_their_characters() {
+        let read = |text: &str| decode_character_references(text).into_owned();
+        assert_eq!(read("didn&#39;t &quot;fail&quot; &amp; &rsquo;&#x2019;"), "didn't \"fail\" & \u{2019}\u{2019}");
+        assert_eq!(
+            read("caf&eacute; Pok&#233;mon &Uuml;ber&nbsp;alles"),
+            "caf\u{e9} Pok\u{e9}mon \u{dc}ber\u{a0}alles"
+        );
+        // Escaped twice, as feeds do; 128-159 as Windows-1252, as browsers read them.
+        assert_eq!(read("didn&amp;#39;t &amp;quot;x&amp;quot; &#146;"), "didn't \"x\" \u{2019}");
+        // Left as written: not a reference, an unknown name, no `;`, no character.
+        for text in ["AT&T", "R&D; x", "&bogus;", "&#39 t", "&#0;", "&#xD800;", "&#x110000;", "&#+39;", "&;", "&"] {
+            assert_eq!(read(text), text);
+        }
+        assert!(matches!(decode_character_references("no reference"), Cow::Borrowed(_)));
+        let words = |text: &str| -> Vec<String> {
+            tokenize(&decode_character_references(text)).into_iter().map(|t| t.text.into_owned()).collect()
+        };
+        assert_eq!(words("didn&#39;t fail"), words("didn't fail"));
     }
 
     #[test]

@@ -331,6 +331,62 @@ fn labels_differing_only_in_how_an_accent_is_encoded_are_refused() {
     );
 }
 
+/// A label with a character that is not seen, as text copied from a web page or a
+/// spreadsheet carries it (a zero-width space after `pos`, a soft hyphen inside it):
+/// it printed as `pos` and trained as a class of its own beside it (`pos 20, pos 1` in
+/// inspect), exit 0.
+#[test]
+fn labels_with_an_invisible_character_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut base = String::from("text,label\n");
+    for i in 0..10 {
+        base.push_str(&format!("good {i},pos\nbad {i},neg\n"));
+    }
+    let rows = format!("{base}great,pos\u{200b}\n");
+    let err = train_error(d, "zw.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert_eq!(
+        err,
+        format!(
+            "stancekit: error: {}:22: column 'label': label 'pos\\u{{200b}}' has the invisible character U+200B at \
+             its end (copied from a web page or a spreadsheet? it prints as 'pos' but would be a class of its own: \
+             delete it)\n",
+            d.join("zw.csv").display()
+        )
+    );
+    let rows = format!("{base}great,po\u{ad}s\n");
+    let err = train_error(d, "shy.csv", rows.as_bytes(), &["--min-df", "1"]);
+    assert!(
+        err.contains(
+            "shy.csv:22: column 'label': label 'po\\u{ad}s' differs from 'pos' (line 2) only by the invisible \
+             character U+00AD (copied from a web page or a spreadsheet? it prints as nothing: delete it); make them \
+             agree"
+        ),
+        "{err}"
+    );
+    // Tested against a model's label: said as such, not as an unknown label.
+    let r = run_in(
+        d,
+        &[
+            "train",
+            "-q",
+            "--data",
+            write(d, "tr.csv", base.as_bytes()).to_str().unwrap(),
+            "--out",
+            "m.json",
+            "--min-df",
+            "1",
+            "--calibration-folds",
+            "0",
+        ],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "te.csv", "text,label\ngreat,p\u{2060}os\n".as_bytes());
+    let r = run_in(d, &["eval", "--model", "m.json", "--data", "te.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("te.csv:2: column 'label': label 'p\\u{2060}os' differs from the model's label 'pos' only by the invisible character U+2060"), "{}", r.stderr);
+}
+
 /// A tested label that is a model's label with its accent encoded the other way is
 /// said to be so; it used to be `unknown label 'négatif' (expected one of: négatif,
 /// positif)`, two spellings that print alike.
@@ -359,6 +415,29 @@ fn a_tested_label_encoded_unlike_the_models_is_named_as_such() {
         let r = run_in(d, &args);
         assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "{args:?}");
     }
+}
+
+/// Text scraped from web pages or feeds keeps HTML character references: they are read
+/// as the characters they stand for. "didn&#39;t fail" was read as the words `didn`, `39`,
+/// `t`, `fail`, its negation lost: the shipped sentiment model said negative (0.591)
+/// where it says neutral of "didn't fail"; `&quot;` gave a word `quot`.
+#[test]
+fn html_character_references_in_scraped_text_are_read_as_their_characters() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let lines = "The talks didn't fail.\nThe talks didn&#39;t fail.\nThe talks didn&rsquo;t fail.\n\
+                 Officials \"rejected\" the claims.\nOfficials &quot;rejected&quot; the claims.\n";
+    let r = run_with_stdin(
+        &["predict", "--model", model.to_str().unwrap(), "--input-format", "plain-lines", "--format", "json"],
+        lines.as_bytes(),
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let prediction = |i: usize| rows[i]["predictions"]["sentiment"].clone();
+    assert_eq!(prediction(1), prediction(0), "{}", r.stdout);
+    assert_eq!(prediction(2), prediction(0), "{}", r.stdout);
+    assert_eq!(prediction(4), prediction(3), "{}", r.stdout);
+    // The text is written as given.
+    assert_eq!(rows[1]["text"], "The talks didn&#39;t fail.");
 }
 
 #[test]
@@ -1722,6 +1801,38 @@ fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
     );
 }
 
+/// A directory given where a CSV file is read (`--data news`, meant as the files in it;
+/// `--extra-data`, `corpus --spans`, `actors --data`) names the CSV files it holds and how
+/// to give them; it was `news: Is a directory (os error 21)`.
+#[test]
+fn a_directory_given_as_csv_data_names_the_files_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("news")).unwrap();
+    std::fs::create_dir_all(d.join("none")).unwrap();
+    write(&d.join("news"), "b.csv", b"text,label\nx,a\n");
+    write(&d.join("news"), "a.csv", b"text,label\ny,b\n");
+    write(&d.join("news"), "notes.txt", b"x");
+    write(d, "tr.csv", b"text,label\nx,a\ny,b\nz,a\nw,b\n");
+    let expected = "stancekit: error: news: is a directory, not a CSV file: it holds a.csv, b.csv (give a file's own \
+                    path, e.g. news/a.csv, or news/*.csv for all of them where several files are taken)\n";
+    for args in [
+        vec!["train", "--data", "news", "--out", "m.json"],
+        vec!["eval", "--data", "tr.csv", "--folds", "2", "--extra-data", "news"],
+        vec!["corpus", "--spans", "news", "--out", "c.csv"],
+        vec!["actors", "--data", "news"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    let r = run_in(d, &["train", "--data", "none", "--out", "m.json"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (2, "stancekit: error: none: is a directory, not a CSV file, and holds no .csv file (give the file's own path)\n")
+    );
+    assert!(!d.join("m.json").exists() && !d.join("c.csv").exists());
+}
+
 #[test]
 fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -1737,6 +1848,42 @@ fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
     assert_eq!(r.status, 2);
     assert_eq!(r.stdout, "", "no header for nothing");
     assert_eq!(r.stderr, "stancekit: error: nothing to read: empty: no .txt files found\n");
+}
+
+/// Files below a directory given to predict that are not `.txt` (an article saved as
+/// `.md` or without an extension by a scraper, a table among the articles) are said in
+/// one warning for the input, naming the first three; they were left out without a word,
+/// exit 0. A hidden one (`.DS_Store`) is still left out quietly.
+#[test]
+fn files_below_a_directory_that_are_not_txt_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let corpus = d.join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    write(&corpus, "a.txt", b"A fine film.");
+    write(&corpus, "b.md", b"A dull film.");
+    write(&corpus, "12345", b"A long film.");
+    write(&corpus, ".DS_Store", b"\0\0\0\x01Bud1");
+    write(&corpus.join("sub"), "rows.csv", b"id,text\n1,a fine film\n");
+    write(&corpus.join("sub"), "notes.text", b"A short film.");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "corpus"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(sources_of(&r.stdout), ["corpus/a.txt", "corpus/a.txt"]);
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: corpus: skipped 4 files below it that are not .txt (12345, b.md, sub/notes.text and 1 \
+         more; a directory is read for its .txt articles: name a file on its own to read it, e.g. corpus/12345)\n"
+    );
+    std::fs::remove_file(corpus.join("a.txt")).unwrap();
+    let r = run_in(d, &["predict", "--model", &m, "corpus/sub"]);
+    assert_eq!(r.status, 2);
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: nothing to read: corpus/sub: skipped 2 files below it that are not .txt (notes.text, \
+         rows.csv; a directory is read for its .txt articles: name a file on its own to read it, e.g. \
+         corpus/sub/notes.text); corpus/sub: no .txt files found\n"
+    );
 }
 
 #[test]
@@ -4319,6 +4466,29 @@ fn a_blank_header_line_is_named_as_such_not_listed_as_columns() {
     // An empty file is still named as empty.
     let err = train_error(d, "empty.csv", b"", &[]);
     assert!(err.ends_with("the file is empty: no header line naming its columns (column 'text' is needed)\n"), "{err}");
+}
+
+/// Rows of only commas (`,,`), as a spreadsheet exports the blank rows below its data,
+/// are named as blank rows; they were `column 'text': empty text`, of a row that has
+/// no text and no label either. A row with a label and an empty text is still an empty
+/// text.
+#[test]
+fn a_row_of_only_commas_is_named_as_a_blank_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let blank = "blank row: every field is empty (as a spreadsheet exports blank rows below its data: delete the \
+                 lines of only commas)";
+    let err = train_error(d, "sheet.csv", b"text,label,note\nx,a,\ny,b,\n,,\n , ,\n", &[]);
+    assert!(err.ends_with(&format!("sheet.csv:4: {blank}\n")), "{err}");
+    let err = train_error(d, "lab.csv", b"text,label\nx,a\n,b\n", &[]);
+    assert!(err.ends_with("lab.csv:3: column 'text': empty text\n"), "{err}");
+    write(d, "rows.csv", b"id,text\n1,A fine film.\n,\n");
+    let r = run_in(d, &["predict", "--model", &m, "--format", "json", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert_eq!(rows[1]["error"], format!("rows.csv:3: {blank}"));
 }
 
 #[test]

@@ -400,6 +400,22 @@ def test_labels_differing_only_by_case_are_refused():
     assert str(error.value) == expected
 
 
+def test_labels_with_an_invisible_character_are_refused():
+    # A zero-width space copied from a web page: 'positive\u200b' printed as 'positive'
+    # and trained as a class of its own beside it.
+    texts = ["good", "bad", "great", "fine", "awful"]
+    labels = ["positive", "negative", "positive\u200b", "positive", "negative"]
+    with pytest.raises(ValueError) as error:
+        stancekit.train(texts, labels, min_df=1)
+    assert str(error.value).startswith(
+        "labels[2]: label 'positive\\u{200b}' has the invisible character U+200B at its end"
+    )
+    labels = ["positive", "negative", "posi\u00adtive", "positive", "negative"]
+    with pytest.raises(ValueError) as error:
+        stancekit.train(texts, labels, min_df=1)
+    assert "differs from 'positive' (labels[0]) only by the invisible character U+00AD" in str(error.value)
+
+
 def test_labels_and_task_names_with_control_characters_are_refused():
     # They would break the CLI's tab-separated output, summaries and page titles; the
     # binding shares the library's check and message.

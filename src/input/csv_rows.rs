@@ -554,6 +554,12 @@ impl<R: Read> CsvRows<R> {
     }
 }
 
+/// Whether every field of a row of several is empty or white space (`,,`, `, ,`): a
+/// spreadsheet's blank row, not a row of data with an empty text.
+pub(crate) fn is_blank_row(record: &csv::ByteRecord) -> bool {
+    record.len() > 1 && record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace))
+}
+
 /// Reads a whole CSV with a header as text, checked and numbered as the labelled
 /// readers do: the header and each row with its 1-based line.
 ///
@@ -561,6 +567,7 @@ impl<R: Read> CsvRows<R> {
 /// [`Error::Io`], [`Error::Csv`] (ragged rows, bad quoting) and [`Error::InvalidUtf8`],
 /// each naming the file and line.
 pub fn read_table(path: &Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    super::refuse_directory(path, "a CSV file")?;
     let bytes = read_all(path)?;
     let mut rows = CsvRows::new(path, bytes.as_slice());
     let header = rows.header()?;

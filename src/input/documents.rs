@@ -162,8 +162,13 @@ impl<R: Read> Iterator for CsvDocuments<R> {
             Ok(_) => (self.n_rows.to_string(), Ok(())),
             Err(error) => (self.n_rows.to_string(), Err(error)),
         };
+        let blank = || match super::csv_rows::is_blank_row(&self.record) {
+            true => Err(Error::BlankRow { location: Location::file(&self.rows.path).at_line(line) }),
+            false => Ok(()),
+        };
         let text = checked
             .and(id_checked)
+            .and_then(|()| blank())
             .and_then(|()| self.rows.text(&self.record, self.text_index, &options.text_column, options.lossy, line))
             .map_err(Error::offering_lossy);
         Some(Document { source: self.rows.path.clone(), id, line: Some(line), text, is_article: options.articles })

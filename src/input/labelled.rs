@@ -151,6 +151,7 @@ pub struct Columns {
 /// As [`read_labelled_csv`], [`Error::MissingColumn`] for a group or filter column, and
 /// [`Error::EmptyGroup`] for an empty group cell.
 pub fn read_labelled(path: &Path, columns: &Columns) -> Result<LabelledData> {
+    super::refuse_directory(path, "a CSV file")?;
     let bytes = read_all(path)?;
     parse_labelled(&bytes, path, columns)
 }
@@ -206,6 +207,9 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
         if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
             continue;
         }
+        if super::csv_rows::is_blank_row(&record) {
+            return Err(Error::BlankRow { location: Location::file(path).at_line(line) });
+        }
         let text = rows.text(&record, text_index, text_column, false, line)?;
         if crate::text::is_blank(&text) {
             return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
@@ -238,7 +242,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 ///
 /// # Errors
 /// [`Error::LabelSpaces`] for an empty label or one with surrounding spaces,
-/// [`Error::LabelControl`] for a tab, a line break or another control character.
+/// [`Error::LabelControl`] for a tab, a line break or another control character,
+/// [`Error::LabelInvisible`] for a zero-width space or another unseen character at an end.
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
     if let Some(character) = control_character(label) {
@@ -247,7 +252,17 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     if label.trim().is_empty() || label.trim() != label {
         return Err(Error::LabelSpaces { location: location(), label: label.to_string() });
     }
-    Ok(())
+    // `pos\u{200b}` printed as `pos` and trained as a class of its own beside it.
+    let unseen = crate::text::is_unseen;
+    let ends = (label.chars().next().filter(|&c| unseen(c)), label.chars().next_back().filter(|&c| unseen(c)));
+    let (first, place) = match ends {
+        (Some(c), Some(_)) => (c, "start and end"),
+        (Some(c), None) => (c, "start"),
+        (None, Some(c)) => (c, "end"),
+        (None, None) => return Ok(()),
+    };
+    let at = format!("U+{:04X} at its {place}", u32::from(first));
+    Err(Error::LabelInvisible { location: location(), label: label.to_string(), at })
 }
 
 /// Checks a model's task name, given with `flag` (`--task`): it names the model's
@@ -304,10 +319,15 @@ fn check_label_case(data: &LabelledData) -> Result<()> {
 /// case, in how an accent is encoded, which no terminal shows ("é" as one character,
 /// NFC, or as "e" and a combining accent, NFD: a file saved on a Mac, pasted from a PDF),
 /// or in how a number is written (`1` and `1.0`).
-pub fn label_difference(a: &str, b: &str) -> &'static str {
-    if number(a).is_some() && number(a) == number(b) {
+pub fn label_difference(a: &str, b: &str) -> String {
+    // A zero-width space or soft hyphen inside one of them (`po\u{ad}s`): the two print alike.
+    let unseen = a.chars().chain(b.chars()).find(|&c| crate::text::is_unseen(c));
+    let (a, b) = (crate::text::without_unseen(a), crate::text::without_unseen(b));
+    let visible = if number(&a).is_some() && number(&a) == number(&b) {
         "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
          1.0; write them the same way)"
+    } else if a == b {
+        ""
     } else if a.to_lowercase() == b.to_lowercase() {
         "case"
     } else if a.nfc().eq(b.nfc()) {
@@ -316,6 +336,17 @@ pub fn label_difference(a: &str, b: &str) -> &'static str {
     } else {
         "case and how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC \
          against NFD; save both the same way)"
+    };
+    match unseen {
+        None => visible.to_string(),
+        Some(c) => {
+            let and = if visible.is_empty() { String::new() } else { format!("{visible} and ") };
+            format!(
+                "{and}the invisible character U+{:04X} (copied from a web page or a spreadsheet? it prints as nothing: \
+                 delete it)",
+                u32::from(c)
+            )
+        }
     }
 }
 
@@ -346,7 +377,8 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
                 // pattern matches both zeros, as == does.
                 Some(0.0) => "0".to_string(),
                 Some(value) => format!("{value}"),
-                None => label.nfc().collect::<String>().to_lowercase(),
+                // Without the characters that are not seen: `po\u{ad}s` prints as `pos`.
+                None => crate::text::without_unseen(label).nfc().collect::<String>().to_lowercase(),
             };
             spellings.push((key, 0, row));
             spellings.len() - 1
@@ -445,6 +477,21 @@ mod tests {
         assert_eq!(label_difference("Pos", "pos"), "case");
         assert!(label_difference("ne\u{301}g", "n\u{e9}g").starts_with("how an accent is encoded"));
         assert!(label_difference("Ne\u{301}g", "n\u{e9}g").starts_with("case and how an accent is encoded"));
+    }
+
+    #[test]
+    fn labels_with_invisible_characters_are_refused_or_one_label_spelt_two_ways() {
+        let f = temp_csv(b"text,label\nx,a\ny,\xe2\x80\x8bb\n");
+        let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+        assert!(err.contains(":3: column 'label': label '\\u{200b}b' has the invisible character U+200B at its start"));
+        assert!(check_label("\u{feff}", || Location::item("labels", 0)).is_err());
+        // Inside a label (a Persian word's zero-width non-joiner) it is the label's own.
+        assert!(check_label("a\u{200c}b", || Location::item("labels", 0)).is_ok());
+        let spelt = |labels: &[&str]| case_conflict(&labels.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(spelt(&["pos", "neg", "po\u{ad}s", "pos"]), Some((2, 0)));
+        assert_eq!(spelt(&["pos", "neg", "Po\u{ad}s"]), Some((2, 0)));
+        assert!(label_difference("Po\u{ad}s", "pos").starts_with("case and the invisible character U+00AD"));
+        assert_eq!(label_difference("Pos", "pos"), "case");
     }
 
     #[test]

@@ -404,6 +404,38 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// [`Error::Data`] when `path` is a directory, naming the CSV files in it: `--data news`
+/// (meant as the files in it) was `news: Is a directory (os error 21)`, which said
+/// neither what was expected nor how to give them.
+pub(crate) fn refuse_directory(path: &Path, what: &str) -> Result<()> {
+    if path.as_os_str() == "-" || !path.is_dir() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .filter(|entry| entry.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let shown = path.display().to_string();
+    let listed = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    let reason = match (names.first(), names.len()) {
+        (None, _) => format!("is a directory, not {what}, and holds no .csv file (give the file's own path)"),
+        (Some(first), n) => {
+            let more = if n > 3 { format!(" and {} more .csv files", n - 3) } else { String::new() };
+            format!(
+                "is a directory, not {what}: it holds {listed}{more} (give a file's own path, e.g. {shown}/{first}, or \
+                 {shown}/*.csv for all of them where several files are taken)"
+            )
+        }
+    };
+    Err(Error::Data { path: path.to_path_buf(), reason: escape_controls(&reason) })
+}
+
 /// Reads `input` onto `bytes` until it ends or `bytes` would hold more than `max`:
 /// whether all of it fit (one byte past the bound is read to know). The one bound of
 /// articles, data from devices and lexicon files, so that none is read without end.

@@ -60,7 +60,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
         }
         let mut found = Vec::new();
         let mut hidden = 0;
-        collect_text_files(input, &mut seen, &mut found, &mut expanded.warnings, &mut hidden);
+        let mut others = Vec::new();
+        let mut skips = Skips { warnings: &mut expanded.warnings, hidden: &mut hidden, others: &mut others };
+        collect_text_files(input, &mut seen, &mut found, &mut skips);
         if hidden > 0 {
             let entries = if hidden == 1 { "entry" } else { "entries" };
             expanded.warnings.push(format!(
@@ -69,6 +71,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
                 input.display()
             ));
         }
+        if let Some(warning) = others_warning(input, &others) {
+            expanded.warnings.push(warning);
+        }
         if found.is_empty() {
             expanded.warnings.push(format!("{}: no .txt files found", input.display()));
         }
@@ -76,6 +81,39 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
         expanded.files.extend(found);
     }
     expanded
+}
+
+/// What a directory walk leaves out, said once for its input.
+struct Skips<'w> {
+    /// The warnings of the run.
+    warnings: &'w mut Vec<String>,
+    /// Hidden `.txt` files and directories (a name starting with `.`).
+    hidden: &'w mut usize,
+    /// Files that are not `.txt` (`notes.md`, `rows.csv`, a scraper's `12345`).
+    others: &'w mut Vec<PathBuf>,
+}
+
+/// The warning for the files below `input` that are not `.txt` and so were not read,
+/// naming the first three: an article saved as `.md`, `.text` or without an extension,
+/// or a table (`.csv`, `.jsonl`) among the articles, was left out without a word, exit 0.
+fn others_warning(input: &Path, others: &[PathBuf]) -> Option<String> {
+    let first = others.first()?;
+    let name = |path: &PathBuf| path.strip_prefix(input).unwrap_or(path).display().to_string();
+    let names: Vec<String> = others.iter().take(3).map(name).collect();
+    let listed = match others.len() {
+        1..=3 => names.join(", "),
+        n => format!("{} and {} more", names.join(", "), n - 3),
+    };
+    let noun = if others.len() == 1 { "file" } else { "files" };
+    Some(format!(
+        "{}: skipped {} {noun} below it that {} not .txt ({}; a directory is read for its .txt articles: name a file \
+         on its own to read it, e.g. {})",
+        input.display(),
+        others.len(),
+        if others.len() == 1 { "is" } else { "are" },
+        crate::input::escape_controls(&listed),
+        crate::input::escape_controls(&first.display().to_string()),
+    ))
 }
 
 /// The warning for `path`, skipped as the same directory or file as `first`.
@@ -91,13 +129,13 @@ fn skipped(path: &Path, first: &Path, what: &str) -> String {
 /// each file found to the path it was first reached by. Hidden directories and `.txt`
 /// files (a name starting with `.`) are counted in `hidden`, not read: Jupyter's
 /// `.ipynb_checkpoints` holds a copy of each text edited in a notebook, which was
-/// labelled twice, and an editor's lock link (Emacs' `.#a.txt`) was an error row.
+/// labelled twice, and an editor's lock link (Emacs' `.#a.txt`) was an error row. Other
+/// files that are not `.txt` are listed in `skips.others`, to be said.
 fn collect_text_files(
     dir: &Path,
     seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
     found: &mut Vec<(PathBuf, Option<Error>)>,
-    warnings: &mut Vec<String>,
-    hidden: &mut usize,
+    skips: &mut Skips<'_>,
 ) {
     let canonical = match std::fs::canonicalize(dir) {
         Ok(canonical) => canonical,
@@ -109,7 +147,7 @@ fn collect_text_files(
         } else {
             skipped(dir, first, "directory")
         };
-        warnings.push(warning);
+        skips.warnings.push(warning);
         return;
     }
     seen.insert(canonical, dir.to_path_buf());
@@ -134,20 +172,26 @@ fn collect_text_files(
         let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
         let is_hidden = path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
         if is_hidden && (is_text || path.is_dir()) {
-            *hidden += 1;
+            *skips.hidden += 1;
         } else if path.is_dir() {
-            collect_text_files(&path, seen, found, warnings, hidden);
-        } else if is_text {
+            collect_text_files(&path, seen, found, skips);
+        } else if !is_text {
+            // A hidden file that is no article (`.DS_Store`) is left out without a word.
+            if !is_hidden {
+                skips.others.push(path);
+            }
+        } else {
             // A FIFO would block the run until something writes to it, a device might
             // never end. A broken link stays in, to be its input's error row.
             match std::fs::metadata(&path) {
-                Ok(metadata) if !metadata.is_file() => warnings
+                Ok(metadata) if !metadata.is_file() => skips
+                    .warnings
                     .push(format!("{}: skipped, not a regular file (name it on its own to read it)", path.display())),
                 // A link to a file already found (or found later by its own name) would
                 // label one article twice; the first path walked keeps it.
                 Ok(_) => match std::fs::canonicalize(&path) {
                     Ok(canonical) => match seen.get(&canonical) {
-                        Some(first) => warnings.push(skipped(&path, first, "file")),
+                        Some(first) => skips.warnings.push(skipped(&path, first, "file")),
                         None => {
                             seen.insert(canonical, path.clone());
                             found.push((path, None));
@@ -206,6 +250,27 @@ mod tests {
                 format!("{r}/copy.txt: skipped, the same file as {a}/one.txt"),
                 format!("{}/empty: no .txt files found", dir.path().display()),
             ]
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_txt_below_an_input_are_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.txt"), "One.").unwrap();
+        std::fs::write(root.join("b.TXT"), "Two.").unwrap();
+        std::fs::write(root.join("sub/c.md"), "Three.").unwrap();
+        std::fs::write(root.join(".DS_Store"), "x").unwrap();
+        let inputs = expand_inputs(std::slice::from_ref(&root));
+        assert_eq!(inputs.files.len(), 2);
+        assert_eq!(
+            inputs.warnings,
+            [format!(
+                "{r}: skipped 1 file below it that is not .txt (sub/c.md; a directory is read for its .txt articles: \
+                 name a file on its own to read it, e.g. {r}/sub/c.md)",
+                r = root.display()
+            )]
         );
     }
 
