@@ -2729,8 +2729,10 @@ fn an_ending_signal_still_ends_the_run_by_that_signal() {
             }
         }
         let mut child = command.spawn().unwrap();
-        // Reading its data from standard input, which stays open: the handlers are in place.
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        // Reading its data from standard input, which stays open, once its handler is in
+        // place (or the signal is ignored): a fixed wait was too short on a loaded
+        // machine, and the run ended before the test could see which.
+        await_disposition(child.id(), signal, if ignored { "SigIgn" } else { "SigCgt" });
         // SAFETY: kill(2) of the child this test started.
         assert_eq!(unsafe { libc::kill(i32::try_from(child.id()).unwrap(), signal) }, 0);
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -2746,6 +2748,26 @@ fn an_ending_signal_still_ends_the_run_by_that_signal() {
         }
         assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");
     }
+}
+
+/// Waits (up to 20 s) until process `pid` catches or ignores `signal`, as its
+/// `/proc/PID/status` line `field` (`SigCgt` or `SigIgn`, a hexadecimal mask) says.
+#[cfg(target_os = "linux")]
+fn await_disposition(pid: u32, signal: i32, field: &str) {
+    let bit = 1u64 << (signal - 1);
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let mask = status
+            .lines()
+            .find_map(|line| line.strip_prefix(field).and_then(|rest| rest.strip_prefix(':')))
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok());
+        if mask.is_some_and(|mask| mask & bit != 0) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("process {pid} did not show signal {signal} in {field} within 20 s");
 }
 
 #[test]
