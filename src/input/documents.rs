@@ -162,9 +162,12 @@ impl<R: Read> Iterator for CsvDocuments<R> {
             Ok(_) => (self.n_rows.to_string(), Ok(())),
             Err(error) => (self.n_rows.to_string(), Err(error)),
         };
-        let blank = || match super::csv_rows::is_blank_row(&self.record) {
-            true => Err(Error::BlankRow { location: Location::file(&self.rows.path).at_line(line) }),
-            false => Ok(()),
+        let blank = || {
+            if super::csv_rows::is_blank_row(&self.record) {
+                Err(Error::BlankRow { location: Location::file(&self.rows.path).at_line(line) })
+            } else {
+                Ok(())
+            }
         };
         let text = checked
             .and(id_checked)
