@@ -357,7 +357,14 @@ fn actors_text(actors: Option<&crate::actors::Actors>) -> String {
 /// Probabilities rounded to 6 decimals: enough to rank and to sum to 1 within 1e-5,
 /// and stable across platforms.
 fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    let rounded = (v * 1e6).round() / 1e6;
+    // A small negative value rounds to -0.0, which JSON and text wrote as `-0.0`, a
+    // contribution or tone that looked negative.
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
 }
 
 /// Writes the header of a text prediction table.
@@ -694,10 +701,10 @@ pub fn write_inspection(
             )?;
             writeln!(
                 out,
-                "trainer    logistic regression, C {}, class weight {}, {} iterations{}",
+                "trainer    logistic regression, C {}, class weight {}, {}{}",
                 crate::error::shown_number(model.trainer.c),
                 flag_spelling(&model.trainer.class_weight),
-                model.classifier.iterations,
+                crate::error::counted(model.classifier.iterations, "iteration"),
                 if model.classifier.converged { "" } else { " (not converged)" }
             )?;
             writeln!(
@@ -917,6 +924,15 @@ mod tests {
     use crate::predict::{Contribution, SentencePrediction, TaskPrediction};
     use proptest::prelude::*;
     use serde::ser::SerializeMap;
+
+    #[test]
+    fn rounding_to_six_places_never_gives_a_negative_zero() {
+        for v in [-4e-7, -0.0, -1e-300] {
+            assert!(round6(v).is_sign_positive(), "{v}");
+            assert_eq!(serde_json::to_string(&round6(v)).unwrap(), "0.0");
+        }
+        assert_eq!((round6(-0.0000006), round6(0.1234564), round6(-2.5e-6)), (-0.000001, 0.123456, -0.000003));
+    }
 
     proptest! {
         /// The top values by selection equal the first ones of a full sort, ties (few
