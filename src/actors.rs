@@ -303,6 +303,22 @@ pub fn extract(sentence: &str, claim: Claim, lexicon: &Lexicon) -> Actors {
 
 /// As [`extract`], with a matcher built once for many sentences.
 pub fn extract_with(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMatcher) -> Actors {
+    // Scraped text's character references are read as the characters they stand for, as
+    // the features read them: "Russia&#39;s army" was cut at the reference's `;` (the
+    // target `Russia&#39`). The spans are put back on the sentence as given.
+    let Some(decoded) = crate::text::decode_with_places(sentence) else {
+        return extract_from(sentence, claim, lexicon, matcher);
+    };
+    let on_given = |span: Span| {
+        let (start, end) = (decoded.original_offset(span.start), decoded.original_offset(span.end));
+        Span { start, end, text: sentence.get(start..end).unwrap_or_default().to_string() }
+    };
+    let found = extract_from(&decoded.text, claim, lexicon, matcher);
+    Actors { source: found.source.map(on_given), target: found.target.map(on_given) }
+}
+
+/// As [`extract_with`], on a sentence without character references.
+fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMatcher) -> Actors {
     let words: Vec<Word> = tokenize(sentence)
         .into_iter()
         .filter(|t| t.kind == TokenKind::Word)
@@ -912,6 +928,19 @@ mod tests {
     fn pair(sentence: &str, claim: Claim) -> (String, String) {
         let a = extract(sentence, claim, &lexicon());
         (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
+    }
+
+    #[test]
+    fn character_references_are_read_and_spans_stay_on_the_text_as_given() {
+        let given = "The U.S. accuses Russia&#39;s army of bombing the convoy.";
+        let plain = "The U.S. accuses Russia's army of bombing the convoy.";
+        assert_eq!(pair(given, Claim::Accusation), ("The U.S.".into(), "Russia&#39;s army".into()));
+        assert_eq!(pair(plain, Claim::Accusation), ("The U.S.".into(), "Russia's army".into()));
+        let found = extract(given, Claim::Accusation, &lexicon());
+        let target = found.target.unwrap();
+        assert_eq!(given.get(target.start..target.end), Some("Russia&#39;s army"));
+        let denial = "Moscow&rsquo;s envoy denied the charges.";
+        assert_eq!(pair(denial, Claim::Denial).0, "Moscow&rsquo;s envoy");
     }
 
     #[test]

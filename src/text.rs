@@ -98,12 +98,43 @@ pub fn without_unseen(text: &str) -> String {
 /// names, a reference without its `;`, or one of no character are left as written.
 /// Borrowed when there is nothing to read.
 pub fn decode_character_references(text: &str) -> Cow<'_, str> {
+    match decode_with_places(text) {
+        Some(decoded) => Cow::Owned(decoded.text),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// A text with its character references read ([`decode_character_references`]), and
+/// where each one was, so that a span found in it can be put back on the text as given.
+pub struct DecodedText {
+    /// The text with the references read.
+    pub text: String,
+    /// Each reference read: its character's place in `text` and the reference's in the
+    /// text as given, in order.
+    replaced: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl DecodedText {
+    /// The byte offset in the text as given of `offset` in the decoded text (a place
+    /// inside a character read from a reference maps past the reference).
+    pub fn original_offset(&self, offset: usize) -> usize {
+        let before = self.replaced.partition_point(|(decoded, _)| decoded.start < offset);
+        match before.checked_sub(1).and_then(|i| self.replaced.get(i)) {
+            None => offset,
+            Some((decoded, original)) if offset < decoded.end => original.end,
+            Some((decoded, original)) => original.end + (offset - decoded.end),
+        }
+    }
+}
+
+/// `text` with its character references read, or `None` when it has none.
+pub fn decode_with_places(text: &str) -> Option<DecodedText> {
     if !text.contains('&') {
-        return Cow::Borrowed(text);
+        return None;
     }
     let mut out = String::with_capacity(text.len());
+    let mut replaced = Vec::new();
     let mut rest = text;
-    let mut changed = false;
     while let Some(at) = rest.find('&') {
         out.push_str(rest.get(..at).unwrap_or_default());
         let from = rest.get(at..).unwrap_or_default();
@@ -113,11 +144,13 @@ pub fn decode_character_references(text: &str) -> Cow<'_, str> {
                 Some(found) => (4, Some(found)),
                 None => (0, character_reference(from)),
             };
+        let original_start = text.len() - from.len();
         match reference {
             Some((c, length)) => {
+                let decoded_start = out.len();
                 out.push(c);
+                replaced.push((decoded_start..out.len(), original_start..original_start + skip + length));
                 rest = from.get(skip + length..).unwrap_or_default();
-                changed = true;
             }
             None => {
                 out.push('&');
@@ -126,11 +159,7 @@ pub fn decode_character_references(text: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
-    }
+    (!replaced.is_empty()).then_some(DecodedText { text: out, replaced })
 }
 
 /// The character of the HTML character reference `from` starts with (`&...;`) and the
@@ -1166,6 +1195,27 @@ mod tests {
             tokenize(&decode_character_references(text)).into_iter().map(|t| t.text.into_owned()).collect()
         };
         assert_eq!(words("didn&#39;t fail"), words("didn't fail"));
+    }
+
+    #[test]
+    fn offsets_in_a_decoded_text_map_back_to_the_text_as_given() {
+        // "Pok&#233;mon didn&amp;#39;t": é is 2 bytes for 6, ' is 1 byte for 10.
+        let given = "Pok&#233;mon didn&amp;#39;t x";
+        let decoded = decode_with_places(given).unwrap();
+        assert_eq!(decoded.text, "Pok\u{e9}mon didn't x");
+        let back = |d: &str| {
+            let start = decoded.text.find(d).unwrap();
+            (decoded.original_offset(start), decoded.original_offset(start + d.len()))
+        };
+        assert_eq!(back("Pok"), (0, 3));
+        assert_eq!(back("Pok\u{e9}mon"), (0, 12));
+        assert_eq!(given.get(0..12), Some("Pok&#233;mon"));
+        assert_eq!(back("didn't"), (13, 27));
+        assert_eq!(given.get(13..27), Some("didn&amp;#39;t"));
+        assert_eq!(back("x"), (28, 29));
+        // Inside the two bytes of é: past the reference.
+        assert_eq!(decoded.original_offset(4), 9);
+        assert!(decode_with_places("AT&T and R&D").is_none());
     }
 
     #[test]
