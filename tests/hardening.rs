@@ -3280,6 +3280,33 @@ fn actors_refuses_a_gold_span_with_white_space_around_it() {
     assert!(r.stdout.starts_with("source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"), "{}", r.stdout);
 }
 
+/// A row labelled `none` with a gold source or target (a claim mislabelled, or spans
+/// typed on the wrong row) was skipped with its spans, and the scores printed as if the
+/// row held nothing: exit 0.
+#[test]
+fn actors_refuses_gold_spans_on_a_row_labelled_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "text,accusation,source,target\nThe minister accused the rebels.,accusation,The minister,the rebels\n";
+    let why = "on a row labelled 'none' (a sentence that accuses or denies nothing has no source or target, and its \
+               spans would not be scored: label the row accusation or denial, or empty the cell)";
+    for (row, expected) in [
+        ("Russia accused Ukraine.,none,Russia,Ukraine", format!("column 'source': gold span 'Russia' {why}")),
+        ("Kyiv denied it.,none,,Kyiv", format!("column 'target': gold span 'Kyiv' {why}")),
+    ] {
+        write(d, "a.csv", format!("{header}{row}\n").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: a.csv:3: {expected}\n"), "{row}");
+    }
+    // A `none` row without spans is read as before.
+    write(d, "a.csv", format!("{header}Talks went well.,none,,\n").as_bytes());
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
