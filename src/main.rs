@@ -875,7 +875,40 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
             input.display()
         );
     }
+    // A CSV or page written over a model that is no input of this run (`eval --model a.json
+    // --predictions b.json`, the model meant for `--model`; `--html models/cooperation.json`
+    // with other models) replaced it without a word, and every later load of it failed.
+    if what != "model" && holds_model(out) {
+        let (written, example) = match what {
+            "HTML" => ("HTML page", "page.html"),
+            "CSV" => ("corpus CSV", "corpus.csv"),
+            _ => ("predictions CSV", "predictions.csv"),
+        };
+        anyhow::bail!(
+            "{flag} {} is a stancekit model, which the {written} would replace (give {flag} a path of its own, e.g. \
+             {example}; to delete the model, remove it first)",
+            out.display()
+        );
+    }
     stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
+}
+
+/// Whether `path` is a regular file that starts as a stancekit model does (after a byte
+/// order mark or white space), read from its first bytes only.
+fn holds_model(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(256);
+    if file.take(256).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
+    let start =
+        head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| head.get(i..).unwrap_or_default());
+    start.starts_with(format!("{{\"format\":\"{}\"", stancekit::model::FORMAT).as_bytes())
 }
 
 /// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or

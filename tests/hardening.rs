@@ -3307,6 +3307,45 @@ fn actors_refuses_gold_spans_on_a_row_labelled_none() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// An output that is no model given the path of a model that this run does not read
+/// (`eval --model a.json --predictions b.json`, b.json meant as a second model; a page or
+/// corpus written over `models/...`) replaced the model with CSV or HTML, exit 0, and
+/// every later load of it failed. `train --out` still replaces a model.
+#[test]
+fn outputs_other_than_models_refuse_to_replace_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::copy(&m, d.join("other.json")).unwrap();
+    let before = std::fs::read(d.join("other.json")).unwrap();
+    write(d, "test.csv", b"text,label\na fine film,positive\na dull film,negative\n");
+    write(d, "a.txt", b"A fine film. A dull film.\n");
+    write(d, "spans.csv", b"dataset,doc_id,start,end,sha256,sentiment,split\n");
+    let own = "; to delete the model, remove it first)";
+    for (args, said) in [
+        (
+            vec!["eval", "-q", "--model", m.as_str(), "--data", "test.csv", "--predictions", "other.json"],
+            format!("--predictions other.json is a stancekit model, which the predictions CSV would replace (give --predictions a path of its own, e.g. predictions.csv{own}"),
+        ),
+        (
+            vec!["report", "--model", m.as_str(), "--html", "other.json", "a.txt"],
+            format!("--html other.json is a stancekit model, which the HTML page would replace (give --html a path of its own, e.g. page.html{own}"),
+        ),
+        (
+            vec!["corpus", "--spans", "spans.csv", "--out", "other.json"],
+            format!("--out other.json is a stancekit model, which the corpus CSV would replace (give --out a path of its own, e.g. corpus.csv{own}"),
+        ),
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")), "{args:?}");
+        assert_eq!(std::fs::read(d.join("other.json")).unwrap(), before, "{args:?}: the model is kept");
+    }
+    let data = mr_sample(d, 20);
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "other.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_ne!(std::fs::read(d.join("other.json")).unwrap(), before, "train replaces a model");
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
