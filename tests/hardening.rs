@@ -3346,6 +3346,23 @@ fn outputs_other_than_models_refuse_to_replace_a_model() {
     assert_ne!(std::fs::read(d.join("other.json")).unwrap(), before, "train replaces a model");
 }
 
+/// Direction marks (U+200F, U+202E, ...) print as nothing: an article line of only them
+/// was a sentence, labelled and counted in the article's shares, and a training text of
+/// only them was trained on.
+#[test]
+fn direction_marks_alone_are_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.txt", "Talks failed.\n\u{200F}\nBoth sides agreed.\n".as_bytes());
+    write(d, "only.txt", "\u{200F}\u{200E} \u{202E}\n".as_bytes());
+    let r = run_in(d, &["predict", "--summary-only", "a.txt", "only.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("# article a.txt (2 sentences)"), "{}", r.stdout);
+    assert!(r.stdout.contains("error: only.txt:1: empty text"), "{}", r.stdout);
+    let err = train_error(d, "tr.csv", "text,label\nx,a\n\u{200F},b\n".as_bytes(), &[]);
+    assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
