@@ -3363,6 +3363,35 @@ fn direction_marks_alone_are_an_empty_text() {
     assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
 }
 
+/// A `--word-classes` file none of whose words the training texts use (another
+/// language's, one built for other texts) added no column: the model trained as without
+/// it, and nothing said so.
+#[test]
+fn word_classes_that_no_training_text_uses_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    std::fs::copy(&data, d.join("test.csv")).unwrap();
+    let data = data.to_str().unwrap();
+    write(d, "fr.tsv", "accusé\tc1\nsommet\tc2\n".as_bytes());
+    let said =
+        "stancekit: warning: no word of the training texts is in --word-classes fr.tsv (2 words), so it adds no \
+                column and the model trains as without it (a file made for other texts, or another language?)";
+    for args in [
+        vec!["train", "--data", data, "--word-classes", "fr.tsv", "--out", "m.json"],
+        vec!["eval", "--data", data, "--folds", "2", "--word-classes", "fr.tsv"],
+        vec!["eval", "--data", data, "--test-data", "test.csv", "--word-classes", "fr.tsv"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.lines().any(|l| l == said), "{args:?}: {}", r.stderr);
+    }
+    write(d, "en.tsv", b"film\tc1\nmovie\tc1\n");
+    let r = run_in(d, &["train", "--data", data, "--word-classes", "en.tsv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("--word-classes"), "{}", r.stderr);
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
