@@ -856,18 +856,34 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
     })
 }
 
-/// Says when no word of the training texts has a class of `--word-classes`: such a file
-/// (another language's, or one built for other texts) adds no column, and the model
-/// trained as if it had not been given, without a word.
+/// Says when no word of the training texts has a class of `--word-classes`, or holds a
+/// cue of `--lexicon`: such a file (another language's, or one built for other texts)
+/// adds nothing, and the model trained as if it had not been given, without a word.
 fn warn_unused_word_classes(args: &TrainArgs, options: &TrainOptions, texts: &[String], quiet: bool) {
-    let (Some(path), Some(classes)) = (&args.word_classes, &options.word_classes) else { return };
-    if !quiet && !classes.classifies_any(texts) {
-        diagnostic!(
-            "stancekit: warning: no word of the training texts is in --word-classes {} ({} words), so it adds no \
-             column and the model trains as without it (a file made for other texts, or another language?)",
-            path.display(),
-            classes.n_words()
-        );
+    if quiet {
+        return;
+    }
+    if let (Some(path), Some(classes)) = (&args.word_classes, &options.word_classes) {
+        if !classes.classifies_any(texts) {
+            diagnostic!(
+                "stancekit: warning: no word of the training texts is in --word-classes {} ({} words), so it adds no \
+                 column and the model trains as without it (a file made for other texts, or another language?)",
+                path.display(),
+                classes.n_words()
+            );
+        }
+    }
+    // The same of a lexicon: its cue columns are 0 on every row.
+    if let (Some(path), Some(lexicon)) = (&args.lexicon, &options.lexicon) {
+        if !lexicon.finds_any(texts) {
+            diagnostic!(
+                "stancekit: warning: no cue of --lexicon {} ({}) is in the training texts, so its cue columns are 0 \
+                 on every row and the model trains as without it (a lexicon made for other texts, or another \
+                 language?)",
+                path.display(),
+                stancekit::error::counted(lexicon.cues.len(), "cue")
+            );
+        }
     }
 }
 

@@ -3392,6 +3392,29 @@ fn word_classes_that_no_training_text_uses_are_warned_of() {
     assert!(!r.stderr.contains("--word-classes"), "{}", r.stderr);
 }
 
+/// A `--lexicon` of cues that no training text holds gave cue columns of 0 on every row:
+/// the model trained as without it, and nothing said so.
+#[test]
+fn a_lexicon_that_no_training_text_uses_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    let data = data.to_str().unwrap();
+    write(d, "fr.tsv", "accusé\taccusation\t1\nsommet\tcooperative\t1\n".as_bytes());
+    let said = "stancekit: warning: no cue of --lexicon fr.tsv (2 cues) is in the training texts, so its cue columns \
+                are 0 on every row and the model trains as without it (a lexicon made for other texts, or another \
+                language?)";
+    let r = run_in(d, &["train", "--data", data, "--lexicon", "fr.tsv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.lines().any(|l| l == said), "{}", r.stderr);
+    let r = run_in(d, &["eval", "--data", data, "--folds", "2", "--lexicon", "fr.tsv"]);
+    assert!(r.stderr.lines().any(|l| l == said), "{}", r.stderr);
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(d, &["train", "--data", data, "--lexicon", shipped.to_str().unwrap(), "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no cue of"), "{}", r.stderr);
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout
