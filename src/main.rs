@@ -928,10 +928,12 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
 /// order mark or white space), read from its first bytes only.
 fn holds_model(path: &Path) -> bool {
     use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else { return false };
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
+    // Its type first: opening a FIFO to read (`--html fifo`, written directly) would wait
+    // for a writer that never comes.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return false;
     }
+    let Ok(file) = std::fs::File::open(path) else { return false };
     let mut head = Vec::with_capacity(256);
     if file.take(256).read_to_end(&mut head).is_err() {
         return false;

@@ -3344,6 +3344,17 @@ fn outputs_other_than_models_refuse_to_replace_a_model() {
     let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "other.json"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_ne!(std::fs::read(d.join("other.json")).unwrap(), before, "train replaces a model");
+    // A FIFO is not opened to be looked at: with only a reader at its other end, that open
+    // waited for a writer, for ever. (The read-write open after the run frees the reader
+    // if it did.)
+    assert!(std::process::Command::new("mkfifo").arg(d.join("ff")).status().unwrap().success());
+    let script = format!(
+        "cat ff > got.html 2>/dev/null & timeout 20 \"$SK\" report --model {m} --html ff a.txt 2>/dev/null; s=$?; \
+         exec 3<>ff; exec 3>&-; wait; exit $s"
+    );
+    let (status, _) = bash_in(d, &script);
+    assert_eq!(status, 0, "report --html to a FIFO ends");
+    assert!(std::fs::read_to_string(d.join("got.html")).unwrap().contains("<html"), "the reader got the page");
 }
 
 /// Direction marks (U+200F, U+202E, ...) print as nothing: an article line of only them
