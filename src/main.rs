@@ -856,6 +856,37 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
     })
 }
 
+/// Says when no word of the training texts has a class of `--word-classes`, or holds a
+/// cue of `--lexicon`: such a file (another language's, or one built for other texts)
+/// adds nothing, and the model trained as if it had not been given, without a word.
+fn warn_unused_word_classes(args: &TrainArgs, options: &TrainOptions, texts: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    if let (Some(path), Some(classes)) = (&args.word_classes, &options.word_classes) {
+        if !classes.classifies_any(texts) {
+            diagnostic!(
+                "stancekit: warning: no word of the training texts is in --word-classes {} ({} words), so it adds no \
+                 column and the model trains as without it (a file made for other texts, or another language?)",
+                path.display(),
+                classes.n_words()
+            );
+        }
+    }
+    // The same of a lexicon: its cue columns are 0 on every row.
+    if let (Some(path), Some(lexicon)) = (&args.lexicon, &options.lexicon) {
+        if !lexicon.finds_any(texts) {
+            diagnostic!(
+                "stancekit: warning: no cue of --lexicon {} ({}) is in the training texts, so its cue columns are 0 \
+                 on every row and the model trains as without it (a lexicon made for other texts, or another \
+                 language?)",
+                path.display(),
+                stancekit::error::counted(lexicon.cues.len(), "cue")
+            );
+        }
+    }
+}
+
 /// Refuses, before any work, an output path that cannot be written (a directory, a
 /// missing directory) or that is one of the inputs: `--out data.csv` would replace
 /// the data with the model. `inputs` pairs each input file with how the user named it.
@@ -875,7 +906,42 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
             input.display()
         );
     }
+    // A CSV or page written over a model that is no input of this run (`eval --model a.json
+    // --predictions b.json`, the model meant for `--model`; `--html models/cooperation.json`
+    // with other models) replaced it without a word, and every later load of it failed.
+    if what != "model" && holds_model(out) {
+        let (written, example) = match what {
+            "HTML" => ("HTML page", "page.html"),
+            "CSV" => ("corpus CSV", "corpus.csv"),
+            _ => ("predictions CSV", "predictions.csv"),
+        };
+        anyhow::bail!(
+            "{flag} {} is a stancekit model, which the {written} would replace (give {flag} a path of its own, e.g. \
+             {example}; to delete the model, remove it first)",
+            out.display()
+        );
+    }
     stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
+}
+
+/// Whether `path` is a regular file that starts as a stancekit model does (after a byte
+/// order mark or white space), read from its first bytes only.
+fn holds_model(path: &Path) -> bool {
+    use std::io::Read;
+    // Its type first: opening a FIFO to read (`--html fifo`, written directly) would wait
+    // for a writer that never comes.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut head = Vec::with_capacity(256);
+    if file.take(256).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
+    let start =
+        head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| head.get(i..).unwrap_or_default());
+    start.starts_with(format!("{{\"format\":\"{}\"", stancekit::model::FORMAT).as_bytes())
 }
 
 /// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or
@@ -1020,6 +1086,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     stancekit::input::check_task(&task, if command.task.is_some() { "--task" } else { "--label-column" })?;
     let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
     let (data, per_file) = read_data(&command.data, None)?;
+    warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     check_class_weights(&examples, "--data-weight")?;
@@ -1246,6 +1313,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
         let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
+        warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
@@ -1273,6 +1341,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         // labels are the same either way, the probability scores are those of what
         // `train` would write.
         let options = train_options(&command.train, 0)?;
+        warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();
         if !command.extra_data.is_empty() {

@@ -73,7 +73,15 @@ fn is_invisible(c: char) -> bool {
 /// spaces is: a file holding only a byte order mark (what Notepad saves for an empty
 /// file) used to be labelled as one sentence, its text the invisible mark.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || is_unseen(c))
+    text.chars().all(|c| c.is_whitespace() || is_unseen(c) || is_direction_mark(c))
+}
+
+/// The marks that set the direction of right-to-left text and print as nothing: the
+/// left-to-right, right-to-left and Arabic letter marks, and the embedding, override and
+/// isolate controls. A text (or an article's line) of only these holds nothing to read:
+/// it was labelled as a sentence, counted in its article's shares.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A character that takes no room: the zero-width space (which separates words) and
@@ -647,7 +655,8 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let close = |spans: &mut Vec<SentenceSpan>, start: &mut Option<usize>, end: usize| {
         if let Some(s) = start.take() {
             let trimmed_end = s + text[s..end].trim_end().len();
-            if trimmed_end > s {
+            // A line of only direction marks (left over around right-to-left text) is no sentence.
+            if trimmed_end > s && !is_blank(text.get(s..trimmed_end).unwrap_or_default()) {
                 spans.push(SentenceSpan { start: s, end: trimmed_end });
             }
         }
@@ -1174,6 +1183,22 @@ mod tests {
         // English is split as before: not before a lower-case word.
         assert_eq!(texts("It rose 3 p.c. in May. Then it fell."), ["It rose 3 p.c. in May.", "Then it fell."]);
         assert_eq!(texts("He met the U.S. envoy. e.g. today."), ["He met the U.S. envoy. e.g. today."]);
+    }
+
+    /// A line of only direction marks (as text copied around right-to-left script leaves
+    /// them) was a sentence of its own, labelled and counted in its article's shares; a
+    /// text of only such marks was labelled, not an empty text.
+    #[test]
+    fn direction_marks_alone_are_no_sentence_and_no_text() {
+        let texts = |text: &str| -> Vec<String> {
+            split_sentences(text).iter().map(|s| text[s.start..s.end].to_string()).collect()
+        };
+        assert_eq!(texts("Talks failed.\n\u{200F}\nBoth sides agreed.\n"), ["Talks failed.", "Both sides agreed."]);
+        assert_eq!(texts("\u{200E}\u{202B}\u{202C} \u{2067}\u{2069}\u{061C}"), Vec::<String>::new());
+        // A mark before right-to-left words stays with its sentence.
+        assert_eq!(texts("\u{200F}نفى ذلك. قال مرحبا."), ["\u{200F}نفى ذلك.", "قال مرحبا."]);
+        assert!(is_blank("\u{200F}\u{200E} \u{202E}\u{2066}"));
+        assert!(!is_blank("\u{200F}a"));
     }
 
     #[test]

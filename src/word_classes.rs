@@ -206,6 +206,18 @@ impl WordClasses {
     pub fn n_classes(&self) -> usize {
         self.names.len()
     }
+
+    /// Whether a word of one of `texts`, read as the n-grams read it, has a class: a file
+    /// of words none of the texts use (another language's, built for other texts) adds
+    /// no column, and the model trained as if it had not been given.
+    pub fn classifies_any<S: AsRef<str>>(&self, texts: &[S]) -> bool {
+        texts.iter().any(|text| {
+            let text = crate::text::decode_character_references(text.as_ref());
+            tokenize(&text)
+                .iter()
+                .any(|token| token.kind == TokenKind::Word && self.class_of(word_key(token.text.as_bytes())).is_some())
+        })
+    }
 }
 
 /// Whether `line` is the header `word<TAB>class`, in any case.
@@ -256,6 +268,16 @@ mod tests {
         assert_ne!(classes.class_of(key(b"agreed")), Some(accused));
         assert_eq!(classes.name(accused), "[c1]");
         assert_eq!(classes.class_of(key(b"Accused")), None, "looked up by the lower-cased word");
+    }
+
+    #[test]
+    fn classifies_any_reads_words_as_the_n_grams_do() {
+        let f = file("accused\tc1\ncafé\tc2\n");
+        let classes = WordClasses::load(f.path()).unwrap();
+        assert!(classes.classifies_any(&["They ACCUSED him."]));
+        assert!(classes.classifies_any(&["x", "At the caf&eacute;"]));
+        assert!(!classes.classifies_any(&["Talks failed.", "Ils ont accusé."]));
+        assert!(!classes.classifies_any::<&str>(&[]));
     }
 
     #[test]

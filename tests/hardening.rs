@@ -3280,6 +3280,152 @@ fn actors_refuses_a_gold_span_with_white_space_around_it() {
     assert!(r.stdout.starts_with("source  precision 1.0000 (1/1)  recall 1.0000 (1/1)\n"), "{}", r.stdout);
 }
 
+/// A row labelled `none` with a gold source or target (a claim mislabelled, or spans
+/// typed on the wrong row) was skipped with its spans, and the scores printed as if the
+/// row held nothing: exit 0.
+#[test]
+fn actors_refuses_gold_spans_on_a_row_labelled_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lexicon = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let lexicon = lexicon.to_str().unwrap();
+    let header = "text,accusation,source,target\nThe minister accused the rebels.,accusation,The minister,the rebels\n";
+    let why = "on a row labelled 'none' (a sentence that accuses or denies nothing has no source or target, and its \
+               spans would not be scored: label the row accusation or denial, or empty the cell)";
+    for (row, expected) in [
+        ("Russia accused Ukraine.,none,Russia,Ukraine", format!("column 'source': gold span 'Russia' {why}")),
+        ("Kyiv denied it.,none,,Kyiv", format!("column 'target': gold span 'Kyiv' {why}")),
+    ] {
+        write(d, "a.csv", format!("{header}{row}\n").as_bytes());
+        let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+        assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{row}");
+        assert_eq!(r.stderr, format!("stancekit: error: a.csv:3: {expected}\n"), "{row}");
+    }
+    // A `none` row without spans is read as before.
+    write(d, "a.csv", format!("{header}Talks went well.,none,,\n").as_bytes());
+    let r = run_in(d, &["actors", "--lexicon", lexicon, "--data", "a.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+/// An output that is no model given the path of a model that this run does not read
+/// (`eval --model a.json --predictions b.json`, b.json meant as a second model; a page or
+/// corpus written over `models/...`) replaced the model with CSV or HTML, exit 0, and
+/// every later load of it failed. `train --out` still replaces a model.
+#[test]
+fn outputs_other_than_models_refuse_to_replace_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    std::fs::copy(&m, d.join("other.json")).unwrap();
+    let before = std::fs::read(d.join("other.json")).unwrap();
+    write(d, "test.csv", b"text,label\na fine film,positive\na dull film,negative\n");
+    write(d, "a.txt", b"A fine film. A dull film.\n");
+    write(d, "spans.csv", b"dataset,doc_id,start,end,sha256,sentiment,split\n");
+    let own = "; to delete the model, remove it first)";
+    for (args, said) in [
+        (
+            vec!["eval", "-q", "--model", m.as_str(), "--data", "test.csv", "--predictions", "other.json"],
+            format!("--predictions other.json is a stancekit model, which the predictions CSV would replace (give --predictions a path of its own, e.g. predictions.csv{own}"),
+        ),
+        (
+            vec!["report", "--model", m.as_str(), "--html", "other.json", "a.txt"],
+            format!("--html other.json is a stancekit model, which the HTML page would replace (give --html a path of its own, e.g. page.html{own}"),
+        ),
+        (
+            vec!["corpus", "--spans", "spans.csv", "--out", "other.json"],
+            format!("--out other.json is a stancekit model, which the corpus CSV would replace (give --out a path of its own, e.g. corpus.csv{own}"),
+        ),
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")), "{args:?}");
+        assert_eq!(std::fs::read(d.join("other.json")).unwrap(), before, "{args:?}: the model is kept");
+    }
+    let data = mr_sample(d, 20);
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "other.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_ne!(std::fs::read(d.join("other.json")).unwrap(), before, "train replaces a model");
+    // A FIFO is not opened to be looked at: with only a reader at its other end, that open
+    // waited for a writer, for ever. (The read-write open after the run frees the reader
+    // if it did.)
+    assert!(std::process::Command::new("mkfifo").arg(d.join("ff")).status().unwrap().success());
+    let script = format!(
+        "cat ff > got.html 2>/dev/null & timeout 20 \"$SK\" report --model {m} --html ff a.txt 2>/dev/null; s=$?; \
+         exec 3<>ff; exec 3>&-; wait; exit $s"
+    );
+    let (status, _) = bash_in(d, &script);
+    assert_eq!(status, 0, "report --html to a FIFO ends");
+    assert!(std::fs::read_to_string(d.join("got.html")).unwrap().contains("<html"), "the reader got the page");
+}
+
+/// Direction marks (U+200F, U+202E, ...) print as nothing: an article line of only them
+/// was a sentence, labelled and counted in the article's shares, and a training text of
+/// only them was trained on.
+#[test]
+fn direction_marks_alone_are_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.txt", "Talks failed.\n\u{200F}\nBoth sides agreed.\n".as_bytes());
+    write(d, "only.txt", "\u{200F}\u{200E} \u{202E}\n".as_bytes());
+    let r = run_in(d, &["predict", "--summary-only", "a.txt", "only.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("# article a.txt (2 sentences)"), "{}", r.stdout);
+    assert!(r.stdout.contains("error: only.txt:1: empty text"), "{}", r.stdout);
+    let err = train_error(d, "tr.csv", "text,label\nx,a\n\u{200F},b\n".as_bytes(), &[]);
+    assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
+}
+
+/// A `--word-classes` file none of whose words the training texts use (another
+/// language's, one built for other texts) added no column: the model trained as without
+/// it, and nothing said so.
+#[test]
+fn word_classes_that_no_training_text_uses_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    std::fs::copy(&data, d.join("test.csv")).unwrap();
+    let data = data.to_str().unwrap();
+    write(d, "fr.tsv", "accusé\tc1\nsommet\tc2\n".as_bytes());
+    let said =
+        "stancekit: warning: no word of the training texts is in --word-classes fr.tsv (2 words), so it adds no \
+                column and the model trains as without it (a file made for other texts, or another language?)";
+    for args in [
+        vec!["train", "--data", data, "--word-classes", "fr.tsv", "--out", "m.json"],
+        vec!["eval", "--data", data, "--folds", "2", "--word-classes", "fr.tsv"],
+        vec!["eval", "--data", data, "--test-data", "test.csv", "--word-classes", "fr.tsv"],
+    ] {
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.lines().any(|l| l == said), "{args:?}: {}", r.stderr);
+    }
+    write(d, "en.tsv", b"film\tc1\nmovie\tc1\n");
+    let r = run_in(d, &["train", "--data", data, "--word-classes", "en.tsv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("--word-classes"), "{}", r.stderr);
+}
+
+/// A `--lexicon` of cues that no training text holds gave cue columns of 0 on every row:
+/// the model trained as without it, and nothing said so.
+#[test]
+fn a_lexicon_that_no_training_text_uses_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 20);
+    let data = data.to_str().unwrap();
+    write(d, "fr.tsv", "accusé\taccusation\t1\nsommet\tcooperative\t1\n".as_bytes());
+    let said = "stancekit: warning: no cue of --lexicon fr.tsv (2 cues) is in the training texts, so its cue columns \
+                are 0 on every row and the model trains as without it (a lexicon made for other texts, or another \
+                language?)";
+    let r = run_in(d, &["train", "--data", data, "--lexicon", "fr.tsv", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.lines().any(|l| l == said), "{}", r.stderr);
+    let r = run_in(d, &["eval", "--data", data, "--folds", "2", "--lexicon", "fr.tsv"]);
+    assert!(r.stderr.lines().any(|l| l == said), "{}", r.stderr);
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
+    let r = run_in(d, &["train", "--data", data, "--lexicon", shipped.to_str().unwrap(), "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no cue of"), "{}", r.stderr);
+}
+
 /// The first field and the last field of each output row of `predict`'s text format.
 fn ids_and_texts(stdout: &str) -> Vec<(String, String)> {
     stdout

@@ -33,7 +33,8 @@ pub struct ActorRow {
 /// [`Error::UnknownLabel`] for an `accusation` value not in [`ACTOR_CLAIMS`] (a typo
 /// there would silently drop the row from the scores), [`Error::EmptyText`] for an
 /// empty or whitespace-only sentence, and [`Error::SpanNotInText`] for a gold span its
-/// sentence does not contain (it could never be matched, so it would only lower recall).
+/// sentence does not contain (it could never be matched, so it would only lower recall),
+/// [`Error::Value`] for a gold span on a row labelled `none` (never scored).
 pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
     let (header, records) = read_table(path)?;
     // Its columns are fixed: no flag chooses them, so the message lists them instead.
@@ -70,6 +71,23 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
             }
             if !span.is_empty() && !row.text.contains(span.as_str()) {
                 return Err(Error::SpanNotInText { location: at(column), span: span.clone() });
+            }
+        }
+        // Only accusations and denials are scored: the spans of a `none` row were dropped
+        // without a word, so a claim mislabelled `none` left the scores as if unlabelled.
+        if row.claim == "none" {
+            if let Some((column, span)) =
+                [("source", &row.source), ("target", &row.target)].into_iter().find(|(_, span)| !span.is_empty())
+            {
+                let shown = crate::input::escape_controls(span);
+                return Err(Error::Value {
+                    location: at(column),
+                    reason: format!(
+                        "gold span '{shown}' on a row labelled 'none' (a sentence that accuses or denies nothing has \
+                         no source or target, and its spans would not be scored: label the row accusation or denial, \
+                         or empty the cell)"
+                    ),
+                });
             }
         }
         rows.push(row);
