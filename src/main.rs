@@ -859,7 +859,7 @@ fn train_options(args: &TrainArgs, calibration_folds: usize) -> Result<TrainOpti
 /// Says when no word of the training texts has a class of `--word-classes`, or holds a
 /// cue of `--lexicon`: such a file (another language's, or one built for other texts)
 /// adds nothing, and the model trained as if it had not been given, without a word.
-fn warn_unused_word_classes(args: &TrainArgs, options: &TrainOptions, texts: &[String], quiet: bool) {
+fn warn_of_unused_lexicon_or_word_classes(args: &TrainArgs, options: &TrainOptions, texts: &[String], quiet: bool) {
     if quiet {
         return;
     }
@@ -1086,7 +1086,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     stancekit::input::check_task(&task, if command.task.is_some() { "--task" } else { "--label-column" })?;
     let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
     let (data, per_file) = read_data(&command.data, None)?;
-    warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
+    warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
     let weights = row_weights(&per_file, &command.train.data_weight)?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     check_class_weights(&examples, "--data-weight")?;
@@ -1313,7 +1313,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
         let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
-        warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
+        warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
         let weights = row_weights(&per_file, &command.train.data_weight)?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
@@ -1341,7 +1341,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         // labels are the same either way, the probability scores are those of what
         // `train` would write.
         let options = train_options(&command.train, 0)?;
-        warn_unused_word_classes(&command.train, &options, &data.texts, command.quiet);
+        warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
         let mut weights = row_weights(&per_file, &command.train.data_weight)?;
         let n_tested = data.len();
         if !command.extra_data.is_empty() {
