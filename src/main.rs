@@ -921,27 +921,48 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
             out.display()
         );
     }
+    // A model written over a file of something else (`--out test.csv`, meant for
+    // `--test-data`) replaced the data without a word. An empty file (`mktemp`'s) and a
+    // model (training again) are replaced.
+    if what == "model" {
+        if let Some(head) = file_head(out).filter(|head| !head.is_empty() && !holds_model(out)) {
+            let text = String::from_utf8_lossy(&head);
+            let shown: String = text.lines().next().unwrap_or_default().chars().take(24).collect();
+            anyhow::bail!(
+                "{flag} {} holds something other than a stancekit model (it starts '{}'), which the model would \
+                 replace (give {flag} a path of its own, e.g. model.json; to replace the file, remove it first)",
+                out.display(),
+                stancekit::input::escape_controls(shown.trim_end())
+            );
+        }
+    }
     stancekit::output::check_target(out).map_err(|error| writing(what, out, error))
 }
 
-/// Whether `path` is a regular file that starts as a stancekit model does (after a byte
-/// order mark or white space), read from its first bytes only.
-fn holds_model(path: &Path) -> bool {
+/// The first bytes of `path` after a byte order mark and white space, when it is a
+/// regular file that can be read; `None` otherwise (read no further than 256 bytes).
+fn file_head(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     // Its type first: opening a FIFO to read (`--html fifo`, written directly) would wait
     // for a writer that never comes.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
+        return None;
     }
-    let Ok(file) = std::fs::File::open(path) else { return false };
+    let file = std::fs::File::open(path).ok()?;
     let mut head = Vec::with_capacity(256);
-    if file.take(256).read_to_end(&mut head).is_err() {
-        return false;
-    }
+    file.take(256).read_to_end(&mut head).ok()?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
-    let start =
-        head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| head.get(i..).unwrap_or_default());
-    start.starts_with(format!("{{\"format\":\"{}\"", stancekit::model::FORMAT).as_bytes())
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    Some(head.get(start..).unwrap_or_default().to_vec())
+}
+
+/// Whether `path` is a regular file that starts as a stancekit model does: a JSON object
+/// naming the model format near its start (also when laid out by another program).
+fn holds_model(path: &Path) -> bool {
+    let format = format!("\"{}\"", stancekit::model::FORMAT);
+    file_head(path).is_some_and(|head| {
+        head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
+    })
 }
 
 /// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or

@@ -2358,12 +2358,15 @@ fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
     let d = dir.path();
     let data = mr_sample(d, 30);
     std::fs::create_dir(d.join("models")).unwrap();
-    write(&d.join("models"), "v1.json", b"old");
+    // The model it links to, which training again replaces (a file of something else is refused).
+    let old = std::fs::read(model(d)).unwrap();
+    write(&d.join("models"), "v1.json", &old);
     std::os::unix::fs::symlink("models/v1.json", d.join("current.json")).unwrap();
     let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--out", "current.json"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(std::fs::symlink_metadata(d.join("current.json")).unwrap().file_type().is_symlink());
-    assert!(is_model(&std::fs::read(d.join("models/v1.json")).unwrap()));
+    let new = std::fs::read(d.join("models/v1.json")).unwrap();
+    assert!(is_model(&new) && new != old, "the linked model replaced");
     let names: Vec<_> = std::fs::read_dir(d.join("models")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["v1.json"], "no temporary file left");
 }
@@ -2579,11 +2582,13 @@ fn a_replaced_output_keeps_its_permissions_and_a_write_protected_one_is_kept() {
         ("private.html", vec!["report", "--model", &m, "--html", "private.html", "a.txt"]),
         ("private.csv", vec!["eval", "--model", &m, "--data", data, "--predictions", "private.csv"]),
     ] {
-        write(d, name, b"old");
+        // Training again replaces a model; the other outputs replace any file.
+        let old: Vec<u8> = if name.ends_with(".json") { std::fs::read(&m).unwrap() } else { b"old".to_vec() };
+        write(d, name, &old);
         set_mode(name, 0o600);
         let r = run_in(d, &args);
         assert_eq!(r.status, 0, "{name}: {}", r.stderr);
-        assert_ne!(std::fs::read(d.join(name)).unwrap(), b"old", "{name} written");
+        assert_ne!(std::fs::read(d.join(name)).unwrap(), old, "{name} written");
         assert_eq!(mode(name), 0o600, "{name}");
     }
     let said = "is write-protected (mode 444), so it is not replaced (make it writable, e.g. chmod u+w, or choose \
@@ -2592,12 +2597,51 @@ fn a_replaced_output_keeps_its_permissions_and_a_write_protected_one_is_kept() {
         ("kept.json", vec!["train", "--data", data, "--out", "kept.json"], "writing model"),
         ("kept.html", vec!["report", "--model", &m, "--html", "kept.html", "a.txt"], "writing HTML"),
     ] {
-        write(d, name, b"old");
+        let old: Vec<u8> = if name.ends_with(".json") { std::fs::read(&m).unwrap() } else { b"old".to_vec() };
+        write(d, name, &old);
         set_mode(name, 0o444);
         let r = run_in(d, &args);
         assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {what}: {name}: {said}\n")));
-        assert_eq!(std::fs::read(d.join(name)).unwrap(), b"old");
+        assert_eq!(std::fs::read(d.join(name)).unwrap(), old);
         assert_eq!(mode(name), 0o444);
+    }
+}
+
+/// `train --out` over a file that is not a model (`--out test.csv`, meant for
+/// `--test-data`) replaced the data with the model, exit 0. Now refused before any work,
+/// the file kept; an empty file (`mktemp`'s), a model and a model laid out by another
+/// program are still replaced.
+#[test]
+fn train_out_over_a_file_that_is_not_a_model_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let data = mr_sample(d, 30);
+    let data = data.to_str().unwrap();
+    write(d, "test.csv", b"text,label\nGood film.,pos\n");
+    let r = run_in(d, &["train", "-q", "--data", data, "--out", "test.csv"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: --out test.csv holds something other than a stancekit model (it starts 'text,label'), \
+             which the model would replace (give --out a path of its own, e.g. model.json; to replace the file, \
+             remove it first)\n"
+        )
+    );
+    assert_eq!(std::fs::read(d.join("test.csv")).unwrap(), b"text,label\nGood film.,pos\n");
+    // As jq or Python's json.dump lay it out: the format first, on a line of its own.
+    let pretty = std::fs::read_to_string(&m).unwrap().replacen("{\"format\":", "{\n  \"format\": ", 1);
+    for (name, old) in
+        [("empty.json", String::new()), ("model.json", std::fs::read_to_string(&m).unwrap()), ("pretty.json", pretty)]
+    {
+        write(d, name, old.as_bytes());
+        let r = run_in(d, &["train", "-q", "--data", data, "--out", name]);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        assert!(
+            std::fs::read_to_string(d.join(name)).unwrap().starts_with("{\"format\":\"stancekit-model\""),
+            "{name}"
+        );
     }
 }
 
