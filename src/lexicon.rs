@@ -312,6 +312,19 @@ impl Lexicon {
         })
     }
 
+    /// The warning for this lexicon when no cue of it is in `texts` (the training texts):
+    /// its cue columns are then 0 on every row and the model trains as without it, which
+    /// used to pass without a word. `given` names it as the user did (`--lexicon fr.tsv`).
+    pub fn unused_warning<S: AsRef<str>>(&self, given: &str, texts: &[S]) -> Option<String> {
+        (!self.finds_any(texts)).then(|| {
+            format!(
+                "no cue of {given} ({}) is in the training texts, so its cue columns are 0 on every row and the model \
+                 trains as without it (a lexicon made for other texts, or another language?)",
+                crate::error::counted(self.cues.len(), "cue")
+            )
+        })
+    }
+
     /// Builds the matcher used at feature time.
     pub fn matcher(&self) -> CueMatcher {
         let mut by_first: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::default();

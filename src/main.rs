@@ -863,27 +863,18 @@ fn warn_of_unused_lexicon_or_word_classes(args: &TrainArgs, options: &TrainOptio
     if quiet {
         return;
     }
-    if let (Some(path), Some(classes)) = (&args.word_classes, &options.word_classes) {
-        if !classes.classifies_any(texts) {
-            diagnostic!(
-                "stancekit: warning: no word of the training texts is in --word-classes {} ({} words), so it adds no \
-                 column and the model trains as without it (a file made for other texts, or another language?)",
-                path.display(),
-                classes.n_words()
-            );
-        }
-    }
-    // The same of a lexicon: its cue columns are 0 on every row.
-    if let (Some(path), Some(lexicon)) = (&args.lexicon, &options.lexicon) {
-        if !lexicon.finds_any(texts) {
-            diagnostic!(
-                "stancekit: warning: no cue of --lexicon {} ({}) is in the training texts, so its cue columns are 0 \
-                 on every row and the model trains as without it (a lexicon made for other texts, or another \
-                 language?)",
-                path.display(),
-                stancekit::error::counted(lexicon.cues.len(), "cue")
-            );
-        }
+    let classes = args
+        .word_classes
+        .as_ref()
+        .zip(options.word_classes.as_ref())
+        .and_then(|(path, classes)| classes.unused_warning(&format!("--word-classes {}", path.display()), texts));
+    let lexicon = args
+        .lexicon
+        .as_ref()
+        .zip(options.lexicon.as_ref())
+        .and_then(|(path, lexicon)| lexicon.unused_warning(&format!("--lexicon {}", path.display()), texts));
+    for warning in [classes, lexicon].into_iter().flatten() {
+        diagnostic!("stancekit: warning: {warning}");
     }
 }
 

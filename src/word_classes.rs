@@ -202,6 +202,19 @@ impl WordClasses {
         self.by_word.len()
     }
 
+    /// The warning for these word classes when no word of `texts` (the training texts)
+    /// has one: they then add no column and the model trains as without them, which used
+    /// to pass without a word. `given` names the file as the user did.
+    pub fn unused_warning<S: AsRef<str>>(&self, given: &str, texts: &[S]) -> Option<String> {
+        (!self.classifies_any(texts)).then(|| {
+            format!(
+                "no word of the training texts is in {given} ({}), so it adds no column and the model trains as \
+                 without it (a file made for other texts, or another language?)",
+                crate::error::counted(self.n_words(), "word")
+            )
+        })
+    }
+
     /// How many classes there are.
     pub fn n_classes(&self) -> usize {
         self.names.len()

@@ -1148,13 +1148,16 @@ fn train(
     let trainer =
         LogisticParams::new().c(c).class_weight(class_weight).max_iterations(max_iterations).tolerance(tolerance);
     linfa::ParamGuard::check_ref(&trainer).map_err(input_error)?;
-    let lexicon = lexicon
+    let lexicon_file = lexicon
         .map(|path| {
             let what = "the lexicon's directory or cues file, or leave lexicon out";
             fs_path_named(path, "lexicon", "lexicon is", what, PyFileNotFoundError::new_err)
         })
         .transpose()?;
-    let lexicon = lexicon.map(|path| Lexicon::load(&path).map_err(|e| file_error("lexicon", &path, e))).transpose()?;
+    let lexicon = lexicon_file
+        .as_ref()
+        .map(|path| Lexicon::load(path).map_err(|e| file_error("lexicon", path, e)))
+        .transpose()?;
     let word_classes_file = word_classes
         .map(|path| {
             let what = "the word-classes file, or leave word_classes out";
@@ -1179,6 +1182,18 @@ fn train(
             w
         }
     };
+    // As the CLI: a lexicon or word classes that no training text uses add nothing, said
+    // once the model has trained.
+    let unused = [
+        lexicon
+            .as_ref()
+            .zip(lexicon_file.as_ref())
+            .and_then(|(lexicon, path)| lexicon.unused_warning(&format!("lexicon='{}'", path.display()), &texts)),
+        word_classes
+            .as_ref()
+            .zip(word_classes_file.as_ref())
+            .and_then(|(classes, path)| classes.unused_warning(&format!("word_classes='{}'", path.display()), &texts)),
+    ];
     let options = TrainOptions { features, trainer, lexicon, word_classes, tune, seed, calibration_folds, decision };
     let command = vec![
         "stancekit.train".to_string(),
@@ -1221,7 +1236,7 @@ fn train(
     // its labels the highest score, or it gives every training row one label.
     let warnings =
         [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning(), model.metrics.one_label_warning()];
-    for warning in warnings.into_iter().flatten() {
+    for warning in unused.into_iter().chain(warnings).flatten() {
         let message = std::ffi::CString::new(warning).unwrap_or_default();
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
     }

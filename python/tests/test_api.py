@@ -580,6 +580,26 @@ def test_a_model_that_gives_every_training_row_one_label_is_a_warning():
         stancekit.train(texts, labels, min_df=1, c=1e-6, calibration_folds=0)
 
 
+def test_a_lexicon_or_word_classes_that_no_training_text_uses_is_a_warning(tmp_path):
+    # Another language's files: their columns are 0 on every row, so the model trains as
+    # without them; the CLI said so, Python did not.
+    import warnings
+
+    (tmp_path / "fr.tsv").write_text("term\tcategory\tweight\nrefuse\tdenial\t1\nsalue\tpositive\t1\n")
+    (tmp_path / "classes.tsv").write_text("word\tclass\nrefuse\tc1\nsalue\tc2\n")
+    texts = ["good film", "bad film"] * 10
+    labels = ["pos", "neg"] * 10
+    lexicon, classes = str(tmp_path / "fr.tsv"), str(tmp_path / "classes.tsv")
+    with pytest.warns(UserWarning, match=r"no cue of lexicon='.*fr\.tsv' \(2 cues\) is in the training texts"):
+        stancekit.train(texts, labels, min_df=1, calibration_folds=0, lexicon=lexicon)
+    with pytest.warns(UserWarning, match=r"no word of the training texts is in word_classes='.*classes\.tsv' \(2 words\)"):
+        stancekit.train(texts, labels, min_df=1, calibration_folds=0, word_classes=classes)
+    # Used by a text: no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stancekit.train(texts + ["they refuse"], labels + ["neg"], min_df=1, calibration_folds=0, lexicon=lexicon)
+
+
 def test_a_macro_f1_decision_is_shown_and_needs_out_of_fold_scores():
     assert stancekit.builtin("accusation").decision is None
     # 90 rows of 'good' and 10 of 'bad', whose words overlap: unweighted, the highest
