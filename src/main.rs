@@ -897,10 +897,13 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
             input.display()
         );
     }
+    // What the path holds now, read once for both checks below.
+    let head = file_head(out);
+    let holds_model = head.as_deref().is_some_and(starts_as_a_model);
     // A CSV or page written over a model that is no input of this run (`eval --model a.json
     // --predictions b.json`, the model meant for `--model`; `--html models/cooperation.json`
     // with other models) replaced it without a word, and every later load of it failed.
-    if what != "model" && holds_model(out) {
+    if what != "model" && holds_model {
         let (written, example) = match what {
             "HTML" => ("HTML page", "page.html"),
             "CSV" => ("corpus CSV", "corpus.csv"),
@@ -916,7 +919,7 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
     // `--test-data`) replaced the data without a word. An empty file (`mktemp`'s) and a
     // model (training again) are replaced.
     if what == "model" {
-        if let Some(head) = file_head(out).filter(|head| !head.is_empty() && !holds_model(out)) {
+        if let Some(head) = head.filter(|head| !head.is_empty() && !holds_model) {
             let text = String::from_utf8_lossy(&head);
             let shown: String = text.lines().next().unwrap_or_default().chars().take(24).collect();
             anyhow::bail!(
@@ -947,13 +950,11 @@ fn file_head(path: &Path) -> Option<Vec<u8>> {
     Some(head.get(start..).unwrap_or_default().to_vec())
 }
 
-/// Whether `path` is a regular file that starts as a stancekit model does: a JSON object
-/// naming the model format near its start (also when laid out by another program).
-fn holds_model(path: &Path) -> bool {
+/// Whether a file's first bytes ([`file_head`]) start as a stancekit model does: a JSON
+/// object naming the model format near its start (also when laid out by another program).
+fn starts_as_a_model(head: &[u8]) -> bool {
     let format = format!("\"{}\"", stancekit::model::FORMAT);
-    file_head(path).is_some_and(|head| {
-        head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
-    })
+    head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
 }
 
 /// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or

@@ -32,9 +32,10 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     if header.is_empty() {
         // `-: the file is empty` named a file nobody gave: `-` is standard input, and an
         // empty one is most often a pipe whose first command wrote nothing or failed.
-        let what = match path.as_os_str() == "-" {
-            true => "standard input is empty (did the command before the pipe write nothing, or fail?)",
-            false => "the file is empty",
+        let what = if path.as_os_str() == "-" {
+            "standard input is empty (did the command before the pipe write nothing, or fail?)"
+        } else {
+            "the file is empty"
         };
         return data(format!("{what}: no header line naming its columns (column '{column}' is needed)"));
     }
