@@ -27,6 +27,16 @@ use crate::train::Classifier;
 
 /// The `format` tag of every stancekit model file.
 pub const FORMAT: &str = "stancekit-model";
+
+/// Whether `bytes` open as stancekit writes a model file, `{"format":"stancekit-model"`:
+/// how a model given where data or an article is read is known for what it is.
+pub fn written_as_a_model(bytes: &[u8]) -> bool {
+    bytes
+        .strip_prefix(b"{\"format\":\"".as_slice())
+        .and_then(|rest| rest.strip_prefix(FORMAT.as_bytes()))
+        .is_some_and(|rest| rest.starts_with(b"\""))
+}
+
 /// The model file version this build writes; it reads this and every older one.
 /// Bump when a field changes meaning or form. Version 6 may hold word classes whose
 /// n-grams are columns ([`crate::word_classes`]; a build that ignored them would score
@@ -782,6 +792,16 @@ mod tests {
         assert!(file_mapped_at(bytes.as_ptr() as usize + bytes.len()).is_none(), "past its end");
         drop(bytes);
         assert!(file_mapped_at(inside).is_none(), "unmapped");
+    }
+
+    #[test]
+    fn a_model_is_known_by_how_stancekit_writes_its_first_key() {
+        assert!(written_as_a_model(b"{\"format\":\"stancekit-model\",\"version\":6}"));
+        for other in
+            [&b"{\"format\":\"stancekit-modelx\""[..], b"{\"format\": \"stancekit-model\"", b"{\"text\":\"a\"}", b""]
+        {
+            assert!(!written_as_a_model(other), "{}", String::from_utf8_lossy(other));
+        }
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn json_instead(record: &csv::ByteRecord) -> Option<JsonKind> {
     let first = first.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(first);
     // A model given as data (`eval --data m.json --model test.csv`, the two swapped) was
     // told to convert its JSON Lines to CSV with pandas.
-    if first.starts_with(format!("{{\"format\":\"{}\"", crate::model::FORMAT).as_bytes()) {
+    if crate::model::written_as_a_model(first) {
         return Some(JsonKind::Model);
     }
     let mut bytes = first.iter().copied().filter(|b| !b.is_ascii_whitespace());

@@ -92,7 +92,7 @@ fn read_article(path: &Path) -> Result<Vec<u8>> {
 /// would label their JSON as text.
 fn refuse_model(path: &Path, text: String) -> Result<String> {
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if start.starts_with(&format!("{{\"format\":\"{}\"", crate::model::FORMAT)) {
+    if crate::model::written_as_a_model(start.as_bytes()) {
         return Err(Error::Data {
             path: path.to_path_buf(),
             reason: "is a stancekit model file, not an article (give each model with its own --model: --model \
