@@ -60,8 +60,19 @@ pub fn check_target(path: &Path) -> io::Result<()> {
     }
     // A directory that takes no new file (read-only, another user's, a read-only file
     // system) is found now by making the temporary file the write would make, and
-    // dropping it; it used to be found at the write, after the training.
-    tempfile::Builder::new().prefix(".stancekit-").suffix(".tmp").tempfile_in(dir).map_err(without_temporary_path)?;
+    // dropping it; it used to be found at the write, after the training. Without a
+    // name where it can be: a signal in the moment the named one lived left it behind.
+    #[cfg(target_os = "linux")]
+    if unnamed_file_in(dir, 0o600).is_some() {
+        return Ok(());
+    }
+    let probe = tempfile::Builder::new()
+        .prefix(".stancekit-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(without_temporary_path)?;
+    let _unfinished = UNFINISHED.register(probe.path(), 0, 0);
+    drop(probe);
     Ok(())
 }
 
