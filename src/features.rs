@@ -413,23 +413,21 @@ enum WordPlace {
     Cache((u32, u32)),
 }
 
-/// The words and their keys with the punctuation `marks` (each after the number of
-/// words it follows) put in their places.
-fn interleave<'a>(words: &[&'a str], keys: &[u64], marks: &[(usize, &'a str)]) -> (Vec<&'a str>, Vec<u64>) {
-    let mut all_words = Vec::with_capacity(words.len() + marks.len());
-    let mut all_keys = Vec::with_capacity(words.len() + marks.len());
+/// `items` (a sentence's words, or their keys) with the punctuation `marks` (each after
+/// the number of words it follows) put in their places, each mark as `of_mark` makes it,
+/// into `out` (cleared first).
+fn interleave<'a, T: Copy>(items: &[T], marks: &[(usize, &'a str)], of_mark: impl Fn(&'a str) -> T, out: &mut Vec<T>) {
+    out.clear();
+    out.reserve(items.len() + marks.len());
     let mut marks = marks.iter().peekable();
-    for i in 0..=words.len() {
-        while let Some((_, mark)) = marks.next_if(|(position, _)| *position == i) {
-            all_words.push(*mark);
-            all_keys.push(word_key(mark.as_bytes()));
+    for i in 0..=items.len() {
+        while let Some(&(_, mark)) = marks.next_if(|(position, _)| *position == i) {
+            out.push(of_mark(mark));
         }
-        if let (Some(&word), Some(&key)) = (words.get(i), keys.get(i)) {
-            all_words.push(word);
-            all_keys.push(key);
+        if let Some(&item) = items.get(i) {
+            out.push(item);
         }
     }
-    (all_words, all_keys)
 }
 
 /// Hands `on_gram` the character n-grams of each word (see
@@ -457,40 +455,16 @@ fn char_grams(words: &[&str], [shortest, longest]: [usize; 2], on_gram: &mut dyn
     }
 }
 
-/// Hands `on_gram` every n-gram of `words` (keyed by `keys`), `shortest` to `longest`
-/// words long: word n-grams, and n-grams of the words' classes.
+/// Hands `on_gram` every n-gram of the words keyed `keys`, `shortest` to `longest` words
+/// long, with its words when `words` holds them (naming n-grams) and none when it is
+/// empty (counting them): word n-grams, and n-grams of the words' classes.
 fn ngrams(words: &[&str], keys: &[u64], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
     for n in shortest..=longest {
-        for (window, keys) in words.windows(n).zip(keys.windows(n)) {
-            if let Some((&first, rest)) = keys.split_first() {
-                on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), window);
-            }
-        }
-    }
-}
-
-/// Hands `on_gram` the key of every n-gram of words keyed `keys`, `shortest` to
-/// `longest` words long, without their words: [`ngrams`] for callers that need only keys.
-fn ngram_keys(keys: &[u64], [shortest, longest]: [usize; 2], on_gram: &mut dyn FnMut(u64, &[&str])) {
-    for n in shortest..=longest {
-        for window in keys.windows(n) {
+        for (start, window) in keys.windows(n).enumerate() {
             if let Some((&first, rest)) = window.split_first() {
-                on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), &[]);
+                let named = words.get(start..start + n).unwrap_or_default();
+                on_gram(rest.iter().fold(first, |key, &word| extend_key(key, word)), named);
             }
-        }
-    }
-}
-
-/// The keys of [`interleave`] alone, into `all_keys` (cleared first).
-fn interleave_keys(keys: &[u64], marks: &[(usize, &str)], all_keys: &mut Vec<u64>) {
-    all_keys.clear();
-    let mut marks = marks.iter().peekable();
-    for i in 0..=keys.len() {
-        while let Some((_, mark)) = marks.next_if(|(position, _)| *position == i) {
-            all_keys.push(word_key(mark.as_bytes()));
-        }
-        if let Some(&key) = keys.get(i) {
-            all_keys.push(key);
         }
     }
 }
@@ -870,15 +844,15 @@ impl Featurizer {
             } else {
                 Vec::new()
             };
-            if names {
-                let with_marks = (!marks.is_empty()).then(|| interleave(&marked, word_keys, &marks));
-                let (gram_words, gram_keys) = with_marks.as_ref().map_or((&marked, &*word_keys), |(w, k)| (w, k));
-                ngrams(gram_words, gram_keys, lengths, on_gram);
-            } else if marks.is_empty() {
-                ngram_keys(word_keys, lengths, on_gram);
+            if marks.is_empty() {
+                ngrams(if names { &marked } else { &[] }, word_keys, lengths, on_gram);
             } else {
-                interleave_keys(word_keys, &marks, gram_keys);
-                ngram_keys(gram_keys, lengths, on_gram);
+                let mut gram_words = Vec::new();
+                if names {
+                    interleave(&marked, &marks, |mark| mark, &mut gram_words);
+                }
+                interleave(word_keys, &marks, |mark| word_key(mark.as_bytes()), gram_keys);
+                ngrams(&gram_words, gram_keys, lengths, on_gram);
             }
             if let Some(classes) = &self.word_classes {
                 let names: Vec<&str> = word_classes.iter().map(|&class| classes.name(class)).collect();

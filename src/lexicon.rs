@@ -303,13 +303,7 @@ impl Lexicon {
     /// gives cue columns of 0 on every row, and the model trained as if it had not been given.
     pub fn finds_any<S: AsRef<str>>(&self, texts: &[S]) -> bool {
         let matcher = self.matcher();
-        texts.iter().any(|text| {
-            let text = crate::text::decode_character_references(text.as_ref());
-            let tokens = tokenize(&text);
-            let words: Vec<&str> =
-                tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.as_ref()).collect();
-            !matcher.find(self, &words, &vec![false; words.len()]).is_empty()
-        })
+        crate::text::any_text_words(texts, |words| !matcher.find(self, words, &vec![false; words.len()]).is_empty())
     }
 
     /// The warning for this lexicon when no cue of it is in `texts` (the training texts):

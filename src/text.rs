@@ -285,6 +285,18 @@ fn is_clause_boundary(c: char) -> bool {
     matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '\u{2013}' | '\u{2014}' | '\u{2026}')
 }
 
+/// Whether `found` holds for the words of one of `texts`, read as the features read
+/// them: character references decoded, word tokens only (no punctuation). For the
+/// checks that a lexicon or a word-classes file meets the training texts at all.
+pub fn any_text_words<S: AsRef<str>>(texts: &[S], mut found: impl FnMut(&[&str]) -> bool) -> bool {
+    texts.iter().any(|text| {
+        let text = decode_character_references(text.as_ref());
+        let tokens = tokenize(&text);
+        let words: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.as_ref()).collect();
+        found(&words)
+    })
+}
+
 /// Splits `text` into tokens. Never fails; any input gives some (possibly empty) list.
 ///
 /// A word is a run of letters and digits, joined across single internal apostrophes,

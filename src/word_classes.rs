@@ -224,11 +224,8 @@ impl WordClasses {
     /// of words none of the texts use (another language's, built for other texts) adds
     /// no column, and the model trained as if it had not been given.
     pub fn classifies_any<S: AsRef<str>>(&self, texts: &[S]) -> bool {
-        texts.iter().any(|text| {
-            let text = crate::text::decode_character_references(text.as_ref());
-            tokenize(&text)
-                .iter()
-                .any(|token| token.kind == TokenKind::Word && self.class_of(word_key(token.text.as_bytes())).is_some())
+        crate::text::any_text_words(texts, |words| {
+            words.iter().any(|word| self.class_of(word_key(word.as_bytes())).is_some())
         })
     }
 }
