@@ -294,10 +294,10 @@ struct DataArgs {
     #[arg(long, required = true, num_args = 1..)]
     data: Vec<PathBuf>,
     /// Column holding the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = parse_column)]
     text_column: String,
     /// Column holding the label.
-    #[arg(long, default_value = "label")]
+    #[arg(long, default_value = "label", value_parser = parse_column)]
     label_column: String,
     /// Keep only rows where COLUMN equals VALUE (repeatable, one per column; all must hold). Applies to --data
     /// and eval's --test-data, not to eval's --extra-data (other files, which need not have the column).
@@ -364,6 +364,17 @@ fn parse_filter(text: &str) -> std::result::Result<(String, String), String> {
         Some((column, value)) => Ok((column.to_string(), value.to_string())),
         None => Err(format!("'{text}' is not COLUMN=VALUE")),
     }
+}
+
+/// A column name as a flag gives it: an empty one (`--text-column ""`, a shell variable
+/// left unset) names no column of any header, and was said per input as `no column ''`.
+fn parse_column(name: &str) -> std::result::Result<String, String> {
+    if name.trim().is_empty() {
+        return Err(format!(
+            "'{name}' names no column (give the name of a column of the header; an unset shell variable?)"
+        ));
+    }
+    Ok(name.to_string())
 }
 
 #[derive(Args, Clone)]
@@ -540,7 +551,7 @@ struct EvalCommand {
     extra_data: Vec<PathBuf>,
     /// With --folds: keep rows that share this column's value (e.g. the article) in
     /// one fold, so no test sentence has its neighbours in training.
-    #[arg(long, requires = "folds")]
+    #[arg(long, requires = "folds", value_parser = parse_column)]
     group_column: Option<String>,
     /// Weight of the --extra-data rows in the loss: 0, or from 1e-6 to 1e6.
     #[arg(long, default_value_t = 1.0, requires = "extra_data", value_parser = parse_weight, allow_negative_numbers = true)]
@@ -579,11 +590,11 @@ struct PredictCommand {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
     /// Column (CSV) or key (JSON) holding the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = parse_column)]
     text_column: String,
     /// Column or key holding a row id [default: id, and row numbers when it is absent;
     /// a column named with this flag must exist].
-    #[arg(long)]
+    #[arg(long, value_parser = parse_column)]
     id_column: Option<String>,
     /// Read invalid UTF-8 with replacement characters instead of failing the row.
     #[arg(long)]

@@ -1491,6 +1491,15 @@ fn contradictory_and_out_of_range_flags() {
             "'--model <MODEL>' cannot be used with '--group-column <GROUP_COLUMN>'",
         ),
         (vec!["eval", "--data", data, "--folds", "0"], "invalid --folds: 0 must be at least 2"),
+        // An empty column name (an unset shell variable) was said per input as `no column ''`.
+        (
+            vec!["predict", "--text-column", "", "a.txt"],
+            "invalid value '' for '--text-column <TEXT_COLUMN>': '' names no column (give the name of a column of \
+             the header; an unset shell variable?)",
+        ),
+        (vec!["train", "--data", data, "--out", "x.json", "--label-column", " "], "' ' names no column"),
+        (vec!["eval", "--data", data, "--folds", "2", "--group-column", ""], "'' names no column"),
+        (vec!["predict", "--id-column", "", "a.txt"], "'' names no column"),
         (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
         (
             vec!["train", "--data", data, "--out", "x.json", "--tolerance", "-1"],
