@@ -251,6 +251,7 @@ const ACCUSING_STEMS: &[&str] = &[
     "alleg",
     "sued",
     "sue",
+    "suing",
     "condemn",
     "critici",
     "indict",
@@ -281,6 +282,12 @@ const ACCUSING_STEMS: &[&str] = &[
     "berat",
     "lambast",
     "slam",
+];
+/// First words of the lexicon's phrases of accusing ("held ... responsible", "pointed
+/// the finger", "laid the blame", "filed charges"): their subject accuses.
+const ACCUSING_PHRASE_HEADS: &[&str] = &[
+    "hold", "holds", "held", "holding", "point", "points", "pointed", "pointing", "laid", "lay", "lays", "shifted",
+    "shift", "traded", "trade", "brought", "bring", "brings", "filed", "file", "files", "pressed", "press", "presses",
 ];
 /// Verb-like words that end a reported clause's subject ("said Y was behind ...").
 const CLAUSE_VERBS: &[&str] = &[
@@ -429,6 +436,8 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
             if claim == Claim::Accusation {
                 actors.target = match ctx.passive_aux(cue_at) {
                     Some(aux) => ctx.subject_before(aux),
+                    // "She allegedly took it, police said": the doer.
+                    None if ctx.is_wrongdoing_verb(cue_at, cue_len) => ctx.subject_before(cue_at),
                     None => ctx.cue_target(cue_at, cue_len, false),
                 };
             }
@@ -491,7 +500,13 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
             }
             break 'found actors;
         }
-        // 4. Active: subject before the cue, object after it.
+        // 4. Active: with a verb of accusing, the subject accuses the object ("X accused
+        // Y of"); with a word of wrongdoing, the subject is the accused and the sentence
+        // names no accuser ("The minister lied to parliament", "She allegedly took it").
+        if claim == Claim::Accusation && ctx.is_wrongdoing_verb(cue_at, cue_len) {
+            actors.target = ctx.subject_before(cue_at);
+            break 'found actors;
+        }
         if actors.source.is_none() {
             actors.source = ctx.subject_before(cue_at);
         }
@@ -709,7 +724,27 @@ impl<'a> Context<'a> {
     /// Whether the cue at word `i` is a verb of accusing (its object is the accused)
     /// rather than of wrongdoing (its subject is).
     fn is_accusing(&self, i: usize) -> bool {
-        ACCUSING_STEMS.iter().any(|s| self.word(i).starts_with(s))
+        let word = self.word(i);
+        // "Brown allegedly robbed a store": the adverb marks its clause's doer as the
+        // accused, as a verb of wrongdoing does; it accuses no object.
+        ACCUSING_STEMS.iter().any(|s| word.starts_with(s)) && word != "allegedly"
+    }
+
+    /// Whether the cue of `len` words at word `i` accuses its object: a verb of accusing,
+    /// or a phrase of one ("held Israel responsible", "pointed the finger at", "laid the
+    /// blame on"), where a word of wrongdoing ("lied to", "covered up", "allegedly")
+    /// makes its own subject the accused.
+    fn is_accusing_cue(&self, i: usize, len: usize) -> bool {
+        self.is_accusing(i) || (len > 1 && ACCUSING_PHRASE_HEADS.contains(&self.word(i)))
+    }
+
+    /// Whether the cue of `len` words at word `i` tells a deed of its clause's subject:
+    /// a verb or adverb of wrongdoing ("lied to", "stole", "covered up", "allegedly"),
+    /// not one of accusing. A cue that is no verb ("money laundering" in "X arraigned Y
+    /// on counts of money laundering") says nothing of the subject.
+    fn is_wrongdoing_verb(&self, i: usize, len: usize) -> bool {
+        let verb = self.word(i) == "allegedly" || (self.is_verbish(i) && !CLAUSE_VERBS.contains(&self.word(i)));
+        verb && !self.is_accusing_cue(i, len)
     }
 
     /// Whether word `i` looks like a verb: an auxiliary, a lower-case word ending in
@@ -928,6 +963,34 @@ mod tests {
     fn pair(sentence: &str, claim: Claim) -> (String, String) {
         let a = extract(sentence, claim, &lexicon());
         (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
+    }
+
+    #[test]
+    fn a_word_of_wrongdoing_makes_its_subject_the_accused() {
+        // Spans by the actor guide: the doer is accused; no accuser unless one is named.
+        let mut lexicon = lexicon();
+        for term in ["lied to", "allegedly", "stole", "sued", "money laundering"] {
+            lexicon.cues.push(Cue { term: term.into(), category: "accusation".into(), weight: 1.0 });
+        }
+        let pair = |sentence: &str| {
+            let a = extract(sentence, Claim::Accusation, &lexicon);
+            (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
+        };
+        let cases = [
+            // The object of a verb of wrongdoing was taken as the accused, its subject as the accuser.
+            ("The minister lied to parliament about the contracts.", ("", "The minister")),
+            ("Police said Brown allegedly robbed a convenience store.", ("Police", "Brown")),
+            ("She allegedly took the files home, prosecutors said.", ("prosecutors", "She")),
+            ("The rebels stole fuel from the depot, officials said.", ("officials", "The rebels")),
+            // A verb of accusing keeps its roles, in every tense ("suing" was no such verb).
+            ("Yukos sued four companies over the sale.", ("Yukos", "four companies")),
+            ("Yukos is suing four companies over the sale.", ("Yukos", "four companies")),
+            // A cue that is no verb says nothing of the subject.
+            ("The agency arraigned a former minister on counts of money laundering.", ("The agency", "")),
+        ];
+        for (sentence, (source, target)) in cases {
+            assert_eq!(pair(sentence), (source.to_string(), target.to_string()), "{sentence}");
+        }
     }
 
     #[test]
