@@ -238,7 +238,8 @@ const IRREGULAR_PAST: &[&str] = &[
     "blew", "stole", "took", "made", "set", "shot", "hit", "broke", "fled", "led", "ran", "sent", "began", "gave",
     "paid", "sold", "told", "kept", "left", "met", "fought", "bought", "brought", "caught", "threw", "wrote", "drove",
     "struck", "spent", "lost", "won", "beat", "hid", "lied", "knew", "saw", "did", "got", "sought", "spread", "stood",
-    "put", "cut", "let", "bit",
+    "put", "cut", "let", "bit", "came", "went", "found", "held", "felt", "thought", "became", "fell", "rose", "grew",
+    "spoke", "heard", "withdrew",
 ];
 /// Auxiliaries that mark a passive before a past participle.
 const PASSIVE_AUX: &[&str] = &["was", "were", "been", "is", "are", "be", "being", "got", "get", "gets"];
@@ -411,11 +412,19 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
                         // accused; "An operation was launched against X": no one named.
                         let head = ctx.word(end);
                         let speaker = matches!(head, "we" | "you" | "i") && claim == Claim::Accusation;
+                        // A "phrase" running over a clause opener ("X split after his ...")
+                        // is no noun phrase.
+                        let clauses = (1..=end).any(|i| ctx.word(i) != "and" && CLAUSE_OPENERS.contains(&ctx.word(i)));
                         let nobody = (end == 0 && (matches!(head, "it" | "there" | "this") || speaker))
-                            || ACCUSING_NOUNS.contains(&head);
+                            || ACCUSING_NOUNS.contains(&head)
+                            || clauses;
                         let subject = if nobody { None } else { ctx.span(0, end) };
+                        // "Demonstrators held the governor responsible": a phrase of
+                        // accusing, whose subject accuses.
+                        let accusing = ACCUSING_PHRASE_HEADS.contains(&ctx.word(end + 1));
                         match (claim, ctx.against_target()) {
                             (Claim::Denial, _) => actors.source = subject,
+                            (Claim::Accusation, None) if accusing => actors.source = subject,
                             // "The watchdog opened proceedings against X": the subject acts.
                             (Claim::Accusation, Some(accused)) => {
                                 actors.source = subject;
@@ -689,13 +698,15 @@ impl<'a> Context<'a> {
             }
         }
         // Clause start: after a comma, quote, or clause opener.
-        let mut first = last;
-        while first > 0 {
-            let prev = first - 1;
-            if self.break_after(prev) || CLAUSE_OPENERS.contains(&self.word(prev)) {
+        let mut first = self.clause_start(last);
+        // "Airbus and Boeing accuse": an "and" after words without a verb joins two
+        // names of one subject, it opens no clause.
+        while first >= 2 && self.word(first - 1) == "and" && !self.break_after(first - 2) {
+            let before = self.clause_start(first - 2);
+            if (before..first - 1).any(|i| self.is_verbish(i)) {
                 break;
             }
-            first -= 1;
+            first = before;
         }
         // A subject does not start with a verb of the clause before ("saying X").
         while first < last && self.word(first).ends_with("ing") && self.is_lower_at(first) {
@@ -705,6 +716,20 @@ impl<'a> Context<'a> {
         // leading noun phrase.
         last = self.leading_noun_phrase_end(first, last);
         self.span(first, last)
+    }
+
+    /// The first word of the clause holding word `last`: after a comma, a quote or a
+    /// clause opener ("that", "and", "because").
+    fn clause_start(&self, last: usize) -> usize {
+        let mut first = last;
+        while first > 0 {
+            let prev = first - 1;
+            if self.break_after(prev) || CLAUSE_OPENERS.contains(&self.word(prev)) {
+                break;
+            }
+            first -= 1;
+        }
+        first
     }
 
     /// The end of the noun phrase that starts at `first`: it stops before the first
@@ -991,6 +1016,29 @@ mod tests {
         for (sentence, (source, target)) in cases {
             assert_eq!(pair(sentence), (source.to_string(), target.to_string()), "{sentence}");
         }
+    }
+
+    #[test]
+    fn names_joined_by_and_are_one_subject_and_a_clause_is_no_name() {
+        // By the actor guide; each was cut at "and", ran on over a verb, or was taken as accused.
+        assert_eq!(
+            pair("Airbus and Boeing accused each other of breaking subsidy rules.", Claim::Accusation),
+            ("Airbus and Boeing".into(), "each other".into())
+        );
+        assert_eq!(
+            pair("Two women came forward and said he assaulted them.", Claim::Accusation),
+            ("Two women".into(), "he".into())
+        );
+        // "and" after a verb still opens a clause.
+        assert_eq!(
+            pair("The talks collapsed and the minister accused Iran of stalling.", Claim::Accusation),
+            ("the minister".into(), "Iran".into())
+        );
+        let found =
+            extract("Demonstrators held the governor responsible for the violence.", Claim::Accusation, &lexicon());
+        assert_eq!(found.source.map(|s| s.text).as_deref(), Some("Demonstrators"), "the one who holds responsible");
+        // No accusation cue, and no noun phrase before a verb: no accused (it was the whole clause).
+        assert_eq!(pair("Tiger Woods and his wife split after his infidelity became public", Claim::Accusation).1, "");
     }
 
     #[test]
