@@ -375,6 +375,14 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
         // 1. Fronted quote: the speaker after the closing quote is the source.
         if let Some(speaker) = ctx.fronted_quote_speaker(&is_reporting) {
             actors.source = Some(speaker);
+            if claim == Claim::Accusation && cue.is_none() {
+                // "'He's a serial liar,' she said", "'Insurgents attacked our village,' he
+                // said": the quote's subject is the one it accuses.
+                let limit = (0..words.len()).find(|&i| ctx.break_after(i)).unwrap_or(words.len() - 1);
+                let end = ctx.leading_noun_phrase_end(0, limit);
+                let pronoun = end == 0 && matches!(ctx.word(0), "we" | "you" | "i" | "it" | "there" | "this");
+                actors.target = if end < limit && !pronoun { ctx.span(0, end) } else { None };
+            }
             if let (Claim::Accusation, Some((c, n))) = (claim, cue) {
                 actors.target = if ctx.is_accusing(c) {
                     ctx.cue_target(c, n, true)
@@ -659,7 +667,9 @@ impl<'a> Context<'a> {
         let gap = self.gap(i, i + 1);
         // "The families' lawyers": the apostrophe of a plural possessive, no quote.
         let possessive = self.word(i).ends_with('s') && matches!(gap, "' " | "\u{2019} ");
-        !possessive
+        // A hyphen between spaces is a dash ("four companies - Gazprom, ...").
+        let dash = gap.contains(" - ") || gap.contains(" -- ");
+        dash || !possessive
             && gap.chars().any(|c| {
                 matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}')
                     || is_close_quote(c)
@@ -793,7 +803,12 @@ impl<'a> Context<'a> {
         let w = self.word(i);
         // "anti-doping", "state-owned", "so-called": compound adjectives, not verbs.
         let compound = w.contains('-');
-        CLAUSE_VERBS.contains(&w)
+        // "He's a liar": after a pronoun, 's is "is", not a possessive.
+        let is_after_pronoun = matches!(w, "'s" | "\u{2019}s")
+            && i > 0
+            && matches!(self.word(i - 1), "he" | "she" | "it" | "that" | "there" | "who" | "what" | "this");
+        is_after_pronoun
+            || CLAUSE_VERBS.contains(&w)
             || TRAILING_NOISE.contains(&w)
             || (self.is_lower_at(i)
                 && !compound
@@ -1083,6 +1098,33 @@ mod tests {
             pair("'They hid the costs,' the auditors said, and accused the council of lying.", Claim::Accusation).0,
             "the auditors"
         );
+    }
+
+    #[test]
+    fn a_fronted_quote_without_a_cue_accuses_its_subject_and_a_spaced_hyphen_is_a_dash() {
+        // By the actor guide: the quote's subject is the accused; the speaker the accuser.
+        let mut lexicon = lexicon();
+        lexicon.cues.push(Cue { term: "liar".into(), category: "accusation".into(), weight: 1.0 });
+        lexicon.cues.push(Cue { term: "suing".into(), category: "accusation".into(), weight: 1.0 });
+        let pair = |sentence: &str| {
+            let a = extract(sentence, Claim::Accusation, &lexicon);
+            (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
+        };
+        let cases = [
+            ("\"Insurgents attacked our village at dawn,\" the farmer said.", ("the farmer", "Insurgents")),
+            // 's after a pronoun is "is": the subject ends before it.
+            ("\u{201C}He\u{2019}s a serial liar,\u{201D} she said.", ("she", "He")),
+            // No subject before a verb in the quote: no accused; nor the speaker's "we".
+            ("\"Corruption everywhere,\" she said.", ("she", "")),
+            ("\"We were cheated,\" the coach said.", ("the coach", "")),
+            (
+                "Yukos is suing four companies - Gazprom, Rosneft and two others - over the sale.",
+                ("Yukos", "four companies"),
+            ),
+        ];
+        for (sentence, (source, target)) in cases {
+            assert_eq!(pair(sentence), (source.to_string(), target.to_string()), "{sentence}");
+        }
     }
 
     #[test]
