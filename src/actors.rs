@@ -284,6 +284,33 @@ const ACCUSING_STEMS: &[&str] = &[
     "lambast",
     "slam",
 ];
+/// Verbs of finding or believing that report a clause after "that" ("concluded that",
+/// "revealed that"), like the lexicon's reporting verbs; kept here, not in the lexicon,
+/// whose reporting verbs are also model features.
+const FINDING_VERBS: &[&str] = &[
+    "found",
+    "finds",
+    "find",
+    "concluded",
+    "concludes",
+    "ruled",
+    "rules",
+    "revealed",
+    "reveals",
+    "disclosed",
+    "discloses",
+    "believe",
+    "believes",
+    "believed",
+    "determined",
+    "established",
+    "showed",
+    "shows",
+    "learned",
+    "discovered",
+    "realised",
+    "realized",
+];
 /// First words of the lexicon's phrases of accusing ("held ... responsible", "pointed
 /// the finger", "laid the blame", "filed charges"): their subject accuses.
 const ACCUSING_PHRASE_HEADS: &[&str] = &[
@@ -347,8 +374,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
     };
     let is_reporting_word = |w: &str| reporting.iter().any(|r| r == w) || QUOTE_VERBS.contains(&w);
     // "claims" after "the" is a noun, not a verb of saying.
-    let is_reporting_at =
-        |i: usize| is_reporting_word(ctx.word(i)) && !(i > 0 && DETERMINERS.contains(&ctx.word(i - 1)));
+    // "The watchdog found that the bank ...": a verb of finding before "that" reports too.
+    let is_finding_at = |i: usize| FINDING_VERBS.contains(&ctx.word(i)) && ctx.word(i + 1) == "that";
+    let is_reporting_at = |i: usize| {
+        (is_reporting_word(ctx.word(i)) || is_finding_at(i)) && !(i > 0 && DETERMINERS.contains(&ctx.word(i - 1)))
+    };
     let is_reporting = |w: &str| is_reporting_word(w);
     let category = match claim {
         Claim::Accusation => "accusation",
@@ -1125,6 +1155,17 @@ mod tests {
         for (sentence, (source, target)) in cases {
             assert_eq!(pair(sentence), (source.to_string(), target.to_string()), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_verb_of_finding_before_that_reports_the_clause() {
+        // By the actor guide: the one who found is the accuser, the clause's subject the accused.
+        let mut lexicon = lexicon();
+        lexicon.cues.push(Cue { term: "misled".into(), category: "accusation".into(), weight: 1.0 });
+        let found =
+            extract("The watchdog found that the bank had misled customers about fees.", Claim::Accusation, &lexicon);
+        let spans = (found.source.map(|s| s.text), found.target.map(|s| s.text));
+        assert_eq!(spans, (Some("The watchdog".into()), Some("the bank".into())));
     }
 
     #[test]
