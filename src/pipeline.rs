@@ -936,6 +936,11 @@ pub fn train_model(
     model.task = task.to_string();
     model.provenance =
         Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };
+    // A library caller passing `Provenance::default()` still gets the version that
+    // trained the model on record (the CLI and Python give theirs).
+    if model.provenance.crate_version.is_empty() {
+        model.provenance.crate_version = env!("CARGO_PKG_VERSION").into();
+    }
     Ok(model)
 }
 
