@@ -62,6 +62,8 @@ pub enum DecisionRule {
     HighestScore,
     /// The highest score plus per-class offsets chosen to maximise macro-F1 on the
     /// out-of-fold scores ([`crate::decision`]).
+    // --help is plain text: without this, it printed the rustdoc link as written.
+    #[value(help = "The highest score plus per-class offsets chosen to maximise macro-F1 on the out-of-fold scores")]
     MacroF1,
 }
 

@@ -858,3 +858,14 @@ fn eval_names_a_label_spelt_otherwise_than_the_model_s() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("unknown label 'neutral' (expected one of: bad, good)"), "{}", r.stderr);
 }
+
+/// `--help` is read in a terminal: a rustdoc link written in a doc comment that clap
+/// shows (``[`crate::decision`]`` under `--decision`) is noise there.
+#[test]
+fn help_texts_hold_no_rustdoc_links() {
+    for command in ["train", "eval", "predict", "inspect", "report", "actors", "corpus"] {
+        let help = run(&[command, "--help"]);
+        assert_eq!(help.status, 0, "{command} --help: {}", help.stderr);
+        assert!(!help.stdout.contains("[`"), "{command} --help shows a rustdoc link:\n{}", help.stdout);
+    }
+}
