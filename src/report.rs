@@ -44,7 +44,8 @@ pub const SCHEMA: u32 = 1;
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Tab-separated text for people (`column -t -s $'\t'` aligns it).
+    /// Text for people: predict's rows tab-separated (`column -t -s $'\t'` aligns them),
+    /// the figures of eval, inspect and actors aligned with spaces.
     Text,
     /// JSON Lines for programs.
     Json,

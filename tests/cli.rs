@@ -869,3 +869,19 @@ fn help_texts_hold_no_rustdoc_links() {
         assert!(!help.stdout.contains("[`"), "{command} --help shows a rustdoc link:\n{}", help.stdout);
     }
 }
+
+/// `--format text` of eval, inspect and actors is aligned with spaces, not tabs: their
+/// help said "Tab-separated text", shared with predict's, whose rows are.
+#[test]
+fn format_help_says_which_text_is_tab_separated() {
+    let inspect = run(&["inspect", "--model", "models/sentiment.json", "--top", "1"]);
+    assert_eq!(inspect.status, 0, "{}", inspect.stderr);
+    assert!(!inspect.stdout.contains('\t'), "inspect's text output has tabs now:\n{}", inspect.stdout);
+    for command in ["eval", "inspect", "actors", "predict"] {
+        let help = run(&[command, "--help"]);
+        let line = help.stdout.lines().find(|l| l.trim_start().starts_with("- text:") && l.contains("for people"));
+        let line = line.unwrap_or_default();
+        assert!(line.contains("predict's rows tab-separated"), "{command} --help: {line}");
+        assert!(line.contains("aligned with spaces"), "{command} --help: {line}");
+    }
+}
