@@ -11,6 +11,11 @@ ROOT="$(dirname "$HERE")"
 VENV="$HERE/.venv"
 PYTHON="${PYTHON:-python3}"
 
+# --help first: it needs neither GNU time, the venv (minutes of downloads) nor a build.
+for arg in "$@"; do
+    case "$arg" in -h | --help) exec "$PYTHON" "$HERE/bench.py" --help ;; esac
+done
+
 if [ ! -x /usr/bin/time ]; then
     echo "bench needs GNU time at /usr/bin/time (Debian: apt-get install time)" >&2
     exit 2
