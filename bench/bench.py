@@ -22,8 +22,6 @@ import sys
 import tempfile
 import time
 
-import prepare
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 # scratch: bench/.cache unless BENCH_CACHE says otherwise (it is rebuilt when missing)
 CACHE = os.environ.get("BENCH_CACHE") or os.path.join(HERE, ".cache")
@@ -175,11 +173,13 @@ def table(rows):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--stancekit", required=True, help="the stancekit binary to measure")
+    ap.add_argument("--stancekit", required=True, help="the stancekit binary to measure (run.sh gives it)")
     ap.add_argument("--quick", action="store_true", help="mr only, 1 repetition, 20 MB slice only")
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--corpus-mb", type=int, default=200)
-    ap.add_argument("--slice-mb", type=int, default=20)
+    ap.add_argument("--reps", type=int, default=3, help="timed repetitions of each measurement; medians are quoted")
+    ap.add_argument("--corpus-mb", type=int, default=200,
+                    help="size of the throughput corpus stancekit predicts, in MB")
+    ap.add_argument("--slice-mb", type=int, default=20,
+                    help="size of its first slice, which every system predicts (the peers only that), in MB")
     ap.add_argument("--gigabyte", action="store_true",
                     help="also feed stancekit predict the corpus 5 times (~1 GB) on stdin, once, "
                          "to compare its peak RSS with the 200 MB run (~4 min more)")
@@ -190,6 +190,9 @@ def main():
                          "and options (kept in the cache as measurements.jsonl)")
     ap.add_argument("--out", help="JSON output (default results/latest.json, or results/quick.json)")
     a = ap.parse_args()
+    # After parsing: prepare needs numpy, and --help must run without the bench's venv.
+    import prepare
+
     if a.quick:
         a.reps = 1
     if a.systems:

@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-stancekit=target/release/stancekit
+# The binary cargo just built: under $CARGO_TARGET_DIR (or build.target-dir) when set, not ./target.
+stancekit="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/stancekit"
 mkdir -p target/data target/holdout models
 # Real news sentences we labelled, rebuilt from their spans: each split, then both.
 "$stancekit" corpus --spans datasets/news/*.csv --split train --out target/data/news_train.csv

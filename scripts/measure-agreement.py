@@ -7,7 +7,9 @@ labels, Cohen's kappa and the macro-F1 of the second labelling scored against th
 (a ceiling for what a model can be expected to reach), and writes each set's rows with their
 stored labels to target/data/agreement_dev*.csv, so a model can be scored on the same rows:
 
-    stancekit eval --model models/TASK.json --data target/data/agreement_dev.csv --label-column TASK
+    stancekit eval --model target/holdout/TASK.json --data target/data/agreement_dev.csv --label-column TASK
+
+(the held-out models: the shipped ones in models/ were trained on dev, these rows included).
 
 Usage: scripts/measure-agreement.py (after scripts/build-models.sh, which writes
 target/data/news_dev.csv). Standard library only.

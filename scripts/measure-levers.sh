@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-stancekit=target/release/stancekit
+# The binary cargo just built: under $CARGO_TARGET_DIR (or build.target-dir) when set, not ./target.
+stancekit="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/stancekit"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$stancekit" corpus --spans datasets/news/*.csv --split train --out "$tmp/train.csv" 2>/dev/null

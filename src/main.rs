@@ -533,7 +533,7 @@ fn keyword_rule_conflicts() -> impl Iterator<Item = &'static str> {
 
 #[derive(Args)]
 struct EvalCommand {
-    /// A trained model to test (omit it to cross-validate with --folds).
+    /// A trained model to test (omit it to cross-validate: --folds, 10 unless given).
     #[arg(long, conflicts_with_all = MODEL_CONFLICTS)]
     model: Option<PathBuf>,
     #[command(flatten)]
@@ -542,7 +542,8 @@ struct EvalCommand {
     /// test on these, in one run and without a model file (an official train/test split).
     #[arg(long, num_args = 1.., conflicts_with_all = ["model", "folds", "keyword_rule", "extra_data", "group_column"])]
     test_data: Vec<PathBuf>,
-    /// Cross-validate: stratified k-fold with --seed.
+    /// Cross-validate: stratified k-fold with --seed. 10 folds when --data comes without
+    /// --model, --test-data or --keyword-rule.
     #[arg(long, allow_negative_numbers = true)]
     folds: Option<usize>,
     /// With --folds: labelled CSV file(s) added to every training fold, never tested

@@ -62,6 +62,8 @@ pub enum DecisionRule {
     HighestScore,
     /// The highest score plus per-class offsets chosen to maximise macro-F1 on the
     /// out-of-fold scores ([`crate::decision`]).
+    // --help is plain text: without this, it printed the rustdoc link as written.
+    #[value(help = "The highest score plus per-class offsets chosen to maximise macro-F1 on the out-of-fold scores")]
     MacroF1,
 }
 
@@ -936,6 +938,11 @@ pub fn train_model(
     model.task = task.to_string();
     model.provenance =
         Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };
+    // A library caller passing `Provenance::default()` still gets the version that
+    // trained the model on record (the CLI and Python give theirs).
+    if model.provenance.crate_version.is_empty() {
+        model.provenance.crate_version = env!("CARGO_PKG_VERSION").into();
+    }
     Ok(model)
 }
 

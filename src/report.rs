@@ -44,7 +44,8 @@ pub const SCHEMA: u32 = 1;
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Tab-separated text for people (`column -t -s $'\t'` aligns it).
+    /// Text for people: predict's rows tab-separated (`column -t -s $'\t'` aligns them),
+    /// the figures of eval, inspect and actors aligned with spaces.
     Text,
     /// JSON Lines for programs.
     Json,
@@ -664,14 +665,24 @@ pub fn write_inspection(
                 model.labels.iter().zip(&p.label_counts).map(|(l, n)| format!("{l} {n}")).collect();
             writeln!(out, "labels     {}", counts.join(", "))?;
             let data: Vec<String> = p.data.iter().map(|d| escape(d)).collect();
-            writeln!(out, "trained on {} rows from {}", p.n_rows, data.join(", "))?;
+            // A model trained through the library may carry no data files or command:
+            // said so, rather than a line ending in "from".
+            if data.is_empty() {
+                writeln!(out, "trained on {} rows (data files not recorded)", p.n_rows)?;
+            } else {
+                writeln!(out, "trained on {} rows from {}", p.n_rows, data.join(", "))?;
+            }
             for (d, h) in data.iter().zip(&p.data_sha256) {
                 writeln!(out, "           {d} sha256 {h}")?;
             }
             writeln!(out, "duplicates {} (text, label) rows repeated", p.n_duplicates)?;
             writeln!(out, "seed       {}   stancekit {}", p.seed, p.crate_version)?;
             let command: Vec<String> = p.command.iter().map(|a| escape(a)).collect();
-            writeln!(out, "command    {}", command.join(" "))?;
+            if command.is_empty() {
+                writeln!(out, "command    (not recorded)")?;
+            } else {
+                writeln!(out, "command    {}", command.join(" "))?;
+            }
             let p = &f.params;
             let mut settings = vec![format!(
                 "{}..{}-grams of {}{}",

@@ -858,3 +858,30 @@ fn eval_names_a_label_spelt_otherwise_than_the_model_s() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("unknown label 'neutral' (expected one of: bad, good)"), "{}", r.stderr);
 }
+
+/// `--help` is read in a terminal: a rustdoc link written in a doc comment that clap
+/// shows (``[`crate::decision`]`` under `--decision`) is noise there.
+#[test]
+fn help_texts_hold_no_rustdoc_links() {
+    for command in ["train", "eval", "predict", "inspect", "report", "actors", "corpus"] {
+        let help = run(&[command, "--help"]);
+        assert_eq!(help.status, 0, "{command} --help: {}", help.stderr);
+        assert!(!help.stdout.contains("[`"), "{command} --help shows a rustdoc link:\n{}", help.stdout);
+    }
+}
+
+/// `--format text` of eval, inspect and actors is aligned with spaces, not tabs: their
+/// help said "Tab-separated text", shared with predict's, whose rows are.
+#[test]
+fn format_help_says_which_text_is_tab_separated() {
+    let inspect = run(&["inspect", "--model", "models/sentiment.json", "--top", "1"]);
+    assert_eq!(inspect.status, 0, "{}", inspect.stderr);
+    assert!(!inspect.stdout.contains('\t'), "inspect's text output has tabs now:\n{}", inspect.stdout);
+    for command in ["eval", "inspect", "actors", "predict"] {
+        let help = run(&[command, "--help"]);
+        let line = help.stdout.lines().find(|l| l.trim_start().starts_with("- text:") && l.contains("for people"));
+        let line = line.unwrap_or_default();
+        assert!(line.contains("predict's rows tab-separated"), "{command} --help: {line}");
+        assert!(line.contains("aligned with spaces"), "{command} --help: {line}");
+    }
+}

@@ -3,7 +3,7 @@
 #   bench/spark/run.sh                  1M sentences (about 10 minutes on 2 cores)
 #   bench/spark/run.sh --sentences N    another size
 # Uses the Python environment of python/ci.sh (built on first use), the CLI in
-# target/release (built if missing), and writes bench/spark/results.json.
+# target/release, or $CARGO_TARGET_DIR/release (built if missing), and writes bench/spark/results.json.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$(dirname "$HERE")")"
@@ -18,4 +18,7 @@ if ! "$VENV/bin/python" -c 'import stancekit, pyspark, pandas, pyarrow' 2>/dev/n
         "$VENV/bin/python" -m pip install --quiet --no-build-isolation ./python)
 fi
 (cd "$ROOT" && cargo build --release --quiet --bin stancekit)
-exec "$VENV/bin/python" "$HERE/bench.py" --stancekit "$ROOT/target/release/stancekit" "$@"
+# under $CARGO_TARGET_DIR (or build.target-dir) when set, not $ROOT/target
+TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
+    "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+exec "$VENV/bin/python" "$HERE/bench.py" --stancekit "$TARGET_DIR/release/stancekit" "$@"
