@@ -161,7 +161,39 @@ const SCENE_PREPOSITIONS: &[&str] =
 const NOT_A_NAME_START: &[&str] = &[
     "in", "on", "at", "to", "with", "by", "for", "of", "from", "into", "as", "than", "because", "has", "have", "had",
     "is", "are", "was", "were", "be", "been", "being", "would", "will", "can", "could", "should", "may", "might",
-    "must", "did", "does", "do",
+    "must", "did", "does", "do", "but", "and", "or", "while", "whereas", "although", "though", "if", "which", "that",
+    "thanks",
+];
+/// Heads of a subject that is the claim itself, not an actor ("The story was a hoax",
+/// "the photo is an obvious fake"): a denial of it names no one who denies.
+const CLAIM_NOUNS: &[&str] = &[
+    "story",
+    "stories",
+    "report",
+    "reports",
+    "claim",
+    "claims",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "photo",
+    "photos",
+    "picture",
+    "pictures",
+    "image",
+    "images",
+    "video",
+    "videos",
+    "article",
+    "tweet",
+    "tweets",
+    "post",
+    "posts",
+    "hoax",
+    "news",
+    "allegation",
+    "allegations",
 ];
 /// Adverb endings cut from the end of a phrase ("The Scot initially").
 const ADVERB_ENDINGS: &[&str] =
@@ -567,7 +599,8 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
         Claim::Accusation => found.target.and_then(|s| ctx.tidy(s)).or_else(|| ctx.against_target()),
         Claim::Denial => found.target.and_then(|s| ctx.tidy(s)),
     };
-    Actors { source: found.source.and_then(|s| ctx.tidy(s)), target }
+    let source = found.source.and_then(|s| ctx.tidy(s)).filter(|s| claim == Claim::Accusation || !ctx.names_a_claim(s));
+    Actors { source, target }
 }
 
 struct Context<'a> {
@@ -649,6 +682,18 @@ impl<'a> Context<'a> {
             return None;
         }
         self.span(first, last)
+    }
+
+    /// Whether the head of `span` is a noun of a claim ([`CLAIM_NOUNS`]): "The story",
+    /// "the photo", "Reports of a coup" (the head is before "of", "about" or "that").
+    fn names_a_claim(&self, span: &Span) -> bool {
+        let first = self.words.iter().position(|w| w.start == span.start);
+        let last = self.words.iter().position(|w| w.end == span.end);
+        let (Some(first), Some(last)) = (first, last) else { return false };
+        let head = (first + 1..=last)
+            .find(|&i| matches!(self.word(i), "of" | "about" | "that"))
+            .map_or(last, |modifier| modifier - 1);
+        CLAIM_NOUNS.contains(&self.word(head))
     }
 
     /// "claims / proceedings / a fine ... against X": X, the accused, after a noun of
@@ -1166,6 +1211,15 @@ mod tests {
             extract("The watchdog found that the bank had misled customers about fees.", Claim::Accusation, &lexicon);
         let spans = (found.source.map(|s| s.text), found.target.map(|s| s.text));
         assert_eq!(spans, (Some("The watchdog".into()), Some("the bank".into())));
+    }
+
+    #[test]
+    fn a_claim_denied_is_no_one_who_denies() {
+        // By the actor guide: a passive without an agent names no source; the claim is no actor.
+        assert_eq!(pair("The story was denied by the palace on Tuesday.", Claim::Denial).0, "the palace");
+        assert_eq!(pair("The story was denied on Tuesday.", Claim::Denial).0, "");
+        assert_eq!(pair("Reports of a coup were denied.", Claim::Denial).0, "");
+        assert_eq!(pair("The minister denied the report.", Claim::Denial).0, "The minister");
     }
 
     #[test]
