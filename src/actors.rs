@@ -547,7 +547,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
             if claim == Claim::Accusation {
                 // "X said Y accused Z": Z; "X said (that) Y lied": Y, the doer.
                 let clause = (r + 1..cue_at).find(|&i| ctx.word(i) == "that").map_or(r + 1, |t| t + 1);
-                actors.target = if ctx.is_accusing(cue_at) {
+                // "X said: 'The aunt was arrested ...'": a passive's subject is the accused.
+                let passive = ctx.passive_aux(cue_at).filter(|&aux| aux > clause && ctx.is_accusing(cue_at));
+                actors.target = if let Some(aux) = passive {
+                    ctx.reported_subject(clause, aux)
+                } else if ctx.is_accusing(cue_at) {
                     ctx.cue_target(cue_at, cue_len, false)
                 } else {
                     ctx.reported_subject(clause, cue_at)
@@ -1220,6 +1224,22 @@ mod tests {
         assert_eq!(pair("The story was denied on Tuesday.", Claim::Denial).0, "");
         assert_eq!(pair("Reports of a coup were denied.", Claim::Denial).0, "");
         assert_eq!(pair("The minister denied the report.", Claim::Denial).0, "The minister");
+    }
+
+    #[test]
+    fn a_passive_in_a_reported_clause_accuses_its_subject() {
+        // By the actor guide: the one reporting accuses; the subject of the passive is accused.
+        assert_eq!(
+            pair(
+                "A police spokesman said: \"The aunt was arrested and admitted attacking the boy.\"",
+                Claim::Accusation
+            ),
+            ("A police spokesman".into(), "The aunt".into())
+        );
+        assert_eq!(
+            pair("Officials said that the mayor had been charged with fraud.", Claim::Accusation),
+            ("Officials".into(), "the mayor".into())
+        );
     }
 
     #[test]
