@@ -1162,7 +1162,12 @@ mod tests {
     }
 
     fn pair(sentence: &str, claim: Claim) -> (String, String) {
-        let a = extract(sentence, claim, &lexicon());
+        pair_with(&lexicon(), sentence, claim)
+    }
+
+    /// The source and target found with `lexicon`, each "" when none.
+    fn pair_with(lexicon: &Lexicon, sentence: &str, claim: Claim) -> (String, String) {
+        let a = extract(sentence, claim, lexicon);
         (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
     }
 
@@ -1173,10 +1178,7 @@ mod tests {
         for term in ["lied to", "allegedly", "stole", "sued", "money laundering"] {
             lexicon.cues.push(Cue { term: term.into(), category: "accusation".into(), weight: 1.0 });
         }
-        let pair = |sentence: &str| {
-            let a = extract(sentence, Claim::Accusation, &lexicon);
-            (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
-        };
+        let pair = |sentence: &str| pair_with(&lexicon, sentence, Claim::Accusation);
         let cases = [
             // The object of a verb of wrongdoing was taken as the accused, its subject as the accuser.
             ("The minister lied to parliament about the contracts.", ("", "The minister")),
@@ -1248,10 +1250,7 @@ mod tests {
         let mut lexicon = lexicon();
         lexicon.cues.push(Cue { term: "liar".into(), category: "accusation".into(), weight: 1.0 });
         lexicon.cues.push(Cue { term: "suing".into(), category: "accusation".into(), weight: 1.0 });
-        let pair = |sentence: &str| {
-            let a = extract(sentence, Claim::Accusation, &lexicon);
-            (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
-        };
+        let pair = |sentence: &str| pair_with(&lexicon, sentence, Claim::Accusation);
         let cases = [
             ("\"Insurgents attacked our village at dawn,\" the farmer said.", ("the farmer", "Insurgents")),
             // 's after a pronoun is "is": the subject ends before it.
@@ -1311,10 +1310,7 @@ mod tests {
         let mut lexicon = lexicon();
         lexicon.reporting_verbs.push("claimed".into());
         lexicon.cues.push(Cue { term: "cheated".into(), category: "accusation".into(), weight: 1.0 });
-        let pair = |sentence: &str| {
-            let a = extract(sentence, Claim::Accusation, &lexicon);
-            (a.source.map(|s| s.text).unwrap_or_default(), a.target.map(|s| s.text).unwrap_or_default())
-        };
+        let pair = |sentence: &str| pair_with(&lexicon, sentence, Claim::Accusation);
         let cases = [
             ("In December state media claimed the aircraft dropped weapons.", ("state media", "the aircraft")),
             ("In 2012 the regulator said the firm had cheated.", ("the regulator", "the firm")),
