@@ -796,12 +796,10 @@ impl<'a> Context<'a> {
         let possessive = self.word(i).ends_with('s') && matches!(gap, "' " | "\u{2019} ");
         // A hyphen between spaces is a dash ("four companies - Gazprom, ...").
         let dash = gap.contains(" - ") || gap.contains(" -- ");
-        dash || !possessive
-            && gap.chars().any(|c| {
-                matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}')
-                    || is_close_quote(c)
-                    || is_open_quote(c)
-            })
+        let punctuation = gap.chars().any(|c| {
+            matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}') || is_close_quote(c) || is_open_quote(c)
+        });
+        dash || (punctuation && !possessive)
     }
 
     /// The subject phrase that ends right before word `verb`: from the clause start,
