@@ -11,7 +11,10 @@
 //! 3. `Y was accused (by X) of`: passive; Y is the target, X the source. With a verb of
 //!    wrongdoing rather than of accusing (`robbed by X`) the agent X is the target.
 //! 4. `X accused Y of`: active; X is the subject, Y the object up to `of/for/with/...`.
-//! 5. `X said (that) Y ...cue`: X is the source, Y the subject of the reported clause.
+//!    With a verb of wrongdoing (`X lied to Y`, `X allegedly took`) X is the target and
+//!    no source is named.
+//! 5. `X said (that) Y ...cue`: X is the source, Y the subject of the reported clause
+//!    (also after a verb of finding: `X found that Y ...`).
 //!
 //! Noun phrases are cut the way the guide asks: determiners, titles and possessives
 //! kept, appositions between commas and trailing adverbs ("on Tuesday") dropped. Every
