@@ -107,6 +107,15 @@ const TRAILING_NOISE: &[&str] = &[
     "allegedly",
     "officially",
     "once",
+    "even",
+    "both",
+    "all",
+    "just",
+    "immediately",
+    "initially",
+    "subsequently",
+    "eventually",
+    "finally",
 ];
 /// Day and time words after `on` that close a temporal phrase to drop ("on Tuesday").
 const TIME_WORDS: &[&str] = &[
@@ -1327,6 +1336,18 @@ mod tests {
         }
         // A span of nothing but a time is no actor.
         assert_eq!(pair("In September this year said that the firm had cheated.").0, "");
+    }
+
+    #[test]
+    fn short_adverbs_between_subject_and_verb_are_no_part_of_the_subject() {
+        // By the actor guide; each source kept its adverb ("Agent Gregg Klein even").
+        for (sentence, source) in [
+            ("Agent Gregg Klein even denied the report.", "Agent Gregg Klein"),
+            ("Klinger and Fuentes both denied the claims.", "Klinger and Fuentes"),
+            ("The ministry initially denied any role.", "The ministry"),
+        ] {
+            assert_eq!(pair(sentence, Claim::Denial).0, source, "{sentence}");
+        }
     }
 
     #[test]
