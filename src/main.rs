@@ -1120,11 +1120,13 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
         );
     }
     let provenance = Provenance {
-        data: command.data.data.iter().map(|p| p.display().to_string()).collect(),
+        data: command.data.data.iter().map(|p| stancekit::input::path_text(p)).collect(),
         data_sha256: data.sha256.split(',').map(str::to_string).collect(),
         n_duplicates,
         crate_version: env!("CARGO_PKG_VERSION").into(),
-        command: std::env::args().skip(1).collect(),
+        // `args_os`: `args` panics at an argument that is not UTF-8 (`--out $'m\xFF.json'`),
+        // after the training. Such bytes are written as `\xFF`, as predict writes file names.
+        command: std::env::args_os().skip(1).map(|a| stancekit::input::path_text(Path::new(&a))).collect(),
         ..Provenance::default()
     };
     let bar = progress(1, command.quiet, "training");

@@ -1994,6 +1994,39 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_ids() {
     assert!(written.lines().nth(1).unwrap().starts_with("r\\xE9sum\\xE9.csv,2,,positive,"), "{written}");
 }
 
+/// `train` with an argument that is not UTF-8 (`--out`, `--data` or `--lexicon` in a
+/// directory from an old Latin-1 archive) writes the model, the argument's bytes as `\xFF`
+/// in its provenance; it panicked after the training (`std::env::args` at a non-UTF-8
+/// argument), status 101, no model written.
+#[cfg(unix)]
+#[test]
+fn train_with_an_argument_that_is_not_utf8_writes_the_model() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let csv = std::ffi::OsStr::from_bytes(b"r\xE9sum\xE9.csv");
+    std::fs::copy(&data, d.join(csv)).unwrap();
+    let out = std::ffi::OsStr::from_bytes(b"m\xFF.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["train", "-q", "--data"])
+        .arg(csv)
+        .arg("--out")
+        .arg(out)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join(out)).unwrap()).unwrap();
+    assert_eq!(model["provenance"]["data"], serde_json::json!(["r\\xE9sum\\xE9.csv"]));
+    assert_eq!(
+        model["provenance"]["command"],
+        serde_json::json!(["train", "-q", "--data", "r\\xE9sum\\xE9.csv", "--out", "m\\xFF.json"])
+    );
+}
+
 #[test]
 fn ids_and_control_characters_stay_on_one_text_line() {
     let dir = tempfile::tempdir().unwrap();
