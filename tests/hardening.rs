@@ -204,6 +204,74 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// JSON written over several lines (`jq .` without `-c`, Python's `json.dump(..., indent=2)`)
+/// given as JSON Lines, on standard input or where CSV is read: said once for the input,
+/// with the command that writes it a record a line. `predict` gave each of its lines an
+/// error row that did not say why (`the line ends while parsing an object at column 1`,
+/// `trailing characters at column 9`, `expected value at column 1`), and `train` said
+/// `no column 'text' (columns found: '{')`.
+#[test]
+fn json_written_over_several_lines_is_named_as_such_with_how_to_write_it_a_record_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pretty = b"{\n  \"text\": \"The talks failed.\",\n  \"label\": \"negative\"\n}\n{\n  \"text\": \"A deal.\",\n  \"label\": \"positive\"\n}\n";
+    write(d, "pretty.jsonl", pretty);
+    write(d, "array.json", b"\xEF\xBB\xBF[\n  {\n    \"text\": \"The talks failed.\"\n  }\n]\n");
+    write(d, "ok.jsonl", b"{\"text\": \"The talks failed.\"}\n");
+    let model = model(d);
+    let how = "written over several lines (its first line is '{' alone, as jq . or Python's json.dump(..., indent=2) \
+               writes it)";
+    let r = run_in(d, &["predict", "--model", &model, "pretty.jsonl", "ok.jsonl"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(
+        rows[0],
+        format!(
+            "pretty.jsonl\t-\t-\t-\terror: pretty.jsonl: the file is JSON {how}, not JSON Lines (write each record on \
+             one line, e.g. jq -c . pretty.jsonl > records.jsonl)"
+        )
+    );
+    assert!(rows[1].starts_with("1\t0\t"), "{}", rows[1]);
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    let r = run_in(d, &["predict", "--model", &model, "--input-format", "jsonl", "array.json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "error: array.json: the file is a JSON array written over several lines (its first line is '[' alone, \
+             as jq . or Python's json.dump(..., indent=2) writes it), not JSON Lines (write each record on one line, \
+             e.g. jq -c '.[]' array.json > records.jsonl)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run_with_stdin(&["predict", "--model", &model], pretty);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.lines().nth(1).unwrap(),
+        format!(
+            "-\t-\t-\t-\terror: -: standard input is JSON {how}, not JSON Lines (write each record on one line, e.g. \
+             pipe it through jq -c .; if the lines are plain text, give --input-format plain-lines)"
+        )
+    );
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    // Where CSV is read.
+    let r = run_in(d, &["train", "--data", "pretty.jsonl", "--out", "m2.json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "stancekit: error: pretty.jsonl: the file is JSON {how}, not CSV with a header line naming its columns \
+             (write each record on one line, e.g. jq -c . pretty.jsonl > records.jsonl, then convert that:"
+        )),
+        "{}",
+        r.stderr
+    );
+    // Plain lines are read as text, whatever they hold.
+    let r = run_with_stdin(&["predict", "--model", &model, "--input-format", "plain-lines"], b"{\nThe talks failed.\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+}
+
 /// A model given where data is read (`eval --data m.json --model test.csv`, the two
 /// swapped; `train --data models/sentiment.json`) was told to convert its JSON Lines to
 /// CSV with pandas.

@@ -145,6 +145,8 @@ fn json_instead(record: &csv::ByteRecord) -> Option<JsonKind> {
     // opens (an object, an array, a string) or nothing on the line.
     match (kind, bytes.next()) {
         (JsonKind::Lines, Some(b'"' | b'}')) | (JsonKind::Array, None | Some(b'{' | b'[' | b'"')) => Some(kind),
+        // `{` alone: an object written over several lines (`jq .`), said to be a column '{'.
+        (JsonKind::Lines, None) if record.len() == 1 => Some(JsonKind::OverLines),
         _ => None,
     }
 }
@@ -156,6 +158,8 @@ enum JsonKind {
     Lines,
     /// One array of records.
     Array,
+    /// Objects written over several lines, `{` alone on the first.
+    OverLines,
     /// A stancekit model file.
     Model,
 }
@@ -169,6 +173,15 @@ fn json_not_csv(path: &Path, kind: JsonKind) -> String {
             "; predict reads it with --input-format jsonl",
         ),
         JsonKind::Array => ("a JSON array", "", ""),
+        JsonKind::OverLines => {
+            let shown = escape_controls(&path.display().to_string());
+            return format!(
+                "the file is JSON written over several lines (its first line is '{{' alone, as jq . or Python's \
+                 json.dump(..., indent=2) writes it), not CSV with a header line naming its columns (write each record \
+                 on one line, e.g. jq -c . {shown} > records.jsonl, then convert that: python3 -c \"import pandas as \
+                 pd; pd.read_json('records.jsonl', lines=True).to_csv('records.csv', index=False)\")"
+            );
+        }
         JsonKind::Model => {
             return "the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV with \
                     a header line naming its columns)"

@@ -46,7 +46,12 @@ pub(super) fn line_input(
         match reader.fill_buf() {
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(io_error(path, error)),
-            Ok(_) => break,
+            Ok(start) => {
+                if let Some(opening) = json_over_lines(start).filter(|_| records != LineRecords::Text) {
+                    return Err(Error::Data { path: path.to_path_buf(), reason: over_lines(path, opening, records) });
+                }
+                break;
+            }
         }
     }
     Ok(Box::new(LineDocuments {
@@ -226,6 +231,48 @@ impl Iterator for LineDocuments {
             is_article: self.options.articles,
         })
     }
+}
+
+/// The opening bracket, `{` or `[`, when the first line of `start` (an input's first
+/// bytes) holds it alone: JSON written over several lines, as `jq .` (without `-c`) and
+/// Python's `json.dump(..., indent=2)` write it, which no JSON Lines file starts with.
+/// Read a line at a time, each of its lines was an error row of its own (`the line ends
+/// while parsing an object`, `trailing characters`, `expected value`), none saying why.
+pub(crate) fn json_over_lines(start: &[u8]) -> Option<char> {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
+    let mut lines = start.split(|b| *b == b'\n');
+    // The last piece may be a line cut short by the read: only whole lines are judged.
+    let n_whole = memchr::memchr_iter(b'\n', start).count();
+    let first = lines.by_ref().take(n_whole).find(|line| !line.trim_ascii().is_empty())?;
+    match first.trim_ascii() {
+        b"{" => Some('{'),
+        b"[" => Some('['),
+        _ => None,
+    }
+}
+
+/// Why an input of JSON written over several lines ([`json_over_lines`]) is not read as
+/// one record a line, and how to write it so.
+fn over_lines(path: &Path, opening: char, records: LineRecords) -> String {
+    let (what, filter) = match opening {
+        '[' => ("a JSON array", "'.[]'"),
+        _ => ("JSON", "."),
+    };
+    let (input, fix) = match path.as_os_str() == "-" {
+        true => ("standard input is", format!("pipe it through jq -c {filter}")),
+        false => {
+            let shown = super::escape_controls(&path.display().to_string());
+            ("the file is", format!("jq -c {filter} {shown} > records.jsonl"))
+        }
+    };
+    let plain = match records {
+        LineRecords::JsonOrText => "; if the lines are plain text, give --input-format plain-lines",
+        _ => "",
+    };
+    format!(
+        "{input} {what} written over several lines (its first line is '{opening}' alone, as jq . or Python's \
+         json.dump(..., indent=2) writes it), not JSON Lines (write each record on one line, e.g. {fix}{plain})"
+    )
 }
 
 /// How a repeated id or text key is said, ahead of its column.
@@ -641,6 +688,17 @@ mod tests {
                 .unwrap();
         let texts: Vec<String> = docs.map(|d| d.text.unwrap_or_else(|e| e.to_string())).collect();
         assert_eq!(texts, ["cut \u{FFFD}", "low \u{FFFD} and \u{1F600}", "a \\ud800"]);
+    }
+
+    #[test]
+    fn json_over_lines_is_known_by_a_whole_first_line_of_a_bracket_alone() {
+        assert_eq!(json_over_lines(b"{\n  \"text\": \"a\"\n}\n"), Some('{'));
+        assert_eq!(json_over_lines(b"\xEF\xBB\xBF\r\n[ \r\n  {"), Some('['));
+        // A first line cut short by the read is not judged; records and text are not it.
+        assert_eq!(json_over_lines(b"{"), None);
+        assert_eq!(json_over_lines(b"{\"text\": \"a\"}\n"), None);
+        assert_eq!(json_over_lines(b"{Update} talks resumed\n"), None);
+        assert_eq!(json_over_lines(b""), None);
     }
 
     #[test]
