@@ -1446,6 +1446,52 @@ fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
     assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
 }
 
+/// UTF-32 (Python's `encoding="utf-32"`, a few Windows tools) is named as such, with the
+/// iconv command that converts it. It passed for UTF-16: `the file is UTF-16LE, not UTF-8
+/// (every other byte is NUL; ... iconv -f UTF-16LE -t UTF-8)`, whose output was UTF-16,
+/// refused again.
+#[test]
+fn utf32_input_is_named_as_utf32_with_the_command_that_converts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let le = |text: &str| -> Vec<u8> { text.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect() };
+    let be = |text: &str| -> Vec<u8> { text.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect() };
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "le.txt",
+            le("A fine film.\n"),
+            "le.txt: the file is UTF-32LE, not UTF-8 (three bytes of every four are NUL; \
+                                            re-encode it as UTF-8, e.g. iconv -f UTF-32LE -t UTF-8)",
+        ),
+        (
+            "be.txt",
+            be("A fine film.\n"),
+            "be.txt: the file is UTF-32BE, not UTF-8 (three bytes of every four are NUL; \
+                                            re-encode it as UTF-8, e.g. iconv -f UTF-32BE -t UTF-8)",
+        ),
+        (
+            "bom.csv",
+            le("\u{feff}text\nA fine film.\n"),
+            "bom.csv: the file is UTF-32LE, not UTF-8 (it starts with a UTF-32 byte order mark; re-encode it as \
+             UTF-8, e.g. iconv -f UTF-32LE -t UTF-8)",
+        ),
+    ];
+    for (name, content, expected) in &cases {
+        write(d, name, content);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"].as_str().unwrap(), *expected, "{name}");
+    }
+    let stderr = train_error(d, "train.csv", &be("text,label\na,x\nb,y\n"), &[]);
+    assert!(
+        stderr.contains("train.csv: the file is UTF-32BE, not UTF-8 (three bytes of every four are NUL"),
+        "{stderr}"
+    );
+}
+
 /// A compressed file, an archive or a document given as text is refused by what it is,
 /// even with `--lossy`: its bytes used to be an invalid-UTF-8 error that advised
 /// `--lossy`, which then labelled them as sentences with exit 0 (and RTF, which is
