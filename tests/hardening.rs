@@ -1229,6 +1229,14 @@ fn a_bad_lexicon_field_is_named_by_its_column() {
             "column 'category': malformed lexicon line: category 'Accusation' must be lower-case letters or '_'",
         ),
         (b"accused\taccusation\theavy", "column 'weight': malformed lexicon line: weight 'heavy' is not a number"),
+        // A decimal comma, as a spreadsheet in a German or French locale saves it: it was
+        // only `is not a number`.
+        (
+            b"accused\taccusation\t1,5",
+            "column 'weight': malformed lexicon line: weight '1,5' is not a number (a decimal comma, as a \
+             spreadsheet in some locales writes it: write 1.5)",
+        ),
+        (b"accused\taccusation\t1,5,2", "column 'weight': malformed lexicon line: weight '1,5,2' is not a number"),
         (b"accused\taccusation\t3", "column 'weight': malformed lexicon line: weight 3 is outside (0, 2]"),
         // Said as written, not as the f32 it rounds to ("weight 0", "weight inf").
         (b"accused\taccusation\t1e-50", "column 'weight': malformed lexicon line: weight 1e-50 is outside (0, 2]"),
