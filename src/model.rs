@@ -295,10 +295,11 @@ impl ModelFile {
     }
 
     fn check_shapes(&self) -> std::result::Result<(), String> {
+        use crate::error::counted;
         let k = self.labels.len();
         let d = self.featurizer.n_features();
         if k < 2 {
-            return Err(format!("{}; at least 2 are needed", crate::error::counted(k, "label")));
+            return Err(format!("{}; at least 2 are needed", counted(k, "label")));
         }
         // Labels are the keys of JSON probabilities and the names of classes: an empty or
         // repeated one would give an unnamed or duplicate key.
@@ -337,6 +338,19 @@ impl ModelFile {
         }
         if self.classifier.intercepts.len() != k {
             return Err(format!("{k} labels but {} intercepts", self.classifier.intercepts.len()));
+        }
+        // `inspect` pairs them up: a count edited out dropped its label from the list
+        // without a word, and a file's hash its file from the list of data.
+        let p = &self.provenance;
+        if p.label_counts.len() != k {
+            return Err(format!("{k} labels but {} in the provenance", counted(p.label_counts.len(), "label count")));
+        }
+        if p.data_sha256.len() != p.data.len() {
+            return Err(format!(
+                "the provenance gives {} for {}",
+                counted(p.data_sha256.len(), "sha256 value"),
+                counted(p.data.len(), "data file")
+            ));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
             // The cue columns follow from the lexicon's categories, so a category edited into
