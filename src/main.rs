@@ -1496,6 +1496,9 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;
+    if model_paths.is_empty() {
+        stancekit::shipped::check_tasks(&paths, loaded.iter().map(|m| m.task.as_str()))?;
+    }
     let mut models = Vec::with_capacity(paths.len());
     for (path, mut model) in paths.iter().zip(loaded) {
         let (task, taken_by) = output_name(&model.task, path, &paths, &models)?;

@@ -3425,6 +3425,41 @@ fn stancekit_models_must_hold_the_three_models() {
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
 
+/// A shipped-models directory (`$STANCEKIT_MODELS`) whose file holds another task's model:
+/// `sentiment.json` copied in as `cooperation.json` was labelled with as sentiment twice,
+/// with a warning about a `--model` nobody gave (`--model wrong/sentiment.json has task
+/// 'sentiment' as --model wrong/cooperation.json does`), and a model trained with a task
+/// of its own (`label`) took the cooperation column's place without a word, exit 0.
+#[test]
+fn a_shipped_model_file_holding_another_tasks_model_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let own = model(d);
+    for (name, cooperation, task) in
+        [("wrong", shipped.join("sentiment.json"), "sentiment"), ("own", own.into(), "label")]
+    {
+        std::fs::create_dir(d.join(name)).unwrap();
+        std::fs::copy(cooperation, d.join(name).join("cooperation.json")).unwrap();
+        for other in ["accusation.json", "sentiment.json"] {
+            std::os::unix::fs::symlink(shipped.join(other), d.join(name).join(other)).unwrap();
+        }
+        let expected = format!(
+            "stancekit: error: {name}/cooperation.json: holds a model of task '{task}', not cooperation (the shipped \
+             models' directory holds each task's model under that task's name: put the cooperation model there, or \
+             give models with --model)\n"
+        );
+        for command in [
+            "echo 'They accused him.' | STANCEKIT_MODELS={name} $SK predict -",
+            "echo 'They accused him.' > a.txt; STANCEKIT_MODELS={name} $SK report --html r.html a.txt",
+        ] {
+            let (status, stderr) = bash_in(d, &command.replace("{name}", name));
+            assert_eq!((status, stderr.as_str()), (2, expected.as_str()), "{command}");
+        }
+        assert!(!d.join("r.html").exists());
+    }
+}
+
 #[test]
 fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefined() {
     let dir = tempfile::tempdir().unwrap();

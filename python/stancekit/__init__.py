@@ -96,9 +96,19 @@ def builtin(task: str) -> Model:
 
     Loaded once per process and shared (models are immutable).
 
-    Raises ValueError for an unknown task, ModelError when the file is missing or damaged.
+    Raises ValueError for an unknown task, ModelError when the file is missing or damaged,
+    or holds another task's model (a model copied into ``$STANCEKIT_MODELS`` under the
+    wrong name was returned as if it were the task's: the CLI refuses it too).
     """
-    return _builtin(str(builtin_path(task)))
+    path = builtin_path(task)
+    model = _builtin(str(path))
+    if model.task != task:
+        raise ModelError(
+            f"{path}: holds a model of task '{model.task}', not {task} (the shipped models' directory holds each "
+            f"task's model under that task's name: put the {task} model there, or load your models with "
+            "stancekit.load)"
+        )
+    return model
 
 
 def classify_article(
