@@ -595,6 +595,48 @@ fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
     assert!(r.stderr.contains("2 of 3 input rows could not be read"), "{}", r.stderr);
 }
 
+/// A `--filter` cell that differs from the value only as a hand-typed copy would (`Train`,
+/// `train ` with a space from a spreadsheet, `1.0` for `1`) is named, as labels that differ
+/// so are: the row was left out without a word (only when no row at all matched was
+/// anything said), so `train --filter split=train` trained on fewer rows, exit 0.
+#[test]
+fn a_filter_cell_that_differs_from_the_value_only_by_case_or_spaces_is_named_not_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows = "text,label,split\ngood film,pos,train\nbad film,neg,train\ngreat,pos,dev\nawful,neg,{cell}\n";
+    for (cell, filter, how) in [
+        ("Train", "split=train", "case"),
+        ("train ", "split=train", "white space around it (cells are compared as written, never trimmed: remove it)"),
+        (
+            "1.0",
+            "split=1",
+            "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
+             1.0; write them the same way)",
+        ),
+    ] {
+        write(
+            d,
+            "tr.csv",
+            rows.replace("{cell}", cell).replace("train\n", if cell == "1.0" { "1\n" } else { "train\n" }).as_bytes(),
+        );
+        let expected = format!(
+            "stancekit: error: tr.csv:5: column 'split': '{cell}' differs from --filter {filter} only by {how}, so the \
+             row would be left out; make them agree\n"
+        );
+        for command in
+            [&["train", "--data", "tr.csv", "--out", "x.json"][..], &["eval", "--data", "tr.csv", "--folds", "2"]]
+        {
+            let r = run_in(d, &[command, &["--filter", filter]].concat());
+            assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "{cell:?} {command:?}");
+        }
+        assert!(!d.join("x.json").exists());
+    }
+    // Another value is another value: left out, as before.
+    write(d, "tr.csv", rows.replace("{cell}", "train").replace("dev", "test").as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "tr.csv", "--out", "x.json", "--filter", "split=train"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
 /// Filters that leave no row are named in the error; two filters on one column could
 /// never both hold, so they are refused before reading.
 #[test]
