@@ -1021,6 +1021,15 @@ def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, mo
     assert stancekit.builtin_path("cooperation").read_bytes() == (MODELS / "cooperation.json").read_bytes()
 
 
+def test_a_builtin_task_that_is_not_a_str_is_a_type_error():
+    # builtin(None) said "no built-in model for task 'None'", as if 'None' were a name.
+    for given, kind in [(None, "NoneType"), (5, "int"), (b"sentiment", "bytes")]:
+        for call in (stancekit.builtin, stancekit.builtin_path):
+            with pytest.raises(TypeError) as error:
+                call(given)
+            assert str(error.value) == f"task must be a str, not {kind} (one of: cooperation, accusation, sentiment)"
+
+
 def test_a_stancekit_models_file_holding_another_tasks_model_is_refused(tmp_path, monkeypatch):
     # sentiment.json copied in as cooperation.json: builtin("cooperation") returned the
     # sentiment model, and classify_article() without models said "two models have the
