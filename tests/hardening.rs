@@ -4500,6 +4500,40 @@ fn a_column_name_with_surrounding_spaces_is_named_as_such() {
     assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));
 }
 
+/// A header naming the column in another case (`Text`, `Label`, as pandas or a spreadsheet
+/// heads a column) is said so, with the flag that chooses it; it was listed among the
+/// columns found as if it were another name (among 40 columns of an export, one to spot).
+#[test]
+fn a_column_name_in_another_case_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let content = b"ID,Text,Label,split\n1,Good film,pos,train\n2,Bad film,neg,train\n";
+    let cases: [(&[&str], &str); 3] = [
+        (&[], "no column 'text', but a column 'Text' (names are compared in their case: choose it with --text-column Text)"),
+        (
+            &["--text-column", "Text"],
+            "no column 'label', but a column 'Label' (names are compared in their case: choose it with --label-column \
+             Label)",
+        ),
+        (
+            &["--text-column", "Text", "--label-column", "Label", "--filter", "Split=train"],
+            "no column 'Split', but a column 'split' (names are compared in their case: write it as 'split')",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let err = train_error(d, "cap.csv", content, extra);
+        assert!(err.ends_with(&format!("/cap.csv: {expected}\n")), "{err}");
+    }
+    // predict: the input's one error row says it too.
+    let m = model(d);
+    let r = run_in(d, &["predict", "--model", &m, "cap.csv"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.contains("error: cap.csv: no column 'text', but a column 'Text' ("), "{}", r.stdout);
+    // Two names in other cases: which was meant cannot be told, so both are listed.
+    let err = train_error(d, "two.csv", b"TEXT,Text,label\na,b,c\n", &[]);
+    assert!(err.ends_with("no column 'text' (columns found: 'TEXT', 'Text', 'label'; choose one with --text-column)\n"));
+}
+
 /// A model edited by hand so that one label is another spelt with its accent encoded the
 /// other way (NFD `ne\u{301}gatif` beside NFC `négatif`) is refused at load, as training
 /// refuses such labels: its two classes print alike. It used to load and label rows with

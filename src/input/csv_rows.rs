@@ -88,6 +88,21 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
             mark.unwrap_or_default(),
         ));
     }
+    // The name in another case (`Text`, `Label`, as pandas or a spreadsheet heads a column),
+    // which was listed among the columns found as if it were another name.
+    if let Some(found) = other_case_name(header, column) {
+        let found = escape_controls(found);
+        let plain = found.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let choose = match (flag.ends_with("-column"), plain) {
+            (true, true) => format!("choose it with --{flag} {found}"),
+            (true, false) => format!("choose it with --{flag} '{found}'"),
+            (false, _) => format!("write it as '{found}'"),
+        };
+        return data(format!(
+            "no column '{}', but a column '{found}' (names are compared in their case: {choose})",
+            escape_controls(column)
+        ));
+    }
     // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
     Error::MissingColumn {
         path: path.to_path_buf(),
@@ -101,6 +116,16 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
 /// way round: `--label-column ' label'` for a header `label` is the user's spaces).
 fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
     header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
+}
+
+/// The one header name that is `column` in another case, if there is one (of two, which
+/// was meant cannot be told).
+fn other_case_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
+    let mut found = header.iter().filter(|h| h.to_lowercase() == column.to_lowercase());
+    match (found.next(), found.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
 }
 
 /// The header name that is `column` with characters that are not seen in it, if any.
