@@ -3787,7 +3787,12 @@ fn a_json_record_without_the_text_field_lists_its_fields() {
     let d = dir.path();
     let m = model(d);
     let many: Vec<String> = (0..25).map(|i| format!("\"k{i}\":{i}")).collect();
-    let input = format!("{{\"Text\":\"a film\",\"id\":\"x\",\"tags\":[\"a\"]}}\n{{}}\n{{{}}}\n", many.join(","));
+    // The last: its text under a key in another case (as pandas heads a column), which
+    // was listed among the fields found as if another name.
+    let input = format!(
+        "{{\"Body\":\"a film\",\"id\":\"x\",\"tags\":[\"a\"]}}\n{{}}\n{{{}}}\n{{\"Text\":\"a film\",\"id\":\"y\"}}\n",
+        many.join(",")
+    );
     write(d, "t.jsonl", input.as_bytes());
     let r = run_in(d, &["predict", "--model", &m, "t.jsonl"]);
     assert_eq!(r.status, 2);
@@ -3796,9 +3801,15 @@ fn a_json_record_without_the_text_field_lists_its_fields() {
     };
     let first_20: Vec<String> = (0..20).map(|i| format!("'k{i}'")).collect();
     let expected = [
-        ("x".to_string(), no_text(1, "fields found: 'Text', 'id', 'tags'")),
+        ("x".to_string(), no_text(1, "fields found: 'Body', 'id', 'tags'")),
         ("2".to_string(), no_text(2, "the record has no fields")),
         ("3".to_string(), no_text(3, &format!("fields found: {}, and 5 more", first_20.join(", ")))),
+        (
+            "y".to_string(),
+            "error: t.jsonl:4: malformed JSON: no field 'text', but a field 'Text' (keys are compared in their case: \
+             choose it with --text-column Text)"
+                .to_string(),
+        ),
     ];
     assert_eq!(ids_and_texts(&r.stdout), expected);
 }

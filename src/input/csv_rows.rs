@@ -92,11 +92,9 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     // which was listed among the columns found as if it were another name.
     if let Some(found) = other_case_name(header, column) {
         let found = escape_controls(found);
-        let plain = found.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        let choose = match (flag.ends_with("-column"), plain) {
-            (true, true) => format!("choose it with --{flag} {found}"),
-            (true, false) => format!("choose it with --{flag} '{found}'"),
-            (false, _) => format!("write it as '{found}'"),
+        let choose = match flag.ends_with("-column") {
+            true => format!("choose it with --{flag} {}", shell_word(&found)),
+            false => format!("write it as '{found}'"),
         };
         return data(format!(
             "no column '{}', but a column '{found}' (names are compared in their case: {choose})",
@@ -121,10 +119,25 @@ fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h st
 /// The one header name that is `column` in another case, if there is one (of two, which
 /// was meant cannot be told).
 fn other_case_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
-    let mut found = header.iter().filter(|h| h.to_lowercase() == column.to_lowercase());
+    other_case(header.iter(), column)
+}
+
+/// The one of `names` that is `name` in another case, if there is one (of two, which was
+/// meant cannot be told): a CSV column or a JSON key headed `Text` for `text`.
+pub(crate) fn other_case<'n>(names: impl IntoIterator<Item = &'n str>, name: &str) -> Option<&'n str> {
+    let mut found = names.into_iter().filter(|n| *n != name && n.to_lowercase() == name.to_lowercase());
     match (found.next(), found.next()) {
         (Some(only), None) => Some(only),
         _ => None,
+    }
+}
+
+/// `name` as a shell argument: as it is when it holds only letters, digits, `_`, `-` and
+/// `.`, else in single quotes (`'Body Text'`).
+pub(crate) fn shell_word(name: &str) -> String {
+    match name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        true => name.to_string(),
+        false => format!("'{name}'"),
     }
 }
 

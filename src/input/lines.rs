@@ -350,7 +350,7 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
     let column = &options.text_column;
     let text = id_checked.and_then(|()| match text.map(|text| *text) {
         Some(Json::String(s)) => Ok(s),
-        None => Err(error(format!("no field '{column}' ({}; set it with --text-column)", fields_found(line)))),
+        None => Err(error(missing_field(line, column))),
         Some(Json::Object { .. }) => Err(error(format!("field '{column}' is an object, not a string"))),
         Some(Json::Other(kind)) => Err(error(format!("field '{column}' is {kind}, not a string"))),
     });
@@ -397,7 +397,24 @@ const MAX_FIELDS_LISTED: usize = 20;
 /// The fields of the record `line`, in their order, for a record without the text field:
 /// `fields found: 'Text', 'id'`, as a CSV without the column lists its columns. It said
 /// only `no field 'text'` on every line of a file whose texts are under `Text` or `body`.
-fn fields_found(line: &str) -> String {
+/// Why a record has no text field `column`: a key that is it in another case (`Text`, as
+/// pandas heads a column), which was listed among the fields found as if another name, or
+/// the fields it has.
+fn missing_field(line: &str, column: &str) -> String {
+    let keys = record_keys(line);
+    if let Some(found) = super::csv_rows::other_case(keys.iter().map(String::as_str), column) {
+        let found = super::escape_controls(found);
+        return format!(
+            "no field '{column}', but a field '{found}' (keys are compared in their case: choose it with \
+             --text-column {})",
+            super::csv_rows::shell_word(&found)
+        );
+    }
+    format!("no field '{column}' ({}; set it with --text-column)", fields_found(&keys))
+}
+
+/// The keys of a JSON record, in their order (none for a line that is no object).
+fn record_keys(line: &str) -> Vec<String> {
     struct Keys;
     impl<'de> Visitor<'de> for Keys {
         type Value = Vec<String>;
@@ -412,7 +429,11 @@ fn fields_found(line: &str) -> String {
             Ok(keys)
         }
     }
-    let keys = serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default();
+    serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default()
+}
+
+/// The fields of a record without its text field, as its message lists them.
+fn fields_found(keys: &[String]) -> String {
     if keys.is_empty() {
         return "the record has no fields".into();
     }
