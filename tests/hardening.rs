@@ -4528,7 +4528,8 @@ fn a_column_name_in_another_case_is_named_as_such() {
         ),
         (
             &["--text-column", "Text", "--label-column", "Label", "--filter", "Split=train"],
-            "no column 'Split', but a column 'split' (names are compared in their case: write it as 'split')",
+            "no column 'Split', but a column 'split' (names are compared in their case: write it as 'split' in \
+             --filter)",
         ),
     ];
     for (extra, expected) in cases {
@@ -4540,6 +4541,17 @@ fn a_column_name_in_another_case_is_named_as_such() {
     let r = run_in(d, &["predict", "--model", &m, "cap.csv"]);
     assert_eq!(r.status, 2);
     assert!(r.stdout.contains("error: cap.csv: no column 'text', but a column 'Text' ("), "{}", r.stdout);
+    // A fixed column of a span or actors file is the header's to rename.
+    write(d, "a.csv", b"text,Accusation,source,target\nThey accused him.,accusation,They,him\n");
+    let r = run_in(d, &["actors", "--data", "a.csv"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: a.csv: no column 'accusation', but a column 'Accusation' (names are compared in their \
+             case: rename it 'accusation' in the header)\n"
+        )
+    );
     // Two names in other cases: which was meant cannot be told, so both are listed.
     let err = train_error(d, "two.csv", b"TEXT,Text,label\na,b,c\n", &[]);
     assert!(err.ends_with("no column 'text' (columns found: 'TEXT', 'Text', 'label'; choose one with --text-column)\n"));

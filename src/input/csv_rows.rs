@@ -92,9 +92,12 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     // which was listed among the columns found as if it were another name.
     if let Some(found) = other_case_name(header, column) {
         let found = escape_controls(found);
-        let choose = match flag.ends_with("-column") {
-            true => format!("choose it with --{flag} {}", shell_word(&found)),
-            false => format!("write it as '{found}'"),
+        // A flag that names the column can name it so; a fixed name (a span or actors
+        // file's) is the header's to change.
+        let choose = match flag {
+            _ if flag.ends_with("-column") => format!("choose it with --{flag} {}", shell_word(&found)),
+            "filter" => format!("write it as '{found}' in --filter"),
+            _ => format!("rename it '{}' in the header", escape_controls(column)),
         };
         return data(format!(
             "no column '{}', but a column '{found}' (names are compared in their case: {choose})",
