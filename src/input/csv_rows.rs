@@ -90,7 +90,7 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
     }
     // The name in another case (`Text`, `Label`, as pandas or a spreadsheet heads a column),
     // which was listed among the columns found as if it were another name.
-    if let Some(found) = other_case_name(header, column) {
+    if let Some(found) = other_case(header.iter(), column) {
         let found = escape_controls(found);
         // A flag that names the column can name it so; a fixed name (a span or actors
         // file's) is the header's to change.
@@ -119,15 +119,9 @@ fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h st
     header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
 }
 
-/// The one header name that is `column` in another case, if there is one (of two, which
-/// was meant cannot be told).
-fn other_case_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
-    other_case(header.iter(), column)
-}
-
 /// The one of `names` that is `name` in another case, if there is one (of two, which was
 /// meant cannot be told): a CSV column or a JSON key headed `Text` for `text`.
-pub(crate) fn other_case<'n>(names: impl IntoIterator<Item = &'n str>, name: &str) -> Option<&'n str> {
+pub(super) fn other_case<'n>(names: impl IntoIterator<Item = &'n str>, name: &str) -> Option<&'n str> {
     let mut found = names.into_iter().filter(|n| *n != name && n.to_lowercase() == name.to_lowercase());
     match (found.next(), found.next()) {
         (Some(only), None) => Some(only),
@@ -137,7 +131,7 @@ pub(crate) fn other_case<'n>(names: impl IntoIterator<Item = &'n str>, name: &st
 
 /// `name` as a shell argument: as it is when it holds only letters, digits, `_`, `-` and
 /// `.`, else in single quotes (`'Body Text'`).
-pub(crate) fn shell_word(name: &str) -> String {
+pub(super) fn shell_word(name: &str) -> String {
     match name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
         true => name.to_string(),
         false => format!("'{name}'"),

@@ -379,7 +379,11 @@ fn filter_near_miss(cell: &str, value: &str) -> Option<String> {
     }
     let folded = |s: &str| crate::text::without_unseen(s.trim()).to_lowercase().nfc().collect::<String>();
     let same_number = number(trimmed).is_some() && number(trimmed) == number(value);
-    (same_number || folded(cell) == folded(value)).then(|| label_difference(value, trimmed))
+    let how = (same_number || folded(cell) == folded(value)).then(|| label_difference(value, trimmed))?;
+    Some(match trimmed == cell {
+        true => how,
+        false => format!("white space around it and {how}"),
+    })
 }
 
 /// The number a label writes (`1`, `1.0`, `-2.5e1`), when it is one: digits with an
@@ -439,6 +443,17 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::input::testing::temp_csv;
+
+    #[test]
+    fn a_filter_cell_is_a_near_miss_only_as_a_hand_typed_copy_of_the_value() {
+        assert_eq!(filter_near_miss("Train", "train").as_deref(), Some("case"));
+        assert_eq!(filter_near_miss(" Train", "train").as_deref(), Some("white space around it and case"));
+        assert!(filter_near_miss("train ", "train").is_some_and(|how| how.starts_with("white space around it (")));
+        assert!(filter_near_miss("1.0", "1").is_some_and(|how| how.starts_with("how the number is written")));
+        for other in ["dev", "", "training", "010", "train"] {
+            assert_eq!(filter_near_miss(other, if other == "010" { "10" } else { "train" }), None, "{other}");
+        }
+    }
 
     #[test]
     fn rejects_empty_text_and_spaced_labels() {

@@ -238,7 +238,7 @@ impl Iterator for LineDocuments {
 /// Python's `json.dump(..., indent=2)` write it, which no JSON Lines file starts with.
 /// Read a line at a time, each of its lines was an error row of its own (`the line ends
 /// while parsing an object`, `trailing characters`, `expected value`), none saying why.
-pub(crate) fn json_over_lines(start: &[u8]) -> Option<char> {
+fn json_over_lines(start: &[u8]) -> Option<char> {
     let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
     let mut lines = start.split(|b| *b == b'\n');
     // The last piece may be a line cut short by the read: only whole lines are judged.
@@ -394,9 +394,6 @@ fn not_an_id(kind: &str, options: &ReadOptions) -> String {
 /// The most field names [`fields_found`] lists.
 const MAX_FIELDS_LISTED: usize = 20;
 
-/// The fields of the record `line`, in their order, for a record without the text field:
-/// `fields found: 'Text', 'id'`, as a CSV without the column lists its columns. It said
-/// only `no field 'text'` on every line of a file whose texts are under `Text` or `body`.
 /// Why a record has no text field `column`: a key that is it in another case (`Text`, as
 /// pandas heads a column), which was listed among the fields found as if another name, or
 /// the fields it has.
@@ -432,7 +429,9 @@ fn record_keys(line: &str) -> Vec<String> {
     serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default()
 }
 
-/// The fields of a record without its text field, as its message lists them.
+/// The fields of a record without the text field, in their order, `keys` being all of
+/// them: `fields found: 'Body', 'id'`, as a CSV without the column lists its columns. It
+/// said only `no field 'text'` on every line of a file whose texts are under `body`.
 fn fields_found(keys: &[String]) -> String {
     if keys.is_empty() {
         return "the record has no fields".into();
