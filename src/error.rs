@@ -151,18 +151,18 @@ pub enum Error {
         /// Whether the bad byte reads as a Windows-1252 character ([`looks_like_windows_1252`]).
         windows_1252: bool,
     },
-    /// An input in UTF-16, not UTF-8: refused whole, even with `--lossy` (its text
-    /// would be NUL bytes between letters).
+    /// An input in UTF-16 (or UTF-32), not UTF-8: refused whole, even with `--lossy` (its
+    /// text would be NUL bytes between letters).
     #[error(
         "{path}: {what} is {encoding}, not UTF-8 ({why}; re-encode it as UTF-8, e.g. iconv -f {encoding} -t UTF-8)",
         path = .path.display(),
         what = if .path.as_os_str() == "-" { "standard input" } else { "the file" },
-        why = if *.bom { "it starts with a UTF-16 byte order mark" } else { "every other byte is NUL" },
+        why = wide_encoding_sign(.encoding, *.bom),
     )]
     Utf16 {
         /// The input (`-` for standard input).
         path: PathBuf,
-        /// `UTF-16LE` or `UTF-16BE`.
+        /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE`.
         encoding: &'static str,
         /// Whether a byte order mark says so (else NUL bytes beside ASCII ones do).
         bom: bool,
@@ -353,6 +353,17 @@ pub fn reading(what: &str, path: &std::path::Path, error: &Error) -> String {
         format!("reading {what}")
     } else {
         format!("reading {what} {named}")
+    }
+}
+
+/// What showed an input to be UTF-16 or UTF-32 ([`Error::Utf16`]): its byte order mark,
+/// or NUL bytes beside ASCII ones (one of two bytes in UTF-16, three of four in UTF-32).
+fn wide_encoding_sign(encoding: &str, bom: bool) -> &'static str {
+    match (encoding.starts_with("UTF-32"), bom) {
+        (false, true) => "it starts with a UTF-16 byte order mark",
+        (false, false) => "every other byte is NUL",
+        (true, true) => "it starts with a UTF-32 byte order mark",
+        (true, false) => "three bytes of every four are NUL",
     }
 }
 

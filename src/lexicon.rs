@@ -557,7 +557,7 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         }
         let weight: f32 = weight_text.parse().map_err(|_| Error::Lexicon {
             location: at("weight"),
-            reason: format!("weight '{weight_text}' is not a number"),
+            reason: format!("weight '{weight_text}' is not a number{}", decimal_comma_hint(weight_text)),
         })?;
         if !(weight > 0.0 && weight <= 2.0) {
             // Said as written: `1e-50` is 0 as an f32, and "weight 0" named no line's text.
@@ -581,6 +581,21 @@ fn parse_cues(text: &str, path: &Path) -> Result<Vec<Cue>> {
         });
     }
     Ok(cues)
+}
+
+/// For a weight written with a decimal comma (`1,5`, as a spreadsheet in a German or French
+/// locale saves it), how to write it; empty otherwise. It was only `is not a number`,
+/// beside a number anyone reads as one and a half.
+fn decimal_comma_hint(weight: &str) -> String {
+    let (whole, fraction) = match weight.trim().split_once(',') {
+        Some(parts) => parts,
+        None => return String::new(),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match digits(whole) && digits(fraction) {
+        true => format!(" (a decimal comma, as a spreadsheet in some locales writes it: write {whole}.{fraction})"),
+        false => String::new(),
+    }
 }
 
 /// For a line without a tab that splits into `n_fields` at commas or semicolons, or into

@@ -1132,11 +1132,13 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
         );
     }
     let provenance = Provenance {
-        data: command.data.data.iter().map(|p| p.display().to_string()).collect(),
+        data: command.data.data.iter().map(|p| stancekit::input::path_text(p)).collect(),
         data_sha256: data.sha256.split(',').map(str::to_string).collect(),
         n_duplicates,
         crate_version: env!("CARGO_PKG_VERSION").into(),
-        command: std::env::args().skip(1).collect(),
+        // `args_os`: `args` panics at an argument that is not UTF-8 (`--out $'m\xFF.json'`),
+        // after the training. Such bytes are written as `\xFF`, as predict writes file names.
+        command: std::env::args_os().skip(1).map(|a| stancekit::input::path_text(Path::new(&a))).collect(),
         ..Provenance::default()
     };
     let bar = progress(1, command.quiet, "training");
@@ -1506,6 +1508,9 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
     // Parsing is most of a short run's time: the files are parsed in parallel, and a
     // featurizer the models share (the shipped ones do) only once.
     let loaded = ModelFile::load_all(&paths)?;
+    if model_paths.is_empty() {
+        stancekit::shipped::check_tasks(&paths, loaded.iter().map(|m| m.task.as_str()))?;
+    }
     let mut models = Vec::with_capacity(paths.len());
     for (path, mut model) in paths.iter().zip(loaded) {
         let (task, taken_by) = output_name(&model.task, path, &paths, &models)?;

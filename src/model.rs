@@ -295,10 +295,11 @@ impl ModelFile {
     }
 
     fn check_shapes(&self) -> std::result::Result<(), String> {
+        use crate::error::counted;
         let k = self.labels.len();
         let d = self.featurizer.n_features();
         if k < 2 {
-            return Err(format!("{}; at least 2 are needed", crate::error::counted(k, "label")));
+            return Err(format!("{}; at least 2 are needed", counted(k, "label")));
         }
         // Labels are the keys of JSON probabilities and the names of classes: an empty or
         // repeated one would give an unnamed or duplicate key.
@@ -337,6 +338,13 @@ impl ModelFile {
         }
         if self.classifier.intercepts.len() != k {
             return Err(format!("{k} labels but {} intercepts", self.classifier.intercepts.len()));
+        }
+        // `inspect` pairs them up: a count edited out dropped its label from the list
+        // without a word. (Data files and their hashes need not pair: a model trained from
+        // Python names its data `<python>`, of no file to hash.)
+        let counts = self.provenance.label_counts.len();
+        if counts != k {
+            return Err(format!("{k} labels but {} in the provenance", counted(counts, "label count")));
         }
         if let Some(row) = self.classifier.weights.iter().find(|r| r.len() != d) {
             // The cue columns follow from the lexicon's categories, so a category edited into

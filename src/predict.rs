@@ -98,7 +98,10 @@ impl Predictor {
     /// # Errors
     /// Those of finding the models ([`Error::Shipped`]) and of loading them.
     pub fn shipped() -> Result<Predictor> {
-        Ok(Predictor::new(ModelFile::load_all(&crate::shipped::model_paths()?)?))
+        let paths = crate::shipped::model_paths()?;
+        let models = ModelFile::load_all(&paths)?;
+        crate::shipped::check_tasks(&paths, models.iter().map(|m| m.task.as_str()))?;
+        Ok(Predictor::new(models))
     }
 
     /// A predictor over `models`.

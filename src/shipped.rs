@@ -53,6 +53,30 @@ pub fn model_paths() -> Result<Vec<PathBuf>> {
     }
 }
 
+/// Checks that each shipped model file ([`model_paths`]) holds the model of the task it
+/// is named for. A model copied in under another task's name (`sentiment.json` as
+/// `cooperation.json` in `$STANCEKIT_MODELS`) was labelled with under its own task, with
+/// a warning about a `--model` nobody gave, and one trained with a task of its own
+/// (`label`) took the cooperation column's place without a word.
+///
+/// # Errors
+/// [`Error::Shipped`] naming the first file whose model's task is another.
+pub fn check_tasks<'m>(paths: &[PathBuf], tasks: impl IntoIterator<Item = &'m str>) -> Result<()> {
+    for ((path, expected), task) in paths.iter().zip(TASKS).zip(tasks) {
+        if task != *expected {
+            return Err(Error::Shipped {
+                reason: format!(
+                    "{}: holds a model of task '{}', not {expected} (the shipped models' directory holds each task's \
+                     model under that task's name: put the {expected} model there, or give models with --model)",
+                    path.display(),
+                    crate::input::escape_controls(task)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The shipped lexicon's directory: `./datasets/lexicons`, then that of the source tree
 /// this crate was built from, as the models are found.
 ///

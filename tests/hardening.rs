@@ -204,6 +204,74 @@ fn a_json_file_given_as_csv_is_named_as_json_with_how_to_convert_it() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// JSON written over several lines (`jq .` without `-c`, Python's `json.dump(..., indent=2)`)
+/// given as JSON Lines, on standard input or where CSV is read: said once for the input,
+/// with the command that writes it a record a line. `predict` gave each of its lines an
+/// error row that did not say why (`the line ends while parsing an object at column 1`,
+/// `trailing characters at column 9`, `expected value at column 1`), and `train` said
+/// `no column 'text' (columns found: '{')`.
+#[test]
+fn json_written_over_several_lines_is_named_as_such_with_how_to_write_it_a_record_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pretty = b"{\n  \"text\": \"The talks failed.\",\n  \"label\": \"negative\"\n}\n{\n  \"text\": \"A deal.\",\n  \"label\": \"positive\"\n}\n";
+    write(d, "pretty.jsonl", pretty);
+    write(d, "array.json", b"\xEF\xBB\xBF[\n  {\n    \"text\": \"The talks failed.\"\n  }\n]\n");
+    write(d, "ok.jsonl", b"{\"text\": \"The talks failed.\"}\n");
+    let model = model(d);
+    let how = "written over several lines (its first line is '{' alone, as jq . or Python's json.dump(..., indent=2) \
+               writes it)";
+    let r = run_in(d, &["predict", "--model", &model, "pretty.jsonl", "ok.jsonl"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(
+        rows[0],
+        format!(
+            "pretty.jsonl\t-\t-\t-\terror: pretty.jsonl: the file is JSON {how}, not JSON Lines (write each record on \
+             one line, e.g. jq -c . pretty.jsonl > records.jsonl)"
+        )
+    );
+    assert!(rows[1].starts_with("1\t0\t"), "{}", rows[1]);
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    let r = run_in(d, &["predict", "--model", &model, "--input-format", "jsonl", "array.json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "error: array.json: the file is a JSON array written over several lines (its first line is '[' alone, \
+             as jq . or Python's json.dump(..., indent=2) writes it), not JSON Lines (write each record on one line, \
+             e.g. jq -c '.[]' array.json > records.jsonl)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run_with_stdin(&["predict", "--model", &model], pretty);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.lines().nth(1).unwrap(),
+        format!(
+            "-\t-\t-\t-\terror: -: standard input is JSON {how}, not JSON Lines (write each record on one line, e.g. \
+             pipe it through jq -c .; if the lines are plain text, give --input-format plain-lines)"
+        )
+    );
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    // Where CSV is read.
+    let r = run_in(d, &["train", "--data", "pretty.jsonl", "--out", "m2.json"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "stancekit: error: pretty.jsonl: the file is JSON {how}, not CSV with a header line naming its columns \
+             (write each record on one line, e.g. jq -c . pretty.jsonl > records.jsonl, then convert that:"
+        )),
+        "{}",
+        r.stderr
+    );
+    // Plain lines are read as text, whatever they hold.
+    let r = run_with_stdin(&["predict", "--model", &model, "--input-format", "plain-lines"], b"{\nThe talks failed.\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+}
+
 /// A model given where data is read (`eval --data m.json --model test.csv`, the two
 /// swapped; `train --data models/sentiment.json`) was told to convert its JSON Lines to
 /// CSV with pandas.
@@ -527,6 +595,48 @@ fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
     assert!(r.stderr.contains("2 of 3 input rows could not be read"), "{}", r.stderr);
 }
 
+/// A `--filter` cell that differs from the value only as a hand-typed copy would (`Train`,
+/// `train ` with a space from a spreadsheet, `1.0` for `1`) is named, as labels that differ
+/// so are: the row was left out without a word (only when no row at all matched was
+/// anything said), so `train --filter split=train` trained on fewer rows, exit 0.
+#[test]
+fn a_filter_cell_that_differs_from_the_value_only_by_case_or_spaces_is_named_not_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows = "text,label,split\ngood film,pos,train\nbad film,neg,train\ngreat,pos,dev\nawful,neg,{cell}\n";
+    for (cell, filter, how) in [
+        ("Train", "split=train", "case"),
+        ("train ", "split=train", "white space around it (cells are compared as written, never trimmed: remove it)"),
+        (
+            "1.0",
+            "split=1",
+            "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
+             1.0; write them the same way)",
+        ),
+    ] {
+        write(
+            d,
+            "tr.csv",
+            rows.replace("{cell}", cell).replace("train\n", if cell == "1.0" { "1\n" } else { "train\n" }).as_bytes(),
+        );
+        let expected = format!(
+            "stancekit: error: tr.csv:5: column 'split': '{cell}' differs from --filter {filter} only by {how}, so the \
+             row would be left out; make them agree\n"
+        );
+        for command in
+            [&["train", "--data", "tr.csv", "--out", "x.json"][..], &["eval", "--data", "tr.csv", "--folds", "2"]]
+        {
+            let r = run_in(d, &[command, &["--filter", filter]].concat());
+            assert_eq!((r.status, r.stderr.as_str()), (2, expected.as_str()), "{cell:?} {command:?}");
+        }
+        assert!(!d.join("x.json").exists());
+    }
+    // Another value is another value: left out, as before.
+    write(d, "tr.csv", rows.replace("{cell}", "train").replace("dev", "test").as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "tr.csv", "--out", "x.json", "--filter", "split=train"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
 /// Filters that leave no row are named in the error; two filters on one column could
 /// never both hold, so they are refused before reading.
 #[test]
@@ -724,8 +834,11 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
     let d = dir.path();
     let good: serde_json::Value = serde_json::from_slice(&std::fs::read(model(d)).unwrap()).unwrap();
     let n_ngrams = good["featurizer"]["vocabulary"].as_str().unwrap().split('|').count();
-    let cases: [(&str, &str, serde_json::Value, &str); 4] = [
+    let cases: [(&str, &str, serde_json::Value, &str); 5] = [
         ("labels", "dup.json", serde_json::json!(["a", "a"]), "label 'a' appears twice"),
+        // `inspect` pairs labels with their counts: one edited out dropped a label from
+        // its list without a word.
+        ("label_counts", "counts.json", serde_json::json!([75]), "2 labels but 1 label count in the provenance"),
         ("labels", "empty.json", serde_json::json!(["a", ""]), "an empty label (every class needs a name)"),
         ("intercepts", "three.json", serde_json::json!([0.0, 0.0, 0.0]), "2 labels but 3 intercepts"),
         // Decimal arrays are read too (format version 1); 1e39 is beyond f32, and JSON
@@ -737,6 +850,7 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
         match field {
             "idf" => edited["featurizer"]["idf"] = value,
             "intercepts" => edited["classifier"]["intercepts"] = value,
+            "label_counts" => edited["provenance"][field] = value,
             _ => edited[field] = value,
         }
         edited["checksum"] = "0".repeat(64).into();
@@ -749,6 +863,8 @@ fn a_sealed_model_with_impossible_labels_or_numbers_is_refused_at_load() {
             assert!(r.stderr.ends_with(": number out of range\n"), "{}", r.stderr);
         }
     }
+    let r = run_in(d, &["inspect", "--model", "counts.json"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{}", r.stdout);
 }
 
 /// The lexicon a model file carries, edited by hand and sealed again: its cues were not
@@ -1161,6 +1277,14 @@ fn a_bad_lexicon_field_is_named_by_its_column() {
             "column 'category': malformed lexicon line: category 'Accusation' must be lower-case letters or '_'",
         ),
         (b"accused\taccusation\theavy", "column 'weight': malformed lexicon line: weight 'heavy' is not a number"),
+        // A decimal comma, as a spreadsheet in a German or French locale saves it: it was
+        // only `is not a number`.
+        (
+            b"accused\taccusation\t1,5",
+            "column 'weight': malformed lexicon line: weight '1,5' is not a number (a decimal comma, as a \
+             spreadsheet in some locales writes it: write 1.5)",
+        ),
+        (b"accused\taccusation\t1,5,2", "column 'weight': malformed lexicon line: weight '1,5,2' is not a number"),
         (b"accused\taccusation\t3", "column 'weight': malformed lexicon line: weight 3 is outside (0, 2]"),
         // Said as written, not as the f32 it rounds to ("weight 0", "weight inf").
         (b"accused\taccusation\t1e-50", "column 'weight': malformed lexicon line: weight 1e-50 is outside (0, 2]"),
@@ -1376,6 +1500,52 @@ fn utf16_input_is_refused_naming_the_encoding_never_labelled() {
     let r = run_in(d, &["train", "--data", data.to_str().unwrap(), "--out", "m2.json", "--lexicon", "lex"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains(&format!("lex/cues.tsv: the file {marked}")), "{}", r.stderr);
+}
+
+/// UTF-32 (Python's `encoding="utf-32"`, a few Windows tools) is named as such, with the
+/// iconv command that converts it. It passed for UTF-16: `the file is UTF-16LE, not UTF-8
+/// (every other byte is NUL; ... iconv -f UTF-16LE -t UTF-8)`, whose output was UTF-16,
+/// refused again.
+#[test]
+fn utf32_input_is_named_as_utf32_with_the_command_that_converts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let m = model(d);
+    let le = |text: &str| -> Vec<u8> { text.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect() };
+    let be = |text: &str| -> Vec<u8> { text.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect() };
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "le.txt",
+            le("A fine film.\n"),
+            "le.txt: the file is UTF-32LE, not UTF-8 (three bytes of every four are NUL; \
+                                            re-encode it as UTF-8, e.g. iconv -f UTF-32LE -t UTF-8)",
+        ),
+        (
+            "be.txt",
+            be("A fine film.\n"),
+            "be.txt: the file is UTF-32BE, not UTF-8 (three bytes of every four are NUL; \
+                                            re-encode it as UTF-8, e.g. iconv -f UTF-32BE -t UTF-8)",
+        ),
+        (
+            "bom.csv",
+            le("\u{feff}text\nA fine film.\n"),
+            "bom.csv: the file is UTF-32LE, not UTF-8 (it starts with a UTF-32 byte order mark; re-encode it as \
+             UTF-8, e.g. iconv -f UTF-32LE -t UTF-8)",
+        ),
+    ];
+    for (name, content, expected) in &cases {
+        write(d, name, content);
+        let r = run_in(d, &["predict", "--model", &m, "--format", "json", name]);
+        assert_eq!(r.status, 2, "{name}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{name}: one error row: {}", r.stdout);
+        assert_eq!(rows[0]["error"].as_str().unwrap(), *expected, "{name}");
+    }
+    let stderr = train_error(d, "train.csv", &be("text,label\na,x\nb,y\n"), &[]);
+    assert!(
+        stderr.contains("train.csv: the file is UTF-32BE, not UTF-8 (three bytes of every four are NUL"),
+        "{stderr}"
+    );
 }
 
 /// A compressed file, an archive or a document given as text is refused by what it is,
@@ -2001,6 +2171,39 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_ids() {
     assert_eq!(status.code(), Some(0));
     let written = std::fs::read_to_string(d.join("p.csv")).unwrap();
     assert!(written.lines().nth(1).unwrap().starts_with("r\\xE9sum\\xE9.csv,2,,positive,"), "{written}");
+}
+
+/// `train` with an argument that is not UTF-8 (`--out`, `--data` or `--lexicon` in a
+/// directory from an old Latin-1 archive) writes the model, the argument's bytes as `\xFF`
+/// in its provenance; it panicked after the training (`std::env::args` at a non-UTF-8
+/// argument), status 101, no model written.
+#[cfg(unix)]
+#[test]
+fn train_with_an_argument_that_is_not_utf8_writes_the_model() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 60);
+    let csv = std::ffi::OsStr::from_bytes(b"r\xE9sum\xE9.csv");
+    std::fs::copy(&data, d.join(csv)).unwrap();
+    let out = std::ffi::OsStr::from_bytes(b"m\xFF.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(["train", "-q", "--data"])
+        .arg(csv)
+        .arg("--out")
+        .arg(out)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join(out)).unwrap()).unwrap();
+    assert_eq!(model["provenance"]["data"], serde_json::json!(["r\\xE9sum\\xE9.csv"]));
+    assert_eq!(
+        model["provenance"]["command"],
+        serde_json::json!(["train", "-q", "--data", "r\\xE9sum\\xE9.csv", "--out", "m\\xFF.json"])
+    );
 }
 
 #[test]
@@ -3272,6 +3475,41 @@ fn stancekit_models_must_hold_the_three_models() {
     assert_eq!((status, stderr.as_str()), (0, ""));
 }
 
+/// A shipped-models directory (`$STANCEKIT_MODELS`) whose file holds another task's model:
+/// `sentiment.json` copied in as `cooperation.json` was labelled with as sentiment twice,
+/// with a warning about a `--model` nobody gave (`--model wrong/sentiment.json has task
+/// 'sentiment' as --model wrong/cooperation.json does`), and a model trained with a task
+/// of its own (`label`) took the cooperation column's place without a word, exit 0.
+#[test]
+fn a_shipped_model_file_holding_another_tasks_model_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let own = model(d);
+    for (name, cooperation, task) in
+        [("wrong", shipped.join("sentiment.json"), "sentiment"), ("own", own.into(), "label")]
+    {
+        std::fs::create_dir(d.join(name)).unwrap();
+        std::fs::copy(cooperation, d.join(name).join("cooperation.json")).unwrap();
+        for other in ["accusation.json", "sentiment.json"] {
+            std::os::unix::fs::symlink(shipped.join(other), d.join(name).join(other)).unwrap();
+        }
+        let expected = format!(
+            "stancekit: error: {name}/cooperation.json: holds a model of task '{task}', not cooperation (the shipped \
+             models' directory holds each task's model under that task's name: put the cooperation model there, or \
+             give models with --model)\n"
+        );
+        for command in [
+            "echo 'They accused him.' | STANCEKIT_MODELS={name} $SK predict -",
+            "echo 'They accused him.' > a.txt; STANCEKIT_MODELS={name} $SK report --html r.html a.txt",
+        ] {
+            let (status, stderr) = bash_in(d, &command.replace("{name}", name));
+            assert_eq!((status, stderr.as_str()), (2, expected.as_str()), "{command}");
+        }
+        assert!(!d.join("r.html").exists());
+    }
+}
+
 #[test]
 fn actors_refuses_empty_sentences_and_foreign_spans_and_prints_0_of_0_as_undefined() {
     let dir = tempfile::tempdir().unwrap();
@@ -3557,7 +3795,12 @@ fn a_json_record_without_the_text_field_lists_its_fields() {
     let d = dir.path();
     let m = model(d);
     let many: Vec<String> = (0..25).map(|i| format!("\"k{i}\":{i}")).collect();
-    let input = format!("{{\"Text\":\"a film\",\"id\":\"x\",\"tags\":[\"a\"]}}\n{{}}\n{{{}}}\n", many.join(","));
+    // The last: its text under a key in another case (as pandas heads a column), which
+    // was listed among the fields found as if another name.
+    let input = format!(
+        "{{\"Body\":\"a film\",\"id\":\"x\",\"tags\":[\"a\"]}}\n{{}}\n{{{}}}\n{{\"Text\":\"a film\",\"id\":\"y\"}}\n",
+        many.join(",")
+    );
     write(d, "t.jsonl", input.as_bytes());
     let r = run_in(d, &["predict", "--model", &m, "t.jsonl"]);
     assert_eq!(r.status, 2);
@@ -3566,9 +3809,15 @@ fn a_json_record_without_the_text_field_lists_its_fields() {
     };
     let first_20: Vec<String> = (0..20).map(|i| format!("'k{i}'")).collect();
     let expected = [
-        ("x".to_string(), no_text(1, "fields found: 'Text', 'id', 'tags'")),
+        ("x".to_string(), no_text(1, "fields found: 'Body', 'id', 'tags'")),
         ("2".to_string(), no_text(2, "the record has no fields")),
         ("3".to_string(), no_text(3, &format!("fields found: {}, and 5 more", first_20.join(", ")))),
+        (
+            "y".to_string(),
+            "error: t.jsonl:4: malformed JSON: no field 'text', but a field 'Text' (keys are compared in their case: \
+             choose it with --text-column Text)"
+                .to_string(),
+        ),
     ];
     assert_eq!(ids_and_texts(&r.stdout), expected);
 }
@@ -4268,6 +4517,52 @@ fn a_column_name_with_surrounding_spaces_is_named_as_such() {
     // Spaces in the name asked for, not in the header's, are the usual message.
     let err = train_error(d, "tr.csv", b"text,label\nGood film,pos\n", &["--label-column", " label"]);
     assert!(err.ends_with("no column ' label' (columns found: 'text', 'label'; choose one with --label-column)\n"));
+}
+
+/// A header naming the column in another case (`Text`, `Label`, as pandas or a spreadsheet
+/// heads a column) is said so, with the flag that chooses it; it was listed among the
+/// columns found as if it were another name (among 40 columns of an export, one to spot).
+#[test]
+fn a_column_name_in_another_case_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let content = b"ID,Text,Label,split\n1,Good film,pos,train\n2,Bad film,neg,train\n";
+    let cases: [(&[&str], &str); 3] = [
+        (&[], "no column 'text', but a column 'Text' (names are compared in their case: choose it with --text-column Text)"),
+        (
+            &["--text-column", "Text"],
+            "no column 'label', but a column 'Label' (names are compared in their case: choose it with --label-column \
+             Label)",
+        ),
+        (
+            &["--text-column", "Text", "--label-column", "Label", "--filter", "Split=train"],
+            "no column 'Split', but a column 'split' (names are compared in their case: write it as 'split' in \
+             --filter)",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let err = train_error(d, "cap.csv", content, extra);
+        assert!(err.ends_with(&format!("/cap.csv: {expected}\n")), "{err}");
+    }
+    // predict: the input's one error row says it too.
+    let m = model(d);
+    let r = run_in(d, &["predict", "--model", &m, "cap.csv"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stdout.contains("error: cap.csv: no column 'text', but a column 'Text' ("), "{}", r.stdout);
+    // A fixed column of a span or actors file is the header's to rename.
+    write(d, "a.csv", b"text,Accusation,source,target\nThey accused him.,accusation,They,him\n");
+    let r = run_in(d, &["actors", "--data", "a.csv"]);
+    assert_eq!(
+        (r.status, r.stderr.as_str()),
+        (
+            2,
+            "stancekit: error: a.csv: no column 'accusation', but a column 'Accusation' (names are compared in their \
+             case: rename it 'accusation' in the header)\n"
+        )
+    );
+    // Two names in other cases: which was meant cannot be told, so both are listed.
+    let err = train_error(d, "two.csv", b"TEXT,Text,label\na,b,c\n", &[]);
+    assert!(err.ends_with("no column 'text' (columns found: 'TEXT', 'Text', 'label'; choose one with --text-column)\n"));
 }
 
 /// A model edited by hand so that one label is another spelt with its accent encoded the

@@ -63,9 +63,13 @@ def builtin_path(task: str) -> Path:
     the installed models without a word, labelling with other models than the ones
     pointed to.
 
-    Raises ValueError for a task that has no shipped model, ModelError when the file
-    is missing.
+    Raises TypeError for a task that is not a str, ValueError for a task that has no
+    shipped model, ModelError when the file is missing.
     """
+    # None (an unset setting) or a number was said as "no built-in model for task 'None'",
+    # as if it were a task's name.
+    if not isinstance(task, str):
+        raise TypeError(f"task must be a str, not {type(task).__name__} (one of: {', '.join(BUILTIN_TASKS)})")
     if task not in BUILTIN_TASKS:
         raise ValueError(f"no built-in model for task '{task}' (expected one of: {', '.join(BUILTIN_TASKS)})")
     directory = os.environ.get("STANCEKIT_MODELS")
@@ -96,9 +100,20 @@ def builtin(task: str) -> Model:
 
     Loaded once per process and shared (models are immutable).
 
-    Raises ValueError for an unknown task, ModelError when the file is missing or damaged.
+    Raises TypeError for a task that is not a str, ValueError for an unknown task,
+    ModelError when the file is missing or damaged, or holds another task's model (a
+    model copied into ``$STANCEKIT_MODELS`` under the wrong name was returned as if it
+    were the task's: the CLI refuses it too).
     """
-    return _builtin(str(builtin_path(task)))
+    path = builtin_path(task)
+    model = _builtin(str(path))
+    if model.task != task:
+        raise ModelError(
+            f"{path}: holds a model of task '{model.task}', not {task} (the shipped models' directory holds each "
+            f"task's model under that task's name: put the {task} model there, or load your models with "
+            "stancekit.load)"
+        )
+    return model
 
 
 def classify_article(

@@ -1021,6 +1021,35 @@ def test_stancekit_models_without_the_model_is_said_not_passed_over(tmp_path, mo
     assert stancekit.builtin_path("cooperation").read_bytes() == (MODELS / "cooperation.json").read_bytes()
 
 
+def test_a_builtin_task_that_is_not_a_str_is_a_type_error():
+    # builtin(None) said "no built-in model for task 'None'", as if 'None' were a name.
+    for given, kind in [(None, "NoneType"), (5, "int"), (b"sentiment", "bytes")]:
+        for call in (stancekit.builtin, stancekit.builtin_path):
+            with pytest.raises(TypeError) as error:
+                call(given)
+            assert str(error.value) == f"task must be a str, not {kind} (one of: cooperation, accusation, sentiment)"
+
+
+def test_a_stancekit_models_file_holding_another_tasks_model_is_refused(tmp_path, monkeypatch):
+    # sentiment.json copied in as cooperation.json: builtin("cooperation") returned the
+    # sentiment model, and classify_article() without models said "two models have the
+    # task 'sentiment'", of models nobody gave.
+    for task in stancekit.BUILTIN_TASKS:
+        (tmp_path / f"{task}.json").write_bytes((MODELS / f"{task}.json").read_bytes())
+    (tmp_path / "cooperation.json").write_bytes((MODELS / "sentiment.json").read_bytes())
+    monkeypatch.setenv("STANCEKIT_MODELS", str(tmp_path))
+    expected = (
+        f"{tmp_path}/cooperation.json: holds a model of task 'sentiment', not cooperation (the shipped models' "
+        "directory holds each task's model under that task's name: put the cooperation model there, or load your "
+        "models with stancekit.load)"
+    )
+    for call in (lambda: stancekit.builtin("cooperation"), lambda: stancekit.classify_article("They met.")):
+        with pytest.raises(stancekit.ModelError) as error:
+            call()
+        assert str(error.value) == expected
+    assert stancekit.builtin("sentiment").task == "sentiment"
+
+
 def test_a_process_forked_after_a_batch_call_can_make_its_own():
     # multiprocessing's default start method on Linux is fork: a child forked after the
     # parent's first batch call held a copy of rayon's thread pool without its threads,

@@ -88,6 +88,22 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
             mark.unwrap_or_default(),
         ));
     }
+    // The name in another case (`Text`, `Label`, as pandas or a spreadsheet heads a column),
+    // which was listed among the columns found as if it were another name.
+    if let Some(found) = other_case(header.iter(), column) {
+        let found = escape_controls(found);
+        // A flag that names the column can name it so; a fixed name (a span or actors
+        // file's) is the header's to change.
+        let choose = match flag {
+            _ if flag.ends_with("-column") => format!("choose it with --{flag} {}", shell_word(&found)),
+            "filter" => format!("write it as '{found}' in --filter"),
+            _ => format!("rename it '{}' in the header", escape_controls(column)),
+        };
+        return data(format!(
+            "no column '{}', but a column '{found}' (names are compared in their case: {choose})",
+            escape_controls(column)
+        ));
+    }
     // Control characters escaped (`\n`), so a name with a line break keeps the message on one line.
     Error::MissingColumn {
         path: path.to_path_buf(),
@@ -101,6 +117,25 @@ fn missing_column(path: &Path, header: &csv::StringRecord, column: &str, flag: &
 /// way round: `--label-column ' label'` for a header `label` is the user's spaces).
 fn spaced_name<'h>(header: &'h csv::StringRecord, column: &str) -> Option<&'h str> {
     header.iter().find(|h| *h != column && !column.is_empty() && h.trim() == column)
+}
+
+/// The one of `names` that is `name` in another case, if there is one (of two, which was
+/// meant cannot be told): a CSV column or a JSON key headed `Text` for `text`.
+pub(super) fn other_case<'n>(names: impl IntoIterator<Item = &'n str>, name: &str) -> Option<&'n str> {
+    let mut found = names.into_iter().filter(|n| *n != name && n.to_lowercase() == name.to_lowercase());
+    match (found.next(), found.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// `name` as a shell argument: as it is when it holds only letters, digits, `_`, `-` and
+/// `.`, else in single quotes (`'Body Text'`).
+pub(super) fn shell_word(name: &str) -> String {
+    match name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        true => name.to_string(),
+        false => format!("'{name}'"),
+    }
 }
 
 /// The header name that is `column` with characters that are not seen in it, if any.
@@ -145,6 +180,8 @@ fn json_instead(record: &csv::ByteRecord) -> Option<JsonKind> {
     // opens (an object, an array, a string) or nothing on the line.
     match (kind, bytes.next()) {
         (JsonKind::Lines, Some(b'"' | b'}')) | (JsonKind::Array, None | Some(b'{' | b'[' | b'"')) => Some(kind),
+        // `{` alone: an object written over several lines (`jq .`), said to be a column '{'.
+        (JsonKind::Lines, None) if record.len() == 1 => Some(JsonKind::OverLines),
         _ => None,
     }
 }
@@ -156,6 +193,8 @@ enum JsonKind {
     Lines,
     /// One array of records.
     Array,
+    /// Objects written over several lines, `{` alone on the first.
+    OverLines,
     /// A stancekit model file.
     Model,
 }
@@ -169,6 +208,15 @@ fn json_not_csv(path: &Path, kind: JsonKind) -> String {
             "; predict reads it with --input-format jsonl",
         ),
         JsonKind::Array => ("a JSON array", "", ""),
+        JsonKind::OverLines => {
+            let shown = escape_controls(&path.display().to_string());
+            return format!(
+                "the file is JSON written over several lines (its first line is '{{' alone, as jq . or Python's \
+                 json.dump(..., indent=2) writes it), not CSV with a header line naming its columns (write each record \
+                 on one line, e.g. jq -c . {shown} > records.jsonl, then convert that: python3 -c \"import pandas as \
+                 pd; pd.read_json('records.jsonl', lines=True).to_csv('records.csv', index=False)\")"
+            );
+        }
         JsonKind::Model => {
             return "the file is a stancekit model, not CSV data (a model is given with --model; data is a CSV with \
                     a header line naming its columns)"

@@ -205,6 +205,20 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
     while let Some((line, checked)) = rows.next_record(&mut record) {
         checked?;
         if !filters.iter().all(|(i, value)| record.get(*i) == Some(value.as_bytes())) {
+            for (i, value) in &filters {
+                let cell = record.get(*i).and_then(|cell| std::str::from_utf8(cell).ok()).unwrap_or_default();
+                if let Some(how) = filter_near_miss(cell, value) {
+                    let column = header.get(*i).unwrap_or_default();
+                    return Err(Error::Value {
+                        location: Location::file(path).at_line(line).with_column(column),
+                        reason: format!(
+                            "'{}' differs from --filter {column}={value} only by {how}, so the row would be left \
+                             out; make them agree",
+                            escape_controls(cell)
+                        ),
+                    });
+                }
+            }
             continue;
         }
         if super::csv_rows::is_blank_row(&record) {
@@ -350,6 +364,28 @@ pub fn label_difference(a: &str, b: &str) -> String {
     }
 }
 
+/// How a cell that fails a `--filter` differs from its value, when only as a hand-typed
+/// copy of it would (`train ` or `Train` for `train`, `1.0` for `1`): such a row was left
+/// out without a word, and only when no row at all matched was anything said. `None` for
+/// a cell that is another value.
+fn filter_near_miss(cell: &str, value: &str) -> Option<String> {
+    // Cheap for the many rows of other values: a copy is about as long as the value.
+    if cell == value || cell.is_empty() || cell.len() > 2 * value.len() + 8 {
+        return None;
+    }
+    let trimmed = cell.trim();
+    if trimmed == value {
+        return Some("white space around it (cells are compared as written, never trimmed: remove it)".into());
+    }
+    let folded = |s: &str| crate::text::without_unseen(s.trim()).to_lowercase().nfc().collect::<String>();
+    let same_number = number(trimmed).is_some() && number(trimmed) == number(value);
+    let how = (same_number || folded(cell) == folded(value)).then(|| label_difference(value, trimmed))?;
+    Some(match trimmed == cell {
+        true => how,
+        false => format!("white space around it and {how}"),
+    })
+}
+
 /// The number a label writes (`1`, `1.0`, `-2.5e1`), when it is one: digits with an
 /// optional sign, decimal point and exponent, nothing else. A label with a leading zero
 /// (`010`, `02`) is a code, not a number: CAMEO's event codes write "make statement" as
@@ -407,6 +443,17 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::input::testing::temp_csv;
+
+    #[test]
+    fn a_filter_cell_is_a_near_miss_only_as_a_hand_typed_copy_of_the_value() {
+        assert_eq!(filter_near_miss("Train", "train").as_deref(), Some("case"));
+        assert_eq!(filter_near_miss(" Train", "train").as_deref(), Some("white space around it and case"));
+        assert!(filter_near_miss("train ", "train").is_some_and(|how| how.starts_with("white space around it (")));
+        assert!(filter_near_miss("1.0", "1").is_some_and(|how| how.starts_with("how the number is written")));
+        for other in ["dev", "", "training", "010", "train"] {
+            assert_eq!(filter_near_miss(other, if other == "010" { "10" } else { "train" }), None, "{other}");
+        }
+    }
 
     #[test]
     fn rejects_empty_text_and_spaced_labels() {

@@ -46,7 +46,12 @@ pub(super) fn line_input(
         match reader.fill_buf() {
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(io_error(path, error)),
-            Ok(_) => break,
+            Ok(start) => {
+                if let Some(opening) = json_over_lines(start).filter(|_| records != LineRecords::Text) {
+                    return Err(Error::Data { path: path.to_path_buf(), reason: over_lines(path, opening, records) });
+                }
+                break;
+            }
         }
     }
     Ok(Box::new(LineDocuments {
@@ -228,6 +233,48 @@ impl Iterator for LineDocuments {
     }
 }
 
+/// The opening bracket, `{` or `[`, when the first line of `start` (an input's first
+/// bytes) holds it alone: JSON written over several lines, as `jq .` (without `-c`) and
+/// Python's `json.dump(..., indent=2)` write it, which no JSON Lines file starts with.
+/// Read a line at a time, each of its lines was an error row of its own (`the line ends
+/// while parsing an object`, `trailing characters`, `expected value`), none saying why.
+fn json_over_lines(start: &[u8]) -> Option<char> {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
+    let mut lines = start.split(|b| *b == b'\n');
+    // The last piece may be a line cut short by the read: only whole lines are judged.
+    let n_whole = memchr::memchr_iter(b'\n', start).count();
+    let first = lines.by_ref().take(n_whole).find(|line| !line.trim_ascii().is_empty())?;
+    match first.trim_ascii() {
+        b"{" => Some('{'),
+        b"[" => Some('['),
+        _ => None,
+    }
+}
+
+/// Why an input of JSON written over several lines ([`json_over_lines`]) is not read as
+/// one record a line, and how to write it so.
+fn over_lines(path: &Path, opening: char, records: LineRecords) -> String {
+    let (what, filter) = match opening {
+        '[' => ("a JSON array", "'.[]'"),
+        _ => ("JSON", "."),
+    };
+    let (input, fix) = match path.as_os_str() == "-" {
+        true => ("standard input is", format!("pipe it through jq -c {filter}")),
+        false => {
+            let shown = super::escape_controls(&path.display().to_string());
+            ("the file is", format!("jq -c {filter} {shown} > records.jsonl"))
+        }
+    };
+    let plain = match records {
+        LineRecords::JsonOrText => "; if the lines are plain text, give --input-format plain-lines",
+        _ => "",
+    };
+    format!(
+        "{input} {what} written over several lines (its first line is '{opening}' alone, as jq . or Python's \
+         json.dump(..., indent=2) writes it), not JSON Lines (write each record on one line, e.g. {fix}{plain})"
+    )
+}
+
 /// How a repeated id or text key is said, ahead of its column.
 const GIVEN_AGAIN: &str = "is given again";
 
@@ -303,7 +350,7 @@ fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: 
     let column = &options.text_column;
     let text = id_checked.and_then(|()| match text.map(|text| *text) {
         Some(Json::String(s)) => Ok(s),
-        None => Err(error(format!("no field '{column}' ({}; set it with --text-column)", fields_found(line)))),
+        None => Err(error(missing_field(line, column))),
         Some(Json::Object { .. }) => Err(error(format!("field '{column}' is an object, not a string"))),
         Some(Json::Other(kind)) => Err(error(format!("field '{column}' is {kind}, not a string"))),
     });
@@ -347,10 +394,24 @@ fn not_an_id(kind: &str, options: &ReadOptions) -> String {
 /// The most field names [`fields_found`] lists.
 const MAX_FIELDS_LISTED: usize = 20;
 
-/// The fields of the record `line`, in their order, for a record without the text field:
-/// `fields found: 'Text', 'id'`, as a CSV without the column lists its columns. It said
-/// only `no field 'text'` on every line of a file whose texts are under `Text` or `body`.
-fn fields_found(line: &str) -> String {
+/// Why a record has no text field `column`: a key that is it in another case (`Text`, as
+/// pandas heads a column), which was listed among the fields found as if another name, or
+/// the fields it has.
+fn missing_field(line: &str, column: &str) -> String {
+    let keys = record_keys(line);
+    if let Some(found) = super::csv_rows::other_case(keys.iter().map(String::as_str), column) {
+        let found = super::escape_controls(found);
+        return format!(
+            "no field '{column}', but a field '{found}' (keys are compared in their case: choose it with \
+             --text-column {})",
+            super::csv_rows::shell_word(&found)
+        );
+    }
+    format!("no field '{column}' ({}; set it with --text-column)", fields_found(&keys))
+}
+
+/// The keys of a JSON record, in their order (none for a line that is no object).
+fn record_keys(line: &str) -> Vec<String> {
     struct Keys;
     impl<'de> Visitor<'de> for Keys {
         type Value = Vec<String>;
@@ -365,7 +426,13 @@ fn fields_found(line: &str) -> String {
             Ok(keys)
         }
     }
-    let keys = serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default();
+    serde_json::Deserializer::from_str(line).deserialize_map(Keys).unwrap_or_default()
+}
+
+/// The fields of a record without the text field, in their order, `keys` being all of
+/// them: `fields found: 'Body', 'id'`, as a CSV without the column lists its columns. It
+/// said only `no field 'text'` on every line of a file whose texts are under `body`.
+fn fields_found(keys: &[String]) -> String {
     if keys.is_empty() {
         return "the record has no fields".into();
     }
@@ -641,6 +708,17 @@ mod tests {
                 .unwrap();
         let texts: Vec<String> = docs.map(|d| d.text.unwrap_or_else(|e| e.to_string())).collect();
         assert_eq!(texts, ["cut \u{FFFD}", "low \u{FFFD} and \u{1F600}", "a \\ud800"]);
+    }
+
+    #[test]
+    fn json_over_lines_is_known_by_a_whole_first_line_of_a_bracket_alone() {
+        assert_eq!(json_over_lines(b"{\n  \"text\": \"a\"\n}\n"), Some('{'));
+        assert_eq!(json_over_lines(b"\xEF\xBB\xBF\r\n[ \r\n  {"), Some('['));
+        // A first line cut short by the read is not judged; records and text are not it.
+        assert_eq!(json_over_lines(b"{"), None);
+        assert_eq!(json_over_lines(b"{\"text\": \"a\"}\n"), None);
+        assert_eq!(json_over_lines(b"{Update} talks resumed\n"), None);
+        assert_eq!(json_over_lines(b""), None);
     }
 
     #[test]

@@ -247,10 +247,31 @@ impl Read for FailOnce {
 /// order mark says so: `FF FE` or `FE FF` (never valid UTF-8), or, without one, at least
 /// half of the first 2-byte units an ASCII byte beside a NUL, always on the same side
 /// (`t\0e\0`: Windows' "Unicode" text). Text with a few NUL bytes is still text.
+///
+/// UTF-32 is known first, by its mark (`FF FE 00 00`, `00 00 FE FF`) or by an ASCII byte
+/// beside three NULs: it also passes for UTF-16, and was said to be UTF-16LE, `every other
+/// byte is NUL`, with an iconv command whose output was UTF-16 again.
 pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
     match start {
+        [0xFF, 0xFE, 0, 0, ..] => return Some(("UTF-32LE", true)),
+        [0, 0, 0xFE, 0xFF, ..] => return Some(("UTF-32BE", true)),
         [0xFF, 0xFE, ..] => return Some(("UTF-16LE", true)),
         [0xFE, 0xFF, ..] => return Some(("UTF-16BE", true)),
+        _ => {}
+    }
+    let wide = start.chunks_exact(4);
+    let n_wide = wide.len();
+    let (mut little, mut big) = (0, 0);
+    for unit in wide {
+        match unit {
+            [a, 0, 0, 0] if *a != 0 && a.is_ascii() => little += 1,
+            [0, 0, 0, b] if *b != 0 && b.is_ascii() => big += 1,
+            _ => {}
+        }
+    }
+    match (little, big) {
+        (little, 0) if n_wide >= 4 && little * 2 >= n_wide => return Some(("UTF-32LE", false)),
+        (0, big) if n_wide >= 4 && big * 2 >= n_wide => return Some(("UTF-32BE", false)),
         _ => {}
     }
     let units = start.chunks_exact(2);
@@ -559,6 +580,12 @@ mod tests {
         // A mark alone is enough; NUL bytes need four units to go by.
         assert_eq!(utf16(&[0xFF, 0xFE]), Some(("UTF-16LE", true)));
         assert_eq!(utf16(b"a\0b\0"), None);
+        let utf32le: Vec<u8> = "text,label\n".chars().flat_map(|c| u32::from(c).to_le_bytes()).collect();
+        let utf32be: Vec<u8> = "text,label\n".chars().flat_map(|c| u32::from(c).to_be_bytes()).collect();
+        assert_eq!(utf16(&[&[0xFF, 0xFE, 0, 0][..], &utf32le].concat()), Some(("UTF-32LE", true)));
+        assert_eq!(utf16(&[&[0, 0, 0xFE, 0xFF][..], &utf32be].concat()), Some(("UTF-32BE", true)));
+        assert_eq!(utf16(&utf32le), Some(("UTF-32LE", false)));
+        assert_eq!(utf16(&utf32be), Some(("UTF-32BE", false)));
         // UTF-8 text, with a few NUL bytes, with NUL bytes on both sides, or only NUL bytes.
         for text in
             [&b"The deal was good."[..], b"a\0b\0c. Hello there.", b"a\0\0bc\0\0d", &[0; 16], b"\xEF\xBB\xBFtext"]
