@@ -1312,6 +1312,11 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         check_output("--predictions", "predictions", predictions, &inputs)?;
     }
     let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
+    if let Some(warning) = command.group_column.as_deref().and_then(|column| data.groups_written_alike(column)) {
+        if !command.quiet {
+            diagnostic!("stancekit: warning: {warning}");
+        }
+    }
     let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     // The --test-data rows, when they are the rows tested.
     let mut held_out: Option<LabelledData> = None;

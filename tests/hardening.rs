@@ -3090,6 +3090,42 @@ fn grouped_folds_refuse_a_training_side_without_a_class() {
     );
 }
 
+/// Group cells written alike (an article id typed `Doc1` on one row and `doc1` on
+/// another, or with a trailing space) were separate groups without a word, so one
+/// article's rows could be tested in one fold and trained on in another.
+#[test]
+fn groups_written_alike_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("text,label,grp\n");
+    for i in 0..4 {
+        csv.push_str(&format!("good fine film {i},positive,a{i}\nbad dull film {i},negative,b{i}\n"));
+    }
+    for (extra, said) in [
+        ("bad film again,negative,B1\n", "groups 'B1' (g.csv:10) and 'b1' (g.csv:5) differ only by case"),
+        (
+            "bad film again,negative,\"b1 \"\n",
+            "groups 'b1 ' (g.csv:10) and 'b1' (g.csv:5) differ only by white space around it",
+        ),
+    ] {
+        write(d, "g.csv", format!("{csv}{extra}").as_bytes());
+        let args = ["eval", "--data", "g.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"];
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let expected = format!(
+            "stancekit: warning: --group-column grp: {said}; they are separate groups, so their rows can fall in \
+             different folds (make them agree if they are one article)\n"
+        );
+        assert!(r.stderr.starts_with(&expected), "{extra}: {}", r.stderr);
+        // --quiet keeps it quiet; groups written otherwise say nothing.
+        let quiet = run_in(d, &[&args[..], &["--quiet"]].concat());
+        assert!(!quiet.stderr.contains("written alike") && !quiet.stderr.contains("differ only"), "{}", quiet.stderr);
+    }
+    write(d, "g.csv", csv.as_bytes());
+    let r = run_in(d, &["eval", "--data", "g.csv", "--folds", "2", "--group-column", "grp", "--min-df", "1"]);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
+
 #[test]
 fn an_empty_group_is_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -82,6 +82,39 @@ impl LabelledData {
         Location::file(path.unwrap_or(&self.path)).at_line(line).with_column(self.label_column.clone())
     }
 
+    /// The warning for two groups written alike (`Doc1` and `doc1`, `d7` and `d7 `): they
+    /// are separate groups, so the rows of what is most likely one article can fall in
+    /// different folds and the cross-validation tests on text it trained on. Ids may be
+    /// case-sensitive on purpose, so this warns rather than refuses. `None` when no two
+    /// groups are written alike.
+    pub fn groups_written_alike(&self, column: &str) -> Option<String> {
+        let at = |row: usize| {
+            let place = self.location(row);
+            Location { column: None, ..place }.to_string()
+        };
+        let raw: std::collections::HashMap<&str, usize> =
+            self.groups.iter().enumerate().rev().map(|(row, g)| (g.as_str(), row)).collect();
+        let spaced = self.groups.iter().enumerate().find_map(|(row, g)| {
+            let trimmed = g.trim();
+            (trimmed != g).then(|| raw.get(trimmed).map(|&other| (row, other, "white space around it".to_string())))?
+        });
+        let trimmed: Vec<String> = self.groups.iter().map(|g| g.trim().to_string()).collect();
+        let (odd, usual, how) = spaced.or_else(|| {
+            let (odd, usual) = case_conflict(&trimmed)?;
+            let (a, b) = (trimmed.get(odd)?, trimmed.get(usual)?);
+            Some((odd, usual, label_difference(a, b)))
+        })?;
+        let (a, b) = (self.groups.get(odd)?, self.groups.get(usual)?);
+        Some(format!(
+            "--group-column {column}: groups '{}' ({}) and '{}' ({}) differ only by {how}; they are separate groups, \
+             so their rows can fall in different folds (make them agree if they are one article)",
+            escape_controls(a),
+            at(odd),
+            escape_controls(b),
+            at(usual)
+        ))
+    }
+
     /// Counts how many rows repeat an earlier (text, label) pair.
     pub fn n_duplicates(&self) -> usize {
         let mut seen = std::collections::HashSet::new();
