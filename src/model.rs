@@ -606,9 +606,10 @@ fn parse_part<T: serde::de::DeserializeOwned>(text: &str, file: &[u8], path: &Pa
         let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
         let (line, column) = line_and_column(file, start + line_start + e.column().saturating_sub(1));
         let message = crate::error::json_message(&e);
+        let field = field_of_error::<T>(text);
         Error::CorruptModel {
             path: path.to_path_buf(),
-            reason: format!("in the {what} at line {line} column {column}: {message}"),
+            reason: format!("in the {what} at line {line} column {column}: {field}{message}"),
         }
     })
 }
@@ -776,7 +777,19 @@ fn explain_unreadable(text: &str, path: &Path, typed_error: &serde_json::Error) 
     let checksum = envelope.checksum.as_str().unwrap_or_default();
     match check_envelope(text, path, envelope.format.as_str(), &envelope.version, checksum) {
         Err(error) => error,
-        Ok(()) => corrupt(typed_error.to_string()),
+        Ok(()) => corrupt(format!("{}{typed_error}", field_of_error::<Body>(text))),
+    }
+}
+
+/// `field 'provenance.label_counts[1]': `, the field of `text` whose value does not
+/// parse as its type, for a message: serde's own ("invalid type: string \"a\", expected
+/// usize at line 1 column 2592408") named no field of a model edited by hand. Parses
+/// `text` again, so only on the way to an error; "" when no field is to blame.
+fn field_of_error<'a, T: serde::Deserialize<'a>>(text: &'a str) -> String {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut reader) {
+        Err(error) if error.path().to_string() != "." => format!("field '{}': ", error.path()),
+        _ => String::new(),
     }
 }
 

@@ -799,6 +799,11 @@ fn model_file_damage() {
     bad_weights["classifier"]["weights"][0] = "AACA".into();
     bad_weights["checksum"] = "0".repeat(64).into();
     let bad_weights = stancekit::model::with_checksum(&serde_json::to_string(&bad_weights).unwrap());
+    // A count of the provenance typed as a word: serde's message named no field.
+    let mut bad_count: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    bad_count["provenance"]["n_rows"] = "many".into();
+    bad_count["checksum"] = "0".repeat(64).into();
+    let bad_count = stancekit::model::with_checksum(&serde_json::to_string(&bad_count).unwrap());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("missing.json", Vec::new(), "missing.json: No such file or directory"),
         ("empty.json", Vec::new(), "empty.json: not a valid stancekit model: the file is empty"),
@@ -808,8 +813,16 @@ fn model_file_damage() {
         ("csv.json", b"text,label\nx,y\n".to_vec(), "csv.json: not a valid stancekit model: not JSON"),
         (
             "edited.json",
-            edited.into_bytes(),
+            edited.clone().into_bytes(),
             "edited.json: not a valid stancekit model: in the featurizer at line 1 column ",
+        ),
+        // The same file: the message names the field (serde's alone did not).
+        ("edited.json", edited.into_bytes(), ": field 'vocabulary': invalid type: integer `5`, expected the n-grams"),
+        (
+            "count.json",
+            bad_count.into_bytes(),
+            "count.json: not a valid stancekit model: field 'provenance.n_rows': invalid type: string \"many\", \
+             expected usize",
         ),
         (
             "weights.json",
