@@ -447,10 +447,17 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
     // "The watchdog found that the bank ...": a verb of finding before "that" reports too.
     // "disclosed in January that": "that" within a few words, none of them a break.
     let is_finding_at = |i: usize| {
+        let that = (i + 1..=i + 4).find(|&j| ctx.word(j) == "that");
+        // "Mr Martin revealed some MPs had been ...": a clause without "that", its verb
+        // an auxiliary a few words on.
+        let clause = || {
+            !NOT_A_NAME_START.contains(&ctx.word(i + 1))
+                && (i + 2..=i + 6).find(|&j| CLAUSE_VERBS.contains(&ctx.word(j))).is_some_and(|verb| {
+                    (i..verb).all(|j| !ctx.break_after(j)) && (i + 1..verb).all(|j| !ctx.is_verbish(j))
+                })
+        };
         FINDING_VERBS.contains(&ctx.word(i))
-            && (i + 1..=i + 4)
-                .find(|&j| ctx.word(j) == "that")
-                .is_some_and(|that| (i..that).all(|j| !ctx.break_after(j)))
+            && (that.is_some_and(|that| (i..that).all(|j| !ctx.break_after(j))) || clause())
     };
     let is_reporting_at = |i: usize| {
         (is_reporting_word(ctx.word(i)) || is_finding_at(i)) && !(i > 0 && DETERMINERS.contains(&ctx.word(i - 1)))
@@ -1287,6 +1294,9 @@ mod tests {
             extract("The watchdog found that the bank had misled customers about fees.", Claim::Accusation, &lexicon);
         let spans = (found.source.map(|s| s.text), found.target.map(|s| s.text));
         assert_eq!(spans, (Some("The watchdog".into()), Some("the bank".into())));
+        // Without "that": the clause's auxiliary a few words on.
+        let without_that = pair_with(&lexicon, "Mr Martin revealed some MPs had misled the house.", Claim::Accusation);
+        assert_eq!(without_that, ("Mr Martin".into(), "some MPs".into()));
     }
 
     #[test]
