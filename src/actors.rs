@@ -381,6 +381,10 @@ const FINDING_VERBS: &[&str] = &[
     "realised",
     "realized",
 ];
+/// Documents an actor speaks through ("A report from Judicial Watch stated"): a source
+/// naming one is the actor behind it.
+const REPORT_NOUNS: &[&str] =
+    &["report", "statement", "study", "survey", "letter", "complaint", "lawsuit", "filing", "memo", "audit"];
 /// First words of the lexicon's phrases of accusing ("held ... responsible", "pointed
 /// the finger", "laid the blame", "filed charges"): their subject accuses.
 const ACCUSING_PHRASE_HEADS: &[&str] = &[
@@ -654,7 +658,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
         Claim::Accusation => found.target.and_then(|s| ctx.tidy(s)).or_else(|| ctx.against_target()),
         Claim::Denial => found.target.and_then(|s| ctx.tidy(s)),
     };
-    let source = found.source.and_then(|s| ctx.tidy(s)).filter(|s| claim == Claim::Accusation || !ctx.names_a_claim(s));
+    let source = found
+        .source
+        .and_then(|s| ctx.tidy(s))
+        .map(|s| ctx.author_of_report(&s).unwrap_or(s))
+        .filter(|s| claim == Claim::Accusation || !ctx.names_a_claim(s));
     Actors { source, target }
 }
 
@@ -753,6 +761,18 @@ impl<'a> Context<'a> {
             .get(i)
             .and_then(|w| self.sentence.get(w.start..w.end))
             .is_some_and(|text| text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// The author in a source that names a report of theirs ("A report from Judicial
+    /// Watch stated", "a statement by the ministry said"): the actor is the author, as the
+    /// guide's source is "the actor who makes the accusation". `None` for any other span.
+    fn author_of_report(&self, span: &Span) -> Option<Span> {
+        let first = self.words.iter().position(|w| w.start == span.start)?;
+        let last = self.words.iter().position(|w| w.end == span.end)?;
+        let head = if DETERMINERS.contains(&self.word(first)) { first + 1 } else { first };
+        let by = head + 1;
+        let is_report = REPORT_NOUNS.contains(&self.word(head)) && matches!(self.word(by), "from" | "by" | "of");
+        (is_report && by < last).then(|| self.span(by + 1, last)).flatten()
     }
 
     /// Whether the head of `span` is a noun of a claim ([`CLAIM_NOUNS`]): "The story",
@@ -1358,6 +1378,18 @@ mod tests {
         ] {
             assert_eq!(pair(sentence, Claim::Denial).0, source, "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_report_names_its_author_as_the_source() {
+        // By the actor guide: the source is the actor who accuses, not the document.
+        assert_eq!(
+            pair("A report from the watchdog said the mayor had been charged with fraud.", Claim::Accusation),
+            ("the watchdog".into(), "the mayor".into())
+        );
+        assert_eq!(pair("A statement by the ministry denied the claims.", Claim::Denial).0, "the ministry");
+        // A phrase that is no report is kept whole.
+        assert_eq!(pair("The head of the agency denied the claims.", Claim::Denial).0, "The head of the agency");
     }
 
     #[test]
