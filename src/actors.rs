@@ -690,11 +690,7 @@ impl<'a> Context<'a> {
     /// span that then starts with a preposition or an auxiliary is no name and is
     /// dropped. Measured on real news (`datasets/actors/news_train_spans.csv`).
     fn tidy(&self, span: Span) -> Option<Span> {
-        let (Some(mut first), Some(mut last)) =
-            (self.words.iter().position(|w| w.start == span.start), self.words.iter().rposition(|w| w.end == span.end))
-        else {
-            return Some(span);
-        };
+        let Some((mut first, mut last)) = self.word_range(&span) else { return Some(span) };
         loop {
             let before = first;
             if first < last && LEADING_NOISE.contains(&self.word(first)) {
@@ -763,12 +759,18 @@ impl<'a> Context<'a> {
             .is_some_and(|text| text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
     }
 
+    /// The first and last words of `span`, a span of this sentence's words.
+    fn word_range(&self, span: &Span) -> Option<(usize, usize)> {
+        let first = self.words.iter().position(|w| w.start == span.start)?;
+        let last = self.words.iter().rposition(|w| w.end == span.end)?;
+        Some((first, last))
+    }
+
     /// The author in a source that names a report of theirs ("A report from Judicial
     /// Watch stated", "a statement by the ministry said"): the actor is the author, as the
     /// guide's source is "the actor who makes the accusation". `None` for any other span.
     fn author_of_report(&self, span: &Span) -> Option<Span> {
-        let first = self.words.iter().position(|w| w.start == span.start)?;
-        let last = self.words.iter().position(|w| w.end == span.end)?;
+        let (first, last) = self.word_range(span)?;
         let head = if DETERMINERS.contains(&self.word(first)) { first + 1 } else { first };
         let by = head + 1;
         let is_report = REPORT_NOUNS.contains(&self.word(head)) && matches!(self.word(by), "from" | "by" | "of");
@@ -778,9 +780,7 @@ impl<'a> Context<'a> {
     /// Whether the head of `span` is a noun of a claim ([`CLAIM_NOUNS`]): "The story",
     /// "the photo", "Reports of a coup" (the head is before "of", "about" or "that").
     fn names_a_claim(&self, span: &Span) -> bool {
-        let first = self.words.iter().position(|w| w.start == span.start);
-        let last = self.words.iter().position(|w| w.end == span.end);
-        let (Some(first), Some(last)) = (first, last) else { return false };
+        let Some((first, last)) = self.word_range(span) else { return false };
         let head = (first + 1..=last)
             .find(|&i| matches!(self.word(i), "of" | "about" | "that"))
             .map_or(last, |modifier| modifier - 1);
