@@ -59,10 +59,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
             continue;
         }
         let mut found = Vec::new();
-        let mut hidden = 0;
-        let mut others = Vec::new();
-        let mut skips = Skips { warnings: &mut expanded.warnings, hidden: &mut hidden, others: &mut others };
+        let mut skips = Skips::default();
         collect_text_files(input, &mut seen, &mut found, &mut skips);
+        let Skips { warnings, hidden, others } = skips;
+        expanded.warnings.extend(warnings);
         if hidden > 0 {
             let entries = if hidden == 1 { "entry" } else { "entries" };
             expanded.warnings.push(format!(
@@ -84,13 +84,14 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
 }
 
 /// What a directory walk leaves out, said once for its input.
-struct Skips<'w> {
-    /// The warnings of the run.
-    warnings: &'w mut Vec<String>,
+#[derive(Default)]
+struct Skips {
+    /// Warnings of the walk (a loop of links, a FIFO, a file reached twice), in order.
+    warnings: Vec<String>,
     /// Hidden `.txt` files and directories (a name starting with `.`).
-    hidden: &'w mut usize,
+    hidden: usize,
     /// Files that are not `.txt` (`notes.md`, `rows.csv`, a scraper's `12345`).
-    others: &'w mut Vec<PathBuf>,
+    others: Vec<PathBuf>,
 }
 
 /// The warning for the files below `input` that are not `.txt` and so were not read,
@@ -135,7 +136,7 @@ fn collect_text_files(
     dir: &Path,
     seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
     found: &mut Vec<(PathBuf, Option<Error>)>,
-    skips: &mut Skips<'_>,
+    skips: &mut Skips,
 ) {
     let canonical = match std::fs::canonicalize(dir) {
         Ok(canonical) => canonical,
@@ -172,7 +173,7 @@ fn collect_text_files(
         let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
         let is_hidden = path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
         if is_hidden && (is_text || path.is_dir()) {
-            *skips.hidden += 1;
+            skips.hidden += 1;
         } else if path.is_dir() {
             collect_text_files(&path, seen, found, skips);
         } else if !is_text {
