@@ -911,7 +911,7 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
     }
     // What the path holds now, read once for both checks below.
     let head = file_head(out);
-    let holds_model = head.as_deref().is_some_and(starts_as_a_model);
+    let holds_model = head.as_deref().is_some_and(stancekit::model::laid_out_as_a_model);
     // A CSV or page written over a model that is no input of this run (`eval --model a.json
     // --predictions b.json`, the model meant for `--model`; `--html models/cooperation.json`
     // with other models) replaced it without a word, and every later load of it failed.
@@ -960,13 +960,6 @@ fn file_head(path: &Path) -> Option<Vec<u8>> {
     let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
     let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
     Some(head.get(start..).unwrap_or_default().to_vec())
-}
-
-/// Whether a file's first bytes ([`file_head`]) start as a stancekit model does: a JSON
-/// object naming the model format near its start (also when laid out by another program).
-fn starts_as_a_model(head: &[u8]) -> bool {
-    let format = format!("\"{}\"", stancekit::model::FORMAT);
-    head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
 }
 
 /// `reading lexicon lex: lex/cues.tsv:3: ...`, `reading lexicon: /x: No such file or

@@ -37,6 +37,15 @@ pub fn written_as_a_model(bytes: &[u8]) -> bool {
         .is_some_and(|rest| rest.starts_with(b"\""))
 }
 
+/// Whether a file's first bytes (after a byte order mark and white space) open a JSON
+/// object naming the model format near its start: a model also when another program laid
+/// it out (`jq .`), which [`written_as_a_model`] does not take. For outputs that must not
+/// replace a model.
+pub fn laid_out_as_a_model(head: &[u8]) -> bool {
+    let format = format!("\"{FORMAT}\"");
+    head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
+}
+
 /// The model file version this build writes; it reads this and every older one.
 /// Bump when a field changes meaning or form. Version 6 may hold word classes whose
 /// n-grams are columns ([`crate::word_classes`]; a build that ignored them would score
