@@ -474,6 +474,8 @@ fn ngrams(words: &[&str], keys: &[u64], [shortest, longest]: [usize; 2], on_gram
 /// lifetime and [`recycle`]d to each text's.
 #[derive(Default)]
 struct Scratch {
+    /// The text lower-cased, when it is ASCII.
+    lowered: String,
     tokens: Vec<Token<'static>>,
     words: Vec<&'static str>,
     marks: Vec<(usize, &'static str)>,
@@ -496,7 +498,10 @@ const SCRATCH_WORDS: usize = 1 << 14;
 impl Scratch {
     /// Drops buffers grown past [`SCRATCH_WORDS`].
     fn trim(&mut self) {
-        if self.tokens.capacity() > SCRATCH_WORDS || self.keys.capacity() > SCRATCH_WORDS {
+        if self.tokens.capacity() > SCRATCH_WORDS
+            || self.keys.capacity() > SCRATCH_WORDS
+            || self.lowered.capacity() > 8 * SCRATCH_WORDS
+        {
             *self = Scratch::default();
         }
     }
@@ -755,8 +760,19 @@ impl Featurizer {
     ) -> Analysis {
         // Scraped text's `&#39;` and `&quot;` are read as the characters they stand for.
         let text = crate::text::decode_character_references(text);
+        // ASCII text is lower-cased here at once, which gives the tokens the tokenizer
+        // would lower-case one word at a time, in a buffer the thread keeps.
+        let mut lowered = std::mem::take(&mut scratch.lowered);
+        let text = if text.is_ascii() {
+            lowered.clear();
+            lowered.push_str(&text);
+            lowered.make_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            &text
+        };
         let mut tokens = recycle(std::mem::take(&mut scratch.tokens));
-        tokenize_into(&text, &mut tokens);
+        tokenize_into(text, &mut tokens);
         let mut words: Vec<&str> = recycle(std::mem::take(&mut scratch.words));
         // Punctuation marks that are n-gram words: (words before it, the mark).
         let mut marks: Vec<(usize, &str)> = recycle(std::mem::take(&mut scratch.marks));
@@ -864,6 +880,7 @@ impl Featurizer {
         scratch.words = recycle(words);
         scratch.marks = recycle(marks);
         scratch.tokens = recycle(tokens);
+        scratch.lowered = lowered;
         scratch.trim();
         analysis
     }

@@ -332,12 +332,18 @@ fn tokenize_ascii<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
             let start = i;
             let mut end = i + 1;
             let mut dotted = DottedLetters::new();
+            // Whether the word is lower-case letters and digits with a letter among them:
+            // such a word is its own token, with no need to look at it again.
+            let mut plain = c.is_ascii_lowercase() || c.is_ascii_digit();
+            let mut has_letter = c.is_ascii_lowercase();
             // Extend over letters/digits and single joiners followed by a letter/digit.
             loop {
                 let n = at(end);
                 if n.is_ascii_alphanumeric() {
                     end += 1;
                     dotted.push(n as char);
+                    plain &= !n.is_ascii_uppercase();
+                    has_letter |= n.is_ascii_lowercase();
                     continue;
                 }
                 let m = at(end + 1);
@@ -350,8 +356,14 @@ fn tokenize_ascii<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
                 end += 2;
                 dotted.push(n as char);
                 dotted.push(m as char);
+                plain = false;
             }
             let surface = text.get(start..end).unwrap_or_default();
+            if plain && has_letter {
+                tokens.push(Token { text: Cow::Borrowed(surface), start, end, kind: TokenKind::Word });
+                i = end;
+                continue;
+            }
             let surface_end = if takes_trailing_dot(surface, at(end) == b'.') { end + 1 } else { end };
             push_word(tokens, surface, start, surface_end);
             i = surface_end;
@@ -1309,6 +1321,16 @@ mod tests {
         #[test]
         fn ascii_fast_path_equals_general_tokenizer(text in "([a-cA-CsStT019 .,'\\-;:!?()\\[\\]\"_/&]|U\\.S\\.|n't|'s|1\\.5|4,000){0,40}") {
             proptest::prop_assert_eq!(ascii(&text), any(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// The features tokenize ASCII text lower-cased at once: its tokens must be the
+        /// tokens of the text as written, which lower-cases word by word.
+        #[test]
+        fn ascii_text_lowered_at_once_gives_the_same_tokens(text in "([a-cA-CsStTnN019 .,'\\-;:!?()\"]|U\\.S\\.|N'T|'S|I'M|1\\.5|4,000){0,40}") {
+            let lowered = text.to_ascii_lowercase();
+            proptest::prop_assert_eq!(tokenize(&lowered), tokenize(&text));
         }
     }
 
