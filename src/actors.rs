@@ -116,6 +116,7 @@ const TRAILING_NOISE: &[&str] = &[
     "subsequently",
     "eventually",
     "finally",
+    "each",
 ];
 /// Day and time words after `on` that close a temporal phrase to drop ("on Tuesday").
 const TIME_WORDS: &[&str] = &[
@@ -264,6 +265,9 @@ const ACCUSING_NOUNS: &[&str] = &[
     "filed",
     "launched",
 ];
+/// Nouns of a sanction that a possessive pronoun names the accused of ("his arrest").
+const SANCTION_NOUNS: &[&str] =
+    &["arrest", "conviction", "indictment", "prosecution", "extradition", "detention", "sentencing", "expulsion"];
 /// Words that open a subordinate or coordinate clause: a subject starts after them.
 const CLAUSE_OPENERS: &[&str] = &[
     "that", "as", "and", "but", "after", "when", "while", "because", "since", "although", "though", "whereas", "if",
@@ -300,6 +304,13 @@ const OBJECT_STOPS: &[&str] = &[
     "outside",
     "inside",
     "across",
+    // A pronoun after a noun opens a relative clause ("residents they suspected").
+    "they",
+    "he",
+    "she",
+    "we",
+    "who",
+    "which",
 ];
 /// Determiners: a word right after one is a noun ("the claims"), not a verb.
 const DETERMINERS: &[&str] =
@@ -528,6 +539,19 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
         if let Some(i) = according {
             actors.source = ctx.phrase_after(i + 2);
         }
+        // "The singer faces charges of ...", "A guru is under investigation by police":
+        // the subject is the accused, and the agent, if named, the accuser.
+        if let Some(at) =
+            ctx.facing_accusation().filter(|&at| claim == Claim::Accusation && cue.is_none_or(|(c, _)| at <= c))
+        {
+            if let Some(accused) = ctx.subject_before(at) {
+                actors.target = Some(accused);
+                if actors.source.is_none() {
+                    actors.source = ctx.by_agent(at + 1);
+                }
+                break 'found actors;
+            }
+        }
         let Some((cue_at, cue_len)) = cue else {
             // No cue of this claim: fall back on "X said Y ..." for the source.
             if actors.source.is_none() {
@@ -554,6 +578,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
                             || ACCUSING_NOUNS.contains(&head)
                             || clauses;
                         let subject = if nobody { None } else { ctx.span(0, end) };
+                        // "... leading to his arrest": the one whose arrest it is.
+                        if let (Claim::Accusation, Some(held)) = (claim, ctx.possessor_of_sanction()) {
+                            actors.target = Some(held);
+                            break 'found actors;
+                        }
                         // "Demonstrators held the governor responsible": a phrase of
                         // accusing, whose subject accuses.
                         let accusing = ACCUSING_PHRASE_HEADS.contains(&ctx.word(end + 1));
@@ -588,6 +617,13 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
             if let Some(accuser) = accuser {
                 actors.source = Some(accuser);
                 actors.target = ctx.cue_target(cue_at, cue_len, false);
+                break 'found actors;
+            }
+            // "They were detained by police, they said": a passive's agent accuses.
+            let passive = ctx.passive_aux(cue_at).filter(|_| claim == Claim::Accusation && ctx.is_accusing(cue_at));
+            if let Some((aux, agent)) = passive.and_then(|aux| Some((aux, ctx.by_agent(cue_at + cue_len)?))) {
+                actors.source = Some(agent);
+                actors.target = ctx.subject_before(aux);
                 break 'found actors;
             }
             actors.source = Some(speaker);
@@ -679,7 +715,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
     };
     // Every pattern's spans get the same last cut: what a phrase cannot start or end with.
     let target = match claim {
-        Claim::Accusation => found.target.and_then(|s| ctx.tidy(s)).or_else(|| ctx.against_target()),
+        Claim::Accusation => found
+            .target
+            .and_then(|s| ctx.tidy(s))
+            .or_else(|| ctx.against_target())
+            .or_else(|| ctx.possessor_of_sanction()),
         Claim::Denial => found.target.and_then(|s| ctx.tidy(s)),
     };
     let source = found
@@ -834,6 +874,34 @@ impl<'a> Context<'a> {
             self.word(i) == "against" && (i.saturating_sub(2)..i).any(|j| ACCUSING_NOUNS.contains(&self.word(j)))
         })?;
         self.phrase_after(at + 1)
+    }
+
+    /// Where the sentence's first "faces charges", "under investigation" or "stands
+    /// accused" stands: a form of "face" a few words before a noun of accusing or
+    /// sanction, "under" right before one, or "stand" before "accused" or "trial".
+    fn facing_accusation(&self) -> Option<usize> {
+        let accusing_noun = |j: usize| {
+            let w = self.word(j);
+            ACCUSING_NOUNS.contains(&w)
+                || SANCTION_NOUNS.contains(&w)
+                || matches!(w, "trial" | "suspicion" | "scrutiny")
+        };
+        (1..self.words.len()).find(|&i| match self.word(i) {
+            "face" | "faces" | "faced" | "facing" => {
+                (i + 1..=i + 4).take_while(|&j| j == i + 1 || !self.break_after(j - 1)).any(accusing_noun)
+            }
+            "under" => !self.break_after(i) && accusing_noun(i + 1) && self.word(i + 1) != "action",
+            // "stands accused of", "will stand trial".
+            "stand" | "stands" | "stood" => !self.break_after(i) && matches!(self.word(i + 1), "accused" | "trial"),
+            _ => false,
+        })
+    }
+
+    /// "his arrest", "their conviction": the pronoun whose sanction the sentence tells.
+    fn possessor_of_sanction(&self) -> Option<Span> {
+        let at = (1..self.words.len())
+            .find(|&i| SANCTION_NOUNS.contains(&self.word(i)) && matches!(self.word(i - 1), "his" | "her" | "their"))?;
+        self.span(at - 1, at - 1)
     }
 
     /// The lower-case word `i`, or "" past the end.
@@ -1292,6 +1360,30 @@ mod tests {
             // "of" after a verb that takes it introduces the charge, not the accused.
             ("The council accused the mayor of fraud.", ("The council", "the mayor")),
         ];
+        for (sentence, (source, target)) in cases {
+            assert_eq!(pair_with(&lexicon, sentence, Claim::Accusation), (source.into(), target.into()), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn facing_charges_a_sanction_s_possessor_and_a_passive_s_agent_name_the_accused_and_the_accuser() {
+        let cases = [
+            ("The former treasurer faces charges of embezzlement in two states.", ("", "The former treasurer")),
+            (
+                "A local contractor is under investigation by the city auditor.",
+                ("the city auditor", "A local contractor"),
+            ),
+            ("The militia commander stands accused of shelling a market.", ("", "The militia commander")),
+            ("The agency offered a reward for information leading to her arrest.", ("", "her")),
+            (
+                "Two reporters were detained by soldiers at a checkpoint, their editor said.",
+                ("soldiers", "Two reporters"),
+            ),
+            ("The firm and its founder were each charged with fraud.", ("", "The firm and its founder")),
+            ("Guards detained the workers they suspected of theft.", ("Guards", "the workers")),
+        ];
+        let mut lexicon = lexicon();
+        lexicon.reporting_verbs.push("said".into());
         for (sentence, (source, target)) in cases {
             assert_eq!(pair_with(&lexicon, sentence, Claim::Accusation), (source.into(), target.into()), "{sentence}");
         }
