@@ -265,6 +265,11 @@ const ACCUSING_NOUNS: &[&str] = &[
     "filed",
     "launched",
 ];
+/// Pronouns of the speaker and the one spoken to: in an accusation, the one who speaks,
+/// never the accused ("We'll see if ...", "'We were robbed,' he said").
+const SPEAKERS: &[&str] = &["we", "you", "i"];
+/// Subjects that name no one ("It was ...", "There is ...", "This is ...").
+const EXPLETIVES: &[&str] = &["it", "there", "this"];
 /// Nouns of a sanction that a possessive pronoun names the accused of ("his arrest").
 const SANCTION_NOUNS: &[&str] =
     &["arrest", "conviction", "indictment", "prosecution", "extradition", "detention", "sentencing", "expulsion"];
@@ -518,7 +523,7 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
                 // said": the quote's subject is the one it accuses.
                 let limit = (0..words.len()).find(|&i| ctx.break_after(i)).unwrap_or(words.len() - 1);
                 let end = ctx.leading_noun_phrase_end(0, limit);
-                let pronoun = end == 0 && matches!(ctx.word(0), "we" | "you" | "i" | "it" | "there" | "this");
+                let pronoun = end == 0 && (SPEAKERS.contains(&ctx.word(0)) || EXPLETIVES.contains(&ctx.word(0)));
                 actors.target = if end < limit && !pronoun { ctx.span(0, end) } else { None };
             }
             if let (Claim::Accusation, Some((c, n))) = (claim, cue) {
@@ -570,11 +575,11 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
                         // "It was ...": no actor; "We'll see if ...": the speaker, not the
                         // accused; "An operation was launched against X": no one named.
                         let head = ctx.word(end);
-                        let speaker = matches!(head, "we" | "you" | "i") && claim == Claim::Accusation;
+                        let speaker = SPEAKERS.contains(&head) && claim == Claim::Accusation;
                         // A "phrase" running over a clause opener ("X split after his ...")
                         // is no noun phrase.
                         let clauses = (1..=end).any(|i| ctx.word(i) != "and" && CLAUSE_OPENERS.contains(&ctx.word(i)));
-                        let nobody = (end == 0 && (matches!(head, "it" | "there" | "this") || speaker))
+                        let nobody = (end == 0 && (EXPLETIVES.contains(&head) || speaker))
                             || ACCUSING_NOUNS.contains(&head)
                             || clauses;
                         let subject = if nobody { None } else { ctx.span(0, end) };
