@@ -100,22 +100,23 @@ fn scores(s: &SpanScore) -> (f64, f64) {
 fn development_set_floors() {
     // Measured (2026-11-27 18:05, after the real-news round): source P 0.956 R 0.896, target P 0.866 R 0.798;
     // 2026-11-28, words of wrongdoing, joined names, whole subjects, verbs of finding, claims denied: source
-    // P 0.973 R 0.927, target P 0.897 R 0.814.
+    // P 0.973 R 0.927, target P 0.897 R 0.814; later that day (main-clause sanctions, "faces charges",
+    // parentheses, relative pronouns): source P 0.983 R 0.927, target P 0.908 R 0.837.
     let (s, t) = score("datasets/actors/spans.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.86 && s.1 >= 0.86, "source {s:?}");
-    assert!(t.0 >= 0.80 && t.1 >= 0.72, "target {t:?}");
+    assert!(t.0 >= 0.84 && t.1 >= 0.76, "target {t:?}");
 }
 
 #[test]
 fn heldout_set_floors() {
     // Measured (2026-11-27 18:20, after the real-news round): source P 0.914 R 0.859, target P 0.830 R 0.688;
     // 2026-11-28, words of wrongdoing, joined names, whole subjects, fronted quotes, verbs of finding:
-    // source P 0.957 R 0.909, target P 0.855 R 0.734.
+    // source P 0.957 R 0.909, target P 0.855 R 0.734; later that day: target P 0.909 R 0.781.
     let (s, t) = score("datasets/actors/heldout.csv");
     let (s, t) = (scores(&s), scores(&t));
     assert!(s.0 >= 0.83 && s.1 >= 0.83, "source {s:?}");
-    assert!(t.0 >= 0.74 && t.1 >= 0.60, "target {t:?}");
+    assert!(t.0 >= 0.80 && t.1 >= 0.68, "target {t:?}");
 }
 
 #[test]
@@ -128,10 +129,12 @@ fn real_news_floors() {
     // round 0.426 / 0.637 / 0.310 / 0.209): far below the written sets. 2026-11-28, a word of
     // wrongdoing making its subject the accused, joined names, whole subjects, fronted quotes, claims
     // denied, reported passives, times and names, short adverbs, clauses after verbs of finding, reports'
-    // authors: train 0.725 / 0.682 / 0.471 / 0.421, dev 0.628 / 0.674 / 0.388 / 0.349.
+    // authors: train 0.725 / 0.682 / 0.471 / 0.421, dev 0.628 / 0.674 / 0.388 / 0.349; later that day
+    // (main-clause sanctions, "faces charges", parentheses, relative pronouns): train 0.820 / 0.755 /
+    // 0.542 / 0.489, dev 0.632 / 0.674 / 0.398 / 0.364.
     let floors = [
-        ("datasets/actors/news_train_spans.csv", [0.60, 0.59, 0.42, 0.36]),
-        ("datasets/actors/news_dev_spans.csv", [0.56, 0.63, 0.35, 0.31]),
+        ("datasets/actors/news_train_spans.csv", [0.78, 0.72, 0.50, 0.45]),
+        ("datasets/actors/news_dev_spans.csv", [0.60, 0.64, 0.36, 0.33]),
     ];
     for (file, floor) in floors {
         let rows = real_news(file);
