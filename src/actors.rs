@@ -591,7 +591,13 @@ fn extract_from(sentence: &str, claim: Claim, lexicon: &Lexicon, matcher: &CueMa
                         // "Demonstrators held the governor responsible": a phrase of
                         // accusing, whose subject accuses.
                         let accusing = ACCUSING_PHRASE_HEADS.contains(&ctx.word(end + 1));
+                        // "Axl Rose is not dead", "He was just another victim of a hoax": the
+                        // subject of a copula is what the claim was about, not one who denies.
+                        // ("The police were urging ..." is no copula.)
+                        let copula = matches!(ctx.word(end + 1), "is" | "was" | "are" | "were" | "'s" | "\u{2019}s")
+                            && !(ctx.word(end + 2).ends_with("ing") && ctx.is_lower_at(end + 2));
                         match (claim, ctx.against_target()) {
+                            (Claim::Denial, _) if copula => {}
                             (Claim::Denial, _) => actors.source = subject,
                             (Claim::Accusation, None) if accusing => actors.source = subject,
                             // "The watchdog opened proceedings against X": the subject acts.
@@ -1469,6 +1475,20 @@ mod tests {
         ];
         for (sentence, claim, source) in cases {
             assert_eq!(pair_with(&lexicon, sentence, claim).0, source, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn the_subject_of_a_copula_in_a_denial_without_a_cue_denies_nothing() {
+        let cases = [
+            ("The singer is not dead.", ""),
+            ("He was just another victim of an online hoax.", ""),
+            ("The rumoured merger is not happening.", ""),
+            // A progressive is no copula: its subject acts.
+            ("The protesters were asking the court to quash the verdict.", "The protesters"),
+        ];
+        for (sentence, source) in cases {
+            assert_eq!(pair(sentence, Claim::Denial).0, source, "{sentence}");
         }
     }
 
