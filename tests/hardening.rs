@@ -6178,3 +6178,41 @@ fn a_model_that_gives_every_training_row_one_label_is_warned_of() {
     let r = run_in(dir.path(), &[&["train", "-q", "--data", shares, "--out", "flat2.json"][..], &tiny].concat());
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
 }
+
+/// A column added after the CRLF line ends of a Windows file (`paste -d, a.csv b.csv`,
+/// `awk '{print $0",g"}'`, `sed 's/$/,g/'`) leaves a carriage return inside each line,
+/// `text,label\r,grp\n`: the header is said to be cut there. It was read as two lines,
+/// so the added column was a row of its own: `no column 'grp' (columns found: 'text',
+/// 'label')` of a header naming it, or `column 'text': empty text` on line 2 without it.
+/// Old Mac files (lone CRs, no line feed), whose rows may start with an empty field, are
+/// read as before.
+#[test]
+fn a_column_added_after_windows_line_ends_is_named_not_read_as_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let said = "malformed CSV: the header line holds a carriage return (\\r, a Windows line end) before ',grp', so it \
+                reads as two lines (a column added after the line ends of a Windows file, with paste, awk or sed? \
+                remove the carriage returns, e.g. tr -d '\\r' < ";
+    for content in
+        [&b"text,label\r,grp\nGood film,pos\r,1\nBad film,neg\r,2\n"[..], b"text,label\r,grp\r\nGood,pos\r,1\r\n"]
+    {
+        write(d, "g.csv", content);
+        for extra in [&[][..], &["--group-column", "grp"], &["--filter", "grp=1"]] {
+            let args = [&["eval", "--data", "g.csv", "--folds", "2"][..], extra].concat();
+            let r = run_in(d, &args);
+            assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+            assert_eq!(r.stderr, format!("stancekit: error: g.csv:1: {said}g.csv > fixed.csv)\n"), "{args:?}");
+        }
+    }
+    let model = model(d);
+    write(d, "p.csv", b"id,text\r,grp\n1,Good film\r,1\n");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert!(rows[0]["error"].as_str().unwrap().contains("p.csv:1: malformed CSV: the header line holds a carriage"));
+    // Old Mac line ends: a first row with an empty text is that, not a cut header.
+    write(d, "mac.csv", b"text,label\r,neg\rGood film,pos\r");
+    let r = run_in(d, &["train", "--data", "mac.csv", "--out", "m2.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: mac.csv:2: column 'text': empty text\n"));
+}

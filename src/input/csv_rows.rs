@@ -549,6 +549,24 @@ impl<R: Read> CsvRows<R> {
             // The field, then its delimiter.
             at += len + 1;
         }
+        // The header line cut by a carriage return before more of its fields: a column
+        // added with paste, awk or sed after the CRLF line ends of a Windows file. It was
+        // read as two lines, the added column as a row of its own (`no column 'grp'
+        // (columns found: 'text', 'label')` of a header that names it).
+        if self.names.is_empty() {
+            if let Some(rest) = split_by_carriage_return(raw, tape.slice(end, tape.base + tape.kept.len() as u64)) {
+                let shown = escape_controls(&String::from_utf8_lossy(rest));
+                return Err(Error::Csv {
+                    location: Location::file(&self.path).at_line(tape.line_of(first)),
+                    message: format!(
+                        "the header line holds a carriage return (\\r, a Windows line end) before '{shown}', so it \
+                         reads as two lines (a column added after the line ends of a Windows file, with paste, awk \
+                         or sed? remove the carriage returns, e.g. tr -d '\\r' < {0} > fixed.csv)",
+                        escape_controls(&self.path.display().to_string())
+                    ),
+                });
+            }
+        }
         if !self.names.is_empty() && record.len() != self.names.len() {
             return Err(Error::Csv {
                 location: Location::file(&self.path).at_line(tape.line_of(first)),
@@ -600,6 +618,28 @@ impl<R: Read> CsvRows<R> {
                 windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
             }),
         }
+    }
+}
+
+/// The rest of the line after a record `raw` that ends with a lone carriage return, when
+/// that rest (`after`, the bytes read past the record) goes on with a delimiter and ends
+/// with a line feed: `text,label\r,grp\n`, where paste, awk or sed added a column after a
+/// Windows line end. A file of old Mac line ends (`\r` alone, no `\n` but in quotes) is
+/// not one.
+fn split_by_carriage_return<'a>(raw: &[u8], after: &'a [u8]) -> Option<&'a [u8]> {
+    if !raw.ends_with(b"\r") || after.first() != Some(&b',') {
+        return None;
+    }
+    // The first line break outside quotes: a quoted field holds line breaks of its own.
+    let mut quoted = false;
+    let end = after.iter().position(|&b| {
+        quoted ^= b == b'"';
+        !quoted && matches!(b, b'\r' | b'\n')
+    })?;
+    let rest = after.get(..end)?;
+    match after.get(end..)? {
+        [b'\n', ..] | [b'\r', b'\n', ..] => Some(rest),
+        _ => None,
     }
 }
 
