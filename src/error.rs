@@ -202,6 +202,18 @@ pub enum Error {
         /// The label found.
         label: String,
     },
+    /// A label that is how a program writes a missing value (`NA` from R's write.csv, `nan`
+    /// from pandas' `astype(str)`, Excel's `#N/A`): a row without its label, which trained
+    /// as a class of its own.
+    #[error("{location}: label '{label}' is how {writer} writes a missing value: the row has no label (give the row its label, or leave the row out; for a class of its own, choose another name)")]
+    LabelMissing {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+        /// What writes a missing value so: `R's write.csv`.
+        writer: &'static str,
+    },
     /// A label with a character that is not seen at its start or end (a zero-width space,
     /// a byte order mark, a soft hyphen: copied from a web page or a spreadsheet). It
     /// prints as the label without it, yet trained as a class of its own beside it.

@@ -6216,3 +6216,33 @@ fn a_column_added_after_windows_line_ends_is_named_not_read_as_a_row() {
     let r = run_in(d, &["train", "--data", "mac.csv", "--out", "m2.json"]);
     assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: mac.csv:2: column 'text': empty text\n"));
 }
+
+/// A row without its label, as R's write.csv writes it (`NA`), or pandas once the column
+/// is made text (`nan`), is refused as an empty label is, in training and in `eval`. Each
+/// trained as a class of its own, exit 0 (`3 labels` for two), and `eval --model` called
+/// it an unknown label.
+#[test]
+fn a_missing_value_written_as_a_label_is_refused_not_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r_export =
+        b"\"\",\"text\",\"label\"\n\"1\",\"Good film\",\"pos\"\n\"2\",\"Bad film\",\"neg\"\n\"3\",\"A film\",NA\n";
+    let err = train_error(d, "r.csv", r_export, &["--min-df", "1"]);
+    assert!(
+        err.ends_with(
+            "/r.csv:4: column 'label': label 'NA' is how R's write.csv writes a missing value: the row has no label \
+             (give the row its label, or leave the row out; for a class of its own, choose another name)\n"
+        ),
+        "{err}"
+    );
+    let model = model(d);
+    write(d, "te.csv", b"text,label\nGood film,positive\nA film,nan\n");
+    let r = run_in(d, &["eval", "--model", &model, "--data", "te.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("stancekit: error: te.csv:3: column 'label': label 'nan' is how pandas' astype(str) writes"),
+        "{}",
+        r.stderr
+    );
+}

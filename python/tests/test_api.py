@@ -288,6 +288,10 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], [" x", "y"])
     with pytest.raises(ValueError, match=r"^labels\[1\]: empty label \(give the row its label, or leave the row out\)$"):
         stancekit.train(["a", "b"], ["x", None])
+    # pandas' astype(str) writes a missing label as 'nan': it trained as a class of its own.
+    labels = pd.Series(["x", np.nan, "y"]).astype(str)
+    with pytest.raises(ValueError, match=r"^labels\[1\]: label 'nan' is how pandas' astype\(str\) writes a missing value"):
+        stancekit.train(["a", "b", "c"], labels)
     with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
     with pytest.raises(ValueError, match="sample_weight has 1 value for 2 texts"):
