@@ -1949,6 +1949,14 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
+    // A table under another name (`<(grep ... a.csv)`, `a.csv.txt`), as predict says of it.
+    if let Some((_, what)) = stancekit::input::table_in_article(&text, "text") {
+        let reason = format!(
+            "holds {what}, not an article (report draws the page of one article, a text file: label the rows of a \
+             table with predict --input-format csv or jsonl, or its articles with predict --articles)"
+        );
+        return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
+    }
     if stancekit::text::is_blank(&text) {
         // As `predict` says of it: a page of no sentences would look like a result.
         let location = stancekit::error::Location { path: document.source, line: document.line, column: None };

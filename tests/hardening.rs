@@ -6246,3 +6246,74 @@ fn a_missing_value_written_as_a_label_is_refused_not_a_class() {
         r.stderr
     );
 }
+
+/// A table under a name that is not `.csv` or `.jsonl` (`<(grep ... a.csv)`, which is
+/// `/dev/fd/63`; `a.csv.txt`, as Notepad saves a file named `a.csv`; a name without an
+/// extension), or piped in (`head a.csv | stancekit predict`), is the input's one error
+/// row saying what it holds and how to read it, known by a first line that is a header
+/// naming the text column or a JSON object. Each was labelled as text of its markup, the
+/// header `id,text` a sentence, exit 0. `--input-format` reads it as the user says, and a
+/// line or article that only holds the word (`text, images and video`) is text.
+#[test]
+fn a_table_under_another_name_or_piped_in_is_named_not_labelled_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = model(d);
+    write(d, "a.csv.txt", b"id,text\n1,\"Talks failed, again.\"\n2,Both sides agreed.\n");
+    write(d, "rows", b"\xEF\xBB\xBF\"id\",\"text\"\r\n\"1\",\"Talks failed.\"\r\n");
+    write(d, "j.txt", b"{\"text\": \"Talks failed.\"}\n{\"text\": \"Both sides agreed.\"}\n");
+    write(d, "t.txt", b"id\ttext\n1\tTalks failed.\n");
+    write(d, "words.txt", b"text, images and video are allowed here.\nThe rest of the article.\n");
+    let r = run_in(
+        d,
+        &["predict", "--model", &model, "--format", "json", "a.csv.txt", "rows", "j.txt", "t.txt", "words.txt"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&str> = rows.iter().filter_map(|row| row["error"].as_str()).collect();
+    let csv =
+        "holds a CSV table (its first line 'id,text' names a column 'text'), not an article (give --input-format \
+               csv to label its rows; --input-format text labels it as one article)";
+    assert_eq!(
+        errors,
+        [
+            format!("a.csv.txt: {csv}"),
+            format!("rows: {}", csv.replace("'id,text'", "'\"id\",\"text\"'")),
+            "j.txt: holds JSON Lines (its first line is a JSON object), not an article (give --input-format jsonl to \
+             label its records; --input-format text labels it as one article)"
+                .to_string(),
+            "t.txt: holds a tab-separated table (its first line 'id\\ttext' names a column 'text'), not an article \
+             (predict reads comma-separated CSV: save it as CSV, then give --input-format csv; --input-format text \
+             labels it as one article)"
+                .to_string(),
+        ]
+    );
+    // The article that only holds the word: its two sentences and its summary.
+    assert_eq!(rows.len(), 4 + 3, "{}", r.stdout);
+    // Read as the user says.
+    let r = run_in(d, &["predict", "--model", &model, "--input-format", "csv", "a.csv.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 2, "{}", r.stdout);
+    // Piped in: standard input's one error row, where the header and each row were texts.
+    let r = run_with_stdin(&["predict", "--model", &model], b"id,text\n1,\"Talks failed,\nagain.\"\n");
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "error: -: standard input holds a CSV table (its first line 'id,text' names a column 'text'), not one text \
+             a line (give --input-format csv to label its rows; if the lines are plain text, give --input-format \
+             plain-lines)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run_with_stdin(&["predict", "--model", &model, "--input-format", "plain-lines"], b"id,text\n1,a\n");
+    assert_eq!((r.status, r.stdout.lines().count()), (0, 1 + 2), "{}", r.stderr);
+    let r = run_with_stdin(&["predict", "--model", &model], b"text, images and video are allowed\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // report draws no page of a table.
+    let r = run_in(d, &["report", "--model", &model, "--html", "r.html", "a.csv.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("stancekit: error: a.csv.txt: holds a CSV table (its first line"), "{}", r.stderr);
+    assert!(!d.join("r.html").exists());
+}

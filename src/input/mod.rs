@@ -29,7 +29,7 @@ mod walk;
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
 pub use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
-pub use documents::{read_documents, MAX_ARTICLE_BYTES};
+pub use documents::{read_documents, table_in_article, MAX_ARTICLE_BYTES};
 pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
     read_labelled_csv, Columns, Conflicts, LabelledData,
@@ -42,7 +42,8 @@ pub use walk::{expand_inputs, Inputs};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
     /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text
-    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article).
+    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article; so is a file
+    /// whose first line is a header naming the text column or a JSON object).
     Auto,
     /// A plain-text article: split into sentences.
     Text,
