@@ -931,14 +931,11 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
     // `--test-data`) replaced the data without a word. An empty file (`mktemp`'s) and a
     // model (training again) are replaced.
     if what == "model" {
-        if let Some(head) = head.filter(|head| !head.is_empty() && !holds_model) {
-            let text = String::from_utf8_lossy(&head);
-            let shown: String = text.lines().next().unwrap_or_default().chars().take(24).collect();
+        if let Some(start) = stancekit::model::other_than_a_model(out) {
             anyhow::bail!(
-                "{flag} {} holds something other than a stancekit model (it starts '{}'), which the model would \
+                "{flag} {} holds something other than a stancekit model (it starts '{start}'), which the model would \
                  replace (give {flag} a path of its own, e.g. model.json; to replace the file, remove it first)",
                 out.display(),
-                stancekit::input::escape_controls(shown.trim_end())
             );
         }
     }

@@ -551,6 +551,17 @@ def test_save_writes_the_model_bytes(tmp_path):
     with pytest.raises(stancekit.ModelError, match=r"is write-protected \(mode 444\), so it is not replaced"):
         model.save(path)
     assert path.read_bytes() == model.to_bytes()
+    # As the CLI's --out: a file of something else (the training data) is kept, where it
+    # was replaced by the model without a word; an empty file is written.
+    data = tmp_path / "train.csv"
+    data.write_text("text,label\ngood fun,pos\n")
+    with pytest.raises(stancekit.ModelError, match=r"train.csv: holds something other than a stancekit model \(it starts 'text,label'\)"):
+        model.save(data)
+    assert data.read_text() == "text,label\ngood fun,pos\n"
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    model.save(empty)
+    assert empty.read_bytes() == model.to_bytes()
 
 
 def test_docstrings_reach_help():
