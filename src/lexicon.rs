@@ -739,12 +739,14 @@ mod tests {
         let lexicon = Lexicon::load(dir.path()).unwrap();
         assert_eq!(lexicon.cues.len(), 2);
         assert_eq!(lexicon.negators, ["not", "never", "no longer"]);
+        // A file of old Mac line ends is Mac Roman, not Windows-1252 (hunt 21).
         std::fs::write(dir.path().join("negators.txt"), b"not\rn\xFFver\r").unwrap();
         let err = Lexicon::load(dir.path()).unwrap_err().to_string();
         assert!(
             err.ends_with(
-                "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Windows-1252, which Excel and Notepad \
-                 save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+                "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Mac Roman, with the CR line ends of old \
+                 Mac files, which Excel for Mac saves as Comma Separated Values: re-encode the file as UTF-8, e.g. \
+                 iconv -f MACINTOSH -t UTF-8)"
             ),
             "{err}"
         );

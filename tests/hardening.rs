@@ -6317,3 +6317,32 @@ fn a_table_under_another_name_or_piped_in_is_named_not_labelled_as_text() {
     assert!(r.stderr.starts_with("stancekit: error: a.csv.txt: holds a CSV table (its first line"), "{}", r.stderr);
     assert!(!d.join("r.html").exists());
 }
+
+/// Excel for Mac's "Comma Separated Values (.csv)" saves Mac Roman with the lone CR line
+/// ends of classic Mac OS, as old Mac files are: a byte that is not UTF-8 in such a file
+/// is said to look like Mac Roman, with its iconv command. The message said Windows-1252,
+/// whose command turned "Caf\x8E" (café) into "CafŽ", and it gave no encoding for the
+/// Mac Roman letters ç (0x8D), è (0x8F), ê (0x90) and ù (0x9D), which Windows-1252 lacks.
+/// Files with line feeds still get the Windows-1252 hint.
+#[test]
+fn a_byte_of_an_old_mac_file_is_said_to_look_like_mac_roman() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mac = "(it looks like Mac Roman, with the CR line ends of old Mac files, which Excel for Mac saves as Comma \
+               Separated Values: re-encode the file as UTF-8, e.g. iconv -f MACINTOSH -t UTF-8";
+    let err = train_error(d, "mac.csv", b"text,label\rCaf\x8e ouvert,pos\rbad,neg\r", &[]);
+    assert!(err.ends_with(&format!("mac.csv:2: column 'text': invalid UTF-8 at byte offset 14 {mac})\n")), "{err}");
+    let err = train_error(d, "gar.csv", b"text,label\rGar\x8don,pos\rbad,neg\r", &[]);
+    assert!(err.ends_with(&format!("gar.csv:2: column 'text': invalid UTF-8 at byte offset 14 {mac})\n")), "{err}");
+    let err = train_error(d, "win.csv", b"text,label\r\nCaf\xe9 ouvert,pos\r\nbad,neg\r\n", &[]);
+    assert!(err.contains("(it looks like Windows-1252, which Excel and Notepad save"), "{err}");
+    let model = model(d);
+    write(d, "mac.txt", b"Le caf\x8e est ouvert.\rIl pleut.\r");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "mac.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["error"].as_str().unwrap(),
+        format!("mac.txt:1: invalid UTF-8 at byte offset 6 {mac}, or pass --lossy)")
+    );
+}

@@ -446,6 +446,9 @@ pub(super) struct CsvRows<R> {
     names: Vec<String>,
     /// Where each field of the last record starts.
     starts: Vec<FieldStart>,
+    /// Whether the header line ends with a lone CR, as old Mac files and Excel for Mac's
+    /// CSV do: a byte that is not UTF-8 is then read as Mac Roman in messages.
+    mac_line_ends: bool,
 }
 
 impl<R: Read> CsvRows<R> {
@@ -453,7 +456,7 @@ impl<R: Read> CsvRows<R> {
         // Flexible: row lengths are checked here, after the quoting (a stray quote is
         // what usually makes a row ragged).
         let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tape::new(input));
-        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new() }
+        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new(), mac_line_ends: false }
     }
 
     /// Reads the header; an empty input has an empty one.
@@ -496,7 +499,7 @@ impl<R: Read> CsvRows<R> {
                 location: Location::file(&self.path).at_line(line),
                 offset: start.offset_of(field, valid_up_to),
                 lossy_offered: false,
-                windows_1252: crate::error::looks_like_windows_1252(field, valid_up_to),
+                legacy: crate::error::legacy_encoding(field, valid_up_to, self.mac_line_ends),
             }
         })?;
         self.names = header.iter().map(str::to_string).collect();
@@ -554,6 +557,9 @@ impl<R: Read> CsvRows<R> {
         // read as two lines, the added column as a row of its own (`no column 'grp'
         // (columns found: 'text', 'label')` of a header that names it).
         if self.names.is_empty() {
+            // The csv reader ends a record at the CR of a CRLF: the LF comes after it.
+            let next = tape.slice(end, end + 1);
+            self.mac_line_ends = raw.ends_with(b"\r") && !next.is_empty() && next != b"\n";
             if let Some(rest) = split_by_carriage_return(raw, tape.slice(end, tape.base + tape.kept.len() as u64)) {
                 let shown = escape_controls(&String::from_utf8_lossy(rest));
                 return Err(Error::Csv {
@@ -615,7 +621,7 @@ impl<R: Read> CsvRows<R> {
                 location: Location::file(&self.path).at_line(line).with_column(column),
                 offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
                 lossy_offered: false,
-                windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
+                legacy: crate::error::legacy_encoding(bytes, e.valid_up_to(), self.mac_line_ends),
             }),
         }
     }

@@ -26,10 +26,10 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
-                    Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
+                    Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
                         let before = bytes.get(..offset as usize).unwrap_or_default();
                         let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
-                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, windows_1252 }
+                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, legacy }
                     }
                     other => other,
                 })

@@ -208,8 +208,8 @@ impl Iterator for LineDocuments {
         let location = Location::file(&self.source).at_line(self.line);
         // decode counts from the line's first byte; the README's offsets count from the file's.
         let line_text = decode(&buf, &location, self.options.lossy).map_err(|error| match error {
-            Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
-                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered, windows_1252 }
+            Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
+                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered, legacy }
             }
             other => other,
         });

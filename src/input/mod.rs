@@ -375,7 +375,7 @@ pub(crate) fn read_text_file(path: &Path) -> Result<String> {
             location: Location::file(path).at_line(line),
             offset: offset as u64,
             lossy_offered: false,
-            windows_1252: crate::error::looks_like_windows_1252(e.as_bytes(), offset),
+            legacy: crate::error::legacy_encoding(e.as_bytes(), offset, crate::error::mac_line_ends(e.as_bytes())),
         }
     })?;
     let text = match line_feeds(&text) {
@@ -514,7 +514,8 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
             location: location.clone(),
             offset: e.valid_up_to() as u64,
             lossy_offered: true,
-            windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
+            // A whole article's line ends show an old Mac file; a line of lines has none.
+            legacy: crate::error::legacy_encoding(bytes, e.valid_up_to(), crate::error::mac_line_ends(bytes)),
         }),
     }
 }
