@@ -6346,3 +6346,29 @@ fn a_byte_of_an_old_mac_file_is_said_to_look_like_mac_roman() {
         format!("mac.txt:1: invalid UTF-8 at byte offset 6 {mac}, or pass --lossy)")
     );
 }
+
+/// A byte that is not UTF-8 in an article of old Mac line ends (lone CRs) is named by its
+/// line, as in a file of line feeds: every such byte was said to be on line 1.
+#[test]
+fn a_bad_byte_of_an_old_mac_article_is_named_by_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = model(d);
+    write(d, "mac3.txt", b"Le cafe est ouvert.\rIl pleut.\rLa caf\x8e.\r");
+    write(d, "win3.txt", b"Le cafe est ouvert.\r\nIl pleut.\r\nLa caf\xe9.\r\n");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "mac3.txt", "win3.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let errors: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["error"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        errors[0].starts_with("mac3.txt:3: invalid UTF-8 at byte offset 36 (it looks like Mac Roman"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("win3.txt:3: invalid UTF-8 at byte offset 38 (it looks like Windows-1252"),
+        "{errors:?}"
+    );
+}

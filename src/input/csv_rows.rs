@@ -289,7 +289,7 @@ fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
 }
 
 /// Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each end a line.
-fn count_line_breaks(bytes: &[u8]) -> u64 {
+pub(super) fn count_line_breaks(bytes: &[u8]) -> u64 {
     let lf = bytes.iter().filter(|&&b| b == b'\n').count();
     let cr = bytes.iter().filter(|&&b| b == b'\r').count();
     let crlf = bytes.windows(2).filter(|pair| *pair == b"\r\n").count();

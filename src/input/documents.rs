@@ -27,8 +27,9 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
                     Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
+                        // Every line end counted: in an old Mac file (lone CRs) each byte was on line 1.
                         let before = bytes.get(..offset as usize).unwrap_or_default();
-                        let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
+                        let line = 1 + super::csv_rows::count_line_breaks(before);
                         Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, legacy }
                     }
                     other => other,
