@@ -6372,3 +6372,27 @@ fn a_bad_byte_of_an_old_mac_article_is_named_by_its_line() {
         "{errors:?}"
     );
 }
+
+/// Windows PowerShell's `Export-Csv` (5.1, without `-NoTypeInformation`) writes a line
+/// `#TYPE System.Management.Automation.PSCustomObject` above the header: it is skipped,
+/// lines still counted from the top of the file, as Excel's `sep=,` is. It was taken for
+/// the header: `no column 'text' (columns found: '#TYPE System.Management.Automation.
+/// PSCustomObject'; ...)`, in training and as predict's one error row.
+#[test]
+fn a_powershell_type_line_before_the_header_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ps = b"#TYPE System.Management.Automation.PSCustomObject\r\n\"text\",\"label\"\r\n\"Good film\",\"pos\"\r\n\
+               \"Bad film\",\"neg\"\r\n\"Fine film\",\"pos\"\r\n\"\",\"neg\"\r\n";
+    write(d, "ps.csv", ps);
+    let r = run_in(d, &["train", "--data", "ps.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: ps.csv:6: column 'text': empty text\n"));
+    write(d, "ps.csv", &ps[..ps.len() - b"\"\",\"neg\"\r\n".len()]);
+    let r = run_in(d, &["train", "-q", "--data", "ps.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    write(d, "p.csv", b"#TYPE Selected.System.Object\r\n\"id\",\"text\"\r\n\"a\",\"Good film\"\r\n");
+    let r = run_in(d, &["predict", "--model", "m.json", "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!((row["id"].as_str(), row["line"].as_u64()), (Some("a"), Some(3)));
+}

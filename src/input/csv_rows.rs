@@ -255,6 +255,15 @@ fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
     }
 }
 
+/// Whether `record` is the line `#TYPE System.Management.Automation.PSCustomObject` that
+/// Windows PowerShell's `Export-Csv` and `ConvertTo-Csv` write above the header unless
+/// given `-NoTypeInformation` (the default from PowerShell 6 on).
+fn powershell_type_line(record: &csv::ByteRecord) -> bool {
+    let fields: Vec<&[u8]> = record.iter().collect();
+    // A type name is one word: `System.Management.Automation.PSCustomObject`, `Selected.System.IO.FileInfo`.
+    matches!(fields.as_slice(), [only] if only.strip_prefix(b"#TYPE ").is_some_and(|name| !name.is_empty() && !name.contains(&b' ')))
+}
+
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
 pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
@@ -463,6 +472,14 @@ impl<R: Read> CsvRows<R> {
     pub(super) fn header(&mut self) -> Result<csv::StringRecord> {
         let mut record = csv::ByteRecord::new();
         let mut first = self.next_record(&mut record);
+        // Windows PowerShell's Export-Csv (5.1, without -NoTypeInformation) starts with a
+        // line naming the objects' type: it was taken for the header, `no column 'text'
+        // (columns found: '#TYPE System.Management.Automation.PSCustomObject')`.
+        if let Some((_, Ok(()))) = first {
+            if powershell_type_line(&record) {
+                first = self.next_record(&mut record);
+            }
+        }
         // Excel's export for some locales starts with a line naming the delimiter.
         if let Some((line, Ok(()))) = first {
             match excel_separator(&record) {

@@ -159,7 +159,8 @@ pub fn table_in_article(text: &str, text_column: &str) -> Option<(TableKind, Str
     let lines = text.trim_start_matches('\u{feff}').split(['\n', '\r']);
     let mut lines = lines.map(str::trim).filter(|line| !line.is_empty());
     let mut first = lines.next()?;
-    if first.get(..4).is_some_and(|sep| sep.eq_ignore_ascii_case("sep=")) {
+    // Excel's `sep=,` and PowerShell's `#TYPE ...` above the header.
+    if first.get(..4).is_some_and(|sep| sep.eq_ignore_ascii_case("sep=")) || first.starts_with("#TYPE ") {
         first = lines.next()?;
     }
     if first.starts_with('{') && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first).is_ok() {
