@@ -6396,3 +6396,34 @@ fn a_powershell_type_line_before_the_header_is_skipped() {
     let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!((row["id"].as_str(), row["line"].as_u64()), (Some("a"), Some(3)));
 }
+
+/// The data file of a statistics package or a data-frame library given as CSV or text
+/// (pandas' `to_stata`, `to_parquet`, `to_feather`, `to_pickle`; SPSS; SQLite), known by
+/// its first bytes, as compressed files and documents are: refused, with the command
+/// that exports it as CSV. Each was an invalid byte whose message advised re-encoding it
+/// from Windows-1252 (`d.dta:1: invalid UTF-8 at byte offset 541 (it looks like
+/// Windows-1252, ...)`), or a header of binary bytes listed as the columns found.
+#[test]
+fn a_statistics_package_data_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stata = b"r\x02\x01\x00\x02\x00\x03\x00\x00\x00\x00\x00\x00\x00text\x00label\x00";
+    let err = train_error(d, "d.dta", stata, &[]);
+    assert!(
+        err.ends_with(
+            "/d.dta: the file is a Stata data file (.dta), not text (export it as CSV first, e.g. in Stata: export \
+             delimited using data.csv, or in Python: pandas.read_stata(path).to_csv('data.csv', index=False))\n"
+        ),
+        "{err}"
+    );
+    let model = model(d);
+    write(d, "d.parquet", b"PAR1\x15\x04\x15J\x15@L\x15\x06\x15\x00\x12\x00\x00%H\t\x00\x00\x00Good film");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "--input-format", "csv", "d.parquet"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(
+        row["error"].as_str().unwrap(),
+        "d.parquet: the file is a Parquet file, not text (convert it to CSV first, e.g. in Python: \
+         pandas.read_parquet(path).to_csv('data.csv', index=False))"
+    );
+}
