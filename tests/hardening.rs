@@ -1388,6 +1388,13 @@ fn a_misnamed_or_dangling_lexicon_list_is_refused_not_passed_over() {
     let said = "lex/negators.txt: is a symbolic link to nowhere.txt, which does not exist (link it to the list, or \
                 delete it for the defaults)";
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")));
+    std::fs::remove_file(lex.join("negators.txt")).unwrap();
+    // A cues file not named cues.tsv (hunt 21): it was `lex/cues.tsv: No such file or
+    // directory (os error 2)` of a directory that shows one.
+    std::fs::rename(lex.join("cues.tsv"), lex.join("Cues.tsv")).unwrap();
+    let r = run_in(d, &train);
+    let said = "lex/Cues.tsv: is not read: a lexicon directory's cues file is named cues.tsv, exactly (rename it)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")));
     // The shipped lexicon directory (with its README.md and actors.tsv) is read as before.
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
     let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json", "--lexicon", shipped.to_str().unwrap()]);
