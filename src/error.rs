@@ -135,8 +135,8 @@ pub enum Error {
     /// Bytes that are not UTF-8.
     #[error(
         "{location}: invalid UTF-8 at byte offset {offset} ({}re-encode the file as UTF-8{}{})",
-        if *windows_1252 { "it looks like Windows-1252, which Excel and Notepad save: " } else { "" },
-        if *windows_1252 { ", e.g. iconv -f WINDOWS-1252 -t UTF-8" } else { "" },
+        legacy.map_or("", Legacy::looks_like),
+        legacy.map_or("", Legacy::iconv),
         if *lossy_offered { ", or pass --lossy" } else { "" }
     )]
     InvalidUtf8 {
@@ -148,8 +148,8 @@ pub enum Error {
         /// take `--lossy`; training data, span files and CSV headers are read strictly),
         /// so that the message suggests the flag only where it exists.
         lossy_offered: bool,
-        /// Whether the bad byte reads as a Windows-1252 character ([`looks_like_windows_1252`]).
-        windows_1252: bool,
+        /// The single-byte encoding the file looks saved in, if any ([`legacy_encoding`]).
+        legacy: Option<Legacy>,
     },
     /// An input in UTF-16 (or UTF-32), not UTF-8: refused whole, even with `--lossy` (its
     /// text would be NUL bytes between letters).
@@ -201,6 +201,18 @@ pub enum Error {
         location: Location,
         /// The label found.
         label: String,
+    },
+    /// A label that is how a program writes a missing value (`NA` from R's write.csv, `nan`
+    /// from pandas' `astype(str)`, Excel's `#N/A`): a row without its label, which trained
+    /// as a class of its own.
+    #[error("{location}: label '{label}' is how {writer} writes a missing value: the row has no label (give the row its label, or leave the row out; for a class of its own, choose another name)")]
+    LabelMissing {
+        /// Where.
+        location: Location,
+        /// The label found.
+        label: String,
+        /// What writes a missing value so: `R's write.csv`.
+        writer: &'static str,
     },
     /// A label with a character that is not seen at its start or end (a zero-width space,
     /// a byte order mark, a soft hyphen: copied from a web page or a spreadsheet). It
@@ -511,8 +523,8 @@ impl Error {
     /// (readers whose caller takes the flag).
     pub fn offering_lossy(self) -> Error {
         match self {
-            Error::InvalidUtf8 { location, offset, windows_1252, .. } => {
-                Error::InvalidUtf8 { location, offset, lossy_offered: true, windows_1252 }
+            Error::InvalidUtf8 { location, offset, legacy, .. } => {
+                Error::InvalidUtf8 { location, offset, lossy_offered: true, legacy }
             }
             other => other,
         }
@@ -527,6 +539,58 @@ impl From<linfa::error::Error> for Error {
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A single-byte encoding that a file which is not UTF-8 looks saved in, named in the
+/// message with the command that re-encodes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Legacy {
+    /// Windows-1252: Excel's "CSV (Comma delimited)", Notepad's "ANSI".
+    Windows1252,
+    /// Mac Roman, with the lone CR line ends of classic Mac OS: Excel for Mac's "Comma
+    /// Separated Values (.csv)", old Mac files.
+    MacRoman,
+}
+
+impl Legacy {
+    fn looks_like(self) -> &'static str {
+        match self {
+            Legacy::Windows1252 => "it looks like Windows-1252, which Excel and Notepad save: ",
+            Legacy::MacRoman => {
+                "it looks like Mac Roman, with the CR line ends of old Mac files, which Excel for Mac saves as Comma \
+                 Separated Values: "
+            }
+        }
+    }
+
+    fn iconv(self) -> &'static str {
+        match self {
+            Legacy::Windows1252 => ", e.g. iconv -f WINDOWS-1252 -t UTF-8",
+            Legacy::MacRoman => ", e.g. iconv -f MACINTOSH -t UTF-8",
+        }
+    }
+}
+
+/// The encoding the first byte that is not UTF-8, at `bad` in `bytes`, reads as text in,
+/// if any: Mac Roman when the file's lines end with a lone CR (`mac_line_ends`, as Excel
+/// for Mac and classic Mac programs save; every byte from 0x80 is a Mac Roman letter or
+/// mark), else Windows-1252 ([`looks_like_windows_1252`]). Read as Windows-1252, as the
+/// message advised, Excel for Mac's "Caf\x8E" (café) became "CafŽ".
+pub fn legacy_encoding(bytes: &[u8], bad: usize, mac_line_ends: bool) -> Option<Legacy> {
+    let before_is_ascii = bytes.get(..bad).is_some_and(<[u8]>::is_ascii);
+    let high = bytes.get(bad).is_some_and(|&b| b >= 0x80);
+    let next_continues = bytes.get(bad + 1).is_some_and(|&b| (0x80..0xC0).contains(&b));
+    match () {
+        () if mac_line_ends && before_is_ascii && high && !next_continues => Some(Legacy::MacRoman),
+        () if looks_like_windows_1252(bytes, bad) => Some(Legacy::Windows1252),
+        () => None,
+    }
+}
+
+/// Whether `bytes`, a whole file, ends its lines with a lone CR, as classic Mac OS did:
+/// a CR and no line feed.
+pub fn mac_line_ends(bytes: &[u8]) -> bool {
+    memchr::memchr(b'\r', bytes).is_some() && memchr::memchr(b'\n', bytes).is_none()
+}
 
 /// Whether the first byte that is not UTF-8, at `bad` in `bytes`, reads as text in
 /// Windows-1252, the encoding Excel's "CSV (Comma delimited)" and other Windows programs

@@ -124,7 +124,9 @@ const LEXICON_FILES: [&str; 4] = ["cues.tsv", "negators.txt", "intensifiers.txt"
 /// (`Negators.txt`, `negator.txt`, `reporting-verbs.txt`, `intensifiers.tsv`) while the
 /// list's own name is absent: it was never read, and the defaults (or no list) were used
 /// without a word. The name is compared in lower case, `-` and ` ` as `_`, without its
-/// extension and a final `s`.
+/// extension and a final `s`. So is a cues file not named `cues.tsv` (`Cues.tsv`, as a
+/// Windows or Mac copy keeps it; `cues.csv`), which was said only as `lex/cues.tsv: No
+/// such file or directory (os error 2)` of a directory that shows a cues file.
 fn refuse_misnamed_lists(dir: &Path) -> Result<()> {
     let stem = |name: &str| {
         let name = name.to_lowercase().replace(['-', ' '], "_");
@@ -134,18 +136,21 @@ fn refuse_misnamed_lists(dir: &Path) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(&meant) = LEXICON_FILES.iter().skip(1).find(|known| stem(known) == stem(&name) && **known != name)
-        else {
+        let Some(&meant) = LEXICON_FILES.iter().find(|known| stem(known) == stem(&name) && **known != name) else {
             continue;
         };
         if std::fs::symlink_metadata(dir.join(meant)).is_err() {
-            return Err(Error::Data {
-                path: dir.join(&name),
-                reason: format!(
+            // The cues file is needed: without it the directory is no lexicon.
+            let reason = match meant {
+                "cues.tsv" => {
+                    "is not read: a lexicon directory's cues file is named cues.tsv, exactly (rename it)".into()
+                }
+                _ => format!(
                     "is not read: a lexicon directory's list is named {meant}, exactly (rename it, or it is as if \
                      there were no {meant})"
                 ),
-            });
+            };
+            return Err(Error::Data { path: dir.join(&name), reason });
         }
     }
     Ok(())
@@ -179,8 +184,9 @@ impl Lexicon {
         let read = crate::input::read_text_file;
         if path.is_dir() {
             let cues_path = path.join("cues.tsv");
-            let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
+            // Before the cues are read: a misnamed cues file is said as such.
             refuse_misnamed_lists(path)?;
+            let mut lexicon = Lexicon { cues: parse_cues(&read(&cues_path)?, &cues_path)?, ..Lexicon::default() };
             let list = |name: &str, single_words: bool| -> Result<Vec<String>> {
                 let p = path.join(name);
                 // A name that is there, even as a link to nothing, is a list meant to be
@@ -739,12 +745,14 @@ mod tests {
         let lexicon = Lexicon::load(dir.path()).unwrap();
         assert_eq!(lexicon.cues.len(), 2);
         assert_eq!(lexicon.negators, ["not", "never", "no longer"]);
+        // A file of old Mac line ends is Mac Roman, not Windows-1252 (hunt 21).
         std::fs::write(dir.path().join("negators.txt"), b"not\rn\xFFver\r").unwrap();
         let err = Lexicon::load(dir.path()).unwrap_err().to_string();
         assert!(
             err.ends_with(
-                "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Windows-1252, which Excel and Notepad \
-                 save: re-encode the file as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+                "negators.txt:2: invalid UTF-8 at byte offset 5 (it looks like Mac Roman, with the CR line ends of old \
+                 Mac files, which Excel for Mac saves as Comma Separated Values: re-encode the file as UTF-8, e.g. \
+                 iconv -f MACINTOSH -t UTF-8)"
             ),
             "{err}"
         );

@@ -931,14 +931,11 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
     // `--test-data`) replaced the data without a word. An empty file (`mktemp`'s) and a
     // model (training again) are replaced.
     if what == "model" {
-        if let Some(head) = head.filter(|head| !head.is_empty() && !holds_model) {
-            let text = String::from_utf8_lossy(&head);
-            let shown: String = text.lines().next().unwrap_or_default().chars().take(24).collect();
+        if let Some(start) = stancekit::model::other_than_a_model(out) {
             anyhow::bail!(
-                "{flag} {} holds something other than a stancekit model (it starts '{}'), which the model would \
+                "{flag} {} holds something other than a stancekit model (it starts '{start}'), which the model would \
                  replace (give {flag} a path of its own, e.g. model.json; to replace the file, remove it first)",
                 out.display(),
-                stancekit::input::escape_controls(shown.trim_end())
             );
         }
     }
@@ -1949,6 +1946,14 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;
     let text = document.text?;
+    // A table under another name (`<(grep ... a.csv)`, `a.csv.txt`), as predict says of it.
+    if let Some((_, what)) = stancekit::input::table_in_article(&text, "text") {
+        let reason = format!(
+            "holds {what}, not an article (report draws the page of one article, a text file: label the rows of a \
+             table with predict --input-format csv or jsonl, or its articles with predict --articles)"
+        );
+        return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
+    }
     if stancekit::text::is_blank(&text) {
         // As `predict` says of it: a page of no sentences would look like a result.
         let location = stancekit::error::Location { path: document.source, line: document.line, column: None };

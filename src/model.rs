@@ -46,6 +46,29 @@ pub fn laid_out_as_a_model(head: &[u8]) -> bool {
     head.starts_with(b"{") && head.windows(format.len()).any(|window| window == format.as_bytes())
 }
 
+/// The start of what `path` holds (its first line, at most 24 characters, control
+/// characters escaped: `text,label`) when a model written there would replace something
+/// other than a model: a regular file that is neither empty (as `mktemp` makes one) nor a
+/// model (training again, also one laid out by jq: [`laid_out_as_a_model`]). `None` for
+/// no file, a device or a FIFO (written directly), or one that cannot be read.
+pub fn other_than_a_model(path: &Path) -> Option<String> {
+    use std::io::Read;
+    // Its type first: opening a FIFO to read would wait for a writer that never comes.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(256);
+    std::fs::File::open(path).ok()?.take(256).read_to_end(&mut head).ok()?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
+    let head = head.get(head.iter().position(|b| !b.is_ascii_whitespace())?..)?;
+    if laid_out_as_a_model(head) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let shown: String = text.lines().next().unwrap_or_default().chars().take(24).collect();
+    Some(crate::input::escape_controls(shown.trim_end()))
+}
+
 /// The model file version this build writes; it reads this and every older one.
 /// Bump when a field changes meaning or form. Version 6 may hold word classes whose
 /// n-grams are columns ([`crate::word_classes`]; a build that ignored them would score
@@ -183,8 +206,20 @@ impl ModelFile {
     /// (links, devices and pipes: [`crate::output::write_atomically`]).
     ///
     /// # Errors
-    /// [`Error::Io`] when the directory is not writable or the disk is full.
+    /// [`Error::Io`] when the directory is not writable or the disk is full, or when
+    /// `path` holds something other than a model ([`other_than_a_model`]), which is not
+    /// replaced.
     pub fn save(&self, path: &Path) -> Result<()> {
+        // Python's `model.save("train.csv")` replaced the data with the model without a
+        // word, where `train --out train.csv` refuses it.
+        if let Some(start) = other_than_a_model(path) {
+            let reason = format!(
+                "holds something other than a stancekit model (it starts '{start}'), which the model would replace \
+                 (give a path of its own, e.g. model.json; to replace the file, remove it first)"
+            );
+            let error = std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason);
+            return Err(Error::Io { path: path.to_path_buf(), error });
+        }
         let bytes = self.to_bytes();
         crate::output::write_atomically(path, |out| out.write_all(&bytes))
             .map_err(|error| Error::Io { path: path.to_path_buf(), error })

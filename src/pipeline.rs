@@ -1262,4 +1262,35 @@ mod tests {
         assert_eq!(refused(&|m| m.classifier.intercepts.push(0.0)), "2 labels but 3 intercepts");
         assert_eq!(refused(&|m| m.classifier.weights.pop().map_or((), drop)), "2 labels but 1 weight rows");
     }
+
+    /// A model is never written over a file of something else (`model.save("train.csv")`
+    /// from Python replaced the data without a word): it is refused, the file kept. An
+    /// empty file and a model are replaced.
+    #[test]
+    fn save_keeps_a_file_that_holds_something_other_than_a_model() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let options = TrainOptions {
+            features: FeatureParams { min_df: 1, ..FeatureParams::default() },
+            ..TrainOptions::default()
+        };
+        let model = train_model(&examples, &options, "toy", Provenance::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("train.csv");
+        std::fs::write(&data, "\u{feff}text,label\ngood fun,pos\n").unwrap();
+        let error = model.save(&data).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                "train.csv: holds something other than a stancekit model (it starts 'text,label'), which the model \
+                 would replace (give a path of its own, e.g. model.json; to replace the file, remove it first)"
+            ),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&data).unwrap(), "\u{feff}text,label\ngood fun,pos\n");
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, "").unwrap();
+        model.save(&path).unwrap();
+        model.save(&path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), model.to_bytes());
+    }
 }

@@ -1388,6 +1388,13 @@ fn a_misnamed_or_dangling_lexicon_list_is_refused_not_passed_over() {
     let said = "lex/negators.txt: is a symbolic link to nowhere.txt, which does not exist (link it to the list, or \
                 delete it for the defaults)";
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")));
+    std::fs::remove_file(lex.join("negators.txt")).unwrap();
+    // A cues file not named cues.tsv (hunt 21): it was `lex/cues.tsv: No such file or
+    // directory (os error 2)` of a directory that shows one.
+    std::fs::rename(lex.join("cues.tsv"), lex.join("Cues.tsv")).unwrap();
+    let r = run_in(d, &train);
+    let said = "lex/Cues.tsv: is not read: a lexicon directory's cues file is named cues.tsv, exactly (rename it)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: reading lexicon lex: {said}\n")));
     // The shipped lexicon directory (with its README.md and actors.tsv) is read as before.
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/lexicons");
     let r = run_in(d, &["train", "-q", "--data", data, "--out", "m.json", "--lexicon", shipped.to_str().unwrap()]);
@@ -6177,4 +6184,253 @@ fn a_model_that_gives_every_training_row_one_label_is_warned_of() {
     // --quiet says nothing, as for the other training warnings.
     let r = run_in(dir.path(), &[&["train", "-q", "--data", shares, "--out", "flat2.json"][..], &tiny].concat());
     assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+}
+
+/// A column added after the CRLF line ends of a Windows file (`paste -d, a.csv b.csv`,
+/// `awk '{print $0",g"}'`, `sed 's/$/,g/'`) leaves a carriage return inside each line,
+/// `text,label\r,grp\n`: the header is said to be cut there. It was read as two lines,
+/// so the added column was a row of its own: `no column 'grp' (columns found: 'text',
+/// 'label')` of a header naming it, or `column 'text': empty text` on line 2 without it.
+/// Old Mac files (lone CRs, no line feed), whose rows may start with an empty field, are
+/// read as before.
+#[test]
+fn a_column_added_after_windows_line_ends_is_named_not_read_as_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let said = "malformed CSV: the header line holds a carriage return (\\r, a Windows line end) before ',grp', so it \
+                reads as two lines (a column added after the line ends of a Windows file, with paste, awk or sed? \
+                remove the carriage returns, e.g. tr -d '\\r' < ";
+    for content in
+        [&b"text,label\r,grp\nGood film,pos\r,1\nBad film,neg\r,2\n"[..], b"text,label\r,grp\r\nGood,pos\r,1\r\n"]
+    {
+        write(d, "g.csv", content);
+        for extra in [&[][..], &["--group-column", "grp"], &["--filter", "grp=1"]] {
+            let args = [&["eval", "--data", "g.csv", "--folds", "2"][..], extra].concat();
+            let r = run_in(d, &args);
+            assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+            assert_eq!(r.stderr, format!("stancekit: error: g.csv:1: {said}g.csv > fixed.csv)\n"), "{args:?}");
+        }
+    }
+    let model = model(d);
+    write(d, "p.csv", b"id,text\r,grp\n1,Good film\r,1\n");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert!(rows[0]["error"].as_str().unwrap().contains("p.csv:1: malformed CSV: the header line holds a carriage"));
+    // Old Mac line ends: a first row with an empty text is that, not a cut header.
+    write(d, "mac.csv", b"text,label\r,neg\rGood film,pos\r");
+    let r = run_in(d, &["train", "--data", "mac.csv", "--out", "m2.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: mac.csv:2: column 'text': empty text\n"));
+}
+
+/// A row without its label, as R's write.csv writes it (`NA`), or pandas once the column
+/// is made text (`nan`), is refused as an empty label is, in training and in `eval`. Each
+/// trained as a class of its own, exit 0 (`3 labels` for two), and `eval --model` called
+/// it an unknown label.
+#[test]
+fn a_missing_value_written_as_a_label_is_refused_not_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r_export =
+        b"\"\",\"text\",\"label\"\n\"1\",\"Good film\",\"pos\"\n\"2\",\"Bad film\",\"neg\"\n\"3\",\"A film\",NA\n";
+    let err = train_error(d, "r.csv", r_export, &["--min-df", "1"]);
+    assert!(
+        err.ends_with(
+            "/r.csv:4: column 'label': label 'NA' is how R's write.csv writes a missing value: the row has no label \
+             (give the row its label, or leave the row out; for a class of its own, choose another name)\n"
+        ),
+        "{err}"
+    );
+    let model = model(d);
+    write(d, "te.csv", b"text,label\nGood film,positive\nA film,nan\n");
+    let r = run_in(d, &["eval", "--model", &model, "--data", "te.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("stancekit: error: te.csv:3: column 'label': label 'nan' is how pandas' astype(str) writes"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A table under a name that is not `.csv` or `.jsonl` (`<(grep ... a.csv)`, which is
+/// `/dev/fd/63`; `a.csv.txt`, as Notepad saves a file named `a.csv`; a name without an
+/// extension), or piped in (`head a.csv | stancekit predict`), is the input's one error
+/// row saying what it holds and how to read it, known by a first line that is a header
+/// naming the text column or a JSON object. Each was labelled as text of its markup, the
+/// header `id,text` a sentence, exit 0. `--input-format` reads it as the user says, and a
+/// line or article that only holds the word (`text, images and video`) is text.
+#[test]
+fn a_table_under_another_name_or_piped_in_is_named_not_labelled_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = model(d);
+    write(d, "a.csv.txt", b"id,text\n1,\"Talks failed, again.\"\n2,Both sides agreed.\n");
+    write(d, "rows", b"\xEF\xBB\xBF\"id\",\"text\"\r\n\"1\",\"Talks failed.\"\r\n");
+    write(d, "j.txt", b"{\"text\": \"Talks failed.\"}\n{\"text\": \"Both sides agreed.\"}\n");
+    write(d, "t.txt", b"id\ttext\n1\tTalks failed.\n");
+    write(d, "words.txt", b"text, images and video are allowed here.\nThe rest of the article.\n");
+    let r = run_in(
+        d,
+        &["predict", "--model", &model, "--format", "json", "a.csv.txt", "rows", "j.txt", "t.txt", "words.txt"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<&str> = rows.iter().filter_map(|row| row["error"].as_str()).collect();
+    let csv =
+        "holds a CSV table (its first line 'id,text' names a column 'text'), not an article (give --input-format \
+               csv to label its rows; --input-format text labels it as one article)";
+    assert_eq!(
+        errors,
+        [
+            format!("a.csv.txt: {csv}"),
+            format!("rows: {}", csv.replace("'id,text'", "'\"id\",\"text\"'")),
+            "j.txt: holds JSON Lines (its first line is a JSON object), not an article (give --input-format jsonl to \
+             label its records; --input-format text labels it as one article)"
+                .to_string(),
+            "t.txt: holds a tab-separated table (its first line 'id\\ttext' names a column 'text'), not an article \
+             (predict reads comma-separated CSV: save it as CSV, then give --input-format csv; --input-format text \
+             labels it as one article)"
+                .to_string(),
+        ]
+    );
+    // The article that only holds the word: its two sentences and its summary.
+    assert_eq!(rows.len(), 4 + 3, "{}", r.stdout);
+    // Read as the user says.
+    let r = run_in(d, &["predict", "--model", &model, "--input-format", "csv", "a.csv.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 2, "{}", r.stdout);
+    // Piped in: standard input's one error row, where the header and each row were texts.
+    let r = run_with_stdin(&["predict", "--model", &model], b"id,text\n1,\"Talks failed,\nagain.\"\n");
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "error: -: standard input holds a CSV table (its first line 'id,text' names a column 'text'), not one text \
+             a line (give --input-format csv to label its rows; if the lines are plain text, give --input-format \
+             plain-lines)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run_with_stdin(&["predict", "--model", &model, "--input-format", "plain-lines"], b"id,text\n1,a\n");
+    assert_eq!((r.status, r.stdout.lines().count()), (0, 1 + 2), "{}", r.stderr);
+    let r = run_with_stdin(&["predict", "--model", &model], b"text, images and video are allowed\n");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // report draws no page of a table.
+    let r = run_in(d, &["report", "--model", &model, "--html", "r.html", "a.csv.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("stancekit: error: a.csv.txt: holds a CSV table (its first line"), "{}", r.stderr);
+    assert!(!d.join("r.html").exists());
+}
+
+/// Excel for Mac's "Comma Separated Values (.csv)" saves Mac Roman with the lone CR line
+/// ends of classic Mac OS, as old Mac files are: a byte that is not UTF-8 in such a file
+/// is said to look like Mac Roman, with its iconv command. The message said Windows-1252,
+/// whose command turned "Caf\x8E" (café) into "CafŽ", and it gave no encoding for the
+/// Mac Roman letters ç (0x8D), è (0x8F), ê (0x90) and ù (0x9D), which Windows-1252 lacks.
+/// Files with line feeds still get the Windows-1252 hint.
+#[test]
+fn a_byte_of_an_old_mac_file_is_said_to_look_like_mac_roman() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mac = "(it looks like Mac Roman, with the CR line ends of old Mac files, which Excel for Mac saves as Comma \
+               Separated Values: re-encode the file as UTF-8, e.g. iconv -f MACINTOSH -t UTF-8";
+    let err = train_error(d, "mac.csv", b"text,label\rCaf\x8e ouvert,pos\rbad,neg\r", &[]);
+    assert!(err.ends_with(&format!("mac.csv:2: column 'text': invalid UTF-8 at byte offset 14 {mac})\n")), "{err}");
+    let err = train_error(d, "gar.csv", b"text,label\rGar\x8don,pos\rbad,neg\r", &[]);
+    assert!(err.ends_with(&format!("gar.csv:2: column 'text': invalid UTF-8 at byte offset 14 {mac})\n")), "{err}");
+    let err = train_error(d, "win.csv", b"text,label\r\nCaf\xe9 ouvert,pos\r\nbad,neg\r\n", &[]);
+    assert!(err.contains("(it looks like Windows-1252, which Excel and Notepad save"), "{err}");
+    let model = model(d);
+    write(d, "mac.txt", b"Le caf\x8e est ouvert.\rIl pleut.\r");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "mac.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["error"].as_str().unwrap(),
+        format!("mac.txt:1: invalid UTF-8 at byte offset 6 {mac}, or pass --lossy)")
+    );
+}
+
+/// A byte that is not UTF-8 in an article of old Mac line ends (lone CRs) is named by its
+/// line, as in a file of line feeds: every such byte was said to be on line 1.
+#[test]
+fn a_bad_byte_of_an_old_mac_article_is_named_by_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = model(d);
+    write(d, "mac3.txt", b"Le cafe est ouvert.\rIl pleut.\rLa caf\x8e.\r");
+    write(d, "win3.txt", b"Le cafe est ouvert.\r\nIl pleut.\r\nLa caf\xe9.\r\n");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "mac3.txt", "win3.txt"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let errors: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["error"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        errors[0].starts_with("mac3.txt:3: invalid UTF-8 at byte offset 36 (it looks like Mac Roman"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("win3.txt:3: invalid UTF-8 at byte offset 38 (it looks like Windows-1252"),
+        "{errors:?}"
+    );
+}
+
+/// Windows PowerShell's `Export-Csv` (5.1, without `-NoTypeInformation`) writes a line
+/// `#TYPE System.Management.Automation.PSCustomObject` above the header: it is skipped,
+/// lines still counted from the top of the file, as Excel's `sep=,` is. It was taken for
+/// the header: `no column 'text' (columns found: '#TYPE System.Management.Automation.
+/// PSCustomObject'; ...)`, in training and as predict's one error row.
+#[test]
+fn a_powershell_type_line_before_the_header_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ps = b"#TYPE System.Management.Automation.PSCustomObject\r\n\"text\",\"label\"\r\n\"Good film\",\"pos\"\r\n\
+               \"Bad film\",\"neg\"\r\n\"Fine film\",\"pos\"\r\n\"\",\"neg\"\r\n";
+    write(d, "ps.csv", ps);
+    let r = run_in(d, &["train", "--data", "ps.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: ps.csv:6: column 'text': empty text\n"));
+    write(d, "ps.csv", &ps[..ps.len() - b"\"\",\"neg\"\r\n".len()]);
+    let r = run_in(d, &["train", "-q", "--data", "ps.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    write(d, "p.csv", b"#TYPE Selected.System.Object\r\n\"id\",\"text\"\r\n\"a\",\"Good film\"\r\n");
+    let r = run_in(d, &["predict", "--model", "m.json", "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!((row["id"].as_str(), row["line"].as_u64()), (Some("a"), Some(3)));
+}
+
+/// The data file of a statistics package or a data-frame library given as CSV or text
+/// (pandas' `to_stata`, `to_parquet`, `to_feather`, `to_pickle`; SPSS; SQLite), known by
+/// its first bytes, as compressed files and documents are: refused, with the command
+/// that exports it as CSV. Each was an invalid byte whose message advised re-encoding it
+/// from Windows-1252 (`d.dta:1: invalid UTF-8 at byte offset 541 (it looks like
+/// Windows-1252, ...)`), or a header of binary bytes listed as the columns found.
+#[test]
+fn a_statistics_package_data_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stata = b"r\x02\x01\x00\x02\x00\x03\x00\x00\x00\x00\x00\x00\x00text\x00label\x00";
+    let err = train_error(d, "d.dta", stata, &[]);
+    assert!(
+        err.ends_with(
+            "/d.dta: the file is a Stata data file (.dta), not text (export it as CSV first, e.g. in Stata: export \
+             delimited using data.csv, or in Python: pandas.read_stata(path).to_csv('data.csv', index=False))\n"
+        ),
+        "{err}"
+    );
+    let model = model(d);
+    write(d, "d.parquet", b"PAR1\x15\x04\x15J\x15@L\x15\x06\x15\x00\x12\x00\x00%H\t\x00\x00\x00Good film");
+    let r = run_in(d, &["predict", "--model", &model, "--format", "json", "--input-format", "csv", "d.parquet"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(
+        row["error"].as_str().unwrap(),
+        "d.parquet: the file is a Parquet file, not text (convert it to CSV first, e.g. in Python: \
+         pandas.read_parquet(path).to_csv('data.csv', index=False))"
+    );
 }

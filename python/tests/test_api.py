@@ -288,6 +288,10 @@ def test_bad_training_data_is_a_value_error():
         stancekit.train(["a", "b"], [" x", "y"])
     with pytest.raises(ValueError, match=r"^labels\[1\]: empty label \(give the row its label, or leave the row out\)$"):
         stancekit.train(["a", "b"], ["x", None])
+    # pandas' astype(str) writes a missing label as 'nan': it trained as a class of its own.
+    labels = pd.Series(["x", np.nan, "y"]).astype(str)
+    with pytest.raises(ValueError, match=r"^labels\[1\]: label 'nan' is how pandas' astype\(str\) writes a missing value"):
+        stancekit.train(["a", "b", "c"], labels)
     with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
     with pytest.raises(ValueError, match="sample_weight has 1 value for 2 texts"):
@@ -547,6 +551,17 @@ def test_save_writes_the_model_bytes(tmp_path):
     with pytest.raises(stancekit.ModelError, match=r"is write-protected \(mode 444\), so it is not replaced"):
         model.save(path)
     assert path.read_bytes() == model.to_bytes()
+    # As the CLI's --out: a file of something else (the training data) is kept, where it
+    # was replaced by the model without a word; an empty file is written.
+    data = tmp_path / "train.csv"
+    data.write_text("text,label\ngood fun,pos\n")
+    with pytest.raises(stancekit.ModelError, match=r"train.csv: holds something other than a stancekit model \(it starts 'text,label'\)"):
+        model.save(data)
+    assert data.read_text() == "text,label\ngood fun,pos\n"
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    model.save(empty)
+    assert empty.read_bytes() == model.to_bytes()
 
 
 def test_docstrings_reach_help():

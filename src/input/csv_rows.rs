@@ -255,6 +255,15 @@ fn excel_separator(record: &csv::ByteRecord) -> Option<&'static str> {
     }
 }
 
+/// Whether `record` is the line `#TYPE System.Management.Automation.PSCustomObject` that
+/// Windows PowerShell's `Export-Csv` and `ConvertTo-Csv` write above the header unless
+/// given `-NoTypeInformation` (the default from PowerShell 6 on).
+fn powershell_type_line(record: &csv::ByteRecord) -> bool {
+    let fields: Vec<&[u8]> = record.iter().collect();
+    // A type name is one word: `System.Management.Automation.PSCustomObject`, `Selected.System.IO.FileInfo`.
+    matches!(fields.as_slice(), [only] if only.strip_prefix(b"#TYPE ").is_some_and(|name| !name.is_empty() && !name.contains(&b' ')))
+}
+
 /// `s` with its control characters escaped as Rust writes them (`\n`, `\u{1b}`).
 pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
@@ -289,7 +298,7 @@ fn csv_error(path: &Path, error: &csv::Error, line: u64) -> Error {
 }
 
 /// Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each end a line.
-fn count_line_breaks(bytes: &[u8]) -> u64 {
+pub(super) fn count_line_breaks(bytes: &[u8]) -> u64 {
     let lf = bytes.iter().filter(|&&b| b == b'\n').count();
     let cr = bytes.iter().filter(|&&b| b == b'\r').count();
     let crlf = bytes.windows(2).filter(|pair| *pair == b"\r\n").count();
@@ -446,6 +455,9 @@ pub(super) struct CsvRows<R> {
     names: Vec<String>,
     /// Where each field of the last record starts.
     starts: Vec<FieldStart>,
+    /// Whether the header line ends with a lone CR, as old Mac files and Excel for Mac's
+    /// CSV do: a byte that is not UTF-8 is then read as Mac Roman in messages.
+    mac_line_ends: bool,
 }
 
 impl<R: Read> CsvRows<R> {
@@ -453,13 +465,21 @@ impl<R: Read> CsvRows<R> {
         // Flexible: row lengths are checked here, after the quoting (a stray quote is
         // what usually makes a row ragged).
         let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tape::new(input));
-        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new() }
+        CsvRows { path: path.to_path_buf(), reader, names: Vec::new(), starts: Vec::new(), mac_line_ends: false }
     }
 
     /// Reads the header; an empty input has an empty one.
     pub(super) fn header(&mut self) -> Result<csv::StringRecord> {
         let mut record = csv::ByteRecord::new();
         let mut first = self.next_record(&mut record);
+        // Windows PowerShell's Export-Csv (5.1, without -NoTypeInformation) starts with a
+        // line naming the objects' type: it was taken for the header, `no column 'text'
+        // (columns found: '#TYPE System.Management.Automation.PSCustomObject')`.
+        if let Some((_, Ok(()))) = first {
+            if powershell_type_line(&record) {
+                first = self.next_record(&mut record);
+            }
+        }
         // Excel's export for some locales starts with a line naming the delimiter.
         if let Some((line, Ok(()))) = first {
             match excel_separator(&record) {
@@ -496,7 +516,7 @@ impl<R: Read> CsvRows<R> {
                 location: Location::file(&self.path).at_line(line),
                 offset: start.offset_of(field, valid_up_to),
                 lossy_offered: false,
-                windows_1252: crate::error::looks_like_windows_1252(field, valid_up_to),
+                legacy: crate::error::legacy_encoding(field, valid_up_to, self.mac_line_ends),
             }
         })?;
         self.names = header.iter().map(str::to_string).collect();
@@ -549,6 +569,27 @@ impl<R: Read> CsvRows<R> {
             // The field, then its delimiter.
             at += len + 1;
         }
+        // The header line cut by a carriage return before more of its fields: a column
+        // added with paste, awk or sed after the CRLF line ends of a Windows file. It was
+        // read as two lines, the added column as a row of its own (`no column 'grp'
+        // (columns found: 'text', 'label')` of a header that names it).
+        if self.names.is_empty() {
+            // The csv reader ends a record at the CR of a CRLF: the LF comes after it.
+            let next = tape.slice(end, end + 1);
+            self.mac_line_ends = raw.ends_with(b"\r") && !next.is_empty() && next != b"\n";
+            if let Some(rest) = split_by_carriage_return(raw, tape.slice(end, tape.base + tape.kept.len() as u64)) {
+                let shown = escape_controls(&String::from_utf8_lossy(rest));
+                return Err(Error::Csv {
+                    location: Location::file(&self.path).at_line(tape.line_of(first)),
+                    message: format!(
+                        "the header line holds a carriage return (\\r, a Windows line end) before '{shown}', so it \
+                         reads as two lines (a column added after the line ends of a Windows file, with paste, awk \
+                         or sed? remove the carriage returns, e.g. tr -d '\\r' < {0} > fixed.csv)",
+                        escape_controls(&self.path.display().to_string())
+                    ),
+                });
+            }
+        }
         if !self.names.is_empty() && record.len() != self.names.len() {
             return Err(Error::Csv {
                 location: Location::file(&self.path).at_line(tape.line_of(first)),
@@ -597,9 +638,31 @@ impl<R: Read> CsvRows<R> {
                 location: Location::file(&self.path).at_line(line).with_column(column),
                 offset: self.starts.get(index).copied().unwrap_or_default().offset_of(bytes, e.valid_up_to()),
                 lossy_offered: false,
-                windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
+                legacy: crate::error::legacy_encoding(bytes, e.valid_up_to(), self.mac_line_ends),
             }),
         }
+    }
+}
+
+/// The rest of the line after a record `raw` that ends with a lone carriage return, when
+/// that rest (`after`, the bytes read past the record) goes on with a delimiter and ends
+/// with a line feed: `text,label\r,grp\n`, where paste, awk or sed added a column after a
+/// Windows line end. A file of old Mac line ends (`\r` alone, no `\n` but in quotes) is
+/// not one.
+fn split_by_carriage_return<'a>(raw: &[u8], after: &'a [u8]) -> Option<&'a [u8]> {
+    if !raw.ends_with(b"\r") || after.first() != Some(&b',') {
+        return None;
+    }
+    // The first line break outside quotes: a quoted field holds line breaks of its own.
+    let mut quoted = false;
+    let end = after.iter().position(|&b| {
+        quoted ^= b == b'"';
+        !quoted && matches!(b, b'\r' | b'\n')
+    })?;
+    let rest = after.get(..end)?;
+    match after.get(end..)? {
+        [b'\n', ..] | [b'\r', b'\n', ..] => Some(rest),
+        _ => None,
     }
 }
 

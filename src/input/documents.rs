@@ -26,15 +26,19 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
                 .map_err(|error| match error {
-                    Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
+                    Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
+                        // Every line end counted: in an old Mac file (lone CRs) each byte was on line 1.
                         let before = bytes.get(..offset as usize).unwrap_or_default();
-                        let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
-                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, windows_1252 }
+                        let line = 1 + super::csv_rows::count_line_breaks(before);
+                        Error::InvalidUtf8 { location: location.at_line(line), offset, lossy_offered, legacy }
                     }
                     other => other,
                 })
                 .and_then(|text| refuse_model(path, text))
-                .and_then(|text| if options.format == InputFormat::Auto { refuse_table(path, text) } else { Ok(text) });
+                .and_then(|text| match options.format {
+                    InputFormat::Auto => refuse_table(path, text, &options.text_column),
+                    _ => Ok(text),
+                });
             let id = super::path_text(path);
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
         }
@@ -105,10 +109,17 @@ fn refuse_model(path: &Path, text: String) -> Result<String> {
 
 /// A `.json` or `.tsv` file is data, not an article, and is not read as one by its name:
 /// `predict rows.json` (a JSON array of records) and `predict rows.tsv` used to label the
-/// whole file as one article of its markup, with exit 0. `--input-format` reads it as
-/// the user says (`text` for an article).
-fn refuse_table(path: &Path, text: String) -> Result<String> {
+/// whole file as one article of its markup, with exit 0. So is a file of another name
+/// whose first line is a table's header naming `text_column` or a JSON record
+/// ([`table_in_article`]). `--input-format` reads it as the user says (`text` for an
+/// article).
+fn refuse_table(path: &Path, text: String, text_column: &str) -> Result<String> {
     let kind = TableKind::of(path);
+    if let (None, Some((found, what))) = (kind, table_in_article(&text, text_column)) {
+        let read = how_to_read(found);
+        let reason = format!("holds {what}, not an article ({read}; --input-format text labels it as one article)");
+        return Err(Error::Data { path: path.to_path_buf(), reason });
+    }
     let reason = match kind {
         Some(TableKind::Json) => format!(
             "is {}, not an article (give --input-format jsonl if it holds one JSON object per line; convert \
@@ -126,6 +137,59 @@ fn refuse_table(path: &Path, text: String) -> Result<String> {
         Some(TableKind::Csv | TableKind::Jsonl) | None => return Ok(text),
     };
     Err(Error::Data { path: path.to_path_buf(), reason })
+}
+
+/// How predict reads a table of `kind` found where an article or lines were expected.
+pub(super) fn how_to_read(kind: TableKind) -> &'static str {
+    match kind {
+        TableKind::Jsonl => "give --input-format jsonl to label its records",
+        TableKind::Tsv => "predict reads comma-separated CSV: save it as CSV, then give --input-format csv",
+        TableKind::Csv | TableKind::Json => "give --input-format csv to label its rows",
+    }
+}
+
+/// The table an article's text holds, judged by its first line (after a byte order
+/// mark, blank lines and Excel's `sep=,`): a CSV or tab-separated header naming
+/// `text_column` (`id,text`), or a JSON object (a JSON Lines record); with what it is,
+/// for messages (`a CSV table (its first line 'id,text' names a column 'text')`). Such a
+/// file under a name that is not `.csv` or `.jsonl` (`<(grep ... a.csv)`, which is
+/// `/dev/fd/63`; `a.csv.txt`, as Notepad saves a file named `a.csv`; a name without an
+/// extension) was labelled as one article of its markup, its header a sentence, exit 0.
+pub fn table_in_article(text: &str, text_column: &str) -> Option<(TableKind, String)> {
+    let lines = text.trim_start_matches('\u{feff}').split(['\n', '\r']);
+    let mut lines = lines.map(str::trim).filter(|line| !line.is_empty());
+    let mut first = lines.next()?;
+    // Excel's `sep=,` and PowerShell's `#TYPE ...` above the header.
+    if first.get(..4).is_some_and(|sep| sep.eq_ignore_ascii_case("sep=")) || first.starts_with("#TYPE ") {
+        first = lines.next()?;
+    }
+    if first.starts_with('{') && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first).is_ok() {
+        return Some((TableKind::Jsonl, "JSON Lines (its first line is a JSON object)".into()));
+    }
+    header_naming(first, text_column)
+}
+
+/// The table whose header line `line` is, when it names `text_column` among two or more
+/// names split at commas (or tabs), each without white space inside it (`id,text`,
+/// `"id","text"`, pandas' `,text,label` with its unnamed index column), with what it is
+/// for messages. A sentence holding the word (`text, images and video`) is not one.
+pub(super) fn header_naming(line: &str, text_column: &str) -> Option<(TableKind, String)> {
+    let line = line.trim();
+    let names = |separator: char| line.split(separator).map(|name| name.trim().trim_matches('"'));
+    let header = |separator: char| {
+        line.contains(separator)
+            && names(separator).any(|name| name == text_column)
+            && names(separator).all(|name| name == text_column || !name.contains(char::is_whitespace))
+    };
+    let (kind, what) = match () {
+        () if header(',') => (TableKind::Csv, "a CSV table"),
+        () if header('\t') => (TableKind::Tsv, "a tab-separated table"),
+        () => return None,
+    };
+    // A line of a whole table is not quoted whole.
+    let shown = crate::input::escape_controls(&line.chars().take(200).collect::<String>());
+    let column = crate::input::escape_controls(text_column);
+    Some((kind, format!("{what} (its first line '{shown}' names a column '{column}')")))
 }
 
 /// The rows of a CSV input, one document each; a row that cannot be read is a

@@ -290,7 +290,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// # Errors
 /// [`Error::LabelSpaces`] for an empty label or one with surrounding spaces,
 /// [`Error::LabelControl`] for a tab, a line break or another control character,
-/// [`Error::LabelInvisible`] for a zero-width space or another unseen character at an end.
+/// [`Error::LabelInvisible`] for a zero-width space or another unseen character at an end,
+/// [`Error::LabelMissing`] for a missing value as a program writes it (`NA`, `nan`).
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
     if let Some(character) = control_character(label) {
@@ -298,6 +299,9 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     }
     if label.trim().is_empty() || label.trim() != label {
         return Err(Error::LabelSpaces { location: location(), label: label.to_string() });
+    }
+    if let Some(writer) = missing_value_writer(label) {
+        return Err(Error::LabelMissing { location: location(), label: label.to_string(), writer });
     }
     // `pos\u{200b}` printed as `pos` and trained as a class of its own beside it.
     let unseen = crate::text::is_unseen;
@@ -310,6 +314,21 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     };
     let at = format!("U+{:04X} at its {place}", u32::from(first));
     Err(Error::LabelInvisible { location: location(), label: label.to_string(), at })
+}
+
+/// What writes `label` for a missing value, when it is such a marker: an unlabelled row
+/// exported by R (`NA`), by pandas or NumPy once the column is made text (`nan`, `<NA>`),
+/// by Excel (`#N/A`) or by a database (`NULL`, `\N`). Each trained as a class of its own
+/// (`NA 2, negative 75, positive 25` in `inspect` of 100 mr rows and two `NA`). `N/A` and `None` are left alone: a
+/// coder may mean "not applicable" or the accusation task's `none`.
+fn missing_value_writer(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "NA" => "R's write.csv",
+        "nan" | "NaN" | "<NA>" => "pandas' astype(str)",
+        "#N/A" => "Excel",
+        "NULL" | "\\N" => "a database export",
+        _ => return None,
+    })
 }
 
 /// Checks a model's task name, given with `flag` (`--task`): it names the model's
@@ -505,6 +524,33 @@ mod tests {
             err.ends_with(":3: column 'label': label 'pos' differs from 'Pos' (line 2) only by case; make them agree"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn rejects_a_missing_value_written_as_a_label() {
+        // R's write.csv writes a row without its label as NA, pandas' astype(str) as nan:
+        // each trained as a class of its own.
+        for (label, writer) in [
+            ("NA", "R's write.csv"),
+            ("nan", "pandas' astype(str)"),
+            ("NaN", "pandas' astype(str)"),
+            ("<NA>", "pandas' astype(str)"),
+            ("#N/A", "Excel"),
+            ("NULL", "a database export"),
+            ("\\N", "a database export"),
+        ] {
+            let f = temp_csv(format!("text,label\nx,pos\ny,{label}\n").as_bytes());
+            let err = read_labelled_csv(f.path(), "text", "label").unwrap_err().to_string();
+            let expected = format!(
+                ":3: column 'label': label '{label}' is how {writer} writes a missing value: the row has no label (give \
+                 the row its label, or leave the row out; for a class of its own, choose another name)"
+            );
+            assert!(err.ends_with(&expected), "{err}");
+        }
+        // A coder's "not applicable" and the accusation task's labels are labels.
+        for label in ["N/A", "none", "None", "na", "Nan", "null"] {
+            assert!(check_label(label, || Location::item("labels", 0)).is_ok(), "{label}");
+        }
     }
 
     #[test]

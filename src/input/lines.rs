@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::documents::{header_naming, how_to_read};
 use super::{decode, io_error, Document, ReadOptions, MAX_ARTICLE_BYTES};
 use crate::error::{Error, Location, Result};
 
@@ -49,6 +50,19 @@ pub(super) fn line_input(
             Ok(start) => {
                 if let Some(opening) = json_over_lines(start).filter(|_| records != LineRecords::Text) {
                     return Err(Error::Data { path: path.to_path_buf(), reason: over_lines(path, opening, records) });
+                }
+                // A CSV piped in (`head -100 a.csv | stancekit predict`): its header was
+                // labelled as a text, and each row's markup, a quoted text cut at its
+                // line breaks.
+                let header = first_line(start).and_then(|line| header_naming(line, &options.text_column));
+                if let Some((kind, what)) = header.filter(|_| records == LineRecords::JsonOrText) {
+                    let input = if path.as_os_str() == "-" { "standard input holds" } else { "holds" };
+                    let reason = format!(
+                        "{input} {what}, not one text a line ({}; if the lines are plain text, give --input-format \
+                         plain-lines)",
+                        how_to_read(kind)
+                    );
+                    return Err(Error::Data { path: path.to_path_buf(), reason });
                 }
                 break;
             }
@@ -194,8 +208,8 @@ impl Iterator for LineDocuments {
         let location = Location::file(&self.source).at_line(self.line);
         // decode counts from the line's first byte; the README's offsets count from the file's.
         let line_text = decode(&buf, &location, self.options.lossy).map_err(|error| match error {
-            Error::InvalidUtf8 { location, offset, lossy_offered, windows_1252 } => {
-                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered, windows_1252 }
+            Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
+                Error::InvalidUtf8 { location, offset: start + offset, lossy_offered, legacy }
             }
             other => other,
         });
@@ -249,6 +263,15 @@ fn json_over_lines(start: &[u8]) -> Option<char> {
         b"[" => Some('['),
         _ => None,
     }
+}
+
+/// The first line of `start` (an input's first bytes) that is not blank, when it is
+/// whole (ended by a line break) and UTF-8, without its byte order mark.
+fn first_line(start: &[u8]) -> Option<&str> {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
+    let whole = start.get(..start.iter().rposition(|&b| matches!(b, b'\n' | b'\r'))?)?;
+    let line = whole.split(|&b| matches!(b, b'\n' | b'\r')).find(|line| !line.trim_ascii().is_empty())?;
+    std::str::from_utf8(line).ok()
 }
 
 /// Why an input of JSON written over several lines ([`json_over_lines`]) is not read as

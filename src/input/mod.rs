@@ -29,7 +29,7 @@ mod walk;
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
 pub use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
-pub use documents::{read_documents, MAX_ARTICLE_BYTES};
+pub use documents::{read_documents, table_in_article, MAX_ARTICLE_BYTES};
 pub use labelled::{
     case_conflict, check_label, check_task, control_character, label_difference, parse_labelled, read_labelled,
     read_labelled_csv, Columns, Conflicts, LabelledData,
@@ -42,7 +42,8 @@ pub use walk::{expand_inputs, Inputs};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
     /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text
-    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article).
+    /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article; so is a file
+    /// whose first line is a header naming the text column or a JSON object).
     Auto,
     /// A plain-text article: split into sentences.
     Text,
@@ -298,6 +299,18 @@ pub(crate) fn utf16(start: &[u8]) -> Option<(&'static str, bool)> {
 /// its bytes as sentences (`predict speech.docx`, `train --data rows.csv.gz`); RTF is
 /// ASCII, and was labelled as its markup without a word.
 pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
+    const STATA: &str = "a Stata data file (.dta)";
+    const STATA_FIX: &str = "export it as CSV first, e.g. in Stata: export delimited using data.csv, or in Python: \
+         pandas.read_stata(path).to_csv('data.csv', index=False)";
+    const SPSS_FIX: &str = "export it as CSV first, e.g. in SPSS: File > Export > CSV Data, or in R: \
+                            write.csv(haven::read_sav(path), 'data.csv', row.names = FALSE)";
+    const FEATHER_FIX: &str =
+        "convert it to CSV first, e.g. in Python: pandas.read_feather(path).to_csv('data.csv', index=False)";
+    const R_DATA: &str = "an R data file (.RData)";
+    const R_FIX: &str = "write the data frame as CSV first, e.g. in R: write.csv(frame, 'data.csv', row.names = FALSE)";
+    const PICKLE: &str = "a Python pickle";
+    const PICKLE_FIX: &str = "convert it to CSV first, e.g. in Python: pandas.read_pickle(path).to_csv('data.csv', \
+                              index=False), only for a file from a source you trust";
     const SAVE_AS_TEXT: &str = "save or export its text as a UTF-8 .txt file, or a sheet as a UTF-8 CSV";
     // Zero bytes from the start: a file a crash left zero-filled (its blocks allocated, its
     // data never written), a disk image, /dev/zero. Read as text, the file was one
@@ -314,10 +327,21 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
     if let [b'B', b'Z', b'h', b'1'..=b'9', b'1', b'A', b'Y', b'&', b'S', b'Y', ..] = start {
         return Some(("bzip2-compressed", "decompress it first, e.g. bunzip2 -k"));
     }
+    // Stata's .dta before format 117 (pandas' to_stata writes 114): the release 113-115,
+    // the byte order (1 or 2), the file type 1, a padding 0 (Stata's dta documentation).
+    if let [0x71..=0x73, 1 | 2, 1, 0, ..] = start {
+        return Some((STATA, STATA_FIX));
+    }
     // Each format's signature, from its specification (gzip: RFC 1952; ZIP: PKWARE's
     // APPNOTE, also .docx, .xlsx, .odt; xz; zstd: RFC 8878; 7z; OLE2, the .doc and .xls
     // of Office 97-2003; PDF; RTF, also after a UTF-8 byte order mark).
-    let formats: [(&[u8], &str, &str); 10] = [
+    // The data files of statistics packages and data-frame libraries, which a political
+    // scientist's data often comes as: Stata's .dta from format 117, SPSS's .sav (and
+    // compressed .zsav), Parquet, Arrow IPC (Feather v2) and Feather v1, SQLite, HDF5 (also
+    // .h5 from pandas), R's .RData saved uncompressed, and pandas' pickles (protocols 2-5).
+    // Each was an invalid byte whose message advised re-encoding it from Windows-1252, or a
+    // header of binary bytes listed as the columns found.
+    let formats: [(&[u8], &str, &str); 22] = [
         (b"\x1F\x8B", "gzip-compressed", "decompress it first, e.g. gunzip -k"),
         (b"PK\x03\x04", "a ZIP archive (a .zip, or a document such as .docx, .xlsx or .odt)", SAVE_AS_TEXT),
         (b"PK\x05\x06", "an empty ZIP archive", SAVE_AS_TEXT),
@@ -328,8 +352,43 @@ pub(crate) fn not_text(start: &[u8]) -> Option<(&'static str, &'static str)> {
         (b"%PDF-", "a PDF document", "extract its text first, e.g. with pdftotext"),
         (b"{\\rtf", "an RTF document", SAVE_AS_TEXT),
         (b"\xEF\xBB\xBF{\\rtf", "an RTF document", SAVE_AS_TEXT),
+        (b"<stata_dta>", STATA, STATA_FIX),
+        (b"$FL2@(#) SPSS DATA FILE", "an SPSS data file (.sav)", SPSS_FIX),
+        (b"$FL3@(#) SPSS DATA FILE", "an SPSS data file (.zsav)", SPSS_FIX),
+        (
+            b"SQLite format 3\0",
+            "an SQLite database",
+            "export a table as CSV first, e.g. sqlite3 -header -csv FILE 'select * from TABLE' > data.csv",
+        ),
+        (
+            b"\x89HDF\r\n\x1A\n",
+            "an HDF5 file",
+            "convert it to CSV first, e.g. in Python: pandas.read_hdf(path).to_csv('data.csv', index=False)",
+        ),
+        (b"RDX2\nX\n", R_DATA, R_FIX),
+        (b"RDX3\nX\n", R_DATA, R_FIX),
+        (b"\x80\x02", PICKLE, PICKLE_FIX),
+        (b"\x80\x03", PICKLE, PICKLE_FIX),
+        (b"\x80\x04", PICKLE, PICKLE_FIX),
+        (b"\x80\x05", PICKLE, PICKLE_FIX),
+        (b"\xEF\xBB\xBF<stata_dta>", STATA, STATA_FIX),
     ];
-    formats.iter().find(|(magic, _, _)| start.starts_with(magic)).map(|(_, kind, fix)| (*kind, *fix))
+    // Letters a text may start with too ("PAR1 rose ..."): a binary byte must follow them.
+    let lettered: [(&[u8], &str, &str); 3] = [
+        (
+            b"PAR1",
+            "a Parquet file",
+            "convert it to CSV first, e.g. in Python: pandas.read_parquet(path).to_csv('data.csv', index=False)",
+        ),
+        (b"ARROW1", "an Arrow or Feather file", FEATHER_FIX),
+        (b"FEA1", "a Feather file", FEATHER_FIX),
+    ];
+    let binary_after = |magic: &[u8]| start.get(magic.len()).is_some_and(|&b| b < 0x20 && !b" \t\n\r".contains(&b));
+    formats
+        .iter()
+        .find(|(magic, _, _)| start.starts_with(magic))
+        .or_else(|| lettered.iter().find(|(magic, _, _)| start.starts_with(magic) && binary_after(magic)))
+        .map(|(_, kind, fix)| (*kind, *fix))
 }
 
 /// The most a lexicon or word-classes file may hold: the shipped cues are 65 KB and the
@@ -374,7 +433,7 @@ pub(crate) fn read_text_file(path: &Path) -> Result<String> {
             location: Location::file(path).at_line(line),
             offset: offset as u64,
             lossy_offered: false,
-            windows_1252: crate::error::looks_like_windows_1252(e.as_bytes(), offset),
+            legacy: crate::error::legacy_encoding(e.as_bytes(), offset, crate::error::mac_line_ends(e.as_bytes())),
         }
     })?;
     let text = match line_feeds(&text) {
@@ -513,7 +572,8 @@ fn decode(bytes: &[u8], location: &Location, lossy: bool) -> Result<String> {
             location: location.clone(),
             offset: e.valid_up_to() as u64,
             lossy_offered: true,
-            windows_1252: crate::error::looks_like_windows_1252(bytes, e.valid_up_to()),
+            // A whole article's line ends show an old Mac file; a line of lines has none.
+            legacy: crate::error::legacy_encoding(bytes, e.valid_up_to(), crate::error::mac_line_ends(bytes)),
         }),
     }
 }
@@ -603,10 +663,35 @@ mod tests {
         assert_eq!(not_text(b"BZh51AY&SY\x01").map(|(kind, _)| kind), Some("bzip2-compressed"));
         assert_eq!(not_text(b"%PDF-1.7\n").map(|(_, fix)| fix), Some("extract its text first, e.g. with pdftotext"));
         assert_eq!(not_text(b"\xEF\xBB\xBF{\\rtf1\\ansi").map(|(kind, _)| kind), Some("an RTF document"));
+        // The data files of statistics packages and data-frame libraries (pandas' to_stata
+        // writes format 114; to_parquet, to_feather, to_pickle, to_sql's SQLite).
+        for (start, kind) in [
+            (&b"r\x02\x01\x00\x02\x00"[..], "a Stata data file (.dta)"),
+            (b"<stata_dta><header>", "a Stata data file (.dta)"),
+            (b"$FL2@(#) SPSS DATA FILE MS Windows", "an SPSS data file (.sav)"),
+            (b"PAR1\x15\x04\x15", "a Parquet file"),
+            (b"ARROW1\0\0\xFF", "an Arrow or Feather file"),
+            (b"SQLite format 3\0\x10", "an SQLite database"),
+            (b"\x89HDF\r\n\x1A\n\0", "an HDF5 file"),
+            (b"RDX3\nX\n\0\0", "an R data file (.RData)"),
+            (b"\x80\x05\x95\x9C\x02", "a Python pickle"),
+        ] {
+            assert_eq!(not_text(start).map(|(kind, _)| kind), Some(kind), "{start:?}");
+        }
         // Text that merely starts with the same letters, and text too short to tell.
-        for text in
-            [&b"PK sold the shares."[..], b"BZh is a code.", b"%PDF is a format.", b"{\"text\":\"x\"}", b"\x1F", b""]
-        {
+        for text in [
+            &b"PK sold the shares."[..],
+            b"BZh is a code.",
+            b"%PDF is a format.",
+            b"{\"text\":\"x\"}",
+            b"\x1F",
+            b"",
+            b"PAR1 rose 3%.",
+            b"PAR1,text\n",
+            b"FEA1",
+            b"$FL2 is a code.",
+            b"r\x02",
+        ] {
             assert_eq!(not_text(text), None, "{text:?}");
         }
         // Zero bytes from the start, but not a few of them, nor text with NUL bytes in it.
