@@ -664,8 +664,9 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// ends with a word a sentence never ends on ("of", "the"), or, in text that looks
 /// wrapped at a fixed width (e-mail, wire copy, `fmt`, text taken from a PDF), the
 /// next line's first word would not have fitted on it. Line breaks are `\n`,
-/// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break) and
-/// the Unicode line and paragraph separators. HTML paragraph and line-break tags left
+/// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break), a
+/// form feed (the page break of pdftotext and Word) and the Unicode line and paragraph
+/// separators. HTML paragraph and line-break tags left
 /// in scraped text separate sentences as spaces do, a closing one ending its sentence.
 pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let mut spans = Vec::new();
@@ -945,8 +946,8 @@ fn is_sentence_end(c: char) -> bool {
 
 /// The characters of `text` with their byte offsets, every line break given as `\n`:
 /// a lone `\r` (a `\r` before `\n` is the `\r\n` of Windows; so is `\r\r\n`, which
-/// Windows programs writing `\r\n` in text mode produce), a vertical tab, and
-/// U+2028 and U+2029. Old Mac files break lines with `\r` alone, and their headlines
+/// Windows programs writing `\r\n` in text mode produce), a vertical tab, a form feed
+/// (the page break pdftotext and Word write), and U+2028 and U+2029. Old Mac files break lines with `\r` alone, and their headlines
 /// and paragraphs ran into the next sentence.
 fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
     let mut chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -956,7 +957,7 @@ fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
         match *c {
             '\n' => newline_follows = true,
             '\r' if newline_follows => {}
-            '\r' | '\u{000B}' | '\u{2028}' | '\u{2029}' => {
+            '\r' | '\u{000B}' | '\u{000C}' | '\u{2028}' | '\u{2029}' => {
                 *c = '\n';
                 newline_follows = false;
             }
@@ -966,7 +967,7 @@ fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
     chars
 }
 
-/// The byte offset just past the line break at `pos` (`\n`, `\r`, a vertical tab, or the
+/// The byte offset just past the line break at `pos` (`\n`, `\r`, a vertical tab, a form feed, or the
 /// three-byte U+2028 and U+2029).
 fn after_line_break(text: &str, pos: usize) -> usize {
     pos + text.get(pos..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8)
@@ -975,7 +976,7 @@ fn after_line_break(text: &str, pos: usize) -> usize {
 /// Whether `c` breaks a line, as [`line_broken_chars`] sees it (a `\r` before `\n`
 /// included, which leaves an empty piece between the two when splitting on it).
 fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{000B}' | '\u{2028}' | '\u{2029}')
+    matches!(c, '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Whether a line (trimmed) ends without the punctuation that ends a sentence or
@@ -1577,14 +1578,18 @@ mod tests {
     #[test]
     fn a_lone_carriage_return_and_unicode_separators_break_lines() {
         // Old Mac files end lines with \r alone; Word's manual line break is a vertical
-        // tab; U+2028 and U+2029 separate lines and paragraphs.
-        for newline in ["\n", "\r\n", "\r", "\u{000B}", "\u{2028}", "\u{2029}", "\r\r\n"] {
+        // tab; pdftotext and Word break pages with a form feed; U+2028 and U+2029 separate
+        // lines and paragraphs.
+        for newline in ["\n", "\r\n", "\r", "\u{000B}", "\u{000C}", "\u{2028}", "\u{2029}", "\r\r\n"] {
             let text = format!("PARIS{newline}Talks stall{newline}{newline}Next part");
             assert_eq!(sentences(&text), ["PARIS", "Talks stall", "Next part"], "{newline:?}");
         }
         // \r\r\n, from programs writing \r\n in text mode on Windows, is one line break,
         // not a blank line.
         assert_eq!(sentences("He said that\r\r\nThe talks were over."), ["He said that\r\r\nThe talks were over."]);
+        // A sentence ended before a page break ends there; one that runs over it goes on.
+        assert_eq!(sentences("The deal failed.\u{000C}Both sides left."), ["The deal failed.", "Both sides left."]);
+        assert_eq!(sentences("The deal failed after\u{000C}both sides left."), ["The deal failed after\u{000C}both sides left."]);
     }
 
     #[test]
