@@ -1589,7 +1589,10 @@ mod tests {
         assert_eq!(sentences("He said that\r\r\nThe talks were over."), ["He said that\r\r\nThe talks were over."]);
         // A sentence ended before a page break ends there; one that runs over it goes on.
         assert_eq!(sentences("The deal failed.\u{000C}Both sides left."), ["The deal failed.", "Both sides left."]);
-        assert_eq!(sentences("The deal failed after\u{000C}both sides left."), ["The deal failed after\u{000C}both sides left."]);
+        assert_eq!(
+            sentences("The deal failed after\u{000C}both sides left."),
+            ["The deal failed after\u{000C}both sides left."]
+        );
     }
 
     #[test]

@@ -6434,3 +6434,24 @@ fn a_statistics_package_data_file_is_named_as_such() {
          pandas.read_parquet(path).to_csv('data.csv', index=False))"
     );
 }
+
+#[test]
+fn a_text_column_named_as_the_default_id_column_leaves_the_rows_numbered() {
+    // `--text-column id` says the text is in the column `id`: the rows have no id column
+    // of their own, so they are numbered, in a CSV and in JSON Lines alike. Each row's id
+    // used to be its whole text (hunt 21's leftover).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = model(d);
+    write(d, "a.csv", b"id,title\n\"The talks failed again.\",x\n\"Both sides agreed.\",y\n");
+    write(d, "a.jsonl", b"{\"id\": \"The talks failed again.\"}\n{\"id\": \"Both sides agreed.\"}\n");
+    for file in ["a.csv", "a.jsonl"] {
+        let r = run_in(d, &["predict", "--model", &model, "--format", "json", "--text-column", "id", file]);
+        assert_eq!(r.status, 0, "{file}: {}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let ids: Vec<&str> = rows.iter().filter_map(|row| row["id"].as_str()).collect();
+        let texts: Vec<&str> = rows.iter().filter_map(|row| row["text"].as_str()).collect();
+        assert_eq!(ids, ["1", "2"], "{file}");
+        assert_eq!(texts, ["The talks failed again.", "Both sides agreed."], "{file}");
+    }
+}

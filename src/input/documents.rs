@@ -49,10 +49,11 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                 text_index: find_column(path, &header, &options.text_column, "text-column")?,
                 // Named twice, the id column is refused as the text column is: the first
                 // of the two used to be taken without a word.
-                id_index: if options.require_id_column || header.iter().any(|h| h == options.id_column) {
-                    Some(find_column(path, &header, &options.id_column, "id-column")?)
-                } else {
-                    None
+                id_index: match options.ids_from() {
+                    Some(id) if options.require_id_column || header.iter().any(|h| h == id) => {
+                        Some(find_column(path, &header, id, "id-column")?)
+                    }
+                    _ => None,
                 },
                 rows,
                 record: csv::ByteRecord::new(),

@@ -327,7 +327,7 @@ fn json_error(line: &str, location: &Location, error: &serde_json::Error) -> Err
 /// each as written: an id that is a number is its text in the line (through f64,
 /// `100000000000000000001` would print as `1e+20`, `1.10` as `1.1`, so ids collide).
 fn parse_json_record(line: &str, location: &Location, options: &ReadOptions, n: u64) -> (String, Result<String>) {
-    let fields = Fields { id: &options.id_column, text: &options.text_column, nested: false };
+    let fields = Fields { id: options.ids_from(), text: &options.text_column, nested: false };
     let mut parser = serde_json::Deserializer::from_str(line);
     let record = match fields.deserialize(&mut parser).and_then(|record| parser.end().map(|()| record)) {
         Ok(record) => record,
@@ -508,7 +508,8 @@ fn raw_id(raw: &RawValue) -> std::result::Result<RawId, serde_json::Error> {
 /// checked and skipped, as in a full parse). A repeated id or text key is an error of the record.
 #[derive(Clone, Copy)]
 struct Fields<'c> {
-    id: &'c str,
+    /// The id's key, if ids are read ([`ReadOptions::ids_from`]).
+    id: Option<&'c str>,
     text: &'c str,
     /// Reading a field's value: an object there is only its kind.
     nested: bool,
@@ -581,7 +582,7 @@ impl<'de> Visitor<'de> for Fields<'_> {
             // A repeated id or text key used to keep its last value without a word
             // (`{"text":"a","text":"b"}` labelled "b"), where a CSV refuses a repeated column.
             let repeated = match key {
-                Key::Id | Key::Both if id.is_some() => Some(self.id),
+                Key::Id | Key::Both if id.is_some() => self.id,
                 Key::Text | Key::Both if text.is_some() => Some(self.text),
                 _ => None,
             };
@@ -624,7 +625,7 @@ impl Visitor<'_> for &Fields<'_> {
     }
 
     fn visit_str<E>(self, key: &str) -> std::result::Result<Key, E> {
-        Ok(match (key == self.id, key == self.text) {
+        Ok(match (self.id == Some(key), key == self.text) {
             (true, true) => Key::Both,
             (true, false) => Key::Id,
             (false, true) => Key::Text,

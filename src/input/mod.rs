@@ -147,6 +147,15 @@ pub struct ReadOptions {
     pub articles: bool,
 }
 
+impl ReadOptions {
+    /// The column or key the ids are read from: none when it is the text column and was
+    /// not asked for (`--text-column id` with the default id column leaves the rows
+    /// numbered; each row's id was its whole text).
+    pub fn ids_from(&self) -> Option<&str> {
+        (self.require_id_column || self.id_column != self.text_column).then_some(self.id_column.as_str())
+    }
+}
+
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
