@@ -599,6 +599,15 @@ impl Context<'_> {
             };
             return Actors { source, target };
         }
+        // "The man then attacked a steward, The Post reported": a reporter closing the
+        // sentence tells of the main clause's subject.
+        if let Some(speaker) = self.trailing_reporter(0) {
+            let target = match claim {
+                Claim::Accusation => self.main_clause_subject(claim).target,
+                Claim::Denial => None,
+            };
+            return Actors { source: Some(speaker), target };
+        }
         if let Some(r) = (0..self.words.len()).find(|&i| self.is_reporting_at(i)) {
             let target = match claim {
                 Claim::Accusation => self.reported_subject(r + 1, self.words.len()),
@@ -1526,6 +1535,24 @@ mod tests {
         ];
         for (sentence, source) in cases {
             assert_eq!(pair(sentence, Claim::Denial).0, source, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_reporter_closing_a_sentence_without_a_cue_tells_of_the_main_clause_s_subject() {
+        let cases = [
+            ("The driver then struck a cyclist, The Post reported.", Claim::Accusation, ("The Post", "The driver")),
+            (
+                "Ten former directors have agreed to repay $5m, reports say.",
+                Claim::Accusation,
+                ("reports", "Ten former directors"),
+            ),
+            ("The story is untrue, the ministry said.", Claim::Denial, ("the ministry", "")),
+        ];
+        let mut lexicon = lexicon();
+        lexicon.reporting_verbs.extend(["reported".to_string(), "say".to_string()]);
+        for (sentence, claim, (source, target)) in cases {
+            assert_eq!(pair_with(&lexicon, sentence, claim), (source.into(), target.into()), "{sentence}");
         }
     }
 

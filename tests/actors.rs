@@ -132,10 +132,11 @@ fn real_news_floors() {
     // authors: train 0.725 / 0.682 / 0.471 / 0.421, dev 0.628 / 0.674 / 0.388 / 0.349; later that day
     // (main-clause sanctions, "faces charges", parentheses, relative pronouns): train 0.820 / 0.755 /
     // 0.542 / 0.489, dev 0.632 / 0.674 / 0.398 / 0.364; a copula's subject denying nothing: train
-    // source P 0.826, dev source P 0.650.
+    // source P 0.826, dev source P 0.650; a closing reporter telling of the main clause's subject: train
+    // 0.833 / 0.762 / 0.554 / 0.504, dev 0.664 / 0.689 / 0.392 / 0.364.
     let floors = [
         ("datasets/actors/news_train_spans.csv", [0.78, 0.72, 0.50, 0.45]),
-        ("datasets/actors/news_dev_spans.csv", [0.62, 0.64, 0.36, 0.33]),
+        ("datasets/actors/news_dev_spans.csv", [0.63, 0.65, 0.36, 0.33]),
     ];
     for (file, floor) in floors {
         let rows = real_news(file);
