@@ -340,6 +340,27 @@ fn parse_min_accuracy(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
+/// The weights of one `--data-weight` argument, written apart or joined by commas.
+#[derive(Debug, Clone)]
+struct Weights(Vec<f64>);
+
+/// `--data-weight`: weights joined by commas (`1,2`), each as [`parse_weight`] reads it.
+/// `0,5` is refused: it reads as the weights 0 and 5, which drops the first file without
+/// a word, where a locale's decimal comma meant a half.
+fn parse_weights(text: &str) -> std::result::Result<Weights, String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    if let [zero, digits] = parts.as_slice() {
+        if *zero == "0" && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "'{text}' reads as two weights, 0 and {digits}, and weight 0 drops the first --data file (a \
+                 decimal comma? a fraction is written with a point, 0.{digits}; to give a file weight 0, write the \
+                 weights apart: --data-weight 0 {digits})"
+            ));
+        }
+    }
+    parts.into_iter().map(parse_weight).collect::<std::result::Result<Vec<f64>, String>>().map(Weights)
+}
+
 fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     let w = text.parse::<f64>().map_err(|_| stancekit::pipeline::WEIGHT_RULE.to_string())?;
     stancekit::pipeline::check_weight(w).map(|()| w)
@@ -454,8 +475,8 @@ struct TrainArgs {
     tune: bool,
     /// Weight of each --data file's rows in the loss, one value per file (default 1):
     /// 0, or from 1e-6 to 1e6.
-    #[arg(long, num_args = 1.., value_delimiter = ',', value_parser = parse_weight, allow_negative_numbers = true)]
-    data_weight: Vec<f64>,
+    #[arg(long, num_args = 1.., value_parser = parse_weights, allow_negative_numbers = true)]
+    data_weight: Vec<Weights>,
     /// Seed for fold assignment; training is otherwise deterministic.
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     seed: u64,
@@ -470,6 +491,13 @@ struct TrainArgs {
     /// of --calibration-folds (5 unless given), for users who score by macro-F1.
     #[arg(long, value_enum, default_value_t = DecisionRule::HighestScore)]
     decision: DecisionRule,
+}
+
+impl TrainArgs {
+    /// The `--data-weight` values, one per `--data` file, in order.
+    fn file_weights(&self) -> Vec<f64> {
+        self.data_weight.iter().flat_map(|weights| weights.0.iter().copied()).collect()
+    }
 }
 
 #[derive(Args)]
@@ -1102,7 +1130,7 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
     let (data, per_file) = read_data(&command.data, None)?;
     warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
-    let weights = row_weights(&per_file, &command.train.data_weight)?;
+    let weights = row_weights(&per_file, &command.train.file_weights())?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
     check_class_weights(&examples, "--data-weight")?;
     let n_duplicates = data.n_duplicates();
@@ -1336,7 +1364,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         // As `train` would: the probability scores are those of the model it writes.
         let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
         warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
-        let weights = row_weights(&per_file, &command.train.data_weight)?;
+        let weights = row_weights(&per_file, &command.train.file_weights())?;
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
         let bar = progress(1, command.quiet, "training");
@@ -1364,7 +1392,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         // `train` would write.
         let options = train_options(&command.train, 0)?;
         warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
-        let mut weights = row_weights(&per_file, &command.train.data_weight)?;
+        let mut weights = row_weights(&per_file, &command.train.file_weights())?;
         let n_tested = data.len();
         if !command.extra_data.is_empty() {
             let columns = Columns {

@@ -6455,3 +6455,35 @@ fn a_text_column_named_as_the_default_id_column_leaves_the_rows_numbered() {
         assert_eq!(texts, ["The talks failed again.", "Both sides agreed."], "{file}");
     }
 }
+
+#[test]
+fn a_data_weight_written_with_a_decimal_comma_is_refused_not_read_as_weight_0() {
+    // `0,5` (a half, in a locale with a decimal comma) read as the weights 0 and 5: with two
+    // --data files the first was dropped without a word (hunt 21's leftover). Weights
+    // written apart, or joined by commas otherwise, are read as before.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.csv", b"text,label\ngood film,pos\nbad film,neg\nfine film,pos\ndull film,neg\n");
+    write(d, "b.csv", b"text,label\ngreat film,pos\nawful film,neg\nnice film,pos\npoor film,neg\n");
+    let train = |weights: &[&str]| {
+        let mut args = vec!["train", "--data", "a.csv", "b.csv", "--min-df", "1", "--out", "m.json", "--data-weight"];
+        args.extend_from_slice(weights);
+        run_in(d, &args)
+    };
+    let r = train(&["0,5"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "'0,5' reads as two weights, 0 and 5, and weight 0 drops the first --data file (a decimal comma? a \
+             fraction is written with a point, 0.5; to give a file weight 0, write the weights apart: --data-weight \
+             0 5)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("m.json").exists());
+    for weights in [&["0", "5"][..], &["1,2"], &["0.5,1"], &["1", "2"]] {
+        let r = train(weights);
+        assert_eq!(r.status, 0, "{weights:?}: {}", r.stderr);
+    }
+}
