@@ -171,16 +171,20 @@ pub fn table_in_article(text: &str, text_column: &str) -> Option<(TableKind, Str
 }
 
 /// The table whose header line `line` is, when it names `text_column` among two or more
-/// names split at commas (or tabs), each without white space inside it (`id,text`,
-/// `"id","text"`, pandas' `,text,label` with its unnamed index column), with what it is
-/// for messages. A sentence holding the word (`text, images and video`) is not one.
+/// names split at commas (or tabs), each a name of at most three words that does not end
+/// a sentence (`id,text`, `"id","text"`, pandas' `,text,label` with its unnamed index
+/// column, `id,text,publication date`), with what it is for messages. A sentence holding
+/// the word (`text, images and video are allowed here.`) is not one.
 pub(super) fn header_naming(line: &str, text_column: &str) -> Option<(TableKind, String)> {
     let line = line.trim();
     let names = |separator: char| line.split(separator).map(|name| name.trim().trim_matches('"'));
+    let is_name = |name: &str| {
+        name.split_whitespace().count() <= 3 && !name.ends_with(['.', '!', '?', ':', ';']) && !name.contains(" and ")
+    };
     let header = |separator: char| {
         line.contains(separator)
             && names(separator).any(|name| name == text_column)
-            && names(separator).all(|name| name == text_column || !name.contains(char::is_whitespace))
+            && names(separator).all(|name| name == text_column || is_name(name))
     };
     let (kind, what) = match () {
         () if header(',') => (TableKind::Csv, "a CSV table"),
@@ -247,6 +251,26 @@ impl<R: Read> Iterator for CsvDocuments<R> {
 mod tests {
     use crate::input::testing::{temp_csv, AFTER_QUOTE, UNCLOSED};
     use crate::input::{read_documents, Document, ReadOptions};
+
+    #[test]
+    fn a_header_of_names_is_a_table_and_a_sentence_holding_the_word_is_not() {
+        use super::{header_naming, TableKind};
+        let kind = |line: &str| header_naming(line, "text").map(|(kind, _)| kind);
+        // Names of a few words are column names (pandas and spreadsheets write them).
+        for line in ["id,text", "\"id\",\"text\"", ",text,label", "id,text,publication date", "text,Source Name,url"] {
+            assert_eq!(kind(line), Some(TableKind::Csv), "{line}");
+        }
+        assert_eq!(kind("id\ttext\tpublication date"), Some(TableKind::Tsv));
+        // Sentences that hold the word are text.
+        for line in [
+            "text, images and video are allowed here.",
+            "text, images and video",
+            "Send us text, photos, or a short clip of what you saw!",
+            "The text, which ran to four pages, was leaked",
+        ] {
+            assert_eq!(kind(line), None, "{line}");
+        }
+    }
 
     #[test]
     fn csv_documents_keep_one_row_per_record() {
