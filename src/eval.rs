@@ -254,11 +254,17 @@ fn check_folds(k: usize, n: usize, unit: &str) -> Result<()> {
 /// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
 pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
     check_folds(k, classes.len(), "row")?;
-    let n_classes = classes.iter().copied().max().map_or(0, |m| m + 1);
+    // The classes present, in increasing order: going through `0..=max` hung on a class
+    // index of 10^12 and skipped every class when the largest was `usize::MAX` (max + 1
+    // wrapped to 0), leaving all rows in fold 0. A class without rows draws nothing from
+    // the generator, so skipping absent ones deals the same folds.
+    let mut present = classes.to_vec();
+    present.sort_unstable();
+    present.dedup();
     let mut rng = SplitMix64::new(seed);
     let mut folds = vec![0usize; classes.len()];
     let mut next = 0usize;
-    for c in 0..n_classes {
+    for c in present {
         let mut rows: Vec<usize> =
             classes.iter().enumerate().filter(|&(_, &class)| class == c).map(|(i, _)| i).collect();
         rng.shuffle(&mut rows);
@@ -416,6 +422,19 @@ mod tests {
         assert_eq!(folds, stratified_folds(&classes, 5, 7).unwrap());
         assert_ne!(folds, stratified_folds(&classes, 5, 8).unwrap());
         assert!(stratified_folds(&classes, 1, 7).is_err());
+    }
+
+    #[test]
+    fn folds_of_large_class_indices_are_dealt_as_small_ones() {
+        // Two rows of each of two classes, 2 folds: each fold gets one row of each class,
+        // whatever numbers the classes have. Class 10^12 hung (every index up to it was
+        // scanned), class usize::MAX put all rows in fold 0 (max + 1 wrapped to 0).
+        let small = stratified_folds(&[0, 1, 0, 1], 2, 3).unwrap();
+        assert_eq!(small.iter().filter(|&&f| f == 0).count(), 2);
+        assert_eq!(stratified_folds(&[0, usize::MAX, 0, usize::MAX], 2, 3).unwrap(), small);
+        assert_eq!(stratified_folds(&[0, 1_000_000_000_000, 0, 1_000_000_000_000], 2, 3).unwrap(), small);
+        // An absent class in between draws nothing: the same folds as without the gap.
+        assert_eq!(stratified_folds(&[0, 5, 0, 5], 2, 3).unwrap(), small);
     }
 
     #[test]
