@@ -156,10 +156,16 @@ pub struct ProbabilityScores {
 const CALIBRATION_BINS: usize = 10;
 
 /// The [`ProbabilityScores`] of `probabilities` (one row per text, one column per
-/// class) against the true classes; `None` without rows, and when the rows and classes
-/// differ in number or a class is no column's (the scores of a part would mislead).
+/// class) against the true classes; `None` without rows, when the rows and classes
+/// differ in number or a class is no column's (the scores of a part would mislead), and
+/// when a probability is NaN or outside 0 to 1 (scores of them would be numbers of nothing).
 pub fn probability_scores(probabilities: &Array2<f64>, truth: &[usize]) -> Option<ProbabilityScores> {
     if probabilities.nrows() != truth.len() || truth.iter().any(|&y| y >= probabilities.ncols()) {
+        return None;
+    }
+    // A NaN probability of the true class gave its row a log loss of 34.5 (the floor of 1e-15
+    // taken by `max`, which passes over NaN) beside a Brier score of NaN.
+    if probabilities.iter().any(|p| !(0.0..=1.0).contains(p)) {
         return None;
     }
     let (mut log_loss, mut brier, mut n) = (0.0, 0.0, 0usize);
@@ -363,6 +369,16 @@ mod tests {
             ProbabilityScores { log_loss: 0.0, brier: 0.0, ece: 0.0 }
         );
         assert!(probability_scores(&Array2::zeros((0, 2)), &[]).is_none());
+    }
+
+    #[test]
+    fn probability_scores_are_none_for_values_that_are_no_probability() {
+        // NaN (a model whose scores overflow), a negative value, one above 1.
+        for bad in [f64::NAN, -0.5, 1.5, f64::INFINITY] {
+            let rows = ndarray::array![[bad, 0.5], [0.5, 0.5]];
+            assert_eq!(probability_scores(&rows, &[0, 1]), None, "{bad}");
+        }
+        assert!(probability_scores(&ndarray::array![[0.0, 1.0], [1.0, 0.0]], &[1, 0]).is_some());
     }
 
     #[test]
