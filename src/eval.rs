@@ -156,10 +156,16 @@ pub struct ProbabilityScores {
 const CALIBRATION_BINS: usize = 10;
 
 /// The [`ProbabilityScores`] of `probabilities` (one row per text, one column per
-/// class) against the true classes; `None` without rows, and when the rows and classes
-/// differ in number or a class is no column's (the scores of a part would mislead).
+/// class) against the true classes; `None` without rows, when the rows and classes
+/// differ in number or a class is no column's (the scores of a part would mislead), and
+/// when a probability is NaN or outside 0 to 1 (scores of them would be numbers of nothing).
 pub fn probability_scores(probabilities: &Array2<f64>, truth: &[usize]) -> Option<ProbabilityScores> {
     if probabilities.nrows() != truth.len() || truth.iter().any(|&y| y >= probabilities.ncols()) {
+        return None;
+    }
+    // A NaN probability of the true class gave its row a log loss of 34.5 (the floor of 1e-15
+    // taken by `max`, which passes over NaN) beside a Brier score of NaN.
+    if probabilities.iter().any(|p| !(0.0..=1.0).contains(p)) {
         return None;
     }
     let (mut log_loss, mut brier, mut n) = (0.0, 0.0, 0usize);
@@ -254,11 +260,17 @@ fn check_folds(k: usize, n: usize, unit: &str) -> Result<()> {
 /// [`Error::InvalidParams`] when `k < 2` or `k` exceeds the number of rows.
 pub fn stratified_folds(classes: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
     check_folds(k, classes.len(), "row")?;
-    let n_classes = classes.iter().copied().max().map_or(0, |m| m + 1);
+    // The classes present, in increasing order: going through `0..=max` hung on a class
+    // index of 10^12 and skipped every class when the largest was `usize::MAX` (max + 1
+    // wrapped to 0), leaving all rows in fold 0. A class without rows draws nothing from
+    // the generator, so skipping absent ones deals the same folds.
+    let mut present = classes.to_vec();
+    present.sort_unstable();
+    present.dedup();
     let mut rng = SplitMix64::new(seed);
     let mut folds = vec![0usize; classes.len()];
     let mut next = 0usize;
-    for c in 0..n_classes {
+    for c in present {
         let mut rows: Vec<usize> =
             classes.iter().enumerate().filter(|&(_, &class)| class == c).map(|(i, _)| i).collect();
         rng.shuffle(&mut rows);
@@ -360,6 +372,16 @@ mod tests {
     }
 
     #[test]
+    fn probability_scores_are_none_for_values_that_are_no_probability() {
+        // NaN (a model whose scores overflow), a negative value, one above 1.
+        for bad in [f64::NAN, -0.5, 1.5, f64::INFINITY] {
+            let rows = ndarray::array![[bad, 0.5], [0.5, 0.5]];
+            assert_eq!(probability_scores(&rows, &[0, 1]), None, "{bad}");
+        }
+        assert!(probability_scores(&ndarray::array![[0.0, 1.0], [1.0, 0.0]], &[1, 0]).is_some());
+    }
+
+    #[test]
     fn metrics_match_hand_computation() {
         // truth a a a b b c ; predicted a a b b c c
         // a: tp 2, predicted 2, support 3 -> P 1, R 2/3, F1 0.8
@@ -416,6 +438,19 @@ mod tests {
         assert_eq!(folds, stratified_folds(&classes, 5, 7).unwrap());
         assert_ne!(folds, stratified_folds(&classes, 5, 8).unwrap());
         assert!(stratified_folds(&classes, 1, 7).is_err());
+    }
+
+    #[test]
+    fn folds_of_large_class_indices_are_dealt_as_small_ones() {
+        // Two rows of each of two classes, 2 folds: each fold gets one row of each class,
+        // whatever numbers the classes have. Class 10^12 hung (every index up to it was
+        // scanned), class usize::MAX put all rows in fold 0 (max + 1 wrapped to 0).
+        let small = stratified_folds(&[0, 1, 0, 1], 2, 3).unwrap();
+        assert_eq!(small.iter().filter(|&&f| f == 0).count(), 2);
+        assert_eq!(stratified_folds(&[0, usize::MAX, 0, usize::MAX], 2, 3).unwrap(), small);
+        assert_eq!(stratified_folds(&[0, 1_000_000_000_000, 0, 1_000_000_000_000], 2, 3).unwrap(), small);
+        // An absent class in between draws nothing: the same folds as without the gap.
+        assert_eq!(stratified_folds(&[0, 5, 0, 5], 2, 3).unwrap(), small);
     }
 
     #[test]

@@ -220,7 +220,8 @@ impl FeatureParams {
     /// [`FeatureParams::nb_scale`] needs (without classes it scales nothing).
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] as in [`FeatureParams::check`].
+    /// [`Error::InvalidParams`] as in [`FeatureParams::check`]; when `classes` is neither
+    /// empty nor one per text.
     pub fn fit_labelled<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
@@ -1050,7 +1051,8 @@ impl Featurizer {
     /// n-grams kept are written out as strings, each from the first text holding it.
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] when two kept n-grams share a 64-bit key.
+    /// [`Error::InvalidParams`] when two kept n-grams share a 64-bit key; when
+    /// `analyzed` is not one analysis per text, or `classes` neither empty nor one per text.
     pub fn fit_analyzed(&self, texts: &[&str], analyzed: &[&Analysis], classes: &[usize]) -> Result<Featurizer> {
         self.fit_analyzed_named(texts, analyzed, classes, None)
     }
@@ -1074,6 +1076,20 @@ impl Featurizer {
         classes: &[usize],
         names: Option<&GramNames>,
     ) -> Result<Featurizer> {
+        // Classes for some texts only used to leave the NB scales out without a word, and
+        // analyses for some texts only to fit on part of them.
+        let per_text = |name: &str, n: usize| {
+            Err(Error::InvalidParams {
+                name: name.into(),
+                reason: format!("{n} for {} texts: one per text is needed", texts.len()),
+            })
+        };
+        if analyzed.len() != texts.len() {
+            return per_text("analyses", analyzed.len());
+        }
+        if !classes.is_empty() && classes.len() != texts.len() {
+            return per_text("classes", classes.len());
+        }
         let params = &self.params;
         let mut featurizer =
             Featurizer::empty(params.clone(), self.lexicon.clone()).with_word_classes(self.word_classes.clone());
@@ -1200,15 +1216,22 @@ fn frequent_numbers(analyzed: &[&Analysis], n_numbers: usize, min_df: usize) -> 
 fn nb_ratios(featurizer: &Featurizer, analyzed: &[&Analysis], classes: &[usize]) -> Vec<f32> {
     const SMOOTHING: f64 = 1.0;
     let n_cols = featurizer.vocabulary.len();
-    let n_classes = classes.iter().max().map_or(0, |m| m + 1);
-    let mut counts = vec![vec![0.0f64; n_cols]; n_classes];
+    // A row of counts per class present, and one row of zeros standing for every absent
+    // class below the largest (they all give the same ratios): a row per index up to the
+    // largest failed to allocate for a class index of 2^40, and for `usize::MAX` it
+    // wrapped to no row at all, scaling nothing.
+    let mut present = classes.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    let any_absent = present.last().is_some_and(|&largest| largest >= present.len());
+    let mut counts = vec![vec![0.0f64; n_cols]; present.len() + usize::from(any_absent)];
     let mut columns: Vec<u32> = Vec::new();
     for (doc, &class) in analyzed.iter().zip(classes) {
         columns.clear();
         featurizer.columns_of(doc, &mut columns);
         columns.sort_unstable();
         columns.dedup();
-        if let Some(row) = counts.get_mut(class) {
+        if let Some(row) = present.binary_search(&class).ok().and_then(|row| counts.get_mut(row)) {
             for &c in &columns {
                 if let Some(n) = row.get_mut(c as usize) {
                     *n += 1.0;
@@ -1600,6 +1623,30 @@ mod tests {
         assert!(params.fit(&texts, None).unwrap().nb_weights.is_empty());
         let off = FeatureParams { nb_scale: false, ..params };
         assert!(off.fit_labelled(&texts, &[0, 0, 1], None).unwrap().nb_weights.is_empty());
+    }
+
+    #[test]
+    fn nb_scale_takes_one_class_per_text_whatever_its_number() {
+        let texts = ["good film", "good plot", "bad film"];
+        let params = FeatureParams { min_df: 1, ngram_max: 1, ..FeatureParams::default() };
+        let scales = params.fit_labelled(&texts, &[0, 0, 1], None).unwrap().nb_weights;
+        assert_eq!(scales.len(), 4);
+        // Classes 0 and 2^40, or usize::MAX, split the texts as 0 and 1 do: the same scales
+        // (2^40 failed to allocate a row per index; usize::MAX wrapped to no row, all 1).
+        for big in [1usize << 40, usize::MAX] {
+            assert_eq!(params.fit_labelled(&texts, &[0, 0, big], None).unwrap().nb_weights, scales);
+        }
+        // An absent class below the largest counts as it did: 0 and 2 as 0, 1 and 2 of three.
+        let gap = params.fit_labelled(&texts, &[0, 0, 2], None).unwrap().nb_weights;
+        assert_eq!(params.fit_labelled(&texts, &[1, 1, 3], None).unwrap().nb_weights.len(), 4);
+        assert_eq!(params.fit_labelled(&texts, &[1, 1, 3], None).unwrap().nb_weights, gap);
+        // Classes for some texts only: said, never a fit without the scales asked for.
+        let error = params.fit_labelled(&texts, &[0, 1], None).unwrap_err().to_string();
+        assert!(error.contains("invalid classes: 2 for 3 texts: one per text is needed"), "{error}");
+        let analyzer = params.analyzer(None).unwrap();
+        let analyzed = analyzer.analyze_all(&texts);
+        let error = analyzer.fit_analyzed(&texts, &[&analyzed[0]], &[]).unwrap_err().to_string();
+        assert!(error.contains("invalid analyses: 1 for 3 texts"), "{error}");
     }
 
     #[test]

@@ -1257,7 +1257,9 @@ fn write_tested(path: &Path, data: &LabelledData, labels: &[String], tested: &[T
 /// # Errors
 /// [`stancekit::error::Error::UnknownLabel`] for a label the model does not know,
 /// naming the file, line and column; [`stancekit::error::Error::LabelCase`] for one
-/// that differs from a model's label only in how an accent is encoded.
+/// that differs from a model's label only in how an accent is encoded;
+/// [`stancekit::error::Error::NonFiniteScore`] for a row the model gives no finite
+/// probabilities (its numbers overflow).
 fn test_model(
     model: &ModelFile,
     data: &LabelledData,
@@ -1301,6 +1303,17 @@ fn test_model(
     }
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
     let (predicted, probabilities) = model.classifier.classify_rows(&model.featurizer.transform(&texts));
+    // A model whose numbers overflow (hand-edited) gives NaN probabilities: its rows are
+    // refused as predict refuses them. eval printed figures of them (log-loss 34.5388,
+    // Brier NaN, each such row counted as the first label) and exited 0.
+    let row_files: Vec<&PathBuf> =
+        args.data.iter().zip(per_file).flat_map(|(path, &n)| std::iter::repeat_n(path, n)).collect();
+    stancekit::predict::check_finite_rows(model, &probabilities, |row| {
+        let path = row_files.get(row).map_or_else(PathBuf::new, |path| path.to_path_buf());
+        let file = stancekit::error::Location::file(path);
+        let location = data.lines.get(row).map_or_else(|| file.clone(), |&line| file.at_line(line));
+        location.with_column(args.text_column.clone())
+    })?;
     let scores = probability_scores(&probabilities, &classes);
     let tested = predicted.iter().zip(probabilities.rows()).enumerate();
     let tested = tested.map(|(row, (&p, ps))| (row, None, p, Some(ps.to_vec()))).collect();

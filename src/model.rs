@@ -208,7 +208,9 @@ impl ModelFile {
     /// # Errors
     /// [`Error::Io`] when the directory is not writable or the disk is full, or when
     /// `path` holds something other than a model ([`other_than_a_model`]), which is not
-    /// replaced.
+    /// replaced. [`Error::InvalidParams`] (named `model`), nothing written, for a model
+    /// that [`ModelFile::load`] would refuse (its public fields edited so that they
+    /// disagree: a label without a weight row, a NaN weight, a tab in the task).
     pub fn save(&self, path: &Path) -> Result<()> {
         // Python's `model.save("train.csv")` replaced the data with the model without a
         // word, where `train --out train.csv` refuses it.
@@ -220,7 +222,20 @@ impl ModelFile {
             let error = std::io::Error::new(std::io::ErrorKind::AlreadyExists, reason);
             return Err(Error::Io { path: path.to_path_buf(), error });
         }
+        // A model whose fields disagree was written with Ok, and only its load failed
+        // ("3 labels but 2 weight rows"): the work saved was lost without a word. The
+        // shapes are checked first, as a NaN weight is written as null and the parse
+        // would only say so by a column of bytes that were never written.
+        let refused = |reason: String| Error::InvalidParams {
+            name: "model".into(),
+            reason: format!("{reason}: load would refuse the file, so it is not written"),
+        };
+        self.check_shapes().map_err(refused)?;
         let bytes = self.to_bytes();
+        ModelFile::from_bytes(&bytes, path).map_err(|error| match error {
+            Error::CorruptModel { reason, .. } => refused(reason),
+            other => refused(other.to_string()),
+        })?;
         crate::output::write_atomically(path, |out| out.write_all(&bytes))
             .map_err(|error| Error::Io { path: path.to_path_buf(), error })
     }

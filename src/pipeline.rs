@@ -1293,4 +1293,39 @@ mod tests {
         model.save(&path).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), model.to_bytes());
     }
+
+    /// A model whose fields were edited to disagree is refused by save, nothing written,
+    /// as load would refuse the file: it used to be written with Ok, and lost at its load.
+    #[test]
+    fn save_refuses_a_model_that_load_would_refuse() {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let options = TrainOptions {
+            features: FeatureParams { min_df: 1, ..FeatureParams::default() },
+            ..TrainOptions::default()
+        };
+        let good = train_model(&examples, &options, "toy", Provenance::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let refused = |edit: &dyn Fn(&mut ModelFile)| {
+            let mut model = good.clone();
+            edit(&mut model);
+            let error = model.save(&path).unwrap_err();
+            assert!(matches!(error, Error::InvalidParams { .. }), "{error}");
+            assert!(!path.exists());
+            error.to_string()
+        };
+        let tail = ": load would refuse the file, so it is not written";
+        assert_eq!(refused(&|m| m.labels.push("x".into())), format!("invalid model: 3 labels but 2 weight rows{tail}"));
+        assert_eq!(
+            refused(&|m| m.classifier.intercepts[0] = f32::NAN),
+            format!("invalid model: non-finite weights{tail}")
+        );
+        let tab = refused(&|m| m.task = "a\tb".into());
+        assert_eq!(tab, format!("invalid model: task 'a\\tb' holds the control character U+0009{tail}"));
+        let idf = refused(&|m| std::sync::Arc::make_mut(&mut m.featurizer).idf[0] = f32::NAN);
+        assert!(idf.starts_with("invalid model: invalid featurizer: idf value NaN") && idf.ends_with(tail), "{idf}");
+        good.save(&path).unwrap();
+        assert_eq!(ModelFile::load(&path).unwrap().to_bytes(), good.to_bytes());
+    }
 }

@@ -594,13 +594,24 @@ impl Compressed {
     /// The rows of `x` with 32-bit positions, which halve the memory the solver reads.
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] for more non-zero values than 32 bits can index.
+    /// [`Error::InvalidParams`] for more non-zero values than 32 bits can index, or a
+    /// value that is not finite.
     fn rows_of(x: &SparseRows) -> Result<Compressed> {
         if x.0.nnz() > u32::MAX as usize {
             return Err(Error::InvalidParams {
                 name: "data".into(),
                 reason: format!("{} non-zero features: more than one fit can index (2^32)", x.0.nnz()),
             });
+        }
+        // A NaN or infinite value made the first loss NaN, and the fit returned all-zero
+        // weights as converged: a model that gives every text its classes' even odds.
+        for (row, values) in x.0.outer_iterator().enumerate() {
+            if let Some((column, value)) = values.iter().find(|(_, value)| !value.is_finite()) {
+                return Err(Error::InvalidParams {
+                    name: "data".into(),
+                    reason: format!("row {row}, column {column}: feature value {value} is not a finite number"),
+                });
+            }
         }
         Ok(Compressed::of(&x.0))
     }
@@ -793,7 +804,8 @@ fn lbfgs(
 /// Fits a classifier on sparse rows and class indices with `params`.
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad settings or targets.
+/// [`Error::InvalidParams`] for bad settings or targets, or a feature value that is
+/// not finite.
 pub fn fit(params: &LogisticParams, x: SparseRows, y: Array1<usize>) -> Result<Classifier> {
     let dataset = DatasetBase::new(x, y);
     params.fit(&dataset)
@@ -802,7 +814,8 @@ pub fn fit(params: &LogisticParams, x: SparseRows, y: Array1<usize>) -> Result<C
 /// As [`fit`], with a weight per row (1 = an ordinary row).
 ///
 /// # Errors
-/// [`Error::InvalidParams`] for bad settings, targets or weights.
+/// [`Error::InvalidParams`] for bad settings, targets or weights, or a feature value
+/// that is not finite.
 pub fn fit_weighted(params: &LogisticParams, x: SparseRows, y: Array1<usize>, weights: &[f64]) -> Result<Classifier> {
     if weights.len() != y.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
         return Err(Error::InvalidParams {
@@ -1040,6 +1053,23 @@ mod tests {
     fn rejects_nonpositive_c() {
         assert!(LogisticParams::new().c(-1.0).check().unwrap_err().to_string().contains("--c"));
         assert!(LogisticParams::new().c(0.0).check().is_err());
+    }
+
+    #[test]
+    fn rejects_feature_values_that_are_not_finite() {
+        // Row 1 holds NaN (or an infinity) in column 2: both fits name it. Either used to
+        // return all-zero weights as converged, even odds for every text.
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let rows = || {
+                let rows = vec![(vec![0], vec![1.0]), (vec![1, 2], vec![1.0, bad]), (vec![0], vec![0.5])];
+                SparseRows::try_from_rows(rows, 3).unwrap()
+            };
+            let y = Array1::from(vec![0, 1, 0]);
+            let error = fit(&LogisticParams::new(), rows(), y.clone()).unwrap_err().to_string();
+            assert_eq!(error, format!("invalid data: row 1, column 2: feature value {bad} is not a finite number"));
+            let weighted = fit_weighted(&LogisticParams::new(), rows(), y, &[1.0; 3]).unwrap_err().to_string();
+            assert_eq!(weighted, error);
+        }
     }
 
     #[test]

@@ -2334,6 +2334,17 @@ fn a_model_whose_numbers_overflow_gives_error_rows_not_nan() {
         row["error"],
         "-:1: model 'label' gave an infinite or undefined score for the text, so no probabilities (its numbers overflow; retrain it)"
     );
+    // eval refuses such rows as predict does. It printed figures of NaN probabilities
+    // (log-loss 34.5388, Brier NaN, ECE NaN, every row the first label's) and exited 0.
+    write(d, "test.csv", b"text,label\na fine and moving film,positive\n");
+    let r = run_in(d, &["eval", "--model", "huge.json", "--data", "test.csv"]);
+    assert_eq!(r.status, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr.trim_end(),
+        "stancekit: error: test.csv:2: column 'text': model 'label' gave an infinite or undefined score for the text, \
+         so no probabilities (its numbers overflow; retrain it)"
+    );
 }
 
 /// Two versions of one model (same task name) both keep their results: the later one is

@@ -700,6 +700,18 @@ def test_a_missing_pandas_value_is_named_as_one():
         model.predict([1.5])
 
 
+def test_pandas_labels_of_another_length_are_said_to_be_so_not_another_index():
+    # Labels of 5 rows for texts of 12: the count is what is wrong. It was said to be the
+    # indexes, with labels.loc[texts.index] to align them, which raises KeyError.
+    texts = pd.Series(["Talks collapsed in anger.", "Both sides signed the pact.", "Rivals traded threats."] * 4)
+    labels = pd.Series(["adversarial", "cooperative", "adversarial"] * 4)
+    with pytest.raises(ValueError, match=r"^texts has 12 items but labels has 5 \(one label per text\)$"):
+        stancekit.train(texts, labels[:5], min_df=1, calibration_folds=0)
+    weights = pd.Series([1.0] * 12)
+    with pytest.raises(ValueError, match=r"^sample_weight has 3 values for 12 texts$"):
+        stancekit.train(texts, labels, sample_weight=weights[:3], min_df=1, calibration_folds=0)
+
+
 def test_pandas_labels_with_another_index_are_refused_not_paired_by_position():
     # train pairs by position; pandas pairs by index. Labels sorted apart from their texts
     # kept the same values in another order: each text trained with another row's label.
