@@ -609,6 +609,16 @@ impl Context<'_> {
             return Actors { source: Some(speaker), target };
         }
         if let Some(r) = (0..self.words.len()).find(|&i| self.is_reporting_at(i)) {
+            // "The group was reported to have executed two women": a passive of saying names
+            // no one who says; its subject is the one told of, unless what it is said to
+            // have done is to say ("X was reported to have suggested ...": X speaks).
+            let infinitive = if self.word(r + 2) == "have" { r + 3 } else { r + 2 };
+            let passive = self
+                .passive_aux(r)
+                .filter(|_| self.word(r + 1) == "to" && !self.is_reporting_word(self.word(infinitive)));
+            if let (Some(aux), Claim::Accusation) = (passive, claim) {
+                return Actors { source: None, target: self.subject_before(aux) };
+            }
             let target = match claim {
                 Claim::Accusation => self.reported_subject(r + 1, self.words.len()),
                 Claim::Denial => None,
@@ -1554,6 +1564,17 @@ mod tests {
         for (sentence, claim, (source, target)) in cases {
             assert_eq!(pair_with(&lexicon, sentence, claim), (source.into(), target.into()), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_passive_of_saying_tells_of_its_subject_unless_it_reports_a_saying() {
+        let mut lexicon = lexicon();
+        lexicon.reporting_verbs.push("reported".into());
+        let told = pair_with(&lexicon, "The militia was reported to have burned two villages.", Claim::Accusation);
+        assert_eq!(told, (String::new(), "The militia".to_string()));
+        // Said to have said: the subject speaks.
+        let speaker = pair_with(&lexicon, "The senator was reported to have said the agency lied.", Claim::Accusation);
+        assert_eq!(speaker.0, "The senator");
     }
 
     #[test]
