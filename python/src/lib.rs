@@ -46,11 +46,18 @@ create_exception!(
 /// The `source` field of rows made from Python objects rather than files.
 const PYTHON_SOURCE: &str = "<python>";
 
+/// The message of a library error on one line, its control characters escaped as the
+/// CLI prints them: a path or name holding a line break (`load("a\nb.json")`) had broken
+/// the message in two.
+fn message(error: &Error) -> String {
+    stancekit::input::escape_controls(&error.to_string())
+}
+
 /// Maps a library error met while reading or writing a model file.
 fn model_error(error: Error) -> PyErr {
     match error {
         Error::ModelVersion { .. } | Error::CorruptModel { .. } | Error::Io { .. } => {
-            ModelError::new_err(error.to_string())
+            ModelError::new_err(message(&error))
         }
         other => input_error(other),
     }
@@ -59,9 +66,9 @@ fn model_error(error: Error) -> PyErr {
 /// Maps a library error met on input: I/O to `OSError`, the rest to `ValueError`.
 fn input_error(error: Error) -> PyErr {
     match &error {
-        Error::ModelVersion { .. } | Error::CorruptModel { .. } => ModelError::new_err(error.to_string()),
-        Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), error.to_string())),
-        _ => PyValueError::new_err(error.to_string()),
+        Error::ModelVersion { .. } | Error::CorruptModel { .. } => ModelError::new_err(message(&error)),
+        Error::Io { error: source, .. } => PyErr::from(std::io::Error::new(source.kind(), message(&error))),
+        _ => PyValueError::new_err(message(&error)),
     }
 }
 

@@ -246,6 +246,16 @@ def test_model_file_errors_have_the_cli_messages(cli, tmp_path):
     with pytest.raises(stancekit.ModelError, match="checksum mismatch"):
         stancekit.Model.from_bytes(data.replace(b'"task":"sentiment"', b'"task":"sentimenx"', 1))
 
+    # A line break in a path or a name is escaped as the CLI escapes it: the message
+    # stays one line (it was two).
+    broken = tmp_path / "a\nb.json"
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.load(broken)
+    assert "\n" not in str(error.value) and "a\\nb.json" in str(error.value), str(error.value)
+    with pytest.raises(stancekit.ModelError) as error:
+        stancekit.Model.from_bytes(data[: len(data) // 2], "x\ny")
+    assert "\n" not in str(error.value) and "x\\ny" in str(error.value), str(error.value)
+
 
 def test_builtin_unknown_task_is_a_value_error():
     with pytest.raises(ValueError, match="no built-in model for task 'nope'"):
