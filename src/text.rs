@@ -957,7 +957,7 @@ fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
         match *c {
             '\n' => newline_follows = true,
             '\r' if newline_follows => {}
-            '\r' | '\u{000B}' | '\u{000C}' | '\u{2028}' | '\u{2029}' => {
+            other if is_line_break(other) => {
                 *c = '\n';
                 newline_follows = false;
             }
@@ -967,8 +967,8 @@ fn line_broken_chars(text: &str) -> Vec<(usize, char)> {
     chars
 }
 
-/// The byte offset just past the line break at `pos` (`\n`, `\r`, a vertical tab, a form feed, or the
-/// three-byte U+2028 and U+2029).
+/// The byte offset just past the line break at `pos` (`\n`, `\r`, a vertical tab, a form feed, or
+/// the three-byte U+2028 and U+2029).
 fn after_line_break(text: &str, pos: usize) -> usize {
     pos + text.get(pos..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8)
 }
