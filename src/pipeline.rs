@@ -950,6 +950,17 @@ pub fn train_model(
 mod tests {
     use super::*;
 
+    /// A model of [`toy`]'s rows that keeps every n-gram (`min_df` 1).
+    fn toy_model() -> ModelFile {
+        let (texts, labels) = toy();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let options = TrainOptions {
+            features: FeatureParams { min_df: 1, ..FeatureParams::default() },
+            ..TrainOptions::default()
+        };
+        train_model(&examples, &options, "toy", Provenance::default()).unwrap()
+    }
+
     fn toy() -> (Vec<String>, Vec<String>) {
         let pos =
             ["a fine good film", "good and fun", "truly good acting", "fun fine story", "good good good", "a fun ride"];
@@ -1268,13 +1279,7 @@ mod tests {
     /// empty file and a model are replaced.
     #[test]
     fn save_keeps_a_file_that_holds_something_other_than_a_model() {
-        let (texts, labels) = toy();
-        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
-        let options = TrainOptions {
-            features: FeatureParams { min_df: 1, ..FeatureParams::default() },
-            ..TrainOptions::default()
-        };
-        let model = train_model(&examples, &options, "toy", Provenance::default()).unwrap();
+        let model = toy_model();
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("train.csv");
         std::fs::write(&data, "\u{feff}text,label\ngood fun,pos\n").unwrap();
@@ -1298,13 +1303,7 @@ mod tests {
     /// as load would refuse the file: it used to be written with Ok, and lost at its load.
     #[test]
     fn save_refuses_a_model_that_load_would_refuse() {
-        let (texts, labels) = toy();
-        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
-        let options = TrainOptions {
-            features: FeatureParams { min_df: 1, ..FeatureParams::default() },
-            ..TrainOptions::default()
-        };
-        let good = train_model(&examples, &options, "toy", Provenance::default()).unwrap();
+        let good = toy_model();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.json");
         let refused = |edit: &dyn Fn(&mut ModelFile)| {
