@@ -4,7 +4,8 @@
 //! Tokens are lower-cased words; contractions are expanded so that negation stays
 //! visible ("don't" -> `do` `not`), numbers become `<num>`, punctuation that ends a
 //! clause is kept as a boundary token so negation scope can stop there, and quotation
-//! marks are kept as quote tokens.
+//! marks are kept as quote tokens. In scripts written without spaces between words
+//! (Chinese, Japanese, Thai) each character is a word.
 
 use std::borrow::Cow;
 
@@ -25,9 +26,10 @@ pub struct SentenceSpan {
 pub enum TokenKind {
     /// A word or number: feature material.
     Word,
-    /// Punctuation that ends a clause (`. , ; : ! ?` and brackets): ends negation scope.
+    /// Punctuation that ends a clause (`. , ; : ! ?` and brackets, and their forms in other
+    /// scripts, whose text is the ASCII mark): ends negation scope.
     Boundary,
-    /// A quotation mark (`"`, `“`, `”`, `«`, `»`), its text always `"`: reported
+    /// A quotation mark (`"`, `“`, `”`, `«`, `»`, `「`, `」`), its text always `"`: reported
     /// speech. Neither a word nor a boundary.
     Quote,
 }
@@ -278,11 +280,63 @@ fn accented_letter(name: &str) -> Option<char> {
 }
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')
+    matches!(
+        c,
+        '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' | '\u{300C}' | '\u{300D}' | '\u{300E}' | '\u{300F}'
+    )
 }
 
 fn is_clause_boundary(c: char) -> bool {
     matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '\u{2013}' | '\u{2014}' | '\u{2026}')
+        || ascii_boundary(c).is_some()
+}
+
+/// The ASCII mark a clause boundary of another script stands for: the ideographic and
+/// full-width marks of Chinese and Japanese (`。` `，` `、` `？` `！`), the Arabic comma,
+/// semicolon and question mark, and the Devanagari dandas. A boundary token's text is
+/// this mark, so `？` counts as the `?` of the n-grams, as `“` counts as `"`.
+fn ascii_boundary(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{3002}' | '\u{FF0E}' | '\u{FF61}' | '\u{0964}' | '\u{0965}' => ".",
+        '\u{FF0C}' | '\u{3001}' | '\u{FF64}' | '\u{060C}' => ",",
+        '\u{FF1B}' | '\u{061B}' => ";",
+        '\u{FF1A}' => ":",
+        '\u{FF01}' => "!",
+        '\u{FF1F}' | '\u{061F}' => "?",
+        '\u{FF08}' => "(",
+        '\u{FF09}' => ")",
+        _ => return None,
+    })
+}
+
+/// Whether `c` is a letter of a script written without spaces between words (Chinese,
+/// Japanese kana, Thai, Lao, Khmer, Myanmar). Each such letter, with the marks that
+/// combine with it, is a word of its own, so the n-grams are its characters and their
+/// pairs (the usual features for these scripts when no word segmenter is at hand): a
+/// clause of them used to be one word, found in no other text.
+fn is_unspaced_letter(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
+        | '\u{3005}' | '\u{3007}' | '\u{3021}'..='\u{3029}' | '\u{3038}'..='\u{303B}' // ideographic marks and numerals
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{31F0}'..='\u{31FF}' // Katakana phonetic extensions
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{20000}'..='\u{3134F}' // CJK extensions B to G
+    ) && c.is_alphanumeric()
+}
+
+/// Whether `c` goes on the word before it: a letter or digit of a spaced script, or a
+/// mark that combines with the letter before it (Devanagari's virama in "हिन्दी", Thai
+/// tone marks, Hebrew points), which is no letter itself: "हिन्दी" used to be the two
+/// words `हिन` and `दी`.
+fn continues_word(c: char) -> bool {
+    (c.is_alphanumeric() && !is_unspaced_letter(c)) || unicode_normalization::char::is_combining_mark(c)
 }
 
 /// Whether `found` holds for the words of one of `texts`, read as the features read
@@ -395,7 +449,17 @@ fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
     let bytes_len = text.len();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        if c.is_alphanumeric() {
+        if is_unspaced_letter(c) {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, mark)) = chars.peek() {
+                if !unicode_normalization::char::is_combining_mark(mark) {
+                    break;
+                }
+                end = i + mark.len_utf8();
+                chars.next();
+            }
+            push_word(tokens, &text[start..end], start, end);
+        } else if c.is_alphanumeric() {
             let mut end = start + c.len_utf8();
             let mut dotted = DottedLetters::new();
             // Extend over letters/digits and single joiners followed by a letter/digit.
@@ -403,13 +467,15 @@ fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
                 let rest = text.get(end..).unwrap_or_default();
                 let mut it = rest.chars();
                 match it.next() {
-                    Some(n) if n.is_alphanumeric() => {
+                    Some(n) if continues_word(n) => {
                         end += n.len_utf8();
-                        dotted.push(n);
+                        if n.is_alphanumeric() {
+                            dotted.push(n);
+                        }
                     }
                     Some(n) if is_apostrophe(n) || is_hyphen(n) || is_invisible(n) || n == '.' || n == ',' => {
                         match it.next() {
-                            Some(m) if m.is_alphanumeric() => {
+                            Some(m) if m.is_alphanumeric() && !is_unspaced_letter(m) => {
                                 let prev = text.get(..end).and_then(|t| t.chars().next_back()).unwrap_or(' ');
                                 if !joins(dotted.single_letters(), prev, n, m) {
                                     break;
@@ -466,7 +532,8 @@ fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
             tokens.push(Token { text: Cow::Borrowed(QUOTE_TOKEN), start, end, kind: TokenKind::Quote });
         } else if is_clause_boundary(c) {
             let end = start + c.len_utf8();
-            tokens.push(Token { text: Cow::Borrowed(&text[start..end]), start, end, kind: TokenKind::Boundary });
+            let mark = ascii_boundary(c).unwrap_or(&text[start..end]);
+            tokens.push(Token { text: Cow::Borrowed(mark), start, end, kind: TokenKind::Boundary });
         }
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
@@ -1366,6 +1433,39 @@ mod tests {
 
     fn sentences(text: &str) -> Vec<&str> {
         split_sentences(text).iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn each_character_of_chinese_japanese_and_thai_is_a_word() {
+        assert_eq!(words("美国指责俄罗斯"), ["美", "国", "指", "责", "俄", "罗", "斯"]);
+        // Kana too; a number and a Latin word next to them stay whole.
+        assert_eq!(words("2014年にNATOが"), ["<num>", "年", "に", "nato", "が"]);
+        // A Thai letter keeps the vowel and tone marks written over and under it.
+        assert_eq!(words("ที่นี่"), ["ที่", "นี่"]);
+        // Korean is written with spaces: its words stay whole.
+        assert_eq!(words("한국 정부"), ["한국", "정부"]);
+    }
+
+    #[test]
+    fn a_combining_mark_stays_in_its_word() {
+        // Devanagari's virama (U+094D) is a mark, not a letter.
+        assert_eq!(words("हिन्दी फिल्म"), ["हिन्दी", "फिल्म"]);
+        // Hebrew points; an accent written as a combining mark (NFD).
+        assert_eq!(words("שָׁלוֹם cafe\u{301} noir"), ["שָׁלוֹם", "cafe\u{301}", "noir"]);
+    }
+
+    #[test]
+    fn the_clause_marks_of_other_scripts_are_boundaries_read_as_ascii_marks() {
+        let marks = |text: &str| -> Vec<String> {
+            tokenize(text).into_iter().filter(|t| t.kind != TokenKind::Word).map(|t| t.text.into_owned()).collect()
+        };
+        assert_eq!(marks("他说，好。真的？不！"), [",", ".", "?", "!"]);
+        assert_eq!(marks("هل هذا صحيح؟ نعم، صحيح"), ["?", ","]);
+        assert_eq!(marks("यह सच है। हाँ"), ["."]);
+        assert_eq!(marks("他说「不」"), ["\"", "\""]);
+        // The boundary keeps its place in the text.
+        let tokens = tokenize("好？");
+        assert_eq!((tokens[1].start, tokens[1].end), (3, 6));
     }
 
     #[test]
