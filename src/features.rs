@@ -729,6 +729,13 @@ impl Featurizer {
         self.vocabulary.len() + 2 * self.categories.len()
     }
 
+    /// Whether column `index` is an n-gram of punctuation marks alone (`?`, `" !`), which
+    /// tells nothing of what a text is about: a text whose only features these are holds
+    /// nothing the model knows ([`crate::predict::SentencePrediction::unknown`]).
+    pub fn is_mark_gram(&self, index: usize) -> bool {
+        self.vocabulary.get(index).is_some_and(|gram| gram.split(' ').all(|word| matches!(word, "?" | "!" | "\"")))
+    }
+
     /// A readable name for column `index` ("not_good", "cue:denial", "cue:denial:negated").
     pub fn feature_name(&self, index: usize) -> String {
         if let Some(g) = self.vocabulary.get(index) {

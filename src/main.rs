@@ -1628,6 +1628,7 @@ fn render_document(
     tasks: &[(String, Vec<String>)],
     command: &PredictCommand,
     document: &stancekit::input::Document,
+    tally: &UnknownTally,
 ) -> io::Result<bool> {
     let source = stancekit::input::path_text(&document.source);
     let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
@@ -1657,6 +1658,7 @@ fn render_document(
         report::write_prediction_error(out, command.format, origin, document.is_article, &message, tasks.len())?;
         return Ok(true);
     }
+    tally.add(&sentences);
     if !(document.is_article && command.summary_only) {
         for sentence in &sentences {
             report::write_prediction(out, command.format, origin, sentence)?;
@@ -1667,6 +1669,27 @@ fn render_document(
         report::write_article(out, command.format, origin, &summary, &sentences)?;
     }
     Ok(false)
+}
+
+/// How many of the sentences labelled held nothing the models know, of how many
+/// ([`stancekit::predict::unknown_text_warning`]); added to from the labelling threads.
+#[derive(Default)]
+struct UnknownTally {
+    unknown: std::sync::atomic::AtomicUsize,
+    total: std::sync::atomic::AtomicUsize,
+}
+
+impl UnknownTally {
+    fn add(&self, sentences: &[stancekit::predict::SentencePrediction]) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.unknown.fetch_add(sentences.iter().filter(|s| s.unknown).count(), Relaxed);
+        self.total.fetch_add(sentences.len(), Relaxed);
+    }
+
+    fn warning(&self, shipped: bool) -> Option<String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        stancekit::predict::unknown_text_warning(self.unknown.load(Relaxed), self.total.load(Relaxed), shipped)
+    }
 }
 
 /// Why a document's probabilities cannot be trusted, if one is not a number
@@ -1834,9 +1857,10 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     if command.format == Format::Text && (!command.summary_only || rows_input.is_some()) {
         report::write_prediction_header(&mut out, &task_names)?;
     }
+    let tally = UnknownTally::default();
     let render = |document: &stancekit::input::Document| -> (Vec<u8>, bool) {
         let mut buffer = Vec::with_capacity(256);
-        let failed = render_document(&mut buffer, &predictor, &tasks, &command, document).unwrap_or(true);
+        let failed = render_document(&mut buffer, &predictor, &tasks, &command, document, &tally).unwrap_or(true);
         (buffer, failed)
     };
     // Every input's documents in one stream, each input opened when the one before has
@@ -1859,6 +1883,9 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // The process ends here: its memory goes back whole, so the models' ~100,000
     // allocations are not freed one by one (a few ms of every short run).
     std::mem::forget(predictor);
+    if let Some(warning) = tally.warning(command.model.is_empty()) {
+        diagnostic!("stancekit: warning: {warning}");
+    }
     if n_failed > 0 {
         diagnostic!("stancekit: {n_failed} of {n_rows} input rows could not be read (see their 'error' field)");
         return Ok(Outcome::RowsFailed);

@@ -61,6 +61,11 @@ pub struct SentencePrediction {
     /// Who accuses whom (or who denies), when an `accusation` model labels the
     /// sentence `accusation` or `denial`. Offsets are relative to the sentence.
     pub actors: Option<Actors>,
+    /// Whether no model found a word of its own in the text: none of its n-grams but
+    /// those of punctuation marks alone, and no cue (a text in another language than the
+    /// models', or of words none of their training texts had). Its labels are then the models' leanings alone, not
+    /// a reading of the text ([`unknown_text_warning`]).
+    pub unknown: bool,
 }
 
 impl SentencePrediction {
@@ -148,8 +153,19 @@ impl Predictor {
     /// Every model's prediction for one text. Probabilities are returned as computed: a
     /// hand-edited model can make them NaN, which [`check_finite`] refuses, as the CLI does.
     pub fn predict_text(&self, text: &str) -> Vec<TaskPrediction> {
+        self.predict_known(text).0
+    }
+
+    /// [`Predictor::predict_text`], and whether the text held nothing any model knows
+    /// ([`SentencePrediction::unknown`]).
+    fn predict_known(&self, text: &str) -> (Vec<TaskPrediction>, bool) {
         let rows: Vec<(Vec<u32>, Vec<f32>)> = self.featurizers.iter().map(|f| f.transform_one(text)).collect();
-        self.models
+        let unknown = rows
+            .iter()
+            .zip(&self.featurizers)
+            .all(|((indices, _), featurizer)| indices.iter().all(|&j| featurizer.is_mark_gram(j as usize)));
+        let predictions = self
+            .models
             .iter()
             .zip(&self.featurizer_of)
             .map(|(model, &i)| {
@@ -163,7 +179,8 @@ impl Predictor {
                     explanation,
                 }
             })
-            .collect()
+            .collect();
+        (predictions, unknown)
     }
 
     /// Splits an article into sentences and labels each.
@@ -173,7 +190,7 @@ impl Predictor {
             .enumerate()
             .map(|(index, span)| {
                 let sentence = &text[span.start..span.end];
-                let predictions = self.predict_text(sentence);
+                let (predictions, unknown) = self.predict_known(sentence);
                 let actors = self.actors(sentence, &predictions);
                 SentencePrediction {
                     index,
@@ -182,6 +199,7 @@ impl Predictor {
                     text: sentence.to_string(),
                     predictions,
                     actors,
+                    unknown,
                 }
             })
             .collect()
@@ -189,10 +207,33 @@ impl Predictor {
 
     /// Labels a row of text whole, as one unit.
     pub fn predict_row(&self, text: &str) -> SentencePrediction {
-        let predictions = self.predict_text(text);
+        let (predictions, unknown) = self.predict_known(text);
         let actors = self.actors(text, &predictions);
-        SentencePrediction { index: 0, start: 0, end: text.len(), text: text.to_string(), predictions, actors }
+        SentencePrediction { index: 0, start: 0, end: text.len(), text: text.to_string(), predictions, actors, unknown }
     }
+}
+
+/// The warning for a run whose texts the models mostly do not know: `unknown` of
+/// `total` sentences (or rows) held nothing any model knows ([`SentencePrediction::unknown`]),
+/// at least a fifth of them. Such labels are the models' leanings, given with the
+/// confidence of those leanings (the shipped models call a Chinese sentence neutral at
+/// 0.95), so a run of text in another language would otherwise pass for a reading.
+/// A few such sentences in English news ("Ends.", a name alone) are no cause to warn.
+/// `shipped`: whether the models are the shipped (English news) ones.
+pub fn unknown_text_warning(unknown: usize, total: usize, shipped: bool) -> Option<String> {
+    if unknown == 0 || unknown.saturating_mul(5) < total {
+        return None;
+    }
+    let (sentences, hold) = if total == 1 { ("sentence", "holds") } else { ("sentences", "hold") };
+    let trained = if shipped {
+        "text in another language? the shipped models know English news"
+    } else {
+        "text in another language, or of another kind, than the models were trained on?"
+    };
+    Some(format!(
+        "{unknown} of {total} {sentences} {hold} no word or cue the models know ({trained}): their labels are the models' \
+         leanings, not a reading of the text"
+    ))
 }
 
 /// Refuses predictions whose probabilities are not all finite: a model whose numbers
@@ -348,7 +389,47 @@ mod tests {
     fn sentence(index: usize, p: f64) -> SentencePrediction {
         let probabilities = vec![("a".to_string(), p), ("b".to_string(), 1.0 - p)];
         let prediction = TaskPrediction { task: "t".into(), label: "a".into(), probabilities, explanation: None };
-        SentencePrediction { index, start: 0, end: 1, text: "x".into(), predictions: vec![prediction], actors: None }
+        SentencePrediction {
+            index,
+            start: 0,
+            end: 1,
+            text: "x".into(),
+            predictions: vec![prediction],
+            actors: None,
+            unknown: false,
+        }
+    }
+
+    #[test]
+    fn text_the_models_do_not_know_is_warned_of_from_a_fifth_of_the_sentences() {
+        assert_eq!(unknown_text_warning(0, 10, true), None);
+        assert_eq!(unknown_text_warning(1, 6, true), None);
+        let warning = unknown_text_warning(2, 10, true).unwrap_or_default();
+        assert!(warning.starts_with("2 of 10 sentences hold no word or cue the models know (text in another language?"));
+        let warning = unknown_text_warning(1, 1, false).unwrap_or_default();
+        assert!(warning.starts_with("1 of 1 sentence holds no word"), "{warning}");
+        assert!(warning.contains("than the models were trained on?"), "{warning}");
+    }
+
+    #[test]
+    fn a_text_of_words_no_model_knows_is_unknown() {
+        use crate::pipeline::{train_model, Examples, TrainOptions};
+        let texts: Vec<String> =
+            ["Talks failed?", "Talks resumed.", "The talks were praised.", "The talks failed again?"]
+                .map(String::from)
+                .into();
+        let labels: Vec<String> = ["bad", "good", "good", "bad"].map(String::from).into();
+        let examples = Examples::new(&texts, &labels, std::path::Path::new("toy")).unwrap();
+        let features = crate::features::FeatureParams { min_df: 1, ..Default::default() };
+        let options = TrainOptions { features, calibration_folds: 0, ..TrainOptions::default() };
+        let model = train_model(&examples, &options, "t", crate::model::Provenance::default()).unwrap();
+        let predictor = Predictor::new(vec![model]);
+        assert!(!predictor.predict_row("The talks failed.").unknown);
+        assert!(predictor.predict_row("Xyzzy plugh.").unknown);
+        let sentences = predictor.predict_article("会谈失败了。Talks failed.");
+        assert_eq!(sentences.iter().map(|s| s.unknown).collect::<Vec<_>>(), [true, false]);
+        // Punctuation marks are n-gram words, but say nothing of what the text is about.
+        assert!(predictor.predict_row("Xyzzy plugh?").unknown);
     }
 
     #[test]

@@ -1095,7 +1095,15 @@ mod tests {
                 target: Some(Span { start, end, text }),
             });
             let prediction =
-                SentencePrediction { index, start, end: start + text.len(), text, predictions, actors };
+                SentencePrediction {
+                    index,
+                    start,
+                    end: start + text.len(),
+                    text,
+                    predictions,
+                    actors,
+                    unknown: false,
+                };
             let origin = RowOrigin { source: &source, id: &id, line };
             let (hand, serde) = (hand_row(origin, &prediction), serde_row(origin, &prediction));
             prop_assert_eq!(String::from_utf8_lossy(&hand), String::from_utf8_lossy(&serde));
@@ -1129,6 +1137,7 @@ mod tests {
                 task("accusation".into(), labels(&["none", "accusation"]), None),
             ],
             actors: None,
+            unknown: false,
         };
         let origin = RowOrigin { source: "-", id: "1", line: Some(1) };
         assert_eq!(hand_row(origin, &prediction), serde_row(origin, &prediction));

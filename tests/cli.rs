@@ -90,6 +90,27 @@ fn predict_article_splits_sentences_with_offsets() {
     assert_eq!(rows.iter().map(|r| r.sentence.unwrap()).collect::<Vec<_>>(), [0, 1, 2]);
 }
 
+/// The shipped models are English: an article in another language is labelled (one row
+/// a sentence, exit 0) and said to be text they do not know, while English news is not.
+#[test]
+fn text_the_shipped_models_do_not_know_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let chinese = "外交部周二表示，双方取得了一些进展。美国指责俄罗斯轰炸了车队！俄方否认参与其中？\n";
+    let article = write(dir.path(), "zh.txt", chinese.as_bytes());
+    let r = run(&["predict", "--format", "json", article.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(rows(&r.stdout).len(), 3);
+    assert!(
+        r.stderr.contains("warning: 3 of 3 sentences hold no word or cue the models know (text in another language? the shipped models know English news)"),
+        "{}",
+        r.stderr
+    );
+    let seed = shared().join("seed/article.txt");
+    let r = run(&["predict", seed.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
+
 #[test]
 fn predict_keeps_bad_rows_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
