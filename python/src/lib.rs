@@ -878,7 +878,7 @@ fn classify_article<'py>(
         return Err(input_error(Error::EmptyText { location: Location::file(&id) }));
     }
     let id_owned = id;
-    let (sentences, summary) = detached(py, move || -> PyResult<(Vec<Value>, Value)> {
+    let (sentences, summary, unknown) = detached(py, move || -> PyResult<(Vec<Value>, Value, Option<String>)> {
         let predictor = predictor_for(&handles, explain);
         let tasks: Vec<(String, Vec<String>)> =
             predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
@@ -891,8 +891,14 @@ fn classify_article<'py>(
         report::write_article(&mut line, Format::Json, origin, &summarize(&predictions, &tasks), &predictions)
             .map_err(|e| PyOSError::new_err(e.to_string()))?;
         let summary = serde_json::from_slice(&line).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok((rows, summary))
+        let unknown = predictions.iter().filter(|p| p.unknown).count();
+        Ok((rows, summary, stancekit::predict::unknown_text_warning(unknown, predictions.len(), false)))
     })?;
+    // As the CLI says it: labels of text the models do not know are their leanings.
+    if let Some(warning) = unknown {
+        let message = std::ffi::CString::new(warning).unwrap_or_default();
+        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
+    }
     let result = PyDict::new(py);
     let list = PyList::empty(py);
     for row in &sentences {

@@ -76,6 +76,17 @@ def test_classify_article_gives_the_cli_rows(cli):
     assert result["summary"]["n_sentences"] == len(cli_sentences)
 
 
+def test_classify_article_warns_of_text_the_models_do_not_know(recwarn):
+    # As the CLI: an article in another language is labelled, and said to be unknown.
+    result = stancekit.classify_article("外交部表示，双方取得了进展。美国指责俄罗斯！")
+    assert len(result["sentences"]) == 2
+    (warning,) = [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert str(warning.message).startswith("2 of 2 sentences hold no word or cue the models know")
+    recwarn.clear()
+    stancekit.classify_article(ARTICLE.read_text(encoding="utf-8"))
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
 def test_classify_article_takes_an_int_id_and_names_id_when_refusing_one():
     # An int id (a DataFrame's index, `id=row.Index`) is written as its digits, as the CLI
     # writes a JSON Lines number id; it was a TypeError naming no argument: "'int' object
