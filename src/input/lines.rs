@@ -252,15 +252,11 @@ impl Iterator for LineDocuments {
 /// Python's `json.dump(..., indent=2)` write it, which no JSON Lines file starts with.
 /// Read a line at a time, each of its lines was an error row of its own (`the line ends
 /// while parsing an object`, `trailing characters`, `expected value`), none saying why.
+/// A line cut short by the read is not judged ([`first_line`]).
 fn json_over_lines(start: &[u8]) -> Option<char> {
-    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
-    let mut lines = start.split(|b| *b == b'\n');
-    // The last piece may be a line cut short by the read: only whole lines are judged.
-    let n_whole = memchr::memchr_iter(b'\n', start).count();
-    let first = lines.by_ref().take(n_whole).find(|line| !line.trim_ascii().is_empty())?;
-    match first.trim_ascii() {
-        b"{" => Some('{'),
-        b"[" => Some('['),
+    match first_line(start)?.trim() {
+        "{" => Some('{'),
+        "[" => Some('['),
         _ => None,
     }
 }
@@ -738,6 +734,8 @@ mod tests {
     fn json_over_lines_is_known_by_a_whole_first_line_of_a_bracket_alone() {
         assert_eq!(json_over_lines(b"{\n  \"text\": \"a\"\n}\n"), Some('{'));
         assert_eq!(json_over_lines(b"\xEF\xBB\xBF\r\n[ \r\n  {"), Some('['));
+        // Old Mac line ends, which end a JSON Lines record too.
+        assert_eq!(json_over_lines(b"{\r  \"text\": \"a\"\r}\r"), Some('{'));
         // A first line cut short by the read is not judged; records and text are not it.
         assert_eq!(json_over_lines(b"{"), None);
         assert_eq!(json_over_lines(b"{\"text\": \"a\"}\n"), None);
