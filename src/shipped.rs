@@ -63,18 +63,29 @@ pub fn model_paths() -> Result<Vec<PathBuf>> {
 /// [`Error::Shipped`] naming the first file whose model's task is another.
 pub fn check_tasks<'m>(paths: &[PathBuf], tasks: impl IntoIterator<Item = &'m str>) -> Result<()> {
     for ((path, expected), task) in paths.iter().zip(TASKS).zip(tasks) {
-        if task != *expected {
-            return Err(Error::Shipped {
-                reason: format!(
-                    "{}: holds a model of task '{}', not {expected} (the shipped models' directory holds each task's \
-                     model under that task's name: put the {expected} model there, or give models with --model)",
-                    path.display(),
-                    crate::input::escape_controls(task)
-                ),
-            });
-        }
+        check_task(path, expected, task, "give models with --model")?;
     }
     Ok(())
+}
+
+/// [`check_tasks`] for one shipped model file, `path`, whose task is `task` where
+/// `expected`'s model belongs; `instead` says how to use other models (the CLI's
+/// `--model`, Python's `stancekit.load`).
+///
+/// # Errors
+/// [`Error::Shipped`] when the tasks differ.
+pub fn check_task(path: &Path, expected: &str, task: &str, instead: &str) -> Result<()> {
+    if task == expected {
+        return Ok(());
+    }
+    Err(Error::Shipped {
+        reason: format!(
+            "{}: holds a model of task '{}', not {expected} (the shipped models' directory holds each task's model \
+             under that task's name: put the {expected} model there, or {instead})",
+            path.display(),
+            crate::input::escape_controls(task)
+        ),
+    })
 }
 
 /// The shipped lexicon's directory: `./datasets/lexicons`, then that of the source tree

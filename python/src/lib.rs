@@ -706,6 +706,17 @@ fn load(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Model> {
     Ok(Model::new(model, origin))
 }
 
+/// The shipped model file `path` of `task` (`stancekit.builtin`), refused as the CLI
+/// refuses it when it holds another task's model.
+#[pyfunction]
+fn _load_builtin(py: Python<'_>, path: PathBuf, task: String) -> PyResult<Model> {
+    let origin = path.display().to_string();
+    let model = detached(py, || ModelFile::load(&path)).map_err(model_error)?;
+    stancekit::shipped::check_task(&path, &task, &model.task, "load your models with stancekit.load")
+        .map_err(|error| ModelError::new_err(message(&error)))?;
+    Ok(Model::new(model, origin))
+}
+
 /// One JSON Lines row of the CLI for a sentence, parsed back.
 fn sentence_value(prediction: &SentencePrediction, origin: RowOrigin<'_>) -> PyResult<Value> {
     let mut line = Vec::new();
@@ -1316,6 +1327,7 @@ fn _stancekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Model>()?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(_load_builtin, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(classify_article, m)?)?;
     m.add_function(wrap_pyfunction!(_label_rows, m)?)?;

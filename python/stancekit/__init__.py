@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ._stancekit import Model, ModelError, __version__, load, train
+from ._stancekit import _load_builtin
 from ._stancekit import classify_article as _classify_article
 
 __all__ = [
@@ -90,9 +91,8 @@ def builtin_path(task: str) -> Path:
 
 
 @functools.lru_cache(maxsize=None)
-def _builtin(path: str) -> Model:
-    model = load(path)
-    return model
+def _builtin(path: str, task: str) -> Model:
+    return _load_builtin(path, task)
 
 
 def builtin(task: str) -> Model:
@@ -105,15 +105,7 @@ def builtin(task: str) -> Model:
     model copied into ``$STANCEKIT_MODELS`` under the wrong name was returned as if it
     were the task's: the CLI refuses it too).
     """
-    path = builtin_path(task)
-    model = _builtin(str(path))
-    if model.task != task:
-        raise ModelError(
-            f"{path}: holds a model of task '{model.task}', not {task} (the shipped models' directory holds each "
-            f"task's model under that task's name: put the {task} model there, or load your models with "
-            "stancekit.load)"
-        )
-    return model
+    return _builtin(str(builtin_path(task)), task)
 
 
 def classify_article(
