@@ -1197,6 +1197,14 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 
 /// Says that `model`'s probabilities are not calibrated, and why, when it was asked to
 /// be and could not be: after `train`, and before `eval` scores them.
+/// Whose probabilities `model`'s are, for the probability scores of `eval`.
+fn scored_probabilities(model: &ModelFile) -> report::ScoredProbabilities {
+    match model.classifier.calibration {
+        Some(_) => report::ScoredProbabilities::Calibrated,
+        None => report::ScoredProbabilities::Uncalibrated,
+    }
+}
+
 fn warn_uncalibrated(model: &ModelFile, quiet: bool) {
     if let (Some(warning), false) = (model.metrics.uncalibrated_warning(), quiet) {
         diagnostic!("stancekit: warning: {warning}");
@@ -1372,7 +1380,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         warn_trained_on(&model, path, &data, &command.data.data, command.quiet);
         let (matrix, scores, tested) = test_model(&model, &data, &per_file, &command.data)?;
         warn_uncalibrated(&model, command.quiet);
-        (matrix, Vec::new(), None, scores, tested)
+        (matrix, Vec::new(), None, scores.map(|p| (p, scored_probabilities(&model))), tested)
     } else if !command.test_data.is_empty() {
         // As `train` would: the probability scores are those of the model it writes.
         let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
@@ -1397,7 +1405,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         }
         let (matrix, scores, tested) = test_model(&model, test, &per_test_file, &test_args)?;
         warn_uncalibrated(&model, command.quiet);
-        (matrix, Vec::new(), None, scores, tested)
+        (matrix, Vec::new(), None, scores.map(|p| (p, scored_probabilities(&model))), tested)
     } else {
         let folds = command.folds.unwrap_or(10);
         // Each fold's model is calibrated only when asked (5 more fits per fold): the
@@ -1488,7 +1496,14 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
         let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };
         let tested = rows.into_iter().map(|r| (r.row, Some(r.fold), r.predicted, Some(r.probabilities))).collect();
-        (pooled, matrices, Some(summary), scores, tested)
+        let of = if options.calibration_folds < 2 {
+            report::ScoredProbabilities::UncalibratedFolds
+        } else if uncalibrated.is_empty() {
+            report::ScoredProbabilities::Calibrated
+        } else {
+            report::ScoredProbabilities::PartlyCalibratedFolds
+        };
+        (pooled, matrices, Some(summary), scores.map(|p| (p, of)), tested)
     };
     if let Some(path) = &command.predictions {
         write_tested(path, held_out.as_ref().unwrap_or(&data), &matrix.labels, &tested)?;

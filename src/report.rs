@@ -487,9 +487,43 @@ pub struct FoldSummary {
     pub macro_f1: (f64, f64),
 }
 
+/// Whose probabilities an evaluation's probability scores (log loss, Brier, ECE) are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoredProbabilities {
+    /// Calibrated ones, as `train` writes by default.
+    Calibrated,
+    /// The softmax of the scores of fold models `eval --folds` left uncalibrated (its
+    /// default, which changes no label and saves 5 fits a fold).
+    UncalibratedFolds,
+    /// Calibrated fold models pooled with the softmax of some that could not be
+    /// calibrated (too few rows of a class; `eval` warns of them).
+    PartlyCalibratedFolds,
+    /// The softmax of the scores of a model trained or given without calibration.
+    Uncalibrated,
+}
+
+impl ScoredProbabilities {
+    /// What the text output says of uncalibrated probabilities, under the figures.
+    fn note(self) -> Option<&'static str> {
+        match self {
+            ScoredProbabilities::Calibrated => None,
+            ScoredProbabilities::UncalibratedFolds => Some(
+                "(of fold models left uncalibrated, eval --folds' default: --calibration-folds 5 scores calibrated \
+                 ones, as train writes them)",
+            ),
+            ScoredProbabilities::PartlyCalibratedFolds => {
+                Some("(of fold models some of which could not be calibrated: their softmax is pooled with the rest)")
+            }
+            ScoredProbabilities::Uncalibrated => Some("(of an uncalibrated model: the softmax of its scores)"),
+        }
+    }
+}
+
 /// Writes evaluation metrics: the (pooled) matrix's figures, the per-fold ones if any,
 /// and the confusion matrix. A per-class figure of 0/0 is `n/a` in text and `null` in
 /// JSON, never 0: "precision 0" would say every prediction of the class was wrong.
+/// Probability scores say whose probabilities they are: ECE 0.13 from uncalibrated
+/// fold models would read as a flaw of the model `train` writes, which calibrates.
 ///
 /// # Errors
 /// Any write error.
@@ -499,7 +533,7 @@ pub fn write_metrics(
     matrix: &ConfusionMatrix,
     folds: &[ConfusionMatrix],
     summary: Option<FoldSummary>,
-    probability: Option<ProbabilityScores>,
+    probability: Option<(ProbabilityScores, ScoredProbabilities)>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -522,10 +556,11 @@ pub fn write_metrics(
                 obj.insert("macro_f1_mean".into(), json!(s.macro_f1.0));
                 obj.insert("macro_f1_std".into(), json!(s.macro_f1.1));
             }
-            if let (Some(p), Some(obj)) = (probability, metrics.as_object_mut()) {
+            if let (Some((p, of)), Some(obj)) = (probability, metrics.as_object_mut()) {
                 obj.insert("log_loss".into(), json!(p.log_loss));
                 obj.insert("brier".into(), json!(p.brier));
                 obj.insert("ece".into(), json!(p.ece));
+                obj.insert("calibrated".into(), json!(of == ScoredProbabilities::Calibrated));
             }
             writeln!(out, "{metrics}")?;
             writeln!(out, "{}", json!({"type": "confusion", "labels": matrix.labels, "counts": matrix.counts}))
@@ -556,8 +591,11 @@ pub fn write_metrics(
                 matrix.macro_f1(),
                 matrix.total()
             )?;
-            if let Some(p) = probability {
+            if let Some((p, of)) = probability {
                 writeln!(out, "log-loss  {:.4}\nBrier     {:.4}\nECE       {:.4}", p.log_loss, p.brier, p.ece)?;
+                if let Some(note) = of.note() {
+                    writeln!(out, "          {note}")?;
+                }
             }
             writeln!(out)?;
             let width = matrix.labels.iter().map(String::len).max().unwrap_or(5).max(5);

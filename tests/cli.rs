@@ -288,6 +288,53 @@ fn eval_min_accuracy_exits_1_when_missed() {
     assert!(r.stdout.contains("3 folds: accuracy"));
 }
 
+/// The probability scores say whose probabilities they are: `eval --folds` leaves its
+/// fold models uncalibrated by default, and their ECE read as that of the model `train`
+/// writes, which calibrates (bbc_news by category, 10 folds: ECE 0.126 without a word).
+#[test]
+fn eval_says_when_its_probability_scores_are_of_uncalibrated_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = mr_sample(dir.path(), 100);
+    let data = data.to_str().unwrap();
+    let note = "(of fold models left uncalibrated, eval --folds' default: --calibration-folds 5 scores calibrated ones";
+    let r = run(&["eval", "--data", data, "--folds", "3", "--quiet"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ECE ") && r.stdout.contains(note), "{}", r.stdout);
+    let r = run(&["eval", "--data", data, "--folds", "3", "--calibration-folds", "5", "--quiet"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ECE ") && !r.stdout.contains("uncalibrated"), "{}", r.stdout);
+    let calibrated = |args: &[&str]| -> bool {
+        let r = run(args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let metrics: serde_json::Value = r
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .find(|v: &serde_json::Value| v["type"] == "metrics")
+            .unwrap();
+        metrics["calibrated"].as_bool().unwrap()
+    };
+    assert!(!calibrated(&["eval", "--data", data, "--folds", "3", "--format", "json", "--quiet"]));
+    assert!(calibrated(&[
+        "eval",
+        "--data",
+        data,
+        "--folds",
+        "3",
+        "--calibration-folds",
+        "5",
+        "--format",
+        "json",
+        "--quiet"
+    ]));
+    let model = dir.path().join("m.json");
+    let model = model.to_str().unwrap();
+    let r = run(&["train", "--data", data, "--out", model, "--calibration-folds", "0", "--quiet"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run(&["eval", "--model", model, "--data", data, "--quiet"]);
+    assert!(r.stdout.contains("(of an uncalibrated model: the softmax of its scores)"), "{}", r.stdout);
+}
+
 /// A per-class figure of 0/0 is `n/a` (`null` in JSON), not 0.0000: the precision of a
 /// class never predicted, the recall of a class without rows. F1 is 2 TP / (2 TP + FP +
 /// FN) as in scikit-learn, so 0 when only one of them is undefined, and macro-F1 averages
