@@ -937,6 +937,16 @@ fn check_output(flag: &str, what: &str, out: &Path, inputs: &[(&str, &Path)]) ->
             input.display()
         );
     }
+    // A FIFO this run reads to its end has no reader left when the output is written to
+    // it, so the write waited forever (`train --data f.fifo --out f.fifo`).
+    if let Some((name, input)) = inputs.iter().find(|(_, input)| stancekit::output::same_pipe(out, input)) {
+        anyhow::bail!(
+            "{flag} {} is the same pipe as {name} {}, which this run reads to its end, so nothing would be left to \
+             read what is written into it (choose another output path)",
+            out.display(),
+            input.display()
+        );
+    }
     // What the path holds now, read once for both checks below.
     let head = file_head(out);
     let holds_model = head.as_deref().is_some_and(stancekit::model::laid_out_as_a_model);
@@ -1019,6 +1029,9 @@ fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &st
         if let Some(same) = data.iter().find(|d| stancekit::output::same_file(d, file)) {
             anyhow::bail!("{flag} {} is the same file as --data {} ({why})", file.display(), same.display());
         }
+        if let Some(same) = data.iter().find(|d| stancekit::output::same_pipe(d, file)) {
+            anyhow::bail!("{flag} {} is the same pipe as --data {}: {PIPE_READ_ONCE}", file.display(), same.display());
+        }
     }
     Ok(())
 }
@@ -1030,6 +1043,12 @@ fn refuse_data_file_as(flag: &str, files: &[PathBuf], data: &[PathBuf], why: &st
 const READ_ONCE: &str =
     "standard input can be read only once (save its rows to a file, and give each file where it belongs)";
 
+/// Why a pipe (a FIFO, `/dev/stdin`) cannot be given twice among the data files: the
+/// first read takes all of it, and the second waited forever for a writer (a FIFO opened
+/// again after its writer had gone) or found it empty.
+const PIPE_READ_ONCE: &str = "a pipe (FIFO) can be read only once (save its rows to a file, and give each file where \
+                              it belongs)";
+
 /// Whether `path` is `-`, standard input, as the data readers take it.
 fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -1040,6 +1059,14 @@ fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
     for (i, file) in files.iter().enumerate() {
         if is_stdin(file) && files.iter().take(i).any(|e| is_stdin(e)) {
             anyhow::bail!("{flag} - is given twice: {READ_ONCE}");
+        }
+        if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_pipe(e, file)) {
+            let names = if earlier == file {
+                format!("{flag} {} is given twice", file.display())
+            } else {
+                format!("{flag} {} and {} are the same pipe", earlier.display(), file.display())
+            };
+            anyhow::bail!("{names}: {PIPE_READ_ONCE}");
         }
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
             let names = if earlier == file {

@@ -86,6 +86,24 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `a` and `b` are one pipe, a FIFO (named pipe) or standard input (`-`, also as
+/// `/dev/stdin`) when it is one, under one name or two. A pipe can be read only once: its
+/// second reader found it empty, or, as a FIFO opened again after its writer had gone,
+/// waited forever (`eval --data f.fifo --test-data f.fifo` hung), and writing a model to
+/// the FIFO its data came from waited forever for a reader.
+pub fn same_pipe(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let pipe = |path: &Path| crate::input::input_metadata(path).ok().filter(|m| m.file_type().is_fifo());
+        if let (Some(x), Some(y)) = (pipe(a), pipe(b)) {
+            return same_inode(&x, &y, a, b);
+        }
+    }
+    let _ = (a, b);
+    false
+}
+
 /// The regular file standard output writes to, if it is one (`> out.txt`, `>> out.txt`),
 /// for [`is_standard_output`].
 pub fn standard_output_file() -> Option<Metadata> {

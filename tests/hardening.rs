@@ -6517,3 +6517,80 @@ fn a_data_weight_written_with_a_decimal_comma_is_refused_not_read_as_weight_0() 
         assert_eq!(r.status, 0, "{weights:?}: {}", r.stderr);
     }
 }
+
+/// `stancekit ARGS` in `dir` with standard input from /dev/null: the run must end within
+/// `seconds`, or the test fails (the child is killed).
+fn run_with_deadline(dir: &Path, args: &[&str], seconds: u64) -> util::Run {
+    let out = std::fs::File::create(dir.join("stdout")).unwrap();
+    let err = std::fs::File::create(dir.join("stderr")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stancekit"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("STANCEKIT_MODELS")
+        .stdin(std::fs::File::open("/dev/null").unwrap())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("stancekit {args:?} did not end within {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    util::Run {
+        status: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(dir.join("stdout")).unwrap(),
+        stderr: std::fs::read_to_string(dir.join("stderr")).unwrap(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_twice_or_as_input_and_output_is_refused_not_waited_on() {
+    // A FIFO is read once: `eval --data f --test-data f` opened it again after its writer
+    // had gone and waited forever, and `train --data f --out f` waited forever for a
+    // reader of the model. Now refused before any read, as `-` given twice is.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(std::process::Command::new("mkfifo").arg(d.join("rows.csv")).status().unwrap().success());
+    std::os::unix::fs::symlink("rows.csv", d.join("link.csv")).unwrap();
+    let read_once =
+        "a pipe (FIFO) can be read only once (save its rows to a file, and give each file where it belongs)";
+    let cases: &[(&[&str], String)] = &[
+        (
+            &["eval", "--data", "rows.csv", "--test-data", "rows.csv"],
+            format!("--test-data rows.csv is the same pipe as --data rows.csv: {read_once}"),
+        ),
+        (
+            &["train", "--data", "rows.csv", "rows.csv", "--out", "m.json"],
+            format!("--data rows.csv is given twice: {read_once}"),
+        ),
+        (
+            &["train", "--data", "rows.csv", "link.csv", "--out", "m.json"],
+            format!("--data rows.csv and link.csv are the same pipe: {read_once}"),
+        ),
+        (
+            &["train", "--data", "rows.csv", "--out", "link.csv"],
+            "--out link.csv is the same pipe as --data rows.csv, which this run reads to its end, so nothing would be \
+             left to read what is written into it (choose another output path)"
+                .to_string(),
+        ),
+        (
+            &["corpus", "--spans", "rows.csv", "link.csv", "--out", "c.csv"],
+            format!("--spans rows.csv and link.csv are the same pipe: {read_once}"),
+        ),
+    ];
+    for (args, message) in cases {
+        let r = run_with_deadline(d, args, 30);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr, format!("stancekit: error: {message}\n"), "{args:?}");
+    }
+    assert!(!d.join("m.json").exists() && !d.join("c.csv").exists());
+}
