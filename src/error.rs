@@ -387,11 +387,66 @@ fn io_hint(path: &std::path::Path, error: &std::io::Error) -> String {
         return FILE_TOO_LARGE_HINT.into();
     }
     let socket = socket_hint(path, error);
-    if socket.is_empty() {
+    if !socket.is_empty() {
+        return socket;
+    }
+    // A message that says the link already (`--out` to a link to a missing directory).
+    let link = if error.to_string().contains("is a symbolic link") { String::new() } else { link_hint(path) };
+    if link.is_empty() {
         not_found_hint(path, error)
     } else {
-        socket
+        link
     }
+}
+
+/// For a path that is a symbolic link which cannot be followed, which `ls` lists as a file
+/// while opening it said only "No such file or directory (os error 2)" or "Too many
+/// levels of symbolic links (os error 40)": the chain of links, and where it breaks (a
+/// target that does not exist: its file moved or deleted) or that it leads back to
+/// itself. Nothing for a path that is no link, or whose link leads to something.
+fn link_hint(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let link = |p: &std::path::Path| std::fs::symlink_metadata(p).ok().filter(|m| m.file_type().is_symlink());
+        let Some(first) = link(path) else { return String::new() };
+        if std::fs::metadata(path).is_ok() {
+            return String::new();
+        }
+        // Each link's own inode, to know a loop however its links spell their targets.
+        let mut seen = vec![(first.dev(), first.ino())];
+        let mut shown = vec![path.display().to_string()];
+        let mut current = path.to_path_buf();
+        while let Ok(target) = std::fs::read_link(&current) {
+            shown.push(target.display().to_string());
+            let next = current.parent().map_or_else(|| target.clone(), |dir| dir.join(&target));
+            match std::fs::symlink_metadata(&next) {
+                Err(_) => {
+                    let targets: Vec<&String> = shown.iter().skip(1).collect();
+                    let chain = targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", a link to ");
+                    return format!(
+                        " (a symbolic link to {chain}, which does not exist: its file moved or deleted? give the \
+                         file's own path, or remove the link)"
+                    );
+                }
+                Ok(m) if m.file_type().is_symlink() => {
+                    if seen.contains(&(m.dev(), m.ino())) || seen.len() >= 40 {
+                        return format!(
+                            " (a symbolic link that leads back to itself: {}; give the file's own path, or mend \
+                             the link)",
+                            shown.join(" -> ")
+                        );
+                    }
+                    seen.push((m.dev(), m.ino()));
+                }
+                // A link to something that is there: the error is another one.
+                Ok(_) => return String::new(),
+            }
+            current = next;
+        }
+    }
+    let _ = path;
+    String::new()
 }
 
 /// For a write past the file size limit (`ulimit -f`), "File too large (os error 27)",

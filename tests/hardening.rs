@@ -1988,7 +1988,8 @@ fn an_unreadable_input_is_one_error_row_and_the_next_inputs_are_read() {
     let errors = [
         "missing.csv: No such file or directory (os error 2)",
         "nocolumn.csv: no column 'text' (columns found: 'id', 'txt'; choose one with --text-column)",
-        "articles/a.txt: No such file or directory (os error 2)",
+        "articles/a.txt: No such file or directory (os error 2) (a symbolic link to gone.txt, which does not exist: \
+         its file moved or deleted? give the file's own path, or remove the link)",
     ];
     for (row, error) in [&rows[2], &rows[3], &rows[4]].iter().zip(errors) {
         assert_eq!(row["error"], error);
@@ -6593,4 +6594,37 @@ fn a_fifo_given_twice_or_as_input_and_output_is_refused_not_waited_on() {
         assert_eq!(r.stderr, format!("stancekit: error: {message}\n"), "{args:?}");
     }
     assert!(!d.join("m.json").exists() && !d.join("c.csv").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_broken_or_looping_symbolic_link_is_said_to_be_one() {
+    // `ls` lists such a link as a file, and the message stopped at the OS's "No such file
+    // or directory (os error 2)" or "Too many levels of symbolic links (os error 40)".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("articles")).unwrap();
+    write(&d.join("articles"), "a.txt", b"The talks failed.");
+    std::os::unix::fs::symlink("moved.txt", d.join("articles/b.txt")).unwrap();
+    std::os::unix::fs::symlink("articles/b.txt", d.join("m.json")).unwrap();
+    std::os::unix::fs::symlink("loop2.csv", d.join("loop1.csv")).unwrap();
+    std::os::unix::fs::symlink("./loop1.csv", d.join("loop2.csv")).unwrap();
+    let gone = "(a symbolic link to moved.txt, which does not exist: its file moved or deleted? give the file's own \
+                path, or remove the link)";
+    let r = run_in(d, &["predict", "--format", "json", "articles"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let said = format!("articles/b.txt: No such file or directory (os error 2) {gone}");
+    assert!(r.stdout.contains(&serde_json::to_string(&said).unwrap()), "{}", r.stdout);
+    assert!(r.stderr.contains(&format!("stancekit: error: {said}\n")), "{}", r.stderr);
+    let r = run_in(d, &["inspect", "--model", "m.json"]);
+    let said = "m.json: No such file or directory (os error 2) (a symbolic link to articles/b.txt, a link to \
+                moved.txt, which does not exist: its file moved or deleted? give the file's own path, or remove the \
+                link)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
+    let r = run_in(d, &["train", "--data", "loop1.csv", "--out", "out.json"]);
+    let said =
+        "loop1.csv: Too many levels of symbolic links (os error 40) (a symbolic link that leads back to itself: \
+                loop1.csv -> loop2.csv -> ./loop1.csv; give the file's own path, or mend the link)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
+    assert!(!d.join("out.json").exists());
 }
