@@ -6628,3 +6628,45 @@ fn a_broken_or_looping_symbolic_link_is_said_to_be_one() {
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
     assert!(!d.join("out.json").exists());
 }
+
+#[test]
+fn corpus_says_a_datasets_path_one_level_off_and_the_way_to_mend_it() {
+    // `--datasets ../shared/datasets/bbc_news` (the dataset's own directory) or `../shared`
+    // used to be said as the file looked for, `.../bbc_news/bbc_news/bbc_news.csv: No such
+    // file or directory (os error 2)`, and a file as `no such directory`.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("shared/datasets/bbc_news")).unwrap();
+    std::fs::create_dir(d.join("empty")).unwrap();
+    write(&d.join("shared/datasets/bbc_news"), "bbc_news.csv", b"doc_id,text\nd1,Hello world.\n");
+    let spans = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/news/bbc_labels.csv");
+    let holds = "the span files point into the shared datasets directory, which holds bbc_news/bbc_news.csv and \
+                 fnc1/bodies.csv";
+    let cases = [
+        (
+            "shared/datasets/bbc_news",
+            format!("is a dataset's own directory, not the shared datasets directory: {holds} (pass --datasets shared/datasets)"),
+        ),
+        (
+            "shared/datasets/bbc_news/bbc_news.csv",
+            format!("is a dataset's own file, not the shared datasets directory: {holds} (pass --datasets shared/datasets)"),
+        ),
+        (
+            "shared",
+            format!("holds the shared datasets directory, not its datasets: {holds} (pass --datasets shared/datasets)"),
+        ),
+        ("empty", format!("has no bbc_news/bbc_news.csv: {holds} (pass it with --datasets)")),
+        (spans.to_str().unwrap(), format!("is a file, not a directory: {holds} (pass it with --datasets)")),
+    ];
+    for (datasets, said) in cases {
+        let r = run_in(d, &["corpus", "--spans", spans.to_str().unwrap(), "--datasets", datasets, "--out", "o.csv"]);
+        assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {datasets}: {said}\n")), "{datasets}");
+    }
+    // From inside the dataset's directory: the one above it.
+    let r = run_in(
+        &d.join("shared/datasets/bbc_news"),
+        &["corpus", "--spans", spans.to_str().unwrap(), "--datasets", ".", "--out", "o.csv"],
+    );
+    assert!(r.stderr.ends_with("(pass --datasets ..)\n"), "{}", r.stderr);
+    assert!(!d.join("o.csv").exists());
+}

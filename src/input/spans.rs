@@ -160,6 +160,61 @@ pub fn read_span_rows(span_files: &[PathBuf], datasets_dir: &Path) -> Result<Vec
     read_spans(span_files, datasets_dir).map(|(_, rows)| rows)
 }
 
+/// What is wrong with `--datasets` when its dataset file `file` (`bbc_news/bbc_news.csv`)
+/// is not in it: not a directory, a dataset's own directory or file (one level too deep:
+/// `--datasets ../shared/datasets/bbc_news`), the directory above the datasets (one level
+/// too high: `--datasets ../shared`), or another directory. `None` when the file is
+/// there. Each of the first three used to be said as the missing file, `../shared/
+/// datasets/bbc_news/bbc_news/bbc_news.csv: No such file or directory (os error 2)`, or,
+/// of a file given, as `no such directory`.
+fn datasets_dir_problem(datasets_dir: &Path, file: &str) -> Option<String> {
+    if datasets_dir.join(file).exists() {
+        return None;
+    }
+    let holds = "the span files point into the shared datasets directory, which holds bbc_news/bbc_news.csv and \
+                 fnc1/bodies.csv";
+    // A dataset's directory (`.../bbc_news`, `.../fnc1`), or its file (`.../bbc_news.csv`).
+    let names: Vec<&std::ffi::OsStr> = SPAN_SOURCES.iter().filter_map(|s| Path::new(s.1).file_name()).collect();
+    let too_deep = if names.iter().any(|name| datasets_dir.join(name).exists()) {
+        Some(directory_above(datasets_dir))
+    } else if datasets_dir.is_file() && datasets_dir.file_name().is_some_and(|name| names.contains(&name)) {
+        Some(directory_above(&directory_above(datasets_dir)))
+    } else {
+        None
+    };
+    if let Some(above) = too_deep {
+        return Some(format!(
+            "is a dataset's own {}, not the shared datasets directory: {holds} (pass --datasets {})",
+            if datasets_dir.is_dir() { "directory" } else { "file" },
+            above.display()
+        ));
+    }
+    if datasets_dir.join("datasets").join(file).exists() {
+        return Some(format!(
+            "holds the shared datasets directory, not its datasets: {holds} (pass --datasets {})",
+            datasets_dir.join("datasets").display()
+        ));
+    }
+    Some(match datasets_dir.metadata() {
+        Ok(metadata) if metadata.is_dir() => format!("has no {file}: {holds} (pass it with --datasets)"),
+        Ok(_) => format!("is a file, not a directory: {holds} (pass it with --datasets)"),
+        Err(_) => "no such directory: the span files point into the shared datasets; pass their directory with \
+                   --datasets"
+            .into(),
+    })
+}
+
+/// The directory that holds `path`, as a path to give: `..` above `.`, `.` above a name
+/// without a directory.
+fn directory_above(path: &Path) -> PathBuf {
+    match (path.file_name(), path.parent()) {
+        _ if path == Path::new(".") => PathBuf::from(".."),
+        (None, _) => path.join(".."),
+        (Some(_), Some(parent)) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// [`read_span_rows`], with the label columns of the first file, in its order: the
 /// columns of the corpus even when no span is read (a span file of only its header;
 /// taken from the first row, they were none, and `corpus` wrote `id,doc,text`).
@@ -206,14 +261,9 @@ pub fn read_spans(span_files: &[PathBuf], datasets_dir: &Path) -> Result<(Vec<St
                         ),
                     ));
                 };
-                if !datasets_dir.is_dir() {
+                if let Some(reason) = datasets_dir_problem(datasets_dir, file) {
                     // Said first: the missing file's own message would not name --datasets.
-                    return Err(Error::Data {
-                        path: datasets_dir.to_path_buf(),
-                        reason: "no such directory: the span files point into the shared datasets; pass their \
-                                 directory with --datasets"
-                            .into(),
-                    });
+                    return Err(Error::Data { path: datasets_dir.to_path_buf(), reason });
                 }
                 let source = datasets_dir.join(file);
                 let (source_header, source_records) = read_table(&source)?;
