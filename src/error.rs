@@ -343,6 +343,16 @@ pub enum Error {
         /// How many training texts there are.
         texts: usize,
     },
+    /// Training texts that are every one only a number or numbers (a column of ids, counts,
+    /// years or prices given as the text column): the model reads each number as the one
+    /// token `<num>`, so it could learn nothing from them.
+    #[error("every one of the {texts} training texts is only a number or numbers (the first: '{first}'), and the model reads every number as the one token <num>, so it could learn nothing from them: check that the text column holds the texts")]
+    NumbersOnly {
+        /// How many training texts there are.
+        texts: usize,
+        /// The first of them, as written.
+        first: String,
+    },
     /// The shipped models or lexicon cannot be found where they are looked for
     /// ([`crate::shipped`]), or `STANCEKIT_MODELS` points elsewhere than to them.
     #[error("{reason}")]

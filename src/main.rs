@@ -748,6 +748,18 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
     bar
 }
 
+/// The library's [`stancekit::error::Error::NumbersOnly`], which knows no file, named by
+/// the file, line and text column of the first text, as a cell's error is; any other
+/// error as it is.
+fn at_first_text(error: stancekit::error::Error, data: &LabelledData, text_column: &str) -> anyhow::Error {
+    if matches!(error, stancekit::error::Error::NumbersOnly { .. }) {
+        let mut first = data.location(0);
+        first.column = Some(text_column.to_string());
+        return anyhow::Error::new(error).context(first.to_string());
+    }
+    error.into()
+}
+
 /// Reads every `--data` file; also returns how many rows each file gave.
 ///
 /// # Errors
@@ -1187,7 +1199,8 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
         ..Provenance::default()
     };
     let bar = progress(1, command.quiet, "training");
-    let model = train_model(&examples, &options, &task, provenance)?;
+    let model = train_model(&examples, &options, &task, provenance)
+        .map_err(|error| at_first_text(error, &data, &command.data.text_column))?;
     bar.finish_and_clear();
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
@@ -1416,7 +1429,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
         check_class_weights(&examples, "--data-weight")?;
         let bar = progress(1, command.quiet, "training");
-        let model = train_model(&examples, &options, &command.data.label_column, Provenance::default())?;
+        let model = train_model(&examples, &options, &command.data.label_column, Provenance::default())
+            .map_err(|error| at_first_text(error, &data, &command.data.text_column))?;
         bar.finish_and_clear();
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
         let (test, per_test_file) = read_data(&test_args, None)?;
@@ -1505,7 +1519,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         check_class_weights(&examples, weight_flags)?;
         let bar = progress(folds as u64, command.quiet, "folds");
         let ScoredFolds { matrices, scores, uncalibrated, rows } =
-            cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))?;
+            cross_validate_scored(&examples, &options, folds, &mut |_| bar.inc(1))
+                .map_err(|error| at_first_text(error, &data, &command.data.text_column))?;
         bar.finish_and_clear();
         if let (Some((fold, why)), false) = (uncalibrated.first(), command.quiet) {
             // The probability scores pool these folds' softmax with the others' calibrated

@@ -876,8 +876,24 @@ fn min_class_count(examples: &Examples<'_>) -> usize {
 /// some weight, and out-of-fold options in range.
 fn check_training_inputs(examples: &Examples<'_>, options: &TrainOptions) -> Result<()> {
     examples.check()?;
+    // A column of ids, counts or years given as the texts trained, exit 0, into a model of
+    // one n-gram, <num>, that gives every text the commonest label.
+    if examples.texts.iter().all(|text| only_numbers(text)) {
+        if let Some(first) = examples.texts.first() {
+            return Err(Error::NumbersOnly { texts: examples.texts.len(), first: first.trim().to_string() });
+        }
+    }
     check_class_weights(examples, "weights")?;
     check_out_of_fold_options(options)
+}
+
+/// Whether `text` holds a digit and nothing but digits, white space and the marks written
+/// in and between numbers (`417`, `1,234.5`, `-3`, `12%`, `2024-11-28`, `10:30`).
+fn only_numbers(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_numeric() || c.is_whitespace() || matches!(c, '.' | ',' | '-' | '+' | '%' | '/' | ':'))
 }
 
 /// Refuses out-of-fold settings that cannot work: one calibration fold (it holds no row

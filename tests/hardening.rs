@@ -6670,3 +6670,39 @@ fn corpus_says_a_datasets_path_one_level_off_and_the_way_to_mend_it() {
     assert!(r.stderr.ends_with("(pass --datasets ..)\n"), "{}", r.stderr);
     assert!(!d.join("o.csv").exists());
 }
+
+#[test]
+fn a_text_column_of_only_numbers_is_refused_not_trained_on() {
+    // A column of ids, counts or years given as the texts: every number is the one token
+    // <num>, and it trained, exit 0, a model of that one n-gram giving every text the
+    // commonest label (two warnings that did not say why).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut rows = String::from("id,text,label\n");
+    for i in 0..40 {
+        let text = match i % 4 {
+            0 => format!("{}", 1000 + i * 37),
+            1 => format!("\"{},{}.5\"", i, i * 3),
+            2 => format!("2024-{:02}-{:02}", 1 + i % 12, i),
+            _ => format!("{}%", i),
+        };
+        rows.push_str(&format!("r{i},{text},{}\n", if i % 3 == 0 { "a" } else { "b" }));
+    }
+    write(d, "num.csv", rows.as_bytes());
+    let said = "stancekit: error: num.csv:2: column 'text': every one of the 40 training texts is only a number or \
+                numbers (the first: '1000'), and the model reads every number as the one token <num>, so it could \
+                learn nothing from them: check that the text column holds the texts\n";
+    let r = run_in(d, &["train", "--data", "num.csv", "--min-df", "1", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, said));
+    assert!(!d.join("m.json").exists());
+    let r = run_in(d, &["eval", "--data", "num.csv", "--min-df", "1", "--folds", "2"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, said));
+    // Texts that hold a word beside numbers train as before.
+    let mixed = rows.replacen("r0,1000,", "r0,1000 troops withdrawn,", 1);
+    write(d, "mixed.csv", mixed.as_bytes());
+    let r = run_in(
+        d,
+        &["train", "-q", "--data", "mixed.csv", "--min-df", "1", "--calibration-folds", "0", "--out", "m.json"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
