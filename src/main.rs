@@ -1340,12 +1340,38 @@ fn test_model(
                 }
                 .into());
             }
-            return Err(stancekit::error::Error::UnknownLabel {
+            let unknown = stancekit::error::Error::UnknownLabel {
                 location,
                 label: label.clone(),
                 expected: model.labels.clone(),
+            };
+            // Most of the column's labels are not the model's: a model of another task
+            // (`eval --model sentiment.json --label-column cooperation`, which share only
+            // `neutral`), which the list of the model's labels alone did not say.
+            let labels = data.label_set();
+            let (known, unknown_labels): (Vec<&String>, Vec<&String>) =
+                labels.iter().partition(|l| model.labels.contains(l));
+            if unknown_labels.len() > known.len() {
+                let column = &args.label_column;
+                let task = &model.task;
+                let instead = if task != column && !task.is_empty() {
+                    format!(", e.g. --label-column {task}")
+                } else {
+                    String::new()
+                };
+                let quoted: Vec<String> = known.iter().map(|l| format!("'{l}'")).collect();
+                let which = if quoted.is_empty() {
+                    format!("no label of column '{column}' is one the model gives")
+                } else {
+                    let verb = if quoted.len() == 1 { "is one" } else { "are ones" };
+                    format!("of the labels of column '{column}', only {} {verb} the model gives", quoted.join(" and "))
+                };
+                anyhow::bail!(
+                    "{unknown}: {which}, a model of task '{task}' (a model trained for another task? test it on a \
+                     column of its task's labels{instead})"
+                );
             }
-            .into());
+            return Err(unknown.into());
         };
         classes.push(class);
     }

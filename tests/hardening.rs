@@ -6706,3 +6706,41 @@ fn a_text_column_of_only_numbers_is_refused_not_trained_on() {
     );
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+#[test]
+fn eval_of_a_model_on_another_tasks_labels_says_so() {
+    // `eval --model sentiment.json --label-column cooperation`: the two share only
+    // `neutral`, and the message stopped at the first unknown label and the model's list.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let sentiment = models.join("sentiment.json");
+    let accusation = models.join("accusation.json");
+    write(
+        d,
+        "news.csv",
+        b"text,cooperation,sentiment\nThe two sides signed a deal.,cooperative,positive\nTalks collapsed.,adversarial,\
+          negative\nThe meeting is on Monday.,neutral,neutral\n",
+    );
+    let eval = |model: &Path, column: &str| {
+        run_in(d, &["eval", "--model", model.to_str().unwrap(), "--data", "news.csv", "--label-column", column])
+    };
+    let r = eval(&sentiment, "cooperation");
+    let said = "news.csv:2: column 'cooperation': unknown label 'cooperative' (expected one of: negative, neutral, \
+                positive): of the labels of column 'cooperation', only 'neutral' is one the model gives, a model of \
+                task 'sentiment' (a model trained for another task? test it on a column of its task's labels, e.g. \
+                --label-column sentiment)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
+    let r = eval(&accusation, "sentiment");
+    let said = "news.csv:2: column 'sentiment': unknown label 'positive' (expected one of: accusation, denial, none): \
+                no label of column 'sentiment' is one the model gives, a model of task 'accusation' (a model trained \
+                for another task? test it on a column of its task's labels, e.g. --label-column accusation)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
+    // One unknown label among the model's (a typo) is said as before.
+    write(d, "typo.csv", b"text,label\nA fine day.,postive\nA bad day.,negative\nA day.,neutral\n");
+    let r = run_in(d, &["eval", "--model", sentiment.to_str().unwrap(), "--data", "typo.csv"]);
+    let said = "typo.csv:2: column 'label': unknown label 'postive' (expected one of: negative, neutral, positive)";
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
+    // The right column scores.
+    assert_eq!(eval(&sentiment, "sentiment").status, 0);
+}
