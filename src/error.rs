@@ -508,6 +508,25 @@ fn not_found_hint(path: &std::path::Path, error: &std::io::Error) -> String {
                 quotes)"
             .into();
     }
+    missing_directory_hint(path)
+}
+
+/// For a path not found because a directory on the way to it is not there (`--out
+/// results/m.json` before `results` is made, `--data dat/a.csv` for `data/a.csv`): names
+/// that directory, which "No such file or directory" left to be guessed among the path's
+/// parts. Nothing when every directory above the file is there.
+fn missing_directory_hint(path: &std::path::Path) -> String {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else { return String::new() };
+    let mut prefix = std::path::PathBuf::new();
+    for component in parent.components() {
+        prefix.push(component);
+        if std::fs::symlink_metadata(&prefix).is_err() {
+            return format!(
+                " (there is no directory {}: a misspelt path, or a directory not made yet?)",
+                prefix.display()
+            );
+        }
+    }
     String::new()
 }
 

@@ -2743,7 +2743,11 @@ fn output_directory_problems_are_one_clean_line() {
     write(d, "empty.csv", b"text,label\n");
     for (out, expected) in [
         (".", "stancekit: error: writing model: .: is a directory\n"),
-        ("no/such/m.json", "stancekit: error: writing model: no/such/m.json: No such file or directory (os error 2)\n"),
+        (
+            "no/such/m.json",
+            "stancekit: error: writing model: no/such/m.json: No such file or directory (os error 2) (there is no \
+             directory no: a misspelt path, or a directory not made yet?)\n",
+        ),
         ("empty.csv/m.json", "stancekit: error: writing model: empty.csv/m.json: Not a directory (os error 20)\n"),
         // A directory that is not there, named with a final '/': it used to be found at the
         // rename, after the training, as "Not a directory (os error 20)".
@@ -2754,7 +2758,11 @@ fn output_directory_problems_are_one_clean_line() {
         assert_eq!(r.stderr, expected, "{out}");
     }
     let r = run_in(d, &["report", "empty.csv", "--html", "no/r.html"]);
-    assert_eq!(r.stderr, "stancekit: error: writing HTML: no/r.html: No such file or directory (os error 2)\n");
+    assert_eq!(
+        r.stderr,
+        "stancekit: error: writing HTML: no/r.html: No such file or directory (os error 2) (there is no directory no: \
+         a misspelt path, or a directory not made yet?)\n"
+    );
     let r = run_in(d, &["report", "empty.csv", "--html", "new/"]);
     assert_eq!(r.stderr, format!("stancekit: error: writing HTML: new/: {NO_SUCH_DIRECTORY}\n"));
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "nothing written beside the data");
@@ -6743,4 +6751,27 @@ fn eval_of_a_model_on_another_tasks_labels_says_so() {
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
     // The right column scores.
     assert_eq!(eval(&sentiment, "sentiment").status, 0);
+}
+
+#[test]
+fn a_path_through_a_missing_directory_names_that_directory() {
+    // `--data dat/a.csv` for `data/a.csv`, `--out results/m.json` before `results` is
+    // made: "No such file or directory" left it to be guessed which part was missing.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("data")).unwrap();
+    write(&d.join("data"), "a.csv", b"text,label\ngood film,pos\nbad film,neg\n");
+    let hint = |missing: &str| {
+        format!("No such file or directory (os error 2) (there is no directory {missing}: a misspelt path, or a directory not made yet?)")
+    };
+    let r = run_in(d, &["train", "--data", "dat/a.csv", "--out", "m.json"]);
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: dat/a.csv: {}\n", hint("dat"))));
+    let r = run_in(d, &["train", "--data", "data/a.csv", "--out", "data/results/m.json"]);
+    let said = format!("stancekit: error: writing model: data/results/m.json: {}\n", hint("data/results"));
+    assert_eq!((r.status, r.stderr), (2, said));
+    let r = run_in(d, &["predict", "--model", "data/sub/../m.json", "data/a.csv"]);
+    assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: data/sub/../m.json: {}\n", hint("data/sub"))));
+    // A file missing from a directory that is there: no hint, as before.
+    let r = run_in(d, &["train", "--data", "data/b.csv", "--out", "m.json"]);
+    assert_eq!(r.stderr, "stancekit: error: data/b.csv: No such file or directory (os error 2)\n");
 }
