@@ -2117,6 +2117,12 @@ fn run_report(command: ReportCommand) -> Result<Outcome> {
     stancekit::output::write_atomically(&command.html, |out| out.write_all(page.as_bytes()))
         .map_err(|error| writing("HTML", &command.html, error))?;
     diagnostic!("stancekit: {} {} -> {}", summary.n_sentences, summary.sentence_noun(), command.html.display());
+    // As predict says it: the page colours such sentences as if the models had read them.
+    let tally = UnknownTally::default();
+    tally.add(&sentences);
+    if let Some(warning) = tally.warning(command.model.is_empty()) {
+        diagnostic!("stancekit: warning: {warning}");
+    }
     Ok(Outcome::Ok)
 }
 

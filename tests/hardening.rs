@@ -5386,8 +5386,8 @@ fn training_data_read_from_a_terminal_says_how_to_end_it() {
     );
     assert!(d.join("m.json").exists());
     // report's article likewise.
-    let output =
-        run_at_terminal(d, &["report", "--model", "m.json", "--html", "r.html", "-"], b"The talks failed.\n\x04");
+    // An article its four-row model knows a word of: one it does not would add a warning.
+    let output = run_at_terminal(d, &["report", "--model", "m.json", "--html", "r.html", "-"], b"A fine film.\n\x04");
     assert_eq!(
         (output.status.code(), String::from_utf8_lossy(&output.stderr).as_ref()),
         (
@@ -6751,6 +6751,33 @@ fn eval_of_a_model_on_another_tasks_labels_says_so() {
     assert_eq!((r.status, r.stderr), (2, format!("stancekit: error: {said}\n")));
     // The right column scores.
     assert_eq!(eval(&sentiment, "sentiment").status, 0);
+}
+
+/// `report` warns of text the models do not know, as `predict` does (hunt 23): the page
+/// coloured a Chinese sentence as if the English models had read it, and said only
+/// `1 sentence -> zh.html`.
+#[test]
+fn report_says_when_sentences_hold_no_word_the_models_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let warning = |counted: &str| {
+        format!(
+            "stancekit: warning: {counted} no word or cue the models know (text in another language? the shipped \
+             models know English news): their labels are the models' leanings, not a reading of the text\n"
+        )
+    };
+    write(d, "zh.txt", "两国领导人在北京签署了和平协议。\n".as_bytes());
+    let r = run_in(d, &["report", "--html", "zh.html", "zh.txt"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(d.join("zh.html").exists(), "the page is written as before");
+    assert_eq!(r.stderr, "stancekit: 1 sentence -> zh.html\n".to_string() + &warning("1 of 1 sentence holds"));
+    write(d, "mixed.txt", "两国领导人在北京签署了和平协议。 The talks failed.\n".as_bytes());
+    let r = run_in(d, &["report", "--html", "m.html", "mixed.txt"]);
+    assert!(r.stderr.ends_with(&warning("1 of 2 sentences hold")), "{}", r.stderr);
+    // English news: no warning.
+    write(d, "en.txt", b"The two leaders signed a peace deal. Talks on trade failed.\n");
+    let r = run_in(d, &["report", "--html", "en.html", "en.txt"]);
+    assert_eq!(r.stderr, "stancekit: 2 sentences -> en.html\n");
 }
 
 #[test]
