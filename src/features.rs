@@ -167,7 +167,7 @@ impl FeatureParams {
             return bad("--min-df", "must be at least 1".into());
         }
         if self.max_features == Some(0) {
-            return bad("--max-features", "must be at least 1".into());
+            return bad("--max-features", "0 must be at least 1 (leave it out to keep every n-gram)".into());
         }
         if !(self.cue_scale.is_finite() && (0.0..=MAX_CUE_SCALE).contains(&self.cue_scale)) {
             return bad("--cue-scale", format!("{:?} must be a number from 0 to {MAX_CUE_SCALE}", self.cue_scale));

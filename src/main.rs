@@ -1224,10 +1224,10 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     }
     if !command.quiet {
         diagnostic!(
-            "stancekit: trained '{task}' on {} rows ({} labels, {} features, training accuracy {:.4}) -> {}",
+            "stancekit: trained '{task}' on {} rows ({} labels, {}, training accuracy {:.4}) -> {}",
             examples.texts.len(),
             model.labels.len(),
-            model.featurizer.n_features(),
+            stancekit::error::counted(model.featurizer.n_features(), "feature"),
             model.metrics.train_accuracy,
             command.out.display()
         );

@@ -116,7 +116,9 @@ impl ParamGuard for LogisticParams {
         let p = &self.0;
         let bad = |name: &str, reason: String| Err(Error::InvalidParams { name: name.into(), reason });
         if !(p.c.is_finite() && p.c > 0.0) {
-            return bad("--c", format!("{} must be a positive number", crate::error::shown_number(p.c)));
+            // Infinity is positive: what it lacks is a value (no regularisation at all).
+            let what = if p.c == f64::INFINITY { "a finite positive number" } else { "a positive number" };
+            return bad("--c", format!("{} must be {what}", crate::error::shown_number(p.c)));
         }
         // A fraction of the starting gradient norm: 1 or more stops before the first step.
         if !(p.tolerance.is_finite() && p.tolerance > 0.0 && p.tolerance < 1.0) {

@@ -279,6 +279,21 @@ fn eval_with_test_data_equals_train_then_eval_and_names_the_bad_test_file() {
     }
 }
 
+/// `train`'s closing line counts its features in English: `1 feature` (hunt 23's
+/// leftover: a one-feature model said `1 features`).
+#[test]
+fn train_says_one_feature_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = mr_sample(dir.path(), 20);
+    let out = dir.path().join("m.json");
+    let args = ["train", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-features"];
+    let r = run(&[&args[..], &["1"]].concat());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("(2 labels, 1 feature, training accuracy"), "{}", r.stderr);
+    let r = run(&[&args[..], &["2"]].concat());
+    assert!(r.stderr.contains("(2 labels, 2 features, training accuracy"), "{}", r.stderr);
+}
+
 #[test]
 fn eval_min_accuracy_exits_1_when_missed() {
     let dir = tempfile::tempdir().unwrap();

@@ -1691,6 +1691,12 @@ fn contradictory_and_out_of_range_flags() {
         (vec!["eval", "--data", data, "--folds", "2", "--group-column", ""], "'' names no column"),
         (vec!["predict", "--id-column", "", "a.txt"], "'' names no column"),
         (vec!["train", "--data", data, "--out", "x.json", "--c", "-2"], "invalid --c: -2 must be a positive number"),
+        // Infinity is positive (hunt 23's leftover: it was said not to be).
+        (vec!["train", "--data", data, "--out", "x.json", "--c", "inf"], "invalid --c: inf must be a finite positive number"),
+        (
+            vec!["train", "--data", data, "--out", "x.json", "--max-features", "0"],
+            "invalid --max-features: 0 must be at least 1 (leave it out to keep every n-gram)",
+        ),
         (
             vec!["train", "--data", data, "--out", "x.json", "--tolerance", "-1"],
             "invalid --tolerance: -1 must be a number above 0 and below 1",
