@@ -1237,6 +1237,29 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
 
 /// Says that `model`'s probabilities are not calibrated, and why, when it was asked to
 /// be and could not be: after `train`, and before `eval` scores them.
+/// `error`, or, when it is the label column missing from `eval --model`'s data while a
+/// column is named for the model's task (`sentiment` for the shipped sentiment model,
+/// as our span files and corpus name them), the error saying so: the message listed
+/// that column among those found, without a word that it was the one meant.
+fn with_task_column_hint(error: anyhow::Error, model: Option<&Path>, label_column: &str) -> anyhow::Error {
+    let Some(stancekit::error::Error::MissingColumn { path, column, found, .. }) = error.downcast_ref() else {
+        return error;
+    };
+    let Some(model_path) = model.filter(|_| column == label_column) else { return error };
+    let Ok(model) = ModelFile::load(model_path) else { return error };
+    // The names found are quoted for the message.
+    if !found.iter().any(|name| *name == format!("'{}'", model.task)) {
+        return error;
+    }
+    anyhow::anyhow!(
+        "{}: no column '{column}', but a column '{task}', the task of --model {} (score the model on its task's \
+         labels with --label-column {task})",
+        path.display(),
+        model_path.display(),
+        task = model.task
+    )
+}
+
 /// Whose probabilities `model`'s are, for the probability scores of `eval`.
 fn scored_probabilities(model: &ModelFile) -> report::ScoredProbabilities {
     match model.classifier.calibration {
@@ -1416,7 +1439,8 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
         check_output("--predictions", "predictions", predictions, &inputs)?;
     }
-    let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())?;
+    let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())
+        .map_err(|error| with_task_column_hint(error, command.model.as_deref(), &command.data.label_column))?;
     if let Some(warning) = command.group_column.as_deref().and_then(|column| data.groups_written_alike(column)) {
         if !command.quiet {
             diagnostic!("stancekit: warning: {warning}");

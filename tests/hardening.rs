@@ -6786,6 +6786,30 @@ fn report_says_when_sentences_hold_no_word_the_models_know() {
     assert_eq!(r.stderr, "stancekit: 2 sentences -> en.html\n");
 }
 
+/// `eval --model` on a file whose labels are in a column named for the model's task
+/// (`sentiment`, as our span files and corpus name them) says that column is the one
+/// (hunt 23's leftover: `no column 'label'` listed it among the columns found).
+#[test]
+fn eval_model_names_the_column_of_its_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "news.csv", b"id,text,sentiment\n1,Profits rose.,positive\n2,Talks failed.,negative\n");
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    let r = run_in(d, &["eval", "--model", model, "--data", "news.csv"]);
+    let said = format!(
+        "stancekit: error: news.csv: no column 'label', but a column 'sentiment', the task of --model {model} (score \
+         the model on its task's labels with --label-column sentiment)\n"
+    );
+    assert_eq!((r.status, r.stderr), (2, said));
+    // Without such a column, the message is as before.
+    write(d, "other.csv", b"text,tone\nProfits rose.,positive\n");
+    let r = run_in(d, &["eval", "--model", model, "--data", "other.csv"]);
+    assert!(r.stderr.contains("no column 'label' (columns found: 'text', 'tone'; choose one with --label-column)"));
+    let r = run_in(d, &["eval", "--model", model, "--data", "news.csv", "--label-column", "sentiment", "-q"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
 #[test]
 fn a_path_through_a_missing_directory_names_that_directory() {
     // `--data dat/a.csv` for `data/a.csv`, `--out results/m.json` before `results` is
