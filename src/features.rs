@@ -736,6 +736,13 @@ impl Featurizer {
         self.vocabulary.get(index).is_some_and(|gram| gram.split(' ').all(|word| matches!(word, "?" | "!" | "\"")))
     }
 
+    /// How many rows of `x` (made by this featurizer) hold nothing it knows: no column
+    /// but n-grams of punctuation marks alone ([`Featurizer::is_mark_gram`]), as
+    /// [`crate::predict::SentencePrediction::unknown`] tells of a sentence.
+    pub fn unknown_rows(&self, x: &SparseRows) -> usize {
+        x.0.outer_iterator().filter(|row| row.indices().iter().all(|&j| self.is_mark_gram(j))).count()
+    }
+
     /// A readable name for column `index` ("not_good", "cue:denial", "cue:denial:negated").
     pub fn feature_name(&self, index: usize) -> String {
         if let Some(g) = self.vocabulary.get(index) {

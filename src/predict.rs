@@ -440,6 +440,10 @@ mod tests {
         assert_eq!(sentences.iter().map(|s| s.unknown).collect::<Vec<_>>(), [true, false]);
         // Punctuation marks are n-gram words, but say nothing of what the text is about.
         assert!(predictor.predict_row("Xyzzy plugh?").unknown);
+        // The same count over a matrix of rows, as the Python API takes texts.
+        let featurizer = &predictor.models()[0].featurizer;
+        let x = featurizer.transform(&["The talks failed.", "Xyzzy plugh?", "会谈失败了。"]);
+        assert_eq!(featurizer.unknown_rows(&x), 2);
     }
 
     #[test]

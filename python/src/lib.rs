@@ -553,7 +553,8 @@ impl Model {
     fn predict(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (labels, _) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (labels, _, unknown) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
+        warn_of_unknown_text(py, unknown)?;
         Ok(names_of(&self.inner, &labels))
     }
 
@@ -564,7 +565,9 @@ impl Model {
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = extract_texts(texts, "texts")?;
         let model = self.inner.clone();
-        let (_, probabilities) = detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
+        let (_, probabilities, unknown) =
+            detached(py, move || checked_classify(&model, &texts)).map_err(input_error)?;
+        warn_of_unknown_text(py, unknown)?;
         Ok(probabilities.into_pyarray(py))
     }
 
@@ -673,11 +676,23 @@ fn classify<S: AsRef<str> + Sync>(model: &ModelFile, texts: &[S]) -> (Vec<usize>
 }
 
 /// [`classify`], refusing a model whose scores overflow (as the CLI's error rows do)
-/// rather than returning NaN.
-fn checked_classify(model: &ModelFile, texts: &[String]) -> Result<(Vec<usize>, Array2<f64>), Error> {
-    let (labels, probabilities) = classify(model, texts);
+/// rather than returning NaN; with the warning for texts the model does not know
+/// ([`stancekit::predict::unknown_text_warning`]), if any.
+fn checked_classify(model: &ModelFile, texts: &[String]) -> Result<(Vec<usize>, Array2<f64>, Option<String>), Error> {
+    let x = model.featurizer.transform(texts);
+    let (labels, probabilities) = model.classifier.classify_rows(&x);
     stancekit::predict::check_finite_rows(model, &probabilities, |i| Location::item("texts", i))?;
-    Ok((labels, probabilities))
+    let unknown = stancekit::predict::unknown_text_warning(model.featurizer.unknown_rows(&x), texts.len(), false);
+    Ok((labels, probabilities, unknown))
+}
+
+/// `warning` as a Python `UserWarning`, as the CLI says it on stderr.
+fn warn_of_unknown_text(py: Python<'_>, warning: Option<String>) -> PyResult<()> {
+    if let Some(warning) = warning {
+        let message = std::ffi::CString::new(warning).unwrap_or_default();
+        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
+    }
+    Ok(())
 }
 
 /// The names of class indices.
@@ -906,10 +921,7 @@ fn classify_article<'py>(
         Ok((rows, summary, stancekit::predict::unknown_text_warning(unknown, predictions.len(), false)))
     })?;
     // As the CLI says it: labels of text the models do not know are their leanings.
-    if let Some(warning) = unknown {
-        let message = std::ffi::CString::new(warning).unwrap_or_default();
-        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
-    }
+    warn_of_unknown_text(py, unknown)?;
     let result = PyDict::new(py);
     let list = PyList::empty(py);
     for row in &sentences {

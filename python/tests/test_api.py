@@ -10,6 +10,7 @@ import os
 import pickle
 import re
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +85,22 @@ def test_classify_article_warns_of_text_the_models_do_not_know(recwarn):
     assert str(warning.message).startswith("2 of 2 sentences hold no word or cue the models know")
     recwarn.clear()
     stancekit.classify_article(ARTICLE.read_text(encoding="utf-8"))
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+def test_predict_warns_of_texts_the_model_does_not_know(recwarn):
+    # As classify_article and the CLI: texts in another language are labelled, and said.
+    model = stancekit.builtin("cooperation")
+    texts = ["两国领导人在北京签署了和平协议。", "وقع الزعيمان اتفاق سلام.", "The two leaders signed a peace deal."]
+    # recwarn's "default" filter shows a warning once per line: both calls warn from one.
+    warnings.simplefilter("always")
+    for method in (model.predict, model.predict_proba):
+        recwarn.clear()
+        assert len(method(texts)) == 3
+        (warning,) = [w for w in recwarn if issubclass(w.category, UserWarning)]
+        assert str(warning.message).startswith("2 of 3 sentences hold no word or cue the models know")
+    recwarn.clear()
+    model.predict(texts[2:])
     assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
 
 
