@@ -1072,21 +1072,19 @@ fn refuse_repeated(flag: &str, files: &[PathBuf], why: &str) -> Result<()> {
         if is_stdin(file) && files.iter().take(i).any(|e| is_stdin(e)) {
             anyhow::bail!("{flag} - is given twice: {READ_ONCE}");
         }
-        if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_pipe(e, file)) {
-            let names = if earlier == file {
+        // `--data a.csv is given twice`, or `--data a.csv and b.csv are the same file` (a link).
+        let names = |earlier: &PathBuf, same: &str| {
+            if earlier == file {
                 format!("{flag} {} is given twice", file.display())
             } else {
-                format!("{flag} {} and {} are the same pipe", earlier.display(), file.display())
-            };
-            anyhow::bail!("{names}: {PIPE_READ_ONCE}");
+                format!("{flag} {} and {} are the same {same}", earlier.display(), file.display())
+            }
+        };
+        if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_pipe(e, file)) {
+            anyhow::bail!("{}: {PIPE_READ_ONCE}", names(earlier, "pipe"));
         }
         if let Some(earlier) = files.iter().take(i).find(|e| stancekit::output::same_file(e, file)) {
-            let names = if earlier == file {
-                format!("{flag} {} is given twice", file.display())
-            } else {
-                format!("{flag} {} and {} are the same file", earlier.display(), file.display())
-            };
-            anyhow::bail!("{names} ({why})");
+            anyhow::bail!("{} ({why})", names(earlier, "file"));
         }
     }
     Ok(())
