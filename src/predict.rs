@@ -234,15 +234,17 @@ pub fn unknown_text_warning(unknown: usize, total: usize, shipped: bool) -> Opti
     if unknown == 0 || unknown.saturating_mul(5) < total {
         return None;
     }
-    let (sentences, hold) = if total == 1 { ("sentence", "holds") } else { ("sentences", "hold") };
+    let sentences = if total == 1 { "sentence" } else { "sentences" };
+    // "1 of 2 sentences holds ...: its labels are", "3 of 3 sentences hold ...: their labels are".
+    let (hold, their) = if unknown == 1 { ("holds", "its") } else { ("hold", "their") };
     let trained = if shipped {
         "text in another language? the shipped models know English news"
     } else {
         "text in another language, or of another kind, than the models were trained on?"
     };
     Some(format!(
-        "{unknown} of {total} {sentences} {hold} no word or cue the models know ({trained}): their labels are the models' \
-         leanings, not a reading of the text"
+        "{unknown} of {total} {sentences} {hold} no word or cue the models know ({trained}): {their} labels are the \
+         models' leanings, not a reading of the text"
     ))
 }
 
@@ -418,7 +420,10 @@ mod tests {
         assert!(warning.starts_with("2 of 10 sentences hold no word or cue the models know (text in another language?"));
         let warning = unknown_text_warning(1, 1, false).unwrap_or_default();
         assert!(warning.starts_with("1 of 1 sentence holds no word"), "{warning}");
+        assert!(warning.ends_with("): its labels are the models' leanings, not a reading of the text"), "{warning}");
         assert!(warning.contains("than the models were trained on?"), "{warning}");
+        let warning = unknown_text_warning(1, 3, true).unwrap_or_default();
+        assert!(warning.starts_with("1 of 3 sentences holds no word") && warning.contains("its labels"), "{warning}");
     }
 
     #[test]

@@ -6769,7 +6769,7 @@ fn report_says_when_sentences_hold_no_word_the_models_know() {
     let warning = |counted: &str| {
         format!(
             "stancekit: warning: {counted} no word or cue the models know (text in another language? the shipped \
-             models know English news): their labels are the models' leanings, not a reading of the text\n"
+             models know English news): its labels are the models' leanings, not a reading of the text\n"
         )
     };
     write(d, "zh.txt", "两国领导人在北京签署了和平协议。\n".as_bytes());
@@ -6779,7 +6779,7 @@ fn report_says_when_sentences_hold_no_word_the_models_know() {
     assert_eq!(r.stderr, "stancekit: 1 sentence -> zh.html\n".to_string() + &warning("1 of 1 sentence holds"));
     write(d, "mixed.txt", "两国领导人在北京签署了和平协议。 The talks failed.\n".as_bytes());
     let r = run_in(d, &["report", "--html", "m.html", "mixed.txt"]);
-    assert!(r.stderr.ends_with(&warning("1 of 2 sentences hold")), "{}", r.stderr);
+    assert!(r.stderr.ends_with(&warning("1 of 2 sentences holds")), "{}", r.stderr);
     // English news: no warning.
     write(d, "en.txt", b"The two leaders signed a peace deal. Talks on trade failed.\n");
     let r = run_in(d, &["report", "--html", "en.html", "en.txt"]);
