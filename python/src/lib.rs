@@ -591,12 +591,15 @@ impl Model {
             return Err(input_error(Error::EmptyText { location: Location::file("text") }));
         }
         let model = self.inner.clone();
-        let row = detached(py, move || {
+        let (row, unknown) = detached(py, move || -> PyResult<(Value, bool)> {
             let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
             let prediction = predictor.predict_row(&text);
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
-            sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })
+            let row = sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })?;
+            Ok((row, prediction.unknown))
         })?;
+        // An empty explanation of a text the model does not know, said as predict says it.
+        warn_of_unknown_text(py, stancekit::predict::unknown_text_warning(usize::from(unknown), 1, false))?;
         let mut task =
             row.get("predictions").and_then(|p| p.get(self.inner.task.as_str())).cloned().unwrap_or(Value::Null);
         // `top=0` asks for no features, and gets an empty list as a text without features

@@ -101,7 +101,11 @@ def test_predict_warns_of_texts_the_model_does_not_know(recwarn):
         assert str(warning.message).startswith("2 of 3 sentences hold no word or cue the models know")
     recwarn.clear()
     model.predict(texts[2:])
+    model.explain(texts[2])
     assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert model.explain(texts[0])["explanation"] == []
+    (warning,) = [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert str(warning.message).startswith("1 of 1 sentence holds no word or cue the models know")
 
 
 def test_classify_article_takes_an_int_id_and_names_id_when_refusing_one():
