@@ -740,7 +740,13 @@ impl Featurizer {
     /// but n-grams of punctuation marks alone ([`Featurizer::is_mark_gram`]), as
     /// [`crate::predict::SentencePrediction::unknown`] tells of a sentence.
     pub fn unknown_rows(&self, x: &SparseRows) -> usize {
-        x.0.outer_iterator().filter(|row| row.indices().iter().all(|&j| self.is_mark_gram(j))).count()
+        x.0.outer_iterator().filter(|row| self.knows_nothing(row.indices().iter().copied())).count()
+    }
+
+    /// Whether a text whose columns are `columns` holds nothing this featurizer knows:
+    /// none but n-grams of punctuation marks alone ([`Featurizer::is_mark_gram`]).
+    pub fn knows_nothing(&self, mut columns: impl Iterator<Item = usize>) -> bool {
+        columns.all(|j| self.is_mark_gram(j))
     }
 
     /// A readable name for column `index` ("not_good", "cue:denial", "cue:denial:negated").

@@ -169,7 +169,7 @@ impl Predictor {
         let unknown = rows
             .iter()
             .zip(&self.featurizers)
-            .all(|((indices, _), featurizer)| indices.iter().all(|&j| featurizer.is_mark_gram(j as usize)));
+            .all(|((indices, _), featurizer)| featurizer.knows_nothing(indices.iter().map(|&j| j as usize)));
         let predictions = self
             .models
             .iter()
