@@ -432,8 +432,7 @@ fn link_hint(path: &std::path::Path) -> String {
             let next = current.parent().map_or_else(|| target.clone(), |dir| dir.join(&target));
             match std::fs::symlink_metadata(&next) {
                 Err(_) => {
-                    let targets: Vec<&String> = shown.iter().skip(1).collect();
-                    let chain = targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", a link to ");
+                    let chain = shown.get(1..).unwrap_or_default().join(", a link to ");
                     return format!(
                         " (a symbolic link to {chain}, which does not exist: its file moved or deleted? give the \
                          file's own path, or remove the link)"
