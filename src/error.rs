@@ -338,7 +338,7 @@ pub enum Error {
     },
     /// Training texts of which not one yields an n-gram: no word in any of them (only
     /// symbols, emoji, or punctuation that is left out), so no setting can help.
-    #[error("none of the {texts} training texts has a word to make an n-gram of (they hold only symbols, emoji or punctuation marks): check that the text column holds the texts")]
+    #[error("none of the {texts} training texts has a word to make an n-gram of (they hold only symbols or punctuation marks): check that the text column holds the texts")]
     NoWords {
         /// How many training texts there are.
         texts: usize,

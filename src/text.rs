@@ -5,7 +5,8 @@
 //! visible ("don't" -> `do` `not`), numbers become `<num>`, punctuation that ends a
 //! clause is kept as a boundary token so negation scope can stop there, and quotation
 //! marks are kept as quote tokens. In scripts written without spaces between words
-//! (Chinese, Japanese, Thai) each character is a word.
+//! (Chinese, Japanese, Thai) each character is a word; so is each emoji, and each
+//! emoticon that stands alone.
 
 use std::borrow::Cow;
 
@@ -357,6 +358,7 @@ pub fn any_text_words<S: AsRef<str>>(texts: &[S], mut found: impl FnMut(&[&str])
 /// hyphens, and the dots of dotted abbreviations ("u.s"). Contractions split off:
 /// `n't` -> `not`, `'s` stays `'s`, `'re` -> `are`, `'ll` -> `will`, `'ve` -> `have`,
 /// `'m` -> `am`, `'d` -> `would`; `can't` -> `can not`, `won't` -> `will not`.
+/// An emoji, or an emoticon standing alone (`:-)`), is a word too.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     tokenize_into(text, &mut tokens);
@@ -432,6 +434,9 @@ fn tokenize_ascii<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
             } else {
                 i += 1;
             }
+        } else if let Some((end, word)) = emoticon_at(text, i, c as char) {
+            push_emoticon(tokens, word, i, end);
+            i = end;
         } else {
             if c == b'"' {
                 tokens.push(Token { text: Cow::Borrowed(QUOTE_TOKEN), start: i, end: i + 1, kind: TokenKind::Quote });
@@ -491,24 +496,12 @@ fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
                 }
             }
             // Advance the outer iterator past the consumed word.
-            while let Some(&(i, _)) = chars.peek() {
-                if i < end {
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
+            skip_to(&mut chars, end);
             let surface = &text[start..end];
             let mut surface_end = end;
             if takes_trailing_dot(surface, text[end..].starts_with('.')) {
                 surface_end = end + 1;
-                while let Some(&(i, _)) = chars.peek() {
-                    if i < surface_end {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
+                skip_to(&mut chars, surface_end);
             }
             push_word(tokens, surface, start, surface_end);
         } else if is_apostrophe(c) {
@@ -519,24 +512,152 @@ fn tokenize_any<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
             if matches!(lower.as_str(), "s" | "re" | "ll" | "ve" | "m" | "d" | "t") && !word.is_empty() {
                 let end = start + c.len_utf8() + word.len();
                 tokens.push(Token { text: Cow::Borrowed(expand_suffix(&lower)), start, end, kind: TokenKind::Word });
-                while let Some(&(i, _)) = chars.peek() {
-                    if i < end {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
+                skip_to(&mut chars, end);
             }
         } else if is_quote(c) {
             let end = start + c.len_utf8();
             tokens.push(Token { text: Cow::Borrowed(QUOTE_TOKEN), start, end, kind: TokenKind::Quote });
+        } else if let Some((end, word)) = emoticon_at(text, start, c) {
+            push_emoticon(tokens, word, start, end);
+            skip_to(&mut chars, end);
         } else if is_clause_boundary(c) {
             let end = start + c.len_utf8();
             let mark = ascii_boundary(c).unwrap_or(&text[start..end]);
             tokens.push(Token { text: Cow::Borrowed(mark), start, end, kind: TokenKind::Boundary });
+        } else if is_emoji(c) {
+            let end = emoji_end(text, start, c);
+            let surface = &text[start..end];
+            tokens.push(Token { text: emoji_word(surface), start, end, kind: TokenKind::Word });
+            skip_to(&mut chars, end);
         }
     }
     debug_assert!(tokens.iter().all(|t| t.end <= bytes_len));
+}
+
+/// Advances `chars` to the first character at or after byte `end`.
+fn skip_to(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
+    while chars.next_if(|&(i, _)| i < end).is_some() {}
+}
+
+/// Emoticons, each with the word it is read as: without its nose, its letter
+/// lower-cased, so that `:-)`, `:)` and `=)` are one word. They carry the tone of posts,
+/// comments and reviews, and used to be read as clause marks (`:` `)`) or nothing.
+const EMOTICONS: [(&str, &str); 20] = [
+    (":-)", ":)"),
+    (":)", ":)"),
+    (":]", ":)"),
+    ("=)", ":)"),
+    (":-(", ":("),
+    (":(", ":("),
+    (":[", ":("),
+    ("=(", ":("),
+    (":'(", ":'("),
+    (":-d", ":d"),
+    (":d", ":d"),
+    ("=d", ":d"),
+    (";-)", ";)"),
+    (";)", ";)"),
+    (":-p", ":p"),
+    (":p", ":p"),
+    (":-/", ":/"),
+    (":/", ":/"),
+    (":-o", ":o"),
+    (":o", ":o"),
+];
+
+/// The emoticon that starts with `c` at byte `i` of `text` (its end, and the word it
+/// is read as, see [`EMOTICONS`]), when it stands alone: at the start or after white
+/// space, and before the end, white space, or a mark that ends a clause. The same
+/// characters run into other text in other uses ("10:30", "as follows:(a)", "f(x)").
+fn emoticon_at(text: &str, i: usize, c: char) -> Option<(usize, &'static str)> {
+    if !matches!(c, ':' | ';' | '=') || text.get(..i)?.chars().next_back().is_some_and(|b| !b.is_whitespace()) {
+        return None;
+    }
+    let rest = text.get(i..)?;
+    EMOTICONS.iter().find_map(|&(pattern, word)| {
+        let end = i + pattern.len();
+        let same = rest.as_bytes().get(..pattern.len())?.eq_ignore_ascii_case(pattern.as_bytes());
+        let alone = text
+            .get(end..)?
+            .chars()
+            .next()
+            .is_none_or(|n| n.is_whitespace() || matches!(n, '.' | ',' | '!' | '?' | ';' | '"'));
+        (same && alone).then_some((end, word))
+    })
+}
+
+/// An emoticon's tokens: a clause boundary, then the word it is read as, both over its
+/// span, so that it ends a negation's scope as the marks it is made of did and is not
+/// negated itself ("can't believe it :( so sad": neither `:(` nor `sad` is negated).
+fn push_emoticon(tokens: &mut Vec<Token<'_>>, word: &'static str, start: usize, end: usize) {
+    tokens.push(Token { text: Cow::Borrowed("."), start, end, kind: TokenKind::Boundary });
+    tokens.push(Token { text: Cow::Borrowed(word), start, end, kind: TokenKind::Word });
+}
+
+/// Whether `c` starts an emoji: a pictograph at U+2600 or above with the Unicode Emoji
+/// property (faces, hearts, hands, flags). Each emoji is a word of its own, as fastText's
+/// tokens keep them: in posts and comments they carry the tone ("😡", "❤️"), and they
+/// used to be dropped. Below U+2600 the property's characters (digits, ©, ®, ™, arrows,
+/// bullets) are typography in news text, and stay what they were.
+fn is_emoji(c: char) -> bool {
+    use unicode_properties::UnicodeEmoji;
+    c >= '\u{2600}' && c.is_emoji_char()
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
+}
+
+/// Whether `c` completes the emoji before it: a presentation selector, a skin tone, the
+/// keycap mark or a tag character (of a region's flag).
+fn completes_emoji(c: char) -> bool {
+    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// The end of the emoji that starts with `first` at byte `start` of `text`: with the
+/// characters that complete it (presentation selectors, skin tones, the keycap mark, tag
+/// characters), the second letter of a flag (🇺🇸 is two regional indicators), and
+/// the emoji joined to it by U+200D (👩‍💻 is one emoji of two).
+fn emoji_end(text: &str, start: usize, first: char) -> usize {
+    let mut end = start + first.len_utf8();
+    let mut flag_letters = usize::from(is_regional_indicator(first));
+    loop {
+        let mut ahead = text.get(end..).unwrap_or_default().chars();
+        let taken = match ahead.next() {
+            Some(c) if completes_emoji(c) => c.len_utf8(),
+            Some(c) if flag_letters == 1 && is_regional_indicator(c) => {
+                flag_letters = 2;
+                c.len_utf8()
+            }
+            Some(zwj @ '\u{200D}') => match ahead.next() {
+                Some(next) if is_emoji(next) => {
+                    flag_letters = usize::from(is_regional_indicator(next));
+                    zwj.len_utf8() + next.len_utf8()
+                }
+                _ => 0,
+            },
+            _ => 0,
+        };
+        if taken == 0 {
+            return end;
+        }
+        end += taken;
+    }
+}
+
+/// The word an emoji is read as: without its presentation selectors and skin tones, so
+/// that "❤️" and "❤", "👍🏽" and "👍" are one word (a skin tone alone stays itself).
+fn emoji_word(surface: &str) -> Cow<'_, str> {
+    let is_variant = |c: char| matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}');
+    if !surface.chars().any(is_variant) {
+        return Cow::Borrowed(surface);
+    }
+    let word: String = surface.chars().filter(|&c| !is_variant(c)).collect();
+    if word.is_empty() {
+        Cow::Borrowed(surface)
+    } else {
+        Cow::Owned(word)
+    }
 }
 
 /// Whether `joiner` (an apostrophe, hyphen, dot or comma) between `prev` and `next`,
@@ -1005,13 +1126,13 @@ const HTML_BREAKS: &[&str] = &["p", "br", "div", "li", "h1", "h2", "h3", "h4", "
 /// the joiners of emoji sequences.
 fn emoji_after(chars: &[(usize, char)], at: usize) -> Option<usize> {
     let first = at + chars.iter().skip(at).take_while(|&&(_, ch)| ch == ' ').count();
-    let end = first + chars.iter().skip(first).take_while(|&&(_, ch)| is_emoji(ch)).count();
+    let end = first
+        + chars
+            .iter()
+            .skip(first)
+            .take_while(|&&(_, ch)| is_emoji(ch) || completes_emoji(ch) || ch == '\u{200D}')
+            .count();
     (end > first).then_some(end)
-}
-
-/// Whether `c` is part of an emoji (or an emoji sequence).
-fn is_emoji(c: char) -> bool {
-    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B50}' | '\u{2B55}' | '\u{FE0F}' | '\u{200D}')
 }
 
 /// Whether the period at `dot` follows the number of a numbered list item, one or two
@@ -1423,7 +1544,7 @@ mod tests {
         /// the characters that matter to the rules (joiners, dots, digits, capitals,
         /// apostrophes, clause marks) in any order.
         #[test]
-        fn ascii_fast_path_equals_general_tokenizer(text in "([a-cA-CsStT019 .,'\\-;:!?()\\[\\]\"_/&]|U\\.S\\.|n't|'s|1\\.5|4,000){0,40}") {
+        fn ascii_fast_path_equals_general_tokenizer(text in "([a-cA-CsStT019dDpPo .,'\\-;:=!?()\\[\\]\"_/&]|U\\.S\\.|n't|'s|1\\.5|4,000| :\\) | :-\\( |;\\)|:'\\(){0,40}") {
             proptest::prop_assert_eq!(ascii(&text), any(&text));
         }
     }
@@ -1432,7 +1553,7 @@ mod tests {
         /// The features tokenize ASCII text lower-cased at once: its tokens must be the
         /// tokens of the text as written, which lower-cases word by word.
         #[test]
-        fn ascii_text_lowered_at_once_gives_the_same_tokens(text in "([a-cA-CsStTnN019 .,'\\-;:!?()\"]|U\\.S\\.|N'T|'S|I'M|1\\.5|4,000){0,40}") {
+        fn ascii_text_lowered_at_once_gives_the_same_tokens(text in "([a-cA-CsStTnN019dDpP .,'\\-;:=!?()\"]|U\\.S\\.|N'T|'S|I'M|1\\.5|4,000| :D | :-P |;\\)){0,40}") {
             let lowered = text.to_ascii_lowercase();
             proptest::prop_assert_eq!(tokenize(&lowered), tokenize(&text));
         }
@@ -1508,6 +1629,43 @@ mod tests {
         assert_eq!(words("ที่นี่"), ["ที่", "นี่"]);
         // Korean is written with spaces: its words stay whole.
         assert_eq!(words("한국 정부"), ["한국", "정부"]);
+    }
+
+    #[test]
+    fn each_emoji_is_a_word_without_its_selector_or_skin_tone() {
+        // They were dropped: "worst flight ever 😡😡" had the words of "worst flight ever".
+        assert_eq!(words("worst flight ever 😡😡 #neveragain"), ["worst", "flight", "ever", "😡", "😡", "neveragain"]);
+        assert_eq!(words("retweeted it😂💀"), ["retweeted", "it", "😂", "💀"]);
+        // The red heart with and without its emoji presentation selector (U+FE0F) is one
+        // word; so is a thumb with and without a skin tone.
+        assert_eq!(words("love ❤\u{fe0f} and ❤"), ["love", "❤", "and", "❤"]);
+        assert_eq!(words("👍\u{1f3fd}👍"), ["👍", "👍"]);
+        // A sequence joined by U+200D is one emoji; a flag is two regional indicators.
+        assert_eq!(words("👩\u{200d}💻 at work"), ["👩\u{200d}💻", "at", "work"]);
+        assert_eq!(words("🇺🇸🇬🇧"), ["🇺🇸", "🇬🇧"]);
+        // Below U+2600 the emoji property's characters are typography in news: ©, ®,
+        // ™, arrows and bullets make no word, as before; nor do the stars of a rating.
+        assert_eq!(words("© 2014 Reuters™ ↔ ▶ ★★★★☆"), ["<num>", "reuters"]);
+        // The word keeps the emoji's whole span.
+        let tokens = tokenize("ok ❤\u{fe0f}");
+        assert_eq!((tokens[1].start, tokens[1].end), (3, 9));
+    }
+
+    #[test]
+    fn an_emoticon_standing_alone_is_a_word_that_ends_its_clause() {
+        assert_eq!(words("great day :) :-D ;-) :P"), ["great", "day", ":)", ":d", ";)", ":p"]);
+        // Noses and brackets: one word per mood.
+        assert_eq!(words(":-( :( :[ =( :'( =) :]"), [":(", ":(", ":(", ":(", ":'(", ":)", ":)"]);
+        assert_eq!(words("so sad :(. Bye"), ["so", "sad", ":(", "bye"]);
+        // The same characters in other uses are not emoticons: glued to a word or a
+        // number, or followed by one.
+        for text in ["at 10:30 today", "as follows:(a) the", "f(x)=(y)", "see :(a) and ;)b", "Note: (1)", "x :-)y"] {
+            assert!(words(text).iter().all(|w| !w.starts_with([':', ';', '='])), "{text}: {:?}", words(text));
+        }
+        // A boundary comes first, so a negation before it stops there and the
+        // emoticon is not negated.
+        let kinds: Vec<TokenKind> = tokenize("it :( so").iter().map(|t| t.kind).collect();
+        assert_eq!(kinds, [TokenKind::Word, TokenKind::Boundary, TokenKind::Word, TokenKind::Word]);
     }
 
     #[test]

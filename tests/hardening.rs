@@ -5020,19 +5020,25 @@ fn cue_flags_without_a_lexicon_are_refused_not_ignored() {
 
 #[test]
 fn texts_without_a_word_are_named_as_such_not_a_min_df_to_lower() {
-    // Texts of only emoji and symbols, or of punctuation that --no-punctuation leaves out,
-    // give no n-gram at any --min-df; the message used to advise lowering it, and at
-    // --min-df 1 said 'no n-gram is in 1 or more of the 6 training texts ... (lower
-    // --min-df)'.
+    // Texts of only symbols, or of punctuation that --no-punctuation leaves out, give no
+    // n-gram at any --min-df; the message used to advise lowering it, and at --min-df 1
+    // said 'no n-gram is in 1 or more of the 6 training texts ... (lower --min-df)'.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let expected = "none of the 6 training texts has a word to make an n-gram of (they hold only symbols, emoji or \
+    let expected = "none of the 6 training texts has a word to make an n-gram of (they hold only symbols or \
                     punctuation marks): check that the text column holds the texts\n";
-    let emoji = "text,label\n\u{1F600},pos\n\u{1F621},neg\n\u{1F44D}\u{1F44D},pos\n\u{2014},neg\n\u{2764},pos\n#,neg\n";
+    let symbols =
+        "text,label\n\u{2605}\u{2605},pos\n\u{2014},neg\n\u{a9} \u{2122},pos\n\u{2194},neg\n\u{25b6},pos\n#,neg\n";
     for min_df in ["1", "2"] {
-        let err = train_error(d, "emoji.csv", emoji.as_bytes(), &["--min-df", min_df]);
+        let err = train_error(d, "symbols.csv", symbols.as_bytes(), &["--min-df", min_df]);
         assert!(err.ends_with(expected), "{err}");
     }
+    // Emoji are words (their own n-grams) since 2026-11-28: such texts train.
+    let emoji =
+        "text,label\n\u{1F600},pos\n\u{1F621},neg\n\u{1F44D}\u{1F44D},pos\n\u{1F621}!,neg\n\u{2764},pos\n#,neg\n";
+    write(d, "emoji.csv", emoji.as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "emoji.csv", "--min-df", "1", "--out", "emoji.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
     let punctuation = b"text,label\n!!!,pos\n...,neg\n?!,pos\n--,neg\n!,pos\n?,neg\n";
     let err = train_error(d, "marks.csv", punctuation, &["--min-df", "1", "--no-punctuation"]);
     assert!(err.ends_with(expected), "{err}");
