@@ -851,7 +851,8 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// unless the next line continues it: it starts with a lower-case letter, the line
 /// ends with a word a sentence never ends on ("of", "the"), or, in text that looks
 /// wrapped at a fixed width (e-mail, wire copy, `fmt`, text taken from a PDF), the
-/// next line's first word would not have fitted on it. Line breaks are `\n`,
+/// next line's first word would not have fitted on it. A list item on its own line (a
+/// bullet or dash and a space) starts a sentence ([`item_follows`]). Line breaks are `\n`,
 /// `\r\n`, a lone `\r` (old Mac files), a vertical tab (Word's manual line break), a
 /// form feed (the page break of pdftotext and Word) and the Unicode line and paragraph
 /// separators. HTML paragraph and line-break tags left
@@ -885,7 +886,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
                 && unterminated(line)
                 && !continues_on(line, next_line)
                 && !wrap_cuts.get(line_index).copied().unwrap_or(false);
-            if next_line.is_empty() || line.is_empty() || unterminated_short {
+            if next_line.is_empty() || line.is_empty() || unterminated_short || item_follows(line, next_line) {
                 close(&mut spans, &mut start, pos);
             }
             line_start = after_break;
@@ -1086,9 +1087,23 @@ fn spaced_closing_guillemet(chars: &[(usize, char)], at: usize) -> Option<usize>
 /// on with it ("Where is the Love? - picked up the prize").
 fn bullet_then(chars: &[(usize, char)], k: usize, opens: impl Fn(char) -> bool) -> bool {
     let at = |n: usize| chars.get(k + n).map(|&(_, ch)| ch);
-    at(0).is_some_and(|ch| matches!(ch, '-' | '*' | '\u{2022}' | '\u{2013}' | '\u{2014}'))
-        && at(1).is_some_and(|ch| ch == ' ')
-        && at(2).is_some_and(opens)
+    at(0).is_some_and(is_bullet) && at(1).is_some_and(|ch| ch == ' ') && at(2).is_some_and(opens)
+}
+
+/// A list's bullet or dash: `-`, `*`, `•`, `–`, `—`.
+fn is_bullet(c: char) -> bool {
+    matches!(c, '-' | '*' | '\u{2022}' | '\u{2013}' | '\u{2014}')
+}
+
+/// Whether `next_line` is a list item that starts after `line`: a bullet or dash and a
+/// space, then anything after a line ending in a colon ("Key points:" and "• prisoners
+/// freed"), or a word that is not lower-case after any other line. The item ran into
+/// the line before it when that line ended in a colon, a comma or a semicolon (which
+/// go on to the next line), or was long.
+fn item_follows(line: &str, next_line: &str) -> bool {
+    let mut chars = next_line.chars();
+    let bulleted = chars.next().is_some_and(is_bullet) && chars.next() == Some(' ');
+    bulleted && (line.ends_with(':') || chars.next().is_some_and(|c| !c.is_lowercase()))
 }
 
 /// Whether `opening` (a sentence's text up to a period) is a dateline whose place ends
@@ -1956,6 +1971,24 @@ mod tests {
         assert_eq!(
             sentences("It was 2014.\n2015. That year was worse."),
             ["It was 2014.", "2015.", "That year was worse."]
+        );
+    }
+
+    #[test]
+    fn a_list_item_on_its_own_line_starts_a_sentence() {
+        // After a line ending in a colon, each item was joined to the line before it.
+        assert_eq!(
+            sentences("Key points so far:\n• Prisoner exchange agreed\n• no deal yet on troops\n"),
+            ["Key points so far:", "• Prisoner exchange agreed", "• no deal yet on troops"]
+        );
+        assert_eq!(
+            sentences("The minister listed three demands, namely:\n- an end to the shelling;\n- Access for aid."),
+            ["The minister listed three demands, namely:", "- an end to the shelling;", "- Access for aid."]
+        );
+        // A dash before a lower-case word after any other line goes on with it.
+        assert_eq!(
+            sentences("The talks, which the two sides had been preparing for more than three months in secret,\n- despite the shelling - began."),
+            ["The talks, which the two sides had been preparing for more than three months in secret,\n- despite the shelling - began."]
         );
     }
 
