@@ -28,7 +28,7 @@ use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{
     check_class_weights, cross_validate_scored, train_model, DecisionRule, Examples, ScoredFolds, TrainOptions,
 };
-use stancekit::predict::{summarize, Predictor};
+use stancekit::predict::{summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
 use stancekit::train::{ClassWeight, LogisticParams};
 use stancekit::word_classes::WordClasses;
@@ -654,8 +654,67 @@ struct PredictCommand {
     )]
     explain: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = PredictFormat::Text)]
+    format: PredictFormat,
+}
+
+/// How `predict` prints its rows: the formats of every command, and CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PredictFormat {
+    /// Text for people: tab-separated rows (`column -t -s $'\t'` aligns them), each article's summary
+    /// in `#` lines after its sentences.
+    Text,
+    /// JSON Lines for programs: sentence rows, then a summary row for each article.
+    Json,
+    /// CSV for spreadsheets, R and pandas: a header, then one row per sentence with a column for every
+    /// class's probability (with --summary-only, one row per article).
+    Csv,
+}
+
+/// Writes the rows of each document in the format asked for.
+enum RowWriter {
+    /// Text or JSON Lines, as [`report::write_prediction`] writes them.
+    Lines(Format),
+    /// One CSV table.
+    Csv(report::CsvTable),
+}
+
+impl RowWriter {
+    fn sentence(&self, out: &mut Vec<u8>, origin: RowOrigin<'_>, sentence: &SentencePrediction) -> io::Result<()> {
+        match self {
+            RowWriter::Lines(format) => report::write_prediction(out, *format, origin, sentence),
+            RowWriter::Csv(table) => table.write_sentence(out, origin, sentence),
+        }
+    }
+
+    fn article(
+        &self,
+        out: &mut Vec<u8>,
+        origin: RowOrigin<'_>,
+        summary: &stancekit::predict::ArticleSummary,
+        sentences: &[SentencePrediction],
+    ) -> io::Result<()> {
+        match self {
+            RowWriter::Lines(format) => report::write_article(out, *format, origin, summary, sentences),
+            RowWriter::Csv(table) => table.write_article(out, origin, summary, sentences),
+        }
+    }
+
+    fn error(
+        &self,
+        out: &mut Vec<u8>,
+        origin: RowOrigin<'_>,
+        is_article: bool,
+        error: &str,
+        n_tasks: usize,
+    ) -> io::Result<()> {
+        match self {
+            RowWriter::Lines(format) => {
+                report::write_prediction_error(out, *format, origin, is_article, error, n_tasks)
+            }
+            RowWriter::Csv(table) => table.write_error(out, origin, error),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -1732,6 +1791,7 @@ fn render_document(
     predictor: &Predictor,
     tasks: &[(String, Vec<String>)],
     command: &PredictCommand,
+    rows: &RowWriter,
     document: &stancekit::input::Document,
     tally: &UnknownTally,
 ) -> io::Result<bool> {
@@ -1752,7 +1812,7 @@ fn render_document(
     };
     let text = match text {
         Err(message) => {
-            report::write_prediction_error(out, command.format, origin, document.is_article, &message, tasks.len())?;
+            rows.error(out, origin, document.is_article, &message, tasks.len())?;
             return Ok(true);
         }
         Ok(text) => text,
@@ -1760,18 +1820,18 @@ fn render_document(
     let sentences =
         if document.is_article { predictor.predict_article(text) } else { vec![predictor.predict_row(text)] };
     if let Some(message) = non_finite_scores(document, &sentences) {
-        report::write_prediction_error(out, command.format, origin, document.is_article, &message, tasks.len())?;
+        rows.error(out, origin, document.is_article, &message, tasks.len())?;
         return Ok(true);
     }
     tally.add(&sentences);
     if !(document.is_article && command.summary_only) {
         for sentence in &sentences {
-            report::write_prediction(out, command.format, origin, sentence)?;
+            rows.sentence(out, origin, sentence)?;
         }
     }
     if document.is_article {
         let summary = summarize(&sentences, tasks);
-        report::write_article(out, command.format, origin, &summary, &sentences)?;
+        rows.article(out, origin, &summary, &sentences)?;
     }
     Ok(false)
 }
@@ -1892,6 +1952,22 @@ fn refuse_unused_columns(command: &PredictCommand, files: &[(PathBuf, Option<sta
     Err(stancekit::error::Error::InvalidParams { name: flag.into(), reason }.into())
 }
 
+/// Refuses what one CSV table cannot hold: with --summary-only its rows are articles, so
+/// rows of a CSV, JSON Lines or stdin input read as sentences (without --articles, the
+/// `rows_input`) have no place in it. (Without --summary-only its rows are sentences, and
+/// the articles' summaries are left out: they are the table of --summary-only.)
+fn csv_table_fits(command: &PredictCommand, rows_input: Option<&PathBuf>) -> Result<()> {
+    if let (true, Some(input)) = (command.summary_only, rows_input) {
+        let reason = format!(
+            "the rows of {} are not articles, and a CSV table of --summary-only holds one row per article (give \
+             --articles to read each row as an article, or leave --summary-only out for a row per sentence)",
+            input.display()
+        );
+        return Err(stancekit::error::Error::InvalidParams { name: "--summary-only".into(), reason }.into());
+    }
+    Ok(())
+}
+
 fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // Each row's id would be its whole text (an article of megabytes, in every summary),
     // as `train` refuses the text column as the label column.
@@ -1952,20 +2028,33 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
     // (they used to come without it, so a table reader took the first row for it).
     let rows_input = inputs.files.iter().map(|(p, _)| p).find(|p| options.format.resolve(p) != InputFormat::Text);
     let rows_input = rows_input.filter(|_| !command.articles);
-    if let (true, Some(input)) = (command.summary_only, rows_input) {
+    if let (true, Some(input), false) = (command.summary_only, rows_input, command.format == PredictFormat::Csv) {
         diagnostic!(
             "stancekit: warning: --summary-only: the rows of {} are not articles, so each is printed as a sentence \
              row (give --articles to read each row as an article and print its summary)",
             input.display()
         );
     }
-    if command.format == Format::Text && (!command.summary_only || rows_input.is_some()) {
-        report::write_prediction_header(&mut out, &task_names)?;
+    let rows = match command.format {
+        PredictFormat::Text => RowWriter::Lines(Format::Text),
+        PredictFormat::Json => RowWriter::Lines(Format::Json),
+        PredictFormat::Csv => {
+            csv_table_fits(&command, rows_input)?;
+            RowWriter::Csv(report::CsvTable::new(&tasks, command.explain > 0, command.summary_only))
+        }
+    };
+    match &rows {
+        RowWriter::Lines(Format::Text) if !command.summary_only || rows_input.is_some() => {
+            report::write_prediction_header(&mut out, &task_names)?
+        }
+        RowWriter::Csv(table) => table.write_header(&mut out)?,
+        RowWriter::Lines(_) => {}
     }
     let tally = UnknownTally::default();
     let render = |document: &stancekit::input::Document| -> (Vec<u8>, bool) {
         let mut buffer = Vec::with_capacity(256);
-        let failed = render_document(&mut buffer, &predictor, &tasks, &command, document, &tally).unwrap_or(true);
+        let failed =
+            render_document(&mut buffer, &predictor, &tasks, &command, &rows, document, &tally).unwrap_or(true);
         (buffer, failed)
     };
     // Every input's documents in one stream, each input opened when the one before has

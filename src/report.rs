@@ -966,6 +966,166 @@ fn flag_spelling<T: clap::ValueEnum>(value: &T) -> String {
     value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
+/// The table `predict --format csv` writes, for a spreadsheet, R or pandas: a header, then
+/// one row per sentence (or, with `--summary-only`, per article) with the same cells in
+/// every row, so every class's probability has a column of its own. The columns follow
+/// from the models, fixed before the first row.
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    /// Each model's task and labels, in the models' order.
+    tasks: Vec<(String, Vec<String>)>,
+    /// Whether explanations were asked for: a `TASK_why` column a task.
+    explain: bool,
+    /// Rows of articles (`--summary-only`) rather than of sentences.
+    articles: bool,
+}
+
+impl CsvTable {
+    /// The table for these models' `tasks` (task, labels), with a `TASK_why` column a
+    /// task when `explain`, of article summaries when `articles`.
+    pub fn new(tasks: &[(String, Vec<String>)], explain: bool, articles: bool) -> CsvTable {
+        CsvTable { tasks: tasks.to_vec(), explain, articles }
+    }
+
+    /// Whether the accuser and accused have columns: an `accusation` model runs.
+    fn has_actors(&self) -> bool {
+        self.tasks.iter().any(|(task, _)| task == crate::predict::ACCUSATION_TASK)
+    }
+
+    /// The column names.
+    fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = ["source", "id", "line"].iter().map(|s| s.to_string()).collect();
+        if self.articles {
+            header.push("sentences".into());
+            for (task, labels) in &self.tasks {
+                header.extend(labels.iter().map(|label| format!("{task}_n_{label}")));
+            }
+            header.extend(
+                ["cooperative_share", "adversarial_share", "tone", "top_accusation", "top_denial"].map(String::from),
+            );
+        } else {
+            header.extend(["sentence", "start", "end", "text"].map(String::from));
+            for (task, labels) in &self.tasks {
+                header.push(task.clone());
+                header.extend(labels.iter().map(|label| format!("{task}_p_{label}")));
+                if self.explain {
+                    header.push(format!("{task}_why"));
+                }
+            }
+            if self.has_actors() {
+                header.extend(["accuser", "accused"].map(String::from));
+            }
+        }
+        header.push("error".into());
+        header
+    }
+
+    /// Writes the header line.
+    ///
+    /// # Errors
+    /// Any write error.
+    pub fn write_header(&self, out: &mut dyn Write) -> io::Result<()> {
+        write_csv_record(out, &self.header())
+    }
+
+    /// The first cells of every row: where it came from.
+    fn origin_cells(origin: RowOrigin<'_>) -> Vec<String> {
+        vec![origin.source.to_string(), origin.id.to_string(), origin.line.map_or_else(String::new, |l| l.to_string())]
+    }
+
+    /// Writes one sentence row (in a table of articles, nothing: their rows are the summaries).
+    ///
+    /// # Errors
+    /// Any write error.
+    pub fn write_sentence<W: Write + ?Sized>(
+        &self,
+        out: &mut W,
+        origin: RowOrigin<'_>,
+        sentence: &SentencePrediction,
+    ) -> io::Result<()> {
+        if self.articles {
+            return Ok(());
+        }
+        let mut record = Self::origin_cells(origin);
+        record.extend([sentence.index, sentence.start, sentence.end].map(|n| n.to_string()));
+        record.push(sentence.text.clone());
+        for (task, labels) in &self.tasks {
+            let prediction = sentence.task(task);
+            record.push(prediction.map_or_else(String::new, |p| p.label.clone()));
+            record.extend(
+                labels
+                    .iter()
+                    .map(|label| prediction.map_or_else(String::new, |p| round6(p.probability(label)).to_string())),
+            );
+            if self.explain {
+                let why = prediction.and_then(|p| p.explanation.as_ref()).map(|explanation| {
+                    explanation.iter().map(|c| format!("{} {:+.3}", c.feature, c.value)).collect::<Vec<_>>().join("; ")
+                });
+                record.push(why.unwrap_or_default());
+            }
+        }
+        if self.has_actors() {
+            let span = |span: Option<&crate::actors::Span>| span.map_or_else(String::new, |s| s.text.clone());
+            let actors = sentence.actors.as_ref();
+            record.push(span(actors.and_then(|a| a.source.as_ref())));
+            record.push(span(actors.and_then(|a| a.target.as_ref())));
+        }
+        record.push(String::new());
+        write_csv_record(out, &record)
+    }
+
+    /// Writes one article's summary row (in a table of sentences, nothing).
+    ///
+    /// # Errors
+    /// Any write error.
+    pub fn write_article(
+        &self,
+        out: &mut dyn Write,
+        origin: RowOrigin<'_>,
+        summary: &crate::predict::ArticleSummary,
+        sentences: &[SentencePrediction],
+    ) -> io::Result<()> {
+        if !self.articles {
+            return Ok(());
+        }
+        let mut record = Self::origin_cells(origin);
+        record.push(summary.n_sentences.to_string());
+        for (task, labels) in &self.tasks {
+            let counts = summary.counts.iter().find(|(t, _)| t == task).map(|(_, counts)| counts);
+            record.extend(labels.iter().map(|label| {
+                counts.and_then(|c| c.iter().find(|(l, _)| l == label)).map_or(0, |(_, n)| *n).to_string()
+            }));
+        }
+        let figure = |x: Option<f64>| x.map_or_else(String::new, |x| round6(x).to_string());
+        record.extend([summary.cooperative_share, summary.adversarial_share, summary.tone].map(figure));
+        for index in [summary.top_accusation, summary.top_denial] {
+            record.push(index.and_then(|i| sentences.get(i)).map_or_else(String::new, |s| s.text.clone()));
+        }
+        record.push(String::new());
+        write_csv_record(out, &record)
+    }
+
+    /// Writes the row of an input record that could not be read: where it came from and
+    /// its error, the other cells empty.
+    ///
+    /// # Errors
+    /// Any write error.
+    pub fn write_error(&self, out: &mut dyn Write, origin: RowOrigin<'_>, error: &str) -> io::Result<()> {
+        let mut record = Self::origin_cells(origin);
+        record.resize(self.header().len() - 1, String::new());
+        record.push(error.to_string());
+        write_csv_record(out, &record)
+    }
+}
+
+/// Writes one CSV record (quoted where a cell needs it, as the csv crate writes them).
+fn write_csv_record<W: Write + ?Sized>(out: &mut W, record: &[String]) -> io::Result<()> {
+    let mut writer = csv::WriterBuilder::new().buffer_capacity(1024).from_writer(Vec::new());
+    writer.write_record(record).map_err(csv_error)?;
+    let bytes = writer.into_inner().map_err(|error| io::Error::other(error.to_string()))?;
+    out.write_all(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

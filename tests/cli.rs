@@ -111,6 +111,114 @@ fn text_the_shipped_models_do_not_know_is_warned_of() {
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
 }
 
+/// The records of a CSV output, header first, read by the csv crate as any reader would.
+fn csv_records(stdout: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(stdout.as_bytes())
+        .records()
+        .map(|record| record.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// `predict --format csv`: one table, a row per sentence with a column for every class's
+/// probability, holding what the JSON rows hold; a text with a comma, a quote and a line
+/// break comes back whole from a CSV reader; a row that cannot be read keeps its place,
+/// its error in the last column.
+#[test]
+fn predict_csv_is_one_table_of_the_json_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = "The ministry denied the claims. \"We did nothing wrong,\" it said, adding:\nTalks resume on Monday.";
+    let path = write(dir.path(), "a.txt", article.as_bytes());
+    let path = path.to_str().unwrap();
+    let json = run(&["predict", "--format", "json", path]);
+    let csv = run(&["predict", "--format", "csv", path]);
+    assert_eq!((json.status, csv.status), (0, 0), "{}{}", json.stderr, csv.stderr);
+    let json_rows = rows(&json.stdout);
+    let records = csv_records(&csv.stdout);
+    let header = &records[0];
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    assert_eq!(header[..7], ["source", "id", "line", "sentence", "start", "end", "text"]);
+    assert_eq!(header.last().map(String::as_str), Some("error"));
+    assert_eq!(records.len() - 1, json_rows.len(), "{}", csv.stdout);
+    for (record, row) in records[1..].iter().zip(&json_rows) {
+        assert_eq!(record.len(), header.len());
+        assert_eq!(record[column("text")], *row.text.as_ref().unwrap());
+        assert_eq!(record[column("start")], row.start.unwrap().to_string());
+        for (task, result) in row.predictions.as_ref().unwrap() {
+            assert_eq!(record[column(task)], result.label);
+            let mut sum = 0.0;
+            for (label, p) in &result.probabilities {
+                let cell: f64 = record[column(&format!("{task}_p_{label}"))].parse().unwrap();
+                assert_eq!(cell, *p, "{task} {label}");
+                sum += cell;
+            }
+            assert!((sum - 1.0).abs() < 1e-5, "{task}: {sum}");
+        }
+        let source = row.actors.as_ref().and_then(|a| a["source"]["text"].as_str()).unwrap_or("");
+        assert_eq!(record[column("accuser")], source);
+        assert_eq!(record[column("error")], "");
+    }
+    // The second sentence holds quotes, a comma and a line break: read back whole.
+    assert!(records[2][column("text")].contains("\"We did nothing wrong,\" it said, adding:\nTalks"), "{records:?}");
+    assert_eq!(records[1][column("accusation")], "denial");
+    assert_eq!(records[1][column("accuser")], "The ministry");
+
+    // A row that cannot be read: its place kept, every cell but where it came from empty.
+    let input = write(dir.path(), "in.csv", b"id,text\n1,Talks resumed.\n2,\n");
+    let r = run(&["predict", "--format", "csv", "--model", "models/sentiment.json", input.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let records = csv_records(&r.stdout);
+    assert_eq!(records.len(), 3, "{}", r.stdout);
+    let bad = &records[2];
+    assert_eq!(bad.len(), records[0].len());
+    assert_eq!(bad[..3], [input.to_str().unwrap(), "2", "3"]);
+    assert!(bad[3..bad.len() - 1].iter().all(String::is_empty), "{bad:?}");
+    assert!(bad.last().unwrap().ends_with("in.csv:3: column 'text': empty text"), "{bad:?}");
+}
+
+/// `predict --format csv --summary-only`: a row per article, its label counts adding up to
+/// its sentences; rows read as sentences have no place in that table and are refused.
+#[test]
+fn predict_csv_summary_only_is_a_table_of_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(dir.path(), "a.txt", b"The ministry denied the claims. Talks resume on Monday.");
+    let second = write(dir.path(), "b.txt", b"Both sides praised the deal.");
+    let r = run(&["predict", "--format", "csv", "--summary-only", first.to_str().unwrap(), second.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let records = csv_records(&r.stdout);
+    assert_eq!(records.len(), 3, "{}", r.stdout);
+    let header = &records[0];
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    for (record, n) in records[1..].iter().zip([2, 1]) {
+        assert_eq!(record[column("sentences")], n.to_string());
+        for task in ["cooperation", "accusation", "sentiment"] {
+            let counted: usize = header
+                .iter()
+                .zip(record)
+                .filter(|(h, _)| h.starts_with(&format!("{task}_n_")))
+                .map(|(_, cell)| cell.parse::<usize>().unwrap())
+                .sum();
+            assert_eq!(counted, n, "{task}: {record:?}");
+        }
+    }
+    assert_eq!(records[1][column("top_denial")], "The ministry denied the claims.");
+    assert_eq!(records[1][column("accusation_n_denial")], "1");
+
+    let input = write(dir.path(), "rows.csv", b"id,text\n1,Talks resumed.\n");
+    let r = run(&["predict", "--format", "csv", "--summary-only", input.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("are not articles, and a CSV table of --summary-only holds one row per article (give --articles"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["predict", "--format", "csv", "--summary-only", "--articles", input.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(csv_records(&r.stdout).len(), 2, "{}", r.stdout);
+}
+
 #[test]
 fn predict_keeps_bad_rows_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -960,11 +1068,17 @@ fn format_help_says_which_text_is_tab_separated() {
     let inspect = run(&["inspect", "--model", "models/sentiment.json", "--top", "1"]);
     assert_eq!(inspect.status, 0, "{}", inspect.stderr);
     assert!(!inspect.stdout.contains('\t'), "inspect's text output has tabs now:\n{}", inspect.stdout);
-    for command in ["eval", "inspect", "actors", "predict"] {
+    let text_line = |command: &str| {
         let help = run(&[command, "--help"]);
         let line = help.stdout.lines().find(|l| l.trim_start().starts_with("- text:") && l.contains("for people"));
-        let line = line.unwrap_or_default();
+        line.unwrap_or_default().to_string()
+    };
+    for command in ["eval", "inspect", "actors"] {
+        let line = text_line(command);
         assert!(line.contains("predict's rows tab-separated"), "{command} --help: {line}");
         assert!(line.contains("aligned with spaces"), "{command} --help: {line}");
     }
+    // predict has formats of its own (CSV too): its text is its rows, tab-separated.
+    let line = text_line("predict");
+    assert!(line.contains("tab-separated rows") && !line.contains("aligned with spaces"), "predict --help: {line}");
 }
