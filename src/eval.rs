@@ -124,6 +124,20 @@ impl ConfusionMatrix {
             .collect()
     }
 
+    /// The rarest class fewer than half of whose rows were given its label, while another
+    /// class has more rows: a class the common ones outweigh, as a model trained without
+    /// class weights on imbalanced data passes over it (120 positive rows among 4,000
+    /// negative ones, and none labelled positive). `None` when every class holds its own.
+    pub fn outweighed(&self) -> Option<Outweighed> {
+        let most = self.per_class().iter().map(|m| m.support).max().unwrap_or(0);
+        self.per_class()
+            .into_iter()
+            .enumerate()
+            .filter(|(c, m)| m.support > 0 && m.support < most && 2 * self.count(*c, *c) < m.support)
+            .min_by_key(|(_, m)| m.support)
+            .map(|(c, m)| Outweighed { hits: self.count(c, c), rows: m.support, of: self.total(), label: m.label })
+    }
+
     /// Unweighted mean of per-class F1 over the classes with support or predictions (those
     /// whose F1 is defined; scikit-learn's `f1_score(average="macro")` without `labels`);
     /// 0 for an empty matrix.
@@ -133,6 +147,27 @@ impl ConfusionMatrix {
             return 0.0;
         }
         present.iter().sum::<f64>() / present.len() as f64
+    }
+}
+
+/// A rare class the predictions pass over ([`ConfusionMatrix::outweighed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outweighed {
+    /// The class.
+    pub label: String,
+    /// Its rows given its label.
+    pub hits: usize,
+    /// Its rows.
+    pub rows: usize,
+    /// All rows.
+    pub of: usize,
+}
+
+impl Outweighed {
+    /// "3 of the 120 rows of 'positive' (2.9% of all)".
+    pub fn describe(&self, rows: &str) -> String {
+        let share = 100.0 * self.rows as f64 / self.of.max(1) as f64;
+        format!("{} of the {} {rows} of '{}' ({share:.1}% of all)", self.hits, self.rows, self.label)
     }
 }
 
@@ -323,6 +358,19 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Result<Vec<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rarest_class_labelled_on_fewer_than_half_its_rows_is_outweighed() {
+        let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let matrix = |counts: Vec<Vec<usize>>| ConfusionMatrix { labels: labels.clone(), counts };
+        // By hand: b has 3 of 10 rows right, c 1 of 5; both are under half, c is rarer.
+        let outweighed = matrix(vec![vec![100, 0, 0], vec![7, 3, 0], vec![4, 0, 1]]).outweighed();
+        assert_eq!(outweighed, Some(Outweighed { label: "c".into(), hits: 1, rows: 5, of: 115 }));
+        assert_eq!(outweighed.unwrap().describe("rows"), "1 of the 5 rows of 'c' (4.3% of all)");
+        // Half right is holding its own; so is a class no other outnumbers, however it fares.
+        assert_eq!(matrix(vec![vec![100, 0, 0], vec![5, 5, 0], vec![2, 0, 3]]).outweighed(), None);
+        assert_eq!(matrix(vec![vec![1, 9, 0], vec![0, 10, 0], vec![0, 0, 0]]).outweighed(), None);
+    }
 
     #[test]
     fn a_confusion_matrix_of_indices_from_elsewhere_refuses_what_new_passes_over() {

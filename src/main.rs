@@ -1262,7 +1262,9 @@ fn run_train(command: TrainCommand) -> Result<Outcome> {
     // The library's error names the file.
     model.save(&command.out).context("writing model")?;
     warn_uncalibrated(&model, command.quiet);
-    for warning in [model.metrics.undecided_warning(), model.metrics.one_label_warning()].into_iter().flatten() {
+    let warnings =
+        [model.metrics.undecided_warning(), model.metrics.one_label_warning(), model.metrics.outweighed_warning()];
+    for warning in warnings.into_iter().flatten() {
         if !command.quiet {
             diagnostic!("stancekit: warning: {warning}");
         }
@@ -1506,6 +1508,9 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     let mut out = BufWriter::new(ResultsOut(io::stdout().lock()));
     // The --test-data rows, when they are the rows tested.
     let mut held_out: Option<LabelledData> = None;
+    // Whether the labels tested came from a model trained without class weights, which a
+    // rare class's rows can outweigh ([`outweighed_hint`]).
+    let mut unweighted = !command.keyword_rule && command.train.class_weight == ClassWeight::None;
     let (matrix, folds, summary, probability, tested) = if command.keyword_rule {
         let options = train_options(&command.train, 0)?;
         let lexicon = options.lexicon.unwrap_or_default();
@@ -1524,6 +1529,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         (ConfusionMatrix::new(examples.labels.clone(), &examples.classes, &predicted), Vec::new(), None, None, tested)
     } else if let Some(path) = &command.model {
         let model = ModelFile::load(path)?;
+        unweighted = model.trainer.class_weight == ClassWeight::None;
         warn_trained_on(&model, path, &data, &command.data.data, command.quiet);
         let (matrix, scores, tested) = test_model(&model, &data, &per_file, &command.data)?;
         warn_uncalibrated(&model, command.quiet);
@@ -1659,6 +1665,9 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
     }
     report::write_metrics(&mut out, command.format, &matrix, &folds, summary, probability)?;
     out.flush()?;
+    if let (true, Some(outweighed), false) = (unweighted, matrix.outweighed(), command.quiet) {
+        diagnostic!("stancekit: warning: {}", outweighed_hint(&outweighed, command.model.is_some()));
+    }
     let accuracy = summary.map_or(matrix.accuracy(), |s| s.accuracy.0);
     if let Some(min) = command.min_accuracy {
         if accuracy < min {
@@ -1667,6 +1676,22 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// What `eval` says of a rare class its model passed over (labelled so on fewer than half
+/// of its tested rows) when the model was trained without class weights: the accuracy
+/// looks fine, and only the class's recall in the table shows it.
+fn outweighed_hint(outweighed: &stancekit::eval::Outweighed, of_model_file: bool) -> String {
+    let remedy = if of_model_file {
+        "a model trained with --class-weight balanced weighs the classes equally"
+    } else {
+        "--class-weight balanced weighs the classes equally"
+    };
+    format!(
+        "{} were labelled as such: the common classes outweigh a rare one in a model trained without class weights \
+         ({remedy})",
+        outweighed.describe("tested rows")
+    )
 }
 
 /// `--char-ngrams 3-5`: the shortest and longest lengths (checked later against the limits).

@@ -130,6 +130,11 @@ pub struct TrainingMetrics {
     /// learnt nothing but the class shares. Said when trained, not stored in the file.
     #[serde(skip)]
     pub one_label: Option<String>,
+    /// A rare class the model, trained without class weights, gives its label on fewer
+    /// than half of its own training rows ([`crate::eval::ConfusionMatrix::outweighed`]).
+    /// Said when trained, not stored in the file.
+    #[serde(skip)]
+    pub outweighed: Option<crate::eval::Outweighed>,
 }
 
 impl TrainingMetrics {
@@ -146,6 +151,19 @@ impl TrainingMetrics {
             format!(
                 "the model gives every training row the label '{label}': it learnt the labels' shares and nothing of \
                  the texts (a --c too small for the data, or texts that carry no sign of their labels?)"
+            )
+        })
+    }
+
+    /// The warning the CLI and Python give when a model passes over a rare class even on
+    /// the rows it learnt from: on imbalanced data, without class weights, it labelled
+    /// 3 of 120 positive rows positive, and nothing said so but a macro-F1 near 0.5.
+    pub fn outweighed_warning(&self) -> Option<String> {
+        self.outweighed.as_ref().map(|o| {
+            format!(
+                "the model labels {} as such, on the very rows it learnt from: the common classes outweigh a rare \
+                 one (--class-weight balanced weighs the classes equally; eval --folds 10 measures both)",
+                o.describe("training rows")
             )
         })
     }

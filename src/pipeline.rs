@@ -951,6 +951,9 @@ pub fn train_model(
             model.metrics.one_label = examples.labels.get(first).cloned();
         }
     }
+    if model.metrics.one_label.is_none() && model.trainer.class_weight == crate::train::ClassWeight::None {
+        model.metrics.outweighed = matrix.outweighed();
+    }
     model.task = task.to_string();
     model.provenance =
         Provenance { label_counts: counts, n_rows: examples.texts.len(), seed: options.seed, ..provenance };

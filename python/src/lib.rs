@@ -1281,8 +1281,12 @@ fn train(
     .map_err(input_error)?;
     // As the CLI's warnings: the model trains, its probabilities are the plain softmax,
     // its labels the highest score, or it gives every training row one label.
-    let warnings =
-        [model.metrics.uncalibrated_warning(), model.metrics.undecided_warning(), model.metrics.one_label_warning()];
+    let warnings = [
+        model.metrics.uncalibrated_warning(),
+        model.metrics.undecided_warning(),
+        model.metrics.one_label_warning(),
+        model.metrics.outweighed_warning(),
+    ];
     for warning in unused.into_iter().chain(warnings).flatten() {
         let message = std::ffi::CString::new(warning).unwrap_or_default();
         PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;

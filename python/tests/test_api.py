@@ -637,6 +637,20 @@ def test_a_model_that_gives_every_training_row_one_label_is_a_warning():
         stancekit.train(texts, labels, min_df=1, c=1e-6, calibration_folds=0)
 
 
+def test_a_rare_class_the_model_passes_over_is_a_warning(mr_rows):
+    # 60 positive among 2,060 reviews, no class weights: the model labels hardly any of the
+    # positive rows it learnt from positive, as the CLI's train says; balanced weights hold it.
+    import warnings
+
+    rows = [r for r in mr_rows if r["label"] == "negative"][:2000] + [r for r in mr_rows if r["label"] == "positive"][:60]
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    with pytest.warns(UserWarning, match=r"of the 60 training rows of 'positive' \(2\.9% of all\) as such.*--class-weight balanced"):
+        stancekit.train(texts, labels, calibration_folds=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stancekit.train(texts, labels, calibration_folds=0, class_weight="balanced")
+
+
 def test_a_lexicon_or_word_classes_that_no_training_text_uses_is_a_warning(tmp_path):
     # Another language's files: their columns are 0 on every row, so the model trains as
     # without them; the CLI said so, Python did not.
