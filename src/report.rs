@@ -549,6 +549,9 @@ pub fn write_metrics(
                 "type": "metrics", "accuracy": matrix.accuracy(), "macro_f1": matrix.macro_f1(), "n": matrix.total(),
                 "classes": classes_json(matrix),
             });
+            if let (Some((label, accuracy)), Some(obj)) = (matrix.majority(), metrics.as_object_mut()) {
+                obj.insert("majority".into(), json!({"label": label, "accuracy": accuracy}));
+            }
             if let (Some(s), Some(obj)) = (summary, metrics.as_object_mut()) {
                 obj.insert("folds".into(), json!(s.folds));
                 obj.insert("accuracy_mean".into(), json!(s.accuracy.0));
@@ -591,6 +594,12 @@ pub fn write_metrics(
                 matrix.macro_f1(),
                 matrix.total()
             )?;
+            if let Some((label, accuracy)) = matrix.majority() {
+                writeln!(
+                    out,
+                    "majority  {accuracy:.4} (the accuracy of labelling every row '{label}', the commonest class)"
+                )?;
+            }
             if let Some((p, of)) = probability {
                 writeln!(out, "log-loss  {:.4}\nBrier     {:.4}\nECE       {:.4}", p.log_loss, p.brier, p.ece)?;
                 if let Some(note) = of.note() {

@@ -474,7 +474,7 @@ fn eval_prints_n_a_for_a_figure_of_zero_over_zero() {
     write(d, "ac.csv", b"text,label\nThey accused him,accusation\nA fine day,none\nok then,other\n");
     let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let table: Vec<&str> = r.stdout.lines().skip(4).take(4).collect();
+    let table: Vec<&str> = r.stdout.lines().skip(5).take(4).collect();
     assert_eq!(
         table,
         [
@@ -486,9 +486,18 @@ fn eval_prints_n_a_for_a_figure_of_zero_over_zero() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.starts_with("accuracy  0.6667\nmacro-F1  0.5556\n"), "{}", r.stdout);
+    // Every class has one row: the majority is the first, labelling 1 of 3 right.
+    assert!(
+        r.stdout.starts_with(
+            "accuracy  0.6667\nmacro-F1  0.5556\nrows      3\nmajority  0.3333 (the accuracy of labelling every row \
+             'accusation', the commonest class)\n"
+        ),
+        "{}",
+        r.stdout
+    );
     let r = run_in(d, &["eval", "--keyword-rule", "--lexicon", lexicon, "--data", "ac.csv", "--format", "json"]);
     let metrics: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(metrics["majority"], serde_json::json!({"label": "accusation", "accuracy": 1.0 / 3.0}));
     let classes = metrics["classes"].as_array().unwrap();
     assert_eq!(
         classes[1],
