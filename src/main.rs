@@ -142,9 +142,18 @@ extern "C" fn on_ending_signal(signal: libc::c_int) {
 /// where its error would go (`eprintln!` panics instead, e.g. with `2>/dev/full`).
 macro_rules! diagnostic {
     ($($arg:tt)*) => {{
-        let _ = writeln!(io::stderr(), "{}", escape_controls(&format!($($arg)*)));
+        let line = escape_controls(&format!($($arg)*));
+        // Written above predict's count of rows, not into its line.
+        match ROWS_PROGRESS.get() {
+            Some(bar) => bar.suspend(|| writeln!(io::stderr(), "{line}")),
+            None => writeln!(io::stderr(), "{line}"),
+        }
+        .ok();
     }};
 }
+
+/// `predict`'s count of rows labelled ([`rows_progress`]), once it runs.
+static ROWS_PROGRESS: std::sync::OnceLock<ProgressBar> = std::sync::OnceLock::new();
 
 /// Whether stdout could not be written when the process started: closed (`>&-`) or
 /// open read-only. Rust's runtime reopens a closed stdout on /dev/null before `main`,
@@ -804,6 +813,29 @@ fn progress(len: u64, quiet: bool, message: &str) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(message.to_string());
+    bar
+}
+
+/// A count of the input rows labelled, with their rate, on stderr while `predict` runs:
+/// shown when stderr is a terminal and the rows go elsewhere (`> out.jsonl`, a pipe),
+/// since labelling a large corpus showed nothing until it ended; hidden when the rows
+/// are printed on the terminal, where they show the progress themselves.
+fn rows_progress(rows_to_terminal: bool) -> ProgressBar {
+    if rows_to_terminal || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} labelled {human_pos} input rows ({rate} a second) {elapsed}")
+    {
+        let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            write!(w, "{}", indicatif::HumanCount(state.per_sec() as u64)).ok();
+        };
+        bar.set_style(style.with_key("rate", rate));
+    }
+    // Drawn at once, so a run shorter than a tick shows it too.
+    bar.tick();
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }
 
@@ -1902,6 +1934,7 @@ fn label_in_pipeline(
     documents: Box<dyn Iterator<Item = stancekit::input::Document> + Send>,
     max_batch: usize,
     out: &mut (dyn Write + Send),
+    progress: &ProgressBar,
     label: impl Fn(&[stancekit::input::Document]) -> Vec<(Vec<u8>, bool)>,
 ) -> Result<(usize, usize)> {
     use std::sync::mpsc::{sync_channel, TryRecvError};
@@ -1926,6 +1959,7 @@ fn label_in_pipeline(
                     n_failed += usize::from(*failed);
                     out.write_all(bytes)?;
                 }
+                progress.inc(batch.len() as u64);
             }
             Ok((n_rows, n_failed))
         });
@@ -2090,14 +2124,17 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         .files
         .into_iter()
         .flat_map(move |(input, listing_error)| input_documents(input, listing_error, &options));
-    let (n_rows, n_failed) = label_in_pipeline(Box::new(documents), max_batch, &mut out, |batch| {
+    let progress = ROWS_PROGRESS.get_or_init(|| rows_progress(interactive));
+    let labelled = label_in_pipeline(Box::new(documents), max_batch, &mut out, progress, |batch| {
         if batch.len() == 1 {
             batch.iter().map(render).collect()
         } else {
             use rayon::prelude::*;
             batch.par_iter().map(render).collect()
         }
-    })?;
+    });
+    progress.finish_and_clear();
+    let (n_rows, n_failed) = labelled?;
     out.flush()?;
     // The process ends here: its memory goes back whole, so the models' ~100,000
     // allocations are not freed one by one (a few ms of every short run).

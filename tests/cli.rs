@@ -1091,3 +1091,33 @@ fn format_help_says_which_text_is_tab_separated() {
     let line = text_line("predict");
     assert!(line.contains("tab-separated rows") && !line.contains("aligned with spaces"), "predict --help: {line}");
 }
+
+/// `predict` shows a count of the rows labelled on stderr when stderr is a terminal and
+/// the rows go to a file (`script` gives the command a terminal), and none when the rows
+/// are printed on that terminal or stderr is not one (every other test here). Labelling
+/// a large corpus into a file showed nothing until it ended.
+#[test]
+fn predict_counts_its_rows_on_a_terminal_while_they_go_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.txt", b"Talks resumed.\nThe ministry denied it.\n");
+    let (out, typescript) = (dir.path().join("out.jsonl"), dir.path().join("typescript"));
+    let on_terminal = |command: String| {
+        let status = std::process::Command::new("script")
+            .args(["-qec", &command, typescript.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("script (util-linux) gives the command a terminal");
+        assert!(status.success(), "{command}");
+        String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned()
+    };
+    let predict = format!(
+        "{} predict --format json --input-format lines {}",
+        env!("CARGO_BIN_EXE_stancekit"),
+        input.to_str().unwrap()
+    );
+    let shown = on_terminal(format!("{predict} > {}", out.to_str().unwrap()));
+    assert!(shown.contains("labelled") && shown.contains("input rows"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2);
+    let shown = on_terminal(predict);
+    assert!(!shown.contains("labelled") && shown.contains("\"denial\""), "{shown}");
+}
