@@ -47,12 +47,17 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Re
 
 /// Checks, without writing anything, that [`write_atomically`] can put a file at
 /// `path`: its directory exists, and the path is not a directory, a block device or a
-/// socket. Lets a long run (training) fail at its start rather than at its end.
+/// socket; a character device takes a write (see [`check_device`]). Lets a long run
+/// (training) fail at its start rather than at its end. A FIFO is not checked: opening
+/// it would wait for a reader, and closing it would end that reader's input.
 ///
 /// # Errors
 /// The reason `write_atomically` would fail, as an I/O error.
 pub fn check_target(path: &Path) -> io::Result<()> {
-    let Target::Replace(path) = target(path)? else { return Ok(()) };
+    let path = match target(path)? {
+        Target::Stream => return check_device(path),
+        Target::Replace(path) => path,
+    };
     let dir = directory_of(&path);
     let metadata = fs::metadata(dir)?;
     if !metadata.is_dir() {
@@ -73,6 +78,34 @@ pub fn check_target(path: &Path) -> io::Result<()> {
         .map_err(without_temporary_path)?;
     let _unfinished = UNFINISHED.register(probe.path(), 0, 0);
     drop(probe);
+    Ok(())
+}
+
+/// A character device is opened to write, without waiting, and given a write of no
+/// bytes, which a device that takes nothing refuses (`/dev/full`: "No space left on
+/// device"), as does one this user may not write; `train --out /dev/full` said so only
+/// after the training. Nothing reaches the device, and a FIFO is left alone.
+fn check_device(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if !fs::metadata(path)?.file_type().is_char_device() {
+            return Ok(());
+        }
+        let mut options = fs::OpenOptions::new();
+        options.write(true);
+        // A serial line's open waits for its carrier; the check must not.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        // `write`, not `write_all`: only `write` makes the call for an empty buffer, which
+        // writes nothing however it ends.
+        let _nothing_written = options.open(path)?.write(&[])?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 

@@ -2621,6 +2621,26 @@ fn output_to_a_fifo_or_device_writes_through_it_and_keeps_it() {
     }
 }
 
+/// A device that takes no write (`/dev/full`) given as `--out` was found only when the
+/// model was written, after the whole training; now before any data is read.
+#[test]
+fn output_to_a_device_that_takes_nothing_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some(full) = device(d, "full", 7) else { return };
+    // Header only: without the early check, this is said first ("no rows to train on").
+    write(d, "empty.csv", b"text,label\n");
+    let r = run_in(d, &["train", "--data", "empty.csv", "--out", full.to_str().unwrap()]);
+    assert_eq!(
+        (r.status, r.stderr),
+        (2, format!("stancekit: error: writing model: {}: No space left on device (os error 28)\n", full.display()))
+    );
+    // A device that takes writes is still written to.
+    let null = device(d, "null", 3).unwrap();
+    let r = run_in(d, &["train", "--data", "empty.csv", "--out", null.to_str().unwrap()]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: empty.csv: no rows to train on\n"));
+}
+
 #[test]
 fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
     let dir = tempfile::tempdir().unwrap();
