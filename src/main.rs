@@ -334,11 +334,16 @@ fn parse_explain(text: &str) -> std::result::Result<usize, String> {
     // A negative N: clap took it for a flag ("unexpected argument '-1' found", with the
     // tip '-- -1', which would make it an input file).
     if text.starts_with('-') && text.parse::<f64>().is_ok() {
-        return Err("not a count of features: N is 0 or more".into());
+        return Err("not a count of features: N is 1 or more".into());
     }
-    text.parse::<usize>().map_err(|_| {
-        format!("not a count of features (N is optional: put --explain after the inputs, or give N first: --explain 5 {text})")
-    })
+    match text.parse::<usize>() {
+        // `--explain 0` asked for explanations and printed none, without a word.
+        Ok(0) => Err("0 features would explain nothing: N is 1 or more (leave --explain out for no explanations)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "not a count of features (N is optional: put --explain after the inputs, or give N first: --explain 5 {text})"
+        )),
+    }
 }
 
 fn parse_min_accuracy(text: &str) -> std::result::Result<f64, String> {
@@ -653,15 +658,13 @@ struct PredictCommand {
     #[arg(
         long,
         conflicts_with = "summary_only",
-        hide_default_value = true,
         value_name = "N",
-        default_value_t = 0,
         num_args = 0..=1,
         default_missing_value = "5",
         value_parser = parse_explain,
         allow_negative_numbers = true
     )]
-    explain: usize,
+    explain: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PredictFormat::Text)]
     format: PredictFormat,
@@ -2038,7 +2041,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         );
         return Err(stancekit::error::Error::InvalidParams { name: "--id-column".into(), reason }.into());
     }
-    let predictor = load_predictor(&command.model)?.with_explanations(command.explain);
+    let predictor = load_predictor(&command.model)?.with_explanations(command.explain.unwrap_or(0));
     let tasks: Vec<(String, Vec<String>)> =
         predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
     let task_names: Vec<String> = tasks.iter().map(|t| t.0.clone()).collect();
@@ -2099,7 +2102,7 @@ fn run_predict(command: PredictCommand) -> Result<Outcome> {
         PredictFormat::Json => RowWriter::Lines(Format::Json),
         PredictFormat::Csv => {
             csv_table_fits(&command, rows_input)?;
-            RowWriter::Csv(report::CsvTable::new(&tasks, command.explain > 0, command.summary_only))
+            RowWriter::Csv(report::CsvTable::new(&tasks, command.explain.is_some(), command.summary_only))
         }
     };
     match &rows {

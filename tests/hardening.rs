@@ -1656,9 +1656,15 @@ fn a_negative_number_is_an_invalid_value_of_its_flag_not_an_unexpected_argument(
         let r = run_in(d, &["predict", "a.txt", "--explain", value]);
         assert_eq!((r.status, r.stdout.as_str()), (2, ""), "{value}");
         let expected =
-            format!("error: invalid value '{value}' for '--explain [<N>]': not a count of features: N is 0 or more");
+            format!("error: invalid value '{value}' for '--explain [<N>]': not a count of features: N is 1 or more");
         assert!(r.stderr.starts_with(&expected), "{value}: {}", r.stderr);
     }
+    // `--explain 0` asked for explanations and printed none, exit 0, without a word.
+    let r = run_in(d, &["predict", "a.txt", "--explain", "0"]);
+    assert_eq!((r.status, r.stdout.as_str()), (2, ""));
+    let expected = "error: invalid value '0' for '--explain [<N>]': 0 features would explain nothing: N is 1 or more \
+                    (leave --explain out for no explanations)";
+    assert!(r.stderr.starts_with(expected), "{}", r.stderr);
 }
 
 #[test]
