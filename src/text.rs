@@ -107,7 +107,8 @@ pub fn without_unseen(text: &str) -> String {
 /// more (`&amp;quot;`, as feeds double-encode) is read as its character too. Numeric
 /// references 128 to 159 are read as Windows-1252 (`&#146;` ’), as browsers do; other
 /// names, a reference without its `;`, or one of no character are left as written.
-/// Borrowed when there is nothing to read.
+/// Excel's escapes (`_x000D_`, [`excel_escape`]) are read likewise. Borrowed when there
+/// is nothing to read.
 pub fn decode_character_references(text: &str) -> Cow<'_, str> {
     match decode_with_places(text) {
         Some(decoded) => Cow::Owned(decoded.text),
@@ -140,21 +141,24 @@ impl DecodedText {
 
 /// `text` with its character references read, or `None` when it has none.
 pub fn decode_with_places(text: &str) -> Option<DecodedText> {
-    if !text.contains('&') {
+    if !text.contains('&') && !text.contains("_x") {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut replaced = Vec::new();
     let mut rest = text;
-    while let Some(at) = rest.find('&') {
+    while let Some(at) = rest.find(['&', '_']) {
         out.push_str(rest.get(..at).unwrap_or_default());
         let from = rest.get(at..).unwrap_or_default();
         // `&amp;` followed by a reference: a reference escaped twice.
-        let (skip, reference) =
+        let (skip, reference) = if from.starts_with('_') {
+            (0, excel_escape(from))
+        } else {
             match from.strip_prefix("&amp;").and_then(|inner| character_reference(&format!("&{inner}"))) {
                 Some(found) => (4, Some(found)),
                 None => (0, character_reference(from)),
-            };
+            }
+        };
         let original_start = text.len() - from.len();
         match reference {
             Some((c, length)) => {
@@ -163,14 +167,30 @@ pub fn decode_with_places(text: &str) -> Option<DecodedText> {
                 replaced.push((decoded_start..out.len(), original_start..original_start + skip + length));
                 rest = from.get(skip + length..).unwrap_or_default();
             }
+            // `&` or `_`, each one byte.
             None => {
-                out.push('&');
+                out.push_str(from.get(..1).unwrap_or_default());
                 rest = from.get(1..).unwrap_or_default();
             }
         }
     }
     out.push_str(rest);
     (!replaced.is_empty()).then_some(DecodedText { text: out, replaced })
+}
+
+/// The character of the escape `from` starts with, `_xHHHH_` (four hex digits), and its
+/// length: how Excel's .xlsx stores a character a cell cannot hold as it is, the
+/// carriage return of a line break in a cell (`_x000D_`) most of all, which pandas'
+/// `read_excel` and other readers of the file leave in the text. It was read as the word
+/// `x000d` glued between two words ("talks_x000D_failed" gave `talks`, `x000d`,
+/// `failed`). `_x005F_` escapes the `_` of a literal `_x....` that follows.
+fn excel_escape(from: &str) -> Option<(char, usize)> {
+    let digits = from.strip_prefix("_x")?.get(..5)?.strip_suffix('_')?;
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let value = u32::from_str_radix(digits, 16).ok()?;
+    Some((char::from_u32(value).filter(|&c| c != '\0')?, 7))
 }
 
 /// The character of the HTML character reference `from` starts with (`&...;`) and the
@@ -1484,6 +1504,26 @@ mod tests {
             tokenize(&decode_character_references(text)).into_iter().map(|t| t.text.into_owned()).collect()
         };
         assert_eq!(words("didn&#39;t fail"), words("didn't fail"));
+    }
+
+    #[test]
+    fn excel_escapes_are_read_as_their_characters() {
+        let read = |text: &str| decode_character_references(text).into_owned();
+        // The line break of a cell, as an .xlsx stores it and pandas' read_excel leaves it.
+        assert_eq!(read("Talks failed._x000D_\nBoth sides left."), "Talks failed.\r\nBoth sides left.");
+        assert_eq!(read("talks_x000d_failed_x0009_x"), "talks\rfailed\tx");
+        // `_x005F_` escapes the `_` of a literal escape; other underscores stay.
+        assert_eq!(
+            read("_x005F_x000D_ snake_case _x00_ _xZZZZ_ _x0000_ _x000D"),
+            "_x000D_ snake_case _x00_ _xZZZZ_ _x0000_ _x000D"
+        );
+        assert!(matches!(decode_character_references("snake_case x_y"), Cow::Borrowed(_)));
+        let words = |text: &str| -> Vec<String> {
+            tokenize(&decode_character_references(text)).into_iter().map(|t| t.text.into_owned()).collect()
+        };
+        assert_eq!(words("talks_x000D_failed"), ["talks", "failed"]);
+        let decoded = decode_with_places("a_x000D_b").unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.original_offset(2)), ("a\rb", 8));
     }
 
     #[test]

@@ -508,6 +508,30 @@ fn html_character_references_in_scraped_text_are_read_as_their_characters() {
     assert_eq!(rows[1]["text"], "The talks didn&#39;t fail.");
 }
 
+/// A line break in a spreadsheet cell is stored in an .xlsx as Excel's escape `_x000D_`,
+/// which pandas' `read_excel` leaves in the text, and so in the CSV it writes. It was
+/// read as a word: the model learnt `x000d` and the n-grams across it (`x000d both`).
+#[test]
+fn excel_line_break_escapes_are_read_as_line_breaks_not_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows: String = (0..10)
+        .map(|i| {
+            format!(
+                "\"Talks failed in round {i}._x000D_\nBoth sides left.\",negative\n\
+                 Talks went well._x000D_Deal {i} signed.,positive\n"
+            )
+        })
+        .collect();
+    write(d, "xl.csv", format!("text,label\n{rows}").as_bytes());
+    let r = run_in(d, &["train", "-q", "--data", "xl.csv", "--out", "m.json", "--min-df", "1"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let model = stancekit::model::ModelFile::load(&d.join("m.json")).unwrap();
+    let names: Vec<String> = (0..model.featurizer.n_features()).map(|i| model.featurizer.feature_name(i)).collect();
+    assert!(names.iter().any(|n| n == "both"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("x000d")), "{names:?}");
+}
+
 #[test]
 fn line_endings_bom_and_embedded_newlines_are_read() {
     let dir = tempfile::tempdir().unwrap();
