@@ -1353,18 +1353,22 @@ impl SparseRows {
     }
 
     /// The rows at `picks`, in that order.
-    pub fn select(&self, picks: &[usize]) -> SparseRows {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] naming the first pick that is not a row: it used to give
+    /// an empty row, which a model scores as a text without a word, without a word.
+    pub fn select(&self, picks: &[usize]) -> Result<SparseRows> {
         let rows = picks
             .iter()
             .map(|&r| {
-                let row = self.0.outer_view(r);
-                match row {
-                    Some(v) => (v.indices().iter().map(|&i| i as u32).collect(), v.data().to_vec()),
-                    None => (Vec::new(), Vec::new()),
-                }
+                let row = self.0.outer_view(r).ok_or_else(|| Error::InvalidParams {
+                    name: "picks".into(),
+                    reason: format!("row {r} is not one of the {}", crate::error::counted(self.n_rows(), "row")),
+                })?;
+                Ok((row.indices().iter().map(|&i| i as u32).collect(), row.data().to_vec()))
             })
-            .collect();
-        SparseRows::from_rows(rows, self.0.cols())
+            .collect::<Result<_>>()?;
+        Ok(SparseRows::from_rows(rows, self.0.cols()))
     }
 
     /// Number of rows.
@@ -1414,6 +1418,10 @@ mod tests {
         );
         let x = SparseRows::try_from_rows(vec![ok, (vec![], vec![])], 3).unwrap();
         assert_eq!((x.0.rows(), x.0.cols(), x.0.nnz()), (2, 3, 2));
+        // A pick past the rows was an empty row, scored as a text without a word.
+        assert_eq!(x.select(&[0, 2]).unwrap_err().to_string(), "invalid picks: row 2 is not one of the 2 rows");
+        let picked = x.select(&[1, 0, 0]).unwrap();
+        assert_eq!((picked.n_rows(), picked.0.nnz()), (3, 4));
     }
 
     #[test]

@@ -1081,7 +1081,7 @@ mod tests {
         let y = Array1::from(vec![0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
         let plain = fit(&LogisticParams::new(), dense_to_sparse(&x), y.clone()).unwrap();
         let balanced = fit(&LogisticParams::new().class_weight(ClassWeight::Balanced), dense_to_sparse(&x), y).unwrap();
-        let row = dense_to_sparse(&x).select(&[9]);
+        let row = dense_to_sparse(&x).select(&[9]).unwrap();
         assert!(balanced.predict_probabilities(&row)[[0, 1]] > plain.predict_probabilities(&row)[[0, 1]]);
     }
 }
