@@ -78,12 +78,28 @@ impl ConfusionMatrix {
     }
 
     /// Adds another matrix over the same labels (pooling folds).
-    pub fn add(&mut self, other: &ConfusionMatrix) {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] when `other`'s labels differ from these (in name or
+    /// order): its counts were added by position, a class to another of the same index.
+    pub fn add(&mut self, other: &ConfusionMatrix) -> Result<()> {
+        if other.labels != self.labels {
+            let list = |labels: &[String]| labels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ");
+            return Err(Error::InvalidParams {
+                name: "confusion matrix".into(),
+                reason: format!(
+                    "its labels {} are not these, {} (add matrices over the same labels, in the same order)",
+                    list(&other.labels),
+                    list(&self.labels)
+                ),
+            });
+        }
         for (row, other_row) in self.counts.iter_mut().zip(&other.counts) {
             for (a, b) in row.iter_mut().zip(other_row) {
                 *a += b;
             }
         }
+        Ok(())
     }
 
     /// Total rows.
@@ -398,8 +414,18 @@ mod tests {
             "invalid classes: the true class of row 0 is 5, not the index of one of the 2 labels"
         );
         // Within bounds: the same matrix as new, worked by hand: (a,a) 1, (b,a) 1, (b,b) 1.
-        let matrix = ConfusionMatrix::try_new(labels(), &[0, 1, 1], &[0, 0, 1]).unwrap();
+        let mut matrix = ConfusionMatrix::try_new(labels(), &[0, 1, 1], &[0, 0, 1]).unwrap();
         assert_eq!(matrix.counts, vec![vec![1, 0], vec![1, 1]]);
+        // A matrix over other labels, or the same in another order, was added by position.
+        let swapped = ConfusionMatrix::new(vec!["b".into(), "a".into()], &[0], &[0]);
+        assert_eq!(
+            matrix.add(&swapped).unwrap_err().to_string(),
+            "invalid confusion matrix: its labels 'b', 'a' are not these, 'a', 'b' (add matrices over the same \
+             labels, in the same order)"
+        );
+        assert_eq!(matrix.counts, vec![vec![1, 0], vec![1, 1]], "unchanged");
+        matrix.add(&ConfusionMatrix::new(labels(), &[1], &[1])).unwrap();
+        assert_eq!(matrix.counts, vec![vec![1, 0], vec![1, 2]]);
         // Probability scores of rows and classes that do not pair up are none, not a part's.
         let p = Array2::from_shape_vec((2, 2), vec![0.9, 0.1, 0.2, 0.8]).unwrap();
         assert!(probability_scores(&p, &[0]).is_none());

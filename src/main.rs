@@ -1681,7 +1681,7 @@ fn run_eval(command: EvalCommand) -> Result<Outcome> {
             diagnostic!("stancekit: warning: the probabilities of {said}");
         }
         let mut pooled = ConfusionMatrix::new(examples.labels.clone(), &[], &[]);
-        matrices.iter().for_each(|m| pooled.add(m));
+        matrices.iter().try_for_each(|m| pooled.add(m))?;
         let accuracies: Vec<f64> = matrices.iter().map(ConfusionMatrix::accuracy).collect();
         let f1s: Vec<f64> = matrices.iter().map(ConfusionMatrix::macro_f1).collect();
         let summary = report::FoldSummary { folds, accuracy: mean_std(&accuracies), macro_f1: mean_std(&f1s) };

@@ -720,12 +720,12 @@ fn check_training_sides(examples: &Examples<'_>, assignment: &[usize], folds: us
     Ok(())
 }
 
-fn pooled_accuracy(matrices: &[ConfusionMatrix]) -> f64 {
+fn pooled_accuracy(matrices: &[ConfusionMatrix]) -> Result<f64> {
     let mut iter = matrices.iter();
-    let Some(first) = iter.next() else { return 0.0 };
+    let Some(first) = iter.next() else { return Ok(0.0) };
     let mut pooled = first.clone();
-    iter.for_each(|m| pooled.add(m));
-    pooled.accuracy()
+    iter.try_for_each(|m| pooled.add(m))?;
+    Ok(pooled.accuracy())
 }
 
 fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: &TrainOptions) -> Result<ModelFile> {
@@ -740,7 +740,7 @@ fn train_model_inner(examples: &Examples<'_>, analysed: &Analysed<'_>, options: 
         for &c in TUNE_GRID {
             let candidate = TrainOptions { trainer: inner.trainer.clone().c(c), ..inner.clone() };
             let matrices = cross_validate_analysed(examples, analysed, &candidate, folds, FoldsOf::Tune, &mut |_| {})?;
-            let accuracy = pooled_accuracy(&matrices);
+            let accuracy = pooled_accuracy(&matrices)?;
             tuning.push((c, accuracy));
             // Ties go to the smaller C (the simpler model).
             if accuracy > best.0 + 1e-12 {
