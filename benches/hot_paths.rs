@@ -31,7 +31,7 @@ fn hot_paths(c: &mut Criterion) {
         .expect("sample article");
     let models = ModelFile::load_all(&shipped_paths()).expect("shipped models load");
     let cooperation = models.first().expect("three models").clone();
-    let predictor = Predictor::new(models);
+    let predictor = Predictor::new(models).expect("three tasks");
 
     let mut group = c.benchmark_group("sentence");
     group.throughput(Throughput::Bytes(SENTENCE.len() as u64));

@@ -1785,7 +1785,8 @@ fn load_predictor(model_paths: &[PathBuf]) -> Result<Predictor> {
         model.task = task;
         models.push(model);
     }
-    Ok(Predictor::new(models))
+    // Tasks are unique by now (`output_name`).
+    Ok(Predictor::new(models)?)
 }
 
 /// The name of a model's results in `predict` and `report` output, unique among the

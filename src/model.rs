@@ -259,6 +259,13 @@ impl ModelFile {
     }
 
     /// The file's bytes, checksum filled in. Same model, same bytes.
+    ///
+    /// The fields are written as they are, checked or not: their agreeing (one weight
+    /// row per label, each as wide as the features, finite numbers) is the caller's
+    /// precondition, which a trained or loaded model keeps. Bytes of a model whose fields
+    /// were edited so that they disagree are refused by [`ModelFile::from_bytes`], never
+    /// read wrongly; [`ModelFile::save`] checks first and writes nothing of such a model.
+    /// (Left unchecked so that tests can seal a hand edit, as a user's editor would.)
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut model = self.clone();
         model.format = FORMAT.into();

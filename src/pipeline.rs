@@ -1291,6 +1291,9 @@ mod tests {
         assert_eq!(refused(&|m| m.labels[0] = String::new()), "an empty label (every class needs a name)");
         assert_eq!(refused(&|m| m.classifier.intercepts.push(0.0)), "2 labels but 3 intercepts");
         assert_eq!(refused(&|m| m.classifier.weights.pop().map_or((), drop)), "2 labels but 1 weight rows");
+        // to_bytes's precondition broken (a weight row of the wrong length): refused at load.
+        let wide = refused(&|m| m.classifier.weights[0].push(0.0));
+        assert!(wide.starts_with("a weight row has "), "{wide}");
     }
 
     /// A model is never written over a file of something else (`model.save("train.csv")`

@@ -102,6 +102,25 @@ pub const PARALLEL_SENTENCES: usize = 256;
 /// The task whose labels trigger actor extraction.
 pub const ACCUSATION_TASK: &str = "accusation";
 
+/// Refuses two models of one task among models that label together: each model's task
+/// keys its predictions ([`SentencePrediction::task`], JSON output, Python's dicts).
+///
+/// # Errors
+/// [`Error::InvalidParams`] naming the first task given twice.
+pub fn check_distinct_tasks<'a>(tasks: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    match tasks.into_iter().find(|task| !seen.insert(*task)) {
+        None => Ok(()),
+        Some(task) => Err(Error::InvalidParams {
+            name: "models".into(),
+            reason: format!(
+                "two models have the task '{task}' (each model's task keys its predictions; train one with another \
+                 task)"
+            ),
+        }),
+    }
+}
+
 impl Predictor {
     /// A predictor over the shipped models ([`crate::shipped::model_paths`]), as
     /// `stancekit predict` uses without `--model`.
@@ -112,11 +131,18 @@ impl Predictor {
         let paths = crate::shipped::model_paths()?;
         let models = ModelFile::load_all(&paths)?;
         crate::shipped::check_tasks(&paths, models.iter().map(|m| m.task.as_str()))?;
-        Ok(Predictor::new(models))
+        Predictor::new(models)
     }
 
-    /// A predictor over `models`.
-    pub fn new(models: Vec<ModelFile>) -> Predictor {
+    /// A predictor over `models`, each of its own task.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] when two models have one task ([`check_distinct_tasks`]):
+    /// they were taken, and [`SentencePrediction::task`] found only the first's
+    /// predictions, while JSON output named the task twice. (`predict` names the second
+    /// after its file.)
+    pub fn new(models: Vec<ModelFile>) -> Result<Predictor> {
+        check_distinct_tasks(models.iter().map(|m| m.task.as_str()))?;
         let accusation = models.iter().position(|m| m.task == ACCUSATION_TASK);
         let mut featurizers: Vec<Arc<Featurizer>> = Vec::new();
         let featurizer_of = models
@@ -129,7 +155,7 @@ impl Predictor {
                 })
             })
             .collect();
-        Predictor { models, explain: 0, featurizers, featurizer_of, accusation }
+        Ok(Predictor { models, explain: 0, featurizers, featurizer_of, accusation })
     }
 
     /// The models, in output order (that of [`Predictor::predict_text`]'s predictions).
@@ -438,7 +464,14 @@ mod tests {
         let features = crate::features::FeatureParams { min_df: 1, ..Default::default() };
         let options = TrainOptions { features, calibration_folds: 0, ..TrainOptions::default() };
         let model = train_model(&examples, &options, "t", crate::model::Provenance::default()).unwrap();
-        let predictor = Predictor::new(vec![model]);
+        // Two models of one task: the second's predictions could not be asked for by task.
+        let err = Predictor::new(vec![model.clone(), model.clone()]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid models: two models have the task 't' (each model's task keys its predictions; train one with \
+             another task)"
+        );
+        let predictor = Predictor::new(vec![model]).unwrap();
         assert!(!predictor.predict_row("The talks failed.").unknown);
         assert!(predictor.predict_row("Xyzzy plugh.").unknown);
         let sentences = predictor.predict_article("会谈失败了。Talks failed.");

@@ -17,7 +17,7 @@ fn shipped_paths() -> Vec<PathBuf> {
 }
 
 fn shipped() -> Predictor {
-    Predictor::new(ModelFile::load_all(&shipped_paths()).expect("shipped models load"))
+    Predictor::new(ModelFile::load_all(&shipped_paths()).expect("shipped models load")).expect("three tasks")
 }
 
 /// The three are trained on the same texts with the same feature settings, so they
@@ -30,7 +30,10 @@ fn shipped_models_share_one_featurizer() {
     let apart: Vec<ModelFile> = shipped_paths().iter().map(|p| ModelFile::load(p).unwrap()).collect();
     let article =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/samples/article.txt")).unwrap();
-    assert_eq!(Predictor::new(together).predict_article(&article), Predictor::new(apart).predict_article(&article));
+    assert_eq!(
+        Predictor::new(together).unwrap().predict_article(&article),
+        Predictor::new(apart).unwrap().predict_article(&article)
+    );
 }
 
 /// (substring of the sentence, task, expected label): issue 9's list, checked by hand

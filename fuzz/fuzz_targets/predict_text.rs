@@ -15,7 +15,7 @@ fn predictor() -> &'static Predictor {
             .iter()
             .map(|t| ModelFile::load(&dir.join(format!("{t}.json"))).expect("shipped models present"))
             .collect();
-        Predictor::new(models).with_explanations(3)
+        Predictor::new(models).expect("three tasks").with_explanations(3)
     })
 }
 

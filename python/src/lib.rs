@@ -592,7 +592,7 @@ impl Model {
         }
         let model = self.inner.clone();
         let (row, unknown) = detached(py, move || -> PyResult<(Value, bool)> {
-            let predictor = Predictor::new(vec![(*model).clone()]).with_explanations(top);
+            let predictor = Predictor::new(vec![(*model).clone()]).map_err(input_error)?.with_explanations(top);
             let prediction = predictor.predict_row(&text);
             check_finite(std::slice::from_ref(&prediction), &Location::file("text"), false).map_err(input_error)?;
             let row = sentence_value(&prediction, RowOrigin { source: PYTHON_SOURCE, id: "text", line: None })?;
@@ -806,12 +806,8 @@ fn model_handles(models: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<ModelFile>>> {
         index += 1;
         let model = item.cast::<Model>().map_err(|_| not_a_model(&name, item))?;
         let inner = model.get().inner.clone();
-        if handles.iter().any(|m| m.task == inner.task) {
-            return Err(PyValueError::new_err(format!(
-                "two models have the task '{}' (each model's task keys its predictions; train one with another task)",
-                inner.task
-            )));
-        }
+        let tasks = handles.iter().chain([&inner]).map(|m| m.task.as_str());
+        stancekit::predict::check_distinct_tasks(tasks).map_err(input_error)?;
         handles.push(inner);
         Ok(())
     };
@@ -871,19 +867,20 @@ struct CachedPredictor {
 
 static PREDICTOR: Mutex<Option<CachedPredictor>> = Mutex::new(None);
 
-fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> Arc<Predictor> {
+fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> stancekit::error::Result<Arc<Predictor>> {
     let mut cache = PREDICTOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(cached) = cache.as_ref() {
         if cached.explain == explain
             && cached.models.len() == models.len()
             && cached.models.iter().zip(models).all(|(a, b)| Arc::ptr_eq(a, b))
         {
-            return cached.predictor.clone();
+            return Ok(cached.predictor.clone());
         }
     }
-    let predictor = Arc::new(Predictor::new(models.iter().map(|m| (**m).clone()).collect()).with_explanations(explain));
+    let predictor =
+        Arc::new(Predictor::new(models.iter().map(|m| (**m).clone()).collect())?.with_explanations(explain));
     *cache = Some(CachedPredictor { models: models.to_vec(), explain, predictor: predictor.clone() });
-    predictor
+    Ok(predictor)
 }
 
 /// Splits an article into sentences and labels each with every model. Returns a dict:
@@ -908,7 +905,7 @@ fn classify_article<'py>(
     }
     let id_owned = id;
     let (sentences, summary, unknown) = detached(py, move || -> PyResult<(Vec<Value>, Value, Option<String>)> {
-        let predictor = predictor_for(&handles, explain);
+        let predictor = predictor_for(&handles, explain).map_err(input_error)?;
         let tasks: Vec<(String, Vec<String>)> =
             predictor.models().iter().map(|m| (m.task.clone(), m.labels.clone())).collect();
         // An article starts on line 1, as a text file given to the CLI does.
@@ -1008,10 +1005,11 @@ fn _label_articles<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
-    let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || {
-        let predictor = predictor_for(&handles, 0);
-        rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect()
-    });
+    let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || -> stancekit::error::Result<_> {
+        let predictor = predictor_for(&handles, 0)?;
+        Ok(rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect())
+    })
+    .map_err(input_error)?;
     let n: usize = per_article.iter().map(|a| a.as_ref().map_or(1, Vec::len)).sum();
     let (mut row, mut sentence, mut start, mut end) = (Vec::with_capacity(n), Vec::new(), Vec::new(), Vec::new());
     let (mut text, mut error) = (Vec::with_capacity(n), Vec::with_capacity(n));
