@@ -214,6 +214,18 @@ pub enum Error {
         /// What writes a missing value so: `R's write.csv`.
         writer: &'static str,
     },
+    /// A text or label cell holding what a program writes in place of a value: a
+    /// spreadsheet's formula error (`#REF!`, `#NAME?`), or, in the text column, a missing
+    /// value (`NA`). Each trained as a text or class of its own, or was labelled as a text.
+    #[error("{location}: {} '{value}' is {}", if *.is_label { "label" } else { "text" }, crate::input::placeholder_problem(.value, *.is_label))]
+    NotAValue {
+        /// Where.
+        location: Location,
+        /// The cell.
+        value: String,
+        /// Whether it is a label cell (else a text cell).
+        is_label: bool,
+    },
     /// A label with a character that is not seen at its start or end (a zero-width space,
     /// a byte order mark, a soft hyphen: copied from a web page or a spreadsheet). It
     /// prints as the label without it, yet trained as a class of its own beside it.

@@ -1859,16 +1859,16 @@ fn render_document(
     let source = stancekit::input::path_text(&document.source);
     let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
     let text = match &document.text {
-        Ok(text) if stancekit::text::is_blank(text) => {
-            // A CSV cell or JSON Lines field is named by its column, as in training data
-            // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
+        // A CSV cell or JSON Lines field is named by its column, as in training data
+        // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
+        Ok(text) => stancekit::input::check_text(text, || {
             let in_column =
                 matches!(command.input_format.resolve(&document.source), InputFormat::Csv | InputFormat::Jsonl);
             let column = in_column.then(|| command.text_column.clone());
-            let location = stancekit::error::Location { path: document.source.clone(), line: document.line, column };
-            Err(stancekit::error::Error::EmptyText { location }.to_string())
-        }
-        Ok(text) => Ok(text),
+            stancekit::error::Location { path: document.source.clone(), line: document.line, column }
+        })
+        .map(|()| text)
+        .map_err(|error| error.to_string()),
         Err(error) => Err(error.to_string()),
     };
     let text = match text {

@@ -196,8 +196,8 @@ impl<'a> Examples<'a> {
                 ),
             });
         }
-        if let Some(i) = texts.iter().position(|text| crate::text::is_blank(text)) {
-            return Err(Error::EmptyText { location: Location::item("texts", i) });
+        for (i, text) in texts.iter().enumerate() {
+            crate::input::check_text(text, || Location::item("texts", i))?;
         }
         for (i, label) in labels.iter().enumerate() {
             crate::input::check_label(label, || Location::item("labels", i))?;

@@ -6355,6 +6355,46 @@ fn a_missing_value_written_as_a_label_is_refused_not_a_class() {
     );
 }
 
+/// What a spreadsheet or R writes in place of a value: a formula error as a label
+/// (`#REF!`, a lookup into deleted cells) or as a text (`#NAME?`, a tweet typed starting
+/// with `-` or `+`, which Excel and Google Sheets take for a formula), or R's `NA` as a
+/// text. Each trained as a class or a text of its own (the word `name`), exit 0, and
+/// `predict` labelled `#NAME?` and `NA` as sentences.
+#[test]
+fn a_spreadsheet_formula_error_or_missing_value_is_refused_as_a_label_or_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows = "Good film,pos\nBad film,neg\n";
+    let label = train_error(d, "ref.csv", format!("text,label\n{rows}A film,#REF!\n").as_bytes(), &[]);
+    assert!(
+        label.ends_with(
+            "/ref.csv:4: column 'label': label '#REF!' is a spreadsheet's formula error (a reference to cells that \
+             were deleted), not a label (the formula that made the cell failed: mend it and export again, or leave \
+             the row out)\n"
+        ),
+        "{label}"
+    );
+    let name = "text '#NAME?' is a spreadsheet's formula error (a name it does not know), not a text (a text typed \
+                starting with =, + or - is read as a formula: type ' before it, or import the column as text, and \
+                export again)";
+    let text = train_error(d, "name.csv", format!("text,label\n{rows}#NAME?,pos\n").as_bytes(), &[]);
+    assert!(text.ends_with(&format!("/name.csv:4: column 'text': {name}\n")), "{text}");
+    let r_export = b"\"\",\"text\",\"label\"\n\"1\",\"Good film\",\"pos\"\n\"2\",NA,\"neg\"\n";
+    let missing = train_error(d, "r.csv", r_export, &[]);
+    let na = "text 'NA' is how R's write.csv writes a missing value: the row has no text (give the row its text, or \
+              leave the row out)";
+    assert!(missing.ends_with(&format!("/r.csv:3: column 'text': {na}\n")), "{missing}");
+    // predict: those rows are error rows, the others labelled.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "p.csv", b"id,text\n1,The talks failed.\n2,#NAME?\n3,NA\n");
+    let r = run_in(d, &["predict", "--model", model.to_str().unwrap(), "--format", "json", "p.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors: Vec<Option<&str>> = rows.iter().map(|row| row["error"].as_str()).collect();
+    let (name, na) = (format!("p.csv:3: column 'text': {name}"), format!("p.csv:4: column 'text': {na}"));
+    assert_eq!(errors, [None, Some(name.as_str()), Some(na.as_str())], "{}", r.stdout);
+}
+
 /// A table under a name that is not `.csv` or `.jsonl` (`<(grep ... a.csv)`, which is
 /// `/dev/fd/63`; `a.csv.txt`, as Notepad saves a file named `a.csv`; a name without an
 /// extension), or piped in (`head a.csv | stancekit predict`), is the input's one error

@@ -258,9 +258,7 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
             return Err(Error::BlankRow { location: Location::file(path).at_line(line) });
         }
         let text = rows.text(&record, text_index, text_column, false, line)?;
-        if crate::text::is_blank(&text) {
-            return Err(Error::EmptyText { location: Location::file(path).at_line(line).with_column(text_column) });
-        }
+        check_text(&text, || Location::file(path).at_line(line).with_column(text_column))?;
         let label = rows.text(&record, label_index, label_column, false, line)?;
         check_label(&label, || Location::file(path).at_line(line).with_column(label_column))?;
         if let Some(index) = group_index {
@@ -291,7 +289,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// [`Error::LabelSpaces`] for an empty label or one with surrounding spaces,
 /// [`Error::LabelControl`] for a tab, a line break or another control character,
 /// [`Error::LabelInvisible`] for a zero-width space or another unseen character at an end,
-/// [`Error::LabelMissing`] for a missing value as a program writes it (`NA`, `nan`).
+/// [`Error::LabelMissing`] for a missing value as a program writes it (`NA`, `nan`),
+/// [`Error::NotAValue`] for a spreadsheet's formula error (`#REF!`).
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
     if let Some(character) = control_character(label) {
@@ -302,6 +301,9 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     }
     if let Some(writer) = missing_value_writer(label) {
         return Err(Error::LabelMissing { location: location(), label: label.to_string(), writer });
+    }
+    if formula_error(label).is_some() {
+        return Err(Error::NotAValue { location: location(), value: label.to_string(), is_label: true });
     }
     // `pos\u{200b}` printed as `pos` and trained as a class of its own beside it.
     let unseen = crate::text::is_unseen;
@@ -314,6 +316,65 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     };
     let at = format!("U+{:04X} at its {place}", u32::from(first));
     Err(Error::LabelInvisible { location: location(), label: label.to_string(), at })
+}
+
+/// Checks a text as training and `predict` take it (a CSV cell, a JSON Lines field, a
+/// line, an item of Python's `texts`): not blank, and not what a program writes in place
+/// of a text, a missing value (`NA`, R's write.csv of a missing string) or a
+/// spreadsheet's formula error (`#NAME?`, which a tweet typed starting with `-` or `+`
+/// becomes). Those trained as texts (the word `name`), or were labelled as sentences.
+///
+/// # Errors
+/// [`Error::EmptyText`] for a blank text, [`Error::NotAValue`] for the others.
+pub fn check_text(text: &str, location: impl FnOnce() -> Location) -> Result<()> {
+    if crate::text::is_blank(text) {
+        return Err(Error::EmptyText { location: location() });
+    }
+    if missing_value_writer(text).is_some() || formula_error(text).is_some() {
+        return Err(Error::NotAValue { location: location(), value: text.to_string(), is_label: false });
+    }
+    Ok(())
+}
+
+/// What [`Error::NotAValue`] says of `value`, a label cell or a text cell: what wrote it
+/// so, and what to do.
+pub fn placeholder_problem(value: &str, is_label: bool) -> String {
+    let what = if is_label { "label" } else { "text" };
+    if let Some(writer) = missing_value_writer(value) {
+        return format!(
+            "how {writer} writes a missing value: the row has no {what} (give the row its {what}, or leave the row out)"
+        );
+    }
+    let meaning = formula_error(value).unwrap_or("an error");
+    let fix = match value {
+        // A cell typed `-Putin says ...` or `+1 to this` was taken for a formula.
+        "#NAME?" | "#ERROR!" if !is_label => {
+            "a text typed starting with =, + or - is read as a formula: type ' before it, or import the column as \
+             text, and export again"
+        }
+        _ => "the formula that made the cell failed: mend it and export again, or leave the row out",
+    };
+    format!("a spreadsheet's formula error ({meaning}), not a {what} ({fix})")
+}
+
+/// What a spreadsheet's formula error means, when `cell` is one as Excel, LibreOffice or
+/// Google Sheets export it: a cell made by a formula that failed (a lookup into deleted
+/// cells, `#REF!`), or a text taken for a formula (`#NAME?`). Each trained as a class or
+/// a text of its own. `#N/A` is a missing value ([`missing_value_writer`]).
+fn formula_error(cell: &str) -> Option<&'static str> {
+    Some(match cell {
+        "#NAME?" => "a name it does not know",
+        "#ERROR!" => "a formula it cannot read",
+        "#REF!" => "a reference to cells that were deleted",
+        "#VALUE!" => "a value of the wrong type",
+        "#DIV/0!" => "a division by zero",
+        "#NUM!" => "a number out of range",
+        "#NULL!" => "ranges that do not meet",
+        "#SPILL!" => "results that would cover other cells",
+        "#CALC!" => "a calculation it cannot do",
+        "#GETTING_DATA" => "data still loading when it was saved",
+        _ => return None,
+    })
 }
 
 /// What writes `label` for a missing value, when it is such a marker: an unlabelled row
