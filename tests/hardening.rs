@@ -6395,6 +6395,46 @@ fn a_spreadsheet_formula_error_or_missing_value_is_refused_as_a_label_or_text() 
     assert_eq!(errors, [None, Some(name.as_str()), Some(na.as_str())], "{}", r.stdout);
 }
 
+/// Labels as an annotation tool exports them (doccano's `["positive"]`, a list of several
+/// for a multi-label task) or as pandas writes a list column, and labels inside quotes
+/// that are part of them (`"positive"`, a CSV quoted twice): each trained as a class of
+/// its own beside `positive` (or one per combination of labels), exit 0.
+#[test]
+fn a_label_written_as_a_list_or_inside_its_quotes_is_refused_not_a_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows = "Good film,positive\nBad film,negative\n";
+    let list = "as an annotation tool (doccano, Label Studio) or pandas writes a list";
+    for (name, cell, expected) in [
+        (
+            "one.csv",
+            "\"[\"\"positive\"\"]\"",
+            format!(
+                "label '[\"positive\"]' is a list of one label, {list} (a row takes one label: write it alone, \
+                 positive)"
+            ),
+        ),
+        (
+            "two.csv",
+            "\"['positive', 'negative']\"",
+            format!(
+                "label '['positive', 'negative']' is a list of 2 labels, {list} (a row takes one label: keep one of \
+                 them, or leave the row out)"
+            ),
+        ),
+        (
+            "quoted.csv",
+            "\"\"\"positive\"\"\"",
+            "label '\"positive\"' has quotes around it that are part of the label (a CSV quoted twice, or typed \
+             with its quotes? write it without them: positive)"
+                .to_string(),
+        ),
+    ] {
+        let err = train_error(d, name, format!("text,label\n{rows}A film,{cell}\n").as_bytes(), &["--min-df", "1"]);
+        assert!(err.ends_with(&format!("/{name}:4: column 'label': {expected}\n")), "{err}");
+    }
+}
+
 /// A table under a name that is not `.csv` or `.jsonl` (`<(grep ... a.csv)`, which is
 /// `/dev/fd/63`; `a.csv.txt`, as Notepad saves a file named `a.csv`; a name without an
 /// extension), or piped in (`head a.csv | stancekit predict`), is the input's one error

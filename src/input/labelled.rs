@@ -290,7 +290,8 @@ pub fn parse_labelled(bytes: &[u8], path: &Path, columns: &Columns) -> Result<La
 /// [`Error::LabelControl`] for a tab, a line break or another control character,
 /// [`Error::LabelInvisible`] for a zero-width space or another unseen character at an end,
 /// [`Error::LabelMissing`] for a missing value as a program writes it (`NA`, `nan`),
-/// [`Error::NotAValue`] for a spreadsheet's formula error (`#REF!`).
+/// [`Error::NotAValue`] for a spreadsheet's formula error (`#REF!`), [`Error::Value`]
+/// for a label written as a list or with its quotes ([`wrapped_label`]).
 pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<()> {
     // Before the spaces: `b\r` (a CRLF line end inside quotes) is best named by its `\r`.
     if let Some(character) = control_character(label) {
@@ -305,6 +306,9 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     if formula_error(label).is_some() {
         return Err(Error::NotAValue { location: location(), value: label.to_string(), is_label: true });
     }
+    if let Some(reason) = wrapped_label(label) {
+        return Err(Error::Value { location: location(), reason });
+    }
     // `pos\u{200b}` printed as `pos` and trained as a class of its own beside it.
     let unseen = crate::text::is_unseen;
     let ends = (label.chars().next().filter(|&c| unseen(c)), label.chars().next_back().filter(|&c| unseen(c)));
@@ -316,6 +320,50 @@ pub fn check_label(label: &str, location: impl FnOnce() -> Location) -> Result<(
     };
     let at = format!("U+{:04X} at its {place}", u32::from(first));
     Err(Error::LabelInvisible { location: location(), label: label.to_string(), at })
+}
+
+/// What is wrong with a label written as a list (`["positive"]`, `['a', 'b']`: what an
+/// annotation tool such as doccano or Label Studio exports, or pandas writes of a list
+/// column) or inside quotes that are part of it (`"positive"`, a CSV quoted twice), if it
+/// is so written. Each trained as a class of its own beside `positive`, or of every
+/// combination of labels.
+fn wrapped_label(label: &str) -> Option<String> {
+    fn unquoted(item: &str) -> Option<&str> {
+        let item = item.trim();
+        ['"', '\''].into_iter().find_map(|quote| {
+            let inner = item.strip_prefix(quote)?.strip_suffix(quote)?;
+            (!inner.contains(quote)).then_some(inner)
+        })
+    }
+    let tools = "as an annotation tool (doccano, Label Studio) or pandas writes a list";
+    if let Some(inner) = label.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+        if inner.trim().is_empty() {
+            return Some(format!(
+                "label '{label}' is an empty list, {tools}: the row has no label (give the row its label, or leave \
+                 the row out)"
+            ));
+        }
+        let items: Vec<&str> = inner.split(',').map(unquoted).collect::<Option<_>>()?;
+        return Some(match items.as_slice() {
+            [one] => format!(
+                "label '{label}' is a list of one label, {tools} (a row takes one label: write it alone, {one})"
+            ),
+            many => format!(
+                "label '{label}' is a list of {} labels, {tools} (a row takes one label: keep one of them, or leave \
+                 the row out)",
+                many.len()
+            ),
+        });
+    }
+    let inner = unquoted(label)?;
+    let fix = match inner.trim() {
+        "" => "the row has no label: give the row its label, or leave the row out".to_string(),
+        _ => format!("write it without them: {inner}"),
+    };
+    Some(format!(
+        "label '{label}' has quotes around it that are part of the label (a CSV quoted twice, or typed with its \
+         quotes? {fix})"
+    ))
 }
 
 /// Checks a text as training and `predict` take it (a CSV cell, a JSON Lines field, a
@@ -611,6 +659,31 @@ mod tests {
         // A coder's "not applicable" and the accusation task's labels are labels.
         for label in ["N/A", "none", "None", "na", "Nan", "null"] {
             assert!(check_label(label, || Location::item("labels", 0)).is_ok(), "{label}");
+        }
+    }
+
+    #[test]
+    fn a_label_written_as_a_list_or_in_its_quotes_is_refused() {
+        let said = |label: &str| check_label(label, || Location::item("labels", 0)).err().map(|e| e.to_string());
+        let list = "as an annotation tool (doccano, Label Studio) or pandas writes a list";
+        assert_eq!(
+            said("[\"pos\"]").unwrap_or_default(),
+            format!(
+                "labels[0]: label '[\"pos\"]' is a list of one label, {list} (a row takes one label: write it \
+                 alone, pos)"
+            )
+        );
+        assert!(said("['pos', 'neg']").unwrap_or_default().contains("is a list of 2 labels"));
+        assert!(said("[ ]").unwrap_or_default().contains("is an empty list"));
+        assert!(said("\"pos\"")
+            .unwrap_or_default()
+            .ends_with("(a CSV quoted twice, or typed with its quotes? write it without them: pos)"));
+        assert!(said("''")
+            .unwrap_or_default()
+            .ends_with("the row has no label: give the row its label, or leave the row out)"));
+        // Brackets or quotes that are not a list or a quoted label: a label as written.
+        for label in ["[x]", "[\"a\", b]", "\"", "it's", "\"a\" and \"b\"", "[pos", "'a\"", "5'2\""] {
+            assert_eq!(said(label), None, "{label}");
         }
     }
 
