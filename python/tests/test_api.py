@@ -334,6 +334,15 @@ def test_bad_training_data_is_a_value_error():
     labels = pd.Series(["x", np.nan, "y"]).astype(str)
     with pytest.raises(ValueError, match=r"^labels\[1\]: label 'nan' is how pandas' astype\(str\) writes a missing value"):
         stancekit.train(["a", "b", "c"], labels)
+    # A text or label a program wrote in place of one, a label exported as a list: each
+    # trained as a text or class of its own.
+    texts = pd.Series(["a", np.nan, "c"]).astype(str)
+    with pytest.raises(ValueError, match=r"^texts\[1\]: text 'nan' is how pandas' astype\(str\) writes a missing value"):
+        stancekit.train(texts, ["x", "y", "x"])
+    with pytest.raises(ValueError, match=r"^texts\[0\]: text '#NAME\?' is a spreadsheet's formula error"):
+        stancekit.train(["#NAME?", "b"], ["x", "y"])
+    with pytest.raises(ValueError, match=r"^labels\[1\]: label '\['y'\]' is a list of one label"):
+        stancekit.train(["a", "b"], ["x", "['y']"])
     with pytest.raises(ValueError, match="invalid weighting: 'tf' \\(expected one of: tfidf, binary\\)"):
         stancekit.train(["a", "b"], ["x", "y"], weighting="tf")
     with pytest.raises(ValueError, match="sample_weight has 1 value for 2 texts"):
