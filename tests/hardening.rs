@@ -6395,6 +6395,25 @@ fn a_spreadsheet_formula_error_or_missing_value_is_refused_as_a_label_or_text() 
     assert_eq!(errors, [None, Some(name.as_str()), Some(na.as_str())], "{}", r.stdout);
 }
 
+/// Labels that differ only in the white space inside them, two spaces typed for one or a
+/// no-break space copied from a web page (which prints as a space): each trained as a
+/// class of its own, exit 0 (`labels very  positive 1, very positive 2, very positive 1`).
+#[test]
+fn labels_differing_only_in_white_space_inside_are_refused_as_one_label_spelt_two_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = "text,label\nGood film,very positive\nFine film,very positive\nBad film,negative\n\
+                Nice film,very\u{a0}positive\n";
+    let err = train_error(d, "ws.csv", data.as_bytes(), &["--min-df", "1"]);
+    assert!(
+        err.ends_with(
+            "/ws.csv:5: column 'label': label 'very\u{a0}positive' differs from 'very positive' (line 2) only by the \
+             white space inside it (two spaces, or a no-break space, where the other has one space); make them agree\n"
+        ),
+        "{err}"
+    );
+}
+
 /// Labels as an annotation tool exports them (doccano's `["positive"]`, a list of several
 /// for a multi-label task) or as pandas writes a list column, and labels inside quotes
 /// that are part of them (`"positive"`, a CSV quoted twice): each trained as a class of

@@ -498,6 +498,10 @@ pub fn label_difference(a: &str, b: &str) -> String {
     // A zero-width space or soft hyphen inside one of them (`po\u{ad}s`): the two print alike.
     let unseen = a.chars().chain(b.chars()).find(|&c| crate::text::is_unseen(c));
     let (a, b) = (crate::text::without_unseen(a), crate::text::without_unseen(b));
+    // Two spaces typed for one, or a no-break space copied from a web page, which prints as one.
+    let spacing = (white_space_runs(&a) != white_space_runs(&b))
+        .then_some("the white space inside it (two spaces, or a no-break space, where the other has one space)");
+    let (a, b) = (one_spaced(&a), one_spaced(&b));
     let visible = if number(&a).is_some() && number(&a) == number(&b) {
         "how the number is written (a column of numbers saved as decimals by a spreadsheet or pandas writes 1 as \
          1.0; write them the same way)"
@@ -512,8 +516,13 @@ pub fn label_difference(a: &str, b: &str) -> String {
         "case and how an accent is encoded (as one character, or as a letter and a combining mark: Unicode NFC \
          against NFD; save both the same way)"
     };
+    let visible = match (visible, spacing) {
+        ("", Some(spacing)) => spacing.to_string(),
+        (visible, Some(spacing)) => format!("{visible} and {spacing}"),
+        (visible, None) => visible.to_string(),
+    };
     match unseen {
-        None => visible.to_string(),
+        None => visible,
         Some(c) => {
             let and = if visible.is_empty() { String::new() } else { format!("{visible} and ") };
             format!(
@@ -523,6 +532,16 @@ pub fn label_difference(a: &str, b: &str) -> String {
             )
         }
     }
+}
+
+/// The runs of white space inside `label`, in order.
+fn white_space_runs(label: &str) -> Vec<&str> {
+    label.split(|c: char| !c.is_whitespace()).filter(|run| !run.is_empty()).collect()
+}
+
+/// `label` with each run of white space inside it as one space.
+fn one_spaced(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How a cell that fails a `--filter` differs from its value, when only as a hand-typed
@@ -574,8 +593,9 @@ pub fn case_conflict(labels: &[String]) -> Option<(usize, usize)> {
                 // pattern matches both zeros, as == does.
                 Some(0.0) => "0".to_string(),
                 Some(value) => format!("{value}"),
-                // Without the characters that are not seen: `po\u{ad}s` prints as `pos`.
-                None => crate::text::without_unseen(label).nfc().collect::<String>().to_lowercase(),
+                // Without the characters that are not seen: `po\u{ad}s` prints as `pos`; white
+                // space inside as one space: `very  positive`, `very\u{a0}positive`.
+                None => one_spaced(&crate::text::without_unseen(label).nfc().collect::<String>().to_lowercase()),
             };
             spellings.push((key, 0, row));
             spellings.len() - 1
@@ -752,6 +772,19 @@ mod tests {
         assert_eq!(spelt(&["pos", "neg", "Po\u{ad}s"]), Some((2, 0)));
         assert!(label_difference("Po\u{ad}s", "pos").starts_with("case and the invisible character U+00AD"));
         assert_eq!(label_difference("Pos", "pos"), "case");
+    }
+
+    #[test]
+    fn labels_differing_in_white_space_inside_are_one_label_spelt_two_ways() {
+        // Two spaces typed for one, a no-break space copied from a web page (it prints as one).
+        let spelt = |labels: &[&str]| case_conflict(&labels.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(spelt(&["very pos", "neg", "very pos", "very  pos"]), Some((3, 0)));
+        assert_eq!(spelt(&["very pos", "neg", "very\u{a0}pos"]), Some((2, 0)));
+        assert_eq!(spelt(&["very pos", "neg", "verypos", "very-pos"]), None);
+        let spacing = "the white space inside it (two spaces, or a no-break space, where the other has one space)";
+        assert_eq!(label_difference("very\u{a0}pos", "very pos"), spacing);
+        assert_eq!(label_difference("Very  pos", "very pos"), format!("case and {spacing}"));
+        assert_eq!(label_difference("a b", "a b"), "");
     }
 
     #[test]
