@@ -217,7 +217,7 @@ pub enum Error {
     /// A text or label cell holding what a program writes in place of a value: a
     /// spreadsheet's formula error (`#REF!`, `#NAME?`), or, in the text column, a missing
     /// value (`NA`). Each trained as a text or class of its own, or was labelled as a text.
-    #[error("{location}: {} '{value}' is {}", if *.is_label { "label" } else { "text" }, crate::input::placeholder_problem(.value, *.is_label))]
+    #[error("{location}: {}", crate::input::not_a_value(.value, *.is_label))]
     NotAValue {
         /// Where.
         location: Location,

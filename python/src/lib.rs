@@ -32,7 +32,6 @@ use stancekit::model::{ModelFile, Provenance};
 use stancekit::pipeline::{train_model, DecisionRule, Examples, TrainOptions};
 use stancekit::predict::{check_finite, summarize, Predictor, SentencePrediction};
 use stancekit::report::{self, Format, RowOrigin};
-use stancekit::text::is_blank;
 use stancekit::train::{ClassWeight, LogisticParams};
 use stancekit::word_classes::WordClasses;
 
@@ -418,33 +417,34 @@ fn reserved(obj: &Bound<'_, PyAny>) -> usize {
 /// The most items reserved ahead ([`reserved`]); a longer batch grows as it is read.
 const RESERVED_ITEMS: usize = 1 << 20;
 
-/// Texts that must all be usable: the first empty (or `None`) one raises `ValueError`
-/// with the CLI's message, located as `texts[i]`.
+/// Texts that must all be usable: the first empty (or `None`) one, or one that is what a
+/// program writes in place of a text (`NA`, `#NAME?`), raises `ValueError` with the CLI's
+/// message, located as `texts[i]` (`stancekit::input::check_text`).
 fn extract_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
     let mut texts = Vec::with_capacity(reserved(obj));
-    iter_strings(obj, name, |index, text| match text {
-        Some(text) if !is_blank(&text) => {
-            texts.push(text);
-            Ok(())
-        }
-        _ => Err(input_error(Error::EmptyText { location: Location::item(name, index) })),
+    iter_strings(obj, name, |index, text| {
+        let text = text.unwrap_or_default();
+        stancekit::input::check_text(&text, || Location::item(name, index)).map_err(input_error)?;
+        texts.push(text);
+        Ok(())
     })?;
     Ok(texts)
 }
 
 /// Texts of a batch in which bad rows are reported, not raised (as the CLI's `predict`
-/// does): `None` for a row that cannot be labelled.
-fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<String>>> {
+/// does): for a row that cannot be labelled, why (`stancekit::input::text_problem`).
+fn extract_rows(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Result<String, String>>> {
     let mut rows = Vec::with_capacity(reserved(obj));
     iter_strings(obj, name, |_, text| {
-        rows.push(text.filter(|t| !is_blank(t)));
+        let text = text.unwrap_or_default();
+        rows.push(match stancekit::input::text_problem(&text) {
+            Some(problem) => Err(problem),
+            None => Ok(text),
+        });
         Ok(())
     })?;
     Ok(rows)
 }
-
-/// The message of a row that could not be labelled (the CLI's, without a location).
-const EMPTY_TEXT: &str = "empty text";
 
 /// The message of a row whose scores overflow (a hand-edited model): its probabilities
 /// would be NaN, so it gets this error and no prediction, as in the CLI.
@@ -587,9 +587,7 @@ impl Model {
         let text =
             extract_text(text, "text", "explain takes one text; for several: [model.explain(t) for t in texts]")?;
         let top: usize = count("top", top, 0)?;
-        if is_blank(&text) {
-            return Err(input_error(Error::EmptyText { location: Location::file("text") }));
-        }
+        stancekit::input::check_text(&text, || Location::file("text")).map_err(input_error)?;
         let model = self.inner.clone();
         let (row, unknown) = detached(py, move || -> PyResult<(Value, bool)> {
             let predictor = Predictor::new(vec![(*model).clone()]).map_err(input_error)?.with_explanations(top);
@@ -900,9 +898,7 @@ fn classify_article<'py>(
     let text = extract_text(text, "text", several)?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
-    if is_blank(&text) {
-        return Err(input_error(Error::EmptyText { location: Location::file(&id) }));
-    }
+    stancekit::input::check_text(&text, || Location::file(&id)).map_err(input_error)?;
     let id_owned = id;
     let (sentences, summary, unknown) = detached(py, move || -> PyResult<(Vec<Value>, Value, Option<String>)> {
         let predictor = predictor_for(&handles, explain).map_err(input_error)?;
@@ -944,12 +940,12 @@ fn _label_rows<'py>(
     py: Python<'py>,
     models: &Bound<'py, PyAny>,
     texts: &Bound<'py, PyAny>,
-) -> PyResult<(Vec<Option<&'static str>>, Vec<TaskColumns<'py>>)> {
+) -> PyResult<(Vec<Option<String>>, Vec<TaskColumns<'py>>)> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
-    let errors: Vec<Option<&'static str>> = rows.iter().map(|r| r.is_none().then_some(EMPTY_TEXT)).collect();
+    let errors: Vec<Option<String>> = rows.iter().map(|r| r.as_ref().err().cloned()).collect();
     let results = detached(py, move || {
-        let good: Vec<&str> = rows.iter().flatten().map(String::as_str).collect();
+        let good: Vec<&str> = rows.iter().filter_map(|r| r.as_ref().ok()).map(String::as_str).collect();
         handles
             .iter()
             .map(|model| {
@@ -960,7 +956,7 @@ fn _label_rows<'py>(
                 let mut full_labels = vec![None; rows.len()];
                 let mut next = 0;
                 for (i, row) in rows.iter().enumerate() {
-                    if row.is_some() {
+                    if row.is_ok() {
                         full.row_mut(i).assign(&computed.row(next));
                         full_labels[i] = Some(labels[next].clone());
                         next += 1;
@@ -974,7 +970,7 @@ fn _label_rows<'py>(
     let mut errors = errors;
     for (i, error) in errors.iter_mut().enumerate() {
         if error.is_none() && results.iter().any(|(_, p)| p.row(i).iter().any(|v| !v.is_finite())) {
-            *error = Some(NON_FINITE);
+            *error = Some(NON_FINITE.to_string());
         }
     }
     let results = results
@@ -1007,7 +1003,7 @@ fn _label_articles<'py>(
     let rows = extract_rows(texts, "texts")?;
     let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || -> stancekit::error::Result<_> {
         let predictor = predictor_for(&handles, 0)?;
-        Ok(rows.par_iter().map(|r| r.as_deref().map(|text| predictor.predict_article(text))).collect())
+        Ok(rows.par_iter().map(|r| r.as_ref().ok().map(|text| predictor.predict_article(text))).collect())
     })
     .map_err(input_error)?;
     let n: usize = per_article.iter().map(|a| a.as_ref().map_or(1, Vec::len)).sum();
@@ -1024,7 +1020,7 @@ fn _label_articles<'py>(
             start.push(None);
             end.push(None);
             text.push(None);
-            error.push(Some(EMPTY_TEXT));
+            error.push(rows.get(i).and_then(|r| r.as_ref().err()).map(String::as_str));
             labels.iter_mut().for_each(|l| l.push(None));
             at += 1;
             continue;

@@ -447,6 +447,30 @@ def test_a_model_whose_scores_overflow_raises_instead_of_nan():
     assert columns["predictions"][0][0] == [None] and np.isnan(columns["predictions"][0][1]).all()
 
 
+def test_a_missing_value_written_as_a_text_is_refused_in_prediction_as_in_the_cli(mr_rows):
+    # R's write.csv writes a missing text as NA, a spreadsheet a formula typed as text as
+    # #NAME?: the CLI's predict gives such a row an error; Python labelled it as a sentence.
+    model = stancekit.train([r["text"] for r in mr_rows[:200]] + [r["text"] for r in mr_rows[-200:]],
+                            [r["label"] for r in mr_rows[:200]] + [r["label"] for r in mr_rows[-200:]],
+                            calibration_folds=0)
+    with pytest.raises(ValueError, match=r"^texts\[1\]: text 'NA' is how R's write\.csv writes a missing value"):
+        model.predict(["a fine film", "NA"])
+    with pytest.raises(ValueError, match=r"^texts\[0\]: text '#NAME\?' is"):
+        model.predict_proba(["#NAME?"])
+    with pytest.raises(ValueError, match=r"^text: text 'NULL' is how a database export writes a missing value"):
+        model.explain("NULL")
+    with pytest.raises(ValueError, match=r"^article: text 'NA' is how R's write\.csv"):
+        stancekit.classify_article("NA", model)
+    # The Spark helpers do not raise: the row's error says why, without a location.
+    errors, [(labels, _)] = stancekit._stancekit._label_rows([model], ["a fine film", "NA", ""])
+    assert errors[0] is None and labels[0] in model.labels
+    assert errors[1].startswith("text 'NA' is how R's write.csv writes a missing value") and labels[1] is None
+    assert errors[2] == "empty text"
+    columns = stancekit._stancekit._label_articles([model], ["nan", "A fine film."])
+    assert columns["error"][0].startswith("text 'nan' is how pandas' astype(str) writes a missing value")
+    assert columns["error"][1] is None
+
+
 def test_labels_differing_only_by_case_are_refused():
     labels = ["positive", "negative", "Positive", "positive", "negative"]
     expected = "labels[2]: label 'Positive' differs from 'positive' (labels[0]) only by case; make them agree"

@@ -378,10 +378,31 @@ pub fn check_text(text: &str, location: impl FnOnce() -> Location) -> Result<()>
     if crate::text::is_blank(text) {
         return Err(Error::EmptyText { location: location() });
     }
-    if missing_value_writer(text).is_some() || formula_error(text).is_some() {
+    if is_placeholder(text) {
         return Err(Error::NotAValue { location: location(), value: text.to_string(), is_label: false });
     }
     Ok(())
+}
+
+/// Whether a cell holds what a program writes in place of a value ([`check_text`]).
+fn is_placeholder(value: &str) -> bool {
+    missing_value_writer(value).is_some() || formula_error(value).is_some()
+}
+
+/// Why a text cannot be labelled, as [`check_text`] finds it, said without where it is:
+/// for a row of a batch whose error is a field of its own (Python's and Spark's rows).
+pub fn text_problem(text: &str) -> Option<String> {
+    if crate::text::is_blank(text) {
+        Some("empty text".into())
+    } else {
+        is_placeholder(text).then(|| not_a_value(text, false))
+    }
+}
+
+/// What [`Error::NotAValue`] says of a cell after where it is: "text 'NA' is how R's
+/// write.csv writes a missing value: ...".
+pub fn not_a_value(value: &str, is_label: bool) -> String {
+    format!("{} '{value}' is {}", if is_label { "label" } else { "text" }, placeholder_problem(value, is_label))
 }
 
 /// What [`Error::NotAValue`] says of `value`, a label cell or a text cell: what wrote it
@@ -680,6 +701,18 @@ mod tests {
         for label in ["N/A", "none", "None", "na", "Nan", "null"] {
             assert!(check_label(label, || Location::item("labels", 0)).is_ok(), "{label}");
         }
+    }
+
+    #[test]
+    fn a_row_s_text_problem_is_check_text_s_error_without_its_location() {
+        for text in ["NA", "#NAME?", "  ", "a fine film"] {
+            let error = check_text(text, || Location::item("texts", 3)).err().map(|e| e.to_string());
+            let expected = error.map(|e| e.trim_start_matches("texts[3]: ").to_string());
+            assert_eq!(text_problem(text), expected, "{text}");
+        }
+        assert_eq!(text_problem(" ").as_deref(), Some("empty text"));
+        let na = text_problem("NA").unwrap_or_default();
+        assert!(na.starts_with("text 'NA' is how R's write.csv writes a missing value"), "{na}");
     }
 
     #[test]

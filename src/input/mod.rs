@@ -31,8 +31,9 @@ pub use csv_rows::escape_controls;
 pub use csv_rows::{find_column, read_table};
 pub use documents::{read_documents, table_in_article, MAX_ARTICLE_BYTES};
 pub use labelled::{
-    case_conflict, check_label, check_task, check_text, control_character, label_difference, parse_labelled,
-    placeholder_problem, read_labelled, read_labelled_csv, Columns, Conflicts, LabelledData,
+    case_conflict, check_label, check_task, check_text, control_character, label_difference, not_a_value,
+    parse_labelled, placeholder_problem, read_labelled, read_labelled_csv, text_problem, Columns, Conflicts,
+    LabelledData,
 };
 pub use ready::{read_in_ready_batches, ReadyBatches};
 pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
