@@ -190,7 +190,19 @@ fn excel_escape(from: &str) -> Option<(char, usize)> {
         return None;
     }
     let value = u32::from_str_radix(digits, 16).ok()?;
-    Some((char::from_u32(value).filter(|&c| c != '\0')?, 7))
+    Some((char::from_u32(value).filter(|&c| c != '\0')?, EXCEL_ESCAPE_LEN))
+}
+
+/// The length of an Excel escape ([`excel_escape`]), in bytes and characters alike.
+const EXCEL_ESCAPE_LEN: usize = 7;
+
+/// Whether an Excel escape of white space starts at byte `at` of `text`: the carriage
+/// return of a cell's line break, `_x000D_`, most of all. To the splitter it is white
+/// space, as it is to the features: "failed._x000D_" was no sentence end (a mark must
+/// be followed by white space), and a long line of a cell ran into the next.
+fn excel_space_at(text: &str, at: usize) -> bool {
+    text.as_bytes().get(at) == Some(&b'_')
+        && text.get(at..).and_then(excel_escape).is_some_and(|(c, _)| c.is_whitespace())
 }
 
 /// The character of the HTML character reference `from` starts with (`&...;`) and the
@@ -917,6 +929,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
         // A sentence starts at a character that is seen: not at a byte order mark (a text
         // file saved by Notepad starts with one, which used to open its first sentence's
         // text) nor another invisible character.
+        if start.is_none() && excel_space_at(text, pos) {
+            i += EXCEL_ESCAPE_LEN;
+            continue;
+        }
         if start.is_none() && !c.is_whitespace() && !is_unseen(c) {
             start = Some(pos);
         }
@@ -948,7 +964,13 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             let mut saw_space = false;
             // A zero-width space separates as a space does; other invisible characters (a
             // soft hyphen, a byte order mark where files were joined) are passed over.
-            while let Some(&(_, ch)) = chars.get(k) {
+            while let Some(&(at, ch)) = chars.get(k) {
+                if excel_space_at(text, at) {
+                    // A cell's line break as Excel writes it ("failed._x000D_\nBoth").
+                    saw_space = true;
+                    k += EXCEL_ESCAPE_LEN;
+                    continue;
+                }
                 if let Some(n) = html_tag(&chars, k, false) {
                     // The next paragraph's opening tag ("failed.</p><p>Both") separates as a space does.
                     saw_space = true;
@@ -2012,6 +2034,25 @@ mod tests {
             sentences("It was 2014.\n2015. That year was worse."),
             ["It was 2014.", "2015.", "That year was worse."]
         );
+    }
+
+    #[test]
+    fn an_excel_line_break_in_a_cell_ends_its_sentence() {
+        // pandas' read_excel of a cell with line breaks: each is `_x000D_` and a line feed.
+        let cell = "The talks failed after a long and bitter night of argument over the border crossings, the two \
+                    ministers said on Friday._x000D_\nBoth sides left the city without a word to the press._x000D_\n\
+                    _x000D_\nNo date was set.";
+        assert_eq!(
+            sentences(cell),
+            [
+                "The talks failed after a long and bitter night of argument over the border crossings, the two \
+                 ministers said on Friday.",
+                "Both sides left the city without a word to the press.",
+                "No date was set."
+            ]
+        );
+        // Other escapes are text: a snake_case name or a literal `_x0041_` starts its sentence.
+        assert_eq!(sentences("_x0041_ is a letter. Done."), ["_x0041_ is a letter.", "Done."]);
     }
 
     #[test]
