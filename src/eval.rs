@@ -127,7 +127,7 @@ impl ConfusionMatrix {
             .map(|(c, label)| {
                 let tp = self.count(c, c);
                 let predicted: usize = (0..k).map(|t| self.count(t, c)).sum();
-                let support: usize = (0..k).map(|p| self.count(c, p)).sum();
+                let support = self.support(c);
                 let precision = (predicted > 0).then(|| ratio(tp, predicted));
                 let recall = (support > 0).then(|| ratio(tp, support));
                 let f1 = match (precision, recall) {
@@ -144,10 +144,19 @@ impl ConfusionMatrix {
     /// labelling every row with it: the figure a model's accuracy must beat to have learnt
     /// anything, 0.97 on data of 97 % one class. `None` for an empty matrix.
     pub fn majority(&self) -> Option<(&str, f64)> {
-        let supports: Vec<usize> = self.per_class().iter().map(|m| m.support).collect();
-        let most = supports.iter().copied().max().filter(|&n| n > 0)?;
-        let class = supports.iter().position(|&n| n == most)?;
+        let most = self.largest_support().filter(|&n| n > 0)?;
+        let class = (0..self.labels.len()).find(|&c| self.support(c) == most)?;
         Some((self.labels.get(class)?.as_str(), ratio(most, self.total())))
+    }
+
+    /// Rows of true class `c`.
+    fn support(&self, c: usize) -> usize {
+        self.counts.get(c).map_or(0, |row| row.iter().sum())
+    }
+
+    /// The rows of the commonest class; `None` without labels.
+    fn largest_support(&self) -> Option<usize> {
+        (0..self.labels.len()).map(|c| self.support(c)).max()
     }
 
     /// The rarest class fewer than half of whose rows were given its label, while another
@@ -155,13 +164,17 @@ impl ConfusionMatrix {
     /// class weights on imbalanced data passes over it (120 positive rows among 4,000
     /// negative ones, and none labelled positive). `None` when every class holds its own.
     pub fn outweighed(&self) -> Option<Outweighed> {
-        let most = self.per_class().iter().map(|m| m.support).max().unwrap_or(0);
-        self.per_class()
-            .into_iter()
-            .enumerate()
-            .filter(|(c, m)| m.support > 0 && m.support < most && 2 * self.count(*c, *c) < m.support)
-            .min_by_key(|(_, m)| m.support)
-            .map(|(c, m)| Outweighed { hits: self.count(c, c), rows: m.support, of: self.total(), label: m.label })
+        let most = self.largest_support().unwrap_or(0);
+        (0..self.labels.len())
+            .map(|c| (c, self.support(c)))
+            .filter(|&(c, rows)| rows > 0 && rows < most && 2 * self.count(c, c) < rows)
+            .min_by_key(|&(_, rows)| rows)
+            .map(|(c, rows)| Outweighed {
+                label: self.labels.get(c).cloned().unwrap_or_default(),
+                hits: self.count(c, c),
+                rows,
+                of: self.total(),
+            })
     }
 
     /// Unweighted mean of per-class F1 over the classes with support or predictions (those

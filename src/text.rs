@@ -640,10 +640,16 @@ fn is_regional_indicator(c: char) -> bool {
     matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
 }
 
-/// Whether `c` completes the emoji before it: a presentation selector, a skin tone, the
+/// Whether `c` completes the emoji before it: a variant of it ([`varies_emoji`]), the
 /// keycap mark or a tag character (of a region's flag).
 fn completes_emoji(c: char) -> bool {
-    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+    varies_emoji(c) || matches!(c, '\u{20E3}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Whether `c` picks a variant of the emoji before it: a presentation selector or a
+/// skin tone, which the word the emoji is read as leaves out ([`emoji_word`]).
+fn varies_emoji(c: char) -> bool {
+    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
 }
 
 /// The end of the emoji that starts with `first` at byte `start` of `text`: with the
@@ -680,11 +686,10 @@ fn emoji_end(text: &str, start: usize, first: char) -> usize {
 /// The word an emoji is read as: without its presentation selectors and skin tones, so
 /// that "❤️" and "❤", "👍🏽" and "👍" are one word (a skin tone alone stays itself).
 fn emoji_word(surface: &str) -> Cow<'_, str> {
-    let is_variant = |c: char| matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}');
-    if !surface.chars().any(is_variant) {
+    if !surface.chars().any(varies_emoji) {
         return Cow::Borrowed(surface);
     }
-    let word: String = surface.chars().filter(|&c| !is_variant(c)).collect();
+    let word: String = surface.chars().filter(|&c| !varies_emoji(c)).collect();
     if word.is_empty() {
         Cow::Borrowed(surface)
     } else {
