@@ -90,6 +90,72 @@ fn predict_article_splits_sentences_with_offsets() {
     assert_eq!(rows.iter().map(|r| r.sentence.unwrap()).collect::<Vec<_>>(), [0, 1, 2]);
 }
 
+/// A saved web page is read as the article a reader sees: its story's headline and
+/// paragraphs, one sentence each where a block ends without a full stop, without its
+/// scripts, menus, asides or footers; by its name (`.html`), by its start when its name
+/// does not say (`page`), and from standard input with `--input-format html`. A page
+/// with nothing to read is one error row naming it. `start` and `end` are offsets in
+/// that text, which the sentences tile in order.
+#[test]
+fn predict_reads_a_web_page_as_its_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = r#"<!DOCTYPE html>
+<html><head><title>Site</title><script>var x = "<p>Script text.</p>";</script></head>
+<body><header><a href="/">Example News</a><nav><a href="/w">World</a> | <a href="/b">Business</a></nav></header>
+<article><header><h1>Truce talks stall in Geneva</h1></header>
+<p>The ministers met on Monday
+   and agreed to keep talking.</p>
+<p>Russia accused Ukraine of shelling the plant; Kyiv&#39;s officials <b>denied</b> the claim.</p>
+<aside>Read more: markets rally</aside><footer>Share this story</footer></article>
+<footer>Copyright 2026</footer></body></html>
+"#;
+    let expected = [
+        "Truce talks stall in Geneva",
+        "The ministers met on Monday and agreed to keep talking.",
+        "Russia accused Ukraine of shelling the plant; Kyiv's officials denied the claim.",
+    ];
+    let html = write(dir.path(), "page.html", page.as_bytes());
+    let unnamed = write(dir.path(), "page", page.as_bytes());
+    for input in [&html, &unnamed] {
+        let r = run(&["predict", "--format", "json", input.to_str().unwrap()]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let rows = rows(&r.stdout);
+        let texts: Vec<&str> = rows.iter().map(|row| row.text.as_deref().unwrap()).collect();
+        assert_eq!(texts, expected, "{}", input.display());
+        // Offsets in the page's text: the first sentence starts it, each starts after the last.
+        assert_eq!(rows[0].start, Some(0));
+        assert_eq!(rows[0].end, Some(expected[0].len()));
+        assert!(rows.windows(2).all(|pair| pair[0].end.unwrap() < pair[1].start.unwrap()));
+    }
+    let r = run_with_stdin(&["predict", "--format", "json", "--input-format", "html", "-"], page.as_bytes());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(rows(&r.stdout).iter().map(|row| row.text.clone().unwrap()).collect::<Vec<_>>(), expected);
+
+    // `report` reads the page as predict does: its story, not its markup or menus.
+    let out = dir.path().join("view.html");
+    let r = run(&["report", html.to_str().unwrap(), "--html", out.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let view = std::fs::read_to_string(&out).unwrap();
+    assert!(view.contains("Truce talks stall in Geneva") && view.contains("Kyiv&#39;s officials"), "{view}");
+    assert!(!view.contains("Example News") && !view.contains("Script text") && !view.contains("&lt;p&gt;"), "{view}");
+
+    let scripted = write(
+        dir.path(),
+        "app.html",
+        b"<!doctype html><html><body><div id=app></div><script>draw()</script></body></html>",
+    );
+    let r = run(&["predict", "--format", "json", scripted.to_str().unwrap(), html.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The empty page's error row (an article's), then the page's three sentences and its summary.
+    assert_eq!(lines.len(), 5, "{}", r.stdout);
+    assert_eq!(lines[0]["type"], "article");
+    assert_eq!(lines[4]["type"], "article");
+    let error = lines[0]["error"].as_str().unwrap();
+    assert!(error.starts_with(&format!("{}: is a web page with no text to read", scripted.display())), "{error}");
+    assert!(error.contains("save the page from the browser"), "{error}");
+}
+
 /// The shipped models are English: an article in another language is labelled (one row
 /// a sentence, exit 0) and said to be text they do not know, while English news is not.
 #[test]

@@ -881,7 +881,8 @@ fn predictor_for(models: &[Arc<ModelFile>], explain: usize) -> stancekit::error:
     Ok(predictor)
 }
 
-/// Splits an article into sentences and labels each with every model. Returns a dict:
+/// Splits an article into sentences and labels each with every model (a web page, by its
+/// `<!doctype html>` or `<html>` start, as the text of its story). Returns a dict:
 /// `sentences`, a list with one dict per sentence holding the fields of the CLI's JSON
 /// Lines `sentence` rows, and `summary`, the CLI's `article` row.
 #[pyfunction]
@@ -898,6 +899,11 @@ fn classify_article<'py>(
     let text = extract_text(text, "text", several)?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
+    // A web page (`requests.get(url).text`) is read as its story, as the CLI reads one.
+    let text = match stancekit::input::is_web_page(&text) {
+        true => stancekit::input::page_text(&text),
+        false => text,
+    };
     stancekit::input::check_text(&text, || Location::file(&id)).map_err(input_error)?;
     let id_owned = id;
     let (sentences, summary, unknown) = detached(py, move || -> PyResult<(Vec<Value>, Value, Option<String>)> {

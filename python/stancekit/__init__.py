@@ -117,6 +117,11 @@ def classify_article(
 ) -> dict:
     """Split an article into sentences and label each with every model.
 
+    A web page (a text that opens with ``<!doctype html>`` or ``<html>``, as
+    ``requests.get(url).text`` gives) is read as the text of its story, as ``stancekit
+    predict page.html`` reads it: without scripts, menus, asides and footers; ``start``
+    and ``end`` are then offsets into that text.
+
     models: a Model or several (their tasks must differ); None for the three shipped
     models, as ``stancekit predict`` without ``--model``.
     id: the ``id`` field of the rows (an int is written as its digits). explain: the number of features to list per

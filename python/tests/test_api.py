@@ -77,6 +77,23 @@ def test_classify_article_gives_the_cli_rows(cli):
     assert result["summary"]["n_sentences"] == len(cli_sentences)
 
 
+def test_classify_article_reads_a_web_page_as_the_cli_does(cli, tmp_path):
+    page = (
+        "<!DOCTYPE html><html><head><script>var s = '<p>Script text.</p>';</script></head><body>"
+        "<nav>World | Business</nav><article><h1>Truce talks stall</h1>"
+        "<p>The ministers met on Monday.</p><p>Kyiv&#39;s officials <b>denied</b> the claim.</p>"
+        "<footer>Share this</footer></article></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    cli_sentences = [r for r in cli_predictions(cli, [], path) if r["type"] == "sentence"]
+    result = stancekit.classify_article(page)
+    texts = [s["text"] for s in result["sentences"]]
+    assert texts == ["Truce talks stall", "The ministers met on Monday.", "Kyiv's officials denied the claim."]
+    assert [s["text"] for s in cli_sentences] == texts
+    assert [s["start"] for s in result["sentences"]] == [s["start"] for s in cli_sentences]
+
+
 def test_classify_article_warns_of_text_the_models_do_not_know(recwarn):
     # As the CLI: an article in another language is labelled, and said to be unknown.
     result = stancekit.classify_article("外交部表示，双方取得了进展。美国指责俄罗斯！")

@@ -56,8 +56,8 @@ pub struct PredictCommand {
     /// Model file(s); default: the shipped cooperation, accusation and sentiment models.
     #[arg(long)]
     model: Vec<PathBuf>,
-    /// Inputs: text articles, directories of them (.txt files, recursively), .csv, .jsonl, or - for standard
-    /// input (one record a line).
+    /// Inputs: text articles, web pages (.html), directories of articles (.txt files, recursively), .csv,
+    /// .jsonl, or - for standard input (one record a line).
     #[arg(default_value = "-")]
     inputs: Vec<PathBuf>,
     /// How to read the inputs.
@@ -251,7 +251,8 @@ fn input_documents(
         })),
         Err(error) => {
             diagnostic!("stancekit: error: {error}");
-            let is_article = options.articles || options.format.resolve(&input) == InputFormat::Text;
+            let is_article =
+                options.articles || matches!(options.format.resolve(&input), InputFormat::Text | InputFormat::Html);
             let id = stancekit::input::path_text(&input);
             let document = stancekit::input::Document { source: input, id, line: None, text: Err(error), is_article };
             Box::new(std::iter::once(document))
@@ -402,7 +403,7 @@ fn label_in_pipeline(
 fn refuse_unused_columns(command: &PredictCommand, files: &[(PathBuf, Option<stancekit::error::Error>)]) -> Result<()> {
     let has_columns = |path: &PathBuf| {
         let format = command.input_format.resolve(path);
-        !matches!(format, InputFormat::Text | InputFormat::PlainLines)
+        !matches!(format, InputFormat::Text | InputFormat::Html | InputFormat::PlainLines)
             || (command.input_format == InputFormat::Auto && stancekit::input::TableKind::of(path).is_some())
     };
     if files.iter().any(|(path, _)| has_columns(path)) {
@@ -502,7 +503,11 @@ pub fn run(command: PredictCommand) -> Result<Outcome> {
     // --summary-only drops the sentence rows of articles only: the rows of a CSV, JSON
     // Lines or stdin input without --articles are still printed, under their header
     // (they used to come without it, so a table reader took the first row for it).
-    let rows_input = inputs.files.iter().map(|(p, _)| p).find(|p| options.format.resolve(p) != InputFormat::Text);
+    let rows_input = inputs
+        .files
+        .iter()
+        .map(|(p, _)| p)
+        .find(|p| !matches!(options.format.resolve(p), InputFormat::Text | InputFormat::Html));
     let rows_input = rows_input.filter(|_| !command.articles);
     if let (true, Some(input), false) = (command.summary_only, rows_input, command.format == PredictFormat::Csv) {
         diagnostic!(

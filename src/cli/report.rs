@@ -59,7 +59,12 @@ pub fn run(command: ReportCommand) -> Result<Outcome> {
     if is_stdin(&command.article) && io::stdin().is_terminal() {
         diagnostic!("stancekit: reading the article from the terminal: type or paste its text, and end with Ctrl-D");
     }
-    let options = ReadOptions { format: InputFormat::Text, lossy: command.lossy, ..ReadOptions::default() };
+    // A web page by its name (`page.html`) or its start, else a plain-text article.
+    let format = match InputFormat::Auto.resolve(&command.article) {
+        InputFormat::Html => InputFormat::Html,
+        _ => InputFormat::Text,
+    };
+    let options = ReadOptions { format, lossy: command.lossy, ..ReadOptions::default() };
     let document = read_documents(&command.article, &options)?
         .next()
         .ok_or_else(|| anyhow::anyhow!("{}: nothing to read", command.article.display()))?;

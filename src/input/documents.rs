@@ -1,5 +1,5 @@
-//! Prediction inputs, one [`Document`] stream per input. Input: a text file (one
-//! article), a CSV with a text column, or JSON Lines / plain lines ([`super::lines`]),
+//! Prediction inputs, one [`Document`] stream per input. Input: a text file or a web
+//! page (one article), a CSV with a text column, or JSON Lines / plain lines ([`super::lines`]),
 //! chosen by [`InputFormat`]. Output: documents that carry their errors, so a bad row
 //! still gets its output row.
 
@@ -21,7 +21,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
     let format = options.format.resolve(path);
     let source = path.to_path_buf();
     match format {
-        InputFormat::Text | InputFormat::Auto => {
+        InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
             let bytes = read_article(path)?;
             // An invalid byte is named by its line as well as its offset.
             let text = decode(&bytes, &Location::file(path), options.lossy)
@@ -36,8 +36,12 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                 })
                 .and_then(|text| refuse_model(path, text))
                 .and_then(|text| match options.format {
-                    InputFormat::Auto => refuse_table(path, text, &options.text_column),
+                    InputFormat::Auto if format == InputFormat::Text => refuse_table(path, text, &options.text_column),
                     _ => Ok(text),
+                })
+                .and_then(|text| match format == InputFormat::Html || super::is_web_page(&text) {
+                    true => text_of_page(path, &text),
+                    false => Ok(text),
                 });
             let id = super::path_text(path);
             Ok(Box::new(std::iter::once(Document { source, id, line: Some(1), text, is_article: true })))
@@ -65,6 +69,22 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
         InputFormat::Lines => line_input(path, open(path)?, LineRecords::JsonOrText, options),
         InputFormat::PlainLines => line_input(path, open(path)?, LineRecords::Text, options),
     }
+}
+
+/// The article text of the web page `html` read from `path` ([`super::page_text`]).
+///
+/// # Errors
+/// [`Error::Data`] for a page with no text to read: said so, where an empty article was
+/// said as `empty text`, which did not tell that the page had markup and no story in it.
+fn text_of_page(path: &Path, html: &str) -> Result<String> {
+    let text = super::page_text(html);
+    if crate::text::is_blank(&text) {
+        let reason = "is a web page with no text to read outside its scripts, styles, menus and hidden parts (a page \
+                      whose story a script draws has none until a browser runs it: save the page from the browser, \
+                      or give its text)";
+        return Err(Error::Data { path: path.to_path_buf(), reason: reason.into() });
+    }
+    Ok(text)
 }
 
 /// The most an article may hold: a news article is kilobytes, a book a few megabytes.

@@ -9,7 +9,7 @@
 //! CSVs), `documents` (prediction inputs by format), `lines` (JSON Lines and plain
 //! lines), `walk` (directories given to `predict`), `spans` (span label files),
 //! `actors` (actors files) and `ready` (documents handed to the labeller in batches of
-//! what has been read).
+//! what has been read) and `web_page` (the article text of an HTML page).
 
 use std::fs::File;
 use std::io::Read;
@@ -25,6 +25,7 @@ mod lines;
 mod ready;
 mod spans;
 mod walk;
+mod web_page;
 
 pub use actors::{read_actor_rows, ActorRow, ACTOR_CLAIMS};
 pub use csv_rows::escape_controls;
@@ -38,16 +39,21 @@ pub use labelled::{
 pub use ready::{read_in_ready_batches, ReadyBatches};
 pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
+pub use web_page::{is_web_page, page_text};
 
 /// How a prediction input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
-    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `-` lines, else text
+    /// From the file name: `.csv` CSV, `.jsonl`/`.ndjson` JSON Lines, `.html`/`.htm` a web
+    /// page, `-` lines, else text
     /// (a `.json`, `.tsv` or `.tab` file is then refused: data, not an article; so is a file
     /// whose first line is a header naming the text column or a JSON object).
     Auto,
-    /// A plain-text article: split into sentences.
+    /// A plain-text article: split into sentences. A text that opens as an HTML document
+    /// (`<!doctype html>`, `<html>`) is read as a web page.
     Text,
+    /// A web page (HTML): the text of its story, read as an article.
+    Html,
     /// One record per line: a JSON object with a text field, or plain text.
     Lines,
     /// One text per line, never read as JSON: a line starting with `{` is text too (a
@@ -67,6 +73,10 @@ impl InputFormat {
         }
         if path.as_os_str() == "-" {
             return InputFormat::Lines;
+        }
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if matches!(extension.as_deref(), Some("html" | "htm" | "xhtml")) {
+            return InputFormat::Html;
         }
         match TableKind::of(path) {
             Some(TableKind::Csv) => InputFormat::Csv,

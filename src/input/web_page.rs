@@ -1,0 +1,270 @@
+//! A web page (HTML, as a browser saves it or `curl` fetches it) -> the text of its
+//! article, as a reader sees it: each block (heading, paragraph, list item, table cell)
+//! a paragraph of its own, line breaks kept, the rest of the white space collapsed, and
+//! character references read. Scripts, styles, hidden elements, navigation, asides and
+//! forms are left out, and when the page marks its story (`<article>`, else `<main>`)
+//! only that is read, so menus, related links and cookie notices are not labelled as
+//! sentences of the story. Parsed by `scraper` (html5ever, the HTML5 parsing algorithm
+//! of browsers), which mends unclosed and misnested tags as a browser does.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Html, Node};
+
+/// Whether `text` is an HTML document by its start (after a byte order mark, white space
+/// and comments): a `<!doctype html>` or an `<html>` tag, in any case. A page saved
+/// under a name that does not say so (`page`, `page.txt`, a pipe) was labelled as an
+/// article of its markup: `<p>Russia accused ...` a sentence, and its accuser `p>Russia`.
+pub fn is_web_page(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        let Some(end) = comment.find("-->") else { return false };
+        rest = comment.get(end + 3..).unwrap_or_default().trim_start();
+    }
+    let opens = |tag: &str| {
+        rest.get(..tag.len()).is_some_and(|start| start.eq_ignore_ascii_case(tag))
+            && rest
+                .get(tag.len()..)
+                .and_then(|after| after.chars().next())
+                .is_some_and(|c| c == '>' || c.is_whitespace())
+    };
+    opens("<!doctype html") || opens("<html")
+}
+
+/// The article text of the page `html` (see the module's doc). A page with no text
+/// gives an empty string, which the caller refuses as it refuses an empty article.
+pub fn page_text(html: &str) -> String {
+    let page = Html::parse_document(html);
+    let mut text = String::with_capacity(html.len() / 2);
+    if let Some(story) = story(&page) {
+        write_text(*story, Root::Story, &mut text);
+    } else {
+        write_text(page.tree.root(), Root::Page, &mut text);
+    }
+    tidy(&text)
+}
+
+/// What the text is read from: the story a page marks, or the whole page, whose
+/// `<header>` is then the site's (its name, its menus) rather than the story's (its
+/// headline, its byline).
+#[derive(Clone, Copy, PartialEq)]
+enum Root {
+    Story,
+    Page,
+}
+
+/// The page's story: the `<article>` with the most text (a page of one story may hold
+/// others, teasers of related stories, each an `<article>`), else its `<main>` (or the
+/// element of `role="main"`); `None` when it marks neither.
+fn story(page: &Html) -> Option<ElementRef<'_>> {
+    let elements = || page.tree.root().descendants().filter_map(ElementRef::wrap);
+    let articles = elements().filter(|e| e.value().name() == "article" && !is_left_out(e.value(), Root::Story));
+    let longest = articles.max_by_key(|article| article.text().map(|t| t.trim().len()).sum::<usize>());
+    longest.or_else(|| {
+        elements().find(|e| e.value().name() == "main" || e.value().attr("role").is_some_and(|r| r == "main"))
+    })
+}
+
+/// Elements whose content no reader of the story reads: code, styles, templates and
+/// embedded objects; navigation, asides, forms and their controls; footers (the site's
+/// legal notes, a story's tags and share links); the site's header, when the whole page
+/// is read (a story's own header holds its headline); and what the page hides
+/// (`hidden`, `aria-hidden="true"`, an inline `display: none`).
+fn is_left_out(element: &scraper::node::Element, root: Root) -> bool {
+    const NEVER_READ: [&str; 18] = [
+        "head", "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object", "nav", "aside",
+        "form", "button", "select", "textarea", "dialog", "footer",
+    ];
+    let name = element.name();
+    if NEVER_READ.contains(&name) || (root == Root::Page && name == "header") {
+        return true;
+    }
+    let hidden_style = element.attr("style").is_some_and(|style| {
+        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+        style.to_ascii_lowercase().contains("display:none")
+    });
+    element.attr("hidden").is_some() || element.attr("aria-hidden").is_some_and(|v| v == "true") || hidden_style
+}
+
+/// Elements that stand as blocks of their own (a browser puts them on lines of their
+/// own), so their text is a paragraph: a headline without a full stop does not run into
+/// the first sentence of the story, nor one table cell into the next.
+fn is_block(name: &str) -> bool {
+    const BLOCKS: [&str; 39] = [
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ];
+    BLOCKS.contains(&name)
+}
+
+/// Appends the text of `node` and what it holds, blocks set apart by blank lines and
+/// `<br>` as a line break; the text's white space becomes spaces, collapsed by [`tidy`].
+/// Walked with an explicit stack: a page of deeply nested tags (html5ever keeps any
+/// depth) would overflow the thread's stack if walked by recursion.
+fn write_text(node: NodeRef<'_, Node>, root: Root, text: &mut String) {
+    enum Step<'a> {
+        Enter(NodeRef<'a, Node>),
+        Leave,
+    }
+    let mut steps = vec![Step::Enter(node)];
+    while let Some(step) = steps.pop() {
+        let node = match step {
+            Step::Leave => {
+                text.push_str("\n\n");
+                continue;
+            }
+            Step::Enter(node) => node,
+        };
+        match node.value() {
+            // A line break in the page's source is white space, as any other.
+            Node::Text(words) => text.extend(words.chars().map(|c| if c.is_whitespace() { ' ' } else { c })),
+            Node::Element(element) => {
+                if is_left_out(element, root) {
+                    continue;
+                }
+                // Inline elements run on, as a browser shows them (`<b>Kyiv</b> denied`).
+                match element.name() {
+                    "br" => text.push('\n'),
+                    name if is_block(name) => {
+                        text.push_str("\n\n");
+                        steps.push(Step::Leave);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        // Children in document order: pushed last first.
+        let children: Vec<NodeRef<'_, Node>> = node.children().collect();
+        steps.extend(children.into_iter().rev().map(Step::Enter));
+    }
+}
+
+/// White space as a browser shows it: each run within a line one space, each line
+/// trimmed, a line break kept, and any run of blank lines one blank line (a paragraph
+/// break, which ends a sentence).
+fn tidy(text: &str) -> String {
+    let mut tidied = String::with_capacity(text.len());
+    let mut blank_lines = 0;
+    for line in text.split('\n') {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty() {
+            blank_lines += 1;
+            continue;
+        }
+        if !tidied.is_empty() {
+            tidied.push_str(if blank_lines > 0 { "\n\n" } else { "\n" });
+        }
+        blank_lines = 0;
+        tidied.push_str(&words.join(" "));
+    }
+    tidied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_told_by_its_doctype_or_html_tag() {
+        for page in [
+            "<!DOCTYPE html>\n<html><body>x</body></html>",
+            "\u{feff}  <!doctype HTML><p>x",
+            "<!-- saved from url=(0014)about:internet -->\n<html lang=\"en\">",
+            "<HTML>\n<BODY>x",
+        ] {
+            assert!(is_web_page(page), "{page:?}");
+        }
+        // Text that merely holds markup, or starts with a tag of another name, is text.
+        for text in ["The <html> tag opens a page.", "<htmlx>", "<p>A fragment</p>", "<!-- unclosed <html>", ""] {
+            assert!(!is_web_page(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn blocks_are_paragraphs_and_br_a_line_break() {
+        let page = "<html><body><h1>Truce holds</h1><p>Both sides\n   kept the\tpeace.<br>Aid arrived.</p>\
+                    <ul><li>One</li><li>Two</li></ul><table><tr><td>a</td><td>b</td></tr></table></body></html>";
+        assert_eq!(page_text(page), "Truce holds\n\nBoth sides kept the peace.\nAid arrived.\n\nOne\n\nTwo\n\na\n\nb");
+    }
+
+    #[test]
+    fn inline_elements_run_on_and_references_are_read() {
+        let page = "<html><body><p><b>Kyiv</b>&#39;s officials <a href=\"/x\">denied</a> it&nbsp;&amp; more.</p>";
+        // &nbsp; is white space, collapsed as a browser shows it.
+        assert_eq!(page_text(page), "Kyiv's officials denied it & more.");
+    }
+
+    #[test]
+    fn code_navigation_and_hidden_parts_are_left_out() {
+        let page = r#"<!doctype html><html><head><title>Site</title><style>p {}</style></head><body>
+            <header>Example News</header><nav>World | Business</nav>
+            <script>var s = "<p>not text</p>";</script><noscript>Enable scripts</noscript>
+            <div hidden>Cookie notice</div><div aria-hidden="true">Icon</div><p style="DISPLAY: none">Gone</p>
+            <p>The ministers met.</p><aside>Read more</aside><form><button>Subscribe</button></form>
+            <footer>Copyright</footer></body></html>"#;
+        assert_eq!(page_text(page), "The ministers met.");
+    }
+
+    #[test]
+    fn the_longest_article_is_the_story_with_its_own_header() {
+        let page = "<html><body><header>Site name</header><article><p>Teaser.</p></article>\
+                    <article><header><h1>Headline</h1></header><p>The story, which is longer.</p>\
+                    <footer>Tags</footer></article><p>Outside.</p></body></html>";
+        assert_eq!(page_text(page), "Headline\n\nThe story, which is longer.");
+    }
+
+    #[test]
+    fn main_is_the_story_when_no_article_is_marked() {
+        let page = "<html><body><div>Menu</div><div role=\"main\"><p>Story.</p></div><div>Links</div></body></html>";
+        assert_eq!(page_text(page), "Story.");
+    }
+
+    #[test]
+    fn a_page_without_text_gives_nothing() {
+        assert_eq!(page_text("<!doctype html><html><head><script>x()</script></head><body> </body></html>"), "");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let depth = 50_000;
+        let page = format!("<html><body>{}deep{}</body></html>", "<span>".repeat(depth), "</span>".repeat(depth));
+        assert_eq!(page_text(&page), "deep");
+    }
+}
