@@ -37,7 +37,10 @@ pub fn page_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len() / 2);
     if let Some(story) = story(&page) {
         write_text(*story, Root::Story, &mut text);
-    } else {
+    }
+    // A marked story with no text (an empty `<article>` a script fills) leaves the page.
+    if text.trim().is_empty() {
+        text.clear();
         write_text(page.tree.root(), Root::Page, &mut text);
     }
     tidy(&text)
@@ -254,6 +257,12 @@ mod tests {
     fn main_is_the_story_when_no_article_is_marked() {
         let page = "<html><body><div>Menu</div><div role=\"main\"><p>Story.</p></div><div>Links</div></body></html>";
         assert_eq!(page_text(page), "Story.");
+    }
+
+    #[test]
+    fn an_empty_story_leaves_the_whole_page() {
+        let page = "<html><body><header>Site</header><article> </article><div><p>The story.</p></div></body></html>";
+        assert_eq!(page_text(page), "The story.");
     }
 
     #[test]
