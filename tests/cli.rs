@@ -156,6 +156,33 @@ fn predict_reads_a_web_page_as_its_story() {
     assert!(error.contains("save the page from the browser"), "{error}");
 }
 
+/// A directory is read for its web pages as for its texts, but not for the folder a
+/// browser saves beside a page (`page_files/`, whose frames are pages of ads).
+#[test]
+fn a_directory_gives_its_web_pages_but_not_what_a_browser_saved_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("page_files")).unwrap();
+    write(&corpus, "a.txt", b"The ministers met on Monday.");
+    write(&corpus, "page.html", b"<!doctype html><html><body><p>Talks resumed in Geneva.</p></body></html>");
+    write(&corpus, "old.HTM", b"<html><body><p>Aid arrived.</p></body></html>");
+    write(&corpus.join("page_files"), "ad.html", b"<html><body><p>Buy now.</p></body></html>");
+    let r = run_in(dir.path(), &["predict", "--format", "json", "corpus"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let texts: Vec<(String, String)> = rows(&r.stdout).into_iter().map(|row| (row.source, row.text.unwrap())).collect();
+    let expected = [
+        ("corpus/a.txt", "The ministers met on Monday."),
+        ("corpus/old.HTM", "Aid arrived."),
+        ("corpus/page.html", "Talks resumed in Geneva."),
+    ];
+    assert_eq!(texts, expected.map(|(source, text)| (source.to_string(), text.to_string())));
+    assert_eq!(
+        r.stderr,
+        "stancekit: warning: corpus/page_files: skipped, the files a browser saved with the page corpus/page.html \
+         (name one on its own to read it)\n"
+    );
+}
+
 /// The shipped models are English: an article in another language is labelled (one row
 /// a sentence, exit 0) and said to be text they do not know, while English news is not.
 #[test]

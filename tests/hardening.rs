@@ -2081,11 +2081,11 @@ fn a_directory_without_text_files_is_a_warning_or_nothing_to_read() {
     let r = run_in(d, &["predict", "--model", &m, "empty", "rows.csv"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().count(), 2, "header and the CSV's row: {}", r.stdout);
-    assert_eq!(r.stderr, "stancekit: warning: empty: no .txt files found\n");
+    assert_eq!(r.stderr, "stancekit: warning: empty: no .txt or .html files found\n");
     let r = run_in(d, &["predict", "--model", &m, "empty"]);
     assert_eq!(r.status, 2);
     assert_eq!(r.stdout, "", "no header for nothing");
-    assert_eq!(r.stderr, "stancekit: error: nothing to read: empty: no .txt files found\n");
+    assert_eq!(r.stderr, "stancekit: error: nothing to read: empty: no .txt or .html files found\n");
 }
 
 /// Files below a directory given to predict that are not `.txt` (an article saved as
@@ -2110,17 +2110,18 @@ fn files_below_a_directory_that_are_not_txt_are_said() {
     assert_eq!(sources_of(&r.stdout), ["corpus/a.txt", "corpus/a.txt"]);
     assert_eq!(
         r.stderr,
-        "stancekit: warning: corpus: skipped 4 files below it that are not .txt (12345, b.md, sub/notes.text and 1 \
-         more; a directory is read for its .txt articles: name a file on its own to read it, e.g. corpus/12345)\n"
+        "stancekit: warning: corpus: skipped 4 files below it that are not .txt or .html (12345, b.md, sub/notes.text \
+         and 1 more; a directory is read for its .txt and .html articles: name a file on its own to read it, e.g. \
+         corpus/12345)\n"
     );
     std::fs::remove_file(corpus.join("a.txt")).unwrap();
     let r = run_in(d, &["predict", "--model", &m, "corpus/sub"]);
     assert_eq!(r.status, 2);
     assert_eq!(
         r.stderr,
-        "stancekit: error: nothing to read: corpus/sub: skipped 2 files below it that are not .txt (notes.text, \
-         rows.csv; a directory is read for its .txt articles: name a file on its own to read it, e.g. \
-         corpus/sub/notes.text); corpus/sub: no .txt files found\n"
+        "stancekit: error: nothing to read: corpus/sub: skipped 2 files below it that are not .txt or .html \
+         (notes.text, rows.csv; a directory is read for its .txt and .html articles: name a file on its own to read \
+         it, e.g. corpus/sub/notes.text); corpus/sub: no .txt or .html files found\n"
     );
 }
 

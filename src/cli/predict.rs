@@ -56,7 +56,7 @@ pub struct PredictCommand {
     /// Model file(s); default: the shipped cooperation, accusation and sentiment models.
     #[arg(long)]
     model: Vec<PathBuf>,
-    /// Inputs: text articles, web pages (.html), directories of articles (.txt files, recursively), .csv,
+    /// Inputs: text articles, web pages (.html), directories of them (.txt and .html files, recursively), .csv,
     /// .jsonl, or - for standard input (one record a line).
     #[arg(default_value = "-")]
     inputs: Vec<PathBuf>,
@@ -396,7 +396,7 @@ fn label_in_pipeline(
 }
 
 /// Refuses `--id-column` or a `--text-column` of its own when no input has columns: every
-/// one is an article (a text file, a directory's `.txt` files, `--input-format text`) or
+/// one is an article (a text file, a web page, a directory's articles, `--input-format text`) or
 /// plain lines. The flag was ignored without a word, the ids being file names and
 /// sentence numbers where the user asked for a column's. A `.json` or `.tsv` input,
 /// refused with a message of its own, counts as one with columns.

@@ -1,6 +1,6 @@
 //! The directory walk of `predict`. Input: the paths named on the command line.
-//! Output: [`Inputs`], each directory replaced by the regular `.txt` files below it,
-//! with warnings for what was skipped.
+//! Output: [`Inputs`], each directory replaced by the regular `.txt` and `.html` files
+//! below it, with warnings for what was skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +14,13 @@ pub struct Inputs {
     /// read, if any: a directory that could not be listed. Each is one input.
     pub files: Vec<(PathBuf, Option<Error>)>,
     /// What was skipped without losing a file: a directory reached again through a
-    /// symlink, a directory without `.txt` files, a `.txt` that is not a regular file,
-    /// hidden entries below a directory.
+    /// symlink, a directory without articles, an article that is not a regular file,
+    /// hidden entries below a directory, the resources a browser saved with a page.
     pub warnings: Vec<String>,
 }
 
-/// Expands the prediction inputs: a directory becomes every regular `.txt` file below
-/// it (recursively, following symlinks, in sorted order; a FIFO, socket or device is
+/// Expands the prediction inputs: a directory becomes every regular article file below
+/// it ([`is_article_file`]: `.txt`, `.html`, `.htm`; recursively, following symlinks, in sorted order; a FIFO, socket or device is
 /// skipped with a warning, hidden files and directories with one warning for all);
 /// files and `-` pass through. A
 /// directory is read once, however many links and inputs lead to it, so a symlink loop
@@ -75,7 +75,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
             expanded.warnings.push(warning);
         }
         if found.is_empty() {
-            expanded.warnings.push(format!("{}: no .txt files found", input.display()));
+            expanded.warnings.push(format!("{}: no .txt or .html files found", input.display()));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         expanded.files.extend(found);
@@ -88,13 +88,13 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Inputs {
 struct Skips {
     /// Warnings of the walk (a loop of links, a FIFO, a file reached twice), in order.
     warnings: Vec<String>,
-    /// Hidden `.txt` files and directories (a name starting with `.`).
+    /// Hidden articles and directories (a name starting with `.`).
     hidden: usize,
-    /// Files that are not `.txt` (`notes.md`, `rows.csv`, a scraper's `12345`).
+    /// Files that are not articles (`notes.md`, `rows.csv`, a scraper's `12345`).
     others: Vec<PathBuf>,
 }
 
-/// The warning for the files below `input` that are not `.txt` and so were not read,
+/// The warning for the files below `input` that are not articles and so were not read,
 /// naming the first three: an article saved as `.md`, `.text` or without an extension,
 /// or a table (`.csv`, `.jsonl`) among the articles, was left out without a word, exit 0.
 fn others_warning(input: &Path, others: &[PathBuf]) -> Option<String> {
@@ -107,8 +107,8 @@ fn others_warning(input: &Path, others: &[PathBuf]) -> Option<String> {
     };
     let noun = if others.len() == 1 { "file" } else { "files" };
     Some(format!(
-        "{}: skipped {} {noun} below it that {} not .txt ({}; a directory is read for its .txt articles: name a file \
-         on its own to read it, e.g. {})",
+        "{}: skipped {} {noun} below it that {} not .txt or .html ({}; a directory is read for its .txt and .html \
+         articles: name a file on its own to read it, e.g. {})",
         input.display(),
         others.len(),
         if others.len() == 1 { "is" } else { "are" },
@@ -126,12 +126,30 @@ fn skipped(path: &Path, first: &Path, what: &str) -> String {
     }
 }
 
-/// Adds the `.txt` files below `dir` to `found`; `seen` maps each directory read and
-/// each file found to the path it was first reached by. Hidden directories and `.txt`
-/// files (a name starting with `.`) are counted in `hidden`, not read: Jupyter's
+/// Whether `path` names an article a directory is read for: a text (`.txt`) or a web
+/// page (`.html`, `.htm`), in any case.
+fn is_article_file(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    matches!(extension.as_deref(), Some("txt" | "html" | "htm"))
+}
+
+/// The page a browser saved `dir` with, when `dir` is such a folder: `NAME_files` beside
+/// `NAME.html` or `NAME.htm` ("Web page, complete" in Chrome and Firefox).
+fn saved_with_page(dir: &Path) -> Option<PathBuf> {
+    let name = dir.file_name()?.to_str()?;
+    let stem = name.strip_suffix("_files").filter(|stem| !stem.is_empty())?;
+    let page = ["html", "htm"].into_iter().map(|extension| dir.with_file_name(format!("{stem}.{extension}")));
+    page.into_iter().find(|page| page.is_file()).filter(|_| dir.is_dir())
+}
+
+/// Adds the article files below `dir` to `found`; `seen` maps each directory read and
+/// each file found to the path it was first reached by. Hidden directories and articles
+/// (a name starting with `.`) are counted in `hidden`, not read: Jupyter's
 /// `.ipynb_checkpoints` holds a copy of each text edited in a notebook, which was
-/// labelled twice, and an editor's lock link (Emacs' `.#a.txt`) was an error row. Other
-/// files that are not `.txt` are listed in `skips.others`, to be said.
+/// labelled twice, and an editor's lock link (Emacs' `.#a.txt`) was an error row. The
+/// folder a browser saves beside a page (`page_files/` beside `page.html`: its scripts,
+/// styles and the pages of its ad frames) is skipped with a warning. Other files that
+/// are not articles are listed in `skips.others`, to be said.
 fn collect_text_files(
     dir: &Path,
     seen: &mut std::collections::HashMap<PathBuf, PathBuf>,
@@ -170,10 +188,16 @@ fn collect_text_files(
     }
     paths.sort();
     for path in paths {
-        let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        let is_text = is_article_file(&path);
         let is_hidden = path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
         if is_hidden && (is_text || path.is_dir()) {
             skips.hidden += 1;
+        } else if let Some(page) = saved_with_page(&path) {
+            skips.warnings.push(format!(
+                "{}: skipped, the files a browser saved with the page {} (name one on its own to read it)",
+                path.display(),
+                page.display()
+            ));
         } else if path.is_dir() {
             collect_text_files(&path, seen, found, skips);
         } else if !is_text {
@@ -249,7 +273,7 @@ mod tests {
                 format!("{r}/a/sub/loop: skipped, a symlink loop back to {a}"),
                 format!("{r}/b: skipped, the same directory as {a}"),
                 format!("{r}/copy.txt: skipped, the same file as {a}/one.txt"),
-                format!("{}/empty: no .txt files found", dir.path().display()),
+                format!("{}/empty: no .txt or .html files found", dir.path().display()),
             ]
         );
     }
@@ -268,8 +292,8 @@ mod tests {
         assert_eq!(
             inputs.warnings,
             [format!(
-                "{r}: skipped 1 file below it that is not .txt (sub/c.md; a directory is read for its .txt articles: \
-                 name a file on its own to read it, e.g. {r}/sub/c.md)",
+                "{r}: skipped 1 file below it that is not .txt or .html (sub/c.md; a directory is read for its .txt \
+                 and .html articles: name a file on its own to read it, e.g. {r}/sub/c.md)",
                 r = root.display()
             )]
         );
