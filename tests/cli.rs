@@ -156,6 +156,62 @@ fn predict_reads_a_web_page_as_its_story() {
     assert!(error.contains("save the page from the browser"), "{error}");
 }
 
+/// With `--articles`, a row holding a web page (a crawl's HTML in a CSV cell) is the
+/// text of its story, as a page file is; one with nothing to read is its error row,
+/// named by its line and column; a row of plain text is read as it is.
+#[test]
+fn an_article_row_holding_a_web_page_is_its_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,text\n\
+               a,\"<!doctype html><html><body><nav>World</nav><p>Talks resumed.</p><p>Aid arrived.</p></body></html>\"\n\
+               b,<!doctype html><html><body><script>draw()</script></body></html>\n\
+               c,The <p> tag opens a paragraph.\n";
+    let rows_csv = write(dir.path(), "rows.csv", csv.as_bytes());
+    let r = run(&["predict", "--articles", "--format", "json", rows_csv.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let sentences: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["type"] == "sentence")
+        .map(|l| (l["id"].as_str().unwrap(), l["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(sentences, [("a", "Talks resumed."), ("a", "Aid arrived."), ("c", "The <p> tag opens a paragraph.")]);
+    let error = lines.iter().find_map(|l| l["error"].as_str()).unwrap();
+    let expected = format!("{}:3: column 'text': is a web page with no text to read", rows_csv.display());
+    assert!(error.starts_with(&expected), "{error}");
+}
+
+/// A web page in the encoding its `<meta charset>` declares (windows-1252, as old news
+/// sites serve them) is read in it; without the declaration, such bytes are invalid
+/// UTF-8, refused as before; bytes the declared encoding lacks are refused naming it.
+#[test]
+fn a_web_page_is_read_in_the_encoding_it_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = b"<body><p>Caf\xe9 owners \x93welcomed\x94 the deal.</p></body></html>";
+    let declared = [b"<html><head><meta charset=\"windows-1252\"></head>".as_slice(), body].concat();
+    let page = write(dir.path(), "cp1252.html", &declared);
+    let r = run(&["predict", "--format", "json", page.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let texts: Vec<String> = rows(&r.stdout).into_iter().map(|row| row.text.unwrap()).collect();
+    assert_eq!(texts, ["Caf\u{e9} owners \u{201c}welcomed\u{201d} the deal."]);
+
+    let undeclared = write(dir.path(), "plain.html", &[b"<html><head></head>".as_slice(), body].concat());
+    let r = run(&["predict", "--format", "json", undeclared.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("invalid UTF-8"), "{}", r.stdout);
+
+    // Shift_JIS lacks the lone lead byte 0x81 before a quote mark.
+    let wrong = [b"<html><meta charset=\"shift_jis\"><p>Talks \x81\" resumed.</p></html>".as_slice()].concat();
+    let wrong = write(dir.path(), "sjis.html", &wrong);
+    let r = run(&["predict", "--format", "json", wrong.to_str().unwrap()]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("declares its encoding as Shift_JIS, but holds bytes that are not Shift_JIS (give --lossy"),
+        "{}",
+        r.stdout
+    );
+}
+
 /// A directory is read for its web pages as for its texts, but not for the folder a
 /// browser saves beside a page (`page_files/`, whose frames are pages of ads).
 #[test]

@@ -899,12 +899,11 @@ fn classify_article<'py>(
     let text = extract_text(text, "text", several)?;
     let explain: usize = count("explain", explain, 0)?;
     let handles = model_handles(models)?;
-    // A web page (`requests.get(url).text`) is read as its story, as the CLI reads one.
-    let text = match stancekit::input::is_web_page(&text) {
-        true => stancekit::input::page_text(&text),
-        false => text,
-    };
     stancekit::input::check_text(&text, || Location::file(&id)).map_err(input_error)?;
+    // A web page (`requests.get(url).text`) is read as its story, as the CLI reads one.
+    let text = stancekit::input::article_text(&text)
+        .map_err(|problem| PyValueError::new_err(format!("{id}: text {problem}")))?
+        .into_owned();
     let id_owned = id;
     let (sentences, summary, unknown) = detached(py, move || -> PyResult<(Vec<Value>, Value, Option<String>)> {
         let predictor = predictor_for(&handles, explain).map_err(input_error)?;
@@ -1007,6 +1006,17 @@ fn _label_articles<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let handles = model_handles(models)?;
     let rows = extract_rows(texts, "texts")?;
+    // A web page in a row (a crawl's HTML) is read as its story, as the CLI reads one.
+    let rows: Vec<Result<String, String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.and_then(|text| match stancekit::input::article_text(&text) {
+                Ok(std::borrow::Cow::Borrowed(_)) => Ok(text),
+                Ok(std::borrow::Cow::Owned(story)) => Ok(story),
+                Err(problem) => Err(format!("text {problem}")),
+            })
+        })
+        .collect();
     let per_article: Vec<Option<Vec<SentencePrediction>>> = detached(py, || -> stancekit::error::Result<_> {
         let predictor = predictor_for(&handles, 0)?;
         Ok(rows.par_iter().map(|r| r.as_ref().ok().map(|text| predictor.predict_article(text))).collect())

@@ -92,6 +92,8 @@ def test_classify_article_reads_a_web_page_as_the_cli_does(cli, tmp_path):
     assert texts == ["Truce talks stall", "The ministers met on Monday.", "Kyiv's officials denied the claim."]
     assert [s["text"] for s in cli_sentences] == texts
     assert [s["start"] for s in result["sentences"]] == [s["start"] for s in cli_sentences]
+    with pytest.raises(ValueError, match="article: text is a web page with no text to read"):
+        stancekit.classify_article("<!doctype html><html><body><script>draw()</script></body></html>")
 
 
 def test_classify_article_warns_of_text_the_models_do_not_know(recwarn):

@@ -124,6 +124,19 @@ def test_empty_and_null_rows_get_an_error_not_a_failure(spark):
     assert out["sentiment_p_positive"].isna().tolist() == [False, True, True, False]
 
 
+def test_label_articles_reads_a_web_page_row_as_its_story(spark):
+    import pandas as pd
+
+    page = "<!doctype html><html><body><nav>World</nav><p>Talks resumed.</p><p>Aid arrived.</p></body></html>"
+    empty = "<!doctype html><html><body><script>draw()</script></body></html>"
+    pdf = pd.DataFrame({"id": [0, 1], "text": [page, empty]})
+    out = sks.label_articles(spark.createDataFrame(pdf), "sentiment").orderBy("id", "sentence").toPandas()
+    assert list(out["text"].fillna("")) == ["Talks resumed.", "Aid arrived.", ""]
+    errors = list(out["stancekit_error"].fillna(""))
+    assert errors[:2] == ["", ""]
+    assert errors[2].startswith("text is a web page with no text to read outside its scripts"), errors[2]
+
+
 def test_bad_arguments_are_refused_on_the_driver(spark):
     import pandas as pd
 

@@ -272,17 +272,23 @@ fn render_document(
 ) -> io::Result<bool> {
     let source = stancekit::input::path_text(&document.source);
     let origin = RowOrigin { source: &source, id: &document.id, line: document.line };
+    // A CSV cell or JSON Lines field is named by its column, as in training data
+    // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
+    let location = || {
+        let in_column = matches!(command.input_format.resolve(&document.source), InputFormat::Csv | InputFormat::Jsonl);
+        let column = in_column.then(|| command.text_column.clone());
+        stancekit::error::Location { path: document.source.clone(), line: document.line, column }
+    };
     let text = match &document.text {
-        // A CSV cell or JSON Lines field is named by its column, as in training data
-        // (`rows.csv:3: column 'text': empty text`); an article or a line has none.
-        Ok(text) => stancekit::input::check_text(text, || {
-            let in_column =
-                matches!(command.input_format.resolve(&document.source), InputFormat::Csv | InputFormat::Jsonl);
-            let column = in_column.then(|| command.text_column.clone());
-            stancekit::error::Location { path: document.source.clone(), line: document.line, column }
-        })
-        .map(|()| text)
-        .map_err(|error| error.to_string()),
+        Ok(text) => {
+            stancekit::input::check_text(text, location).map_err(|error| error.to_string()).and_then(
+                |()| match document.is_article {
+                    // A web page in a cell or field (a crawl's HTML) is its story, as a page file is.
+                    true => stancekit::input::article_text(text).map_err(|why| format!("{}: {why}", location())),
+                    false => Ok(std::borrow::Cow::Borrowed(text.as_str())),
+                },
+            )
+        }
         Err(error) => Err(error.to_string()),
     };
     let text = match text {
@@ -293,7 +299,7 @@ fn render_document(
         Ok(text) => text,
     };
     let sentences =
-        if document.is_article { predictor.predict_article(text) } else { vec![predictor.predict_row(text)] };
+        if document.is_article { predictor.predict_article(&text) } else { vec![predictor.predict_row(&text)] };
     if let Some(message) = non_finite_scores(document, &sentences) {
         rows.error(out, origin, document.is_article, &message, tasks.len())?;
         return Ok(true);

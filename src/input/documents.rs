@@ -24,7 +24,7 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
         InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
             let bytes = read_article(path)?;
             // An invalid byte is named by its line as well as its offset.
-            let text = decode(&bytes, &Location::file(path), options.lossy)
+            let text = decode_article(path, &bytes, format, options.lossy)
                 .map_err(|error| match error {
                     Error::InvalidUtf8 { location, offset, lossy_offered, legacy } => {
                         // Every line end counted: in an old Mac file (lone CRs) each byte was on line 1.
@@ -40,7 +40,9 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
                     _ => Ok(text),
                 })
                 .and_then(|text| match format == InputFormat::Html || super::is_web_page(&text) {
-                    true => text_of_page(path, &text),
+                    true => {
+                        super::story_text(&text).map_err(|why| Error::Data { path: path.into(), reason: why.into() })
+                    }
                     false => Ok(text),
                 });
             let id = super::path_text(path);
@@ -71,20 +73,30 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
     }
 }
 
-/// The article text of the web page `html` read from `path` ([`super::page_text`]).
+/// The text of an article's `bytes`: UTF-8, or for a web page not in UTF-8, the encoding
+/// its `<meta charset>` declares ([`super::web_page::declared_encoding`]: old news
+/// sites serve windows-1252 or ISO-8859-1 pages, refused as invalid UTF-8 before).
 ///
 /// # Errors
-/// [`Error::Data`] for a page with no text to read: said so, where an empty article was
-/// said as `empty text`, which did not tell that the page had markup and no story in it.
-fn text_of_page(path: &Path, html: &str) -> Result<String> {
-    let text = super::page_text(html);
-    if crate::text::is_blank(&text) {
-        let reason = "is a web page with no text to read outside its scripts, styles, menus and hidden parts (a page \
-                      whose story a script draws has none until a browser runs it: save the page from the browser, \
-                      or give its text)";
-        return Err(Error::Data { path: path.to_path_buf(), reason: reason.into() });
+/// [`Error::InvalidUtf8`] for text that is not UTF-8 (unless `lossy`), and
+/// [`Error::Data`] for a page whose bytes are not of the encoding it declares.
+fn decode_article(path: &Path, bytes: &[u8], format: InputFormat, lossy: bool) -> Result<String> {
+    let location = Location::file(path);
+    let page = format == InputFormat::Html || super::web_page::opens_as_a_page(bytes);
+    let declared = page.then(|| super::web_page::declared_encoding(bytes)).flatten();
+    let Some(encoding) = declared.filter(|_| std::str::from_utf8(bytes).is_err()) else {
+        return decode(bytes, &location, lossy);
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors && !lossy {
+        let name = encoding.name();
+        let reason = format!(
+            "is a web page that declares its encoding as {name}, but holds bytes that are not {name} (give --lossy to \
+             read them as replacement characters)"
+        );
+        return Err(Error::Data { path: path.to_path_buf(), reason });
     }
-    Ok(text)
+    Ok(text.into_owned())
 }
 
 /// The most an article may hold: a news article is kilobytes, a book a few megabytes.

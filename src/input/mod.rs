@@ -39,7 +39,7 @@ pub use labelled::{
 pub use ready::{read_in_ready_batches, ReadyBatches};
 pub use spans::{read_span_rows, read_spans, SpanRow, SPAN_LABELS, SPAN_SOURCES};
 pub use walk::{expand_inputs, Inputs};
-pub use web_page::{is_web_page, page_text};
+pub use web_page::{article_text, is_web_page, page_text, story_text, WEB_PAGE_WITHOUT_TEXT};
 
 /// How a prediction input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -7,6 +7,8 @@
 //! sentences of the story. Parsed by `scraper` (html5ever, the HTML5 parsing algorithm
 //! of browsers), which mends unclosed and misnested tags as a browser does.
 
+use std::borrow::Cow;
+
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node};
 
@@ -28,6 +30,77 @@ pub fn is_web_page(text: &str) -> bool {
                 .is_some_and(|c| c == '>' || c.is_whitespace())
     };
     opens("<!doctype html") || opens("<html")
+}
+
+/// Whether `bytes` open as an HTML document ([`is_web_page`]), judged on their first
+/// kilobyte read as UTF-8 with replacements, before the page's encoding is known.
+pub fn opens_as_a_page(bytes: &[u8]) -> bool {
+    is_web_page(&String::from_utf8_lossy(bytes.get(..PRESCAN_BYTES).unwrap_or(bytes)))
+}
+
+/// How far into a page its `<meta charset>` is looked for: the first 1,024 bytes, as
+/// browsers look (the HTML standard's prescan of a byte stream).
+const PRESCAN_BYTES: usize = 1024;
+
+/// The encoding a page declares in a `<meta charset="...">` or `<meta http-equiv=
+/// "Content-Type" content="text/html; charset=...">` of its first kilobyte, by the
+/// labels of the Encoding Standard (`latin1` and `iso-8859-1` are windows-1252, as
+/// browsers read them); `None` when it declares none, one not known, or UTF-8 or
+/// UTF-16 (a page read as bytes declaring UTF-16 is read as UTF-8, as browsers do).
+pub fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = bytes.get(..PRESCAN_BYTES).unwrap_or(bytes).to_ascii_lowercase();
+    let mut rest = head.as_slice();
+    while let Some(start) = find(rest, b"<meta") {
+        let tag = rest.get(start..).unwrap_or_default();
+        let tag = tag.get(..tag.iter().position(|&b| b == b'>').unwrap_or(tag.len())).unwrap_or_default();
+        if let Some(at) = find(tag, b"charset=") {
+            let value = tag.get(at + b"charset=".len()..).unwrap_or_default();
+            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            let end = value.iter().position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/')).unwrap_or(value.len());
+            let encoding = encoding_rs::Encoding::for_label(value.get(..end).unwrap_or_default())?;
+            let unicode = [encoding_rs::UTF_8, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE];
+            return (!unicode.contains(&encoding)).then_some(encoding);
+        }
+        rest = rest.get(start + b"<meta".len()..).unwrap_or_default();
+    }
+    None
+}
+
+/// Where `needle` first starts in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
+}
+
+/// What is wrong with a web page that has no text to read, said after its name
+/// (`app.html: is a web page ...`): an empty article's `empty text` did not tell that
+/// the page had markup and no story in it, as a page a script draws has.
+pub const WEB_PAGE_WITHOUT_TEXT: &str = "is a web page with no text to read outside its scripts, styles, menus and \
+                                         hidden parts (a page whose story a script draws has none until a browser \
+                                         runs it: save the page from the browser, or give its text)";
+
+/// The text to label of an article: a web page ([`is_web_page`]: a page in a CSV cell,
+/// a crawl's HTML, `requests.get(url).text`) is the text of its story ([`story_text`]),
+/// as a page given as a file is; any other text as it is.
+///
+/// # Errors
+/// [`WEB_PAGE_WITHOUT_TEXT`] for a page with no text to read.
+pub fn article_text(text: &str) -> Result<Cow<'_, str>, &'static str> {
+    match is_web_page(text) {
+        true => story_text(text).map(Cow::Owned),
+        false => Ok(Cow::Borrowed(text)),
+    }
+}
+
+/// The text of the page `html`'s story ([`page_text`]).
+///
+/// # Errors
+/// [`WEB_PAGE_WITHOUT_TEXT`] for a page with no text to read.
+pub fn story_text(html: &str) -> Result<String, &'static str> {
+    let text = page_text(html);
+    match crate::text::is_blank(&text) {
+        true => Err(WEB_PAGE_WITHOUT_TEXT),
+        false => Ok(text),
+    }
 }
 
 /// The article text of the page `html` (see the module's doc). A page with no text
@@ -221,6 +294,25 @@ mod tests {
     }
 
     #[test]
+    fn the_declared_encoding_is_read_from_meta_tags() {
+        let cases: [(&[u8], Option<&str>); 7] = [
+            (b"<html><head><meta charset=\"windows-1252\">", Some("windows-1252")),
+            (b"<html><head><META CHARSET='ISO-8859-1'/>", Some("windows-1252")),
+            (b"<html><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">", Some("Shift_JIS")),
+            (b"<html><meta charset=\"utf-8\">", None),
+            (b"<html><meta charset=\"utf-16\">", None),
+            (b"<html><meta charset=\"no-such-encoding\">", None),
+            (b"<html><meta name=\"viewport\" content=\"width=device-width\">", None),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(declared_encoding(head).map(|e| e.name()), expected, "{}", String::from_utf8_lossy(head));
+        }
+        // Past the first kilobyte it is not looked for, as browsers do not.
+        let late = [b"<html>".as_slice(), &[b' '; 1100], b"<meta charset=\"windows-1252\">"].concat();
+        assert_eq!(declared_encoding(&late), None);
+    }
+
+    #[test]
     fn blocks_are_paragraphs_and_br_a_line_break() {
         let page = "<html><body><h1>Truce holds</h1><p>Both sides\n   kept the\tpeace.<br>Aid arrived.</p>\
                     <ul><li>One</li><li>Two</li></ul><table><tr><td>a</td><td>b</td></tr></table></body></html>";
@@ -263,6 +355,17 @@ mod tests {
     fn an_empty_story_leaves_the_whole_page() {
         let page = "<html><body><header>Site</header><article> </article><div><p>The story.</p></div></body></html>";
         assert_eq!(page_text(page), "The story.");
+    }
+
+    #[test]
+    fn an_article_that_is_a_page_is_its_story_and_other_text_stays() {
+        assert_eq!(
+            article_text("<html><body><p>Aid arrived.</p></body></html>"),
+            Ok(Cow::Owned("Aid arrived.".into()))
+        );
+        let text = "The <p> tag is not a page.";
+        assert_eq!(article_text(text), Ok(Cow::Borrowed(text)));
+        assert_eq!(article_text("<!doctype html><nav>Menu</nav>"), Err(WEB_PAGE_WITHOUT_TEXT));
     }
 
     #[test]
