@@ -6396,6 +6396,38 @@ fn a_spreadsheet_formula_error_or_missing_value_is_refused_as_a_label_or_text() 
     assert_eq!(errors, [None, Some(name.as_str()), Some(na.as_str())], "{}", r.stdout);
 }
 
+/// `report` of an article that is R's missing text (`NA`) or a spreadsheet's formula
+/// error, and an `actors` row of such a sentence: each was read as a sentence, exit 0 (a
+/// page of one neutral sentence; a row scored), where `predict` and training refuse them.
+#[test]
+fn report_and_actors_refuse_a_text_that_is_a_missing_value_or_a_formula_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    write(d, "na.txt", b"NA");
+    let r = run_in(d, &["report", "na.txt", "--model", model.to_str().unwrap(), "--html", "r.html"]);
+    let na = "text 'NA' is how R's write.csv writes a missing value: the row has no text (give the row its text, or \
+              leave the row out)";
+    assert_eq!((r.status, r.stderr.as_str()), (2, format!("stancekit: error: na.txt:1: {na}\n").as_str()));
+    assert!(!d.join("r.html").exists());
+    write(
+        d,
+        "act.csv",
+        b"text,accusation,source,target\nThe minister accused the rebels.,accusation,,\n#REF!,none,,\n",
+    );
+    let r = run_in(d, &["actors", "--data", "act.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(
+            "act.csv:3: column 'text': text '#REF!' is a spreadsheet's formula error (a reference to cells that were \
+             deleted), not a text (the formula that made the cell failed: mend it and export again, or leave the row \
+             out)\n"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Labels that differ only in the white space inside them, two spaces typed for one or a
 /// no-break space copied from a web page (which prints as a space): each trained as a
 /// class of its own, exit 0 (`labels very  positive 1, very positive 2, very positive 1`).

@@ -77,11 +77,13 @@ pub fn run(command: ReportCommand) -> Result<Outcome> {
         );
         return Err(stancekit::error::Error::Data { path: command.article.clone(), reason }.into());
     }
-    if stancekit::text::is_blank(&text) {
-        // As `predict` says of it: a page of no sentences would look like a result.
-        let location = stancekit::error::Location { path: document.source, line: document.line, column: None };
-        return Err(stancekit::error::Error::EmptyText { location }.into());
-    }
+    // As `predict` says of it: a page of no sentences would look like a result, and one
+    // of `NA` (R's missing text) or `#REF!` like a reading of an article.
+    stancekit::input::check_text(&text, || stancekit::error::Location {
+        path: document.source.clone(),
+        line: document.line,
+        column: None,
+    })?;
     let sentences = predictor.predict_article(&text);
     let summary = summarize(&sentences, &tasks);
     let title = command.article.file_name().map_or_else(|| "article".to_string(), |n| n.to_string_lossy().into_owned());

@@ -32,7 +32,8 @@ pub struct ActorRow {
 /// [`Error::Io`], [`Error::Csv`], [`Error::MissingColumn`], [`Error::InvalidUtf8`],
 /// [`Error::UnknownLabel`] for an `accusation` value not in [`ACTOR_CLAIMS`] (a typo
 /// there would silently drop the row from the scores), [`Error::EmptyText`] for an
-/// empty or whitespace-only sentence, and [`Error::SpanNotInText`] for a gold span its
+/// empty or whitespace-only sentence, [`Error::NotAValue`] for a sentence such as `NA`
+/// or `#REF!` ([`crate::input::check_text`]), and [`Error::SpanNotInText`] for a gold span its
 /// sentence does not contain (it could never be matched, so it would only lower recall),
 /// [`Error::Value`] for a gold span on a row labelled `none` (never scored).
 pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
@@ -58,9 +59,8 @@ pub fn read_actor_rows(path: &Path) -> Result<Vec<ActorRow>> {
             one_of(field(claim), ACTOR_CLAIMS, || Location::file(path).at_line(line).with_column("accusation"))?;
         let row = ActorRow { line, text: field(text), claim, source: field(source), target: field(target) };
         let at = |column: &str| Location::file(path).at_line(line).with_column(column);
-        if crate::text::is_blank(&row.text) {
-            return Err(Error::EmptyText { location: at("text") });
-        }
+        // As training and `predict` take a text: `NA` or `#REF!` was scored as a sentence.
+        crate::input::check_text(&row.text, || at("text"))?;
         // The actor guide: spans are copied exactly, so a plain substring search finds them.
         for (column, span) in [("source", &row.source), ("target", &row.target)] {
             // The extractor's spans start and end with a word, and are compared exactly: a
