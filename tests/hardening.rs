@@ -6428,6 +6428,32 @@ fn report_and_actors_refuse_a_text_that_is_a_missing_value_or_a_formula_error() 
     );
 }
 
+/// An article file of `NA` and its line end (R's `writeLines` of a missing text), or a CSV
+/// cell ` #REF!`: each was labelled as a sentence, exit 0, where `NA` without its line
+/// end was refused (predict, report, training).
+#[test]
+fn a_missing_value_with_white_space_around_it_is_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "na.txt", b"NA\n");
+    write(d, "rows.csv", b"id,text\na, #REF!\nb,Talks went well.\n");
+    let r = run_in(d, &["predict", "--model", model, "na.txt", "rows.csv"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    let rows = ids_and_texts(&r.stdout);
+    let na = "error: na.txt:1: text 'NA' is how R's write.csv writes a missing value: the row has no text (give the \
+              row its text, or leave the row out)";
+    let reference = "error: rows.csv:2: column 'text': text '#REF!' is a spreadsheet's formula error (a reference to \
+                     cells that were deleted), not a text (the formula that made the cell failed: mend it and export \
+                     again, or leave the row out)";
+    let expected = [("na.txt", na), ("a", reference), ("b", "Talks went well.")];
+    assert_eq!(rows.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect::<Vec<_>>(), expected, "{}", r.stdout);
+    let r = run_in(d, &["report", "na.txt", "--model", model, "--html", "r.html"]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(!d.join("r.html").exists());
+}
+
 /// Labels that differ only in the white space inside them, two spaces typed for one or a
 /// no-break space copied from a web page (which prints as a space): each trained as a
 /// class of its own, exit 0 (`labels very  positive 1, very positive 2, very positive 1`).

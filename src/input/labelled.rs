@@ -378,8 +378,11 @@ pub fn check_text(text: &str, location: impl FnOnce() -> Location) -> Result<()>
     if crate::text::is_blank(text) {
         return Err(Error::EmptyText { location: location() });
     }
-    if is_placeholder(text) {
-        return Err(Error::NotAValue { location: location(), value: text.to_string(), is_label: false });
+    // Trimmed: an article file is a line with its line end (R's `writeLines(NA)` writes
+    // `NA\n`), which was labelled as a sentence where `NA` alone was refused.
+    let trimmed = text.trim();
+    if is_placeholder(trimmed) {
+        return Err(Error::NotAValue { location: location(), value: trimmed.to_string(), is_label: false });
     }
     Ok(())
 }
@@ -395,7 +398,8 @@ pub fn text_problem(text: &str) -> Option<String> {
     if crate::text::is_blank(text) {
         Some("empty text".into())
     } else {
-        is_placeholder(text).then(|| not_a_value(text, false))
+        let trimmed = text.trim();
+        is_placeholder(trimmed).then(|| not_a_value(trimmed, false))
     }
 }
 
@@ -713,6 +717,17 @@ mod tests {
         assert_eq!(text_problem(" ").as_deref(), Some("empty text"));
         let na = text_problem("NA").unwrap_or_default();
         assert!(na.starts_with("text 'NA' is how R's write.csv writes a missing value"), "{na}");
+    }
+
+    /// An article file of `NA` and its line end (R's `writeLines`), or a cell with a space
+    /// around `#REF!`, was labelled as a sentence where `NA` alone was refused.
+    #[test]
+    fn a_missing_value_with_white_space_around_it_is_no_text() {
+        let na = check_text("NA\n", || Location::item("texts", 0)).unwrap_err().to_string();
+        assert!(na.starts_with("texts[0]: text 'NA' is how R's write.csv writes a missing value"), "{na}");
+        let reference = text_problem(" #REF!\r\n").unwrap_or_default();
+        assert!(reference.starts_with("text '#REF!' is a spreadsheet's formula error"), "{reference}");
+        assert!(check_text("NA talks", || Location::item("texts", 0)).is_ok());
     }
 
     #[test]
