@@ -74,9 +74,22 @@ fn is_invisible(c: char) -> bool {
 /// True when `text` holds nothing to read: only white space and characters that are not
 /// seen (`is_invisible`, the zero-width space). Such a text is an empty text, as one of
 /// spaces is: a file holding only a byte order mark (what Notepad saves for an empty
-/// file) used to be labelled as one sentence, its text the invisible mark.
+/// file) used to be labelled as one sentence, its text the invisible mark. An Excel
+/// escape of white space (`_x000D_`, [`excel_space_at`]) is white space here as it is
+/// to the splitter: an article of only such escapes was split into no sentence, so its
+/// row had neither a sentence nor an error.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || is_unseen(c) || is_direction_mark(c))
+    let mut at = 0;
+    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+        if excel_space_at(text, at) {
+            at += EXCEL_ESCAPE_LEN;
+        } else if c.is_whitespace() || is_unseen(c) || is_direction_mark(c) {
+            at += c.len_utf8();
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// The marks that set the direction of right-to-left text and print as nothing: the
@@ -1510,6 +1523,10 @@ mod tests {
         assert_eq!(texts("\u{200F}نفى ذلك. قال مرحبا."), ["\u{200F}نفى ذلك.", "قال مرحبا."]);
         assert!(is_blank("\u{200F}\u{200E} \u{202E}\u{2066}"));
         assert!(!is_blank("\u{200F}a"));
+        // A cell's line break as Excel escapes it: the splitter finds no sentence in it.
+        assert!(is_blank("_x000D_\n_x0009_ _x00A0_\u{200B}"));
+        assert!(split_sentences("_x000D_\n_x000D__x000A_").is_empty());
+        assert!(!is_blank("_x000D_a") && !is_blank("_x0041_") && !is_blank("_x000D"));
     }
 
     #[test]

@@ -2168,6 +2168,36 @@ fn a_text_of_only_invisible_characters_is_an_empty_text() {
     assert!(err.ends_with("tr.csv:3: column 'text': empty text\n"), "{err}");
 }
 
+/// A text of only Excel's escapes of white space (`_x000D_`, the carriage return of a
+/// cell's line break, as pandas' `read_excel` leaves it): the splitter reads them as
+/// white space, so such an article was split into no sentence, and its row had no
+/// sentence row and no error (`# article 1 (0 sentences)`, exit 0), `report` drew a page
+/// of none; a row read as a sentence was labelled as the text `_x000D_`.
+#[test]
+fn a_text_of_only_excel_escapes_of_white_space_is_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment.json");
+    let model = model.to_str().unwrap();
+    write(d, "rows.csv", b"id,text\na,\"_x000D_\n_x000D_\"\nb,Talks went well.\n");
+    for articles in [true, false] {
+        let mut args = vec!["predict", "--model", model, "--format", "json", "rows.csv"];
+        if articles {
+            args.push("--articles");
+        }
+        let r = run_in(d, &args);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows[0]["id"], "a", "{}", r.stdout);
+        assert_eq!(rows[0]["error"], "rows.csv:2: column 'text': empty text", "{}", r.stdout);
+        assert!(rows.iter().skip(1).all(|row| row["id"] == "b" && row["error"].is_null()), "{}", r.stdout);
+    }
+    write(d, "cell.txt", b"_x000D_\n");
+    let r = run_in(d, &["report", "cell.txt", "--model", model, "--html", "r.html"]);
+    assert_eq!((r.status, r.stderr.as_str()), (2, "stancekit: error: cell.txt:1: empty text\n"));
+    assert!(!d.join("r.html").exists());
+}
+
 #[test]
 fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     let dir = tempfile::tempdir().unwrap();
