@@ -1003,30 +1003,57 @@ impl CsvTable {
 
     /// The column names.
     fn header(&self) -> Vec<String> {
-        let mut header: Vec<String> = ["source", "id", "line"].iter().map(|s| s.to_string()).collect();
+        let (mut header, after) = self.fixed_columns();
+        for (task, labels) in &self.tasks {
+            header.extend(self.task_columns(task, labels));
+        }
+        header.extend(after);
+        header
+    }
+
+    /// The columns that are not a model's: those before the models' and those after.
+    fn fixed_columns(&self) -> (Vec<String>, Vec<String>) {
+        let mut before: Vec<String> = ["source", "id", "line"].map(String::from).to_vec();
+        let mut after = Vec::new();
         if self.articles {
-            header.push("sentences".into());
-            for (task, labels) in &self.tasks {
-                header.extend(labels.iter().map(|label| format!("{task}_n_{label}")));
-            }
-            header.extend(
+            before.push("sentences".into());
+            after.extend(
                 ["cooperative_share", "adversarial_share", "tone", "top_accusation", "top_denial"].map(String::from),
             );
         } else {
-            header.extend(["sentence", "start", "end", "text"].map(String::from));
-            for (task, labels) in &self.tasks {
-                header.push(task.clone());
-                header.extend(labels.iter().map(|label| format!("{task}_p_{label}")));
-                if self.explain {
-                    header.push(format!("{task}_why"));
-                }
-            }
+            before.extend(["sentence", "start", "end", "text"].map(String::from));
             if self.has_actors() {
-                header.extend(["accuser", "accused"].map(String::from));
+                after.extend(["accuser", "accused"].map(String::from));
             }
         }
-        header.push("error".into());
-        header
+        after.push("error".into());
+        (before, after)
+    }
+
+    /// One model's columns, named after its task.
+    fn task_columns(&self, task: &str, labels: &[String]) -> Vec<String> {
+        if self.articles {
+            return labels.iter().map(|label| format!("{task}_n_{label}")).collect();
+        }
+        let mut columns = vec![task.to_string()];
+        columns.extend(labels.iter().map(|label| format!("{task}_p_{label}")));
+        if self.explain {
+            columns.push(format!("{task}_why"));
+        }
+        columns
+    }
+
+    /// A column name the table would hold twice, and the index of the model (in `tasks`)
+    /// that gives it the second time: a model trained on a label column named `source` or
+    /// `error` has that task, and a reader of the table by name (csv.DictReader, a join in
+    /// R) took its label for the input's file, or the first column for the second.
+    pub fn repeated_column(&self) -> Option<(String, usize)> {
+        let (before, after) = self.fixed_columns();
+        let mut seen: std::collections::HashSet<String> = before.into_iter().chain(after).collect();
+        self.tasks.iter().enumerate().find_map(|(index, (task, labels))| {
+            let mut columns = self.task_columns(task, labels).into_iter();
+            columns.find(|column| !seen.insert(column.clone())).map(|column| (column, index))
+        })
     }
 
     /// Writes the header line.

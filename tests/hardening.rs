@@ -2198,6 +2198,35 @@ fn a_text_of_only_excel_escapes_of_white_space_is_an_empty_text() {
     assert!(!d.join("r.html").exists());
 }
 
+/// A model whose task is the name of a column of `predict --format csv`'s table (trained
+/// on a label column named `source` or `error`): the table had that column twice, exit
+/// 0, and a reader by name (csv.DictReader) took the label for the input's file.
+#[test]
+fn predict_csv_refuses_a_task_named_as_a_column_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = mr_sample(d, 150);
+    let r = run_in(d, &["train", "-q", "--data", data.to_str().unwrap(), "--task", "source", "--out", "m.json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    write(d, "a.txt", b"A gripping film.\n");
+    let r = run_in(d, &["predict", "--model", "m.json", "--format", "csv", "a.txt"]);
+    assert_eq!(
+        (r.status, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "stancekit: error: invalid --format csv: --model m.json would give the table a second column 'source' (a \
+             model's columns are named after its task, 'source'; give --format json, whose rows hold each model's \
+             results under its task, or train the model with another --task)\n"
+        )
+    );
+    // A table of summaries has no column 'source' of the model's, and JSON keys it apart.
+    for args in [&["--format", "csv", "--summary-only"][..], &["--format", "json"]] {
+        let r = run_in(d, &[&["predict", "--model", "m.json", "a.txt"][..], args].concat());
+        assert_eq!(r.status, 0, "{args:?}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     let dir = tempfile::tempdir().unwrap();

@@ -527,7 +527,21 @@ pub fn run(command: PredictCommand) -> Result<Outcome> {
         PredictFormat::Json => RowWriter::Lines(Format::Json),
         PredictFormat::Csv => {
             csv_table_fits(&command, rows_input)?;
-            RowWriter::Csv(report::CsvTable::new(&tasks, command.explain.is_some(), command.summary_only))
+            let table = report::CsvTable::new(&tasks, command.explain.is_some(), command.summary_only);
+            // A task named as a column of the table (`source`, `error`: the label column
+            // of the training data) gave the table that column twice, exit 0.
+            if let Some((column, index)) = table.repeated_column() {
+                let (task, model) = (tasks.get(index).map_or("", |t| t.0.as_str()), command.model.get(index));
+                let model =
+                    model.map_or_else(|| format!("the model of task '{task}'"), |p| format!("--model {}", p.display()));
+                let reason = format!(
+                    "{model} would give the table a second column '{column}' (a model's columns are named \
+                     after its task, '{task}'; give --format json, whose rows hold each model's results under its \
+                     task, or train the model with another --task)"
+                );
+                return Err(stancekit::error::Error::InvalidParams { name: "--format csv".into(), reason }.into());
+            }
+            RowWriter::Csv(table)
         }
     };
     match &rows {
