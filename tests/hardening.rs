@@ -2227,6 +2227,30 @@ fn predict_csv_refuses_a_task_named_as_a_column_of_the_table() {
     }
 }
 
+/// A second data file (`--data a.csv b.csv`, `--test-data`, `--extra-data`) whose text
+/// is under another name than the first's: its error said "choose one with
+/// --text-column", which names the column in every file, so the first would then fail.
+#[test]
+fn a_data_file_without_the_column_an_earlier_one_has_is_told_to_name_it_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.csv", b"text,label\nGood film,pos\nBad film,neg\nFine film,pos\nPoor film,neg\n");
+    write(d, "b.csv", b"body,label\nNice film,pos\nAwful film,neg\n");
+    let expected = "stancekit: error: b.csv: no column 'text' (columns found: 'body', 'label'; a.csv has one, and \
+                    --text-column names the column in every data file: name this file's column 'text' too)\n";
+    for args in [
+        &["train", "--data", "a.csv", "b.csv", "--out", "m.json"][..],
+        &["eval", "--data", "a.csv", "--test-data", "b.csv", "--min-df", "1"],
+        &["eval", "--data", "a.csv", "--folds", "2", "--extra-data", "b.csv", "--min-df", "1"],
+    ] {
+        let r = run_in(d, args);
+        assert_eq!((r.status, r.stderr.as_str()), (2, expected), "{args:?}");
+    }
+    // The first file has nothing before it to go by: the flag chooses the column.
+    let r = run_in(d, &["train", "--data", "b.csv", "a.csv", "--out", "m.json"]);
+    assert!(r.stderr.ends_with("choose one with --text-column)\n"), "{}", r.stderr);
+}
+
 #[test]
 fn report_of_an_empty_article_is_an_error_not_an_empty_page() {
     let dir = tempfile::tempdir().unwrap();

@@ -374,7 +374,7 @@ pub fn run(command: EvalCommand) -> Result<Outcome> {
         inputs.extend(command.model.iter().map(|p| ("--model", p.as_path())));
         check_output("--predictions", "predictions", predictions, &inputs)?;
     }
-    let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref())
+    let (mut data, per_file) = read_data(&command.data, command.group_column.as_deref(), None)
         .map_err(|error| with_task_column_hint(error, command.model.as_deref(), &command.data.label_column))?;
     if let Some(warning) = command.group_column.as_deref().and_then(|column| data.groups_written_alike(column)) {
         if !command.quiet {
@@ -422,7 +422,8 @@ pub fn run(command: EvalCommand) -> Result<Outcome> {
             .map_err(|error| at_first_text(error, &data, &command.data.text_column))?;
         bar.finish_and_clear();
         let test_args = DataArgs { data: command.test_data.clone(), ..command.data.clone() };
-        let (test, per_test_file) = read_data(&test_args, None)?;
+        let first = command.data.data.first().map(PathBuf::as_path);
+        let (test, per_test_file) = read_data(&test_args, None, first)?;
         let test = held_out.insert(test);
         let trained: std::collections::HashSet<&str> = data.texts.iter().map(String::as_str).collect();
         let copied = test.texts.iter().filter(|text| trained.contains(text.as_str())).count();
@@ -451,7 +452,8 @@ pub fn run(command: EvalCommand) -> Result<Outcome> {
                 label: command.data.label_column.clone(),
                 ..Columns::default()
             };
-            let (extra, _) = read_files(&command.extra_data, &columns)?;
+            let (extra, _) =
+                read_files(&command.extra_data, &columns, command.data.data.first().map(PathBuf::as_path))?;
             weights.extend(std::iter::repeat_n(command.extra_weight, extra.len()));
             data.append(extra)?;
             // A label only extra rows have is a class no fold tests, yet every fold's

@@ -15,7 +15,7 @@ use super::args::DataArgs;
 /// # Errors
 /// Two `--filter`s on one column with different values (no row could pass both), or
 /// filters that leave no row: said with the filters, not as an empty file.
-pub fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, Vec<usize>)> {
+pub fn read_data(args: &DataArgs, group: Option<&str>, earlier: Option<&Path>) -> Result<(LabelledData, Vec<usize>)> {
     for (i, (column, value)) in args.filter.iter().enumerate() {
         if let Some((_, other)) = args.filter.iter().take(i).find(|(c, v)| c == column && v != value) {
             anyhow::bail!(
@@ -30,7 +30,7 @@ pub fn read_data(args: &DataArgs, group: Option<&str>) -> Result<(LabelledData, 
         group: group.map(str::to_string),
         filters: args.filter.clone(),
     };
-    let (data, per_file) = read_files(&args.data, &columns)?;
+    let (data, per_file) = read_files(&args.data, &columns, earlier)?;
     if data.is_empty() && !args.filter.is_empty() {
         let filters: Vec<String> = args.filter.iter().map(|(c, v)| format!("--filter {c}={v}")).collect();
         return Err(nothing_in(
@@ -70,13 +70,31 @@ pub fn note_terminal_input(files: &[PathBuf], header: &str) {
     }
 }
 
-pub fn read_files(files: &[PathBuf], columns: &Columns) -> Result<(LabelledData, Vec<usize>)> {
+/// Reads the data files with the same columns; `earlier` is a file of this run read with
+/// them before (`--data`, when these are `--test-data` or `--extra-data`).
+///
+/// # Errors
+/// A file without a column an earlier file has is said as such: the hint to choose the
+/// column with its flag would have named it in every file, so the earlier one would fail.
+pub fn read_files(files: &[PathBuf], columns: &Columns, earlier: Option<&Path>) -> Result<(LabelledData, Vec<usize>)> {
     note_terminal_input(files, &format!("{},{}", columns.text, columns.label));
     let mut all = LabelledData::default();
     let mut per_file = Vec::with_capacity(files.len());
     let mut hashes = Vec::with_capacity(files.len());
-    for path in files {
-        let data = read_labelled(path, columns)?;
+    for (i, path) in files.iter().enumerate() {
+        let earlier = i.checked_sub(1).and_then(|before| files.get(before)).map(PathBuf::as_path).or(earlier);
+        let data = read_labelled(path, columns).map_err(|error| match (error, earlier) {
+            (stancekit::error::Error::MissingColumn { path, column, found, flag }, Some(earlier)) => {
+                let reason = format!(
+                    "no column '{column}' (columns found: {}; {} has one, and --{flag} names the column in every data \
+                     file: name this file's column '{column}' too)",
+                    found.join(", "),
+                    earlier.display()
+                );
+                stancekit::error::Error::Data { path, reason }
+            }
+            (error, _) => error,
+        })?;
         per_file.push(data.len());
         hashes.push(data.sha256.clone());
         all.append(data)?;

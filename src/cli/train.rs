@@ -161,7 +161,7 @@ pub fn run(command: TrainCommand) -> Result<Outcome> {
     let task = command.task.clone().unwrap_or_else(|| command.data.label_column.clone());
     stancekit::input::check_task(&task, if command.task.is_some() { "--task" } else { "--label-column" })?;
     let options = train_options(&command.train, stancekit::pipeline::CALIBRATION_FOLDS)?;
-    let (data, per_file) = read_data(&command.data, None)?;
+    let (data, per_file) = read_data(&command.data, None, None)?;
     warn_of_unused_lexicon_or_word_classes(&command.train, &options, &data.texts, command.quiet);
     let weights = row_weights(&per_file, &command.train.file_weights())?;
     let examples = Examples::new(&data.texts, &data.labels, &data.path)?.with_weights(weights);
