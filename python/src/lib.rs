@@ -1136,6 +1136,13 @@ fn train(
     #[pyo3(from_py_with = calibration_folds_arg)] calibration_folds: i128,
     #[pyo3(from_py_with = decision_arg)] decision: String,
 ) -> PyResult<Model> {
+    // Beyond f32's range it would be `inf` in the library's message, a value not given.
+    if cue_scale.is_finite() && cue_scale.abs() > f64::from(f32::MAX) {
+        let max = stancekit::features::MAX_CUE_SCALE;
+        return Err(PyValueError::new_err(format!(
+            "invalid --cue-scale: {cue_scale:?} must be a number from 0 to {max}"
+        )));
+    }
     // As PyO3 converted it when the parameter was an f32.
     let cue_scale = cue_scale as f32;
     let (ngram_min, ngram_max): (usize, usize) = (count("ngram_min", ngram_min, 1)?, count("ngram_max", ngram_max, 1)?);

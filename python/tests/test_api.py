@@ -336,6 +336,14 @@ def test_bad_training_options_have_the_cli_messages(cli, mr_csv, tmp_path, optio
     assert str(error.value) == cli_error(cli, "train", "--data", mr_csv, "--out", tmp_path / "m.json", *flags)
 
 
+def test_a_cue_scale_beyond_a_float32_is_said_as_given():
+    # It was cast to float32 first, and said as 'inf must be a number from 0 to 1000'.
+    with pytest.raises(ValueError, match=r"^invalid --cue-scale: 1e300 must be a number from 0 to 1000$"):
+        stancekit.train(["good film", "bad film"], ["pos", "neg"], cue_scale=1e300)
+    with pytest.raises(ValueError, match=r"^invalid --cue-scale: -1e300 must be a number from 0 to 1000$"):
+        stancekit.train(["good film", "bad film"], ["pos", "neg"], cue_scale=-1e300)
+
+
 def test_bad_training_data_is_a_value_error():
     with pytest.raises(ValueError, match=r"only one class \('x'\) in the labels; at least 2 are needed"):
         stancekit.train(["a", "b"], ["x", "x"])
