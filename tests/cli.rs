@@ -222,6 +222,7 @@ fn a_directory_gives_its_web_pages_but_not_what_a_browser_saved_with_them() {
     write(&corpus, "a.txt", b"The ministers met on Monday.");
     write(&corpus, "page.html", b"<!doctype html><html><body><p>Talks resumed in Geneva.</p></body></html>");
     write(&corpus, "old.HTM", b"<html><body><p>Aid arrived.</p></body></html>");
+    write(&corpus, "strict.xhtml", b"<html><body><p>Trade resumed.</p></body></html>");
     write(&corpus.join("page_files"), "ad.html", b"<html><body><p>Buy now.</p></body></html>");
     let r = run_in(dir.path(), &["predict", "--format", "json", "corpus"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -230,6 +231,7 @@ fn a_directory_gives_its_web_pages_but_not_what_a_browser_saved_with_them() {
         ("corpus/a.txt", "The ministers met on Monday."),
         ("corpus/old.HTM", "Aid arrived."),
         ("corpus/page.html", "Talks resumed in Geneva."),
+        ("corpus/strict.xhtml", "Trade resumed."),
     ];
     assert_eq!(texts, expected.map(|(source, text)| (source.to_string(), text.to_string())));
     assert_eq!(

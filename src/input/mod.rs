@@ -74,8 +74,7 @@ impl InputFormat {
         if path.as_os_str() == "-" {
             return InputFormat::Lines;
         }
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if matches!(extension.as_deref(), Some("html" | "htm" | "xhtml")) {
+        if is_web_page_name(path) {
             return InputFormat::Html;
         }
         match TableKind::of(path) {
@@ -84,6 +83,13 @@ impl InputFormat {
             Some(TableKind::Json | TableKind::Tsv) | None => InputFormat::Text,
         }
     }
+}
+
+/// Whether `path` names a web page by its extension (`.html`, `.htm`, `.xhtml`, any
+/// case): read as one when named, and among a directory's articles.
+fn is_web_page_name(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    matches!(extension.as_deref(), Some("html" | "htm" | "xhtml"))
 }
 
 /// A kind of table, by a file name's extension (any case): what predict reads as rows

@@ -20,7 +20,7 @@ pub struct Inputs {
 }
 
 /// Expands the prediction inputs: a directory becomes every regular article file below
-/// it ([`is_article_file`]: `.txt`, `.html`, `.htm`; recursively, following symlinks, in sorted order; a FIFO, socket or device is
+/// it ([`is_article_file`]: `.txt`, `.html`, `.htm`, `.xhtml`; recursively, following symlinks, in sorted order; a FIFO, socket or device is
 /// skipped with a warning, hidden files and directories with one warning for all);
 /// files and `-` pass through. A
 /// directory is read once, however many links and inputs lead to it, so a symlink loop
@@ -126,11 +126,10 @@ fn skipped(path: &Path, first: &Path, what: &str) -> String {
     }
 }
 
-/// Whether `path` names an article a directory is read for: a text (`.txt`) or a web
-/// page (`.html`, `.htm`), in any case.
+/// Whether `path` names an article a directory is read for: a text (`.txt`, any case)
+/// or a web page ([`super::is_web_page_name`]).
 fn is_article_file(path: &Path) -> bool {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    matches!(extension.as_deref(), Some("txt" | "html" | "htm"))
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) || super::is_web_page_name(path)
 }
 
 /// The page a browser saved `dir` with, when `dir` is such a folder: `NAME_files` beside
@@ -138,8 +137,8 @@ fn is_article_file(path: &Path) -> bool {
 fn saved_with_page(dir: &Path) -> Option<PathBuf> {
     let name = dir.file_name()?.to_str()?;
     let stem = name.strip_suffix("_files").filter(|stem| !stem.is_empty())?;
-    let page = ["html", "htm"].into_iter().map(|extension| dir.with_file_name(format!("{stem}.{extension}")));
-    page.into_iter().find(|page| page.is_file()).filter(|_| dir.is_dir())
+    let mut pages = ["html", "htm"].into_iter().map(|extension| dir.with_file_name(format!("{stem}.{extension}")));
+    pages.find(|page| page.is_file()).filter(|_| dir.is_dir())
 }
 
 /// Adds the article files below `dir` to `found`; `seen` maps each directory read and
