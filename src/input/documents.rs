@@ -81,11 +81,13 @@ pub fn read_documents(path: &Path, options: &ReadOptions) -> Result<Box<dyn Iter
 /// [`Error::InvalidUtf8`] for text that is not UTF-8 (unless `lossy`), and
 /// [`Error::Data`] for a page whose bytes are not of the encoding it declares.
 fn decode_article(path: &Path, bytes: &[u8], format: InputFormat, lossy: bool) -> Result<String> {
-    let location = Location::file(path);
-    let page = format == InputFormat::Html || super::web_page::opens_as_a_page(bytes);
-    let declared = page.then(|| super::web_page::declared_encoding(bytes)).flatten();
-    let Some(encoding) = declared.filter(|_| std::str::from_utf8(bytes).is_err()) else {
-        return decode(bytes, &location, lossy);
+    // UTF-8, the common case, is taken as it is, without a look for a page's declaration.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let is_page = format == InputFormat::Html || super::web_page::opens_as_a_page(bytes);
+    let Some(encoding) = is_page.then(|| super::web_page::declared_encoding(bytes)).flatten() else {
+        return decode(bytes, &Location::file(path), lossy);
     };
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors && !lossy {
